@@ -1,0 +1,94 @@
+// Tensor: a shape, a dtype and reference-counted storage.
+//
+// A Tensor is a cheap handle (shared_ptr to TensorImpl). Several TensorImpls may
+// share one Storage (reshape is a view). Live TensorImpls and Storages are counted
+// so that tf.memory() reports what the engine really holds, not what JS thinks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace wl {
+
+enum class DType { Float32, Int32 };
+
+const char* dtypeName(DType dtype);
+DType parseDType(const std::string& name);  // "float32" | "int32"
+
+// Dimensions; -1 stands for an unknown (batch) dimension in layer shapes only.
+using Shape = std::vector<int64_t>;
+int64_t shapeSize(const Shape& shape);
+std::string shapeStr(const Shape& shape);  // "[4,1]", unknown dims as "null"
+
+struct MemoryStats {
+  int64_t numTensors = 0;
+  int64_t numDataBuffers = 0;
+  int64_t numBytes = 0;
+};
+MemoryStats memoryStats();
+
+// 64-byte aligned bytes; 4-byte elements for both float32 and int32.
+class Storage {
+ public:
+  explicit Storage(size_t bytes);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+  void* data() { return ptr_; }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  void* ptr_ = nullptr;
+  size_t bytes_ = 0;
+};
+
+struct TensorImpl {
+  TensorImpl(Shape shape, DType dtype, std::shared_ptr<Storage> storage);
+  ~TensorImpl();
+  int64_t id;
+  Shape shape;
+  DType dtype;
+  std::shared_ptr<Storage> storage;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;
+
+  // Uninitialized storage of the given shape (all dims must be known, >= 0).
+  static Tensor empty(const Shape& shape, DType dtype = DType::Float32);
+  static Tensor zeros(const Shape& shape, DType dtype = DType::Float32);
+  static Tensor full(const Shape& shape, float value);
+  static Tensor fromVector(const Shape& shape, const std::vector<float>& values);
+  static Tensor scalar(float value);
+
+  bool defined() const { return impl_ != nullptr; }
+  const Shape& shape() const { return impl_->shape; }
+  int rank() const { return static_cast<int>(impl_->shape.size()); }
+  int64_t dim(int axis) const;  // negative axes count from the end
+  int64_t size() const { return shapeSize(impl_->shape); }
+  DType dtype() const { return impl_->dtype; }
+  int64_t id() const { return impl_->id; }
+
+  template <typename T>
+  T* data() const { return static_cast<T*>(impl_->storage->data()); }
+  float item() const;  // value of a one-element float tensor
+  std::vector<float> toVector() const;
+
+  // A new tensor (new id) sharing this storage, with a shape of equal size.
+  Tensor view(const Shape& shape) const;
+  Tensor clone() const;  // a copy with its own storage
+  bool sharesStorageWith(const Tensor& other) const {
+    return impl_->storage == other.impl_->storage;
+  }
+
+ private:
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+}  // namespace wl

@@ -1,0 +1,78 @@
+#include "layers/dense.h"
+
+#include "layers/activations.h"
+#include "layers/initializers.h"
+#include "ops/ops.h"
+
+namespace wl {
+
+Dense::Dense(const nlohmann::json& config) : Layer(config, "Dense") {
+  const nlohmann::json& units = config.contains("units") ? config["units"] : nlohmann::json();
+  WL_CHECK(units.is_number_integer() && units.get<int64_t>() > 0,
+           "Expected units to be a positive integer, but got " << (units.is_null() ? "undefined" : units.dump())
+                                                                << ".");
+  units_ = units.get<int64_t>();
+  activation_ = "linear";
+  if (config.contains("activation") && !config["activation"].is_null()) {
+    WL_CHECK(config["activation"].is_string(), "activation must be a string, got " << config["activation"].dump());
+    activation_ = config["activation"].get<std::string>();
+  }
+  validateActivation(activation_);
+  useBias_ = config.contains("useBias") && config["useBias"].is_boolean() ? config["useBias"].get<bool>() : true;
+  kernelInitializer_ = config.contains("kernelInitializer") && !config["kernelInitializer"].is_null()
+                           ? config["kernelInitializer"]
+                           : nlohmann::json("glorotNormal");
+  biasInitializer_ = config.contains("biasInitializer") && !config["biasInitializer"].is_null()
+                         ? config["biasInitializer"]
+                         : nlohmann::json("zeros");
+  validateInitializer(kernelInitializer_, "kernelInitializer");
+  validateInitializer(biasInitializer_, "biasInitializer");
+}
+
+Shape Dense::computeOutputShape(const Shape& inputShape) const {
+  Shape out = inputShape;
+  out.back() = units_;
+  return out;
+}
+
+void Dense::build(const Shape& inputShape) {
+  WL_CHECK(inputShape.size() >= 2 && inputShape.back() > 0,
+           "Dense layer " << name() << " needs an input of rank >= 2 with a known last dimension, got "
+                          << shapeStr(inputShape));
+  kernel_ = addWeight("kernel", {inputShape.back(), units_}, kernelInitializer_);
+  if (useBias_) bias_ = addWeight("bias", {units_}, biasInitializer_);
+}
+
+Tensor Dense::call(const Tensor& x, bool /*training*/) {
+  // x is (B, ..., in): flatten the leading dims, multiply, restore them.
+  Tensor x2 = x.rank() == 2 ? x : reshape(x, {-1, x.dim(-1)});
+  Tensor y = matMul(x2, kernel_->value());
+  if (useBias_) y = add(y, bias_->value());
+  if (x.rank() != 2) y = reshape(y, computeOutputShape(x.shape()));
+  return applyActivation(activation_, y);
+}
+
+nlohmann::json Dense::getConfig() const {
+  nlohmann::json c = Layer::getConfig();
+  c["units"] = units_;
+  c["activation"] = activation_;
+  c["useBias"] = useBias_;
+  auto asSpec = [](const nlohmann::json& init) {
+    if (!init.is_string()) return init;
+    std::string n = init.get<std::string>();
+    n[0] = static_cast<char>(std::toupper(n[0]));
+    return nlohmann::json{{"className", n}, {"config", nlohmann::json::object()}};
+  };
+  c["kernelInitializer"] = asSpec(kernelInitializer_);
+  c["biasInitializer"] = asSpec(biasInitializer_);
+  c["kernelRegularizer"] = nullptr;
+  c["biasRegularizer"] = nullptr;
+  c["activityRegularizer"] = nullptr;
+  c["kernelConstraint"] = nullptr;
+  c["biasConstraint"] = nullptr;
+  return c;
+}
+
+WL_REGISTER_LAYER(Dense);
+
+}  // namespace wl

@@ -1,0 +1,33 @@
+// Dense: output = activation(dot(input, kernel) + bias) (tfjs-layers core.ts).
+//
+// Options (tfjs names and defaults): units (required, positive integer),
+// activation ("linear"), useBias (true), kernelInitializer ("glorotNormal"),
+// biasInitializer ("zeros").
+// Input shape: (batch, ..., inputDim). Output shape: (batch, ..., units).
+// Weights, in tfjs's order: kernel [inputDim, units], bias [units].
+#pragma once
+
+#include "layers/layer.h"
+
+namespace wl {
+
+class Dense : public Layer {
+ public:
+  explicit Dense(const nlohmann::json& config);
+  std::string className() const override { return "Dense"; }
+  Shape computeOutputShape(const Shape& inputShape) const override;
+  nlohmann::json getConfig() const override;
+
+ protected:
+  void build(const Shape& inputShape) override;
+  Tensor call(const Tensor& x, bool training) override;
+
+ private:
+  int64_t units_;
+  std::string activation_;
+  bool useBias_;
+  nlohmann::json kernelInitializer_, biasInitializer_;
+  std::shared_ptr<Variable> kernel_, bias_;
+};
+
+}  // namespace wl

@@ -1,0 +1,143 @@
+#include "layers/initializers.h"
+
+#include <cmath>
+#include <random>
+
+namespace wl {
+
+namespace {
+
+struct Spec {
+  std::string name;  // lowerCamelCase, e.g. "glorotNormal"
+  nlohmann::json config = nlohmann::json::object();
+};
+
+// Accepts tfjs's names, their class names ("GlorotNormal") and Keras's ("glorot_normal").
+std::string canonicalName(std::string name) {
+  std::string out;
+  bool upper = false;
+  for (char c : name) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(c)) : c;
+    upper = false;
+  }
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(out[0]));
+  if (out == "leCunNormal" || out == "lecunNormal") return "leCunNormal";
+  if (out == "leCunUniform" || out == "lecunUniform") return "leCunUniform";
+  return out;
+}
+
+Spec parse(const nlohmann::json& spec, const char* option) {
+  Spec s;
+  if (spec.is_string()) {
+    s.name = canonicalName(spec.get<std::string>());
+  } else if (spec.is_object() && spec.contains("className")) {
+    s.name = canonicalName(spec["className"].get<std::string>());
+    if (spec.contains("config") && spec["config"].is_object()) s.config = spec["config"];
+  } else {
+    throw Error(std::string(option) + ": expected an initializer name or {className, config}, got " + spec.dump());
+  }
+  static const char* known[] = {"zeros",        "ones",        "constant",     "randomNormal", "randomUniform",
+                                "truncatedNormal", "glorotNormal", "glorotUniform", "heNormal",    "heUniform",
+                                "leCunNormal",  "leCunUniform"};
+  for (const char* k : known) {
+    if (s.name == k) return s;
+  }
+  throw Error(std::string("Unknown initializer: ") + spec.dump() + " (option " + option + ")");
+}
+
+std::mt19937& rng(const nlohmann::json& config, std::mt19937& seeded) {
+  static std::mt19937 global{std::random_device{}()};
+  if (config.contains("seed") && config["seed"].is_number()) {
+    seeded.seed(config["seed"].get<uint32_t>());
+    return seeded;
+  }
+  return global;
+}
+
+void fillNormal(Tensor& t, float mean, float stddev, bool truncated, std::mt19937& gen) {
+  std::normal_distribution<float> dist(mean, stddev);
+  float* p = t.data<float>();
+  for (int64_t i = 0; i < t.size(); ++i) {
+    float v = dist(gen);
+    while (truncated && std::fabs(v - mean) > 2.f * stddev) v = dist(gen);
+    p[i] = v;
+  }
+}
+
+void fillUniform(Tensor& t, float lo, float hi, std::mt19937& gen) {
+  std::uniform_real_distribution<float> dist(lo, hi);
+  float* p = t.data<float>();
+  for (int64_t i = 0; i < t.size(); ++i) p[i] = dist(gen);
+}
+
+// Keras's computeFans: the last two dims are (fanIn, fanOut) times the receptive field.
+void fans(const Shape& shape, double& fanIn, double& fanOut) {
+  if (shape.size() == 0) {
+    fanIn = fanOut = 1;
+  } else if (shape.size() == 1) {
+    fanIn = fanOut = static_cast<double>(shape[0]);
+  } else if (shape.size() == 2) {
+    fanIn = static_cast<double>(shape[0]);
+    fanOut = static_cast<double>(shape[1]);
+  } else {
+    double receptive = 1;
+    for (size_t i = 0; i + 2 < shape.size(); ++i) receptive *= static_cast<double>(shape[i]);
+    fanIn = static_cast<double>(shape[shape.size() - 2]) * receptive;
+    fanOut = static_cast<double>(shape[shape.size() - 1]) * receptive;
+  }
+}
+
+float num(const nlohmann::json& c, const char* key, float dflt) {
+  return c.contains(key) && c[key].is_number() ? c[key].get<float>() : dflt;
+}
+
+}  // namespace
+
+void validateInitializer(const nlohmann::json& spec, const char* option) { parse(spec, option); }
+
+Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
+  Spec s = parse(specJson, "initializer");
+  std::mt19937 seeded;
+  std::mt19937& gen = rng(s.config, seeded);
+  if (s.name == "zeros") return Tensor::zeros(shape);
+  if (s.name == "ones") return Tensor::full(shape, 1.f);
+  if (s.name == "constant") return Tensor::full(shape, num(s.config, "value", 0.f));
+  Tensor t = Tensor::empty(shape);
+  if (s.name == "randomNormal" || s.name == "truncatedNormal") {
+    fillNormal(t, num(s.config, "mean", 0.f), num(s.config, "stddev", s.name == "randomNormal" ? 0.05f : 0.05f),
+               s.name == "truncatedNormal", gen);
+    return t;
+  }
+  if (s.name == "randomUniform") {
+    fillUniform(t, num(s.config, "minval", -0.05f), num(s.config, "maxval", 0.05f), gen);
+    return t;
+  }
+  // Variance scaling family (tfjs: scale / mode / distribution).
+  double fanIn, fanOut;
+  fans(shape, fanIn, fanOut);
+  double scale = 1.0, n = fanIn;
+  bool normal = true;
+  if (s.name == "glorotNormal" || s.name == "glorotUniform") {
+    n = (fanIn + fanOut) / 2.0;
+    normal = s.name == "glorotNormal";
+  } else if (s.name == "heNormal" || s.name == "heUniform") {
+    scale = 2.0;
+    normal = s.name == "heNormal";
+  } else {  // leCun*
+    normal = s.name == "leCunNormal";
+  }
+  scale /= std::max(1.0, n);
+  if (normal) {
+    fillNormal(t, 0.f, static_cast<float>(std::sqrt(scale)), true, gen);
+  } else {
+    float limit = static_cast<float>(std::sqrt(3.0 * scale));
+    fillUniform(t, -limit, limit, gen);
+  }
+  return t;
+}
+
+}  // namespace wl

@@ -1,0 +1,16 @@
+// Weight initializers by tfjs name ("glorotNormal", "zeros", ...), as in
+// tfjs-layers/src/initializers.ts. To add one: a case in initializers.cc.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "core/tensor.h"
+
+namespace wl {
+
+// spec: a name string or {"className": "...", "config": {...}} (seed, mean, ...).
+Tensor initialize(const nlohmann::json& spec, const Shape& shape);
+// Throws an Error naming an unknown initializer; used when a layer is created.
+void validateInitializer(const nlohmann::json& spec, const char* option);
+
+}  // namespace wl

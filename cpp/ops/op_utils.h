@@ -1,0 +1,28 @@
+// Helpers shared by op definitions (not part of the public op surface).
+#pragma once
+
+#include "core/kernel_registry.h"
+#include "core/tape.h"
+#include "kernels/params.h"
+#include "ops/ops.h"
+
+namespace wl {
+
+inline void requireFloat(const char* op, const Tensor& x) {
+  WL_CHECK(x.defined(), op << ": the input tensor is undefined (was it disposed?)");
+  WL_CHECK(x.dtype() == DType::Float32, op << ": expected a float32 tensor but got " << dtypeName(x.dtype()));
+}
+
+inline void requireRank(const char* op, const Tensor& x) {
+  WL_CHECK(x.rank() <= kMaxRank, op << ": tensors of rank " << x.rank() << " are not supported (max "
+                                    << kMaxRank << ")");
+}
+
+// Strides of `shape` laid out row-major, as seen from an output of rank `rank`
+// (left-padded), with 0 along dimensions of size 1 that the output broadcasts.
+void broadcastStrides(const Shape& shape, const Shape& outShape, int64_t* strides);
+
+// Runs a unary kernel into a fresh tensor of x's shape.
+Tensor runUnary(const char* op, const Tensor& x);
+
+}  // namespace wl

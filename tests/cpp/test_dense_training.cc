@@ -1,0 +1,118 @@
+// Dense forward/backward by hand, one SGD step by hand, and the seed model.
+#include <gtest/gtest.h>
+
+#include "core/tape.h"
+#include "layers/dense.h"
+#include "models/sequential.h"
+#include "ops/ops.h"
+
+namespace wl {
+namespace {
+
+std::shared_ptr<Dense> makeDense(const nlohmann::json& cfg) { return std::make_shared<Dense>(cfg); }
+
+TEST(Dense, ForwardMatchesHandComputation) {
+  auto d = makeDense({{"units", 2}, {"inputShape", {3}}, {"activation", "relu"}});
+  d->ensureBuilt({-1, 3});
+  ASSERT_EQ(d->weights().size(), 2u);
+  EXPECT_EQ(d->weights()[0]->value().shape(), (Shape{3, 2}));
+  EXPECT_EQ(d->weights()[1]->value().shape(), (Shape{2}));
+  d->weights()[0]->assign(Tensor::fromVector({3, 2}, {1, -1, 2, -2, 3, -3}));
+  d->weights()[1]->assign(Tensor::fromVector({2}, {0.5f, 0.25f}));
+  Tensor x = Tensor::fromVector({2, 3}, {1, 1, 1, -1, 0, 0});
+  Tensor y = d->apply(x);
+  // row 0: [6.5, relu(-5.75)=0]; row 1: [relu(-0.5)=0, 1.25]
+  EXPECT_EQ(y.toVector(), (std::vector<float>{6.5f, 0.f, 0.f, 1.25f}));
+  EXPECT_EQ(d->countParams(), 8);
+}
+
+TEST(Dense, BackwardMatchesHandComputation) {
+  auto d = makeDense({{"units", 1}, {"inputShape", {2}}});
+  d->ensureBuilt({-1, 2});
+  d->weights()[0]->assign(Tensor::fromVector({2, 1}, {2, 3}));
+  d->weights()[1]->assign(Tensor::fromVector({1}, {1}));
+  Tensor x = Tensor::fromVector({2, 2}, {1, 2, 3, 4});
+  GradientTape tape;
+  Tensor loss = sum(d->apply(x));  // d(sum)/dW = column sums of x, d/db = batch
+  auto g = tape.gradient(loss, {d->weights()[0]->value(), d->weights()[1]->value(), x});
+  EXPECT_EQ(g[0].toVector(), (std::vector<float>{4, 6}));
+  EXPECT_EQ(g[1].toVector(), (std::vector<float>{2}));
+  EXPECT_EQ(g[2].toVector(), (std::vector<float>{2, 3, 2, 3}));
+}
+
+TEST(Dense, NamesDefaultsAndBadOptions) {
+  auto d = makeDense({{"units", 4}});
+  EXPECT_EQ(d->className(), "Dense");
+  EXPECT_EQ(d->name().rfind("dense_Dense", 0), 0u) << d->name();
+  auto cfg = d->getConfig();
+  EXPECT_EQ(cfg["useBias"], true);
+  EXPECT_EQ(cfg["activation"], "linear");
+  EXPECT_EQ(cfg["kernelInitializer"]["className"], "GlorotNormal");
+  try {
+    makeDense({{"units", 0}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "Expected units to be a positive integer, but got 0.");
+  }
+  EXPECT_THROW(makeDense({{"units", 2}, {"activation", "nope"}}), Error);
+  EXPECT_THROW(makeDense({{"units", 2}, {"kernelInitializer", "nope"}}), Error);
+  EXPECT_EQ(toSnakeCase("Conv2D"), "conv2d");
+  EXPECT_EQ(toSnakeCase("BatchNormalization"), "batch_normalization");
+}
+
+TEST(Sequential, OneSgdStepByHand) {
+  Sequential model;
+  model.add(makeDense({{"units", 1}, {"inputShape", {1}}}));
+  model.compile({{"optimizer", "sgd"}, {"loss", "meanSquaredError"}});
+  model.setWeights({Tensor::fromVector({1, 1}, {0.5f}), Tensor::fromVector({1}, {0.f})});
+  Tensor x = Tensor::fromVector({4, 1}, {1, 2, 3, 4});
+  Tensor y = Tensor::fromVector({4, 1}, {1, 3, 5, 7});
+  // pred = 0.5x, err = pred - y = [-0.5, -2, -3.5, -5]; loss = mean(err^2)
+  float expectedLoss = (0.25f + 4.f + 12.25f + 25.f) / 4.f;
+  // dL/dw = 2/4 * sum(err * x) = 0.5 * (-0.5 - 4 - 10.5 - 20) = -17.5; dL/db = 0.5 * sum(err) = -5.5
+  float loss = model.trainOnBatch(x, y);
+  EXPECT_FLOAT_EQ(loss, expectedLoss);
+  auto w = model.getWeights();
+  EXPECT_NEAR(w[0].item(), 0.5f + 0.01f * 17.5f, 1e-6);
+  EXPECT_NEAR(w[1].item(), 0.01f * 5.5f, 1e-6);
+}
+
+TEST(Sequential, SeedExampleConverges) {
+  Sequential model;
+  model.add(makeDense({{"units", 1}, {"inputShape", {1}}}));
+  model.compile({{"optimizer", "sgd"}, {"loss", "meanSquaredError"}});
+  Tensor x = Tensor::fromVector({4, 1}, {1, 2, 3, 4});
+  Tensor y = Tensor::fromVector({4, 1}, {1, 3, 5, 7});
+  MemoryStats before = memoryStats();
+  for (int epoch = 0; epoch < 1000; ++epoch) model.trainOnBatch(x, y);
+  EXPECT_EQ(memoryStats().numTensors, before.numTensors) << "training leaked tensors";
+  EXPECT_NEAR(model.predict(Tensor::fromVector({1, 1}, {5})).item(), 9.f, 0.25f);
+}
+
+TEST(Sequential, ErrorsNameTheProblemAndChangeNothing) {
+  Sequential model;
+  EXPECT_THROW(model.add(makeDense({{"units", 1}})), Error);  // first layer needs inputShape
+  model.add(makeDense({{"units", 2}, {"inputShape", {3}}}));
+  model.add(makeDense({{"units", 1}}));
+  EXPECT_EQ(model.countParams(), 3 * 2 + 2 + 2 + 1);
+  Tensor x = Tensor::fromVector({2, 3}, {1, 2, 3, 4, 5, 6});
+  EXPECT_THROW(model.trainOnBatch(x, Tensor::zeros({2, 1})), Error);  // not compiled
+  model.compile({{"optimizer", "sgd"}, {"loss", "mse"}});
+  try {
+    model.trainOnBatch(x, Tensor::zeros({3, 1}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("Found 2 input sample(s) and 3 target sample(s)"), std::string::npos);
+  }
+  EXPECT_THROW(model.predict(Tensor::zeros({1, 2})), Error);
+  auto before = model.getWeights()[0].toVector();
+  EXPECT_THROW(model.setWeights({Tensor::zeros({3, 2}), Tensor::zeros({2}), Tensor::zeros({2, 2}), Tensor::zeros({1})}),
+               Error);
+  EXPECT_EQ(model.getWeights()[0].toVector(), before);
+  EXPECT_THROW(model.compile({{"optimizer", "nope"}, {"loss", "mse"}}), Error);
+  EXPECT_THROW(model.compile({{"optimizer", "sgd"}, {"loss", "nope"}}), Error);
+  EXPECT_EQ(model.predict(x).shape(), (Shape{2, 1}));
+}
+
+}  // namespace
+}  // namespace wl
