@@ -1,0 +1,209 @@
+// Embind glue between the C++ engine and js/src. Thin on purpose: each binding
+// converts arguments, calls the engine, and converts the result.
+//
+// Ownership: every Tensor, Layer or Sequential returned here is a new JS handle
+// that JS must .delete() (js/src wraps them and does so in dispose()). Tensors
+// share engine storage by reference count, so deleting a handle never frees data
+// that another handle or a model still uses.
+//
+// Errors: guard() turns any C++ exception into a JavaScript Error carrying the
+// C++ message, after the C++ exception is fully handled, so the module stays usable.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <string>
+
+#include "core/kernel_registry.h"
+#include "core/tensor.h"
+#include "layers/layer.h"
+#include "models/sequential.h"
+#include "ops/ops.h"
+
+using emscripten::val;
+
+namespace wl {
+namespace {
+
+template <typename F>
+auto guard(F&& f) -> decltype(f()) {
+  std::string message;
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    message = e.what();
+  } catch (...) {
+    message = "Unknown C++ exception";
+  }
+  val::global("Error").new_(message).throw_();
+}
+
+nlohmann::json parseJson(const std::string& text, const char* what) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("Malformed ") + what + " JSON: " + e.what());
+  }
+}
+
+Shape shapeFromJs(const val& array) {
+  Shape s;
+  const int n = array["length"].as<int>();
+  for (int i = 0; i < n; ++i) {
+    val d = array[i];
+    s.push_back(d.isNull() || d.isUndefined() ? -1 : static_cast<int64_t>(d.as<double>()));
+  }
+  return s;
+}
+
+val shapeToJs(const Shape& shape) {
+  val out = val::array();
+  for (int64_t d : shape) out.call<void>("push", d < 0 ? val::null() : val(static_cast<double>(d)));
+  return out;
+}
+
+val tensorsToJs(const std::vector<Tensor>& ts) {
+  val out = val::array();
+  for (const Tensor& t : ts) out.call<void>("push", t);
+  return out;
+}
+
+std::vector<Tensor> tensorsFromJs(const val& array) {
+  std::vector<Tensor> out;
+  const int n = array["length"].as<int>();
+  for (int i = 0; i < n; ++i) out.push_back(array[i].as<Tensor>());
+  return out;
+}
+
+// --- tensors ---------------------------------------------------------------
+
+Tensor createTensor(val shape, std::string dtype) {
+  return guard([&] { return Tensor::zeros(shapeFromJs(shape), parseDType(dtype)); });
+}
+val tensorShape(const Tensor& t) { return shapeToJs(t.shape()); }
+std::string tensorDtype(const Tensor& t) { return dtypeName(t.dtype()); }
+double tensorSize(const Tensor& t) { return static_cast<double>(t.size()); }
+double tensorId(const Tensor& t) { return static_cast<double>(t.id()); }
+// A typed-array view of the tensor's bytes in the WASM heap. Valid until the
+// heap grows (the next engine call may grow it): copy out or write at once.
+val tensorView(const Tensor& t) {
+  size_t n = static_cast<size_t>(t.size());
+  if (t.dtype() == DType::Int32) return val(emscripten::typed_memory_view(n, t.data<int32_t>()));
+  return val(emscripten::typed_memory_view(n, t.data<float>()));
+}
+Tensor tensorReshape(const Tensor& t, val shape) { return guard([&] { return reshape(t, shapeFromJs(shape)); }); }
+Tensor tensorGatherRows(const Tensor& x, const Tensor& indices) { return guard([&] { return gatherRows(x, indices); }); }
+
+val memory() {
+  MemoryStats m = memoryStats();
+  val out = val::object();
+  out.set("numTensors", static_cast<double>(m.numTensors));
+  out.set("numDataBuffers", static_cast<double>(m.numDataBuffers));
+  out.set("numBytes", static_cast<double>(m.numBytes));
+  return out;
+}
+
+// --- layers ----------------------------------------------------------------
+
+std::shared_ptr<Layer> createLayer(std::string className, std::string configJson) {
+  return guard([&] { return LayerRegistry::instance().create(className, parseJson(configJson, "layer config")); });
+}
+std::string layerName(const Layer& l) { return l.name(); }
+std::string layerClassName(const Layer& l) { return l.className(); }
+std::string layerConfig(const Layer& l) { return guard([&] { return l.getConfig().dump(); }); }
+double layerCountParams(const Layer& l) { return static_cast<double>(l.countParams()); }
+val layerGetWeights(const Layer& l) {
+  std::vector<Tensor> ts;
+  for (const auto& w : l.weights()) ts.push_back(w->value());
+  return tensorsToJs(ts);
+}
+val layerWeightNames(const Layer& l) {
+  val out = val::array();
+  for (const auto& w : l.weights()) out.call<void>("push", w->name());
+  return out;
+}
+Tensor layerApply(Layer& l, const Tensor& x) { return guard([&] { return l.apply(x, false); }); }
+
+// --- models ----------------------------------------------------------------
+
+std::shared_ptr<Sequential> createSequential(std::string configJson) {
+  return guard([&] { return std::make_shared<Sequential>(parseJson(configJson, "model config")); });
+}
+std::string seqName(const Sequential& m) { return m.name(); }
+void seqAdd(Sequential& m, std::shared_ptr<Layer> layer) { guard([&] { m.add(std::move(layer)); }); }
+void seqCompile(Sequential& m, std::string configJson) {
+  guard([&] { m.compile(parseJson(configJson, "compile config")); });
+}
+Tensor seqPredict(Sequential& m, const Tensor& x) { return guard([&] { return m.predict(x); }); }
+double seqTrainOnBatch(Sequential& m, const Tensor& x, const Tensor& y) {
+  return guard([&] { return static_cast<double>(m.trainOnBatch(x, y)); });
+}
+double seqEvaluateBatch(Sequential& m, const Tensor& x, const Tensor& y) {
+  return guard([&] { return static_cast<double>(m.evaluateBatch(x, y)); });
+}
+void seqCheckTarget(const Sequential& m, const Tensor& x, const Tensor& y) {
+  guard([&] {
+    m.checkInput(x);
+    m.checkTarget(x, y);
+  });
+}
+val seqGetWeights(const Sequential& m) { return tensorsToJs(m.getWeights()); }
+void seqSetWeights(Sequential& m, val weights) { guard([&] { m.setWeights(tensorsFromJs(weights)); }); }
+double seqCountParams(const Sequential& m) { return static_cast<double>(m.countParams()); }
+val seqLayers(const Sequential& m) {
+  val out = val::array();
+  for (const auto& l : m.layers()) out.call<void>("push", l);
+  return out;
+}
+val seqOutputShape(const Sequential& m) { return guard([&] { return shapeToJs(m.outputShape()); }); }
+val seqInputShape(const Sequential& m) { return guard([&] { return shapeToJs(m.inputShape()); }); }
+std::string seqLossName(const Sequential& m) { return m.lossName(); }
+
+}  // namespace
+}  // namespace wl
+
+EMSCRIPTEN_BINDINGS(wasm_layers) {
+  using namespace emscripten;
+  using namespace wl;
+  class_<Tensor>("Tensor")
+      .function("shape", &tensorShape)
+      .function("dtype", &tensorDtype)
+      .function("size", &tensorSize)
+      .function("id", &tensorId)
+      .function("view", &tensorView)
+      .function("reshape", &tensorReshape);
+  function("createTensor", &createTensor);
+  function("gatherRows", &tensorGatherRows);
+  function("memory", &memory);
+  function("activeBackend", optional_override([]() { return activeBackend(); }));
+
+  class_<Layer>("Layer")
+      .smart_ptr<std::shared_ptr<Layer>>("LayerPtr")
+      .function("name", &layerName)
+      .function("className", &layerClassName)
+      .function("configJson", &layerConfig)
+      .function("countParams", &layerCountParams)
+      .function("built", &Layer::built)
+      .function("getWeights", &layerGetWeights)
+      .function("weightNames", &layerWeightNames)
+      .function("apply", &layerApply);
+  function("createLayer", &createLayer);
+
+  class_<Sequential>("Sequential")
+      .smart_ptr<std::shared_ptr<Sequential>>("SequentialPtr")
+      .function("name", &seqName)
+      .function("add", &seqAdd)
+      .function("compile", &seqCompile)
+      .function("predict", &seqPredict)
+      .function("trainOnBatch", &seqTrainOnBatch)
+      .function("evaluateBatch", &seqEvaluateBatch)
+      .function("checkData", &seqCheckTarget)
+      .function("getWeights", &seqGetWeights)
+      .function("setWeights", &seqSetWeights)
+      .function("countParams", &seqCountParams)
+      .function("layers", &seqLayers)
+      .function("inputShape", &seqInputShape)
+      .function("outputShape", &seqOutputShape)
+      .function("lossName", &seqLossName)
+      .function("compiled", &Sequential::compiled);
+  function("createSequential", &createSequential);
+}
