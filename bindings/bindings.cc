@@ -61,12 +61,6 @@ val shapeToJs(const Shape& shape) {
   return out;
 }
 
-val tensorsToJs(const std::vector<Tensor>& ts) {
-  val out = val::array();
-  for (const Tensor& t : ts) out.call<void>("push", t);
-  return out;
-}
-
 std::vector<Tensor> tensorsFromJs(const val& array) {
   std::vector<Tensor> out;
   const int n = array["length"].as<int>();
@@ -111,10 +105,12 @@ std::string layerName(const Layer& l) { return l.name(); }
 std::string layerClassName(const Layer& l) { return l.className(); }
 std::string layerConfig(const Layer& l) { return guard([&] { return l.getConfig().dump(); }); }
 double layerCountParams(const Layer& l) { return static_cast<double>(l.countParams()); }
-val layerGetWeights(const Layer& l) {
+// Vectors (not JS arrays) carry handles out: a class passed as an argument to a
+// JS call is a temporary that Embind deletes when the call returns.
+std::vector<Tensor> layerGetWeights(const Layer& l) {
   std::vector<Tensor> ts;
   for (const auto& w : l.weights()) ts.push_back(w->value());
-  return tensorsToJs(ts);
+  return ts;
 }
 val layerWeightNames(const Layer& l) {
   val out = val::array();
@@ -146,14 +142,9 @@ void seqCheckTarget(const Sequential& m, const Tensor& x, const Tensor& y) {
     m.checkTarget(x, y);
   });
 }
-val seqGetWeights(const Sequential& m) { return tensorsToJs(m.getWeights()); }
+std::vector<Tensor> seqGetWeights(const Sequential& m) { return m.getWeights(); }
 void seqSetWeights(Sequential& m, val weights) { guard([&] { m.setWeights(tensorsFromJs(weights)); }); }
 double seqCountParams(const Sequential& m) { return static_cast<double>(m.countParams()); }
-val seqLayers(const Sequential& m) {
-  val out = val::array();
-  for (const auto& l : m.layers()) out.call<void>("push", l);
-  return out;
-}
 val seqOutputShape(const Sequential& m) { return guard([&] { return shapeToJs(m.outputShape()); }); }
 val seqInputShape(const Sequential& m) { return guard([&] { return shapeToJs(m.inputShape()); }); }
 std::string seqLossName(const Sequential& m) { return m.lossName(); }
@@ -164,6 +155,7 @@ std::string seqLossName(const Sequential& m) { return m.lossName(); }
 EMSCRIPTEN_BINDINGS(wasm_layers) {
   using namespace emscripten;
   using namespace wl;
+  register_vector<Tensor>("TensorVector");
   class_<Tensor>("Tensor")
       .function("shape", &tensorShape)
       .function("dtype", &tensorDtype)
@@ -200,7 +192,6 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("getWeights", &seqGetWeights)
       .function("setWeights", &seqSetWeights)
       .function("countParams", &seqCountParams)
-      .function("layers", &seqLayers)
       .function("inputShape", &seqInputShape)
       .function("outputShape", &seqOutputShape)
       .function("lossName", &seqLossName)

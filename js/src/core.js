@@ -40,3 +40,11 @@ export function getCore() {
   }
   return core;
 }
+
+/** Moves the handles out of an Embind vector into an array, freeing the vector. */
+export function fromVector(vector) {
+  const out = [];
+  for (let i = 0, n = vector.size(); i < n; i++) out.push(vector.get(i));
+  vector.delete();
+  return out;
+}

@@ -2,7 +2,7 @@
 // The engine validates options and owns the weights; a Layer here is a handle.
 // To add a layer: its C++ class registers under its className; add a one-line
 // factory below and its options to index.d.ts.
-import {getCore} from './core.js';
+import {fromVector, getCore} from './core.js';
 import {Tensor, assertTensor} from './tensor.js';
 
 export class Layer {
@@ -40,7 +40,7 @@ export class Layer {
 
   /** Tensors that share the layer's weight storage (as tfjs's do); dispose them freely. */
   getWeights() {
-    return this.handle.getWeights().map(h => new Tensor(h));
+    return fromVector(this.handle.getWeights()).map(h => new Tensor(h));
   }
 
   /** Eager application on a concrete tensor. */
@@ -51,9 +51,9 @@ export class Layer {
 
   dispose() {
     if (this.isDisposed) return {refCountAfterDispose: 0, numDisposedVariables: 0};
-    const n = this._handle.getWeights();
-    const numVariables = n.length;
-    n.forEach(h => h.delete());
+    const weights = this._handle.getWeights();
+    const numVariables = weights.size();
+    weights.delete();
     this._handle.delete();
     this._handle = null;
     this.isDisposed = true;

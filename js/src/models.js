@@ -1,5 +1,5 @@
 // tf.sequential() and the Sequential model (tfjs-layers/src/models.ts).
-import {getCore} from './core.js';
+import {fromVector, getCore} from './core.js';
 import {Layer} from './layers.js';
 import {Tensor, assertTensor} from './tensor.js';
 import {fitLoop} from './training.js';
@@ -78,7 +78,7 @@ export class Sequential {
 
   /** Tensors that share the model's weight storage; updated as it trains. */
   getWeights() {
-    return this.handle.getWeights().map(h => new Tensor(h));
+    return fromVector(this.handle.getWeights()).map(h => new Tensor(h));
   }
 
   setWeights(weights) {

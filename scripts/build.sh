@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds everything: the native engine + GoogleTest suites (build/native), the
+# WebAssembly engine (build/wasm), and the JS bundles in dist/.
+# Usage: scripts/build.sh [native|wasm|js]...   (default: all three)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}  # Debian's emscripten tools need it
+jobs=$(nproc 2>/dev/null || echo 2)
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(native wasm js)
+
+for t in "${targets[@]}"; do
+  case "$t" in
+    native)
+      echo "== build: native engine and tests (build/native)"
+      cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release > /dev/null
+      cmake --build build/native -j "$jobs"
+      ;;
+    wasm)
+      echo "== build: WebAssembly engine (build/wasm)"
+      emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release > /dev/null
+      cmake --build build/wasm -j "$jobs"
+      ;;
+    js)
+      echo "== build: JS bundles (dist/)"
+      [ -d node_modules/esbuild ] || npm install --no-audit --no-fund
+      node js/build.mjs
+      ;;
+    *) echo "unknown build target: $t" >&2; exit 2 ;;
+  esac
+done
