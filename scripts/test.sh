@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, builds, and runs every test suite:
+#   1. GoogleTest (ctest) on the native engine
+#   2. the same GoogleTest suites under AddressSanitizer + UBSan
+#   3. node:test against the WebAssembly build (tests/node)
+#   4. browser tests in Chromium via playwright-core (tests/browser)
+#   5. packaging: npm pack, install the tarball into an empty folder, run the example offline
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+bash scripts/build.sh native wasm js
+
+summary=()
+run_suite() {  # name, command...
+  local name=$1; shift
+  echo
+  echo "== test: $name"
+  local log; log=$(mktemp)
+  if "$@" 2>&1 | tee "$log"; then status=ok; else status=FAILED; fi
+  local counts
+  counts=$(grep -hE '^# (pass|fail) [0-9]+|tests passed, [0-9]+ tests failed|^PACKAGE:' "$log" | tr '\n' ' ')
+  summary+=("$name: $status  $counts")
+  rm -f "$log"
+  [ "$status" = ok ]
+}
+
+failed=0
+run_suite "gtest (native)" ctest --test-dir build/native --output-on-failure -j 2 || failed=1
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DWL_SANITIZE=ON > /dev/null
+cmake --build build/asan -j "$(nproc 2>/dev/null || echo 2)" > /dev/null
+run_suite "gtest (ASan+UBSan)" ctest --test-dir build/asan --output-on-failure -j 2 || failed=1
+run_suite "node:test (WASM)" node --test tests/node/ || failed=1
+run_suite "browser (Chromium)" node --test tests/browser/ || failed=1
+run_suite "package (npm pack)" bash scripts/test-package.sh || failed=1
+
+echo
+echo "== test summary"
+printf '  %s\n' "${summary[@]}"
+exit $failed
