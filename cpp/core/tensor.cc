@@ -18,6 +18,7 @@ const char* dtypeName(DType dtype) {
   switch (dtype) {
     case DType::Float32: return "float32";
     case DType::Int32: return "int32";
+    case DType::Bool: return "bool";
   }
   return "unknown";
 }
@@ -25,7 +26,8 @@ const char* dtypeName(DType dtype) {
 DType parseDType(const std::string& name) {
   if (name == "float32") return DType::Float32;
   if (name == "int32") return DType::Int32;
-  throw Error("Unknown dtype '" + name + "': expected 'float32' or 'int32'");
+  if (name == "bool") return DType::Bool;
+  throw Error("Unknown dtype '" + name + "': expected 'float32', 'int32' or 'bool'");
 }
 
 int64_t shapeSize(const Shape& shape) {

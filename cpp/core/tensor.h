@@ -14,10 +14,12 @@
 
 namespace wl {
 
-enum class DType { Float32, Int32 };
+// bool is stored as int32 0/1 (4 bytes per element, like every dtype here).
+enum class DType { Float32, Int32, Bool };
 
 const char* dtypeName(DType dtype);
-DType parseDType(const std::string& name);  // "float32" | "int32"
+DType parseDType(const std::string& name);  // "float32" | "int32" | "bool"
+inline bool isIntStorage(DType d) { return d != DType::Float32; }
 
 // Dimensions; -1 stands for an unknown (batch) dimension in layer shapes only.
 using Shape = std::vector<int64_t>;

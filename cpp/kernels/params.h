@@ -7,17 +7,21 @@
 
 #include <cstdint>
 
+#include "kernels/elementwise_ops.h"
+
 namespace wl {
 
-constexpr int kMaxRank = 6;
+constexpr int kMaxRank = 8;
 
-// Elementwise binary with broadcasting: out[i] = a[ia] (op) b[ib] where the
+// Elementwise binary with broadcasting: out[i] = op(a[ia], b[ib]) where the
 // strides of a and b are 0 along broadcast dimensions.
-// Ops: Add, Sub, Mul, Div.
+// Kernels: "Binary" (float32 inputs; float32 out, or int32 0/1 for comparisons),
+//          "BinaryInt" (int32 inputs and output).
 struct BinaryParams {
-  const float* a;
-  const float* b;
-  float* out;
+  BinaryOp op;
+  const void* a;
+  const void* b;
+  void* out;
   int64_t size;  // elements of out
   int rank;      // of out
   int64_t outDims[kMaxRank];
@@ -27,29 +31,55 @@ struct BinaryParams {
 };
 using BinaryKernel = void (*)(const BinaryParams&);
 
-// Elementwise unary: out[i] = f(x[i]). Ops: Neg, Square, Exp, Log, Relu, Sigmoid, Tanh.
+// Elementwise unary on float32: out[i] = op(x[i]; alpha, beta). Kernel "Unary".
+// "UnaryInt" does Neg, Abs, Sign, Square on int32.
 struct UnaryParams {
-  const float* x;
-  float* out;
+  UnaryOp op;
+  float alpha, beta;
+  const void* x;
+  void* out;
   int64_t size;
 };
 using UnaryKernel = void (*)(const UnaryParams&);
 
-// Gradient of an elementwise unary from its input or output and dy.
-// Ops: ReluGrad (x = input), SigmoidGrad and TanhGrad (x = output y).
+// dx[i] = dy[i] * op'(x[i], y[i]). Kernel "UnaryGrad".
 struct UnaryGradParams {
+  UnaryOp op;
+  float alpha, beta;
   const float* x;
+  const float* y;
   const float* dy;
   float* dx;
   int64_t size;
 };
 using UnaryGradKernel = void (*)(const UnaryGradParams&);
 
-// Sum over the axes whose outStrides entry is 0 (out is zeroed by the kernel).
-// Op: Sum.
+// Conversion between float32 and int32/bool storage. Kernel "Cast".
+struct CastParams {
+  const void* x;
+  void* out;
+  int64_t size;
+  bool fromFloat, toFloat, toBool;
+};
+using CastKernel = void (*)(const CastParams&);
+
+// out[i] = cond[i] ? a[i] : b[i] over 4-byte elements of equal shapes. Kernel "Select".
+struct SelectParams {
+  const int32_t* cond;
+  const uint32_t* a;
+  const uint32_t* b;
+  uint32_t* out;
+  int64_t size;
+};
+using SelectKernel = void (*)(const SelectParams&);
+
+// Reduction over the axes whose outStrides entry is 0 (the kernel initializes out).
+// Kernels: "Reduce" (float32), "ReduceInt" (int32/bool storage).
+enum class ReduceOp { Sum, Prod, Max, Min, All, Any };
 struct ReduceParams {
-  const float* x;
-  float* out;
+  ReduceOp op;
+  const void* x;
+  void* out;
   int64_t inSize;
   int64_t outSize;
   int rank;  // of x
@@ -58,10 +88,29 @@ struct ReduceParams {
 };
 using ReduceKernel = void (*)(const ReduceParams&);
 
-// out[i] = x[ix] with x's strides 0 along broadcast axes. Op: BroadcastTo.
-struct BroadcastParams {
+// Index of the max (or min) along the last axis of a rows x cols matrix;
+// the first index wins ties, as tfjs. Kernel "ArgReduce".
+struct ArgReduceParams {
+  bool isMax;
+  const float* x;
+  int32_t* out;
+  int64_t rows, cols;
+};
+using ArgReduceKernel = void (*)(const ArgReduceParams&);
+
+// Cumulative sum along the middle axis of an (outer, n, inner) block. Kernel "Cumsum".
+struct CumsumParams {
   const float* x;
   float* out;
+  int64_t outer, n, inner;
+  bool exclusive, reverse;
+};
+using CumsumKernel = void (*)(const CumsumParams&);
+
+// out[i] = x[ix] with x's strides 0 along broadcast axes. Op: BroadcastTo.
+struct BroadcastParams {
+  const uint32_t* x;  // any 4-byte dtype: a bit copy
+  uint32_t* out;
   int64_t size;
   int rank;
   int64_t outDims[kMaxRank];
@@ -81,15 +130,38 @@ struct MatMulParams {
 };
 using MatMulKernel = void (*)(const MatMulParams&);
 
-// Row gather: out[r] = x[indices[r]] for rows of rowSize elements. Op: GatherRows.
-struct GatherRowsParams {
-  const float* x;
-  const int32_t* indices;
-  float* out;
-  int64_t numIndices;
-  int64_t rowSize;
+// 4-byte element copy over an index space `dims`, with arbitrary (even negative)
+// strides on both sides: slice, stridedSlice, reverse, transpose, pad and concat
+// are all this kernel with different offsets and strides. Kernel "StridedCopy".
+struct StridedCopyParams {
+  const uint32_t* src;
+  uint32_t* dst;
+  int rank;
+  int64_t dims[kMaxRank];
+  int64_t srcOffset;
+  int64_t srcStrides[kMaxRank];
+  int64_t dstOffset;
+  int64_t dstStrides[kMaxRank];
 };
-using GatherRowsKernel = void (*)(const GatherRowsParams&);
+using StridedCopyKernel = void (*)(const StridedCopyParams&);
+
+// Gather along an axis: x is (outer, axisDim, inner), out (outer, numIndices, inner).
+// Kernel "Gather" (4-byte elements). Its gradient, "ScatterAdd" (float32), adds
+// rows of src into out at the indices (unsortedSegmentSum).
+struct GatherParams {
+  const uint32_t* x;
+  const int32_t* indices;
+  uint32_t* out;
+  int64_t outer, axisDim, numIndices, inner;
+};
+using GatherKernel = void (*)(const GatherParams&);
+struct ScatterAddParams {
+  const float* src;  // (outer, numIndices, inner)
+  const int32_t* indices;
+  float* out;        // (outer, axisDim, inner), zeroed by the caller
+  int64_t outer, axisDim, numIndices, inner;
+};
+using ScatterAddKernel = void (*)(const ScatterAddParams&);
 
 // Softmax over the last axis of a rows x cols matrix. Op: Softmax.
 struct SoftmaxParams {

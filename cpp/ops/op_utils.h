@@ -5,6 +5,7 @@
 #include "core/tape.h"
 #include "kernels/params.h"
 #include "ops/ops.h"
+#include "ops/shape_ops.h"
 
 namespace wl {
 
@@ -21,8 +22,5 @@ inline void requireRank(const char* op, const Tensor& x) {
 // Strides of `shape` laid out row-major, as seen from an output of rank `rank`
 // (left-padded), with 0 along dimensions of size 1 that the output broadcasts.
 void broadcastStrides(const Shape& shape, const Shape& outShape, int64_t* strides);
-
-// Runs a unary kernel into a fresh tensor of x's shape.
-Tensor runUnary(const char* op, const Tensor& x);
 
 }  // namespace wl

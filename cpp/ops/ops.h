@@ -2,40 +2,60 @@
 //
 // An op checks its arguments, infers the output shape, calls its kernel through
 // the registry (kernelFor), and records its gradient rule on the active tape.
-// Binary ops broadcast as numpy/tfjs do. To add an op: declare it here, define it
-// with its gradient in the ops/*.cc file of its family, give the reference
-// backend a kernel, and add it to tests/cpp/test_gradients.cc.
+// Binary ops broadcast as numpy/tfjs do. Every public op is also registered by
+// its tfjs name in the OpRegistry (ops/registry.h) at the bottom of its file.
+// To add an op: declare it here, define it with its gradient in the ops/*.cc
+// file of its family, give the reference backend a kernel, register it, and add
+// it to tests/cpp/test_gradients.cc and tests/node/ops_parity.test.mjs.
 #pragma once
 
 #include <vector>
 
 #include "core/tensor.h"
+#include "kernels/elementwise_ops.h"
 
 namespace wl {
 
-// Creation (no gradient).
-Tensor zeros(const Shape& shape);
+// Creation and dtype.
+Tensor zeros(const Shape& shape, DType dtype = DType::Float32);
 Tensor ones(const Shape& shape);
+Tensor zerosLike(const Tensor& x);
+Tensor cast(const Tensor& x, DType dtype);
+DType upcast(DType a, DType b);
 
-// Arithmetic, with broadcasting.
-Tensor add(const Tensor& a, const Tensor& b);
-Tensor sub(const Tensor& a, const Tensor& b);
-Tensor mul(const Tensor& a, const Tensor& b);
-Tensor div(const Tensor& a, const Tensor& b);
-Tensor neg(const Tensor& x);
-Tensor square(const Tensor& x);
-Tensor exp(const Tensor& x);
-Tensor log(const Tensor& x);
+// Elementwise (ops/elementwise.cc).
+Tensor unary(UnaryOp op, const Tensor& x, float alpha = 0.f, float beta = 0.f);
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+Tensor prelu(const Tensor& x, const Tensor& alpha);
+Tensor clipByValue(const Tensor& x, float lo, float hi);
+Tensor addN(const std::vector<Tensor>& xs);
+inline Tensor add(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Add, a, b); }
+inline Tensor sub(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Sub, a, b); }
+inline Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mul, a, b); }
+inline Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
+inline Tensor maximum(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Maximum, a, b); }
+inline Tensor minimum(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Minimum, a, b); }
+inline Tensor neg(const Tensor& x) { return unary(UnaryOp::Neg, x); }
+inline Tensor square(const Tensor& x) { return unary(UnaryOp::Square, x); }
+inline Tensor sqrt(const Tensor& x) { return unary(UnaryOp::Sqrt, x); }
+inline Tensor exp(const Tensor& x) { return unary(UnaryOp::Exp, x); }
+inline Tensor log(const Tensor& x) { return unary(UnaryOp::Log, x); }
+inline Tensor abs(const Tensor& x) { return unary(UnaryOp::Abs, x); }
+inline Tensor relu(const Tensor& x) { return unary(UnaryOp::Relu, x); }
+inline Tensor sigmoid(const Tensor& x) { return unary(UnaryOp::Sigmoid, x); }
+inline Tensor tanh(const Tensor& x) { return unary(UnaryOp::Tanh, x); }
 
-// Activations.
-Tensor relu(const Tensor& x);
-Tensor sigmoid(const Tensor& x);
-Tensor tanh(const Tensor& x);
-Tensor softmax(const Tensor& x);  // over the last axis
+// Activations with their own kernels (ops/softmax.cc).
+Tensor softmax(const Tensor& x);     // over the last axis
+Tensor logSoftmax(const Tensor& x);  // over the last axis
 
-// Reductions over `axes` (negative counts from the end; empty means all).
+// Reductions over `axes` (negative counts from the end; empty means all) (ops/reduction.cc).
 Tensor sum(const Tensor& x, std::vector<int> axes = {}, bool keepDims = false);
 Tensor mean(const Tensor& x, std::vector<int> axes = {}, bool keepDims = false);
+Tensor max(const Tensor& x, std::vector<int> axes = {}, bool keepDims = false);
+Tensor min(const Tensor& x, std::vector<int> axes = {}, bool keepDims = false);
+Tensor prod(const Tensor& x, std::vector<int> axes = {}, bool keepDims = false);
 
 // Shapes.
 Tensor reshape(const Tensor& x, const Shape& shape);  // one dim may be -1
@@ -45,7 +65,7 @@ Tensor sumTo(const Tensor& dy, const Shape& shape);
 // Rows of x (along axis 0) at int32 indices; not differentiable.
 Tensor gatherRows(const Tensor& x, const Tensor& indices);
 
-// Linear algebra: rank 2, or rank 3 batched (a batch of 1 broadcasts).
+// Linear algebra: rank >= 2, batch dims broadcast.
 Tensor matMul(const Tensor& a, const Tensor& b, bool transposeA = false, bool transposeB = false);
 
 // In place y += alpha * x, not recorded (optimizer updates, never differentiated).

@@ -1,11 +1,14 @@
-// Reductions, broadcasting and reshapes: sum and broadcastTo are each other's gradient.
+// Reductions (sum, mean, max, min, prod, all, any, argMax/argMin, cumsum and the
+// composites logSumExp, moments, norm) and their gradients.
 #include <algorithm>
+#include <cmath>
 
 #include "ops/op_utils.h"
+#include "ops/registry.h"
+#include "ops/shape_ops.h"
 
 namespace wl {
 
-namespace {
 std::vector<bool> reducedAxes(const char* op, int rank, const std::vector<int>& axes) {
   std::vector<bool> reduced(rank, axes.empty());
   for (int a : axes) {
@@ -15,22 +18,27 @@ std::vector<bool> reducedAxes(const char* op, int rank, const std::vector<int>& 
   }
   return reduced;
 }
-}  // namespace
 
-Tensor sum(const Tensor& x, std::vector<int> axes, bool keepDims) {
-  requireFloat("Sum", x);
-  requireRank("Sum", x);
+namespace {
+
+// Runs a reduction kernel; `kept` receives the output shape with reduced dims as 1.
+Tensor runReduce(const char* op, ReduceOp code, const Tensor& x, const std::vector<int>& axes, bool keepDims,
+                 Shape* keptOut) {
+  requireRank(op, x);
   int rank = x.rank();
-  std::vector<bool> reduced = reducedAxes("Sum", rank, axes);
+  std::vector<bool> reduced = reducedAxes(op, rank, axes);
   Shape kept(rank), outShape;
   for (int i = 0; i < rank; ++i) {
     kept[i] = reduced[i] ? 1 : x.shape()[i];
     if (!reduced[i] || keepDims) outShape.push_back(kept[i]);
   }
-  Tensor y = Tensor::empty(outShape);
+  bool isFloat = x.dtype() == DType::Float32;
+  DType outType = (code == ReduceOp::All || code == ReduceOp::Any) ? DType::Bool : x.dtype();
+  Tensor y = Tensor::empty(outShape, outType);
   ReduceParams p{};
-  p.x = x.data<float>();
-  p.out = y.data<float>();
+  p.op = code;
+  p.x = x.data<void>();
+  p.out = y.data<void>();
   p.inSize = x.size();
   p.outSize = y.size();
   p.rank = rank;
@@ -40,97 +48,197 @@ Tensor sum(const Tensor& x, std::vector<int> axes, bool keepDims) {
     p.outStrides[i] = reduced[i] ? 0 : stride;
     stride *= kept[i];
   }
-  kernelFor<ReduceKernel>("Sum")(p);
-  recordOp("Sum", {x}, y, [x, kept](const Tensor& dy) -> std::vector<Tensor> {
-    return {broadcastTo(reshape(dy, kept), x.shape())};
-  });
+  kernelFor<ReduceKernel>(isFloat ? "Reduce" : "ReduceInt")(p);
+  if (keptOut) *keptOut = kept;
   return y;
 }
 
-Tensor mean(const Tensor& x, std::vector<int> axes, bool keepDims) {
-  int64_t count = x.size();
-  if (!axes.empty()) {
-    std::vector<bool> reduced = reducedAxes("Mean", x.rank(), axes);
-    count = 1;
-    for (int i = 0; i < x.rank(); ++i) count *= reduced[i] ? x.shape()[i] : 1;
+Tensor numericInput(const char* op, const Tensor& x) {
+  WL_CHECK(x.defined(), op << ": the input tensor is undefined (was it disposed?)");
+  return x.dtype() == DType::Bool ? cast(x, DType::Int32) : x;
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& xIn, std::vector<int> axes, bool keepDims) {
+  Tensor x = numericInput("sum", xIn);
+  Shape kept;
+  Tensor y = runReduce("sum", ReduceOp::Sum, x, axes, keepDims, &kept);
+  if (x.dtype() == DType::Float32) {
+    recordOp("Sum", {x}, y, [x, kept](const Tensor& dy) -> std::vector<Tensor> {
+      return {broadcastTo(reshape(dy, kept), x.shape())};
+    });
   }
+  return y;
+}
+
+Tensor mean(const Tensor& xIn, std::vector<int> axes, bool keepDims) {
+  Tensor x = cast(xIn, DType::Float32);
+  std::vector<bool> reduced = reducedAxes("mean", x.rank(), axes);
+  int64_t count = 1;
+  for (int i = 0; i < x.rank(); ++i) count *= reduced[i] ? x.shape()[i] : 1;
   // tfjs divides the sum by the count; keeping that order keeps results bit-close.
   return div(sum(x, axes, keepDims), Tensor::scalar(static_cast<float>(count)));
 }
 
-Tensor broadcastTo(const Tensor& x, const Shape& shape) {
-  requireFloat("BroadcastTo", x);
-  WL_CHECK(x.rank() <= static_cast<int>(shape.size()) && broadcastShapes(x.shape(), shape) == shape,
-           "broadcastTo: cannot broadcast shape " << shapeStr(x.shape()) << " to " << shapeStr(shape));
-  if (x.shape() == shape) return x;
-  Tensor y = Tensor::empty(shape);
-  WL_CHECK(y.rank() <= kMaxRank, "broadcastTo: rank " << y.rank() << " is not supported");
-  BroadcastParams p{};
-  p.x = x.data<float>();
-  p.out = y.data<float>();
-  p.size = y.size();
-  p.rank = y.rank();
-  for (int i = 0; i < p.rank; ++i) p.outDims[i] = shape[i];
-  broadcastStrides(x.shape(), shape, p.xStrides);
-  kernelFor<BroadcastKernel>("BroadcastTo")(p);
-  recordOp("BroadcastTo", {x}, y, [x](const Tensor& dy) -> std::vector<Tensor> {
-    return {sumTo(dy, x.shape())};
+namespace {
+Tensor extremum(const char* op, ReduceOp code, const Tensor& xIn, const std::vector<int>& axes, bool keepDims) {
+  Tensor x = numericInput(op, xIn);
+  Shape kept;
+  Tensor y = runReduce(op, code, x, axes, keepDims, &kept);
+  if (x.dtype() == DType::Float32) {
+    recordOp(op, {x}, y, [x, y, kept](const Tensor& dy) -> std::vector<Tensor> {
+      // The gradient flows to every element equal to the extremum (as tfjs).
+      Tensor mask = cast(binary(BinaryOp::Equal, x, reshape(y, kept)), DType::Float32);
+      return {mul(mask, reshape(dy, kept))};
+    });
+  }
+  return y;
+}
+}  // namespace
+
+Tensor max(const Tensor& x, std::vector<int> axes, bool keepDims) {
+  return extremum("max", ReduceOp::Max, x, axes, keepDims);
+}
+Tensor min(const Tensor& x, std::vector<int> axes, bool keepDims) {
+  return extremum("min", ReduceOp::Min, x, axes, keepDims);
+}
+
+Tensor prod(const Tensor& xIn, std::vector<int> axes, bool keepDims) {
+  Tensor x = numericInput("prod", xIn);
+  Shape kept;
+  Tensor y = runReduce("prod", ReduceOp::Prod, x, axes, keepDims, &kept);
+  if (x.dtype() == DType::Float32) {
+    recordOp("Prod", {x}, y, [x, y, kept](const Tensor& dy) -> std::vector<Tensor> {
+      // d(prod)/dx_i = prod / x_i (for nonzero x; zeros get the product of the others
+      // only when they are the single zero — a documented simplification).
+      return {mul(reshape(dy, kept), div(reshape(y, kept), x))};
+    });
+  }
+  return y;
+}
+
+Tensor logicalReduce(const char* op, ReduceOp code, const Tensor& x, const std::vector<int>& axes, bool keepDims) {
+  WL_CHECK(x.defined() && x.dtype() == DType::Bool, op << ": the input must be a bool tensor, got "
+                                                       << (x.defined() ? dtypeName(x.dtype()) : "undefined"));
+  return runReduce(op, code, x, axes, keepDims, nullptr);
+}
+
+Tensor argReduce(const char* op, bool isMax, const Tensor& xIn, int axis) {
+  Tensor x = cast(numericInput(op, xIn), DType::Float32);
+  int rank = x.rank();
+  WL_CHECK(rank >= 1, op << ": needs a tensor of rank >= 1");
+  int a = axis < 0 ? axis + rank : axis;
+  WL_CHECK(a >= 0 && a < rank, op << ": axis " << axis << " is out of range for a tensor of rank " << rank);
+  std::vector<int64_t> perm;
+  for (int i = 0; i < rank; ++i) {
+    if (i != a) perm.push_back(i);
+  }
+  perm.push_back(a);
+  Tensor xt = a == rank - 1 ? x : transpose(x, perm);
+  Shape outShape(xt.shape().begin(), xt.shape().end() - 1);
+  Tensor y = Tensor::empty(outShape, DType::Int32);
+  int64_t cols = xt.dim(-1);
+  WL_CHECK(cols > 0, op << ": cannot reduce an empty axis");
+  kernelFor<ArgReduceKernel>("ArgReduce")({isMax, xt.data<float>(), y.data<int32_t>(), xt.size() / cols, cols});
+  return y;
+}
+
+Tensor cumsum(const Tensor& xIn, int axis, bool exclusive, bool reverse) {
+  Tensor x = cast(xIn, DType::Float32);
+  int rank = x.rank();
+  int a = axis < 0 ? axis + rank : axis;
+  WL_CHECK(a >= 0 && a < rank, "cumsum: axis " << axis << " is out of range for a tensor of rank " << rank);
+  int64_t outer = 1, inner = 1;
+  for (int i = 0; i < a; ++i) outer *= x.shape()[i];
+  for (int i = a + 1; i < rank; ++i) inner *= x.shape()[i];
+  Tensor y = Tensor::empty(x.shape());
+  kernelFor<CumsumKernel>("Cumsum")({x.data<float>(), y.data<float>(), outer, x.shape()[a], inner, exclusive, reverse});
+  recordOp("Cumsum", {x}, y, [axis, exclusive, reverse](const Tensor& dy) -> std::vector<Tensor> {
+    return {cumsum(dy, axis, exclusive, !reverse)};
   });
   return y;
 }
 
-Tensor sumTo(const Tensor& dy, const Shape& shape) {
-  if (dy.shape() == shape) return dy;
-  int rank = dy.rank(), offset = rank - static_cast<int>(shape.size());
-  WL_CHECK(offset >= 0, "sumTo: shape " << shapeStr(shape) << " has more dims than " << shapeStr(dy.shape()));
-  std::vector<int> axes;
-  for (int i = 0; i < rank; ++i) {
-    if (i < offset || (shape[i - offset] == 1 && dy.shape()[i] != 1)) axes.push_back(i);
+Tensor logSumExp(const Tensor& xIn, std::vector<int> axes, bool keepDims) {
+  Tensor x = cast(xIn, DType::Float32);
+  Tensor m = max(x, axes, true);
+  Tensor safeM = where(unary(UnaryOp::IsFinite, m), m, zerosLike(m));
+  Tensor out = add(log(sum(exp(sub(x, safeM)), axes, true)), safeM);
+  if (keepDims) return out;
+  Shape s;
+  std::vector<bool> reduced = reducedAxes("logSumExp", x.rank(), axes);
+  for (int i = 0; i < x.rank(); ++i) {
+    if (!reduced[i]) s.push_back(x.shape()[i]);
   }
-  Tensor s = axes.empty() ? dy : sum(dy, axes, true);
-  return reshape(s, shape);
+  return reshape(out, s);
 }
 
-Tensor reshape(const Tensor& x, const Shape& shape) {
-  WL_CHECK(x.defined(), "reshape: the input tensor is undefined (was it disposed?)");
-  Shape resolved = shape;
-  int unknown = -1;
-  int64_t known = 1;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (shape[i] == -1) {
-      WL_CHECK(unknown < 0, "reshape: shape " << shapeStr(shape) << " can only have one -1 dimension");
-      unknown = static_cast<int>(i);
-    } else {
-      WL_CHECK(shape[i] >= 0, "reshape: shape " << shapeStr(shape) << " has a negative dimension");
-      known *= shape[i];
-    }
-  }
-  if (unknown >= 0) {
-    WL_CHECK(known > 0 && x.size() % known == 0,
-             "reshape: cannot reshape a tensor of shape " << shapeStr(x.shape()) << " into " << shapeStr(shape));
-    resolved[unknown] = x.size() / known;
-  }
-  if (resolved == x.shape()) return x;
-  Tensor y = x.view(resolved);
-  recordOp("Reshape", {x}, y, [x](const Tensor& dy) -> std::vector<Tensor> { return {reshape(dy, x.shape())}; });
-  return y;
+std::vector<Tensor> moments(const Tensor& xIn, std::vector<int> axes, bool keepDims) {
+  Tensor x = cast(xIn, DType::Float32);
+  Tensor m = mean(x, axes, true);
+  Tensor variance = mean(square(sub(x, m)), axes, keepDims);
+  return {keepDims ? m : mean(x, axes, false), variance};
 }
 
-Tensor gatherRows(const Tensor& x, const Tensor& indices) {
-  requireFloat("GatherRows", x);
-  WL_CHECK(indices.defined() && indices.dtype() == DType::Int32 && indices.rank() == 1,
-           "gatherRows: indices must be a 1-D int32 tensor");
-  WL_CHECK(x.rank() >= 1, "gatherRows: x must have rank >= 1");
-  int64_t rows = x.dim(0), rowSize = rows ? x.size() / rows : 0;
-  const int32_t* idx = indices.data<int32_t>();
-  for (int64_t i = 0; i < indices.size(); ++i) {
-    WL_CHECK(idx[i] >= 0 && idx[i] < rows, "gatherRows: index " << idx[i] << " is out of range [0, " << rows << ")");
-  }
-  Shape outShape = x.shape();
-  outShape[0] = indices.size();
-  Tensor y = Tensor::empty(outShape);
-  kernelFor<GatherRowsKernel>("GatherRows")({x.data<float>(), idx, y.data<float>(), indices.size(), rowSize});
-  return y;
+Tensor norm(const Tensor& xIn, const std::string& ord, std::vector<int> axes, bool keepDims) {
+  Tensor x = cast(xIn, DType::Float32);
+  if (ord == "euclidean" || ord == "fro" || ord == "2") return sqrt(sum(square(x), axes, keepDims));
+  if (ord == "1") return sum(abs(x), axes, keepDims);
+  if (ord == "Infinity") return max(abs(x), axes, keepDims);
+  if (ord == "-Infinity") return min(abs(x), axes, keepDims);
+  throw Error("norm: unsupported ord '" + ord + "'. Supported: 'euclidean', 'fro', 1, 2, Infinity, -Infinity");
 }
+
+namespace {
+const bool registered = [] {
+  auto& reg = OpRegistry::instance();
+  using In = const std::vector<Tensor>&;
+  reg.add("sum", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {sum(in[0], at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  reg.add("mean", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {mean(in[0], at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  reg.add("max", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {max(in[0], at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  reg.add("min", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {min(in[0], at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  reg.add("prod", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {prod(in[0], at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  reg.add("all", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {logicalReduce("all", ReduceOp::All, in[0], at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  reg.add("any", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {logicalReduce("any", ReduceOp::Any, in[0], at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  reg.add("argMax", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {argReduce("argMax", true, in[0], static_cast<int>(at.getInt("axis", 0)))};
+  });
+  reg.add("argMin", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {argReduce("argMin", false, in[0], static_cast<int>(at.getInt("axis", 0)))};
+  });
+  reg.add("cumsum", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {cumsum(in[0], static_cast<int>(at.getInt("axis", 0)), at.getBool("exclusive", false),
+                   at.getBool("reverse", false))};
+  });
+  reg.add("logSumExp", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return {logSumExp(in[0], at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  reg.add("moments", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    return moments(in[0], at.getAxes("axes"), at.getBool("keepDims", false));
+  });
+  reg.add("norm", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
+    std::string ord = at.has("ord") ? (at.json()["ord"].is_string() ? at.getString("ord", "euclidean")
+                                                                     : at.json()["ord"].dump())
+                                    : "euclidean";
+    return {norm(in[0], ord, at.getAxes("axis"), at.getBool("keepDims", false))};
+  });
+  return true;
+}();
+}  // namespace
 
 }  // namespace wl

@@ -1,5 +1,5 @@
 // Reference (scalar) elementwise kernels: binary with broadcasting, unary, unary
-// gradients, axpy. Straight loops; the oracle other backends are tested against.
+// gradients, casts, select, axpy. Straight loops; the oracle for other backends.
 #include <cmath>
 
 #include "core/kernel_registry.h"
@@ -9,16 +9,19 @@ namespace wl {
 namespace {
 
 // Walks out's multi-index, keeping a's and b's offsets in step (odometer order).
-template <typename F>
+template <typename TIn, typename TOut, typename F>
 void binaryLoop(const BinaryParams& p, F f) {
+  const TIn* a = static_cast<const TIn*>(p.a);
+  const TIn* b = static_cast<const TIn*>(p.b);
+  TOut* out = static_cast<TOut*>(p.out);
   if (p.sameShape) {
-    for (int64_t i = 0; i < p.size; ++i) p.out[i] = f(p.a[i], p.b[i]);
+    for (int64_t i = 0; i < p.size; ++i) out[i] = static_cast<TOut>(f(a[i], b[i]));
     return;
   }
   int64_t idx[kMaxRank] = {0};
   int64_t ia = 0, ib = 0;
   for (int64_t i = 0; i < p.size; ++i) {
-    p.out[i] = f(p.a[ia], p.b[ib]);
+    out[i] = static_cast<TOut>(f(a[ia], b[ib]));
     for (int d = p.rank - 1; d >= 0; --d) {
       if (++idx[d] < p.outDims[d]) {
         ia += p.aStrides[d];
@@ -32,34 +35,67 @@ void binaryLoop(const BinaryParams& p, F f) {
   }
 }
 
-void add(const BinaryParams& p) { binaryLoop(p, [](float a, float b) { return a + b; }); }
-void sub(const BinaryParams& p) { binaryLoop(p, [](float a, float b) { return a - b; }); }
-void mul(const BinaryParams& p) { binaryLoop(p, [](float a, float b) { return a * b; }); }
-void div(const BinaryParams& p) { binaryLoop(p, [](float a, float b) { return a / b; }); }
-
-template <typename F>
-void unaryLoop(const UnaryParams& p, F f) {
-  for (int64_t i = 0; i < p.size; ++i) p.out[i] = f(p.x[i]);
+void binary(const BinaryParams& p) {
+  const BinaryOp op = p.op;
+  if (isComparison(op)) {
+    binaryLoop<float, int32_t>(p, [op](float a, float b) { return binaryScalar<float>(op, a, b); });
+  } else {
+    binaryLoop<float, float>(p, [op](float a, float b) { return binaryScalar<float>(op, a, b); });
+  }
 }
 
-void neg(const UnaryParams& p) { unaryLoop(p, [](float x) { return -x; }); }
-void square(const UnaryParams& p) { unaryLoop(p, [](float x) { return x * x; }); }
-void exp_(const UnaryParams& p) { unaryLoop(p, [](float x) { return std::exp(x); }); }
-void log_(const UnaryParams& p) { unaryLoop(p, [](float x) { return std::log(x); }); }
-void relu(const UnaryParams& p) { unaryLoop(p, [](float x) { return x > 0.f ? x : 0.f; }); }
-void sigmoid(const UnaryParams& p) {
-  unaryLoop(p, [](float x) { return 1.f / (1.f + std::exp(-x)); });
+void binaryInt(const BinaryParams& p) {
+  const BinaryOp op = p.op;
+  binaryLoop<int32_t, int32_t>(p, [op](int32_t a, int32_t b) { return binaryScalar<int32_t>(op, a, b); });
 }
-void tanh_(const UnaryParams& p) { unaryLoop(p, [](float x) { return std::tanh(x); }); }
 
-void reluGrad(const UnaryGradParams& p) {
-  for (int64_t i = 0; i < p.size; ++i) p.dx[i] = p.x[i] > 0.f ? p.dy[i] : 0.f;
+void unary(const UnaryParams& p) {
+  const float* x = static_cast<const float*>(p.x);
+  float* out = static_cast<float*>(p.out);
+  for (int64_t i = 0; i < p.size; ++i) out[i] = unaryScalar(p.op, x[i], p.alpha, p.beta);
 }
-void sigmoidGrad(const UnaryGradParams& p) {  // x holds y = sigmoid(input)
-  for (int64_t i = 0; i < p.size; ++i) p.dx[i] = p.dy[i] * p.x[i] * (1.f - p.x[i]);
+
+void unaryInt(const UnaryParams& p) {
+  const int32_t* x = static_cast<const int32_t*>(p.x);
+  int32_t* out = static_cast<int32_t*>(p.out);
+  for (int64_t i = 0; i < p.size; ++i) {
+    int32_t v = x[i];
+    switch (p.op) {
+      case UnaryOp::Neg: out[i] = -v; break;
+      case UnaryOp::Abs: out[i] = v < 0 ? -v : v; break;
+      case UnaryOp::Sign: out[i] = (v > 0) - (v < 0); break;
+      case UnaryOp::Square: out[i] = v * v; break;
+      default: out[i] = static_cast<int32_t>(unaryScalar(p.op, static_cast<float>(v), p.alpha, p.beta));
+    }
+  }
 }
-void tanhGrad(const UnaryGradParams& p) {  // x holds y = tanh(input)
-  for (int64_t i = 0; i < p.size; ++i) p.dx[i] = p.dy[i] * (1.f - p.x[i] * p.x[i]);
+
+void unaryGrad(const UnaryGradParams& p) {
+  for (int64_t i = 0; i < p.size; ++i) {
+    p.dx[i] = unaryGradScalar(p.op, p.x[i], p.y ? p.y[i] : 0.f, p.dy[i], p.alpha, p.beta);
+  }
+}
+
+void cast(const CastParams& p) {
+  if (p.fromFloat && p.toFloat) {
+    std::copy(static_cast<const float*>(p.x), static_cast<const float*>(p.x) + p.size, static_cast<float*>(p.out));
+  } else if (p.fromFloat) {
+    const float* x = static_cast<const float*>(p.x);
+    int32_t* out = static_cast<int32_t*>(p.out);
+    for (int64_t i = 0; i < p.size; ++i) out[i] = p.toBool ? (x[i] != 0.f) : static_cast<int32_t>(x[i]);
+  } else if (p.toFloat) {
+    const int32_t* x = static_cast<const int32_t*>(p.x);
+    float* out = static_cast<float*>(p.out);
+    for (int64_t i = 0; i < p.size; ++i) out[i] = static_cast<float>(x[i]);
+  } else {
+    const int32_t* x = static_cast<const int32_t*>(p.x);
+    int32_t* out = static_cast<int32_t*>(p.out);
+    for (int64_t i = 0; i < p.size; ++i) out[i] = p.toBool ? (x[i] != 0) : x[i];
+  }
+}
+
+void select(const SelectParams& p) {
+  for (int64_t i = 0; i < p.size; ++i) p.out[i] = p.cond[i] ? p.a[i] : p.b[i];
 }
 
 void axpy(const AxpyParams& p) {
@@ -68,20 +104,13 @@ void axpy(const AxpyParams& p) {
 
 }  // namespace
 
-WL_REGISTER_KERNEL("Add", "reference", BinaryKernel, add);
-WL_REGISTER_KERNEL("Sub", "reference", BinaryKernel, sub);
-WL_REGISTER_KERNEL("Mul", "reference", BinaryKernel, mul);
-WL_REGISTER_KERNEL("Div", "reference", BinaryKernel, div);
-WL_REGISTER_KERNEL("Neg", "reference", UnaryKernel, neg);
-WL_REGISTER_KERNEL("Square", "reference", UnaryKernel, square);
-WL_REGISTER_KERNEL("Exp", "reference", UnaryKernel, exp_);
-WL_REGISTER_KERNEL("Log", "reference", UnaryKernel, log_);
-WL_REGISTER_KERNEL("Relu", "reference", UnaryKernel, relu);
-WL_REGISTER_KERNEL("Sigmoid", "reference", UnaryKernel, sigmoid);
-WL_REGISTER_KERNEL("Tanh", "reference", UnaryKernel, tanh_);
-WL_REGISTER_KERNEL("ReluGrad", "reference", UnaryGradKernel, reluGrad);
-WL_REGISTER_KERNEL("SigmoidGrad", "reference", UnaryGradKernel, sigmoidGrad);
-WL_REGISTER_KERNEL("TanhGrad", "reference", UnaryGradKernel, tanhGrad);
+WL_REGISTER_KERNEL("Binary", "reference", BinaryKernel, binary);
+WL_REGISTER_KERNEL("BinaryInt", "reference", BinaryKernel, binaryInt);
+WL_REGISTER_KERNEL("Unary", "reference", UnaryKernel, unary);
+WL_REGISTER_KERNEL("UnaryInt", "reference", UnaryKernel, unaryInt);
+WL_REGISTER_KERNEL("UnaryGrad", "reference", UnaryGradKernel, unaryGrad);
+WL_REGISTER_KERNEL("Cast", "reference", CastKernel, cast);
+WL_REGISTER_KERNEL("Select", "reference", SelectKernel, select);
 WL_REGISTER_KERNEL("Axpy", "reference", AxpyKernel, axpy);
 
 }  // namespace wl

@@ -1,4 +1,4 @@
-// Reference kernels that fit no family above: row gather, softmax.
+// Reference kernels that fit no family above: softmax.
 #include <cmath>
 #include <cstring>
 
@@ -7,13 +7,6 @@
 
 namespace wl {
 namespace {
-
-void gatherRows(const GatherRowsParams& p) {
-  for (int64_t r = 0; r < p.numIndices; ++r) {
-    std::memcpy(p.out + r * p.rowSize, p.x + static_cast<int64_t>(p.indices[r]) * p.rowSize,
-                static_cast<size_t>(p.rowSize) * sizeof(float));
-  }
-}
 
 void softmax(const SoftmaxParams& p) {
   for (int64_t r = 0; r < p.rows; ++r) {
@@ -29,7 +22,6 @@ void softmax(const SoftmaxParams& p) {
 
 }  // namespace
 
-WL_REGISTER_KERNEL("GatherRows", "reference", GatherRowsKernel, gatherRows);
 WL_REGISTER_KERNEL("Softmax", "reference", SoftmaxKernel, softmax);
 
 }  // namespace wl

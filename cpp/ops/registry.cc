@@ -1,0 +1,88 @@
+#include "ops/registry.h"
+
+#include "core/error.h"
+
+namespace wl {
+
+int64_t Attrs::getInt(const char* key) const {
+  WL_CHECK(has(key), op_ << ": the option '" << key << "' is required");
+  const auto& v = j_[key];
+  WL_CHECK(v.is_number() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())),
+           op_ << ": the option '" << key << "' must be an integer, got " << v.dump());
+  return static_cast<int64_t>(v.get<double>());
+}
+
+double Attrs::getFloat(const char* key) const {
+  WL_CHECK(has(key), op_ << ": the option '" << key << "' is required");
+  const auto& v = j_[key];
+  WL_CHECK(v.is_number(), op_ << ": the option '" << key << "' must be a number, got " << v.dump());
+  return v.get<double>();
+}
+
+bool Attrs::getBool(const char* key, bool dflt) const {
+  if (!has(key)) return dflt;
+  const auto& v = j_[key];
+  WL_CHECK(v.is_boolean(), op_ << ": the option '" << key << "' must be true or false, got " << v.dump());
+  return v.get<bool>();
+}
+
+std::string Attrs::getString(const char* key, const std::string& dflt) const {
+  if (!has(key)) return dflt;
+  const auto& v = j_[key];
+  WL_CHECK(v.is_string(), op_ << ": the option '" << key << "' must be a string, got " << v.dump());
+  return v.get<std::string>();
+}
+
+std::vector<int64_t> Attrs::getInts(const char* key) const {
+  WL_CHECK(has(key), op_ << ": the option '" << key << "' is required");
+  const auto& v = j_[key];
+  std::vector<int64_t> out;
+  auto one = [&](const nlohmann::json& e) {
+    WL_CHECK(e.is_number() && e.get<double>() == static_cast<double>(static_cast<int64_t>(e.get<double>())),
+             op_ << ": the option '" << key << "' must hold integers, got " << v.dump());
+    out.push_back(static_cast<int64_t>(e.get<double>()));
+  };
+  if (v.is_array()) {
+    for (const auto& e : v) one(e);
+  } else {
+    one(v);
+  }
+  return out;
+}
+
+std::vector<int> Attrs::getAxes(const char* key) const {
+  std::vector<int> axes;
+  if (!has(key)) return axes;
+  for (int64_t a : getInts(key)) axes.push_back(static_cast<int>(a));
+  return axes;
+}
+
+OpRegistry& OpRegistry::instance() {
+  static OpRegistry registry;
+  return registry;
+}
+
+void OpRegistry::add(const std::string& name, int numInputs, OpFn fn) {
+  WL_CHECK(!ops_.count(name), "The op '" << name << "' is already registered");
+  ops_[name] = {numInputs, std::move(fn)};
+}
+
+std::vector<Tensor> OpRegistry::run(const std::string& name, const std::vector<Tensor>& inputs,
+                                    const nlohmann::json& attrs) const {
+  auto it = ops_.find(name);
+  WL_CHECK(it != ops_.end(), "Unknown op '" << name << "'");
+  WL_CHECK(it->second.numInputs < 0 || static_cast<int>(inputs.size()) == it->second.numInputs,
+           name << ": expected " << it->second.numInputs << " tensor input(s), got " << inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    WL_CHECK(inputs[i].defined(), name << ": input " << i << " is undefined (was it disposed?)");
+  }
+  return it->second.fn(inputs, Attrs(name, attrs));
+}
+
+std::vector<std::string> OpRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& kv : ops_) out.push_back(kv.first);
+  return out;
+}
+
+}  // namespace wl
