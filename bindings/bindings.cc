@@ -17,7 +17,9 @@
 #include "core/tensor.h"
 #include "layers/layer.h"
 #include "models/sequential.h"
+#include "core/tape.h"
 #include "ops/ops.h"
+#include "ops/registry.h"
 
 using emscripten::val;
 
@@ -81,11 +83,50 @@ double tensorId(const Tensor& t) { return static_cast<double>(t.id()); }
 // heap grows (the next engine call may grow it): copy out or write at once.
 val tensorView(const Tensor& t) {
   size_t n = static_cast<size_t>(t.size());
-  if (t.dtype() == DType::Int32) return val(emscripten::typed_memory_view(n, t.data<int32_t>()));
+  if (isIntStorage(t.dtype())) return val(emscripten::typed_memory_view(n, t.data<int32_t>()));
   return val(emscripten::typed_memory_view(n, t.data<float>()));
 }
 Tensor tensorReshape(const Tensor& t, val shape) { return guard([&] { return reshape(t, shapeFromJs(shape)); }); }
 Tensor tensorGatherRows(const Tensor& x, const Tensor& indices) { return guard([&] { return gatherRows(x, indices); }); }
+
+std::vector<Tensor> runOp(std::string name, const std::vector<Tensor>& inputs, std::string attrsJson) {
+  return guard([&] { return OpRegistry::instance().run(name, inputs, parseJson(attrsJson, (name + " options").c_str())); });
+}
+
+val opNames() {
+  val out = val::array();
+  for (const auto& n : OpRegistry::instance().names()) out.call<void>("push", n);
+  return out;
+}
+
+// Variable.assign: writes src's values into dst's storage (same shape and dtype).
+void assignInPlace(Tensor& dst, const Tensor& src) {
+  guard([&] {
+    WL_CHECK(dst.shape() == src.shape(), "assign: shape of the new value " << shapeStr(src.shape())
+                                                                           << " does not match the variable's shape "
+                                                                           << shapeStr(dst.shape()));
+    WL_CHECK(dst.dtype() == src.dtype(), "assign: dtype of the new value (" << dtypeName(src.dtype())
+                                                                            << ") does not match the variable's ("
+                                                                            << dtypeName(dst.dtype()) << ")");
+    if (!src.sharesStorageWith(dst)) std::copy(src.data<uint32_t>(), src.data<uint32_t>() + src.size(), dst.data<uint32_t>());
+  });
+}
+
+Tensor cloneTensor(const Tensor& t) { return guard([&] { return t.clone(); }); }
+
+// dys: empty (seed with ones) or one tensor of y's shape.
+std::vector<Tensor> tapeGradient(GradientTape& tape, const Tensor& y, const std::vector<Tensor>& xs,
+                                 const std::vector<Tensor>& dys) {
+  return guard([&] {
+    WL_CHECK(y.dtype() == DType::Float32, "Cannot compute the gradient of a " << dtypeName(y.dtype())
+                                                                              << " tensor: y must be float32");
+    if (!dys.empty()) {
+      WL_CHECK(dys[0].shape() == y.shape(), "The shape of dy " << shapeStr(dys[0].shape())
+                                                                << " must match the shape of y " << shapeStr(y.shape()));
+    }
+    return tape.gradient(y, xs, dys.empty() ? Tensor() : dys[0]);
+  });
+}
 
 val memory() {
   MemoryStats m = memoryStats();
@@ -166,6 +207,11 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   function("createTensor", &createTensor);
   function("gatherRows", &tensorGatherRows);
   function("memory", &memory);
+  function("runOp", &runOp);
+  function("opNames", &opNames);
+  function("assignInPlace", &assignInPlace);
+  function("cloneTensor", &cloneTensor);
+  class_<GradientTape>("GradientTape").constructor<>().function("gradient", &tapeGradient);
   function("activeBackend", optional_override([]() { return activeBackend(); }));
 
   class_<Layer>("Layer")

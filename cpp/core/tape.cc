@@ -25,15 +25,14 @@ GradientTape::~GradientTape() {
   if (g_active == this) g_active = previous_;
 }
 
-std::vector<Tensor> GradientTape::gradient(const Tensor& y, const std::vector<Tensor>& xs) {
+std::vector<Tensor> GradientTape::gradient(const Tensor& y, const std::vector<Tensor>& xs, const Tensor& dy) {
   PauseRecording pause;
   std::unordered_map<int64_t, Tensor> grads;
-  grads[y.id()] = ones(y.shape());
+  grads[y.id()] = dy.defined() ? dy : ones(y.shape());
   for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
     auto found = grads.find(it->output.id());
     if (found == grads.end()) continue;
-    Tensor dy = found->second;
-    std::vector<Tensor> dxs = it->grad(dy);
+    std::vector<Tensor> dxs = it->grad(found->second);
     WL_CHECK(dxs.size() == it->inputs.size(),
              "Gradient of '" << it->op << "' returned " << dxs.size() << " gradients for "
                              << it->inputs.size() << " inputs");

@@ -30,8 +30,9 @@ class GradientTape {
   GradientTape(const GradientTape&) = delete;
   GradientTape& operator=(const GradientTape&) = delete;
 
-  // d(sum of y)/dx for each x; zeros for an x that y does not depend on.
-  std::vector<Tensor> gradient(const Tensor& y, const std::vector<Tensor>& xs);
+  // d(sum of y * dy)/dx for each x (dy defaults to ones); zeros for an x that y
+  // does not depend on.
+  std::vector<Tensor> gradient(const Tensor& y, const std::vector<Tensor>& xs, const Tensor& dy = Tensor());
 
   void record(TapeNode node) { nodes_.push_back(std::move(node)); }
 

@@ -5,6 +5,20 @@ export {Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar, memory, 
 export {Layer, layers} from './layers.js';
 export {Sequential, sequential} from './models.js';
 export {History} from './training.js';
+export {Variable, engine, grad, grads, keep, tidy, valueAndGrad, valueAndGrads, variable, variableGrads} from './engine.js';
+import {ops} from './ops.js';
+
+export const {
+  neg, abs, sign, square, sqrt, rsqrt, reciprocal, exp, expm1, log, log1p, round, floor, ceil, relu, relu6, elu,
+  selu, sigmoid, logSigmoid, softplus, softsign, tanh, sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh,
+  atanh, erf, isNaN, isFinite, isInf, logicalNot, add, sub, mul, div, divNoNan, floorDiv, mod, pow, maximum, minimum,
+  squaredDifference, atan2, equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, logicalXor,
+  leakyRelu, step, prelu, clipByValue, where, addN, cast, softmax, logSoftmax, dropout, sum, mean, max, min, prod,
+  all, any, logSumExp, argMax, argMin, cumsum, moments, norm, reshape, broadcastTo, transpose, slice, stridedSlice,
+  reverse, concat, stack, unstack, split, pad, mirrorPad, tile, gather, expandDims, squeeze, oneHot, topk, matMul, dot,
+  outerProduct, einsum, fill, zeros, ones, zerosLike, onesLike, range, linspace, eye, randomNormal, truncatedNormal,
+  randomUniform,
+} = ops;
 
 export const version = {'wasm-layers': '0.1.0'};
 

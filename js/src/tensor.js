@@ -5,7 +5,35 @@
 import {getCore} from './core.js';
 import {tensorToString} from './format.js';
 
-const DTYPES = ['float32', 'int32'];
+const DTYPES = ['float32', 'int32', 'bool'];
+
+// tf.tidy scopes: every Tensor created while a scope is open belongs to it.
+const scopes = [];
+
+// Tensors dropped without dispose() are freed when garbage collected (beyond
+// tfjs). tf.memory() still counts them until then: it reports what is held.
+const finalizer = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry(handle => { if (!handle.isDeleted()) handle.delete(); })
+    : null;
+
+/** @internal */
+export function openScope() {
+  scopes.push(new Set());
+}
+
+/** @internal Closes the innermost scope, disposing its tensors except `keep`. */
+export function closeScope(keep) {
+  const scope = scopes.pop();
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (t.isDisposed) continue;
+    if (keep.has(t) || t._kept) {
+      if (parent && !t._kept) parent.add(t);
+    } else {
+      t.dispose();
+    }
+  }
+}
 
 export class Tensor {
   /** @internal Wraps an engine handle; use tf.tensor() to create tensors. */
@@ -16,6 +44,9 @@ export class Tensor {
     this.size = handle.size();
     this.id = handle.id();
     this.isDisposed = false;
+    this._kept = false;
+    if (scopes.length) scopes[scopes.length - 1].add(this);
+    if (finalizer) finalizer.register(this, handle, this);
   }
 
   get rank() {
@@ -30,7 +61,8 @@ export class Tensor {
 
   dataSync() {
     // slice() copies out of the heap: the view dies when the heap grows.
-    return this.handle.view().slice();
+    const values = this.handle.view().slice();
+    return this.dtype === 'bool' ? Uint8Array.from(values) : values;
   }
 
   async data() {
@@ -55,6 +87,7 @@ export class Tensor {
 
   dispose() {
     if (this.isDisposed) return;
+    if (finalizer) finalizer.unregister(this);
     this._handle.delete();
     this._handle = null;
     this.isDisposed = true;
@@ -127,14 +160,23 @@ function sizeOf(shape) {
 /** @internal Creates a tensor from flat values and a shape (checked by the caller). */
 export function makeTensorFromFlat(flat, shape, dtype) {
   const handle = getCore().createTensor(shape, dtype);
+  if (dtype === 'bool') flat = Array.from(flat, v => (v ? 1 : 0));
   // The view is taken after allocation: creating the tensor may have grown the heap.
   handle.view().set(flat);
   return new Tensor(handle);
 }
 
+function inferDtype(values) {
+  if (values instanceof Int32Array) return 'int32';
+  if (values instanceof Uint8Array) return 'bool';
+  let v = values;
+  while (Array.isArray(v)) v = v[0];
+  return typeof v === 'boolean' ? 'bool' : 'float32';
+}
+
 function makeTensor(values, shape, dtype, fnName = 'tensor') {
   if (values == null) throw new Error(`${fnName}(): values must be provided, got ${values}`);
-  if (dtype == null) dtype = values instanceof Int32Array ? 'int32' : 'float32';
+  if (dtype == null) dtype = inferDtype(values);
   if (!DTYPES.includes(dtype)) {
     throw new Error(`${fnName}(): unsupported dtype '${dtype}'. Supported dtypes: ${DTYPES.join(', ')}`);
   }

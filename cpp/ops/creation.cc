@@ -1,0 +1,160 @@
+// Creation ops (no inputs): fill, range, linspace, eye, random* — and topk,
+// which returns two tensors. Random ops take an optional integer seed.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "ops/op_utils.h"
+#include "ops/registry.h"
+
+namespace wl {
+
+namespace {
+
+std::mt19937& generator(const Attrs& at, std::mt19937& seeded) {
+  static std::mt19937 global{std::random_device{}()};
+  if (at.has("seed")) {
+    seeded.seed(static_cast<uint32_t>(at.getFloat("seed")));
+    return seeded;
+  }
+  return global;
+}
+
+Tensor filled(const Shape& shape, DType dtype, double value) {
+  Tensor t = Tensor::empty(shape, dtype);
+  if (dtype == DType::Float32) {
+    std::fill(t.data<float>(), t.data<float>() + t.size(), static_cast<float>(value));
+  } else {
+    std::fill(t.data<int32_t>(), t.data<int32_t>() + t.size(), static_cast<int32_t>(value));
+  }
+  return t;
+}
+
+std::vector<Tensor> topk(const Tensor& xIn, int64_t k, bool sorted) {
+  Tensor x = cast(xIn, DType::Float32);
+  WL_CHECK(x.rank() >= 1, "topk: input must be at least rank 1");
+  int64_t n = x.dim(-1);
+  WL_CHECK(k >= 0 && k <= n, "topk: 'k' passed to topk() must be >= 0 and <= the last dimension (" << n << ") but got "
+                                                                                                    << k);
+  Shape outShape = x.shape();
+  outShape.back() = k;
+  Tensor values = Tensor::empty(outShape), indices = Tensor::empty(outShape, DType::Int32);
+  int64_t rows = n ? x.size() / n : 0;
+  std::vector<int32_t> order(n);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = x.data<float>() + r * n;
+    std::iota(order.begin(), order.end(), 0);
+    // Largest first; ties keep the lower index first (as tfjs).
+    std::stable_sort(order.begin(), order.end(), [row](int32_t i, int32_t j) { return row[i] > row[j]; });
+    for (int64_t i = 0; i < k; ++i) {
+      values.data<float>()[r * k + i] = row[order[i]];
+      indices.data<int32_t>()[r * k + i] = order[i];
+    }
+  }
+  (void)sorted;  // always sorted
+  return {values, indices};
+}
+
+const bool registered = [] {
+  auto& reg = OpRegistry::instance();
+  using In = const std::vector<Tensor>&;
+  using Out = std::vector<Tensor>;
+  reg.add("fill", 0, [](In, const Attrs& at) -> Out {
+    return {filled(at.getInts("shape"), parseDType(at.getString("dtype", "float32")), at.getFloat("value"))};
+  });
+  reg.add("range", 0, [](In, const Attrs& at) -> Out {
+    double start = at.getFloat("start"), stop = at.getFloat("stop"), step = at.getFloat("step", 1.0);
+    WL_CHECK(step != 0, "range: cannot have a step of zero");
+    int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((stop - start) / step)));
+    DType dtype = parseDType(at.getString("dtype", "float32"));
+    Tensor t = Tensor::empty({n}, dtype);
+    for (int64_t i = 0; i < n; ++i) {
+      double v = start + static_cast<double>(i) * step;
+      if (dtype == DType::Float32) {
+        t.data<float>()[i] = static_cast<float>(v);
+      } else {
+        t.data<int32_t>()[i] = static_cast<int32_t>(v);
+      }
+    }
+    return {t};
+  });
+  reg.add("linspace", 0, [](In, const Attrs& at) -> Out {
+    double start = at.getFloat("start"), stop = at.getFloat("stop");
+    int64_t num = at.getInt("num");
+    WL_CHECK(num > 0, "linspace: the number of values should be positive, got " << num);
+    Tensor t = Tensor::empty({num});
+    double step = num > 1 ? (stop - start) / static_cast<double>(num - 1) : 0;
+    for (int64_t i = 0; i < num; ++i) t.data<float>()[i] = static_cast<float>(start + static_cast<double>(i) * step);
+    return {t};
+  });
+  reg.add("eye", 0, [](In, const Attrs& at) -> Out {
+    int64_t rows = at.getInt("numRows"), cols = at.getInt("numColumns", rows);
+    WL_CHECK(rows >= 0 && cols >= 0, "eye: numRows and numColumns must be non-negative");
+    Shape shape = at.getInts("batchShape", {});
+    shape.push_back(rows);
+    shape.push_back(cols);
+    DType dtype = parseDType(at.getString("dtype", "float32"));
+    Tensor t = Tensor::zeros(shape, dtype);
+    int64_t batch = (rows > 0 && cols > 0) ? t.size() / (rows * cols) : 0;
+    for (int64_t b = 0; b < batch; ++b) {
+      for (int64_t i = 0; i < std::min(rows, cols); ++i) {
+        int64_t at2 = b * rows * cols + i * cols + i;
+        if (dtype == DType::Float32) {
+          t.data<float>()[at2] = 1.f;
+        } else {
+          t.data<int32_t>()[at2] = 1;
+        }
+      }
+    }
+    return {t};
+  });
+  reg.add("randomNormal", 0, [](In, const Attrs& at) -> Out {
+    std::mt19937 seeded;
+    auto& gen = generator(at, seeded);
+    double mean = at.getFloat("mean", 0.0), stddev = at.getFloat("stdDev", 1.0);
+    WL_CHECK(stddev >= 0, "randomNormal: stdDev must be >= 0, got " << stddev);
+    Tensor t = Tensor::empty(at.getInts("shape"));
+    std::normal_distribution<float> d(static_cast<float>(mean), static_cast<float>(stddev));
+    for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
+    return {cast(t, parseDType(at.getString("dtype", "float32")))};
+  });
+  reg.add("truncatedNormal", 0, [](In, const Attrs& at) -> Out {
+    std::mt19937 seeded;
+    auto& gen = generator(at, seeded);
+    float mean = static_cast<float>(at.getFloat("mean", 0.0)), stddev = static_cast<float>(at.getFloat("stdDev", 1.0));
+    Tensor t = Tensor::empty(at.getInts("shape"));
+    std::normal_distribution<float> d(mean, stddev);
+    for (int64_t i = 0; i < t.size(); ++i) {
+      float v = d(gen);
+      while (std::fabs(v - mean) > 2.f * stddev) v = d(gen);
+      t.data<float>()[i] = v;
+    }
+    return {t};
+  });
+  reg.add("randomUniform", 0, [](In, const Attrs& at) -> Out {
+    std::mt19937 seeded;
+    auto& gen = generator(at, seeded);
+    double lo = at.getFloat("minval", 0.0), hi = at.getFloat("maxval", 1.0);
+    WL_CHECK(lo < hi, "randomUniform: minval (" << lo << ") must be less than maxval (" << hi << ")");
+    DType dtype = parseDType(at.getString("dtype", "float32"));
+    Tensor t = Tensor::empty(at.getInts("shape"), dtype);
+    std::uniform_real_distribution<double> d(lo, hi);
+    for (int64_t i = 0; i < t.size(); ++i) {
+      double v = d(gen);
+      if (dtype == DType::Float32) {
+        t.data<float>()[i] = static_cast<float>(v);
+      } else {
+        t.data<int32_t>()[i] = static_cast<int32_t>(std::floor(v));
+      }
+    }
+    return {t};
+  });
+  reg.add("topk", 1, [](In in, const Attrs& at) -> Out {
+    return topk(in[0], at.getInt("k", 1), at.getBool("sorted", true));
+  });
+  return true;
+}();
+
+}  // namespace
+}  // namespace wl

@@ -1,0 +1,181 @@
+// Memory scopes and automatic differentiation (tfjs-core/src/engine.ts,
+// gradients.ts): tf.tidy, tf.keep, tf.grad(s), tf.valueAndGrad(s),
+// tf.variableGrads, tf.variable. Gradients are computed by the engine's tape:
+// every op called while a tape is open records its gradient rule in C++.
+import {fromVector, getCore} from './core.js';
+import {Tensor, assertTensor, closeScope, makeTensorFromFlat, openScope, tensor} from './tensor.js';
+
+function collectTensors(result, out = new Set()) {
+  if (result instanceof Tensor) {
+    out.add(result);
+  } else if (Array.isArray(result)) {
+    result.forEach(r => collectTensors(r, out));
+  } else if (result != null && typeof result === 'object') {
+    Object.values(result).forEach(r => collectTensors(r, out));
+  }
+  return out;
+}
+
+/** Runs fn, then disposes every tensor it created except those it returns (or kept). */
+export function tidy(nameOrFn, maybeFn) {
+  const fn = typeof nameOrFn === 'function' ? nameOrFn : maybeFn;
+  if (typeof fn !== 'function') throw new Error('tidy: the last argument must be a function');
+  openScope();
+  let result;
+  try {
+    result = fn();
+  } catch (e) {
+    closeScope(new Set());
+    throw e;
+  }
+  if (result instanceof Promise) {
+    closeScope(new Set());
+    throw new Error('Cannot return a Promise inside of tidy.');
+  }
+  closeScope(collectTensors(result));
+  return result;
+}
+
+/** Keeps a tensor created inside tf.tidy from being disposed when the scope ends. */
+export function keep(t) {
+  assertTensor(t, 'result', 'keep');
+  t._kept = true;
+  return t;
+}
+
+export function engine() {
+  return {
+    startScope: () => openScope(),
+    endScope: result => closeScope(collectTensors(result)),
+  };
+}
+
+// ---- variables -------------------------------------------------------------------
+
+const liveVariables = new Set();
+let variableCounter = 0;
+
+export class Variable extends Tensor {
+  constructor(handle, trainable, name) {
+    super(handle);
+    this.trainable = trainable;
+    this.name = name;
+    this._kept = true;  // variables outlive tidy scopes, as in tfjs
+    liveVariables.add(this);
+  }
+
+  /** Writes new values in place (same shape and dtype). */
+  assign(newValue) {
+    assertTensor(newValue, 'newValue', 'assign');
+    getCore().assignInPlace(this.handle, newValue.handle);
+  }
+
+  dispose() {
+    liveVariables.delete(this);
+    super.dispose();
+  }
+}
+
+export function variable(initialValue, trainable = true, name, dtype) {
+  assertTensor(initialValue, 'initialValue', 'variable');
+  let handle = getCore().cloneTensor(initialValue.handle);
+  if (dtype != null && dtype !== initialValue.dtype) {
+    const v = getCore().runOp('cast', vectorOf([initialValue.handle]), JSON.stringify({dtype}));
+    handle.delete();
+    [handle] = fromVector(v);
+  }
+  return new Variable(handle, trainable, name != null ? name : `Variable${++variableCounter}`);
+}
+
+// ---- gradients ---------------------------------------------------------------------
+
+/** @internal An Embind TensorVector of the given handles (caller deletes it). */
+export function vectorOf(handles) {
+  const v = new (getCore().TensorVector)();
+  for (const h of handles) v.push_back(h);
+  return v;
+}
+
+function gradientsOf(f, xs, dy) {
+  const core = getCore();
+  const tape = new core.GradientTape();
+  try {
+    return tidy(() => {
+      const y = f();
+      if (!(y instanceof Tensor)) throw new Error('The result y returned by f() must be a tensor.');
+      if (dy != null) {
+        assertTensor(dy, 'dy', 'grad');
+      }
+      const xv = vectorOf(xs.map(x => x.handle));
+      const dv = vectorOf(dy != null ? [dy.handle] : []);
+      let grads;
+      try {
+        grads = fromVector(tape.gradient(y.handle, xv, dv)).map(h => new Tensor(h));
+      } finally {
+        xv.delete();
+        dv.delete();
+      }
+      return {value: y, grads};
+    });
+  } finally {
+    tape.delete();
+  }
+}
+
+/** f(x) -> df/dx, as a function of (x, dy?). */
+export function grad(f) {
+  if (typeof f !== 'function') throw new Error('The f passed in grad(f) must be a function');
+  return (x, dy) => {
+    assertTensor(x, 'x', 'tf.grad');
+    const {value, grads} = gradientsOf(() => f(x), [x], dy);
+    value.dispose();
+    return grads[0];
+  };
+}
+
+/** f(...xs) -> [df/dx1, ...], as a function of (xs, dy?). */
+export function grads(f) {
+  if (typeof f !== 'function') throw new Error('The f passed in grads(f) must be a function');
+  return (args, dy) => {
+    if (!Array.isArray(args)) throw new Error('The args passed in grads(f)(args) must be an array of Tensors');
+    args.forEach((a, i) => assertTensor(a, `args[${i}]`, 'tf.grads'));
+    const {value, grads} = gradientsOf(() => f(...args), args, dy);
+    value.dispose();
+    return grads;
+  };
+}
+
+export function valueAndGrad(f) {
+  return (x, dy) => {
+    assertTensor(x, 'x', 'tf.valueAndGrad');
+    const {value, grads} = gradientsOf(() => f(x), [x], dy);
+    return {value, grad: grads[0]};
+  };
+}
+
+export function valueAndGrads(f) {
+  return (args, dy) => {
+    if (!Array.isArray(args)) throw new Error('The args passed in valueAndGrads(f)(args) must be an array of Tensors');
+    args.forEach((a, i) => assertTensor(a, `args[${i}]`, 'tf.valueAndGrads'));
+    return gradientsOf(() => f(...args), args, dy);
+  };
+}
+
+/** Gradients of f() (a scalar) w.r.t. trainable variables (default: all of them). */
+export function variableGrads(f, varList) {
+  const vars = varList != null ? varList : [...liveVariables].filter(v => v.trainable && !v.isDisposed);
+  vars.forEach((v, i) => {
+    if (!(v instanceof Variable)) throw new Error(`variableGrads: varList[${i}] is not a tf.Variable`);
+  });
+  const {value, grads} = gradientsOf(f, vars);
+  if (value.rank !== 0) {
+    value.dispose();
+    grads.forEach(g => g.dispose());
+    throw new Error(`The f passed in variableGrads(f) must return a scalar, but it returned a rank-${value.rank} tensor`);
+  }
+  const out = {};
+  vars.forEach((v, i) => { out[v.name] = grads[i]; });
+  return {value, grads: out};
+}
+
+export {makeTensorFromFlat, tensor};

@@ -1,0 +1,216 @@
+// tf.* ops: thin wrappers that convert arguments and call the engine's op
+// registry by name (runOp). Each is also a chainable Tensor method where tfjs
+// has one. To add an op: register it in C++ (cpp/ops/*.cc), add its wrapper
+// here, and its line to tests/node/ops_parity.test.mjs.
+import {fromVector, getCore} from './core.js';
+import {vectorOf} from './engine.js';
+import {Tensor, tensor} from './tensor.js';
+
+/** @internal Converts x to a Tensor; the returned `temp` flag says who disposes it. */
+function toTensor(x, name, op, dtype) {
+  if (x instanceof Tensor) {
+    if (x.isDisposed) throw new Error(`Argument '${name}' passed to '${op}' is a disposed Tensor.`);
+    return {t: x, temp: false};
+  }
+  if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
+    throw new Error(`Argument '${name}' passed to '${op}' must be a Tensor or TensorLike, but got '${
+        x === null ? 'null' : typeof x}'`);
+  }
+  return {t: tensor(x, undefined, dtype), temp: true};
+}
+
+/** @internal Runs an engine op: inputs are Tensors or TensorLikes named in `names`. */
+export function run(op, inputs, attrs = {}, names = ['x', 'y', 'z', 'w', 'v']) {
+  const converted = inputs.map((x, i) => toTensor(x, names[i] || `inputs[${i}]`, op));
+  const v = vectorOf(converted.map(c => c.t.handle));
+  try {
+    return fromVector(getCore().runOp(op, v, JSON.stringify(attrs))).map(h => new Tensor(h));
+  } finally {
+    v.delete();
+    converted.forEach(c => { if (c.temp) c.t.dispose(); });
+  }
+}
+
+const one = (op, inputs, attrs, names) => run(op, inputs, attrs, names)[0];
+
+// ---- elementwise ------------------------------------------------------------------
+
+const UNARY = ['neg', 'abs', 'sign', 'square', 'sqrt', 'rsqrt', 'reciprocal', 'exp', 'expm1', 'log', 'log1p',
+               'round', 'floor', 'ceil', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'logSigmoid', 'softplus',
+               'softsign', 'tanh', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh',
+               'atanh', 'erf', 'isNaN', 'isFinite', 'isInf', 'logicalNot'];
+const BINARY = ['add', 'sub', 'mul', 'div', 'divNoNan', 'floorDiv', 'mod', 'pow', 'maximum', 'minimum',
+                'squaredDifference', 'atan2', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
+                'logicalAnd', 'logicalOr', 'logicalXor'];
+
+export const ops = {};
+for (const name of UNARY) ops[name] = x => one(name, [x]);
+for (const name of BINARY) ops[name] = (a, b) => one(name, [a, b], {}, ['a', 'b']);
+
+Object.assign(ops, {
+  leakyRelu: (x, alpha = 0.2) => one('leakyRelu', [x], {alpha}),
+  step: (x, alpha = 0) => one('step', [x], {alpha}),
+  prelu: (x, alpha) => one('prelu', [x, alpha], {}, ['x', 'alpha']),
+  clipByValue: (x, clipValueMin, clipValueMax) => one('clipByValue', [x], {clipValueMin, clipValueMax}),
+  where: (condition, a, b) => one('where', [condition, a, b], {}, ['condition', 'a', 'b']),
+  addN: tensors => {
+    if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('addN: must pass an array of tensors');
+    return one('addN', tensors, {}, tensors.map((_, i) => `tensors[${i}]`));
+  },
+  cast: (x, dtype) => one('cast', [x], {dtype}),
+  softmax: (logits, dim = -1) => one('softmax', [logits], {dim}, ['logits']),
+  logSoftmax: (logits, axis = -1) => one('logSoftmax', [logits], {axis}, ['logits']),
+  // tfjs's dropout: scales kept units by 1 / (1 - rate); noiseShape broadcasts the mask.
+  dropout: (x, rate, noiseShape, seed) => {
+    if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be a float in the range [0, 1), but got ${rate}.`);
+    if (rate === 0) return one('cast', [x], {dtype: 'float32'});
+    const xt = x instanceof Tensor ? x : tensor(x);
+    const shape = noiseShape || xt.shape;
+    const u = one('randomUniform', [], {shape, seed});
+    const keepMask = one('greaterEqual', [u, rate]);
+    const scaled = one('div', [one('cast', [keepMask], {dtype: 'float32'}), 1 - rate]);
+    const out = one('mul', [xt, scaled]);
+    [u, keepMask, scaled].forEach(t => t.dispose());
+    if (xt !== x) xt.dispose();
+    return out;
+  },
+});
+
+// ---- reductions --------------------------------------------------------------------
+
+for (const name of ['sum', 'mean', 'max', 'min', 'prod', 'all', 'any', 'logSumExp']) {
+  ops[name] = (x, axis = null, keepDims = false) => one(name, [x], {axis, keepDims});
+}
+Object.assign(ops, {
+  argMax: (x, axis = 0) => one('argMax', [x], {axis}),
+  argMin: (x, axis = 0) => one('argMin', [x], {axis}),
+  cumsum: (x, axis = 0, exclusive = false, reverse = false) => one('cumsum', [x], {axis, exclusive, reverse}),
+  moments: (x, axes = null, keepDims = false) => {
+    const [mean, variance] = run('moments', [x], {axes, keepDims});
+    return {mean, variance};
+  },
+  norm: (x, ord = 'euclidean', axis = null, keepDims = false) =>
+      one('norm', [x], {ord: typeof ord === 'number' ? String(ord) : ord, axis, keepDims}),
+});
+
+// ---- shapes --------------------------------------------------------------------------
+
+const listNames = (xs, name) => xs.map((_, i) => `${name}[${i}]`);
+Object.assign(ops, {
+  reshape: (x, shape) => one('reshape', [x], {shape}),
+  broadcastTo: (x, shape) => one('broadcastTo', [x], {shape}),
+  transpose: (x, perm) => one('transpose', [x], {perm}),
+  slice: (x, begin, size) => one('slice', [x], {begin, size}),
+  stridedSlice: (x, begin, end, strides, beginMask = 0, endMask = 0, ellipsisMask = 0, newAxisMask = 0,
+                 shrinkAxisMask = 0) =>
+      one('stridedSlice', [x], {begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask}),
+  reverse: (x, axis) => one('reverse', [x], {axis}),
+  concat: (tensors, axis = 0) => {
+    if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('concat: pass a non-empty array of tensors');
+    return one('concat', tensors, {axis}, listNames(tensors, 'tensors'));
+  },
+  stack: (tensors, axis = 0) => {
+    if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('stack: pass a non-empty array of tensors');
+    return one('stack', tensors, {axis}, listNames(tensors, 'tensors'));
+  },
+  unstack: (x, axis = 0) => run('unstack', [x], {axis}),
+  split: (x, numOrSizeSplits, axis = 0) => run('split', [x], {numOrSizeSplits, axis}),
+  pad: (x, paddings, constantValue = 0) => one('pad', [x], {paddings, constantValue}),
+  mirrorPad: (x, paddings, mode) => one('mirrorPad', [x], {paddings, mode}),
+  tile: (x, reps) => one('tile', [x], {reps}),
+  gather: (x, indices, axis = 0, batchDims = 0) => {
+    const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
+    try {
+      return one('gather', [x, idx], {axis, batchDims}, ['x', 'indices']);
+    } finally {
+      if (idx !== indices) idx.dispose();
+    }
+  },
+  expandDims: (x, axis = 0) => one('expandDims', [x], {axis}),
+  squeeze: (x, axis) => one('squeeze', [x], {axis}),
+  oneHot: (indices, depth, onValue = 1, offValue = 0) => {
+    const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
+    try {
+      return one('oneHot', [idx], {depth, onValue, offValue}, ['indices']);
+    } finally {
+      if (idx !== indices) idx.dispose();
+    }
+  },
+  topk: (x, k = 1, sorted = true) => {
+    const [values, indices] = run('topk', [x], {k, sorted});
+    return {values, indices};
+  },
+});
+
+// ---- linear algebra ---------------------------------------------------------------
+
+Object.assign(ops, {
+  matMul: (a, b, transposeA = false, transposeB = false) =>
+      one('matMul', [a, b], {transposeA, transposeB}, ['a', 'b']),
+  dot: (t1, t2) => one('dot', [t1, t2], {}, ['t1', 't2']),
+  outerProduct: (v1, v2) => one('outerProduct', [v1, v2], {}, ['v1', 'v2']),
+  einsum: (equation, ...tensors) => one('einsum', tensors, {equation}, listNames(tensors, 'tensors')),
+});
+
+// ---- creation ------------------------------------------------------------------------
+
+const shapeOf = (shape, op) => {
+  if (!Array.isArray(shape) || shape.some(d => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`${op}: shape must be an array of non-negative integers, but got [${shape}]`);
+  }
+  return shape;
+};
+Object.assign(ops, {
+  fill: (shape, value, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape, 'fill'), value, dtype}),
+  zeros: (shape, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape, 'zeros'), value: 0, dtype}),
+  ones: (shape, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape, 'ones'), value: 1, dtype}),
+  zerosLike: x => {
+    const {t, temp} = x instanceof Tensor ? {t: x, temp: false} : {t: tensor(x), temp: true};
+    const out = one('fill', [], {shape: t.shape, value: 0, dtype: t.dtype});
+    if (temp) t.dispose();
+    return out;
+  },
+  onesLike: x => {
+    const {t, temp} = x instanceof Tensor ? {t: x, temp: false} : {t: tensor(x), temp: true};
+    const out = one('fill', [], {shape: t.shape, value: 1, dtype: t.dtype});
+    if (temp) t.dispose();
+    return out;
+  },
+  range: (start, stop, step = 1, dtype = 'float32') => {
+    if (stop == null) [start, stop] = [0, start];
+    return one('range', [], {start, stop, step, dtype});
+  },
+  linspace: (start, stop, num) => one('linspace', [], {start, stop, num}),
+  eye: (numRows, numColumns, batchShape, dtype = 'float32') =>
+      one('eye', [], {numRows, numColumns: numColumns == null ? numRows : numColumns, batchShape, dtype}),
+  randomNormal: (shape, mean = 0, stdDev = 1, dtype = 'float32', seed) =>
+      one('randomNormal', [], {shape: shapeOf(shape, 'randomNormal'), mean, stdDev, dtype, seed}),
+  truncatedNormal: (shape, mean = 0, stdDev = 1, dtype = 'float32', seed) =>
+      one('truncatedNormal', [], {shape: shapeOf(shape, 'truncatedNormal'), mean, stdDev, dtype, seed}),
+  randomUniform: (shape, minval = 0, maxval = 1, dtype = 'float32', seed) =>
+      one('randomUniform', [], {shape: shapeOf(shape, 'randomUniform'), minval, maxval, dtype, seed}),
+});
+
+// ---- Tensor methods (chainable: x.add(y).relu().sum()) ----------------------------
+
+const NOT_METHODS = new Set(['addN', 'concat', 'stack', 'fill', 'zeros', 'ones', 'range', 'linspace', 'eye',
+                             'randomNormal', 'truncatedNormal', 'randomUniform', 'einsum', 'where', 'outerProduct']);
+for (const [name, fn] of Object.entries(ops)) {
+  if (NOT_METHODS.has(name)) continue;
+  Tensor.prototype[name] = function(...args) { return fn(this, ...args); };
+}
+Object.assign(Tensor.prototype, {
+  clone() { return new Tensor(getCore().cloneTensor(this.handle)); },
+  flatten() { return ops.reshape(this, [this.size]); },
+  asScalar() { return ops.reshape(this, []); },
+  as1D() { return ops.reshape(this, [this.size]); },
+  as2D(rows, columns) { return ops.reshape(this, [rows, columns]); },
+  as3D(rows, columns, depth) { return ops.reshape(this, [rows, columns, depth]); },
+  as4D(rows, columns, depth, depth2) { return ops.reshape(this, [rows, columns, depth, depth2]); },
+  asType(dtype) { return ops.cast(this, dtype); },
+  toFloat() { return ops.cast(this, 'float32'); },
+  toInt() { return ops.cast(this, 'int32'); },
+  toBool() { return ops.cast(this, 'bool'); },
+  reshapeAs(x) { return ops.reshape(this, x.shape); },
+  broadcastTo(shape) { return ops.broadcastTo(this, shape); },
+});
