@@ -213,6 +213,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   function("cloneTensor", &cloneTensor);
   class_<GradientTape>("GradientTape").constructor<>().function("gradient", &tapeGradient);
   function("activeBackend", optional_override([]() { return activeBackend(); }));
+  function("setBackend", optional_override([](std::string name) { guard([&] { setBackend(name); }); }));
 
   class_<Layer>("Layer")
       .smart_ptr<std::shared_ptr<Layer>>("LayerPtr")

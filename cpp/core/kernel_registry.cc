@@ -22,7 +22,9 @@ AnyKernel KernelRegistry::find(const std::string& op, const std::string& backend
 }
 
 std::vector<std::string> KernelRegistry::backends() const {
-  std::set<std::string> names;
+  // "wasm" (SIMD kernels) is a backend even before it has kernels of its own:
+  // every op then falls back to "reference".
+  std::set<std::string> names = {"reference", "wasm"};
   for (const auto& kv : kernels_) names.insert(kv.first.second);
   return {names.begin(), names.end()};
 }

@@ -18,7 +18,9 @@ export async function ready() {
     loading = (async () => {
       if (!wasmLoader) throw new Error('no WebAssembly loader is registered');
       const wasmBinary = await wasmLoader();
-      core = await createWasmLayersCore({wasmBinary});
+      const module = await createWasmLayersCore({wasmBinary});
+      module.setBackend('wasm');  // tf.getBackend()'s default; see index.js
+      core = module;
     })();
   }
   try {

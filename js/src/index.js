@@ -1,5 +1,7 @@
 // The public API: what `import * as tf from 'wasm-layers'` exposes. Mirrors the
 // names of @tensorflow/tfjs; see index.d.ts for the types.
+import {getCore, ready} from './core.js';
+
 export {ready, setWasmLoader} from './core.js';
 export {Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar, memory, dispose} from './tensor.js';
 export {Layer, layers} from './layers.js';
@@ -22,6 +24,21 @@ export const {
 
 export const version = {'wasm-layers': '0.1.0'};
 
+// tfjs's backend names: 'cpu' is the scalar reference backend (the oracle),
+// 'wasm' the SIMD backend, which falls back to 'cpu' for kernels it lacks.
+const ENGINE_BACKENDS = {cpu: 'reference', wasm: 'wasm'};
+let backendName = 'wasm';
+
 export function getBackend() {
-  return 'wasm';
+  return backendName;
+}
+
+export async function setBackend(name) {
+  await ready();
+  if (!(name in ENGINE_BACKENDS)) {
+    throw new Error(`Backend name '${name}' not found in registry. Available backends: ${Object.keys(ENGINE_BACKENDS).join(', ')}`);
+  }
+  getCore().setBackend(ENGINE_BACKENDS[name]);
+  backendName = name;
+  return true;
 }

@@ -1,0 +1,158 @@
+// Cross-op harness in the manner of ggml's test-backend-ops: each case names a
+// registered op (by its tfjs name), its attributes and input shapes. For every
+// case: the op runs on random inputs; every backend's output is compared with
+// the reference backend's; and the gradient of sum(op(x) * r) with respect to
+// each float input is compared with central finite differences.
+//
+// To add an op: one line in kCases. Use `lo/hi` to keep inputs where the op is
+// smooth (away from kinks such as |x| near 0), and grad=false for ops without one.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/kernel_registry.h"
+#include "core/tape.h"
+#include "ops/ops.h"
+#include "ops/registry.h"
+
+namespace wl {
+namespace {
+
+struct OpCase {
+  const char* op;
+  const char* attrs;  // JSON
+  std::vector<Shape> shapes;
+  float lo = -2.f, hi = 2.f;
+  bool grad = true;
+};
+
+const OpCase kCases[] = {
+    // unary (inputs pushed away from kinks by the range)
+    {"neg", "{}", {{2, 3}}}, {"abs", "{}", {{2, 3}}, 0.2f, 2.f}, {"square", "{}", {{4}}},
+    {"sqrt", "{}", {{4}}, 0.5f, 3.f}, {"rsqrt", "{}", {{4}}, 0.5f, 3.f}, {"reciprocal", "{}", {{4}}, 0.5f, 3.f},
+    {"exp", "{}", {{2, 2}}}, {"expm1", "{}", {{3}}}, {"log", "{}", {{3}}, 0.5f, 3.f}, {"log1p", "{}", {{3}}, 0.f, 2.f},
+    {"relu", "{}", {{5}}, 0.1f, 2.f}, {"relu6", "{}", {{5}}, 0.1f, 5.f}, {"elu", "{}", {{5}}, -2.f, -0.1f},
+    {"selu", "{}", {{5}}, 0.1f, 2.f}, {"leakyRelu", "{\"alpha\":0.3}", {{5}}, -2.f, -0.1f},
+    {"sigmoid", "{}", {{2, 3}}}, {"logSigmoid", "{}", {{4}}}, {"softplus", "{}", {{4}}}, {"softsign", "{}", {{4}}, 0.1f, 2.f},
+    {"tanh", "{}", {{4}}}, {"sin", "{}", {{4}}}, {"cos", "{}", {{4}}}, {"tan", "{}", {{4}}, -1.f, 1.f},
+    {"asin", "{}", {{4}}, -0.8f, 0.8f}, {"acos", "{}", {{4}}, -0.8f, 0.8f}, {"atan", "{}", {{4}}},
+    {"sinh", "{}", {{4}}}, {"cosh", "{}", {{4}}}, {"asinh", "{}", {{4}}}, {"acosh", "{}", {{4}}, 1.2f, 3.f},
+    {"atanh", "{}", {{4}}, -0.8f, 0.8f}, {"erf", "{}", {{4}}},
+    {"clipByValue", "{\"clipValueMin\":-0.5,\"clipValueMax\":0.5}", {{6}}, -0.45f, 0.45f},
+    {"softmax", "{}", {{2, 4}}}, {"logSoftmax", "{}", {{2, 4}}},
+    // binary with broadcasting
+    {"add", "{}", {{2, 3}, {3}}}, {"sub", "{}", {{2, 1}, {1, 3}}}, {"mul", "{}", {{2, 3}, {2, 3}}},
+    {"div", "{}", {{2, 3}, {3}}, 0.5f, 2.f}, {"divNoNan", "{}", {{2, 3}, {3}}, 0.5f, 2.f},
+    {"pow", "{}", {{2, 3}, {3}}, 0.5f, 2.f}, {"maximum", "{}", {{3, 2}, {3, 2}}}, {"minimum", "{}", {{3, 2}, {2}}},
+    {"squaredDifference", "{}", {{2, 3}, {3}}}, {"atan2", "{}", {{4}, {4}}, 0.5f, 2.f},
+    {"mod", "{}", {{4}, {4}}, 0.6f, 2.f}, {"prelu", "{}", {{2, 3}, {3}}, -2.f, -0.1f},
+    // reductions
+    {"sum", "{\"axis\":[0]}", {{2, 3, 2}}}, {"sum", "{\"axis\":-1,\"keepDims\":true}", {{2, 3}}},
+    {"mean", "{\"axis\":1}", {{2, 3}}}, {"max", "{\"axis\":1}", {{2, 3}}}, {"min", "{}", {{2, 3}}},
+    {"prod", "{\"axis\":0}", {{3, 2}}, 0.5f, 2.f}, {"logSumExp", "{\"axis\":1}", {{2, 3}}},
+    {"cumsum", "{\"axis\":1}", {{2, 3}}}, {"cumsum", "{\"axis\":0,\"exclusive\":true,\"reverse\":true}", {{3, 2}}},
+    // linear algebra
+    {"matMul", "{}", {{2, 3}, {3, 4}}}, {"matMul", "{\"transposeA\":true,\"transposeB\":true}", {{3, 2}, {4, 3}}},
+    {"matMul", "{}", {{2, 2, 3}, {3, 2}}}, {"dot", "{}", {{3}, {3, 2}}}, {"outerProduct", "{}", {{3}, {2}}},
+    {"einsum", "{\"equation\":\"bij,bjk->bik\"}", {{2, 2, 3}, {2, 3, 2}}},
+    {"einsum", "{\"equation\":\"ij,ij->i\"}", {{2, 3}, {2, 3}}},
+    // shapes
+    {"reshape", "{\"shape\":[3,-1]}", {{2, 3}}}, {"transpose", "{\"perm\":[1,2,0]}", {{2, 3, 2}}},
+    {"slice", "{\"begin\":[0,1],\"size\":[2,2]}", {{3, 3}}},
+    {"stridedSlice", "{\"begin\":[0,3],\"end\":[3,0],\"strides\":[2,-1]}", {{4, 4}}},
+    {"reverse", "{\"axis\":[1]}", {{2, 3}}}, {"concat", "{\"axis\":1}", {{2, 1}, {2, 3}}},
+    {"stack", "{\"axis\":1}", {{2, 3}, {2, 3}}}, {"pad", "{\"paddings\":[[1,0],[0,2]]}", {{2, 2}}},
+    {"mirrorPad", "{\"paddings\":[[1,1],[2,0]],\"mode\":\"reflect\"}", {{3, 3}}},
+    {"mirrorPad", "{\"paddings\":[[1,2]],\"mode\":\"symmetric\"}", {{3}}}, {"tile", "{\"reps\":[2,3]}", {{2, 2}}},
+    {"broadcastTo", "{\"shape\":[2,3,2]}", {{3, 1}}}, {"expandDims", "{\"axis\":1}", {{3}}},
+    {"squeeze", "{}", {{1, 3, 1}}},
+};
+
+Tensor randomTensor(const Shape& shape, float lo, float hi, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> d(lo, hi);
+  Tensor t = Tensor::empty(shape);
+  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
+  return t;
+}
+
+Tensor runCase(const OpCase& c, const std::vector<Tensor>& inputs) {
+  return OpRegistry::instance().run(c.op, inputs, nlohmann::json::parse(c.attrs))[0];
+}
+
+double weighted(const Tensor& y, const Tensor& r) {
+  double s = 0;
+  for (int64_t i = 0; i < y.size(); ++i) s += static_cast<double>(y.data<float>()[i]) * r.data<float>()[i];
+  return s;
+}
+
+class OpHarness : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(OpHarness, BackendsMatchReferenceAndGradientsMatchFiniteDifferences) {
+  const OpCase& c = GetParam();
+  std::vector<Tensor> inputs;
+  for (size_t i = 0; i < c.shapes.size(); ++i) inputs.push_back(randomTensor(c.shapes[i], c.lo, c.hi, 11 + i));
+  std::string saved = activeBackend();
+  setBackend("reference");
+  Tensor expected = runCase(c, inputs);
+  for (const std::string& backend : KernelRegistry::instance().backends()) {
+    setBackend(backend);
+    Tensor got = runCase(c, inputs);
+    ASSERT_EQ(got.shape(), expected.shape()) << backend;
+    for (int64_t i = 0; i < got.size(); ++i) {
+      float e = expected.data<float>()[i], g = got.data<float>()[i];
+      EXPECT_NEAR(g, e, 1e-5f * std::max(1.f, std::fabs(e))) << backend << " element " << i;
+    }
+  }
+  setBackend(saved);
+  if (!c.grad) return;
+  Tensor r = randomTensor(expected.shape(), 0.5f, 1.5f, 7);
+  std::vector<Tensor> analytic;
+  {
+    GradientTape tape;
+    Tensor loss = sum(mul(runCase(c, inputs), r));
+    analytic = tape.gradient(loss, inputs);
+  }
+  const float eps = 1e-2f;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    float* x = inputs[k].data<float>();
+    for (int64_t i = 0; i < inputs[k].size(); ++i) {
+      float keep = x[i];
+      x[i] = keep + eps;
+      double up = weighted(runCase(c, inputs), r);
+      x[i] = keep - eps;
+      double down = weighted(runCase(c, inputs), r);
+      x[i] = keep;
+      double numeric = (up - down) / (2.0 * eps);
+      EXPECT_NEAR(analytic[k].data<float>()[i], numeric, 2e-2 * std::max(1.0, std::fabs(numeric)))
+          << c.op << " " << c.attrs << " input " << k << " element " << i;
+    }
+  }
+}
+
+std::string caseName(const ::testing::TestParamInfo<OpCase>& info) {
+  return std::string(info.param.op) + "_" + std::to_string(info.index);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllOps, OpHarness, ::testing::ValuesIn(kCases), caseName);
+
+TEST(OpHarness, EveryRegisteredOpRejectsBadInputWithAnError) {
+  auto& reg = OpRegistry::instance();
+  Tensor a = Tensor::zeros({2, 3}), b = Tensor::zeros({2});
+  EXPECT_THROW(reg.run("add", {a, b}, nlohmann::json::object()), Error);           // broadcast
+  EXPECT_THROW(reg.run("sum", {a}, {{"axis", 5}}), Error);                          // axis
+  EXPECT_THROW(reg.run("logicalAnd", {a, a}, nlohmann::json::object()), Error);    // dtype
+  EXPECT_THROW(reg.run("reshape", {a}, {{"shape", {4, 2}}}), Error);                // size
+  EXPECT_THROW(reg.run("gather", {a, Tensor::full({1}, 0)}, {{"axis", 9}}), Error);  // axis
+  Tensor idx = Tensor::zeros({1}, DType::Int32);
+  idx.data<int32_t>()[0] = 7;
+  EXPECT_THROW(reg.run("gather", {a, idx}, nlohmann::json::object()), Error);      // index
+  EXPECT_THROW(reg.run("nope", {a}, nlohmann::json::object()), Error);             // name
+  EXPECT_THROW(reg.run("add", {a}, nlohmann::json::object()), Error);              // arity
+  EXPECT_THROW(reg.run("slice", {a}, {{"begin", {0, 2}}, {"size", {2, 2}}}), Error);
+  EXPECT_THROW(reg.run("matMul", {a, a}, nlohmann::json::object()), Error);
+}
+
+}  // namespace
+}  // namespace wl
