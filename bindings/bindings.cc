@@ -128,6 +128,35 @@ std::vector<Tensor> tapeGradient(GradientTape& tape, const Tensor& y, const std:
   });
 }
 
+// tf.customGrad: the output's gradient rule is a JS function. On backprop the
+// engine calls Module.wlCustomGrad(id, slot); JS reads dy with customGradDy(slot)
+// and hands back one gradient per input with customGradPush(slot, g).
+struct CustomGradSlot {
+  Tensor dy;
+  std::vector<Tensor> grads;
+};
+Tensor customGradDy(double slot) { return reinterpret_cast<CustomGradSlot*>(static_cast<uintptr_t>(slot))->dy; }
+void customGradPush(double slot, const Tensor& g) {
+  reinterpret_cast<CustomGradSlot*>(static_cast<uintptr_t>(slot))->grads.push_back(g);
+}
+void recordCustomGrad(const std::vector<Tensor>& inputs, const Tensor& output, int id) {
+  guard([&] {
+    recordOp("CustomGrad", inputs, output, [inputs, id](const Tensor& dy) -> std::vector<Tensor> {
+      CustomGradSlot slot{dy, {}};
+      val::module_property("wlCustomGrad")(id, static_cast<double>(reinterpret_cast<uintptr_t>(&slot)));
+      WL_CHECK(slot.grads.size() == inputs.size(), "customGrad: gradFunc must return one gradient per input ("
+                                                       << inputs.size() << "), got " << slot.grads.size());
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        WL_CHECK(slot.grads[i].shape() == inputs[i].shape(),
+                 "customGrad: gradient " << i << " has shape " << shapeStr(slot.grads[i].shape())
+                                         << " but input " << i << " has shape " << shapeStr(inputs[i].shape()));
+      }
+      return slot.grads;
+    });
+  });
+}
+bool tapeActive() { return activeTape() != nullptr; }
+
 val memory() {
   MemoryStats m = memoryStats();
   val out = val::object();
@@ -208,6 +237,11 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   function("gatherRows", &tensorGatherRows);
   function("memory", &memory);
   function("runOp", &runOp);
+  function("customGradDy", &customGradDy);
+  function("customGradPush", &customGradPush);
+  function("recordCustomGrad", &recordCustomGrad);
+  function("tapeActive", &tapeActive);
+  class_<PausedTape>("PausedTape").constructor<>();
   function("opNames", &opNames);
   function("assignInPlace", &assignInPlace);
   function("cloneTensor", &cloneTensor);

@@ -19,6 +19,9 @@ struct PauseRecording {
 
 GradientTape* activeTape() { return g_active; }
 
+PausedTape::PausedTape() : saved_(g_active) { g_active = nullptr; }
+PausedTape::~PausedTape() { g_active = saved_; }
+
 GradientTape::GradientTape() : previous_(g_active) { g_active = this; }
 
 GradientTape::~GradientTape() {

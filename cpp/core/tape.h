@@ -44,6 +44,18 @@ class GradientTape {
 // The tape ops record onto, or nullptr when none is recording.
 GradientTape* activeTape();
 
+// Stops recording while alive (tf.customGrad's forward pass), then restores it.
+class PausedTape {
+ public:
+  PausedTape();
+  ~PausedTape();
+  PausedTape(const PausedTape&) = delete;
+  PausedTape& operator=(const PausedTape&) = delete;
+
+ private:
+  GradientTape* saved_;
+};
+
 // Ops call this after computing their output.
 inline void recordOp(const char* op, std::vector<Tensor> inputs, const Tensor& output, GradFn grad) {
   if (GradientTape* tape = activeTape()) tape->record({op, std::move(inputs), output, std::move(grad)});

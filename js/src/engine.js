@@ -119,6 +119,7 @@ function gradientsOf(f, xs, dy) {
     });
   } finally {
     tape.delete();
+    customGradFns.clear();  // the only tape that could call them is gone
   }
 }
 
@@ -179,3 +180,62 @@ export function variableGrads(f, varList) {
 }
 
 export {makeTensorFromFlat, tensor};
+
+// ---- custom gradients ---------------------------------------------------------------
+
+const customGradFns = new Map();
+let customGradCounter = 0;
+
+function installCustomGradCallback() {
+  const core = getCore();
+  if (core.wlCustomGrad) return;
+  core.wlCustomGrad = (id, slot) => {
+    const gradFunc = customGradFns.get(id);
+    if (!gradFunc) throw new Error('customGrad: the gradient function is no longer available');
+    tidy(() => {
+      const dy = new Tensor(core.customGradDy(slot));
+      const result = gradFunc(dy);
+      const gradsOut = Array.isArray(result) ? result : [result];
+      gradsOut.forEach((g, i) => {
+        assertTensor(g, `gradFunc result[${i}]`, 'customGrad');
+        core.customGradPush(slot, g.handle);
+      });
+    });
+  };
+}
+
+/**
+ * tf.customGrad(f): f(...inputs, save) returns {value, gradFunc(dy, saved)}; the
+ * gradient of the result is gradFunc's, not that of the ops inside f.
+ */
+export function customGrad(f) {
+  if (typeof f !== 'function') throw new Error('The f passed in customGrad(f) must be a function.');
+  return (...inputs) => {
+    inputs.forEach((x, i) => assertTensor(x, `inputs[${i}]`, 'customGrad'));
+    const core = getCore();
+    installCustomGradCallback();
+    let saved = [];
+    const save = tensors => { saved = tensors; };
+    const paused = new core.PausedTape();
+    let out;
+    try {
+      out = f(...inputs, save);
+    } finally {
+      paused.delete();
+    }
+    if (!out || !(out.value instanceof Tensor) || typeof out.gradFunc !== 'function') {
+      throw new Error('The function f passed in customGrad(f) must return an object {value: Tensor, gradFunc}.');
+    }
+    if (core.tapeActive()) {
+      const id = ++customGradCounter;
+      customGradFns.set(id, dy => out.gradFunc(dy, saved));
+      const v = vectorOf(inputs.map(x => x.handle));
+      try {
+        core.recordCustomGrad(v, out.value.handle, id);
+      } finally {
+        v.delete();
+      }
+    }
+    return out.value;
+  };
+}

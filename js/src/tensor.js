@@ -247,6 +247,42 @@ export const tensor1d = makeRankN(1, 'tensor1d');
 export const tensor2d = makeRankN(2, 'tensor2d');
 export const tensor3d = makeRankN(3, 'tensor3d');
 export const tensor4d = makeRankN(4, 'tensor4d');
+export const tensor5d = makeRankN(5, 'tensor5d');
+export const tensor6d = makeRankN(6, 'tensor6d');
+
+/** tf.buffer: a mutable TensorBuffer in JS memory; toTensor() copies it in. */
+export class TensorBuffer {
+  constructor(shape, dtype = 'float32', values) {
+    this.shape = shape.slice();
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    this.values = values || (dtype === 'float32' ? new Float32Array(this.size) : new Int32Array(this.size));
+    if (this.values.length !== this.size) {
+      throw new Error(`Length of values '${this.values.length}' does not match the size inferred by the shape '${this.size}'.`);
+    }
+    this.strides = shape.map((_, i) => sizeOf(shape.slice(i + 1)));
+  }
+
+  locToIndex(locs) {
+    if (locs.length !== this.shape.length) {
+      throw new Error(`The number of provided coordinates (${locs.length}) must match the rank (${this.shape.length})`);
+    }
+    let index = 0;
+    locs.forEach((l, i) => {
+      if (l < 0 || l >= this.shape[i]) throw new Error(`Requested out of range element at ${locs}. Buffer shape=${this.shape}`);
+      index += l * this.strides[i];
+    });
+    return index;
+  }
+
+  set(value, ...locs) { this.values[this.locToIndex(locs)] = value; }
+  get(...locs) { return this.values[this.locToIndex(locs)]; }
+  toTensor() { return makeTensorFromFlat(this.values, this.shape, this.dtype); }
+}
+
+export function buffer(shape, dtype = 'float32', values) {
+  return new TensorBuffer(shape, dtype, values);
+}
 
 /** The engine's live tensors, data buffers and bytes (what it really holds). */
 export function memory() {

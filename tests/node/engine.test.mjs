@@ -146,3 +146,29 @@ test('tensors dropped without dispose() are freed by the garbage collector', () 
   assert.equal(dropped, before + 200);
   assert.equal(after, before);
 });
+
+test('customGrad uses gradFunc instead of the gradient of its ops (tfjs doc example)', async () => {
+  const tfjs = await loadTfjs();
+  const make = lib => lib.customGrad((x, save) => {
+    save([x]);
+    return {value: x.square(), gradFunc: (dy, saved) => [dy.mul(saved[0].abs())]};
+  });
+  const xs = [-3, -2, -1, 0, 1, 2, 3];
+  const ours = tf.grad(x => make(tf)(x))(tf.tensor(xs));
+  const theirs = tfjs.grad(x => make(tfjs)(x))(tfjs.tensor(xs));
+  assert.deepEqual(Array.from(ours.dataSync()), Array.from(theirs.dataSync()));
+  assert.deepEqual(Array.from(make(tf)(tf.tensor(xs)).dataSync()), [9, 4, 1, 0, 1, 4, 9]);
+  const wrongShape = tf.customGrad(x => ({value: x.mul(2), gradFunc: () => [tf.ones([5])]}));
+  assert.throws(() => tf.grad(x => wrongShape(x))(tf.tensor([1, 2])), /gradient 0 has shape \[5\] but input 0 has shape \[2\]/);
+  assert.deepEqual(Array.from(tf.tensor([1, 2]).mul(2).dataSync()), [2, 4]);
+});
+
+test('tf.buffer, tensor5d/6d', () => {
+  const b = tf.buffer([2, 2]);
+  b.set(5, 0, 1);
+  b.set(7, 1, 0);
+  assert.equal(b.get(0, 1), 5);
+  assert.deepEqual(b.toTensor().arraySync(), [[0, 5], [7, 0]]);
+  assert.deepEqual(tf.tensor5d([1, 2], [1, 1, 1, 1, 2]).shape, [1, 1, 1, 1, 2]);
+  assert.deepEqual(tf.tensor6d([[[[[[1]]]]]]).shape, [1, 1, 1, 1, 1, 1]);
+});
