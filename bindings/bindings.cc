@@ -16,7 +16,7 @@
 #include "core/kernel_registry.h"
 #include "core/tensor.h"
 #include "layers/layer.h"
-#include "models/sequential.h"
+#include "models/model.h"
 #include "core/tape.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -168,7 +168,11 @@ val memory() {
 
 // --- layers ----------------------------------------------------------------
 
-std::shared_ptr<Layer> createLayer(std::string className, std::string configJson) {
+using LayerPtr = std::shared_ptr<Layer>;
+using LayerVector = std::vector<LayerPtr>;
+using SymbolicVector = std::vector<SymbolicTensor>;
+
+LayerPtr createLayer(std::string className, std::string configJson) {
   return guard([&] { return LayerRegistry::instance().create(className, parseJson(configJson, "layer config")); });
 }
 std::string layerName(const Layer& l) { return l.name(); }
@@ -182,42 +186,98 @@ std::vector<Tensor> layerGetWeights(const Layer& l) {
   for (const auto& w : l.weights()) ts.push_back(w->value());
   return ts;
 }
-val layerWeightNames(const Layer& l) {
-  val out = val::array();
-  for (const auto& w : l.weights()) out.call<void>("push", w->name());
-  return out;
+void layerSetWeights(Layer& l, const std::vector<Tensor>& values) {
+  guard([&] {
+    auto vars = l.weights();
+    WL_CHECK(values.size() == vars.size(), "You called setWeights(weights) on layer \"" << l.name()
+                                               << "\" with a weight list of length " << values.size()
+                                               << ", but the layer was expecting " << vars.size() << " weights.");
+    for (size_t i = 0; i < vars.size(); ++i) {
+      WL_CHECK(values[i].shape() == vars[i]->value().shape(),
+               "Layer weight shape " << shapeStr(vars[i]->value().shape())
+                                     << " not compatible with provided weight shape " << shapeStr(values[i].shape()));
+    }
+    for (size_t i = 0; i < vars.size(); ++i) vars[i]->assign(cast(values[i], vars[i]->value().dtype()));
+  });
 }
-Tensor layerApply(Layer& l, const Tensor& x) { return guard([&] { return l.apply(x, false); }); }
+// [{name, trainable, shape}] of each weight, as JSON.
+std::string layerWeightInfo(const Layer& l) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& w : l.weights()) {
+    out.push_back({{"name", w->name()}, {"trainable", w->trainable()}, {"shape", w->value().shape()}});
+  }
+  return out.dump();
+}
+std::vector<Tensor> layerApply(Layer& l, const std::vector<Tensor>& xs, bool training) {
+  return guard([&] { return l.applyMany(xs, training); });
+}
+SymbolicVector layerApplySymbolic(Layer& l, const SymbolicVector& xs) {
+  return guard([&] { return l.applySymbolic(xs); });
+}
+std::string layerShapesJson(const Layer& l) {
+  return guard([&] {
+    nlohmann::json in = nlohmann::json::array(), out = nlohmann::json::array();
+    if (l.built()) {
+      for (const auto& s : l.builtInputShapes()) in.push_back(shapeToJson(s));
+      for (const auto& s : l.computeOutputShapes(l.builtInputShapes())) out.push_back(shapeToJson(s));
+    }
+    return nlohmann::json{{"inputShapes", in}, {"outputShapes", out}}.dump();
+  });
+}
+void layerSetTrainable(Layer& l, bool t) { l.setTrainable(t); }
 
-// --- models ----------------------------------------------------------------
+// --- symbolic tensors and models ----------------------------------------------------
 
+SymbolicTensor createInput(std::string configJson) {
+  return guard([&] { return makeInput(parseJson(configJson, "tf.input")); });
+}
+val symbolicShape(const SymbolicTensor& s) { return shapeToJs(s.shape); }
+std::string symbolicName(const SymbolicTensor& s) { return s.name; }
+LayerPtr symbolicLayer(const SymbolicTensor& s) { return s.node->layer; }
+
+std::shared_ptr<Model> createModel(const SymbolicVector& inputs, const SymbolicVector& outputs, std::string configJson) {
+  return guard([&] { return std::make_shared<Model>(inputs, outputs, parseJson(configJson, "tf.model")); });
+}
 std::shared_ptr<Sequential> createSequential(std::string configJson) {
   return guard([&] { return std::make_shared<Sequential>(parseJson(configJson, "model config")); });
 }
-std::string seqName(const Sequential& m) { return m.name(); }
-void seqAdd(Sequential& m, std::shared_ptr<Layer> layer) { guard([&] { m.add(std::move(layer)); }); }
-void seqCompile(Sequential& m, std::string configJson) {
-  guard([&] { m.compile(parseJson(configJson, "compile config")); });
+void seqAdd(Sequential& m, LayerPtr layer) { guard([&] { m.add(std::move(layer)); }); }
+void seqPop(Sequential& m) { guard([&] { m.pop(); }); }
+LayerVector seqStack(const Sequential& m) { return m.stack(); }
+LayerVector modelLayers(const Model& m) { return m.layers(); }
+void modelCompile(Model& m, std::string configJson) { guard([&] { m.compile(parseJson(configJson, "compile config")); }); }
+std::vector<Tensor> modelPredict(Model& m, const std::vector<Tensor>& xs) { return guard([&] { return m.predict(xs); }); }
+val floatsToJs(const std::vector<float>& v) {
+  val out = val::array();
+  for (float f : v) out.call<void>("push", static_cast<double>(f));
+  return out;
 }
-Tensor seqPredict(Sequential& m, const Tensor& x) { return guard([&] { return m.predict(x); }); }
-double seqTrainOnBatch(Sequential& m, const Tensor& x, const Tensor& y) {
-  return guard([&] { return static_cast<double>(m.trainOnBatch(x, y)); });
+val modelTrainOnBatch(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+  return floatsToJs(guard([&] { return m.trainOnBatch(xs, ys); }));
 }
-double seqEvaluateBatch(Sequential& m, const Tensor& x, const Tensor& y) {
-  return guard([&] { return static_cast<double>(m.evaluateBatch(x, y)); });
+val modelEvaluateBatch(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+  return floatsToJs(guard([&] { return m.evaluateBatch(xs, ys); }));
 }
-void seqCheckTarget(const Sequential& m, const Tensor& x, const Tensor& y) {
+void modelCheckData(const Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
   guard([&] {
-    m.checkInput(x);
-    m.checkTarget(x, y);
+    m.checkInputs(xs);
+    if (!ys.empty() || m.outputs().empty()) m.checkTargets(xs, ys);
   });
 }
-std::vector<Tensor> seqGetWeights(const Sequential& m) { return m.getWeights(); }
-void seqSetWeights(Sequential& m, val weights) { guard([&] { m.setWeights(tensorsFromJs(weights)); }); }
-double seqCountParams(const Sequential& m) { return static_cast<double>(m.countParams()); }
-val seqOutputShape(const Sequential& m) { return guard([&] { return shapeToJs(m.outputShape()); }); }
-val seqInputShape(const Sequential& m) { return guard([&] { return shapeToJs(m.inputShape()); }); }
-std::string seqLossName(const Sequential& m) { return m.lossName(); }
+void modelCheckInputs(const Model& m, const std::vector<Tensor>& xs) { guard([&] { m.checkInputs(xs); }); }
+std::vector<Tensor> modelGetWeights(const Model& m) { return m.getWeights(); }
+void modelSetWeights(Model& m, const std::vector<Tensor>& ws) { guard([&] { m.setWeights(ws); }); }
+std::string modelInfo(const Model& m) {
+  return guard([&] {
+    nlohmann::json ins = nlohmann::json::array(), outs = nlohmann::json::array();
+    for (const auto& i : m.inputs()) ins.push_back({{"name", i.name}, {"shape", shapeToJson(i.shape)}});
+    for (const auto& o : m.outputs()) outs.push_back({{"name", o.name}, {"shape", shapeToJson(o.shape)}});
+    return nlohmann::json{{"inputs", ins}, {"outputs", outs}, {"inputNames", m.inputNames()},
+                          {"outputNames", m.outputNames()}, {"metricsNames", m.metricsNames()},
+                          {"compiled", m.compiled()}}
+        .dump();
+  });
+}
 
 }  // namespace
 }  // namespace wl
@@ -249,33 +309,53 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   function("activeBackend", optional_override([]() { return activeBackend(); }));
   function("setBackend", optional_override([](std::string name) { guard([&] { setBackend(name); }); }));
 
+  register_vector<LayerPtr>("LayerVector");
+  register_vector<SymbolicTensor>("SymbolicVector");
   class_<Layer>("Layer")
-      .smart_ptr<std::shared_ptr<Layer>>("LayerPtr")
+      .smart_ptr<LayerPtr>("LayerPtr")
       .function("name", &layerName)
       .function("className", &layerClassName)
       .function("configJson", &layerConfig)
       .function("countParams", &layerCountParams)
       .function("built", &Layer::built)
+      .function("trainable", &Layer::trainable)
+      .function("setTrainable", &layerSetTrainable)
       .function("getWeights", &layerGetWeights)
-      .function("weightNames", &layerWeightNames)
-      .function("apply", &layerApply);
+      .function("setWeights", &layerSetWeights)
+      .function("weightInfo", &layerWeightInfo)
+      .function("shapesJson", &layerShapesJson)
+      .function("apply", &layerApply)
+      .function("applySymbolic", &layerApplySymbolic);
   function("createLayer", &createLayer);
+  function("layerClassNames", optional_override([]() {
+    val out = val::array();
+    for (const auto& n : LayerRegistry::instance().classNames()) out.call<void>("push", n);
+    return out;
+  }));
 
-  class_<Sequential>("Sequential")
+  class_<SymbolicTensor>("SymbolicTensor")
+      .function("shape", &symbolicShape)
+      .function("name", &symbolicName)
+      .function("layer", &symbolicLayer);
+  function("createInput", &createInput);
+
+  class_<Model, base<Layer>>("Model")
+      .smart_ptr<std::shared_ptr<Model>>("ModelPtr")
+      .function("layers", &modelLayers)
+      .function("compile", &modelCompile)
+      .function("predict", &modelPredict)
+      .function("trainOnBatch", &modelTrainOnBatch)
+      .function("evaluateBatch", &modelEvaluateBatch)
+      .function("checkData", &modelCheckData)
+      .function("checkInputs", &modelCheckInputs)
+      .function("getModelWeights", &modelGetWeights)
+      .function("setModelWeights", &modelSetWeights)
+      .function("infoJson", &modelInfo);
+  function("createModel", &createModel);
+  class_<Sequential, base<Model>>("Sequential")
       .smart_ptr<std::shared_ptr<Sequential>>("SequentialPtr")
-      .function("name", &seqName)
       .function("add", &seqAdd)
-      .function("compile", &seqCompile)
-      .function("predict", &seqPredict)
-      .function("trainOnBatch", &seqTrainOnBatch)
-      .function("evaluateBatch", &seqEvaluateBatch)
-      .function("checkData", &seqCheckTarget)
-      .function("getWeights", &seqGetWeights)
-      .function("setWeights", &seqSetWeights)
-      .function("countParams", &seqCountParams)
-      .function("inputShape", &seqInputShape)
-      .function("outputShape", &seqOutputShape)
-      .function("lossName", &seqLossName)
-      .function("compiled", &Sequential::compiled);
+      .function("pop", &seqPop)
+      .function("stack", &seqStack);
   function("createSequential", &createSequential);
 }

@@ -1,10 +1,25 @@
 // Public types of wasm-layers: the subset of @tensorflow/tfjs implemented so far.
 // Keep in step with js/src/index.js.
 
-export type DataType = 'float32' | 'int32';
+export type DataType = 'float32' | 'int32' | 'bool';
 export type Rank = number;
-export type TypedArray = Float32Array | Int32Array;
-export type TensorLike = number | number[] | number[][] | number[][][] | number[][][][] | TypedArray;
+/** Values of a tensor: Float32Array for 'float32', Int32Array for 'int32', Uint8Array for 'bool'. */
+export type TypedArray = Float32Array | Int32Array | Uint8Array;
+export interface RecursiveArray<T> {
+  [index: number]: T | RecursiveArray<T>;
+}
+export type TensorLike = number | boolean | TypedArray | RecursiveArray<number | TypedArray> | RecursiveArray<boolean>;
+
+export interface NamedTensorMap {
+  [name: string]: Tensor;
+}
+export interface TensorContainerObject {
+  [key: string]: TensorContainer;
+}
+export interface TensorContainerArray extends Array<TensorContainer> {}
+export type TensorContainer =
+    void | Tensor | string | number | boolean | TensorContainerObject | TensorContainerArray | TypedArray;
+export type ScopeFn<T extends TensorContainer> = () => T;
 
 export declare class Tensor {
   readonly shape: number[];
@@ -20,6 +35,150 @@ export declare class Tensor {
   print(verbose?: boolean): void;
   toString(verbose?: boolean): string;
   dispose(): void;
+
+  // Chainable ops: x.op(...args) is tf.op(x, ...args).
+  clone(): Tensor;
+  flatten(): Tensor;
+  asScalar(): Tensor;
+  as1D(): Tensor;
+  as2D(rows: number, columns: number): Tensor;
+  as3D(rows: number, columns: number, depth: number): Tensor;
+  as4D(rows: number, columns: number, depth: number, depth2: number): Tensor;
+  asType(dtype: DataType): Tensor;
+  toFloat(): Tensor;
+  toInt(): Tensor;
+  toBool(): Tensor;
+  reshapeAs(x: Tensor): Tensor;
+  broadcastTo(shape: number[]): Tensor;
+
+  neg(): Tensor;
+  abs(): Tensor;
+  sign(): Tensor;
+  square(): Tensor;
+  sqrt(): Tensor;
+  rsqrt(): Tensor;
+  reciprocal(): Tensor;
+  exp(): Tensor;
+  expm1(): Tensor;
+  log(): Tensor;
+  log1p(): Tensor;
+  round(): Tensor;
+  floor(): Tensor;
+  ceil(): Tensor;
+  relu(): Tensor;
+  relu6(): Tensor;
+  elu(): Tensor;
+  selu(): Tensor;
+  sigmoid(): Tensor;
+  logSigmoid(): Tensor;
+  softplus(): Tensor;
+  softsign(): Tensor;
+  tanh(): Tensor;
+  sin(): Tensor;
+  cos(): Tensor;
+  tan(): Tensor;
+  asin(): Tensor;
+  acos(): Tensor;
+  atan(): Tensor;
+  sinh(): Tensor;
+  cosh(): Tensor;
+  asinh(): Tensor;
+  acosh(): Tensor;
+  atanh(): Tensor;
+  erf(): Tensor;
+  isNaN(): Tensor;
+  isFinite(): Tensor;
+  isInf(): Tensor;
+  logicalNot(): Tensor;
+
+  add(b: Tensor | TensorLike): Tensor;
+  sub(b: Tensor | TensorLike): Tensor;
+  mul(b: Tensor | TensorLike): Tensor;
+  div(b: Tensor | TensorLike): Tensor;
+  divNoNan(b: Tensor | TensorLike): Tensor;
+  floorDiv(b: Tensor | TensorLike): Tensor;
+  mod(b: Tensor | TensorLike): Tensor;
+  pow(exp: Tensor | TensorLike): Tensor;
+  maximum(b: Tensor | TensorLike): Tensor;
+  minimum(b: Tensor | TensorLike): Tensor;
+  squaredDifference(b: Tensor | TensorLike): Tensor;
+  atan2(b: Tensor | TensorLike): Tensor;
+  equal(b: Tensor | TensorLike): Tensor;
+  notEqual(b: Tensor | TensorLike): Tensor;
+  less(b: Tensor | TensorLike): Tensor;
+  lessEqual(b: Tensor | TensorLike): Tensor;
+  greater(b: Tensor | TensorLike): Tensor;
+  greaterEqual(b: Tensor | TensorLike): Tensor;
+  logicalAnd(b: Tensor | TensorLike): Tensor;
+  logicalOr(b: Tensor | TensorLike): Tensor;
+  logicalXor(b: Tensor | TensorLike): Tensor;
+
+  leakyRelu(alpha?: number): Tensor;
+  step(alpha?: number): Tensor;
+  prelu(alpha: Tensor | TensorLike): Tensor;
+  clipByValue(clipValueMin: number, clipValueMax: number): Tensor;
+  cast(dtype: DataType): Tensor;
+  softmax(dim?: number): Tensor;
+  logSoftmax(axis?: number): Tensor;
+  dropout(rate: number, noiseShape?: number[], seed?: number): Tensor;
+
+  sum(axis?: number | number[], keepDims?: boolean): Tensor;
+  mean(axis?: number | number[], keepDims?: boolean): Tensor;
+  max(axis?: number | number[], keepDims?: boolean): Tensor;
+  min(axis?: number | number[], keepDims?: boolean): Tensor;
+  prod(axis?: number | number[], keepDims?: boolean): Tensor;
+  all(axis?: number | number[], keepDims?: boolean): Tensor;
+  any(axis?: number | number[], keepDims?: boolean): Tensor;
+  logSumExp(axis?: number | number[], keepDims?: boolean): Tensor;
+  argMax(axis?: number): Tensor;
+  argMin(axis?: number): Tensor;
+  cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+  moments(axis?: number | number[], keepDims?: boolean): {mean: Tensor, variance: Tensor};
+  norm(ord?: number | 'euclidean' | 'fro', axis?: number | number[], keepDims?: boolean): Tensor;
+
+  reshape(shape: number[]): Tensor;
+  transpose(perm?: number[]): Tensor;
+  slice(begin: number | number[], size?: number | number[]): Tensor;
+  stridedSlice(begin: number[], end: number[], strides?: number[], beginMask?: number, endMask?: number,
+               ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor;
+  reverse(axis?: number | number[]): Tensor;
+  unstack(axis?: number): Tensor[];
+  split(numOrSizeSplits: number[] | number, axis?: number): Tensor[];
+  pad(paddings: Array<[number, number]>, constantValue?: number): Tensor;
+  mirrorPad(paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric'): Tensor;
+  tile(reps: number[]): Tensor;
+  gather(indices: Tensor | TensorLike, axis?: number, batchDims?: number): Tensor;
+  expandDims(axis?: number): Tensor;
+  squeeze(axis?: number[]): Tensor;
+  oneHot(depth: number, onValue?: number, offValue?: number): Tensor;
+  topk(k?: number, sorted?: boolean): {values: Tensor, indices: Tensor};
+
+  matMul(b: Tensor | TensorLike, transposeA?: boolean, transposeB?: boolean): Tensor;
+  dot(t2: Tensor | TensorLike): Tensor;
+
+  zerosLike(): Tensor;
+  onesLike(): Tensor;
+}
+
+/** A tf.Variable: a kept tensor whose values can be assigned in place. */
+export declare class Variable extends Tensor {
+  name: string;
+  trainable: boolean;
+  assign(newValue: Tensor): void;
+}
+
+/** tf.buffer(): a mutable tensor in JS memory; toTensor() copies it into the engine. */
+export declare class TensorBuffer {
+  constructor(shape: number[], dtype?: DataType, values?: TypedArray);
+  shape: number[];
+  dtype: DataType;
+  size: number;
+  strides: number[];
+  values: TypedArray;
+  set(value: number, ...locs: number[]): void;
+  get(...locs: number[]): number;
+  locToIndex(locs: number[]): number;
+  toTensor(): Tensor;
 }
 
 export interface MemoryInfo {
@@ -31,15 +190,199 @@ export interface MemoryInfo {
 
 export declare function ready(): Promise<void>;
 export declare function getBackend(): string;
+/** 'wasm' (the default, SIMD) or 'cpu' (the scalar reference). */
+export declare function setBackend(backendName: string): Promise<boolean>;
 export declare function tensor(values: TensorLike, shape?: number[], dtype?: DataType): Tensor;
 export declare function tensor1d(values: TensorLike, dtype?: DataType): Tensor;
 export declare function tensor2d(values: TensorLike, shape?: [number, number], dtype?: DataType): Tensor;
 export declare function tensor3d(values: TensorLike, shape?: [number, number, number], dtype?: DataType): Tensor;
 export declare function tensor4d(values: TensorLike, shape?: [number, number, number, number], dtype?: DataType): Tensor;
-export declare function scalar(value: number, dtype?: DataType): Tensor;
+export declare function tensor5d(values: TensorLike, shape?: [number, number, number, number, number],
+                                 dtype?: DataType): Tensor;
+export declare function tensor6d(values: TensorLike, shape?: [number, number, number, number, number, number],
+                                 dtype?: DataType): Tensor;
+export declare function scalar(value: number | boolean, dtype?: DataType): Tensor;
+export declare function buffer(shape: number[], dtype?: DataType, values?: TypedArray): TensorBuffer;
 export declare function memory(): MemoryInfo;
-export declare function dispose(container: Tensor | Tensor[] | {[key: string]: Tensor}): void;
+export declare function dispose(container: TensorContainer): void;
 export declare const version: {[name: string]: string};
+
+// ---- memory scopes and gradients ----------------------------------------------------
+
+export declare function tidy<T extends TensorContainer>(nameOrFn: string | ScopeFn<T>, fn?: ScopeFn<T>): T;
+export declare function keep<T extends Tensor>(result: T): T;
+export declare function engine(): {startScope(): void, endScope(result?: TensorContainer): void};
+export declare function variable(initialValue: Tensor, trainable?: boolean, name?: string, dtype?: DataType): Variable;
+
+export type GradSaveFunc = (save: Tensor[]) => void;
+export type CustomGradientFunc<T extends Tensor> = (...inputs: Array<Tensor | GradSaveFunc>) => {
+  value: T,
+  gradFunc: (dy: T, saved: Tensor[]) => Tensor | Tensor[],
+};
+
+export declare function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor;
+export declare function grads(f: (...args: Tensor[]) => Tensor): (args: Tensor[], dy?: Tensor) => Tensor[];
+export declare function valueAndGrad<I extends Tensor, O extends Tensor>(f: (x: I) => O):
+    (x: I, dy?: O) => {value: O, grad: I};
+export declare function valueAndGrads<O extends Tensor>(f: (...args: Tensor[]) => O):
+    (args: Tensor[], dy?: O) => {grads: Tensor[], value: O};
+/** Gradients of f() (a scalar) w.r.t. varList (default: every trainable variable), keyed by variable name. */
+export declare function variableGrads(f: () => Tensor, varList?: Variable[]): {value: Tensor, grads: NamedTensorMap};
+export declare function customGrad<T extends Tensor>(f: CustomGradientFunc<T>): (...args: Tensor[]) => T;
+
+// ---- elementwise ops ------------------------------------------------------------------
+
+export declare function neg(x: Tensor | TensorLike): Tensor;
+export declare function abs(x: Tensor | TensorLike): Tensor;
+export declare function sign(x: Tensor | TensorLike): Tensor;
+export declare function square(x: Tensor | TensorLike): Tensor;
+export declare function sqrt(x: Tensor | TensorLike): Tensor;
+export declare function rsqrt(x: Tensor | TensorLike): Tensor;
+export declare function reciprocal(x: Tensor | TensorLike): Tensor;
+export declare function exp(x: Tensor | TensorLike): Tensor;
+export declare function expm1(x: Tensor | TensorLike): Tensor;
+export declare function log(x: Tensor | TensorLike): Tensor;
+export declare function log1p(x: Tensor | TensorLike): Tensor;
+export declare function round(x: Tensor | TensorLike): Tensor;
+export declare function floor(x: Tensor | TensorLike): Tensor;
+export declare function ceil(x: Tensor | TensorLike): Tensor;
+export declare function relu(x: Tensor | TensorLike): Tensor;
+export declare function relu6(x: Tensor | TensorLike): Tensor;
+export declare function elu(x: Tensor | TensorLike): Tensor;
+export declare function selu(x: Tensor | TensorLike): Tensor;
+export declare function sigmoid(x: Tensor | TensorLike): Tensor;
+export declare function logSigmoid(x: Tensor | TensorLike): Tensor;
+export declare function softplus(x: Tensor | TensorLike): Tensor;
+export declare function softsign(x: Tensor | TensorLike): Tensor;
+export declare function tanh(x: Tensor | TensorLike): Tensor;
+export declare function sin(x: Tensor | TensorLike): Tensor;
+export declare function cos(x: Tensor | TensorLike): Tensor;
+export declare function tan(x: Tensor | TensorLike): Tensor;
+export declare function asin(x: Tensor | TensorLike): Tensor;
+export declare function acos(x: Tensor | TensorLike): Tensor;
+export declare function atan(x: Tensor | TensorLike): Tensor;
+export declare function sinh(x: Tensor | TensorLike): Tensor;
+export declare function cosh(x: Tensor | TensorLike): Tensor;
+export declare function asinh(x: Tensor | TensorLike): Tensor;
+export declare function acosh(x: Tensor | TensorLike): Tensor;
+export declare function atanh(x: Tensor | TensorLike): Tensor;
+export declare function erf(x: Tensor | TensorLike): Tensor;
+export declare function isNaN(x: Tensor | TensorLike): Tensor;
+export declare function isFinite(x: Tensor | TensorLike): Tensor;
+export declare function isInf(x: Tensor | TensorLike): Tensor;
+export declare function logicalNot(x: Tensor | TensorLike): Tensor;
+
+export declare function add(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function sub(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function mul(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function div(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function divNoNan(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function floorDiv(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function mod(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function pow(base: Tensor | TensorLike, exp: Tensor | TensorLike): Tensor;
+export declare function maximum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function minimum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function squaredDifference(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function atan2(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function equal(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function notEqual(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function less(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function lessEqual(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function greater(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function greaterEqual(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function logicalAnd(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function logicalOr(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function logicalXor(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+
+/** alpha defaults to 0.2. */
+export declare function leakyRelu(x: Tensor | TensorLike, alpha?: number): Tensor;
+export declare function step(x: Tensor | TensorLike, alpha?: number): Tensor;
+export declare function prelu(x: Tensor | TensorLike, alpha: Tensor | TensorLike): Tensor;
+export declare function clipByValue(x: Tensor | TensorLike, clipValueMin: number, clipValueMax: number): Tensor;
+export declare function where(condition: Tensor | TensorLike, a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
+export declare function addN(tensors: Array<Tensor | TensorLike>): Tensor;
+export declare function cast(x: Tensor | TensorLike, dtype: DataType): Tensor;
+/** dim defaults to -1 (the last axis). */
+export declare function softmax(logits: Tensor | TensorLike, dim?: number): Tensor;
+export declare function logSoftmax(logits: Tensor | TensorLike, axis?: number): Tensor;
+export declare function dropout(x: Tensor | TensorLike, rate: number, noiseShape?: number[], seed?: number): Tensor;
+
+// ---- reductions ---------------------------------------------------------------------------
+
+/** axis defaults to every axis. */
+export declare function sum(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean): Tensor;
+export declare function mean(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean): Tensor;
+export declare function max(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean): Tensor;
+export declare function min(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean): Tensor;
+export declare function prod(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean): Tensor;
+export declare function all(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean): Tensor;
+export declare function any(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean): Tensor;
+export declare function logSumExp(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean): Tensor;
+/** axis defaults to 0. */
+export declare function argMax(x: Tensor | TensorLike, axis?: number): Tensor;
+export declare function argMin(x: Tensor | TensorLike, axis?: number): Tensor;
+export declare function cumsum(x: Tensor | TensorLike, axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+export declare function moments(x: Tensor | TensorLike, axis?: number | number[], keepDims?: boolean):
+    {mean: Tensor, variance: Tensor};
+/** ord defaults to 'euclidean'. */
+export declare function norm(x: Tensor | TensorLike, ord?: number | 'euclidean' | 'fro', axis?: number | number[],
+                             keepDims?: boolean): Tensor;
+
+// ---- shapes -----------------------------------------------------------------------------------
+
+export declare function reshape(x: Tensor | TensorLike, shape: number[]): Tensor;
+export declare function broadcastTo(x: Tensor | TensorLike, shape: number[]): Tensor;
+export declare function transpose(x: Tensor | TensorLike, perm?: number[]): Tensor;
+export declare function slice(x: Tensor | TensorLike, begin: number | number[], size?: number | number[]): Tensor;
+export declare function stridedSlice(x: Tensor | TensorLike, begin: number[], end: number[], strides?: number[],
+                                     beginMask?: number, endMask?: number, ellipsisMask?: number,
+                                     newAxisMask?: number, shrinkAxisMask?: number): Tensor;
+export declare function reverse(x: Tensor | TensorLike, axis?: number | number[]): Tensor;
+export declare function concat(tensors: Array<Tensor | TensorLike>, axis?: number): Tensor;
+export declare function stack(tensors: Array<Tensor | TensorLike>, axis?: number): Tensor;
+export declare function unstack(x: Tensor | TensorLike, axis?: number): Tensor[];
+export declare function split(x: Tensor | TensorLike, numOrSizeSplits: number[] | number, axis?: number): Tensor[];
+export declare function pad(x: Tensor | TensorLike, paddings: Array<[number, number]>, constantValue?: number): Tensor;
+export declare function mirrorPad(x: Tensor | TensorLike, paddings: Array<[number, number]>,
+                                  mode: 'reflect' | 'symmetric'): Tensor;
+export declare function tile(x: Tensor | TensorLike, reps: number[]): Tensor;
+export declare function gather(x: Tensor | TensorLike, indices: Tensor | TensorLike, axis?: number,
+                               batchDims?: number): Tensor;
+export declare function expandDims(x: Tensor | TensorLike, axis?: number): Tensor;
+export declare function squeeze(x: Tensor | TensorLike, axis?: number[]): Tensor;
+export declare function oneHot(indices: Tensor | TensorLike, depth: number, onValue?: number, offValue?: number): Tensor;
+/** k defaults to 1, sorted to true. */
+export declare function topk(x: Tensor | TensorLike, k?: number, sorted?: boolean): {values: Tensor, indices: Tensor};
+
+// ---- linear algebra ------------------------------------------------------------------------
+
+export declare function matMul(a: Tensor | TensorLike, b: Tensor | TensorLike, transposeA?: boolean,
+                               transposeB?: boolean): Tensor;
+export declare function dot(t1: Tensor | TensorLike, t2: Tensor | TensorLike): Tensor;
+export declare function outerProduct(v1: Tensor | TensorLike, v2: Tensor | TensorLike): Tensor;
+export declare function einsum(equation: string, ...tensors: Array<Tensor | TensorLike>): Tensor;
+
+// ---- creation ---------------------------------------------------------------------------------
+
+/** dtype defaults to 'float32'. */
+export declare function fill(shape: number[], value: number, dtype?: DataType): Tensor;
+export declare function zeros(shape: number[], dtype?: DataType): Tensor;
+export declare function ones(shape: number[], dtype?: DataType): Tensor;
+export declare function zerosLike(x: Tensor | TensorLike): Tensor;
+export declare function onesLike(x: Tensor | TensorLike): Tensor;
+/** range(stop) counts from 0; step defaults to 1. */
+export declare function range(start: number, stop?: number, step?: number, dtype?: 'float32' | 'int32'): Tensor;
+export declare function linspace(start: number, stop: number, num: number): Tensor;
+export declare function eye(numRows: number, numColumns?: number,
+                            batchShape?: [number] | [number, number] | [number, number, number] |
+                                [number, number, number, number],
+                            dtype?: DataType): Tensor;
+export declare function randomNormal(shape: number[], mean?: number, stdDev?: number, dtype?: 'float32' | 'int32',
+                                     seed?: number): Tensor;
+export declare function truncatedNormal(shape: number[], mean?: number, stdDev?: number, dtype?: 'float32' | 'int32',
+                                        seed?: number): Tensor;
+export declare function randomUniform(shape: number[], minval?: number, maxval?: number, dtype?: DataType,
+                                      seed?: number): Tensor;
 
 export type ActivationIdentifier = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 export type InitializerIdentifier =
@@ -68,24 +411,52 @@ export interface DenseLayerArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier | {className: string, config?: {[key: string]: any}};
 }
 
+export declare class SymbolicTensor {
+  readonly shape: Array<number | null>;
+  readonly name: string;
+  readonly dtype: DataType;
+  readonly rank: number;
+  readonly sourceLayer: Layer;
+}
+
+export interface LayerVariableInfo {
+  name: string;
+  originalName: string;
+  shape: number[];
+  trainable: boolean;
+  dtype: DataType;
+  read(): Tensor;
+}
+
 export declare class Layer {
   readonly name: string;
   readonly built: boolean;
+  trainable: boolean;
+  readonly inputShape: Array<number | null> | Array<Array<number | null>>;
+  readonly outputShape: Array<number | null> | Array<Array<number | null>>;
+  readonly weights: LayerVariableInfo[];
+  readonly trainableWeights: LayerVariableInfo[];
+  readonly nonTrainableWeights: LayerVariableInfo[];
   getClassName(): string;
   getConfig(): {[key: string]: any};
   countParams(): number;
   getWeights(): Tensor[];
-  apply(x: Tensor): Tensor;
+  setWeights(weights: Tensor[]): void;
+  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean}): Tensor | Tensor[];
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean}): SymbolicTensor | SymbolicTensor[];
   dispose(): {refCountAfterDispose: number, numDisposedVariables: number};
 }
 
 export declare const layers: {
   dense(args: DenseLayerArgs): Layer;
+  inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
+  [factory: string]: (args?: any) => Layer;
 };
 
 export interface ModelCompileArgs {
-  optimizer: 'sgd' | string;
-  loss: 'meanSquaredError' | string;
+  optimizer: string | {getClassName(): string, getConfig(): {[key: string]: any}};
+  loss: string | string[] | {[outputName: string]: string};
+  metrics?: string[] | {[outputName: string]: string | string[]};
 }
 
 export interface CustomCallbackArgs {
@@ -103,6 +474,9 @@ export interface ModelFitArgs {
   shuffle?: boolean;
   verbose?: 0 | 1;
   initialEpoch?: number;
+  validationSplit?: number;
+  validationData?: [Tensor | Tensor[], Tensor | Tensor[]];
+  validationBatchSize?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
 }
 
@@ -112,18 +486,31 @@ export declare class History {
   params: {[key: string]: any};
 }
 
-export declare class Sequential {
-  readonly name: string;
+export type ModelData = Tensor | Tensor[] | {[name: string]: Tensor};
+
+export declare class LayersModel extends Layer {
   readonly layers: Layer[];
+  readonly inputs: Array<{name: string, shape: Array<number | null>}>;
+  readonly outputs: Array<{name: string, shape: Array<number | null>}>;
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  readonly metricsNames: string[];
   stopTraining: boolean;
-  add(layer: Layer): void;
+  getLayer(nameOrIndex: string | number, index?: number): Layer;
   compile(args: ModelCompileArgs): void;
-  fit(x: Tensor, y: Tensor, args?: ModelFitArgs): Promise<History>;
-  predict(x: Tensor, args?: {batchSize?: number}): Tensor;
-  getWeights(): Tensor[];
-  setWeights(weights: Tensor[]): void;
-  countParams(): number;
-  dispose(): {refCountAfterDispose: number, numDisposedVariables: number};
+  fit(x: ModelData, y: ModelData, args?: ModelFitArgs): Promise<History>;
+  evaluate(x: ModelData, y: ModelData, args?: {batchSize?: number}): Tensor | Tensor[];
+  predict(x: ModelData, args?: {batchSize?: number}): Tensor | Tensor[];
+  predictOnBatch(x: ModelData): Tensor | Tensor[];
+  trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]>;
+  summary(lineLength?: number, positions?: number[], printFn?: (message?: any, ...rest: any[]) => void): void;
 }
 
+export declare class Sequential extends LayersModel {
+  add(layer: Layer): void;
+  pop(): void;
+}
+
+export declare function model(args: {inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[], name?: string}): LayersModel;
+export declare function input(config: {shape?: Array<number | null>, batchShape?: Array<number | null>, name?: string, dtype?: DataType}): SymbolicTensor;
 export declare function sequential(args?: {layers?: Layer[], name?: string}): Sequential;

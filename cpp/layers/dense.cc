@@ -2,6 +2,7 @@
 
 #include "layers/activations.h"
 #include "layers/initializers.h"
+#include "layers/regularizers.h"
 #include "ops/ops.h"
 
 namespace wl {
@@ -27,6 +28,15 @@ Dense::Dense(const nlohmann::json& config) : Layer(config, "Dense") {
                          : nlohmann::json("zeros");
   validateInitializer(kernelInitializer_, "kernelInitializer");
   validateInitializer(biasInitializer_, "biasInitializer");
+  auto opt = [&config](const char* key) { return config.contains(key) ? config[key] : nlohmann::json(); };
+  kernelRegularizer_ = opt("kernelRegularizer");
+  biasRegularizer_ = opt("biasRegularizer");
+  kernelConstraint_ = opt("kernelConstraint");
+  biasConstraint_ = opt("biasConstraint");
+  validateRegularizer(kernelRegularizer_, "kernelRegularizer");
+  validateRegularizer(biasRegularizer_, "biasRegularizer");
+  validateConstraint(kernelConstraint_, "kernelConstraint");
+  validateConstraint(biasConstraint_, "biasConstraint");
 }
 
 Shape Dense::computeOutputShape(const Shape& inputShape) const {
@@ -39,8 +49,9 @@ void Dense::build(const Shape& inputShape) {
   WL_CHECK(inputShape.size() >= 2 && inputShape.back() > 0,
            "Dense layer " << name() << " needs an input of rank >= 2 with a known last dimension, got "
                           << shapeStr(inputShape));
-  kernel_ = addWeight("kernel", {inputShape.back(), units_}, kernelInitializer_);
-  if (useBias_) bias_ = addWeight("bias", {units_}, biasInitializer_);
+  kernel_ = addWeight("kernel", {inputShape.back(), units_}, kernelInitializer_, true, kernelRegularizer_,
+                      kernelConstraint_);
+  if (useBias_) bias_ = addWeight("bias", {units_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
 }
 
 Tensor Dense::call(const Tensor& x, bool /*training*/) {
@@ -65,11 +76,11 @@ nlohmann::json Dense::getConfig() const {
   };
   c["kernelInitializer"] = asSpec(kernelInitializer_);
   c["biasInitializer"] = asSpec(biasInitializer_);
-  c["kernelRegularizer"] = nullptr;
-  c["biasRegularizer"] = nullptr;
+  c["kernelRegularizer"] = kernelRegularizer_;
+  c["biasRegularizer"] = biasRegularizer_;
   c["activityRegularizer"] = nullptr;
-  c["kernelConstraint"] = nullptr;
-  c["biasConstraint"] = nullptr;
+  c["kernelConstraint"] = kernelConstraint_;
+  c["biasConstraint"] = biasConstraint_;
   return c;
 }
 

@@ -2,7 +2,8 @@
 //
 // Options (tfjs names and defaults): units (required, positive integer),
 // activation ("linear"), useBias (true), kernelInitializer ("glorotNormal"),
-// biasInitializer ("zeros").
+// biasInitializer ("zeros"), kernelRegularizer/biasRegularizer, kernelConstraint/
+// biasConstraint (null).
 // Input shape: (batch, ..., inputDim). Output shape: (batch, ..., units).
 // Weights, in tfjs's order: kernel [inputDim, units], bias [units].
 #pragma once
@@ -27,6 +28,7 @@ class Dense : public Layer {
   std::string activation_;
   bool useBias_;
   nlohmann::json kernelInitializer_, biasInitializer_;
+  nlohmann::json kernelRegularizer_, biasRegularizer_, kernelConstraint_, biasConstraint_;
   std::shared_ptr<Variable> kernel_, bias_;
 };
 

@@ -5,6 +5,8 @@
 
 #include "core/error.h"
 #include "layers/initializers.h"
+#include "layers/regularizers.h"
+#include "ops/ops.h"
 
 namespace wl {
 
@@ -33,22 +35,26 @@ std::string autoLayerName(const std::string& className) {
   return toSnakeCase(className) + "_" + className + std::to_string(n);
 }
 
-namespace {
-Shape parseShape(const nlohmann::json& j, const char* option) {
+Shape parseShapeOption(const nlohmann::json& j, const char* option) {
   WL_CHECK(j.is_array(), option << " must be an array of dimensions, got " << j.dump());
   Shape s;
   for (const auto& d : j) {
     if (d.is_null()) {
       s.push_back(-1);
     } else {
-      WL_CHECK(d.is_number_integer() && d.get<int64_t>() > 0,
-               option << " must contain positive integers or null, got " << j.dump());
+      WL_CHECK(d.is_number_integer() && d.get<int64_t>() >= 0,
+               option << " must contain non-negative integers or null, got " << j.dump());
       s.push_back(d.get<int64_t>());
     }
   }
   return s;
 }
-}  // namespace
+
+nlohmann::json shapeToJson(const Shape& s) {
+  nlohmann::json out = nlohmann::json::array();
+  for (int64_t d : s) out.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
+  return out;
+}
 
 Layer::Layer(const nlohmann::json& config, const std::string& className) {
   WL_CHECK(config.is_object(), className << ": the layer config must be an object, got " << config.dump());
@@ -59,65 +65,157 @@ Layer::Layer(const nlohmann::json& config, const std::string& className) {
   }
   if (config.contains("trainable") && config["trainable"].is_boolean()) trainable_ = config["trainable"];
   if (config.contains("batchInputShape") && !config["batchInputShape"].is_null()) {
-    batchInputShape_ = parseShape(config["batchInputShape"], "batchInputShape");
+    batchInputShape_ = parseShapeOption(config["batchInputShape"], "batchInputShape");
   } else if (config.contains("inputShape") && !config["inputShape"].is_null()) {
-    Shape s = parseShape(config["inputShape"], "inputShape");
+    Shape s = parseShapeOption(config["inputShape"], "inputShape");
     int64_t batch = -1;
     if (config.contains("batchSize") && config["batchSize"].is_number_integer()) batch = config["batchSize"];
     s.insert(s.begin(), batch);
     batchInputShape_ = s;
   }
   if (config.contains("dtype") && config["dtype"].is_string()) {
-    WL_CHECK(config["dtype"] == "float32", className << ": only dtype 'float32' is supported, got "
-                                                     << config["dtype"].get<std::string>());
+    WL_CHECK(config["dtype"] == "float32" || config["dtype"] == "int32",
+             className << ": dtype must be 'float32' or 'int32', got " << config["dtype"].get<std::string>());
   }
 }
 
 nlohmann::json Layer::getConfig() const {
   nlohmann::json c = {{"name", name_}, {"trainable", trainable_}};
-  if (batchInputShape_) {
-    nlohmann::json shape = nlohmann::json::array();
-    for (int64_t d : *batchInputShape_) shape.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
-    c["batchInputShape"] = shape;
-  }
+  if (batchInputShape_) c["batchInputShape"] = shapeToJson(*batchInputShape_);
   c["dtype"] = "float32";
   return c;
 }
 
-void Layer::ensureBuilt(const Shape& inputShape) {
-  if (built_) return;
-  build(inputShape);
-  builtInputShape_ = inputShape;
+Shape Layer::computeOutputShape(const Shape& inputShape) const { return inputShape; }
+
+std::vector<Shape> Layer::computeOutputShapes(const std::vector<Shape>& inputShapes) const {
+  WL_CHECK(inputShapes.size() == 1, "Layer " << name_ << " (" << className() << ") expects 1 input, but it received "
+                                             << inputShapes.size() << " input tensors.");
+  return {computeOutputShape(inputShapes[0])};
+}
+
+void Layer::build(const Shape&) {}
+
+void Layer::buildMany(const std::vector<Shape>& inputShapes) {
+  WL_CHECK(inputShapes.size() == 1, "Layer " << name_ << " (" << className() << ") expects 1 input, but it received "
+                                             << inputShapes.size() << " input tensors.");
+  build(inputShapes[0]);
+}
+
+Tensor Layer::call(const Tensor& x, bool) { return x; }
+
+std::vector<Tensor> Layer::callMany(const std::vector<Tensor>& xs, bool training) {
+  WL_CHECK(xs.size() == 1, "Layer " << name_ << " (" << className() << ") expects 1 input, but it received "
+                                    << xs.size() << " input tensors.");
+  return {call(xs[0], training)};
+}
+
+void Layer::checkInputShapes(const std::vector<Shape>& shapes) const {
+  WL_CHECK(shapes.size() == builtInputShapes_.size(),
+           "Layer " << name_ << " expects " << builtInputShapes_.size() << " input(s), but it received "
+                    << shapes.size() << " input tensors.");
+  for (size_t k = 0; k < shapes.size(); ++k) {
+    const Shape& ref = builtInputShapes_[k];
+    const Shape& in = shapes[k];
+    bool ok = ref.size() == in.size();
+    for (size_t i = 1; ok && i < in.size(); ++i) ok = ref[i] < 0 || in[i] < 0 || ref[i] == in[i];
+    WL_CHECK(ok, "Input " << k << " is incompatible with layer " << name_ << ": expected shape " << shapeStr(ref)
+                          << ", found shape " << shapeStr(in));
+  }
+}
+
+void Layer::ensureBuilt(const std::vector<Shape>& inputShapes) {
+  if (built_) {
+    checkInputShapes(inputShapes);
+    return;
+  }
+  std::vector<Shape> symbolic = inputShapes;
+  for (Shape& s : symbolic) {
+    if (!s.empty()) s[0] = -1;
+  }
+  buildMany(symbolic);
+  builtInputShapes_ = symbolic;
   built_ = true;
 }
 
-Tensor Layer::apply(const Tensor& x, bool training) {
-  WL_CHECK(x.defined(), "Layer " << name_ << ": the input tensor is undefined (was it disposed?)");
-  Shape in = x.shape();
-  if (!built_) {
-    Shape symbolic = in;
-    if (!symbolic.empty()) symbolic[0] = -1;
-    ensureBuilt(symbolic);
+Tensor Layer::apply(const Tensor& x, bool training) { return applyMany({x}, training).at(0); }
+
+std::vector<Tensor> Layer::applyMany(const std::vector<Tensor>& xs, bool training) {
+  std::vector<Shape> shapes;
+  for (const Tensor& x : xs) {
+    WL_CHECK(x.defined(), "Layer " << name_ << ": an input tensor is undefined (was it disposed?)");
+    shapes.push_back(x.shape());
   }
-  const Shape& ref = builtInputShape_;
-  bool ok = ref.size() == in.size();
-  for (size_t i = 1; ok && i < in.size(); ++i) ok = ref[i] < 0 || ref[i] == in[i];
-  WL_CHECK(ok, "Input 0 is incompatible with layer " << name_ << ": expected shape " << shapeStr(ref)
-                                                     << ", found shape " << shapeStr(in));
-  return call(x, training);
+  ensureBuilt(shapes);
+  return callMany(xs, training);
+}
+
+std::vector<SymbolicTensor> Layer::applySymbolic(const std::vector<SymbolicTensor>& xs) {
+  std::vector<Shape> shapes;
+  for (const auto& x : xs) shapes.push_back(x.shape);
+  ensureBuilt(shapes);
+  auto node = std::make_shared<Node>();
+  node->layer = shared_from_this();
+  node->inputs = xs;
+  node->outputShapes = computeOutputShapes(shapes);
+  std::vector<SymbolicTensor> out;
+  for (size_t i = 0; i < node->outputShapes.size(); ++i) {
+    out.push_back({node, static_cast<int>(i), node->outputShapes[i], name_ + "/" + name_ + (inboundNodes_ ? "_" + std::to_string(inboundNodes_) : "") + ":" + std::to_string(i)});
+  }
+  ++inboundNodes_;
+  return out;
+}
+
+void Layer::setTrainable(bool trainable) {
+  trainable_ = trainable;
+  for (auto& w : weights_) w->setTrainable(trainable);
+}
+
+std::vector<std::shared_ptr<Variable>> Layer::trainableWeights() const {
+  std::vector<std::shared_ptr<Variable>> out;
+  for (const auto& w : weights()) {
+    if (w->trainable()) out.push_back(w);
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<Variable>> Layer::nonTrainableWeights() const {
+  std::vector<std::shared_ptr<Variable>> out;
+  for (const auto& w : weights()) {
+    if (!w->trainable()) out.push_back(w);
+  }
+  return out;
 }
 
 int64_t Layer::countParams() const {
   int64_t n = 0;
-  for (const auto& w : weights_) n += w->value().size();
+  for (const auto& w : weights()) n += w->value().size();
   return n;
 }
 
+Tensor Layer::regularizationLoss() const {
+  Tensor total;
+  for (size_t i = 0; i < weights_.size(); ++i) {
+    if (extras_[i].regularizer.is_null()) continue;
+    Tensor p = regularizerPenalty(extras_[i].regularizer, weights_[i]->value());
+    total = total.defined() ? add(total, p) : p;
+  }
+  return total;
+}
+
+void Layer::applyConstraints() {
+  for (size_t i = 0; i < weights_.size(); ++i) {
+    if (!extras_[i].constraint.is_null()) applyConstraint(extras_[i].constraint, *weights_[i]);
+  }
+}
+
 std::shared_ptr<Variable> Layer::addWeight(const std::string& weightName, const Shape& shape,
-                                           const nlohmann::json& initializer, bool trainable) {
+                                           const nlohmann::json& initializer, bool trainable,
+                                           const nlohmann::json& regularizer, const nlohmann::json& constraint) {
   auto v = std::make_shared<Variable>(name_ + "/" + weightName, initialize(initializer, shape),
                                       trainable && trainable_);
   weights_.push_back(v);
+  extras_.push_back({regularizer, constraint});
   return v;
 }
 
@@ -129,6 +227,12 @@ LayerRegistry& LayerRegistry::instance() {
 void LayerRegistry::add(const std::string& className, LayerFactory factory) {
   WL_CHECK(!factories_.count(className), "Layer class " << className << " is already registered");
   factories_[className] = std::move(factory);
+}
+
+std::vector<std::string> LayerRegistry::classNames() const {
+  std::vector<std::string> out;
+  for (const auto& kv : factories_) out.push_back(kv.first);
+  return out;
 }
 
 std::shared_ptr<Layer> LayerRegistry::create(const std::string& className, const nlohmann::json& config) const {

@@ -1,9 +1,14 @@
 // Layer: the base of every tf.layers.* class (tfjs-layers/src/engine/topology.ts).
 //
-// A layer is created from its tfjs config (lowerCamelCase JSON), builds its weights
-// on first use from the input shape, and computes its output by composing ops; it
-// never holds gradient code. Layers register by class name (the key model.json
-// uses) with WL_REGISTER_LAYER at the bottom of their file.
+// A layer is created from its tfjs config (lowerCamelCase JSON), builds its
+// weights on first use from the input shape(s), and computes its output by
+// composing ops; it never holds gradient code. Layers register by class name
+// (the key model.json uses) with WL_REGISTER_LAYER at the bottom of their file.
+//
+// Most layers take one input and give one output: they override build(),
+// call() and computeOutputShape(). Multi-input layers (merge) override the
+// *Many variants instead. Applying a layer to SymbolicTensors records a Node:
+// the graph functional models are made of (models/model.h).
 #pragma once
 
 #include <functional>
@@ -19,7 +24,25 @@
 
 namespace wl {
 
-class Layer {
+class Layer;
+struct Node;
+
+// An output of a Node: a placeholder with a shape (batch dim -1), no values.
+struct SymbolicTensor {
+  std::shared_ptr<Node> node;
+  int index = 0;
+  Shape shape;
+  std::string name;  // e.g. "dense_Dense1/dense_Dense1:0" style names are not needed; tfjs-like "input1"
+};
+
+// One application of a layer to symbolic inputs (tfjs's Node).
+struct Node {
+  std::shared_ptr<Layer> layer;
+  std::vector<SymbolicTensor> inputs;
+  std::vector<Shape> outputShapes;
+};
+
+class Layer : public std::enable_shared_from_this<Layer> {
  public:
   // Reads the options every layer shares: name, inputShape, batchInputShape,
   // batchSize, trainable, dtype. `className` names the auto-generated name.
@@ -27,37 +50,65 @@ class Layer {
   virtual ~Layer() = default;
 
   virtual std::string className() const = 0;
-  // Output shape for an input shape; -1 for unknown (batch) dims.
-  virtual Shape computeOutputShape(const Shape& inputShape) const = 0;
   // tfjs's getConfig(): lowerCamelCase keys with tfjs's defaults filled in.
   virtual nlohmann::json getConfig() const;
 
-  // Builds on first call (checking the input shape), then runs call().
+  // Single input/output layers override these three...
+  virtual Shape computeOutputShape(const Shape& inputShape) const;
+  // ...multi-input/output layers these (the defaults forward to the above).
+  virtual std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const;
+
+  // Builds on first call (checking the input shapes), then runs call().
   Tensor apply(const Tensor& x, bool training = false);
-  void ensureBuilt(const Shape& inputShape);
+  std::vector<Tensor> applyMany(const std::vector<Tensor>& xs, bool training = false);
+  // Records a Node and returns its symbolic outputs (building the layer if needed).
+  std::vector<SymbolicTensor> applySymbolic(const std::vector<SymbolicTensor>& xs);
+  void ensureBuilt(const std::vector<Shape>& inputShapes);
+  void ensureBuilt(const Shape& inputShape) { ensureBuilt(std::vector<Shape>{inputShape}); }
 
   const std::string& name() const { return name_; }
   bool built() const { return built_; }
   bool trainable() const { return trainable_; }
+  void setTrainable(bool trainable);
   const std::optional<Shape>& batchInputShape() const { return batchInputShape_; }
-  const std::vector<std::shared_ptr<Variable>>& weights() const { return weights_; }
+  // Weights in tfjs's order; a model returns those of all its layers.
+  virtual std::vector<std::shared_ptr<Variable>> weights() const { return weights_; }
+  std::vector<std::shared_ptr<Variable>> trainableWeights() const;
+  std::vector<std::shared_ptr<Variable>> nonTrainableWeights() const;
   int64_t countParams() const;
+  // Sum of the regularization penalties of this layer's weights (undefined if none).
+  virtual Tensor regularizationLoss() const;
+  // Applies weight constraints after an optimizer step.
+  virtual void applyConstraints();
+  const std::vector<Shape>& builtInputShapes() const { return builtInputShapes_; }
+  // Nodes created by applySymbolic (a shared layer has several).
+  size_t numInboundNodes() const { return inboundNodes_; }
 
  protected:
-  virtual void build(const Shape& inputShape) = 0;
-  virtual Tensor call(const Tensor& x, bool training) = 0;
+  virtual void build(const Shape& inputShape);
+  virtual void buildMany(const std::vector<Shape>& inputShapes);
+  virtual Tensor call(const Tensor& x, bool training);
+  virtual std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training);
+  // Input shapes must match exactly (apart from the batch dim) unless overridden.
+  virtual void checkInputShapes(const std::vector<Shape>& shapes) const;
   std::shared_ptr<Variable> addWeight(const std::string& weightName, const Shape& shape,
-                                      const nlohmann::json& initializer, bool trainable = true);
-  // The input shape the layer was built with (batch dim -1).
-  const Shape& builtInputShape() const { return builtInputShape_; }
+                                      const nlohmann::json& initializer, bool trainable = true,
+                                      const nlohmann::json& regularizer = nullptr,
+                                      const nlohmann::json& constraint = nullptr);
+  const Shape& builtInputShape() const { return builtInputShapes_.at(0); }
 
  private:
+  struct WeightExtras {
+    nlohmann::json regularizer, constraint;
+  };
   std::string name_;
   bool trainable_ = true;
   bool built_ = false;
   std::optional<Shape> batchInputShape_;
-  Shape builtInputShape_;
+  std::vector<Shape> builtInputShapes_;
   std::vector<std::shared_ptr<Variable>> weights_;
+  std::vector<WeightExtras> extras_;
+  size_t inboundNodes_ = 0;
 };
 
 using LayerFactory = std::function<std::shared_ptr<Layer>(const nlohmann::json& config)>;
@@ -68,6 +119,7 @@ class LayerRegistry {
   static LayerRegistry& instance();
   void add(const std::string& className, LayerFactory factory);  // duplicate = Error
   std::shared_ptr<Layer> create(const std::string& className, const nlohmann::json& config) const;
+  std::vector<std::string> classNames() const;
 
  private:
   std::map<std::string, LayerFactory> factories_;
@@ -76,6 +128,9 @@ class LayerRegistry {
 // tfjs's auto names: "dense_Dense1" = snake_case(className) + "_" + className + counter.
 std::string autoLayerName(const std::string& className);
 std::string toSnakeCase(const std::string& name);
+// Parses a shape option (numbers or null) from a config.
+Shape parseShapeOption(const nlohmann::json& j, const char* option);
+nlohmann::json shapeToJson(const Shape& s);
 
 }  // namespace wl
 

@@ -4,8 +4,8 @@ import {getCore, ready} from './core.js';
 
 export {ready, setWasmLoader} from './core.js';
 export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, memory, dispose} from './tensor.js';
-export {Layer, layers} from './layers.js';
-export {Sequential, sequential} from './models.js';
+export {Layer, SymbolicTensor, layers} from './layers.js';
+export {LayersModel, Sequential, input, model, sequential} from './models.js';
 export {History} from './training.js';
 export {Variable, customGrad, engine, grad, grads, keep, tidy, valueAndGrad, valueAndGrads, variable, variableGrads} from './engine.js';
 import {ops} from './ops.js';

@@ -1,9 +1,69 @@
 // tf.layers.*: thin factories over engine layers (tfjs-layers/src/exports_layers.ts).
-// The engine validates options and owns the weights; a Layer here is a handle.
-// To add a layer: its C++ class registers under its className; add a one-line
-// factory below and its options to index.d.ts.
+// The engine validates options, owns the weights and records the graph; a Layer
+// here is a handle. Layers apply to SymbolicTensors (building a model) or to
+// Tensors (eager). To add a layer: its C++ class registers under its className;
+// add its factory line to FACTORIES and its options to index.d.ts.
 import {fromVector, getCore} from './core.js';
 import {Tensor, assertTensor} from './tensor.js';
+
+// JS objects of live engine layers by name, so model.layers returns the very
+// objects the user created (as in tfjs).
+const layerObjects = new Map();
+
+/** A placeholder for a layer's output while a model is being built (tf.input()). */
+export class SymbolicTensor {
+  /** @internal */
+  constructor(handle) {
+    this._handle = handle;
+    this.shape = handle.shape();
+    this.name = handle.name();
+    this.dtype = 'float32';
+    const layerHandle = handle.layer();
+    this.sourceLayer = wrapLayer(layerHandle);
+  }
+
+  get rank() {
+    return this.shape.length;
+  }
+
+  /** @internal */
+  get handle() {
+    return this._handle;
+  }
+}
+
+/** @internal A JS object for an engine layer handle (reusing the user's object). */
+export function wrapLayer(handle) {
+  const name = handle.name();
+  const existing = layerObjects.get(name);
+  if (existing && !existing.isDisposed) {
+    handle.delete();
+    return existing;
+  }
+  const className = handle.className();
+  const Cls = wrappers[className] || Layer;
+  const obj = Object.create(Cls.prototype);
+  obj._init(handle);
+  return obj;
+}
+
+const wrappers = {};
+/** @internal Lets models.js register the wrapper classes of Model and Sequential. */
+export function registerWrapper(className, cls) {
+  wrappers[className] = cls;
+}
+
+function symbolicVector(xs) {
+  const v = new (getCore().SymbolicVector)();
+  xs.forEach(x => v.push_back(x.handle));
+  return v;
+}
+
+function tensorVector(xs) {
+  const v = new (getCore().TensorVector)();
+  xs.forEach(x => v.push_back(x.handle));
+  return v;
+}
 
 export class Layer {
   /** @internal */
@@ -11,9 +71,15 @@ export class Layer {
     if (args == null || typeof args !== 'object') {
       throw new Error(`tf.layers.${className[0].toLowerCase() + className.slice(1)}() expects an object of options, got ${args}`);
     }
-    this._handle = getCore().createLayer(className, JSON.stringify(args));
-    this.name = this._handle.name();
+    this._init(getCore().createLayer(className, JSON.stringify(args)));
+  }
+
+  /** @internal */
+  _init(handle) {
+    this._handle = handle;
+    this.name = handle.name();
     this.isDisposed = false;
+    layerObjects.set(this.name, this);
   }
 
   /** @internal */
@@ -38,36 +104,108 @@ export class Layer {
     return this.handle.built();
   }
 
+  get trainable() {
+    return this.handle.trainable();
+  }
+
+  set trainable(value) {
+    this.handle.setTrainable(Boolean(value));
+  }
+
+  /** Input shape(s) the layer was built with (batch dim null). */
+  get inputShape() {
+    const {inputShapes} = JSON.parse(this.handle.shapesJson());
+    if (inputShapes.length === 0) throw new Error(`The layer ${this.name} has never been called and thus has no defined input shape.`);
+    return inputShapes.length === 1 ? inputShapes[0] : inputShapes;
+  }
+
+  get outputShape() {
+    const {outputShapes} = JSON.parse(this.handle.shapesJson());
+    if (outputShapes.length === 0) throw new Error(`The layer ${this.name} has never been called and thus has no defined output shape.`);
+    return outputShapes.length === 1 ? outputShapes[0] : outputShapes;
+  }
+
+  /** Weights as LayerVariable-like objects: {name, shape, trainable, read()}. */
+  get weights() {
+    const info = JSON.parse(this.handle.weightInfo());
+    return info.map((w, i) => ({name: w.name, originalName: w.name, shape: w.shape, trainable: w.trainable, dtype: 'float32',
+                                read: () => this.getWeights()[i]}));
+  }
+
+  get trainableWeights() {
+    return this.weights.filter(w => w.trainable);
+  }
+
+  get nonTrainableWeights() {
+    return this.weights.filter(w => !w.trainable);
+  }
+
   /** Tensors that share the layer's weight storage (as tfjs's do); dispose them freely. */
   getWeights() {
     return fromVector(this.handle.getWeights()).map(h => new Tensor(h));
   }
 
-  /** Eager application on a concrete tensor. */
-  apply(x) {
-    assertTensor(x, 'inputs', `${this.name}.apply`);
-    return new Tensor(this.handle.apply(x.handle));
+  setWeights(weights) {
+    if (!Array.isArray(weights)) throw new Error('setWeights: expected an array of Tensors');
+    weights.forEach((w, i) => assertTensor(w, `weights[${i}]`, 'setWeights'));
+    const v = tensorVector(weights);
+    try {
+      this.handle.setWeights(v);
+    } finally {
+      v.delete();
+    }
+  }
+
+  /**
+   * On SymbolicTensors: records the layer in the model graph and returns its
+   * symbolic output(s). On Tensors: computes the output now.
+   */
+  apply(inputs, kwargs = {}) {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0) throw new Error(`${this.name}.apply() needs at least one input`);
+    if (list.every(x => x instanceof SymbolicTensor)) {
+      const v = symbolicVector(list);
+      let out;
+      try {
+        out = fromVector(this.handle.applySymbolic(v)).map(h => new SymbolicTensor(h));
+      } finally {
+        v.delete();
+      }
+      return out.length === 1 ? out[0] : out;
+    }
+    list.forEach((x, i) => assertTensor(x, `inputs[${i}]`, `${this.name}.apply`));
+    const v = tensorVector(list);
+    let out;
+    try {
+      out = fromVector(this.handle.apply(v, Boolean(kwargs.training))).map(h => new Tensor(h));
+    } finally {
+      v.delete();
+    }
+    return out.length === 1 ? out[0] : out;
   }
 
   dispose() {
     if (this.isDisposed) return {refCountAfterDispose: 0, numDisposedVariables: 0};
-    const weights = this._handle.getWeights();
-    const numVariables = weights.size();
-    weights.delete();
+    const numVariables = JSON.parse(this._handle.weightInfo()).length;
     this._handle.delete();
     this._handle = null;
     this.isDisposed = true;
+    if (layerObjects.get(this.name) === this) layerObjects.delete(this.name);
     return {refCountAfterDispose: 0, numDisposedVariables: numVariables};
   }
 }
 
-export class Dense extends Layer {
-  constructor(args) {
-    super('Dense', args);
+// factory name -> engine className. Several names may map to one class (aliases).
+const FACTORIES = {
+  dense: 'Dense',
+  inputLayer: 'InputLayer',
+};
+
+export const layers = {};
+/** @internal Adds factories for classes the engine registers (used by later layer families). */
+export function defineLayerFactories(table) {
+  for (const [factory, className] of Object.entries(table)) {
+    layers[factory] = args => new Layer(className, args);
   }
 }
-
-export const layers = {
-  /** Densely connected layer: activation(dot(input, kernel) + bias). */
-  dense: args => new Dense(args),
-};
+defineLayerFactories(FACTORIES);

@@ -1,8 +1,10 @@
-// tf.sequential() and the Sequential model (tfjs-layers/src/models.ts).
+// Models: tf.model() (functional), tf.sequential(), tf.input()
+// (tfjs-layers/src/engine/training.ts, models.ts). A model is a Layer handle
+// whose graph lives in the engine; training steps run there, one call per batch.
 import {fromVector, getCore} from './core.js';
-import {Layer} from './layers.js';
+import {Layer, SymbolicTensor, registerWrapper, wrapLayer} from './layers.js';
 import {Tensor, assertTensor} from './tensor.js';
-import {fitLoop} from './training.js';
+import {evaluateLoop, fitLoop, predictLoop} from './training.js';
 
 function optimizerSpec(optimizer) {
   if (typeof optimizer === 'string') return optimizer;
@@ -13,95 +15,304 @@ function optimizerSpec(optimizer) {
                   'or a tf.train optimizer');
 }
 
-export class Sequential {
-  constructor(args = {}) {
-    this._handle = getCore().createSequential(JSON.stringify(args.name != null ? {name: args.name} : {}));
-    this.name = this._handle.name();
-    this._layers = [];
+function lossSpec(loss) {
+  const one = l => {
+    if (typeof l === 'string') return l;
+    if (typeof l === 'function' && l.lossName) return l.lossName;  // tf.losses.* functions
+    throw new Error(`compile: loss ${typeof l === 'function' ? l.name || 'function' : JSON.stringify(l)} is not ` +
+                    'supported: pass a loss name such as \'meanSquaredError\'');
+  };
+  if (Array.isArray(loss)) return loss.map(one);
+  if (loss != null && typeof loss === 'object') return Object.fromEntries(Object.entries(loss).map(([k, v]) => [k, one(v)]));
+  return one(loss);
+}
+
+/** @internal Normalizes x (a Tensor, an array, or an object keyed by name) to an array in `names` order. */
+export function toTensorList(x, names, what) {
+  if (x instanceof Tensor) return [x];
+  if (x instanceof SymbolicTensor) {
+    throw new Error(`${what}: got a SymbolicTensor; pass concrete Tensors (SymbolicTensors only build models)`);
+  }
+  if (Array.isArray(x)) {
+    x.forEach((t, i) => {
+      if (t instanceof SymbolicTensor) {
+        throw new Error(`${what}: got a SymbolicTensor; pass concrete Tensors (SymbolicTensors only build models)`);
+      }
+      assertTensor(t, `${what}[${i}]`, what);
+    });
+    return x;
+  }
+  if (x != null && typeof x === 'object') {
+    return names.map(n => {
+      if (!(n in x)) throw new Error(`${what}: no data provided for "${n}". Need data for each key in: ${JSON.stringify(names)}`);
+      return assertTensor(x[n], `${what}.${n}`, what);
+    });
+  }
+  throw new Error(`${what}: expected a Tensor, an array of Tensors or an object of Tensors, got ${x}`);
+}
+
+export class LayersModel extends Layer {
+  /** @internal */
+  _init(handle) {
+    super._init(handle);
     this.isTraining = false;
     this.stopTraining = false;
-    this.isDisposed = false;
-    for (const layer of args.layers || []) this.add(layer);
+    this.optimizer = null;
   }
 
   /** @internal */
-  get handle() {
-    if (this.isDisposed) throw new Error(`Model '${this.name}' is already disposed.`);
-    return this._handle;
+  get info() {
+    return JSON.parse(this.handle.infoJson());
   }
 
   get layers() {
-    return this._layers.slice();
+    return fromVector(this.handle.layers()).map(wrapLayer);
   }
 
   get inputs() {
-    return [{shape: this.handle.inputShape()}];
+    return this.info.inputs;
   }
 
   get outputs() {
-    return [{shape: this.handle.outputShape()}];
+    return this.info.outputs;
   }
 
-  add(layer) {
-    if (!(layer instanceof Layer)) {
-      throw new Error(`The added layer must be an instance of class Layer. Found: ${layer}`);
+  get inputNames() {
+    return this.info.inputNames;
+  }
+
+  get outputNames() {
+    return this.info.outputNames;
+  }
+
+  get metricsNames() {
+    return this.info.metricsNames;
+  }
+
+  getLayer(nameOrIndex, index) {
+    const all = this.layers;
+    if (typeof nameOrIndex === 'number' || index != null) {
+      const i = typeof nameOrIndex === 'number' ? nameOrIndex : index;
+      if (i < 0 || i >= all.length) {
+        throw new Error(`Was asked to retrieve layer at index ${i}, but model only has ${all.length} layer(s).`);
+      }
+      return all[i];
     }
-    this.handle.add(layer.handle);
-    this._layers.push(layer);
+    const found = all.find(l => l.name === nameOrIndex);
+    if (!found) throw new Error(`No such layer: ${nameOrIndex}`);
+    return found;
   }
 
   compile(args = {}) {
-    if (args.loss != null && typeof args.loss !== 'string') {
-      throw new Error('compile: only loss names (e.g. \'meanSquaredError\') are supported so far');
-    }
-    this.handle.compile(JSON.stringify({optimizer: optimizerSpec(args.optimizer), loss: args.loss}));
+    if (args == null || typeof args !== 'object') throw new Error('compile: expected an object {optimizer, loss, metrics}');
+    const config = {optimizer: optimizerSpec(args.optimizer), loss: lossSpec(args.loss)};
+    if (args.metrics != null) config.metrics = args.metrics;
+    this.handle.compile(JSON.stringify(config));
+    this.optimizer = args.optimizer;
   }
 
   predict(x, args = {}) {
-    assertTensor(x, 'x', 'predict');
-    return new Tensor(this.handle.predict(x.handle));
+    const xs = toTensorList(x, this.inputNames, 'predict');
+    const outs = predictLoop(this, xs, args.batchSize);
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  predictOnBatch(x) {
+    const xs = toTensorList(x, this.inputNames, 'predictOnBatch');
+    const outs = predictLoop(this, xs, Infinity);
+    return outs.length === 1 ? outs[0] : outs;
   }
 
   async fit(x, y, args = {}) {
     if (this.isTraining) {
       throw new Error('Cannot start training because another fit() call is ongoing.');
     }
-    assertTensor(x, 'x', 'fit');
-    assertTensor(y, 'y', 'fit');
+    const xs = toTensorList(x, this.inputNames, 'fit');
+    const ys = toTensorList(y, this.outputNames, 'fit');
     this.isTraining = true;
     try {
-      return await fitLoop(this, x, y, args);
+      return await fitLoop(this, xs, ys, args);
     } finally {
       this.isTraining = false;
     }
   }
 
+  evaluate(x, y, args = {}) {
+    const xs = toTensorList(x, this.inputNames, 'evaluate');
+    const ys = toTensorList(y, this.outputNames, 'evaluate');
+    return evaluateLoop(this, xs, ys, args.batchSize);
+  }
+
+  /** One training step; returns the loss (and metrics) as numbers, as tfjs. */
+  async trainOnBatch(x, y) {
+    const xs = toTensorList(x, this.inputNames, 'trainOnBatch');
+    const ys = toTensorList(y, this.outputNames, 'trainOnBatch');
+    const core = getCore();
+    const xv = new core.TensorVector(), yv = new core.TensorVector();
+    xs.forEach(t => xv.push_back(t.handle));
+    ys.forEach(t => yv.push_back(t.handle));
+    try {
+      const logs = this.handle.trainOnBatch(xv, yv);
+      return logs.length === 1 ? logs[0] : logs;
+    } finally {
+      xv.delete();
+      yv.delete();
+    }
+  }
+
   /** Tensors that share the model's weight storage; updated as it trains. */
   getWeights() {
-    return fromVector(this.handle.getWeights()).map(h => new Tensor(h));
+    return fromVector(this.handle.getModelWeights()).map(h => new Tensor(h));
   }
 
   setWeights(weights) {
     if (!Array.isArray(weights)) throw new Error('setWeights: expected an array of Tensors');
     weights.forEach((w, i) => assertTensor(w, `weights[${i}]`, 'setWeights'));
-    this.handle.setWeights(weights.map(w => w.handle));
+    const v = new (getCore().TensorVector)();
+    weights.forEach(w => v.push_back(w.handle));
+    try {
+      this.handle.setModelWeights(v);
+    } finally {
+      v.delete();
+    }
   }
 
-  countParams() {
-    return this.handle.countParams();
+  summary(lineLength, positions, printFn = console.log) {
+    printSummary(this, lineLength, positions, printFn);
   }
 
   dispose() {
     if (this.isDisposed) return {refCountAfterDispose: 0, numDisposedVariables: 0};
-    let numDisposedVariables = 0;
-    for (const layer of this._layers) numDisposedVariables += layer.dispose().numDisposedVariables;
-    this._handle.delete();
-    this._handle = null;
-    this.isDisposed = true;
+    const layersNow = this.layers;
+    const numDisposedVariables = this.getWeightsCount();
+    super.dispose();
+    for (const l of layersNow) {
+      if (l !== this) l.dispose();
+    }
     return {refCountAfterDispose: 0, numDisposedVariables};
+  }
+
+  /** @internal */
+  getWeightsCount() {
+    const v = this.handle.getModelWeights();
+    const n = v.size();
+    for (let i = 0; i < n; i++) v.get(i).delete();
+    v.delete();
+    return n;
   }
 }
 
+export class Sequential extends LayersModel {
+  add(layer) {
+    if (!(layer instanceof Layer)) {
+      throw new Error(`The added layer must be an instance of class Layer. Found: ${layer}`);
+    }
+    this.handle.add(layer.handle);
+  }
+
+  pop() {
+    this.handle.pop();
+  }
+
+  /** The added layers (tfjs's Sequential.layers leaves out the implicit InputLayer). */
+  get layers() {
+    return fromVector(this.handle.stack()).map(wrapLayer);
+  }
+}
+
+// Sequential's constructor cannot go through Layer's (it is created by its own factory).
+function makeSequential(args = {}) {
+  if (args == null || typeof args !== 'object') throw new Error('tf.sequential() expects an object {layers, name}');
+  const handle = getCore().createSequential(JSON.stringify(args.name != null ? {name: args.name} : {}));
+  const model = Object.create(Sequential.prototype);
+  model._init(handle);
+  for (const layer of args.layers || []) model.add(layer);
+  return model;
+}
+
+registerWrapper('Model', LayersModel);
+registerWrapper('Sequential', Sequential);
+
 export function sequential(args) {
-  return new Sequential(args);
+  return makeSequential(args);
+}
+
+export function model(args) {
+  if (args == null || typeof args !== 'object') throw new Error('tf.model() expects an object {inputs, outputs, name}');
+  const ins = Array.isArray(args.inputs) ? args.inputs : [args.inputs];
+  const outs = Array.isArray(args.outputs) ? args.outputs : [args.outputs];
+  [...ins, ...outs].forEach((s, i) => {
+    if (!(s instanceof SymbolicTensor)) throw new Error(`tf.model(): inputs and outputs must be SymbolicTensors (from tf.input() and layer.apply()); got ${s} at position ${i}`);
+  });
+  const core = getCore();
+  const iv = new core.SymbolicVector(), ov = new core.SymbolicVector();
+  ins.forEach(s => iv.push_back(s.handle));
+  outs.forEach(s => ov.push_back(s.handle));
+  try {
+    return wrapLayer(core.createModel(iv, ov, JSON.stringify(args.name != null ? {name: args.name} : {})));
+  } finally {
+    iv.delete();
+    ov.delete();
+  }
+}
+
+export function input(config) {
+  if (config == null || typeof config !== 'object') throw new Error('tf.input() expects an object {shape, batchShape, name}');
+  return new SymbolicTensor(getCore().createInput(JSON.stringify(config)));
+}
+
+// ---- summary (tfjs-layers/src/utils/layer_utils.ts printSummary) ------------------
+
+function printRow(fields, positions, printFn) {
+  let line = '';
+  for (let i = 0; i < fields.length; ++i) {
+    if (i > 0) line = line.slice(0, line.length - 1) + ' ';
+    line += fields[i];
+    line = line.slice(0, positions[i]);
+    line += ' '.repeat(positions[i] - line.length);
+  }
+  printFn(line);
+}
+
+function printSummary(model, lineLength, positions, printFn) {
+  const sequentialLike = model instanceof Sequential;
+  const toDisplay = ['Layer (type)', 'Input Shape', 'Output shape', 'Param #'];
+  if (sequentialLike) {
+    lineLength = lineLength || 90;
+    positions = positions || [0.32, 0.61, 0.89, 1];
+  } else {
+    lineLength = lineLength || 115;
+    positions = positions || [0.24, 0.48, 0.70, 0.80, 1];
+    toDisplay.push('Receives inputs');
+  }
+  if (positions[positions.length - 1] <= 1) positions = positions.map(p => Math.floor(lineLength * p));
+  printFn('_'.repeat(lineLength));
+  printRow(toDisplay, positions, printFn);
+  printFn('='.repeat(lineLength));
+  const all = model.layers;
+  all.forEach((layer, i) => {
+    let inputShape, outputShape;
+    try {
+      inputShape = JSON.stringify(layer.inputShape);
+    } catch {
+      inputShape = 'multiple';
+    }
+    try {
+      outputShape = JSON.stringify(layer.outputShape);
+    } catch {
+      outputShape = 'multiple';
+    }
+    const fields = [`${layer.name} (${layer.getClassName()})`, inputShape, outputShape, String(layer.countParams())];
+    if (!sequentialLike) fields.push('');
+    printRow(fields, positions, printFn);
+    printFn((i === all.length - 1 ? '=' : '_').repeat(lineLength));
+  });
+  const weights = model.weights;
+  const count = ws => ws.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+  const trainable = count(weights.filter(w => w.trainable));
+  const nonTrainable = count(weights.filter(w => !w.trainable));
+  printFn(`Total params: ${trainable + nonTrainable}`);
+  printFn(`Trainable params: ${trainable}`);
+  printFn(`Non-trainable params: ${nonTrainable}`);
+  printFn('_'.repeat(lineLength));
 }

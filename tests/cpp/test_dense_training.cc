@@ -3,7 +3,7 @@
 
 #include "core/tape.h"
 #include "layers/dense.h"
-#include "models/sequential.h"
+#include "models/model.h"
 #include "ops/ops.h"
 
 namespace wl {
@@ -70,7 +70,7 @@ TEST(Sequential, OneSgdStepByHand) {
   // pred = 0.5x, err = pred - y = [-0.5, -2, -3.5, -5]; loss = mean(err^2)
   float expectedLoss = (0.25f + 4.f + 12.25f + 25.f) / 4.f;
   // dL/dw = 2/4 * sum(err * x) = 0.5 * (-0.5 - 4 - 10.5 - 20) = -17.5; dL/db = 0.5 * sum(err) = -5.5
-  float loss = model.trainOnBatch(x, y);
+  float loss = model.trainOnBatch({x}, {y})[0];
   EXPECT_FLOAT_EQ(loss, expectedLoss);
   auto w = model.getWeights();
   EXPECT_NEAR(w[0].item(), 0.5f + 0.01f * 17.5f, 1e-6);
@@ -84,34 +84,93 @@ TEST(Sequential, SeedExampleConverges) {
   Tensor x = Tensor::fromVector({4, 1}, {1, 2, 3, 4});
   Tensor y = Tensor::fromVector({4, 1}, {1, 3, 5, 7});
   MemoryStats before = memoryStats();
-  for (int epoch = 0; epoch < 1000; ++epoch) model.trainOnBatch(x, y);
+  for (int epoch = 0; epoch < 1000; ++epoch) model.trainOnBatch({x}, {y});
   EXPECT_EQ(memoryStats().numTensors, before.numTensors) << "training leaked tensors";
-  EXPECT_NEAR(model.predict(Tensor::fromVector({1, 1}, {5})).item(), 9.f, 0.25f);
+  EXPECT_NEAR(model.predict({Tensor::fromVector({1, 1}, {5})})[0].item(), 9.f, 0.25f);
 }
 
 TEST(Sequential, ErrorsNameTheProblemAndChangeNothing) {
   Sequential model;
   EXPECT_THROW(model.add(makeDense({{"units", 1}})), Error);  // first layer needs inputShape
+  EXPECT_TRUE(model.stack().empty());
   model.add(makeDense({{"units", 2}, {"inputShape", {3}}}));
   model.add(makeDense({{"units", 1}}));
   EXPECT_EQ(model.countParams(), 3 * 2 + 2 + 2 + 1);
   Tensor x = Tensor::fromVector({2, 3}, {1, 2, 3, 4, 5, 6});
-  EXPECT_THROW(model.trainOnBatch(x, Tensor::zeros({2, 1})), Error);  // not compiled
+  EXPECT_THROW(model.trainOnBatch({x}, {Tensor::zeros({2, 1})}), Error);  // not compiled
   model.compile({{"optimizer", "sgd"}, {"loss", "mse"}});
   try {
-    model.trainOnBatch(x, Tensor::zeros({3, 1}));
+    model.trainOnBatch({x}, {Tensor::zeros({3, 1})});
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("Found 2 input sample(s) and 3 target sample(s)"), std::string::npos);
   }
-  EXPECT_THROW(model.predict(Tensor::zeros({1, 2})), Error);
+  EXPECT_THROW(model.predict({Tensor::zeros({1, 2})}), Error);
   auto before = model.getWeights()[0].toVector();
   EXPECT_THROW(model.setWeights({Tensor::zeros({3, 2}), Tensor::zeros({2}), Tensor::zeros({2, 2}), Tensor::zeros({1})}),
                Error);
   EXPECT_EQ(model.getWeights()[0].toVector(), before);
   EXPECT_THROW(model.compile({{"optimizer", "nope"}, {"loss", "mse"}}), Error);
   EXPECT_THROW(model.compile({{"optimizer", "sgd"}, {"loss", "nope"}}), Error);
-  EXPECT_EQ(model.predict(x).shape(), (Shape{2, 1}));
+  EXPECT_EQ(model.predict({x})[0].shape(), (Shape{2, 1}));
+}
+
+}  // namespace
+}  // namespace wl
+
+namespace wl {
+namespace {
+
+TEST(Functional, TwoInputsTwoOutputsSharedLayerAndNestedModel) {
+  SymbolicTensor a = makeInput({{"shape", {3}}, {"name", "a"}});
+  SymbolicTensor b = makeInput({{"shape", {3}}, {"name", "b"}});
+  auto shared = makeDense({{"units", 2}, {"name", "shared"}});
+  SymbolicTensor ha = shared->applySymbolic({a})[0];
+  SymbolicTensor hb = shared->applySymbolic({b})[0];
+  auto outA = makeDense({{"units", 1}, {"name", "outA"}});
+  auto outB = makeDense({{"units", 1}, {"name", "outB"}});
+  auto model = std::make_shared<Model>(std::vector<SymbolicTensor>{a, b},
+                                       std::vector<SymbolicTensor>{outA->applySymbolic({ha})[0], outB->applySymbolic({hb})[0]},
+                                       nlohmann::json{{"name", "two"}});
+  EXPECT_EQ(model->layers().size(), 5u);  // a, b, shared, outA, outB
+  EXPECT_EQ(model->weights().size(), 6u);  // the shared layer's weights count once
+  Tensor xa = Tensor::fromVector({2, 3}, {1, 2, 3, 4, 5, 6});
+  Tensor xb = Tensor::fromVector({2, 3}, {0, 1, 0, 1, 0, 1});
+  auto outs = model->predict({xa, xb});
+  ASSERT_EQ(outs.size(), 2u);
+  // outA(shared(xa)) computed by hand through the layers' eager apply.
+  Tensor manual = outA->apply(shared->apply(xa));
+  EXPECT_EQ(outs[0].toVector(), manual.toVector());
+  model->compile({{"optimizer", "sgd"}, {"loss", {"meanSquaredError", "meanAbsoluteError"}}});
+  EXPECT_EQ(model->metricsNames(), (std::vector<std::string>{"loss", "outA_loss", "outB_loss"}));
+  auto logs = model->trainOnBatch({xa, xb}, {Tensor::zeros({2, 1}), Tensor::zeros({2, 1})});
+  EXPECT_NEAR(logs[0], logs[1] + logs[2], 1e-5);
+  // Nested: the model used as a layer inside another.
+  SymbolicTensor c = makeInput({{"shape", {3}}});
+  SymbolicTensor d = makeInput({{"shape", {3}}});
+  auto wrapped = model->applySymbolic({c, d});
+  auto outer = std::make_shared<Model>(std::vector<SymbolicTensor>{c, d}, std::vector<SymbolicTensor>{wrapped[1]},
+                                       nlohmann::json::object());
+  EXPECT_EQ(outer->predict({xa, xb})[0].toVector(), model->predict({xa, xb})[1].toVector());
+  EXPECT_EQ(outer->weights().size(), 6u);
+}
+
+TEST(Functional, DisconnectedGraphAndRegularizersAndConstraints) {
+  SymbolicTensor a = makeInput({{"shape", {2}}});
+  SymbolicTensor other = makeInput({{"shape", {2}}});
+  auto dense = makeDense({{"units", 1}});
+  auto out = dense->applySymbolic({other})[0];
+  EXPECT_THROW(Model({a}, {out}, nlohmann::json::object()), Error);
+  Sequential model;
+  model.add(makeDense({{"units", 1}, {"inputShape", {1}}, {"kernelRegularizer", {{"className", "L1L2"}, {"config", {{"l1", 0.0}, {"l2", 0.5}}}}},
+                       {"kernelConstraint", "nonNeg"}}));
+  model.compile({{"optimizer", "sgd"}, {"loss", "mse"}});
+  model.setWeights({Tensor::fromVector({1, 1}, {-1.f}), Tensor::fromVector({1}, {0.f})});
+  Tensor x = Tensor::fromVector({1, 1}, {0.f});
+  // loss = mse(0, 0) + 0.5 * w^2 = 0.5
+  auto logs = model.trainOnBatch({x}, {Tensor::zeros({1, 1})});
+  EXPECT_FLOAT_EQ(logs[0], 0.5f);
+  EXPECT_FLOAT_EQ(model.getWeights()[0].item(), 0.f);  // nonNeg clipped -0.99 to 0
 }
 
 }  // namespace

@@ -1,0 +1,110 @@
+#include "layers/regularizers.h"
+
+#include "core/tape.h"
+#include "ops/ops.h"
+
+namespace wl {
+
+namespace {
+
+struct Parsed {
+  std::string name;
+  nlohmann::json config = nlohmann::json::object();
+};
+
+Parsed parse(const nlohmann::json& spec, const char* option, const char* kind) {
+  Parsed p;
+  if (spec.is_string()) {
+    p.name = spec.get<std::string>();
+  } else if (spec.is_object() && spec.contains("className") && spec["className"].is_string()) {
+    p.name = spec["className"].get<std::string>();
+    if (spec.contains("config") && spec["config"].is_object()) p.config = spec["config"];
+  } else {
+    throw Error(std::string(option) + ": expected a " + kind + " name or {className, config}, got " + spec.dump());
+  }
+  return p;
+}
+
+double num(const nlohmann::json& c, const char* key, double dflt) {
+  return c.contains(key) && c[key].is_number() ? c[key].get<double>() : dflt;
+}
+
+constexpr float kEpsilon = 1e-7f;  // tfjs's backend epsilon()
+
+}  // namespace
+
+void validateRegularizer(const nlohmann::json& spec, const char* option) {
+  if (spec.is_null()) return;
+  Parsed p = parse(spec, option, "regularizer");
+  WL_CHECK(p.name == "L1L2" || p.name == "l1l2" || p.name == "l1" || p.name == "l2",
+           "Unknown regularizer: " << p.name << " (option " << option << "). Accepted: l1, l2, l1l2, L1L2");
+}
+
+Tensor regularizerPenalty(const nlohmann::json& spec, const Tensor& w) {
+  Parsed p = parse(spec, "regularizer", "regularizer");
+  double l1 = 0, l2 = 0;
+  if (p.name == "l1") {
+    l1 = num(p.config, "l1", 0.01);
+  } else if (p.name == "l2") {
+    l2 = num(p.config, "l2", 0.01);
+  } else {  // L1L2 / l1l2: tfjs defaults 0.01 each for the string, 0 when a config omits one
+    bool fromString = spec.is_string();
+    l1 = num(p.config, "l1", fromString ? 0.01 : 0.0);
+    l2 = num(p.config, "l2", fromString ? 0.01 : 0.0);
+  }
+  Tensor penalty = Tensor::scalar(0.f);
+  if (l1 != 0) penalty = add(penalty, mul(Tensor::scalar(static_cast<float>(l1)), sum(abs(w))));
+  if (l2 != 0) penalty = add(penalty, mul(Tensor::scalar(static_cast<float>(l2)), sum(square(w))));
+  return penalty;
+}
+
+void validateConstraint(const nlohmann::json& spec, const char* option) {
+  if (spec.is_null()) return;
+  Parsed p = parse(spec, option, "constraint");
+  static const char* known[] = {"maxNorm", "MaxNorm", "minMaxNorm", "MinMaxNorm", "nonNeg", "NonNeg",
+                                "unitNorm", "UnitNorm"};
+  for (const char* k : known) {
+    if (p.name == k) return;
+  }
+  throw Error("Unknown constraint: " + p.name + " (option " + option + "). Accepted: maxNorm, minMaxNorm, nonNeg, unitNorm");
+}
+
+void applyConstraint(const nlohmann::json& spec, Variable& v) {
+  Parsed p = parse(spec, "constraint", "constraint");
+  PausedTape paused;  // constraints are not differentiated
+  const Tensor& w = v.value();
+  std::vector<int> axes;
+  if (p.config.contains("axis")) {
+    const auto& a = p.config["axis"];
+    if (a.is_array()) {
+      for (const auto& e : a) axes.push_back(e.get<int>());
+    } else {
+      axes.push_back(a.get<int>());
+    }
+  } else {
+    axes.push_back(0);
+  }
+  Tensor out;
+  const std::string& n = p.name;
+  if (n == "nonNeg" || n == "NonNeg") {
+    out = mul(w, cast(binary(BinaryOp::GreaterEqual, w, Tensor::scalar(0.f)), DType::Float32));
+  } else {
+    Tensor norms = sqrt(sum(square(w), axes, true));
+    if (n == "unitNorm" || n == "UnitNorm") {
+      out = div(w, add(Tensor::scalar(kEpsilon), norms));
+    } else if (n == "maxNorm" || n == "MaxNorm") {
+      float maxValue = static_cast<float>(num(p.config, "maxValue", 2.0));
+      Tensor desired = clipByValue(norms, 0.f, maxValue);
+      out = mul(w, div(desired, add(Tensor::scalar(kEpsilon), norms)));
+    } else {
+      float lo = static_cast<float>(num(p.config, "minValue", 0.0)), hi = static_cast<float>(num(p.config, "maxValue", 1.0));
+      float rate = static_cast<float>(num(p.config, "rate", 1.0));
+      Tensor desired = add(mul(Tensor::scalar(rate), clipByValue(norms, lo, hi)),
+                           mul(Tensor::scalar(1.f - rate), norms));
+      out = mul(w, div(desired, add(Tensor::scalar(kEpsilon), norms)));
+    }
+  }
+  v.assign(out);
+}
+
+}  // namespace wl

@@ -1,0 +1,461 @@
+#include "models/model.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <unordered_map>
+
+#include "core/tape.h"
+#include "ops/ops.h"
+
+namespace wl {
+
+// ---- InputLayer ----------------------------------------------------------------
+
+namespace {
+nlohmann::json withName(nlohmann::json config, const std::string& prefix, int& counter) {
+  if (!config.is_object()) config = nlohmann::json::object();
+  if (!config.contains("name") || !config["name"].is_string()) config["name"] = prefix + std::to_string(++counter);
+  return config;
+}
+int g_inputCounter = 0, g_modelCounter = 0, g_sequentialCounter = 0;
+}  // namespace
+
+InputLayer::InputLayer(const nlohmann::json& config) : Layer(withName(config, "input", g_inputCounter), "InputLayer") {
+  WL_CHECK(batchInputShape().has_value(),
+           "An InputLayer should be passed either a `batchInputShape` or an `inputShape`.");
+}
+
+nlohmann::json InputLayer::getConfig() const {
+  return {{"batchInputShape", shapeToJson(*batchInputShape())}, {"dtype", "float32"}, {"sparse", false},
+          {"name", name()}};
+}
+
+SymbolicTensor InputLayer::output() {
+  if (!output_) {
+    ensureBuilt(*batchInputShape());
+    auto node = std::make_shared<Node>();
+    node->layer = shared_from_this();
+    node->outputShapes = {*batchInputShape()};
+    output_ = SymbolicTensor{node, 0, *batchInputShape(), name()};
+  }
+  return *output_;
+}
+
+SymbolicTensor makeInput(const nlohmann::json& config) {
+  WL_CHECK(config.is_object(), "tf.input() expects an object {shape, batchShape, name, dtype}");
+  nlohmann::json c = nlohmann::json::object();
+  if (config.contains("name")) c["name"] = config["name"];
+  if (config.contains("dtype")) c["dtype"] = config["dtype"];
+  bool hasShape = config.contains("shape") && !config["shape"].is_null();
+  bool hasBatchShape = config.contains("batchShape") && !config["batchShape"].is_null();
+  WL_CHECK(hasShape || hasBatchShape, "Please provide to Input either a `shape` or a `batchShape` argument. Note that "
+                                      "`shape` does not include the batch dimension.");
+  WL_CHECK(!(hasShape && hasBatchShape), "Please provide either a `shape` or `batchShape` argument to Input, but not both.");
+  if (hasShape) {
+    c["inputShape"] = config["shape"];
+  } else {
+    c["batchInputShape"] = config["batchShape"];
+  }
+  auto layer = std::make_shared<InputLayer>(c);
+  return layer->output();
+}
+
+// ---- Model -----------------------------------------------------------------------
+
+Model::Model(const nlohmann::json& config, const std::string& className) : Layer(config, className) {}
+
+Model::Model(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs,
+             const nlohmann::json& config)
+    : Layer(withName(config, "model", g_modelCounter), "Model") {
+  setGraph(inputs, outputs);
+}
+
+void Model::setGraph(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs) {
+  WL_CHECK(!inputs.empty(), "A model needs at least one input");
+  WL_CHECK(!outputs.empty(), "A model needs at least one output");
+  std::set<Node*> inputNodes;
+  for (const auto& in : inputs) {
+    WL_CHECK(in.node && in.node->inputs.empty() && dynamic_cast<InputLayer*>(in.node->layer.get()),
+             "Input tensors to a Model must come from `tf.input()` (an InputLayer); received one from layer "
+                 << (in.node ? in.node->layer->name() : std::string("?")));
+    inputNodes.insert(in.node.get());
+  }
+  std::vector<std::shared_ptr<Node>> order;
+  std::set<Node*> visited;
+  std::function<void(const std::shared_ptr<Node>&)> visit = [&](const std::shared_ptr<Node>& node) {
+    if (visited.count(node.get())) return;
+    visited.insert(node.get());
+    if (node->inputs.empty()) {
+      WL_CHECK(inputNodes.count(node.get()),
+               "Graph disconnected: cannot obtain value for tensor " << node->layer->name()
+                   << ". It is not one of the model's inputs.");
+      return;
+    }
+    for (const auto& in : node->inputs) visit(in.node);
+    order.push_back(node);
+  };
+  for (const auto& out : outputs) {
+    WL_CHECK(out.node != nullptr, "Model outputs must be SymbolicTensors");
+    visit(out.node);
+  }
+  std::vector<std::shared_ptr<Layer>> layers;
+  std::set<Layer*> seen;
+  auto addLayer = [&](const std::shared_ptr<Layer>& l) {
+    if (seen.insert(l.get()).second) layers.push_back(l);
+  };
+  for (const auto& in : inputs) addLayer(in.node->layer);
+  for (const auto& node : order) {
+    WL_CHECK(node->layer.get() != this, "A model cannot contain itself");
+    addLayer(node->layer);
+  }
+  inputs_ = inputs;
+  outputs_ = outputs;
+  order_ = std::move(order);
+  layers_ = std::move(layers);
+  std::vector<Shape> inShapes;
+  for (const auto& in : inputs_) inShapes.push_back(in.shape);
+  ensureBuilt(inShapes);
+}
+
+std::vector<std::string> Model::inputNames() const {
+  std::vector<std::string> out;
+  for (const auto& in : inputs_) out.push_back(in.node->layer->name());
+  return out;
+}
+
+std::vector<std::string> Model::outputNames() const {
+  std::vector<std::string> out;
+  for (const auto& o : outputs_) out.push_back(o.node->layer->name());
+  return out;
+}
+
+std::vector<std::shared_ptr<Variable>> Model::weights() const {
+  std::vector<std::shared_ptr<Variable>> all;
+  std::set<Variable*> seen;
+  for (const auto& l : layers_) {
+    for (const auto& w : l->weights()) {
+      if (seen.insert(w.get()).second) all.push_back(w);
+    }
+  }
+  return all;
+}
+
+Tensor Model::regularizationLoss() const {
+  Tensor total;
+  for (const auto& l : layers_) {
+    Tensor p = l->regularizationLoss();
+    if (p.defined()) total = total.defined() ? add(total, p) : p;
+  }
+  return total;
+}
+
+void Model::applyConstraints() {
+  for (const auto& l : layers_) l->applyConstraints();
+}
+
+std::vector<Shape> Model::computeOutputShapes(const std::vector<Shape>& inputShapes) const {
+  std::vector<Shape> out;
+  int64_t batch = inputShapes.empty() || inputShapes[0].empty() ? -1 : inputShapes[0][0];
+  for (const auto& o : outputs_) {
+    Shape s = o.shape;
+    if (!s.empty()) s[0] = batch;
+    out.push_back(s);
+  }
+  return out;
+}
+
+void Model::checkInputShapes(const std::vector<Shape>& shapes) const {
+  WL_CHECK(shapes.size() == inputs_.size(), "Model " << name() << " expects " << inputs_.size()
+                                                     << " input(s), but it received " << shapes.size()
+                                                     << " input tensors.");
+  for (size_t k = 0; k < shapes.size(); ++k) {
+    const Shape& ref = inputs_[k].shape;
+    bool ok = ref.size() == shapes[k].size();
+    for (size_t i = 1; ok && i < ref.size(); ++i) ok = ref[i] < 0 || shapes[k][i] < 0 || ref[i] == shapes[k][i];
+    WL_CHECK(ok, "Input " << k << " is incompatible with model " << name() << ": expected shape " << shapeStr(ref)
+                          << ", found shape " << shapeStr(shapes[k]));
+  }
+}
+
+std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training) {
+  WL_CHECK(xs.size() == inputs_.size(), "Model " << name() << " expects " << inputs_.size()
+                                                 << " input(s), but it received " << xs.size() << ".");
+  std::unordered_map<Node*, std::vector<Tensor>> values;
+  for (size_t i = 0; i < xs.size(); ++i) values[inputs_[i].node.get()] = {xs[i]};
+  for (const auto& node : order_) {
+    std::vector<Tensor> ins;
+    for (const auto& st : node->inputs) ins.push_back(values.at(st.node.get()).at(st.index));
+    values[node.get()] = node->layer->applyMany(ins, training);
+  }
+  std::vector<Tensor> outs;
+  for (const auto& o : outputs_) outs.push_back(values.at(o.node.get()).at(o.index));
+  return outs;
+}
+
+std::vector<Tensor> Model::callMany(const std::vector<Tensor>& xs, bool training) { return execute(xs, training); }
+
+void Model::checkInputs(const std::vector<Tensor>& xs) const {
+  WL_CHECK(xs.size() == inputs_.size(), "Error when checking model input: the Array of Tensors that you are passing "
+                                        "to your model is not the size the model expected. Expected to see "
+                                            << inputs_.size() << " Tensor(s), but instead got " << xs.size()
+                                            << " Tensor(s).");
+  for (size_t k = 0; k < xs.size(); ++k) {
+    WL_CHECK(xs[k].defined(), "The input tensor is undefined (was it disposed?)");
+    const Shape& ref = inputs_[k].shape;
+    const Shape& s = xs[k].shape();
+    std::string inName = inputs_[k].node->layer->name();
+    WL_CHECK(s.size() == ref.size(), "Error when checking input: expected " << inName << " to have " << ref.size()
+                                                                             << " dimension(s). but got array with shape "
+                                                                             << shapeStr(s));
+    for (size_t j = 1; j < ref.size(); ++j) {
+      WL_CHECK(ref[j] < 0 || ref[j] == s[j], "Error when checking input: expected " << inName << " to have shape "
+                                                                                     << shapeStr(ref)
+                                                                                     << " but got array with shape "
+                                                                                     << shapeStr(s));
+    }
+  }
+}
+
+void Model::checkTargets(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) const {
+  WL_CHECK(ys.size() == outputs_.size(), "Error when checking model target: the Array of Tensors that you are passing "
+                                         "to your model is not the size the model expected. Expected to see "
+                                             << outputs_.size() << " Tensor(s), but instead got " << ys.size()
+                                             << " Tensor(s).");
+  for (const Tensor& y : ys) WL_CHECK(y.defined(), "The target tensor is undefined (was it disposed?)");
+  int64_t nx = xs.empty() || xs[0].rank() == 0 ? 0 : xs[0].dim(0);
+  int64_t ny = ys.empty() || ys[0].rank() == 0 ? 0 : ys[0].dim(0);
+  WL_CHECK(nx == ny, "Input Tensors should have the same number of samples as target Tensors. Found "
+                         << nx << " input sample(s) and " << ny << " target sample(s).");
+  for (size_t k = 0; k < ys.size(); ++k) {
+    const Shape& ref = outputs_[k].shape;
+    const Shape& s = ys[k].shape();
+    bool sparse = losses_.size() > k && losses_[k] == lossByName("sparseCategoricalCrossentropy");
+    if (sparse) continue;  // targets are class indices: (batch) or (batch, 1)
+    bool ok = s.size() == ref.size();
+    for (size_t j = 1; ok && j < ref.size(); ++j) ok = ref[j] < 0 || ref[j] == s[j];
+    WL_CHECK(ok, "Error when checking target: expected " << outputs_[k].node->layer->name() << " to have shape "
+                                                         << shapeStr(ref) << " but got array with shape "
+                                                         << shapeStr(s));
+  }
+}
+
+std::vector<Tensor> Model::predict(const std::vector<Tensor>& xs) {
+  checkInputs(xs);
+  return execute(xs, false);
+}
+
+void Model::compile(const nlohmann::json& config) {
+  WL_CHECK(config.is_object(), "compile: expected an object {optimizer, loss, metrics}, got " << config.dump());
+  WL_CHECK(config.contains("optimizer") && !config["optimizer"].is_null(), "compile: the `optimizer` option is required");
+  WL_CHECK(config.contains("loss") && !config["loss"].is_null(), "compile: the `loss` option is required");
+  auto optimizer = makeOptimizer(config["optimizer"]);
+  std::vector<std::string> outNames = outputNames();
+  size_t n = outputs_.size();
+  std::vector<std::string> lossNames(n);
+  const auto& loss = config["loss"];
+  if (loss.is_string()) {
+    lossNames.assign(n, loss.get<std::string>());
+  } else if (loss.is_array()) {
+    WL_CHECK(loss.size() == n, "When passing an Array as loss, it should have one entry per model output. The model has "
+                                   << n << " output(s), but you passed loss=" << loss.dump());
+    for (size_t i = 0; i < n; ++i) lossNames[i] = loss[i].get<std::string>();
+  } else if (loss.is_object()) {
+    for (size_t i = 0; i < n; ++i) {
+      WL_CHECK(loss.contains(outNames[i]), "Output \"" << outNames[i] << "\" is missing from the loss dictionary. "
+                                                       << "The model's outputs are: " << nlohmann::json(outNames).dump());
+      lossNames[i] = loss[outNames[i]].get<std::string>();
+    }
+  } else {
+    throw Error("compile: loss must be a name, an array of names or an object keyed by output name, got " + loss.dump());
+  }
+  std::vector<LossFn> losses;
+  for (const auto& l : lossNames) losses.push_back(lossByName(l));
+  std::vector<std::vector<MetricFn>> metrics(n);
+  std::vector<std::string> names = {"loss"};
+  if (n > 1) {
+    for (size_t i = 0; i < n; ++i) names.push_back(outNames[i] + "_loss");
+  }
+  if (config.contains("metrics") && !config["metrics"].is_null()) {
+    const auto& m = config["metrics"];
+    for (size_t i = 0; i < n; ++i) {
+      nlohmann::json list = m.is_object() ? (m.contains(outNames[i]) ? m[outNames[i]] : nlohmann::json::array()) : m;
+      if (list.is_string()) list = nlohmann::json::array({list});
+      WL_CHECK(list.is_array(), "compile: metrics must be an array of names or an object keyed by output name");
+      for (const auto& name : list) {
+        WL_CHECK(name.is_string(), "compile: metric " << name.dump() << " is not a metric name");
+        // tfjs: an output whose last dim is 1 gets the binary variant of accuracy/crossentropy.
+        std::string lossForMetric = !outputs_[i].shape.empty() && outputs_[i].shape.back() == 1
+                                        ? std::string("binaryCrossentropy")
+                                        : canonicalLossName(lossNames[i]);
+        ResolvedMetric r = resolveMetric(name.get<std::string>(), lossForMetric);
+        metrics[i].push_back(r.fn);
+        names.push_back(n > 1 ? outNames[i] + "_" + r.name : r.name);
+      }
+    }
+  }
+  optimizer_ = std::move(optimizer);
+  losses_ = std::move(losses);
+  metrics_ = std::move(metrics);
+  metricsNames_ = std::move(names);
+}
+
+Tensor Model::totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput) {
+  Tensor total;
+  for (size_t i = 0; i < outs.size(); ++i) {
+    Tensor l = mean(losses_[i](ys[i], outs[i]));
+    if (perOutput) perOutput->push_back(l);
+    total = total.defined() ? add(total, l) : l;
+  }
+  Tensor reg = regularizationLoss();
+  if (reg.defined()) total = add(total, reg);
+  return total;
+}
+
+std::vector<float> Model::logValues(const Tensor& total, const std::vector<Tensor>& perOutput,
+                                    const std::vector<Tensor>& ys, const std::vector<Tensor>& outs) const {
+  PausedTape paused;
+  std::vector<float> values = {total.item()};
+  if (outs.size() > 1) {
+    for (const Tensor& l : perOutput) values.push_back(l.item());
+  }
+  for (size_t i = 0; i < outs.size(); ++i) {
+    for (MetricFn m : metrics_[i]) values.push_back(mean(m(ys[i], outs[i])).item());
+  }
+  return values;
+}
+
+std::vector<float> Model::trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+  WL_CHECK(compiled(), "You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).");
+  checkInputs(xs);
+  checkTargets(xs, ys);
+  auto vars = trainableWeights();
+  std::vector<Tensor> values;
+  for (const auto& v : vars) values.push_back(v->value());
+  std::vector<float> logs;
+  std::vector<Tensor> grads;
+  {
+    GradientTape tape;
+    std::vector<Tensor> outs = execute(xs, true);
+    std::vector<Tensor> perOutput;
+    Tensor loss = totalLoss(ys, outs, &perOutput);
+    logs = logValues(loss, perOutput, ys, outs);
+    grads = tape.gradient(loss, values);
+  }  // the tape and every intermediate die here, before the weights change
+  optimizer_->applyGradients(vars, grads);
+  applyConstraints();
+  return logs;
+}
+
+std::vector<float> Model::evaluateBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+  WL_CHECK(compiled(), "You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).");
+  checkInputs(xs);
+  checkTargets(xs, ys);
+  std::vector<Tensor> outs = execute(xs, false);
+  std::vector<Tensor> perOutput;
+  Tensor loss = totalLoss(ys, outs, &perOutput);
+  return logValues(loss, perOutput, ys, outs);
+}
+
+std::vector<Tensor> Model::getWeights() const {
+  std::vector<Tensor> out;
+  for (const auto& w : weights()) out.push_back(w->value());
+  return out;
+}
+
+void Model::setWeights(const std::vector<Tensor>& values) {
+  auto vars = weights();
+  WL_CHECK(values.size() == vars.size(), "You called setWeights(weights) on model " << name()
+                                             << " with a weight list of length " << values.size()
+                                             << ", but the model was expecting " << vars.size() << " weights.");
+  // Check every shape before assigning any, so a bad list changes nothing.
+  for (size_t i = 0; i < vars.size(); ++i) {
+    WL_CHECK(values[i].defined(), "setWeights: weight " << i << " is undefined (was it disposed?)");
+    WL_CHECK(values[i].shape() == vars[i]->value().shape(),
+             "Layer weight shape " << shapeStr(vars[i]->value().shape()) << " not compatible with provided weight shape "
+                                   << shapeStr(values[i].shape()) << " (" << vars[i]->name() << ")");
+  }
+  for (size_t i = 0; i < vars.size(); ++i) vars[i]->assign(cast(values[i], vars[i]->value().dtype()));
+}
+
+nlohmann::json Model::getConfig() const {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : layers_) {
+    layers.push_back({{"className", l->className()}, {"config", l->getConfig()}, {"name", l->name()}});
+  }
+  return {{"name", name()}, {"layers", layers}};
+}
+
+// ---- Sequential --------------------------------------------------------------------
+
+Sequential::Sequential(const nlohmann::json& config)
+    : Model(withName(config, "sequential_", g_sequentialCounter), "Sequential") {}
+
+void Sequential::add(std::shared_ptr<Layer> layer) {
+  WL_CHECK(layer != nullptr, "Sequential.add: the layer is undefined");
+  for (const auto& l : stack_) {
+    WL_CHECK(l != layer, "Sequential.add: layer " << layer->name() << " is already in model " << name());
+  }
+  if (stack_.empty()) {
+    bool isInput = dynamic_cast<InputLayer*>(layer.get()) != nullptr;
+    WL_CHECK(isInput || layer->batchInputShape().has_value() || dynamic_cast<Model*>(layer.get()),
+             "The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.");
+  }
+  stack_.push_back(layer);
+  try {
+    rebuild();
+  } catch (const Error& e) {
+    stack_.pop_back();
+    if (stack_.empty()) throw;
+    throw Error("Layer " + layer->name() + " (" + layer->className() + ") cannot follow layer " +
+                stack_.back()->name() + " with output shape " + shapeStr(outputs().empty() ? Shape{} : outputs()[0].shape) +
+                ": " + e.what());
+  }
+}
+
+void Sequential::pop() {
+  WL_CHECK(!stack_.empty(), "There are no layers in the model.");
+  stack_.pop_back();
+  if (!stack_.empty()) rebuild();
+}
+
+void Sequential::rebuild() {
+  const auto& first = stack_.front();
+  SymbolicTensor input;
+  size_t start = 0;
+  if (auto* in = dynamic_cast<InputLayer*>(first.get())) {
+    input = in->output();
+    start = 1;
+  } else {
+    Shape shape;
+    if (first->batchInputShape()) {
+      shape = *first->batchInputShape();
+    } else {
+      auto* m = dynamic_cast<Model*>(first.get());
+      shape = m->inputs().at(0).shape;
+    }
+    if (inputs().empty() || inputs()[0].shape != shape) {
+      input = makeInput({{"batchShape", shapeToJson(shape)}, {"name", first->name() + "_input"}});
+    } else {
+      input = inputs()[0];
+    }
+  }
+  SymbolicTensor x = input;
+  for (size_t i = start; i < stack_.size(); ++i) {
+    auto outs = stack_[i]->applySymbolic({x});
+    WL_CHECK(outs.size() == 1, "All layers in a Sequential model should have a single output tensor. For multi-output "
+                               "layers, use the functional API.");
+    x = outs[0];
+  }
+  setGraph({input}, {x});
+}
+
+nlohmann::json Sequential::getConfig() const {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : stack_) layers.push_back({{"className", l->className()}, {"config", l->getConfig()}});
+  return {{"name", name()}, {"layers", layers}};
+}
+
+WL_REGISTER_LAYER(InputLayer);
+
+}  // namespace wl

@@ -1,0 +1,116 @@
+// Models: InputLayer, the functional Model (a graph of layer applications,
+// tfjs-layers/src/engine/container.ts + training.ts) and Sequential (a Model
+// built as a chain by add()). A Model is a Layer, so models nest.
+//
+// Training lives here too: compile() resolves optimizer, losses and metrics;
+// trainOnBatch() runs one step entirely in C++ (forward, loss, backward,
+// update, constraints). The epoch/batch loop is in JS (js/src/training.js) so
+// the page breathes between batches.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "layers/layer.h"
+#include "training/losses.h"
+#include "training/metrics.h"
+#include "training/optimizer.h"
+
+namespace wl {
+
+// tf.layers.inputLayer / the layer behind tf.input(): passes its input through.
+class InputLayer : public Layer {
+ public:
+  explicit InputLayer(const nlohmann::json& config);
+  std::string className() const override { return "InputLayer"; }
+  nlohmann::json getConfig() const override;
+  // Its node: no inputs, one output of batchInputShape.
+  SymbolicTensor output();
+
+ private:
+  std::optional<SymbolicTensor> output_;
+};
+
+// tf.input({shape, batchShape, name, dtype}).
+SymbolicTensor makeInput(const nlohmann::json& config);
+
+class Model : public Layer {
+ public:
+  Model(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs,
+        const nlohmann::json& config);
+  std::string className() const override { return "Model"; }
+  nlohmann::json getConfig() const override;
+
+  const std::vector<std::shared_ptr<Layer>>& layers() const { return layers_; }
+  const std::vector<SymbolicTensor>& inputs() const { return inputs_; }
+  const std::vector<SymbolicTensor>& outputs() const { return outputs_; }
+  std::vector<std::string> inputNames() const;
+  std::vector<std::string> outputNames() const;
+  std::vector<std::shared_ptr<Variable>> weights() const override;
+  Tensor regularizationLoss() const override;
+  void applyConstraints() override;
+  std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const override;
+
+  // Runs the graph on concrete inputs (one per model input, in order).
+  std::vector<Tensor> execute(const std::vector<Tensor>& inputs, bool training);
+  std::vector<Tensor> predict(const std::vector<Tensor>& inputs);
+
+  // config: {"optimizer", "loss": name | [names] | {outputName: name}, "metrics": [..] | {..}}
+  void compile(const nlohmann::json& config);
+  bool compiled() const { return optimizer_ != nullptr; }
+  Optimizer* optimizer() const { return optimizer_.get(); }
+  // Names of the values trainOnBatch/evaluateBatch return, as tfjs names its logs:
+  // "loss", then "<output>_loss" per output when there are several, then metrics.
+  const std::vector<std::string>& metricsNames() const { return metricsNames_; }
+  // One training step on a batch; returns the values named by metricsNames().
+  std::vector<float> trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+  std::vector<float> evaluateBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+
+  // Checks inputs (and targets) against the model; errors read like tfjs's.
+  void checkInputs(const std::vector<Tensor>& xs) const;
+  void checkTargets(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) const;
+
+  std::vector<Tensor> getWeights() const;
+  void setWeights(const std::vector<Tensor>& values);
+
+ protected:
+  Model(const nlohmann::json& config, const std::string& className);  // graph set later (Sequential)
+  void setGraph(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs);
+  std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training) override;
+  void buildMany(const std::vector<Shape>&) override {}
+  void checkInputShapes(const std::vector<Shape>& shapes) const override;
+
+ private:
+  // The total loss (with regularization), and the per-output losses.
+  Tensor totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput);
+  std::vector<float> logValues(const Tensor& total, const std::vector<Tensor>& perOutput,
+                               const std::vector<Tensor>& ys, const std::vector<Tensor>& outs) const;
+
+  std::vector<SymbolicTensor> inputs_, outputs_;
+  std::vector<std::shared_ptr<Node>> order_;  // non-input nodes, topologically sorted
+  std::vector<std::shared_ptr<Layer>> layers_;
+  std::unique_ptr<Optimizer> optimizer_;
+  std::vector<LossFn> losses_;
+  std::vector<std::vector<MetricFn>> metrics_;  // per output
+  std::vector<std::string> metricsNames_;
+};
+
+class Sequential : public Model {
+ public:
+  explicit Sequential(const nlohmann::json& config = nlohmann::json::object());
+  std::string className() const override { return "Sequential"; }
+  nlohmann::json getConfig() const override;
+  // The first layer must carry inputShape/batchInputShape (or be an InputLayer);
+  // each added layer is built at once, so its weights exist after add().
+  void add(std::shared_ptr<Layer> layer);
+  void pop();
+  const std::vector<std::shared_ptr<Layer>>& stack() const { return stack_; }
+
+ private:
+  void rebuild();
+  std::vector<std::shared_ptr<Layer>> stack_;
+};
+
+}  // namespace wl
