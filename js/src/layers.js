@@ -196,9 +196,36 @@ export class Layer {
 }
 
 // factory name -> engine className. Several names may map to one class (aliases).
+// (A factory whose class the engine does not register yet fails with "Unknown layer".)
 const FACTORIES = {
-  dense: 'Dense',
-  inputLayer: 'InputLayer',
+  // core
+  dense: 'Dense', activation: 'Activation', dropout: 'Dropout', spatialDropout1d: 'SpatialDropout1D',
+  flatten: 'Flatten', reshape: 'Reshape', permute: 'Permute', repeatVector: 'RepeatVector', masking: 'Masking',
+  embedding: 'Embedding', inputLayer: 'InputLayer',
+  // convolutional
+  conv1d: 'Conv1D', conv2d: 'Conv2D', conv3d: 'Conv3D', conv2dTranspose: 'Conv2DTranspose',
+  conv3dTranspose: 'Conv3DTranspose', separableConv2d: 'SeparableConv2D', depthwiseConv2d: 'DepthwiseConv2D',
+  cropping2D: 'Cropping2D', upSampling2d: 'UpSampling2D', zeroPadding2d: 'ZeroPadding2D',
+  // pooling (with tfjs's aliases)
+  maxPooling1d: 'MaxPooling1D', maxPool1d: 'MaxPooling1D', maxPooling2d: 'MaxPooling2D', maxPool2d: 'MaxPooling2D',
+  maxPooling3d: 'MaxPooling3D', averagePooling1d: 'AveragePooling1D', avgPool1d: 'AveragePooling1D',
+  avgPooling1d: 'AveragePooling1D', averagePooling2d: 'AveragePooling2D', avgPool2d: 'AveragePooling2D',
+  avgPooling2d: 'AveragePooling2D', averagePooling3d: 'AveragePooling3D', avgPool3d: 'AveragePooling3D',
+  avgPooling3d: 'AveragePooling3D', globalAveragePooling1d: 'GlobalAveragePooling1D',
+  globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling1d: 'GlobalMaxPooling1D',
+  globalMaxPool1d: 'GlobalMaxPooling1D', globalMaxPooling2d: 'GlobalMaxPooling2D', globalMaxPool2d: 'GlobalMaxPooling2D',
+  // normalization
+  batchNormalization: 'BatchNormalization', layerNormalization: 'LayerNormalization',
+  // merge
+  add: 'Add', average: 'Average', concatenate: 'Concatenate', maximum: 'Maximum', minimum: 'Minimum',
+  multiply: 'Multiply', dot: 'Dot',
+  // advanced activations
+  reLU: 'ReLU', leakyReLU: 'LeakyReLU', prelu: 'PReLU', elu: 'ELU', thresholdedReLU: 'ThresholdedReLU',
+  softmax: 'Softmax',
+  // noise
+  gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', alphaDropout: 'AlphaDropout',
+  // preprocessing
+  rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing', categoryEncoding: 'CategoryEncoding',
 };
 
 export const layers = {};
