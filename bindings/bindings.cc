@@ -246,6 +246,42 @@ void seqPop(Sequential& m) { guard([&] { m.pop(); }); }
 LayerVector seqStack(const Sequential& m) { return m.stack(); }
 LayerVector modelLayers(const Model& m) { return m.layers(); }
 void modelCompile(Model& m, std::string configJson) { guard([&] { m.compile(parseJson(configJson, "compile config")); }); }
+void modelCompileWith(Model& m, std::string configJson, std::shared_ptr<Optimizer> opt) {
+  guard([&] { m.compile(parseJson(configJson, "compile config"), std::move(opt)); });
+}
+
+// --- optimizers ----------------------------------------------------------------------
+
+std::shared_ptr<Optimizer> createOptimizer(std::string specJson) {
+  return guard([&] { return std::shared_ptr<Optimizer>(makeOptimizer(parseJson(specJson, "optimizer"))); });
+}
+std::string optimizerClassName(const Optimizer& o) { return o.className(); }
+std::string optimizerConfig(const Optimizer& o) { return o.getConfig().dump(); }
+double optimizerIterations(const Optimizer& o) { return static_cast<double>(o.iterations()); }
+void optimizerApply(Optimizer& o, const std::vector<Tensor>& params, const std::vector<Tensor>& grads, val names) {
+  guard([&] {
+    std::vector<Tensor> ps = params;
+    std::vector<std::string> ns;
+    for (int i = 0, n = names["length"].as<int>(); i < n; ++i) ns.push_back(names[i].as<std::string>());
+    for (size_t i = 0; i < ps.size(); ++i) {
+      WL_CHECK(grads[i].shape() == ps[i].shape(), "applyGradients: the gradient for " << (i < ns.size() ? ns[i] : "") << " has shape "
+                                                      << shapeStr(grads[i].shape()) << " but the variable has shape "
+                                                      << shapeStr(ps[i].shape()));
+    }
+    o.applyGradients(ps, grads, ns);
+  });
+}
+std::vector<Tensor> optimizerWeights(const Optimizer& o) {
+  std::vector<Tensor> out;
+  for (auto& [name, t] : o.getWeights()) out.push_back(t);
+  return out;
+}
+val optimizerWeightNames(const Optimizer& o) {
+  val out = val::array();
+  for (auto& [name, t] : o.getWeights()) out.call<void>("push", name);
+  return out;
+}
+void optimizerSetWeights(Optimizer& o, const std::vector<Tensor>& ws) { guard([&] { o.setWeights(ws); }); }
 std::vector<Tensor> modelPredict(Model& m, const std::vector<Tensor>& xs) { return guard([&] { return m.predict(xs); }); }
 val floatsToJs(const std::vector<float>& v) {
   val out = val::array();
@@ -343,6 +379,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .smart_ptr<std::shared_ptr<Model>>("ModelPtr")
       .function("layers", &modelLayers)
       .function("compile", &modelCompile)
+      .function("compileWith", &modelCompileWith)
       .function("predict", &modelPredict)
       .function("trainOnBatch", &modelTrainOnBatch)
       .function("evaluateBatch", &modelEvaluateBatch)
@@ -358,4 +395,14 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("pop", &seqPop)
       .function("stack", &seqStack);
   function("createSequential", &createSequential);
+  class_<Optimizer>("Optimizer")
+      .smart_ptr<std::shared_ptr<Optimizer>>("OptimizerPtr")
+      .function("className", &optimizerClassName)
+      .function("configJson", &optimizerConfig)
+      .function("iterations", &optimizerIterations)
+      .function("applyGradients", &optimizerApply)
+      .function("getWeights", &optimizerWeights)
+      .function("weightNames", &optimizerWeightNames)
+      .function("setWeights", &optimizerSetWeights);
+  function("createOptimizer", &createOptimizer);
 }

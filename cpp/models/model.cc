@@ -248,8 +248,13 @@ std::vector<Tensor> Model::predict(const std::vector<Tensor>& xs) {
 void Model::compile(const nlohmann::json& config) {
   WL_CHECK(config.is_object(), "compile: expected an object {optimizer, loss, metrics}, got " << config.dump());
   WL_CHECK(config.contains("optimizer") && !config["optimizer"].is_null(), "compile: the `optimizer` option is required");
+  compile(config, std::shared_ptr<Optimizer>(makeOptimizer(config["optimizer"])));
+}
+
+void Model::compile(const nlohmann::json& config, std::shared_ptr<Optimizer> optimizer) {
+  WL_CHECK(config.is_object(), "compile: expected an object {optimizer, loss, metrics}, got " << config.dump());
+  WL_CHECK(optimizer != nullptr, "compile: the `optimizer` option is required");
   WL_CHECK(config.contains("loss") && !config["loss"].is_null(), "compile: the `loss` option is required");
-  auto optimizer = makeOptimizer(config["optimizer"]);
   std::vector<std::string> outNames = outputNames();
   size_t n = outputs_.size();
   std::vector<std::string> lossNames(n);

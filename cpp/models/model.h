@@ -59,6 +59,8 @@ class Model : public Layer {
 
   // config: {"optimizer", "loss": name | [names] | {outputName: name}, "metrics": [..] | {..}}
   void compile(const nlohmann::json& config);
+  // As compile(), training with an optimizer the caller shares (tf.train.* objects keep their state).
+  void compile(const nlohmann::json& config, std::shared_ptr<Optimizer> optimizer);
   bool compiled() const { return optimizer_ != nullptr; }
   Optimizer* optimizer() const { return optimizer_.get(); }
   // Names of the values trainOnBatch/evaluateBatch return, as tfjs names its logs:
@@ -91,7 +93,7 @@ class Model : public Layer {
   std::vector<SymbolicTensor> inputs_, outputs_;
   std::vector<std::shared_ptr<Node>> order_;  // non-input nodes, topologically sorted
   std::vector<std::shared_ptr<Layer>> layers_;
-  std::unique_ptr<Optimizer> optimizer_;
+  std::shared_ptr<Optimizer> optimizer_;
   std::vector<LossFn> losses_;
   std::vector<std::vector<MetricFn>> metrics_;  // per output
   std::vector<std::string> metricsNames_;

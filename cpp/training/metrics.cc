@@ -74,10 +74,11 @@ ResolvedMetric resolveMetric(const std::string& name, const std::string& lossNam
       {"cosine", {cosineProximity, "cosineProximity"}},
   };
   auto it = table.find(name);
-  if (it != table.end()) return {it->second.first, it->second.second};
+  // tfjs names the log after the string given ('mse' stays 'mse').
+  if (it != table.end()) return {it->second.first, name};
   try {
     // The error metrics are the losses of the same name (mse, mae, mape, msle, ...).
-    return {lossByName(name), canonicalLossName(name)};
+    return {lossByName(name), name};
   } catch (const Error&) {
     throw Error("Unknown metric " + name + ". Accepted metrics: accuracy (acc), crossentropy (ce), binaryAccuracy, "
                 "categoricalAccuracy, sparseCategoricalAccuracy, precision, recall, binaryCrossentropy, "

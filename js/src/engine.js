@@ -74,6 +74,14 @@ export class Variable extends Tensor {
     liveVariables.delete(this);
     super.dispose();
   }
+
+  /** @internal The live variable of that name, if any. */
+  static byName(name) {
+    for (const v of liveVariables) {
+      if (v.name === name && !v.isDisposed) return v;
+    }
+    return undefined;
+  }
 }
 
 export function variable(initialValue, trainable = true, name, dtype) {

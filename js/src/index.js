@@ -7,6 +7,7 @@ export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tens
 export {Layer, SymbolicTensor, layers} from './layers.js';
 export {LayersModel, Sequential, input, model, sequential} from './models.js';
 export {History} from './training.js';
+export {train} from './optimizers.js';
 export {Variable, customGrad, engine, grad, grads, keep, tidy, valueAndGrad, valueAndGrads, variable, variableGrads} from './engine.js';
 import {ops} from './ops.js';
 

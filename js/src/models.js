@@ -4,6 +4,7 @@
 import {fromVector, getCore} from './core.js';
 import {Layer, SymbolicTensor, registerWrapper, wrapLayer} from './layers.js';
 import {Tensor, assertTensor} from './tensor.js';
+import {Optimizer} from './optimizers.js';
 import {evaluateLoop, fitLoop, predictLoop} from './training.js';
 
 function optimizerSpec(optimizer) {
@@ -105,6 +106,13 @@ export class LayersModel extends Layer {
 
   compile(args = {}) {
     if (args == null || typeof args !== 'object') throw new Error('compile: expected an object {optimizer, loss, metrics}');
+    if (args.optimizer instanceof Optimizer) {
+      const config = {loss: lossSpec(args.loss)};
+      if (args.metrics != null) config.metrics = args.metrics;
+      this.handle.compileWith(JSON.stringify(config), args.optimizer.handle);
+      this.optimizer = args.optimizer;
+      return;
+    }
     const config = {optimizer: optimizerSpec(args.optimizer), loss: lossSpec(args.loss)};
     if (args.metrics != null) config.metrics = args.metrics;
     this.handle.compile(JSON.stringify(config));

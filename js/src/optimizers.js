@@ -1,0 +1,147 @@
+// tf.train.*: optimizers as engine handles (cpp/training/optimizer.cc holds the
+// formulas). A model compiled with one of these shares it, so its state (moments,
+// iterations) carries over as in tfjs. Every factory accepts tfjs's positional
+// form, tf.train.sgd(0.2), and an options object, tf.train.sgd({lr: 0.2}) or
+// {learningRate: 0.2}. Learning rates may be schedules (beyond tfjs).
+import {fromVector, getCore} from './core.js';
+import {Variable, variableGrads, vectorOf} from './engine.js';
+import {Tensor, assertTensor, dispose} from './tensor.js';
+
+export class Optimizer {
+  /** @internal */
+  constructor(className, config) {
+    this._handle = getCore().createOptimizer(JSON.stringify({className, config}));
+    this.isDisposed = false;
+  }
+
+  /** @internal */
+  get handle() {
+    if (this.isDisposed) throw new Error('Optimizer is already disposed.');
+    return this._handle;
+  }
+
+  getClassName() {
+    return this.handle.className();
+  }
+
+  getConfig() {
+    return JSON.parse(this.handle.configJson());
+  }
+
+  get iterations() {
+    return this.handle.iterations();
+  }
+
+  /** Applies {name: gradient} (or [{name, tensor}]) to the variables of those names. */
+  applyGradients(variableGradients, variables) {
+    const entries = Array.isArray(variableGradients)
+        ? variableGradients.map(e => [e.name, e.tensor])
+        : Object.entries(variableGradients);
+    const byName = new Map((variables || []).map(v => [v.name, v]));
+    const vars = [], grads = [];
+    for (const [name, g] of entries) {
+      const v = byName.get(name) || Variable.byName(name);
+      if (!v) throw new Error(`applyGradients: no trainable variable named '${name}'`);
+      assertTensor(g, `gradient of ${name}`, 'applyGradients');
+      vars.push(v);
+      grads.push(g);
+    }
+    const pv = vectorOf(vars.map(v => v.handle)), gv = vectorOf(grads.map(g => g.handle));
+    try {
+      this.handle.applyGradients(pv, gv, vars.map(v => v.name));
+    } finally {
+      pv.delete();
+      gv.delete();
+    }
+  }
+
+  computeGradients(f, varList) {
+    return variableGrads(f, varList);
+  }
+
+  /** Minimizes f() (a scalar) over varList (default: every trainable variable). */
+  minimize(f, returnCost = false, varList) {
+    const {value, grads} = variableGrads(f, varList);
+    try {
+      this.applyGradients(grads, varList);
+    } finally {
+      dispose(Object.values(grads));
+    }
+    if (returnCost) return value;
+    value.dispose();
+    return null;
+  }
+
+  /** [{name, tensor}]: 'iter' then each parameter's state, as tfjs. */
+  async getWeights() {
+    const names = this.handle.weightNames();
+    return fromVector(this.handle.getWeights()).map((h, i) => ({name: names[i], tensor: new Tensor(h)}));
+  }
+
+  async setWeights(weightValues) {
+    const v = vectorOf(weightValues.map(w => (w.tensor || w).handle));
+    try {
+      this.handle.setWeights(v);
+    } finally {
+      v.delete();
+    }
+  }
+
+  dispose() {
+    if (this.isDisposed) return;
+    this._handle.delete();
+    this.isDisposed = true;
+  }
+}
+
+/** Positional or options-object arguments -> an engine config. */
+function configFrom(args, names, aliases = {}) {
+  const config = {};
+  if (args.length === 1 && args[0] != null && typeof args[0] === 'object' && !isSchedule(args[0])) {
+    const opts = args[0];
+    for (const [k, v] of Object.entries(opts)) {
+      const key = k === 'lr' ? 'learningRate' : (aliases[k] || k);
+      if (v !== undefined) config[key] = scheduleOr(v);
+    }
+  } else {
+    names.forEach((n, i) => { if (args[i] !== undefined && args[i] !== null) config[n] = scheduleOr(args[i]); });
+  }
+  if (config.learningRate != null && typeof config.learningRate === 'number' && !(config.learningRate >= 0)) {
+    throw new Error(`learningRate must be a number >= 0, got ${config.learningRate}`);
+  }
+  return config;
+}
+
+const isSchedule = v => v != null && typeof v === 'object' && v.__schedule === true;
+const scheduleOr = v => (isSchedule(v) ? {className: v.className, config: v.config} : v);
+
+function schedule(className, config) {
+  return {__schedule: true, className, config};
+}
+
+const make = (className, names, aliases) => (...args) => new Optimizer(className, configFrom(args, names, aliases));
+
+export const train = {
+  Optimizer,
+  sgd: make('SGD', ['learningRate']),
+  momentum: make('Momentum', ['learningRate', 'momentum', 'useNesterov']),
+  adagrad: make('Adagrad', ['learningRate', 'initialAccumulatorValue']),
+  adadelta: make('Adadelta', ['learningRate', 'rho', 'epsilon']),
+  adam: make('Adam', ['learningRate', 'beta1', 'beta2', 'epsilon']),
+  adamax: make('Adamax', ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay']),
+  rmsprop: make('RMSProp', ['learningRate', 'decay', 'momentum', 'epsilon', 'centered']),
+  adamw: make('AdamW', ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay']),
+  /** lr * decayRate ^ (step / decaySteps), floored when staircase. */
+  exponentialDecay: ({initialLearningRate, decaySteps, decayRate, staircase = false}) =>
+      schedule('ExponentialDecay', {initialLearningRate, decaySteps, decayRate, staircase}),
+  /** Cosine decay from initialLearningRate to alpha * initialLearningRate over decaySteps. */
+  cosineDecay: ({initialLearningRate, decaySteps, alpha = 0}) =>
+      schedule('CosineDecay', {initialLearningRate, decaySteps, alpha}),
+  /** values[i] while step <= boundaries[i]; values.length === boundaries.length + 1. */
+  piecewiseConstant: ({boundaries, values}) => {
+    if (!Array.isArray(boundaries) || !Array.isArray(values) || values.length !== boundaries.length + 1) {
+      throw new Error('piecewiseConstant: values must have one more entry than boundaries');
+    }
+    return schedule('PiecewiseConstant', {boundaries, values});
+  },
+};
