@@ -514,3 +514,19 @@ export declare class Sequential extends LayersModel {
 export declare function model(args: {inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[], name?: string}): LayersModel;
 export declare function input(config: {shape?: Array<number | null>, batchShape?: Array<number | null>, name?: string, dtype?: DataType}): SymbolicTensor;
 export declare function sequential(args?: {layers?: Layer[], name?: string}): Sequential;
+
+export declare const data: {[name: string]: any};
+export declare class Callback {
+  model: LayersModel;
+  params: {[key: string]: any};
+  setModel(model: LayersModel): void;
+  setParams(params: {[key: string]: any}): void;
+  onTrainBegin?(logs?: {[key: string]: number}): Promise<void> | void;
+  onTrainEnd?(logs?: {[key: string]: number}): Promise<void> | void;
+  onEpochBegin?(epoch: number, logs?: {[key: string]: number}): Promise<void> | void;
+  onEpochEnd?(epoch: number, logs?: {[key: string]: number}): Promise<void> | void;
+  onBatchBegin?(batch: number, logs?: {[key: string]: number}): Promise<void> | void;
+  onBatchEnd?(batch: number, logs?: {[key: string]: number}): Promise<void> | void;
+}
+export declare const callbacks: {[name: string]: (...args: any[]) => Callback};
+export declare const train: {[name: string]: any};

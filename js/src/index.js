@@ -8,6 +8,8 @@ export {Layer, SymbolicTensor, layers} from './layers.js';
 export {LayersModel, Sequential, input, model, sequential} from './models.js';
 export {History} from './training.js';
 export {train} from './optimizers.js';
+export {data} from './data.js';
+export {Callback, callbacks} from './callbacks.js';
 export {Variable, customGrad, engine, grad, grads, keep, tidy, valueAndGrad, valueAndGrads, variable, variableGrads} from './engine.js';
 import {ops} from './ops.js';
 

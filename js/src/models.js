@@ -5,6 +5,7 @@ import {fromVector, getCore} from './core.js';
 import {Layer, SymbolicTensor, registerWrapper, wrapLayer} from './layers.js';
 import {Tensor, assertTensor} from './tensor.js';
 import {Optimizer} from './optimizers.js';
+import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
 import {evaluateLoop, fitLoop, predictLoop} from './training.js';
 
 function optimizerSpec(optimizer) {
@@ -143,6 +144,22 @@ export class LayersModel extends Layer {
     } finally {
       this.isTraining = false;
     }
+  }
+
+  async fitDataset(dataset, args = {}) {
+    if (this.isTraining) {
+      throw new Error('Cannot start training because another fit() call is ongoing.');
+    }
+    this.isTraining = true;
+    try {
+      return await fitDatasetLoop(this, dataset, args);
+    } finally {
+      this.isTraining = false;
+    }
+  }
+
+  async evaluateDataset(dataset, args = {}) {
+    return evaluateDatasetLoop(this, dataset, args);
   }
 
   evaluate(x, y, args = {}) {

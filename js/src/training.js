@@ -137,6 +137,10 @@ export async function fitLoop(model, xs, ys, args = {}) {
                     doValidation: valData != null,
                     metrics: valData ? [...names, ...names.map(n => `val_${n}`)] : names};
   model.stopTraining = false;
+  for (const cb of callbacks) {
+    if (cb != null && typeof cb.setModel === 'function') cb.setModel(model);
+    if (cb != null && typeof cb.setParams === 'function') cb.setParams(history.params);
+  }
   await callCallbacks(callbacks, 'onTrainBegin', {});
   for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
     await callCallbacks(callbacks, 'onEpochBegin', epoch, {});

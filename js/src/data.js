@@ -1,0 +1,2 @@
+// tf.data: Datasets for fitDataset/evaluateDataset (tfjs-data). To be completed.
+export const data = {};
