@@ -1,7 +1,10 @@
 #include "layers/activations.h"
 
+#include <cmath>
 #include <functional>
-#include <map>
+#include <sstream>
+#include <utility>
+#include <vector>
 
 #include "ops/ops.h"
 
@@ -10,25 +13,73 @@ namespace wl {
 namespace {
 using ActivationFn = std::function<Tensor(const Tensor&)>;
 
-const std::map<std::string, ActivationFn>& table() {
-  static const std::map<std::string, ActivationFn> fns = {
-      {"linear", [](const Tensor& x) { return x; }},
+Tensor scalarT(float v) { return Tensor::scalar(v); }
+
+// Every activation string tfjs 4.22 accepts (tfjs-layers/src/activations.ts), in
+// its order, each composed exactly as tfjs composes it.
+const std::vector<std::pair<std::string, ActivationFn>>& table() {
+  static const std::vector<std::pair<std::string, ActivationFn>> fns = {
+      {"elu", [](const Tensor& x) { return unary(UnaryOp::Elu, x); }},
+      {"selu", [](const Tensor& x) { return unary(UnaryOp::Selu, x); }},
       {"relu", [](const Tensor& x) { return relu(x); }},
+      {"relu6", [](const Tensor& x) { return unary(UnaryOp::Relu6, x); }},
+      {"linear", [](const Tensor& x) { return x; }},
       {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
+      // clip(0.2 * x + 0.5, 0, 1)
+      {"hardSigmoid",
+       [](const Tensor& x) { return clipByValue(add(scalarT(0.5f), mul(scalarT(0.2f), x)), 0.f, 1.f); }},
+      {"softplus", [](const Tensor& x) { return unary(UnaryOp::Softplus, x); }},
+      // x / (|x| + 1)
+      {"softsign", [](const Tensor& x) { return div(x, add(abs(x), scalarT(1.f))); }},
       {"tanh", [](const Tensor& x) { return tanh(x); }},
       {"softmax", [](const Tensor& x) { return softmax(x); }},
+      {"logSoftmax", [](const Tensor& x) { return logSoftmax(x); }},
+      // 0.5 * x * (1 + erf(x / sqrt(2)))
+      {"gelu",
+       [](const Tensor& x) {
+         Tensor cdf = mul(scalarT(0.5f), add(scalarT(1.f), unary(UnaryOp::Erf, div(x, scalarT(std::sqrt(2.f))))));
+         return mul(x, cdf);
+       }},
+      // 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))
+      {"gelu_new",
+       [](const Tensor& x) {
+         const float c = static_cast<float>(std::sqrt(2.0 / M_PI));
+         Tensor cube = mul(x, mul(x, x));
+         Tensor inner = mul(scalarT(c), add(x, mul(scalarT(0.044715f), cube)));
+         return mul(scalarT(0.5f), mul(x, add(scalarT(1.f), tanh(inner))));
+       }},
+      // x * tanh(softplus(x))
+      {"mish", [](const Tensor& x) { return mul(x, tanh(unary(UnaryOp::Softplus, x))); }},
+      // sigmoid(x) * x
+      {"swish", [](const Tensor& x) { return mul(sigmoid(x), x); }},
   };
   return fns;
 }
+
+const ActivationFn* find(const std::string& name) {
+  for (const auto& kv : table()) {
+    if (kv.first == name) return &kv.second;
+  }
+  return nullptr;
+}
 }  // namespace
 
+std::vector<std::string> activationNames() {
+  std::vector<std::string> out;
+  for (const auto& kv : table()) out.push_back(kv.first);
+  return out;
+}
+
 void validateActivation(const std::string& name) {
-  WL_CHECK(table().count(name), "Unknown activation: " << name << ". Supported: linear, relu, sigmoid, tanh, softmax");
+  if (find(name)) return;
+  std::ostringstream names;
+  for (const auto& kv : table()) names << (names.tellp() > 0 ? ", " : "") << kv.first;
+  throw Error("Unknown activation: " + name + ". Supported: " + names.str());
 }
 
 Tensor applyActivation(const std::string& name, const Tensor& x) {
   validateActivation(name);
-  return table().at(name)(x);
+  return (*find(name))(x);
 }
 
 }  // namespace wl
