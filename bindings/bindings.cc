@@ -351,6 +351,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .smart_ptr<LayerPtr>("LayerPtr")
       .function("name", &layerName)
       .function("className", &layerClassName)
+      .function("uid", optional_override([](const Layer& l) { return static_cast<double>(reinterpret_cast<uintptr_t>(&l)); }))
       .function("configJson", &layerConfig)
       .function("countParams", &layerCountParams)
       .function("built", &Layer::built)
@@ -387,7 +388,13 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("checkInputs", &modelCheckInputs)
       .function("getModelWeights", &modelGetWeights)
       .function("setModelWeights", &modelSetWeights)
-      .function("infoJson", &modelInfo);
+      .function("infoJson", &modelInfo)
+      .function("optimizerJson", optional_override([](const Model& m) {
+        return guard([&] {
+          WL_CHECK(m.optimizer() != nullptr, "The model is not compiled");
+          return nlohmann::json{{"className", m.optimizer()->className()}, {"config", m.optimizer()->getConfig()}}.dump();
+        });
+      }));
   function("createModel", &createModel);
   class_<Sequential, base<Model>>("Sequential")
       .smart_ptr<std::shared_ptr<Sequential>>("SequentialPtr")

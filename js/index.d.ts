@@ -530,3 +530,46 @@ export declare class Callback {
 }
 export declare const callbacks: {[name: string]: (...args: any[]) => Callback};
 export declare const train: {[name: string]: any};
+
+export interface ModelArtifacts {
+  modelTopology?: {} | ArrayBuffer;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  weightSpecs?: Array<{name: string, shape: number[], dtype: string, quantization?: {dtype: string, min?: number, scale?: number}}>;
+  weightData?: ArrayBuffer | ArrayBuffer[];
+  trainingConfig?: {};
+  userDefinedMetadata?: {};
+}
+export interface SaveResult {
+  modelArtifactsInfo: {dateSaved: Date, modelTopologyType: 'JSON', modelTopologyBytes?: number, weightSpecsBytes?: number, weightDataBytes?: number};
+  responses?: any[];
+}
+export interface IOHandler {
+  load?(): Promise<ModelArtifacts>;
+  save?(artifacts: ModelArtifacts): Promise<SaveResult>;
+}
+export declare const io: {
+  http(path: string, options?: {requestInit?: any, weightPathPrefix?: string, fetchFunc?: Function, onProgress?: (fraction: number) => void}): IOHandler;
+  browserHTTPRequest(path: string, options?: {}): IOHandler;
+  fromMemory(artifacts: ModelArtifacts | {}, weightSpecs?: {}[], weightData?: ArrayBuffer, trainingConfig?: {}): IOHandler;
+  fromMemorySync(artifacts: ModelArtifacts | {}, weightSpecs?: {}[], weightData?: ArrayBuffer, trainingConfig?: {}): IOHandler;
+  withSaveHandler(saveHandler: (artifacts: ModelArtifacts) => Promise<SaveResult>): IOHandler;
+  withSaveHandlerSync(saveHandler: (artifacts: ModelArtifacts) => Promise<SaveResult>): IOHandler;
+  browserFiles(files: File[]): IOHandler;
+  browserDownloads(fileNamePrefix?: string): IOHandler;
+  browserLocalStorage(path: string): IOHandler;
+  browserIndexedDB(path: string): IOHandler;
+  fileSystem(path: string): IOHandler;
+  getLoadHandlers(url: string, options?: {}): IOHandler[];
+  getSaveHandlers(url: string): IOHandler[];
+  copyModel(sourceURL: string, destURL: string): Promise<{}>;
+  moveModel(sourceURL: string, destURL: string): Promise<{}>;
+  listModels(): Promise<{[url: string]: {}}>;
+  removeModel(url: string): Promise<{}>;
+  encodeWeights(tensors: {[name: string]: Tensor} | Array<{name: string, tensor: Tensor}>): Promise<{data: ArrayBuffer, specs: {}[]}>;
+  decodeWeights(data: ArrayBuffer, specs: {}[]): {[name: string]: Tensor};
+};
+export declare function loadLayersModel(pathOrIOHandler: string | IOHandler, options?: {strict?: boolean, onProgress?: (fraction: number) => void, weightPathPrefix?: string, fetchFunc?: Function, requestInit?: any}): Promise<LayersModel>;
+export declare const models: {modelFromJSON(config: {} | string): Promise<LayersModel>};
+export declare const serialization: {registerClass(cls: {className: string, fromConfig(cls: any, config: {}): Layer}): any};

@@ -68,14 +68,8 @@ nlohmann::json Dense::getConfig() const {
   c["units"] = units_;
   c["activation"] = activation_;
   c["useBias"] = useBias_;
-  auto asSpec = [](const nlohmann::json& init) {
-    if (!init.is_string()) return init;
-    std::string n = init.get<std::string>();
-    n[0] = static_cast<char>(std::toupper(n[0]));
-    return nlohmann::json{{"className", n}, {"config", nlohmann::json::object()}};
-  };
-  c["kernelInitializer"] = asSpec(kernelInitializer_);
-  c["biasInitializer"] = asSpec(biasInitializer_);
+  c["kernelInitializer"] = serializeInitializer(kernelInitializer_);
+  c["biasInitializer"] = serializeInitializer(biasInitializer_);
   c["kernelRegularizer"] = kernelRegularizer_;
   c["biasRegularizer"] = biasRegularizer_;
   c["activityRegularizer"] = nullptr;

@@ -42,11 +42,13 @@ Spec parse(const nlohmann::json& spec, const char* option) {
   }
   static const char* known[] = {"zeros",        "ones",        "constant",     "randomNormal", "randomUniform",
                                 "truncatedNormal", "glorotNormal", "glorotUniform", "heNormal",    "heUniform",
-                                "leCunNormal",  "leCunUniform"};
+                                "leCunNormal",  "leCunUniform", "varianceScaling"};
   for (const char* k : known) {
     if (s.name == k) return s;
   }
-  throw Error(std::string("Unknown initializer: ") + spec.dump() + " (option " + option + ")");
+  throw Error(std::string("Unknown initializer: ") + spec.dump() + " (option " + option +
+              "). Accepted: zeros, ones, constant, randomNormal, randomUniform, truncatedNormal, varianceScaling, "
+              "glorotNormal, glorotUniform, heNormal, heUniform, leCunNormal, leCunUniform");
 }
 
 std::mt19937& rng(const nlohmann::json& config, std::mt19937& seeded) {
@@ -99,6 +101,34 @@ float num(const nlohmann::json& c, const char* key, float dflt) {
 
 void validateInitializer(const nlohmann::json& spec, const char* option) { parse(spec, option); }
 
+nlohmann::json serializeInitializer(const nlohmann::json& spec) {
+  Spec s = parse(spec, "initializer");
+  const auto& c = s.config;
+  auto seed = c.contains("seed") ? c["seed"] : nlohmann::json(nullptr);
+  auto vs = [&](double scale, const char* mode, const char* distribution) {
+    return nlohmann::json{{"className", "VarianceScaling"},
+                          {"config", {{"scale", scale}, {"mode", mode}, {"distribution", distribution}, {"seed", seed}}}};
+  };
+  if (s.name == "glorotNormal") return vs(1.0, "fanAvg", "normal");
+  if (s.name == "glorotUniform") return vs(1.0, "fanAvg", "uniform");
+  if (s.name == "heNormal") return vs(2.0, "fanIn", "normal");
+  if (s.name == "heUniform") return vs(2.0, "fanIn", "uniform");
+  if (s.name == "leCunNormal") return vs(1.0, "fanIn", "normal");
+  if (s.name == "leCunUniform") return vs(1.0, "fanIn", "uniform");
+  if (s.name == "varianceScaling") {
+    return vs(num(c, "scale", 1.0), c.value("mode", "fanIn").c_str(), c.value("distribution", "normal").c_str());
+  }
+  if (s.name == "zeros") return {{"className", "Zeros"}, {"config", nlohmann::json::object()}};
+  if (s.name == "ones") return {{"className", "Ones"}, {"config", nlohmann::json::object()}};
+  if (s.name == "constant") return {{"className", "Constant"}, {"config", {{"value", num(c, "value", 0.0)}}}};
+  if (s.name == "randomUniform") {
+    return {{"className", "RandomUniform"},
+            {"config", {{"minval", num(c, "minval", -0.05)}, {"maxval", num(c, "maxval", 0.05)}, {"seed", seed}}}};
+  }
+  const char* cls = s.name == "randomNormal" ? "RandomNormal" : "TruncatedNormal";
+  return {{"className", cls}, {"config", {{"mean", num(c, "mean", 0.0)}, {"stddev", num(c, "stddev", 0.05)}, {"seed", seed}}}};
+}
+
 Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
   Spec s = parse(specJson, "initializer");
   std::mt19937 seeded;
@@ -117,22 +147,15 @@ Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
     return t;
   }
   // Variance scaling family (tfjs: scale / mode / distribution).
+  nlohmann::json vs = serializeInitializer(specJson)["config"];
   double fanIn, fanOut;
   fans(shape, fanIn, fanOut);
-  double scale = 1.0, n = fanIn;
-  bool normal = true;
-  if (s.name == "glorotNormal" || s.name == "glorotUniform") {
-    n = (fanIn + fanOut) / 2.0;
-    normal = s.name == "glorotNormal";
-  } else if (s.name == "heNormal" || s.name == "heUniform") {
-    scale = 2.0;
-    normal = s.name == "heNormal";
-  } else {  // leCun*
-    normal = s.name == "leCunNormal";
-  }
-  scale /= std::max(1.0, n);
-  if (normal) {
-    fillNormal(t, 0.f, static_cast<float>(std::sqrt(scale)), true, gen);
+  std::string mode = vs.value("mode", "fanIn"), distribution = vs.value("distribution", "normal");
+  double n = mode == "fanIn" ? fanIn : (mode == "fanOut" ? fanOut : (fanIn + fanOut) / 2.0);
+  double scale = num(vs, "scale", 1.0) / std::max(1.0, n);
+  if (distribution == "normal" || distribution == "truncatedNormal" || distribution == "untruncatedNormal") {
+    // tfjs draws 'normal' from a truncated normal of stddev sqrt(scale).
+    fillNormal(t, 0.f, static_cast<float>(std::sqrt(scale)), distribution != "untruncatedNormal", gen);
   } else {
     float limit = static_cast<float>(std::sqrt(3.0 * scale));
     fillUniform(t, -limit, limit, gen);

@@ -12,5 +12,7 @@ namespace wl {
 Tensor initialize(const nlohmann::json& spec, const Shape& shape);
 // Throws an Error naming an unknown initializer; used when a layer is created.
 void validateInitializer(const nlohmann::json& spec, const char* option);
+// tfjs's serialized form: {"className": "VarianceScaling", "config": {...}} for glorotNormal etc.
+nlohmann::json serializeInitializer(const nlohmann::json& spec);
 
 }  // namespace wl

@@ -160,10 +160,19 @@ std::vector<SymbolicTensor> Layer::applySymbolic(const std::vector<SymbolicTenso
   node->outputShapes = computeOutputShapes(shapes);
   std::vector<SymbolicTensor> out;
   for (size_t i = 0; i < node->outputShapes.size(); ++i) {
-    out.push_back({node, static_cast<int>(i), node->outputShapes[i], name_ + "/" + name_ + (inboundNodes_ ? "_" + std::to_string(inboundNodes_) : "") + ":" + std::to_string(i)});
+    out.push_back({node, static_cast<int>(i), node->outputShapes[i],
+                   name_ + (inboundNodes_.empty() ? "" : "_" + std::to_string(inboundNodes_.size())) + "/" + name_ +
+                       ":" + std::to_string(i)});
   }
-  ++inboundNodes_;
+  inboundNodes_.push_back(node);
   return out;
+}
+
+int Layer::nodeIndex(const Node* node) const {
+  for (size_t i = 0; i < inboundNodes_.size(); ++i) {
+    if (inboundNodes_[i].lock().get() == node) return static_cast<int>(i);
+  }
+  return 0;
 }
 
 void Layer::setTrainable(bool trainable) {

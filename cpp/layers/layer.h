@@ -81,8 +81,12 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // Applies weight constraints after an optimizer step.
   virtual void applyConstraints();
   const std::vector<Shape>& builtInputShapes() const { return builtInputShapes_; }
-  // Nodes created by applySymbolic (a shared layer has several).
-  size_t numInboundNodes() const { return inboundNodes_; }
+  // Nodes created by applySymbolic, in order (a shared layer has several); a
+  // node's index here is the node index model.json's inbound_nodes refer to.
+  size_t numInboundNodes() const { return inboundNodes_.size(); }
+  int nodeIndex(const Node* node) const;
+  // Records `node` as this layer's (InputLayer's own node).
+  void addInboundNode(const std::shared_ptr<Node>& node) { inboundNodes_.push_back(node); }
 
  protected:
   virtual void build(const Shape& inputShape);
@@ -108,7 +112,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<Shape> builtInputShapes_;
   std::vector<std::shared_ptr<Variable>> weights_;
   std::vector<WeightExtras> extras_;
-  size_t inboundNodes_ = 0;
+  std::vector<std::weak_ptr<Node>> inboundNodes_;
 };
 
 using LayerFactory = std::function<std::shared_ptr<Layer>(const nlohmann::json& config)>;

@@ -37,6 +37,7 @@ SymbolicTensor InputLayer::output() {
     auto node = std::make_shared<Node>();
     node->layer = shared_from_this();
     node->outputShapes = {*batchInputShape()};
+    addInboundNode(node);
     output_ = SymbolicTensor{node, 0, *batchInputShape(), name()};
   }
   return *output_;
@@ -383,12 +384,35 @@ void Model::setWeights(const std::vector<Tensor>& values) {
   for (size_t i = 0; i < vars.size(); ++i) vars[i]->assign(cast(values[i], vars[i]->value().dtype()));
 }
 
+// tfjs's Container.getConfig(): each layer with the nodes of this model that
+// call it, as [[inboundLayerName, nodeIndex, tensorIndex, kwargs], ...] per node.
 nlohmann::json Model::getConfig() const {
+  std::set<const Node*> inModel;
+  for (const auto& in : inputs_) inModel.insert(in.node.get());
+  for (const auto& n : order_) inModel.insert(n.get());
+  auto ref = [](const SymbolicTensor& st) {
+    return nlohmann::json::array({st.node->layer->name(), st.node->layer->nodeIndex(st.node.get()), st.index});
+  };
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& l : layers_) {
-    layers.push_back({{"className", l->className()}, {"config", l->getConfig()}, {"name", l->name()}});
+    nlohmann::json nodes = nlohmann::json::array();
+    for (const auto& node : order_) {
+      if (node->layer != l) continue;
+      nlohmann::json args = nlohmann::json::array();
+      for (const auto& st : node->inputs) {
+        nlohmann::json r = ref(st);
+        r.push_back(nlohmann::json::object());
+        args.push_back(r);
+      }
+      nodes.push_back(args);
+    }
+    layers.push_back({{"name", l->name()}, {"className", l->className()}, {"config", l->getConfig()},
+                      {"inboundNodes", nodes}});
   }
-  return {{"name", name()}, {"layers", layers}};
+  nlohmann::json ins = nlohmann::json::array(), outs = nlohmann::json::array();
+  for (const auto& i : inputs_) ins.push_back(ref(i));
+  for (const auto& o : outputs_) outs.push_back(ref(o));
+  return {{"name", name()}, {"layers", layers}, {"inputLayers", ins}, {"outputLayers", outs}};
 }
 
 // ---- Sequential --------------------------------------------------------------------
@@ -408,7 +432,15 @@ void Sequential::add(std::shared_ptr<Layer> layer) {
   }
   stack_.push_back(layer);
   try {
-    rebuild();
+    if (stack_.size() > 1 && !outputs().empty() && !dynamic_cast<InputLayer*>(layer.get())) {
+      // Chain the new layer onto the current output instead of re-applying them all.
+      auto outs = layer->applySymbolic({outputs()[0]});
+      WL_CHECK(outs.size() == 1, "All layers in a Sequential model should have a single output tensor. For "
+                                 "multi-output layers, use the functional API.");
+      setGraph(inputs(), {outs[0]});
+    } else {
+      rebuild();
+    }
   } catch (const Error& e) {
     stack_.pop_back();
     if (stack_.empty()) throw;

@@ -6,8 +6,8 @@
 import {fromVector, getCore} from './core.js';
 import {Tensor, assertTensor} from './tensor.js';
 
-// JS objects of live engine layers by name, so model.layers returns the very
-// objects the user created (as in tfjs).
+// JS objects of live engine layers by engine identity, so model.layers returns
+// the very objects the user created (as in tfjs).
 const layerObjects = new Map();
 
 /** A placeholder for a layer's output while a model is being built (tf.input()). */
@@ -34,8 +34,7 @@ export class SymbolicTensor {
 
 /** @internal A JS object for an engine layer handle (reusing the user's object). */
 export function wrapLayer(handle) {
-  const name = handle.name();
-  const existing = layerObjects.get(name);
+  const existing = layerObjects.get(handle.uid());
   if (existing && !existing.isDisposed) {
     handle.delete();
     return existing;
@@ -79,7 +78,8 @@ export class Layer {
     this._handle = handle;
     this.name = handle.name();
     this.isDisposed = false;
-    layerObjects.set(this.name, this);
+    this._uid = handle.uid();
+    layerObjects.set(this._uid, this);
   }
 
   /** @internal */
@@ -190,7 +190,7 @@ export class Layer {
     this._handle.delete();
     this._handle = null;
     this.isDisposed = true;
-    if (layerObjects.get(this.name) === this) layerObjects.delete(this.name);
+    if (layerObjects.get(this._uid) === this) layerObjects.delete(this._uid);
     return {refCountAfterDispose: 0, numDisposedVariables: numVariables};
   }
 }

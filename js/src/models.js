@@ -6,6 +6,8 @@ import {Layer, SymbolicTensor, registerWrapper, wrapLayer} from './layers.js';
 import {Tensor, assertTensor} from './tensor.js';
 import {Optimizer} from './optimizers.js';
 import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
+import {saveModel} from './io/index.js';
+import {modelTopology} from './serialization.js';
 import {evaluateLoop, fitLoop, predictLoop} from './training.js';
 
 function optimizerSpec(optimizer) {
@@ -112,12 +114,14 @@ export class LayersModel extends Layer {
       if (args.metrics != null) config.metrics = args.metrics;
       this.handle.compileWith(JSON.stringify(config), args.optimizer.handle);
       this.optimizer = args.optimizer;
+      this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics};
       return;
     }
     const config = {optimizer: optimizerSpec(args.optimizer), loss: lossSpec(args.loss)};
     if (args.metrics != null) config.metrics = args.metrics;
     this.handle.compile(JSON.stringify(config));
     this.optimizer = args.optimizer;
+    this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics};
   }
 
   predict(x, args = {}) {
@@ -200,6 +204,25 @@ export class LayersModel extends Layer {
     } finally {
       v.delete();
     }
+  }
+
+  /** The topology as Keras JSON: a string (default) or the object. */
+  toJSON(unused, returnString = true) {
+    const topology = modelTopology(this);
+    return returnString ? JSON.stringify(topology) : topology;
+  }
+
+  /** Saves through a handler or a URL (file://, http(s)://, localstorage://, indexeddb://, downloads://). */
+  async save(handlerOrURL, config) {
+    return saveModel(this, handlerOrURL, config);
+  }
+
+  setUserDefinedMetadata(metadata) {
+    this._userDefinedMetadata = metadata;
+  }
+
+  getUserDefinedMetadata() {
+    return this._userDefinedMetadata;
   }
 
   summary(lineLength, positions, printFn = console.log) {

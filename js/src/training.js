@@ -1,31 +1,38 @@
-// The fit, evaluate and predict loops (tfjs-layers/src/engine/training_tensors.ts):
+// The fit, evaluate and predict loops (tfjs-layers/src/engine/training.ts fitLoop):
 // epochs and batches in JS so the event loop runs between batches; each batch's
 // forward, backward and update is one call into the engine.
 import {fromVector, getCore} from './core.js';
 import {Tensor, makeTensorFromFlat, scalar} from './tensor.js';
+import {Callback, nextMacrotask, standardizeCallbacks} from './callbacks.js';
 
-export class History {
+export {nextMacrotask};
+
+/** What fit() returns: the epochs run and each log's value per epoch (a callback, last in the list, as tfjs). */
+export class History extends Callback {
   constructor() {
+    super();
     this.epoch = [];
     this.history = {};
     this.params = {};
   }
-}
 
-/** Resolves on the next macrotask, so timers, I/O and rendering get their turn. */
-export const nextMacrotask = (() => {
-  if (typeof setImmediate === 'function') return () => new Promise(resolve => setImmediate(resolve));
-  if (typeof MessageChannel === 'function') {
-    const channel = new MessageChannel();
-    const queue = [];
-    channel.port1.onmessage = () => queue.shift()();
-    return () => new Promise(resolve => {
-      queue.push(resolve);
-      channel.port2.postMessage(0);
-    });
+  async onTrainBegin() {
+    this.epoch = [];
+    this.history = {};
   }
-  return () => new Promise(resolve => setTimeout(resolve, 0));
-})();
+
+  async onEpochEnd(epoch, logs) {
+    if (logs == null) logs = {};
+    this.epoch.push(epoch);
+    for (const key in logs) {
+      if (this.history[key] == null) this.history[key] = [];
+      this.history[key].push(logs[key]);
+    }
+  }
+
+  /** tfjs awaits tensor-valued logs here; ours are numbers already. */
+  async syncData() {}
+}
 
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 
@@ -35,20 +42,14 @@ function checkPositiveInt(value, name) {
   }
 }
 
-function shuffleInPlace(array) {
+export function shuffleInPlace(array) {
   for (let i = array.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [array[i], array[j]] = [array[j], array[i]];
   }
 }
 
-async function callCallbacks(callbacks, method, ...args) {
-  for (const cb of callbacks) {
-    if (cb != null && typeof cb[method] === 'function') await cb[method](...args);
-  }
-}
-
-function vectorOf(handles) {
+export function vectorOf(handles) {
   const v = new (getCore().TensorVector)();
   handles.forEach(h => v.push_back(h));
   return v;
@@ -99,100 +100,296 @@ function batchedMean(xs, ys, batchSize, indices, step) {
   return sums.map(s => s / n);
 }
 
+/** The callback list of a fit: [progress logger (verbose, Node)] + the user's + History, as tfjs orders them. */
+export class CallbackList {
+  constructor(callbacks) {
+    this.callbacks = callbacks;
+  }
+
+  setModel(model) {
+    for (const cb of this.callbacks) if (typeof cb.setModel === 'function') cb.setModel(model);
+  }
+
+  setParams(params) {
+    for (const cb of this.callbacks) if (typeof cb.setParams === 'function') cb.setParams(params);
+  }
+
+  async call(method, ...args) {
+    for (const cb of this.callbacks) {
+      if (typeof cb[method] === 'function') await cb[method](...args);
+    }
+  }
+}
+
+/** 'auto' yields whenever this many ms have passed since the last yield (and at every epoch's end). */
+export const AUTO_YIELD_EVERY_MS = 16;
+
+/**
+ * yieldEvery: 'auto' | 'batch' | 'epoch' | 'never' | milliseconds. With a number
+ * (and 'auto'), onYield(epoch, batch, logs) callbacks run when the loop yields after a batch.
+ */
+export class Yielder {
+  constructor(yieldEvery, callbacks) {
+    const y = yieldEvery == null ? 'auto' : yieldEvery;
+    if (!(['auto', 'batch', 'epoch', 'never'].includes(y) || (typeof y === 'number' && y >= 0))) {
+      throw new Error(`yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds, but got ${y}`);
+    }
+    this.mode = y;
+    this.ms = y === 'auto' ? AUTO_YIELD_EVERY_MS : (typeof y === 'number' ? y : null);
+    this.yielders = callbacks.filter(c => typeof c.onYield === 'function');
+    this.last = now();
+  }
+
+  async afterBatch(epoch, batch, logs) {
+    if (this.mode === 'batch') {
+      await this.yieldNow();
+    } else if (this.ms != null && now() - this.last >= this.ms) {
+      for (const cb of this.yielders) await cb.onYield(epoch, batch, logs);
+      await this.yieldNow();
+    }
+  }
+
+  async afterEpoch() {
+    if (this.mode === 'epoch' || this.mode === 'auto') await this.yieldNow();
+  }
+
+  async yieldNow() {
+    await nextMacrotask();
+    this.last = now();
+  }
+}
+
+const now = typeof performance !== 'undefined' && typeof performance.now === 'function'
+    ? () => performance.now() : () => Date.now();
+
+// tfjs-node's number format in progress lines (tfjs-node/src/callbacks.ts).
+function succinctNumber(x) {
+  if (typeof x !== 'number') return String(x);
+  const places = (!Number.isFinite(x) || x === 0 || x > 1 || x < -1) ? 2 : 2 - Math.floor(Math.log10(Math.abs(x)));
+  return places > 4 ? x.toExponential(2) : x.toFixed(places);
+}
+
+function formatLogs(logs, maxLength) {
+  let out = '';
+  for (const key of Object.keys(logs).sort()) {
+    if (key !== 'batch' && key !== 'size') out += `${key}=${succinctNumber(logs[key])} `;
+  }
+  if (maxLength != null && out.length > maxLength) out = out.slice(0, Math.max(0, maxLength - 3)) + '...';
+  return out;
+}
+
+/** verbose >= 1 in Node: tfjs-node's ProgbarLogger (a live bar when stdout is a TTY). */
+export class ProgbarLogger extends Callback {
+  async onTrainBegin() {
+    const {samples, batchSize, steps} = this.params;
+    this.numBatches = samples != null ? Math.ceil(samples / batchSize) : (steps != null ? steps : 0);
+    this.tty = isNode && process.stdout != null && process.stdout.isTTY === true;
+  }
+
+  async onEpochBegin(epoch) {
+    console.log(`Epoch ${epoch + 1} / ${this.params.epochs}`);
+    this.epochBegin = now();
+    this.epochMillis = null;
+    this.usPerStep = null;
+    this.batches = 0;
+    this.lastRender = -Infinity;
+  }
+
+  async onBatchEnd(batch, logs) {
+    this.batches++;
+    if (this.tty && now() - this.lastRender >= 50) {
+      this.lastRender = now();
+      this.render(logs);
+    }
+    if (batch === this.numBatches - 1) {
+      this.epochMillis = now() - this.epochBegin;
+      this.usPerStep = this.params.samples != null ? this.epochMillis / this.params.samples * 1e3
+                                                   : this.epochMillis / this.batches * 1e3;
+    }
+  }
+
+  render(logs) {
+    const columns = process.stdout.columns || 80;
+    const width = Math.max(10, Math.floor(0.5 * columns));
+    const metrics = formatLogs(logs, Math.floor(columns * 0.5 - 12));
+    let line;
+    if (this.numBatches > 0) {
+      const total = this.numBatches + 1;
+      const ratio = Math.min(1, this.batches / total);
+      const elapsed = now() - this.epochBegin;
+      const eta = ratio > 0 ? (elapsed / ratio - elapsed) / 1000 : 0;
+      const done = Math.round(width * ratio);
+      line = `eta=${eta.toFixed(1)} ${'='.repeat(Math.max(0, done - 1))}${done > 0 ? '>' : ''}` +
+             `${'-'.repeat(width - done)} ${metrics}`;
+    } else {
+      line = `${this.batches} batches ${metrics}`;
+    }
+    process.stdout.write(`\r${line.slice(0, columns - 1)}\x1b[K`);
+  }
+
+  async onEpochEnd(epoch, logs) {
+    if (this.epochMillis == null) {
+      this.epochMillis = now() - this.epochBegin;
+      this.usPerStep = this.epochMillis / Math.max(1, this.batches) * 1e3;
+    }
+    if (this.tty) process.stdout.write('\r\x1b[K');
+    console.log(`${this.epochMillis.toFixed(0)}ms ${this.usPerStep.toFixed(0)}us/step - ${formatLogs(logs)}`);
+  }
+}
+
+/** @internal The callbacks of one fit/fitDataset, configured as tfjs's configureCallbacks does. */
+export function configureCallbacks(model, args, params) {
+  const callbacks = standardizeCallbacks(args.callbacks, args.yieldEvery);
+  const yielder = new Yielder(args.yieldEvery, callbacks);
+  const history = new History();
+  const all = [...(params.verbose >= 1 && isNode ? [new ProgbarLogger()] : []), ...callbacks, history];
+  const list = new CallbackList(all);
+  list.setParams(params);
+  list.setModel(model);
+  model.history = history;
+  return {list, history, yielder};
+}
+
+/** @internal One training step on whole tensors (engine handles): the values named by model.metricsNames. */
+export function trainOnHandles(model, xHandles, yHandles) {
+  const xv = vectorOf(xHandles), yv = vectorOf(yHandles);
+  try {
+    return model.handle.trainOnBatch(xv, yv);
+  } finally {
+    xv.delete();
+    yv.delete();
+  }
+}
+
+/** @internal tfjs's shape and sample-count errors for x and y (engine handles). */
+export function checkData(model, xHandles, yHandles) {
+  const xv = vectorOf(xHandles), yv = vectorOf(yHandles);
+  try {
+    model.handle.checkData(xv, yv);
+  } finally {
+    xv.delete();
+    yv.delete();
+  }
+}
+
+export function classWeightUnsupported() {
+  return new Error('classWeight is not supported yet: the engine computes the loss in C++ and has no per-sample ' +
+                   'weight input for training steps');
+}
+
+const isIdentity = (idx, n) => idx.length === n && idx.every((v, i) => v === i);
+
 export async function fitLoop(model, xs, ys, args = {}) {
+  if (args == null) args = {};
   const epochs = args.epochs == null ? 1 : args.epochs;
   const batchSize = args.batchSize == null ? 32 : args.batchSize;
   const shuffle = args.shuffle == null ? true : args.shuffle;
   const verbose = args.verbose == null ? 1 : args.verbose;
   const initialEpoch = args.initialEpoch == null ? 0 : args.initialEpoch;
+  const stepsPerEpoch = args.stepsPerEpoch == null ? null : args.stepsPerEpoch;
   checkPositiveInt(epochs, 'epochs');
   checkPositiveInt(batchSize, 'batchSize');
-  const callbacks = args.callbacks == null ? [] : (Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks]);
-  const handle = model.handle;
-  {
-    const xv = vectorOf(xs.map(t => t.handle)), yv = vectorOf(ys.map(t => t.handle));
-    try {
-      handle.checkData(xv, yv);  // tfjs's shape and sample-count errors, before anything runs
-    } finally {
-      xv.delete();
-      yv.delete();
-    }
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) {
+    throw new Error(`fit: initialEpoch must be a non-negative integer, but got ${initialEpoch}`);
   }
+  if (stepsPerEpoch != null) checkPositiveInt(stepsPerEpoch, 'stepsPerEpoch');
+  if (shuffle === 'batch') throw new Error('batch shuffling is not implemented yet');
+  checkData(model, xs.map(t => t.handle), ys.map(t => t.handle));
   if (!model.info.compiled) {
     throw new Error('You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).');
   }
+  if (args.classWeight != null) throw classWeightUnsupported();
   const names = model.metricsNames;
   const numSamples = xs[0].shape[0];
   let trainCount = numSamples, valData = null;
   if (args.validationData != null) {
+    if (args.validationData.length === 3) {
+      throw new Error('validationData including sample weights is not supported yet.');
+    }
     const [vx, vy] = args.validationData;
-    valData = {xs: Array.isArray(vx) ? vx : [vx], ys: Array.isArray(vy) ? vy : [vy]};
+    valData = {xs: toList(vx, model.inputNames), ys: toList(vy, model.outputNames)};
   } else if (args.validationSplit != null && args.validationSplit > 0) {
     if (!(args.validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${args.validationSplit}`);
     trainCount = Math.floor(numSamples * (1 - args.validationSplit));
     valData = {indices: range(trainCount, numSamples)};
   }
-  const history = new History();
-  history.params = {epochs, initialEpoch, samples: trainCount, steps: null, batchSize, verbose,
-                    doValidation: valData != null,
-                    metrics: valData ? [...names, ...names.map(n => `val_${n}`)] : names};
+  const params = {epochs, initialEpoch, samples: stepsPerEpoch != null ? null : trainCount, steps: stepsPerEpoch,
+                  batchSize, verbose, doValidation: valData != null,
+                  metrics: valData ? [...names, ...names.map(n => `val_${n}`)] : names};
+  const {list, history, yielder} = configureCallbacks(model, args, params);
+  await list.call('onTrainBegin', {});
   model.stopTraining = false;
-  for (const cb of callbacks) {
-    if (cb != null && typeof cb.setModel === 'function') cb.setModel(model);
-    if (cb != null && typeof cb.setParams === 'function') cb.setParams(history.params);
-  }
-  await callCallbacks(callbacks, 'onTrainBegin', {});
+  const order = range(0, trainCount);
+  let cursor = trainCount;  // stepsPerEpoch: batches go on where the last epoch stopped
+  const validate = epochLogs => {
+    const vxs = valData.xs || xs, vys = valData.ys || ys;
+    const indices = valData.indices || range(0, vxs[0].shape[0]);
+    const vbs = args.validationBatchSize || batchSize;
+    const vals = batchedMean(vxs, vys, vbs, indices, (xv, yv) => model.handle.evaluateBatch(xv, yv));
+    names.forEach((n, i) => { epochLogs[`val_${n}`] = vals[i]; });
+  };
   for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
-    await callCallbacks(callbacks, 'onEpochBegin', epoch, {});
-    const started = Date.now();
-    const order = range(0, trainCount);
-    if (shuffle) shuffleInPlace(order);
-    const sums = new Array(names.length).fill(0);
+    await list.call('onEpochBegin', epoch, {});
+    const epochLogs = {};
+    if (stepsPerEpoch == null && shuffle) shuffleInPlace(order);
+    const numBatches = stepsPerEpoch != null ? stepsPerEpoch : Math.ceil(trainCount / batchSize);
+    const totals = new Array(names.length).fill(0);
     let seen = 0;
-    for (let start = 0, batch = 0; start < trainCount; start += batchSize, ++batch) {
-      const end = Math.min(start + batchSize, trainCount);
-      const size = end - start;
-      await callCallbacks(callbacks, 'onBatchBegin', batch, {batch, size});
-      const whole = start === 0 && end === numSamples && !shuffle;
-      const xb = whole ? xs.map(t => t.handle) : takeRows(xs, order.slice(start, end));
-      const yb = whole ? ys.map(t => t.handle) : takeRows(ys, order.slice(start, end));
-      const xv = vectorOf(xb), yv = vectorOf(yb);
-      let logs;
+    for (let batch = 0; batch < numBatches; ++batch) {
+      const batchLogs = {};
+      await list.call('onBatchBegin', batch, batchLogs);
+      let idx;
+      if (stepsPerEpoch != null) {
+        if (cursor >= trainCount) {
+          cursor = 0;
+          if (shuffle) shuffleInPlace(order);
+        }
+        idx = order.slice(cursor, Math.min(cursor + batchSize, trainCount));
+        cursor += idx.length;
+      } else {
+        idx = order.slice(batch * batchSize, Math.min((batch + 1) * batchSize, trainCount));
+      }
+      const size = idx.length;
+      batchLogs.batch = batch;
+      batchLogs.size = size;
+      const whole = isIdentity(idx, numSamples);
+      const xb = whole ? xs.map(t => t.handle) : takeRows(xs, idx);
+      const yb = whole ? ys.map(t => t.handle) : takeRows(ys, idx);
+      let outs;
       try {
-        logs = handle.trainOnBatch(xv, yv);
+        outs = trainOnHandles(model, xb, yb);
       } finally {
-        xv.delete();
-        yv.delete();
         if (!whole) [...xb, ...yb].forEach(h => h.delete());
       }
-      logs.forEach((v, i) => { sums[i] += v * size; });
+      names.forEach((n, i) => {
+        batchLogs[n] = outs[i];
+        totals[i] += outs[i] * size;
+      });
       seen += size;
-      const batchLogs = {batch, size};
-      names.forEach((n, i) => { batchLogs[n] = logs[i]; });
-      await callCallbacks(callbacks, 'onBatchEnd', batch, batchLogs);
-      await nextMacrotask();
+      if (batch === numBatches - 1 && valData) validate(epochLogs);  // tfjs validates in the last batch
+      await list.call('onBatchEnd', batch, batchLogs);
+      await yielder.afterBatch(epoch, batch, batchLogs);
       if (model.stopTraining) break;
     }
-    const epochLogs = {};
-    names.forEach((n, i) => { epochLogs[n] = sums[i] / seen; });
-    if (valData) {
-      const vxs = valData.xs || xs, vys = valData.ys || ys;
-      const indices = valData.indices || range(0, vxs[0].shape[0]);
-      const vbs = args.validationBatchSize || batchSize;
-      const vals = batchedMean(vxs, vys, vbs, indices, (xv, yv) => handle.evaluateBatch(xv, yv));
-      names.forEach((n, i) => { epochLogs[`val_${n}`] = vals[i]; });
-    }
-    history.epoch.push(epoch);
-    for (const [k, v] of Object.entries(epochLogs)) (history.history[k] = history.history[k] || []).push(v);
-    if (verbose >= 1 && isNode) {
-      const parts = Object.entries(epochLogs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ');
-      console.log(`Epoch ${epoch + 1} / ${epochs}: ${Date.now() - started}ms ${parts}`);
-    }
-    await callCallbacks(callbacks, 'onEpochEnd', epoch, epochLogs);
+    if (seen > 0) names.forEach((n, i) => { epochLogs[n] = totals[i] / seen; });
+    await list.call('onEpochEnd', epoch, epochLogs);
+    await yielder.afterEpoch();
     if (model.stopTraining) break;
   }
-  await callCallbacks(callbacks, 'onTrainEnd', {});
+  await list.call('onTrainEnd', {});
   return history;
+}
+
+function toList(x, names) {
+  if (x instanceof Tensor) return [x];
+  if (Array.isArray(x)) return x;
+  if (x != null && typeof x === 'object') {
+    return names.map(n => {
+      if (!(x[n] instanceof Tensor)) throw new Error(`validationData: no data provided for "${n}"`);
+      return x[n];
+    });
+  }
+  throw new Error(`validationData: expected [x, y] with Tensors, got ${x}`);
 }
 
 export function evaluateLoop(model, xs, ys, batchSize = 32) {

@@ -47,7 +47,8 @@ TEST(Dense, NamesDefaultsAndBadOptions) {
   auto cfg = d->getConfig();
   EXPECT_EQ(cfg["useBias"], true);
   EXPECT_EQ(cfg["activation"], "linear");
-  EXPECT_EQ(cfg["kernelInitializer"]["className"], "GlorotNormal");
+  EXPECT_EQ(cfg["kernelInitializer"]["className"], "VarianceScaling");
+  EXPECT_EQ(cfg["kernelInitializer"]["config"]["mode"], "fanAvg");
   try {
     makeDense({{"units", 0}});
     FAIL();

@@ -1,0 +1,139 @@
+// tf.io, tf.loadLayersModel, model.save() and model.toJSON(): artifacts in tfjs's
+// format (model.json + binary weights), through the handlers of handlers.js.
+import {dispose} from '../tensor.js';
+import {convertPythonicToTs, modelFromTopology, modelTopology} from '../serialization.js';
+import * as handlers from './handlers.js';
+import {decodeWeights, encodeWeights} from './weights.js';
+
+export const GENERATED_BY = 'TensorFlow.js tfjs-layers v4.22.0';
+
+export const io = {
+  http: handlers.http,
+  browserHTTPRequest: handlers.http,
+  fromMemory: handlers.fromMemory,
+  fromMemorySync: handlers.fromMemory,
+  withSaveHandler: handlers.withSaveHandler,
+  withSaveHandlerSync: handlers.withSaveHandler,
+  browserFiles: handlers.browserFiles,
+  browserDownloads: handlers.browserDownloads,
+  browserLocalStorage: handlers.browserLocalStorage,
+  browserIndexedDB: handlers.browserIndexedDB,
+  fileSystem: handlers.fileSystem,
+  getLoadHandlers: (url, options) => [handlers.getLoadHandler(url, options)],
+  getSaveHandlers: url => [handlers.getSaveHandler(url)],
+  copyModel: handlers.copyModel,
+  moveModel: handlers.moveModel,
+  listModels: handlers.listModels,
+  removeModel: handlers.removeModel,
+  encodeWeights: async tensors => {
+    const named = Array.isArray(tensors) ? tensors : Object.entries(tensors).map(([name, tensor]) => ({name, tensor}));
+    return encodeWeights(named);
+  },
+  decodeWeights: (data, specs) => Object.fromEntries(decodeWeights(data, specs)),
+};
+
+function trainingConfigOf(model) {
+  const args = model._compileArgs;
+  if (!args) return null;
+  const pyLoss = l => (typeof l === 'string' ? l.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase() : l);
+  const loss = Array.isArray(args.loss) ? args.loss.map(pyLoss)
+      : (args.loss && typeof args.loss === 'object' ? Object.fromEntries(Object.entries(args.loss).map(([k, v]) => [k, pyLoss(v)]))
+                                                    : pyLoss(args.loss));
+  const {className, config} = JSON.parse(model.handle.optimizerJson());
+  const optimizerConfig = {class_name: className, config};
+  return {loss, metrics: args.metrics || null, optimizer_config: optimizerConfig};
+}
+
+/** model.save(): the model's artifacts through a handler or a URL. */
+export async function saveModel(model, handlerOrURL, config = {}) {
+  const handler = typeof handlerOrURL === 'string' ? handlers.getSaveHandler(handlerOrURL) : handlerOrURL;
+  if (handler == null || typeof handler.save !== 'function') {
+    throw new Error('LayersModel.save() cannot proceed because the IOHandler provided does not have the `save` ' +
+                    'attribute defined.');
+  }
+  const weights = model.weights.filter(w => !config.trainableOnly || w.trainable);
+  const tensors = model.getWeights();
+  const byName = new Map(model.weights.map((w, i) => [w.name, tensors[i]]));
+  let encoded;
+  try {
+    const named = weights.map(w => ({name: w.originalName, tensor: byName.get(w.name)}));
+    if (config.includeOptimizer && model.optimizer && typeof model.optimizer.getWeights === 'function') {
+      const optWeights = await model.optimizer.getWeights();
+      named.push(...optWeights.map(w => ({name: w.name, tensor: w.tensor, group: 'optimizer'})));
+      encoded = encodeWeights(named, config.quantize);
+      dispose(optWeights.map(w => w.tensor));
+    } else {
+      encoded = encodeWeights(named, config.quantize);
+    }
+  } finally {
+    dispose(tensors);
+  }
+  const artifacts = {modelTopology: modelTopology(model), format: 'layers-model', generatedBy: GENERATED_BY,
+                     convertedBy: null, weightSpecs: encoded.specs, weightData: encoded.data};
+  const training = trainingConfigOf(model);
+  if (training) artifacts.trainingConfig = training;
+  if (model._userDefinedMetadata) artifacts.userDefinedMetadata = model._userDefinedMetadata;
+  return handler.save(artifacts);
+}
+
+function loadNamedWeights(model, weights, strict) {
+  const modelWeights = model.weights;
+  const current = model.getWeights();
+  try {
+    const names = new Set(modelWeights.map(w => w.originalName));
+    const missing = modelWeights.filter(w => !weights.has(w.originalName)).map(w => w.originalName);
+    const unused = [...weights.keys()].filter(n => !names.has(n) && !n.startsWith('iter') && !/\/(m|v|rms|momentum|accumulator|accum_grad|accum_var|mg)$/.test(n));
+    if (strict && unused.length) throw new Error(`Provided weight data has no target variable: ${unused[0]}`);
+    if (strict && missing.length) {
+      throw new Error(`${missing.length} of ${modelWeights.length} weights are not set: ${missing.join(', ')}`);
+    }
+    model.setWeights(modelWeights.map((w, i) => weights.get(w.originalName) || current[i]));
+  } finally {
+    dispose(current);
+  }
+}
+
+/** tf.loadLayersModel(urlOrHandler, {strict, onProgress, weightPathPrefix, fetchFunc, requestInit}). */
+export async function loadLayersModel(pathOrIOHandler, options = {}) {
+  const handler = typeof pathOrIOHandler === 'string' ? handlers.getLoadHandler(pathOrIOHandler, options) : pathOrIOHandler;
+  if (handler == null || typeof handler.load !== 'function') {
+    throw new Error('Cannot proceed with model loading because the IOHandler provided does not have the `load` method ' +
+                    'implemented.');
+  }
+  const artifacts = await handler.load();
+  return modelFromArtifacts(artifacts, options.strict !== false);
+}
+
+export function modelFromArtifacts(artifacts, strict = true) {
+  if (artifacts.modelTopology == null) throw new Error('The model artifacts have no modelTopology.');
+  const topology = typeof artifacts.modelTopology === 'string' ? JSON.parse(artifacts.modelTopology) : artifacts.modelTopology;
+  const model = modelFromTopology(topology);
+  let weights = null;
+  try {
+    if (artifacts.weightData != null) {
+      weights = decodeWeights(artifacts.weightData, artifacts.weightSpecs || []);
+      loadNamedWeights(model, weights, strict);
+    }
+    if (artifacts.trainingConfig != null) {
+      const tc = artifacts.trainingConfig;
+      const loss = convertPythonicToTs(tc.loss);
+      const opt = tc.optimizer_config;
+      const optimizer = opt ? {getClassName: () => opt.class_name, getConfig: () => convertPythonicToTs(opt.config)} : 'sgd';
+      model.compile({optimizer, loss, metrics: tc.metrics || undefined});
+    }
+    if (artifacts.userDefinedMetadata != null) model._userDefinedMetadata = artifacts.userDefinedMetadata;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    if (weights) dispose([...weights.values()]);
+  }
+  return model;
+}
+
+/** tf.models.modelFromJSON(modelAndWeightsConfig | topology). */
+export async function modelFromJSON(config) {
+  const json = typeof config === 'string' ? JSON.parse(config) : config;
+  if (json.modelTopology == null) return modelFromArtifacts({modelTopology: json});
+  return modelFromArtifacts({modelTopology: json.modelTopology, trainingConfig: json.trainingConfig});
+}
