@@ -291,6 +291,10 @@ val floatsToJs(const std::vector<float>& v) {
 val modelTrainOnBatch(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
   return floatsToJs(guard([&] { return m.trainOnBatch(xs, ys); }));
 }
+val modelTrainOnBatchWeighted(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                              const std::vector<Tensor>& ws) {
+  return floatsToJs(guard([&] { return m.trainOnBatch(xs, ys, ws); }));
+}
 val modelEvaluateBatch(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
   return floatsToJs(guard([&] { return m.evaluateBatch(xs, ys); }));
 }
@@ -383,6 +387,13 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("compileWith", &modelCompileWith)
       .function("predict", &modelPredict)
       .function("trainOnBatch", &modelTrainOnBatch)
+      .function("trainOnBatchWeighted", &modelTrainOnBatchWeighted)
+      .function("getOptimizer", optional_override([](const Model& m) {
+        return guard([&] {
+          WL_CHECK(m.optimizer() != nullptr, "The model is not compiled");
+          return m.optimizerShared();
+        });
+      }))
       .function("evaluateBatch", &modelEvaluateBatch)
       .function("checkData", &modelCheckData)
       .function("checkInputs", &modelCheckInputs)
@@ -407,6 +418,13 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("className", &optimizerClassName)
       .function("configJson", &optimizerConfig)
       .function("iterations", &optimizerIterations)
+      .function("learningRate", &Optimizer::learningRate)
+      .function("setLearningRate", optional_override([](Optimizer& o, double lr) {
+        guard([&] {
+          WL_CHECK(lr >= 0, "learningRate must be >= 0, got " << lr);
+          o.setLearningRate(lr);
+        });
+      }))
       .function("applyGradients", &optimizerApply)
       .function("getWeights", &optimizerWeights)
       .function("weightNames", &optimizerWeightNames)

@@ -306,10 +306,21 @@ void Model::compile(const nlohmann::json& config, std::shared_ptr<Optimizer> opt
   metricsNames_ = std::move(names);
 }
 
-Tensor Model::totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput) {
+Tensor Model::totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput,
+                         const std::vector<Tensor>& sampleWeights) {
   Tensor total;
   for (size_t i = 0; i < outs.size(); ++i) {
-    Tensor l = mean(losses_[i](ys[i], outs[i]));
+    Tensor perSample = losses_[i](ys[i], outs[i]);
+    if (i < sampleWeights.size() && sampleWeights[i].defined()) {
+      const Tensor& w = sampleWeights[i];
+      WL_CHECK(w.rank() == 1 && perSample.rank() >= 1 && w.dim(0) == perSample.dim(0),
+               "Sample weights for output " << i << " must have shape [" << perSample.dim(0) << "], got "
+                                            << shapeStr(w.shape()));
+      Shape s(perSample.rank(), 1);
+      s[0] = w.dim(0);
+      perSample = mul(perSample, reshape(cast(w, DType::Float32), s));
+    }
+    Tensor l = mean(perSample);
     if (perOutput) perOutput->push_back(l);
     total = total.defined() ? add(total, l) : l;
   }
@@ -331,7 +342,8 @@ std::vector<float> Model::logValues(const Tensor& total, const std::vector<Tenso
   return values;
 }
 
-std::vector<float> Model::trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+std::vector<float> Model::trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                                       const std::vector<Tensor>& sampleWeights) {
   WL_CHECK(compiled(), "You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).");
   checkInputs(xs);
   checkTargets(xs, ys);
@@ -344,7 +356,7 @@ std::vector<float> Model::trainOnBatch(const std::vector<Tensor>& xs, const std:
     GradientTape tape;
     std::vector<Tensor> outs = execute(xs, true);
     std::vector<Tensor> perOutput;
-    Tensor loss = totalLoss(ys, outs, &perOutput);
+    Tensor loss = totalLoss(ys, outs, &perOutput, sampleWeights);
     logs = logValues(loss, perOutput, ys, outs);
     grads = tape.gradient(loss, values);
   }  // the tape and every intermediate die here, before the weights change

@@ -63,11 +63,15 @@ class Model : public Layer {
   void compile(const nlohmann::json& config, std::shared_ptr<Optimizer> optimizer);
   bool compiled() const { return optimizer_ != nullptr; }
   Optimizer* optimizer() const { return optimizer_.get(); }
+  std::shared_ptr<Optimizer> optimizerShared() const { return optimizer_; }
   // Names of the values trainOnBatch/evaluateBatch return, as tfjs names its logs:
   // "loss", then "<output>_loss" per output when there are several, then metrics.
   const std::vector<std::string>& metricsNames() const { return metricsNames_; }
   // One training step on a batch; returns the values named by metricsNames().
-  std::vector<float> trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+  // sampleWeights: empty, or one [batch] tensor per output (undefined = unweighted);
+  // an output's loss becomes mean(perSampleLoss * weight), as tfjs's classWeight.
+  std::vector<float> trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                                  const std::vector<Tensor>& sampleWeights = {});
   std::vector<float> evaluateBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
 
   // Checks inputs (and targets) against the model; errors read like tfjs's.
@@ -86,7 +90,8 @@ class Model : public Layer {
 
  private:
   // The total loss (with regularization), and the per-output losses.
-  Tensor totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput);
+  Tensor totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput,
+                   const std::vector<Tensor>& sampleWeights = {});
   std::vector<float> logValues(const Tensor& total, const std::vector<Tensor>& perOutput,
                                const std::vector<Tensor>& ys, const std::vector<Tensor>& outs) const;
 

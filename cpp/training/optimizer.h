@@ -39,6 +39,9 @@ class Optimizer {
                       const std::vector<std::string>& names = {});
   void applyGradients(const std::vector<std::shared_ptr<Variable>>& vars, const std::vector<Tensor>& grads);
   int64_t iterations() const { return iterations_; }
+  // The rate of the next step; setting one replaces a schedule (reduceLROnPlateau).
+  double learningRate() const { return learningRate_.at(iterations_); }
+  void setLearningRate(double lr) { learningRate_ = LearningRate(lr, lr); }
   // tfjs's getWeights(): iterations, then each state slot of each parameter.
   std::vector<std::pair<std::string, Tensor>> getWeights() const;
   void setWeights(const std::vector<Tensor>& values);

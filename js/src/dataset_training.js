@@ -3,7 +3,7 @@
 // Tensors or an object of Tensors keyed by the model's input/output names. As in
 // tfjs, the loops dispose the elements they consume.
 import {Tensor, dispose, scalar} from './tensor.js';
-import {checkData, classWeightUnsupported, configureCallbacks, trainOnHandles, vectorOf} from './training.js';
+import {checkData, configureCallbacks, sampleWeightsFromClassWeight, trainOnHandles, vectorOf} from './training.js';
 
 const DEFAULT_VALIDATION_BATCH_SIZE = 32;
 
@@ -98,7 +98,6 @@ export async function fitDatasetLoop(model, dataset, args) {
   assert(args.validationSplit == null,
          () => '`validationSplit` is not supported by `fitDataset()`. Use validationData instead.');
   assert(isDataset(dataset), () => `fitDataset() expects a tf.data.Dataset, but got ${describe(dataset)}`);
-  if (args.classWeight != null) throw classWeightUnsupported();
   const doValidation = args.validationData != null;
   let valXs, valYs;
   if (doValidation) {
@@ -158,7 +157,9 @@ export async function fitDatasetLoop(model, dataset, args) {
         try {
           const xh = xs.map(t => t.handle), yh = ys.map(t => t.handle);
           checkData(model, xh, yh);
-          outs = trainOnHandles(model, xh, yh);
+          const weights = args.classWeight != null ? sampleWeightsFromClassWeight(args.classWeight, ys, model.outputNames)
+                                                   : null;
+          outs = trainOnHandles(model, xh, yh, weights);
         } finally {
           dispose(iteratorOut.value);
         }

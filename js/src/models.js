@@ -206,6 +206,25 @@ export class LayersModel extends Layer {
     }
   }
 
+  /** The learning rate of the model's optimizer (reduceLROnPlateau uses these). */
+  getLearningRate() {
+    const opt = this.handle.getOptimizer();
+    try {
+      return opt.learningRate();
+    } finally {
+      opt.delete();
+    }
+  }
+
+  setLearningRate(lr) {
+    const opt = this.handle.getOptimizer();
+    try {
+      opt.setLearningRate(lr);
+    } finally {
+      opt.delete();
+    }
+  }
+
   /** The topology as Keras JSON: a string (default) or the object. */
   toJSON(unused, returnString = true) {
     const topology = modelTopology(this);

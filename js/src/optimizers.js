@@ -32,6 +32,14 @@ export class Optimizer {
     return this.handle.iterations();
   }
 
+  getLearningRate() {
+    return this.handle.learningRate();
+  }
+
+  setLearningRate(lr) {
+    this.handle.setLearningRate(lr);
+  }
+
   /** Applies {name: gradient} (or [{name, tensor}]) to the variables of those names. */
   applyGradients(variableGradients, variables) {
     const entries = Array.isArray(variableGradients)

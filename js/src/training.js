@@ -250,11 +250,23 @@ export function configureCallbacks(model, args, params) {
   return {list, history, yielder};
 }
 
-/** @internal One training step on whole tensors (engine handles): the values named by model.metricsNames. */
-export function trainOnHandles(model, xHandles, yHandles) {
+/**
+ * @internal One training step on whole tensors (engine handles): the values named
+ * by model.metricsNames. `weights`: per-output Float32Arrays of sample weights
+ * for this batch (or null).
+ */
+export function trainOnHandles(model, xHandles, yHandles, weights = null) {
   const xv = vectorOf(xHandles), yv = vectorOf(yHandles);
   try {
-    return model.handle.trainOnBatch(xv, yv);
+    if (!weights) return model.handle.trainOnBatch(xv, yv);
+    const wts = weights.map(w => makeTensorFromFlat(w || new Float32Array(0), [w ? w.length : 0], 'float32'));
+    const wv = vectorOf(wts.map(t => t.handle));
+    try {
+      return model.handle.trainOnBatchWeighted(xv, yv, wv);
+    } finally {
+      wv.delete();
+      wts.forEach(t => t.dispose());
+    }
   } finally {
     xv.delete();
     yv.delete();
@@ -272,9 +284,39 @@ export function checkData(model, xHandles, yHandles) {
   }
 }
 
-export function classWeightUnsupported() {
-  return new Error('classWeight is not supported yet: the engine computes the loss in C++ and has no per-sample ' +
-                   'weight input for training steps');
+/**
+ * tfjs's standardizeClassWeights: one Float32Array of per-sample weights per
+ * output, from classWeight ({class: weight}, an array of them per output, or an
+ * object keyed by output name) and the targets (argMax of one-hot rows, or the
+ * class index itself for [n] / [n, 1] targets).
+ */
+export function sampleWeightsFromClassWeight(classWeight, ys, outputNames) {
+  const perOutput = Array.isArray(classWeight) ? classWeight
+      : (outputNames.length > 1 && outputNames.some(n => n in classWeight) ? outputNames.map(n => classWeight[n])
+                                                                           : [classWeight]);
+  return ys.map((y, k) => {
+    const cw = perOutput[k];
+    if (cw == null) return null;
+    const values = y.dataSync();
+    const n = y.shape[0];
+    const width = y.rank > 1 ? y.shape[y.rank - 1] : 1;
+    const weights = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let cls;
+      if (width > 1) {
+        cls = 0;
+        for (let j = 1; j < width; j++) if (values[i * width + j] > values[i * width + cls]) cls = j;
+      } else {
+        cls = Math.round(values[i]);
+      }
+      if (!(cls in cw)) {
+        throw new Error(`classWeight must contain all classes in the training data. The class ${cls} exists in the ` +
+                        'data but not in classWeight');
+      }
+      weights[i] = cw[cls];
+    }
+    return weights;
+  });
 }
 
 const isIdentity = (idx, n) => idx.length === n && idx.every((v, i) => v === i);
@@ -298,7 +340,8 @@ export async function fitLoop(model, xs, ys, args = {}) {
   if (!model.info.compiled) {
     throw new Error('You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).');
   }
-  if (args.classWeight != null) throw classWeightUnsupported();
+  const classWeights = args.classWeight != null ? sampleWeightsFromClassWeight(args.classWeight, ys, model.outputNames)
+                                               : null;
   const names = model.metricsNames;
   const numSamples = xs[0].shape[0];
   let trainCount = numSamples, valData = null;
@@ -357,7 +400,8 @@ export async function fitLoop(model, xs, ys, args = {}) {
       const yb = whole ? ys.map(t => t.handle) : takeRows(ys, idx);
       let outs;
       try {
-        outs = trainOnHandles(model, xb, yb);
+        outs = trainOnHandles(model, xb, yb,
+                              classWeights && classWeights.map(w => (w ? Float32Array.from(idx, i => w[i]) : null)));
       } finally {
         if (!whole) [...xb, ...yb].forEach(h => h.delete());
       }

@@ -169,8 +169,6 @@ test('fitDataset errors: elements without xs/ys, bad config, uncompiled model', 
   await assert.rejects(m.fitDataset(tf.data.array([1]), {}), /config.epochs is expected to be a positive integer/);
   await assert.rejects(m.fitDataset(dataset(tf, rows(2, 1), 2), {epochs: 1, validationSplit: 0.2}),
                        /`validationSplit` is not supported by `fitDataset\(\)`/);
-  await assert.rejects(m.fitDataset(dataset(tf, rows(2, 1), 2), {epochs: 1, verbose: 0, classWeight: {0: 1}}),
-                       /classWeight is not supported yet/);
   const short = dataset(tf, rows(4, 1), 2);
   const warn = console.warn;
   const warnings = [];

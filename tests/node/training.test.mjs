@@ -49,7 +49,11 @@ async function compare({optimizer, loss, metrics, kind = 'regression', outActiva
   const {x, y} = data(12, 3, outDim, 7, kind);
   const theirs = mlp(tfjs, 3, outDim, outActivation);
   const ours = mlp(tf, 3, outDim, outActivation);
-  const init = theirs.getWeights().map(w => tf.tensor(w.dataSync(), w.shape));
+  // The same deterministic initial weights in both (tfjs's own initializers are unseeded).
+  const r = rng(1234);
+  const initValues = theirs.getWeights().map(w => ({shape: w.shape, values: Array.from({length: w.size}, () => r() - 0.5)}));
+  theirs.setWeights(initValues.map(w => tfjs.tensor(w.values, w.shape)));
+  const init = initValues.map(w => tf.tensor(w.values, w.shape));
   ours.setWeights(init);
   tf.dispose(init);
   theirs.compile({optimizer: optimizer(tfjs), loss, metrics});
@@ -218,4 +222,31 @@ test('training errors name the problem and leave the model usable', async () => 
                        /expected dense_Dense\d+ to have shape \[null,2\] but got array with shape \[1,3\]/);
   const h = await m.fit(tf.tensor2d([[1, 2, 3]]), tf.tensor2d([[1, 2]]), {verbose: 0});
   assert.equal(h.history.loss.length, 1);
+});
+
+test('classWeight weights each sample by its class as tfjs does (one-hot and index targets)', async () => {
+  await compare({optimizer: () => 'sgd', loss: 'categoricalCrossentropy', kind: 'categorical', outDim: 3,
+                 outActivation: 'softmax', fitArgs: {classWeight: {0: 1, 1: 2.5, 2: 0.5}}});
+  await compare({optimizer: () => 'sgd', loss: 'binaryCrossentropy', kind: 'binary', outDim: 1,
+                 outActivation: 'sigmoid', fitArgs: {classWeight: {0: 3, 1: 1}}});
+  const m = mlp(tf, 3, 1, 'sigmoid');
+  m.compile({optimizer: 'sgd', loss: 'binaryCrossentropy'});
+  await assert.rejects(m.fit(tf.tensor2d([[1, 2, 3]]), tf.tensor2d([[1]]), {verbose: 0, classWeight: {0: 1}}),
+                       /classWeight must contain all classes in the training data. The class 1 exists/);
+});
+
+test('the learning rate of a compiled model can be read and changed (reduceLROnPlateau)', async () => {
+  const m = mlp(tf, 3, 2, 'linear');
+  m.compile({optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError'});
+  assert.equal(m.getLearningRate(), 0.5);
+  m.setLearningRate(0.125);
+  assert.equal(m.getLearningRate(), 0.125);
+  assert.equal(m.optimizer.getLearningRate(), 0.125);  // the optimizer object is shared
+  const {x, y} = data(8, 3, 2, 5);
+  const rates = [];
+  await m.fit(tf.tensor2d(x), tf.tensor2d(y), {epochs: 6, verbose: 0, validationSplit: 0.25, callbacks: [
+    tf.callbacks.reduceLROnPlateau({monitor: 'loss', patience: 0, factor: 0.5, minDelta: 1e9}),
+    {onEpochEnd: () => rates.push(m.getLearningRate())}]});
+  // Epoch 0 sets the best; each later epoch misses it by minDelta and halves the rate.
+  assert.deepEqual(rates, [0.125, 0.0625, 0.03125, 0.015625, 0.0078125, 0.00390625]);
 });
