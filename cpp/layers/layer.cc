@@ -76,13 +76,16 @@ Layer::Layer(const nlohmann::json& config, const std::string& className) {
   if (config.contains("dtype") && config["dtype"].is_string()) {
     WL_CHECK(config["dtype"] == "float32" || config["dtype"] == "int32",
              className << ": dtype must be 'float32' or 'int32', got " << config["dtype"].get<std::string>());
+    dtype_ = config["dtype"].get<std::string>();
+  } else if (batchInputShape_) {
+    dtype_ = "float32";
   }
 }
 
 nlohmann::json Layer::getConfig() const {
   nlohmann::json c = {{"name", name_}, {"trainable", trainable_}};
   if (batchInputShape_) c["batchInputShape"] = shapeToJson(*batchInputShape_);
-  c["dtype"] = "float32";
+  if (!dtype_.empty()) c["dtype"] = dtype_;
   return c;
 }
 

@@ -109,6 +109,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   bool trainable_ = true;
   bool built_ = false;
   std::optional<Shape> batchInputShape_;
+  std::string dtype_;  // as tfjs: set when given, or 'float32' when an input shape is given
   std::vector<Shape> builtInputShapes_;
   std::vector<std::shared_ptr<Variable>> weights_;
   std::vector<WeightExtras> extras_;

@@ -131,15 +131,18 @@ std::vector<std::string> Model::outputNames() const {
   return out;
 }
 
+// tfjs's order: every trainable weight (layer by layer), then every non-trainable one.
 std::vector<std::shared_ptr<Variable>> Model::weights() const {
-  std::vector<std::shared_ptr<Variable>> all;
+  std::vector<std::shared_ptr<Variable>> trainable, frozen;
   std::set<Variable*> seen;
   for (const auto& l : layers_) {
     for (const auto& w : l->weights()) {
-      if (seen.insert(w.get()).second) all.push_back(w);
+      if (!seen.insert(w.get()).second) continue;
+      (w->trainable() ? trainable : frozen).push_back(w);
     }
   }
-  return all;
+  trainable.insert(trainable.end(), frozen.begin(), frozen.end());
+  return trainable;
 }
 
 Tensor Model::regularizationLoss() const {

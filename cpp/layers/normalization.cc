@@ -1,0 +1,310 @@
+// Normalization layers (tfjs-layers/src/layers/normalization.ts):
+//   BatchNormalization: axis (-1), momentum (0.99), epsilon (1e-3), center/scale (true),
+//     beta/gamma/movingMean/movingVariance initializers (zeros/ones/zeros/ones),
+//     beta/gamma regularizers and constraints. Weights, in tfjs's order: gamma, beta
+//     (trainable), moving_mean, moving_variance (non-trainable).
+//     Training: normalize with the batch moments (population variance, as
+//     tf.moments) and update the moving statistics in place as tfjs does:
+//       moving = moving - (moving - batch) * (1 - momentum)
+//     (not recorded on the gradient tape). Inference: the moving statistics.
+//   LayerNormalization: axis (-1, a number or an array), epsilon (1e-3), center/scale,
+//     beta/gamma initializers and regularizers. Weights: gamma, beta.
+// Both normalize as tf.batchNorm: (x - mean) * rsqrt(variance + epsilon) * gamma + beta.
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/tape.h"
+#include "layers/initializers.h"
+#include "layers/layer.h"
+#include "layers/regularizers.h"
+#include "ops/ops.h"
+#include "ops/registry.h"
+
+namespace wl {
+
+namespace {
+
+nlohmann::json opt(const nlohmann::json& config, const char* key) {
+  return config.contains(key) ? config[key] : nlohmann::json();
+}
+
+double numberOpt(const nlohmann::json& config, const char* key, double dflt) {
+  nlohmann::json v = opt(config, key);
+  if (v.is_null()) return dflt;
+  WL_CHECK(v.is_number(), "Expected " << key << " to be a number, but got " << v.dump());
+  return v.get<double>();
+}
+
+bool boolOpt(const nlohmann::json& config, const char* key, bool dflt) {
+  nlohmann::json v = opt(config, key);
+  if (v.is_null()) return dflt;
+  WL_CHECK(v.is_boolean(), "Expected " << key << " to be a boolean, but got " << v.dump());
+  return v.get<bool>();
+}
+
+// `args.xInitializer || 'dflt'` then validated.
+nlohmann::json initializerOpt(const nlohmann::json& config, const char* key, const char* dflt) {
+  nlohmann::json v = opt(config, key);
+  if (v.is_null() || (v.is_string() && v.get<std::string>().empty())) v = dflt;
+  validateInitializer(v, key);
+  return v;
+}
+
+nlohmann::json regularizerOpt(const nlohmann::json& config, const char* key) {
+  nlohmann::json v = opt(config, key);
+  validateRegularizer(v, key);
+  return v;
+}
+
+nlohmann::json constraintOpt(const nlohmann::json& config, const char* key) {
+  nlohmann::json v = opt(config, key);
+  validateConstraint(v, key);
+  return v;
+}
+
+// tfjs's serializeInitializer of a name: {"className": "Zeros", "config": {}}.
+nlohmann::json serializeInit(const nlohmann::json& spec) {
+  if (!spec.is_string()) return spec;
+  std::string n = spec.get<std::string>();
+  nlohmann::json cfg = nlohmann::json::object();
+  if (n == "randomUniform") cfg = {{"minval", -0.05}, {"maxval", 0.05}};
+  if (n == "randomNormal" || n == "truncatedNormal") cfg = {{"mean", 0.0}, {"stddev", 0.05}};
+  if (n == "constant") cfg = {{"value", 0.0}};
+  if (!n.empty()) n[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(n[0])));
+  return {{"className", n}, {"config", cfg}};
+}
+
+// tf.batchNorm: (x - mean) * rsqrt(variance + epsilon) * scale + offset (all broadcast).
+Tensor batchNormCompose(const Tensor& x, const Tensor& mean, const Tensor& variance, const Tensor& offset,
+                        const Tensor& scale, float epsilon) {
+  Tensor inv = unary(UnaryOp::Rsqrt, add(variance, Tensor::scalar(epsilon)));
+  Tensor y = mul(sub(x, mean), inv);
+  if (scale.defined()) y = mul(y, scale);
+  if (offset.defined()) y = add(y, offset);
+  return y;
+}
+
+}  // namespace
+
+// ---- BatchNormalization ------------------------------------------------------------
+
+class BatchNormalization : public Layer {
+ public:
+  explicit BatchNormalization(const nlohmann::json& config) : Layer(config, "BatchNormalization") {
+    nlohmann::json axis = opt(config, "axis");
+    if (!axis.is_null()) {
+      bool isInt = axis.is_number_integer() ||
+                   (axis.is_number_float() && axis.get<double>() == static_cast<double>(static_cast<int64_t>(axis.get<double>())));
+      WL_CHECK(isInt, "Expected axis to be an integer, but got " << axis.dump());
+      axis_ = static_cast<int>(axis.get<double>());
+    }
+    momentum_ = numberOpt(config, "momentum", 0.99);
+    epsilon_ = numberOpt(config, "epsilon", 1e-3);
+    WL_CHECK(epsilon_ >= 0, "Expected epsilon to be a non-negative number, but got " << epsilon_);
+    center_ = boolOpt(config, "center", true);
+    scale_ = boolOpt(config, "scale", true);
+    betaInitializer_ = initializerOpt(config, "betaInitializer", "zeros");
+    gammaInitializer_ = initializerOpt(config, "gammaInitializer", "ones");
+    movingMeanInitializer_ = initializerOpt(config, "movingMeanInitializer", "zeros");
+    movingVarianceInitializer_ = initializerOpt(config, "movingVarianceInitializer", "ones");
+    betaConstraint_ = constraintOpt(config, "betaConstraint");
+    gammaConstraint_ = constraintOpt(config, "gammaConstraint");
+    betaRegularizer_ = regularizerOpt(config, "betaRegularizer");
+    gammaRegularizer_ = regularizerOpt(config, "gammaRegularizer");
+  }
+
+  std::string className() const override { return "BatchNormalization"; }
+
+  Shape computeOutputShape(const Shape& inputShape) const override { return inputShape; }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["axis"] = axis_;
+    c["momentum"] = momentum_;
+    c["epsilon"] = epsilon_;
+    c["center"] = center_;
+    c["scale"] = scale_;
+    c["betaInitializer"] = serializeInit(betaInitializer_);
+    c["gammaInitializer"] = serializeInit(gammaInitializer_);
+    c["movingMeanInitializer"] = serializeInit(movingMeanInitializer_);
+    c["movingVarianceInitializer"] = serializeInit(movingVarianceInitializer_);
+    c["betaRegularizer"] = betaRegularizer_;
+    c["gammaRegularizer"] = gammaRegularizer_;
+    c["betaConstraint"] = betaConstraint_;
+    c["gammaConstraint"] = gammaConstraint_;
+    return c;
+  }
+
+ protected:
+  int resolveAxis(int rank) const {
+    int a = axis_ >= 0 ? axis_ : axis_ + rank;
+    WL_CHECK(a >= 0 && a < rank, "BatchNormalization: axis " << axis_ << " is out of range for an input of rank "
+                                                             << rank);
+    return a;
+  }
+
+  void build(const Shape& inputShape) override {
+    int rank = static_cast<int>(inputShape.size());
+    int axis = resolveAxis(rank);
+    int64_t dim = inputShape[axis];
+    WL_CHECK(dim >= 0, "Axis " << axis << " of input tensor should have a defined dimension but the layer received "
+                                  "an input with shape "
+                               << shapeToJson(inputShape).dump() << ".");
+    Shape shape = {dim};
+    if (scale_) gamma_ = addWeight("gamma", shape, gammaInitializer_, true, gammaRegularizer_, gammaConstraint_);
+    if (center_) beta_ = addWeight("beta", shape, betaInitializer_, true, betaRegularizer_, betaConstraint_);
+    movingMean_ = addWeight("moving_mean", shape, movingMeanInitializer_, false);
+    movingVariance_ = addWeight("moving_variance", shape, movingVarianceInitializer_, false);
+  }
+
+  Tensor call(const Tensor& input, bool training) override {
+    int ndim = input.rank();
+    int axis = resolveAxis(ndim);
+    Shape broadcastShape(ndim, 1);
+    broadcastShape[axis] = input.shape()[axis];
+    auto bc = [&](const std::shared_ptr<Variable>& v) {
+      return v ? reshape(v->value(), broadcastShape) : Tensor();
+    };
+    const float eps = static_cast<float>(epsilon_);
+    Tensor x = cast(input, DType::Float32);
+    if (!training) {
+      return batchNormCompose(x, bc(movingMean_), bc(movingVariance_), bc(beta_), bc(gamma_), eps);
+    }
+    std::vector<int> reductionAxes;
+    for (int i = 0; i < ndim; ++i) {
+      if (i != axis) reductionAxes.push_back(i);
+    }
+    nlohmann::json axesJson = reductionAxes;
+    std::vector<Tensor> mv = OpRegistry::instance().run("moments", {x}, {{"axes", axesJson}, {"keepDims", true}});
+    Tensor normed = batchNormCompose(x, mv[0], mv[1], bc(beta_), bc(gamma_), eps);
+    {
+      // The moving-average update is a side effect: never on the tape.
+      PausedTape paused;
+      const Shape paramShape = {broadcastShape[axis]};
+      Tensor decay = Tensor::scalar(static_cast<float>(1.0 - momentum_));
+      auto update = [&](const std::shared_ptr<Variable>& var, const Tensor& batchValue) {
+        Tensor orig = var->value();
+        Tensor delta = mul(sub(orig, reshape(batchValue, paramShape)), decay);
+        var->assign(sub(orig, delta));
+      };
+      update(movingMean_, mv[0]);
+      update(movingVariance_, mv[1]);
+    }
+    return normed;
+  }
+
+ private:
+  int axis_ = -1;
+  double momentum_, epsilon_;
+  bool center_, scale_;
+  nlohmann::json betaInitializer_, gammaInitializer_, movingMeanInitializer_, movingVarianceInitializer_;
+  nlohmann::json betaConstraint_, gammaConstraint_, betaRegularizer_, gammaRegularizer_;
+  std::shared_ptr<Variable> gamma_, beta_, movingMean_, movingVariance_;
+};
+
+// ---- LayerNormalization ------------------------------------------------------------
+
+class LayerNormalization : public Layer {
+ public:
+  explicit LayerNormalization(const nlohmann::json& config) : Layer(config, "LayerNormalization") {
+    nlohmann::json axis = opt(config, "axis");
+    auto isInt = [](const nlohmann::json& v) {
+      return v.is_number_integer() ||
+             (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
+    };
+    if (axis.is_null()) {
+      axisJson_ = -1;
+      axes_ = {-1};
+    } else if (axis.is_number()) {
+      WL_CHECK(isInt(axis), "Expected axis to be an integer, but received " << axis.dump());
+      axisJson_ = static_cast<int>(axis.get<double>());
+      axes_ = {static_cast<int>(axis.get<double>())};
+    } else if (axis.is_array()) {
+      for (const auto& a : axis) {
+        WL_CHECK(isInt(a), "Expected axis to be an array of integers, but received " << axis.dump());
+        axes_.push_back(static_cast<int>(a.get<double>()));
+      }
+      axisJson_ = axes_;
+    } else {
+      throw Error("Expected axis to be an integer or an array of integers, but received " + axis.dump());
+    }
+    epsilon_ = numberOpt(config, "epsilon", 1e-3);
+    center_ = boolOpt(config, "center", true);
+    scale_ = boolOpt(config, "scale", true);
+    betaInitializer_ = initializerOpt(config, "betaInitializer", "zeros");
+    gammaInitializer_ = initializerOpt(config, "gammaInitializer", "ones");
+    betaRegularizer_ = regularizerOpt(config, "betaRegularizer");
+    gammaRegularizer_ = regularizerOpt(config, "gammaRegularizer");
+  }
+
+  std::string className() const override { return "LayerNormalization"; }
+  Shape computeOutputShape(const Shape& inputShape) const override { return inputShape; }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["axis"] = axisJson_;  // as tfjs: the option before build, the resolved array after
+    c["epsilon"] = epsilon_;
+    c["center"] = center_;
+    c["scale"] = scale_;
+    c["betaInitializer"] = serializeInit(betaInitializer_);
+    c["gammaInitializer"] = serializeInit(gammaInitializer_);
+    c["betaRegularizer"] = betaRegularizer_;
+    c["gammaRegularizer"] = gammaRegularizer_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& inputShape) override {
+    int nDims = static_cast<int>(inputShape.size());
+    std::vector<int> resolved = axes_;
+    for (int& a : resolved) {
+      if (a < 0) a += nDims;
+    }
+    for (int a : resolved) WL_CHECK(a >= 0 && a < nDims, "Invalid axis: " << a);
+    std::set<int> unique(resolved.begin(), resolved.end());
+    if (unique.size() != resolved.size()) {
+      std::ostringstream os;
+      for (size_t i = 0; i < resolved.size(); ++i) os << (i ? "," : "") << resolved[i];
+      throw Error("Found duplicate axes in: " + os.str());
+    }
+    Shape paramShape;
+    for (int a : resolved) {
+      WL_CHECK(inputShape[a] >= 0, "LayerNormalization: axis " << a << " of the input shape "
+                                                               << shapeToJson(inputShape).dump()
+                                                               << " must be defined");
+      paramShape.push_back(inputShape[a]);
+    }
+    axes_ = resolved;
+    axisJson_ = resolved;
+    if (scale_) gamma_ = addWeight("gamma", paramShape, gammaInitializer_, true, gammaRegularizer_);
+    if (center_) beta_ = addWeight("beta", paramShape, betaInitializer_, true, betaRegularizer_);
+  }
+
+  Tensor call(const Tensor& input, bool /*training*/) override {
+    Tensor x = cast(input, DType::Float32);
+    int nDims = x.rank();
+    nlohmann::json axesJson = axes_;
+    std::vector<Tensor> mv = OpRegistry::instance().run("moments", {x}, {{"axes", axesJson}, {"keepDims", true}});
+    Shape broadcastShape(nDims, 1);
+    for (int a : axes_) broadcastShape[a] = x.shape()[a];
+    auto bc = [&](const std::shared_ptr<Variable>& v) {
+      if (!v) return Tensor();
+      return v->value().rank() != nDims ? reshape(v->value(), broadcastShape) : v->value();
+    };
+    return batchNormCompose(x, mv[0], mv[1], bc(beta_), bc(gamma_), static_cast<float>(epsilon_));
+  }
+
+ private:
+  nlohmann::json axisJson_;
+  std::vector<int> axes_;
+  double epsilon_;
+  bool center_, scale_;
+  nlohmann::json betaInitializer_, gammaInitializer_, betaRegularizer_, gammaRegularizer_;
+  std::shared_ptr<Variable> gamma_, beta_;
+};
+
+WL_REGISTER_LAYER(BatchNormalization);
+WL_REGISTER_LAYER(LayerNormalization);
+
+}  // namespace wl

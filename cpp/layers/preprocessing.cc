@@ -1,0 +1,299 @@
+// Preprocessing layers (tfjs-layers/src/layers/preprocessing/*.ts):
+//   Rescaling: x * scale + offset (offset 0), as float32.
+//   CenterCrop: height, width. Crops the center of (batch,) H, W, C images with
+//     tf.image.cropAndResize(..., 'nearest') semantics (tfjs's boxes, including
+//     its quirk wBuffer = 1 when floor((W - width) / 2) is 0); upsizes with
+//     resizeBilinear when the image is smaller than the crop.
+//   Resizing: height, width, interpolation ('bilinear' | 'nearest'), cropToAspectRatio
+//     (false). Runs tf.image.resizeBilinear / resizeNearestNeighbor by name with
+//     alignCorners = !cropToAspectRatio, as tfjs 4.22 does.
+//   CategoryEncoding: numTokens, outputMode ('multiHot' default | 'oneHot' | 'count').
+// None of them has weights.
+#include <cmath>
+
+#include "layers/layer.h"
+#include "ops/ops.h"
+#include "ops/registry.h"
+#include "ops/shape_ops.h"
+
+namespace wl {
+
+namespace {
+
+nlohmann::json opt(const nlohmann::json& config, const char* key) {
+  return config.contains(key) ? config[key] : nlohmann::json();
+}
+
+std::string describe(const nlohmann::json& v) { return v.is_null() ? "undefined" : v.dump(); }
+
+int64_t positiveIntOpt(const nlohmann::json& config, const char* key) {
+  nlohmann::json v = opt(config, key);
+  bool ok = v.is_number_integer() ||
+            (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
+  WL_CHECK(ok && v.get<double>() > 0, "Expected " << key << " to be a positive integer, but got " << describe(v) << ".");
+  return static_cast<int64_t>(v.get<double>());
+}
+
+Tensor runResize(const char* op, const Tensor& x, int64_t h, int64_t w, bool alignCorners) {
+  WL_CHECK(OpRegistry::instance().has(op), "The op " << op << " is not available in this build");
+  return OpRegistry::instance()
+      .run(op, {x}, {{"size", {h, w}}, {"alignCorners", alignCorners}, {"halfPixelCenters", false}})
+      .at(0);
+}
+
+}  // namespace
+
+// ---- Rescaling ---------------------------------------------------------------------
+
+class Rescaling : public Layer {
+ public:
+  explicit Rescaling(const nlohmann::json& config) : Layer(config, "Rescaling") {
+    nlohmann::json s = opt(config, "scale");
+    WL_CHECK(s.is_number(), "Expected scale to be a number, but got " << describe(s));
+    scale_ = s;
+    nlohmann::json o = opt(config, "offset");
+    if (!o.is_null() && !(o.is_number() && o.get<double>() == 0)) {
+      WL_CHECK(o.is_number(), "Expected offset to be a number, but got " << o.dump());
+      offset_ = o;
+    }
+  }
+  std::string className() const override { return "Rescaling"; }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["scale"] = scale_;
+    c["offset"] = offset_;
+    return c;
+  }
+
+ protected:
+  Tensor call(const Tensor& x, bool /*training*/) override {
+    Tensor xf = cast(x, DType::Float32);
+    return add(mul(xf, Tensor::scalar(scale_.get<float>())), Tensor::scalar(offset_.get<float>()));
+  }
+
+ private:
+  nlohmann::json scale_, offset_ = 0;
+};
+
+// ---- CenterCrop --------------------------------------------------------------------
+
+class CenterCrop : public Layer {
+ public:
+  explicit CenterCrop(const nlohmann::json& config) : Layer(config, "CenterCrop") {
+    height_ = positiveIntOpt(config, "height");
+    width_ = positiveIntOpt(config, "width");
+  }
+  std::string className() const override { return "CenterCrop"; }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["height"] = height_;
+    c["width"] = width_;
+    return c;
+  }
+  Shape computeOutputShape(const Shape& inputShape) const override {
+    WL_CHECK(inputShape.size() >= 3, "CenterCrop expects inputs of shape (batch, height, width, channels) or "
+                                     "(height, width, channels), got "
+                                         << shapeStr(inputShape));
+    Shape out = inputShape;
+    out[out.size() - 3] = height_;
+    out[out.size() - 2] = width_;
+    return out;
+  }
+
+ protected:
+  void build(const Shape& inputShape) override {
+    WL_CHECK(inputShape.size() == 3 || inputShape.size() == 4,
+             "CenterCrop expects inputs of rank 3 or 4 (height, width, channels), got " << shapeStr(inputShape));
+  }
+
+  Tensor call(const Tensor& x, bool /*training*/) override {
+    WL_CHECK(x.rank() == 3 || x.rank() == 4, "CenterCrop expects inputs of rank 3 or 4, got " << shapeStr(x.shape()));
+    const int64_t H = x.dim(-3), W = x.dim(-2);
+    int64_t hBuffer = 0, wBuffer = 0;
+    if (H != height_) hBuffer = static_cast<int64_t>(std::floor((H - height_) / 2.0));
+    if (W != width_) {
+      wBuffer = static_cast<int64_t>(std::floor((W - width_) / 2.0));
+      if (wBuffer == 0) wBuffer = 1;
+    }
+    if (hBuffer < 0 || wBuffer < 0) {
+      return cast(runResize("resizeBilinear", x, height_, width_, false), x.dtype());
+    }
+    // tf.image.cropAndResize(image, boxes, boxInd, [height, width], 'nearest') with
+    // one box (float32 coordinates) per image.
+    auto f32 = [](double v) { return static_cast<double>(static_cast<float>(v)); };
+    const double y1 = f32(static_cast<double>(hBuffer) / H), x1 = f32(static_cast<double>(wBuffer) / W);
+    const double y2 = f32(static_cast<double>(height_ + hBuffer) / H);
+    const double x2 = f32(static_cast<double>(width_ + wBuffer) / W);
+    auto indices = [](double a, double b, int64_t in, int64_t crop) {
+      std::vector<int64_t> idx(crop);
+      double scale = crop > 1 ? (b - a) * (in - 1) / (crop - 1) : 0;
+      for (int64_t i = 0; i < crop; ++i) {
+        double v = crop > 1 ? a * (in - 1) + i * scale : 0.5 * (a + b) * (in - 1);
+        idx[i] = (v < 0 || v > in - 1) ? -1 : static_cast<int64_t>(std::floor(v + 0.5));
+      }
+      return idx;
+    };
+    std::vector<int64_t> rows = indices(y1, y2, H, height_), cols = indices(x1, x2, W, width_);
+    Tensor xf = cast(x, DType::Float32);
+    const int64_t N = x.rank() == 4 ? x.dim(0) : 1, C = x.dim(-1);
+    Shape outShape = computeOutputShape(x.shape());
+    Tensor out = Tensor::empty(outShape);
+    const float* in = xf.data<float>();
+    float* o = out.data<float>();
+    for (int64_t n = 0; n < N; ++n) {
+      for (int64_t y = 0; y < height_; ++y) {
+        for (int64_t c0 = 0; c0 < width_; ++c0) {
+          float* dst = o + ((n * height_ + y) * width_ + c0) * C;
+          if (rows[y] < 0 || cols[c0] < 0) {
+            std::fill(dst, dst + C, 0.f);
+            continue;
+          }
+          const float* src = in + ((n * H + rows[y]) * W + cols[c0]) * C;
+          std::copy(src, src + C, dst);
+        }
+      }
+    }
+    return cast(out, x.dtype());
+  }
+
+ private:
+  int64_t height_, width_;
+};
+
+// ---- Resizing ----------------------------------------------------------------------
+
+class Resizing : public Layer {
+ public:
+  explicit Resizing(const nlohmann::json& config) : Layer(config, "Resizing") {
+    height_ = positiveIntOpt(config, "height");
+    width_ = positiveIntOpt(config, "width");
+    nlohmann::json interp = opt(config, "interpolation");
+    if (!interp.is_null() && !(interp.is_string() && interp.get<std::string>().empty())) {
+      WL_CHECK(interp.is_string() && (interp == "bilinear" || interp == "nearest"),
+               "Invalid interpolation parameter: " << (interp.is_string() ? interp.get<std::string>() : interp.dump())
+                                                   << " is not implemented");
+      interpolation_ = interp.get<std::string>();
+    }
+    nlohmann::json crop = opt(config, "cropToAspectRatio");
+    cropToAspectRatio_ = crop.is_boolean() ? crop.get<bool>() : (crop.is_number() ? crop.get<double>() != 0 : false);
+  }
+  std::string className() const override { return "Resizing"; }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["height"] = height_;
+    c["width"] = width_;
+    c["interpolation"] = interpolation_;
+    c["cropToAspectRatio"] = cropToAspectRatio_;
+    return c;
+  }
+  // tfjs 4.22 returns [height, width, inputShape[2]] (no batch dim, and the width as
+  // channels for batched inputs); this returns the shape the output really has.
+  Shape computeOutputShape(const Shape& inputShape) const override {
+    WL_CHECK(inputShape.size() >= 3, "Resizing expects inputs of shape (batch, height, width, channels) or "
+                                     "(height, width, channels), got "
+                                         << shapeStr(inputShape));
+    Shape out = inputShape;
+    out[out.size() - 3] = height_;
+    out[out.size() - 2] = width_;
+    return out;
+  }
+
+ protected:
+  void build(const Shape& inputShape) override {
+    WL_CHECK(inputShape.size() == 3 || inputShape.size() == 4,
+             "Resizing expects inputs of rank 3 or 4 (height, width, channels), got " << shapeStr(inputShape));
+  }
+  Tensor call(const Tensor& x, bool /*training*/) override {
+    const char* op = interpolation_ == "bilinear" ? "resizeBilinear" : "resizeNearestNeighbor";
+    return runResize(op, x, height_, width_, !cropToAspectRatio_);
+  }
+
+ private:
+  int64_t height_, width_;
+  std::string interpolation_ = "bilinear";
+  bool cropToAspectRatio_ = false;
+};
+
+// ---- CategoryEncoding --------------------------------------------------------------
+
+class CategoryEncoding : public Layer {
+ public:
+  explicit CategoryEncoding(const nlohmann::json& config) : Layer(config, "CategoryEncoding") {
+    numTokens_ = positiveIntOpt(config, "numTokens");
+    nlohmann::json mode = opt(config, "outputMode");
+    if (!mode.is_null() && !(mode.is_string() && mode.get<std::string>().empty())) {
+      WL_CHECK(mode.is_string() && (mode == "oneHot" || mode == "multiHot" || mode == "count"),
+               "Expected outputMode to be one of 'oneHot', 'multiHot', 'count', but got " << mode.dump());
+      outputMode_ = mode.get<std::string>();
+    }
+  }
+  std::string className() const override { return "CategoryEncoding"; }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["numTokens"] = numTokens_;
+    c["outputMode"] = outputMode_;
+    return c;
+  }
+  Shape computeOutputShape(const Shape& inputShape) const override {
+    Shape out = inputShape;
+    if (out.empty()) return {numTokens_};
+    if (outputMode_ == "oneHot" && out.back() != 1) {
+      out.push_back(numTokens_);
+      return out;
+    }
+    out.back() = numTokens_;
+    return out;
+  }
+
+ protected:
+  void build(const Shape& inputShape) override {
+    Shape s = inputShape;
+    if (s.empty()) s.push_back(1);
+    if (outputMode_ == "oneHot" && s.back() != 1) s.push_back(1);
+    WL_CHECK(s.size() <= 2, "When outputMode is not int, maximum output rank is 2 Received outputMode "
+                                << outputMode_ << " and input shape " << shapeStr(inputShape)
+                                << " which would result in output rank " << s.size() << ".");
+  }
+
+  Tensor call(const Tensor& x, bool /*training*/) override {
+    Tensor xi = cast(x, DType::Int32);
+    const int32_t* v = xi.data<int32_t>();
+    const int64_t n = xi.size();
+    bool ok = true;
+    for (int64_t i = 0; i < n && ok; ++i) ok = v[i] >= 0 && v[i] < numTokens_;
+    WL_CHECK(ok, "Input values must be between 0 < values <= numTokens with numTokens=" << numTokens_);
+    Shape s = xi.shape();
+    Shape original = s;
+    if (s.empty()) s.push_back(1);
+    if (outputMode_ == "oneHot" && s.back() != 1) s.push_back(1);
+    if (s.size() > 2) {
+      std::ostringstream os;
+      for (size_t i = 0; i < original.size(); ++i) os << (i ? "," : "") << original[i];
+      throw Error("When outputMode is not int, maximum output rank is 2 Received outputMode " + outputMode_ +
+                  " and input shape " + os.str() + " which would result in output rank " + std::to_string(s.size()) +
+                  ".");
+    }
+    const bool binary = outputMode_ != "count";
+    const int64_t rows = s.size() == 2 ? s[0] : 1, cols = s.back();
+    Tensor out = Tensor::zeros(s.size() == 2 ? Shape{rows, numTokens_} : Shape{numTokens_});
+    float* o = out.data<float>();
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t c = 0; c < cols; ++c) {
+        float& bin = o[r * numTokens_ + v[r * cols + c]];
+        bin = binary ? 1.f : bin + 1.f;
+      }
+    }
+    return out;
+  }
+
+ private:
+  int64_t numTokens_;
+  std::string outputMode_ = "multiHot";
+};
+
+WL_REGISTER_LAYER(Rescaling);
+WL_REGISTER_LAYER(CenterCrop);
+WL_REGISTER_LAYER(Resizing);
+WL_REGISTER_LAYER(CategoryEncoding);
+
+}  // namespace wl

@@ -1,0 +1,419 @@
+// Convolutions, pools, batchNorm, LRN and resize: values on hand-checked cases,
+// gradients against central finite differences, and errors naming the op.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <numeric>
+#include <random>
+
+#include "core/tape.h"
+#include "ops/conv.h"
+#include "ops/ops.h"
+#include "ops/registry.h"
+#include "ops/shape_ops.h"
+
+namespace wl {
+namespace {
+
+using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
+
+Tensor randomTensor(const Shape& shape, float lo, float hi, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> d(lo, hi);
+  Tensor t = Tensor::empty(shape);
+  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
+  return t;
+}
+
+Tensor R(const Shape& s, unsigned seed, float lo = -2.f, float hi = 2.f) { return randomTensor(s, lo, hi, seed); }
+
+// Distinct values 0.1 apart in shuffled order: max pooling stays put under +-eps.
+Tensor distinct(const Shape& s, unsigned seed) {
+  Tensor t = Tensor::empty(s);
+  std::vector<int> idx(static_cast<size_t>(t.size()));
+  std::iota(idx.begin(), idx.end(), 0);
+  std::shuffle(idx.begin(), idx.end(), std::mt19937(seed));
+  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = 0.1f * static_cast<float>(idx[i]) - 1.f;
+  return t;
+}
+
+Tensor seq(const Shape& s, float start = 1.f) {
+  Tensor t = Tensor::empty(s);
+  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = start + static_cast<float>(i);
+  return t;
+}
+
+double weightedSum(const Tensor& y, const Tensor& r) {
+  double s = 0;
+  for (int64_t i = 0; i < y.size(); ++i) s += static_cast<double>(y.data<float>()[i]) * r.data<float>()[i];
+  return s;
+}
+
+void checkConvGradients(const Fn& f, std::vector<Tensor> inputs) {
+  Tensor probe = f(inputs);
+  Tensor r = randomTensor(probe.shape(), 0.5f, 1.5f, 7);
+  std::vector<Tensor> analytic;
+  {
+    GradientTape tape;
+    Tensor loss = sum(mul(f(inputs), r));
+    analytic = tape.gradient(loss, inputs);
+  }
+  const float eps = 1e-2f;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    ASSERT_EQ(analytic[k].shape(), inputs[k].shape());
+    float* x = inputs[k].data<float>();
+    for (int64_t i = 0; i < inputs[k].size(); ++i) {
+      float saved = x[i];
+      x[i] = saved + eps;
+      double up = weightedSum(f(inputs), r);
+      x[i] = saved - eps;
+      double down = weightedSum(f(inputs), r);
+      x[i] = saved;
+      double numeric = (up - down) / (2.0 * eps);
+      double got = analytic[k].data<float>()[i];
+      EXPECT_NEAR(got, numeric, 2e-2 * std::max(1.0, std::fabs(numeric))) << "input " << k << " element " << i;
+    }
+  }
+}
+
+void expectValues(const Tensor& t, const Shape& shape, const std::vector<float>& values, float tol = 1e-5f) {
+  ASSERT_EQ(t.shape(), shape);
+  std::vector<float> got = t.toVector();
+  ASSERT_EQ(got.size(), values.size());
+  for (size_t i = 0; i < values.size(); ++i) EXPECT_NEAR(got[i], values[i], tol) << "element " << i;
+}
+
+void expectClose(const Tensor& a, const Tensor& b, float tol = 1e-4f) {
+  ASSERT_EQ(a.shape(), b.shape());
+  std::vector<float> va = a.toVector(), vb = b.toVector();
+  for (size_t i = 0; i < va.size(); ++i) EXPECT_NEAR(va[i], vb[i], tol) << "element " << i;
+}
+
+// Throws a wl::Error whose message contains `op`.
+void expectErrorNaming(const std::function<void()>& f, const std::string& op) {
+  try {
+    f();
+    ADD_FAILURE() << "expected an error naming " << op;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(op), std::string::npos) << e.what();
+  }
+}
+
+std::vector<Tensor> run(const std::string& name, const std::vector<Tensor>& in, const nlohmann::json& attrs) {
+  return OpRegistry::instance().run(name, in, attrs);
+}
+
+using P = std::vector<std::pair<int64_t, int64_t>>;
+
+// ---------------------------------------------------------------- conv2d
+TEST(Conv2D, ValidSameStrideDilationValues) {
+  Tensor x = seq({1, 3, 3, 1});
+  Tensor w = Tensor::fromVector({2, 2, 1, 1}, {1, 0, 0, 1});
+  expectValues(conv2d(x, w, {1}, Padding::valid()), {1, 2, 2, 1}, {6, 8, 12, 14});
+  expectValues(conv2d(x, w, {1}, Padding::same()), {1, 3, 3, 1}, {6, 8, 3, 12, 14, 6, 7, 8, 9});
+  expectValues(conv2d(x, w, {2}, Padding::same()), {1, 2, 2, 1}, {6, 3, 7, 9});
+  expectValues(conv2d(x, w, {1}, Padding::valid(), "NHWC", {2}), {1, 1, 1, 1}, {10});
+  // Unbatched input.
+  expectValues(conv2d(seq({3, 3, 1}), w), {2, 2, 1}, {6, 8, 12, 14});
+}
+
+TEST(Conv2D, ChannelsAndExplicitPadding) {
+  Tensor x = Tensor::fromVector({1, 1, 1, 2}, {1, 2});
+  Tensor w = Tensor::fromVector({1, 1, 2, 3}, {1, 2, 3, 4, 5, 6});
+  expectValues(conv2d(x, w), {1, 1, 1, 3}, {9, 12, 15});
+  Tensor one = Tensor::fromVector({1, 1, 1, 1}, {1});
+  Tensor y = conv2d(seq({1, 2, 2, 1}), one, {1}, Padding::explicitPairs({{0, 0}, {1, 0}, {0, 1}, {0, 0}}));
+  expectValues(y, {1, 3, 3, 1}, {0, 0, 0, 1, 2, 0, 3, 4, 0});
+  // Number padding with dimRoundingMode: (4 - 3 + 2) / 2 + 1 = 2.5.
+  Tensor w3 = Tensor::full({3, 3, 1, 1}, 1.f);
+  EXPECT_EQ(conv2d(seq({1, 4, 4, 1}), w3, {2}, Padding::number(1), "NHWC", {1}, "floor").shape(), (Shape{1, 2, 2, 1}));
+  EXPECT_EQ(conv2d(seq({1, 4, 4, 1}), w3, {2}, Padding::number(1), "NHWC", {1}, "ceil").shape(), (Shape{1, 3, 3, 1}));
+  // Through the registry with tfjs attribute names.
+  auto out = run("conv2d", {x, w}, {{"strides", 1}, {"pad", "valid"}});
+  expectValues(out[0], {1, 1, 1, 3}, {9, 12, 15});
+  out = run("conv2d", {seq({1, 2, 2, 1}), one}, {{"strides", {1, 1}}, {"pad", {{0, 0}, {1, 0}, {0, 1}, {0, 0}}}});
+  EXPECT_EQ(out[0].shape(), (Shape{1, 3, 3, 1}));
+}
+
+TEST(Conv2D, NCHWMatchesNHWC) {
+  Tensor x = R({2, 5, 4, 3}, 1), w = R({3, 2, 3, 4}, 2);
+  Tensor nhwc = conv2d(x, w, {2, 1}, Padding::same());
+  Tensor nchw = conv2d(transpose(x, {0, 3, 1, 2}), w, {2, 1}, Padding::same(), "NCHW");
+  expectClose(transpose(nchw, {0, 2, 3, 1}), nhwc);
+  auto viaReg = run("conv2d", {transpose(x, {0, 3, 1, 2}), w},
+                    {{"strides", {2, 1}}, {"pad", "same"}, {"dataFormat", "NCHW"}});
+  expectClose(viaReg[0], nchw);
+}
+
+TEST(Conv2D, GradStride2SameOddBatch2) {
+  checkConvGradients([](auto& v) { return conv2d(v[0], v[1], {2}, Padding::same()); }, {R({2, 5, 5, 2}, 3), R({3, 3, 2, 3}, 4)});
+}
+TEST(Conv2D, GradValidDilation2) {
+  checkConvGradients([](auto& v) { return conv2d(v[0], v[1], {1}, Padding::valid(), "NHWC", {2}); },
+                     {R({2, 6, 5, 2}, 5), R({2, 2, 2, 2}, 6)});
+}
+TEST(Conv2D, GradValidStride2Explicit) {
+  checkConvGradients([](auto& v) { return conv2d(v[0], v[1], {2, 1}, Padding::valid()); }, {R({1, 5, 4, 1}, 7), R({2, 3, 1, 2}, 8)});
+  checkConvGradients(
+      [](auto& v) { return conv2d(v[0], v[1], {2}, Padding::explicitPairs({{0, 0}, {1, 2}, {0, 1}, {0, 0}})); },
+      {R({1, 4, 3, 2}, 9), R({2, 2, 2, 1}, 10)});
+}
+TEST(Conv2D, GradNumberPadCeil) {
+  checkConvGradients([](auto& v) { return conv2d(v[0], v[1], {2}, Padding::number(1), "NHWC", {1}, "ceil"); },
+                     {R({2, 5, 6, 2}, 13), R({3, 3, 2, 3}, 14)});
+  checkConvGradients([](auto& v) { return maxPool(v[0], {3}, {2}, Padding::number(1), "ceil"); }, {distinct({1, 5, 6, 2}, 15)});
+  checkConvGradients([](auto& v) { return avgPool(v[0], {3}, {2}, Padding::number(1), "ceil"); }, {R({1, 5, 6, 2}, 16)});
+}
+TEST(Conv2D, GradNCHW) {
+  checkConvGradients([](auto& v) { return conv2d(v[0], v[1], {1}, Padding::same(), "NCHW"); }, {R({2, 2, 3, 3}, 11), R({2, 2, 2, 2}, 12)});
+}
+
+TEST(Conv2D, Errors) {
+  expectErrorNaming([] { conv2d(R({1, 3, 3, 2}, 1), R({2, 2, 3, 1}, 2)); }, "conv2d");  // channels
+  expectErrorNaming([] { conv2d(R({3, 3}, 1), R({2, 2, 1, 1}, 2)); }, "conv2d");        // x rank
+  expectErrorNaming([] { conv2d(R({1, 3, 3, 1}, 1), R({2, 1, 1}, 2)); }, "conv2d");     // filter rank
+  expectErrorNaming([] { conv2d(R({1, 3, 3, 1}, 1), R({2, 2, 1, 1}, 2), {2}, Padding::valid(), "NHWC", {2}); },
+                    "conv2d");  // strides and dilations
+  expectErrorNaming([] { conv2d(R({1, 3, 3, 1}, 1), R({2, 2, 1, 1}, 2), {1}, Padding::valid(), "NWHC"); }, "conv2d");
+  expectErrorNaming([] { run("conv2d", {R({1, 3, 3, 1}, 1), R({2, 2, 1, 1}, 2)}, {{"pad", "full"}}); }, "conv2d");
+  EXPECT_THROW(conv2d(R({1, 3, 3, 2}, 1), R({2, 2, 3, 1}, 2)), Error);
+}
+
+// ---------------------------------------------------------------- pools
+TEST(Pool2D, MaxAvgValues) {
+  Tensor x = seq({1, 4, 4, 1});
+  expectValues(maxPool(x, {2}, {2}, Padding::valid()), {1, 2, 2, 1}, {6, 8, 14, 16});
+  expectValues(avgPool(x, {2}, {2}, Padding::valid()), {1, 2, 2, 1}, {3.5f, 5.5f, 11.5f, 13.5f});
+  // 'same' with a window partly outside x: averages over the valid elements only.
+  Tensor x3 = seq({1, 3, 3, 1});
+  expectValues(avgPool(x3, {2}, {2}, Padding::same()), {1, 2, 2, 1}, {3, 4.5f, 7.5f, 9});
+  expectValues(maxPool(x3, {2}, {2}, Padding::same()), {1, 2, 2, 1}, {5, 6, 8, 9});
+  expectValues(maxPool(seq({3, 3, 1}), {3, 1}, {1}, Padding::valid()), {1, 3, 1}, {7, 8, 9});
+  auto out = run("maxPool", {x}, {{"filterSize", 2}, {"strides", 2}, {"pad", "valid"}});
+  expectValues(out[0], {1, 2, 2, 1}, {6, 8, 14, 16});
+  out = run("avgPool", {x3}, {{"filterSize", {2, 2}}, {"strides", {2, 2}}, {"pad", "same"}});
+  expectValues(out[0], {1, 2, 2, 1}, {3, 4.5f, 7.5f, 9});
+  // dimRoundingMode with a number pad: (3 - 2 + 0) / 2 + 1 = 1.5.
+  EXPECT_EQ(maxPool(x3, {2}, {2}, Padding::number(0), "ceil").shape(), (Shape{1, 2, 2, 1}));
+  EXPECT_EQ(maxPool(x3, {2}, {2}, Padding::number(0), "floor").shape(), (Shape{1, 1, 1, 1}));
+}
+
+TEST(Pool2D, MaxPoolGrad) {
+  checkConvGradients([](auto& v) { return maxPool(v[0], {3}, {2}, Padding::same()); }, {distinct({2, 5, 5, 2}, 1)});
+  checkConvGradients([](auto& v) { return maxPool(v[0], {2, 3}, {1, 2}, Padding::valid()); }, {distinct({1, 4, 5, 3}, 2)});
+}
+TEST(Pool2D, AvgPoolGrad) {
+  checkConvGradients([](auto& v) { return avgPool(v[0], {3}, {2}, Padding::same()); }, {R({2, 5, 5, 2}, 3)});
+  checkConvGradients([](auto& v) { return avgPool(v[0], {2, 3}, {1, 2}, Padding::valid()); }, {R({1, 4, 5, 3}, 4)});
+}
+TEST(Pool2D, MaxPoolGradRoutesToFirstMax) {
+  Tensor x = Tensor::fromVector({1, 2, 2, 1}, {1, 3, 3, 2});
+  GradientTape tape;
+  Tensor y = maxPool(x, {2}, {2}, Padding::valid());
+  auto g = tape.gradient(sum(y), {x});
+  expectValues(g[0], {1, 2, 2, 1}, {0, 1, 0, 0});
+}
+TEST(Pool2D, Errors) {
+  expectErrorNaming([] { maxPool(R({3, 3}, 1), {2}, {1}, Padding::valid()); }, "maxPool");
+  expectErrorNaming([] { avgPool(R({1, 3, 3, 1}, 1), {2, 2, 2}, {1}, Padding::valid()); }, "avgPool");
+  expectErrorNaming([] { maxPool(R({1, 3, 3, 1}, 1), {2}, {0}, Padding::valid()); }, "maxPool");
+  expectErrorNaming([] { maxPool(R({1, 3, 3, 1}, 1), {2}, {1}, Padding::number(1), "nearest"); }, "maxPool");
+}
+
+// ---------------------------------------------------------------- depthwise
+TEST(DepthwiseConv2D, Values) {
+  Tensor x = Tensor::fromVector({1, 1, 1, 2}, {1, 2});
+  Tensor w = Tensor::fromVector({1, 1, 2, 2}, {1, 2, 3, 4});
+  expectValues(depthwiseConv2d(x, w), {1, 1, 1, 4}, {1, 2, 6, 8});
+  // Per channel, a 2x2 filter of ones over a 3x3 'same' window.
+  Tensor x2 = seq({1, 3, 3, 1});
+  Tensor w2 = Tensor::full({2, 2, 1, 1}, 1.f);
+  expectValues(depthwiseConv2d(x2, w2, {1}, Padding::same()), {1, 3, 3, 1}, {12, 16, 9, 24, 28, 15, 15, 17, 9});
+  auto out = run("depthwiseConv2d", {x, w}, {{"strides", 1}, {"pad", "valid"}});
+  expectValues(out[0], {1, 1, 1, 4}, {1, 2, 6, 8});
+  Tensor xr = R({2, 4, 5, 3}, 5), wr = R({3, 2, 3, 2}, 6);
+  Tensor nchw = depthwiseConv2d(transpose(xr, {0, 3, 1, 2}), wr, {2}, Padding::same(), "NCHW");
+  expectClose(transpose(nchw, {0, 2, 3, 1}), depthwiseConv2d(xr, wr, {2}, Padding::same()));
+}
+TEST(DepthwiseConv2D, Grads) {
+  checkConvGradients([](auto& v) { return depthwiseConv2d(v[0], v[1], {2}, Padding::same()); },
+                     {R({2, 5, 5, 2}, 7), R({3, 3, 2, 2}, 8)});
+  checkConvGradients([](auto& v) { return depthwiseConv2d(v[0], v[1], {1}, Padding::valid(), "NHWC", {2}); },
+                     {R({1, 5, 6, 3}, 9), R({2, 2, 3, 1}, 10)});
+  checkConvGradients([](auto& v) { return depthwiseConv2d(v[0], v[1], {1}, Padding::same(), "NCHW"); },
+                     {R({1, 2, 3, 3}, 11), R({2, 2, 2, 2}, 12)});
+}
+TEST(DepthwiseConv2D, Errors) {
+  expectErrorNaming([] { depthwiseConv2d(R({1, 3, 3, 2}, 1), R({2, 2, 3, 1}, 2)); }, "depthwiseConv2d");
+  expectErrorNaming([] { depthwiseConv2d(R({1, 3, 3, 2}, 1), R({2, 2, 2}, 2)); }, "depthwiseConv2d");
+}
+
+// ---------------------------------------------------------------- conv1d
+TEST(Conv1D, ValuesAndGrads) {
+  Tensor x = Tensor::fromVector({1, 4, 1}, {1, 2, 3, 4});
+  Tensor w = Tensor::fromVector({2, 1, 1}, {1, 1});
+  expectValues(conv1d(x, w), {1, 3, 1}, {3, 5, 7});
+  expectValues(conv1d(x, w, 2), {1, 2, 1}, {3, 7});
+  expectValues(conv1d(x, w, 1, Padding::valid(), "NWC", 2), {1, 2, 1}, {4, 6});
+  expectValues(conv1d(Tensor::fromVector({4, 1}, {1, 2, 3, 4}), w, 1, Padding::same()), {4, 1}, {3, 5, 7, 4});
+  auto out = run("conv1d", {x, w}, {{"stride", 2}, {"pad", "valid"}});
+  expectValues(out[0], {1, 2, 1}, {3, 7});
+  checkConvGradients([](auto& v) { return conv1d(v[0], v[1], 2, Padding::same()); }, {R({2, 7, 2}, 1), R({3, 2, 3}, 2)});
+  checkConvGradients([](auto& v) { return conv1d(v[0], v[1], 1, Padding::valid(), "NWC", 2); }, {R({2, 6, 1}, 3), R({2, 1, 2}, 4)});
+  expectErrorNaming([] { conv1d(R({1, 4, 2}, 1), R({2, 1, 1}, 2)); }, "conv1d");
+  expectErrorNaming([] { conv1d(R({1, 4, 1}, 1), R({2, 1, 1}, 2), 1, Padding::valid(), "NCW"); }, "conv1d");
+}
+
+// ---------------------------------------------------------------- batchNorm
+TEST(BatchNorm, ValuesAndGrads) {
+  Tensor x = Tensor::fromVector({2, 2}, {1, 2, 3, 4});
+  Tensor mean = Tensor::fromVector({2}, {1, 1}), var = Tensor::fromVector({2}, {4, 1});
+  expectValues(batchNorm(x, mean, var, Tensor(), Tensor(), 0.f), {2, 2}, {0, 1, 1, 3});
+  Tensor offset = Tensor::fromVector({2}, {1, 1}), scale = Tensor::fromVector({2}, {2, 2});
+  expectValues(batchNorm(x, mean, var, offset, scale, 0.f), {2, 2}, {1, 3, 3, 7});
+  auto out = run("batchNorm", {x, mean, var, offset, scale}, {{"hasOffset", true}, {"hasScale", true}, {"varianceEpsilon", 0}});
+  expectValues(out[0], {2, 2}, {1, 3, 3, 7});
+  out = run("batchNorm", {x, mean, var, scale}, {{"hasScale", true}, {"varianceEpsilon", 0}});
+  expectValues(out[0], {2, 2}, {0, 2, 2, 6});
+  checkConvGradients([](auto& v) { return batchNorm(v[0], v[1], v[2], v[3], v[4]); },
+                     {R({2, 3, 3}, 1), R({3}, 2), R({3}, 3, 0.5f, 2.f), R({3}, 4), R({3}, 5)});
+  checkConvGradients([](auto& v) { return batchNorm(v[0], v[1], v[2]); },
+                     {R({2, 2, 3}, 6), R({2, 2, 3}, 7), R({2, 2, 3}, 8, 0.5f, 2.f)});
+  expectErrorNaming([] { batchNorm(R({2, 3}, 1), R({2}, 2), R({3}, 3)); }, "batchNorm");
+  expectErrorNaming([] { run("batchNorm", {R({2, 3}, 1), R({3}, 2)}, nlohmann::json::object()); }, "batchNorm");
+}
+
+// ---------------------------------------------------------------- conv2dTranspose
+TEST(Conv2DTranspose, ValuesAndAdjoint) {
+  Tensor x = Tensor::fromVector({1, 1, 1, 1}, {2});
+  Tensor w = Tensor::fromVector({2, 2, 1, 1}, {1, 2, 3, 4});
+  expectValues(conv2dTranspose(x, w, {1, 2, 2, 1}), {1, 2, 2, 1}, {2, 4, 6, 8});
+  auto out = run("conv2dTranspose", {x, w}, {{"outputShape", {1, 2, 2, 1}}, {"strides", 1}, {"pad", "valid"}});
+  expectValues(out[0], {1, 2, 2, 1}, {2, 4, 6, 8});
+  // <conv2d(a, w), b> == <a, conv2dTranspose(b, w, a.shape)>.
+  Tensor a = R({2, 5, 5, 3}, 1), wf = R({3, 3, 3, 2}, 2);
+  Tensor y = conv2d(a, wf, {2}, Padding::same());
+  Tensor b = R(y.shape(), 3);
+  Tensor at = conv2dTranspose(b, wf, a.shape(), {2}, Padding::same());
+  EXPECT_NEAR(weightedSum(y, b), weightedSum(a, at), 1e-3);
+}
+TEST(Conv2DTranspose, Grads) {
+  checkConvGradients([](auto& v) { return conv2dTranspose(v[0], v[1], {2, 5, 5, 2}, {2}, Padding::same()); },
+                     {R({2, 3, 3, 3}, 4), R({3, 3, 2, 3}, 5)});
+  checkConvGradients([](auto& v) { return conv2dTranspose(v[0], v[1], {1, 6, 5, 1}, {2}, Padding::valid()); },
+                     {R({1, 2, 2, 2}, 6), R({3, 2, 1, 2}, 7)});
+}
+TEST(Conv2DTranspose, Errors) {
+  expectErrorNaming([] { conv2dTranspose(R({1, 2, 2, 3}, 1), R({2, 2, 1, 2}, 2), {1, 3, 3, 1}); }, "conv2dTranspose");
+  expectErrorNaming([] { conv2dTranspose(R({1, 2, 2, 2}, 1), R({2, 2, 1, 2}, 2), {1, 4, 4, 1}); }, "conv2dTranspose");
+}
+
+// ---------------------------------------------------------------- separableConv2d
+TEST(SeparableConv2D, ValuesAndGrads) {
+  Tensor x = Tensor::fromVector({1, 1, 1, 2}, {1, 2});
+  Tensor dw = Tensor::fromVector({1, 1, 2, 1}, {2, 3}), pw = Tensor::fromVector({1, 1, 2, 1}, {1, 1});
+  expectValues(separableConv2d(x, dw, pw), {1, 1, 1, 1}, {8});
+  auto out = run("separableConv2d", {x, dw, pw}, {{"strides", 1}, {"pad", "valid"}});
+  expectValues(out[0], {1, 1, 1, 1}, {8});
+  checkConvGradients([](auto& v) { return separableConv2d(v[0], v[1], v[2], {2}, Padding::same()); },
+                     {R({2, 5, 5, 2}, 1), R({3, 3, 2, 2}, 2), R({1, 1, 4, 3}, 3)});
+  checkConvGradients([](auto& v) { return separableConv2d(v[0], v[1], v[2], {1}, Padding::valid(), {2}); },
+                     {R({1, 5, 5, 2}, 4), R({2, 2, 2, 1}, 5), R({1, 1, 2, 2}, 6)});
+  expectErrorNaming([] { separableConv2d(R({1, 3, 3, 2}, 1), R({2, 2, 2, 1}, 2), R({1, 1, 3, 1}, 3)); },
+                    "separableConv2d");
+}
+
+// ---------------------------------------------------------------- resize
+TEST(ResizeBilinear, Values) {
+  Tensor x = seq({1, 2, 2, 1});
+  expectValues(resizeBilinear(x, {3, 3}, true), {1, 3, 3, 1}, {1, 1.5f, 2, 2, 2.5f, 3, 3, 3.5f, 4});
+  expectValues(resizeBilinear(x, {4, 4}), {1, 4, 4, 1},
+               {1, 1.5f, 2, 2, 2, 2.5f, 3, 3, 3, 3.5f, 4, 4, 3, 3.5f, 4, 4});
+  // halfPixelCenters: sources -0.25, 0.25, 0.75, 1.25.
+  expectValues(resizeBilinear(Tensor::fromVector({1, 1, 2, 1}, {1, 3}), {1, 4}, false, true), {1, 1, 4, 1},
+               {1, 1.5f, 2.5f, 3});
+  auto out = run("resizeBilinear", {seq({2, 2, 1})}, {{"size", {3, 3}}, {"alignCorners", true}});
+  expectValues(out[0], {3, 3, 1}, {1, 1.5f, 2, 2, 2.5f, 3, 3, 3.5f, 4});
+}
+TEST(ResizeBilinear, Grads) {
+  checkConvGradients([](auto& v) { return resizeBilinear(v[0], {5, 3}); }, {R({2, 3, 4, 2}, 1)});
+  checkConvGradients([](auto& v) { return resizeBilinear(v[0], {5, 7}, true); }, {R({1, 3, 4, 1}, 2)});
+  checkConvGradients([](auto& v) { return resizeBilinear(v[0], {2, 7}, false, true); }, {R({1, 3, 4, 2}, 3)});
+  expectErrorNaming([] { resizeBilinear(R({1, 2, 2, 1}, 1), {3, 3}, true, true); }, "resizeBilinear");
+  expectErrorNaming([] { resizeBilinear(R({2, 2}, 1), {3, 3}); }, "resizeBilinear");
+}
+TEST(ResizeNearestNeighbor, ValuesAndGrads) {
+  Tensor x = seq({1, 2, 2, 1});
+  expectValues(resizeNearestNeighbor(x, {4, 4}), {1, 4, 4, 1}, {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
+  expectValues(resizeNearestNeighbor(x, {3, 3}, true), {1, 3, 3, 1}, {1, 2, 2, 3, 4, 4, 3, 4, 4});
+  expectValues(resizeNearestNeighbor(Tensor::fromVector({1, 1, 3, 1}, {1, 2, 3}), {1, 2}, false, true), {1, 1, 2, 1},
+               {1, 3});
+  auto out = run("resizeNearestNeighbor", {x}, {{"size", {4, 4}}});
+  EXPECT_EQ(out[0].shape(), (Shape{1, 4, 4, 1}));
+  checkConvGradients([](auto& v) { return resizeNearestNeighbor(v[0], {5, 3}); }, {R({2, 3, 4, 2}, 4)});
+  checkConvGradients([](auto& v) { return resizeNearestNeighbor(v[0], {5, 7}, true); }, {R({1, 3, 4, 1}, 5)});
+  checkConvGradients([](auto& v) { return resizeNearestNeighbor(v[0], {2, 7}, false, true); }, {R({1, 3, 4, 2}, 6)});
+  expectErrorNaming([] { resizeNearestNeighbor(R({1, 2, 2, 1}, 1), {3}); }, "resizeNearestNeighbor");
+}
+
+// ---------------------------------------------------------------- 3D
+TEST(Conv3D, ValuesAndGrads) {
+  Tensor x = seq({1, 2, 2, 2, 1});
+  Tensor w = Tensor::full({2, 2, 2, 1, 1}, 1.f);
+  expectValues(conv3d(x, w), {1, 1, 1, 1, 1}, {36});
+  EXPECT_EQ(conv3d(x, w, {1}, Padding::same()).shape(), (Shape{1, 2, 2, 2, 1}));
+  expectValues(conv3d(x, w, {1}, Padding::same()), {1, 2, 2, 2, 1}, {36, 20, 22, 12, 26, 14, 15, 8});
+  auto out = run("conv3d", {x, w}, {{"strides", 1}, {"pad", "valid"}});
+  expectValues(out[0], {1, 1, 1, 1, 1}, {36});
+  checkConvGradients([](auto& v) { return conv3d(v[0], v[1], {2}, Padding::same()); },
+                     {R({2, 3, 3, 3, 2}, 1), R({2, 2, 2, 2, 2}, 2)});
+  checkConvGradients([](auto& v) { return conv3d(v[0], v[1], {1}, Padding::valid(), "NDHWC", {2}); },
+                     {R({1, 4, 3, 3, 1}, 3), R({2, 1, 2, 1, 2}, 4)});
+  expectErrorNaming([] { conv3d(R({1, 2, 2, 2, 2}, 1), R({1, 1, 1, 1, 1}, 2)); }, "conv3d");
+  expectErrorNaming([] { conv3d(R({2, 2, 2}, 1), R({1, 1, 1, 1, 1}, 2)); }, "conv3d");
+}
+TEST(Conv3DTranspose, ValuesAndGrads) {
+  Tensor a = R({2, 3, 4, 3, 2}, 1), wf = R({2, 2, 2, 2, 3}, 2);
+  Tensor y = conv3d(a, wf, {2}, Padding::same());
+  Tensor b = R(y.shape(), 3);
+  Tensor at = conv3dTranspose(b, wf, a.shape(), {2}, Padding::same());
+  EXPECT_NEAR(weightedSum(y, b), weightedSum(a, at), 1e-3);
+  auto out = run("conv3dTranspose", {b, wf}, {{"outputShape", a.shape()}, {"strides", 2}, {"pad", "same"}});
+  expectClose(out[0], at);
+  checkConvGradients([](auto& v) { return conv3dTranspose(v[0], v[1], {1, 3, 3, 2, 1}, {2}, Padding::same()); },
+                     {R({1, 2, 2, 1, 2}, 4), R({2, 2, 2, 1, 2}, 5)});
+  expectErrorNaming([] { conv3dTranspose(R({1, 2, 2, 2, 2}, 1), R({1, 1, 1, 1, 3}, 2), {1, 2, 2, 2, 1}); },
+                    "conv3dTranspose");
+}
+TEST(Pool3D, ValuesAndGrads) {
+  Tensor x = seq({1, 2, 2, 2, 1});
+  expectValues(maxPool3d(x, {2}, {1}), {1, 1, 1, 1, 1}, {8});
+  expectValues(avgPool3d(x, {2}, {1}), {1, 1, 1, 1, 1}, {4.5f});
+  expectValues(avgPool3d(x, {2}, {2}, Padding::same()), {1, 1, 1, 1, 1}, {4.5f});
+  auto out = run("maxPool3d", {x}, {{"filterSize", 2}, {"strides", 1}, {"pad", "valid"}});
+  expectValues(out[0], {1, 1, 1, 1, 1}, {8});
+  checkConvGradients([](auto& v) { return maxPool3d(v[0], {2}, {2}, Padding::same()); }, {distinct({2, 3, 3, 3, 2}, 1)});
+  checkConvGradients([](auto& v) { return avgPool3d(v[0], {2, 3, 2}, {1, 2, 1}, Padding::same()); }, {R({1, 3, 4, 3, 2}, 2)});
+  checkConvGradients([](auto& v) { return avgPool3d(v[0], {2}, {1}, Padding::valid()); }, {R({1, 3, 3, 3, 1}, 3)});
+  expectErrorNaming([] { maxPool3d(R({1, 2, 2, 1}, 1), {2}, {1}, Padding::valid(), "", "NCDHW"); }, "maxPool3d");
+  expectErrorNaming([] { avgPool3d(R({2, 2, 1}, 1), {2}); }, "avgPool3d");
+}
+
+// ---------------------------------------------------------------- LRN
+TEST(LRN, ValuesAndGrads) {
+  Tensor x = Tensor::fromVector({1, 1, 1, 2}, {1, 2});
+  float s = std::sqrt(6.f);
+  expectValues(localResponseNormalization(x, 1), {1, 1, 1, 2}, {1 / s, 2 / s});
+  // Radius 1 over 3 channels: channel 0 sums channels 0 and 1 only.
+  Tensor x3 = Tensor::fromVector({1, 1, 1, 3}, {1, 2, 3});
+  expectValues(localResponseNormalization(x3, 1, 2.f, 0.5f, 1.f), {1, 1, 1, 3},
+               {1 / (2 + 0.5f * 5), 2 / (2 + 0.5f * 14), 3 / (2 + 0.5f * 13)});
+  auto out = run("localResponseNormalization", {x}, {{"depthRadius", 1}});
+  expectValues(out[0], {1, 1, 1, 2}, {1 / s, 2 / s});
+  checkConvGradients([](auto& v) { return localResponseNormalization(v[0], 2, 1.f, 0.5f, 0.75f); }, {R({2, 2, 3, 5}, 1)});
+  expectErrorNaming([] { localResponseNormalization(R({2, 3}, 1)); }, "localResponseNormalization");
+}
+
+}  // namespace
+}  // namespace wl
