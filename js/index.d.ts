@@ -573,3 +573,22 @@ export declare const io: {
 export declare function loadLayersModel(pathOrIOHandler: string | IOHandler, options?: {strict?: boolean, onProgress?: (fraction: number) => void, weightPathPrefix?: string, fetchFunc?: Function, requestInit?: any}): Promise<LayersModel>;
 export declare const models: {modelFromJSON(config: {} | string): Promise<LayersModel>};
 export declare const serialization: {registerClass(cls: {className: string, fromConfig(cls: any, config: {}): Layer}): any};
+
+type Pad = 'valid' | 'same' | number | number[][];
+export declare function conv1d(x: Tensor | TensorLike, filter: Tensor | TensorLike, stride: number, pad: Pad, dataFormat?: 'NWC' | 'NCW', dilation?: number, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+export declare function conv2d(x: Tensor | TensorLike, filter: Tensor | TensorLike, strides: number | [number, number], pad: Pad, dataFormat?: 'NHWC' | 'NCHW', dilations?: number | [number, number], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+export declare function conv3d(x: Tensor | TensorLike, filter: Tensor | TensorLike, strides: number | [number, number, number], pad: 'valid' | 'same', dataFormat?: 'NDHWC', dilations?: number | [number, number, number]): Tensor;
+export declare function conv2dTranspose(x: Tensor | TensorLike, filter: Tensor | TensorLike, outputShape: number[], strides: number | [number, number], pad: Pad, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+export declare function conv3dTranspose(x: Tensor | TensorLike, filter: Tensor | TensorLike, outputShape: number[], strides: number | [number, number, number], pad: 'valid' | 'same'): Tensor;
+export declare function depthwiseConv2d(x: Tensor | TensorLike, filter: Tensor | TensorLike, strides: number | [number, number], pad: Pad, dataFormat?: 'NHWC' | 'NCHW', dilations?: number | [number, number], dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+export declare function separableConv2d(x: Tensor | TensorLike, depthwiseFilter: Tensor | TensorLike, pointwiseFilter: Tensor | TensorLike, strides: number | [number, number], pad: 'valid' | 'same', dilation?: number | [number, number], dataFormat?: 'NHWC' | 'NCHW'): Tensor;
+export declare function maxPool(x: Tensor | TensorLike, filterSize: number | [number, number], strides: number | [number, number], pad: Pad, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+export declare function avgPool(x: Tensor | TensorLike, filterSize: number | [number, number], strides: number | [number, number], pad: Pad, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+export declare function maxPool3d(x: Tensor | TensorLike, filterSize?: number | [number, number, number], strides?: number | [number, number, number], pad?: 'valid' | 'same' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat?: 'NDHWC'): Tensor;
+export declare function avgPool3d(x: Tensor | TensorLike, filterSize?: number | [number, number, number], strides?: number | [number, number, number], pad?: 'valid' | 'same' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat?: 'NDHWC'): Tensor;
+export declare function batchNorm(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor;
+export declare function localResponseNormalization(x: Tensor | TensorLike, depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor;
+export declare const image: {
+  resizeBilinear(images: Tensor | TensorLike, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+  resizeNearestNeighbor(images: Tensor | TensorLike, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+};

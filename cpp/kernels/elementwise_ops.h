@@ -39,7 +39,7 @@ inline float unaryScalar(UnaryOp op, float x, float alpha, float beta) {
   switch (op) {
     case UnaryOp::Neg: return -x;
     case UnaryOp::Abs: return std::fabs(x);
-    case UnaryOp::Sign: return x > 0.f ? 1.f : (x < 0.f ? -1.f : (x == 0.f ? 0.f : x));
+    case UnaryOp::Sign: return x > 0.f ? 1.f : (x < 0.f ? -1.f : 0.f);  // sign(NaN) = 0, as tfjs
     case UnaryOp::Square: return x * x;
     case UnaryOp::Sqrt: return std::sqrt(x);
     case UnaryOp::Rsqrt: return 1.f / std::sqrt(x);

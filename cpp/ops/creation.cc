@@ -31,7 +31,9 @@ Tensor filled(const Shape& shape, DType dtype, double value) {
   return t;
 }
 
-std::vector<Tensor> topk(const Tensor& xIn, int64_t k, bool sorted) {
+// Values and indices of the k largest entries along the last axis (not recorded).
+std::vector<Tensor> topkValues(const Tensor& xIn, int64_t k) {
+  PausedTape paused;
   Tensor x = cast(xIn, DType::Float32);
   WL_CHECK(x.rank() >= 1, "topk: input must be at least rank 1");
   int64_t n = x.dim(-1);
@@ -52,8 +54,29 @@ std::vector<Tensor> topk(const Tensor& xIn, int64_t k, bool sorted) {
       indices.data<int32_t>()[r * k + i] = order[i];
     }
   }
-  (void)sorted;  // always sorted
   return {values, indices};
+}
+
+std::vector<Tensor> topk(const Tensor& x, int64_t k) {
+  std::vector<Tensor> out = topkValues(x, k);
+  if (x.dtype() != DType::Float32) {
+    out[0] = cast(out[0], x.dtype());  // tfjs keeps the input dtype
+    return out;
+  }
+  Tensor indices = out[1];
+  recordOp("TopK", {x}, out[0], [x, indices](const Tensor& dy) -> std::vector<Tensor> {
+    // dx gets dy at the selected positions of each row (a scatter; tiny, so done here).
+    Tensor dx = Tensor::zeros(x.shape());
+    int64_t n = x.dim(-1), kk = indices.rank() ? indices.dim(-1) : 0;
+    int64_t rows = kk ? indices.size() / kk : 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t i = 0; i < kk; ++i) {
+        dx.data<float>()[r * n + indices.data<int32_t>()[r * kk + i]] += dy.data<float>()[r * kk + i];
+      }
+    }
+    return {dx};
+  });
+  return out;
 }
 
 const bool registered = [] {
@@ -66,7 +89,11 @@ const bool registered = [] {
   reg.add("range", 0, [](In, const Attrs& at) -> Out {
     double start = at.getFloat("start"), stop = at.getFloat("stop"), step = at.getFloat("step", 1.0);
     WL_CHECK(step != 0, "range: cannot have a step of zero");
-    int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((stop - start) / step)));
+    // tfjs: empty when the step points away from stop (except the default step 1 on a
+    // decreasing range, which counts down).
+    bool empty = start == stop || (start < stop && step < 0) || (stop < start && step > 1);
+    if (stop < start && step == 1) step = -1;
+    int64_t n = empty ? 0 : std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::fabs((stop - start) / step))));
     DType dtype = parseDType(at.getString("dtype", "float32"));
     Tensor t = Tensor::empty({n}, dtype);
     for (int64_t i = 0; i < n; ++i) {
@@ -151,7 +178,7 @@ const bool registered = [] {
     return {t};
   });
   reg.add("topk", 1, [](In in, const Attrs& at) -> Out {
-    return topk(in[0], at.getInt("k", 1), at.getBool("sorted", true));
+    return topk(in[0], at.getInt("k", 1));  // always sorted
   });
   return true;
 }();

@@ -185,6 +185,7 @@ Tensor binary(BinaryOp op, const Tensor& aIn, const Tensor& bIn) {
   if (type == DType::Bool) type = DType::Int32;
   Tensor a = cast(aIn, type), b = cast(bIn, type);
   Tensor y = runBinaryKernel(op, a, b, type);
+  if (op == BinaryOp::FloorDiv) return cast(y, DType::Int32);  // tfjs: floorDiv is always int32
   if (type == DType::Float32 && !isComparison(op) && op != BinaryOp::FloorDiv) {
     recordOp("Binary", {a, b}, y, [op, a, b, y](const Tensor& dy) -> std::vector<Tensor> {
       std::vector<Tensor> g = binaryGrad(op, a, b, y, dy);
@@ -300,7 +301,13 @@ const bool registered = [] {
   reg.add("addN", -1, [](const std::vector<Tensor>& in, const Attrs&) -> std::vector<Tensor> { return {addN(in)}; });
   reg.add("cast", 1, [](const std::vector<Tensor>& in, const Attrs& at) -> std::vector<Tensor> {
     Tensor y = cast(in[0], parseDType(at.getString("dtype", "float32")));
-    return {y.id() == in[0].id() ? y.view(y.shape()) : y};
+    if (y.id() != in[0].id()) return {y};
+    // Same dtype: a new tensor that shares the storage and passes the gradient through.
+    Tensor x = in[0], out = x.view(x.shape());
+    if (x.dtype() == DType::Float32) {
+      recordOp("Identity", {x}, out, [](const Tensor& dy) -> std::vector<Tensor> { return {dy}; });
+    }
+    return {out};
   });
   return true;
 }();

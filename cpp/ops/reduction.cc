@@ -78,7 +78,8 @@ Tensor mean(const Tensor& xIn, std::vector<int> axes, bool keepDims) {
   int64_t count = 1;
   for (int i = 0; i < x.rank(); ++i) count *= reduced[i] ? x.shape()[i] : 1;
   // tfjs divides the sum by the count; keeping that order keeps results bit-close.
-  return div(sum(x, axes, keepDims), Tensor::scalar(static_cast<float>(count)));
+  // The mean of nothing is 0 in tfjs (it scales before summing), not NaN.
+  return div(sum(x, axes, keepDims), Tensor::scalar(static_cast<float>(count == 0 ? 1 : count)));
 }
 
 namespace {
@@ -86,6 +87,9 @@ Tensor extremum(const char* op, ReduceOp code, const Tensor& xIn, const std::vec
   Tensor x = numericInput(op, xIn);
   Shape kept;
   Tensor y = runReduce(op, code, x, axes, keepDims, &kept);
+  if (x.size() == 0 && y.size() > 0 && x.dtype() == DType::Float32) {
+    std::fill(y.data<float>(), y.data<float>() + y.size(), std::nanf(""));  // tfjs: max/min of nothing is NaN
+  }
   if (x.dtype() == DType::Float32) {
     recordOp(op, {x}, y, [x, y, kept](const Tensor& dy) -> std::vector<Tensor> {
       // The gradient flows to every element equal to the extremum (as tfjs).
@@ -121,7 +125,9 @@ Tensor prod(const Tensor& xIn, std::vector<int> axes, bool keepDims) {
 Tensor logicalReduce(const char* op, ReduceOp code, const Tensor& x, const std::vector<int>& axes, bool keepDims) {
   WL_CHECK(x.defined() && x.dtype() == DType::Bool, op << ": the input must be a bool tensor, got "
                                                        << (x.defined() ? dtypeName(x.dtype()) : "undefined"));
-  return runReduce(op, code, x, axes, keepDims, nullptr);
+  Tensor y = runReduce(op, code, x, axes, keepDims, nullptr);
+  if (x.size() == 0) std::fill(y.data<int32_t>(), y.data<int32_t>() + y.size(), 0);  // tfjs: all/any of nothing is false
+  return y;
 }
 
 Tensor argReduce(const char* op, bool isMax, const Tensor& xIn, int axis) {
@@ -162,6 +168,7 @@ Tensor cumsum(const Tensor& xIn, int axis, bool exclusive, bool reverse) {
 
 Tensor logSumExp(const Tensor& xIn, std::vector<int> axes, bool keepDims) {
   Tensor x = cast(xIn, DType::Float32);
+  if (x.size() == 0) return max(x, axes, keepDims);  // NaN, as tfjs
   Tensor m = max(x, axes, true);
   Tensor safeM = where(unary(UnaryOp::IsFinite, m), m, zerosLike(m));
   Tensor out = add(log(sum(exp(sub(x, safeM)), axes, true)), safeM);
@@ -183,6 +190,19 @@ std::vector<Tensor> moments(const Tensor& xIn, std::vector<int> axes, bool keepD
 
 Tensor norm(const Tensor& xIn, const std::string& ord, std::vector<int> axes, bool keepDims) {
   Tensor x = cast(xIn, DType::Float32);
+  if (axes.size() == 2 && (ord == "1" || ord == "Infinity" || ord == "-Infinity")) {
+    // Matrix norms (tfjs): 1 = max column sum of |x|, Infinity = max row sum, -Infinity = min row sum.
+    int a0 = axes[0] < 0 ? axes[0] + x.rank() : axes[0], a1 = axes[1] < 0 ? axes[1] + x.rank() : axes[1];
+    Tensor colSums = sum(abs(x), {ord == "1" ? a0 : a1}, true);
+    int other = ord == "1" ? a1 : a0;
+    Tensor r = ord == "-Infinity" ? min(colSums, {other}, true) : max(colSums, {other}, true);
+    if (keepDims) return r;
+    Shape s;
+    for (int i = 0; i < x.rank(); ++i) {
+      if (i != a0 && i != a1) s.push_back(x.shape()[i]);
+    }
+    return reshape(r, s);
+  }
   if (ord == "euclidean" || ord == "fro" || ord == "2") return sqrt(sum(square(x), axes, keepDims));
   if (ord == "1") return sum(abs(x), axes, keepDims);
   if (ord == "Infinity") return max(abs(x), axes, keepDims);
@@ -222,8 +242,9 @@ const bool registered = [] {
     return {argReduce("argMin", false, in[0], static_cast<int>(at.getInt("axis", 0)))};
   });
   reg.add("cumsum", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
-    return {cumsum(in[0], static_cast<int>(at.getInt("axis", 0)), at.getBool("exclusive", false),
-                   at.getBool("reverse", false))};
+    Tensor y = cumsum(in[0], static_cast<int>(at.getInt("axis", 0)), at.getBool("exclusive", false),
+                      at.getBool("reverse", false));
+    return {in[0].dtype() == DType::Float32 ? y : cast(y, DType::Int32)};  // int inputs stay int32, as tfjs
   });
   reg.add("logSumExp", 1, [](In in, const Attrs& at) -> std::vector<Tensor> {
     return {logSumExp(in[0], at.getAxes("axis"), at.getBool("keepDims", false))};

@@ -390,7 +390,9 @@ std::vector<Tensor> unstack(const Tensor& x, int axis) {
 std::vector<Tensor> split(const Tensor& x, std::vector<int64_t> sizes, int axis) {
   int a = normAxis("split", axis, x.rank());
   int64_t d = x.shape()[a];
-  if (sizes.size() == 1) {  // a number of equal splits
+  bool explicitSizes = !sizes.empty() && sizes.back() == -2;
+  if (explicitSizes) sizes.pop_back();
+  if (sizes.size() == 1 && !explicitSizes) {  // a number of equal splits
     int64_t n = sizes[0];
     WL_CHECK(n > 0 && d % n == 0, "split: number of splits (" << n << ") must evenly divide the axis size (" << d
                                                               << ")");
@@ -544,7 +546,13 @@ const bool registered = [] {
   reg.add("stack", -1, [](In in, const Attrs& at) -> Out { return {stack(in, static_cast<int>(at.getInt("axis", 0)))}; });
   reg.add("unstack", 1, [](In in, const Attrs& at) -> Out { return unstack(in[0], static_cast<int>(at.getInt("axis", 0))); });
   reg.add("split", 1, [](In in, const Attrs& at) -> Out {
-    return split(in[0], at.getInts("numOrSizeSplits"), static_cast<int>(at.getInt("axis", 0)));
+    // A number is a count of equal splits; an array (even of one entry) is the sizes.
+    const auto& spec = at.json()["numOrSizeSplits"];
+    int axis = static_cast<int>(at.getInt("axis", 0));
+    if (spec.is_number()) return split(in[0], {at.getInt("numOrSizeSplits")}, axis);
+    std::vector<int64_t> sizes = at.getInts("numOrSizeSplits");
+    sizes.push_back(-2);  // marks "these are sizes" for split()
+    return split(in[0], sizes, axis);
   });
   reg.add("pad", 1, [](In in, const Attrs& at) -> Out {
     return {pad(in[0], parsePaddings(at), static_cast<float>(at.getFloat("constantValue", 0.0)))};
@@ -562,8 +570,9 @@ const bool registered = [] {
   });
   reg.add("squeeze", 1, [](In in, const Attrs& at) -> Out { return {squeeze(in[0], at.getAxes("axis"))}; });
   reg.add("oneHot", 1, [](In in, const Attrs& at) -> Out {
-    return {oneHot(in[0], at.getInt("depth"), static_cast<float>(at.getFloat("onValue", 1.0)),
-                   static_cast<float>(at.getFloat("offValue", 0.0)))};
+    Tensor y = oneHot(in[0], at.getInt("depth"), static_cast<float>(at.getFloat("onValue", 1.0)),
+                      static_cast<float>(at.getFloat("offValue", 0.0)));
+    return {cast(y, parseDType(at.getString("dtype", "int32")))};
   });
   return true;
 }();

@@ -27,7 +27,8 @@ export const {
   all, any, logSumExp, argMax, argMin, cumsum, moments, norm, reshape, broadcastTo, transpose, slice, stridedSlice,
   reverse, concat, stack, unstack, split, pad, mirrorPad, tile, gather, expandDims, squeeze, oneHot, topk, matMul, dot,
   outerProduct, einsum, fill, zeros, ones, zerosLike, onesLike, range, linspace, eye, randomNormal, truncatedNormal,
-  randomUniform,
+  randomUniform, conv1d, conv2d, conv3d, conv2dTranspose, conv3dTranspose, depthwiseConv2d, separableConv2d,
+  maxPool, avgPool, maxPool3d, avgPool3d, batchNorm, localResponseNormalization, image,
 } = ops;
 
 export const version = {'wasm-layers': '0.1.0'};

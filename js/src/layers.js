@@ -10,11 +10,18 @@ import {Tensor, assertTensor} from './tensor.js';
 // the very objects the user created (as in tfjs).
 const layerObjects = new Map();
 
+// A SymbolicTensor's handle keeps its part of the graph (layers, weights) alive
+// in the engine; handles dropped without dispose() are freed by the GC.
+const symbolicFinalizer = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry(handle => { if (!handle.isDeleted()) handle.delete(); })
+    : null;
+
 /** A placeholder for a layer's output while a model is being built (tf.input()). */
 export class SymbolicTensor {
   /** @internal */
   constructor(handle) {
     this._handle = handle;
+    if (symbolicFinalizer) symbolicFinalizer.register(this, handle, this);
     this.shape = handle.shape();
     this.name = handle.name();
     this.dtype = 'float32';
@@ -28,7 +35,16 @@ export class SymbolicTensor {
 
   /** @internal */
   get handle() {
+    if (this._handle === null) throw new Error(`SymbolicTensor ${this.name} is disposed`);
     return this._handle;
+  }
+
+  /** Releases the engine's hold on the graph behind this tensor (models keep their own). */
+  dispose() {
+    if (this._handle === null) return;
+    if (symbolicFinalizer) symbolicFinalizer.unregister(this);
+    this._handle.delete();
+    this._handle = null;
   }
 }
 

@@ -114,7 +114,7 @@ Object.assign(ops, {
     return one('stack', tensors, {axis}, listNames(tensors, 'tensors'));
   },
   unstack: (x, axis = 0) => run('unstack', [x], {axis}),
-  split: (x, numOrSizeSplits, axis = 0) => run('split', [x], {numOrSizeSplits, axis}),
+  split: (x, numOrSizeSplits, axis = 0) => run('split', [x], {numOrSizeSplits, axis}),  // a number or sizes
   pad: (x, paddings, constantValue = 0) => one('pad', [x], {paddings, constantValue}),
   mirrorPad: (x, paddings, mode) => one('mirrorPad', [x], {paddings, mode}),
   tile: (x, reps) => one('tile', [x], {reps}),
@@ -128,10 +128,10 @@ Object.assign(ops, {
   },
   expandDims: (x, axis = 0) => one('expandDims', [x], {axis}),
   squeeze: (x, axis) => one('squeeze', [x], {axis}),
-  oneHot: (indices, depth, onValue = 1, offValue = 0) => {
+  oneHot: (indices, depth, onValue = 1, offValue = 0, dtype = 'int32') => {
     const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
     try {
-      return one('oneHot', [idx], {depth, onValue, offValue}, ['indices']);
+      return one('oneHot', [idx], {depth, onValue, offValue, dtype}, ['indices']);
     } finally {
       if (idx !== indices) idx.dispose();
     }
@@ -151,6 +151,56 @@ Object.assign(ops, {
   outerProduct: (v1, v2) => one('outerProduct', [v1, v2], {}, ['v1', 'v2']),
   einsum: (equation, ...tensors) => one('einsum', tensors, {equation}, listNames(tensors, 'tensors')),
 });
+
+// ---- neural network ops (cpp/ops/conv.cc) ------------------------------------------
+
+const pair = v => (Array.isArray(v) ? v : [v, v]);
+const triple = v => (Array.isArray(v) ? v : [v, v, v]);
+Object.assign(ops, {
+  conv1d: (x, filter, stride, pad, dataFormat = 'NWC', dilation = 1, dimRoundingMode) =>
+      one('conv1d', [x, filter], {stride, pad, dataFormat, dilation, dimRoundingMode}, ['x', 'filter']),
+  conv2d: (x, filter, strides, pad, dataFormat = 'NHWC', dilations = [1, 1], dimRoundingMode) =>
+      one('conv2d', [x, filter], {strides: pair(strides), pad, dataFormat, dilations: pair(dilations), dimRoundingMode},
+          ['x', 'filter']),
+  conv3d: (x, filter, strides, pad, dataFormat = 'NDHWC', dilations = [1, 1, 1]) =>
+      one('conv3d', [x, filter], {strides: triple(strides), pad, dataFormat, dilations: triple(dilations)}, ['x', 'filter']),
+  conv2dTranspose: (x, filter, outputShape, strides, pad, dimRoundingMode) =>
+      one('conv2dTranspose', [x, filter], {outputShape, strides: pair(strides), pad, dimRoundingMode}, ['x', 'filter']),
+  conv3dTranspose: (x, filter, outputShape, strides, pad) =>
+      one('conv3dTranspose', [x, filter], {outputShape, strides: triple(strides), pad}, ['x', 'filter']),
+  depthwiseConv2d: (x, filter, strides, pad, dataFormat = 'NHWC', dilations = [1, 1], dimRoundingMode) =>
+      one('depthwiseConv2d', [x, filter], {strides: pair(strides), pad, dataFormat, dilations: pair(dilations),
+                                          dimRoundingMode}, ['x', 'filter']),
+  separableConv2d: (x, depthwiseFilter, pointwiseFilter, strides, pad, dilation = [1, 1], dataFormat = 'NHWC') =>
+      one('separableConv2d', [x, depthwiseFilter, pointwiseFilter],
+          {strides: pair(strides), pad, dilation: pair(dilation), dataFormat},
+          ['x', 'depthwiseFilter', 'pointwiseFilter']),
+  maxPool: (x, filterSize, strides, pad, dimRoundingMode) =>
+      one('maxPool', [x], {filterSize: pair(filterSize), strides: pair(strides), pad, dimRoundingMode}),
+  avgPool: (x, filterSize, strides, pad, dimRoundingMode) =>
+      one('avgPool', [x], {filterSize: pair(filterSize), strides: pair(strides), pad, dimRoundingMode}),
+  maxPool3d: (x, filterSize = [1, 1, 1], strides, pad, dimRoundingMode, dataFormat = 'NDHWC') =>
+      one('maxPool3d', [x], {filterSize: triple(filterSize), strides: triple(strides == null ? filterSize : strides), pad,
+                            dimRoundingMode, dataFormat}),
+  avgPool3d: (x, filterSize = [1, 1, 1], strides, pad, dimRoundingMode, dataFormat = 'NDHWC') =>
+      one('avgPool3d', [x], {filterSize: triple(filterSize), strides: triple(strides == null ? filterSize : strides), pad,
+                            dimRoundingMode, dataFormat}),
+  batchNorm: (x, mean, variance, offset, scale, varianceEpsilon = 0.001) => {
+    const inputs = [x, mean, variance];
+    if (offset != null) inputs.push(offset);
+    if (scale != null) inputs.push(scale);
+    return one('batchNorm', inputs, {hasOffset: offset != null, hasScale: scale != null, varianceEpsilon},
+               ['x', 'mean', 'variance', offset != null ? 'offset' : 'scale', 'scale']);
+  },
+  localResponseNormalization: (x, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5) =>
+      one('localResponseNormalization', [x], {depthRadius, bias, alpha, beta}),
+});
+ops.image = {
+  resizeBilinear: (images, size, alignCorners = false, halfPixelCenters = false) =>
+      one('resizeBilinear', [images], {size, alignCorners, halfPixelCenters}, ['images']),
+  resizeNearestNeighbor: (images, size, alignCorners = false, halfPixelCenters = false) =>
+      one('resizeNearestNeighbor', [images], {size, alignCorners, halfPixelCenters}, ['images']),
+};
 
 // ---- creation ------------------------------------------------------------------------
 
@@ -193,7 +243,7 @@ Object.assign(ops, {
 
 // ---- Tensor methods (chainable: x.add(y).relu().sum()) ----------------------------
 
-const NOT_METHODS = new Set(['addN', 'concat', 'stack', 'fill', 'zeros', 'ones', 'range', 'linspace', 'eye',
+const NOT_METHODS = new Set(['image', 'addN', 'concat', 'stack', 'fill', 'zeros', 'ones', 'range', 'linspace', 'eye',
                              'randomNormal', 'truncatedNormal', 'randomUniform', 'einsum', 'where', 'outerProduct']);
 for (const [name, fn] of Object.entries(ops)) {
   if (NOT_METHODS.has(name)) continue;

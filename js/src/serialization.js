@@ -194,6 +194,8 @@ function functionalFromConfig(pyConfig, name) {
   } catch (e) {
     for (const l of created.values()) l.dispose();
     throw e;
+  } finally {
+    for (const st of outputs.values()) st.dispose();  // the model holds its own graph
   }
 }
 

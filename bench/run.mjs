@@ -1,0 +1,337 @@
+// Benchmark: wasm-layers (our engine, 'wasm' SIMD backend) against @tensorflow/tfjs 4.22
+// with its 'wasm' (XNNPACK, single-threaded, SIMD) and 'cpu' backends, in one Node
+// process. Prints one table; see bench/README.md for how to read it.
+//
+//   node bench/run.mjs [--quick] [--only=mlp-fit,small-predict] [--gemm-native=FILE]
+//
+// Every timing excludes a warm-up run. Weights are copied from the tfjs model into
+// ours where both models build, so both compute the same function.
+import {createRequire} from 'node:module';
+import {fileURLToPath} from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const require = createRequire(import.meta.url);
+
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const onlyArg = args.find(a => a.startsWith('--only='));
+const ONLY = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
+const nativeArg = args.find(a => a.startsWith('--gemm-native='));
+
+// ---- the libraries -------------------------------------------------------------------
+// Silence tfjs's "use tfjs-node" banner; keep everything else.
+const origWarn = console.warn;
+const origLog = console.log;
+const quiet = fn => async (...a) => {
+  console.warn = () => {};
+  console.log = () => {};
+  try { return await fn(...a); } finally { console.warn = origWarn; console.log = origLog; }
+};
+
+const ours = await import(path.join(root, 'dist', 'wasm-layers.mjs'));
+await ours.ready();
+await ours.setBackend('wasm');
+
+const tfjs = await quiet(async () => {
+  const tf = require('@tensorflow/tfjs');
+  const wasm = require('@tensorflow/tfjs-backend-wasm');
+  const wasmDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + path.sep;
+  wasm.setWasmPaths(wasmDir);  // a directory prefix: it picks the -simd.wasm file itself
+  wasm.setThreadsCount(1);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);  // single thread
+  return {tf, wasm, wasmDir};
+})();
+const tf = tfjs.tf;
+const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+const mt = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+await quiet(() => tf.setBackend('wasm'))();
+await tf.ready();
+const tfWasmOk = tf.getBackend() === 'wasm';
+
+// ---- helpers ---------------------------------------------------------------------------
+const now = () => performance.now();
+const fmtMs = v => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(3)) : v);
+const errCell = e => `n/a (${String(e && e.message ? e.message : e).split('\n')[0].slice(0, 70)})`;
+
+// A seeded uniform generator, so every library sees the same data.
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6D2B79F5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function randomArray(n, seed, lo = 0, hi = 1) {
+  const r = rng(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; ++i) a[i] = lo + (hi - lo) * r();
+  return a;
+}
+function oneHotArray(rows, classes, seed) {
+  const r = rng(seed);
+  const a = new Float32Array(rows * classes);
+  for (let i = 0; i < rows; ++i) a[i * classes + Math.floor(r() * classes)] = 1;
+  return a;
+}
+
+// Copy weights from a tfjs model into ours (same architecture, same weight order).
+function copyWeights(from, to, lib) {
+  const ws = from.getWeights().map(w => lib.tensor(w.dataSync(), w.shape));
+  to.setWeights(ws);
+  ws.forEach(w => w.dispose());
+}
+
+async function withTfBackend(name, fn) {
+  await quiet(() => tf.setBackend(name))();
+  await tf.ready();
+  if (tf.getBackend() !== name) throw new Error(`tfjs backend '${name}' unavailable`);
+  return fn();
+}
+
+// ---- workloads -------------------------------------------------------------------------
+// Each workload: build(lib) -> model; run(lib, model, data) -> one timed call. The
+// runner builds the tfjs model first (on tfjs's active backend), copies its weights
+// into ours, does a warm-up, then times.
+
+function buildMlp(lib, dims, acts) {
+  const m = lib.sequential();
+  for (let i = 1; i < dims.length; ++i) {
+    const cfg = {units: dims[i], activation: acts[i - 1]};
+    if (i === 1) cfg.inputShape = [dims[0]];
+    m.add(lib.layers.dense(cfg));
+  }
+  return m;
+}
+
+function buildCnn(lib) {
+  const m = lib.sequential();
+  m.add(lib.layers.conv2d({inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu'}));
+  m.add(lib.layers.maxPooling2d({poolSize: 2}));
+  m.add(lib.layers.conv2d({filters: 64, kernelSize: 3, activation: 'relu'}));
+  m.add(lib.layers.maxPooling2d({poolSize: 2}));
+  m.add(lib.layers.flatten());
+  m.add(lib.layers.dense({units: 10, activation: 'softmax'}));
+  return m;
+}
+
+// MobileNetV2 (alpha 1.0, 224x224x3) with the functional API.
+function buildMobileNetV2(lib) {
+  const L = lib.layers;
+  const inp = lib.input({shape: [224, 224, 3]});
+  const convBn = (x, filters, k, strides, act) => {
+    x = L.conv2d({filters, kernelSize: k, strides, padding: 'same', useBias: false}).apply(x);
+    x = L.batchNormalization({epsilon: 1e-3, momentum: 0.999}).apply(x);
+    return act ? L.reLU({maxValue: 6}).apply(x) : x;
+  };
+  let x = convBn(inp, 32, 3, 2, true);
+  let inC = 32;
+  const cfg = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]];
+  for (const [t, c, n, s] of cfg) {
+    for (let i = 0; i < n; ++i) {
+      const stride = i === 0 ? s : 1;
+      let y = x;
+      if (t !== 1) y = convBn(y, inC * t, 1, 1, true);
+      y = L.depthwiseConv2d({kernelSize: 3, strides: stride, padding: 'same', useBias: false}).apply(y);
+      y = L.batchNormalization({epsilon: 1e-3, momentum: 0.999}).apply(y);
+      y = L.reLU({maxValue: 6}).apply(y);
+      y = convBn(y, c, 1, 1, false);
+      x = stride === 1 && inC === c ? L.add().apply([x, y]) : y;
+      inC = c;
+    }
+  }
+  x = convBn(x, 1280, 1, 1, true);
+  x = L.globalAveragePooling2d({}).apply(x);
+  x = L.dense({units: 1000, activation: 'softmax'}).apply(x);
+  return lib.model({inputs: inp, outputs: x});
+}
+
+const FIT = (lib, model, d, optimizer) => {
+  model.compile({optimizer: lib.train.adam(0.001), loss: 'categoricalCrossentropy'});
+  return model;
+};
+
+const workloads = [
+  {
+    name: 'mlp-fit',
+    build: lib => buildMlp(lib, [784, 256, 256, 10], ['relu', 'relu', 'softmax']),
+    data: () => ({x: randomArray(4096 * 784, 1), y: oneHotArray(4096, 10, 2), n: 4096, xShape: [784], classes: 10}),
+    compile: FIT,
+    batchSize: 128,
+    reps: 1,
+  },
+  {
+    name: 'cnn-fit',
+    build: buildCnn,
+    data: () => ({x: randomArray(128 * 784, 3), y: oneHotArray(128, 10, 4), n: 128, xShape: [28, 28, 1], classes: 10}),
+    compile: FIT,
+    batchSize: 32,
+    reps: 1,
+    wasmNoGrad: true,
+  },
+  {
+    name: 'mobilenetv2-predict',
+    build: buildMobileNetV2,
+    data: () => ({x: randomArray(224 * 224 * 3, 5, -1, 1), n: 1, xShape: [224, 224, 3]}),
+    reps: QUICK ? 2 : 10,
+  },
+  {
+    name: 'small-predict',
+    build: lib => buildMlp(lib, [16, 32, 4], ['relu', 'linear']),
+    data: () => ({x: randomArray(16, 6), n: 1, xShape: [16]}),
+    reps: QUICK ? 200 : 1000,
+  },
+];
+
+// Time one workload on one library; returns ms (mean per timed call) or throws.
+async function timeWorkload(w, lib, model, d) {
+  const x = lib.tensor(d.x, [d.n, ...d.xShape]);
+  try {
+    if (w.compile) {
+      const y = lib.tensor(d.y, [d.n, d.classes]);
+      try {
+        w.compile(lib, model, d);
+        // warm-up: one epoch over the first two batches
+        const wn = Math.min(d.n, 2 * w.batchSize);
+        const wx = lib.tensor(d.x.subarray(0, wn * d.x.length / d.n), [wn, ...d.xShape]);
+        const wy = lib.tensor(d.y.subarray(0, wn * d.classes), [wn, d.classes]);
+        await model.fit(wx, wy, {batchSize: w.batchSize, epochs: 1, verbose: 0});
+        wx.dispose(); wy.dispose();
+        const t0 = now();
+        for (let r = 0; r < w.reps; ++r) {
+          await model.fit(x, y, {batchSize: w.batchSize, epochs: 1, verbose: 0});
+        }
+        return (now() - t0) / w.reps;
+      } finally {
+        y.dispose();
+      }
+    }
+    const once = () => {
+      const out = model.predict(x);
+      out.dataSync();
+      out.dispose();
+    };
+    once();
+    const t0 = now();
+    for (let r = 0; r < w.reps; ++r) once();
+    return (now() - t0) / w.reps;
+  } finally {
+    x.dispose();
+  }
+}
+
+const rows = [];
+for (const w of workloads) {
+  if (ONLY && !ONLY.has(w.name)) continue;
+  const d = w.data();
+  const row = {name: w.name, ours: 'n/a', wasm: 'n/a', cpu: 'n/a'};
+  // tfjs models: one per backend (weights live on a backend). Build the cpu one first;
+  // its weights are the reference copied into the others.
+  let refWeights = null;
+  for (const be of ['cpu', 'wasm']) {
+    try {
+      const ms = await withTfBackend(be, async () => {
+        const m = w.build(tf);
+        if (!refWeights) refWeights = m.getWeights().map(t => ({data: t.dataSync().slice(), shape: t.shape}));
+        else m.setWeights(refWeights.map(r => tf.tensor(r.data, r.shape)));
+        const ms = await timeWorkload(w, tf, m, d);
+        m.dispose?.();
+        return ms;
+      });
+      row[be] = ms;
+    } catch (e) {
+      row[be] = be === 'wasm' && w.wasmNoGrad ? 'n/a (no conv gradient)' : errCell(e);
+    }
+  }
+  try {
+    const m = w.build(ours);
+    if (refWeights) {
+      try {
+        const ws = refWeights.map(r => ours.tensor(r.data, r.shape));
+        m.setWeights(ws);
+        ws.forEach(t => t.dispose());
+      } catch (e) { /* different weight layout: keep our own random weights */ }
+    }
+    row.ours = await timeWorkload(w, ours, m, d);
+  } catch (e) {
+    row.ours = errCell(e);
+  }
+  rows.push(row);
+  process.stderr.write(`  done ${w.name}\n`);
+}
+if (!ONLY || ONLY.has('lstm-fit')) {
+  const has = typeof ours.layers.lstm === 'function';
+  rows.push({name: 'lstm-fit', ours: has ? 'n/a (not benchmarked)' : 'n/a (no LSTM yet)', wasm: '-', cpu: '-'});
+}
+
+// ---- GEMM 512^3 ------------------------------------------------------------------------
+async function gemmMs(lib, setBackend, backend) {
+  await setBackend(backend);
+  const a = lib.tensor(randomArray(512 * 512, 7), [512, 512]);
+  const b = lib.tensor(randomArray(512 * 512, 8), [512, 512]);
+  const once = () => { const c = lib.matMul(a, b); c.dataSync(); c.dispose(); };
+  once();
+  const reps = backend === 'cpu' || backend === 'reference' ? 3 : 10;
+  const t0 = now();
+  for (let r = 0; r < reps; ++r) once();
+  const ms = (now() - t0) / reps;
+  a.dispose(); b.dispose();
+  return ms;
+}
+const gflops = ms => (2 * 512 ** 3 / (ms * 1e6)).toFixed(2);
+const gemm = [];
+if (!ONLY || ONLY.has('gemm')) {
+  for (const [label, lib, setB, be] of [
+    ['ours wasm (SIMD kernels)', ours, n => ours.setBackend(n), 'wasm'],
+    ['ours cpu (reference)', ours, n => ours.setBackend(n), 'cpu'],
+    ['tfjs-wasm (XNNPACK)', tf, n => withTfBackend(n, () => {}), 'wasm'],
+    ['tfjs-cpu', tf, n => withTfBackend(n, () => {}), 'cpu'],
+  ]) {
+    try {
+      const ms = await gemmMs(lib, setB, be);
+      gemm.push([label, `${ms.toFixed(2)} ms`, `${gflops(ms)} GFLOP/s`]);
+    } catch (e) {
+      gemm.push([label, errCell(e), '']);
+    }
+  }
+  await ours.setBackend('wasm');
+}
+
+// ---- print -----------------------------------------------------------------------------
+const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a / b).toFixed(2) : '-');
+const header = ['workload', 'ms ours', 'ms tfjs-wasm', 'ms tfjs-cpu', 'ours/tfjs-wasm', 'ours/tfjs-cpu'];
+const table = rows.map(r => [r.name, fmtMs(r.ours), fmtMs(r.wasm), fmtMs(r.cpu), ratio(r.ours, r.wasm), ratio(r.ours, r.cpu)]);
+function printTable(hdr, body) {
+  const widths = hdr.map((h, i) => Math.max(h.length, ...body.map(r => String(r[i]).length)));
+  const line = r => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+  console.log(line(hdr));
+  console.log('|' + widths.map(w => '-'.repeat(w + 2)).join('|') + '|');
+  body.forEach(r => console.log(line(r)));
+}
+
+const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`wasm-layers benchmark — ${cpuModel} (${os.cpus().length} cores), Node ${process.version}, single thread`);
+console.log(`tfjs ${tf.version.tfjs}; tfjs-wasm: ${tfWasmOk ? 'ok' : 'unavailable'}, SIMD ${simd ? 'on' : 'OFF'}, threads ${mt ? 'on' : 'off'}` +
+            ` (${tfjs.wasmDir}); ours: backend '${ours.getBackend()}'${QUICK ? '; --quick' : ''}`);
+console.log('');
+printTable(header, table);
+if (gemm.length) {
+  console.log('');
+  console.log('GEMM 512x512x512 (C = A·B, float32):');
+  const body = [...gemm];
+  if (nativeArg) {
+    try {
+      for (const line of fs.readFileSync(nativeArg.slice(14), 'utf8').trim().split('\n')) {
+        const [label, ms, gf] = line.split('\t');
+        body.push([label, ms ?? '', gf ?? '']);
+      }
+    } catch (e) { body.push(['native', errCell(e), '']); }
+  }
+  printTable(['implementation', 'time', 'rate'], body);
+}

@@ -1,0 +1,139 @@
+// Convolutions for backend "wasm": im2col + the packed SIMD GEMM (gemm.h).
+//   forward:        y[P x outC]      = col[P x K] * filter[K x outC]
+//   backprop input: dcol[P x K]      = dy[P x outC] * filter^T, scattered back (col2im)
+//   backprop filter: dfilter[K x outC] += col^T * dy
+// with P output positions (processed in chunks to bound the scratch buffer) and
+// K = fD*fH*fW*inC. A 1x1 convolution with stride 1 and no padding skips im2col.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "core/kernel_registry.h"
+#include "kernels/conv_params.h"
+#include "kernels/wasm/gemm.h"
+
+namespace wl {
+namespace wasm {
+namespace {
+
+constexpr int64_t kChunkRows = 512;
+
+bool isPointwise(const ConvGeometry& g) {
+  return g.fD == 1 && g.fH == 1 && g.fW == 1 && g.strideD == 1 && g.strideH == 1 && g.strideW == 1 &&
+         g.padFront == 0 && g.padTop == 0 && g.padLeft == 0 && g.outD == g.inD && g.outH == g.inH && g.outW == g.inW;
+}
+
+// Calls f(pos, tapIndex, xOffset or -1) for output positions [p0, p1) of one image.
+template <typename F>
+void forEachPatch(const ConvGeometry& g, int64_t p0, int64_t p1, F f) {
+  const int64_t taps = g.fD * g.fH * g.fW;
+  for (int64_t p = p0; p < p1; ++p) {
+    const int64_t ow = p % g.outW, oh = (p / g.outW) % g.outH, od = p / (g.outW * g.outH);
+    int64_t t = 0;
+    for (int64_t fd = 0; fd < g.fD; ++fd) {
+      const int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
+      for (int64_t fh = 0; fh < g.fH; ++fh) {
+        const int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
+        for (int64_t fw = 0; fw < g.fW; ++fw, ++t) {
+          const int64_t iw = ow * g.strideW - g.padLeft + fw * g.dilW;
+          const bool inside = id >= 0 && id < g.inD && ih >= 0 && ih < g.inH && iw >= 0 && iw < g.inW;
+          f(p - p0, t, inside ? ((id * g.inH + ih) * g.inW + iw) * g.inC : -1);
+        }
+      }
+    }
+    (void)taps;
+  }
+}
+
+void im2col(const ConvGeometry& g, const float* x, int64_t p0, int64_t p1, float* col) {
+  const int64_t K = g.fD * g.fH * g.fW * g.inC;
+  forEachPatch(g, p0, p1, [&](int64_t r, int64_t t, int64_t xo) {
+    float* dst = col + r * K + t * g.inC;
+    if (xo < 0) std::memset(dst, 0, sizeof(float) * g.inC);
+    else std::memcpy(dst, x + xo, sizeof(float) * g.inC);
+  });
+}
+
+thread_local std::vector<float> colBuf;
+
+void conv(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t P = g.outD * g.outH * g.outW, K = g.fD * g.fH * g.fW * g.inC;
+  const int64_t xImage = g.inD * g.inH * g.inW * g.inC, yImage = P * g.outC;
+  for (int64_t b = 0; b < g.batch; ++b) {
+    const float* x = p.x + b * xImage;
+    float* y = p.y + b * yImage;
+    if (isPointwise(g)) {
+      gemm(P, g.outC, K, x, K, 1, p.filter, g.outC, 1, y, g.outC, false);
+      continue;
+    }
+    if (colBuf.size() < static_cast<size_t>(kChunkRows * K)) colBuf.resize(kChunkRows * K);
+    for (int64_t p0 = 0; p0 < P; p0 += kChunkRows) {
+      const int64_t p1 = std::min(P, p0 + kChunkRows);
+      im2col(g, x, p0, p1, colBuf.data());
+      gemm(p1 - p0, g.outC, K, colBuf.data(), K, 1, p.filter, g.outC, 1, y + p0 * g.outC, g.outC, false);
+    }
+  }
+}
+
+void convBackpropFilter(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t P = g.outD * g.outH * g.outW, K = g.fD * g.fH * g.fW * g.inC;
+  const int64_t xImage = g.inD * g.inH * g.inW * g.inC, yImage = P * g.outC;
+  std::fill(p.filter, p.filter + K * g.outC, 0.f);
+  for (int64_t b = 0; b < g.batch; ++b) {
+    const float* x = p.x + b * xImage;
+    const float* dy = p.y + b * yImage;
+    if (isPointwise(g)) {
+      gemm(K, g.outC, P, x, 1, K, dy, g.outC, 1, p.filter, g.outC, true);
+      continue;
+    }
+    if (colBuf.size() < static_cast<size_t>(kChunkRows * K)) colBuf.resize(kChunkRows * K);
+    for (int64_t p0 = 0; p0 < P; p0 += kChunkRows) {
+      const int64_t p1 = std::min(P, p0 + kChunkRows);
+      im2col(g, x, p0, p1, colBuf.data());
+      // dfilter[K x outC] += col^T[K x rows] * dy[rows x outC]
+      gemm(K, g.outC, p1 - p0, colBuf.data(), 1, K, dy + p0 * g.outC, g.outC, 1, p.filter, g.outC, true);
+    }
+  }
+}
+
+void convBackpropInput(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t P = g.outD * g.outH * g.outW, K = g.fD * g.fH * g.fW * g.inC;
+  const int64_t xImage = g.inD * g.inH * g.inW * g.inC, yImage = P * g.outC;
+  for (int64_t b = 0; b < g.batch; ++b) {
+    float* dx = p.x + b * xImage;
+    const float* dy = p.y + b * yImage;
+    if (isPointwise(g)) {
+      // dx[P x inC] = dy[P x outC] * filter^T
+      gemm(P, K, g.outC, dy, g.outC, 1, p.filter, 1, g.outC, dx, K, false);
+      continue;
+    }
+    std::fill(dx, dx + xImage, 0.f);
+    if (colBuf.size() < static_cast<size_t>(kChunkRows * K)) colBuf.resize(kChunkRows * K);
+    float* col = colBuf.data();
+    for (int64_t p0 = 0; p0 < P; p0 += kChunkRows) {
+      const int64_t p1 = std::min(P, p0 + kChunkRows);
+      gemm(p1 - p0, K, g.outC, dy + p0 * g.outC, g.outC, 1, p.filter, 1, g.outC, col, K, false);
+      forEachPatch(g, p0, p1, [&](int64_t r, int64_t t, int64_t xo) {
+        if (xo < 0) return;
+        const float* src = col + r * K + t * g.inC;
+        float* dst = dx + xo;
+        for (int64_t c = 0; c < g.inC; ++c) dst[c] += src[c];
+      });
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wasm
+
+WL_REGISTER_KERNEL("Conv2D", "wasm", ConvKernel, wasm::conv);
+WL_REGISTER_KERNEL("Conv3D", "wasm", ConvKernel, wasm::conv);
+WL_REGISTER_KERNEL("Conv2DBackpropFilter", "wasm", ConvKernel, wasm::convBackpropFilter);
+WL_REGISTER_KERNEL("Conv3DBackpropFilterV2", "wasm", ConvKernel, wasm::convBackpropFilter);
+WL_REGISTER_KERNEL("Conv2DBackpropInput", "wasm", ConvKernel, wasm::convBackpropInput);
+WL_REGISTER_KERNEL("Conv3DBackpropInputV2", "wasm", ConvKernel, wasm::convBackpropInput);
+
+}  // namespace wl

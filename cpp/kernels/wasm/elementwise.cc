@@ -1,0 +1,281 @@
+// Elementwise kernels for backend "wasm": Binary (with row/scalar broadcasting),
+// Unary, UnaryGrad and Axpy on WASM SIMD128. Op codes without a vector form, and
+// comparisons (int32 results), use the scalar formulas of kernels/elementwise_ops.h.
+#include <cstring>
+
+#include "core/kernel_registry.h"
+#include "kernels/params.h"
+#include "kernels/simd.h"
+#include "kernels/wasm/vmath.h"
+
+namespace wl {
+namespace wasm {
+namespace {
+
+// ---- Binary --------------------------------------------------------------------------
+
+template <BinaryOp OP>
+inline v128_t vop(v128_t a, v128_t b) {
+  if constexpr (OP == BinaryOp::Add) return wasm_f32x4_add(a, b);
+  if constexpr (OP == BinaryOp::Sub) return wasm_f32x4_sub(a, b);
+  if constexpr (OP == BinaryOp::Mul) return wasm_f32x4_mul(a, b);
+  if constexpr (OP == BinaryOp::Div) return wasm_f32x4_div(a, b);
+  // a > b || a != a ? a : b (exactly the scalar rule, signed zeros and NaNs included)
+  if constexpr (OP == BinaryOp::Maximum)
+    return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_gt(a, b), wasm_f32x4_ne(a, a)));
+  if constexpr (OP == BinaryOp::Minimum)
+    return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_lt(a, b), wasm_f32x4_ne(a, a)));
+  if constexpr (OP == BinaryOp::SquaredDifference) {
+    const v128_t d = wasm_f32x4_sub(a, b);
+    return wasm_f32x4_mul(d, d);
+  }
+  return a;
+}
+
+// One row: out[j] = op(a[j * sa], b[j * sb]) with sa, sb in {0, 1}.
+template <BinaryOp OP>
+void row(const float* a, int64_t sa, const float* b, int64_t sb, float* out, int64_t n) {
+  int64_t j = 0;
+  if (sa == 1 && sb == 1) {
+    for (; j + 8 <= n; j += 8) {
+      wasm_v128_store(out + j, vop<OP>(wasm_v128_load(a + j), wasm_v128_load(b + j)));
+      wasm_v128_store(out + j + 4, vop<OP>(wasm_v128_load(a + j + 4), wasm_v128_load(b + j + 4)));
+    }
+    for (; j + 4 <= n; j += 4) wasm_v128_store(out + j, vop<OP>(wasm_v128_load(a + j), wasm_v128_load(b + j)));
+  } else if (sa == 1) {
+    const v128_t vb = wasm_f32x4_splat(b[0]);
+    for (; j + 8 <= n; j += 8) {
+      wasm_v128_store(out + j, vop<OP>(wasm_v128_load(a + j), vb));
+      wasm_v128_store(out + j + 4, vop<OP>(wasm_v128_load(a + j + 4), vb));
+    }
+    for (; j + 4 <= n; j += 4) wasm_v128_store(out + j, vop<OP>(wasm_v128_load(a + j), vb));
+  } else if (sb == 1) {
+    const v128_t va = wasm_f32x4_splat(a[0]);
+    for (; j + 8 <= n; j += 8) {
+      wasm_v128_store(out + j, vop<OP>(va, wasm_v128_load(b + j)));
+      wasm_v128_store(out + j + 4, vop<OP>(va, wasm_v128_load(b + j + 4)));
+    }
+    for (; j + 4 <= n; j += 4) wasm_v128_store(out + j, vop<OP>(va, wasm_v128_load(b + j)));
+  }
+  for (; j < n; ++j) out[j] = binaryScalar<float>(OP, a[j * sa], b[j * sb]);
+}
+
+// Collapses out's index space to (outer dims..., inner) where the inner run is as long
+// as possible with a and b each either contiguous (stride 1) or constant (stride 0).
+// Then one row() per outer index.
+template <BinaryOp OP>
+void binaryRows(const BinaryParams& p) {
+  const float* a = static_cast<const float*>(p.a);
+  const float* b = static_cast<const float*>(p.b);
+  float* out = static_cast<float*>(p.out);
+  if (p.sameShape || p.rank == 0) {
+    row<OP>(a, p.sameShape ? 1 : 0, b, p.sameShape ? 1 : 0, out, p.size);
+    return;
+  }
+  // Merge trailing dims while both operands keep one pattern (stride 1 contiguous or 0).
+  const int last = p.rank - 1;
+  int64_t sa = p.aStrides[last] == 0 ? 0 : 1;
+  int64_t sb = p.bStrides[last] == 0 ? 0 : 1;
+  int64_t inner = p.outDims[last];
+  int d = last - 1;
+  if ((p.aStrides[last] != 0 && p.aStrides[last] != 1) || (p.bStrides[last] != 0 && p.bStrides[last] != 1)) {
+    sa = sb = -1;  // not a row pattern
+  }
+  for (; d >= 0 && sa >= 0; --d) {
+    const bool aOk = sa == 0 ? p.aStrides[d] == 0 : p.aStrides[d] == inner;
+    const bool bOk = sb == 0 ? p.bStrides[d] == 0 : p.bStrides[d] == inner;
+    if (!aOk || !bOk) break;
+    inner *= p.outDims[d];
+  }
+  if (sa < 0 || (sa == 0 && sb == 0 && inner < 4)) {
+    // Generic odometer (scalar), as the reference kernel.
+    int64_t idx[kMaxRank] = {0};
+    int64_t ia = 0, ib = 0;
+    for (int64_t i = 0; i < p.size; ++i) {
+      out[i] = binaryScalar<float>(OP, a[ia], b[ib]);
+      for (int k = p.rank - 1; k >= 0; --k) {
+        if (++idx[k] < p.outDims[k]) {
+          ia += p.aStrides[k];
+          ib += p.bStrides[k];
+          break;
+        }
+        ia -= p.aStrides[k] * (p.outDims[k] - 1);
+        ib -= p.bStrides[k] * (p.outDims[k] - 1);
+        idx[k] = 0;
+      }
+    }
+    return;
+  }
+  // Outer dims 0..d (inclusive) walked with an odometer; each step one inner row.
+  const int outerRank = d + 1;
+  int64_t idx[kMaxRank] = {0};
+  int64_t ia = 0, ib = 0;
+  const int64_t rows = inner ? p.size / inner : 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (sa == 0 && sb == 0) {
+      const float v = binaryScalar<float>(OP, a[ia], b[ib]);
+      for (int64_t j = 0; j < inner; ++j) out[r * inner + j] = v;
+    } else {
+      row<OP>(a + ia, sa, b + ib, sb, out + r * inner, inner);
+    }
+    for (int k = outerRank - 1; k >= 0; --k) {
+      if (++idx[k] < p.outDims[k]) {
+        ia += p.aStrides[k];
+        ib += p.bStrides[k];
+        break;
+      }
+      ia -= p.aStrides[k] * (p.outDims[k] - 1);
+      ib -= p.bStrides[k] * (p.outDims[k] - 1);
+      idx[k] = 0;
+    }
+  }
+}
+
+BinaryKernel referenceBinary() {
+  static BinaryKernel k = reinterpret_cast<BinaryKernel>(KernelRegistry::instance().find("Binary", "reference"));
+  return k;
+}
+
+void binary(const BinaryParams& p) {
+  switch (p.op) {
+    case BinaryOp::Add: return binaryRows<BinaryOp::Add>(p);
+    case BinaryOp::Sub: return binaryRows<BinaryOp::Sub>(p);
+    case BinaryOp::Mul: return binaryRows<BinaryOp::Mul>(p);
+    case BinaryOp::Div: return binaryRows<BinaryOp::Div>(p);
+    case BinaryOp::Maximum: return binaryRows<BinaryOp::Maximum>(p);
+    case BinaryOp::Minimum: return binaryRows<BinaryOp::Minimum>(p);
+    case BinaryOp::SquaredDifference: return binaryRows<BinaryOp::SquaredDifference>(p);
+    default: return referenceBinary()(p);  // comparisons, pow, mod, ...
+  }
+}
+
+// ---- Unary ---------------------------------------------------------------------------
+
+template <UnaryOp OP>
+inline v128_t vunary(v128_t x) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  if constexpr (OP == UnaryOp::Neg) return wasm_f32x4_neg(x);
+  if constexpr (OP == UnaryOp::Abs) return wasm_f32x4_abs(x);
+  if constexpr (OP == UnaryOp::Square) return wasm_f32x4_mul(x, x);
+  if constexpr (OP == UnaryOp::Sqrt) return wasm_f32x4_sqrt(x);
+  if constexpr (OP == UnaryOp::Reciprocal) return wasm_f32x4_div(wasm_f32x4_splat(1.f), x);
+  // x > 0 ? x : (x == x ? 0 : x): keep x where x > 0 or NaN
+  if constexpr (OP == UnaryOp::Relu) return wasm_v128_and(x, wasm_v128_or(wasm_f32x4_gt(x, zero), wasm_f32x4_ne(x, x)));
+  if constexpr (OP == UnaryOp::Relu6) {
+    const v128_t six = wasm_f32x4_splat(6.f);
+    const v128_t pos = wasm_v128_bitselect(x, six, wasm_f32x4_lt(x, six));
+    const v128_t nonPos = wasm_v128_and(x, wasm_f32x4_ne(x, x));  // NaN stays, else 0
+    return wasm_v128_bitselect(pos, nonPos, wasm_f32x4_gt(x, zero));
+  }
+  if constexpr (OP == UnaryOp::Exp) return vexp(x);
+  if constexpr (OP == UnaryOp::Sigmoid) return vsigmoid(x);
+  if constexpr (OP == UnaryOp::Tanh) return vtanh(x);
+  return x;
+}
+
+template <UnaryOp OP>
+void unaryLoop(const float* x, float* out, int64_t n, float alpha, float beta) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    wasm_v128_store(out + i, vunary<OP>(wasm_v128_load(x + i)));
+    wasm_v128_store(out + i + 4, vunary<OP>(wasm_v128_load(x + i + 4)));
+  }
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vunary<OP>(wasm_v128_load(x + i)));
+  if (i < n) {
+    // The tail through the same vector code, so every element gets the same formula.
+    float buf[4] = {0.f, 0.f, 0.f, 0.f};
+    for (int64_t j = i; j < n; ++j) buf[j - i] = x[j];
+    wasm_v128_store(buf, vunary<OP>(wasm_v128_load(buf)));
+    for (int64_t j = i; j < n; ++j) out[j] = buf[j - i];
+  }
+  (void)alpha;
+  (void)beta;
+}
+
+void unary(const UnaryParams& p) {
+  const float* x = static_cast<const float*>(p.x);
+  float* out = static_cast<float*>(p.out);
+  switch (p.op) {
+    case UnaryOp::Neg: return unaryLoop<UnaryOp::Neg>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Abs: return unaryLoop<UnaryOp::Abs>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Square: return unaryLoop<UnaryOp::Square>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Sqrt: return unaryLoop<UnaryOp::Sqrt>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Reciprocal: return unaryLoop<UnaryOp::Reciprocal>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Relu: return unaryLoop<UnaryOp::Relu>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Relu6: return unaryLoop<UnaryOp::Relu6>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Exp: return unaryLoop<UnaryOp::Exp>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Sigmoid: return unaryLoop<UnaryOp::Sigmoid>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::Tanh: return unaryLoop<UnaryOp::Tanh>(x, out, p.size, p.alpha, p.beta);
+    default:
+      for (int64_t i = 0; i < p.size; ++i) out[i] = unaryScalar(p.op, x[i], p.alpha, p.beta);
+  }
+}
+
+// ---- UnaryGrad -----------------------------------------------------------------------
+
+template <UnaryOp OP>
+inline v128_t vgrad(v128_t x, v128_t y, v128_t dy) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  const v128_t one = wasm_f32x4_splat(1.f);
+  if constexpr (OP == UnaryOp::Relu) return wasm_v128_and(dy, wasm_f32x4_gt(x, zero));
+  if constexpr (OP == UnaryOp::Relu6)
+    return wasm_v128_and(dy, wasm_v128_and(wasm_f32x4_gt(x, zero), wasm_f32x4_le(x, wasm_f32x4_splat(6.f))));
+  if constexpr (OP == UnaryOp::Sigmoid) return wasm_f32x4_mul(wasm_f32x4_mul(dy, y), wasm_f32x4_sub(one, y));
+  if constexpr (OP == UnaryOp::Tanh) return wasm_f32x4_mul(dy, wasm_f32x4_sub(one, wasm_f32x4_mul(y, y)));
+  if constexpr (OP == UnaryOp::Square) return wasm_f32x4_mul(wasm_f32x4_mul(dy, wasm_f32x4_splat(2.f)), x);
+  if constexpr (OP == UnaryOp::Neg) return wasm_f32x4_neg(dy);
+  if constexpr (OP == UnaryOp::Exp) return wasm_f32x4_mul(dy, y);
+  return dy;
+}
+
+template <UnaryOp OP>
+void unaryGradLoop(const UnaryGradParams& p) {
+  constexpr bool needsY = OP == UnaryOp::Sigmoid || OP == UnaryOp::Tanh || OP == UnaryOp::Exp;
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  int64_t i = 0;
+  for (; i + 4 <= p.size; i += 4) {
+    const v128_t y = needsY ? wasm_v128_load(p.y + i) : zero;
+    wasm_v128_store(p.dx + i, vgrad<OP>(wasm_v128_load(p.x + i), y, wasm_v128_load(p.dy + i)));
+  }
+  for (; i < p.size; ++i) p.dx[i] = unaryGradScalar(OP, p.x[i], p.y ? p.y[i] : 0.f, p.dy[i], p.alpha, p.beta);
+}
+
+void unaryGrad(const UnaryGradParams& p) {
+  const bool hasY = p.y != nullptr;
+  switch (p.op) {
+    case UnaryOp::Relu: return unaryGradLoop<UnaryOp::Relu>(p);
+    case UnaryOp::Relu6: return unaryGradLoop<UnaryOp::Relu6>(p);
+    case UnaryOp::Square: return unaryGradLoop<UnaryOp::Square>(p);
+    case UnaryOp::Neg: return unaryGradLoop<UnaryOp::Neg>(p);
+    case UnaryOp::Sigmoid: if (hasY) return unaryGradLoop<UnaryOp::Sigmoid>(p); break;
+    case UnaryOp::Tanh: if (hasY) return unaryGradLoop<UnaryOp::Tanh>(p); break;
+    case UnaryOp::Exp: if (hasY) return unaryGradLoop<UnaryOp::Exp>(p); break;
+    default: break;
+  }
+  for (int64_t i = 0; i < p.size; ++i) {
+    p.dx[i] = unaryGradScalar(p.op, p.x[i], p.y ? p.y[i] : 0.f, p.dy[i], p.alpha, p.beta);
+  }
+}
+
+// ---- Axpy ----------------------------------------------------------------------------
+
+void axpy(const AxpyParams& p) {
+  const v128_t va = wasm_f32x4_splat(p.alpha);
+  int64_t i = 0;
+  for (; i + 8 <= p.size; i += 8) {
+    wasm_v128_store(p.y + i, wasm_f32x4_add(wasm_v128_load(p.y + i), wasm_f32x4_mul(va, wasm_v128_load(p.x + i))));
+    wasm_v128_store(p.y + i + 4,
+                    wasm_f32x4_add(wasm_v128_load(p.y + i + 4), wasm_f32x4_mul(va, wasm_v128_load(p.x + i + 4))));
+  }
+  for (; i < p.size; ++i) p.y[i] += p.alpha * p.x[i];
+}
+
+}  // namespace
+}  // namespace wasm
+
+WL_REGISTER_KERNEL("Binary", "wasm", BinaryKernel, wasm::binary);
+WL_REGISTER_KERNEL("Unary", "wasm", UnaryKernel, wasm::unary);
+WL_REGISTER_KERNEL("UnaryGrad", "wasm", UnaryGradKernel, wasm::unaryGrad);
+WL_REGISTER_KERNEL("Axpy", "wasm", AxpyKernel, wasm::axpy);
+
+}  // namespace wl

@@ -1,0 +1,243 @@
+// Packed GEMM for backend "wasm", in the manner of XNNPACK's f32-gemm 4x8 wasmsimd
+// micro-kernels and the GotoBLAS loop nest:
+//   for each K block (kc):   pack B[kc x n]   into 8-column panels (zero-padded)
+//     for each M block (mc): pack A[mc x kc] into 4-row panels    (zero-padded)
+//       for each 8-column panel, for each 4-row panel: 4x8 micro-kernel
+// The micro-kernel keeps 8 accumulators of 4 lanes (a 4x8 tile of C) in registers;
+// each step loads one 8-wide row of packed B and broadcasts 4 values of packed A.
+// Accumulators start from C for the second and later K blocks, so every element
+// sums its products in the order q = 0..k-1, exactly as the reference kernel.
+// Packing handles transposes and any strides; tails are computed in a scratch tile.
+#include "kernels/wasm/gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "core/kernel_registry.h"
+#include "kernels/simd.h"
+
+namespace wl {
+namespace wasm {
+namespace {
+
+constexpr int64_t MR = 4;
+constexpr int64_t NR = 8;
+constexpr int64_t KC = 256;
+constexpr int64_t MC = 64;
+constexpr int64_t NC = 1024;
+
+float* scratch(std::vector<float>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
+// Packs B[q0 .. q0+kc) x [j0 .. j0+nc) into panels of NR columns: panel p holds, for
+// each q, NR consecutive floats (columns j0 + p*NR ..), zero beyond n.
+void packB(int64_t kc, int64_t nc, const float* b, int64_t rsB, int64_t csB, float* out) {
+  for (int64_t j = 0; j < nc; j += NR) {
+    const int64_t nr = std::min(NR, nc - j);
+    const float* bj = b + j * csB;
+    if (nr == NR && csB == 1) {
+      for (int64_t q = 0; q < kc; ++q) {
+        wasm_v128_store(out, wasm_v128_load(bj + q * rsB));
+        wasm_v128_store(out + 4, wasm_v128_load(bj + q * rsB + 4));
+        out += NR;
+      }
+    } else if (nr == NR && rsB == 1) {
+      // B transposed: column j is contiguous in q. Gather 8 columns per q.
+      for (int64_t q = 0; q < kc; ++q) {
+        for (int64_t jj = 0; jj < NR; ++jj) out[jj] = bj[jj * csB + q];
+        out += NR;
+      }
+    } else {
+      for (int64_t q = 0; q < kc; ++q) {
+        int64_t jj = 0;
+        for (; jj < nr; ++jj) out[jj] = bj[q * rsB + jj * csB];
+        for (; jj < NR; ++jj) out[jj] = 0.f;
+        out += NR;
+      }
+    }
+  }
+}
+
+// Packs A[i0 .. i0+mc) x [q0 .. q0+kc) into panels of MR rows: for each q, MR floats.
+void packA(int64_t mc, int64_t kc, const float* a, int64_t rsA, int64_t csA, float* out) {
+  for (int64_t i = 0; i < mc; i += MR) {
+    const int64_t mr = std::min(MR, mc - i);
+    const float* ai = a + i * rsA;
+    if (mr == MR && rsA == 1) {
+      // A transposed: the MR rows are contiguous for each q.
+      for (int64_t q = 0; q < kc; ++q) {
+        wasm_v128_store(out, wasm_v128_load(ai + q * csA));
+        out += MR;
+      }
+    } else if (mr == MR) {
+      const float* a0 = ai;
+      const float* a1 = ai + rsA;
+      const float* a2 = ai + 2 * rsA;
+      const float* a3 = ai + 3 * rsA;
+      for (int64_t q = 0; q < kc; ++q) {
+        const int64_t o = q * csA;
+        out[0] = a0[o];
+        out[1] = a1[o];
+        out[2] = a2[o];
+        out[3] = a3[o];
+        out += MR;
+      }
+    } else {
+      for (int64_t q = 0; q < kc; ++q) {
+        int64_t ii = 0;
+        for (; ii < mr; ++ii) out[ii] = ai[ii * rsA + q * csA];
+        for (; ii < MR; ++ii) out[ii] = 0.f;
+        out += MR;
+      }
+    }
+  }
+}
+
+// C tile (4 x 8, row stride ldc) = (accumulate ? C : 0) + sum_q a[q] (x) b[q].
+inline void microKernel4x8(int64_t kc, const float* ap, const float* bp, float* c, int64_t ldc, bool accumulate) {
+  v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+  if (accumulate) {
+    c00 = wasm_v128_load(c);
+    c01 = wasm_v128_load(c + 4);
+    c10 = wasm_v128_load(c + ldc);
+    c11 = wasm_v128_load(c + ldc + 4);
+    c20 = wasm_v128_load(c + 2 * ldc);
+    c21 = wasm_v128_load(c + 2 * ldc + 4);
+    c30 = wasm_v128_load(c + 3 * ldc);
+    c31 = wasm_v128_load(c + 3 * ldc + 4);
+  } else {
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.f);
+  }
+  for (int64_t q = 0; q < kc; ++q) {
+    const v128_t b0 = wasm_v128_load(bp);
+    const v128_t b1 = wasm_v128_load(bp + 4);
+    bp += NR;
+    const v128_t va = wasm_v128_load(ap);
+    ap += MR;
+    const v128_t a0 = wasm_i32x4_shuffle(va, va, 0, 0, 0, 0);
+    const v128_t a1 = wasm_i32x4_shuffle(va, va, 1, 1, 1, 1);
+    const v128_t a2 = wasm_i32x4_shuffle(va, va, 2, 2, 2, 2);
+    const v128_t a3 = wasm_i32x4_shuffle(va, va, 3, 3, 3, 3);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+  }
+  wasm_v128_store(c, c00);
+  wasm_v128_store(c + 4, c01);
+  wasm_v128_store(c + ldc, c10);
+  wasm_v128_store(c + ldc + 4, c11);
+  wasm_v128_store(c + 2 * ldc, c20);
+  wasm_v128_store(c + 2 * ldc + 4, c21);
+  wasm_v128_store(c + 3 * ldc, c30);
+  wasm_v128_store(c + 3 * ldc + 4, c31);
+}
+
+// 1 x 8 variant for matrix-vector products (m == 1): no packing of A needed.
+inline void microKernel1x8(int64_t kc, const float* a, int64_t csA, const float* bp, float* c, bool accumulate,
+                           int64_t nr) {
+  v128_t c0, c1;
+  float tile[NR];
+  if (accumulate) {
+    for (int64_t j = 0; j < NR; ++j) tile[j] = j < nr ? c[j] : 0.f;
+    c0 = wasm_v128_load(tile);
+    c1 = wasm_v128_load(tile + 4);
+  } else {
+    c0 = c1 = wasm_f32x4_splat(0.f);
+  }
+  for (int64_t q = 0; q < kc; ++q) {
+    const v128_t av = wasm_f32x4_splat(a[q * csA]);
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(av, wasm_v128_load(bp)));
+    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(av, wasm_v128_load(bp + 4)));
+    bp += NR;
+  }
+  if (nr == NR) {
+    wasm_v128_store(c, c0);
+    wasm_v128_store(c + 4, c1);
+  } else {
+    wasm_v128_store(tile, c0);
+    wasm_v128_store(tile + 4, c1);
+    for (int64_t j = 0; j < nr; ++j) c[j] = tile[j];
+  }
+}
+
+}  // namespace
+
+void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,
+          int64_t rsB, int64_t csB, float* c, int64_t ldc, bool accumulate) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) {
+      for (int64_t i = 0; i < m; ++i) std::memset(c + i * ldc, 0, sizeof(float) * n);
+    }
+    return;
+  }
+  thread_local std::vector<float> bufA, bufB;
+  const int64_t ncMax = std::min(n, NC);
+  const int64_t kcMax = std::min(k, KC);
+  float* pb = scratch(bufB, static_cast<size_t>(((ncMax + NR - 1) / NR) * NR * kcMax));
+  float* pa = scratch(bufA, static_cast<size_t>(((std::min(m, MC) + MR - 1) / MR) * MR * kcMax));
+  float tile[MR * NR] = {};
+  for (int64_t jc = 0; jc < n; jc += NC) {
+    const int64_t nc = std::min(NC, n - jc);
+    for (int64_t pc = 0; pc < k; pc += KC) {
+      const int64_t kc = std::min(KC, k - pc);
+      const bool acc = accumulate || pc > 0;
+      packB(kc, nc, b + pc * rsB + jc * csB, rsB, csB, pb);
+      if (m == 1) {
+        const float* a0 = a + pc * csA;
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          microKernel1x8(kc, a0, csA, pb + jr * kc, c + jc + jr, acc, std::min(NR, nc - jr));
+        }
+        continue;
+      }
+      for (int64_t ic = 0; ic < m; ic += MC) {
+        const int64_t mc = std::min(MC, m - ic);
+        packA(mc, kc, a + ic * rsA + pc * csA, rsA, csA, pa);
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          const int64_t nr = std::min(NR, nc - jr);
+          const float* bp = pb + jr * kc;
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            const int64_t mr = std::min(MR, mc - ir);
+            float* ct = c + (ic + ir) * ldc + jc + jr;
+            const float* ap = pa + ir * kc;
+            if (mr == MR && nr == NR) {
+              microKernel4x8(kc, ap, bp, ct, ldc, acc);
+            } else {
+              if (acc) {
+                for (int64_t ii = 0; ii < mr; ++ii)
+                  for (int64_t jj = 0; jj < nr; ++jj) tile[ii * NR + jj] = ct[ii * ldc + jj];
+              }
+              microKernel4x8(kc, ap, bp, tile, NR, acc);
+              for (int64_t ii = 0; ii < mr; ++ii)
+                for (int64_t jj = 0; jj < nr; ++jj) ct[ii * ldc + jj] = tile[ii * NR + jj];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void matMul(const MatMulParams& p) {
+  // A is m x k (stored k x m when transposed); B is k x n (n x k when transposed).
+  const int64_t rsA = p.transposeA ? 1 : p.k, csA = p.transposeA ? p.m : 1;
+  const int64_t rsB = p.transposeB ? 1 : p.n, csB = p.transposeB ? p.k : 1;
+  for (int64_t bi = 0; bi < p.batch; ++bi) {
+    gemm(p.m, p.n, p.k, p.a + bi * p.aBatchStride, rsA, csA, p.b + bi * p.bBatchStride, rsB, csB,
+         p.c + bi * p.m * p.n, p.n, false);
+  }
+}
+
+}  // namespace wasm
+
+WL_REGISTER_KERNEL("MatMul", "wasm", MatMulKernel, wasm::matMul);
+
+}  // namespace wl

@@ -1,0 +1,23 @@
+// Packed single-precision GEMM with WASM SIMD128 micro-kernels (backend "wasm").
+// Exposed so other wasm kernels (im2col convolutions) and bench/gemm_bench.cc can
+// call it directly.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/params.h"
+
+namespace wl {
+namespace wasm {
+
+// C (m x n, row stride ldc) = op(A) * op(B) (+ C when accumulate). A is m x k with
+// element (i, q) at a[i * rsA + q * csA]; B is k x n with (q, j) at b[q * rsB + j * csB].
+// Summation over k runs in order q = 0..k-1, as the reference kernel.
+void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,
+          int64_t rsB, int64_t csB, float* c, int64_t ldc, bool accumulate);
+
+// The "MatMul" kernel of backend "wasm".
+void matMul(const MatMulParams& p);
+
+}  // namespace wasm
+}  // namespace wl

@@ -1,0 +1,228 @@
+// Saving and loading: tfjs's model.json + binary weights through every handler
+// available in Node, both directions with @tensorflow/tfjs, quantized and sharded
+// weights, Keras 2/3 topologies, and errors that leave nothing allocated.
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer} from 'node:http';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, test} from 'node:test';
+
+import {loadTfjs, tf} from './helpers.mjs';
+
+const dirs = [];
+after(() => dirs.forEach(d => rmSync(d, {recursive: true, force: true})));
+function tempDir() {
+  const d = mkdtempSync(join(tmpdir(), 'wl-io-'));
+  dirs.push(d);
+  return d;
+}
+
+function buildSequential(lib, units = 3) {
+  const m = lib.sequential();
+  m.add(lib.layers.dense({units, inputShape: [4], activation: 'relu', name: 'hidden'}));
+  m.add(lib.layers.dense({units: 2, activation: 'softmax', name: 'out'}));
+  return m;
+}
+
+function buildFunctional(lib) {
+  const a = lib.input({shape: [4], name: 'a'});
+  const b = lib.input({shape: [4], name: 'b'});
+  const shared = lib.layers.dense({units: 3, activation: 'tanh', name: 'shared'});
+  const ha = shared.apply(a), hb = shared.apply(b);
+  const out1 = lib.layers.dense({units: 1, name: 'out1'}).apply(ha);
+  const out2 = lib.layers.dense({units: 2, name: 'out2'}).apply(hb);
+  return lib.model({inputs: [a, b], outputs: [out1, out2], name: 'two_heads'});
+}
+
+const X = [[0.5, -1, 2, 0.25], [1, 1, -0.5, 3]];
+const predictions = (lib, m) => lib.tidy(() => {
+  const inputs = m.inputs.length > 1 ? [lib.tensor2d(X), lib.tensor2d(X.map(r => r.map(v => -v)))] : lib.tensor2d(X);
+  const out = m.predict(inputs);
+  return (Array.isArray(out) ? out : [out]).map(t => Array.from(t.dataSync()));
+});
+const assertClose = (a, b, tol = 1e-6) => a.forEach((row, i) => row.forEach((v, j) =>
+  assert.ok(Math.abs(v - b[i][j]) <= tol * Math.max(1, Math.abs(b[i][j])), `[${i}][${j}] ${v} vs ${b[i][j]}`)));
+
+async function artifactsOf(lib, m, config) {
+  let saved;
+  await m.save(lib.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}}; }), config);
+  return saved;
+}
+
+for (const [kind, build] of [['Sequential', buildSequential], ['functional (two inputs, two outputs, shared layer)', buildFunctional]]) {
+  test(`${kind}: file:// round trip predicts the same`, async () => {
+    const m = build(tf);
+    m.compile({optimizer: tf.train.adam(0.01), loss: kind === 'Sequential' ? 'categoricalCrossentropy' : ['meanSquaredError', 'meanSquaredError']});
+    const dir = tempDir();
+    const result = await m.save(`file://${dir}`);
+    assert.equal(result.modelArtifactsInfo.modelTopologyType, 'JSON');
+    assert.ok(result.modelArtifactsInfo.weightDataBytes > 0);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    assert.equal(json.format, 'layers-model');
+    assert.match(json.generatedBy, /TensorFlow.js tfjs-layers/);
+    assert.equal(json.weightsManifest[0].paths[0], 'weights.bin');
+    assert.equal(json.trainingConfig.optimizer_config.class_name, 'Adam');
+    const before = tf.memory().numTensors;
+    const loaded = await tf.loadLayersModel(`file://${dir}/model.json`);
+    assertClose(predictions(tf, loaded), predictions(tf, m));
+    tf.tidy(() => assert.deepEqual(loaded.getWeights().map(w => w.shape), m.getWeights().map(w => w.shape)));
+    assert.ok(loaded.optimizer != null, 'the training config compiled the loaded model');
+    loaded.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test(`${kind}: models saved by tfjs load here; models saved here load in tfjs`, async () => {
+    const tfjs = await loadTfjs();
+    const theirs = build(tfjs);
+    const loadedHere = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tfjs, theirs)));
+    assertClose(predictions(tf, loadedHere), predictions(tfjs, theirs), 1e-5);
+    const ours = build(tf);
+    const loadedThere = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(tf, ours)));
+    assertClose(predictions(tfjs, loadedThere), predictions(tf, ours), 1e-5);
+    assert.deepEqual(loadedHere.layers.map(l => l.name), theirs.layers.map(l => l.name));
+  });
+}
+
+test('quantized weights (uint8, uint16, float16) save here and load in tfjs and here', async () => {
+  const tfjs = await loadTfjs();
+  const m = buildSequential(tf, 8);
+  const exact = predictions(tf, m);
+  for (const [quantize, tol] of [['uint8', 5e-2], ['uint16', 1e-3], ['float16', 1e-2]]) {
+    const artifacts = await artifactsOf(tf, m, {quantize});
+    assert.equal(artifacts.weightSpecs[0].quantization.dtype, quantize);
+    const here = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    assertClose(predictions(tf, here), exact, tol);
+    const there = await tfjs.loadLayersModel(tfjs.io.fromMemory(artifacts));
+    assertClose(predictions(tfjs, there), predictions(tf, here), 1e-5);
+  }
+});
+
+test('weights larger than 4 MB are sharded on disk and load back', async () => {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({units: 1100, inputShape: [1000]}));  // 4.4 MB of kernel
+  const dir = tempDir();
+  await m.save(`file://${dir}`);
+  const files = readdirSync(dir).filter(f => f.endsWith('.bin')).sort();
+  assert.deepEqual(files, ['group1-shard1of2.bin', 'group1-shard2of2.bin']);
+  const loaded = await tf.loadLayersModel(`file://${dir}`);
+  const [a, b] = [m.getWeights()[0].dataSync(), loaded.getWeights()[0].dataSync()];
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i += 9973) assert.equal(a[i], b[i]);
+});
+
+test('http:// loads model.json and its weights relative to it, and saves by multipart POST', async () => {
+  const m = buildSequential(tf);
+  const dir = tempDir();
+  await m.save(`file://${dir}`);
+  let posted = null;
+  const server = createServer((req, res) => {
+    if (req.method === 'POST') {
+      const chunks = [];
+      req.on('data', c => chunks.push(c));
+      req.on('end', () => {
+        posted = {type: req.headers['content-type'], body: Buffer.concat(chunks).toString('latin1')};
+        res.writeHead(200).end('{}');
+      });
+      return;
+    }
+    let body;
+    try {
+      body = readFileSync(join(dir, req.url.replace('/models/', '')));
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200).end(body);
+  });
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const progress = [];
+    const loaded = await tf.loadLayersModel(`${base}/models/model.json`, {onProgress: f => progress.push(f)});
+    assertClose(predictions(tf, loaded), predictions(tf, m));
+    assert.deepEqual(progress, [1]);
+    await assert.rejects(tf.loadLayersModel(`${base}/missing/model.json`), /failed with status code 404/);
+    await m.save(tf.io.http(`${base}/upload`));
+    assert.match(posted.type, /multipart\/form-data/);
+    assert.match(posted.body, /name="model.json"/);
+    assert.match(posted.body, /name="model.weights.bin"/);
+  } finally {
+    server.close();
+  }
+});
+
+test('Keras 2 and Keras 3 topologies load (Model/Functional, batch_shape, dtype policies, nested inbound nodes)', async () => {
+  const keras2 = {class_name: 'Model', keras_version: '2.15.0', backend: 'tensorflow', config: {
+    name: 'model', input_layers: [['input_1', 0, 0]], output_layers: [['dense_1', 0, 0]],
+    layers: [
+      {class_name: 'InputLayer', name: 'input_1', inbound_nodes: [], config: {batch_input_shape: [null, 3], dtype: 'float32', sparse: false, name: 'input_1'}},
+      {class_name: 'Dense', name: 'dense', inbound_nodes: [[['input_1', 0, 0, {}]]], config: {name: 'dense', trainable: true, dtype: 'float32', units: 4, activation: 'relu', use_bias: true, kernel_initializer: {class_name: 'GlorotUniform', config: {seed: null}}, bias_initializer: {class_name: 'Zeros', config: {}}, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null}},
+      {class_name: 'Dense', name: 'dense_1', inbound_nodes: [[['dense', 0, 0, {}]]], config: {name: 'dense_1', trainable: true, dtype: 'float32', units: 2, activation: 'linear', use_bias: true, kernel_initializer: {class_name: 'GlorotUniform', config: {seed: null}}, bias_initializer: {class_name: 'Zeros', config: {}}}},
+    ]}};
+  const keras3 = {class_name: 'Functional', config: {
+    name: 'functional', trainable: true, input_layers: [['input_layer', 0, 0]], output_layers: [['dense_1', 0, 0]],
+    layers: [
+      {module: 'keras.layers', class_name: 'InputLayer', name: 'input_layer', inbound_nodes: [], config: {batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'input_layer'}},
+      {module: 'keras.layers', class_name: 'Dense', name: 'dense', config: {name: 'dense', trainable: true, dtype: {module: 'keras', class_name: 'DTypePolicy', config: {name: 'float32'}, registered_name: null}, units: 4, activation: 'relu', use_bias: true, kernel_initializer: {module: 'keras.initializers', class_name: 'GlorotUniform', config: {seed: null}, registered_name: null}, bias_initializer: {module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null}},
+       inbound_nodes: [{args: [{class_name: '__keras_tensor__', config: {shape: [null, 3], dtype: 'float32', keras_history: ['input_layer', 0, 0]}}], kwargs: {}}]},
+      {module: 'keras.layers', class_name: 'Dense', name: 'dense_1', config: {name: 'dense_1', trainable: true, dtype: {module: 'keras', class_name: 'DTypePolicy', config: {name: 'float32'}, registered_name: null}, units: 2, activation: 'linear', use_bias: true},
+       inbound_nodes: [{args: [{class_name: '__keras_tensor__', config: {shape: [null, 4], dtype: 'float32', keras_history: ['dense', 0, 0]}}], kwargs: {}}]},
+    ]}};
+  const weights = [new Float32Array(12).map((_, i) => i / 10 - 0.5), new Float32Array(4).fill(0.1),
+                   new Float32Array(8).map((_, i) => (i % 3) - 1), new Float32Array(2).fill(-0.2)];
+  const specs = [['dense/kernel', [3, 4]], ['dense/bias', [4]], ['dense_1/kernel', [4, 2]], ['dense_1/bias', [2]]]
+      .map(([name, shape]) => ({name, shape, dtype: 'float32'}));
+  const data = new Uint8Array(weights.reduce((n, w) => n + w.byteLength, 0));
+  let at = 0;
+  for (const w of weights) { data.set(new Uint8Array(w.buffer), at); at += w.byteLength; }
+  const tfjs = await loadTfjs();
+  const reference = await tfjs.loadLayersModel(tfjs.io.fromMemory(keras2, specs, data.buffer));
+  const expected = Array.from(reference.predict(tfjs.tensor2d([[1, 2, 3]])).dataSync());
+  for (const topology of [keras2, keras3]) {
+    const m = await tf.loadLayersModel(tf.io.fromMemory(topology, specs, data.buffer));
+    const got = Array.from(m.predict(tf.tensor2d([[1, 2, 3]])).dataSync());
+    assertClose([got], [expected], 1e-5);
+  }
+});
+
+test('loading errors name the problem and leave nothing allocated', async () => {
+  const before = tf.memory().numTensors;
+  const m = buildSequential(tf);
+  const dir = tempDir();
+  await m.save(`file://${dir}`);
+  m.dispose();
+  const baseline = tf.memory().numTensors;
+  assert.equal(baseline, before);
+  const bin = readFileSync(join(dir, 'weights.bin'));
+  writeFileSync(join(dir, 'weights.bin'), bin.subarray(0, bin.length - 8));
+  await assert.rejects(tf.loadLayersModel(`file://${dir}`), /has \d+ bytes, but the weights manifest describes \d+ bytes/);
+  rmSync(join(dir, 'weights.bin'));
+  await assert.rejects(tf.loadLayersModel(`file://${dir}`), /Weight file .*weights.bin listed in .* cannot be read/);
+  writeFileSync(join(dir, 'model.json'), '{"modelTopology": ');
+  await assert.rejects(tf.loadLayersModel(`file://${dir}`), /Failed to parse model JSON/);
+  await assert.rejects(tf.loadLayersModel(`file://${dir}/nope`), /does not exist/);
+  const lambda = {class_name: 'Sequential', config: {name: 's', layers: [
+    {class_name: 'Dense', config: {name: 'd', units: 2, batch_input_shape: [null, 2]}},
+    {class_name: 'Lambda', config: {name: 'lam', function: ['4wEAAAA...', null, null]}}]}};
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(lambda)),
+                       /Unknown layer: Lambda\. .*registered properly with tf.serialization.registerClass/s);
+  const artifacts = await artifactsOf(tf, buildSequential(tf));
+  artifacts.weightSpecs[0].name = 'nope/kernel';
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(artifacts)), /Provided weight data has no target variable: nope\/kernel/);
+  assert.equal(tf.memory().numTensors, baseline + 4, 'only the model built for artifactsOf remains');
+});
+
+test('toJSON gives Keras JSON in snake_case; models.modelFromJSON builds it back', async () => {
+  const m = buildFunctional(tf);
+  const json = JSON.parse(m.toJSON());
+  assert.equal(json.class_name, 'Model');
+  assert.equal(json.backend, 'tensor_flow.js');
+  const shared = json.config.layers.find(l => l.name === 'shared');
+  assert.equal(shared.config.kernel_initializer.class_name, 'VarianceScaling');
+  assert.equal(shared.config.kernel_initializer.config.mode, 'fan_avg');
+  assert.equal(shared.inbound_nodes.length, 2);
+  assert.deepEqual(json.config.input_layers, [['a', 0, 0], ['b', 0, 0]]);
+  const rebuilt = await tf.models.modelFromJSON(json);
+  assert.deepEqual(rebuilt.outputs.map(o => o.shape), [[null, 1], [null, 2]]);
+});
