@@ -32,15 +32,16 @@ nlohmann::json InputLayer::getConfig() const {
 }
 
 SymbolicTensor InputLayer::output() {
-  if (!output_) {
+  std::shared_ptr<Node> node = node_.lock();
+  if (!node) {
     ensureBuilt(*batchInputShape());
-    auto node = std::make_shared<Node>();
+    node = std::make_shared<Node>();
     node->layer = shared_from_this();
     node->outputShapes = {*batchInputShape()};
-    addInboundNode(node);
-    output_ = SymbolicTensor{node, 0, *batchInputShape(), name()};
+    if (numInboundNodes() == 0) addInboundNode(node);
+    node_ = node;
   }
-  return *output_;
+  return SymbolicTensor{node, 0, *batchInputShape(), name()};
 }
 
 SymbolicTensor makeInput(const nlohmann::json& config) {

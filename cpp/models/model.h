@@ -26,11 +26,12 @@ class InputLayer : public Layer {
   explicit InputLayer(const nlohmann::json& config);
   std::string className() const override { return "InputLayer"; }
   nlohmann::json getConfig() const override;
-  // Its node: no inputs, one output of batchInputShape.
+  // Its node: no inputs, one output of batchInputShape. The node holds the layer,
+  // so the layer only observes it (weak): no ownership cycle.
   SymbolicTensor output();
 
  private:
-  std::optional<SymbolicTensor> output_;
+  std::weak_ptr<Node> node_;
 };
 
 // tf.input({shape, batchShape, name, dtype}).
