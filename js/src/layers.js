@@ -252,3 +252,10 @@ export function defineLayerFactories(table) {
   }
 }
 defineLayerFactories(FACTORIES);
+
+// tfjs's merge factories also take the inputs themselves: tf.layers.add([a, b])
+// builds the layer and applies it at once.
+for (const factory of ['add', 'average', 'concatenate', 'maximum', 'minimum', 'multiply']) {
+  const className = FACTORIES[factory];
+  layers[factory] = args => (Array.isArray(args) ? new Layer(className, {}).apply(args) : new Layer(className, args));
+}

@@ -360,7 +360,9 @@ function printSummary(model, lineLength, positions, printFn) {
   all.forEach((layer, i) => {
     let inputShape, outputShape;
     try {
-      inputShape = JSON.stringify(layer.inputShape);
+      const shape = layer.inputShape;
+      // tfjs prints each inbound node's input shapes: a list even for one input.
+      inputShape = JSON.stringify(Array.isArray(shape[0]) || shape.length === 0 ? shape : [shape]);
     } catch {
       inputShape = 'multiple';
     }
