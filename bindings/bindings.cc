@@ -18,6 +18,7 @@
 #include "layers/layer.h"
 #include "models/model.h"
 #include "core/tape.h"
+#include "kernels/params.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
 
@@ -85,6 +86,18 @@ val tensorView(const Tensor& t) {
   size_t n = static_cast<size_t>(t.size());
   if (isIntStorage(t.dtype())) return val(emscripten::typed_memory_view(n, t.data<int32_t>()));
   return val(emscripten::typed_memory_view(n, t.data<float>()));
+}
+// [id, size, dtype code, rank, dims...] in one call (a view of a static buffer:
+// read it at once). Creating a JS Tensor is on every op's path, so this saves
+// four boundary crossings per result.
+val tensorMeta(const Tensor& t) {
+  static double meta[4 + kMaxRank];
+  meta[0] = static_cast<double>(t.id());
+  meta[1] = static_cast<double>(t.size());
+  meta[2] = static_cast<double>(static_cast<int>(t.dtype()));
+  meta[3] = t.rank();
+  for (int i = 0; i < t.rank() && i < kMaxRank; ++i) meta[4 + i] = static_cast<double>(t.shape()[i]);
+  return val(emscripten::typed_memory_view(4 + t.rank(), meta));
 }
 Tensor tensorReshape(const Tensor& t, val shape) { return guard([&] { return reshape(t, shapeFromJs(shape)); }); }
 Tensor tensorGatherRows(const Tensor& x, const Tensor& indices) { return guard([&] { return gatherRows(x, indices); }); }
@@ -332,6 +345,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("size", &tensorSize)
       .function("id", &tensorId)
       .function("view", &tensorView)
+      .function("meta", &tensorMeta)
       .function("reshape", &tensorReshape);
   function("createTensor", &createTensor);
   function("gatherRows", &tensorGatherRows);

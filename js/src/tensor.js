@@ -6,6 +6,7 @@ import {getCore} from './core.js';
 import {tensorToString} from './format.js';
 
 const DTYPES = ['float32', 'int32', 'bool'];
+const DTYPE_CODES = ['float32', 'int32', 'bool'];  // wl::DType's order
 
 // tf.tidy scopes: every Tensor created while a scope is open belongs to it.
 const scopes = [];
@@ -39,10 +40,11 @@ export class Tensor {
   /** @internal Wraps an engine handle; use tf.tensor() to create tensors. */
   constructor(handle) {
     this._handle = handle;
-    this.shape = handle.shape();
-    this.dtype = handle.dtype();
-    this.size = handle.size();
-    this.id = handle.id();
+    const meta = handle.meta();  // [id, size, dtype code, rank, dims...]
+    this.id = meta[0];
+    this.size = meta[1];
+    this.dtype = DTYPE_CODES[meta[2]];
+    this.shape = Array.from(meta.subarray(4, 4 + meta[3]));
     this.isDisposed = false;
     this._kept = false;
     if (scopes.length) scopes[scopes.length - 1].add(this);
