@@ -38,7 +38,7 @@ std::string intsStr(const std::vector<int64_t>& v) { return shapeStr(v); }
 
 // A value per spatial dim from one value or one per dim.
 std::vector<int64_t> perDim(const char* op, const char* what, std::vector<int64_t> v, int n) {
-  if (v.size() == 1) v.assign(n, v[0]);
+  if (v.size() == 1) v.assign(n, int64_t{v[0]});  // a copy: assign() may free v before reading v[0]
   WL_CHECK(static_cast<int>(v.size()) == n, op << ": " << what << " must be a number or " << n << " numbers, got "
                                                << intsStr(v));
   for (int64_t s : v) WL_CHECK(s > 0, op << ": " << what << " must be positive, got " << intsStr(v));

@@ -1,0 +1,78 @@
+// Parity of the neural-network ops with @tensorflow/tfjs 4.22 (cpu backend):
+// values, and gradients of sum(op(...) * r) wherever tfjs can compute them.
+// (tfjs throws for the gradient of dilated convolutions; its avgPool gradient
+// with 'same' padding and its resize gradients with halfPixelCenters differ
+// from the true gradient, which tests/cpp/test_conv.cc checks by finite
+// differences instead.)
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+
+import {loadTfjs, tf} from './helpers.mjs';
+
+const tfjs = await loadTfjs();
+
+function values(shape, seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({length: shape.reduce((x, y) => x * y, 1)}, () => next() * 2 - 1);
+}
+
+const CASES = [
+  ['conv2d same s1', [[2, 5, 5, 3], [3, 3, 3, 4]], (l, x, f) => l.conv2d(x, f, 1, 'same'), true],
+  ['conv2d valid s2', [[1, 7, 6, 2], [3, 2, 2, 3]], (l, x, f) => l.conv2d(x, f, 2, 'valid'), true],
+  ['conv2d explicit pad', [[1, 4, 4, 1], [2, 2, 1, 2]], (l, x, f) => l.conv2d(x, f, 1, [[0, 0], [1, 0], [0, 2], [0, 0]]), true],
+  ['conv2d dilation 2', [[1, 7, 7, 2], [3, 3, 2, 2]], (l, x, f) => l.conv2d(x, f, 1, 'same', 'NHWC', 2), false],
+  ['conv2d NCHW', [[1, 2, 5, 5], [3, 3, 2, 3]], (l, x, f) => l.conv2d(x, f, 1, 'same', 'NCHW'), false],
+  ['conv1d', [[2, 8, 3], [3, 3, 4]], (l, x, f) => l.conv1d(x, f, 2, 'same'), true],
+  ['conv3d', [[1, 4, 4, 4, 2], [2, 2, 2, 2, 3]], (l, x, f) => l.conv3d(x, f, 1, 'valid'), true],
+  ['conv2dTranspose', [[1, 3, 3, 2], [3, 3, 4, 2]], (l, x, f) => l.conv2dTranspose(x, f, [1, 6, 6, 4], 2, 'same'), true],
+  ['depthwiseConv2d', [[2, 5, 5, 3], [3, 3, 3, 2]], (l, x, f) => l.depthwiseConv2d(x, f, 1, 'same'), true],
+  ['depthwiseConv2d s2 valid', [[1, 6, 6, 2], [2, 2, 2, 1]], (l, x, f) => l.depthwiseConv2d(x, f, 2, 'valid'), true],
+  ['separableConv2d', [[1, 5, 5, 2], [3, 3, 2, 2], [1, 1, 4, 3]], (l, x, d, p) => l.separableConv2d(x, d, p, 1, 'same'), true],
+  ['maxPool 2x2', [[2, 6, 6, 3]], (l, x) => l.maxPool(x, 2, 2, 'valid'), true],
+  ['maxPool 3x3 same', [[1, 5, 5, 2]], (l, x) => l.maxPool(x, 3, 1, 'same'), true],
+  ['avgPool 2x2', [[2, 6, 6, 3]], (l, x) => l.avgPool(x, 2, 2, 'valid'), true],
+  ['avgPool 3x3 same', [[1, 5, 5, 2]], (l, x) => l.avgPool(x, 3, 2, 'same'), false],
+  ['maxPool3d', [[1, 4, 4, 4, 2]], (l, x) => l.maxPool3d(x, 2, 2, 'valid'), true],
+  ['avgPool3d', [[1, 4, 4, 4, 2]], (l, x) => l.avgPool3d(x, 2, 2, 'valid'), true],
+  ['batchNorm', [[2, 3, 4], [4], [4], [4], [4]],
+   (l, x, m, v, o, s) => l.batchNorm(x, m, l.add(l.abs(v), 0.5), o, s, 0.001), true],
+  ['localResponseNormalization', [[1, 3, 3, 6]], (l, x) => l.localResponseNormalization(x, 2, 1, 0.5, 0.75), true],
+  // tfjs's resize gradients fail on non-square images: values there, gradients on square ones.
+  ['resizeBilinear', [[1, 3, 4, 2]], (l, x) => l.image.resizeBilinear(x, [6, 5]), false],
+  ['resizeBilinear alignCorners', [[1, 3, 4, 2]], (l, x) => l.image.resizeBilinear(x, [5, 7], true), false],
+  ['resizeNearestNeighbor', [[1, 3, 4, 2]], (l, x) => l.image.resizeNearestNeighbor(x, [6, 8]), false],
+  ['resizeBilinear square', [[1, 3, 3, 2]], (l, x) => l.image.resizeBilinear(x, [6, 6]), true],
+  ['resizeNearestNeighbor square', [[1, 3, 3, 2]], (l, x) => l.image.resizeNearestNeighbor(x, [5, 5]), true],
+];
+
+const close = (a, b, what) => a.forEach((v, i) =>
+  assert.ok(Math.abs(v - b[i]) <= 1e-4 * Math.max(1, Math.abs(b[i])), `${what}[${i}]: ${v} vs ${b[i]}`));
+
+for (const [name, shapes, fn, grad] of CASES) {
+  test(`${name}: values${grad ? ' and gradients' : ''} match tfjs`, () => {
+    const data = shapes.map((s, i) => values(s, 17 * (i + 1) + name.length));
+    const run = lib => {
+      const inputs = shapes.map((s, i) => lib.tensor(data[i], s));
+      const y = fn(lib, ...inputs);
+      const out = {shape: y.shape, values: Array.from(y.dataSync())};
+      if (grad) {
+        const r = lib.tensor(values(y.shape, 99), y.shape);
+        out.grads = lib.grads((...xs) => lib.sum(lib.mul(fn(lib, ...xs), r)))(inputs).map(g => Array.from(g.dataSync()));
+      }
+      return out;
+    };
+    const theirs = run(tfjs);
+    const before = tf.memory().numTensors;
+    const ours = tf.tidy(() => run(tf));
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(ours.shape, theirs.shape);
+    close(ours.values, theirs.values, 'value');
+    if (grad) ours.grads.forEach((g, k) => close(g, theirs.grads[k], `grad ${k}`));
+  });
+}
