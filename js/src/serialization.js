@@ -50,7 +50,8 @@ export function convertTsToPythonic(config, key) {
   const out = {};
   for (const [k, v] of Object.entries(config)) {
     const pyKey = toSnakeCase(k);
-    out[pyKey] = (k === 'name' || k === 'className') && typeof v === 'string' ? v : convertTsToPythonic(v, pyKey);
+    // The recursion gets the TS key, which is what isNameItem checks (as tfjs).
+    out[pyKey] = (k === 'name' || k === 'className') && typeof v === 'string' ? v : convertTsToPythonic(v, k);
   }
   return out;
 }

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {tf} from './helpers.mjs';
+import {loadTfjs, tf} from './helpers.mjs';
+
+const tfjs = await loadTfjs();
 
 const CASES = [
   ['dense', {units: 3, activation: 'relu'}, [4], [3], 2, 0],
@@ -47,7 +49,7 @@ function sampleInput(shape, kind) {
 }
 
 for (const [factory, options, inShape, outShape, trainable, nonTrainable, kind] of CASES) {
-  test(`contract: tf.layers.${factory}(${JSON.stringify(options)})`, (t) => {
+  test(`contract: tf.layers.${factory}(${JSON.stringify(options)})`, async (t) => {
     let layer;
     try {
       layer = tf.layers[factory](options);
@@ -87,6 +89,20 @@ for (const [factory, options, inShape, outShape, trainable, nonTrainable, kind] 
     if (!/dropout|noise/i.test(factory)) {
       assert.deepEqual(Array.from(twinOut2.dataSync()), Array.from(eager.dataSync()), 'twin computes the same');
     }
+    // Serialization: the model saved here loads here and in tfjs, and predicts the same.
+    let artifacts;
+    await model.save(tf.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
+    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    const again = reloaded.predict(x);
+    if (!/dropout|noise/i.test(factory)) {
+      assert.deepEqual(Array.from(again.dataSync()), Array.from(predicted.dataSync()), 'reloaded model predicts the same');
+      const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory(artifacts));
+      const theirOut = theirs.predict(tfjs.tensor(Array.from(x.dataSync()), x.shape)).dataSync();
+      Array.from(predicted.dataSync()).forEach((v, i) =>
+        assert.ok(Math.abs(v - theirOut[i]) <= 1e-4 * Math.max(1, Math.abs(v)), `tfjs loads it: [${i}] ${theirOut[i]} vs ${v}`));
+    }
+    tf.dispose([again]);
+    reloaded.dispose();
     tf.dispose([x, predicted, eager, twinOut, twinOut2]);
     input.dispose();
     output.dispose();
