@@ -357,12 +357,24 @@ function printSummary(model, lineLength, positions, printFn) {
   printRow(toDisplay, positions, printFn);
   printFn('='.repeat(lineLength));
   const all = model.layers;
+  // "Receives inputs": layer[nodeIndex][tensorIndex] for each input of each node in this model.
+  const connectionsOf = new Map();
+  if (!sequentialLike) {
+    for (const entry of model.getConfig().layers) {
+      const refs = [];
+      for (const node of entry.inboundNodes || []) for (const [n, ni, ti] of node) refs.push(`${n}[${ni}][${ti}]`);
+      connectionsOf.set(entry.name, refs);
+    }
+  }
   all.forEach((layer, i) => {
     let inputShape, outputShape;
     try {
       const shape = layer.inputShape;
-      // tfjs prints each inbound node's input shapes: a list even for one input.
-      inputShape = JSON.stringify(Array.isArray(shape[0]) || shape.length === 0 ? shape : [shape]);
+      // tfjs prints each inbound node's input shapes (a list even for one input),
+      // joined by commas for a layer applied more than once.
+      const one = JSON.stringify(Array.isArray(shape[0]) || shape.length === 0 ? shape : [shape]);
+      const nodes = Math.max(1, (connectionsOf.get(layer.name) || []).length / Math.max(1, Array.isArray(shape[0]) ? shape.length : 1));
+      inputShape = Array(nodes).fill(one).join(',');
     } catch {
       inputShape = 'multiple';
     }
@@ -372,8 +384,10 @@ function printSummary(model, lineLength, positions, printFn) {
       outputShape = 'multiple';
     }
     const fields = [`${layer.name} (${layer.getClassName()})`, inputShape, outputShape, String(layer.countParams())];
-    if (!sequentialLike) fields.push('');
+    const connections = connectionsOf.get(layer.name) || [];
+    if (!sequentialLike) fields.push(connections.length ? connections[0] : '');
     printRow(fields, positions, printFn);
+    for (const c of connections.slice(1)) printRow(['', '', '', '', c], positions, printFn);
     printFn((i === all.length - 1 ? '=' : '_').repeat(lineLength));
   });
   const weights = model.weights;

@@ -135,3 +135,18 @@ test('summary() prints the table tfjs prints', async () => {
   };
   assert.deepEqual(lines(tf), lines(tfjs));
 });
+
+test('summary() of a functional model (connections, shared layer) prints what tfjs prints', () => {
+  const lines = lib => {
+    const a = lib.input({shape: [3], name: 'in_a'});
+    const b = lib.input({shape: [3], name: 'in_b'});
+    const shared = lib.layers.dense({units: 2, name: 'shared_dense'});
+    const merged = lib.layers.concatenate({name: 'merged'}).apply([shared.apply(a), shared.apply(b)]);
+    const out = lib.layers.dense({units: 1, name: 'head'}).apply(merged);
+    const m = lib.model({inputs: [a, b], outputs: out, name: 'summary_functional'});
+    const printed = [];
+    m.summary(undefined, undefined, line => printed.push(line));
+    return printed;
+  };
+  assert.deepEqual(lines(tf), lines(tfjs));
+});
