@@ -400,6 +400,13 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("compile", &modelCompile)
       .function("compileWith", &modelCompileWith)
       .function("predict", &modelPredict)
+      .function("executeTo", optional_override([](Model& m, const std::vector<Tensor>& xs, val names) {
+        return guard([&] {
+          std::vector<std::string> ns;
+          for (int i = 0, n = names["length"].as<int>(); i < n; ++i) ns.push_back(names[i].as<std::string>());
+          return m.executeTo(xs, ns);
+        });
+      }))
       .function("trainOnBatch", &modelTrainOnBatch)
       .function("trainOnBatchWeighted", &modelTrainOnBatchWeighted)
       .function("getOptimizer", optional_override([](const Model& m) {

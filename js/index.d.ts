@@ -502,6 +502,7 @@ export declare class LayersModel extends Layer {
   evaluate(x: ModelData, y: ModelData, args?: {batchSize?: number}): Tensor | Tensor[];
   predict(x: ModelData, args?: {batchSize?: number}): Tensor | Tensor[];
   predictOnBatch(x: ModelData): Tensor | Tensor[];
+  execute(x: ModelData, outputs: string | string[]): Tensor | Tensor[];
   trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]>;
   summary(lineLength?: number, positions?: number[], printFn?: (message?: any, ...rest: any[]) => void): void;
 }

@@ -198,6 +198,31 @@ std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training)
   return outs;
 }
 
+std::vector<Tensor> Model::executeTo(const std::vector<Tensor>& xs, const std::vector<std::string>& names) {
+  checkInputs(xs);
+  std::unordered_map<Node*, std::vector<Tensor>> values;
+  for (size_t i = 0; i < xs.size(); ++i) values[inputs_[i].node.get()] = {xs[i]};
+  for (const auto& node : order_) {
+    std::vector<Tensor> ins;
+    for (const auto& st : node->inputs) ins.push_back(values.at(st.node.get()).at(st.index));
+    values[node.get()] = node->layer->applyMany(ins, false);
+  }
+  std::vector<Tensor> outs;
+  for (const std::string& full : names) {
+    auto colon = full.rfind(':');
+    std::string layerName = colon == std::string::npos ? full : full.substr(0, colon);
+    int index = colon == std::string::npos ? 0 : std::stoi(full.substr(colon + 1));
+    Tensor found;
+    for (const auto& [node, vals] : values) {
+      if (node->layer->name() == layerName && index < static_cast<int>(vals.size())) found = vals[index];
+    }
+    WL_CHECK(found.defined(), "execute: no output named '" << full << "' in model " << name()
+                                                           << ": use a layer name of this model");
+    outs.push_back(found);
+  }
+  return outs;
+}
+
 std::vector<Tensor> Model::callMany(const std::vector<Tensor>& xs, bool training) { return execute(xs, training); }
 
 void Model::checkInputs(const std::vector<Tensor>& xs) const {

@@ -57,6 +57,8 @@ class Model : public Layer {
   // Runs the graph on concrete inputs (one per model input, in order).
   std::vector<Tensor> execute(const std::vector<Tensor>& inputs, bool training);
   std::vector<Tensor> predict(const std::vector<Tensor>& inputs);
+  // Intermediate outputs by layer name ("dense_1", or "dense_1:1" for a second output).
+  std::vector<Tensor> executeTo(const std::vector<Tensor>& inputs, const std::vector<std::string>& outputNames);
 
   // config: {"optimizer", "loss": name | [names] | {outputName: name}, "metrics": [..] | {..}}
   void compile(const nlohmann::json& config);

@@ -130,6 +130,20 @@ export class LayersModel extends Layer {
     return outs.length === 1 ? outs[0] : outs;
   }
 
+  /** Outputs of the named layers ("name" or "name:i") for inputs x, without training. */
+  execute(x, outputs) {
+    const xs = toTensorList(x, this.inputNames, 'execute');
+    const names = (Array.isArray(outputs) ? outputs : [outputs]).map(o => (o instanceof SymbolicTensor ? o.sourceLayer.name : o));
+    const v = new (getCore().TensorVector)();
+    xs.forEach(t => v.push_back(t.handle));
+    try {
+      const out = fromVector(this.handle.executeTo(v, names)).map(h => new Tensor(h));
+      return Array.isArray(outputs) ? out : out[0];
+    } finally {
+      v.delete();
+    }
+  }
+
   predictOnBatch(x) {
     const xs = toTensorList(x, this.inputNames, 'predictOnBatch');
     const outs = predictLoop(this, xs, Infinity);

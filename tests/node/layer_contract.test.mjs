@@ -150,3 +150,16 @@ test('summary() of a functional model (connections, shared layer) prints what tf
   };
   assert.deepEqual(lines(tf), lines(tfjs));
 });
+
+test('model.execute gives intermediate outputs by layer name', () => {
+  const input = tf.input({shape: [2]});
+  const hidden = tf.layers.dense({units: 3, activation: 'relu', name: 'exec_hidden'});
+  const h = hidden.apply(input);
+  const out = tf.layers.dense({units: 1, name: 'exec_out'}).apply(h);
+  const m = tf.model({inputs: input, outputs: out});
+  const x = tf.tensor2d([[1, -1], [0.5, 2]]);
+  const [hv, ov] = m.execute(x, ['exec_hidden', 'exec_out']);
+  assert.deepEqual(Array.from(hv.dataSync()), Array.from(hidden.apply(x).dataSync()));
+  assert.deepEqual(Array.from(ov.dataSync()), Array.from(m.predict(x).dataSync()));
+  assert.throws(() => m.execute(x, 'nope'), /execute: no output named 'nope'/);
+});

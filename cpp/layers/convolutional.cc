@@ -1,0 +1,733 @@
+// Convolutional layers: see convolutional.h for the classes, options and weights.
+#include "layers/convolutional.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "layers/activations.h"
+#include "layers/initializers.h"
+#include "layers/layer.h"
+#include "layers/regularizers.h"
+#include "ops/ops.h"
+#include "ops/shape_ops.h"
+
+namespace wl {
+namespace conv_utils {
+
+nlohmann::json opt(const nlohmann::json& config, const char* key) {
+  return config.is_object() && config.contains(key) ? config[key] : nlohmann::json();
+}
+
+namespace {
+
+std::string stringUnion(const nlohmann::json& v, const std::string& dflt, const char* label,
+                        const std::vector<std::string>& values) {
+  if (v.is_null()) return dflt;
+  if (v.is_string() && std::find(values.begin(), values.end(), v.get<std::string>()) != values.end()) {
+    return v.get<std::string>();
+  }
+  std::ostringstream os;
+  os << "Invalid " << label << " " << (v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump())
+     << ": accepted values are ";
+  for (size_t i = 0; i < values.size(); ++i) os << (i ? ", " : "") << "'" << values[i] << "'";
+  throw Error(os.str());
+}
+
+bool isInteger(const nlohmann::json& v) {
+  if (v.is_number_integer()) return true;
+  if (!v.is_number_float()) return false;
+  double d = v.get<double>();
+  return std::isfinite(d) && d == std::floor(d);
+}
+
+}  // namespace
+
+std::string paddingMode(const nlohmann::json& v, const std::string& dflt) {
+  return stringUnion(v, dflt, "PaddingMode", {"valid", "same", "causal"});
+}
+std::string dataFormat(const nlohmann::json& v, const std::string& dflt) {
+  return stringUnion(v, dflt, "DataFormat", {"channelsFirst", "channelsLast"});
+}
+std::string interpolationFormat(const nlohmann::json& v, const std::string& dflt) {
+  return stringUnion(v, dflt, "InterpolationFormat", {"nearest", "bilinear"});
+}
+
+std::vector<int64_t> normalizeArray(const nlohmann::json& v, int n, const char* name) {
+  std::vector<int64_t> out;
+  if (v.is_number()) {
+    WL_CHECK(isInteger(v) && v.get<double>() > 0,
+             "The " << name << " argument must be a positive integer or tuple of " << n
+                    << " positive integers. Received: " << v.dump());
+    out.assign(n, static_cast<int64_t>(v.get<double>()));
+    return out;
+  }
+  WL_CHECK(v.is_array(), "The " << name << " argument must be an integer or tuple of " << n
+                                << " integers. Received: " << (v.is_null() ? "undefined" : v.dump()));
+  WL_CHECK(static_cast<int>(v.size()) == n, "The " << name << " argument must be an integer or tuple of " << n
+                                                   << " integers. Received: " << v.size() << " elements.");
+  for (const auto& e : v) {
+    WL_CHECK(isInteger(e), "The " << name << " argument must be an integer or tuple of " << n
+                                  << " integers. Received: " << v.dump() << " including a non-integer number "
+                                  << e.dump());
+    WL_CHECK(e.get<double>() > 0, "The " << name << " argument must hold positive integers. Received: " << v.dump());
+    out.push_back(static_cast<int64_t>(e.get<double>()));
+  }
+  return out;
+}
+
+int64_t convOutputLength(int64_t in, int64_t filter, const std::string& padding, int64_t stride, int64_t dilation) {
+  if (in < 0) return -1;
+  int64_t dilated = filter + (filter - 1) * (dilation - 1);
+  int64_t len = padding == "same" ? in : in - dilated + 1;
+  return static_cast<int64_t>(std::floor(static_cast<double>(len + stride - 1) / static_cast<double>(stride)));
+}
+
+int64_t deconvLength(int64_t in, int64_t stride, int64_t kernel, const std::string& padding) {
+  if (in < 0) return -1;
+  if (padding == "valid") return in * stride + std::max<int64_t>(kernel - stride, 0);
+  if (padding == "same") return in * stride;
+  throw Error("Unsupport padding mode: " + padding + ".");
+}
+
+Padding opPadding(const std::string& mode) { return mode == "same" ? Padding::same() : Padding::valid(); }
+
+Tensor toChannelsLast(const Tensor& x) {
+  std::vector<int64_t> perm{0};
+  for (int i = 2; i < x.rank(); ++i) perm.push_back(i);
+  perm.push_back(1);
+  return transpose(x, perm);
+}
+
+Tensor toChannelsFirst(const Tensor& x) {
+  std::vector<int64_t> perm{0, static_cast<int64_t>(x.rank()) - 1};
+  for (int i = 1; i < x.rank() - 1; ++i) perm.push_back(i);
+  return transpose(x, perm);
+}
+
+void checkNdim(const std::string& layerName, const Shape& s, size_t ndim) {
+  WL_CHECK(s.size() == ndim, "Input 0 is incompatible with layer " << layerName << ": expected ndim=" << ndim
+                                                                    << ", found ndim=" << s.size());
+}
+
+}  // namespace conv_utils
+
+namespace {
+namespace cu = conv_utils;
+using nlohmann::json;
+
+json initOr(const json& config, const char* key, const char* dflt) {
+  json v = cu::opt(config, key);
+  return v.is_null() ? json(dflt) : v;
+}
+
+std::string describe(const json& v) { return v.is_null() ? "undefined" : v.dump(); }
+
+// Adds a per-channel bias to y (channels last, or axis 1 when channelsFirst).
+Tensor biasAdd(const Tensor& y, const Tensor& bias, bool channelsFirst) {
+  if (!channelsFirst) return add(y, bias);
+  Shape s(y.rank(), 1);
+  s[1] = bias.dim(0);
+  return add(y, reshape(bias, s));
+}
+
+// BaseConv: the options every convolution shares (tfjs BaseConv).
+class BaseConv : public Layer {
+ public:
+  BaseConv(const json& config, const std::string& className, int rank) : Layer(config, className), rank_(rank) {
+    json ks = cu::opt(config, "kernelSize");
+    WL_CHECK(config.contains("kernelSize"), "required key 'kernelSize' not in config");
+    auto arrayOk = [&](size_t lo, size_t hi) {
+      return ks.is_array() && ks.size() >= lo && ks.size() <= hi &&
+             std::all_of(ks.begin(), ks.end(), [](const json& e) { return e.is_number(); });
+    };
+    if (!ks.is_number()) {
+      if (className == "Conv1D") {
+        WL_CHECK(arrayOk(1, 1), "Conv1D expects config.kernelSize to be number or number[] with length 1, but received "
+                                    << describe(ks) << ".");
+      } else if (rank == 2) {
+        WL_CHECK(arrayOk(1, 2), className << " expects config.kernelSize to be number or number[] with length 1 or 2, "
+                                             "but received "
+                                          << describe(ks) << ".");
+      } else if (rank == 3) {
+        WL_CHECK(ks.is_array() && (ks.size() == 1 || ks.size() == 3),
+                 className << " expects config.kernelSize to be number or [number, number, number], but received "
+                           << describe(ks) << ".");
+      }
+    }
+    kernelSize_ = cu::normalizeArray(ks, rank, "kernelSize");
+    json st = cu::opt(config, "strides");
+    strides_ = cu::normalizeArray(st.is_null() ? json(1) : st, rank, "strides");
+    padding_ = cu::paddingMode(cu::opt(config, "padding"));
+    dataFormat_ = cu::dataFormat(cu::opt(config, "dataFormat"));
+    activation_ = "linear";
+    json a = cu::opt(config, "activation");
+    if (!a.is_null()) {
+      WL_CHECK(a.is_string(), "activation must be a string, got " << a.dump());
+      activation_ = a.get<std::string>();
+    }
+    validateActivation(activation_);
+    json ub = cu::opt(config, "useBias");
+    WL_CHECK(ub.is_null() || ub.is_boolean(), "Expected useBias to be a boolean, but got " << ub.dump());
+    useBias_ = ub.is_null() ? true : ub.get<bool>();
+    biasInitializer_ = initOr(config, "biasInitializer", "zeros");
+    validateInitializer(biasInitializer_, "biasInitializer");
+    biasRegularizer_ = cu::opt(config, "biasRegularizer");
+    biasConstraint_ = cu::opt(config, "biasConstraint");
+    activityRegularizer_ = cu::opt(config, "activityRegularizer");
+    validateRegularizer(biasRegularizer_, "biasRegularizer");
+    validateRegularizer(activityRegularizer_, "activityRegularizer");
+    validateConstraint(biasConstraint_, "biasConstraint");
+    json dr = cu::opt(config, "dilationRate");
+    if (rank == 1 && dr.is_array() && dr.size() != 1) {
+      throw Error("dilationRate must be a number or an array of a single number for 1D convolution, but received " +
+                  dr.dump());
+    }
+    if (rank == 2 && dr.is_array() && dr.size() != 2) {
+      throw Error("dilationRate must be a number or array of two numbers for 2D convolution, but received " +
+                  dr.dump());
+    }
+    if (rank == 3 && dr.is_array() && dr.size() != 3) {
+      throw Error("dilationRate must be a number or array of three numbers for 3D convolution, but received " +
+                  dr.dump());
+    }
+    dilationRate_ = cu::normalizeArray(dr.is_null() ? json(1) : dr, rank, "dilationRate");
+    // Keras's causal padding is defined for 1D convolutions only.
+    // (The transposes and SeparableConv2D reject it with tfjs's own messages.)
+    bool ownCheck = className.find("Transpose") != std::string::npos || className == "SeparableConv2D";
+    WL_CHECK(padding_ != "causal" || rank == 1 || ownCheck,
+             "Invalid PaddingMode 'causal' for " << className << ": 'causal' padding is supported by Conv1D only; "
+                                                 << "accepted values are 'valid', 'same'");
+  }
+
+  json getConfig() const override {
+    json c = Layer::getConfig();
+    c["kernelSize"] = kernelSize_;
+    c["strides"] = strides_;
+    c["padding"] = padding_;
+    c["dataFormat"] = dataFormat_;
+    c["dilationRate"] = dilationRate_;
+    c["activation"] = activation_;
+    c["useBias"] = useBias_;
+    c["biasInitializer"] = serializeInitializer(biasInitializer_);
+    c["biasRegularizer"] = biasRegularizer_;
+    c["activityRegularizer"] = activityRegularizer_;
+    c["biasConstraint"] = biasConstraint_;
+    return c;
+  }
+
+ protected:
+  bool channelsFirst() const { return dataFormat_ == "channelsFirst"; }
+  int channelAxis(const Shape& s) const { return channelsFirst() ? 1 : static_cast<int>(s.size()) - 1; }
+  // Spatial dims of a shape in its dataFormat.
+  std::vector<int64_t> spatial(const Shape& s) const {
+    return channelsFirst() ? std::vector<int64_t>(s.begin() + 2, s.end())
+                           : std::vector<int64_t>(s.begin() + 1, s.end() - 1);
+  }
+  Shape assemble(int64_t batch, const std::vector<int64_t>& space, int64_t channels) const {
+    Shape out{batch};
+    if (channelsFirst()) out.push_back(channels);
+    out.insert(out.end(), space.begin(), space.end());
+    if (!channelsFirst()) out.push_back(channels);
+    return out;
+  }
+  int64_t inputChannels(const Shape& s) const {
+    cu::checkNdim(name(), s, rank_ + 2);
+    int64_t c = s[channelAxis(s)];
+    WL_CHECK(c > 0, "The channel dimension of the input should be defined. Found " << (c < 0 ? "null" : "0"));
+    return c;
+  }
+  // tfjs's InputSpec: the rank and the channel count are fixed; spatial dims may vary.
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input, but it received " << shapes.size()
+                                          << " input tensors.");
+    const Shape& s = shapes[0];
+    cu::checkNdim(name(), s, rank_ + 2);
+    int64_t want = builtInputShape()[channelAxis(s)], got = s[channelAxis(s)];
+    WL_CHECK(want < 0 || got < 0 || want == got, "Input 0 is incompatible with layer "
+                                                     << name() << ": expected axis " << channelAxis(s)
+                                                     << " of input shape to have value " << want
+                                                     << " but got shape " << shapeStr(s) << ".");
+  }
+
+  int rank_;
+  std::vector<int64_t> kernelSize_, strides_, dilationRate_;
+  std::string padding_, dataFormat_, activation_;
+  bool useBias_ = true;
+  json biasInitializer_, biasRegularizer_, biasConstraint_, activityRegularizer_;
+  std::shared_ptr<Variable> bias_;
+};
+
+// Conv: convolutions that reduce across channels (Conv1D/2D/3D and the transposes).
+class Conv : public BaseConv {
+ public:
+  Conv(const json& config, const std::string& className, int rank) : BaseConv(config, className, rank) {
+    json f = cu::opt(config, "filters");
+    WL_CHECK(f.is_number() && f.get<double>() >= 1,
+             "Convolution layer expected config.filters to be a 'number' > 0 but got " << describe(f));
+    WL_CHECK(f.get<double>() == std::floor(f.get<double>()),
+             "Expected filters to be a positive integer, but got " << f.dump() << ".");
+    filters_ = static_cast<int64_t>(f.get<double>());
+    kernelInitializer_ = initOr(config, "kernelInitializer", "glorotNormal");
+    validateInitializer(kernelInitializer_, "kernelInitializer");
+    kernelRegularizer_ = cu::opt(config, "kernelRegularizer");
+    kernelConstraint_ = cu::opt(config, "kernelConstraint");
+    validateRegularizer(kernelRegularizer_, "kernelRegularizer");
+    validateConstraint(kernelConstraint_, "kernelConstraint");
+  }
+
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, rank_ + 2);
+    std::vector<int64_t> space = spatial(in);
+    for (size_t i = 0; i < space.size(); ++i) {
+      if (padding_ == "causal") {
+        space[i] = space[i] < 0 ? -1 : (space[i] + strides_[i] - 1) / strides_[i];
+      } else {
+        space[i] = cu::convOutputLength(space[i], kernelSize_[i], padding_, strides_[i], dilationRate_[i]);
+      }
+    }
+    return assemble(in[0], space, filters_);
+  }
+
+  json getConfig() const override {
+    json c = BaseConv::getConfig();
+    c["filters"] = filters_;
+    c["kernelInitializer"] = serializeInitializer(kernelInitializer_);
+    c["kernelRegularizer"] = kernelRegularizer_;
+    c["kernelConstraint"] = kernelConstraint_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    int64_t inC = inputChannels(in);
+    Shape kshape(kernelSize_.begin(), kernelSize_.end());
+    kshape.push_back(inC);
+    kshape.push_back(filters_);
+    kernel_ = addWeight("kernel", kshape, kernelInitializer_, true, kernelRegularizer_, kernelConstraint_);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+  }
+
+  Tensor call(const Tensor& xIn, bool /*training*/) override {
+    cu::checkNdim(name(), xIn.shape(), rank_ + 2);
+    Tensor x = channelsFirst() ? cu::toChannelsLast(xIn) : xIn;
+    const Tensor& k = kernel_->value();
+    Tensor y;
+    if (rank_ == 1) {
+      if (padding_ == "causal") {
+        int64_t left = dilationRate_[0] * (kernelSize_[0] - 1);
+        x = pad(x, {{0, 0}, {left, 0}, {0, 0}});
+      }
+      y = conv1d(x, k, strides_[0], cu::opPadding(padding_), "NWC", dilationRate_[0]);
+    } else if (rank_ == 2) {
+      y = conv2d(x, k, strides_, cu::opPadding(padding_), "NHWC", dilationRate_);
+    } else {
+      y = conv3d(x, k, strides_, cu::opPadding(padding_), "NDHWC", dilationRate_);
+    }
+    if (useBias_) y = add(y, bias_->value());
+    if (channelsFirst()) y = cu::toChannelsFirst(y);
+    return applyActivation(activation_, y);
+  }
+
+  int64_t filters_;
+  json kernelInitializer_, kernelRegularizer_, kernelConstraint_;
+  std::shared_ptr<Variable> kernel_;
+};
+
+class Conv1D : public Conv {
+ public:
+  explicit Conv1D(const json& config) : Conv(config, "Conv1D", 1) {}
+  std::string className() const override { return "Conv1D"; }
+  json getConfig() const override {
+    json c = Conv::getConfig();
+    c.erase("dataFormat");  // as tfjs's Conv1D.getConfig
+    return c;
+  }
+};
+
+class Conv2D : public Conv {
+ public:
+  explicit Conv2D(const json& config, const std::string& cls = "Conv2D") : Conv(config, cls, 2) {}
+  std::string className() const override { return "Conv2D"; }
+};
+
+class Conv3D : public Conv {
+ public:
+  explicit Conv3D(const json& config, const std::string& cls = "Conv3D") : Conv(config, cls, 3) {}
+  std::string className() const override { return "Conv3D"; }
+};
+
+// Conv2DTranspose / Conv3DTranspose: the gradient of a convolution w.r.t. its input.
+class ConvTranspose : public Conv {
+ public:
+  ConvTranspose(const json& config, const std::string& cls, int rank) : Conv(config, cls, rank), cls_(cls) {
+    WL_CHECK(padding_ == "same" || padding_ == "valid",
+             cls << " currently supports only padding modes 'same' and 'valid', but received padding mode "
+                 << padding_);
+  }
+  std::string className() const override { return cls_; }
+
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, rank_ + 2);
+    std::vector<int64_t> space = spatial(in);
+    for (size_t i = 0; i < space.size(); ++i) space[i] = cu::deconvLength(space[i], strides_[i], kernelSize_[i], padding_);
+    return assemble(in[0], space, filters_);
+  }
+
+  json getConfig() const override {
+    json c = Conv::getConfig();
+    c.erase("dilationRate");
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    int64_t inC = inputChannels(in);
+    Shape kshape(kernelSize_.begin(), kernelSize_.end());
+    kshape.push_back(filters_);
+    kshape.push_back(inC);
+    kernel_ = addWeight("kernel", kshape, kernelInitializer_, true, kernelRegularizer_, kernelConstraint_);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+  }
+
+  Tensor call(const Tensor& xIn, bool /*training*/) override {
+    WL_CHECK(xIn.rank() == rank_ + 2, cls_ << ".call() expects input tensor to be rank-" << rank_ + 2
+                                           << ", but received a tensor of rank-" << xIn.rank());
+    Tensor x = channelsFirst() ? cu::toChannelsLast(xIn) : xIn;
+    Shape outShape{x.dim(0)};
+    for (int i = 0; i < rank_; ++i) outShape.push_back(cu::deconvLength(x.dim(1 + i), strides_[i], kernelSize_[i], padding_));
+    outShape.push_back(filters_);
+    Tensor y = rank_ == 2 ? conv2dTranspose(x, kernel_->value(), outShape, strides_, cu::opPadding(padding_))
+                          : conv3dTranspose(x, kernel_->value(), outShape, strides_, cu::opPadding(padding_));
+    if (channelsFirst()) y = cu::toChannelsFirst(y);
+    if (useBias_) y = biasAdd(y, bias_->value(), channelsFirst());
+    return applyActivation(activation_, y);
+  }
+
+ private:
+  std::string cls_;
+};
+
+class Conv2DTranspose : public ConvTranspose {
+ public:
+  explicit Conv2DTranspose(const json& config) : ConvTranspose(config, "Conv2DTranspose", 2) {}
+};
+
+class Conv3DTranspose : public ConvTranspose {
+ public:
+  explicit Conv3DTranspose(const json& config) : ConvTranspose(config, "Conv3DTranspose", 3) {}
+};
+
+// SeparableConv2D: a depthwise convolution followed by a 1x1 pointwise convolution.
+class SeparableConv2D : public Conv {
+ public:
+  explicit SeparableConv2D(const json& config) : Conv(config, "SeparableConv2D", 2) {
+    WL_CHECK(cu::opt(config, "kernelInitializer").is_null() && cu::opt(config, "kernelRegularizer").is_null() &&
+                 cu::opt(config, "kernelConstraint").is_null(),
+             "Fields kernelInitializer, kernelRegularizer and kernelConstraint are invalid for SeparableConv2D. Use "
+             "depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint, pointwiseInitializer, "
+             "pointwiseRegularizer and pointwiseConstraint instead.");
+    WL_CHECK(padding_ == "same" || padding_ == "valid",
+             "SeparableConv2D supports only padding modes: 'same' and 'valid', but received \"" << padding_ << "\"");
+    json dm = cu::opt(config, "depthMultiplier");
+    depthMultiplier_ = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
+    depthwiseInitializer_ = initOr(config, "depthwiseInitializer", "glorotUniform");
+    // tfjs 4.22 builds pointwiseInitializer from `depthwiseInitializer || 'glorotUniform'`.
+    pointwiseInitializer_ = depthwiseInitializer_;
+    validateInitializer(depthwiseInitializer_, "depthwiseInitializer");
+    depthwiseRegularizer_ = cu::opt(config, "depthwiseRegularizer");
+    pointwiseRegularizer_ = cu::opt(config, "pointwiseRegularizer");
+    depthwiseConstraint_ = cu::opt(config, "depthwiseConstraint");
+    pointwiseConstraint_ = cu::opt(config, "pointwiseConstraint");
+    validateRegularizer(depthwiseRegularizer_, "depthwiseRegularizer");
+    validateRegularizer(pointwiseRegularizer_, "pointwiseRegularizer");
+    validateConstraint(depthwiseConstraint_, "depthwiseConstraint");
+    validateConstraint(pointwiseConstraint_, "pointwiseConstraint");
+  }
+  std::string className() const override { return "SeparableConv2D"; }
+
+  json getConfig() const override {
+    json c = Conv::getConfig();
+    c.erase("kernelInitializer");
+    c.erase("kernelRegularizer");
+    c.erase("kernelConstraint");
+    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer_);
+    c["pointwiseInitializer"] = serializeInitializer(pointwiseInitializer_);
+    c["depthwiseRegularizer"] = depthwiseRegularizer_;
+    c["pointwiseRegularizer"] = pointwiseRegularizer_;
+    c["depthwiseConstraint"] = depthwiseConstraint_;
+    c["pointwiseConstraint"] = pointwiseConstraint_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    int64_t inC = inputChannels(in);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, depthMultiplier_},
+                           depthwiseInitializer_, true, depthwiseRegularizer_, depthwiseConstraint_);
+    pointwise_ = addWeight("pointwise_kernel", {1, 1, inC * depthMultiplier_, filters_}, pointwiseInitializer_, true,
+                           pointwiseRegularizer_, pointwiseConstraint_);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+  }
+
+  Tensor call(const Tensor& xIn, bool /*training*/) override {
+    cu::checkNdim(name(), xIn.shape(), 4);
+    Tensor x = channelsFirst() ? cu::toChannelsLast(xIn) : xIn;
+    // tfjs's separableConv2d is exactly this pair of ops; composed here with full-length
+    // strides/dilations (conv.cc's separableConv2d passes {1}: see convolutional.h).
+    Tensor d = depthwiseConv2d(x, depthwise_->value(), strides_, cu::opPadding(padding_), "NHWC", dilationRate_);
+    Tensor y = conv2d(d, pointwise_->value(), {1, 1}, Padding::valid(), "NHWC", {1, 1});
+    if (useBias_) y = add(y, bias_->value());
+    y = applyActivation(activation_, y);  // tfjs activates before transposing back
+    return channelsFirst() ? cu::toChannelsFirst(y) : y;
+  }
+
+ private:
+  int64_t depthMultiplier_;
+  json depthwiseInitializer_, pointwiseInitializer_, depthwiseRegularizer_, pointwiseRegularizer_,
+      depthwiseConstraint_, pointwiseConstraint_;
+  std::shared_ptr<Variable> depthwise_, pointwise_;
+};
+
+// DepthwiseConv2D: one filter set per input channel (depthMultiplier outputs each).
+class DepthwiseConv2D : public BaseConv {
+ public:
+  explicit DepthwiseConv2D(const json& config) : BaseConv(config, "DepthwiseConv2D", 2) {
+    json dm = cu::opt(config, "depthMultiplier");
+    depthMultiplier_ = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
+    depthwiseInitializer_ = initOr(config, "depthwiseInitializer", "glorotNormal");
+    validateInitializer(depthwiseInitializer_, "depthwiseInitializer");
+    depthwiseRegularizer_ = cu::opt(config, "depthwiseRegularizer");
+    depthwiseConstraint_ = cu::opt(config, "depthwiseConstraint");
+    validateRegularizer(depthwiseRegularizer_, "depthwiseRegularizer");
+    validateConstraint(depthwiseConstraint_, "depthwiseConstraint");
+  }
+  std::string className() const override { return "DepthwiseConv2D"; }
+
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, 4);
+    std::vector<int64_t> space = spatial(in);
+    // tfjs ignores dilationRate here (and in call).
+    for (size_t i = 0; i < 2; ++i) space[i] = cu::convOutputLength(space[i], kernelSize_[i], padding_, strides_[i]);
+    int64_t c = in[channelAxis(in)];
+    return assemble(in[0], space, c < 0 ? -1 : c * depthMultiplier_);
+  }
+
+  json getConfig() const override {
+    json c = BaseConv::getConfig();
+    c["depthMultiplier"] = depthMultiplier_;
+    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer_);
+    c["depthwiseRegularizer"] = depthwiseRegularizer_;
+    c["depthwiseConstraint"] = depthwiseRegularizer_;  // sic: tfjs 4.22 serializes the regularizer here
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    int64_t inC = inputChannels(in);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, depthMultiplier_},
+                           depthwiseInitializer_, true, depthwiseRegularizer_, depthwiseConstraint_);
+    if (useBias_) {
+      bias_ = addWeight("bias", {inC * depthMultiplier_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+    }
+  }
+
+  Tensor call(const Tensor& xIn, bool /*training*/) override {
+    cu::checkNdim(name(), xIn.shape(), 4);
+    Tensor x = channelsFirst() ? cu::toChannelsLast(xIn) : xIn;
+    // Full-length strides/dilations: see the note on conv.cc's perDim in convolutional.h.
+    Tensor y = depthwiseConv2d(x, depthwise_->value(), strides_, cu::opPadding(padding_), "NHWC", {1, 1});
+    if (useBias_) y = add(y, bias_->value());
+    if (channelsFirst()) y = cu::toChannelsFirst(y);
+    return applyActivation(activation_, y);
+  }
+
+ private:
+  int64_t depthMultiplier_;
+  json depthwiseInitializer_, depthwiseRegularizer_, depthwiseConstraint_;
+  std::shared_ptr<Variable> depthwise_;
+};
+
+// [[a, b], [c, d]] from a number, [h, w] or [[t, b], [l, r]] (Cropping2D / ZeroPadding2D).
+std::vector<std::vector<int64_t>> pairs2d(const json& v, const char* layer, const char* option) {
+  auto nonNegInt = [&](const json& e) {
+    WL_CHECK(e.is_number() && e.get<double>() >= 0 && e.get<double>() == std::floor(e.get<double>()),
+             layer << " expects " << option << " to hold non-negative integers, but received " << v.dump());
+    return static_cast<int64_t>(e.get<double>());
+  };
+  if (v.is_number()) {
+    int64_t n = nonNegInt(v);
+    return {{n, n}, {n, n}};
+  }
+  WL_CHECK(v.is_array() && v.size() == 2, layer << " expects " << option
+                                                << " to be a number or a length-2 array, but received "
+                                                << describe(v));
+  if (v[0].is_number()) {
+    int64_t h = nonNegInt(v[0]), w = nonNegInt(v[1]);
+    return {{h, h}, {w, w}};
+  }
+  std::vector<std::vector<int64_t>> out;
+  for (int i = 0; i < 2; ++i) {
+    WL_CHECK(v[i].is_array() && v[i].size() == 2,
+             layer << " expects " << (i == 0 ? "height " : "width ") << option
+                   << " to be a length-2 array, but received " << v[i].dump());
+    out.push_back({nonNegInt(v[i][0]), nonNegInt(v[i][1])});
+  }
+  return out;
+}
+
+// Cropping2D: removes rows/columns from the spatial borders.
+class Cropping2D : public Layer {
+ public:
+  explicit Cropping2D(const json& config) : Layer(config, "Cropping2D") {
+    json c = cu::opt(config, "cropping");
+    WL_CHECK(!c.is_null(), "Cropping2D expects config.cropping, but it is undefined");
+    cropping_ = pairs2d(c, "Cropping2D", "cropping");
+    dataFormat_ = cu::dataFormat(cu::opt(config, "dataFormat"));
+  }
+  std::string className() const override { return "Cropping2D"; }
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, 4);
+    Shape out = in;
+    int h = dataFormat_ == "channelsFirst" ? 2 : 1;
+    for (int i = 0; i < 2; ++i) {
+      if (out[h + i] >= 0) {
+        out[h + i] -= cropping_[i][0] + cropping_[i][1];
+        WL_CHECK(out[h + i] >= 0, "Cropping2D " << name() << ": cropping " << json(cropping_).dump()
+                                                << " is larger than the input " << shapeStr(in));
+      }
+    }
+    return out;
+  }
+  json getConfig() const override {
+    json c = Layer::getConfig();
+    c["cropping"] = cropping_;
+    c["dataFormat"] = dataFormat_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override { computeOutputShape(in); }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input");
+    computeOutputShape(shapes[0]);
+  }
+  Tensor call(const Tensor& x, bool) override {
+    Shape out = computeOutputShape(x.shape());
+    int h = dataFormat_ == "channelsFirst" ? 2 : 1;
+    std::vector<int64_t> begin(4, 0), size(out.begin(), out.end());
+    begin[h] = cropping_[0][0];
+    begin[h + 1] = cropping_[1][0];
+    return slice(x, begin, size);
+  }
+
+ private:
+  std::vector<std::vector<int64_t>> cropping_;
+  std::string dataFormat_;
+};
+
+// ZeroPadding2D: zeros around the spatial dims.
+class ZeroPadding2D : public Layer {
+ public:
+  explicit ZeroPadding2D(const json& config) : Layer(config, "ZeroPadding2D") {
+    json p = cu::opt(config, "padding");
+    padding_ = p.is_null() ? std::vector<std::vector<int64_t>>{{1, 1}, {1, 1}} : pairs2d(p, "ZeroPadding2D", "padding");
+    dataFormat_ = cu::dataFormat(cu::opt(config, "dataFormat"));
+  }
+  std::string className() const override { return "ZeroPadding2D"; }
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, 4);
+    Shape out = in;
+    int h = dataFormat_ == "channelsFirst" ? 2 : 1;
+    for (int i = 0; i < 2; ++i) {
+      if (out[h + i] >= 0) out[h + i] += padding_[i][0] + padding_[i][1];
+    }
+    return out;
+  }
+  json getConfig() const override {
+    json c = Layer::getConfig();
+    c["padding"] = padding_;
+    c["dataFormat"] = dataFormat_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override { cu::checkNdim(name(), in, 4); }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input");
+    cu::checkNdim(name(), shapes[0], 4);
+  }
+  Tensor call(const Tensor& x, bool) override {
+    cu::checkNdim(name(), x.shape(), 4);
+    int h = dataFormat_ == "channelsFirst" ? 2 : 1;
+    std::vector<std::pair<int64_t, int64_t>> pads(4, {0, 0});
+    pads[h] = {padding_[0][0], padding_[0][1]};
+    pads[h + 1] = {padding_[1][0], padding_[1][1]};
+    return pad(x, pads);
+  }
+
+ private:
+  std::vector<std::vector<int64_t>> padding_;
+  std::string dataFormat_;
+};
+
+// UpSampling2D: repeats rows/columns (nearest) or interpolates (bilinear).
+class UpSampling2D : public Layer {
+ public:
+  explicit UpSampling2D(const json& config) : Layer(config, "UpSampling2D") {
+    json s = cu::opt(config, "size");
+    size_ = s.is_null() ? std::vector<int64_t>{2, 2} : cu::normalizeArray(s, 2, "size");
+    dataFormat_ = cu::dataFormat(cu::opt(config, "dataFormat"));
+    interpolation_ = cu::interpolationFormat(cu::opt(config, "interpolation"));
+  }
+  std::string className() const override { return "UpSampling2D"; }
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, 4);
+    Shape out = in;
+    int h = dataFormat_ == "channelsFirst" ? 2 : 1;
+    for (int i = 0; i < 2; ++i) {
+      if (out[h + i] >= 0) out[h + i] *= size_[i];
+    }
+    return out;
+  }
+  json getConfig() const override {
+    json c = Layer::getConfig();
+    c["size"] = size_;
+    c["dataFormat"] = dataFormat_;
+    c["interpolation"] = interpolation_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override { cu::checkNdim(name(), in, 4); }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input");
+    cu::checkNdim(name(), shapes[0], 4);
+  }
+  Tensor call(const Tensor& xIn, bool) override {
+    cu::checkNdim(name(), xIn.shape(), 4);
+    bool cf = dataFormat_ == "channelsFirst";
+    Tensor x = cf ? cu::toChannelsLast(xIn) : xIn;
+    std::vector<int64_t> newSize{x.dim(1) * size_[0], x.dim(2) * size_[1]};
+    Tensor y = interpolation_ == "nearest" ? resizeNearestNeighbor(x, newSize) : resizeBilinear(x, newSize);
+    return cf ? cu::toChannelsFirst(y) : y;
+  }
+
+ private:
+  std::vector<int64_t> size_;
+  std::string dataFormat_, interpolation_;
+};
+
+}  // namespace
+
+WL_REGISTER_LAYER(Conv1D);
+WL_REGISTER_LAYER(Conv2D);
+WL_REGISTER_LAYER(Conv3D);
+WL_REGISTER_LAYER(Conv2DTranspose);
+WL_REGISTER_LAYER(Conv3DTranspose);
+WL_REGISTER_LAYER(SeparableConv2D);
+WL_REGISTER_LAYER(DepthwiseConv2D);
+WL_REGISTER_LAYER(Cropping2D);
+WL_REGISTER_LAYER(ZeroPadding2D);
+WL_REGISTER_LAYER(UpSampling2D);
+
+}  // namespace wl
