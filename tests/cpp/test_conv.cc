@@ -8,6 +8,7 @@
 #include <random>
 
 #include "core/tape.h"
+#include "grad_check.h"
 #include "ops/conv.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -18,13 +19,8 @@ namespace {
 
 using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 
-Tensor randomTensor(const Shape& shape, float lo, float hi, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> d(lo, hi);
-  Tensor t = Tensor::empty(shape);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
-  return t;
-}
+using test::randomTensor;
+using test::weightedSum;
 
 Tensor R(const Shape& s, unsigned seed, float lo = -2.f, float hi = 2.f) { return randomTensor(s, lo, hi, seed); }
 
@@ -44,38 +40,7 @@ Tensor seq(const Shape& s, float start = 1.f) {
   return t;
 }
 
-double weightedSum(const Tensor& y, const Tensor& r) {
-  double s = 0;
-  for (int64_t i = 0; i < y.size(); ++i) s += static_cast<double>(y.data<float>()[i]) * r.data<float>()[i];
-  return s;
-}
-
-void checkConvGradients(const Fn& f, std::vector<Tensor> inputs) {
-  Tensor probe = f(inputs);
-  Tensor r = randomTensor(probe.shape(), 0.5f, 1.5f, 7);
-  std::vector<Tensor> analytic;
-  {
-    GradientTape tape;
-    Tensor loss = sum(mul(f(inputs), r));
-    analytic = tape.gradient(loss, inputs);
-  }
-  const float eps = 1e-2f;
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    ASSERT_EQ(analytic[k].shape(), inputs[k].shape());
-    float* x = inputs[k].data<float>();
-    for (int64_t i = 0; i < inputs[k].size(); ++i) {
-      float saved = x[i];
-      x[i] = saved + eps;
-      double up = weightedSum(f(inputs), r);
-      x[i] = saved - eps;
-      double down = weightedSum(f(inputs), r);
-      x[i] = saved;
-      double numeric = (up - down) / (2.0 * eps);
-      double got = analytic[k].data<float>()[i];
-      EXPECT_NEAR(got, numeric, 2e-2 * std::max(1.0, std::fabs(numeric))) << "input " << k << " element " << i;
-    }
-  }
-}
+void checkConvGradients(const Fn& f, std::vector<Tensor> inputs) { test::checkGradients(f, std::move(inputs)); }
 
 void expectValues(const Tensor& t, const Shape& shape, const std::vector<float>& values, float tol = 1e-5f) {
   ASSERT_EQ(t.shape(), shape);

@@ -10,54 +10,14 @@
 #include <random>
 
 #include "core/tape.h"
+#include "grad_check.h"
 #include "ops/ops.h"
 
 namespace wl {
 namespace {
 
-using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
-
-Tensor randomTensor(const Shape& shape, float lo, float hi, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> d(lo, hi);
-  Tensor t = Tensor::empty(shape);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
-  return t;
-}
-
-double weightedSum(const Tensor& y, const Tensor& r) {
-  double s = 0;
-  for (int64_t i = 0; i < y.size(); ++i) s += static_cast<double>(y.data<float>()[i]) * r.data<float>()[i];
-  return s;
-}
-
-void checkGradients(const Fn& f, std::vector<Tensor> inputs) {
-  Tensor probe = f(inputs);
-  Tensor r = randomTensor(probe.shape(), 0.5f, 1.5f, 7);
-  std::vector<Tensor> analytic;
-  {
-    GradientTape tape;
-    Tensor loss = sum(mul(f(inputs), r));
-    analytic = tape.gradient(loss, inputs);
-  }
-  const float eps = 1e-2f;
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    ASSERT_EQ(analytic[k].shape(), inputs[k].shape());
-    float* x = inputs[k].data<float>();
-    for (int64_t i = 0; i < inputs[k].size(); ++i) {
-      float saved = x[i];
-      x[i] = saved + eps;
-      double up = weightedSum(f(inputs), r);
-      x[i] = saved - eps;
-      double down = weightedSum(f(inputs), r);
-      x[i] = saved;
-      double numeric = (up - down) / (2.0 * eps);
-      double got = analytic[k].data<float>()[i];
-      EXPECT_NEAR(got, numeric, 2e-2 * std::max(1.0, std::fabs(numeric)))
-          << "input " << k << " element " << i;
-    }
-  }
-}
+using test::checkGradients;
+using test::randomTensor;
 
 #define GRAD_CASE(name, fn, ...) \
   TEST(Gradients, name) { checkGradients(fn, {__VA_ARGS__}); }
