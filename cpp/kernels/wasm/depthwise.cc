@@ -1,0 +1,112 @@
+// Depthwise convolution forward ("DepthwiseConv2dNative") for backend "wasm":
+// direct NDHWC loops vectorized over channels (4 per v128, 16 per inner block).
+// Each output element accumulates its in-bounds taps in the reference's order
+// ((fd, fh, fw), starting from 0, mul then add), so results match it exactly.
+// A channel multiplier other than 1 uses the scalar formula in the same order.
+#include <cstdint>
+
+#include "core/kernel_registry.h"
+#include "kernels/conv_params.h"
+#include "kernels/simd.h"
+
+namespace wl {
+namespace wasm {
+namespace {
+
+constexpr int64_t kMaxTaps = 1024;
+
+void depthwise(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  const int64_t inC = g.inC, outC = g.outC;
+  // Per output cell: input cell offsets (times inC) and filter offsets of the valid taps.
+  int64_t xOff[kMaxTaps];
+  int64_t wOff[kMaxTaps];
+  const int64_t totalTaps = g.fD * g.fH * g.fW;
+  const bool useStack = totalTaps <= kMaxTaps;
+  for (int64_t b = 0; b < g.batch; ++b) {
+    for (int64_t od = 0; od < g.outD; ++od) {
+      for (int64_t oh = 0; oh < g.outH; ++oh) {
+        for (int64_t ow = 0; ow < g.outW; ++ow) {
+          float* y = p.y + (((b * g.outD + od) * g.outH + oh) * g.outW + ow) * outC;
+          if (!useStack || mult != 1) {
+            // Scalar fallback, same order as the reference.
+            for (int64_t oc = 0; oc < outC; ++oc) y[oc] = 0.f;
+            for (int64_t fd = 0; fd < g.fD; ++fd) {
+              const int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
+              if (id < 0 || id >= g.inD) continue;
+              for (int64_t fh = 0; fh < g.fH; ++fh) {
+                const int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
+                if (ih < 0 || ih >= g.inH) continue;
+                for (int64_t fw = 0; fw < g.fW; ++fw) {
+                  const int64_t iw = ow * g.strideW - g.padLeft + fw * g.dilW;
+                  if (iw < 0 || iw >= g.inW) continue;
+                  const float* x = p.x + (((b * g.inD + id) * g.inH + ih) * g.inW + iw) * inC;
+                  const float* w = p.filter + ((fd * g.fH + fh) * g.fW + fw) * inC * mult;
+                  for (int64_t c = 0; c < inC; ++c) {
+                    const float xv = x[c];
+                    for (int64_t m = 0; m < mult; ++m) y[c * mult + m] += xv * w[c * mult + m];
+                  }
+                }
+              }
+            }
+            continue;
+          }
+          int64_t n = 0;
+          for (int64_t fd = 0; fd < g.fD; ++fd) {
+            const int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
+            if (id < 0 || id >= g.inD) continue;
+            for (int64_t fh = 0; fh < g.fH; ++fh) {
+              const int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
+              if (ih < 0 || ih >= g.inH) continue;
+              for (int64_t fw = 0; fw < g.fW; ++fw) {
+                const int64_t iw = ow * g.strideW - g.padLeft + fw * g.dilW;
+                if (iw < 0 || iw >= g.inW) continue;
+                xOff[n] = (((b * g.inD + id) * g.inH + ih) * g.inW + iw) * inC;
+                wOff[n] = ((fd * g.fH + fh) * g.fW + fw) * inC;
+                ++n;
+              }
+            }
+          }
+          const float* X = p.x;
+          const float* W = p.filter;
+          int64_t c = 0;
+          for (; c + 16 <= inC; c += 16) {
+            v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+            for (int64_t t = 0; t < n; ++t) {
+              const float* x = X + xOff[t] + c;
+              const float* w = W + wOff[t] + c;
+              a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(x), wasm_v128_load(w)));
+              a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(x + 4), wasm_v128_load(w + 4)));
+              a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(x + 8), wasm_v128_load(w + 8)));
+              a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(x + 12), wasm_v128_load(w + 12)));
+            }
+            wasm_v128_store(y + c, a0);
+            wasm_v128_store(y + c + 4, a1);
+            wasm_v128_store(y + c + 8, a2);
+            wasm_v128_store(y + c + 12, a3);
+          }
+          for (; c + 4 <= inC; c += 4) {
+            v128_t a0 = wasm_f32x4_splat(0.f);
+            for (int64_t t = 0; t < n; ++t) {
+              a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c)));
+            }
+            wasm_v128_store(y + c, a0);
+          }
+          for (; c < inC; ++c) {
+            float acc = 0.f;
+            for (int64_t t = 0; t < n; ++t) acc += X[xOff[t] + c] * W[wOff[t] + c];
+            y[c] = acc;
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wasm
+
+WL_REGISTER_KERNEL("DepthwiseConv2dNative", "wasm", ConvKernel, wasm::depthwise);
+
+}  // namespace wl

@@ -1,0 +1,89 @@
+// The "wasm" DepthwiseConv2dNative kernel (cpp/kernels/wasm/depthwise.cc) against the
+// "reference" kernel over batches, sizes, channel tails, kernel sizes, strides,
+// dilations, padding offsets and channel multipliers.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "core/kernel_registry.h"
+#include "kernels/conv_params.h"
+
+namespace wl {
+namespace {
+
+std::vector<float> randomVec(int64_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> d(-2.f, 2.f);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (auto& x : v) x = d(gen);
+  return v;
+}
+
+TEST(WasmDepthwise, MatchesReference) {
+  auto& reg = KernelRegistry::instance();
+  auto wasmK = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNative", "wasm"));
+  auto refK = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNative", "reference"));
+  ASSERT_NE(wasmK, nullptr);
+  ASSERT_NE(refK, nullptr);
+  unsigned seed = 1;
+  int cases = 0;
+  for (int64_t batch : {1, 2}) {
+    for (int64_t hw : {1, 2, 5, 9}) {
+      for (int64_t ch : {1, 3, 4, 5, 8, 17, 32}) {
+        for (int64_t k : {1, 3, 5}) {
+          for (int64_t stride : {1, 2}) {
+            for (int64_t dil : {1, 2}) {
+              for (bool same : {true, false}) {
+                for (int64_t mult : {1, 2}) {
+                  const int64_t inH = hw, inW = hw == 1 ? 1 : hw - 1;
+                  const int64_t effK = (k - 1) * dil + 1;
+                  ConvGeometry g{};
+                  g.batch = batch;
+                  g.inD = 1; g.inH = inH; g.inW = inW; g.inC = ch;
+                  g.fD = 1; g.fH = k; g.fW = k;
+                  g.strideD = 1; g.strideH = stride; g.strideW = stride;
+                  g.dilD = 1; g.dilH = dil; g.dilW = dil;
+                  g.channelMultiplier = mult;
+                  g.outD = 1; g.outC = ch * mult; g.padFront = 0;
+                  if (same) {
+                    g.outH = (inH + stride - 1) / stride;
+                    g.outW = (inW + stride - 1) / stride;
+                    const int64_t padH = std::max<int64_t>(0, (g.outH - 1) * stride + effK - inH);
+                    const int64_t padW = std::max<int64_t>(0, (g.outW - 1) * stride + effK - inW);
+                    g.padTop = padH / 2;
+                    g.padLeft = padW / 2;
+                  } else {
+                    if (inH < effK || inW < effK) continue;
+                    g.outH = (inH - effK) / stride + 1;
+                    g.outW = (inW - effK) / stride + 1;
+                    g.padTop = 0;
+                    g.padLeft = 0;
+                  }
+                  std::vector<float> x = randomVec(batch * inH * inW * ch, seed++);
+                  std::vector<float> f = randomVec(k * k * ch * mult, seed++);
+                  const size_t ySize = static_cast<size_t>(batch * g.outH * g.outW * g.outC);
+                  std::vector<float> yW(ySize, 123.f), yR(ySize, -7.f);
+                  wasmK(ConvParams{g, x.data(), f.data(), yW.data()});
+                  refK(ConvParams{g, x.data(), f.data(), yR.data()});
+                  ++cases;
+                  for (size_t i = 0; i < ySize; ++i) {
+                    ASSERT_LE(std::fabs(yW[i] - yR[i]), 1e-5f * std::max(1.f, std::fabs(yR[i])))
+                        << "i=" << i << " batch=" << batch << " hw=" << hw << " ch=" << ch << " k=" << k
+                        << " stride=" << stride << " dil=" << dil << " same=" << same << " mult=" << mult;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(cases, 1000);
+}
+
+}  // namespace
+}  // namespace wl
