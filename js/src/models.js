@@ -31,8 +31,12 @@ function lossSpec(loss) {
   return one(loss);
 }
 
-/** @internal Normalizes x (a Tensor, an array, or an object keyed by name) to an array in `names` order. */
-export function toTensorList(x, names, what) {
+/**
+ * @internal Normalizes x (a Tensor, an array, or an object keyed by name) to an
+ * array in the order of `names` (an array, or a function giving it: only an
+ * object needs the names, and reading them crosses into the engine).
+ */
+export function toTensorList(x, namesOrFn, what) {
   if (x instanceof Tensor) return [x];
   if (x instanceof SymbolicTensor) {
     throw new Error(`${what}: got a SymbolicTensor; pass concrete Tensors (SymbolicTensors only build models)`);
@@ -47,6 +51,7 @@ export function toTensorList(x, names, what) {
     return x;
   }
   if (x != null && typeof x === 'object') {
+    const names = typeof namesOrFn === 'function' ? namesOrFn() : namesOrFn;
     return names.map(n => {
       if (!(n in x)) throw new Error(`${what}: no data provided for "${n}". Need data for each key in: ${JSON.stringify(names)}`);
       return assertTensor(x[n], `${what}.${n}`, what);
@@ -125,14 +130,14 @@ export class LayersModel extends Layer {
   }
 
   predict(x, args = {}) {
-    const xs = toTensorList(x, this.inputNames, 'predict');
+    const xs = toTensorList(x, () => this.inputNames, 'predict');
     const outs = predictLoop(this, xs, args.batchSize);
     return outs.length === 1 ? outs[0] : outs;
   }
 
   /** Outputs of the named layers ("name" or "name:i") for inputs x, without training. */
   execute(x, outputs) {
-    const xs = toTensorList(x, this.inputNames, 'execute');
+    const xs = toTensorList(x, () => this.inputNames, 'execute');
     const names = (Array.isArray(outputs) ? outputs : [outputs]).map(o => (o instanceof SymbolicTensor ? o.sourceLayer.name : o));
     const v = new (getCore().TensorVector)();
     xs.forEach(t => v.push_back(t.handle));
@@ -145,7 +150,7 @@ export class LayersModel extends Layer {
   }
 
   predictOnBatch(x) {
-    const xs = toTensorList(x, this.inputNames, 'predictOnBatch');
+    const xs = toTensorList(x, () => this.inputNames, 'predictOnBatch');
     const outs = predictLoop(this, xs, Infinity);
     return outs.length === 1 ? outs[0] : outs;
   }
@@ -154,8 +159,8 @@ export class LayersModel extends Layer {
     if (this.isTraining) {
       throw new Error('Cannot start training because another fit() call is ongoing.');
     }
-    const xs = toTensorList(x, this.inputNames, 'fit');
-    const ys = toTensorList(y, this.outputNames, 'fit');
+    const xs = toTensorList(x, () => this.inputNames, 'fit');
+    const ys = toTensorList(y, () => this.outputNames, 'fit');
     this.isTraining = true;
     try {
       return await fitLoop(this, xs, ys, args);
@@ -181,15 +186,15 @@ export class LayersModel extends Layer {
   }
 
   evaluate(x, y, args = {}) {
-    const xs = toTensorList(x, this.inputNames, 'evaluate');
-    const ys = toTensorList(y, this.outputNames, 'evaluate');
+    const xs = toTensorList(x, () => this.inputNames, 'evaluate');
+    const ys = toTensorList(y, () => this.outputNames, 'evaluate');
     return evaluateLoop(this, xs, ys, args.batchSize);
   }
 
   /** One training step; returns the loss (and metrics) as numbers, as tfjs. */
   async trainOnBatch(x, y) {
-    const xs = toTensorList(x, this.inputNames, 'trainOnBatch');
-    const ys = toTensorList(y, this.outputNames, 'trainOnBatch');
+    const xs = toTensorList(x, () => this.inputNames, 'trainOnBatch');
+    const ys = toTensorList(y, () => this.outputNames, 'trainOnBatch');
     const core = getCore();
     const xv = new core.TensorVector(), yv = new core.TensorVector();
     xs.forEach(t => xv.push_back(t.handle));
