@@ -40,11 +40,30 @@ const CASES = [
   ['maxPooling1d', {poolSize: 2}, [4, 3], [2, 3], 0, 0],
   ['zeroPadding2d', {padding: 1}, [3, 3, 1], [5, 5, 1], 0, 0],
   ['upSampling2d', {size: [2, 2]}, [3, 3, 1], [6, 6, 1], 0, 0],
+  ['spatialDropout1d', {rate: 0.3}, [4, 3], [4, 3], 0, 0],
+  ['masking', {maskValue: 0}, [4, 3], [4, 3], 0, 0],
+  ['conv3d', {filters: 2, kernelSize: 2}, [3, 3, 3, 1], [2, 2, 2, 2], 2, 0],
+  ['conv2dTranspose', {filters: 2, kernelSize: 3, strides: 2, padding: 'same'}, [3, 3, 1], [6, 6, 2], 2, 0],
+  ['conv3dTranspose', {filters: 1, kernelSize: 2, strides: 2}, [2, 2, 2, 1], [4, 4, 4, 1], 2, 0],
+  ['separableConv2d', {filters: 3, kernelSize: 3, padding: 'same'}, [4, 4, 2], [4, 4, 3], 3, 0],
+  ['cropping2D', {cropping: [[1, 0], [0, 1]]}, [4, 4, 1], [3, 3, 1], 0, 0],
+  ['maxPooling3d', {poolSize: 2}, [4, 4, 4, 1], [2, 2, 2, 1], 0, 0],
+  ['averagePooling3d', {poolSize: 2}, [4, 4, 4, 1], [2, 2, 2, 1], 0, 0],
+  ['averagePooling1d', {poolSize: 2}, [4, 3], [2, 3], 0, 0],
+  ['globalAveragePooling1d', {}, [4, 3], [3], 0, 0],
+  ['globalMaxPooling1d', {}, [4, 3], [3], 0, 0],
+  ['centerCrop', {height: 2, width: 2}, [4, 4, 1], [2, 2, 1], 0, 0],
+  ['resizing', {height: 2, width: 3}, [4, 4, 1], [2, 3, 1], 0, 0],
+  ['categoryEncoding', {numTokens: 5, outputMode: 'multiHot'}, [3], [5], 0, 0, 'int5'],
 ];
+
+// tfjs 4.22 cannot run these inside a model (their symbolic shapes are wrong
+// there), so the tfjs side of the save/load check is skipped for them.
+const TFJS_CANNOT_RUN_IN_A_MODEL = new Set(['centerCrop', 'resizing', 'categoryEncoding']);
 
 function sampleInput(shape, kind) {
   const n = 2 * shape.reduce((a, b) => a * b, 1);
-  const values = Array.from({length: n}, (_, i) => (kind === 'int' ? i % 10 : Math.sin(i * 1.7)));
+  const values = Array.from({length: n}, (_, i) => (kind === 'int' ? i % 10 : kind === 'int5' ? i % 5 : Math.sin(i * 1.7)));
   return tf.tensor(values, [2, ...shape]);
 }
 
@@ -96,6 +115,8 @@ for (const [factory, options, inShape, outShape, trainable, nonTrainable, kind] 
     const again = reloaded.predict(x);
     if (!/dropout|noise/i.test(factory)) {
       assert.deepEqual(Array.from(again.dataSync()), Array.from(predicted.dataSync()), 'reloaded model predicts the same');
+    }
+    if (!/dropout|noise/i.test(factory) && !TFJS_CANNOT_RUN_IN_A_MODEL.has(factory)) {
       const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory(artifacts));
       const theirOut = theirs.predict(tfjs.tensor(Array.from(x.dataSync()), x.shape)).dataSync();
       Array.from(predicted.dataSync()).forEach((v, i) =>
