@@ -200,18 +200,7 @@ std::vector<Tensor> layerGetWeights(const Layer& l) {
   return ts;
 }
 void layerSetWeights(Layer& l, const std::vector<Tensor>& values) {
-  guard([&] {
-    auto vars = l.weights();
-    WL_CHECK(values.size() == vars.size(), "You called setWeights(weights) on layer \"" << l.name()
-                                               << "\" with a weight list of length " << values.size()
-                                               << ", but the layer was expecting " << vars.size() << " weights.");
-    for (size_t i = 0; i < vars.size(); ++i) {
-      WL_CHECK(values[i].shape() == vars[i]->value().shape(),
-               "Layer weight shape " << shapeStr(vars[i]->value().shape())
-                                     << " not compatible with provided weight shape " << shapeStr(values[i].shape()));
-    }
-    for (size_t i = 0; i < vars.size(); ++i) vars[i]->assign(cast(values[i], vars[i]->value().dtype()));
-  });
+  guard([&] { assignWeights(l.weights(), values, "layer \"" + l.name() + "\""); });
 }
 // [{name, trainable, shape}] of each weight, as JSON.
 std::string layerWeightInfo(const Layer& l) {

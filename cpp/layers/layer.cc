@@ -171,6 +171,20 @@ std::vector<SymbolicTensor> Layer::applySymbolic(const std::vector<SymbolicTenso
   return out;
 }
 
+void assignWeights(const std::vector<std::shared_ptr<Variable>>& vars, const std::vector<Tensor>& values,
+                   const std::string& owner) {
+  WL_CHECK(values.size() == vars.size(), "You called setWeights(weights) on " << owner << " with a weight list of length "
+                                                                             << values.size() << ", but the " << owner.substr(0, owner.find(' '))
+                                                                             << " was expecting " << vars.size() << " weights.");
+  for (size_t i = 0; i < vars.size(); ++i) {
+    WL_CHECK(values[i].defined(), "setWeights: weight " << i << " is undefined (was it disposed?)");
+    WL_CHECK(values[i].shape() == vars[i]->value().shape(),
+             "Layer weight shape " << shapeStr(vars[i]->value().shape()) << " not compatible with provided weight shape "
+                                   << shapeStr(values[i].shape()) << " (" << vars[i]->name() << ")");
+  }
+  for (size_t i = 0; i < vars.size(); ++i) vars[i]->assign(cast(values[i], vars[i]->value().dtype()));
+}
+
 int Layer::nodeIndex(const Node* node) const {
   for (size_t i = 0; i < inboundNodes_.size(); ++i) {
     if (inboundNodes_[i].lock().get() == node) return static_cast<int>(i);

@@ -130,6 +130,11 @@ class LayerRegistry {
   std::map<std::string, LayerFactory> factories_;
 };
 
+// setWeights for a layer or a model: checks the count and every shape before
+// assigning any, so a bad list changes nothing. `owner` names it in errors.
+void assignWeights(const std::vector<std::shared_ptr<Variable>>& vars, const std::vector<Tensor>& values,
+                   const std::string& owner);
+
 // tfjs's auto names: "dense_Dense1" = snake_case(className) + "_" + className + counter.
 std::string autoLayerName(const std::string& className);
 std::string toSnakeCase(const std::string& name);

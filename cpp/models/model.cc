@@ -183,16 +183,22 @@ void Model::checkInputShapes(const std::vector<Shape>& shapes) const {
   }
 }
 
-std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training) {
+// Every node's outputs for these inputs, in topological order (shared by execute and executeTo).
+std::unordered_map<const Node*, std::vector<Tensor>> Model::runGraph(const std::vector<Tensor>& xs, bool training) {
   WL_CHECK(xs.size() == inputs_.size(), "Model " << name() << " expects " << inputs_.size()
                                                  << " input(s), but it received " << xs.size() << ".");
-  std::unordered_map<Node*, std::vector<Tensor>> values;
+  std::unordered_map<const Node*, std::vector<Tensor>> values;
   for (size_t i = 0; i < xs.size(); ++i) values[inputs_[i].node.get()] = {xs[i]};
   for (const auto& node : order_) {
     std::vector<Tensor> ins;
     for (const auto& st : node->inputs) ins.push_back(values.at(st.node.get()).at(st.index));
     values[node.get()] = node->layer->applyMany(ins, training);
   }
+  return values;
+}
+
+std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training) {
+  auto values = runGraph(xs, training);
   std::vector<Tensor> outs;
   for (const auto& o : outputs_) outs.push_back(values.at(o.node.get()).at(o.index));
   return outs;
@@ -200,13 +206,7 @@ std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training)
 
 std::vector<Tensor> Model::executeTo(const std::vector<Tensor>& xs, const std::vector<std::string>& names) {
   checkInputs(xs);
-  std::unordered_map<Node*, std::vector<Tensor>> values;
-  for (size_t i = 0; i < xs.size(); ++i) values[inputs_[i].node.get()] = {xs[i]};
-  for (const auto& node : order_) {
-    std::vector<Tensor> ins;
-    for (const auto& st : node->inputs) ins.push_back(values.at(st.node.get()).at(st.index));
-    values[node.get()] = node->layer->applyMany(ins, false);
-  }
+  auto values = runGraph(xs, false);
   std::vector<Tensor> outs;
   for (const std::string& full : names) {
     auto colon = full.rfind(':');
@@ -411,18 +411,7 @@ std::vector<Tensor> Model::getWeights() const {
 }
 
 void Model::setWeights(const std::vector<Tensor>& values) {
-  auto vars = weights();
-  WL_CHECK(values.size() == vars.size(), "You called setWeights(weights) on model " << name()
-                                             << " with a weight list of length " << values.size()
-                                             << ", but the model was expecting " << vars.size() << " weights.");
-  // Check every shape before assigning any, so a bad list changes nothing.
-  for (size_t i = 0; i < vars.size(); ++i) {
-    WL_CHECK(values[i].defined(), "setWeights: weight " << i << " is undefined (was it disposed?)");
-    WL_CHECK(values[i].shape() == vars[i]->value().shape(),
-             "Layer weight shape " << shapeStr(vars[i]->value().shape()) << " not compatible with provided weight shape "
-                                   << shapeStr(values[i].shape()) << " (" << vars[i]->name() << ")");
-  }
-  for (size_t i = 0; i < vars.size(); ++i) vars[i]->assign(cast(values[i], vars[i]->value().dtype()));
+  assignWeights(weights(), values, "model " + name());
 }
 
 // tfjs's Container.getConfig(): each layer with the nodes of this model that

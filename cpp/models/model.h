@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "layers/layer.h"
@@ -92,6 +93,7 @@ class Model : public Layer {
   void checkInputShapes(const std::vector<Shape>& shapes) const override;
 
  private:
+  std::unordered_map<const Node*, std::vector<Tensor>> runGraph(const std::vector<Tensor>& xs, bool training);
   // The total loss (with regularization), and the per-output losses.
   Tensor totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput,
                    const std::vector<Tensor>& sampleWeights = {});
