@@ -180,4 +180,17 @@ struct AxpyParams {
 };
 using AxpyKernel = void (*)(const AxpyParams&);
 
+// Batch normalization without a gradient, per channel of the last axis:
+// y[r, c] = (x[r, c] - mean[c]) * inv[c] + offset[c], where the op has computed
+// inv = scale / sqrt(variance + epsilon). Op: BatchNormInference.
+struct BatchNormParams {
+  const float* x;
+  const float* mean;
+  const float* inv;
+  const float* offset;
+  float* y;
+  int64_t rows, channels;
+};
+using BatchNormKernel = void (*)(const BatchNormParams&);
+
 }  // namespace wl

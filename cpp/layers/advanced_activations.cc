@@ -33,9 +33,10 @@ class ReLU : public Layer {
 
  protected:
   Tensor call(const Tensor& x, bool) override {
-    Tensor y = relu(x);
-    if (!maxValue_.is_null()) y = clipByValue(y, 0.f, maxValue_.get<float>());
-    return y;
+    if (maxValue_.is_null()) return relu(x);
+    // One pass for MobileNet's ReLU(6); the same values and gradient as relu then clip.
+    if (maxValue_.get<double>() == 6.0) return unary(UnaryOp::Relu6, x);
+    return clipByValue(relu(x), 0.f, maxValue_.get<float>());
   }
 
  private:

@@ -18,6 +18,7 @@
 #include "layers/initializers.h"
 #include "layers/layer.h"
 #include "layers/regularizers.h"
+#include "ops/conv.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
 
@@ -78,6 +79,8 @@ nlohmann::json serializeInit(const nlohmann::json& spec) {
 // tf.batchNorm: (x - mean) * rsqrt(variance + epsilon) * scale + offset (all broadcast).
 Tensor batchNormCompose(const Tensor& x, const Tensor& mean, const Tensor& variance, const Tensor& offset,
                         const Tensor& scale, float epsilon) {
+  // No gradient to record (predict): the op's one-pass kernel.
+  if (activeTape() == nullptr) return batchNorm(x, mean, variance, offset, scale, epsilon);
   Tensor inv = unary(UnaryOp::Rsqrt, add(variance, Tensor::scalar(epsilon)));
   Tensor y = mul(sub(x, mean), inv);
   if (scale.defined()) y = mul(y, scale);

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "core/kernel_registry.h"
 #include "core/tape.h"
 #include "grad_check.h"
 #include "ops/conv.h"
@@ -247,6 +248,34 @@ TEST(BatchNorm, ValuesAndGrads) {
                      {R({2, 2, 3}, 6), R({2, 2, 3}, 7), R({2, 2, 3}, 8, 0.5f, 2.f)});
   expectErrorNaming([] { batchNorm(R({2, 3}, 1), R({2}, 2), R({3}, 3)); }, "batchNorm");
   expectErrorNaming([] { run("batchNorm", {R({2, 3}, 1), R({3}, 2)}, nlohmann::json::object()); }, "batchNorm");
+}
+
+// Without a tape, per-channel parameters take the one-pass BatchNormInference kernel;
+// it must agree with the composed ops (what runs under a tape) on every backend.
+TEST(BatchNorm, FusedInferenceMatchesComposed) {
+  for (const char* backend : {"reference", "wasm"}) {
+    setBackend(backend);
+    for (int64_t C : {1, 3, 4, 8, 13}) {
+      const Tensor x = R({2, 3, C}, 20);
+      const Tensor mean = R({C}, 21), var = R({C}, 22, 0.1f, 2.f), offset = R({1, 1, C}, 23), scale = R({C}, 24);
+      const struct { Tensor m, v, o, s; } cases[] = {
+          {mean, var, offset, scale}, {mean, var, Tensor(), Tensor()}, {R({1}, 25), var, Tensor(), scale},
+          {mean, Tensor::scalar(0.5f), offset, Tensor()}};
+      for (const auto& c : cases) {
+        const Tensor fused = batchNorm(x, c.m, c.v, c.o, c.s, 1e-3f);
+        Tensor composed;
+        {
+          GradientTape tape;
+          composed = batchNorm(x, c.m, c.v, c.o, c.s, 1e-3f);
+        }
+        ASSERT_EQ(fused.shape(), composed.shape());
+        for (int64_t i = 0; i < x.size(); ++i) {
+          EXPECT_NEAR(fused.data<float>()[i], composed.data<float>()[i], 1e-5f) << backend << " C=" << C;
+        }
+      }
+    }
+  }
+  setBackend("reference");
 }
 
 // ---------------------------------------------------------------- conv2dTranspose

@@ -169,12 +169,14 @@ TEST(WasmKernels, BinaryOpsAndBroadcasts) {
 struct UnaryCase {
   UnaryOp op;
   float lo, hi;
+  float alpha = 0.2f, beta = 0.f;
 };
 const UnaryCase kUnary[] = {
     {UnaryOp::Neg, -3, 3},       {UnaryOp::Abs, -3, 3},     {UnaryOp::Square, -3, 3},  {UnaryOp::Sqrt, 0, 9},
     {UnaryOp::Reciprocal, 0.5f, 3}, {UnaryOp::Relu, -3, 3},  {UnaryOp::Relu6, -3, 9},   {UnaryOp::Exp, -20, 20},
     {UnaryOp::Exp, -110, 95},    {UnaryOp::Sigmoid, -30, 30}, {UnaryOp::Tanh, -1, 1},  {UnaryOp::Tanh, -12, 12},
     {UnaryOp::Log, 0.1f, 5},     {UnaryOp::Elu, -3, 3},     {UnaryOp::LeakyRelu, -3, 3},
+    {UnaryOp::ClipByValue, -3, 3, -1.f, 1.5f}, {UnaryOp::ClipByValue, -3, 3, 0.f, 6.f},
 };
 
 TEST(WasmKernels, Unary) {
@@ -191,7 +193,7 @@ TEST(WasmKernels, Unary) {
       }
       if (n > 5) x[5] = -std::numeric_limits<float>::infinity();
       std::vector<float> o1(n), o2(n);
-      UnaryParams p{uc.op, 0.2f, 0.f, x.data(), o1.data(), n};
+      UnaryParams p{uc.op, uc.alpha, uc.beta, x.data(), o1.data(), n};
       mine(p);
       p.out = o2.data();
       ref(p);
@@ -206,17 +208,20 @@ TEST(WasmKernels, UnaryGrad) {
   auto [mine, ref] = kernels<UnaryGradKernel>("UnaryGrad");
   auto unaryRef = kernels<UnaryKernel>("Unary").second;
   ASSERT_NE(mine, nullptr);
-  const UnaryOp ops[] = {UnaryOp::Relu, UnaryOp::Relu6, UnaryOp::Sigmoid, UnaryOp::Tanh, UnaryOp::Square,
-                         UnaryOp::Neg, UnaryOp::Exp, UnaryOp::Elu};
-  for (UnaryOp op : ops) {
+  const UnaryCase cases[] = {{UnaryOp::Relu, 0, 0},   {UnaryOp::Relu6, 0, 0},  {UnaryOp::Sigmoid, 0, 0},
+                             {UnaryOp::Tanh, 0, 0},   {UnaryOp::Square, 0, 0}, {UnaryOp::Neg, 0, 0},
+                             {UnaryOp::Exp, 0, 0},    {UnaryOp::Elu, 0, 0},    {UnaryOp::LeakyRelu, 0, 0, 0.3f},
+                             {UnaryOp::ClipByValue, 0, 0, -2.f, 6.f}};
+  for (const auto& uc : cases) {
+    const UnaryOp op = uc.op;
     for (int64_t n : kSizes) {
       auto x = randomVec(n, -8.f, 8.f, static_cast<unsigned>(n + 1));
-      if (n > 3) x[2] = 0.f, x[3] = 6.f;
+      if (n > 4) x[2] = 0.f, x[3] = 6.f, x[4] = -2.f;
       auto dy = randomVec(n, -1.f, 1.f, static_cast<unsigned>(n + 2));
       std::vector<float> y(n), d1(n), d2(n);
-      unaryRef({op, 0.f, 0.f, x.data(), y.data(), n});
+      unaryRef({op, uc.alpha, uc.beta, x.data(), y.data(), n});
       for (const float* yp : {static_cast<const float*>(y.data()), static_cast<const float*>(nullptr)}) {
-        UnaryGradParams p{op, 0.f, 0.f, x.data(), yp, dy.data(), d1.data(), n};
+        UnaryGradParams p{op, uc.alpha, uc.beta, x.data(), yp, dy.data(), d1.data(), n};
         mine(p);
         p.dx = d2.data();
         ref(p);

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
+import {buildMobileNetV2} from '../../bench/models.mjs';
 import {loadTfjs, tf} from './helpers.mjs';
 
 const REL = 1e-4;
@@ -284,6 +285,35 @@ test('benchmark CNN (28x28x1): 3 adam fit steps give tfjs\'s history and weights
     m.add(lib.layers.dense({units: 10, activation: 'softmax'}));
     return m;
   }, [28, 28, 1], 10, {optimizer: 'adam', loss: 'categoricalCrossentropy', n: 8, tol: 1e-4});
+});
+
+// The benchmark's MobileNetV2 (smaller input) with every weight random, moving
+// statistics included, so the batch norms (one fused pass at inference) and the
+// ReLU(6)s are not identities: predict equals tfjs's on both of our backends.
+test('benchmark MobileNetV2 (64x64x3): predict equals tfjs\'s with random weights and statistics', async () => {
+  const tfjs = await loadTfjs();
+  const theirs = buildMobileNetV2(tfjs, 64);
+  const weights = theirs.weights.map((w, i) => {
+    const lo = w.name.includes('variance') ? 0.5 : -0.5;
+    return tfjs.tensor(data(w.shape, 300 + i, lo, lo + 1), w.shape);
+  });
+  theirs.setWeights(weights);
+  const xs = data([2, 64, 64, 3], 7, -1, 1);
+  const expected = Array.from(theirs.predict(tfjs.tensor(xs, [2, 64, 64, 3])).dataSync());
+  const ours = buildMobileNetV2(tf, 64);
+  ours.setWeights(weights.map(w => tf.tensor(w.dataSync(), w.shape)));
+  const before = tf.memory().numTensors;
+  try {
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      const got = tf.tidy(() => Array.from(ours.predict(tf.tensor(xs, [2, 64, 64, 3])).dataSync()));
+      assertAllClose(got, expected, `MobileNetV2 predict (${backend})`, 'MobileNetV2');
+    }
+  } finally {
+    await tf.setBackend('wasm');
+  }
+  assert.equal(tf.memory().numTensors, before);
+  ours.dispose();
 });
 
 test('bad options throw, listing accepted values or quoting the value', () => {

@@ -102,6 +102,14 @@ void axpy(const AxpyParams& p) {
   for (int64_t i = 0; i < p.size; ++i) p.y[i] += p.alpha * p.x[i];
 }
 
+void batchNormInference(const BatchNormParams& p) {
+  for (int64_t r = 0; r < p.rows; ++r) {
+    const float* x = p.x + r * p.channels;
+    float* y = p.y + r * p.channels;
+    for (int64_t c = 0; c < p.channels; ++c) y[c] = (x[c] - p.mean[c]) * p.inv[c] + p.offset[c];
+  }
+}
+
 }  // namespace
 
 WL_REGISTER_KERNEL("Binary", "reference", BinaryKernel, binary);
@@ -112,5 +120,6 @@ WL_REGISTER_KERNEL("UnaryGrad", "reference", UnaryGradKernel, unaryGrad);
 WL_REGISTER_KERNEL("Cast", "reference", CastKernel, cast);
 WL_REGISTER_KERNEL("Select", "reference", SelectKernel, select);
 WL_REGISTER_KERNEL("Axpy", "reference", AxpyKernel, axpy);
+WL_REGISTER_KERNEL("BatchNormInference", "reference", BatchNormKernel, batchNormInference);
 
 }  // namespace wl

@@ -1,6 +1,7 @@
 // Elementwise kernels for backend "wasm": Binary (with row/scalar broadcasting),
-// Unary, UnaryGrad and Axpy on WASM SIMD128. Op codes without a vector form, and
-// comparisons (int32 results), use the scalar formulas of kernels/elementwise_ops.h.
+// Unary, UnaryGrad, Axpy and BatchNormInference on WASM SIMD128. Op codes without a
+// vector form, and comparisons (int32 results), use the scalar formulas of
+// kernels/elementwise_ops.h.
 #include <cstring>
 
 #include "core/kernel_registry.h"
@@ -151,8 +152,9 @@ void binary(const BinaryParams& p) {
 
 // ---- Unary ---------------------------------------------------------------------------
 
+// a, b: the op's alpha and beta, splatted (clip bounds, leaky slope).
 template <UnaryOp OP>
-inline v128_t vunary(v128_t x) {
+inline v128_t vunary(v128_t x, v128_t a, v128_t b) {
   const v128_t zero = wasm_f32x4_splat(0.f);
   if constexpr (OP == UnaryOp::Neg) return wasm_f32x4_neg(x);
   if constexpr (OP == UnaryOp::Abs) return wasm_f32x4_abs(x);
@@ -167,29 +169,34 @@ inline v128_t vunary(v128_t x) {
     const v128_t nonPos = wasm_v128_and(x, wasm_f32x4_ne(x, x));  // NaN stays, else 0
     return wasm_v128_bitselect(pos, nonPos, wasm_f32x4_gt(x, zero));
   }
+  // Compares are false for NaN, so NaN passes through as in the scalar formula.
+  if constexpr (OP == UnaryOp::ClipByValue)
+    return wasm_v128_bitselect(b, wasm_v128_bitselect(a, x, wasm_f32x4_lt(x, a)), wasm_f32x4_gt(x, b));
+  if constexpr (OP == UnaryOp::LeakyRelu) return wasm_v128_bitselect(wasm_f32x4_mul(a, x), x, wasm_f32x4_lt(x, zero));
   if constexpr (OP == UnaryOp::Exp) return vexp(x);
   if constexpr (OP == UnaryOp::Sigmoid) return vsigmoid(x);
   if constexpr (OP == UnaryOp::Tanh) return vtanh(x);
+  (void)a;
+  (void)b;
   return x;
 }
 
 template <UnaryOp OP>
 void unaryLoop(const float* x, float* out, int64_t n, float alpha, float beta) {
+  const v128_t a = wasm_f32x4_splat(alpha), b = wasm_f32x4_splat(beta);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    wasm_v128_store(out + i, vunary<OP>(wasm_v128_load(x + i)));
-    wasm_v128_store(out + i + 4, vunary<OP>(wasm_v128_load(x + i + 4)));
+    wasm_v128_store(out + i, vunary<OP>(wasm_v128_load(x + i), a, b));
+    wasm_v128_store(out + i + 4, vunary<OP>(wasm_v128_load(x + i + 4), a, b));
   }
-  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vunary<OP>(wasm_v128_load(x + i)));
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vunary<OP>(wasm_v128_load(x + i), a, b));
   if (i < n) {
     // The tail through the same vector code, so every element gets the same formula.
     float buf[4] = {0.f, 0.f, 0.f, 0.f};
     for (int64_t j = i; j < n; ++j) buf[j - i] = x[j];
-    wasm_v128_store(buf, vunary<OP>(wasm_v128_load(buf)));
+    wasm_v128_store(buf, vunary<OP>(wasm_v128_load(buf), a, b));
     for (int64_t j = i; j < n; ++j) out[j] = buf[j - i];
   }
-  (void)alpha;
-  (void)beta;
 }
 
 void unary(const UnaryParams& p) {
@@ -206,6 +213,8 @@ void unary(const UnaryParams& p) {
     case UnaryOp::Exp: return unaryLoop<UnaryOp::Exp>(x, out, p.size, p.alpha, p.beta);
     case UnaryOp::Sigmoid: return unaryLoop<UnaryOp::Sigmoid>(x, out, p.size, p.alpha, p.beta);
     case UnaryOp::Tanh: return unaryLoop<UnaryOp::Tanh>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::ClipByValue: return unaryLoop<UnaryOp::ClipByValue>(x, out, p.size, p.alpha, p.beta);
+    case UnaryOp::LeakyRelu: return unaryLoop<UnaryOp::LeakyRelu>(x, out, p.size, p.alpha, p.beta);
     default:
       for (int64_t i = 0; i < p.size; ++i) out[i] = unaryScalar(p.op, x[i], p.alpha, p.beta);
   }
@@ -214,7 +223,7 @@ void unary(const UnaryParams& p) {
 // ---- UnaryGrad -----------------------------------------------------------------------
 
 template <UnaryOp OP>
-inline v128_t vgrad(v128_t x, v128_t y, v128_t dy) {
+inline v128_t vgrad(v128_t x, v128_t y, v128_t dy, v128_t a, v128_t b) {
   const v128_t zero = wasm_f32x4_splat(0.f);
   const v128_t one = wasm_f32x4_splat(1.f);
   if constexpr (OP == UnaryOp::Relu) return wasm_v128_and(dy, wasm_f32x4_gt(x, zero));
@@ -225,6 +234,11 @@ inline v128_t vgrad(v128_t x, v128_t y, v128_t dy) {
   if constexpr (OP == UnaryOp::Square) return wasm_f32x4_mul(wasm_f32x4_mul(dy, wasm_f32x4_splat(2.f)), x);
   if constexpr (OP == UnaryOp::Neg) return wasm_f32x4_neg(dy);
   if constexpr (OP == UnaryOp::Exp) return wasm_f32x4_mul(dy, y);
+  if constexpr (OP == UnaryOp::ClipByValue)
+    return wasm_v128_and(dy, wasm_v128_and(wasm_f32x4_ge(x, a), wasm_f32x4_le(x, b)));
+  if constexpr (OP == UnaryOp::LeakyRelu) return wasm_v128_bitselect(dy, wasm_f32x4_mul(a, dy), wasm_f32x4_gt(x, zero));
+  (void)a;
+  (void)b;
   return dy;
 }
 
@@ -232,10 +246,11 @@ template <UnaryOp OP>
 void unaryGradLoop(const UnaryGradParams& p) {
   constexpr bool needsY = OP == UnaryOp::Sigmoid || OP == UnaryOp::Tanh || OP == UnaryOp::Exp;
   const v128_t zero = wasm_f32x4_splat(0.f);
+  const v128_t a = wasm_f32x4_splat(p.alpha), b = wasm_f32x4_splat(p.beta);
   int64_t i = 0;
   for (; i + 4 <= p.size; i += 4) {
     const v128_t y = needsY ? wasm_v128_load(p.y + i) : zero;
-    wasm_v128_store(p.dx + i, vgrad<OP>(wasm_v128_load(p.x + i), y, wasm_v128_load(p.dy + i)));
+    wasm_v128_store(p.dx + i, vgrad<OP>(wasm_v128_load(p.x + i), y, wasm_v128_load(p.dy + i), a, b));
   }
   for (; i < p.size; ++i) p.dx[i] = unaryGradScalar(OP, p.x[i], p.y ? p.y[i] : 0.f, p.dy[i], p.alpha, p.beta);
 }
@@ -247,6 +262,8 @@ void unaryGrad(const UnaryGradParams& p) {
     case UnaryOp::Relu6: return unaryGradLoop<UnaryOp::Relu6>(p);
     case UnaryOp::Square: return unaryGradLoop<UnaryOp::Square>(p);
     case UnaryOp::Neg: return unaryGradLoop<UnaryOp::Neg>(p);
+    case UnaryOp::ClipByValue: return unaryGradLoop<UnaryOp::ClipByValue>(p);
+    case UnaryOp::LeakyRelu: return unaryGradLoop<UnaryOp::LeakyRelu>(p);
     case UnaryOp::Sigmoid: if (hasY) return unaryGradLoop<UnaryOp::Sigmoid>(p); break;
     case UnaryOp::Tanh: if (hasY) return unaryGradLoop<UnaryOp::Tanh>(p); break;
     case UnaryOp::Exp: if (hasY) return unaryGradLoop<UnaryOp::Exp>(p); break;
@@ -270,6 +287,22 @@ void axpy(const AxpyParams& p) {
   for (; i < p.size; ++i) p.y[i] += p.alpha * p.x[i];
 }
 
+// ---- BatchNormInference ----------------------------------------------------------------
+
+void batchNormInference(const BatchNormParams& p) {
+  const int64_t C = p.channels;
+  for (int64_t r = 0; r < p.rows; ++r) {
+    const float* x = p.x + r * C;
+    float* y = p.y + r * C;
+    int64_t c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const v128_t d = wasm_f32x4_sub(wasm_v128_load(x + c), wasm_v128_load(p.mean + c));
+      wasm_v128_store(y + c, wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(p.inv + c)), wasm_v128_load(p.offset + c)));
+    }
+    for (; c < C; ++c) y[c] = (x[c] - p.mean[c]) * p.inv[c] + p.offset[c];
+  }
+}
+
 }  // namespace
 }  // namespace wasm
 
@@ -277,5 +310,6 @@ WL_REGISTER_KERNEL("Binary", "wasm", BinaryKernel, wasm::binary);
 WL_REGISTER_KERNEL("Unary", "wasm", UnaryKernel, wasm::unary);
 WL_REGISTER_KERNEL("UnaryGrad", "wasm", UnaryGradKernel, wasm::unaryGrad);
 WL_REGISTER_KERNEL("Axpy", "wasm", AxpyKernel, wasm::axpy);
+WL_REGISTER_KERNEL("BatchNormInference", "wasm", BatchNormKernel, wasm::batchNormInference);
 
 }  // namespace wl
