@@ -36,6 +36,7 @@ struct ConvParams {
   float* x;
   float* filter;
   float* y;
+  Epilogue epilogue;  // forward kernels only (Conv2D, Conv3D, DepthwiseConv2dNative)
 };
 using ConvKernel = void (*)(const ConvParams&);
 

@@ -9,6 +9,9 @@
 
 namespace wl {
 
+// Activations a producing kernel can apply in its epilogue (kernels/params.h).
+enum class FusedActivation : int32_t { Linear, Relu, Relu6 };
+
 enum class UnaryOp {
   Neg, Abs, Sign, Square, Sqrt, Rsqrt, Reciprocal, Exp, Expm1, Log, Log1p, Round, Floor, Ceil,
   Relu, Relu6, Elu, Selu, LeakyRelu, Sigmoid, LogSigmoid, Softplus, Softsign, Tanh, Step,

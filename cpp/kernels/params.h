@@ -13,6 +13,33 @@ namespace wl {
 
 constexpr int kMaxRank = 8;
 
+// What a producing kernel applies to each value it stores, so the op needs no extra
+// passes (tfjs's fused ops; batch norm folded into a convolution at inference):
+// y = act(y * scale[c] + bias[c]), c the output channel (last axis); a null scale or
+// bias skips that step. Honoured by MatMul, Conv2D, Conv3D, DepthwiseConv2dNative.
+// (FusedActivation: kernels/elementwise_ops.h.)
+struct Epilogue {
+  const float* scale = nullptr;
+  const float* bias = nullptr;
+  FusedActivation activation = FusedActivation::Linear;
+  bool active() const { return scale != nullptr || bias != nullptr || activation != FusedActivation::Linear; }
+};
+
+inline float epilogueScalar(const Epilogue& e, float v, int64_t c) {
+  if (e.scale) v *= e.scale[c];
+  if (e.bias) v += e.bias[c];
+  if (e.activation == FusedActivation::Relu) return unaryScalar(UnaryOp::Relu, v, 0.f, 0.f);
+  if (e.activation == FusedActivation::Relu6) return unaryScalar(UnaryOp::Relu6, v, 0.f, 0.f);
+  return v;
+}
+
+// The epilogue over a rows x cols block (row stride ld) whose first column is channel c0.
+inline void epilogueBlockScalar(const Epilogue& e, float* y, int64_t rows, int64_t cols, int64_t ld, int64_t c0) {
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t j = 0; j < cols; ++j) y[r * ld + j] = epilogueScalar(e, y[r * ld + j], c0 + j);
+  }
+}
+
 // Elementwise binary with broadcasting: out[i] = op(a[ia], b[ib]) where the
 // strides of a and b are 0 along broadcast dimensions.
 // Kernels: "Binary" (float32 inputs; float32 out, or int32 0/1 for comparisons),
@@ -127,6 +154,7 @@ struct MatMulParams {
   int64_t m, n, k;
   bool transposeA, transposeB;
   int64_t aBatchStride, bBatchStride;  // 0 broadcasts one matrix over the batch
+  Epilogue epilogue;                   // over columns (c = column index)
 };
 using MatMulKernel = void (*)(const MatMulParams&);
 

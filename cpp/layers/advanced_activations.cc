@@ -25,6 +25,12 @@ class ReLU : public Layer {
              "Expected maxValue to be a non-negative number, but got " << maxValue_.dump());
   }
   std::string className() const override { return "ReLU"; }
+  bool inferenceEpilogue(const Shape&, FusedEpilogue* post) const override {
+    if (maxValue_.is_null()) post->activation = FusedActivation::Relu;
+    else if (maxValue_.get<double>() == 6.0) post->activation = FusedActivation::Relu6;
+    else return false;
+    return true;
+  }
   nlohmann::json getConfig() const override {
     nlohmann::json c = Layer::getConfig();
     if (!maxValue_.is_null()) c["maxValue"] = maxValue_;

@@ -319,7 +319,14 @@ class Conv : public BaseConv {
       }
       y = conv1d(x, k, strides_[0], cu::opPadding(padding_), "NWC", dilationRate_[0]);
     } else if (rank_ == 2) {
-      y = conv2d(x, k, strides_, cu::opPadding(padding_), "NHWC", dilationRate_);
+      // Bias and a relu/relu6 go into the GEMM's epilogue (composed under a tape).
+      FusedEpilogue own;
+      if (useBias_) own.bias = bias_->value();
+      const bool fusable = fusedActivationOf(activation_, &own.activation);
+      if (!fusable) own.activation = FusedActivation::Linear;
+      y = fusedConv2d(x, k, strides_, cu::opPadding(padding_), "NHWC", dilationRate_, own);
+      if (channelsFirst()) y = cu::toChannelsFirst(y);
+      return fusable ? y : applyActivation(activation_, y);
     } else {
       y = conv3d(x, k, strides_, cu::opPadding(padding_), "NDHWC", dilationRate_);
     }
@@ -327,6 +334,22 @@ class Conv : public BaseConv {
     if (channelsFirst()) y = cu::toChannelsFirst(y);
     return applyActivation(activation_, y);
   }
+
+ public:
+  // A following batch norm / relu folded into the epilogue (2D, channels last, linear).
+  Tensor applyFused(const Tensor& x, const FusedEpilogue& post) override {
+    FusedEpilogue own;
+    if (rank_ != 2 || channelsFirst() || !fusedActivationOf(activation_, &own.activation) ||
+        own.activation != FusedActivation::Linear) {
+      return Tensor();
+    }
+    cu::checkNdim(name(), x.shape(), 4);
+    if (useBias_) own.bias = bias_->value();
+    return fusedConv2d(x, kernel_->value(), strides_, cu::opPadding(padding_), "NHWC", dilationRate_,
+                       composeEpilogues(own, post));
+  }
+
+ protected:
 
   int64_t filters_;
   json kernelInitializer_, kernelRegularizer_, kernelConstraint_;
@@ -535,11 +558,29 @@ class DepthwiseConv2D : public BaseConv {
     cu::checkNdim(name(), xIn.shape(), 4);
     Tensor x = channelsFirst() ? cu::toChannelsLast(xIn) : xIn;
     // Full-length strides/dilations: see the note on conv.cc's perDim in convolutional.h.
-    Tensor y = depthwiseConv2d(x, depthwise_->value(), strides_, cu::opPadding(padding_), "NHWC", {1, 1});
-    if (useBias_) y = add(y, bias_->value());
+    FusedEpilogue own;
+    if (useBias_) own.bias = bias_->value();
+    const bool fusable = fusedActivationOf(activation_, &own.activation);
+    if (!fusable) own.activation = FusedActivation::Linear;
+    Tensor y = fusedDepthwiseConv2d(x, depthwise_->value(), strides_, cu::opPadding(padding_), "NHWC", {1, 1}, own);
     if (channelsFirst()) y = cu::toChannelsFirst(y);
-    return applyActivation(activation_, y);
+    return fusable ? y : applyActivation(activation_, y);
   }
+
+ public:
+  Tensor applyFused(const Tensor& x, const FusedEpilogue& post) override {
+    FusedEpilogue own;
+    if (channelsFirst() || !fusedActivationOf(activation_, &own.activation) ||
+        own.activation != FusedActivation::Linear) {
+      return Tensor();
+    }
+    cu::checkNdim(name(), x.shape(), 4);
+    if (useBias_) own.bias = bias_->value();
+    return fusedDepthwiseConv2d(x, depthwise_->value(), strides_, cu::opPadding(padding_), "NHWC", {1, 1},
+                                composeEpilogues(own, post));
+  }
+
+ protected:
 
  private:
   int64_t depthMultiplier_;

@@ -39,6 +39,9 @@ class Activation : public Layer {
     c["activation"] = activation_;
     return c;
   }
+  bool inferenceEpilogue(const Shape&, FusedEpilogue* post) const override {
+    return fusedActivationOf(activation_, &post->activation);
+  }
 
  protected:
   Tensor call(const Tensor& x, bool) override { return applyActivation(activation_, x); }

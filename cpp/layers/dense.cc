@@ -54,13 +54,26 @@ void Dense::build(const Shape& inputShape) {
   if (useBias_) bias_ = addWeight("bias", {units_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
 }
 
-Tensor Dense::call(const Tensor& x, bool /*training*/) {
+Tensor Dense::product(const Tensor& x, const FusedEpilogue& post) {
   // x is (B, ..., in): flatten the leading dims, multiply, restore them.
   Tensor x2 = x.rank() == 2 ? x : reshape(x, {-1, x.dim(-1)});
-  Tensor y = matMul(x2, kernel_->value());
-  if (useBias_) y = add(y, bias_->value());
-  if (x.rank() != 2) y = reshape(y, computeOutputShape(x.shape()));
-  return applyActivation(activation_, y);
+  Tensor y = fusedMatMul(x2, kernel_->value(), false, false, post);
+  return x.rank() == 2 ? y : reshape(y, computeOutputShape(x.shape()));
+}
+
+Tensor Dense::call(const Tensor& x, bool /*training*/) {
+  FusedEpilogue own;
+  if (useBias_) own.bias = bias_->value();
+  if (fusedActivationOf(activation_, &own.activation)) return product(x, own);
+  own.activation = FusedActivation::Linear;
+  return applyActivation(activation_, product(x, own));
+}
+
+Tensor Dense::applyFused(const Tensor& x, const FusedEpilogue& post) {
+  FusedEpilogue own;
+  if (!fusedActivationOf(activation_, &own.activation) || own.activation != FusedActivation::Linear) return Tensor();
+  if (useBias_) own.bias = bias_->value();
+  return product(x, composeEpilogues(own, post));
 }
 
 nlohmann::json Dense::getConfig() const {

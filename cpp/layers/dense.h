@@ -18,12 +18,16 @@ class Dense : public Layer {
   std::string className() const override { return "Dense"; }
   Shape computeOutputShape(const Shape& inputShape) const override;
   nlohmann::json getConfig() const override;
+  Tensor applyFused(const Tensor& x, const FusedEpilogue& post) override;
 
  protected:
   void build(const Shape& inputShape) override;
   Tensor call(const Tensor& x, bool training) override;
 
  private:
+  // x * kernel followed by `post` (bias and activation in the GEMM's epilogue).
+  Tensor product(const Tensor& x, const FusedEpilogue& post);
+
   int64_t units_;
   std::string activation_;
   bool useBias_;

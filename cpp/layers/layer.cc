@@ -219,6 +219,10 @@ int64_t Layer::countParams() const {
   return n;
 }
 
+Tensor Layer::applyFused(const Tensor&, const FusedEpilogue&) { return Tensor(); }
+
+bool Layer::inferenceEpilogue(const Shape&, FusedEpilogue*) const { return false; }
+
 Tensor Layer::regularizationLoss() const {
   Tensor total;
   for (size_t i = 0; i < weights_.size(); ++i) {

@@ -21,6 +21,7 @@
 
 #include "core/tensor.h"
 #include "layers/variable.h"
+#include "ops/ops.h"
 
 namespace wl {
 
@@ -81,6 +82,14 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // Applies weight constraints after an optimizer step.
   virtual void applyConstraints();
   const std::vector<Shape>& builtInputShapes() const { return builtInputShapes_; }
+
+  // Inference fusion (a Model run without a tape, as in predict): a producer layer
+  // takes the per-channel maps of the layers right after it (a BatchNormalization, a
+  // ReLU) into its kernel's epilogue, so their passes over the output disappear.
+  // applyFused: this layer's output followed by `post`, or undefined if it cannot.
+  virtual Tensor applyFused(const Tensor& x, const FusedEpilogue& post);
+  // A follower: its inference on an input of shape `in` as a per-channel map, or false.
+  virtual bool inferenceEpilogue(const Shape& in, FusedEpilogue* post) const;
   // Nodes created by applySymbolic, in order (a shared layer has several); a
   // node's index here is the node index model.json's inbound_nodes refer to.
   size_t numInboundNodes() const { return inboundNodes_.size(); }

@@ -161,6 +161,21 @@ class BatchNormalization : public Layer {
     movingVariance_ = addWeight("moving_variance", shape, movingVarianceInitializer_, false);
   }
 
+  // At inference over the last axis: x * s + (beta - movingMean * s), with
+  // s = gamma / sqrt(movingVariance + epsilon), for the producer's epilogue.
+  bool inferenceEpilogue(const Shape& in, FusedEpilogue* post) const override {
+    const int ndim = static_cast<int>(in.size());
+    if (ndim < 2 || resolveAxis(ndim) != ndim - 1 || !movingMean_) return false;
+    Tensor s = unary(UnaryOp::Rsqrt, add(movingVariance_->value(), Tensor::scalar(static_cast<float>(epsilon_))));
+    if (gamma_) s = mul(s, gamma_->value());
+    Tensor b = neg(mul(movingMean_->value(), s));
+    if (beta_) b = add(b, beta_->value());
+    post->scale = s;
+    post->bias = b;
+    post->activation = FusedActivation::Linear;
+    return true;
+  }
+
   Tensor call(const Tensor& input, bool training) override {
     int ndim = input.rank();
     int axis = resolveAxis(ndim);

@@ -183,16 +183,54 @@ void Model::checkInputShapes(const std::vector<Shape>& shapes) const {
   }
 }
 
-// Every node's outputs for these inputs, in topological order (shared by execute and executeTo).
-std::unordered_map<const Node*, std::vector<Tensor>> Model::runGraph(const std::vector<Tensor>& xs, bool training) {
+
+// The nodes' outputs for these inputs, in topological order (shared by execute and executeTo).
+std::unordered_map<const Node*, std::vector<Tensor>> Model::runGraph(const std::vector<Tensor>& xs, bool training,
+                                                                     bool keepAll) {
   WL_CHECK(xs.size() == inputs_.size(), "Model " << name() << " expects " << inputs_.size()
                                                  << " input(s), but it received " << xs.size() << ".");
+  // Uses left of each node's outputs; model outputs are never released.
+  std::unordered_map<const Node*, int> uses;
+  for (const auto& node : order_) {
+    for (const auto& st : node->inputs) ++uses[st.node.get()];
+  }
+  for (const auto& o : outputs_) uses[o.node.get()] += 1 << 20;
+  const bool fuse = !training && !keepAll && activeTape() == nullptr;
   std::unordered_map<const Node*, std::vector<Tensor>> values;
   for (size_t i = 0; i < xs.size(); ++i) values[inputs_[i].node.get()] = {xs[i]};
-  for (const auto& node : order_) {
+  for (size_t i = 0; i < order_.size(); ++i) {
+    const auto& node = order_[i];
     std::vector<Tensor> ins;
     for (const auto& st : node->inputs) ins.push_back(values.at(st.node.get()).at(st.index));
-    values[node.get()] = node->layer->applyMany(ins, training);
+    // Followers that only read this node's single output (the next nodes in order).
+    size_t last = i;
+    FusedEpilogue post;
+    if (fuse && node->outputShapes.size() == 1 && ins.size() == 1 && ins[0].dtype() == DType::Float32) {
+      while (last + 1 < order_.size() && uses[order_[last].get()] == 1 && post.activation == FusedActivation::Linear) {
+        const auto& next = order_[last + 1];
+        FusedEpilogue step;
+        if (next->inputs.size() != 1 || next->inputs[0].node != order_[last] ||
+            !next->layer->inferenceEpilogue(order_[last]->outputShapes[0], &step)) {
+          break;
+        }
+        post = last == i ? step : composeEpilogues(post, step);
+        ++last;
+      }
+    }
+    Tensor fused;
+    if (last > i) fused = node->layer->applyFused(ins[0], post);
+    if (fused.defined()) {
+      values[order_[last].get()] = {fused};  // the followers' own outputs never exist
+    } else {
+      last = i;
+      values[node.get()] = node->layer->applyMany(ins, training);
+    }
+    if (!keepAll) {
+      for (const auto& st : node->inputs) {
+        if (--uses[st.node.get()] == 0) values.erase(st.node.get());
+      }
+    }
+    i = last;
   }
   return values;
 }
@@ -206,7 +244,7 @@ std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training)
 
 std::vector<Tensor> Model::executeTo(const std::vector<Tensor>& xs, const std::vector<std::string>& names) {
   checkInputs(xs);
-  auto values = runGraph(xs, false);
+  auto values = runGraph(xs, false, /*keepAll=*/true);
   std::vector<Tensor> outs;
   for (const std::string& full : names) {
     auto colon = full.rfind(':');

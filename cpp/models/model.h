@@ -93,7 +93,11 @@ class Model : public Layer {
   void checkInputShapes(const std::vector<Shape>& shapes) const override;
 
  private:
-  std::unordered_map<const Node*, std::vector<Tensor>> runGraph(const std::vector<Tensor>& xs, bool training);
+  // Runs the graph. keepAll keeps every node's outputs (executeTo); otherwise a
+  // node's outputs are dropped after their last use and, at inference, producers
+  // fuse the per-channel layers that follow them (Layer::applyFused).
+  std::unordered_map<const Node*, std::vector<Tensor>> runGraph(const std::vector<Tensor>& xs, bool training,
+                                                                 bool keepAll = false);
   // The total loss (with regularization), and the per-output losses.
   Tensor totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput,
                    const std::vector<Tensor>& sampleWeights = {});

@@ -161,13 +161,16 @@ Shape outShapeOf(const ConvGeometry& g, int nSpatial) {
 
 // The three convolution primitives. Shapes are passed along so the same code
 // serves 4D (2D conv, depthwise) and 5D (3D conv) tensors.
-Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeometry& g, const Shape& yShape);
+Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeometry& g, const Shape& yShape,
+                   const Epilogue* ep = nullptr);
 Tensor convBackpropInput(ConvKind k, const Tensor& dy, const Tensor& w, const ConvGeometry& g, const Shape& xShape);
 Tensor convBackpropFilter(ConvKind k, const Tensor& x, const Tensor& dy, const ConvGeometry& g, const Shape& wShape);
 
-Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeometry& g, const Shape& yShape) {
+Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeometry& g, const Shape& yShape,
+                   const Epilogue* ep) {
   Tensor y = Tensor::empty(yShape);
   ConvParams p{g, x.data<float>(), w.data<float>(), y.data<float>()};
+  if (ep) p.epilogue = *ep;  // only without a tape (fused.cc), so the rule below is never recorded with it
   kernelFor<ConvKernel>(kernelNames(k).forward)(p);
   recordOp(kernelNames(k).forward, {x, w}, y, [k, x, w, g](const Tensor& dy) -> std::vector<Tensor> {
     return {convBackpropInput(k, dy, w, g, x.shape()), convBackpropFilter(k, x, dy, g, w.shape())};
@@ -221,7 +224,8 @@ Tensor toNCHW(const Tensor& x) { return transpose(x, {0, 3, 1, 2}); }
 // conv2d / depthwiseConv2d share the 2D wrapping (rank 3, NCHW).
 Tensor conv2dLike(ConvKind kind, const char* op, const Tensor& xIn, const Tensor& filterIn,
                   std::vector<int64_t> strides, const Padding& pad, const std::string& dataFormat,
-                  std::vector<int64_t> dilations, const std::string& rounding) {
+                  std::vector<int64_t> dilations, const std::string& rounding,
+                  const FusedEpilogue* post = nullptr) {
   requireFloat(op, xIn);
   requireFloat(op, filterIn);
   requireRankIn(op, "x", xIn, 4, 3);
@@ -243,7 +247,11 @@ Tensor conv2dLike(ConvKind kind, const char* op, const Tensor& xIn, const Tensor
   int64_t outC = kind == ConvKind::Depthwise ? inC * w.dim(3) : w.dim(3);
   ConvGeometry g = makeGeometry(op, x.shape(), f, strides, dilations, pad, spatialPads, rounding, outC);
   if (kind == ConvKind::Depthwise) g.channelMultiplier = w.dim(3);
-  Tensor y = convForward(kind, x, w, g, outShapeOf(g, 2));
+  // The kernel computes channels-last, so a per-channel epilogue fuses for NCHW too.
+  KernelEpilogue k;
+  if (post) k = kernelEpilogue(*post, outC);
+  Tensor y = convForward(kind, x, w, g, outShapeOf(g, 2), k.ok ? &k.ep : nullptr);
+  if (post && !k.ok) y = applyEpilogue(y, *post);
   if (nchw) y = toNCHW(y);
   if (unbatched) y = reshape(y, Shape(y.shape().begin() + 1, y.shape().end()));
   return y;
@@ -340,6 +348,19 @@ Tensor depthwiseConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_
                        const std::string& dimRoundingMode) {
   return conv2dLike(ConvKind::Depthwise, "depthwiseConv2d", x, filter, std::move(strides), pad, dataFormat,
                     std::move(dilations), dimRoundingMode);
+}
+
+Tensor fusedConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides, const Padding& pad,
+                   const std::string& dataFormat, std::vector<int64_t> dilations, const FusedEpilogue& post) {
+  return conv2dLike(ConvKind::Conv2D, "fused.conv2d", x, filter, std::move(strides), pad, dataFormat,
+                    std::move(dilations), "", &post);
+}
+
+Tensor fusedDepthwiseConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides,
+                            const Padding& pad, const std::string& dataFormat, std::vector<int64_t> dilations,
+                            const FusedEpilogue& post) {
+  return conv2dLike(ConvKind::Depthwise, "fused.depthwiseConv2d", x, filter, std::move(strides), pad, dataFormat,
+                    std::move(dilations), "", &post);
 }
 
 Tensor conv1d(const Tensor& xIn, const Tensor& filter, int64_t stride, const Padding& pad,

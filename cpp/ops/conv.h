@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "ops/ops.h"
 
 namespace wl {
 
@@ -44,6 +45,13 @@ Tensor conv3dTranspose(const Tensor& x, const Tensor& filter, const Shape& outpu
 Tensor depthwiseConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides = {1},
                        const Padding& pad = Padding::valid(), const std::string& dataFormat = "NHWC",
                        std::vector<int64_t> dilations = {1}, const std::string& dimRoundingMode = "");
+// conv2d / depthwiseConv2d followed by a per-channel epilogue (ops.h FusedEpilogue),
+// fused into the kernel when nothing records gradients.
+Tensor fusedConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides, const Padding& pad,
+                   const std::string& dataFormat, std::vector<int64_t> dilations, const FusedEpilogue& post);
+Tensor fusedDepthwiseConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides,
+                            const Padding& pad, const std::string& dataFormat, std::vector<int64_t> dilations,
+                            const FusedEpilogue& post);
 Tensor separableConv2d(const Tensor& x, const Tensor& depthwiseFilter, const Tensor& pointwiseFilter,
                        std::vector<int64_t> strides = {1}, const Padding& pad = Padding::valid(),
                        std::vector<int64_t> dilation = {1}, const std::string& dataFormat = "NHWC");

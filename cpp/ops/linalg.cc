@@ -7,7 +7,9 @@
 
 namespace wl {
 
-Tensor matMul(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool transposeB) {
+namespace {
+// matMul with an optional kernel epilogue (only when no tape records: see fused.cc).
+Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool transposeB, const Epilogue* ep) {
   WL_CHECK(aIn.defined() && bIn.defined(), "matMul: an input tensor is undefined (was it disposed?)");
   Tensor a = cast(aIn, DType::Float32), b = cast(bIn, DType::Float32);
   WL_CHECK(a.rank() >= 2 && b.rank() >= 2, "Error in matMul: inputs must be at least rank 2, got shapes "
@@ -60,6 +62,7 @@ Tensor matMul(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool transp
   p.transposeB = transposeB;
   p.aBatchStride = sizeA == 1 ? 0 : m * ka;
   p.bBatchStride = sizeB == 1 ? 0 : ka * n;
+  if (ep) p.epilogue = *ep;
   kernelFor<MatMulKernel>("MatMul")(p);
   recordOp("MatMul", {a3, b3}, c, [a3, b3, transposeA, transposeB](const Tensor& dy) -> std::vector<Tensor> {
     Tensor da, db;
@@ -81,6 +84,19 @@ Tensor matMul(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool transp
     return {sumTo(da, a.shape()), sumTo(db, b.shape())};
   });
   return c;
+}
+
+}  // namespace
+
+Tensor matMul(const Tensor& a, const Tensor& b, bool transposeA, bool transposeB) {
+  return matMulImpl(a, b, transposeA, transposeB, nullptr);
+}
+
+Tensor fusedMatMul(const Tensor& a, const Tensor& b, bool transposeA, bool transposeB, const FusedEpilogue& post) {
+  KernelEpilogue k;
+  if (b.defined() && b.rank() >= 2) k = kernelEpilogue(post, transposeB ? b.dim(-2) : b.dim(-1));
+  if (!k.ok) return applyEpilogue(matMul(a, b, transposeA, transposeB), post);
+  return matMulImpl(a, b, transposeA, transposeB, &k.ep);
 }
 
 Tensor dot(const Tensor& a, const Tensor& b) {

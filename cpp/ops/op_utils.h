@@ -23,4 +23,14 @@ inline void requireRank(const char* op, const Tensor& x) {
 // (left-padded), with 0 along dimensions of size 1 that the output broadcasts.
 void broadcastStrides(const Shape& shape, const Shape& outShape, int64_t* strides);
 
+// A FusedEpilogue a kernel can apply to an output with `channels` channels: holds the
+// per-channel vectors alive while the kernel runs. ok is false when the op must
+// compose instead (a tape records, or scale/bias are not per channel).
+struct KernelEpilogue {
+  bool ok = false;
+  Tensor scale, bias;
+  Epilogue ep;
+};
+KernelEpilogue kernelEpilogue(const FusedEpilogue& post, int64_t channels);
+
 }  // namespace wl

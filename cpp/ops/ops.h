@@ -68,6 +68,24 @@ Tensor gatherRows(const Tensor& x, const Tensor& indices);
 // Linear algebra: rank >= 2, batch dims broadcast.
 Tensor matMul(const Tensor& a, const Tensor& b, bool transposeA = false, bool transposeB = false);
 
+// What tfjs's fused ops (tf.fused.matMul/conv2d/depthwiseConv2d) do after the product,
+// per channel of the output's last axis: y = activation(y * scale + bias). scale is
+// ours: a batch norm folded in at inference. Undefined tensors skip their step.
+struct FusedEpilogue {
+  Tensor scale, bias;
+  FusedActivation activation = FusedActivation::Linear;
+};
+// When no tape records (inference) and scale/bias are per channel, the producing
+// kernel applies the epilogue as it stores its output; otherwise these ops compose
+// the same ordinary ops a tape can differentiate (ops/fused.cc).
+Tensor fusedMatMul(const Tensor& a, const Tensor& b, bool transposeA, bool transposeB, const FusedEpilogue& post);
+// The composed form: y * scale + bias, then the activation.
+Tensor applyEpilogue(const Tensor& y, const FusedEpilogue& post);
+// a, then b, as one epilogue (a's activation must be linear).
+FusedEpilogue composeEpilogues(const FusedEpilogue& a, const FusedEpilogue& b);
+// "linear", "relu", "relu6" (and tfjs's fused names) -> the kernel activation; false otherwise.
+bool fusedActivationOf(const std::string& name, FusedActivation* out);
+
 // In place y += alpha * x, not recorded (optimizer updates, never differentiated).
 void axpyInPlace(float alpha, const Tensor& x, Tensor& y);
 

@@ -278,6 +278,49 @@ TEST(BatchNorm, FusedInferenceMatchesComposed) {
   setBackend("reference");
 }
 
+// The fused ops apply scale, bias and relu/relu6 in the kernel's epilogue when no tape
+// records; under a tape they compose ordinary ops. Both must agree, on both backends,
+// for per-channel and scalar vectors, and a bias that is not per channel composes.
+TEST(FusedOps, EpilogueMatchesComposedOps) {
+  for (const char* backend : {"reference", "wasm"}) {
+    setBackend(backend);
+    for (FusedActivation act : {FusedActivation::Linear, FusedActivation::Relu, FusedActivation::Relu6}) {
+      for (int variant = 0; variant < 4; ++variant) {
+        const int64_t C = 6;
+        FusedEpilogue post;
+        post.activation = act;
+        if (variant == 1 || variant == 3) post.scale = R({C}, 30, 0.5f, 4.f);
+        if (variant >= 2) post.bias = variant == 3 ? Tensor::scalar(0.75f) : R({1, C}, 31);
+        auto both = [&](const std::function<Tensor()>& f, const char* what) {
+          const Tensor fused = f();
+          Tensor composed;
+          {
+            GradientTape tape;
+            composed = f();
+          }
+          ASSERT_EQ(fused.shape(), composed.shape()) << what;
+          for (int64_t i = 0; i < fused.size(); ++i) {
+            ASSERT_NEAR(fused.data<float>()[i], composed.data<float>()[i], 1e-5f)
+                << what << " " << backend << " act " << static_cast<int>(act) << " variant " << variant;
+          }
+        };
+        const Tensor x = R({2, 5, 5, 3}, 32, -4.f, 4.f), w = R({3, 3, 3, C}, 33), dw = R({3, 3, 3, 2}, 34);
+        both([&] { return fusedConv2d(x, w, {1}, Padding::same(), "NHWC", {1}, post); }, "conv2d");
+        both([&] { return fusedConv2d(x, R({1, 1, 3, C}, 35), {1}, Padding::valid(), "NHWC", {1}, post); }, "1x1");
+        both([&] { return fusedDepthwiseConv2d(x, dw, {2}, Padding::same(), "NHWC", {1}, post); }, "depthwise");
+        both([&] { return fusedMatMul(R({7, 9}, 36), R({9, C}, 37), false, false, post); }, "matMul");
+        both([&] { return fusedMatMul(R({1, 9}, 38), R({C, 9}, 39), false, true, post); }, "matVec");
+      }
+    }
+    // A bias over every output element is not per channel: composed, same values.
+    const Tensor a = R({3, 4}, 40), b = R({4, 5}, 41), full = R({3, 5}, 42);
+    const Tensor y = fusedMatMul(a, b, false, false, {Tensor(), full, FusedActivation::Relu});
+    const Tensor ref = relu(add(matMul(a, b), full));
+    for (int64_t i = 0; i < y.size(); ++i) EXPECT_NEAR(y.data<float>()[i], ref.data<float>()[i], 1e-6f);
+  }
+  setBackend("reference");
+}
+
 // ---------------------------------------------------------------- conv2dTranspose
 TEST(Conv2DTranspose, ValuesAndAdjoint) {
   Tensor x = Tensor::fromVector({1, 1, 1, 1}, {2});

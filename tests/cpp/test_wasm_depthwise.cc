@@ -66,8 +66,16 @@ TEST(WasmDepthwise, MatchesReference) {
                   std::vector<float> f = randomVec(k * k * ch * mult, seed++);
                   const size_t ySize = static_cast<size_t>(batch * g.outH * g.outW * g.outC);
                   std::vector<float> yW(ySize, 123.f), yR(ySize, -7.f);
-                  wasmK(ConvParams{g, x.data(), f.data(), yW.data()});
-                  refK(ConvParams{g, x.data(), f.data(), yR.data()});
+                  // Every fourth case each: no epilogue, bias + relu, scale + bias + relu6, scale.
+                  std::vector<float> scale = randomVec(g.outC, seed++), bias = randomVec(g.outC, seed++);
+                  Epilogue ep;
+                  const int variant = cases % 4;
+                  if (variant == 2 || variant == 3) ep.scale = scale.data();
+                  if (variant == 1 || variant == 2) ep.bias = bias.data();
+                  if (variant == 1) ep.activation = FusedActivation::Relu;
+                  if (variant == 2) ep.activation = FusedActivation::Relu6;
+                  wasmK(ConvParams{g, x.data(), f.data(), yW.data(), ep});
+                  refK(ConvParams{g, x.data(), f.data(), yR.data(), ep});
                   ++cases;
                   for (size_t i = 0; i < ySize; ++i) {
                     ASSERT_LE(std::fabs(yW[i] - yR[i]), 1e-5f * std::max(1.f, std::fabs(yR[i])))

@@ -43,14 +43,15 @@ const int64_t kSizes[] = {1, 3, 7, 8, 9, 17, 64, 65};
 
 // ---- MatMul ----------------------------------------------------------------------------
 
-void checkMatMul(int64_t batch, int64_t m, int64_t n, int64_t k, bool tA, bool tB, bool bcastA, bool bcastB) {
+void checkMatMul(int64_t batch, int64_t m, int64_t n, int64_t k, bool tA, bool tB, bool bcastA, bool bcastB,
+                 Epilogue ep = {}) {
   auto [mine, ref] = kernels<MatMulKernel>("MatMul");
   ASSERT_NE(mine, nullptr);
   const int64_t aBatch = bcastA ? 1 : batch, bBatch = bcastB ? 1 : batch;
   auto a = randomVec(aBatch * m * k, -1.f, 1.f, static_cast<unsigned>(m * 131 + k));
   auto b = randomVec(bBatch * k * n, -1.f, 1.f, static_cast<unsigned>(n * 17 + k * 3));
   std::vector<float> c1(batch * m * n, -7.f), c2(batch * m * n, 7.f);
-  MatMulParams p{a.data(), b.data(), c1.data(), batch, m, n, k, tA, tB, bcastA ? 0 : m * k, bcastB ? 0 : k * n};
+  MatMulParams p{a.data(), b.data(), c1.data(), batch, m, n, k, tA, tB, bcastA ? 0 : m * k, bcastB ? 0 : k * n, ep};
   mine(p);
   p.c = c2.data();
   ref(p);
@@ -65,6 +66,22 @@ TEST(WasmKernels, MatMulAllSizesAndTransposes) {
     for (int64_t n : kSizes)
       for (int64_t k : kSizes)
         for (int t = 0; t < 4; ++t) checkMatMul(1, m, n, k, t & 1, t & 2, false, false);
+}
+
+// Bias, per-column scale and relu/relu6 applied as blocks of C are stored: across
+// N and K blocks, the m == 1 path and tails.
+TEST(WasmKernels, MatMulEpilogue) {
+  auto scale = randomVec(2100, 0.5f, 2.f, 5), bias = randomVec(2100, -1.f, 1.f, 6);
+  for (int variant = 0; variant < 4; ++variant) {
+    Epilogue ep;
+    if (variant != 1) ep.bias = bias.data();
+    if (variant >= 1) ep.scale = scale.data();
+    ep.activation = variant == 0 ? FusedActivation::Relu : variant == 2 ? FusedActivation::Relu6
+                                                                          : FusedActivation::Linear;
+    for (int64_t m : {1, 3, 9, 70})
+      for (int64_t n : {1, 7, 8, 17, 1030})
+        for (int64_t k : {0, 1, 9, 300}) checkMatMul(2, m, n, k, variant & 1, false, false, m == 1, ep);
+  }
 }
 
 TEST(WasmKernels, MatMulBatchesAndBroadcasts) {

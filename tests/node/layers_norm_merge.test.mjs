@@ -300,3 +300,43 @@ after(() => {
   console.log('\nfamily | case | max relative difference');
   for (const [f, c, d] of table) console.log(`${f} | ${c} | ${Number.isNaN(d) ? '-' : d.toExponential(2)}`);
 });
+
+// predict fuses a producer with the batch norm / relu after it (Model::runGraph); a
+// batch norm whose output is also read elsewhere (here: a model output) must not be
+// fused away. Random moving statistics make every step visible.
+test('inference fusion: dense/conv -> batchNorm -> relu equals tfjs, and intermediate outputs survive', async () => {
+  const tfjs = await loadTfjs();
+  const build = lib => {
+    const x = lib.input({shape: [4, 4, 3]});
+    const c = lib.layers.conv2d({filters: 5, kernelSize: 3, padding: 'same', name: 'c'}).apply(x);
+    const bn1 = lib.layers.batchNormalization({name: 'bn1'}).apply(c);
+    const r1 = lib.layers.reLU({maxValue: 6, name: 'r1'}).apply(bn1);
+    const f = lib.layers.flatten().apply(r1);
+    const d = lib.layers.dense({units: 7, name: 'd'}).apply(f);
+    const bn2 = lib.layers.batchNormalization({name: 'bn2'}).apply(d);
+    const r2 = lib.layers.activation({activation: 'relu', name: 'r2'}).apply(bn2);
+    return lib.model({inputs: x, outputs: [r2, bn2]});
+  };
+  const theirs = build(tfjs);
+  const ours = build(tf);
+  theirs.layers.forEach((l, i) => {
+    const ws = l.getWeights().map((w, j) => {
+      const n = w.size;
+      const vals = Array.from({length: n}, (_, k) => Math.sin(7 * i + 3 * j + k) + (l.weights[j].name.includes('variance') ? 1.5 : 0));
+      return vals;
+    });
+    if (ws.length) {
+      l.setWeights(ws.map((v, j) => tfjs.tensor(v, l.getWeights()[j].shape)));
+      ours.layers[i].setWeights(ws.map((v, j) => tf.tensor(v, l.getWeights()[j].shape)));
+    }
+  });
+  const xs = Array.from({length: 2 * 48}, (_, k) => Math.cos(k));
+  const pT = theirs.predict(tfjs.tensor(xs, [2, 4, 4, 3]));
+  const before = tf.memory().numTensors;
+  const pO = ours.predict(tf.tensor(xs, [2, 4, 4, 3]));
+  compareTensors(pO[0], pT[0], 'fused relu output');
+  compareTensors(pO[1], pT[1], 'batch norm output read by the model');
+  tf.dispose(pO);
+  assert.equal(tf.memory().numTensors, before + 1);  // the input tensor only
+  ours.dispose();
+});

@@ -60,6 +60,7 @@ void conv(const ConvParams& p) {
       for (int64_t oc = 0; oc < g.outC; ++oc) y[oc] += xv * wr[oc];
     }
   });
+  if (p.epilogue.active()) epilogueBlockScalar(p.epilogue, p.y, ySize(g) / g.outC, g.outC, g.outC, 0);
 }
 
 void convBackpropInput(const ConvParams& p) {
@@ -106,6 +107,7 @@ void depthwise(const ConvParams& p) {
       for (int64_t m = 0; m < mult; ++m) y[c * mult + m] += x[c] * w[c * mult + m];
     }
   });
+  if (p.epilogue.active()) epilogueBlockScalar(p.epilogue, p.y, ySize(g) / g.outC, g.outC, g.outC, 0);
 }
 
 void depthwiseBackpropInput(const ConvParams& p) {

@@ -22,6 +22,7 @@ void matMul(const MatMulParams& p) {
         c[i * p.n + j] = acc;
       }
     }
+    if (p.epilogue.active()) epilogueBlockScalar(p.epilogue, c, p.m, p.n, p.n, 0);
   }
 }
 

@@ -64,14 +64,15 @@ void conv(const ConvParams& p) {
     const float* x = p.x + b * xImage;
     float* y = p.y + b * yImage;
     if (isPointwise(g)) {
-      gemm(P, g.outC, K, x, K, 1, p.filter, g.outC, 1, y, g.outC, false);
+      gemm(P, g.outC, K, x, K, 1, p.filter, g.outC, 1, y, g.outC, false, &p.epilogue);
       continue;
     }
     if (colBuf.size() < static_cast<size_t>(kChunkRows * K)) colBuf.resize(kChunkRows * K);
     for (int64_t p0 = 0; p0 < P; p0 += kChunkRows) {
       const int64_t p1 = std::min(P, p0 + kChunkRows);
       im2col(g, x, p0, p1, colBuf.data());
-      gemm(p1 - p0, g.outC, K, colBuf.data(), K, 1, p.filter, g.outC, 1, y + p0 * g.outC, g.outC, false);
+      gemm(p1 - p0, g.outC, K, colBuf.data(), K, 1, p.filter, g.outC, 1, y + p0 * g.outC, g.outC, false,
+           &p.epilogue);
     }
   }
 }

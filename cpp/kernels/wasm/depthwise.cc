@@ -8,6 +8,7 @@
 #include "core/kernel_registry.h"
 #include "kernels/conv_params.h"
 #include "kernels/simd.h"
+#include "kernels/wasm/vmath.h"
 
 namespace wl {
 namespace wasm {
@@ -24,6 +25,8 @@ void depthwise(const ConvParams& p) {
   int64_t wOff[kMaxTaps];
   const int64_t totalTaps = g.fD * g.fH * g.fW;
   const bool useStack = totalTaps <= kMaxTaps;
+  const bool fused = p.epilogue.active();  // applied in registers before each store
+  const VEpilogue ve = vepilogue(p.epilogue);
   for (int64_t b = 0; b < g.batch; ++b) {
     for (int64_t od = 0; od < g.outD; ++od) {
       for (int64_t oh = 0; oh < g.outH; ++oh) {
@@ -50,6 +53,7 @@ void depthwise(const ConvParams& p) {
                 }
               }
             }
+            if (fused) epilogueBlock(p.epilogue, y, 1, outC, outC, 0);
             continue;
           }
           int64_t n = 0;
@@ -81,6 +85,12 @@ void depthwise(const ConvParams& p) {
               a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(x + 8), wasm_v128_load(w + 8)));
               a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(x + 12), wasm_v128_load(w + 12)));
             }
+            if (fused) {
+              a0 = applyEpilogue(ve, a0, c);
+              a1 = applyEpilogue(ve, a1, c + 4);
+              a2 = applyEpilogue(ve, a2, c + 8);
+              a3 = applyEpilogue(ve, a3, c + 12);
+            }
             wasm_v128_store(y + c, a0);
             wasm_v128_store(y + c + 4, a1);
             wasm_v128_store(y + c + 8, a2);
@@ -91,12 +101,12 @@ void depthwise(const ConvParams& p) {
             for (int64_t t = 0; t < n; ++t) {
               a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c)));
             }
-            wasm_v128_store(y + c, a0);
+            wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
           }
           for (; c < inC; ++c) {
             float acc = 0.f;
             for (int64_t t = 0; t < n; ++t) acc += X[xOff[t] + c] * W[wOff[t] + c];
-            y[c] = acc;
+            y[c] = fused ? epilogueScalar(p.epilogue, acc, c) : acc;
           }
         }
       }

@@ -161,14 +161,8 @@ inline v128_t vunary(v128_t x, v128_t a, v128_t b) {
   if constexpr (OP == UnaryOp::Square) return wasm_f32x4_mul(x, x);
   if constexpr (OP == UnaryOp::Sqrt) return wasm_f32x4_sqrt(x);
   if constexpr (OP == UnaryOp::Reciprocal) return wasm_f32x4_div(wasm_f32x4_splat(1.f), x);
-  // x > 0 ? x : (x == x ? 0 : x): keep x where x > 0 or NaN
-  if constexpr (OP == UnaryOp::Relu) return wasm_v128_and(x, wasm_v128_or(wasm_f32x4_gt(x, zero), wasm_f32x4_ne(x, x)));
-  if constexpr (OP == UnaryOp::Relu6) {
-    const v128_t six = wasm_f32x4_splat(6.f);
-    const v128_t pos = wasm_v128_bitselect(x, six, wasm_f32x4_lt(x, six));
-    const v128_t nonPos = wasm_v128_and(x, wasm_f32x4_ne(x, x));  // NaN stays, else 0
-    return wasm_v128_bitselect(pos, nonPos, wasm_f32x4_gt(x, zero));
-  }
+  if constexpr (OP == UnaryOp::Relu) return vrelu(x);
+  if constexpr (OP == UnaryOp::Relu6) return vrelu6(x);
   // Compares are false for NaN, so NaN passes through as in the scalar formula.
   if constexpr (OP == UnaryOp::ClipByValue)
     return wasm_v128_bitselect(b, wasm_v128_bitselect(a, x, wasm_f32x4_lt(x, a)), wasm_f32x4_gt(x, b));

@@ -16,6 +16,7 @@
 
 #include "core/kernel_registry.h"
 #include "kernels/simd.h"
+#include "kernels/wasm/vmath.h"
 
 namespace wl {
 namespace wasm {
@@ -97,7 +98,9 @@ void packA(int64_t mc, int64_t kc, const float* a, int64_t rsA, int64_t csA, flo
 }
 
 // C tile (4 x 8, row stride ldc) = (accumulate ? C : 0) + sum_q a[q] (x) b[q].
-inline void microKernel4x8(int64_t kc, const float* ap, const float* bp, float* c, int64_t ldc, bool accumulate) {
+// With ve, the epilogue is applied in registers (columns are channels c0 .. c0+7).
+inline void microKernel4x8(int64_t kc, const float* ap, const float* bp, float* c, int64_t ldc, bool accumulate,
+                           const VEpilogue* ve = nullptr, int64_t c0 = 0) {
   v128_t c00, c01, c10, c11, c20, c21, c30, c31;
   if (accumulate) {
     c00 = wasm_v128_load(c);
@@ -129,6 +132,16 @@ inline void microKernel4x8(int64_t kc, const float* ap, const float* bp, float* 
     c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
     c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
     c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+  }
+  if (ve) {
+    c00 = applyEpilogue(*ve, c00, c0);
+    c10 = applyEpilogue(*ve, c10, c0);
+    c20 = applyEpilogue(*ve, c20, c0);
+    c30 = applyEpilogue(*ve, c30, c0);
+    c01 = applyEpilogue(*ve, c01, c0 + 4);
+    c11 = applyEpilogue(*ve, c11, c0 + 4);
+    c21 = applyEpilogue(*ve, c21, c0 + 4);
+    c31 = applyEpilogue(*ve, c31, c0 + 4);
   }
   wasm_v128_store(c, c00);
   wasm_v128_store(c + 4, c01);
@@ -171,12 +184,17 @@ inline void microKernel1x8(int64_t kc, const float* a, int64_t csA, const float*
 }  // namespace
 
 void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,
-          int64_t rsB, int64_t csB, float* c, int64_t ldc, bool accumulate) {
+          int64_t rsB, int64_t csB, float* c, int64_t ldc, bool accumulate, const Epilogue* ep) {
   if (m <= 0 || n <= 0) return;
+  if (ep != nullptr && !ep->active()) ep = nullptr;
+  VEpilogue vep{};
+  if (ep) vep = vepilogue(*ep);
+  const VEpilogue* ve = ep ? &vep : nullptr;
   if (k <= 0) {
     if (!accumulate) {
       for (int64_t i = 0; i < m; ++i) std::memset(c + i * ldc, 0, sizeof(float) * n);
     }
+    if (ep) epilogueBlock(*ep, c, m, n, ldc, 0);
     return;
   }
   thread_local std::vector<float> bufA, bufB;
@@ -190,12 +208,14 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t 
     for (int64_t pc = 0; pc < k; pc += KC) {
       const int64_t kc = std::min(KC, k - pc);
       const bool acc = accumulate || pc > 0;
+      const bool lastSlice = pc + kc == k;
       packB(kc, nc, b + pc * rsB + jc * csB, rsB, csB, pb);
       if (m == 1) {
         const float* a0 = a + pc * csA;
         for (int64_t jr = 0; jr < nc; jr += NR) {
           microKernel1x8(kc, a0, csA, pb + jr * kc, c + jc + jr, acc, std::min(NR, nc - jr));
         }
+        if (ep && lastSlice) epilogueBlock(*ep, c + jc, 1, nc, ldc, jc);
         continue;
       }
       for (int64_t ic = 0; ic < m; ic += MC) {
@@ -209,7 +229,7 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t 
             float* ct = c + (ic + ir) * ldc + jc + jr;
             const float* ap = pa + ir * kc;
             if (mr == MR && nr == NR) {
-              microKernel4x8(kc, ap, bp, ct, ldc, acc);
+              microKernel4x8(kc, ap, bp, ct, ldc, acc, lastSlice ? ve : nullptr, jc + jr);
             } else {
               if (acc) {
                 for (int64_t ii = 0; ii < mr; ++ii)
@@ -218,6 +238,7 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t 
               microKernel4x8(kc, ap, bp, tile, NR, acc);
               for (int64_t ii = 0; ii < mr; ++ii)
                 for (int64_t jj = 0; jj < nr; ++jj) ct[ii * ldc + jj] = tile[ii * NR + jj];
+              if (lastSlice && ep) epilogueBlock(*ep, ct, mr, nr, ldc, jc + jr);
             }
           }
         }
@@ -232,7 +253,7 @@ void matMul(const MatMulParams& p) {
   const int64_t rsB = p.transposeB ? 1 : p.n, csB = p.transposeB ? p.k : 1;
   for (int64_t bi = 0; bi < p.batch; ++bi) {
     gemm(p.m, p.n, p.k, p.a + bi * p.aBatchStride, rsA, csA, p.b + bi * p.bBatchStride, rsB, csB,
-         p.c + bi * p.m * p.n, p.n, false);
+         p.c + bi * p.m * p.n, p.n, false, &p.epilogue);
   }
 }
 

@@ -12,9 +12,11 @@ namespace wasm {
 
 // C (m x n, row stride ldc) = op(A) * op(B) (+ C when accumulate). A is m x k with
 // element (i, q) at a[i * rsA + q * csA]; B is k x n with (q, j) at b[q * rsB + j * csB].
-// Summation over k runs in order q = 0..k-1, as the reference kernel.
+// Summation over k runs in order q = 0..k-1, as the reference kernel. An epilogue
+// (columns are its channels) is applied to each block of C right after its last
+// k-slice, while the block is still in cache.
 void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,
-          int64_t rsB, int64_t csB, float* c, int64_t ldc, bool accumulate);
+          int64_t rsB, int64_t csB, float* c, int64_t ldc, bool accumulate, const Epilogue* ep = nullptr);
 
 // The "MatMul" kernel of backend "wasm".
 void matMul(const MatMulParams& p);

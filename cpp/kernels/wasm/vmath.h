@@ -2,10 +2,58 @@
 // a few ulp (well inside the 1e-5 relative tolerance against the reference's libm).
 #pragma once
 
+#include "kernels/params.h"
 #include "kernels/simd.h"
 
 namespace wl {
 namespace wasm {
+
+// relu keeps x where x > 0 or NaN, else 0 (the scalar rule, signed zeros included).
+inline v128_t vrelu(v128_t x) {
+  return wasm_v128_and(x, wasm_v128_or(wasm_f32x4_gt(x, wasm_f32x4_splat(0.f)), wasm_f32x4_ne(x, x)));
+}
+
+inline v128_t vrelu6(v128_t x) {
+  const v128_t six = wasm_f32x4_splat(6.f);
+  const v128_t pos = wasm_v128_bitselect(x, six, wasm_f32x4_lt(x, six));
+  const v128_t nonPos = wasm_v128_and(x, wasm_f32x4_ne(x, x));  // NaN stays, else 0
+  return wasm_v128_bitselect(pos, nonPos, wasm_f32x4_gt(x, wasm_f32x4_splat(0.f)));
+}
+
+// A kernel's epilogue (kernels/params.h) in vector form: scale and bias loads, then the
+// activation as a clamp to [lo, hi] (wasm's min/max keep NaN and turn -0 into +0,
+// exactly relu's and relu6's scalar rules).
+struct VEpilogue {
+  const float* scale;
+  const float* bias;
+  v128_t lo, hi;
+};
+
+inline VEpilogue vepilogue(const Epilogue& e) {
+  const float inf = __builtin_inff();
+  const float lo = e.activation == FusedActivation::Linear ? -inf : 0.f;
+  const float hi = e.activation == FusedActivation::Relu6 ? 6.f : inf;
+  return {e.scale, e.bias, wasm_f32x4_splat(lo), wasm_f32x4_splat(hi)};
+}
+
+// Channels c .. c+3 of one output row.
+inline v128_t applyEpilogue(const VEpilogue& e, v128_t v, int64_t c) {
+  if (e.scale) v = wasm_f32x4_mul(v, wasm_v128_load(e.scale + c));
+  if (e.bias) v = wasm_f32x4_add(v, wasm_v128_load(e.bias + c));
+  return wasm_f32x4_min(wasm_f32x4_max(v, e.lo), e.hi);
+}
+
+// The epilogue over a rows x cols block (row stride ld) starting at channel c0; the
+// tail through the scalar formula.
+inline void epilogueBlock(const Epilogue& e, float* y, int64_t rows, int64_t cols, int64_t ld, int64_t c0) {
+  const VEpilogue ve = vepilogue(e);
+  for (int64_t r = 0; r < rows; ++r) {
+    float* row = y + r * ld;
+    int64_t j = 0;
+    for (; j + 4 <= cols; j += 4) wasm_v128_store(row + j, applyEpilogue(ve, wasm_v128_load(row + j), c0 + j));
+    for (; j < cols; ++j) row[j] = epilogueScalar(e, row[j], c0 + j);
+  }
+}
 
 // exp(x): x = n ln2 + r, |r| <= ln2/2, exp(r) by a degree-6 polynomial, 2^n applied
 // in two halves so results in the subnormal range and overflow to inf stay right.
