@@ -208,6 +208,21 @@ struct AxpyParams {
 };
 using AxpyKernel = void (*)(const AxpyParams&);
 
+// One Adam/AdamW step in place, per element, in exactly the float32 operations of
+// the composed form (so training matches tfjs's trajectory):
+//   m = m*beta1 + g*(1-beta1); v = v*beta2 + (g*g)*(1-beta2)
+//   w = (-lr) * ((m / c1) / (sqrt(v / c2) + eps)) + (w - w*decay)   (decay 0: + w)
+// with c1 = 1 - beta1^t, c2 = 1 - beta2^t. Op: AdamUpdate.
+struct AdamParams {
+  float* w;
+  float* m;
+  float* v;
+  const float* g;
+  int64_t size;
+  float beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2, negLr, epsilon, decay;
+};
+using AdamKernel = void (*)(const AdamParams&);
+
 // Batch normalization without a gradient, per channel of the last axis:
 // y[r, c] = (x[r, c] - mean[c]) * inv[c] + offset[c], where the op has computed
 // inv = scale / sqrt(variance + epsilon). Op: BatchNormInference.

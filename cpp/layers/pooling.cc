@@ -11,8 +11,6 @@ namespace {
 namespace cu = conv_utils;
 using nlohmann::json;
 
-std::string describe(const json& v) { return v.is_null() ? "undefined" : v.dump(); }
-
 // tfjs's assertPositiveInteger on each element.
 void assertPositive(const std::vector<int64_t>& v, const char* name) {
   for (size_t i = 0; i < v.size(); ++i) {

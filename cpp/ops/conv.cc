@@ -169,7 +169,7 @@ Tensor convBackpropFilter(ConvKind k, const Tensor& x, const Tensor& dy, const C
 Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeometry& g, const Shape& yShape,
                    const Epilogue* ep) {
   Tensor y = Tensor::empty(yShape);
-  ConvParams p{g, x.data<float>(), w.data<float>(), y.data<float>()};
+  ConvParams p{g, x.data<float>(), w.data<float>(), y.data<float>(), {}};
   if (ep) p.epilogue = *ep;  // only without a tape (fused.cc), so the rule below is never recorded with it
   kernelFor<ConvKernel>(kernelNames(k).forward)(p);
   recordOp(kernelNames(k).forward, {x, w}, y, [k, x, w, g](const Tensor& dy) -> std::vector<Tensor> {
@@ -180,7 +180,7 @@ Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeome
 
 Tensor convBackpropInput(ConvKind k, const Tensor& dy, const Tensor& w, const ConvGeometry& g, const Shape& xShape) {
   Tensor dx = Tensor::empty(xShape);
-  ConvParams p{g, dx.data<float>(), w.data<float>(), dy.data<float>()};
+  ConvParams p{g, dx.data<float>(), w.data<float>(), dy.data<float>(), {}};
   kernelFor<ConvKernel>(kernelNames(k).backpropInput)(p);
   recordOp(kernelNames(k).backpropInput, {dy, w}, dx, [k, dy, w, g](const Tensor& ddx) -> std::vector<Tensor> {
     return {convForward(k, ddx, w, g, dy.shape()), convBackpropFilter(k, ddx, dy, g, w.shape())};
@@ -190,7 +190,7 @@ Tensor convBackpropInput(ConvKind k, const Tensor& dy, const Tensor& w, const Co
 
 Tensor convBackpropFilter(ConvKind k, const Tensor& x, const Tensor& dy, const ConvGeometry& g, const Shape& wShape) {
   Tensor dw = Tensor::empty(wShape);
-  ConvParams p{g, x.data<float>(), dw.data<float>(), dy.data<float>()};
+  ConvParams p{g, x.data<float>(), dw.data<float>(), dy.data<float>(), {}};
   kernelFor<ConvKernel>(kernelNames(k).backpropFilter)(p);
   recordOp(kernelNames(k).backpropFilter, {x, dy}, dw, [k, x, dy, g](const Tensor& ddw) -> std::vector<Tensor> {
     return {convBackpropInput(k, dy, ddw, g, x.shape()), convForward(k, x, ddw, g, dy.shape())};

@@ -245,6 +245,20 @@ void axpyInPlace(float alpha, const Tensor& x, Tensor& y) {
   kernelFor<AxpyKernel>("Axpy")({alpha, x.data<float>(), y.data<float>(), y.size()});
 }
 
+void adamUpdateInPlace(Tensor& w, const Tensor& g, Tensor& m, Tensor& v, double beta1, double beta2, double c1,
+                       double c2, double lr, double epsilon, double decay) {
+  for (const Tensor* t : std::initializer_list<const Tensor*>{&w, &g, &m, &v}) {
+    requireFloat("AdamUpdate", *t);
+    WL_CHECK(t->shape() == w.shape(), "AdamUpdate: shapes " << shapeStr(t->shape()) << " and "
+                                                            << shapeStr(w.shape()) << " differ");
+  }
+  // Scalars rounded to float32 exactly as the composed ops' scalar tensors were.
+  auto f = [](double x) { return static_cast<float>(x); };
+  kernelFor<AdamKernel>("AdamUpdate")({w.data<float>(), m.data<float>(), v.data<float>(), g.data<float>(), w.size(),
+                                       f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), f(c1), f(c2), f(-lr),
+                                       f(epsilon), f(decay)});
+}
+
 // ---- registration --------------------------------------------------------------
 
 namespace {

@@ -25,7 +25,8 @@ KernelEpilogue kernelEpilogue(const FusedEpilogue& post, int64_t channels) {
     for (int64_t d = 0; d + 1 < t.rank(); ++d) {
       if (t.dim(d) != 1) return false;
     }
-    *out = t.size() == channels ? reshape(t, {channels}) : broadcastTo(reshape(t, {1}), {channels});
+    if (t.rank() == 1 && t.size() == channels) *out = t;  // the common case: no new tensor
+    else *out = t.size() == channels ? reshape(t, {channels}) : broadcastTo(reshape(t, {1}), {channels});
     return true;
   };
   if (!perChannel(post.scale, &k.scale) || !perChannel(post.bias, &k.bias)) return k;

@@ -88,6 +88,9 @@ bool fusedActivationOf(const std::string& name, FusedActivation* out);
 
 // In place y += alpha * x, not recorded (optimizer updates, never differentiated).
 void axpyInPlace(float alpha, const Tensor& x, Tensor& y);
+// One Adam step on w and its slots m, v in place (kernels/params.h AdamParams).
+void adamUpdateInPlace(Tensor& w, const Tensor& g, Tensor& m, Tensor& v, double beta1, double beta2, double c1,
+                       double c2, double lr, double epsilon, double decay);
 
 // Broadcast result shape of a and b, or an Error naming both shapes.
 Shape broadcastShapes(const Shape& a, const Shape& b);

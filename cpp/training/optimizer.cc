@@ -220,15 +220,11 @@ class Adam : public Optimizer {
  protected:
   std::vector<std::pair<std::string, float>> slotSpecs() const override { return {{"m", 0.f}, {"v", 0.f}}; }
   void update(Tensor& w, const Tensor& g, std::vector<Tensor>& s, double lr) override {
-    Tensor m = add(mul(s[0], S(beta1_)), mul(g, S(1 - beta1_)));
-    Tensor v = add(mul(s[1], S(beta2_)), mul(square(g), S(1 - beta2_)));
-    store(s[0], m);
-    store(s[1], v);
-    Tensor mHat = div(m, S(1 - accBeta1_));
-    Tensor vHat = div(v, S(1 - accBeta2_));
-    // AdamW decays the weights directly (decoupled from the gradient), as Keras.
-    Tensor base = decoupled_ ? sub(w, mul(w, S(lr * weightDecay_))) : w;
-    store(w, add(mul(S(-lr), div(mHat, add(sqrt(vHat), S(epsilon_)))), base));
+    // One fused pass (AdamUpdate) with the same float32 operations as tfjs's composed
+    // form: m, v moving averages; w += -lr * mHat / (sqrt(vHat) + eps). AdamW also
+    // decays the weights directly (decoupled from the gradient), as Keras.
+    adamUpdateInPlace(w, g, s[0], s[1], beta1_, beta2_, 1 - accBeta1_, 1 - accBeta2_, lr, epsilon_,
+                      decoupled_ ? lr * weightDecay_ : 0.0);
   }
   void afterStep() override {
     accBeta1_ *= beta1_;

@@ -248,6 +248,32 @@ TEST(WasmKernels, UnaryGrad) {
   }
 }
 
+// ---- AdamUpdate --------------------------------------------------------------------------
+
+// The same float32 operations in both backends: bit-identical weights and slots.
+TEST(WasmKernels, AdamUpdate) {
+  auto [mine, ref] = kernels<AdamKernel>("AdamUpdate");
+  ASSERT_NE(mine, nullptr);
+  for (float decay : {0.f, 1e-3f}) {
+    for (int64_t n : kSizes) {
+      auto g = randomVec(n, -1.f, 1.f, static_cast<unsigned>(n + 7));
+      auto w1 = randomVec(n, -1.f, 1.f, static_cast<unsigned>(n + 8)), w2 = w1;
+      auto m1 = randomVec(n, -0.1f, 0.1f, static_cast<unsigned>(n + 9)), m2 = m1;
+      auto v1 = randomVec(n, 0.f, 0.1f, static_cast<unsigned>(n + 10)), v2 = v1;
+      AdamParams p{w1.data(), m1.data(), v1.data(), g.data(), n, 0.9f, 0.1f, 0.999f, 0.001f, 0.19f, 0.002f,
+                   -0.01f, 1e-7f, decay};
+      mine(p);
+      p.w = w2.data(), p.m = m2.data(), p.v = v2.data();
+      ref(p);
+      for (int64_t i = 0; i < n; ++i) {
+        ASSERT_EQ(w1[i], w2[i]) << "n " << n << " at " << i;
+        ASSERT_EQ(m1[i], m2[i]);
+        ASSERT_EQ(v1[i], v2[i]);
+      }
+    }
+  }
+}
+
 // ---- Reduce ----------------------------------------------------------------------------
 
 void checkReduce(ReduceOp op, const std::vector<int64_t>& dims, const std::vector<bool>& reduced) {

@@ -102,6 +102,19 @@ void axpy(const AxpyParams& p) {
   for (int64_t i = 0; i < p.size; ++i) p.y[i] += p.alpha * p.x[i];
 }
 
+void adamUpdate(const AdamParams& p) {
+  for (int64_t i = 0; i < p.size; ++i) {
+    const float g = p.g[i];
+    const float m = p.m[i] * p.beta1 + g * p.oneMinusBeta1;
+    const float v = p.v[i] * p.beta2 + (g * g) * p.oneMinusBeta2;
+    p.m[i] = m;
+    p.v[i] = v;
+    const float w = p.w[i];
+    const float base = p.decay != 0.f ? w - w * p.decay : w;
+    p.w[i] = p.negLr * ((m / p.c1) / (std::sqrt(v / p.c2) + p.epsilon)) + base;
+  }
+}
+
 void batchNormInference(const BatchNormParams& p) {
   for (int64_t r = 0; r < p.rows; ++r) {
     const float* x = p.x + r * p.channels;
@@ -121,5 +134,6 @@ WL_REGISTER_KERNEL("Cast", "reference", CastKernel, cast);
 WL_REGISTER_KERNEL("Select", "reference", SelectKernel, select);
 WL_REGISTER_KERNEL("Axpy", "reference", AxpyKernel, axpy);
 WL_REGISTER_KERNEL("BatchNormInference", "reference", BatchNormKernel, batchNormInference);
+WL_REGISTER_KERNEL("AdamUpdate", "reference", AdamKernel, adamUpdate);
 
 }  // namespace wl

@@ -1,7 +1,8 @@
 // Elementwise kernels for backend "wasm": Binary (with row/scalar broadcasting),
-// Unary, UnaryGrad, Axpy and BatchNormInference on WASM SIMD128. Op codes without a
+// Unary, UnaryGrad, Axpy, AdamUpdate and BatchNormInference on WASM SIMD128. Op codes without a
 // vector form, and comparisons (int32 results), use the scalar formulas of
 // kernels/elementwise_ops.h.
+#include <cmath>
 #include <cstring>
 
 #include "core/kernel_registry.h"
@@ -281,6 +282,40 @@ void axpy(const AxpyParams& p) {
   for (; i < p.size; ++i) p.y[i] += p.alpha * p.x[i];
 }
 
+// ---- AdamUpdate -----------------------------------------------------------------------
+
+void adamUpdate(const AdamParams& p) {
+  const v128_t b1 = wasm_f32x4_splat(p.beta1), ob1 = wasm_f32x4_splat(p.oneMinusBeta1);
+  const v128_t b2 = wasm_f32x4_splat(p.beta2), ob2 = wasm_f32x4_splat(p.oneMinusBeta2);
+  const v128_t c1 = wasm_f32x4_splat(p.c1), c2 = wasm_f32x4_splat(p.c2);
+  const v128_t negLr = wasm_f32x4_splat(p.negLr), eps = wasm_f32x4_splat(p.epsilon);
+  const v128_t decay = wasm_f32x4_splat(p.decay);
+  const bool decays = p.decay != 0.f;
+  int64_t i = 0;
+  for (; i + 4 <= p.size; i += 4) {
+    const v128_t g = wasm_v128_load(p.g + i);
+    const v128_t m = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(p.m + i), b1), wasm_f32x4_mul(g, ob1));
+    const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(p.v + i), b2),
+                                    wasm_f32x4_mul(wasm_f32x4_mul(g, g), ob2));
+    wasm_v128_store(p.m + i, m);
+    wasm_v128_store(p.v + i, v);
+    const v128_t w = wasm_v128_load(p.w + i);
+    const v128_t base = decays ? wasm_f32x4_sub(w, wasm_f32x4_mul(w, decay)) : w;
+    const v128_t step = wasm_f32x4_div(wasm_f32x4_div(m, c1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(v, c2)), eps));
+    wasm_v128_store(p.w + i, wasm_f32x4_add(wasm_f32x4_mul(negLr, step), base));
+  }
+  for (; i < p.size; ++i) {
+    const float g = p.g[i];
+    const float m = p.m[i] * p.beta1 + g * p.oneMinusBeta1;
+    const float v = p.v[i] * p.beta2 + (g * g) * p.oneMinusBeta2;
+    p.m[i] = m;
+    p.v[i] = v;
+    const float w = p.w[i];
+    const float base = decays ? w - w * p.decay : w;
+    p.w[i] = p.negLr * ((m / p.c1) / (std::sqrt(v / p.c2) + p.epsilon)) + base;
+  }
+}
+
 // ---- BatchNormInference ----------------------------------------------------------------
 
 void batchNormInference(const BatchNormParams& p) {
@@ -305,5 +340,6 @@ WL_REGISTER_KERNEL("Unary", "wasm", UnaryKernel, wasm::unary);
 WL_REGISTER_KERNEL("UnaryGrad", "wasm", UnaryGradKernel, wasm::unaryGrad);
 WL_REGISTER_KERNEL("Axpy", "wasm", AxpyKernel, wasm::axpy);
 WL_REGISTER_KERNEL("BatchNormInference", "wasm", BatchNormKernel, wasm::batchNormInference);
+WL_REGISTER_KERNEL("AdamUpdate", "wasm", AdamKernel, wasm::adamUpdate);
 
 }  // namespace wl
