@@ -371,6 +371,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("apply", &layerApply)
       .function("applySymbolic", &layerApplySymbolic);
   function("createLayer", &createLayer);
+  function("setFastWeightInit", &setFastWeightInit);
   function("layerClassNames", optional_override([]() {
     val out = val::array();
     for (const auto& n : LayerRegistry::instance().classNames()) out.call<void>("push", n);
