@@ -62,12 +62,15 @@ const customClasses = new Map();
 
 /**
  * tf.serialization.registerClass(cls): cls.className names a class model.json may
- * use; its static fromConfig(cls, config) must return a tf.Layer (e.g. one built
- * from engine layers). Model files never run code of their own.
+ * use; loading calls its static fromConfig(cls, config), which a subclass of
+ * tf.layers.Layer inherits (new cls(config)). Model files never run code of their own.
  */
 export function registerClass(cls) {
   if (cls == null || typeof cls.className !== 'string' || cls.className.length === 0) {
     throw new Error('Class being registered does not have the static className property defined.');
+  }
+  if (typeof cls.fromConfig !== 'function') {
+    throw new Error(`Class being registered (${cls.className}) does not have the static fromConfig() method defined.`);
   }
   customClasses.set(cls.className, cls);
   return cls;
