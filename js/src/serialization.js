@@ -154,8 +154,8 @@ const MODEL_CLASSES = new Set(['Model', 'Functional', 'Sequential']);
 // model's own internal node as node 0, so references start at 1; Keras 3
 // Sequential (not a Functional there) and wasm-layers before it wrote 1 start
 // at 0. A reference to 0, or to the last node counted from 1, tells which.
-function nestedNodeOffset(entry, referenced, keras3) {
-  const refs = referenced.get(entry.name) || [];
+function nestedNodeOffset(layerName, entry, referenced, keras3) {
+  const refs = referenced.get(layerName) || [];
   const n = (entry.inbound_nodes || []).length;
   if (refs.includes(0)) return 0;
   if (refs.includes(n)) return 1;
@@ -195,7 +195,7 @@ function functionalFromConfig(pyConfig, name, keras3) {
       }
       created.set(layerName, createLayer(entry.class_name, {...entry.config, name: entry.config.name || layerName}, keras3));
       const nested = MODEL_CLASSES.has(entry.class_name);
-      applied.set(layerName, [0, nested ? nestedNodeOffset(entry, referenced, keras3) : 0]);
+      applied.set(layerName, [0, nested ? nestedNodeOffset(layerName, entry, referenced, keras3) : 0]);
       pending.set(layerName, (entry.inbound_nodes || []).map(nodeInputs));
       // Apply whatever is ready; a layer's nodes strictly in order, since the
       // order gives their indices (as Keras's from_config).
