@@ -7,6 +7,7 @@
 // Every timing excludes a warm-up run. Weights are copied from the tfjs model into
 // ours where both models build, so both compute the same function.
 import {createRequire} from 'node:module';
+import {createServer} from 'node:http';
 import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -131,6 +132,13 @@ const workloads = [
     reps: QUICK ? 2 : 10,
   },
   {
+    // loadLayersModel over http:// from a local server (model.json + 4 MB shards).
+    name: 'mobilenetv2-load',
+    build: buildMobileNetV2,
+    load: true,
+    reps: QUICK ? 2 : 5,
+  },
+  {
     name: 'small-predict',
     build: lib => buildMlp(lib, [16, 32, 4], ['relu', 'linear']),
     data: () => ({x: randomArray(16, 6), n: 1, xShape: [16]}),
@@ -175,9 +183,69 @@ async function timeWorkload(w, lib, model, d) {
   }
 }
 
+// Serves the files of `dir` (read once, so the disk is not timed) on 127.0.0.1.
+async function serveDir(dir) {
+  const files = new Map(fs.readdirSync(dir).map(f => [`/${f}`, fs.readFileSync(path.join(dir, f))]));
+  const server = createServer((req, res) => {
+    const body = files.get(req.url);
+    if (!body) return res.writeHead(404).end();
+    res.writeHead(200, {'Content-Type': req.url.endsWith('.json') ? 'application/json' : 'application/octet-stream'})
+        .end(body);
+  });
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {url: `http://127.0.0.1:${server.address().port}/model.json`, close: () => server.close()};
+}
+
+// Mean ms of loadLayersModel(url) over w.reps loads after one warm-up; each model is disposed.
+async function timeLoad(w, lib, url) {
+  const once = async () => {
+    const t0 = now();
+    const m = await lib.loadLayersModel(url);
+    const ms = now() - t0;
+    m.dispose();
+    return ms;
+  };
+  await once();
+  let total = 0;
+  for (let r = 0; r < w.reps; ++r) total += await once();
+  return total / w.reps;
+}
+
+// The model is saved once by us (file://); every library loads the same files.
+async function runLoadWorkload(w) {
+  const row = {name: w.name, ours: 'n/a', wasm: 'n/a', cpu: 'n/a'};
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wl-bench-'));
+  let server = null;
+  try {
+    const m = w.build(ours);
+    await m.save(`file://${dir}`);
+    m.dispose();
+    server = await serveDir(dir);
+    for (const be of ['cpu', 'wasm']) {
+      try {
+        row[be] = await withTfBackend(be, () => timeLoad(w, tf, server.url));
+      } catch (e) {
+        row[be] = errCell(e);
+      }
+    }
+    row.ours = await timeLoad(w, ours, server.url);
+  } catch (e) {
+    row.ours = errCell(e);
+  } finally {
+    if (server) server.close();
+    fs.rmSync(dir, {recursive: true, force: true});
+  }
+  return row;
+}
+
 const rows = [];
 for (const w of workloads) {
   if (ONLY && !ONLY.has(w.name)) continue;
+  if (w.load) {
+    rows.push(await runLoadWorkload(w));
+    process.stderr.write(`  done ${w.name}\n`);
+    continue;
+  }
   const d = w.data();
   const row = {name: w.name, ours: 'n/a', wasm: 'n/a', cpu: 'n/a'};
   // tfjs models: one per backend (weights live on a backend). Build the cpu one first;

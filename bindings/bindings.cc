@@ -15,6 +15,8 @@
 
 #include "core/kernel_registry.h"
 #include "core/tensor.h"
+#include "layers/host_layer.h"
+#include "layers/initializers.h"
 #include "layers/layer.h"
 #include "models/model.h"
 #include "core/tape.h"
@@ -27,15 +29,30 @@ using emscripten::val;
 namespace wl {
 namespace {
 
+// A JS exception inside a custom layer's hook: js/src/layers.js keeps the Error
+// and the hook returns {error}; C++ unwinds as HostCallbackError, and guard()
+// throws the original Error (Module.wlTakeHostError()), so users see their own.
+struct HostCallbackError : Error {
+  using Error::Error;
+};
+
 template <typename F>
 auto guard(F&& f) -> decltype(f()) {
   std::string message;
+  bool fromHost = false;
   try {
     return f();
+  } catch (const HostCallbackError& e) {
+    message = e.what();
+    fromHost = true;
   } catch (const std::exception& e) {
     message = e.what();
   } catch (...) {
     message = "Unknown C++ exception";
+  }
+  if (fromHost) {
+    val original = val::module_property("wlTakeHostError")();
+    if (!original.isUndefined()) original.throw_();
   }
   val::global("Error").new_(message).throw_();
 }
@@ -228,6 +245,90 @@ std::string layerShapesJson(const Layer& l) {
 }
 void layerSetTrainable(Layer& l, bool t) { l.setTrainable(t); }
 
+// [[d, null, ...], ...] <-> shapes (null = unknown, -1 here).
+std::string shapesToJson(const std::vector<Shape>& shapes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : shapes) out.push_back(shapeToJson(s));
+  return out.dump();
+}
+std::vector<Shape> shapesFromJson(const std::string& text, const char* what) {
+  nlohmann::json j = parseJson(text, what);
+  WL_CHECK(j.is_array(), what << " must be a list of shapes, got " << j.dump());
+  std::vector<Shape> out;
+  for (const auto& s : j) out.push_back(parseShapeOption(s, what));
+  return out;
+}
+
+std::string layerOutputShapes(const Layer& l, std::string shapesJson) {
+  return guard([&] { return shapesToJson(l.computeOutputShapes(shapesFromJson(shapesJson, "computeOutputShape"))); });
+}
+
+// --- custom layers (JS subclasses of tf.layers.Layer) ----------------------------------
+//
+// `host` is the adapter js/src/layers.js makes for the JS layer object: its
+// hostBuild/hostOutputShapes/hostCall/hostConfig methods never throw; each returns
+// {value} or {error}. The hooks below hold it (so the JS object lives as long as
+// the engine layer) and turn {error} into HostCallbackError.
+
+val hostValue(val result) {
+  val error = result["error"];
+  if (!error.isUndefined()) throw HostCallbackError(error.as<std::string>());
+  return result["value"];
+}
+
+// A call()'s tensors: JS reads the inputs and pushes the outputs by slot address.
+struct HostCallSlot {
+  std::vector<Tensor> inputs, outputs;
+};
+HostCallSlot* hostSlot(double slot) { return reinterpret_cast<HostCallSlot*>(static_cast<uintptr_t>(slot)); }
+
+LayerPtr createHostLayer(std::string className, std::string configJson, val host) {
+  return guard([&] {
+    HostLayerHooks hooks;
+    hooks.build = [host](const std::vector<Shape>& shapes) { hostValue(host.call<val>("hostBuild", shapesToJson(shapes))); };
+    hooks.computeOutputShapes = [host](const std::vector<Shape>& shapes) {
+      return shapesFromJson(hostValue(host.call<val>("hostOutputShapes", shapesToJson(shapes))).as<std::string>(),
+                            "computeOutputShape() result");
+    };
+    hooks.call = [host](const std::vector<Tensor>& xs, bool training) {
+      HostCallSlot slot{xs, {}};
+      hostValue(host.call<val>("hostCall", static_cast<double>(reinterpret_cast<uintptr_t>(&slot)), training));
+      return slot.outputs;
+    };
+    hooks.getConfig = [host]() {
+      return parseJson(hostValue(host.call<val>("hostConfig")).as<std::string>(), "getConfig() result");
+    };
+    return LayerPtr(std::make_shared<HostLayer>(className, parseJson(configJson, "layer config"), std::move(hooks)));
+  });
+}
+
+const HostLayer& asHost(const Layer& l) {
+  auto* h = dynamic_cast<const HostLayer*>(&l);
+  WL_CHECK(h != nullptr, "Layer " << l.name() << " (" << l.className() << ") is not a custom JS layer");
+  return *h;
+}
+
+// Layer.addWeight(): returns the new weight's value (its storage, shared).
+Tensor hostAddWeight(Layer& l, std::string name, val shape, std::string initializerJson, bool trainable,
+                     std::string regularizerJson, std::string constraintJson) {
+  return guard([&] {
+    auto& h = const_cast<HostLayer&>(asHost(l));
+    return h.addHostWeight(name, shapeFromJs(shape), parseJson(initializerJson, "addWeight initializer"), trainable,
+                           parseJson(regularizerJson, "addWeight regularizer"),
+                           parseJson(constraintJson, "addWeight constraint"))->value();
+  });
+}
+
+Tensor initializeTensor(std::string specJson, val shape) {
+  return guard([&] {
+    nlohmann::json spec = parseJson(specJson, "initializer");
+    validateInitializer(spec, "initializer");
+    Shape s = shapeFromJs(shape);
+    for (int64_t d : s) WL_CHECK(d >= 0, "Initializer.apply(): the shape must be fully defined, got " << shapeStr(s));
+    return initialize(spec, s);
+  });
+}
+
 // --- symbolic tensors and models ----------------------------------------------------
 
 SymbolicTensor createInput(std::string configJson) {
@@ -369,8 +470,25 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("weightInfo", &layerWeightInfo)
       .function("shapesJson", &layerShapesJson)
       .function("apply", &layerApply)
-      .function("applySymbolic", &layerApplySymbolic);
+      .function("applySymbolic", &layerApplySymbolic)
+      .function("outputShapesJson", &layerOutputShapes)
+      .function("isHost", optional_override([](const Layer& l) { return dynamic_cast<const HostLayer*>(&l) != nullptr; }))
+      .function("baseConfigJson", optional_override([](const Layer& l) {
+        return guard([&] { return asHost(l).baseConfig().dump(); });
+      }))
+      .function("addWeight", &hostAddWeight);
   function("createLayer", &createLayer);
+  function("createHostLayer", &createHostLayer);
+  function("hostSlotSize", optional_override([](double slot) { return static_cast<int>(hostSlot(slot)->inputs.size()); }));
+  function("hostSlotInput", optional_override([](double slot, int i) { return guard([&] { return hostSlot(slot)->inputs.at(i); }); }));
+  function("hostSlotPush", optional_override([](double slot, const Tensor& t) {
+    guard([&] {
+      WL_CHECK(t.defined(), "call() returned a disposed tensor");
+      hostSlot(slot)->outputs.push_back(t);
+    });
+  }));
+  function("setFastWeightInit", &setFastWeightInit);
+  function("initializeTensor", &initializeTensor);
   function("layerClassNames", optional_override([]() {
     val out = val::array();
     for (const auto& n : LayerRegistry::instance().classNames()) out.call<void>("push", n);

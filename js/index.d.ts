@@ -428,9 +428,64 @@ export interface LayerVariableInfo {
   read(): Tensor;
 }
 
-export declare class Layer {
+/** A custom layer's weight (from Layer.addWeight()); read() is the variable itself, updated by training. */
+export declare class LayerVariable {
   readonly name: string;
-  readonly built: boolean;
+  readonly originalName: string;
+  readonly shape: number[];
+  readonly dtype: DataType;
+  readonly trainable: boolean;
+  read(): Variable;
+  write(newValue: Tensor): LayerVariable;
+}
+
+/** An initializer, regularizer or constraint: what layer options and addWeight() take. */
+export interface Serializable {
+  getClassName(): string;
+  getConfig(): {[key: string]: any};
+}
+export interface Initializer extends Serializable {
+  apply(shape: number[], dtype?: 'float32'): Tensor;
+}
+type Seeded = {seed?: number};
+export declare const initializers: {
+  zeros(): Initializer;
+  ones(): Initializer;
+  constant(args: {value: number}): Initializer;
+  randomUniform(args?: {minval?: number, maxval?: number} & Seeded): Initializer;
+  randomNormal(args?: {mean?: number, stddev?: number} & Seeded): Initializer;
+  truncatedNormal(args?: {mean?: number, stddev?: number} & Seeded): Initializer;
+  varianceScaling(args?: {scale?: number, mode?: 'fanIn' | 'fanOut' | 'fanAvg', distribution?: 'normal' | 'uniform' | 'truncatedNormal'} & Seeded): Initializer;
+  glorotUniform(args?: Seeded): Initializer;
+  glorotNormal(args?: Seeded): Initializer;
+  heUniform(args?: Seeded): Initializer;
+  heNormal(args?: Seeded): Initializer;
+  leCunUniform(args?: Seeded): Initializer;
+  leCunNormal(args?: Seeded): Initializer;
+};
+export declare const regularizers: {
+  l1(args?: {l1?: number}): Serializable;
+  l2(args?: {l2?: number}): Serializable;
+  l1l2(args?: {l1?: number, l2?: number}): Serializable;
+};
+export declare const constraints: {
+  maxNorm(args?: {maxValue?: number, axis?: number}): Serializable;
+  minMaxNorm(args?: {minValue?: number, maxValue?: number, axis?: number, rate?: number}): Serializable;
+  nonNeg(): Serializable;
+  unitNorm(args?: {axis?: number}): Serializable;
+};
+
+/**
+ * The base of every layer. Custom layers subclass it as in tfjs:
+ * `class MyLayer extends tf.layers.Layer { build(inputShape) { this.w = this.addWeight(...) }
+ * call(inputs, kwargs) { ...ops... } static get className() { return 'MyLayer'; } }`,
+ * then `tf.serialization.registerClass(MyLayer)` lets model.json name it.
+ */
+export declare class Layer {
+  constructor(config?: LayerArgs & {[key: string]: any});
+  static fromConfig<T extends Layer>(cls: new (config: {}) => T, config: {}): T;
+  readonly name: string;
+  built: boolean;
   trainable: boolean;
   readonly inputShape: Array<number | null> | Array<Array<number | null>>;
   readonly outputShape: Array<number | null> | Array<Array<number | null>>;
@@ -445,12 +500,19 @@ export declare class Layer {
   apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean}): Tensor | Tensor[];
   apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean}): SymbolicTensor | SymbolicTensor[];
   dispose(): {refCountAfterDispose: number, numDisposedVariables: number};
+  /** Custom layers: creates a weight; call it from build(). */
+  addWeight(name: string, shape: number[], dtype?: 'float32', initializer?: InitializerIdentifier | Serializable,
+            regularizer?: Serializable, trainable?: boolean, constraint?: Serializable): LayerVariable;
+  build(inputShape: Array<number | null> | Array<Array<number | null>>): void;
+  call(inputs: Tensor | Tensor[], kwargs: {training?: boolean}): Tensor | Tensor[];
+  computeOutputShape(inputShape: Array<number | null> | Array<Array<number | null>>): Array<number | null> | Array<Array<number | null>>;
 }
 
 export declare const layers: {
+  Layer: typeof Layer;
   dense(args: DenseLayerArgs): Layer;
   inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
-  [factory: string]: (args?: any) => Layer;
+  [factory: string]: any;
 };
 
 export interface ModelCompileArgs {

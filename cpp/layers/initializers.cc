@@ -63,7 +63,7 @@ std::mt19937& rng(const nlohmann::json& config, std::mt19937& seeded) {
 void fillNormal(Tensor& t, float mean, float stddev, bool truncated, std::mt19937& gen) {
   std::normal_distribution<float> dist(mean, stddev);
   float* p = t.data<float>();
-  for (int64_t i = 0; i < t.size(); ++i) {
+  for (int64_t i = 0, n = t.size(); i < n; ++i) {
     float v = dist(gen);
     while (truncated && std::fabs(v - mean) > 2.f * stddev) v = dist(gen);
     p[i] = v;
@@ -73,7 +73,7 @@ void fillNormal(Tensor& t, float mean, float stddev, bool truncated, std::mt1993
 void fillUniform(Tensor& t, float lo, float hi, std::mt19937& gen) {
   std::uniform_real_distribution<float> dist(lo, hi);
   float* p = t.data<float>();
-  for (int64_t i = 0; i < t.size(); ++i) p[i] = dist(gen);
+  for (int64_t i = 0, n = t.size(); i < n; ++i) p[i] = dist(gen);
 }
 
 // Keras's computeFans: the last two dims are (fanIn, fanOut) times the receptive field.

@@ -242,12 +242,20 @@ void Layer::applyConstraints() {
 std::shared_ptr<Variable> Layer::addWeight(const std::string& weightName, const Shape& shape,
                                            const nlohmann::json& initializer, bool trainable,
                                            const nlohmann::json& regularizer, const nlohmann::json& constraint) {
-  auto v = std::make_shared<Variable>(name_ + "/" + weightName, initialize(initializer, shape),
+  auto v = std::make_shared<Variable>(name_ + "/" + weightName,
+                                      fastWeightInit() ? Tensor::zeros(shape) : initialize(initializer, shape),
                                       trainable && trainable_);
   weights_.push_back(v);
   extras_.push_back({regularizer, constraint});
   return v;
 }
+
+namespace {
+bool g_fastWeightInit = false;
+}  // namespace
+
+void setFastWeightInit(bool on) { g_fastWeightInit = on; }
+bool fastWeightInit() { return g_fastWeightInit; }
 
 LayerRegistry& LayerRegistry::instance() {
   static LayerRegistry registry;

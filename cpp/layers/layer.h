@@ -139,6 +139,12 @@ class LayerRegistry {
   std::map<std::string, LayerFactory> factories_;
 };
 
+// While on, addWeight() fills new weights with zeros instead of running their
+// initializers (tfjs's fastWeightInitDuringBuild): a model being loaded gets its
+// values from the weight files right after, and random draws dominate load time.
+void setFastWeightInit(bool on);
+bool fastWeightInit();
+
 // setWeights for a layer or a model: checks the count and every shape before
 // assigning any, so a bad list changes nothing. `owner` names it in errors.
 void assignWeights(const std::vector<std::shared_ptr<Variable>>& vars, const std::vector<Tensor>& values,

@@ -1,6 +1,7 @@
 #include "models/model.h"
 
 #include <algorithm>
+#include <map>
 #include <functional>
 #include <set>
 #include <unordered_map>
@@ -454,18 +455,32 @@ void Model::setWeights(const std::vector<Tensor>& values) {
 
 // tfjs's Container.getConfig(): each layer with the nodes of this model that
 // call it, as [[inboundLayerName, nodeIndex, tensorIndex, kwargs], ...] per node.
+// Node indices count only this model's nodes of a layer, in creation order (a
+// layer may also serve other models), and a nested model's applications count
+// from 1: tfjs and Keras reserve node 0 for its own internal node.
 nlohmann::json Model::getConfig() const {
-  std::set<const Node*> inModel;
-  for (const auto& in : inputs_) inModel.insert(in.node.get());
-  for (const auto& n : order_) inModel.insert(n.get());
-  auto ref = [](const SymbolicTensor& st) {
-    return nlohmann::json::array({st.node->layer->name(), st.node->layer->nodeIndex(st.node.get()), st.index});
+  std::map<const Layer*, std::vector<const Node*>> nodesOf;  // in creation order
+  for (const auto& in : inputs_) nodesOf[in.node->layer.get()].push_back(in.node.get());
+  for (const auto& n : order_) nodesOf[n->layer.get()].push_back(n.get());
+  for (auto& [layer, nodes] : nodesOf) {
+    std::sort(nodes.begin(), nodes.end(), [layer = layer](const Node* a, const Node* b) {
+      return layer->nodeIndex(a) < layer->nodeIndex(b);
+    });
+  }
+  auto configIndex = [&](const Node* node) {
+    const auto& nodes = nodesOf.at(node->layer.get());
+    int first = dynamic_cast<const Model*>(node->layer.get()) ? 1 : 0;
+    return first + static_cast<int>(std::find(nodes.begin(), nodes.end(), node) - nodes.begin());
+  };
+  auto ref = [&](const SymbolicTensor& st) {
+    return nlohmann::json::array({st.node->layer->name(), configIndex(st.node.get()), st.index});
   };
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& l : layers_) {
     nlohmann::json nodes = nlohmann::json::array();
-    for (const auto& node : order_) {
-      if (node->layer != l) continue;
+    auto it = nodesOf.find(l.get());
+    for (const Node* node : it == nodesOf.end() ? std::vector<const Node*>{} : it->second) {
+      if (node->inputs.empty()) continue;  // an input layer's own node
       nlohmann::json args = nlohmann::json::array();
       for (const auto& st : node->inputs) {
         nlohmann::json r = ref(st);

@@ -4,7 +4,8 @@ import {getCore, ready} from './core.js';
 
 export {ready, setWasmLoader} from './core.js';
 export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, memory, dispose} from './tensor.js';
-export {Layer, SymbolicTensor, layers} from './layers.js';
+export {Layer, LayerVariable, SymbolicTensor, layers} from './layers.js';
+export {constraints, initializers, regularizers} from './initializers.js';
 export {LayersModel, Sequential, input, model, sequential} from './models.js';
 export {History} from './training.js';
 export {train} from './optimizers.js';

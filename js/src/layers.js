@@ -3,7 +3,15 @@
 // here is a handle. Layers apply to SymbolicTensors (building a model) or to
 // Tensors (eager). To add a layer: its C++ class registers under its className;
 // add its factory line to FACTORIES and its options to index.d.ts.
+//
+// Custom layers are JS subclasses (class MyLayer extends tf.layers.Layer), as in
+// tfjs: the engine holds a HostLayer (cpp/layers/host_layer.h) that calls back
+// into the subclass's build/call/computeOutputShape/getConfig; weights made by
+// addWeight() are engine variables, and call() runs engine ops, so models with
+// custom layers train, save and load like any other.
 import {fromVector, getCore} from './core.js';
+import {Variable, tidy} from './engine.js';
+import {specOf} from './initializers.js';
 import {Tensor, assertTensor} from './tensor.js';
 
 // JS objects of live engine layers by engine identity, so model.layers returns
@@ -80,9 +88,128 @@ function tensorVector(xs) {
   return v;
 }
 
-export class Layer {
+// The options every layer shares, which the engine reads for a custom layer (the
+// subclass keeps the rest of its config itself).
+const BASE_OPTIONS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype'];
+
+// A custom layer's hooks for the engine (bindings/ createHostLayer). They never
+// throw across the engine: a thrown Error is kept for guard() to rethrow as is
+// (Module.wlTakeHostError) and the hook returns {error}, so C++ unwinds cleanly.
+let pendingHostError;
+function installHostErrorHandoff(core) {
+  if (core.wlTakeHostError) return;
+  core.wlTakeHostError = () => {
+    const e = pendingHostError;
+    pendingHostError = undefined;
+    return e;
+  };
+}
+
+const singletonOrArray = xs => (xs.length === 1 ? xs[0] : xs);
+// computeOutputShape() gives one shape or a list of shapes (tfjs's convention).
+const shapeList = s => (Array.isArray(s) && s.length > 0 && Array.isArray(s[0]) ? s : [s]);
+
+function hostAdapter(layer) {
+  const core = getCore();
+  installHostErrorHandoff(core);
+  const run = (method, fn) => {
+    try {
+      return {value: fn()};
+    } catch (e) {
+      pendingHostError = e instanceof Error ? e : new Error(`${layer.constructor.name}.${method}() threw ${e}`);
+      return {error: pendingHostError.message};
+    }
+  };
+  return {
+    hostBuild: shapesJson => run('build', () => {
+      layer.build(singletonOrArray(JSON.parse(shapesJson)));
+    }),
+    hostOutputShapes: shapesJson => run('computeOutputShape', () => {
+      const shapes = shapeList(layer.computeOutputShape(singletonOrArray(JSON.parse(shapesJson))));
+      if (!shapes.every(Array.isArray)) throw new Error(`${layer.constructor.name}.computeOutputShape() must return a shape (an array) or an array of shapes`);
+      return JSON.stringify(shapes);
+    }),
+    hostCall: (slot, training) => run('call', () => {
+      const inputs = [];
+      for (let i = 0, n = core.hostSlotSize(slot); i < n; i++) inputs.push(new Tensor(core.hostSlotInput(slot, i)));
+      let outputs = [];
+      try {
+        // As tfjs: an eager apply() passes the inputs as given; running in a model
+        // passes the list (tfjs's executor does, so custom layers expect it there).
+        const eager = layer._eagerInputs;
+        const args = eager === undefined ? inputs : (eager === 'single' ? inputs[0] : inputs);
+        const result = tidy(() => layer.call(args, {training}));
+        outputs = Array.isArray(result) ? result : [result];
+        outputs.forEach((t, i) => {
+          if (!(t instanceof Tensor)) {
+            throw new Error(`${layer.constructor.name}.call() must return a Tensor or an array of Tensors, but output ${i} is ${t}`);
+          }
+          core.hostSlotPush(slot, t.handle);
+        });
+      } finally {
+        // The engine holds what it needs; variables (kept) stay.
+        for (const t of [...inputs, ...outputs]) if (t instanceof Tensor && !t._kept) t.dispose();
+      }
+    }),
+    hostConfig: () => run('getConfig', () => JSON.stringify(layer.getConfig())),
+  };
+}
+
+/** A layer's weight (tfjs's LayerVariable); read() gives the engine variable itself. */
+export class LayerVariable {
   /** @internal */
+  constructor(layer, valueHandle, originalName, dtype) {
+    this._layer = layer;
+    this._valueHandle = valueHandle;
+    this._value = null;
+    this.name = `${layer.name}/${originalName}`;
+    this.originalName = this.name;
+    this.shape = fromShape(valueHandle);
+    this.dtype = dtype;
+  }
+
+  get trainable() {
+    const info = JSON.parse(this._layer.handle.weightInfo()).find(w => w.name === this.name);
+    return info ? info.trainable : false;
+  }
+
+  /** The weight as a tf.Variable sharing its storage (updated in place by training). */
+  read() {
+    if (this._valueHandle === null) throw new Error(`LayerVariable ${this.name} is already disposed.`);
+    if (this._value === null || this._value.isDisposed) {
+      this._value = new Variable(this._valueHandle.clone(), this.trainable, this.name);
+    }
+    return this._value;
+  }
+
+  write(newValue) {
+    this.read().assign(newValue);
+    return this;
+  }
+
+  /** @internal The layer's dispose() calls this. */
+  dispose() {
+    if (this._value) this._value.dispose();
+    if (this._valueHandle) this._valueHandle.delete();
+    this._value = this._valueHandle = null;
+  }
+}
+
+function fromShape(handle) {
+  return handle.shape().map(d => (d == null ? null : d));
+}
+
+export class Layer {
+  /**
+   * @internal new Layer(className, options) wraps an engine layer. A subclass
+   * (class MyLayer extends tf.layers.Layer) calls super(config) instead: a custom
+   * layer whose build/call/computeOutputShape/getConfig are its own methods.
+   */
   constructor(className, args = {}) {
+    if (typeof className !== 'string') {
+      this._initHost(className == null ? {} : className);
+      return;
+    }
     if (args == null || typeof args !== 'object') {
       throw new Error(`tf.layers.${className[0].toLowerCase() + className.slice(1)}() expects an object of options, got ${args}`);
     }
@@ -95,8 +222,66 @@ export class Layer {
     this.name = handle.name();
     this.isDisposed = false;
     this._uid = handle.uid();
+    this._isHost = false;
     layerObjects.set(this._uid, this);
   }
+
+  /** @internal A custom layer: the engine layer calls back into this object. */
+  _initHost(config) {
+    if (typeof config !== 'object') throw new Error(`${this.constructor.name}: the layer config must be an object, got ${config}`);
+    const className = typeof this.constructor.className === 'string' ? this.constructor.className : this.constructor.name;
+    const base = {};
+    for (const k of BASE_OPTIONS) if (config[k] != null) base[k] = config[k];
+    this._init(getCore().createHostLayer(className, JSON.stringify(base), hostAdapter(this)));
+    this._isHost = true;
+    this._layerVariables = [];
+  }
+
+  /** tfjs: a class's from-config constructor; custom layers inherit it (serialization.registerClass). */
+  static fromConfig(cls, config) {
+    return new cls(config);
+  }
+
+  /** Custom layers: creates a weight (an engine variable) and returns it. Call it from build(). */
+  addWeight(name, shape, dtype, initializer, regularizer, trainable, constraint) {
+    if (!this._isHost) throw new Error(`addWeight() is for custom layers; ${this.name} (${this.getClassName()}) creates its own weights`);
+    if (typeof name !== 'string' || name.length === 0) throw new Error(`addWeight: the weight name must be a non-empty string, got ${name}`);
+    if (this._layerVariables.some(v => v.name === `${this.name}/${name}`)) {
+      throw new Error(`Duplicate weight name ${name} for layer ${this.name}`);
+    }
+    if (!Array.isArray(shape) || shape.some(d => !Number.isInteger(d) || d < 0)) {
+      throw new Error(`addWeight ${name}: the shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    if (dtype != null && dtype !== 'float32') throw new Error(`addWeight ${name}: only float32 weights are supported, got dtype '${dtype}'`);
+    const spec = (value, fallback) => JSON.stringify(value == null ? fallback : specOf(value));
+    const value = this.handle.addWeight(name, shape, spec(initializer, 'glorotUniform'), trainable == null ? true : Boolean(trainable),
+                                        spec(regularizer, null), spec(constraint, null));
+    const v = new LayerVariable(this, value, name, 'float32');
+    this._layerVariables.push(v);
+    return v;
+  }
+
+  /** Custom layers override build(inputShape) to create weights; the base does nothing. */
+  build(inputShape) {}
+
+  /** The forward computation. Custom layers override it; the base returns its inputs. */
+  call(inputs, kwargs = {}) {
+    return this._isHost ? inputs : this.apply(inputs, kwargs);
+  }
+
+  /** Output shape(s) for input shape(s) (batch dim null). */
+  computeOutputShape(inputShape) {
+    if (this._isHost) return inputShape;
+    const shapes = Array.isArray(inputShape[0]) ? inputShape : [inputShape];
+    return singletonOrArray(JSON.parse(this.handle.outputShapesJson(JSON.stringify(shapes))));
+  }
+
+  /** Whether build() ran; assigning it (as some tfjs layers do) is accepted and ignored. */
+  get built() {
+    return this.handle.built();
+  }
+
+  set built(value) {}
 
   /** @internal */
   get handle() {
@@ -109,15 +294,12 @@ export class Layer {
   }
 
   getConfig() {
-    return JSON.parse(this.handle.configJson());
+    // A custom layer's engine config comes from this method, so the base part must not ask for it.
+    return JSON.parse(this._isHost ? this.handle.baseConfigJson() : this.handle.configJson());
   }
 
   countParams() {
     return this.handle.countParams();
-  }
-
-  get built() {
-    return this.handle.built();
   }
 
   get trainable() {
@@ -192,10 +374,12 @@ export class Layer {
     list.forEach((x, i) => assertTensor(x, `inputs[${i}]`, `${this.name}.apply`));
     const v = tensorVector(list);
     let out;
+    if (this._isHost) this._eagerInputs = Array.isArray(inputs) ? 'list' : 'single';
     try {
       out = fromVector(this.handle.apply(v, Boolean(kwargs.training))).map(h => new Tensor(h));
     } finally {
       v.delete();
+      this._eagerInputs = undefined;
     }
     return out.length === 1 ? out[0] : out;
   }
@@ -203,6 +387,7 @@ export class Layer {
   dispose() {
     if (this.isDisposed) return {refCountAfterDispose: 0, numDisposedVariables: 0};
     const numVariables = JSON.parse(this._handle.weightInfo()).length;
+    if (this._layerVariables) this._layerVariables.forEach(v => v.dispose());
     this._handle.delete();
     this._handle = null;
     this.isDisposed = true;
@@ -244,7 +429,7 @@ const FACTORIES = {
   rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing', categoryEncoding: 'CategoryEncoding',
 };
 
-export const layers = {};
+export const layers = {Layer};
 /** @internal Adds factories for classes the engine registers (used by later layer families). */
 export function defineLayerFactories(table) {
   for (const [factory, className] of Object.entries(table)) {

@@ -62,12 +62,15 @@ const customClasses = new Map();
 
 /**
  * tf.serialization.registerClass(cls): cls.className names a class model.json may
- * use; its static fromConfig(cls, config) must return a tf.Layer (e.g. one built
- * from engine layers). Model files never run code of their own.
+ * use; loading calls its static fromConfig(cls, config), which a subclass of
+ * tf.layers.Layer inherits (new cls(config)). Model files never run code of their own.
  */
 export function registerClass(cls) {
   if (cls == null || typeof cls.className !== 'string' || cls.className.length === 0) {
     throw new Error('Class being registered does not have the static className property defined.');
+  }
+  if (typeof cls.fromConfig !== 'function') {
+    throw new Error(`Class being registered (${cls.className}) does not have the static fromConfig() method defined.`);
   }
   customClasses.set(cls.className, cls);
   return cls;
@@ -107,14 +110,14 @@ function normalizeLayerConfig(className, config) {
   return c;
 }
 
-function createLayer(className, pyConfig) {
+function createLayer(className, pyConfig, keras3) {
   if (customClasses.has(className)) {
     const cls = customClasses.get(className);
     return cls.fromConfig(cls, convertPythonicToTs(pyConfig));
   }
   const known = getCore().layerClassNames();
   const cls = className === 'Functional' ? 'Model' : className;
-  if (cls === 'Model' || cls === 'Sequential') return modelFromTopology({class_name: cls, config: pyConfig});
+  if (cls === 'Model' || cls === 'Sequential') return modelFromConfig(cls, pyConfig, keras3);
   if (!known.includes(cls)) {
     throw new Error(`Unknown layer: ${className}. This may be due to one of the following reasons:\n` +
                     '1. The layer is defined in Python, in which case it needs to be ported to TensorFlow.js or ' +
@@ -145,19 +148,39 @@ function nodeInputs(node) {
   return refs;
 }
 
-function functionalFromConfig(pyConfig, name) {
+const MODEL_CLASSES = new Set(['Model', 'Functional', 'Sequential']);
+
+// Node indices of a nested model's applications. tfjs and Keras count the
+// model's own internal node as node 0, so references start at 1; Keras 3
+// Sequential (not a Functional there) and wasm-layers before it wrote 1 start
+// at 0. A reference to 0, or to the last node counted from 1, tells which.
+function nestedNodeOffset(layerName, entry, referenced, keras3) {
+  const refs = referenced.get(layerName) || [];
+  const n = (entry.inbound_nodes || []).length;
+  if (refs.includes(0)) return 0;
+  if (refs.includes(n)) return 1;
+  return keras3 && entry.class_name === 'Sequential' ? 0 : 1;
+}
+
+// [layerName, nodeIndex, tensorIndex] references of model outputs (one or a list).
+const layerRefs = list => (Array.isArray(list[0]) ? list : [list]);
+
+function functionalFromConfig(pyConfig, name, keras3) {
   const created = new Map();   // layer name -> Layer
   const outputs = new Map();   // `${layer}:${node}:${tensor}` -> SymbolicTensor
-  const nodeCount = new Map();  // layer name -> nodes applied so far (node indices in this model)
-  const pending = [];
+  const applied = new Map();   // layer name -> [nodes applied so far, index offset]
+  const pending = new Map();   // layer name -> its nodes' input refs not applied yet, in order
+  const referenced = new Map();  // layer name -> node indices other entries refer to
+  const noteRef = ([n, node]) => referenced.set(n, [...(referenced.get(n) || []), node]);
+  for (const entry of pyConfig.layers) for (const node of entry.inbound_nodes || []) nodeInputs(node).forEach(noteRef);
+  layerRefs(pyConfig.output_layers).forEach(noteRef);
   const apply = (layerName, inputRefs) => {
     const ins = inputRefs.map(([n, node, t]) => outputs.get(`${n}:${node}:${t}`));
     if (ins.some(x => x === undefined)) return false;
-    const layer = created.get(layerName);
-    const out = layer.apply(ins.length === 1 ? ins[0] : ins);
-    const index = nodeCount.get(layerName) || 0;
-    (Array.isArray(out) ? out : [out]).forEach((o, t) => outputs.set(`${layerName}:${index}:${t}`, o));
-    nodeCount.set(layerName, index + 1);
+    const out = created.get(layerName).apply(ins.length === 1 ? ins[0] : ins);
+    const [count, offset] = applied.get(layerName);
+    (Array.isArray(out) ? out : [out]).forEach((o, t) => outputs.set(`${layerName}:${count + offset}:${t}`, o));
+    applied.set(layerName, [count + 1, offset]);
     return true;
   };
   try {
@@ -168,25 +191,27 @@ function functionalFromConfig(pyConfig, name) {
         const st = input({batchShape: c.batchInputShape, name: layerName});
         created.set(layerName, st.sourceLayer);
         outputs.set(`${layerName}:0:0`, st);
-        nodeCount.set(layerName, 1);
         continue;
       }
-      created.set(layerName, createLayer(entry.class_name, {...entry.config, name: entry.config.name || layerName}));
-      for (const node of entry.inbound_nodes || []) pending.push([layerName, nodeInputs(node)]);
-      // Apply whatever is ready, in order (tfjs processes nodes as their inputs appear).
+      created.set(layerName, createLayer(entry.class_name, {...entry.config, name: entry.config.name || layerName}, keras3));
+      const nested = MODEL_CLASSES.has(entry.class_name);
+      applied.set(layerName, [0, nested ? nestedNodeOffset(layerName, entry, referenced, keras3) : 0]);
+      pending.set(layerName, (entry.inbound_nodes || []).map(nodeInputs));
+      // Apply whatever is ready; a layer's nodes strictly in order, since the
+      // order gives their indices (as Keras's from_config).
       for (let progress = true; progress;) {
         progress = false;
-        for (let i = 0; i < pending.length; i++) {
-          if (apply(...pending[i])) {
-            pending.splice(i, 1);
+        for (const [n, nodes] of pending) {
+          while (nodes.length && apply(n, nodes[0])) {
+            nodes.shift();
             progress = true;
-            break;
           }
+          if (!nodes.length) pending.delete(n);
         }
       }
     }
-    if (pending.length) throw new Error(`model.json: cannot connect layer ${pending[0][0]}: its inputs are missing`);
-    const refs = list => (Array.isArray(list[0]) ? list : [list]).map(([n, node, t]) => {
+    if (pending.size) throw new Error(`model.json: cannot connect layer ${[...pending.keys()][0]}: its inputs are missing`);
+    const refs = list => layerRefs(list).map(([n, node, t]) => {
       const st = outputs.get(`${n}:${node}:${t}`);
       if (!st) throw new Error(`model.json: unknown model input/output ${n}`);
       return st;
@@ -200,7 +225,7 @@ function functionalFromConfig(pyConfig, name) {
   }
 }
 
-function sequentialFromConfig(pyConfig, name) {
+function sequentialFromConfig(pyConfig, name, keras3) {
   const entries = Array.isArray(pyConfig) ? pyConfig : pyConfig.layers;
   const model = sequential({name: name || pyConfig.name});
   try {
@@ -215,7 +240,7 @@ function sequentialFromConfig(pyConfig, name) {
         config.batch_input_shape = pendingInputShape;
         pendingInputShape = null;
       }
-      model.add(createLayer(entry.class_name, config));
+      model.add(createLayer(entry.class_name, config, keras3));
     }
     return model;
   } catch (e) {
@@ -224,14 +249,22 @@ function sequentialFromConfig(pyConfig, name) {
   }
 }
 
+function modelFromConfig(className, pyConfig, keras3) {
+  if (pyConfig == null || typeof pyConfig !== 'object') throw new Error(`modelFromJSON: ${className} has no config`);
+  if (className === 'Sequential') return sequentialFromConfig(pyConfig, pyConfig.name, keras3);
+  if (className === 'Model' || className === 'Functional') return functionalFromConfig(pyConfig, pyConfig.name, keras3);
+  throw new Error(`modelFromJSON: unsupported model class '${className}'. Expected Sequential, Model or Functional.`);
+}
+
 /** A model from Keras JSON: {class_name, config} (Sequential, Model or Functional). */
 export function modelFromTopology(topology) {
   if (topology == null || typeof topology !== 'object') throw new Error('modelFromJSON: the model topology must be an object');
   const t = topology.model_config != null ? topology.model_config : topology;
-  const className = t.class_name;
-  if (className === 'Sequential') return sequentialFromConfig(t.config, t.config && t.config.name);
-  if (className === 'Model' || className === 'Functional') return functionalFromConfig(t.config, t.config.name);
-  throw new Error(`modelFromJSON: unsupported model class '${className}'. Expected Sequential, Model or Functional.`);
+  // Keras 3 writes its version, and a `module` beside each class_name.
+  const version = String(topology.keras_version || t.keras_version || '');
+  const layers = t.config && Array.isArray(t.config.layers) ? t.config.layers : [];
+  const keras3 = version.startsWith('3.') || t.module != null || layers.some(l => l && l.module != null);
+  return modelFromConfig(t.class_name, t.config, keras3);
 }
 
 export {SymbolicTensor, layerFactories};

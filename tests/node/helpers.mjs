@@ -1,4 +1,6 @@
-// Shared by the node:test suites: the built ESM package and the tfjs oracle.
+// Shared by the node:test suites: the built ESM package, the tfjs oracle and a
+// local model server.
+import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 
 export * as tf from '../../dist/wasm-layers.mjs';
@@ -31,4 +33,47 @@ export function captureLog(fn) {
     console.log = log;
   }
   return lines.join('\n');
+}
+
+/**
+ * A model server on 127.0.0.1 (an ephemeral port) with its files in memory:
+ * GET serves `files` (URL path -> Buffer); a multipart POST to a path stores
+ * each part (as tf.io.http's save sends model.json and model.weights.bin) under
+ * that path, so what is saved there loads back from `${path}/model.json`.
+ */
+export async function modelServer() {
+  const files = new Map();
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    try {
+      if (req.method === 'POST') {
+        const chunks = [];
+        for await (const c of req) chunks.push(c);
+        const form = await new Request(`http://local${req.url}`, {
+          method: 'POST', headers: {'content-type': req.headers['content-type']}, body: Buffer.concat(chunks),
+        }).formData();
+        const dir = req.url.endsWith('/') ? req.url : `${req.url}/`;
+        for (const [name, part] of form) files.set(dir + name, Buffer.from(await part.arrayBuffer()));
+        res.writeHead(200, {'Content-Type': 'application/json'}).end('{}');
+        return;
+      }
+      const body = files.get(new URL(req.url, 'http://local').pathname);
+      if (!body) return res.writeHead(404).end();
+      res.writeHead(200).end(body);
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    files,
+    requests,
+    /** Serves `data` (a string, Buffer or ArrayBuffer) at `path`. */
+    put(path, data) {
+      files.set(path, typeof data === 'string' ? Buffer.from(data) : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data));
+    },
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
 }

@@ -213,6 +213,19 @@ test('loading errors name the problem and leave nothing allocated', async () => 
   assert.equal(tf.memory().numTensors, baseline + 4, 'only the model built for artifactsOf remains');
 });
 
+test('bad quantization metadata is an Error naming the weight (as tfjs)', async () => {
+  const m = buildSequential(tf);
+  const artifacts = await artifactsOf(tf, m, {quantize: 'uint8'});
+  m.dispose();
+  const baseline = tf.memory().numTensors;
+  const withQuantization = q => ({...artifacts, weightSpecs: artifacts.weightSpecs.map((s, i) => (i === 0 ? {...s, quantization: q} : s))});
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(withQuantization({dtype: 'uint8', scale: 0.1}))),
+                       /Weight hidden\/kernel with quantization uint8 doesn't have corresponding metadata min and scale/);
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(withQuantization({dtype: 'int4'}))),
+                       /Weight hidden\/kernel has unknown quantization dtype int4/);
+  assert.equal(tf.memory().numTensors, baseline);
+});
+
 test('toJSON gives Keras JSON in snake_case; models.modelFromJSON builds it back', async () => {
   const m = buildFunctional(tf);
   const json = JSON.parse(m.toJSON());

@@ -87,7 +87,7 @@ export function fileSystem(path) {
           }
         }
       }
-      return fromModelJson(json, manifestSpecs(json), concatBuffers(buffers));
+      return fromModelJson(json, manifestSpecs(json), buffers);
     },
   };
 }
@@ -113,19 +113,21 @@ export function http(path, options = {}) {
       const prefix = options.weightPathPrefix != null ? options.weightPathPrefix
                                                       : path.slice(0, path.lastIndexOf('/') + 1);
       const urls = (json.weightsManifest || []).flatMap(g => g.paths.map(p => prefix + p));
-      const buffers = [];
-      for (let i = 0; i < urls.length; i++) {
+      // All shards at once, as tfjs; the weight data stays a list of shards (tfjs's WeightData).
+      let done = 0;
+      const buffers = await Promise.all(urls.map(async url => {
         let r;
         try {
-          r = await fetchFunc(urls[i], options.requestInit);
+          r = await fetchFunc(url, options.requestInit);
         } catch (e) {
-          throw new Error(`Request for weight file ${urls[i]} failed: ${e.message}`);
+          throw new Error(`Request for weight file ${url} failed: ${e.message}`);
         }
-        if (!r.ok) throw new Error(`Request for weight file ${urls[i]} failed with status code ${r.status}.`);
-        buffers.push(await r.arrayBuffer());
-        if (options.onProgress) options.onProgress((i + 1) / urls.length);
-      }
-      return fromModelJson(json, manifestSpecs(json), concatBuffers(buffers));
+        if (!r.ok) throw new Error(`Request for weight file ${url} failed with status code ${r.status}.`);
+        const buffer = await r.arrayBuffer();
+        if (options.onProgress) options.onProgress(++done / urls.length);
+        return buffer;
+      }));
+      return fromModelJson(json, manifestSpecs(json), buffers);
     },
     async save(artifacts) {
       // As tfjs's http handler: a multipart POST of model.json and model.weights.bin.

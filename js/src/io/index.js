@@ -1,9 +1,10 @@
 // tf.io, tf.loadLayersModel, model.save() and model.toJSON(): artifacts in tfjs's
 // format (model.json + binary weights), through the handlers of handlers.js.
+import {getCore} from '../core.js';
 import {dispose} from '../tensor.js';
 import {convertPythonicToTs, modelFromTopology, modelTopology} from '../serialization.js';
 import * as handlers from './handlers.js';
-import {decodeWeights, encodeWeights} from './weights.js';
+import {decodeWeightValues, decodeWeights, encodeWeights} from './weights.js';
 
 export const GENERATED_BY = 'TensorFlow.js tfjs-layers v4.22.0';
 
@@ -76,18 +77,33 @@ export async function saveModel(model, handlerOrURL, config = {}) {
   return handler.save(artifacts);
 }
 
+const shapeStr = shape => `[${shape.join(',')}]`;
+
+// Writes the decoded values (name -> {values, shape}) straight into the model's
+// weight storage: no tensor per weight and no second copy. Every name and shape
+// is checked before anything is written, so a bad file changes nothing.
 function loadNamedWeights(model, weights, strict) {
   const modelWeights = model.weights;
-  const current = model.getWeights();
-  try {
-    const names = new Set(modelWeights.map(w => w.originalName));
-    const missing = modelWeights.filter(w => !weights.has(w.originalName)).map(w => w.originalName);
-    const unused = [...weights.keys()].filter(n => !names.has(n) && !n.startsWith('iter') && !/\/(m|v|rms|momentum|accumulator|accum_grad|accum_var|mg)$/.test(n));
-    if (strict && unused.length) throw new Error(`Provided weight data has no target variable: ${unused[0]}`);
-    if (strict && missing.length) {
-      throw new Error(`${missing.length} of ${modelWeights.length} weights are not set: ${missing.join(', ')}`);
+  const names = new Set(modelWeights.map(w => w.originalName));
+  const missing = modelWeights.filter(w => !weights.has(w.originalName)).map(w => w.originalName);
+  const unused = [...weights.keys()].filter(n => !names.has(n) && !n.startsWith('iter') && !/\/(m|v|rms|momentum|accumulator|accum_grad|accum_var|mg)$/.test(n));
+  if (strict && unused.length) throw new Error(`Provided weight data has no target variable: ${unused[0]}`);
+  if (strict && missing.length) {
+    throw new Error(`${missing.length} of ${modelWeights.length} weights are not set: ${missing.join(', ')}`);
+  }
+  for (const w of modelWeights) {
+    const v = weights.get(w.originalName);
+    if (v && (v.shape.length !== w.shape.length || v.shape.some((d, i) => d !== w.shape[i]))) {
+      throw new Error(`Layer weight shape ${shapeStr(w.shape)} not compatible with provided weight shape ` +
+                      `${shapeStr(v.shape)} (${w.name})`);
     }
-    model.setWeights(modelWeights.map((w, i) => weights.get(w.originalName) || current[i]));
+  }
+  const current = model.getWeights();  // handles sharing the weights' storage
+  try {
+    modelWeights.forEach((w, i) => {
+      const v = weights.get(w.originalName);
+      if (v) current[i].handle.view().set(v.values);  // a fresh view: no engine call between
+    });
   } finally {
     dispose(current);
   }
@@ -107,12 +123,19 @@ export async function loadLayersModel(pathOrIOHandler, options = {}) {
 export function modelFromArtifacts(artifacts, strict = true) {
   if (artifacts.modelTopology == null) throw new Error('The model artifacts have no modelTopology.');
   const topology = typeof artifacts.modelTopology === 'string' ? JSON.parse(artifacts.modelTopology) : artifacts.modelTopology;
-  const model = modelFromTopology(topology);
-  let weights = null;
+  // As tfjs: when every weight will be read from the artifacts, skip the initializers.
+  const withWeights = artifacts.weightData != null && artifacts.weightSpecs != null;
+  const core = getCore();
+  core.setFastWeightInit(withWeights && strict);
+  let model;
+  try {
+    model = modelFromTopology(topology);
+  } finally {
+    core.setFastWeightInit(false);
+  }
   try {
     if (artifacts.weightData != null) {
-      weights = decodeWeights(artifacts.weightData, artifacts.weightSpecs || []);
-      loadNamedWeights(model, weights, strict);
+      loadNamedWeights(model, decodeWeightValues(artifacts.weightData, artifacts.weightSpecs || []), strict);
     }
     if (artifacts.trainingConfig != null) {
       const tc = artifacts.trainingConfig;
@@ -125,8 +148,6 @@ export function modelFromArtifacts(artifacts, strict = true) {
   } catch (e) {
     model.dispose();
     throw e;
-  } finally {
-    if (weights) dispose([...weights.values()]);
   }
   return model;
 }

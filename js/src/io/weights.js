@@ -31,9 +31,29 @@ function float32ToFloat16(v) {
   return (mant & 0x1000) ? half + 1 : half;  // round to nearest
 }
 
+// tfjs's checks (io_utils.ts decodeWeight), so a bad manifest fails with its message.
+function checkQuantization(spec) {
+  const q = spec.quantization;
+  if (q.dtype === 'uint8' || q.dtype === 'uint16') {
+    if (!('min' in q && 'scale' in q)) {
+      throw new Error(`Weight ${spec.name} with quantization ${q.dtype} doesn't have corresponding metadata min and scale.`);
+    }
+  } else if (q.dtype === 'float16') {
+    if (spec.dtype !== 'float32') {
+      throw new Error(`Weight ${spec.name} is quantized with ${q.dtype} which only supports weights of type float32 not ${spec.dtype}.`);
+    }
+  } else {
+    throw new Error(`Weight ${spec.name} has unknown quantization dtype ${q.dtype}. Supported quantization dtypes are: ` +
+                    `'uint8', 'uint16', and 'float16'.`);
+  }
+}
+
 export function byteLength(spec) {
   const n = spec.shape.reduce((a, b) => a * b, 1);
-  if (spec.quantization) return n * (spec.quantization.dtype === 'uint8' ? 1 : 2);
+  if (spec.quantization) {
+    checkQuantization(spec);
+    return n * (spec.quantization.dtype === 'uint8' ? 1 : 2);
+  }
   if (!(spec.dtype in BYTES)) throw new Error(`Unsupported weight dtype '${spec.dtype}' for weight ${spec.name}`);
   return n * BYTES[spec.dtype];
 }
@@ -81,48 +101,101 @@ export function encodeWeights(named, quantize) {
   return {specs, data: data.buffer};
 }
 
-/** ArrayBuffer(s) + specs -> Map name -> Tensor. Checks byte counts against the specs. */
-export function decodeWeights(data, specs, source = 'the weight data') {
-  const buffer = concatBuffers(data);
+/**
+ * ArrayBuffer(s) + specs -> Map name -> {values, shape, dtype}: typed arrays,
+ * views into the data where it is aligned (no copy), dequantized otherwise.
+ * Checks byte counts against the specs.
+ */
+export function decodeWeightValues(data, specs, source = 'the weight data') {
+  const reader = shardReader(data);
   const expected = specs.reduce((n, s) => n + byteLength(s), 0);
-  if (buffer.byteLength !== expected) {
-    throw new Error(`Weight data of ${source} has ${buffer.byteLength} bytes, but the weights manifest describes ` +
+  if (reader.byteLength !== expected) {
+    throw new Error(`Weight data of ${source} has ${reader.byteLength} bytes, but the weights manifest describes ` +
                     `${expected} bytes (${specs.length} weights).`);
   }
+  // A view needs its offset aligned to the element size; quantized neighbours may shift it.
+  const typed = (Type, at, nBytes) => {
+    const {buffer, offset} = reader.bytes(at, nBytes);
+    return offset % Type.BYTES_PER_ELEMENT === 0 ? new Type(buffer, offset, nBytes / Type.BYTES_PER_ELEMENT)
+                                                 : new Type(buffer.slice(offset, offset + nBytes));
+  };
   const out = new Map();
   let at = 0;
-  try {
-    for (const spec of specs) {
-      const nBytes = byteLength(spec);
-      const slice = buffer.slice(at, at + nBytes);
-      at += nBytes;
-      let values, dtype = spec.dtype;
-      const q = spec.quantization;
-      if (q) {
-        if (q.dtype === 'float16') {
-          const u = new Uint16Array(slice);
-          values = Float32Array.from(u, float16ToFloat32);
-        } else {
-          const u = q.dtype === 'uint8' ? new Uint8Array(slice) : new Uint16Array(slice);
-          values = dtype === 'int32' ? Int32Array.from(u, v => Math.round(v * q.scale + q.min))
-                                     : Float32Array.from(u, v => v * q.scale + q.min);
-        }
-      } else if (dtype === 'float32') {
-        values = new Float32Array(slice);
-      } else if (dtype === 'int32') {
-        values = new Int32Array(slice);
-      } else if (dtype === 'bool') {
-        values = new Uint8Array(slice);
+  for (const spec of specs) {
+    const nBytes = byteLength(spec);
+    let values, dtype = spec.dtype;
+    const q = spec.quantization;
+    if (q) {
+      if (q.dtype === 'float16') {
+        values = Float32Array.from(typed(Uint16Array, at, nBytes), float16ToFloat32);
       } else {
-        throw new Error(`Unsupported weight dtype '${dtype}' for weight ${spec.name}`);
+        const u = q.dtype === 'uint8' ? typed(Uint8Array, at, nBytes) : typed(Uint16Array, at, nBytes);
+        values = dtype === 'int32' ? Int32Array.from(u, v => Math.round(v * q.scale + q.min))
+                                   : Float32Array.from(u, v => v * q.scale + q.min);
       }
-      out.set(spec.name, makeTensorFromFlat(values, spec.shape, dtype === 'bool' ? 'bool' : dtype));
+    } else if (dtype === 'float32') {
+      values = typed(Float32Array, at, nBytes);
+    } else if (dtype === 'int32') {
+      values = typed(Int32Array, at, nBytes);
+    } else if (dtype === 'bool') {
+      values = typed(Uint8Array, at, nBytes);
+    } else {
+      throw new Error(`Unsupported weight dtype '${dtype}' for weight ${spec.name}`);
+    }
+    at += nBytes;
+    out.set(spec.name, {values, shape: spec.shape, dtype});
+  }
+  return out;
+}
+
+/** ArrayBuffer(s) + specs -> Map name -> Tensor (tf.io.decodeWeights). */
+export function decodeWeights(data, specs, source = 'the weight data') {
+  const out = new Map();
+  try {
+    for (const [name, {values, shape, dtype}] of decodeWeightValues(data, specs, source)) {
+      out.set(name, makeTensorFromFlat(values, shape, dtype));
     }
   } catch (e) {
     for (const t of out.values()) t.dispose();
     throw e;
   }
   return out;
+}
+
+// Byte ranges of one buffer or of a list of shards, without joining the shards:
+// a range inside one shard is a view of it; one spanning shards is copied.
+function shardReader(data) {
+  const list = Array.isArray(data) ? data : [data];
+  const shards = list.map(b => {
+    if (b instanceof ArrayBuffer) return new Uint8Array(b);
+    if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    throw new Error('Weight data must be an ArrayBuffer or an array of them');
+  });
+  const starts = [];
+  let byteLength = 0;
+  for (const s of shards) {
+    starts.push(byteLength);
+    byteLength += s.byteLength;
+  }
+  let k = 0;  // reads go forward, so the shard search resumes where it stopped
+  return {
+    byteLength,
+    bytes(at, n) {
+      if (n === 0) return {buffer: new ArrayBuffer(0), offset: 0};
+      while (k > 0 && at < starts[k]) k--;
+      while (k < shards.length - 1 && at >= starts[k] + shards[k].byteLength) k++;
+      const s = shards[k], local = at - starts[k];
+      if (local + n <= s.byteLength) return {buffer: s.buffer, offset: s.byteOffset + local};
+      const copy = new Uint8Array(n);
+      for (let filled = 0, j = k; filled < n; j++) {
+        const from = j === k ? local : 0;
+        const part = shards[j].subarray(from, Math.min(shards[j].byteLength, from + n - filled));
+        copy.set(part, filled);
+        filled += part.byteLength;
+      }
+      return {buffer: copy.buffer, offset: 0};
+    },
+  };
 }
 
 export function concatBuffers(data) {

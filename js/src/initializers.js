@@ -1,0 +1,78 @@
+// tf.initializers, tf.regularizers and tf.constraints (tfjs-layers/src/exports_*.ts):
+// each factory returns a serializable spec {className, config} that layer options
+// and Layer.addWeight() accept; the engine does the computing. To add one: the
+// engine must know its className (cpp/layers/initializers.cc, regularizers.cc).
+import {getCore} from './core.js';
+import {Tensor} from './tensor.js';
+
+class Spec {
+  constructor(className, config) {
+    this.className = className;
+    this.config = config;
+  }
+
+  getClassName() {
+    return this.className;
+  }
+
+  getConfig() {
+    return {...this.config};
+  }
+
+  /** What JSON.stringify writes: the form layer options take. */
+  toJSON() {
+    return {className: this.className, config: this.config};
+  }
+}
+
+export class Initializer extends Spec {
+  /** A tensor of `shape` drawn from this initializer. */
+  apply(shape, dtype = 'float32') {
+    if (dtype !== 'float32') throw new Error(`Initializer.apply: only float32 is supported, got '${dtype}'`);
+    return new Tensor(getCore().initializeTensor(JSON.stringify(this), shape));
+  }
+}
+
+const seeded = (className, defaults = {}) => (args = {}) => new Initializer(className, {...defaults, ...args, seed: args.seed ?? null});
+
+export const initializers = {
+  zeros: () => new Initializer('Zeros', {}),
+  ones: () => new Initializer('Ones', {}),
+  constant: ({value} = {}) => {
+    if (typeof value !== 'number') throw new Error(`initializers.constant: value must be a number, got ${value}`);
+    return new Initializer('Constant', {value});
+  },
+  randomUniform: seeded('RandomUniform', {minval: -0.05, maxval: 0.05}),
+  randomNormal: seeded('RandomNormal', {mean: 0, stddev: 0.05}),
+  truncatedNormal: seeded('TruncatedNormal', {mean: 0, stddev: 0.05}),
+  varianceScaling: seeded('VarianceScaling', {scale: 1, mode: 'fanIn', distribution: 'normal'}),
+  glorotUniform: seeded('GlorotUniform'),
+  glorotNormal: seeded('GlorotNormal'),
+  heUniform: seeded('HeUniform'),
+  heNormal: seeded('HeNormal'),
+  leCunUniform: seeded('LeCunUniform'),
+  leCunNormal: seeded('LeCunNormal'),
+};
+
+export const regularizers = {
+  l1: ({l1 = 0.01} = {}) => new Spec('L1L2', {l1, l2: 0}),
+  l2: ({l2 = 0.01} = {}) => new Spec('L1L2', {l1: 0, l2}),
+  l1l2: ({l1 = 0.01, l2 = 0.01} = {}) => new Spec('L1L2', {l1, l2}),
+};
+
+export const constraints = {
+  maxNorm: ({maxValue = 2, axis = 0} = {}) => new Spec('MaxNorm', {maxValue, axis}),
+  minMaxNorm: ({minValue = 0, maxValue = 1, axis = 0, rate = 1} = {}) => new Spec('MinMaxNorm', {minValue, maxValue, axis, rate}),
+  nonNeg: () => new Spec('NonNeg', {}),
+  unitNorm: ({axis = 0} = {}) => new Spec('UnitNorm', {axis}),
+};
+
+/** @internal An initializer/regularizer/constraint as the engine's JSON spec: a name or {className, config}. */
+export function specOf(value) {
+  if (typeof value === 'string') return value;
+  if (value != null && typeof value.getClassName === 'function' && typeof value.getConfig === 'function') {
+    return {className: value.getClassName(), config: value.getConfig()};
+  }
+  if (value != null && typeof value.className === 'string') return {className: value.className, config: value.config || {}};
+  throw new Error(`Expected an initializer/regularizer/constraint (a name, a tf.initializers.* object or {className, config}), got ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,61 @@
+// The layer cases shared by the contract harness (layer_contract.test.mjs) and
+// the save/load round trips (io_roundtrip.test.mjs): one per non-recurrent layer
+// factory. Each case: [factory, options, input shape, output shape, trainable
+// weights, non-trainable weights, input kind ('int': indices < 10, 'int5': < 5)].
+export const CASES = [
+  ['dense', {units: 3, activation: 'relu'}, [4], [3], 2, 0],
+  ['activation', {activation: 'tanh'}, [4], [4], 0, 0],
+  ['dropout', {rate: 0.5}, [4], [4], 0, 0],
+  ['flatten', {}, [2, 3], [6], 0, 0],
+  ['reshape', {targetShape: [3, 2]}, [6], [3, 2], 0, 0],
+  ['permute', {dims: [2, 1]}, [2, 3], [3, 2], 0, 0],
+  ['repeatVector', {n: 3}, [4], [3, 4], 0, 0],
+  ['embedding', {inputDim: 10, outputDim: 3}, [5], [5, 3], 1, 0, 'int'],
+  ['reLU', {maxValue: 2}, [4], [4], 0, 0],
+  ['leakyReLU', {alpha: 0.1}, [4], [4], 0, 0],
+  ['prelu', {}, [4], [4], 1, 0],
+  ['elu', {}, [4], [4], 0, 0],
+  ['thresholdedReLU', {theta: 0.5}, [4], [4], 0, 0],
+  ['softmax', {axis: -1}, [4], [4], 0, 0],
+  ['gaussianNoise', {stddev: 0.1}, [4], [4], 0, 0],
+  ['gaussianDropout', {rate: 0.2}, [4], [4], 0, 0],
+  ['alphaDropout', {rate: 0.2}, [4], [4], 0, 0],
+  ['batchNormalization', {}, [4], [4], 2, 2],
+  ['layerNormalization', {}, [4], [4], 2, 0],
+  ['rescaling', {scale: 2, offset: 1}, [4], [4], 0, 0],
+  ['conv2d', {filters: 2, kernelSize: 3, padding: 'same'}, [5, 5, 1], [5, 5, 2], 2, 0],
+  ['conv1d', {filters: 2, kernelSize: 2}, [5, 3], [4, 2], 2, 0],
+  ['depthwiseConv2d', {kernelSize: 3}, [5, 5, 2], [3, 3, 2], 2, 0],
+  ['maxPooling2d', {poolSize: 2}, [4, 4, 1], [2, 2, 1], 0, 0],
+  ['averagePooling2d', {poolSize: 2}, [4, 4, 1], [2, 2, 1], 0, 0],
+  ['globalAveragePooling2d', {}, [4, 4, 3], [3], 0, 0],
+  ['globalMaxPooling2d', {}, [4, 4, 3], [3], 0, 0],
+  ['maxPooling1d', {poolSize: 2}, [4, 3], [2, 3], 0, 0],
+  ['zeroPadding2d', {padding: 1}, [3, 3, 1], [5, 5, 1], 0, 0],
+  ['upSampling2d', {size: [2, 2]}, [3, 3, 1], [6, 6, 1], 0, 0],
+  ['spatialDropout1d', {rate: 0.3}, [4, 3], [4, 3], 0, 0],
+  ['masking', {maskValue: 0}, [4, 3], [4, 3], 0, 0],
+  ['conv3d', {filters: 2, kernelSize: 2}, [3, 3, 3, 1], [2, 2, 2, 2], 2, 0],
+  ['conv2dTranspose', {filters: 2, kernelSize: 3, strides: 2, padding: 'same'}, [3, 3, 1], [6, 6, 2], 2, 0],
+  ['conv3dTranspose', {filters: 1, kernelSize: 2, strides: 2}, [2, 2, 2, 1], [4, 4, 4, 1], 2, 0],
+  ['separableConv2d', {filters: 3, kernelSize: 3, padding: 'same'}, [4, 4, 2], [4, 4, 3], 3, 0],
+  ['cropping2D', {cropping: [[1, 0], [0, 1]]}, [4, 4, 1], [3, 3, 1], 0, 0],
+  ['maxPooling3d', {poolSize: 2}, [4, 4, 4, 1], [2, 2, 2, 1], 0, 0],
+  ['averagePooling3d', {poolSize: 2}, [4, 4, 4, 1], [2, 2, 2, 1], 0, 0],
+  ['averagePooling1d', {poolSize: 2}, [4, 3], [2, 3], 0, 0],
+  ['globalAveragePooling1d', {}, [4, 3], [3], 0, 0],
+  ['globalMaxPooling1d', {}, [4, 3], [3], 0, 0],
+  ['centerCrop', {height: 2, width: 2}, [4, 4, 1], [2, 2, 1], 0, 0],
+  ['resizing', {height: 2, width: 3}, [4, 4, 1], [2, 3, 1], 0, 0],
+  ['categoryEncoding', {numTokens: 5, outputMode: 'multiHot'}, [3], [5], 0, 0, 'int5'],
+];
+
+// tfjs 4.22 cannot run these inside a model (their symbolic shapes are wrong
+// there), so the tfjs side of the save/load check is skipped for them.
+export const TFJS_CANNOT_RUN_IN_A_MODEL = new Set(['centerCrop', 'resizing', 'categoryEncoding']);
+
+/** A [2, ...shape] input for a case, from a fixed formula (no randomness). */
+export function sampleValues(shape, kind) {
+  const n = 2 * shape.reduce((a, b) => a * b, 1);
+  return Array.from({length: n}, (_, i) => (kind === 'int' ? i % 10 : kind === 'int5' ? i % 5 : Math.sin(i * 1.7)));
+}
