@@ -5,6 +5,7 @@
 // registering a function of the family's signature under each op name.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "kernels/elementwise_ops.h"
@@ -222,6 +223,18 @@ struct AdamParams {
   float beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2, negLr, epsilon, decay;
 };
 using AdamKernel = void (*)(const AdamParams&);
+
+// Element i of the step in scalar form (the reference kernel, and the SIMD kernel's tail).
+inline void adamStepScalar(const AdamParams& p, int64_t i) {
+  const float g = p.g[i];
+  const float m = p.m[i] * p.beta1 + g * p.oneMinusBeta1;
+  const float v = p.v[i] * p.beta2 + (g * g) * p.oneMinusBeta2;
+  p.m[i] = m;
+  p.v[i] = v;
+  const float w = p.w[i];
+  const float base = p.decay != 0.f ? w - w * p.decay : w;
+  p.w[i] = p.negLr * ((m / p.c1) / (std::sqrt(v / p.c2) + p.epsilon)) + base;
+}
 
 // Batch normalization without a gradient, per channel of the last axis:
 // y[r, c] = (x[r, c] - mean[c]) * inv[c] + offset[c], where the op has computed

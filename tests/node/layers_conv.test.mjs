@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {buildMobileNetV2} from '../../bench/models.mjs';
+import {buildCnn, buildMobileNetV2} from '../../bench/models.mjs';
 import {loadTfjs, tf} from './helpers.mjs';
 
 const REL = 1e-4;
@@ -275,16 +275,8 @@ test('gradients through pooling layers: conv2d -> pool -> flatten -> dense, 3 SG
 });
 
 test('benchmark CNN (28x28x1): 3 adam fit steps give tfjs\'s history and weights', async () => {
-  await modelParity('CNN', lib => {
-    const m = lib.sequential();
-    m.add(lib.layers.conv2d({filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1]}));
-    m.add(lib.layers.maxPooling2d({poolSize: 2}));
-    m.add(lib.layers.conv2d({filters: 64, kernelSize: 3, activation: 'relu'}));
-    m.add(lib.layers.maxPooling2d({poolSize: 2}));
-    m.add(lib.layers.flatten());
-    m.add(lib.layers.dense({units: 10, activation: 'softmax'}));
-    return m;
-  }, [28, 28, 1], 10, {optimizer: 'adam', loss: 'categoricalCrossentropy', n: 8, tol: 1e-4});
+  await modelParity('CNN', buildCnn, [28, 28, 1], 10,
+                    {optimizer: 'adam', loss: 'categoricalCrossentropy', n: 8, tol: 1e-4});
 });
 
 // The benchmark's MobileNetV2 (smaller input) with every weight random, moving

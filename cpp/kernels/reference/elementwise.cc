@@ -103,16 +103,7 @@ void axpy(const AxpyParams& p) {
 }
 
 void adamUpdate(const AdamParams& p) {
-  for (int64_t i = 0; i < p.size; ++i) {
-    const float g = p.g[i];
-    const float m = p.m[i] * p.beta1 + g * p.oneMinusBeta1;
-    const float v = p.v[i] * p.beta2 + (g * g) * p.oneMinusBeta2;
-    p.m[i] = m;
-    p.v[i] = v;
-    const float w = p.w[i];
-    const float base = p.decay != 0.f ? w - w * p.decay : w;
-    p.w[i] = p.negLr * ((m / p.c1) / (std::sqrt(v / p.c2) + p.epsilon)) + base;
-  }
+  for (int64_t i = 0; i < p.size; ++i) adamStepScalar(p, i);
 }
 
 void batchNormInference(const BatchNormParams& p) {

@@ -304,16 +304,7 @@ void adamUpdate(const AdamParams& p) {
     const v128_t step = wasm_f32x4_div(wasm_f32x4_div(m, c1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(v, c2)), eps));
     wasm_v128_store(p.w + i, wasm_f32x4_add(wasm_f32x4_mul(negLr, step), base));
   }
-  for (; i < p.size; ++i) {
-    const float g = p.g[i];
-    const float m = p.m[i] * p.beta1 + g * p.oneMinusBeta1;
-    const float v = p.v[i] * p.beta2 + (g * g) * p.oneMinusBeta2;
-    p.m[i] = m;
-    p.v[i] = v;
-    const float w = p.w[i];
-    const float base = decays ? w - w * p.decay : w;
-    p.w[i] = p.negLr * ((m / p.c1) / (std::sqrt(v / p.c2) + p.epsilon)) + base;
-  }
+  for (; i < p.size; ++i) adamStepScalar(p, i);
 }
 
 // ---- BatchNormInference ----------------------------------------------------------------
