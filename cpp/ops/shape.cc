@@ -466,7 +466,6 @@ Tensor tile(const Tensor& x, std::vector<int64_t> reps) {
 
 Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) {
   WL_CHECK(x.defined() && indicesIn.defined(), "gather: an input tensor is undefined (was it disposed?)");
-  WL_CHECK(indicesIn.dtype() != DType::Float32 || true, "");
   Tensor indices = cast(indicesIn, DType::Int32);
   int a = normAxis("gather", axis, x.rank());
   int64_t outer = 1, inner = 1, d = x.shape()[a];
