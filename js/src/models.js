@@ -360,8 +360,18 @@ function printRow(fields, positions, printFn) {
   printFn(line);
 }
 
+// tfjs's isModelSequentialLike: a chain (one output, every node reads at most one
+// tensor, no layer applied twice in this model) prints without connections.
+function isSequentialLike(model, config) {
+  if (model instanceof Sequential) return true;
+  if ((config.outputLayers || []).length !== 1) return false;
+  return config.layers.every(entry => (entry.inboundNodes || []).length <= 1 &&
+                                      (entry.inboundNodes || []).every(node => node.length <= 1));
+}
+
 function printSummary(model, lineLength, positions, printFn) {
-  const sequentialLike = model instanceof Sequential;
+  const config = model.getConfig();
+  const sequentialLike = isSequentialLike(model, config);
   const toDisplay = ['Layer (type)', 'Input Shape', 'Output shape', 'Param #'];
   if (sequentialLike) {
     lineLength = lineLength || 90;
@@ -377,28 +387,31 @@ function printSummary(model, lineLength, positions, printFn) {
   printFn('='.repeat(lineLength));
   const all = model.layers;
   // "Receives inputs": layer[nodeIndex][tensorIndex] for each input of each node in this model.
-  const connectionsOf = new Map();
-  if (!sequentialLike) {
-    for (const entry of model.getConfig().layers) {
-      const refs = [];
-      for (const node of entry.inboundNodes || []) for (const [n, ni, ti] of node) refs.push(`${n}[${ni}][${ti}]`);
-      connectionsOf.set(entry.name, refs);
-    }
+  const connectionsOf = new Map(), nodesOf = new Map();
+  for (const entry of config.layers || []) {
+    const refs = [];
+    for (const node of entry.inboundNodes || []) for (const [n, ni, ti] of node) refs.push(`${n}[${ni}][${ti}]`);
+    connectionsOf.set(entry.name, refs);
+    nodesOf.set(entry.name, (entry.inboundNodes || []).length);
   }
   all.forEach((layer, i) => {
     let inputShape, outputShape;
+    // A nested model also has its own first node (its inputs), which tfjs lists too.
+    const container = layer instanceof LayersModel;
+    const nodes = Math.max(1, nodesOf.get(layer.name) || 0) + (container && nodesOf.get(layer.name) ? 1 : 0);
     try {
       const shape = layer.inputShape;
       // tfjs prints each inbound node's input shapes (a list even for one input),
       // joined by commas for a layer applied more than once.
       const one = JSON.stringify(Array.isArray(shape[0]) || shape.length === 0 ? shape : [shape]);
-      const nodes = Math.max(1, (connectionsOf.get(layer.name) || []).length / Math.max(1, Array.isArray(shape[0]) ? shape.length : 1));
       inputShape = Array(nodes).fill(one).join(',');
     } catch {
       inputShape = 'multiple';
     }
     try {
-      outputShape = JSON.stringify(layer.outputShape);
+      // tfjs: a nested Sequential's first node records its output shape as a list, so its
+      // nodes disagree and tfjs prints 'multiple'.
+      outputShape = layer instanceof Sequential && nodes > 1 ? 'multiple' : JSON.stringify(layer.outputShape);
     } catch {
       outputShape = 'multiple';
     }

@@ -119,6 +119,59 @@ test('summary() of a functional model (connections, shared layer) prints what tf
   assert.deepEqual(lines(tf), lines(tfjs));
 });
 
+// tfjs picks the layout from the graph (isModelSequentialLike), not from the class, and
+// lists every node of a nested model: chains, nested Sequential/functional models used
+// once or twice, a Sequential inside a Sequential, two outputs.
+test('summary() of functional chains and nested models prints what tfjs prints', async () => {
+  const {loadTfjs} = await import('./helpers.mjs');
+  const tfjs = await loadTfjs();
+  const cases = {
+    chain: lib => {
+      const x = lib.input({shape: [4], name: 'sx'});
+      const h = lib.layers.dense({units: 3, name: 'sh'}).apply(x);
+      return lib.model({inputs: x, outputs: lib.layers.dense({units: 2, name: 'so'}).apply(h), name: 'chain'});
+    },
+    nestedSequential: lib => {
+      const inner = lib.sequential({name: 'sinner'});
+      inner.add(lib.layers.dense({units: 3, inputShape: [4], name: 'sd1'}));
+      const x = lib.input({shape: [4], name: 'sx2'});
+      const y = lib.layers.dense({units: 2, name: 'sd2'}).apply(inner.apply(x));
+      return lib.model({inputs: x, outputs: y, name: 'souter'});
+    },
+    nestedFunctionalTwice: lib => {
+      const a = lib.input({shape: [4], name: 'sia'});
+      const inner = lib.model({inputs: a, outputs: lib.layers.dense({units: 3, name: 'se1'}).apply(a), name: 'sinnerf'});
+      const x = lib.input({shape: [4], name: 'sx3'});
+      const z = inner.apply(lib.layers.dense({units: 4, name: 'spad'}).apply(inner.apply(x)));
+      return lib.model({inputs: x, outputs: z, name: 'souter2'});
+    },
+    sequentialInSequential: lib => {
+      const inner = lib.sequential({name: 'sinner3'});
+      inner.add(lib.layers.dense({units: 3, inputShape: [4], name: 'sf1'}));
+      const m = lib.sequential({name: 'souter3'});
+      m.add(inner);
+      m.add(lib.layers.dense({units: 2, name: 'sf2'}));
+      return m;
+    },
+    twoOutputs: lib => {
+      const x = lib.input({shape: [4], name: 'sx4'});
+      const h = lib.layers.dense({units: 3, name: 'sh4'}).apply(x);
+      const outs = [lib.layers.dense({units: 2, name: 'so4'}).apply(h), lib.layers.dense({units: 1, name: 'sp4'}).apply(h)];
+      return lib.model({inputs: x, outputs: outs, name: 'stwo'});
+    },
+  };
+  for (const [name, build] of Object.entries(cases)) {
+    const print = lib => {
+      const lines = [];
+      const m = build(lib);
+      m.summary(undefined, undefined, line => lines.push(line));
+      if (lib === tf) m.dispose();
+      return lines;
+    };
+    assert.deepEqual(print(tf), print(tfjs), name);
+  }
+});
+
 test('model.execute gives intermediate outputs by layer name', () => {
   const input = tf.input({shape: [2]});
   const hidden = tf.layers.dense({units: 3, activation: 'relu', name: 'exec_hidden'});
