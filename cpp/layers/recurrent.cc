@@ -23,10 +23,12 @@
 // final states follow: [h] (SimpleRNN, GRU) or [h, c] (LSTM), each (batch, units).
 //
 // The loop composes ops, so the tape gives the gradients (backpropagation through
-// time): the input projection x * kernel + bias of every step is one matMul before
-// the loop; each step adds h * recurrent_kernel and applies its gates.
+// time): the input projection x * kernel + bias (of every step in one matMul before
+// the loop at inference; per step in training, see callMany); each step adds
+// h * recurrent_kernel and applies its gates.
 #include <algorithm>
 
+#include "core/tape.h"
 #include "layers/activations.h"
 #include "layers/core_layers.h"
 #include "layers/initializers.h"
@@ -223,13 +225,21 @@ class Recurrent : public Layer {
     FusedEpilogue post;
     if (useBias_) post.bias = bias_->value();
     Tensor xTimeMajor = reshape(transpose(x, {1, 0, 2}), {steps * batch, features});
-    Tensor xz = fusedMatMul(xTimeMajor, kernel_->value(), false, false, post);
+    // Without a tape (inference) the projection of all steps is one matMul. Under a
+    // tape a slice's gradient is a zero-padded copy of its whole input, so slicing the
+    // (T*B, k) projection would cost O(T^2 * B * k) in the backward pass; there each
+    // step projects its own (B, F) slice of the input instead (O(T^2 * B * F)).
+    bool hoist = activeTape() == nullptr || steps == 1;
+    Tensor xz = hoist ? fusedMatMul(xTimeMajor, kernel_->value(), false, false, post) : Tensor();
     std::vector<Tensor> parts = recurrentParts(recurrentKernel_->value());
 
     std::vector<Tensor> states(numStates(), zeros({batch, units_}));
     std::vector<Tensor> outputs;
     for (int64_t t = 0; t < steps; ++t) {
-      Tensor xzt = steps == 1 ? xz : slice(xz, {t * batch, 0}, {batch, k});
+      Tensor xzt = steps == 1 ? xz
+                   : hoist    ? slice(xz, {t * batch, 0}, {batch, k})
+                              : fusedMatMul(slice(xTimeMajor, {t * batch, 0}, {batch, features}), kernel_->value(),
+                                            false, false, post);
       Tensor h = recurrentMask.defined() ? mul(states[0], recurrentMask) : states[0];
       states = step(xzt, h, states, parts);
       if (returnSequences_) outputs.push_back(states[0]);
