@@ -22,6 +22,14 @@ export function buildCnn(lib) {
   return m;
 }
 
+// LSTM(64) over 32 steps x 16 features, then dense(1): a sequence regressor.
+export function buildLstm(lib) {
+  const m = lib.sequential();
+  m.add(lib.layers.lstm({units: 64, inputShape: [32, 16]}));
+  m.add(lib.layers.dense({units: 1}));
+  return m;
+}
+
 // MobileNetV2 (alpha 1.0, 224x224x3 unless `size` says) with the functional API.
 export function buildMobileNetV2(lib, size = 224) {
   const L = lib.layers;

@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
-import {buildCnn, buildMlp, buildMobileNetV2} from './models.mjs';
+import {buildCnn, buildLstm, buildMlp, buildMobileNetV2} from './models.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -124,6 +124,15 @@ const workloads = [
     batchSize: 32,
     reps: 1,
     wasmNoGrad: true,
+  },
+  {
+    name: 'lstm-fit',
+    build: buildLstm,
+    data: () => ({x: randomArray(512 * 32 * 16, 7, -1, 1), y: randomArray(512, 8, -1, 1), n: 512, xShape: [32, 16],
+                  classes: 1}),
+    compile: (lib, model) => model.compile({optimizer: lib.train.rmsprop(0.001), loss: 'meanSquaredError'}),
+    batchSize: 64,
+    reps: 1,
   },
   {
     name: 'mobilenetv2-predict',
@@ -281,10 +290,6 @@ for (const w of workloads) {
   }
   rows.push(row);
   process.stderr.write(`  done ${w.name}\n`);
-}
-if (!ONLY || ONLY.has('lstm-fit')) {
-  const has = typeof ours.layers.lstm === 'function';
-  rows.push({name: 'lstm-fit', ours: has ? 'n/a (not benchmarked)' : 'n/a (no LSTM yet)', wasm: '-', cpu: '-'});
 }
 
 // ---- GEMM 512^3 ------------------------------------------------------------------------

@@ -411,6 +411,58 @@ export interface DenseLayerArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier | {className: string, config?: {[key: string]: any}};
 }
 
+/** Options of tf.layers.simpleRNN, lstm and gru (tfjs-layers recurrent.ts). */
+export interface RecurrentLayerArgs extends LayerArgs {
+  /** Positive integer, dimensionality of the output space (the state size). */
+  units: number;
+  /** Default 'tanh'. */
+  activation?: ActivationIdentifier | string;
+  /** Whether to add a bias (default true). */
+  useBias?: boolean;
+  /** Default 'glorotNormal', as in tfjs. */
+  kernelInitializer?: InitializerIdentifier | 'orthogonal' | Serializable | {className: string, config?: {[key: string]: any}};
+  /** Default 'orthogonal'. */
+  recurrentInitializer?: InitializerIdentifier | 'orthogonal' | Serializable | {className: string, config?: {[key: string]: any}};
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerIdentifier | 'orthogonal' | Serializable | {className: string, config?: {[key: string]: any}};
+  kernelRegularizer?: Serializable;
+  recurrentRegularizer?: Serializable;
+  biasRegularizer?: Serializable;
+  kernelConstraint?: Serializable;
+  recurrentConstraint?: Serializable;
+  biasConstraint?: Serializable;
+  /** Fraction of the input units dropped in training (default 0). */
+  dropout?: number;
+  /** Fraction of the recurrent units dropped in training (default 0). */
+  recurrentDropout?: number;
+  /** Output every step's output (batch, timesteps, units) instead of the last (default false). */
+  returnSequences?: boolean;
+  /** Also output the final states: [output, h] or, for LSTM, [output, h, c] (default false). */
+  returnState?: boolean;
+  /** Process the sequence backwards (default false). */
+  goBackwards?: boolean;
+  /** Not supported: true throws. */
+  stateful?: boolean;
+  /** Accepted and ignored, as in tfjs. */
+  unroll?: boolean;
+}
+export interface LSTMLayerArgs extends RecurrentLayerArgs {
+  /** Default 'hardSigmoid', as in tfjs. */
+  recurrentActivation?: ActivationIdentifier | string;
+  /** Adds 1 to the forget gate's bias at initialization. */
+  unitForgetBias?: boolean;
+  /** 1 or 2 (both compute the same, as in tfjs). */
+  implementation?: number;
+}
+export interface GRULayerArgs extends RecurrentLayerArgs {
+  /** Default 'hardSigmoid', as in tfjs. */
+  recurrentActivation?: ActivationIdentifier | string;
+  /** 1 or 2 (both compute the same, as in tfjs). */
+  implementation?: number;
+  /** Only false (tfjs 4.22 supports no other). */
+  resetAfter?: boolean;
+}
+
 export declare class SymbolicTensor {
   readonly shape: Array<number | null>;
   readonly name: string;
@@ -462,6 +514,7 @@ export declare const initializers: {
   heNormal(args?: Seeded): Initializer;
   leCunUniform(args?: Seeded): Initializer;
   leCunNormal(args?: Seeded): Initializer;
+  orthogonal(args?: {gain?: number} & Seeded): Initializer;
 };
 export declare const regularizers: {
   l1(args?: {l1?: number}): Serializable;
@@ -511,6 +564,9 @@ export declare class Layer {
 export declare const layers: {
   Layer: typeof Layer;
   dense(args: DenseLayerArgs): Layer;
+  simpleRNN(args: RecurrentLayerArgs): Layer;
+  lstm(args: LSTMLayerArgs): Layer;
+  gru(args: GRULayerArgs): Layer;
   inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
   [factory: string]: any;
 };

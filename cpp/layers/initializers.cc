@@ -1,7 +1,11 @@
 #include "layers/initializers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
+#include <vector>
+
+#include "core/error.h"
 
 namespace wl {
 
@@ -42,13 +46,13 @@ Spec parse(const nlohmann::json& spec, const char* option) {
   }
   static const char* known[] = {"zeros",        "ones",        "constant",     "randomNormal", "randomUniform",
                                 "truncatedNormal", "glorotNormal", "glorotUniform", "heNormal",    "heUniform",
-                                "leCunNormal",  "leCunUniform", "varianceScaling"};
+                                "leCunNormal",  "leCunUniform", "varianceScaling", "orthogonal"};
   for (const char* k : known) {
     if (s.name == k) return s;
   }
   throw Error(std::string("Unknown initializer: ") + spec.dump() + " (option " + option +
               "). Accepted: zeros, ones, constant, randomNormal, randomUniform, truncatedNormal, varianceScaling, "
-              "glorotNormal, glorotUniform, heNormal, heUniform, leCunNormal, leCunUniform");
+              "glorotNormal, glorotUniform, heNormal, heUniform, leCunNormal, leCunUniform, orthogonal");
 }
 
 std::mt19937& rng(const nlohmann::json& config, std::mt19937& seeded) {
@@ -97,6 +101,46 @@ float num(const nlohmann::json& c, const char* key, float dflt) {
   return c.contains(key) && c[key].is_number() ? c[key].get<float>() : dflt;
 }
 
+// A config number as given (for serialization: 0.05 stays 0.05).
+double numExact(const nlohmann::json& c, const char* key, double dflt) {
+  return c.contains(key) && c[key].is_number() ? c[key].get<double>() : dflt;
+}
+
+// tfjs's Orthogonal: the Q of a QR factorization of a standard normal matrix of
+// (max(rows, cols), min(rows, cols)) with rows = product of all but the last dim,
+// made unique by the signs of R's diagonal (modified Gram-Schmidt gives a positive
+// diagonal), transposed when rows < cols, times `gain`.
+void fillOrthogonal(Tensor& t, float gain, std::mt19937& gen) {
+  const Shape& shape = t.shape();
+  WL_CHECK(shape.size() >= 2, "Orthogonal initializer: the shape must be at least 2D, got " << shapeStr(shape));
+  int64_t cols = shape.back(), rows = t.size() / std::max<int64_t>(cols, 1);
+  int64_t m = std::max(rows, cols), n = std::min(rows, cols);
+  std::normal_distribution<double> dist(0.0, 1.0);
+  std::vector<double> a(static_cast<size_t>(m * n));  // column-major: column j at a[j*m]
+  for (double& v : a) v = dist(gen);
+  for (int64_t j = 0; j < n; ++j) {
+    double* cj = &a[j * m];
+    for (int64_t k = 0; k < j; ++k) {
+      const double* ck = &a[k * m];
+      double dot = 0;
+      for (int64_t i = 0; i < m; ++i) dot += ck[i] * cj[i];
+      for (int64_t i = 0; i < m; ++i) cj[i] -= dot * ck[i];
+    }
+    double norm = 0;
+    for (int64_t i = 0; i < m; ++i) norm += cj[i] * cj[i];
+    norm = std::sqrt(norm);
+    for (int64_t i = 0; i < m; ++i) cj[i] = norm > 0 ? cj[i] / norm : 0;
+  }
+  // Q is (m, n); the result is (rows, cols): Q itself when rows >= cols, else Q^T.
+  float* p = t.data<float>();
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) {
+      double q = rows >= cols ? a[c * m + r] : a[r * m + c];
+      p[r * cols + c] = static_cast<float>(gain * q);
+    }
+  }
+}
+
 }  // namespace
 
 void validateInitializer(const nlohmann::json& spec, const char* option) { parse(spec, option); }
@@ -116,17 +160,28 @@ nlohmann::json serializeInitializer(const nlohmann::json& spec) {
   if (s.name == "leCunNormal") return vs(1.0, "fanIn", "normal");
   if (s.name == "leCunUniform") return vs(1.0, "fanIn", "uniform");
   if (s.name == "varianceScaling") {
-    return vs(num(c, "scale", 1.0), c.value("mode", "fanIn").c_str(), c.value("distribution", "normal").c_str());
+    return vs(numExact(c, "scale", 1.0), c.value("mode", "fanIn").c_str(), c.value("distribution", "normal").c_str());
   }
   if (s.name == "zeros") return {{"className", "Zeros"}, {"config", nlohmann::json::object()}};
-  if (s.name == "ones") return {{"className", "Ones"}, {"config", nlohmann::json::object()}};
-  if (s.name == "constant") return {{"className", "Constant"}, {"config", {{"value", num(c, "value", 0.0)}}}};
-  if (s.name == "randomUniform") {
-    return {{"className", "RandomUniform"},
-            {"config", {{"minval", num(c, "minval", -0.05)}, {"maxval", num(c, "maxval", 0.05)}, {"seed", seed}}}};
+  if (s.name == "orthogonal") {
+    // As tfjs: the seed appears only when one was given.
+    nlohmann::json cfg = {{"gain", numExact(c, "gain", 1.0)}};
+    if (!seed.is_null()) cfg["seed"] = seed;
+    return {{"className", "Orthogonal"}, {"config", cfg}};
   }
-  const char* cls = s.name == "randomNormal" ? "RandomNormal" : "TruncatedNormal";
-  return {{"className", cls}, {"config", {{"mean", num(c, "mean", 0.0)}, {"stddev", num(c, "stddev", 0.05)}, {"seed", seed}}}};
+  if (s.name == "ones") return {{"className", "Ones"}, {"config", nlohmann::json::object()}};
+  if (s.name == "constant") return {{"className", "Constant"}, {"config", {{"value", numExact(c, "value", 0.0)}}}};
+  // tfjs keeps these initializers' seed as given: absent by name ('randomUniform'), null
+  // from a factory called without one (tf.initializers.randomUniform({})).
+  nlohmann::json out;
+  if (s.name == "randomUniform") {
+    out = {{"className", "RandomUniform"}, {"config", {{"minval", numExact(c, "minval", -0.05)}, {"maxval", numExact(c, "maxval", 0.05)}}}};
+  } else {
+    const char* cls = s.name == "randomNormal" ? "RandomNormal" : "TruncatedNormal";
+    out = {{"className", cls}, {"config", {{"mean", numExact(c, "mean", 0.0)}, {"stddev", numExact(c, "stddev", 0.05)}}}};
+  }
+  if (c.contains("seed")) out["config"]["seed"] = seed;
+  return out;
 }
 
 Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
@@ -137,6 +192,10 @@ Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
   if (s.name == "ones") return Tensor::full(shape, 1.f);
   if (s.name == "constant") return Tensor::full(shape, num(s.config, "value", 0.f));
   Tensor t = Tensor::empty(shape);
+  if (s.name == "orthogonal") {
+    fillOrthogonal(t, num(s.config, "gain", 1.f), gen);
+    return t;
+  }
   if (s.name == "randomNormal" || s.name == "truncatedNormal") {
     fillNormal(t, num(s.config, "mean", 0.f), num(s.config, "stddev", s.name == "randomNormal" ? 0.05f : 0.05f),
                s.name == "truncatedNormal", gen);

@@ -1,5 +1,6 @@
 // Weight initializers by tfjs name ("glorotNormal", "zeros", ...), as in
-// tfjs-layers/src/initializers.ts. To add one: a case in initializers.cc.
+// tfjs-layers/src/initializers.ts (orthogonal included, for recurrent kernels).
+// To add one: a case in initializers.cc.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -52,6 +52,8 @@ export const initializers = {
   heNormal: seeded('HeNormal'),
   leCunUniform: seeded('LeCunUniform'),
   leCunNormal: seeded('LeCunNormal'),
+  // As tfjs: the config has a seed only when one is given.
+  orthogonal: ({gain = 1, seed} = {}) => new Initializer('Orthogonal', seed == null ? {gain} : {gain, seed}),
 };
 
 export const regularizers = {

@@ -427,6 +427,8 @@ const FACTORIES = {
   gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', alphaDropout: 'AlphaDropout',
   // preprocessing
   rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing', categoryEncoding: 'CategoryEncoding',
+  // recurrent
+  simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU',
 };
 
 export const layers = {Layer};

@@ -1,7 +1,7 @@
 // The layer cases shared by the contract harness (layer_contract.test.mjs) and
-// the save/load round trips (io_roundtrip.test.mjs): one per non-recurrent layer
-// factory. Each case: [factory, options, input shape, output shape, trainable
-// weights, non-trainable weights, input kind ('int': indices < 10, 'int5': < 5)].
+// the save/load round trips (io_roundtrip.test.mjs): one per layer factory.
+// Each case: [factory, options, input shape, output shape, trainable weights,
+// non-trainable weights, input kind ('int': indices < 10, 'int5': < 5)].
 export const CASES = [
   ['dense', {units: 3, activation: 'relu'}, [4], [3], 2, 0],
   ['activation', {activation: 'tanh'}, [4], [4], 0, 0],
@@ -48,6 +48,9 @@ export const CASES = [
   ['centerCrop', {height: 2, width: 2}, [4, 4, 1], [2, 2, 1], 0, 0],
   ['resizing', {height: 2, width: 3}, [4, 4, 1], [2, 3, 1], 0, 0],
   ['categoryEncoding', {numTokens: 5, outputMode: 'multiHot'}, [3], [5], 0, 0, 'int5'],
+  ['simpleRNN', {units: 3}, [4, 2], [3], 3, 0],
+  ['lstm', {units: 3, returnSequences: true}, [4, 2], [4, 3], 3, 0],
+  ['gru', {units: 2, goBackwards: true}, [4, 2], [2], 3, 0],
 ];
 
 // tfjs 4.22 cannot run these inside a model (their symbolic shapes are wrong

@@ -1,0 +1,131 @@
+// Recurrent layers (SimpleRNN, LSTM, GRU): output shapes with returnSequences /
+// returnState, weight shapes in Keras's gate layout, a SimpleRNN step by hand,
+// goBackwards, the orthogonal initializer, gradients through time (tape vs
+// finite differences, for the input and every weight) and bad options.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/tape.h"
+#include "grad_check.h"
+#include "layers/initializers.h"
+#include "layers/layer.h"
+#include "ops/ops.h"
+#include "ops/shape_ops.h"
+
+namespace wl {
+namespace {
+
+using nlohmann::json;
+
+std::shared_ptr<Layer> make(const std::string& cls, const json& cfg) {
+  return LayerRegistry::instance().create(cls, cfg);
+}
+
+template <typename F>
+std::string errorOf(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(RecurrentLayers, OutputAndWeightShapes) {
+  struct Case {
+    std::string cls;
+    int gates, states;
+  };
+  for (const Case& c : {Case{"SimpleRNN", 1, 1}, Case{"LSTM", 4, 2}, Case{"GRU", 3, 1}}) {
+    auto last = make(c.cls, {{"units", 5}});
+    Tensor y = last->apply(test::randomTensor({2, 4, 3}, -1, 1, 1));
+    EXPECT_EQ(y.shape(), (Shape{2, 5})) << c.cls;
+    auto w = last->weights();
+    ASSERT_EQ(w.size(), 3u);
+    EXPECT_EQ(w[0]->value().shape(), (Shape{3, 5 * c.gates})) << c.cls;
+    EXPECT_EQ(w[1]->value().shape(), (Shape{5, 5 * c.gates})) << c.cls;
+    EXPECT_EQ(w[2]->value().shape(), (Shape{5 * c.gates})) << c.cls;
+    EXPECT_EQ(w[1]->name(), last->name() + "/recurrent_kernel");
+
+    auto all = make(c.cls, {{"units", 5}, {"returnSequences", true}, {"returnState", true}, {"useBias", false}});
+    std::vector<Tensor> ys = all->applyMany({test::randomTensor({2, 4, 3}, -1, 1, 2)});
+    ASSERT_EQ(ys.size(), static_cast<size_t>(1 + c.states)) << c.cls;
+    EXPECT_EQ(ys[0].shape(), (Shape{2, 4, 5}));
+    for (int s = 1; s <= c.states; ++s) EXPECT_EQ(ys[s].shape(), (Shape{2, 5}));
+    EXPECT_EQ(all->weights().size(), 2u);
+    // The last step of the sequence is the final h.
+    EXPECT_EQ(slice(ys[0], {0, 3, 0}, {2, 1, 5}).toVector(), ys[1].toVector()) << c.cls;
+    auto shapes = all->computeOutputShapes({{-1, -1, 3}});
+    ASSERT_EQ(shapes.size(), static_cast<size_t>(1 + c.states));
+    EXPECT_EQ(shapes[0], (Shape{-1, -1, 5}));
+  }
+}
+
+TEST(RecurrentLayers, SimpleRNNByHandAndGoBackwards) {
+  auto forward = make("SimpleRNN", {{"units", 1}, {"activation", "linear"}, {"returnSequences", true}});
+  forward->ensureBuilt(Shape{-1, 3, 1});
+  auto w = forward->weights();
+  w[0]->assign(Tensor::fromVector({1, 1}, {2.f}));
+  w[1]->assign(Tensor::fromVector({1, 1}, {0.5f}));
+  w[2]->assign(Tensor::fromVector({1}, {1.f}));
+  Tensor x = Tensor::fromVector({1, 3, 1}, {1.f, 2.f, 3.f});
+  // h1 = 2*1 + 1 = 3; h2 = 2*2 + 1 + 1.5 = 6.5; h3 = 2*3 + 1 + 3.25 = 10.25.
+  EXPECT_EQ(forward->apply(x).toVector(), (std::vector<float>{3.f, 6.5f, 10.25f}));
+  auto backward = make("SimpleRNN", {{"units", 1}, {"activation", "linear"}, {"returnSequences", true},
+                                     {"goBackwards", true}});
+  backward->ensureBuilt(Shape{-1, 3, 1});
+  for (size_t i = 0; i < 3; ++i) backward->weights()[i]->assign(w[i]->value());
+  // Steps run over 3, 2, 1 and are returned in that order: 7, 5+3.5 = 8.5, 3+4.25 = 7.25.
+  EXPECT_EQ(backward->apply(x).toVector(), (std::vector<float>{7.f, 8.5f, 7.25f}));
+}
+
+TEST(RecurrentLayers, UnitForgetBiasAndOrthogonalInit) {
+  auto lstm = make("LSTM", {{"units", 3}, {"unitForgetBias", true}});
+  lstm->ensureBuilt(Shape{-1, 2, 4});
+  EXPECT_EQ(lstm->weights()[2]->value().toVector(),
+            (std::vector<float>{0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0}));
+  // The default recurrent kernel (3 x 12) has orthonormal rows.
+  std::vector<float> rk = lstm->weights()[1]->value().toVector();
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) {
+      double dot = 0;
+      for (int k = 0; k < 12; ++k) dot += rk[i * 12 + k] * rk[j * 12 + k];
+      EXPECT_NEAR(dot, i == j ? 1.0 : 0.0, 1e-5);
+    }
+  }
+  EXPECT_EQ(serializeInitializer("orthogonal"), (json{{"className", "Orthogonal"}, {"config", {{"gain", 1.0}}}}));
+}
+
+TEST(RecurrentLayers, GradientsThroughTimeMatchFiniteDifferences) {
+  for (const std::string cls : {"SimpleRNN", "LSTM", "GRU"}) {
+    json cfg = {{"units", 2}, {"returnSequences", true}, {"goBackwards", cls == "GRU"}};
+    if (cls != "SimpleRNN") cfg["recurrentActivation"] = "sigmoid";  // hardSigmoid has kinks
+    if (cls == "LSTM") cfg["biasInitializer"] = "randomNormal";
+    auto layer = make(cls, cfg);
+    Tensor x = test::randomTensor({2, 3, 2}, -1, 1, 5);
+    layer->ensureBuilt(x.shape());
+    std::vector<Tensor> inputs{x};
+    for (auto& v : layer->weights()) inputs.push_back(v->mutableValue());  // shares storage
+    SCOPED_TRACE(cls);
+    test::checkGradients([&](const std::vector<Tensor>& in) { return layer->apply(in[0], true); }, inputs);
+  }
+}
+
+TEST(RecurrentLayers, BadOptionsAndInputs) {
+  EXPECT_NE(errorOf([] { make("LSTM", json::object()); }).find("Expected units to be a positive integer"),
+            std::string::npos);
+  EXPECT_NE(errorOf([] { make("GRU", {{"units", 2}, {"resetAfter", true}}); }).find("reset_after"), std::string::npos);
+  EXPECT_NE(errorOf([] { make("SimpleRNN", {{"units", 2}, {"stateful", true}}); }).find("stateful: true is not supported"),
+            std::string::npos);
+  EXPECT_NE(errorOf([] { make("LSTM", {{"units", 2}, {"implementation", 5}}); }).find("implementation"),
+            std::string::npos);
+  auto l = make("SimpleRNN", {{"units", 2}});
+  EXPECT_NE(errorOf([&] { l->apply(Tensor::zeros({2, 3})); }).find("expected ndim=3, found ndim=2"), std::string::npos);
+  l->apply(Tensor::zeros({2, 3, 4}));
+  EXPECT_EQ(l->apply(Tensor::zeros({1, 7, 4})).shape(), (Shape{1, 2}));  // other timesteps are fine
+  EXPECT_NE(errorOf([&] { l->apply(Tensor::zeros({1, 3, 5})); }).find("incompatible"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wl
