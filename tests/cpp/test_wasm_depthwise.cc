@@ -1,6 +1,6 @@
-// The "wasm" DepthwiseConv2dNative kernel (cpp/kernels/wasm/depthwise.cc) against the
-// "reference" kernel over batches, sizes, channel tails, kernel sizes, strides,
-// dilations, padding offsets and channel multipliers.
+// The "wasm" DepthwiseConv2dNative kernel and its two gradients
+// (cpp/kernels/wasm/depthwise.cc) against the "reference" kernels over batches, sizes,
+// channel tails, kernel sizes, strides, dilations, padding offsets and multipliers.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -28,6 +28,12 @@ TEST(WasmDepthwise, MatchesReference) {
   auto refK = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNative", "reference"));
   ASSERT_NE(wasmK, nullptr);
   ASSERT_NE(refK, nullptr);
+  auto dInW = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropInput", "wasm"));
+  auto dInR = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropInput", "reference"));
+  auto dFW = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropFilter", "wasm"));
+  auto dFR = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropFilter", "reference"));
+  ASSERT_TRUE(dInW && dInR && dFW && dFR);
+  ASSERT_NE(dInW, dInR);  // the wasm backend has its own, not the fallback
   unsigned seed = 1;
   int cases = 0;
   for (int64_t batch : {1, 2}) {
@@ -82,6 +88,15 @@ TEST(WasmDepthwise, MatchesReference) {
                         << "i=" << i << " batch=" << batch << " hw=" << hw << " ch=" << ch << " k=" << k
                         << " stride=" << stride << " dil=" << dil << " same=" << same << " mult=" << mult;
                   }
+                  // Gradients: the same (cell, tap) walk, so bit-identical sums.
+                  std::vector<float> dy = randomVec(static_cast<int64_t>(ySize), seed++);
+                  std::vector<float> dxW(x.size(), 9.f), dxR(x.size(), -9.f), dfW(f.size(), 9.f), dfR(f.size(), -9.f);
+                  dInW(ConvParams{g, dxW.data(), f.data(), dy.data(), {}});
+                  dInR(ConvParams{g, dxR.data(), f.data(), dy.data(), {}});
+                  dFW(ConvParams{g, x.data(), dfW.data(), dy.data(), {}});
+                  dFR(ConvParams{g, x.data(), dfR.data(), dy.data(), {}});
+                  for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(dxW[i], dxR[i]) << "dx " << i;
+                  for (size_t i = 0; i < f.size(); ++i) ASSERT_EQ(dfW[i], dfR[i]) << "dfilter " << i;
                 }
               }
             }

@@ -8,41 +8,10 @@
 
 #include "core/kernel_registry.h"
 #include "kernels/conv_params.h"
-#include "kernels/pool_window.h"
+#include "kernels/conv_loops.h"
 
 namespace wl {
 namespace {
-
-// Calls fn(xIndex, yIndex, tap) for every (batch, output position, filter tap)
-// whose input position lies inside x; indices are of the spatial cell (times
-// channels is left to fn): xIndex = ((b*inD+d)*inH+h)*inW+w, yIndex likewise,
-// tap = (fd*fH+fh)*fW+fw.
-template <typename Fn>
-void forEachTap(const ConvGeometry& g, Fn fn) {
-  for (int64_t b = 0; b < g.batch; ++b) {
-    for (int64_t od = 0; od < g.outD; ++od) {
-      for (int64_t oh = 0; oh < g.outH; ++oh) {
-        for (int64_t ow = 0; ow < g.outW; ++ow) {
-          int64_t yCell = ((b * g.outD + od) * g.outH + oh) * g.outW + ow;
-          for (int64_t fd = 0; fd < g.fD; ++fd) {
-            int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
-            if (id < 0 || id >= g.inD) continue;
-            for (int64_t fh = 0; fh < g.fH; ++fh) {
-              int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
-              if (ih < 0 || ih >= g.inH) continue;
-              for (int64_t fw = 0; fw < g.fW; ++fw) {
-                int64_t iw = ow * g.strideW - g.padLeft + fw * g.dilW;
-                if (iw < 0 || iw >= g.inW) continue;
-                int64_t xCell = ((b * g.inD + id) * g.inH + ih) * g.inW + iw;
-                fn(xCell, yCell, (fd * g.fH + fh) * g.fW + fw);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
 
 int64_t xSize(const ConvGeometry& g) { return g.batch * g.inD * g.inH * g.inW * g.inC; }
 int64_t ySize(const ConvGeometry& g) { return g.batch * g.outD * g.outH * g.outW * g.outC; }

@@ -1,11 +1,14 @@
-// Depthwise convolution forward ("DepthwiseConv2dNative") for backend "wasm":
-// direct NDHWC loops vectorized over channels (4 per v128, 16 per inner block).
+// Depthwise convolution ("DepthwiseConv2dNative" and its two gradients) for backend
+// "wasm". Forward: direct NDHWC loops vectorized over channels (4 per v128, 16 per
+// inner block).
 // Each output element accumulates its in-bounds taps in the reference's order
 // ((fd, fh, fw), starting from 0, mul then add), so results match it exactly.
 // A channel multiplier other than 1 uses the scalar formula in the same order.
+#include <algorithm>
 #include <cstdint>
 
 #include "core/kernel_registry.h"
+#include "kernels/conv_loops.h"
 #include "kernels/conv_params.h"
 #include "kernels/simd.h"
 #include "kernels/wasm/vmath.h"
@@ -114,9 +117,53 @@ void depthwise(const ConvParams& p) {
   }
 }
 
+// Backward kernels: the reference's (output cell, tap) walk (kernels/conv_loops.h)
+// with the channel loop on 4 lanes, so every element accumulates in the same order.
+// out[c] += a[c] * b[c] over C channels.
+inline void fmaRow(float* out, const float* a, const float* b, int64_t C) {
+  int64_t c = 0;
+  for (; c + 4 <= C; c += 4) {
+    wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c),
+                                            wasm_f32x4_mul(wasm_v128_load(a + c), wasm_v128_load(b + c))));
+  }
+  for (; c < C; ++c) out[c] += a[c] * b[c];
+}
+
+void depthwiseBackpropInput(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  std::fill(p.x, p.x + g.batch * g.inD * g.inH * g.inW * g.inC, 0.f);
+  forEachTap(g, [&](int64_t xc, int64_t yc, int64_t tap) {
+    float* x = p.x + xc * g.inC;
+    const float* y = p.y + yc * g.outC;
+    const float* w = p.filter + tap * g.inC * mult;
+    if (mult == 1) return fmaRow(x, y, w, g.inC);
+    for (int64_t c = 0; c < g.inC; ++c) {
+      for (int64_t m = 0; m < mult; ++m) x[c] += y[c * mult + m] * w[c * mult + m];
+    }
+  });
+}
+
+void depthwiseBackpropFilter(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  std::fill(p.filter, p.filter + g.fD * g.fH * g.fW * g.inC * mult, 0.f);
+  forEachTap(g, [&](int64_t xc, int64_t yc, int64_t tap) {
+    const float* x = p.x + xc * g.inC;
+    const float* y = p.y + yc * g.outC;
+    float* w = p.filter + tap * g.inC * mult;
+    if (mult == 1) return fmaRow(w, x, y, g.inC);
+    for (int64_t c = 0; c < g.inC; ++c) {
+      for (int64_t m = 0; m < mult; ++m) w[c * mult + m] += x[c] * y[c * mult + m];
+    }
+  });
+}
+
 }  // namespace
 }  // namespace wasm
 
 WL_REGISTER_KERNEL("DepthwiseConv2dNative", "wasm", ConvKernel, wasm::depthwise);
+WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropInput", "wasm", ConvKernel, wasm::depthwiseBackpropInput);
+WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropFilter", "wasm", ConvKernel, wasm::depthwiseBackpropFilter);
 
 }  // namespace wl

@@ -1,6 +1,6 @@
 // Pooling kernels for backend "wasm": MaxPool/AvgPool (2D and 3D) and their
 // gradients, 4 channels per v128 (channels are innermost in NDHWC). Every window is
-// visited through the reference's forEachWindow (kernels/pool_window.h), in the same
+// visited through the reference's forEachWindow (kernels/conv_loops.h), in the same
 // cell order and with the same comparisons, so results equal the reference's exactly.
 #include <algorithm>
 #include <limits>
@@ -8,7 +8,7 @@
 
 #include "core/kernel_registry.h"
 #include "kernels/conv_params.h"
-#include "kernels/pool_window.h"
+#include "kernels/conv_loops.h"
 #include "kernels/simd.h"
 
 namespace wl {
