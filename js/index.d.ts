@@ -707,6 +707,19 @@ export declare function maxPool3d(x: Tensor | TensorLike, filterSize?: number | 
 export declare function avgPool3d(x: Tensor | TensorLike, filterSize?: number | [number, number, number], strides?: number | [number, number, number], pad?: 'valid' | 'same' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat?: 'NDHWC'): Tensor;
 export declare function batchNorm(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor;
 export declare function localResponseNormalization(x: Tensor | TensorLike, depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor;
+export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'leakyrelu' | 'prelu';
+export interface FusedTail {
+  bias?: Tensor | TensorLike;
+  activation?: FusedActivation;
+  preluActivationWeights?: Tensor | TensorLike;
+  leakyreluAlpha?: number;
+}
+/** tfjs's fused ops: the product, + bias, then the activation (bias and relu/relu6 inside the kernel at inference). */
+export declare const fused: {
+  matMul(args: {a: Tensor | TensorLike; b: Tensor | TensorLike; transposeA?: boolean; transposeB?: boolean} & FusedTail): Tensor;
+  conv2d(args: {x: Tensor | TensorLike; filter: Tensor | TensorLike; strides: number | [number, number]; pad: Pad; dataFormat?: 'NHWC' | 'NCHW'; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil'} & FusedTail): Tensor;
+  depthwiseConv2d(args: {x: Tensor | TensorLike; filter: Tensor | TensorLike; strides: number | [number, number]; pad: Pad; dataFormat?: 'NHWC' | 'NCHW'; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil'} & FusedTail): Tensor;
+};
 export declare const image: {
   resizeBilinear(images: Tensor | TensorLike, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
   resizeNearestNeighbor(images: Tensor | TensorLike, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;

@@ -351,16 +351,17 @@ Tensor depthwiseConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_
 }
 
 Tensor fusedConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides, const Padding& pad,
-                   const std::string& dataFormat, std::vector<int64_t> dilations, const FusedEpilogue& post) {
+                   const std::string& dataFormat, std::vector<int64_t> dilations, const FusedEpilogue& post,
+                   const std::string& dimRoundingMode) {
   return conv2dLike(ConvKind::Conv2D, "fused.conv2d", x, filter, std::move(strides), pad, dataFormat,
-                    std::move(dilations), "", &post);
+                    std::move(dilations), dimRoundingMode, &post);
 }
 
 Tensor fusedDepthwiseConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides,
                             const Padding& pad, const std::string& dataFormat, std::vector<int64_t> dilations,
-                            const FusedEpilogue& post) {
+                            const FusedEpilogue& post, const std::string& dimRoundingMode) {
   return conv2dLike(ConvKind::Depthwise, "fused.depthwiseConv2d", x, filter, std::move(strides), pad, dataFormat,
-                    std::move(dilations), "", &post);
+                    std::move(dilations), dimRoundingMode, &post);
 }
 
 Tensor conv1d(const Tensor& xIn, const Tensor& filter, int64_t stride, const Padding& pad,
@@ -640,6 +641,25 @@ const bool registered = [] {
     return {conv2d(in[0], in[1], at.getInts("strides", {1}), parsePad(at), at.getString("dataFormat", "NHWC"),
                    at.getInts("dilations", {1}), rounding(at))};
   });
+  // tf.fused.conv2d / tf.fused.depthwiseConv2d: inputs [x, filter, bias?, preluActivationWeights?].
+  for (const bool depthwise : {false, true}) {
+    reg.add(depthwise ? "fusedDepthwiseConv2d" : "fusedConv2d", -1, [rounding, depthwise](In in, const Attrs& at) -> Out {
+      const bool hasBias = at.getBool("hasBias", false), hasPrelu = at.getBool("hasPrelu", false);
+      WL_CHECK(in.size() == 2u + hasBias + hasPrelu, (depthwise ? "fused.depthwiseConv2d" : "fused.conv2d")
+                                                         << ": expected " << 2 + hasBias + hasPrelu << " inputs, got "
+                                                         << in.size());
+      FusedEpilogue post;
+      if (hasBias) post.bias = in[2];
+      const std::string act = at.getString("activation", "linear");
+      const bool inKernel = fusedActivationOf(act, &post.activation);
+      const auto conv = depthwise ? fusedDepthwiseConv2d : fusedConv2d;
+      Tensor y = conv(in[0], in[1], at.getInts("strides", {1}), parsePad(at), at.getString("dataFormat", "NHWC"),
+                      at.getInts("dilations", {1}), post, rounding(at));
+      if (inKernel) return {y};
+      return {fusedActivationAfter(y, act, hasPrelu ? in.back() : Tensor(),
+                                   static_cast<float>(at.getFloat("leakyreluAlpha", 0.2)))};
+    });
+  }
   reg.add("conv3d", 2, [](In in, const Attrs& at) -> Out {
     return {conv3d(in[0], in[1], at.getInts("strides", {1}), parsePad(at), at.getString("dataFormat", "NDHWC"),
                    at.getInts("dilations", {1}))};

@@ -47,11 +47,13 @@ Tensor depthwiseConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_
                        std::vector<int64_t> dilations = {1}, const std::string& dimRoundingMode = "");
 // conv2d / depthwiseConv2d followed by a per-channel epilogue (ops.h FusedEpilogue),
 // fused into the kernel when nothing records gradients.
+// The epilogue is per output channel whatever the dataFormat (tfjs: a 1-D bias for NCHW).
 Tensor fusedConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides, const Padding& pad,
-                   const std::string& dataFormat, std::vector<int64_t> dilations, const FusedEpilogue& post);
+                   const std::string& dataFormat, std::vector<int64_t> dilations, const FusedEpilogue& post,
+                   const std::string& dimRoundingMode = "");
 Tensor fusedDepthwiseConv2d(const Tensor& x, const Tensor& filter, std::vector<int64_t> strides,
                             const Padding& pad, const std::string& dataFormat, std::vector<int64_t> dilations,
-                            const FusedEpilogue& post);
+                            const FusedEpilogue& post, const std::string& dimRoundingMode = "");
 Tensor separableConv2d(const Tensor& x, const Tensor& depthwiseFilter, const Tensor& pointwiseFilter,
                        std::vector<int64_t> strides = {1}, const Padding& pad = Padding::valid(),
                        std::vector<int64_t> dilation = {1}, const std::string& dataFormat = "NHWC");

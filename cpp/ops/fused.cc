@@ -46,6 +46,20 @@ Tensor applyEpilogue(const Tensor& yIn, const FusedEpilogue& post) {
   return y;
 }
 
+Tensor fusedActivationAfter(const Tensor& y, const std::string& name, const Tensor& preluWeights,
+                            float leakyreluAlpha) {
+  if (name == "elu") return unary(UnaryOp::Elu, y);
+  if (name == "sigmoid") return sigmoid(y);
+  if (name == "leakyrelu") return unary(UnaryOp::LeakyRelu, y, leakyreluAlpha);
+  if (name == "prelu") {
+    WL_CHECK(preluWeights.defined(), "fused op: activation 'prelu' needs preluActivationWeights");
+    return prelu(y, preluWeights);
+  }
+  WL_CHECK(false, "Unknown fused activation " << name << ". Accepted: 'linear', 'relu', 'relu6', 'elu', 'sigmoid', "
+                                                 "'leakyrelu', 'prelu'");
+  return y;
+}
+
 FusedEpilogue composeEpilogues(const FusedEpilogue& a, const FusedEpilogue& b) {
   WL_CHECK(a.activation == FusedActivation::Linear, "composeEpilogues: the first epilogue has an activation");
   // (y * sa + ba) * sb + bb = y * (sa * sb) + (ba * sb + bb)

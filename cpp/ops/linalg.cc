@@ -212,6 +212,20 @@ const bool registered = [] {
   reg.add("matMul", 2, [](In in, const Attrs& at) -> Out {
     return {matMul(in[0], in[1], at.getBool("transposeA", false), at.getBool("transposeB", false))};
   });
+  // tf.fused.matMul: inputs [a, b, bias?, preluActivationWeights?] (hasBias, hasPrelu).
+  reg.add("fusedMatMul", -1, [](In in, const Attrs& at) -> Out {
+    const bool hasBias = at.getBool("hasBias", false), hasPrelu = at.getBool("hasPrelu", false);
+    WL_CHECK(in.size() == 2u + hasBias + hasPrelu, "fused.matMul: expected " << 2 + hasBias + hasPrelu
+                                                                               << " inputs, got " << in.size());
+    FusedEpilogue post;
+    if (hasBias) post.bias = in[2];
+    const std::string act = at.getString("activation", "linear");
+    const bool inKernel = fusedActivationOf(act, &post.activation);
+    Tensor y = fusedMatMul(in[0], in[1], at.getBool("transposeA", false), at.getBool("transposeB", false), post);
+    if (inKernel) return {y};
+    return {fusedActivationAfter(y, act, hasPrelu ? in.back() : Tensor(),
+                                 static_cast<float>(at.getFloat("leakyreluAlpha", 0.2)))};
+  });
   reg.add("dot", 2, [](In in, const Attrs&) -> Out { return {dot(in[0], in[1])}; });
   reg.add("outerProduct", 2, [](In in, const Attrs&) -> Out { return {outerProduct(in[0], in[1])}; });
   reg.add("einsum", -1, [](In in, const Attrs& at) -> Out { return {einsum(at.getString("equation", ""), in)}; });

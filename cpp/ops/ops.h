@@ -85,6 +85,10 @@ Tensor applyEpilogue(const Tensor& y, const FusedEpilogue& post);
 FusedEpilogue composeEpilogues(const FusedEpilogue& a, const FusedEpilogue& b);
 // "linear", "relu", "relu6" (and tfjs's fused names) -> the kernel activation; false otherwise.
 bool fusedActivationOf(const std::string& name, FusedActivation* out);
+// tfjs's other fused activations, applied after the product: 'elu', 'sigmoid',
+// 'leakyrelu' (slope leakyreluAlpha), 'prelu' (preluWeights); an unknown name throws.
+Tensor fusedActivationAfter(const Tensor& y, const std::string& name, const Tensor& preluWeights,
+                            float leakyreluAlpha);
 
 // In place y += alpha * x, not recorded (optimizer updates, never differentiated).
 void axpyInPlace(float alpha, const Tensor& x, Tensor& y);

@@ -19,6 +19,8 @@ export {Callback, callbacks} from './callbacks.js';
 export {Variable, customGrad, engine, grad, grads, keep, tidy, valueAndGrad, valueAndGrads, variable, variableGrads} from './engine.js';
 import {ops} from './ops.js';
 
+export {fused} from './ops.js';
+
 export const {
   neg, abs, sign, square, sqrt, rsqrt, reciprocal, exp, expm1, log, log1p, round, floor, ceil, relu, relu6, elu,
   selu, sigmoid, logSigmoid, softplus, softsign, tanh, sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh,

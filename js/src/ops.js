@@ -264,3 +264,33 @@ Object.assign(Tensor.prototype, {
   reshapeAs(x) { return ops.reshape(this, x.shape); },
   broadcastTo(shape) { return ops.broadcastTo(this, shape); },
 });
+
+// ---- tf.fused (cpp/ops/fused.cc): the product, + bias, then the activation; at
+// inference the kernel applies bias and relu/relu6 as it stores its output.
+
+function fusedTail(inputs, names, {bias, activation = 'linear', preluActivationWeights, leakyreluAlpha = 0.2}) {
+  const attrs = {activation, leakyreluAlpha, hasBias: bias != null, hasPrelu: preluActivationWeights != null};
+  if (bias != null) { inputs.push(bias); names.push('bias'); }
+  if (preluActivationWeights != null) { inputs.push(preluActivationWeights); names.push('preluActivationWeights'); }
+  return attrs;
+}
+
+export const fused = {
+  matMul: ({a, b, transposeA = false, transposeB = false, ...rest}) => {
+    const inputs = [a, b], names = ['a', 'b'];
+    const attrs = fusedTail(inputs, names, rest);
+    return one('fusedMatMul', inputs, {...attrs, transposeA, transposeB}, names);
+  },
+  conv2d: ({x, filter, strides, pad, dataFormat = 'NHWC', dilations = [1, 1], dimRoundingMode, ...rest}) => {
+    const inputs = [x, filter], names = ['x', 'filter'];
+    const attrs = fusedTail(inputs, names, rest);
+    return one('fusedConv2d', inputs, {...attrs, strides: pair(strides), pad, dataFormat, dilations: pair(dilations),
+                                       dimRoundingMode}, names);
+  },
+  depthwiseConv2d: ({x, filter, strides, pad, dataFormat = 'NHWC', dilations = [1, 1], dimRoundingMode, ...rest}) => {
+    const inputs = [x, filter], names = ['x', 'filter'];
+    const attrs = fusedTail(inputs, names, rest);
+    return one('fusedDepthwiseConv2d', inputs, {...attrs, strides: pair(strides), pad, dataFormat,
+                                                dilations: pair(dilations), dimRoundingMode}, names);
+  },
+};

@@ -49,6 +49,29 @@ const CASES = [
   ['resizeNearestNeighbor', [[1, 3, 4, 2]], (l, x) => l.image.resizeNearestNeighbor(x, [6, 8]), false],
   ['resizeBilinear square', [[1, 3, 3, 2]], (l, x) => l.image.resizeBilinear(x, [6, 6]), true],
   ['resizeNearestNeighbor square', [[1, 3, 3, 2]], (l, x) => l.image.resizeNearestNeighbor(x, [5, 5]), true],
+  // tf.fused: values from the kernel epilogue (no tape), gradients from the composed ops
+  // (tfjs computes fused gradients only for 'linear' and 'relu').
+  ['fused.matMul bias relu', [[3, 4], [4, 5], [5]], (l, a, b, bias) => l.fused.matMul({a, b, bias, activation: 'relu'}), true],
+  ['fused.matMul transposeB bias', [[3, 4], [5, 4], [5]],
+   (l, a, b, bias) => l.fused.matMul({a, b, transposeB: true, bias}), true],
+  ['fused.matMul batched, full bias', [[2, 3, 4], [2, 4, 5], [2, 3, 5]],
+   (l, a, b, bias) => l.fused.matMul({a, b, bias, activation: 'relu'}), true],
+  ['fused.matMul relu6', [[3, 4], [4, 5], [5]], (l, a, b, bias) => l.fused.matMul({a, b, bias: l.mul(bias, 4), activation: 'relu6'}), false],
+  ['fused.matMul leakyrelu', [[3, 4], [4, 5]], (l, a, b) => l.fused.matMul({a, b, activation: 'leakyrelu', leakyreluAlpha: 0.1}), false],
+  ['fused.matMul prelu', [[3, 4], [4, 5], [5], [5]],
+   (l, a, b, bias, w) => l.fused.matMul({a, b, bias, activation: 'prelu', preluActivationWeights: w}), false],
+  ['fused.matMul elu', [[3, 4], [4, 5]], (l, a, b) => l.fused.matMul({a, b, activation: 'elu'}), false],
+  ['fused.matMul sigmoid', [[1, 4], [4, 5], [5]], (l, a, b, bias) => l.fused.matMul({a, b, bias, activation: 'sigmoid'}), false],
+  ['fused.conv2d bias relu', [[2, 5, 5, 3], [3, 3, 3, 4], [4]],
+   (l, x, filter, bias) => l.fused.conv2d({x, filter, strides: 1, pad: 'same', bias, activation: 'relu'}), true],
+  ['fused.conv2d 1x1 bias', [[1, 4, 4, 3], [1, 1, 3, 5], [5]],
+   (l, x, filter, bias) => l.fused.conv2d({x, filter, strides: 1, pad: 'valid', bias}), true],
+  ['fused.conv2d NCHW relu6', [[1, 2, 5, 5], [3, 3, 2, 3], [3]],
+   (l, x, filter, bias) => l.fused.conv2d({x: l.mul(x, 6), filter, strides: 1, pad: 'same', dataFormat: 'NCHW', bias, activation: 'relu6'}), false],
+  ['fused.depthwiseConv2d bias', [[2, 5, 5, 3], [3, 3, 3, 2], [6]],
+   (l, x, filter, bias) => l.fused.depthwiseConv2d({x, filter, strides: 2, pad: 'same', bias}), true],
+  ['fused.depthwiseConv2d relu6', [[1, 5, 5, 4], [3, 3, 4, 1], [4]],
+   (l, x, filter, bias) => l.fused.depthwiseConv2d({x: l.mul(x, 8), filter, strides: 1, pad: 'same', bias, activation: 'relu6'}), false],
 ];
 
 const close = (a, b, what) => a.forEach((v, i) =>
@@ -76,3 +99,14 @@ for (const [name, shapes, fn, grad] of CASES) {
     if (grad) ours.grads.forEach((g, k) => close(g, theirs.grads[k], `grad ${k}`));
   });
 }
+
+test('tf.fused: bad activations and missing inputs are Errors that name the problem', () => {
+  const a = tf.ones([2, 3]), b = tf.ones([3, 4]), b2 = tf.ones([4, 4]), x = tf.ones([1, 3, 3, 2]), f = tf.ones([2, 2, 3, 1]);
+  const before = tf.memory().numTensors;
+  assert.throws(() => tf.fused.matMul({a, b, activation: 'swish'}), /Unknown fused activation swish/);
+  assert.throws(() => tf.fused.matMul({a, b, activation: 'prelu'}), /'prelu' needs preluActivationWeights/);
+  assert.throws(() => tf.fused.matMul({a, b: b2}), /matMul: inner shapes/);
+  assert.throws(() => tf.fused.conv2d({x, filter: f, strides: 1, pad: 'valid'}), /depth of input \(2\) must match/);
+  assert.equal(tf.memory().numTensors, before);  // nothing half-made is left behind
+  tf.dispose([a, b, b2, x, f]);
+});
