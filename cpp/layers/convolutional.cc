@@ -321,9 +321,7 @@ class Conv : public BaseConv {
     } else if (rank_ == 2) {
       // Bias and a relu/relu6 go into the GEMM's epilogue (composed under a tape).
       FusedEpilogue own;
-      if (useBias_) own.bias = bias_->value();
-      const bool fusable = fusedActivationOf(activation_, &own.activation);
-      if (!fusable) own.activation = FusedActivation::Linear;
+      const bool fusable = ownEpilogue(useBias_ ? bias_->value() : Tensor(), activation_, &own);
       y = fusedConv2d(x, k, strides_, cu::opPadding(padding_), "NHWC", dilationRate_, own);
       if (channelsFirst()) y = cu::toChannelsFirst(y);
       return fusable ? y : applyActivation(activation_, y);
@@ -339,12 +337,11 @@ class Conv : public BaseConv {
   // A following batch norm / relu folded into the epilogue (2D, channels last, linear).
   Tensor applyFused(const Tensor& x, const FusedEpilogue& post) override {
     FusedEpilogue own;
-    if (rank_ != 2 || channelsFirst() || !fusedActivationOf(activation_, &own.activation) ||
+    if (rank_ != 2 || channelsFirst() || !ownEpilogue(useBias_ ? bias_->value() : Tensor(), activation_, &own) ||
         own.activation != FusedActivation::Linear) {
       return Tensor();
     }
     cu::checkNdim(name(), x.shape(), 4);
-    if (useBias_) own.bias = bias_->value();
     return fusedConv2d(x, kernel_->value(), strides_, cu::opPadding(padding_), "NHWC", dilationRate_,
                        composeEpilogues(own, post));
   }
@@ -559,9 +556,7 @@ class DepthwiseConv2D : public BaseConv {
     Tensor x = channelsFirst() ? cu::toChannelsLast(xIn) : xIn;
     // Full-length strides/dilations: see the note on conv.cc's perDim in convolutional.h.
     FusedEpilogue own;
-    if (useBias_) own.bias = bias_->value();
-    const bool fusable = fusedActivationOf(activation_, &own.activation);
-    if (!fusable) own.activation = FusedActivation::Linear;
+    const bool fusable = ownEpilogue(useBias_ ? bias_->value() : Tensor(), activation_, &own);
     Tensor y = fusedDepthwiseConv2d(x, depthwise_->value(), strides_, cu::opPadding(padding_), "NHWC", {1, 1}, own);
     if (channelsFirst()) y = cu::toChannelsFirst(y);
     return fusable ? y : applyActivation(activation_, y);
@@ -570,12 +565,11 @@ class DepthwiseConv2D : public BaseConv {
  public:
   Tensor applyFused(const Tensor& x, const FusedEpilogue& post) override {
     FusedEpilogue own;
-    if (channelsFirst() || !fusedActivationOf(activation_, &own.activation) ||
+    if (channelsFirst() || !ownEpilogue(useBias_ ? bias_->value() : Tensor(), activation_, &own) ||
         own.activation != FusedActivation::Linear) {
       return Tensor();
     }
     cu::checkNdim(name(), x.shape(), 4);
-    if (useBias_) own.bias = bias_->value();
     return fusedDepthwiseConv2d(x, depthwise_->value(), strides_, cu::opPadding(padding_), "NHWC", {1, 1},
                                 composeEpilogues(own, post));
   }

@@ -63,16 +63,16 @@ Tensor Dense::product(const Tensor& x, const FusedEpilogue& post) {
 
 Tensor Dense::call(const Tensor& x, bool /*training*/) {
   FusedEpilogue own;
-  if (useBias_) own.bias = bias_->value();
-  if (fusedActivationOf(activation_, &own.activation)) return product(x, own);
-  own.activation = FusedActivation::Linear;
+  if (ownEpilogue(useBias_ ? bias_->value() : Tensor(), activation_, &own)) return product(x, own);
   return applyActivation(activation_, product(x, own));
 }
 
 Tensor Dense::applyFused(const Tensor& x, const FusedEpilogue& post) {
   FusedEpilogue own;
-  if (!fusedActivationOf(activation_, &own.activation) || own.activation != FusedActivation::Linear) return Tensor();
-  if (useBias_) own.bias = bias_->value();
+  if (!ownEpilogue(useBias_ ? bias_->value() : Tensor(), activation_, &own) ||
+      own.activation != FusedActivation::Linear) {
+    return Tensor();
+  }
   return product(x, composeEpilogues(own, post));
 }
 

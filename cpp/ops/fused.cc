@@ -46,6 +46,13 @@ Tensor applyEpilogue(const Tensor& yIn, const FusedEpilogue& post) {
   return y;
 }
 
+bool ownEpilogue(const Tensor& bias, const std::string& activation, FusedEpilogue* out) {
+  out->bias = bias;
+  if (fusedActivationOf(activation, &out->activation)) return true;
+  out->activation = FusedActivation::Linear;
+  return false;
+}
+
 Tensor fusedActivationAfter(const Tensor& y, const std::string& name, const Tensor& preluWeights,
                             float leakyreluAlpha) {
   if (name == "elu") return unary(UnaryOp::Elu, y);

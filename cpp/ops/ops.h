@@ -85,6 +85,9 @@ Tensor applyEpilogue(const Tensor& y, const FusedEpilogue& post);
 FusedEpilogue composeEpilogues(const FusedEpilogue& a, const FusedEpilogue& b);
 // "linear", "relu", "relu6" (and tfjs's fused names) -> the kernel activation; false otherwise.
 bool fusedActivationOf(const std::string& name, FusedActivation* out);
+// A layer's own bias (undefined: none) and activation as an epilogue. True when the
+// activation went in; otherwise *out holds the bias only and the caller applies it.
+bool ownEpilogue(const Tensor& bias, const std::string& activation, FusedEpilogue* out);
 // tfjs's other fused activations, applied after the product: 'elu', 'sigmoid',
 // 'leakyrelu' (slope leakyreluAlpha), 'prelu' (preluWeights); an unknown name throws.
 Tensor fusedActivationAfter(const Tensor& y, const std::string& name, const Tensor& preluWeights,

@@ -30,91 +30,65 @@ void depthwise(const ConvParams& p) {
   const bool useStack = totalTaps <= kMaxTaps;
   const bool fused = p.epilogue.active();  // applied in registers before each store
   const VEpilogue ve = vepilogue(p.epilogue);
-  for (int64_t b = 0; b < g.batch; ++b) {
-    for (int64_t od = 0; od < g.outD; ++od) {
-      for (int64_t oh = 0; oh < g.outH; ++oh) {
-        for (int64_t ow = 0; ow < g.outW; ++ow) {
-          float* y = p.y + (((b * g.outD + od) * g.outH + oh) * g.outW + ow) * outC;
-          if (!useStack || mult != 1) {
-            // Scalar fallback, same order as the reference.
-            for (int64_t oc = 0; oc < outC; ++oc) y[oc] = 0.f;
-            for (int64_t fd = 0; fd < g.fD; ++fd) {
-              const int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
-              if (id < 0 || id >= g.inD) continue;
-              for (int64_t fh = 0; fh < g.fH; ++fh) {
-                const int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
-                if (ih < 0 || ih >= g.inH) continue;
-                for (int64_t fw = 0; fw < g.fW; ++fw) {
-                  const int64_t iw = ow * g.strideW - g.padLeft + fw * g.dilW;
-                  if (iw < 0 || iw >= g.inW) continue;
-                  const float* x = p.x + (((b * g.inD + id) * g.inH + ih) * g.inW + iw) * inC;
-                  const float* w = p.filter + ((fd * g.fH + fh) * g.fW + fw) * inC * mult;
-                  for (int64_t c = 0; c < inC; ++c) {
-                    const float xv = x[c];
-                    for (int64_t m = 0; m < mult; ++m) y[c * mult + m] += xv * w[c * mult + m];
-                  }
-                }
-              }
-            }
-            if (fused) epilogueBlock(p.epilogue, y, 1, outC, outC, 0);
-            continue;
-          }
-          int64_t n = 0;
-          for (int64_t fd = 0; fd < g.fD; ++fd) {
-            const int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
-            if (id < 0 || id >= g.inD) continue;
-            for (int64_t fh = 0; fh < g.fH; ++fh) {
-              const int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
-              if (ih < 0 || ih >= g.inH) continue;
-              for (int64_t fw = 0; fw < g.fW; ++fw) {
-                const int64_t iw = ow * g.strideW - g.padLeft + fw * g.dilW;
-                if (iw < 0 || iw >= g.inW) continue;
-                xOff[n] = (((b * g.inD + id) * g.inH + ih) * g.inW + iw) * inC;
-                wOff[n] = ((fd * g.fH + fh) * g.fW + fw) * inC;
-                ++n;
-              }
-            }
-          }
-          const float* X = p.x;
-          const float* W = p.filter;
-          int64_t c = 0;
-          for (; c + 16 <= inC; c += 16) {
-            v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
-            for (int64_t t = 0; t < n; ++t) {
-              const float* x = X + xOff[t] + c;
-              const float* w = W + wOff[t] + c;
-              a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(x), wasm_v128_load(w)));
-              a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(x + 4), wasm_v128_load(w + 4)));
-              a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(x + 8), wasm_v128_load(w + 8)));
-              a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(x + 12), wasm_v128_load(w + 12)));
-            }
-            if (fused) {
-              a0 = applyEpilogue(ve, a0, c);
-              a1 = applyEpilogue(ve, a1, c + 4);
-              a2 = applyEpilogue(ve, a2, c + 8);
-              a3 = applyEpilogue(ve, a3, c + 12);
-            }
-            wasm_v128_store(y + c, a0);
-            wasm_v128_store(y + c + 4, a1);
-            wasm_v128_store(y + c + 8, a2);
-            wasm_v128_store(y + c + 12, a3);
-          }
-          for (; c + 4 <= inC; c += 4) {
-            v128_t a0 = wasm_f32x4_splat(0.f);
-            for (int64_t t = 0; t < n; ++t) {
-              a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c)));
-            }
-            wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
-          }
-          for (; c < inC; ++c) {
-            float acc = 0.f;
-            for (int64_t t = 0; t < n; ++t) acc += X[xOff[t] + c] * W[wOff[t] + c];
-            y[c] = fused ? epilogueScalar(p.epilogue, acc, c) : acc;
-          }
+  forEachOutputCell(g, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
+    float* y = p.y + yCell * outC;
+    if (!useStack || mult != 1) {
+      // Scalar fallback, same order as the reference.
+      for (int64_t oc = 0; oc < outC; ++oc) y[oc] = 0.f;
+      forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t tap) {
+        const float* x = p.x + xCell * inC;
+        const float* w = p.filter + tap * inC * mult;
+        for (int64_t c = 0; c < inC; ++c) {
+          const float xv = x[c];
+          for (int64_t m = 0; m < mult; ++m) y[c * mult + m] += xv * w[c * mult + m];
         }
-      }
+      });
+      if (fused) epilogueBlock(p.epilogue, y, 1, outC, outC, 0);
+      return;
     }
-  }
+    int64_t n = 0;
+    forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t tap) {
+      xOff[n] = xCell * inC;
+      wOff[n] = tap * inC;
+      ++n;
+    });
+    const float* X = p.x;
+    const float* W = p.filter;
+    int64_t c = 0;
+    for (; c + 16 <= inC; c += 16) {
+      v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+      for (int64_t t = 0; t < n; ++t) {
+        const float* x = X + xOff[t] + c;
+        const float* w = W + wOff[t] + c;
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(x), wasm_v128_load(w)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(x + 4), wasm_v128_load(w + 4)));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(x + 8), wasm_v128_load(w + 8)));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(x + 12), wasm_v128_load(w + 12)));
+      }
+      if (fused) {
+        a0 = applyEpilogue(ve, a0, c);
+        a1 = applyEpilogue(ve, a1, c + 4);
+        a2 = applyEpilogue(ve, a2, c + 8);
+        a3 = applyEpilogue(ve, a3, c + 12);
+      }
+      wasm_v128_store(y + c, a0);
+      wasm_v128_store(y + c + 4, a1);
+      wasm_v128_store(y + c + 8, a2);
+      wasm_v128_store(y + c + 12, a3);
+    }
+    for (; c + 4 <= inC; c += 4) {
+      v128_t a0 = wasm_f32x4_splat(0.f);
+      for (int64_t t = 0; t < n; ++t) {
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c)));
+      }
+      wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
+    }
+    for (; c < inC; ++c) {
+      float acc = 0.f;
+      for (int64_t t = 0; t < n; ++t) acc += X[xOff[t] + c] * W[wOff[t] + c];
+      y[c] = fused ? epilogueScalar(p.epilogue, acc, c) : acc;
+    }
+  });
 }
 
 // Backward kernels: the reference's (output cell, tap) walk (kernels/conv_loops.h)
