@@ -186,6 +186,24 @@ void recordCustomGrad(const std::vector<Tensor>& inputs, const Tensor& output, i
   });
 }
 bool tapeActive() { return activeTape() != nullptr; }
+val tapeConnected(const GradientTape& tape) {
+  val out = val::array();
+  for (bool c : tape.connected()) out.call<void>("push", c);
+  return out;
+}
+
+// --- variables (layer weights) ----------------------------------------------
+
+using VariablePtr = std::shared_ptr<Variable>;
+using VariableVector = std::vector<VariablePtr>;
+// Every live layer weight, oldest first (tf.variableGrads's default list).
+VariableVector liveVariables() {
+  VariableVector out;
+  for (Variable* v : Variable::live()) {
+    if (VariablePtr p = v->weak_from_this().lock()) out.push_back(p);
+  }
+  return out;
+}
 
 val memory() {
   MemoryStats m = memoryStats();
@@ -244,6 +262,10 @@ std::string layerShapesJson(const Layer& l) {
   });
 }
 void layerSetTrainable(Layer& l, bool t) { l.setTrainable(t); }
+// tfjs's layer.weights / trainableWeights / nonTrainableWeights, as engine variables.
+VariableVector layerWeightVariables(const Layer& l, int which) {
+  return which == 0 ? l.weights() : which == 1 ? l.trainableWeights() : l.nonTrainableWeights();
+}
 
 // [[d, null, ...], ...] <-> shapes (null = unknown, -1 here).
 std::string shapesToJson(const std::vector<Shape>& shapes) {
@@ -337,6 +359,19 @@ SymbolicTensor createInput(std::string configJson) {
 val symbolicShape(const SymbolicTensor& s) { return shapeToJs(s.shape); }
 std::string symbolicName(const SymbolicTensor& s) { return s.name; }
 LayerPtr symbolicLayer(const SymbolicTensor& s) { return s.node->layer; }
+// tfjs's SymbolicTensor.nodeIndex: which application of its layer made it.
+int symbolicNodeIndex(const SymbolicTensor& s) { return s.node->layer->nodeIndex(s.node.get()); }
+// The inputs of the node that made it (tfjs's inboundNodes[k].inputTensors).
+SymbolicVector symbolicNodeInputs(const SymbolicTensor& s) { return s.node->inputs; }
+// The first output of each node reading this layer (tfjs's outboundNodes).
+SymbolicVector layerOutboundNodes(const Layer& l) {
+  SymbolicVector out;
+  for (const auto& n : l.outboundNodes()) {
+    SymbolicVector outs = n->layer->nodeOutputs(n->layer->nodeIndex(n.get()));
+    if (!outs.empty()) out.push_back(outs[0]);
+  }
+  return out;
+}
 
 std::shared_ptr<Model> createModel(const SymbolicVector& inputs, const SymbolicVector& outputs, std::string configJson) {
   return guard([&] { return std::make_shared<Model>(inputs, outputs, parseJson(configJson, "tf.model")); });
@@ -348,6 +383,21 @@ void seqAdd(Sequential& m, LayerPtr layer) { guard([&] { m.add(std::move(layer))
 void seqPop(Sequential& m) { guard([&] { m.pop(); }); }
 LayerVector seqStack(const Sequential& m) { return m.stack(); }
 LayerVector modelLayers(const Model& m) { return m.layers(); }
+// compile() with the user's functions: fns[k](yTrue, yPred) calls host.hostFn(k, slot)
+// (js/src/models.js), which runs the JS function on the slot's two inputs and
+// pushes its result, or returns {error}.
+void modelSetHostFunctions(Model& m, val host, int count) {
+  std::vector<LossFn> fns;
+  for (int k = 0; k < count; ++k) {
+    fns.push_back([host, k](const Tensor& yTrue, const Tensor& yPred) {
+      HostCallSlot slot{{yTrue, yPred}, {}};
+      hostValue(host.call<val>("hostFn", k, static_cast<double>(reinterpret_cast<uintptr_t>(&slot))));
+      WL_CHECK(slot.outputs.size() == 1, "A loss or metric function must return one Tensor");
+      return slot.outputs[0];
+    });
+  }
+  m.setHostFunctions(std::move(fns));
+}
 void modelCompile(Model& m, std::string configJson) { guard([&] { m.compile(parseJson(configJson, "compile config")); }); }
 void modelCompileWith(Model& m, std::string configJson, std::shared_ptr<Optimizer> opt) {
   guard([&] { m.compile(parseJson(configJson, "compile config"), std::move(opt)); });
@@ -449,7 +499,19 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   function("opNames", &opNames);
   function("assignInPlace", &assignInPlace);
   function("cloneTensor", &cloneTensor);
-  class_<GradientTape>("GradientTape").constructor<>().function("gradient", &tapeGradient);
+  class_<GradientTape>("GradientTape")
+      .constructor<>()
+      .function("gradient", &tapeGradient)
+      .function("connected", &tapeConnected);
+  class_<Variable>("EngineVariable")
+      .smart_ptr<VariablePtr>("EngineVariablePtr")
+      .function("name", optional_override([](const Variable& v) { return v.name(); }))
+      .function("value", optional_override([](const Variable& v) { return v.value(); }))
+      .function("uid", optional_override([](const Variable& v) { return static_cast<double>(reinterpret_cast<uintptr_t>(&v)); }))
+      .function("trainable", &Variable::trainable)
+      .function("setTrainable", &Variable::setTrainable);
+  register_vector<VariablePtr>("VariableVector");
+  function("liveVariables", &liveVariables);
   function("activeBackend", optional_override([]() { return activeBackend(); }));
   function("setBackend", optional_override([](std::string name) { guard([&] { setBackend(name); }); }));
 
@@ -465,6 +527,10 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("built", &Layer::built)
       .function("trainable", &Layer::trainable)
       .function("setTrainable", &layerSetTrainable)
+      .function("weightVariables", &layerWeightVariables)
+      .function("numInboundNodes", optional_override([](const Layer& l) { return static_cast<int>(l.numInboundNodes()); }))
+      .function("nodeOutputs", optional_override([](const Layer& l, int k) { return l.nodeOutputs(static_cast<size_t>(k)); }))
+      .function("outboundNodes", &layerOutboundNodes)
       .function("getWeights", &layerGetWeights)
       .function("setWeights", &layerSetWeights)
       .function("weightInfo", &layerWeightInfo)
@@ -498,14 +564,20 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   class_<SymbolicTensor>("SymbolicTensor")
       .function("shape", &symbolicShape)
       .function("name", &symbolicName)
-      .function("layer", &symbolicLayer);
+      .function("layer", &symbolicLayer)
+      .function("nodeIndex", &symbolicNodeIndex)
+      .function("tensorIndex", optional_override([](const SymbolicTensor& s) { return s.index; }))
+      .function("nodeInputs", &symbolicNodeInputs);
   function("createInput", &createInput);
 
   class_<Model, base<Layer>>("Model")
       .smart_ptr<std::shared_ptr<Model>>("ModelPtr")
       .function("layers", &modelLayers)
+      .function("inputSymbols", optional_override([](const Model& m) { return m.inputs(); }))
+      .function("outputSymbols", optional_override([](const Model& m) { return m.outputs(); }))
       .function("compile", &modelCompile)
       .function("compileWith", &modelCompileWith)
+      .function("setHostFunctions", &modelSetHostFunctions)
       .function("predict", &modelPredict)
       .function("executeTo", optional_override([](Model& m, const std::vector<Tensor>& xs, val names) {
         return guard([&] {

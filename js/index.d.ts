@@ -227,7 +227,8 @@ export declare function valueAndGrad<I extends Tensor, O extends Tensor>(f: (x: 
 export declare function valueAndGrads<O extends Tensor>(f: (...args: Tensor[]) => O):
     (args: Tensor[], dy?: O) => {grads: Tensor[], value: O};
 /** Gradients of f() (a scalar) w.r.t. varList (default: every trainable variable), keyed by variable name. */
-export declare function variableGrads(f: () => Tensor, varList?: Variable[]): {value: Tensor, grads: NamedTensorMap};
+/** Gradients w.r.t. trainable variables (default: every live one, layer weights included); varList may hold LayerVariables. */
+export declare function variableGrads(f: () => Tensor, varList?: Array<Variable | LayerVariable>): {value: Tensor, grads: NamedTensorMap};
 export declare function customGrad<T extends Tensor>(f: CustomGradientFunc<T>): (...args: Tensor[]) => T;
 
 // ---- elementwise ops ------------------------------------------------------------------
@@ -469,24 +470,31 @@ export declare class SymbolicTensor {
   readonly dtype: DataType;
   readonly rank: number;
   readonly sourceLayer: Layer;
+  /** Which application of sourceLayer made it, and which of that node's outputs it is. */
+  readonly nodeIndex: number;
+  readonly tensorIndex: number;
 }
 
-export interface LayerVariableInfo {
-  name: string;
-  originalName: string;
-  shape: number[];
-  trainable: boolean;
-  dtype: DataType;
-  read(): Tensor;
+/** tfjs's Node: one application of a layer (outboundLayer) to inputTensors. */
+export interface Node {
+  readonly outboundLayer: Layer;
+  readonly inboundLayers: Layer[];
+  readonly nodeIndices: number[];
+  readonly tensorIndices: number[];
+  readonly inputTensors: SymbolicTensor[];
+  readonly outputTensors: SymbolicTensor[];
 }
 
-/** A custom layer's weight (from Layer.addWeight()); read() is the variable itself, updated by training. */
+/**
+ * A layer's weight (layer.weights, addWeight()); read() is a tf.Variable on the weight itself
+ * (updated by training; seen by tf.grad, variableGrads, minimize, applyGradients).
+ */
 export declare class LayerVariable {
   readonly name: string;
   readonly originalName: string;
   readonly shape: number[];
   readonly dtype: DataType;
-  readonly trainable: boolean;
+  trainable: boolean;
   read(): Variable;
   write(newValue: Tensor): LayerVariable;
 }
@@ -542,13 +550,21 @@ export declare class Layer {
   trainable: boolean;
   readonly inputShape: Array<number | null> | Array<Array<number | null>>;
   readonly outputShape: Array<number | null> | Array<Array<number | null>>;
-  readonly weights: LayerVariableInfo[];
-  readonly trainableWeights: LayerVariableInfo[];
-  readonly nonTrainableWeights: LayerVariableInfo[];
+  readonly weights: LayerVariable[];
+  readonly trainableWeights: LayerVariable[];
+  readonly nonTrainableWeights: LayerVariable[];
+  /** The graph: what the layer was applied to and produced (one node), and its nodes. */
+  readonly input: SymbolicTensor | SymbolicTensor[];
+  readonly output: SymbolicTensor | SymbolicTensor[];
+  readonly inboundNodes: Node[];
+  readonly outboundNodes: Node[];
+  getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[];
+  getOutputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[];
   getClassName(): string;
   getConfig(): {[key: string]: any};
   countParams(): number;
-  getWeights(): Tensor[];
+  /** The weights as named tf.Variables sharing their storage (disposing one only drops that handle). */
+  getWeights(): Variable[];
   setWeights(weights: Tensor[]): void;
   apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean}): Tensor | Tensor[];
   apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean}): SymbolicTensor | SymbolicTensor[];
@@ -571,10 +587,12 @@ export declare const layers: {
   [factory: string]: any;
 };
 
+/** A custom loss or metric: per-sample values (the engine takes the mean). */
+export type LossOrMetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 export interface ModelCompileArgs {
   optimizer: string | {getClassName(): string, getConfig(): {[key: string]: any}};
-  loss: string | string[] | {[outputName: string]: string};
-  metrics?: string[] | {[outputName: string]: string | string[]};
+  loss: string | LossOrMetricFn | Array<string | LossOrMetricFn> | {[outputName: string]: string | LossOrMetricFn};
+  metrics?: Array<string | LossOrMetricFn> | {[outputName: string]: string | LossOrMetricFn | Array<string | LossOrMetricFn>};
 }
 
 export interface CustomCallbackArgs {
@@ -608,8 +626,10 @@ export type ModelData = Tensor | Tensor[] | {[name: string]: Tensor};
 
 export declare class LayersModel extends Layer {
   readonly layers: Layer[];
-  readonly inputs: Array<{name: string, shape: Array<number | null>}>;
-  readonly outputs: Array<{name: string, shape: Array<number | null>}>;
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
+  readonly inputLayers: Layer[];
+  readonly outputLayers: Layer[];
   readonly inputNames: string[];
   readonly outputNames: string[];
   readonly metricsNames: string[];

@@ -1,5 +1,6 @@
 #include "core/tape.h"
 
+#include <string>
 #include <unordered_map>
 
 #include "ops/ops.h"
@@ -9,15 +10,35 @@ namespace wl {
 namespace {
 GradientTape* g_active = nullptr;
 
-// Pauses recording while gradient rules run, restoring it on scope exit.
-struct PauseRecording {
+// While a tape's gradient rules run, only the tapes outside it record (so that an
+// outer tape sees the backward pass: second order); restored on scope exit.
+struct RecordOnlyOutside {
   GradientTape* saved = g_active;
-  PauseRecording() { g_active = nullptr; }
-  ~PauseRecording() { g_active = saved; }
+  explicit RecordOnlyOutside(GradientTape* tape) { g_active = tape->outer(); }
+  ~RecordOnlyOutside() { g_active = saved; }
 };
 }  // namespace
 
 GradientTape* activeTape() { return g_active; }
+
+void recordOp(const char* op, std::vector<Tensor> inputs, const Tensor& output, GradFn grad) {
+  GradientTape* tape = g_active;
+  if (tape == nullptr) return;
+  // Nested tapes (rare: gradients of gradients) each get their own copy.
+  for (GradientTape* outer = tape->outer(); outer != nullptr; outer = outer->outer()) {
+    outer->record({op, inputs, output, grad});
+  }
+  tape->record({op, std::move(inputs), output, std::move(grad)});
+}
+
+void recordWithoutSecondOrder(const char* op, std::vector<Tensor> inputs, const Tensor& output) {
+  if (g_active == nullptr) return;
+  std::string name = op;
+  recordOp(op, std::move(inputs), output, [name](const Tensor&) -> std::vector<Tensor> {
+    throw Error("The second-order gradient through '" + name +
+                "' is not supported yet (its gradient is computed by a kernel with no gradient of its own)");
+  });
+}
 
 PausedTape::PausedTape() : saved_(g_active) { g_active = nullptr; }
 PausedTape::~PausedTape() { g_active = saved_; }
@@ -29,7 +50,7 @@ GradientTape::~GradientTape() {
 }
 
 std::vector<Tensor> GradientTape::gradient(const Tensor& y, const std::vector<Tensor>& xs, const Tensor& dy) {
-  PauseRecording pause;
+  RecordOnlyOutside recordOutside(this);
   std::unordered_map<int64_t, Tensor> grads;
   grads[y.id()] = dy.defined() ? dy : ones(y.shape());
   for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
@@ -55,8 +76,10 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& y, const std::vector<Te
   }
   std::vector<Tensor> result;
   result.reserve(xs.size());
+  connected_.clear();
   for (const Tensor& x : xs) {
     auto g = grads.find(x.id());
+    connected_.push_back(g != grads.end());
     result.push_back(g == grads.end() ? zeros(x.shape()) : g->second);
   }
   return result;

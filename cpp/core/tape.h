@@ -2,7 +2,11 @@
 // (inputs, output, gradient rule). gradient() walks the records backwards.
 //
 // Gradient rules live with their ops (ops/*.cc), one per op, and are written with
-// ops themselves; recording is paused while they run (first-order only for now).
+// ops themselves. Tapes nest (tf.grad inside tf.grad): an op records on every open
+// tape, and while a tape computes gradients only the tapes outside it keep
+// recording, so the backward pass is itself differentiable (second order). A rule
+// that computes with a raw backward kernel records with recordOp as well, with a
+// rule of its own or one that throws (never a silent zero).
 #pragma once
 
 #include <functional>
@@ -35,14 +39,25 @@ class GradientTape {
   std::vector<Tensor> gradient(const Tensor& y, const std::vector<Tensor>& xs, const Tensor& dy = Tensor());
 
   void record(TapeNode node) { nodes_.push_back(std::move(node)); }
+  GradientTape* outer() const { return previous_; }
+  // After gradient(): whether each x is connected to y (tfjs's variableGrads omits
+  // the others, and throws when none is).
+  const std::vector<bool>& connected() const { return connected_; }
 
  private:
   std::vector<TapeNode> nodes_;
+  std::vector<bool> connected_;
   GradientTape* previous_;
 };
 
 // The tape ops record onto, or nullptr when none is recording.
 GradientTape* activeTape();
+
+// The one place that decides between the inference and the training form of a
+// computation: with no tape recording nothing will be differentiated, so ops may
+// fuse (kernel epilogues, batch norm folded into its producer, one projection for
+// all RNN steps); under a tape they compose recorded ops, each with its gradient.
+inline bool inferenceMode() { return activeTape() == nullptr; }
 
 // Stops recording while alive (tf.customGrad's forward pass), then restores it.
 class PausedTape {
@@ -56,9 +71,12 @@ class PausedTape {
   GradientTape* saved_;
 };
 
-// Ops call this after computing their output.
-inline void recordOp(const char* op, std::vector<Tensor> inputs, const Tensor& output, GradFn grad) {
-  if (GradientTape* tape = activeTape()) tape->record({op, std::move(inputs), output, std::move(grad)});
-}
+// Ops call this after computing their output: it records on every recording tape.
+void recordOp(const char* op, std::vector<Tensor> inputs, const Tensor& output, GradFn grad);
+
+// For a gradient rule's raw-kernel result whose own derivative is not written: when
+// an outer tape records (a gradient of a gradient), records a node whose rule throws
+// a clear error naming `op`, so second-order gradients never come out as zeros.
+void recordWithoutSecondOrder(const char* op, std::vector<Tensor> inputs, const Tensor& output);
 
 }  // namespace wl

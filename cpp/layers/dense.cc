@@ -45,6 +45,18 @@ Shape Dense::computeOutputShape(const Shape& inputShape) const {
   return out;
 }
 
+void Dense::checkInputShapes(const std::vector<Shape>& shapes) const {
+  WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input, but it received " << shapes.size()
+                                        << " input tensors.");
+  const Shape& in = shapes[0];
+  const int64_t inputDim = builtInputShapes().at(0).back();
+  WL_CHECK(in.size() >= 2, "Input 0 is incompatible with layer " << name() << ": expected min_ndim=2, found ndim="
+                                                                 << in.size());
+  WL_CHECK(in.back() < 0 || in.back() == inputDim,
+           "Input 0 is incompatible with layer " << name() << ": expected axis -1 of input shape to have value "
+                                                 << inputDim << " but got shape " << shapeStr(in) << ".");
+}
+
 void Dense::build(const Shape& inputShape) {
   WL_CHECK(inputShape.size() >= 2 && inputShape.back() > 0,
            "Dense layer " << name() << " needs an input of rank >= 2 with a known last dimension, got "

@@ -23,6 +23,8 @@ class Dense : public Layer {
  protected:
   void build(const Shape& inputShape) override;
   Tensor call(const Tensor& x, bool training) override;
+  // tfjs's inputSpec {minNDim: 2, axes: {-1: inputDim}}: any rank >= 2 with the built last dim.
+  void checkInputShapes(const std::vector<Shape>& shapes) const override;
 
  private:
   // x * kernel followed by `post` (bias and activation in the GEMM's epilogue).

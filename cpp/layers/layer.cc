@@ -1,6 +1,8 @@
 #include "layers/layer.h"
 
+#include <algorithm>
 #include <cctype>
+#include <map>
 #include <regex>
 
 #include "core/error.h"
@@ -9,6 +11,28 @@
 #include "ops/ops.h"
 
 namespace wl {
+
+namespace {
+// Live variables by creation serial (std::map keeps creation order).
+std::map<int64_t, Variable*>& liveVariables() {
+  static std::map<int64_t, Variable*> live;
+  return live;
+}
+int64_t g_variableSerial = 0;
+}  // namespace
+
+Variable::Variable(std::string name, Tensor value, bool trainable)
+    : name_(std::move(name)), value_(std::move(value)), trainable_(trainable), serial_(++g_variableSerial) {
+  liveVariables()[serial_] = this;
+}
+
+Variable::~Variable() { liveVariables().erase(serial_); }
+
+std::vector<Variable*> Variable::live() {
+  std::vector<Variable*> out;
+  for (const auto& kv : liveVariables()) out.push_back(kv.second);
+  return out;
+}
 
 void Variable::assign(const Tensor& values) {
   WL_CHECK(values.defined(), "Cannot assign an undefined tensor to variable " << name_);
@@ -163,11 +187,36 @@ std::vector<SymbolicTensor> Layer::applySymbolic(const std::vector<SymbolicTenso
   node->outputShapes = computeOutputShapes(shapes);
   std::vector<SymbolicTensor> out;
   for (size_t i = 0; i < node->outputShapes.size(); ++i) {
-    out.push_back({node, static_cast<int>(i), node->outputShapes[i],
-                   name_ + (inboundNodes_.empty() ? "" : "_" + std::to_string(inboundNodes_.size())) + "/" + name_ +
-                       ":" + std::to_string(i)});
+    out.push_back({node, static_cast<int>(i), node->outputShapes[i], symbolicName(inboundNodes_.size(), static_cast<int>(i))});
   }
   inboundNodes_.push_back(node);
+  for (const auto& x : xs) {
+    if (x.node && x.node->layer) x.node->layer->outboundNodes_.push_back(node);
+  }
+  return out;
+}
+
+std::string Layer::symbolicName(size_t nodeIndex, int i) const {
+  return name_ + (nodeIndex == 0 ? "" : "_" + std::to_string(nodeIndex)) + "/" + name_ + ":" + std::to_string(i);
+}
+
+std::vector<SymbolicTensor> Layer::nodeOutputs(size_t k) const {
+  std::vector<SymbolicTensor> out;
+  if (k >= inboundNodes_.size()) return out;
+  std::shared_ptr<Node> node = inboundNodes_[k].lock();
+  if (!node) return out;
+  for (size_t i = 0; i < node->outputShapes.size(); ++i) {
+    out.push_back({node, static_cast<int>(i), node->outputShapes[i], symbolicName(k, static_cast<int>(i))});
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<Node>> Layer::outboundNodes() const {
+  std::vector<std::shared_ptr<Node>> out;
+  for (const auto& w : outboundNodes_) {
+    std::shared_ptr<Node> n = w.lock();
+    if (n && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  }
   return out;
 }
 
@@ -194,11 +243,18 @@ int Layer::nodeIndex(const Node* node) const {
 
 void Layer::setTrainable(bool trainable) {
   trainable_ = trainable;
-  for (auto& w : weights_) w->setTrainable(trainable);
+  setDeclaredWeightsTrainable(trainable);
+}
+
+void Layer::setDeclaredWeightsTrainable(bool trainable) {
+  for (size_t i = 0; i < weights_.size(); ++i) {
+    if (extras_[i].declaredTrainable) weights_[i]->setTrainable(trainable);
+  }
 }
 
 std::vector<std::shared_ptr<Variable>> Layer::trainableWeights() const {
   std::vector<std::shared_ptr<Variable>> out;
+  if (!trainable_) return out;
   for (const auto& w : weights()) {
     if (w->trainable()) out.push_back(w);
   }
@@ -208,7 +264,7 @@ std::vector<std::shared_ptr<Variable>> Layer::trainableWeights() const {
 std::vector<std::shared_ptr<Variable>> Layer::nonTrainableWeights() const {
   std::vector<std::shared_ptr<Variable>> out;
   for (const auto& w : weights()) {
-    if (!w->trainable()) out.push_back(w);
+    if (!trainable_ || !w->trainable()) out.push_back(w);
   }
   return out;
 }
@@ -246,7 +302,7 @@ std::shared_ptr<Variable> Layer::addWeight(const std::string& weightName, const 
                                       fastWeightInit() ? Tensor::zeros(shape) : initialize(initializer, shape),
                                       trainable && trainable_);
   weights_.push_back(v);
-  extras_.push_back({regularizer, constraint});
+  extras_.push_back({regularizer, constraint, trainable});
   return v;
 }
 

@@ -65,17 +65,28 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // Records a Node and returns its symbolic outputs (building the layer if needed).
   std::vector<SymbolicTensor> applySymbolic(const std::vector<SymbolicTensor>& xs);
   void ensureBuilt(const std::vector<Shape>& inputShapes);
+  // Throws when a built layer cannot take inputs of these shapes (a model inferring
+  // shapes through its layers for other input shapes).
+  void checkCompatible(const std::vector<Shape>& inputShapes) const {
+    if (built_) checkInputShapes(inputShapes);
+  }
   void ensureBuilt(const Shape& inputShape) { ensureBuilt(std::vector<Shape>{inputShape}); }
 
   const std::string& name() const { return name_; }
   bool built() const { return built_; }
   bool trainable() const { return trainable_; }
-  void setTrainable(bool trainable);
+  // As tfjs's `layer.trainable = t`: sets the flag and the trainable flag of the
+  // weights the layer declared trainable (a model: those of its direct layers).
+  virtual void setTrainable(bool trainable);
+  // Flips the weights this layer declared trainable, leaving its own flag (a
+  // containing model's setTrainable, as tfjs's Container does).
+  void setDeclaredWeightsTrainable(bool trainable);
   const std::optional<Shape>& batchInputShape() const { return batchInputShape_; }
   // Weights in tfjs's order; a model returns those of all its layers.
   virtual std::vector<std::shared_ptr<Variable>> weights() const { return weights_; }
-  std::vector<std::shared_ptr<Variable>> trainableWeights() const;
-  std::vector<std::shared_ptr<Variable>> nonTrainableWeights() const;
+  // As tfjs: none while the layer is not trainable; else the weights flagged trainable.
+  virtual std::vector<std::shared_ptr<Variable>> trainableWeights() const;
+  virtual std::vector<std::shared_ptr<Variable>> nonTrainableWeights() const;
   int64_t countParams() const;
   // Sum of the regularization penalties of this layer's weights (undefined if none).
   virtual Tensor regularizationLoss() const;
@@ -96,6 +107,13 @@ class Layer : public std::enable_shared_from_this<Layer> {
   int nodeIndex(const Node* node) const;
   // Records `node` as this layer's (InputLayer's own node).
   void addInboundNode(const std::shared_ptr<Node>& node) { inboundNodes_.push_back(node); }
+  // The graph as tfjs exposes it (layer.output, inboundNodes, outboundNodes): node
+  // k's outputs (empty if that node is gone), and the live nodes that read this
+  // layer's outputs.
+  std::vector<SymbolicTensor> nodeOutputs(size_t k) const;
+  std::vector<std::shared_ptr<Node>> outboundNodes() const;
+  // The name of output i of this layer's node k ("dense_1/dense_1:0", as tfjs).
+  std::string symbolicName(size_t nodeIndex, int i) const;
 
  protected:
   virtual void build(const Shape& inputShape);
@@ -113,6 +131,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
  private:
   struct WeightExtras {
     nlohmann::json regularizer, constraint;
+    bool declaredTrainable;  // tfjs's _trainableWeights membership: what setTrainable flips
   };
   std::string name_;
   bool trainable_ = true;
@@ -123,6 +142,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<std::shared_ptr<Variable>> weights_;
   std::vector<WeightExtras> extras_;
   std::vector<std::weak_ptr<Node>> inboundNodes_;
+  std::vector<std::weak_ptr<Node>> outboundNodes_;
 };
 
 using LayerFactory = std::function<std::shared_ptr<Layer>(const nlohmann::json& config)>;

@@ -80,7 +80,7 @@ nlohmann::json serializeInit(const nlohmann::json& spec) {
 Tensor batchNormCompose(const Tensor& x, const Tensor& mean, const Tensor& variance, const Tensor& offset,
                         const Tensor& scale, float epsilon) {
   // No gradient to record (predict): the op's one-pass kernel.
-  if (activeTape() == nullptr) return batchNorm(x, mean, variance, offset, scale, epsilon);
+  if (inferenceMode()) return batchNorm(x, mean, variance, offset, scale, epsilon);
   Tensor inv = unary(UnaryOp::Rsqrt, add(variance, Tensor::scalar(epsilon)));
   Tensor y = mul(sub(x, mean), inv);
   if (scale.defined()) y = mul(y, scale);

@@ -229,7 +229,7 @@ class Recurrent : public Layer {
     // tape a slice's gradient is a zero-padded copy of its whole input, so slicing the
     // (T*B, k) projection would cost O(T^2 * B * k) in the backward pass; there each
     // step projects its own (B, F) slice of the input instead (O(T^2 * B * F)).
-    bool hoist = activeTape() == nullptr || steps == 1;
+    bool hoist = inferenceMode() || steps == 1;
     Tensor xz = hoist ? fusedMatMul(xTimeMajor, kernel_->value(), false, false, post) : Tensor();
     std::vector<Tensor> parts = recurrentParts(recurrentKernel_->value());
 

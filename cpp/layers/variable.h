@@ -4,16 +4,24 @@
 // getWeights() see later updates, as tfjs's variables do.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/tensor.h"
 
 namespace wl {
 
-class Variable {
+class Variable : public std::enable_shared_from_this<Variable> {
  public:
-  Variable(std::string name, Tensor value, bool trainable)
-      : name_(std::move(name)), value_(std::move(value)), trainable_(trainable) {}
+  Variable(std::string name, Tensor value, bool trainable);
+  ~Variable();
+  Variable(const Variable&) = delete;
+  Variable& operator=(const Variable&) = delete;
+  // Every live layer weight, oldest first: what tf.variableGrads(f) differentiates
+  // by default and where optimizer.applyGradients finds a weight by name (tfjs
+  // registers layer variables with its engine the same way).
+  static std::vector<Variable*> live();
   const std::string& name() const { return name_; }
   const Tensor& value() const { return value_; }
   Tensor& mutableValue() { return value_; }
@@ -26,6 +34,7 @@ class Variable {
   std::string name_;
   Tensor value_;
   bool trainable_;
+  int64_t serial_;  // creation order, the key in the live list
 };
 
 }  // namespace wl

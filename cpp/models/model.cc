@@ -133,18 +133,49 @@ std::vector<std::string> Model::outputNames() const {
   return out;
 }
 
+namespace {
+// Appends `ws` to `out`, skipping variables already there (a layer shared by two
+// nested models).
+void appendUnique(std::vector<std::shared_ptr<Variable>>& out, std::set<Variable*>& seen,
+                  const std::vector<std::shared_ptr<Variable>>& ws) {
+  for (const auto& w : ws) {
+    if (seen.insert(w.get()).second) out.push_back(w);
+  }
+}
+}  // namespace
+
+std::vector<std::shared_ptr<Variable>> Model::trainableWeights() const {
+  std::vector<std::shared_ptr<Variable>> out;
+  if (!trainable()) return out;
+  std::set<Variable*> seen;
+  for (const auto& l : layers_) appendUnique(out, seen, l->trainableWeights());
+  return out;
+}
+
+std::vector<std::shared_ptr<Variable>> Model::nonTrainableWeights() const {
+  std::vector<std::shared_ptr<Variable>> out;
+  std::set<Variable*> seen;
+  if (!trainable()) {
+    for (const auto& l : layers_) appendUnique(out, seen, l->trainableWeights());
+  }
+  for (const auto& l : layers_) appendUnique(out, seen, l->nonTrainableWeights());
+  return out;
+}
+
 // tfjs's order: every trainable weight (layer by layer), then every non-trainable one.
 std::vector<std::shared_ptr<Variable>> Model::weights() const {
-  std::vector<std::shared_ptr<Variable>> trainable, frozen;
+  std::vector<std::shared_ptr<Variable>> out;
   std::set<Variable*> seen;
-  for (const auto& l : layers_) {
-    for (const auto& w : l->weights()) {
-      if (!seen.insert(w.get()).second) continue;
-      (w->trainable() ? trainable : frozen).push_back(w);
-    }
-  }
-  trainable.insert(trainable.end(), frozen.begin(), frozen.end());
-  return trainable;
+  appendUnique(out, seen, trainableWeights());
+  appendUnique(out, seen, nonTrainableWeights());
+  return out;
+}
+
+void Model::setTrainable(bool trainable) {
+  // tfjs's Container: the direct layers' declared-trainable weights follow; the
+  // layers' own flags (and nested models' weights) stay as they are.
+  for (const auto& l : layers_) l->setDeclaredWeightsTrainable(trainable);
+  Layer::setTrainable(trainable);
 }
 
 Tensor Model::regularizationLoss() const {
@@ -160,14 +191,38 @@ void Model::applyConstraints() {
   for (const auto& l : layers_) l->applyConstraints();
 }
 
+namespace {
+bool sameShapeButBatch(const Shape& ref, const Shape& in) {
+  bool ok = ref.size() == in.size();
+  for (size_t i = 1; ok && i < ref.size(); ++i) ok = ref[i] < 0 || in[i] < 0 || ref[i] == in[i];
+  return ok;
+}
+}  // namespace
+
 std::vector<Shape> Model::computeOutputShapes(const std::vector<Shape>& inputShapes) const {
+  bool asBuilt = inputShapes.size() == inputs_.size();
+  for (size_t k = 0; asBuilt && k < inputShapes.size(); ++k) asBuilt = sameShapeButBatch(inputs_[k].shape, inputShapes[k]);
   std::vector<Shape> out;
-  int64_t batch = inputShapes.empty() || inputShapes[0].empty() ? -1 : inputShapes[0][0];
-  for (const auto& o : outputs_) {
-    Shape s = o.shape;
-    if (!s.empty()) s[0] = batch;
-    out.push_back(s);
+  if (asBuilt) {
+    int64_t batch = inputShapes.empty() || inputShapes[0].empty() ? -1 : inputShapes[0][0];
+    for (const auto& o : outputs_) {
+      Shape s = o.shape;
+      if (!s.empty()) s[0] = batch;
+      out.push_back(s);
+    }
+    return out;
   }
+  // Other shapes (a nested model applied to a higher-rank input, as tfjs's
+  // runInternalGraph): each layer's shape inference along the graph.
+  std::unordered_map<const Node*, std::vector<Shape>> shapes;
+  for (size_t k = 0; k < inputs_.size(); ++k) shapes[inputs_[k].node.get()] = {inputShapes.at(k)};
+  for (const auto& node : order_) {
+    std::vector<Shape> in;
+    for (const auto& st : node->inputs) in.push_back(shapes.at(st.node.get()).at(st.index));
+    node->layer->checkCompatible(in);
+    shapes[node.get()] = node->layer->computeOutputShapes(in);
+  }
+  for (const auto& o : outputs_) out.push_back(shapes.at(o.node.get()).at(o.index));
   return out;
 }
 
@@ -177,8 +232,9 @@ void Model::checkInputShapes(const std::vector<Shape>& shapes) const {
                                                      << " input tensors.");
   for (size_t k = 0; k < shapes.size(); ++k) {
     const Shape& ref = inputs_[k].shape;
-    bool ok = ref.size() == shapes[k].size();
-    for (size_t i = 1; ok && i < ref.size(); ++i) ok = ref[i] < 0 || shapes[k][i] < 0 || ref[i] == shapes[k][i];
+    // A higher rank passes here (as tfjs, whose models have no input spec of their
+    // own); the layers inside check what they can take when they run.
+    bool ok = sameShapeButBatch(ref, shapes[k]) || shapes[k].size() > ref.size();
     WL_CHECK(ok, "Input " << k << " is incompatible with model " << name() << ": expected shape " << shapeStr(ref)
                           << ", found shape " << shapeStr(shapes[k]));
   }
@@ -196,7 +252,7 @@ std::unordered_map<const Node*, std::vector<Tensor>> Model::runGraph(const std::
     for (const auto& st : node->inputs) ++uses[st.node.get()];
   }
   for (const auto& o : outputs_) uses[o.node.get()] += 1 << 20;
-  const bool fuse = !training && !keepAll && activeTape() == nullptr;
+  const bool fuse = !training && !keepAll && inferenceMode();
   std::unordered_map<const Node*, std::vector<Tensor>> values;
   for (size_t i = 0; i < xs.size(); ++i) values[inputs_[i].node.get()] = {xs[i]};
   for (size_t i = 0; i < order_.size(); ++i) {
@@ -299,7 +355,7 @@ void Model::checkTargets(const std::vector<Tensor>& xs, const std::vector<Tensor
   for (size_t k = 0; k < ys.size(); ++k) {
     const Shape& ref = outputs_[k].shape;
     const Shape& s = ys[k].shape();
-    bool sparse = losses_.size() > k && losses_[k] == lossByName("sparseCategoricalCrossentropy");
+    bool sparse = lossNames_.size() > k && lossNames_[k] == "sparseCategoricalCrossentropy";
     if (sparse) continue;  // targets are class indices: (batch) or (batch, 1)
     bool ok = s.size() == ref.size();
     for (size_t j = 1; ok && j < ref.size(); ++j) ok = ref[j] < 0 || ref[j] == s[j];
@@ -326,25 +382,44 @@ void Model::compile(const nlohmann::json& config, std::shared_ptr<Optimizer> opt
   WL_CHECK(config.contains("loss") && !config["loss"].is_null(), "compile: the `loss` option is required");
   std::vector<std::string> outNames = outputNames();
   size_t n = outputs_.size();
-  std::vector<std::string> lossNames(n);
+  // A loss or metric entry: a name, or {"hostFn": i, "name": n} for the user's function i.
+  auto isHost = [](const nlohmann::json& e) { return e.is_object() && e.contains("hostFn"); };
+  auto hostFn = [this](const nlohmann::json& e) -> const LossFn& {
+    WL_CHECK(e["hostFn"].is_number_integer() && e["hostFn"].get<int64_t>() >= 0 &&
+                 e["hostFn"].get<size_t>() < hostFns_.size(),
+             "compile: unknown loss/metric function " << e.dump());
+    return hostFns_[e["hostFn"].get<size_t>()];
+  };
+  std::vector<nlohmann::json> lossEntries(n);
   const auto& loss = config["loss"];
-  if (loss.is_string()) {
-    lossNames.assign(n, loss.get<std::string>());
+  if (loss.is_string() || isHost(loss)) {
+    lossEntries.assign(n, loss);
   } else if (loss.is_array()) {
     WL_CHECK(loss.size() == n, "When passing an Array as loss, it should have one entry per model output. The model has "
                                    << n << " output(s), but you passed loss=" << loss.dump());
-    for (size_t i = 0; i < n; ++i) lossNames[i] = loss[i].get<std::string>();
+    for (size_t i = 0; i < n; ++i) lossEntries[i] = loss[i];
   } else if (loss.is_object()) {
     for (size_t i = 0; i < n; ++i) {
       WL_CHECK(loss.contains(outNames[i]), "Output \"" << outNames[i] << "\" is missing from the loss dictionary. "
                                                        << "The model's outputs are: " << nlohmann::json(outNames).dump());
-      lossNames[i] = loss[outNames[i]].get<std::string>();
+      lossEntries[i] = loss[outNames[i]];
     }
   } else {
     throw Error("compile: loss must be a name, an array of names or an object keyed by output name, got " + loss.dump());
   }
+  std::vector<std::string> lossNames(n);
   std::vector<LossFn> losses;
-  for (const auto& l : lossNames) losses.push_back(lossByName(l));
+  for (size_t i = 0; i < n; ++i) {
+    const auto& e = lossEntries[i];
+    if (isHost(e)) {
+      losses.push_back(hostFn(e));
+      lossNames[i] = e.value("name", std::string("customLoss"));
+    } else {
+      WL_CHECK(e.is_string(), "compile: loss " << e.dump() << " is not a loss name or function");
+      lossNames[i] = e.get<std::string>();
+      losses.push_back(lossByName(lossNames[i]));
+    }
+  }
   std::vector<std::vector<MetricFn>> metrics(n);
   std::vector<std::string> names = {"loss"};
   if (n > 1) {
@@ -357,11 +432,17 @@ void Model::compile(const nlohmann::json& config, std::shared_ptr<Optimizer> opt
       if (list.is_string()) list = nlohmann::json::array({list});
       WL_CHECK(list.is_array(), "compile: metrics must be an array of names or an object keyed by output name");
       for (const auto& name : list) {
+        if (isHost(name)) {  // tfjs names a function metric by the function's name
+          std::string metricName = name.value("name", std::string("metric"));
+          metrics[i].push_back(hostFn(name));
+          names.push_back(n > 1 ? outNames[i] + "_" + metricName : metricName);
+          continue;
+        }
         WL_CHECK(name.is_string(), "compile: metric " << name.dump() << " is not a metric name");
         // tfjs: an output whose last dim is 1 gets the binary variant of accuracy/crossentropy.
         std::string lossForMetric = !outputs_[i].shape.empty() && outputs_[i].shape.back() == 1
                                         ? std::string("binaryCrossentropy")
-                                        : canonicalLossName(lossNames[i]);
+                                        : (isHost(lossEntries[i]) ? lossNames[i] : canonicalLossName(lossNames[i]));
         ResolvedMetric r = resolveMetric(name.get<std::string>(), lossForMetric);
         metrics[i].push_back(r.fn);
         names.push_back(n > 1 ? outNames[i] + "_" + r.name : r.name);
@@ -370,6 +451,8 @@ void Model::compile(const nlohmann::json& config, std::shared_ptr<Optimizer> opt
   }
   optimizer_ = std::move(optimizer);
   losses_ = std::move(losses);
+  lossNames_.clear();
+  for (size_t i = 0; i < n; ++i) lossNames_.push_back(isHost(lossEntries[i]) ? lossNames[i] : canonicalLossName(lossNames[i]));
   metrics_ = std::move(metrics);
   metricsNames_ = std::move(names);
 }
@@ -405,7 +488,7 @@ std::vector<float> Model::logValues(const Tensor& total, const std::vector<Tenso
     for (const Tensor& l : perOutput) values.push_back(l.item());
   }
   for (size_t i = 0; i < outs.size(); ++i) {
-    for (MetricFn m : metrics_[i]) values.push_back(mean(m(ys[i], outs[i])).item());
+    for (const MetricFn& m : metrics_[i]) values.push_back(mean(m(ys[i], outs[i])).item());
   }
   return values;
 }
@@ -416,6 +499,9 @@ std::vector<float> Model::trainOnBatch(const std::vector<Tensor>& xs, const std:
   checkInputs(xs);
   checkTargets(xs, ys);
   auto vars = trainableWeights();
+  // As tfjs (whose optimizer step asserts this): training nothing is an error, not a no-op.
+  WL_CHECK(!vars.empty(), "variableGrads() expects at least one of the input variables to be trainable, but none of the "
+                              << weights().size() << " variables is trainable.");
   std::vector<Tensor> values;
   for (const auto& v : vars) values.push_back(v->value());
   std::vector<float> logs;

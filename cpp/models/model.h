@@ -51,6 +51,11 @@ class Model : public Layer {
   std::vector<std::string> inputNames() const;
   std::vector<std::string> outputNames() const;
   std::vector<std::shared_ptr<Variable>> weights() const override;
+  // tfjs's Container: the layers' trainable weights (none while the model is not
+  // trainable), then the rest.
+  std::vector<std::shared_ptr<Variable>> trainableWeights() const override;
+  std::vector<std::shared_ptr<Variable>> nonTrainableWeights() const override;
+  void setTrainable(bool trainable) override;
   Tensor regularizationLoss() const override;
   void applyConstraints() override;
   std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const override;
@@ -66,6 +71,9 @@ class Model : public Layer {
   // As compile(), training with an optimizer the caller shares (tf.train.* objects keep their state).
   void compile(const nlohmann::json& config, std::shared_ptr<Optimizer> optimizer);
   bool compiled() const { return optimizer_ != nullptr; }
+  // The user's loss and metric functions (JS, tfjs's custom losses/metrics) that the
+  // next compile() refers to as {"hostFn": index, "name": name} in place of a name.
+  void setHostFunctions(std::vector<LossFn> fns) { hostFns_ = std::move(fns); }
   Optimizer* optimizer() const { return optimizer_.get(); }
   std::shared_ptr<Optimizer> optimizerShared() const { return optimizer_; }
   // Names of the values trainOnBatch/evaluateBatch return, as tfjs names its logs:
@@ -108,7 +116,9 @@ class Model : public Layer {
   std::vector<std::shared_ptr<Node>> order_;  // non-input nodes, topologically sorted
   std::vector<std::shared_ptr<Layer>> layers_;
   std::shared_ptr<Optimizer> optimizer_;
+  std::vector<LossFn> hostFns_;
   std::vector<LossFn> losses_;
+  std::vector<std::string> lossNames_;  // canonical names (a JS function: its name)
   std::vector<std::vector<MetricFn>> metrics_;  // per output
   std::vector<std::string> metricsNames_;
 };

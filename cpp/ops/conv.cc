@@ -258,6 +258,30 @@ Tensor conv2dLike(ConvKind kind, const char* op, const Tensor& xIn, const Tensor
 }
 
 // A pool over 2 or 3 spatial dims; x is channels-last with a batch dim.
+// The pooling kernels and their gradients as recorded ops. Average pooling is
+// linear, so its gradient's gradient is average pooling again (second order); max
+// pooling's gradient records a rule that throws.
+Tensor poolWithGeometry(bool isMax, const ConvGeometry& g, int nSpatial, const Tensor& x) {
+  const char* fwdName = nSpatial == 2 ? (isMax ? "MaxPool" : "AvgPool") : (isMax ? "MaxPool3D" : "AvgPool3D");
+  const char* gradName =
+      nSpatial == 2 ? (isMax ? "MaxPoolGrad" : "AvgPoolGrad") : (isMax ? "MaxPool3DGrad" : "AvgPool3DGrad");
+  Tensor y = Tensor::empty(outShapeOf(g, nSpatial));
+  kernelFor<PoolKernel>(fwdName)(PoolParams{g, x.data<float>(), y.data<float>()});
+  recordOp(fwdName, {x}, y, [x, g, isMax, nSpatial, gradName](const Tensor& dy) -> std::vector<Tensor> {
+    Tensor dx = Tensor::empty(x.shape());
+    kernelFor<PoolGradKernel>(gradName)(PoolGradParams{g, x.data<float>(), dy.data<float>(), dx.data<float>()});
+    if (isMax) {
+      recordWithoutSecondOrder(gradName, {dy}, dx);
+    } else {
+      recordOp(gradName, {dy}, dx, [g, nSpatial](const Tensor& ddx) -> std::vector<Tensor> {
+        return {poolWithGeometry(false, g, nSpatial, ddx)};
+      });
+    }
+    return {dx};
+  });
+  return y;
+}
+
 Tensor pool(const char* op, bool isMax, const Tensor& x, std::vector<int64_t> filterSize,
             std::vector<int64_t> strides, const Padding& pad, const std::string& rounding) {
   int nSpatial = x.rank() - 2;
@@ -268,17 +292,7 @@ Tensor pool(const char* op, bool isMax, const Tensor& x, std::vector<int64_t> fi
   int64_t f[3] = {1, 1, 1};
   for (int i = 0; i < nSpatial; ++i) f[3 - nSpatial + i] = filterSize[i];
   ConvGeometry g = makeGeometry(op, x.shape(), f, strides, dil, pad, spatialPads, rounding, x.dim(-1));
-  const char* fwdName = nSpatial == 2 ? (isMax ? "MaxPool" : "AvgPool") : (isMax ? "MaxPool3D" : "AvgPool3D");
-  const char* gradName =
-      nSpatial == 2 ? (isMax ? "MaxPoolGrad" : "AvgPoolGrad") : (isMax ? "MaxPool3DGrad" : "AvgPool3DGrad");
-  Tensor y = Tensor::empty(outShapeOf(g, nSpatial));
-  kernelFor<PoolKernel>(fwdName)(PoolParams{g, x.data<float>(), y.data<float>()});
-  recordOp(fwdName, {x}, y, [x, g, gradName](const Tensor& dy) -> std::vector<Tensor> {
-    Tensor dx = Tensor::empty(x.shape());
-    kernelFor<PoolGradKernel>(gradName)(PoolGradParams{g, x.data<float>(), dy.data<float>(), dx.data<float>()});
-    return {dx};
-  });
-  return y;
+  return poolWithGeometry(isMax, g, nSpatial, x);
 }
 
 Tensor pool2d(const char* op, bool isMax, const Tensor& xIn, std::vector<int64_t> filterSize,
@@ -304,6 +318,28 @@ Tensor pool3d(const char* op, bool isMax, const Tensor& xIn, std::vector<int64_t
   return unbatched ? reshape(y, Shape(y.shape().begin() + 1, y.shape().end())) : y;
 }
 
+// Records a resize (or, swapped, its gradient) whose rule is the other one: both are
+// linear and adjoint, so gradients of gradients follow (second order).
+void recordResize(const char* name, const char* gradName, const ResizeParams& p, const Tensor& x, const Tensor& y) {
+  recordOp(name, {x}, y, [p, x, name, gradName](const Tensor& dy) -> std::vector<Tensor> {
+    Tensor dx = Tensor::empty(x.shape());
+    ResizeParams q = p;
+    q.x = dy.data<float>();
+    q.out = dx.data<float>();
+    kernelFor<ResizeKernel>(gradName)(q);
+    recordOp(gradName, {dy}, dx, [p, dy, name, gradName](const Tensor& ddx) -> std::vector<Tensor> {
+      Tensor ddy = Tensor::empty(dy.shape());
+      ResizeParams r = p;
+      r.x = ddx.data<float>();
+      r.out = ddy.data<float>();
+      kernelFor<ResizeKernel>(name)(r);
+      recordResize(name, gradName, p, ddx, ddy);
+      return {ddy};
+    });
+    return {dx};
+  });
+}
+
 Tensor resize(const char* op, bool bilinear, const Tensor& imagesIn, std::vector<int64_t> size, bool alignCorners,
               bool halfPixelCenters) {
   requireFloat(op, imagesIn);
@@ -324,14 +360,7 @@ Tensor resize(const char* op, bool bilinear, const Tensor& imagesIn, std::vector
   const char* name = bilinear ? "ResizeBilinear" : "ResizeNearestNeighbor";
   const char* gradName = bilinear ? "ResizeBilinearGrad" : "ResizeNearestNeighborGrad";
   kernelFor<ResizeKernel>(name)(p);
-  recordOp(name, {x}, y, [p, x, gradName](const Tensor& dy) -> std::vector<Tensor> {
-    Tensor dx = Tensor::empty(x.shape());
-    ResizeParams q = p;
-    q.x = dy.data<float>();
-    q.out = dx.data<float>();
-    kernelFor<ResizeKernel>(gradName)(q);
-    return {dx};
-  });
+  recordResize(name, gradName, p, x, y);
   return unbatched ? reshape(y, {y.dim(1), y.dim(2), y.dim(3)}) : y;
 }
 
@@ -547,7 +576,7 @@ Tensor batchNorm(const Tensor& x, const Tensor& mean, const Tensor& variance, co
     }
     return true;
   };
-  if (activeTape() == nullptr && x.rank() >= 1 && perChannel(mean) && perChannel(variance) &&
+  if (inferenceMode() && x.rank() >= 1 && perChannel(mean) && perChannel(variance) &&
       perChannel(offset) && perChannel(scale)) {
     const int64_t C = x.dim(-1);
     auto vec = [&](const Tensor& t, float absent) {

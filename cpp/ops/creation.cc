@@ -74,6 +74,7 @@ std::vector<Tensor> topk(const Tensor& x, int64_t k) {
         dx.data<float>()[r * n + indices.data<int32_t>()[r * kk + i]] += dy.data<float>()[r * kk + i];
       }
     }
+    recordWithoutSecondOrder("TopKGrad", {dy}, dx);
     return {dx};
   });
   return out;

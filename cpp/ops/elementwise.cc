@@ -79,6 +79,58 @@ bool gradNeedsOutput(UnaryOp op) {
 }
 }  // namespace
 
+namespace {
+// unaryGradScalar (kernels/elementwise_ops.h) written with ops: differentiable again.
+Tensor unaryGradWithOps(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& dy, float alpha, float beta) {
+  auto c = [](float v) { return Tensor::scalar(v); };
+  auto mask = [](const Tensor& cond) { return cast(cond, DType::Float32); };
+  auto u = [](UnaryOp o, const Tensor& t) { return unary(o, t); };
+  auto gt = [](const Tensor& a, const Tensor& b) { return binary(BinaryOp::Greater, a, b); };
+  const Tensor zero = c(0.f), one = c(1.f);
+  switch (op) {
+    case UnaryOp::Neg: return neg(dy);
+    // step(x) rather than a comparison: it records (gradient zero), so x stays
+    // connected as in tfjs (variableGrads lists it, with zeros).
+    case UnaryOp::Abs: return mul(dy, sub(mul(c(2.f), u(UnaryOp::Step, x)), one));
+    case UnaryOp::Square: return mul(dy, mul(c(2.f), x));
+    case UnaryOp::Sqrt: return div(dy, mul(c(2.f), y));
+    case UnaryOp::Rsqrt: return div(dy, mul(c(-2.f), mul(x, sqrt(x))));
+    case UnaryOp::Reciprocal: return neg(div(dy, square(x)));
+    case UnaryOp::Exp: return mul(dy, y);
+    case UnaryOp::Expm1: return mul(dy, exp(x));
+    case UnaryOp::Log: return div(dy, x);
+    case UnaryOp::Log1p: return div(dy, add(one, x));
+    case UnaryOp::Relu: return mul(dy, u(UnaryOp::Step, x));
+    case UnaryOp::Relu6: return mul(dy, mul(mask(gt(x, zero)), mask(binary(BinaryOp::LessEqual, x, c(6.f)))));
+    case UnaryOp::Elu: return where(binary(BinaryOp::GreaterEqual, y, zero), dy, mul(dy, add(y, one)));
+    case UnaryOp::Selu:
+      return where(gt(x, zero), mul(dy, c(kSeluScale)), mul(dy, mul(c(kSeluScale * kSeluAlpha), exp(x))));
+    case UnaryOp::LeakyRelu: return where(gt(x, zero), dy, mul(dy, c(alpha)));
+    case UnaryOp::Sigmoid: return mul(dy, mul(y, sub(one, y)));
+    case UnaryOp::LogSigmoid: return mul(dy, sigmoid(neg(x)));
+    case UnaryOp::Softplus: return mul(dy, sigmoid(x));
+    case UnaryOp::Softsign: return div(dy, square(add(one, abs(x))));
+    case UnaryOp::Tanh: return mul(dy, sub(one, square(y)));
+    case UnaryOp::Sin: return mul(dy, u(UnaryOp::Cos, x));
+    case UnaryOp::Cos: return neg(mul(dy, u(UnaryOp::Sin, x)));
+    case UnaryOp::Tan: return div(dy, square(u(UnaryOp::Cos, x)));
+    case UnaryOp::Asin: return div(dy, sqrt(sub(one, square(x))));
+    case UnaryOp::Acos: return neg(div(dy, sqrt(sub(one, square(x)))));
+    case UnaryOp::Atan: return div(dy, add(one, square(x)));
+    case UnaryOp::Sinh: return mul(dy, u(UnaryOp::Cosh, x));
+    case UnaryOp::Cosh: return mul(dy, u(UnaryOp::Sinh, x));
+    case UnaryOp::Asinh: return div(dy, sqrt(add(one, square(x))));
+    case UnaryOp::Acosh: return div(dy, sqrt(sub(square(x), one)));
+    case UnaryOp::Atanh: return div(dy, sub(one, square(x)));
+    case UnaryOp::Erf: return mul(dy, mul(c(1.1283791670955126f), exp(neg(square(x)))));
+    case UnaryOp::ClipByValue:
+      return mul(dy, mul(mask(binary(BinaryOp::GreaterEqual, x, c(alpha))),
+                         mask(binary(BinaryOp::LessEqual, x, c(beta)))));
+    default: return zerosLike(x);  // piecewise constant: Sign, Round, Floor, Ceil, Step
+  }
+}
+}  // namespace
+
 Tensor unary(UnaryOp op, const Tensor& xIn, float alpha, float beta) {
   WL_CHECK(xIn.defined(), "The input tensor is undefined (was it disposed?)");
   if (xIn.dtype() != DType::Float32 && hasIntKernel(op)) {
@@ -92,6 +144,9 @@ Tensor unary(UnaryOp op, const Tensor& xIn, float alpha, float beta) {
   kernelFor<UnaryKernel>("Unary")({op, alpha, beta, x.data<void>(), y.data<void>(), x.size()});
   if (returnsBool(op)) return cast(y, DType::Bool);
   recordOp("Unary", {x}, y, [op, x, y, alpha, beta](const Tensor& dy) -> std::vector<Tensor> {
+    // Under an outer tape (a gradient of this gradient) the derivative is written
+    // with ops, which record; otherwise one UnaryGrad kernel pass.
+    if (activeTape() != nullptr) return {unaryGradWithOps(op, x, y, dy, alpha, beta)};
     Tensor dx = Tensor::empty(x.shape());
     kernelFor<UnaryGradKernel>("UnaryGrad")({op, alpha, beta, x.data<float>(),
                                              gradNeedsOutput(op) ? y.data<float>() : nullptr, dy.data<float>(),

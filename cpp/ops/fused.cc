@@ -17,7 +17,7 @@ bool fusedActivationOf(const std::string& name, FusedActivation* out) {
 
 KernelEpilogue kernelEpilogue(const FusedEpilogue& post, int64_t channels) {
   KernelEpilogue k;
-  if (activeTape() != nullptr) return k;
+  if (!inferenceMode()) return k;
   // Each vector must be one value per channel (or one value for all of them).
   auto perChannel = [&](const Tensor& t, Tensor* out) {
     if (!t.defined()) return true;

@@ -270,6 +270,7 @@ Tensor stridedSlice(const Tensor& x, std::vector<int64_t> begin, std::vector<int
     recordOp("StridedSlice", {in}, y, [in, dims, offset, srcStrides](const Tensor& dy) -> std::vector<Tensor> {
       Tensor dx = Tensor::zeros(in.shape());
       stridedCopy(dy, dx, dims, 0, rowMajorStrides(dims), offset, srcStrides);
+      recordWithoutSecondOrder("StridedSliceGrad", {dy}, dx);
       return {dx};
     });
   }
@@ -482,11 +483,15 @@ Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) {
   Tensor y = Tensor::empty(outShape, x.dtype());
   kernelFor<GatherKernel>("Gather")({x.data<uint32_t>(), idx, y.data<uint32_t>(), outer, d, indices.size(), inner});
   if (differentiable(x)) {
-    recordOp("Gather", {x}, y, [x, indices, outer, d, inner](const Tensor& dy) -> std::vector<Tensor> {
+    recordOp("Gather", {x}, y, [x, indices, a, outer, d, inner](const Tensor& dy) -> std::vector<Tensor> {
       // unsortedSegmentSum: add each gathered row's gradient back at its index.
       Tensor dx = Tensor::zeros(x.shape());
       kernelFor<ScatterAddKernel>("ScatterAdd")({dy.data<float>(), indices.data<int32_t>(), dx.data<float>(), outer, d,
                                                  indices.size(), inner});
+      // Linear in dy: its own gradient gathers again (second order).
+      recordOp("ScatterAdd", {dy}, dx, [indices, a](const Tensor& ddx) -> std::vector<Tensor> {
+        return {gather(ddx, indices, a)};
+      });
       return {dx};
     });
   }

@@ -3,13 +3,16 @@
 // To add one: a function composing ops and an entry in the table in losses.cc.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "core/tensor.h"
 
 namespace wl {
 
-using LossFn = Tensor (*)(const Tensor& yTrue, const Tensor& yPred);
+// A per-sample loss; a std::function so that compile() can take the user's JS
+// functions (tfjs's custom losses) as well as the named ones.
+using LossFn = std::function<Tensor(const Tensor& yTrue, const Tensor& yPred)>;
 
 // Accepts tfjs's names and aliases ("meanSquaredError", "mse", "MSE", ...);
 // an unknown name is an Error listing the accepted ones.

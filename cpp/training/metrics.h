@@ -10,7 +10,7 @@
 
 namespace wl {
 
-using MetricFn = Tensor (*)(const Tensor& yTrue, const Tensor& yPred);
+using MetricFn = LossFn;  // a JS function passed to compile() is one too
 
 struct ResolvedMetric {
   MetricFn fn;

@@ -55,13 +55,29 @@ export function engine() {
 const liveVariables = new Set();
 let variableCounter = 0;
 
+/**
+ * tf.Variable. A layer's weight is one too (LayerVariable.read(), getWeights(), the
+ * default list of tf.variableGrads): its handle is the engine weight's own tensor,
+ * so the tape sees the weight, and `engine` (an engine variable, or a resolver
+ * through its layer) carries its trainable flag.
+ */
 export class Variable extends Tensor {
-  constructor(handle, trainable, name) {
+  constructor(handle, trainable, name, engine = null) {
     super(handle);
-    this.trainable = trainable;
+    this._engine = engine;
+    this._trainable = trainable;
     this.name = name;
     this._kept = true;  // variables outlive tidy scopes, as in tfjs
-    liveVariables.add(this);
+    if (engine == null) liveVariables.add(this);
+  }
+
+  get trainable() {
+    return this._engine != null ? this._engine.trainable() : this._trainable;
+  }
+
+  set trainable(value) {
+    if (this._engine != null) this._engine.setTrainable(Boolean(value));
+    else this._trainable = value;
   }
 
   /** Writes new values in place (same shape and dtype). */
@@ -81,6 +97,25 @@ export class Variable extends Tensor {
       if (v.name === name && !v.isDisposed) return v;
     }
     return undefined;
+  }
+}
+
+/**
+ * @internal Runs fn(variables) over every live engine variable (layer weights) as
+ * temporary tf.Variables, then frees those handles (the weights live on in their
+ * layers; tensors fn returns are its own).
+ */
+export function withEngineVariables(fn) {
+  const vec = getCore().liveVariables();
+  const handles = [];
+  for (let i = 0; i < vec.size(); i++) handles.push(vec.get(i));
+  vec.delete();
+  const vars = handles.map(ev => new Variable(ev.value(), undefined, ev.name(), ev));
+  try {
+    return fn(vars);
+  } finally {
+    vars.forEach(v => { if (!v.isDisposed) v.dispose(); });
+    handles.forEach(h => h.delete());
   }
 }
 
@@ -123,11 +158,12 @@ function gradientsOf(f, xs, dy) {
         xv.delete();
         dv.delete();
       }
-      return {value: y, grads};
+      return {value: y, grads, connected: tape.connected()};
     });
   } finally {
     tape.delete();
-    customGradFns.clear();  // the only tape that could call them is gone
+    // No tape left that could call them (an outer tape of a nested tf.grad still can).
+    if (!core.tapeActive()) customGradFns.clear();
   }
 }
 
@@ -170,20 +206,61 @@ export function valueAndGrads(f) {
   };
 }
 
-/** Gradients of f() (a scalar) w.r.t. trainable variables (default: all of them). */
+/** @internal A tf.Variable from a Variable or a LayerVariable (read()), else null. */
+export function asVariable(v) {
+  if (v instanceof Variable) return v;
+  if (v != null && typeof v === 'object' && typeof v.read === 'function' && typeof v.write === 'function') {
+    const r = v.read();
+    if (r instanceof Variable) return r;
+  }
+  return null;
+}
+
+/**
+ * Gradients of f() (a scalar) w.r.t. trainable variables (default: every live one,
+ * layer weights included), as tfjs: {value, grads: {name: gradient}}; variables f
+ * does not use are left out, non-trainable ones listed in varList map to null.
+ */
 export function variableGrads(f, varList) {
-  const vars = varList != null ? varList : [...liveVariables].filter(v => v.trainable && !v.isDisposed);
-  vars.forEach((v, i) => {
-    if (!(v instanceof Variable)) throw new Error(`variableGrads: varList[${i}] is not a tf.Variable`);
+  if (typeof f !== 'function') throw new Error('The f passed in variableGrads(f) must be a function');
+  if (varList == null) {
+    return withEngineVariables(engineVars =>
+      variableGradsOf(f, [...liveVariables].filter(v => !v.isDisposed).concat(engineVars), false));
+  }
+  if (!Array.isArray(varList)) throw new Error('The varList passed in variableGrads(f, varList) must be an array of variables');
+  const vars = varList.map((v, i) => {
+    const r = asVariable(v);
+    if (r == null) {
+      throw new Error(`The varList passed in variableGrads(f, varList) must be an array of variables: varList[${i}] is not a tf.Variable`);
+    }
+    return r;
   });
-  const {value, grads} = gradientsOf(f, vars);
-  if (value.rank !== 0) {
+  return variableGradsOf(f, vars, true);
+}
+
+function variableGradsOf(f, all, specified) {
+  const vars = all.filter(v => v.trainable);
+  if (vars.length === 0) {
+    throw new Error('variableGrads() expects at least one of the input variables to be trainable, but none of the ' +
+                    `${all.length} variables is trainable.`);
+  }
+  const {value, grads, connected} = gradientsOf(f, vars);
+  const fail = message => {
     value.dispose();
     grads.forEach(g => g.dispose());
-    throw new Error(`The f passed in variableGrads(f) must return a scalar, but it returned a rank-${value.rank} tensor`);
+    throw new Error(message);
+  };
+  if (value.rank !== 0) fail(`The f passed in variableGrads(f) must return a scalar, but it returned a rank-${value.rank} tensor`);
+  if (!connected.some(c => c)) {
+    fail('Cannot find a connection between any variable and the result of the loss function y=f(x). Please make sure ' +
+         'the operations that use variables are inside the function f passed to minimize().');
   }
   const out = {};
-  vars.forEach((v, i) => { out[v.name] = grads[i]; });
+  vars.forEach((v, i) => {
+    if (connected[i]) out[v.name] = grads[i];
+    else grads[i].dispose();
+  });
+  if (specified) all.filter(v => !v.trainable).forEach(v => { out[v.name] = null; });
   return {value, grads: out};
 }
 

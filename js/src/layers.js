@@ -41,6 +41,21 @@ export class SymbolicTensor {
     return this.shape.length;
   }
 
+  /** tfjs: which application of sourceLayer made this tensor, and which of its outputs. */
+  get nodeIndex() {
+    return this.handle.nodeIndex();
+  }
+
+  get tensorIndex() {
+    return this.handle.tensorIndex();
+  }
+
+  /** @internal The inputs of the node that made this tensor (kept with it, freed by its dispose()). */
+  _nodeInputs() {
+    if (this._inputs == null) this._inputs = fromVector(this.handle.nodeInputs()).map(h => new SymbolicTensor(h));
+    return this._inputs;
+  }
+
   /** @internal */
   get handle() {
     if (this._handle === null) throw new Error(`SymbolicTensor ${this.name} is disposed`);
@@ -50,6 +65,8 @@ export class SymbolicTensor {
   /** Releases the engine's hold on the graph behind this tensor (models keep their own). */
   dispose() {
     if (this._handle === null) return;
+    if (this._inputs) this._inputs.forEach(t => t.dispose());
+    this._inputs = null;
     if (symbolicFinalizer) symbolicFinalizer.unregister(this);
     this._handle.delete();
     this._handle = null;
@@ -74,6 +91,26 @@ const wrappers = {};
 /** @internal Lets models.js register the wrapper classes of Model and Sequential. */
 export function registerWrapper(className, cls) {
   wrappers[className] = cls;
+}
+
+/**
+ * tfjs's Node: one application of a layer (outboundLayer) to inputTensors, giving
+ * outputTensors. Read-only; made on demand from the engine graph.
+ */
+export class Node {
+  /** @internal outputs: the node's output SymbolicTensors. */
+  constructor(outputs) {
+    this.outputTensors = outputs;
+    this.outboundLayer = outputs[0].sourceLayer;
+    this.inputTensors = outputs[0]._nodeInputs();
+    this.inboundLayers = this.inputTensors.map(t => t.sourceLayer);
+    this.nodeIndices = this.inputTensors.map(t => t.nodeIndex);
+    this.tensorIndices = this.inputTensors.map(t => t.tensorIndex);
+    this.inputMasks = this.inputTensors.map(() => null);
+    this.outputMasks = outputs.map(() => null);
+    this.inputShapes = singletonOrArray(this.inputTensors.map(t => t.shape));
+    this.outputShapes = singletonOrArray(outputs.map(t => t.shape));
+  }
 }
 
 function symbolicVector(xs) {
@@ -108,6 +145,20 @@ function installHostErrorHandoff(core) {
 const singletonOrArray = xs => (xs.length === 1 ? xs[0] : xs);
 // computeOutputShape() gives one shape or a list of shapes (tfjs's convention).
 const shapeList = s => (Array.isArray(s) && s.length > 0 && Array.isArray(s[0]) ? s : [s]);
+
+/**
+ * @internal Runs fn() for the engine: {value} or {error}, keeping a thrown Error so
+ * that the engine call's guard() rethrows that very Error to the user.
+ */
+export function runForEngine(fn, what) {
+  installHostErrorHandoff(getCore());
+  try {
+    return {value: fn()};
+  } catch (e) {
+    pendingHostError = e instanceof Error ? e : new Error(`${what} threw ${e}`);
+    return {error: pendingHostError.message};
+  }
+}
 
 function hostAdapter(layer) {
   const core = getCore();
@@ -155,30 +206,42 @@ function hostAdapter(layer) {
   };
 }
 
-/** A layer's weight (tfjs's LayerVariable); read() gives the engine variable itself. */
+/**
+ * A layer's weight (tfjs's LayerVariable): name, shape, dtype, trainable (get/set,
+ * the engine's flag), read() — the weight as a tf.Variable whose tensor is the
+ * engine weight itself (so tf.grad/variableGrads/minimize see it) — and write().
+ * One object per weight and owner (layer or model), freed by the owner's dispose().
+ */
 export class LayerVariable {
-  /** @internal */
-  constructor(layer, valueHandle, originalName, dtype) {
-    this._layer = layer;
-    this._valueHandle = valueHandle;
+  /** @internal ev: an engine variable handle, owned by this object. */
+  constructor(ev) {
+    this._ev = ev;
     this._value = null;
-    this.name = `${layer.name}/${originalName}`;
+    const t = ev.value();
+    this.shape = fromShape(t);
+    this.dtype = t.dtype();
+    t.delete();
+    this.name = ev.name();
     this.originalName = this.name;
-    this.shape = fromShape(valueHandle);
-    this.dtype = dtype;
+  }
+
+  /** @internal */
+  get _engine() {
+    if (this._ev === null) throw new Error(`LayerVariable ${this.name} is already disposed.`);
+    return this._ev;
   }
 
   get trainable() {
-    const info = JSON.parse(this._layer.handle.weightInfo()).find(w => w.name === this.name);
-    return info ? info.trainable : false;
+    return this._engine.trainable();
+  }
+
+  set trainable(value) {
+    this._engine.setTrainable(Boolean(value));
   }
 
   /** The weight as a tf.Variable sharing its storage (updated in place by training). */
   read() {
-    if (this._valueHandle === null) throw new Error(`LayerVariable ${this.name} is already disposed.`);
-    if (this._value === null || this._value.isDisposed) {
-      this._value = new Variable(this._valueHandle.clone(), this.trainable, this.name);
-    }
+    if (this._value === null || this._value.isDisposed) this._value = this._newVariable();
     return this._value;
   }
 
@@ -187,11 +250,18 @@ export class LayerVariable {
     return this;
   }
 
-  /** @internal The layer's dispose() calls this. */
+  /** @internal A new tf.Variable handle on this weight (getWeights() hands these out). */
+  _newVariable() {
+    const self = this;
+    return new Variable(this._engine.value(), undefined, this.name,
+                        {trainable: () => self.trainable, setTrainable: t => { self.trainable = t; }});
+  }
+
+  /** @internal The owner's dispose() calls this. */
   dispose() {
     if (this._value) this._value.dispose();
-    if (this._valueHandle) this._valueHandle.delete();
-    this._value = this._valueHandle = null;
+    if (this._ev) this._ev.delete();
+    this._value = this._ev = null;
   }
 }
 
@@ -234,7 +304,6 @@ export class Layer {
     for (const k of BASE_OPTIONS) if (config[k] != null) base[k] = config[k];
     this._init(getCore().createHostLayer(className, JSON.stringify(base), hostAdapter(this)));
     this._isHost = true;
-    this._layerVariables = [];
   }
 
   /** tfjs: a class's from-config constructor; custom layers inherit it (serialization.registerClass). */
@@ -246,7 +315,7 @@ export class Layer {
   addWeight(name, shape, dtype, initializer, regularizer, trainable, constraint) {
     if (!this._isHost) throw new Error(`addWeight() is for custom layers; ${this.name} (${this.getClassName()}) creates its own weights`);
     if (typeof name !== 'string' || name.length === 0) throw new Error(`addWeight: the weight name must be a non-empty string, got ${name}`);
-    if (this._layerVariables.some(v => v.name === `${this.name}/${name}`)) {
+    if (this._variables(0).some(v => v.name === `${this.name}/${name}`)) {
       throw new Error(`Duplicate weight name ${name} for layer ${this.name}`);
     }
     if (!Array.isArray(shape) || shape.some(d => !Number.isInteger(d) || d < 0)) {
@@ -256,8 +325,10 @@ export class Layer {
     const spec = (value, fallback) => JSON.stringify(value == null ? fallback : specOf(value));
     const value = this.handle.addWeight(name, shape, spec(initializer, 'glorotUniform'), trainable == null ? true : Boolean(trainable),
                                         spec(regularizer, null), spec(constraint, null));
-    const v = new LayerVariable(this, value, name, 'float32');
-    this._layerVariables.push(v);
+    const shapeOut = fromShape(value);
+    value.delete();
+    const v = this._variables(0).find(w => w.name === `${this.name}/${name}`);
+    if (v == null || String(v.shape) !== String(shapeOut)) throw new Error(`addWeight ${name}: the engine did not create the weight`);
     return v;
   }
 
@@ -310,6 +381,92 @@ export class Layer {
     this.handle.setTrainable(Boolean(value));
   }
 
+  /**
+   * @internal The output SymbolicTensors of this layer's node k (tfjs's getOutputAt).
+   * Kept by the layer (the same objects each time, as tfjs's) and freed by its dispose(),
+   * so reading the graph pins nothing beyond the layer's own life.
+   */
+  _nodeOutputs(k, what) {
+    const n = this.handle.numInboundNodes();
+    if (n === 0) throw new Error(`The layer ${this.name} is not connected, no ${what} to return.`);
+    if (!Number.isInteger(k) || k < 0 || k >= n) {
+      throw new Error(`Asked to get ${what} at node ${k}, but the layer has only ${n} inbound nodes.`);
+    }
+    return this._cachedSymbols(`node${k}`, () => {
+      const out = fromVector(this.handle.nodeOutputs(k)).map(h => new SymbolicTensor(h));
+      if (out.length === 0) throw new Error(`The node ${k} of layer ${this.name} no longer exists (its model was disposed).`);
+      return out;
+    });
+  }
+
+  /** @internal SymbolicTensors kept under `key` until this layer's dispose(). */
+  _cachedSymbols(key, make) {
+    if (this._symbolCache == null) this._symbolCache = new Map();
+    let out = this._symbolCache.get(key);
+    if (out == null || out.some(t => t._handle === null)) {
+      out = make();
+      this._symbolCache.set(key, out);
+    }
+    return out;
+  }
+
+  /** @internal tfjs's "layer output is ill-defined" rule for .input/.output. */
+  _onlyNode(what) {
+    const n = this.handle.numInboundNodes();
+    if (n > 1) {
+      throw new Error(`Layer ${this.name} has multiple inbound nodes, hence the notion of "layer ${what}" is ill-defined. ` +
+                      `Use \`get${what[0].toUpperCase()}${what.slice(1)}At(nodeIndex)\` instead.`);
+    }
+    if (n === 0) throw new Error(`Layer ${this.name} is not connected, no ${what} to return.`);
+    return 0;
+  }
+
+  /** The SymbolicTensor(s) the layer was applied to (tfjs's layer.input). */
+  get input() {
+    return this.getInputAt(this._onlyNode('input'));
+  }
+
+  /** The SymbolicTensor(s) the layer produced (tfjs's layer.output). */
+  get output() {
+    return this.getOutputAt(this._onlyNode('output'));
+  }
+
+  getInputAt(nodeIndex) {
+    const outs = this._nodeOutputs(nodeIndex, 'input');
+    // An InputLayer's node has no inputs: its input is its output, as in tfjs.
+    const ins = outs[0]._nodeInputs();
+    return singletonOrArray(ins.length > 0 ? ins : outs);
+  }
+
+  getOutputAt(nodeIndex) {
+    return singletonOrArray(this._nodeOutputs(nodeIndex, 'output'));
+  }
+
+  /** tfjs's inboundNodes / outboundNodes: the nodes that apply this layer, and those reading its outputs. */
+  get inboundNodes() {
+    const out = [];
+    const n = this.handle.numInboundNodes();
+    for (let k = 0; k < n; k++) {
+      try {
+        out.push(new Node(this._nodeOutputs(k, 'output')));
+      } catch (e) {
+        // a node of a disposed model: no longer part of the graph
+      }
+    }
+    return out;
+  }
+
+  get outboundNodes() {
+    return fromVector(this.handle.outboundNodes()).map(h => {
+      const first = new SymbolicTensor(h);
+      try {
+        return new Node(first.sourceLayer._nodeOutputs(first.nodeIndex, 'output'));
+      } finally {
+        first.dispose();
+      }
+    });
+  }
+
   /** Input shape(s) the layer was built with (batch dim null). */
   get inputShape() {
     const {inputShapes} = JSON.parse(this.handle.shapesJson());
@@ -323,24 +480,50 @@ export class Layer {
     return outputShapes.length === 1 ? outputShapes[0] : outputShapes;
   }
 
-  /** Weights as LayerVariable-like objects: {name, shape, trainable, read()}. */
+  /** @internal LayerVariables (0: weights, 1: trainable, 2: non-trainable), one object per weight. */
+  _variables(which) {
+    const vec = this.handle.weightVariables(which);
+    if (this._variableCache == null) this._variableCache = new Map();
+    const out = [];
+    try {
+      for (let i = 0; i < vec.size(); i++) {
+        const ev = vec.get(i);
+        const uid = ev.uid();
+        let lv = this._variableCache.get(uid);
+        if (lv == null) {
+          lv = new LayerVariable(ev);
+          this._variableCache.set(uid, lv);
+        } else {
+          ev.delete();
+        }
+        out.push(lv);
+      }
+    } finally {
+      vec.delete();
+    }
+    return out;
+  }
+
+  /** tfjs's LayerVariables: name, shape, dtype, trainable (get/set), read(), write(). */
   get weights() {
-    const info = JSON.parse(this.handle.weightInfo());
-    return info.map((w, i) => ({name: w.name, originalName: w.name, shape: w.shape, trainable: w.trainable, dtype: 'float32',
-                                read: () => this.getWeights()[i]}));
+    return this._variables(0);
   }
 
   get trainableWeights() {
-    return this.weights.filter(w => w.trainable);
+    return this._variables(1);
   }
 
   get nonTrainableWeights() {
-    return this.weights.filter(w => !w.trainable);
+    return this._variables(2);
   }
 
-  /** Tensors that share the layer's weight storage (as tfjs's do); dispose them freely. */
+  /**
+   * The weights as named tf.Variables on the layer's storage: the same objects each
+   * call (tfjs returns the variables themselves), freed by the layer's dispose();
+   * disposing one only drops that handle (the next call makes a new one), never the weight.
+   */
   getWeights() {
-    return fromVector(this.handle.getWeights()).map(h => new Tensor(h));
+    return this._variables(0).map(lv => lv.read());
   }
 
   setWeights(weights) {
@@ -387,7 +570,10 @@ export class Layer {
   dispose() {
     if (this.isDisposed) return {refCountAfterDispose: 0, numDisposedVariables: 0};
     const numVariables = JSON.parse(this._handle.weightInfo()).length;
-    if (this._layerVariables) this._layerVariables.forEach(v => v.dispose());
+    if (this._variableCache) this._variableCache.forEach(v => v.dispose());
+    this._variableCache = null;
+    if (this._symbolCache) this._symbolCache.forEach(ts => ts.forEach(t => t.dispose()));
+    this._symbolCache = null;
     this._handle.delete();
     this._handle = null;
     this.isDisposed = true;

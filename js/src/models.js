@@ -2,7 +2,8 @@
 // (tfjs-layers/src/engine/training.ts, models.ts). A model is a Layer handle
 // whose graph lives in the engine; training steps run there, one call per batch.
 import {fromVector, getCore} from './core.js';
-import {Layer, SymbolicTensor, registerWrapper, wrapLayer} from './layers.js';
+import {Layer, SymbolicTensor, registerWrapper, runForEngine, wrapLayer} from './layers.js';
+import {tidy} from './engine.js';
 import {Tensor, assertTensor} from './tensor.js';
 import {Optimizer} from './optimizers.js';
 import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
@@ -19,16 +20,56 @@ function optimizerSpec(optimizer) {
                   'or a tf.train optimizer');
 }
 
-function lossSpec(loss) {
+// compile()'s loss and metrics for the engine: names stay names; the user's
+// functions (yTrue, yPred) => Tensor become {hostFn: k, name} entries, the engine
+// calling fns[k] back during each train/evaluate step (on its tape, so custom
+// losses are differentiated like built-in ones).
+function lossSpec(loss, fns) {
   const one = l => {
     if (typeof l === 'string') return l;
     if (typeof l === 'function' && l.lossName) return l.lossName;  // tf.losses.* functions
-    throw new Error(`compile: loss ${typeof l === 'function' ? l.name || 'function' : JSON.stringify(l)} is not ` +
-                    'supported: pass a loss name such as \'meanSquaredError\'');
+    if (typeof l === 'function') return hostFnSpec(l, fns, 'customLoss');
+    throw new Error(`compile: loss ${JSON.stringify(l)} is not supported: pass a loss name such as ` +
+                    '\'meanSquaredError\' or a function (yTrue, yPred) => Tensor');
   };
   if (Array.isArray(loss)) return loss.map(one);
   if (loss != null && typeof loss === 'object') return Object.fromEntries(Object.entries(loss).map(([k, v]) => [k, one(v)]));
   return one(loss);
+}
+
+function metricsSpec(metrics, fns) {
+  const one = m => (typeof m === 'function' ? hostFnSpec(m, fns, 'metric') : m);
+  const list = ms => (Array.isArray(ms) ? ms.map(one) : one(ms));
+  if (metrics != null && typeof metrics === 'object' && !Array.isArray(metrics)) {
+    return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, list(v)]));
+  }
+  return list(metrics);
+}
+
+function hostFnSpec(fn, fns, fallbackName) {
+  fns.push(fn);
+  return {hostFn: fns.length - 1, name: fn.metricName || fn.name || fallbackName};
+}
+
+/** @internal The object the engine calls back for compile()'s functions (bindings: setHostFunctions). */
+function hostFunctions(fns) {
+  const core = getCore();
+  return {
+    hostFn: (k, slot) => runForEngine(() => {
+      const yTrue = new Tensor(core.hostSlotInput(slot, 0)), yPred = new Tensor(core.hostSlotInput(slot, 1));
+      try {
+        const out = tidy(() => fns[k](yTrue, yPred));
+        if (!(out instanceof Tensor)) {
+          throw new Error(`The loss or metric function ${fns[k].name || ''} must return a Tensor, but it returned ${out}`);
+        }
+        core.hostSlotPush(slot, out.handle);
+        if (out !== yTrue && out !== yPred) out.dispose();
+      } finally {
+        yTrue.dispose();
+        yPred.dispose();
+      }
+    }, `The loss or metric function ${fns[k].name || ''}`),
+  };
 }
 
 /**
@@ -78,12 +119,22 @@ export class LayersModel extends Layer {
     return fromVector(this.handle.layers()).map(wrapLayer);
   }
 
+  /** The model's input and output SymbolicTensors (tfjs: build new models from them). */
   get inputs() {
-    return this.info.inputs;
+    return this._cachedSymbols('inputs', () => fromVector(this.handle.inputSymbols()).map(h => new SymbolicTensor(h))).slice();
   }
 
   get outputs() {
-    return this.info.outputs;
+    return this._cachedSymbols('outputs', () => fromVector(this.handle.outputSymbols()).map(h => new SymbolicTensor(h))).slice();
+  }
+
+  /** tfjs: the InputLayers and the layers making the outputs. */
+  get inputLayers() {
+    return this.inputs.map(t => t.sourceLayer);
+  }
+
+  get outputLayers() {
+    return this.outputs.map(t => t.sourceLayer);
   }
 
   get inputNames() {
@@ -114,16 +165,17 @@ export class LayersModel extends Layer {
 
   compile(args = {}) {
     if (args == null || typeof args !== 'object') throw new Error('compile: expected an object {optimizer, loss, metrics}');
+    const fns = [];
+    const config = {loss: lossSpec(args.loss, fns)};
+    if (args.metrics != null) config.metrics = metricsSpec(args.metrics, fns);
+    this.handle.setHostFunctions(hostFunctions(fns), fns.length);
     if (args.optimizer instanceof Optimizer) {
-      const config = {loss: lossSpec(args.loss)};
-      if (args.metrics != null) config.metrics = args.metrics;
       this.handle.compileWith(JSON.stringify(config), args.optimizer.handle);
       this.optimizer = args.optimizer;
       this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics};
       return;
     }
-    const config = {optimizer: optimizerSpec(args.optimizer), loss: lossSpec(args.loss)};
-    if (args.metrics != null) config.metrics = args.metrics;
+    config.optimizer = optimizerSpec(args.optimizer);
     this.handle.compile(JSON.stringify(config));
     this.optimizer = args.optimizer;
     this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics};
@@ -208,10 +260,6 @@ export class LayersModel extends Layer {
     }
   }
 
-  /** Tensors that share the model's weight storage; updated as it trains. */
-  getWeights() {
-    return fromVector(this.handle.getModelWeights()).map(h => new Tensor(h));
-  }
 
   setWeights(weights) {
     if (!Array.isArray(weights)) throw new Error('setWeights: expected an array of Tensors');
@@ -289,15 +337,26 @@ export class LayersModel extends Layer {
 }
 
 export class Sequential extends LayersModel {
+  /** @internal add()/pop() change the model's inputs and outputs: drop the kept ones. */
+  _forgetEnds() {
+    for (const key of ['inputs', 'outputs']) {
+      const kept = this._symbolCache && this._symbolCache.get(key);
+      if (kept) kept.forEach(t => t.dispose());
+      if (kept) this._symbolCache.delete(key);
+    }
+  }
+
   add(layer) {
     if (!(layer instanceof Layer)) {
       throw new Error(`The added layer must be an instance of class Layer. Found: ${layer}`);
     }
     this.handle.add(layer.handle);
+    this._forgetEnds();
   }
 
   pop() {
     this.handle.pop();
+    this._forgetEnds();
   }
 
   /** The added layers (tfjs's Sequential.layers leaves out the implicit InputLayer). */

@@ -4,7 +4,7 @@
 // form, tf.train.sgd(0.2), and an options object, tf.train.sgd({lr: 0.2}) or
 // {learningRate: 0.2}. Learning rates may be schedules (beyond tfjs).
 import {fromVector, getCore} from './core.js';
-import {Variable, variableGrads, vectorOf} from './engine.js';
+import {Variable, asVariable, variableGrads, vectorOf, withEngineVariables} from './engine.js';
 import {Tensor, assertTensor, dispose} from './tensor.js';
 
 export class Optimizer {
@@ -40,27 +40,37 @@ export class Optimizer {
     this.handle.setLearningRate(lr);
   }
 
-  /** Applies {name: gradient} (or [{name, tensor}]) to the variables of those names. */
+  /**
+   * Applies {name: gradient} (or [{name, tensor}]) to the variables of those names:
+   * tf.variable()s and layer weights alike. A null gradient (a non-trainable
+   * variable in variableGrads' varList) is skipped, as in tfjs.
+   */
   applyGradients(variableGradients, variables) {
-    const entries = Array.isArray(variableGradients)
+    if (variableGradients == null || typeof variableGradients !== 'object') {
+      throw new Error('applyGradients: expected an object {variableName: gradient} or an array of {name, tensor}');
+    }
+    const entries = (Array.isArray(variableGradients)
         ? variableGradients.map(e => [e.name, e.tensor])
-        : Object.entries(variableGradients);
-    const byName = new Map((variables || []).map(v => [v.name, v]));
-    const vars = [], grads = [];
-    for (const [name, g] of entries) {
-      const v = byName.get(name) || Variable.byName(name);
-      if (!v) throw new Error(`applyGradients: no trainable variable named '${name}'`);
-      assertTensor(g, `gradient of ${name}`, 'applyGradients');
-      vars.push(v);
-      grads.push(g);
-    }
-    const pv = vectorOf(vars.map(v => v.handle)), gv = vectorOf(grads.map(g => g.handle));
-    try {
-      this.handle.applyGradients(pv, gv, vars.map(v => v.name));
-    } finally {
-      pv.delete();
-      gv.delete();
-    }
+        : Object.entries(variableGradients)).filter(([, g]) => g != null);
+    const byName = new Map((variables || []).map(v => [v.name, asVariable(v) || v]));
+    withEngineVariables(engineVars => {
+      const engineByName = new Map(engineVars.map(v => [v.name, v]));
+      const vars = [], grads = [];
+      for (const [name, g] of entries) {
+        const v = byName.get(name) || Variable.byName(name) || engineByName.get(name);
+        if (!v) throw new Error(`applyGradients: no variable named '${name}' (neither a tf.variable nor a layer weight)`);
+        assertTensor(g, `gradient of ${name}`, 'applyGradients');
+        vars.push(v);
+        grads.push(g);
+      }
+      const pv = vectorOf(vars.map(v => v.handle)), gv = vectorOf(grads.map(g => g.handle));
+      try {
+        this.handle.applyGradients(pv, gv, vars.map(v => v.name));
+      } finally {
+        pv.delete();
+        gv.delete();
+      }
+    });
   }
 
   computeGradients(f, varList) {
@@ -73,7 +83,7 @@ export class Optimizer {
     try {
       this.applyGradients(grads, varList);
     } finally {
-      dispose(Object.values(grads));
+      dispose(Object.values(grads).filter(g => g != null));
     }
     if (returnCost) return value;
     value.dispose();

@@ -174,5 +174,35 @@ TEST(Functional, DisconnectedGraphAndRegularizersAndConstraints) {
   EXPECT_FLOAT_EQ(model.getWeights()[0].item(), 0.f);  // nonNeg clipped -0.99 to 0
 }
 
+// tfjs's Container.trainable: freezing a model flips its layers' weights; a frozen
+// model nested in another contributes no trainable weights there and is not trained.
+TEST(Functional, FrozenNestedModelIsNotTrained) {
+  auto d = std::make_shared<Sequential>();
+  d->add(makeDense({{"units", 1}, {"inputShape", {2}}, {"name", "fz_d"}}));
+  auto g = std::make_shared<Sequential>();
+  g->add(makeDense({{"units", 2}, {"inputShape", {3}}, {"name", "fz_g"}}));
+  d->setTrainable(false);
+  SymbolicTensor z = makeInput({{"shape", {3}}});
+  auto combined = std::make_shared<Model>(std::vector<SymbolicTensor>{z},
+                                          d->applySymbolic(g->applySymbolic({z})), nlohmann::json::object());
+  EXPECT_EQ(combined->trainableWeights().size(), 2u);
+  EXPECT_EQ(combined->nonTrainableWeights().size(), 2u);
+  EXPECT_EQ(combined->weights()[0]->name(), "fz_g/kernel");
+  EXPECT_TRUE(d->layers().back()->trainable());  // the layer's own flag stays (as tfjs)
+  combined->compile({{"optimizer", "sgd"}, {"loss", "mse"}});
+  std::vector<float> before = d->getWeights()[0].toVector();
+  std::vector<float> gBefore = g->getWeights()[0].toVector();
+  combined->trainOnBatch({Tensor::full({4, 3}, 1.f)}, {Tensor::full({4, 1}, 1.f)});
+  EXPECT_EQ(d->getWeights()[0].toVector(), before);
+  EXPECT_NE(g->getWeights()[0].toVector(), gBefore);
+  // Training a model with nothing trainable is an error, not a silent no-op.
+  d->compile({{"optimizer", "sgd"}, {"loss", "mse"}});
+  EXPECT_THROW(d->trainOnBatch({Tensor::full({4, 2}, 1.f)}, {Tensor::full({4, 1}, 1.f)}), Error);
+  d->setTrainable(true);
+  EXPECT_EQ(combined->trainableWeights().size(), 4u);
+  d->trainOnBatch({Tensor::full({4, 2}, 1.f)}, {Tensor::full({4, 1}, 1.f)});
+  EXPECT_NE(d->getWeights()[0].toVector(), before);
+}
+
 }  // namespace
 }  // namespace wl

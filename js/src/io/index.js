@@ -36,13 +36,20 @@ export const io = {
 function trainingConfigOf(model) {
   const args = model._compileArgs;
   if (!args) return null;
-  const pyLoss = l => (typeof l === 'string' ? l.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase() : l);
+  // A function (a custom loss) is written by its name, as tfjs does.
+  const pyLoss = l => (typeof l === 'string' ? l.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()
+      : (typeof l === 'function' ? (l.lossName ? pyLoss(l.lossName) : l.name) : l));
+  const metricName = m => (typeof m === 'function' ? m.name : m);
+  const metrics = args.metrics == null ? null
+      : Array.isArray(args.metrics) ? args.metrics.map(metricName)
+      : (typeof args.metrics === 'object' ? Object.fromEntries(Object.entries(args.metrics).map(
+          ([k, v]) => [k, Array.isArray(v) ? v.map(metricName) : metricName(v)])) : metricName(args.metrics));
   const loss = Array.isArray(args.loss) ? args.loss.map(pyLoss)
       : (args.loss && typeof args.loss === 'object' ? Object.fromEntries(Object.entries(args.loss).map(([k, v]) => [k, pyLoss(v)]))
                                                     : pyLoss(args.loss));
   const {className, config} = JSON.parse(model.handle.optimizerJson());
   const optimizerConfig = {class_name: className, config};
-  return {loss, metrics: args.metrics || null, optimizer_config: optimizerConfig};
+  return {loss, metrics, optimizer_config: optimizerConfig};
 }
 
 /** model.save(): the model's artifacts through a handler or a URL. */

@@ -1,0 +1,188 @@
+// Small complete programs in the style of the official tfjs examples, run on this
+// package and on @tensorflow/tfjs in the same test: the same program text (only
+// the library differs), the same initial weights and data, and the losses and
+// weights must agree step by step.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+
+import {loadTfjs, tf} from './helpers.mjs';
+
+const close = (a, b, tol, what) => {
+  assert.equal(a.length, b.length, `${what}: length`);
+  for (let i = 0; i < a.length; i++) {
+    assert.ok(Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(b[i])), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  }
+};
+const sameWeights = (from, to) => {
+  const ts = from.getWeights().map(w => tf.tensor(Array.from(w.dataSync()), w.shape));
+  to.setWeights(ts);
+  tf.dispose(ts);
+};
+const flat = m => m.getWeights().flatMap(w => Array.from(w.dataSync()));
+// SymbolicTensors from tf.input()/apply() hold their part of the graph until disposed
+// or garbage-collected (tfjs's have no dispose); the leak checks dispose ours.
+const held = [];
+const sym = t => { held.push(t); return t; };
+const releaseSymbols = () => held.splice(0).forEach(t => t.dispose && t.dispose());
+
+// cart-pole's policy gradient: per-step gradients of log pi(a|s) from
+// tf.variableGrads over a layers model, scaled by discounted returns, averaged,
+// applied with optimizer.applyGradients.
+function policyGradientProgram(lib, model) {
+  const optimizer = lib.train.adam(0.05);
+  const losses = [];
+  for (let episode = 0; episode < 3; episode++) {
+    let state = [0.05 * episode, -0.02, 0.03, 0.01];
+    const allGrads = [], rewards = [];
+    for (let t = 0; t < 5; t++) {
+      const action = state[2] + state[3] > 0 ? 1 : 0;  // deterministic, so both libraries take the same path
+      const {value, grads} = lib.variableGrads(() => lib.tidy(() => {
+        const logit = model.predict(lib.tensor2d([state]));
+        const p = lib.sigmoid(logit);
+        const logProb = action === 1 ? lib.log(p) : lib.log(lib.sub(1, p));
+        return lib.neg(logProb).sum();
+      }));
+      losses.push(value.dataSync()[0]);
+      value.dispose();
+      allGrads.push(grads);
+      rewards.push(1 - Math.abs(state[2]));
+      const force = action === 1 ? 0.1 : -0.1;
+      state = [state[0] + state[1], state[1] + force, state[2] + state[3], state[3] - 0.5 * state[2] + force];
+    }
+    const returns = rewards.map((_, i) => rewards.slice(i).reduce((s, r, k) => s + r * 0.95 ** k, 0));
+    const mean = returns.reduce((a, b) => a + b) / returns.length;
+    const names = Object.keys(allGrads[0]);
+    const avg = lib.tidy(() => Object.fromEntries(names.map(n => [n,
+      lib.addN(allGrads.map((g, i) => lib.mul(g[n], returns[i] - mean))).div(allGrads.length)])));
+    optimizer.applyGradients(avg);
+    lib.dispose(Object.values(avg));
+    allGrads.forEach(g => lib.dispose(Object.values(g)));
+  }
+  optimizer.dispose();
+  return losses;
+}
+
+test('program: a policy-gradient agent trains its layers model as in tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const start = tf.memory().numTensors;
+  const build = lib => lib.sequential({layers: [
+    lib.layers.dense({units: 6, inputShape: [4], activation: 'elu', name: 'pg_h'}),
+    lib.layers.dense({units: 1, name: 'pg_out'}),
+  ]});
+  const ref = build(tfjs), ours = build(tf);
+  sameWeights(ref, ours);
+  const lr = policyGradientProgram(tfjs, ref);
+  const lo = policyGradientProgram(tf, ours);
+  close(lo, lr, 1e-4, 'per-step -log pi');
+  close(flat(ours), flat(ref), 1e-4, 'weights after 3 episodes');
+  assert.notDeepEqual(flat(ours).slice(0, 4), [0, 0, 0, 0]);
+  ours.dispose();
+  releaseSymbols();
+  assert.equal(tf.memory().numTensors, start);
+});
+
+// mnist-acgan's structure: a discriminator compiled on its own, frozen inside the
+// combined model; the program unfreezes it for its own step and freezes it again.
+async function ganProgram(lib, g, d, combined) {
+  const log = [];
+  const z = lib.tensor2d([[0.1, -0.3], [0.5, 0.2], [-0.4, 0.8], [0.9, -0.1]]);
+  const real = lib.tensor2d([[1, 0.5, -0.5], [0.8, 0.4, -0.2], [1.2, 0.6, -0.4], [0.9, 0.3, -0.6]]);
+  for (let step = 0; step < 4; step++) {
+    const fake = g.predict(z);
+    const x = lib.concat([real, fake], 0);
+    const y = lib.tensor2d([[1], [1], [1], [1], [0], [0], [0], [0]]);
+    d.trainable = true;
+    log.push(await d.trainOnBatch(x, y));
+    d.trainable = false;
+    const ones = lib.ones([4, 1]);
+    log.push(await combined.trainOnBatch(z, ones));
+    lib.dispose([fake, x, y, ones]);
+  }
+  lib.dispose([z, real]);
+  return log;
+}
+
+test('program: a GAN with a frozen discriminator trains as in tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const start = tf.memory().numTensors;
+  const build = lib => {
+    const g = lib.sequential({layers: [lib.layers.dense({units: 4, inputShape: [2], activation: 'relu', name: 'gan_g1'}),
+                                       lib.layers.dense({units: 3, name: 'gan_g2'})]});
+    const d = lib.sequential({layers: [lib.layers.dense({units: 4, inputShape: [3], activation: 'tanh', name: 'gan_d1'}),
+                                       lib.layers.dense({units: 1, activation: 'sigmoid', name: 'gan_d2'})]});
+    d.compile({optimizer: lib.train.sgd(0.2), loss: 'binaryCrossentropy'});
+    d.trainable = false;
+    const z = sym(lib.input({shape: [2]}));
+    const combined = lib.model({inputs: z, outputs: sym(d.apply(sym(g.apply(z))))});
+    combined.compile({optimizer: lib.train.sgd(0.2), loss: 'binaryCrossentropy'});
+    return {g, d, combined};
+  };
+  const R = build(tfjs), O = build(tf);
+  sameWeights(R.g, O.g);
+  sameWeights(R.d, O.d);
+  const lr = await ganProgram(tfjs, R.g, R.d, R.combined);
+  const lo = await ganProgram(tf, O.g, O.d, O.combined);
+  close(lo, lr, 1e-4, 'discriminator and generator losses');
+  close(flat(O.g), flat(R.g), 1e-4, 'generator weights');
+  close(flat(O.d), flat(R.d), 1e-4, 'discriminator weights');
+  O.combined.dispose();
+  releaseSymbols();
+  assert.equal(tf.memory().numTensors, start);
+});
+
+// mnist-core's shape: a model trained by a custom loop (tf.tidy + optimizer.minimize
+// over model.trainableWeights), then fine-tuned with fit after a frozen base.
+test('program: a custom training loop with minimize, then transfer learning', async () => {
+  const tfjs = await loadTfjs();
+  const start = tf.memory().numTensors;
+  const build = lib => lib.sequential({layers: [
+    lib.layers.conv2d({filters: 2, kernelSize: 2, inputShape: [4, 4, 1], activation: 'relu', name: 'mc_conv'}),
+    lib.layers.flatten({name: 'mc_flat'}),
+    lib.layers.dense({units: 3, activation: 'softmax', name: 'mc_out'}),
+  ]});
+  const ref = build(tfjs), ours = build(tf);
+  sameWeights(ref, ours);
+  const images = Array.from({length: 6}, (_, i) => Array.from({length: 16}, (_, k) => Math.sin(i * 3 + k)));
+  const labels = [0, 1, 2, 1, 0, 2].map(c => [0, 1, 2].map(j => (j === c ? 1 : 0)));
+  const loop = lib => {
+    const m = lib === tf ? ours : ref;
+    const opt = lib.train.sgd(0.3);
+    const xs = lib.tensor4d(images.flat(), [6, 4, 4, 1]), ys = lib.tensor2d(labels);
+    const out = [];
+    for (let i = 0; i < 4; i++) {
+      const cost = opt.minimize(() => lib.tidy(() => {
+        const p = m.predict(xs).clipByValue(1e-7, 1 - 1e-7);
+        return lib.neg(lib.mean(lib.sum(lib.mul(ys, lib.log(p)), -1)));
+      }), true, m.trainableWeights.map(w => w.read()));
+      out.push(cost.dataSync()[0]);
+      cost.dispose();
+    }
+    lib.dispose([xs, ys]);
+    return out;
+  };
+  close(loop(tf), loop(tfjs), 1e-4, 'custom loop losses');
+  close(flat(ours), flat(ref), 1e-4, 'weights after the custom loop');
+
+  // Transfer: the conv base frozen, a new head on base.getLayer('mc_flat').output.
+  const head = (lib, m) => {
+    for (const l of m.layers) l.trainable = false;
+    const out = sym(lib.layers.dense({units: 2, activation: 'softmax', name: 'mc_head'}).apply(m.getLayer('mc_flat').output));
+    const t = lib.model({inputs: m.inputs, outputs: out});
+    t.compile({optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy']});
+    return t;
+  };
+  const tR = head(tfjs, ref), tO = head(tf, ours);
+  sameWeights(tR, tO);
+  const x = images.flat(), y = [0, 1, 1, 0, 1, 0].map(c => [c === 0 ? 1 : 0, c]);
+  const hr = await tR.fit(tfjs.tensor4d(x, [6, 4, 4, 1]), tfjs.tensor2d(y), {epochs: 3, batchSize: 3, shuffle: false, verbose: 0});
+  tf.engine().startScope();
+  const ho = await tO.fit(tf.tensor4d(x, [6, 4, 4, 1]), tf.tensor2d(y), {epochs: 3, batchSize: 3, shuffle: false, verbose: 0});
+  tf.engine().endScope();
+  close(ho.history.loss, hr.history.loss, 1e-4, 'fine-tuning loss');
+  close(ho.history.acc, hr.history.acc, 1e-6, 'fine-tuning accuracy');
+  close(flat(ours), flat(ref), 1e-6, 'the frozen base is unchanged');
+  tO.dispose();
+  ours.dispose();
+  releaseSymbols();
+  assert.equal(tf.memory().numTensors, start);
+});
