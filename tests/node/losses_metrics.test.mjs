@@ -170,6 +170,22 @@ test('losses.softmaxCrossEntropy gradient when the tape outlives a tidy inside f
   checkLeaks(before);
 });
 
+test('losses.softmaxCrossEntropy under a tape whose gradient skips it: its kept tensors are released later', () => {
+  const before = tf.memory().numTensors;
+  const y = tf.tensor([[0, 1]]), x = tf.tensor([[1, 2]]);
+  // The loss is computed under the tape but is not on the path to f's result.
+  const g = tf.grad(v => {
+    tf.losses.softmaxCrossEntropy(y, v).dispose();
+    return v.sum();
+  })(x);
+  assert.deepEqual(Array.from(g.dataSync()), [1, 1]);
+  g.dispose();
+  // The next call made while no tape records releases what that backward pass never used.
+  tf.losses.softmaxCrossEntropy(y, x).dispose();
+  tf.dispose([y, x]);
+  checkLeaks(before);
+});
+
 test('losses drive a training loop as in tfjs (optimizer.minimize over tf.losses.*)', () => {
   const before = tf.memory().numTensors;
   const xs = [[0.1, 0.5], [0.9, -0.2], [-0.4, 0.3], [0.2, 0.8]], ys = [[1, 0], [0, 1], [1, 0], [0, 1]];
