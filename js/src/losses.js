@@ -6,7 +6,7 @@
 import {getCore} from './core.js';
 import {customGrad, keep, tidy} from './engine.js';
 import {ops} from './ops.js';
-import {Tensor, scalar, tensor} from './tensor.js';
+import {convertToTensor, scalar} from './tensor.js';
 import {assertShapesMatch} from './util.js';
 
 /** tfjs's enum: a number-keyed reverse map as TypeScript emits it. */
@@ -14,19 +14,6 @@ export const Reduction = {};
 ['NONE', 'MEAN', 'SUM', 'SUM_BY_NONZERO_WEIGHTS'].forEach((name, i) => {
   Reduction[Reduction[name] = i] = name;
 });
-
-/** tfjs's convertToTensor: Tensors pass through; TensorLikes become temporary tensors (inside a tidy). */
-export function convertToTensor(x, argName, functionName) {
-  if (x instanceof Tensor) {
-    if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${functionName}' is a disposed Tensor.`);
-    return x;
-  }
-  if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
-    const type = x == null ? 'null' : x.constructor.name;
-    throw new Error(`Argument '${argName}' passed to '${functionName}' must be a Tensor or TensorLike, but got '${type}'`);
-  }
-  return tensor(x);
-}
 
 function optionalTensor(x, argName, functionName) {
   return x == null ? null : convertToTensor(x, argName, functionName);

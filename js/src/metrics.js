@@ -3,20 +3,22 @@
 // they can also serve as compile() metrics and be differentiated). To add one:
 // compose it here and add a row to tests/node/losses_metrics.test.mjs.
 import {tidy} from './engine.js';
-import {convertToTensor} from './losses.js';
 import {ops} from './ops.js';
-import {scalar} from './tensor.js';
+import {convertToTensor, scalar} from './tensor.js';
 
 const EPSILON = 1e-7;  // tfjs-layers' backend epsilon()
 
-/** Runs fn on (yTrue, yPred) as tensors (TensorLikes are converted, beyond tfjs). */
+/**
+ * The metric `name`: fn on (yTrue, yPred) as tensors (TensorLikes are converted,
+ * beyond tfjs). The function carries `name` as its .name, which is how tfjs
+ * names a metric function passed to compile() in the logs.
+ */
 function metric(name, fn) {
-  const f = {
+  return {
     [name](yTrue, yPred) {
       return tidy(() => fn(convertToTensor(yTrue, 'yTrue', name), convertToTensor(yPred, 'yPred', name)));
     },
   }[name];
-  return f;
 }
 
 /** x / max(||x||, sqrt(eps)) along `axis` (tfjs-layers' l2Normalize). */
@@ -100,12 +102,16 @@ export const sparseCategoricalAccuracy = metric('sparseCategoricalAccuracy', (yT
   return ops.cast(ops.equal(yTrue, predicted), 'float32');
 });
 
-// tfjs exports MSE/mse and MAPE/mape; MAE/mae (its metricsMap's aliases) are
-// added beside them, beyond tfjs's tf.metrics namespace.
+/** An alias as tfjs exports it: its own function, so its .name (the name a compile() log uses) is the alias. */
+const alias = (name, target) => ({[name]: (yTrue, yPred) => target(yTrue, yPred)})[name];
+
+// tfjs exports MSE/mse and MAPE/mape; MAE/mae (aliases in tfjs's metricsMap)
+// are added beside them, beyond tfjs's tf.metrics namespace.
 export const metrics = {
   binaryAccuracy, binaryCrossentropy, categoricalAccuracy, categoricalCrossentropy, cosineProximity,
   meanAbsoluteError, meanAbsolutePercentageError, meanSquaredError, precision, r2Score, recall,
   sparseCategoricalAccuracy,
-  MSE: meanSquaredError, mse: meanSquaredError, MAE: meanAbsoluteError, mae: meanAbsoluteError,
-  MAPE: meanAbsolutePercentageError, mape: meanAbsolutePercentageError,
+  MSE: alias('MSE', meanSquaredError), mse: alias('mse', meanSquaredError),
+  MAE: alias('MAE', meanAbsoluteError), mae: alias('mae', meanAbsoluteError),
+  MAPE: alias('MAPE', meanAbsolutePercentageError), mape: alias('mape', meanAbsolutePercentageError),
 };

@@ -4,9 +4,8 @@
 // seeded call gives tfjs's values; unseeded calls are seeded by Math.random()
 // as in tfjs. None of them has a gradient, as in tfjs.
 import {tidy} from './engine.js';
-import {convertToTensor} from './losses.js';
 import {ops} from './ops.js';
-import {makeTensorFromFlat} from './tensor.js';
+import {convertToTensor, makeTensorFromFlat} from './tensor.js';
 import {assertNonNegativeIntegerDimensions, sizeFromShape} from './util.js';
 
 // Alea by Johannes Baagøe (MIT licence), as seedrandom 3.0.5 (lib/alea.js) implements it.

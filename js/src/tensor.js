@@ -317,3 +317,16 @@ export function assertTensor(x, argName, fnName) {
   if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${fnName}' is a disposed Tensor.`);
   return x;
 }
+
+/** @internal tfjs's convertToTensor: Tensors pass through; TensorLikes become new tensors (callers run in a tidy). */
+export function convertToTensor(x, argName, functionName) {
+  if (x instanceof Tensor) {
+    if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${functionName}' is a disposed Tensor.`);
+    return x;
+  }
+  if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
+    const type = x == null ? 'null' : x.constructor.name;
+    throw new Error(`Argument '${argName}' passed to '${functionName}' must be a Tensor or TensorLike, but got '${type}'`);
+  }
+  return makeTensor(x, null, undefined);
+}

@@ -250,13 +250,22 @@ for (const [caseName, inputs, fnName = caseName] of METRICS) {
   });
 }
 
-test('tf.metrics has every name tfjs exports, and MAE/mae alias meanAbsoluteError', () => {
-  for (const name of Object.keys(tfjs.metrics)) assert.equal(typeof tf.metrics[name], 'function', name);
-  assert.equal(tf.metrics.MAE, tf.metrics.meanAbsoluteError);
-  assert.equal(tf.metrics.mae, tf.metrics.meanAbsoluteError);
-  assert.equal(tf.metrics.MSE, tf.metrics.meanSquaredError);
-  assert.equal(tf.metrics.MAPE, tf.metrics.meanAbsolutePercentageError);
+test('tf.metrics and tf.losses have every name tfjs exports, with tfjs\'s function names; MAE/mae too', () => {
+  for (const name of Object.keys(tfjs.metrics)) {
+    assert.equal(typeof tf.metrics[name], 'function', name);
+    assert.equal(tf.metrics[name].name, tfjs.metrics[name].name, `${name}.name (a compile() metric's log name)`);
+  }
   for (const name of Object.keys(tfjs.losses)) assert.equal(typeof tf.losses[name], 'function', name);
+  const before = tf.memory().numTensors;
+  const y = tf.tensor([[1, 2], [3, 5]]), p = tf.tensor([[0, 2], [4, 1]]);
+  for (const name of ['MAE', 'mae']) {
+    assert.equal(tf.metrics[name].name, name);
+    const [a, b] = [tf.metrics[name](y, p), tf.metrics.meanAbsoluteError(y, p)];
+    assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
+    tf.dispose([a, b]);
+  }
+  tf.dispose([y, p]);
+  checkLeaks(before);
 });
 
 test('a metric is differentiable through the tape (tf.grad of metrics.meanSquaredError)', () => {
