@@ -27,7 +27,7 @@ function mash() {
   };
 }
 
-/** @internal seedrandom.alea(seed): a function returning uniform doubles in [0, 1). */
+/** @internal seedrandom.alea(seed): uniform doubles in [0, 1) (and .int32()); tf.data's shuffles use it too. */
 export function alea(seed) {
   const m = mash();
   let c = 1;
@@ -38,12 +38,14 @@ export function alea(seed) {
   if (s1 < 0) s1 += 1;
   s2 -= m(seed);
   if (s2 < 0) s2 += 1;
-  return () => {
+  const next = () => {
     const t = 2091639 * s0 + c * 2.3283064365386963e-10;  // 2^-32
     s0 = s1;
     s1 = s2;
     return (s2 = t - (c = t | 0));
   };
+  next.int32 = () => (next() * 0x100000000) | 0;
+  return next;
 }
 
 /** Marsaglia's polar method (tfjs's MPRandGauss). */
