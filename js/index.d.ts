@@ -158,6 +158,8 @@ export declare class Tensor {
 
   zerosLike(): Tensor;
   onesLike(): Tensor;
+  /** A tf.Variable initialised with this tensor's values (tfjs's tensor.variable()). */
+  variable(trainable?: boolean, name?: string, dtype?: DataType): Variable;
 }
 
 /** A tf.Variable: a kept tensor whose values can be assigned in place. */
@@ -366,13 +368,13 @@ export declare function einsum(equation: string, ...tensors: Array<Tensor | Tens
 // ---- creation ---------------------------------------------------------------------------------
 
 /** dtype defaults to 'float32'. */
-export declare function fill(shape: number[], value: number, dtype?: DataType): Tensor;
+export declare function fill(shape: number[], value: number | boolean, dtype?: DataType): Tensor;
 export declare function zeros(shape: number[], dtype?: DataType): Tensor;
 export declare function ones(shape: number[], dtype?: DataType): Tensor;
 export declare function zerosLike(x: Tensor | TensorLike): Tensor;
 export declare function onesLike(x: Tensor | TensorLike): Tensor;
-/** range(stop) counts from 0; step defaults to 1. */
-export declare function range(start: number, stop?: number, step?: number, dtype?: 'float32' | 'int32'): Tensor;
+/** As tfjs: step defaults to 1; without `stop` the range is empty. */
+export declare function range(start: number, stop: number, step?: number, dtype?: 'float32' | 'int32'): Tensor;
 export declare function linspace(start: number, stop: number, num: number): Tensor;
 export declare function eye(numRows: number, numColumns?: number,
                             batchShape?: [number] | [number, number] | [number, number, number] |
@@ -744,3 +746,175 @@ export declare const image: {
   resizeBilinear(images: Tensor | TensorLike, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
   resizeNearestNeighbor(images: Tensor | TensorLike, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
 };
+
+// ---- tf.losses, tf.metrics (losses.js, metrics.js) ---------------------------------
+
+/** tfjs's enum (with its number-to-name reverse entries). */
+export declare const Reduction: {
+  NONE: 0; MEAN: 1; SUM: 2; SUM_BY_NONZERO_WEIGHTS: 3;
+  readonly [value: number]: string;
+};
+export type ReductionValue = 0 | 1 | 2 | 3;
+type LossInput = Tensor | TensorLike;
+export declare const losses: {
+  absoluteDifference(labels: LossInput, predictions: LossInput, weights?: LossInput, reduction?: ReductionValue): Tensor;
+  computeWeightedLoss(losses: LossInput, weights?: LossInput, reduction?: ReductionValue): Tensor;
+  cosineDistance(labels: LossInput, predictions: LossInput, axis: number, weights?: LossInput,
+                 reduction?: ReductionValue): Tensor;
+  hingeLoss(labels: LossInput, predictions: LossInput, weights?: LossInput, reduction?: ReductionValue): Tensor;
+  huberLoss(labels: LossInput, predictions: LossInput, weights?: LossInput, delta?: number,
+            reduction?: ReductionValue): Tensor;
+  logLoss(labels: LossInput, predictions: LossInput, weights?: LossInput, epsilon?: number,
+          reduction?: ReductionValue): Tensor;
+  meanSquaredError(labels: LossInput, predictions: LossInput, weights?: LossInput, reduction?: ReductionValue): Tensor;
+  sigmoidCrossEntropy(multiClassLabels: LossInput, logits: LossInput, weights?: LossInput, labelSmoothing?: number,
+                      reduction?: ReductionValue): Tensor;
+  softmaxCrossEntropy(onehotLabels: LossInput, logits: LossInput, weights?: LossInput, labelSmoothing?: number,
+                      reduction?: ReductionValue): Tensor;
+};
+/** A metric function: (yTrue, yPred) => Tensor, usable as a compile() metric. */
+export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+export declare const metrics: {
+  binaryAccuracy: MetricFn; binaryCrossentropy: MetricFn; categoricalAccuracy: MetricFn;
+  categoricalCrossentropy: MetricFn; cosineProximity: MetricFn; meanAbsoluteError: MetricFn;
+  meanAbsolutePercentageError: MetricFn; meanSquaredError: MetricFn; precision: MetricFn; recall: MetricFn;
+  r2Score: MetricFn; sparseCategoricalAccuracy: MetricFn;
+  MSE: MetricFn; mse: MetricFn; MAE: MetricFn; mae: MetricFn; MAPE: MetricFn; mape: MetricFn;
+};
+
+// ---- random sampling (random.js) ---------------------------------------------------
+
+/** int32 class indices: [numSamples] for rank-1 logits, [batch, numSamples] for rank 2. */
+export declare function multinomial(logits: Tensor | TensorLike, numSamples: number, seed?: number,
+                                    normalized?: boolean): Tensor;
+export declare function randomStandardNormal(shape: number[], dtype?: 'float32' | 'int32', seed?: number): Tensor;
+export declare function randomUniformInt(shape: number[], minval: number, maxval: number, seed?: number | string): Tensor;
+export declare function randomGamma(shape: number[], alpha: number, beta?: number, dtype?: 'float32' | 'int32',
+                                    seed?: number): Tensor;
+
+// ---- tf.util, tf.env, timing (util.js, environment.js, profile.js) -----------------
+
+/** The Long-like value fingerPrint64/hexToLong return (unsigned 64 bits). */
+export interface Long64 {
+  readonly low: number;
+  readonly high: number;
+  readonly unsigned: boolean;
+  toString(radix?: number): string;
+  toNumber(): number;
+  equals(other: Long64 | number | bigint): boolean;
+}
+export declare const util: {
+  arraysEqual(n1: ArrayLike<any>, n2: ArrayLike<any>): boolean;
+  arraysEqualWithNull(n1: ArrayLike<any>, n2: ArrayLike<any>): boolean;
+  assert(expr: boolean, msg: string | (() => string)): void;
+  assertNonNegativeIntegerDimensions(shape: number[]): void;
+  assertNonNull(a: any): void;
+  assertShapesMatch(shapeA: number[], shapeB: number[], errorMessagePrefix?: string): void;
+  bytesFromStringArray(arr: Uint8Array[]): number;
+  bytesPerElement(dtype: string): number;
+  checkConversionForErrors(vals: ArrayLike<number>, dtype: string): void;
+  clamp(min: number, x: number, max: number): number;
+  computeStrides(shape: number[]): number[];
+  convertBackendValuesAndArrayBuffer(data: any, dtype: string): any;
+  createScalarValue(value: any, dtype: string): any;
+  createShuffledIndices(n: number): Uint32Array;
+  decodeString(bytes: Uint8Array, encoding?: string): string;
+  distSquared(a: ArrayLike<number>, b: ArrayLike<number>): number;
+  encodeString(s: string, encoding?: string): Uint8Array;
+  fetch(path: string, requestInits?: any): Promise<any>;
+  fingerPrint64(s: Uint8Array, len?: number): Long64;
+  flatten<T>(arr: any, result?: T[], skipTypedArray?: boolean): T[];
+  getArrayFromDType(dtype: string, size: number): any;
+  getTypedArrayFromDType(dtype: string, size: number): any;
+  hasEncodingLoss(oldType: string, newType: string): boolean;
+  hexToLong(hex: string): Long64;
+  indexToLoc(index: number, rank: number, strides: number[]): number[];
+  inferDtype(values: any): string;
+  inferFromImplicitShape(shape: number[], size: number): number[];
+  isBoolean(value: any): boolean;
+  isFunction(f: any): boolean;
+  isInt(a: number): boolean;
+  isNumber(value: any): boolean;
+  isPromise(object: any): boolean;
+  isScalarShape(shape: number[]): boolean;
+  isString(value: any): boolean;
+  isTypedArray(a: any): boolean;
+  isValidDtype(dtype: string): boolean;
+  locToIndex(locs: number[], rank: number, strides: number[]): number;
+  makeOnesTypedArray(size: number, dtype: string): TypedArray;
+  makeZerosNestedTypedArray(shape: number[], dtype: string): any;
+  makeZerosTypedArray(size: number, dtype: string): TypedArray;
+  nearestDivisor(size: number, start: number): number;
+  nearestLargerEven(val: number): number;
+  now(): number;
+  parseAxisParam(axis: number | number[] | null | undefined, shape: number[]): number[];
+  randUniform(a: number, b: number): number;
+  repeatedTry(checkFn: () => boolean, delayFn?: (counter: number) => number, maxCounter?: number,
+              scheduleFn?: (fn: () => void, ms: number) => void): Promise<void>;
+  rightPad(a: string, size: number): string;
+  shuffle(array: any[] | Uint32Array | Int32Array | Float32Array): void;
+  shuffleCombo(array: any[] | Uint32Array | Int32Array | Float32Array,
+               array2: any[] | Uint32Array | Int32Array | Float32Array): void;
+  sizeFromShape(shape: number[]): number;
+  sizeToSquarishShape(size: number): [number, number];
+  squeezeShape(shape: number[], axis?: number[]): {newShape: number[], keptDims: number[]};
+  sum(arr: ArrayLike<number>): number;
+  swap<T>(object: {[index: number]: T}, left: number, right: number): void;
+  tanh(x: number): number;
+  toNestedArray(shape: number[], a: ArrayLike<any>, isComplex?: boolean): any;
+  toTypedArray(a: any, dtype: string): TypedArray;
+};
+
+export type FlagValue = number | boolean | string | null;
+/** tf.env(): tfjs's flag registry; the flags tfjs registers can be set and read back (the engine reads none). */
+export declare class Environment {
+  flags: {[name: string]: FlagValue};
+  readonly features: {[name: string]: FlagValue};
+  platformName: string;
+  registerFlag(flagName: string, evaluationFn: () => FlagValue, setHook?: (value: FlagValue) => void): void;
+  get(flagName: string): FlagValue;
+  getAsync(flagName: string): Promise<FlagValue>;
+  getBool(flagName: string): boolean;
+  getNumber(flagName: string): number;
+  getString(flagName: string): string;
+  getFlags(): {[name: string]: FlagValue};
+  set(flagName: string, value: FlagValue): void;
+  setFlags(flags: {[name: string]: FlagValue}): void;
+  evaluateFlag(flagName: string): FlagValue;
+  reset(): void;
+}
+export declare const ENV: Environment;
+export declare function env(): Environment;
+export declare function enableProdMode(): void;
+export declare function enableDebugMode(): void;
+export declare function disableDeprecationWarnings(): void;
+export declare const version_core: string;
+export declare const version_layers: string;
+
+export interface TimingInfo {
+  kernelMs: number;
+  wallMs: number;
+}
+export interface KernelInfo {
+  name: string;
+  bytesAdded: number;
+  totalBytesSnapshot: number;
+  tensorsAdded: number;
+  totalTensorsSnapshot: number;
+  inputShapes: Array<number[] | null>;
+  outputShapes: number[][];
+  kernelTimeMs: number;
+  extraInfo: string;
+}
+/** Kernels are the ops called through tf.* and Tensor methods; work inside one engine call (a model step) is not split. */
+export interface ProfileInfo {
+  newBytes: number;
+  newTensors: number;
+  peakBytes: number;
+  kernels: KernelInfo[];
+  kernelNames: string[];
+  result: any;
+}
+export declare function time(f: () => void): Promise<TimingInfo>;
+export declare function profile(f: () => (TensorContainer | Promise<TensorContainer>)): Promise<ProfileInfo>;
+export declare function nextFrame(): Promise<void>;

@@ -5,6 +5,7 @@
 // caller's to dispose. shuffle(n, seed) draws the same order as tfjs for the same seed.
 import {tidy} from './engine.js';
 import {ops} from './ops.js';
+import {alea} from './random.js';
 import {Tensor, dispose, tensor} from './tensor.js';
 
 // ---- helpers (tfjs-data/src/util/deep_map.ts, deep_clone.ts) ----------------------
@@ -56,40 +57,6 @@ function deepBatch(rows) {
   const out = Array.isArray(example) ? [] : {};
   for (const k in example) out[k] = deepBatch(rows.map(r => r[k]));
   return out;
-}
-
-/** seedrandom's alea, as tfjs-data uses it (so that seeded shuffles match tfjs). */
-function alea(seed) {
-  let n = 0xefc8249d;
-  const mash = data => {
-    data = String(data);
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000;
-    }
-    return (n >>> 0) * 2.3283064365386963e-10;
-  };
-  let c = 1, s0 = mash(' '), s1 = mash(' '), s2 = mash(' ');
-  s0 -= mash(seed);
-  if (s0 < 0) s0 += 1;
-  s1 -= mash(seed);
-  if (s1 < 0) s1 += 1;
-  s2 -= mash(seed);
-  if (s2 < 0) s2 += 1;
-  const next = () => {
-    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
-    s0 = s1;
-    s1 = s2;
-    return s2 = t - (c = t | 0);
-  };
-  next.int32 = () => (next() * 0x100000000) | 0;
-  return next;
 }
 
 const nowString = () => String(typeof performance !== 'undefined' ? performance.now() : Date.now());

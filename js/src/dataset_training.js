@@ -2,7 +2,10 @@
 // Each element is {xs, ys} (or [xs, ys], beyond tfjs): a Tensor, an array of
 // Tensors or an object of Tensors keyed by the model's input/output names. As in
 // tfjs, the loops dispose the elements they consume.
+import {ops} from './ops.js';
 import {Tensor, dispose, scalar} from './tensor.js';
+
+const {reshape} = ops;
 import {checkData, configureCallbacks, sampleWeightsFromClassWeight, trainOnHandles, vectorOf} from './training.js';
 
 const DEFAULT_VALIDATION_BATCH_SIZE = 32;
@@ -47,7 +50,10 @@ function flatten(inputOrOutput, names, values) {
   return list;
 }
 
-/** tfjs's standardizeDataIteratorOutput: {xs, ys} (or [xs, ys]) -> {xs: Tensor[], ys: Tensor[]}. */
+/**
+ * tfjs's standardizeDataIteratorOutput: {xs, ys} (or [xs, ys]) -> {xs: Tensor[],
+ * ys: Tensor[], owned}, `owned` being the tensors made here, for the caller to dispose.
+ */
 function standardizeElement(model, value) {
   let xs, ys;
   if (Array.isArray(value) && value.length === 2) {
@@ -71,7 +77,19 @@ function standardizeElement(model, value) {
       `${t.shape[0]}; expected  ${batchSize} based on input ${inputNames[0]}.`));
   fy.forEach((t, i) => assert(t.shape[0] === batchSize, () => `Batch size mismatch: output ${outputNames[i]} has ` +
       `${t.shape[0]}; expected  ${batchSize} based on input ${inputNames[0]}.`));
-  return {xs: fx, ys: fy};
+  const expanded = fy.map(expandRank1);
+  return {xs: fx, ys: expanded, owned: expanded.filter((y, i) => y !== fy[i])};
+}
+
+/**
+ * Rank-1 targets become [batch, 1], as tfjs's fit() does (ensureTensorsRank2OrHigher).
+ * Porting note: tfjs's fitDataset/evaluateDataset skip that step and broadcast
+ * [batch] against a [batch, 1] output into a [batch, batch] loss, pairing every
+ * prediction with every label; that agrees with the per-sample pairing only when
+ * a batch's labels are all equal. The reshaped copies are disposed with the batch.
+ */
+function expandRank1(y) {
+  return y.rank === 1 ? reshape(y, [y.shape[0], 1]) : y;
 }
 
 const isDataset = d => d != null && typeof d.iterator === 'function';
@@ -144,9 +162,9 @@ export async function fitDatasetLoop(model, dataset, args) {
         break;
       }
       if (iteratorOut.value != null) {
-        let xs, ys;
+        let xs, ys, owned;
         try {
-          ({xs, ys} = standardizeElement(model, iteratorOut.value));
+          ({xs, ys, owned} = standardizeElement(model, iteratorOut.value));
         } catch (e) {
           dispose(iteratorOut.value);
           throw e;
@@ -162,6 +180,7 @@ export async function fitDatasetLoop(model, dataset, args) {
           outs = trainOnHandles(model, xh, yh, weights);
         } finally {
           dispose(iteratorOut.value);
+          dispose(owned);
         }
         names.forEach((n, i) => {
           batchLogs[n] = outs[i];
@@ -214,8 +233,10 @@ export async function evaluateDatasetLoop(model, dataset, args) {
   while (hasBatches ? batch < args.batches : true) {
     const iteratorOut = await dataIterator.next();
     if (iteratorOut.value) {
+      let owned = [];
       try {
-        const {xs, ys} = standardizeElement(model, iteratorOut.value);
+        let xs, ys;
+        ({xs, ys, owned} = standardizeElement(model, iteratorOut.value));
         const xv = vectorOf(xs.map(t => t.handle)), yv = vectorOf(ys.map(t => t.handle));
         let outs;
         try {
@@ -232,6 +253,7 @@ export async function evaluateDatasetLoop(model, dataset, args) {
         ++batch;
       } finally {
         dispose(iteratorOut.value);
+        dispose(owned);
       }
     }
     if (iteratorOut.done) {

@@ -123,9 +123,14 @@ export function variable(initialValue, trainable = true, name, dtype) {
   assertTensor(initialValue, 'initialValue', 'variable');
   let handle = getCore().cloneTensor(initialValue.handle);
   if (dtype != null && dtype !== initialValue.dtype) {
-    const v = getCore().runOp('cast', vectorOf([initialValue.handle]), JSON.stringify({dtype}));
-    handle.delete();
-    [handle] = fromVector(v);
+    const args = vectorOf([initialValue.handle]);
+    try {
+      const v = getCore().runOp('cast', args, JSON.stringify({dtype}));
+      handle.delete();
+      [handle] = fromVector(v);
+    } finally {
+      args.delete();  // the vector holds a reference to the input
+    }
   }
   return new Variable(handle, trainable, name != null ? name : `Variable${++variableCounter}`);
 }

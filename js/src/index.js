@@ -20,6 +20,12 @@ export {Variable, customGrad, engine, grad, grads, keep, tidy, valueAndGrad, val
 import {ops} from './ops.js';
 
 export {fused} from './ops.js';
+export {Reduction, losses} from './losses.js';
+export {metrics} from './metrics.js';
+export {util} from './util.js';
+export {ENV, Environment, disableDeprecationWarnings, enableDebugMode, enableProdMode, env} from './environment.js';
+export {nextFrame, profile, time} from './profile.js';
+export {multinomial, randomGamma, randomStandardNormal, randomUniformInt} from './random.js';
 
 export const {
   neg, abs, sign, square, sqrt, rsqrt, reciprocal, exp, expm1, log, log1p, round, floor, ceil, relu, relu6, elu,
@@ -34,7 +40,14 @@ export const {
   maxPool, avgPool, maxPool3d, avgPool3d, batchNorm, localResponseNormalization, image,
 } = ops;
 
-export const version = {'wasm-layers': '0.1.0'};
+// tfjs's keys for the packages whose API this one mirrors (core, layers, data
+// and the tfjs union), at the tfjs release it follows, plus this package's own.
+// tfjs's backend and converter packages are not part of it, so not listed.
+const TFJS_VERSION = '4.22.0';
+export const version = {'tfjs-core': TFJS_VERSION, 'tfjs-data': TFJS_VERSION, 'tfjs-layers': TFJS_VERSION,
+                        tfjs: TFJS_VERSION, 'wasm-layers': '0.1.0'};
+export const version_core = TFJS_VERSION;  // eslint-disable-line camelcase
+export const version_layers = TFJS_VERSION;  // eslint-disable-line camelcase
 
 // tfjs's backend names: 'cpu' is the scalar reference backend (the oracle),
 // 'wasm' the SIMD backend, which falls back to 'cpu' for kernels it lacks.

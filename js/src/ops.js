@@ -3,8 +3,10 @@
 // has one. To add an op: register it in C++ (cpp/ops/*.cc), add its wrapper
 // here, and its line to tests/node/ops_parity.test.mjs.
 import {fromVector, getCore} from './core.js';
-import {vectorOf} from './engine.js';
-import {Tensor, tensor} from './tensor.js';
+import {variable, vectorOf} from './engine.js';
+import {profileOp} from './profile.js';
+import {Tensor, assertShape, makeTensorFromFlat, tensor} from './tensor.js';
+import {inferDtype, makeZerosTypedArray} from './util.js';
 
 /** @internal Converts x to a Tensor; the returned `temp` flag says who disposes it. */
 function toTensor(x, name, op, dtype) {
@@ -24,7 +26,8 @@ export function run(op, inputs, attrs = {}, names = ['x', 'y', 'z', 'w', 'v']) {
   const converted = inputs.map((x, i) => toTensor(x, names[i] || `inputs[${i}]`, op));
   const v = vectorOf(converted.map(c => c.t.handle));
   try {
-    return fromVector(getCore().runOp(op, v, JSON.stringify(attrs))).map(h => new Tensor(h));
+    return profileOp(op, converted.map(c => c.t),
+                     () => fromVector(getCore().runOp(op, v, JSON.stringify(attrs))).map(h => new Tensor(h)));
   } finally {
     v.delete();
     converted.forEach(c => { if (c.temp) c.t.dispose(); });
@@ -129,6 +132,10 @@ Object.assign(ops, {
   expandDims: (x, axis = 0) => one('expandDims', [x], {axis}),
   squeeze: (x, axis) => one('squeeze', [x], {axis}),
   oneHot: (indices, depth, onValue = 1, offValue = 0, dtype = 'int32') => {
+    if (depth < 2) throw new Error(`Error in oneHot: depth must be >=2, but it is ${depth}`);
+    if (indices instanceof Tensor && indices.dtype !== 'int32') {
+      throw new Error(`Argument 'indices' passed to 'oneHot' must be int32 tensor, but got ${indices.dtype} tensor`);
+    }
     const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
     try {
       return one('oneHot', [idx], {depth, onValue, offValue, dtype}, ['indices']);
@@ -204,41 +211,61 @@ ops.image = {
 
 // ---- creation ------------------------------------------------------------------------
 
-const shapeOf = (shape, op) => {
-  if (!Array.isArray(shape) || shape.some(d => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`${op}: shape must be an array of non-negative integers, but got [${shape}]`);
-  }
+/**
+ * tfjs's range (its cpu rangeImpl): each value is the previous one plus `step`,
+ * stored in the dtype's array, so an int32 range with a fractional step
+ * accumulates truncated values ([0, 1, 2, 3] for range(0, 5, 1.5, 'int32')).
+ * Without `stop` (range(5)) the range is empty, as in tfjs.
+ */
+function range(start, stop, step = 1, dtype = 'float32') {
+  if (step === 0) throw new Error('Cannot have a step of zero');
+  const empty = start === stop || (start < stop && step < 0) || (stop < start && step > 1) || stop == null;
+  const n = empty ? 0 : Math.abs(Math.ceil((stop - start) / step));
+  const values = makeZerosTypedArray(n, dtype);
+  if (stop < start && step === 1) step = -1;  // the default step counts down a decreasing range
+  if (n > 0) values[0] = start;
+  for (let i = 1; i < n; i++) values[i] = values[i - 1] + step;
+  return makeTensorFromFlat(values, [n], dtype);
+}
+
+const shapeOf = shape => {
+  assertShape(shape);
   return shape;
 };
 Object.assign(ops, {
-  fill: (shape, value, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape, 'fill'), value, dtype}),
-  zeros: (shape, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape, 'zeros'), value: 0, dtype}),
-  ones: (shape, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape, 'ones'), value: 1, dtype}),
+  fill: (shape, value, dtype) =>
+      one('fill', [], {shape: shapeOf(shape), value: Number(value), dtype: dtype || inferDtype(value)}),
+  zeros: (shape, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape), value: 0, dtype}),
+  ones: (shape, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape), value: 1, dtype}),
   zerosLike: x => {
-    const {t, temp} = x instanceof Tensor ? {t: x, temp: false} : {t: tensor(x), temp: true};
+    const {t, temp} = toTensor(x, 'x', 'zerosLike');
     const out = one('fill', [], {shape: t.shape, value: 0, dtype: t.dtype});
     if (temp) t.dispose();
     return out;
   },
   onesLike: x => {
-    const {t, temp} = x instanceof Tensor ? {t: x, temp: false} : {t: tensor(x), temp: true};
+    const {t, temp} = toTensor(x, 'x', 'onesLike');
     const out = one('fill', [], {shape: t.shape, value: 1, dtype: t.dtype});
     if (temp) t.dispose();
     return out;
   },
-  range: (start, stop, step = 1, dtype = 'float32') => {
-    if (stop == null) [start, stop] = [0, start];
-    return one('range', [], {start, stop, step, dtype});
+  range,
+  linspace: (start, stop, num) => {
+    if (num <= 0) throw new Error('The number of values should be positive.');
+    return one('linspace', [], {start, stop, num});
   },
-  linspace: (start, stop, num) => one('linspace', [], {start, stop, num}),
-  eye: (numRows, numColumns, batchShape, dtype = 'float32') =>
-      one('eye', [], {numRows, numColumns: numColumns == null ? numRows : numColumns, batchShape, dtype}),
+  eye: (numRows, numColumns, batchShape, dtype = 'float32') => {
+    if (batchShape != null && batchShape.length > 3) {
+      throw new Error(`eye() currently supports only 1D and 2D batchShapes, but received ${batchShape.length}D.`);
+    }
+    return one('eye', [], {numRows, numColumns: numColumns == null ? numRows : numColumns, batchShape, dtype});
+  },
   randomNormal: (shape, mean = 0, stdDev = 1, dtype = 'float32', seed) =>
-      one('randomNormal', [], {shape: shapeOf(shape, 'randomNormal'), mean, stdDev, dtype, seed}),
+      one('randomNormal', [], {shape: shapeOf(shape), mean, stdDev, dtype, seed}),
   truncatedNormal: (shape, mean = 0, stdDev = 1, dtype = 'float32', seed) =>
-      one('truncatedNormal', [], {shape: shapeOf(shape, 'truncatedNormal'), mean, stdDev, dtype, seed}),
+      one('truncatedNormal', [], {shape: shapeOf(shape), mean, stdDev, dtype, seed}),
   randomUniform: (shape, minval = 0, maxval = 1, dtype = 'float32', seed) =>
-      one('randomUniform', [], {shape: shapeOf(shape, 'randomUniform'), minval, maxval, dtype, seed}),
+      one('randomUniform', [], {shape: shapeOf(shape), minval, maxval, dtype, seed}),
 });
 
 // ---- Tensor methods (chainable: x.add(y).relu().sum()) ----------------------------
@@ -263,6 +290,7 @@ Object.assign(Tensor.prototype, {
   toBool() { return ops.cast(this, 'bool'); },
   reshapeAs(x) { return ops.reshape(this, x.shape); },
   broadcastTo(shape) { return ops.broadcastTo(this, shape); },
+  variable(trainable = true, name, dtype) { return variable(this, trainable, name, dtype); },
 });
 
 // ---- tf.fused (cpp/ops/fused.cc): the product, + bias, then the activation; at

@@ -4,6 +4,7 @@
 // of the WASM heap: written once at creation, copied out by dataSync().
 import {getCore} from './core.js';
 import {tensorToString} from './format.js';
+import {assertNonNull, getArrayFromDType, inferDtype, toTypedArray} from './util.js';
 
 const DTYPES = ['float32', 'int32', 'bool'];
 const DTYPE_CODES = ['float32', 'int32', 'bool'];  // wl::DType's order
@@ -113,7 +114,10 @@ function isTypedArray(v) {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
 
-/** Shape of nested arrays, checking that they are not ragged (tfjs's inferShape). */
+/**
+ * Shape of nested arrays. Unlike tfjs (which checks only in DEBUG mode and
+ * otherwise builds a corrupt tensor), ragged arrays are always an error.
+ */
 function inferShape(values) {
   if (isTypedArray(values)) return [values.length];
   if (!Array.isArray(values)) return [];
@@ -123,7 +127,7 @@ function inferShape(values) {
     shape.push(first.length);
     first = first[0];
   }
-  if (Array.isArray(values)) checkShape(values, shape, []);
+  checkShape(values, shape, []);
   return shape;
 }
 
@@ -146,15 +150,6 @@ function checkShape(val, shape, indices) {
   for (let i = 0; i < val.length; ++i) checkShape(val[i], shape, indices.concat(i));
 }
 
-function flatten(values, out = []) {
-  if (Array.isArray(values) || isTypedArray(values)) {
-    for (let i = 0; i < values.length; ++i) flatten(values[i], out);
-  } else {
-    out.push(values);
-  }
-  return out;
-}
-
 function sizeOf(shape) {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -168,30 +163,31 @@ export function makeTensorFromFlat(flat, shape, dtype) {
   return new Tensor(handle);
 }
 
-function inferDtype(values) {
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof Uint8Array) return 'bool';
-  let v = values;
-  while (Array.isArray(v)) v = v[0];
-  return typeof v === 'boolean' ? 'bool' : 'float32';
+/** @internal tfjs's check of a shape argument (its message says "positive" for non-negative). */
+export function assertShape(shape) {
+  if (!Array.isArray(shape) || shape.some(d => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`Tensor must have a shape comprised of positive integers but got shape [${shape}].`);
+  }
 }
 
-function makeTensor(values, shape, dtype, fnName = 'tensor') {
-  if (values == null) throw new Error(`${fnName}(): values must be provided, got ${values}`);
-  if (dtype == null) dtype = inferDtype(values);
-  if (!DTYPES.includes(dtype)) {
-    throw new Error(`${fnName}(): unsupported dtype '${dtype}'. Supported dtypes: ${DTYPES.join(', ')}`);
+/** tfjs's makeTensor: values -> dtype (inferred as tfjs does), checked shape, tfjs's value conversion. */
+function makeTensor(values, shape, dtype) {
+  if (dtype == null) {
+    dtype = inferDtype(values);
+  } else if (dtype === 'complex64') {
+    throw new Error('Cannot construct a complex64 tensor directly. Please use tf.complex(real, imag).');
   }
-  if (typeof values !== 'number' && typeof values !== 'boolean' && !Array.isArray(values) &&
-      !isTypedArray(values)) {
-    throw new Error(`${fnName}(): values passed must be a number, an array of numbers or a TypedArray, ` +
-                    `but got ${Object.prototype.toString.call(values)}`);
+  if (!isTypedArray(values) && !Array.isArray(values) && typeof values !== 'number' && typeof values !== 'boolean' &&
+      typeof values !== 'string') {
+    throw new Error('values passed to tensor(values) must be a number/boolean/string or an array of ' +
+                    'numbers/booleans/strings, or a TypedArray');
+  }
+  if (dtype === 'string') {
+    throw new Error(`string tensors are not implemented in wasm-layers (dtypes: ${DTYPES.join(', ')})`);
   }
   const inferredShape = inferShape(values);
   if (shape != null) {
-    if (!Array.isArray(shape) || shape.some(d => !Number.isInteger(d) || d < 0)) {
-      throw new Error(`Tensor must have a shape comprised of non-negative integers, but got shape [${shape}].`);
-    }
+    assertShape(shape);
     const providedSize = sizeOf(shape);
     const inferredSize = sizeOf(inferredShape);
     if (providedSize !== inferredSize) {
@@ -209,48 +205,56 @@ function makeTensor(values, shape, dtype, fnName = 'tensor') {
   } else {
     shape = inferredShape;
   }
-  const flat = typeof values === 'number' || typeof values === 'boolean' ? [Number(values)] : flatten(values);
-  for (let i = 0; i < flat.length; ++i) {
-    if (typeof flat[i] !== 'number' && typeof flat[i] !== 'boolean') {
-      throw new Error(`${fnName}(): values must be numbers, but element ${i} is ${typeof flat[i]}`);
-    }
+  const flat = toTypedArray(isTypedArray(values) || Array.isArray(values) ? values : [values], dtype);
+  if (flat.length !== sizeOf(shape)) {
+    // tfjs would build a tensor with missing values here (e.g. an object among the numbers).
+    throw new Error(`tensor(): the values hold ${flat.length} numbers, but shape [${shape}] needs ${sizeOf(shape)}`);
   }
   return makeTensorFromFlat(flat, shape, dtype);
 }
 
 export function tensor(values, shape, dtype) {
-  return makeTensor(values, shape, dtype, 'tensor');
+  return makeTensor(values, shape, dtype);
 }
 
 export function scalar(value, dtype) {
   if (Array.isArray(value) || isTypedArray(value)) {
     throw new Error('Error creating a new Scalar: value must be a primitive (number|boolean|string)');
   }
-  return makeTensor(value, [], dtype, 'scalar');
+  return makeTensor(value, [], dtype);
 }
 
-function makeRankN(rank, name) {
+export function tensor1d(values, dtype) {
+  assertNonNull(values);
+  if (inferShape(values).length !== 1) throw new Error('tensor1d() requires values to be a flat/TypedArray');
+  return makeTensor(values, null, dtype);
+}
+
+const RANK_WORDS = ['', 'one', 'two', 'three', 'four', 'five', 'six'];
+
+/** tensor2d..tensor6d(values, shape?, dtype?): nested values of that rank, or flat values with a shape. */
+function makeRankN(rank) {
+  const name = `tensor${rank}d`;
+  const flatWords = rank === 2 ? 'a flat/TypedArray' : 'a flat array';
   return (values, shape, dtype) => {
-    if (shape != null && (!Array.isArray(shape) || shape.length !== rank)) {
-      throw new Error(`${name}() requires shape to have ${rank === 1 ? 'one number' : rank + ' numbers'}`);
-    }
+    assertNonNull(values);
+    if (shape != null && shape.length !== rank) throw new Error(`${name}() requires shape to have ${RANK_WORDS[rank]} numbers`);
     const inferred = inferShape(values);
     if (inferred.length !== rank && inferred.length !== 1) {
-      throw new Error(`${name}() requires values to be ${rank === 1 ? 'a flat array' : `number[]${'[]'.repeat(rank - 1)}`} or flat/TypedArray`);
+      throw new Error(`${name}() requires values to be number${'[]'.repeat(rank)} or flat/TypedArray`);
     }
-    if (inferred.length === 1 && rank !== 1 && shape == null) {
-      throw new Error(`${name}() requires shape to be provided when \`values\` are a flat/TypedArray`);
+    if (inferred.length === 1 && shape == null) {
+      throw new Error(`${name}() requires shape to be provided when \`values\` are ${flatWords}`);
     }
-    return makeTensor(values, shape, dtype, name);
+    return makeTensor(values, shape, dtype);
   };
 }
 
-export const tensor1d = makeRankN(1, 'tensor1d');
-export const tensor2d = makeRankN(2, 'tensor2d');
-export const tensor3d = makeRankN(3, 'tensor3d');
-export const tensor4d = makeRankN(4, 'tensor4d');
-export const tensor5d = makeRankN(5, 'tensor5d');
-export const tensor6d = makeRankN(6, 'tensor6d');
+export const tensor2d = makeRankN(2);
+export const tensor3d = makeRankN(3);
+export const tensor4d = makeRankN(4);
+export const tensor5d = makeRankN(5);
+export const tensor6d = makeRankN(6);
 
 /** tf.buffer: a mutable TensorBuffer in JS memory; toTensor() copies it in. */
 export class TensorBuffer {
@@ -258,7 +262,7 @@ export class TensorBuffer {
     this.shape = shape.slice();
     this.dtype = dtype;
     this.size = sizeOf(shape);
-    this.values = values || (dtype === 'float32' ? new Float32Array(this.size) : new Int32Array(this.size));
+    this.values = values || getArrayFromDType(dtype, this.size);
     if (this.values.length !== this.size) {
       throw new Error(`Length of values '${this.values.length}' does not match the size inferred by the shape '${this.size}'.`);
     }
@@ -283,7 +287,8 @@ export class TensorBuffer {
 }
 
 export function buffer(shape, dtype = 'float32', values) {
-  return new TensorBuffer(shape, dtype, values);
+  assertShape(shape);
+  return new TensorBuffer(shape, dtype || 'float32', values);
 }
 
 /** The engine's live tensors, data buffers and bytes (what it really holds). */
@@ -311,4 +316,17 @@ export function assertTensor(x, argName, fnName) {
   }
   if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${fnName}' is a disposed Tensor.`);
   return x;
+}
+
+/** @internal tfjs's convertToTensor: Tensors pass through; TensorLikes become new tensors (callers run in a tidy). */
+export function convertToTensor(x, argName, functionName) {
+  if (x instanceof Tensor) {
+    if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${functionName}' is a disposed Tensor.`);
+    return x;
+  }
+  if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
+    const type = x == null ? 'null' : x.constructor.name;
+    throw new Error(`Argument '${argName}' passed to '${functionName}' must be a Tensor or TensorLike, but got '${type}'`);
+  }
+  return makeTensor(x, null, undefined);
 }

@@ -185,3 +185,64 @@ test('fitDataset errors: elements without xs/ys, bad config, uncompiled model', 
   assert.ok(Number.isFinite(h.history.loss[0]));
   m.dispose();
 });
+
+// Rank-1 labels against an output of shape [null, 1] (issue 14, item 13).
+function closeAll(a, b, rel, what) {
+  assert.equal(a.length, b.length, `${what}: length`);
+  Array.from(b).forEach((v, i) => close(a[i], v, rel, `${what}[${i}]`));
+}
+function regression(lib) {
+  const m = lib.sequential();
+  m.add(lib.layers.dense({units: 1, inputShape: [2], kernelInitializer: 'ones', biasInitializer: 'zeros'}));
+  m.compile({optimizer: lib.train.sgd(0.1), loss: 'meanSquaredError', metrics: ['mae']});
+  return m;
+}
+const XS = [[1, 0], [0, 1], [1, 1], [0, 0]];
+const labelDataset = (lib, labels, rank1) => lib.data.zip({
+  xs: lib.data.array(XS.map(x => lib.tensor1d(x))),
+  ys: lib.data.array(labels.map(v => (rank1 ? lib.scalar(v) : lib.tensor1d([v])))),
+}).batch(4);
+
+test('fitDataset and evaluateDataset accept rank-1 labels (tf.data.array of numbers) as tfjs does', async () => {
+  const tfjs = await loadTfjs();
+  const before = tf.memory().numTensors;
+  // The issue's case: tf.data.array([1, 1, 1, 1]) zipped as ys.
+  const ours = regression(tf), theirs = regression(tfjs);
+  const ds = lib => lib.data.zip({xs: lib.data.array(XS).map(x => lib.tensor1d(x)), ys: lib.data.array([1, 1, 1, 1])})
+      .batch(2);
+  const h = await ours.fitDataset(ds(tf), {epochs: 3, verbose: 0});
+  const ht = await theirs.fitDataset(ds(tfjs), {epochs: 3, verbose: 0});
+  sameHistory(h, ht, 'rank-1 labels');
+  const weights = ours.getWeights();
+  closeAll(weights[0].dataSync(), theirs.getWeights()[0].dataSync(), 1e-5, 'trained kernel');
+  tf.dispose(weights);
+  const ev = await ours.evaluateDataset(ds(tf), {});
+  const evt = await theirs.evaluateDataset(ds(tfjs), {});
+  closeAll(ev.map(t => t.dataSync()[0]), evt.map(t => t.dataSync()[0]), 1e-5, 'evaluateDataset');
+  tf.dispose(ev);
+  tfjs.dispose(evt);
+  ours.dispose();
+  assert.equal(tf.memory().numTensors, before, 'the reshaped labels were disposed');
+});
+
+test('fitDataset pairs rank-1 labels with their samples, as tfjs\'s fit() and [batch, 1] labels do', async () => {
+  // Porting note: with labels that differ within a batch, tfjs's fitDataset
+  // broadcasts [batch] against [batch, 1] and trains on every (prediction,
+  // label) pair; we train as tfjs does on the same labels shaped [batch, 1].
+  const tfjs = await loadTfjs();
+  const labels = [0, 1, 2, 3];
+  const ours = regression(tf), reference = regression(tfjs), broadcast = regression(tfjs);
+  const h = await ours.fitDataset(labelDataset(tf, labels, true), {epochs: 3, verbose: 0});
+  const hr = await reference.fitDataset(labelDataset(tfjs, labels, false), {epochs: 3, verbose: 0});
+  const hb = await broadcast.fitDataset(labelDataset(tfjs, labels, true), {epochs: 3, verbose: 0});
+  sameHistory(h, hr, 'rank-1 labels vs tfjs with [batch, 1] labels');
+  const weights = ours.getWeights();
+  closeAll(weights[0].dataSync(), reference.getWeights()[0].dataSync(), 1e-5, 'trained kernel');
+  tf.dispose(weights);
+  assert.ok(Math.abs(hb.history.loss[0] - hr.history.loss[0]) > 0.1, 'tfjs\'s broadcast loss differs (the bug not copied)');
+  // And the same as fit() on tensors with rank-1 labels, in both libraries.
+  const viaFit = regression(tfjs);
+  const hf = await viaFit.fit(tfjs.tensor2d(XS), tfjs.tensor1d(labels), {epochs: 3, batchSize: 4, shuffle: false, verbose: 0});
+  closeAll(h.history.loss, hf.history.loss, 1e-5, 'tfjs fit() on rank-1 labels');
+  ours.dispose();
+});

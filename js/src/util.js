@@ -1,0 +1,621 @@
+// tf.util (tfjs-core/src/util_base.ts, util.ts, hash_util.ts): the helpers
+// tfjs programs call (shuffle, assert, sizeFromShape, encodeString, ...), with
+// tfjs's names, defaults and error messages. tests/node/util_env.test.mjs
+// checks that every key of tfjs's tf.util is here. fingerPrint64/hexToLong
+// return a small Long-like value (BigInt inside) instead of the `long` package.
+
+export function shuffle(array) {
+  let counter = array.length;
+  while (counter > 0) {
+    const index = (Math.random() * counter) | 0;
+    counter--;
+    swap(array, counter, index);
+  }
+}
+
+export function shuffleCombo(array, array2) {
+  if (array.length !== array2.length) {
+    throw new Error(`Array sizes must match to be shuffled together First array length was ${array.length}` +
+                    `Second array length was ${array2.length}`);
+  }
+  let counter = array.length;
+  while (counter > 0) {
+    const index = (Math.random() * counter) | 0;
+    counter--;
+    swap(array, counter, index);
+    swap(array2, counter, index);
+  }
+}
+
+export function clamp(min, x, max) {
+  return Math.max(min, Math.min(x, max));
+}
+
+export function nearestLargerEven(val) {
+  return val % 2 === 0 ? val : val + 1;
+}
+
+export function swap(object, left, right) {
+  const temp = object[left];
+  object[left] = object[right];
+  object[right] = temp;
+}
+
+export function sum(arr) {
+  let total = 0;
+  for (let i = 0; i < arr.length; i++) total += arr[i];
+  return total;
+}
+
+export function randUniform(a, b) {
+  const r = Math.random();
+  return (b * r) + (1 - r) * a;
+}
+
+export function distSquared(a, b) {
+  let result = 0;
+  for (let i = 0; i < a.length; i++) {
+    const diff = Number(a[i]) - Number(b[i]);
+    result += diff * diff;
+  }
+  return result;
+}
+
+export function assert(expr, msg) {
+  if (!expr) throw new Error(typeof msg === 'string' ? msg : msg());
+}
+
+export function assertShapesMatch(shapeA, shapeB, errorMessagePrefix = '') {
+  assert(arraysEqual(shapeA, shapeB), () => errorMessagePrefix + ` Shapes ${shapeA} and ${shapeB} must match`);
+}
+
+export function assertNonNull(a) {
+  assert(a != null, () => 'The input to the tensor constructor must be a non-null value.');
+}
+
+export function sizeFromShape(shape) {
+  if (shape.length === 0) return 1;
+  let size = shape[0];
+  for (let i = 1; i < shape.length; i++) size *= shape[i];
+  return size;
+}
+
+export function isScalarShape(shape) {
+  return shape.length === 0;
+}
+
+export function arraysEqualWithNull(n1, n2) {
+  if (n1 === n2) return true;
+  if (n1 == null || n2 == null || n1.length !== n2.length) return false;
+  for (let i = 0; i < n1.length; i++) {
+    if (n1[i] !== null && n2[i] !== null && n1[i] !== n2[i]) return false;
+  }
+  return true;
+}
+
+export function arraysEqual(n1, n2) {
+  if (n1 === n2) return true;
+  if (n1 == null || n2 == null || n1.length !== n2.length) return false;
+  for (let i = 0; i < n1.length; i++) {
+    if (n1[i] !== n2[i]) return false;
+  }
+  return true;
+}
+
+export function isInt(a) {
+  return a % 1 === 0;
+}
+
+export function tanh(x) {
+  return Math.tanh(x);
+}
+
+export function sizeToSquarishShape(size) {
+  const width = Math.ceil(Math.sqrt(size));
+  return [width, Math.ceil(size / width)];
+}
+
+export function createShuffledIndices(n) {
+  const indices = new Uint32Array(n);
+  for (let i = 0; i < n; ++i) indices[i] = i;
+  shuffle(indices);
+  return indices;
+}
+
+export function rightPad(a, size) {
+  return size <= a.length ? a : a + ' '.repeat(size - a.length);
+}
+
+export function repeatedTry(checkFn, delayFn = () => 0, maxCounter, scheduleFn) {
+  return new Promise((resolve, reject) => {
+    let tryCount = 0;
+    const tryFn = () => {
+      if (checkFn()) {
+        resolve();
+        return;
+      }
+      tryCount++;
+      const nextBackoff = delayFn(tryCount);
+      if (maxCounter != null && tryCount >= maxCounter) {
+        reject();
+        return;
+      }
+      if (scheduleFn != null) {
+        scheduleFn(tryFn, nextBackoff);
+      } else {
+        setTimeout(tryFn, nextBackoff);
+      }
+    };
+    tryFn();
+  });
+}
+
+export function inferFromImplicitShape(shape, size) {
+  let shapeProd = 1;
+  let implicitIdx = -1;
+  for (let i = 0; i < shape.length; ++i) {
+    if (shape[i] >= 0) {
+      shapeProd *= shape[i];
+    } else if (shape[i] === -1) {
+      if (implicitIdx !== -1) {
+        throw Error(`Shapes can only have 1 implicit size. Found -1 at dim ${implicitIdx} and dim ${i}`);
+      }
+      implicitIdx = i;
+    } else if (shape[i] < 0) {
+      throw Error(`Shapes can not be < 0. Found ${shape[i]} at dim ${i}`);
+    }
+  }
+  if (implicitIdx === -1) {
+    if (size > 0 && size !== shapeProd) throw Error(`Size(${size}) must match the product of shape ${shape}`);
+    return shape;
+  }
+  if (shapeProd === 0) throw Error(`Cannot infer the missing size in [${shape}] when there are 0 elements`);
+  if (size % shapeProd !== 0) throw Error(`The implicit shape can't be a fractional number. Got ${size} / ${shapeProd}`);
+  const newShape = shape.slice();
+  newShape[implicitIdx] = size / shapeProd;
+  return newShape;
+}
+
+export function parseAxisParam(axis, shape) {
+  const rank = shape.length;
+  axis = axis == null ? shape.map((s, i) => i) : [].concat(axis);
+  assert(axis.every(ax => ax >= -rank && ax < rank),
+         () => `All values in axis param must be in range [-${rank}, ${rank}) but got axis ${axis}`);
+  assert(axis.every(ax => isInt(ax)), () => `All values in axis param must be integers but got axis ${axis}`);
+  return axis.map(a => (a < 0 ? rank + a : a));
+}
+
+export function squeezeShape(shape, axis) {
+  const newShape = [];
+  const keptDims = [];
+  const isEmptyArray = axis != null && Array.isArray(axis) && axis.length === 0;
+  const axes = (axis == null || isEmptyArray) ? null : parseAxisParam(axis, shape).sort();
+  let j = 0;
+  for (let i = 0; i < shape.length; ++i) {
+    if (axes != null) {
+      if (axes[j] === i && shape[i] !== 1) throw new Error(`Can't squeeze axis ${i} since its dim '${shape[i]}' is not 1`);
+      if ((axes[j] == null || axes[j] > i) && shape[i] === 1) {
+        newShape.push(shape[i]);
+        keptDims.push(i);
+      }
+      if (axes[j] <= i) j++;
+    }
+    if (shape[i] !== 1) {
+      newShape.push(shape[i]);
+      keptDims.push(i);
+    }
+  }
+  return {newShape, keptDims};
+}
+
+export function getArrayFromDType(dtype, size) {
+  if (dtype == null || dtype === 'float32') return new Float32Array(size);
+  if (dtype === 'int32') return new Int32Array(size);
+  if (dtype === 'bool') return new Uint8Array(size);
+  if (dtype === 'string') return new Array(size);
+  throw new Error(`Unknown data type ${dtype}`);
+}
+
+export function getTypedArrayFromDType(dtype, size) {
+  return getArrayFromDType(dtype, size);
+}
+
+export function checkConversionForErrors(vals, dtype) {
+  for (let i = 0; i < vals.length; i++) {
+    const num = vals[i];
+    if (isNaN(num) || !isFinite(num)) throw Error(`A tensor of type ${dtype} being uploaded contains ${num}.`);
+  }
+}
+
+export function isValidDtype(dtype) {
+  return dtype === 'bool' || dtype === 'complex64' || dtype === 'float32' || dtype === 'int32' || dtype === 'string';
+}
+
+export function hasEncodingLoss(oldType, newType) {
+  if (newType === 'complex64') return false;
+  if (newType === 'float32' && oldType !== 'complex64') return false;
+  if (newType === 'int32' && oldType !== 'float32' && oldType !== 'complex64') return false;
+  if (newType === 'bool' && oldType === 'bool') return false;
+  return true;
+}
+
+export function bytesPerElement(dtype) {
+  if (dtype === 'float32' || dtype === 'int32') return 4;
+  if (dtype === 'complex64') return 8;
+  if (dtype === 'bool') return 1;
+  throw new Error(`Unknown dtype ${dtype}`);
+}
+
+export function bytesFromStringArray(arr) {
+  if (arr == null) return 0;
+  let bytes = 0;
+  arr.forEach(x => { bytes += x.length; });
+  return bytes;
+}
+
+export function isString(value) {
+  return typeof value === 'string' || value instanceof String;
+}
+
+export function isBoolean(value) {
+  return typeof value === 'boolean';
+}
+
+export function isNumber(value) {
+  return typeof value === 'number';
+}
+
+export function inferDtype(values) {
+  if (Array.isArray(values)) return inferDtype(values[0]);
+  if (values instanceof Float32Array) return 'float32';
+  if (values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray) return 'int32';
+  if (isNumber(values)) return 'float32';
+  if (isString(values)) return 'string';
+  if (isBoolean(values)) return 'bool';
+  return 'float32';
+}
+
+export function isFunction(f) {
+  return !!(f && f.constructor && f.call && f.apply);
+}
+
+export function nearestDivisor(size, start) {
+  for (let i = start; i < size; ++i) {
+    if (size % i === 0) return i;
+  }
+  return size;
+}
+
+export function computeStrides(shape) {
+  const rank = shape.length;
+  if (rank < 2) return [];
+  const strides = new Array(rank - 1);
+  strides[rank - 2] = shape[rank - 1];
+  for (let i = rank - 3; i >= 0; --i) strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+function createNestedArray(offset, shape, a, isComplex = false) {
+  const ret = [];
+  if (shape.length === 1) {
+    const d = shape[0] * (isComplex ? 2 : 1);
+    for (let i = 0; i < d; i++) ret[i] = a[offset + i];
+  } else {
+    const d = shape[0];
+    const rest = shape.slice(1);
+    const len = rest.reduce((acc, c) => acc * c) * (isComplex ? 2 : 1);
+    for (let i = 0; i < d; i++) ret[i] = createNestedArray(offset + i * len, rest, a, isComplex);
+  }
+  return ret;
+}
+
+export function toNestedArray(shape, a, isComplex = false) {
+  if (shape.length === 0) return a[0];
+  const size = shape.reduce((acc, c) => acc * c) * (isComplex ? 2 : 1);
+  if (size === 0) return [];
+  if (size !== a.length) {
+    throw new Error(`[${shape}] does not match the input size ${a.length}${isComplex ? ' for a complex tensor' : ''}.`);
+  }
+  return createNestedArray(0, shape, a, isComplex);
+}
+
+export function convertBackendValuesAndArrayBuffer(data, dtype) {
+  if (Array.isArray(data)) return data;
+  if (dtype === 'float32') return data instanceof Float32Array ? data : new Float32Array(data);
+  if (dtype === 'int32') return data instanceof Int32Array ? data : new Int32Array(data);
+  if (dtype === 'bool' || dtype === 'string') return Uint8Array.from(new Int32Array(data));
+  throw new Error(`Unknown dtype ${dtype}`);
+}
+
+export function makeZerosTypedArray(size, dtype) {
+  if (dtype == null || dtype === 'float32' || dtype === 'complex64') return new Float32Array(size);
+  if (dtype === 'int32') return new Int32Array(size);
+  if (dtype === 'bool') return new Uint8Array(size);
+  throw new Error(`Unknown data type ${dtype}`);
+}
+
+export function makeOnesTypedArray(size, dtype) {
+  const array = makeZerosTypedArray(size, dtype);
+  array.fill(1);
+  return array;
+}
+
+export function makeZerosNestedTypedArray(shape, dtype) {
+  const size = shape.reduce((prev, curr) => prev * curr, 1);
+  if (dtype == null || dtype === 'float32') return toNestedArray(shape, new Float32Array(size));
+  if (dtype === 'int32') return toNestedArray(shape, new Int32Array(size));
+  if (dtype === 'bool') return toNestedArray(shape, new Uint8Array(size));
+  throw new Error(`Unknown data type ${dtype}`);
+}
+
+export function assertNonNegativeIntegerDimensions(shape) {
+  shape.forEach(dimSize => {
+    assert(Number.isInteger(dimSize) && dimSize >= 0,
+           () => `Tensor must have a shape comprised of positive integers but got shape [${shape}].`);
+  });
+}
+
+export function locToIndex(locs, rank, strides) {
+  if (rank === 0) return 0;
+  if (rank === 1) return locs[0];
+  let index = locs[locs.length - 1];
+  for (let i = 0; i < locs.length - 1; ++i) index += strides[i] * locs[i];
+  return index;
+}
+
+export function indexToLoc(index, rank, strides) {
+  if (rank === 0) return [];
+  if (rank === 1) return [index];
+  const locs = new Array(rank);
+  for (let i = 0; i < locs.length - 1; ++i) {
+    locs[i] = Math.floor(index / strides[i]);
+    index -= locs[i] * strides[i];
+  }
+  locs[locs.length - 1] = index;
+  return locs;
+}
+
+export function isPromise(object) {
+  return object && object.then && typeof object.then === 'function';
+}
+
+// ---- util.ts: the platform-dependent part ----------------------------------------
+
+/** The typed arrays tfjs accepts as tensor values (its platforms' isTypedArray). */
+export function isTypedArray(a) {
+  return a instanceof Float32Array || a instanceof Int32Array || a instanceof Uint8Array ||
+         a instanceof Uint8ClampedArray;
+}
+
+export function flatten(arr, result = [], skipTypedArray = false) {
+  if (result == null) result = [];
+  if (typeof arr === 'boolean' || typeof arr === 'number' || typeof arr === 'string' || isPromise(arr) ||
+      arr == null || (isTypedArray(arr) && skipTypedArray)) {
+    result.push(arr);
+  } else if (Array.isArray(arr) || isTypedArray(arr)) {
+    for (let i = 0; i < arr.length; ++i) flatten(arr[i], result, skipTypedArray);
+  } else {
+    let maxIndex = -1;
+    for (const key of Object.keys(arr)) {
+      if (/^([1-9]+[0-9]*|0)$/.test(key)) maxIndex = Math.max(maxIndex, Number(key));
+    }
+    for (let i = 0; i <= maxIndex; i++) flatten(arr[i], result, skipTypedArray);
+  }
+  return result;
+}
+
+const noConversionNeeded = (a, dtype) => (a instanceof Float32Array && dtype === 'float32') ||
+    (a instanceof Int32Array && dtype === 'int32') || (a instanceof Uint8Array && dtype === 'bool');
+
+/** tfjs's conversion: Number() of each value (null -> 0), int32 wraps, bool is round(v) != 0. */
+export function toTypedArray(a, dtype) {
+  if (dtype === 'string') throw new Error('Cannot convert a string[] to a TypedArray');
+  if (Array.isArray(a)) a = flatten(a);
+  if (noConversionNeeded(a, dtype)) return a;
+  if (dtype == null || dtype === 'float32' || dtype === 'complex64') return new Float32Array(a);
+  if (dtype === 'int32') return new Int32Array(a);
+  if (dtype === 'bool') {
+    const bool = new Uint8Array(a.length);
+    for (let i = 0; i < bool.length; ++i) {
+      if (Math.round(a[i]) !== 0) bool[i] = 1;
+    }
+    return bool;
+  }
+  throw new Error(`Unknown data type ${dtype}`);
+}
+
+export function encodeString(s, encoding = 'utf-8') {
+  encoding = encoding || 'utf-8';
+  if (encoding !== 'utf-8' && encoding !== 'utf8') {
+    throw new Error(`The built-in encoder only supports utf-8, but got ${encoding}`);
+  }
+  return new TextEncoder().encode(s);
+}
+
+export function decodeString(bytes, encoding = 'utf-8') {
+  encoding = encoding || 'utf-8';
+  if (bytes.length === 0) return '';
+  return new TextDecoder(encoding).decode(bytes);
+}
+
+export function createScalarValue(value, dtype) {
+  if (dtype === 'string') return encodeString(value);
+  return toTypedArray([value], dtype);
+}
+
+/** Milliseconds, sub-millisecond precision where the platform has it. */
+export function now() {
+  if (typeof performance !== 'undefined' && typeof performance.now === 'function') return performance.now();
+  return Date.now();
+}
+
+export function fetch(path, requestInits) {
+  if (typeof globalThis.fetch !== 'function') {
+    throw new Error('tf.util.fetch: this platform has no global fetch()');
+  }
+  return globalThis.fetch(path, requestInits);
+}
+
+// ---- hash_util.ts: FarmHash's Fingerprint64, on 64-bit unsigned BigInts ------------
+
+const MASK64 = (1n << 64n) - 1n;
+
+/** The subset of the `long` package's Long that callers of fingerPrint64/hexToLong use. */
+class Long64 {
+  constructor(value) {
+    this.value = BigInt.asUintN(64, value);
+    this.unsigned = true;
+    this.low = Number(BigInt.asIntN(32, this.value));
+    this.high = Number(BigInt.asIntN(32, this.value >> 32n));
+  }
+  toString(radix = 10) { return this.value.toString(radix); }
+  toNumber() { return Number(this.value); }
+  equals(other) { return other instanceof Long64 ? other.value === this.value : BigInt(other) === this.value; }
+}
+
+export function hexToLong(hex) {
+  return new Long64(BigInt(`0x${hex}`));
+}
+
+const K0 = 0xc3a5c85c97cb3127n;
+const K1 = 0xb492b66fbe98f273n;
+const K2 = 0x9ae16a3b2f90404fn;
+const u64 = v => v & MASK64;
+const shiftMix = v => v ^ (v >> 47n);
+const rotate64 = (v, shift) => (shift === 0 ? v : u64((v >> BigInt(shift)) | (v << BigInt(64 - shift))));
+
+function fetchBytes(s, offset, numBytes) {
+  let v = 0n;
+  for (let i = numBytes - 1; i >= 0; --i) v = (v << 8n) | BigInt(s[offset + i] ?? 0);
+  return v;
+}
+const fetch64 = (s, offset) => fetchBytes(s, offset, 8);
+const fetch32 = (s, offset) => fetchBytes(s, offset, 4);
+
+function hashLen16(u, v, mul = 0x9ddfea08eb382d69n) {
+  let a = u64((u ^ v) * mul);
+  a ^= a >> 47n;
+  let b = u64((v ^ a) * mul);
+  b ^= b >> 47n;
+  return u64(b * mul);
+}
+
+function weakHashLen32WithSeeds(w, x, y, z, a, b) {
+  a = u64(a + w);
+  b = rotate64(u64(b + a + z), 21);
+  const c = a;
+  a = u64(a + x + y);
+  b = u64(b + rotate64(a, 44));
+  return [u64(a + z), u64(b + c)];
+}
+
+const weakHashLen32WithSeedsStr = (s, offset, a, b) =>
+  weakHashLen32WithSeeds(fetch64(s, offset), fetch64(s, offset + 8), fetch64(s, offset + 16), fetch64(s, offset + 24),
+                         a, b);
+
+function hashLen0to16(s, len) {
+  if (len >= 8) {
+    const mul = u64(K2 + BigInt(len * 2));
+    const a = u64(fetch64(s, 0) + K2);
+    const b = fetch64(s, len - 8);
+    const c = u64(rotate64(b, 37) * mul + a);
+    const d = u64((rotate64(a, 25) + b) * mul);
+    return hashLen16(c, d, mul);
+  }
+  if (len >= 4) {
+    const mul = u64(K2 + BigInt(len * 2));
+    const a = fetch32(s, 0);
+    return hashLen16(u64((a << 3n) + BigInt(len)), fetch32(s, len - 4), mul);
+  }
+  if (len > 0) {
+    const a = s[0], b = s[len >> 1], c = s[len - 1];
+    const y = BigInt(a + (b << 8));
+    const z = BigInt(len + (c << 2));
+    return u64(shiftMix(u64(K2 * y) ^ u64(K0 * z)) * K2);
+  }
+  return K2;
+}
+
+function hashLen17to32(s, len) {
+  const mul = u64(K2 + BigInt(len * 2));
+  const a = u64(fetch64(s, 0) * K1);
+  const b = fetch64(s, 8);
+  const c = u64(fetch64(s, len - 8) * mul);
+  const d = u64(fetch64(s, len - 16) * K2);
+  return hashLen16(u64(rotate64(u64(a + b), 43) + rotate64(c, 30) + d), u64(a + rotate64(u64(b + K2), 18) + c), mul);
+}
+
+function hashLen33to64(s, len) {
+  const mul = u64(K2 + BigInt(len * 2));
+  const a = u64(fetch64(s, 0) * K2);
+  const b = fetch64(s, 8);
+  const c = u64(fetch64(s, len - 8) * mul);
+  const d = u64(fetch64(s, len - 16) * K2);
+  const y = u64(rotate64(u64(a + b), 43) + rotate64(c, 30) + d);
+  const z = hashLen16(y, u64(a + rotate64(u64(b + K2), 18) + c), mul);
+  const e = u64(fetch64(s, 16) * mul);
+  const f = fetch64(s, 24);
+  const g = u64(u64(y + fetch64(s, len - 32)) * mul);
+  const h = u64(u64(z + fetch64(s, len - 24)) * mul);
+  return hashLen16(u64(rotate64(u64(e + f), 43) + rotate64(g, 30) + h), u64(e + rotate64(u64(f + a), 18) + g), mul);
+}
+
+function fingerPrint64Value(s, len) {
+  if (len <= 16) return hashLen0to16(s, len);
+  if (len <= 32) return hashLen17to32(s, len);
+  if (len <= 64) return hashLen33to64(s, len);
+  // Over 64 bytes: loop over 64-byte chunks with 56 bytes of state (v, w, x, y, z).
+  const seed = 81n;
+  let x = seed;
+  let y = u64(seed * K1 + 113n);
+  let z = u64(shiftMix(u64(y * K2 + 113n)) * K2);
+  let v = [0n, 0n];
+  let w = [0n, 0n];
+  x = u64(x * K2 + fetch64(s, 0));
+  let offset = 0;
+  const end = ((len - 1) >> 6) * 64;
+  const last64 = end + ((len - 1) & 63) - 63;
+  do {
+    x = u64(rotate64(u64(x + y + v[0] + fetch64(s, offset + 8)), 37) * K1);
+    y = u64(rotate64(u64(y + v[1] + fetch64(s, offset + 48)), 42) * K1);
+    x ^= w[1];
+    y = u64(y + v[0] + fetch64(s, offset + 40));
+    z = u64(rotate64(u64(z + w[0]), 33) * K1);
+    v = weakHashLen32WithSeedsStr(s, offset, u64(v[1] * K1), u64(x + w[0]));
+    w = weakHashLen32WithSeedsStr(s, offset + 32, u64(z + w[1]), u64(y + fetch64(s, offset + 16)));
+    [z, x] = [x, z];
+    offset += 64;
+  } while (offset !== end);
+  const mul = u64(K1 + ((z & 0xffn) << 1n));
+  offset = last64;
+  w[0] = u64(w[0] + BigInt((len - 1) & 63));
+  v[0] = u64(v[0] + w[0]);
+  w[0] = u64(w[0] + v[0]);
+  x = u64(rotate64(u64(x + y + v[0] + fetch64(s, offset + 8)), 37) * mul);
+  y = u64(rotate64(u64(y + v[1] + fetch64(s, offset + 48)), 42) * mul);
+  x ^= u64(w[1] * 9n);
+  y = u64(y + u64(v[0] * 9n) + fetch64(s, offset + 40));
+  z = u64(rotate64(u64(z + w[0]), 33) * mul);
+  v = weakHashLen32WithSeedsStr(s, offset, u64(v[1] * mul), u64(x + w[0]));
+  w = weakHashLen32WithSeedsStr(s, offset + 32, u64(z + w[1]), u64(y + fetch64(s, offset + 16)));
+  [z, x] = [x, z];
+  return hashLen16(u64(hashLen16(v[0], w[0], mul) + u64(shiftMix(y) * K0) + z), u64(hashLen16(v[1], w[1], mul) + x),
+                   mul);
+}
+
+/** FarmHash Fingerprint64 of the bytes `s` (a Uint8Array), as tfjs's string-hash ops use it. */
+export function fingerPrint64(s, len = s.length) {
+  return new Long64(fingerPrint64Value(s, len));
+}
+
+export const util = {
+  arraysEqual, arraysEqualWithNull, assert, assertNonNegativeIntegerDimensions, assertNonNull, assertShapesMatch,
+  bytesFromStringArray, bytesPerElement, checkConversionForErrors, clamp, computeStrides,
+  convertBackendValuesAndArrayBuffer, createScalarValue, createShuffledIndices, decodeString, distSquared,
+  encodeString, fetch, fingerPrint64, flatten, getArrayFromDType, getTypedArrayFromDType, hasEncodingLoss, hexToLong,
+  indexToLoc, inferDtype, inferFromImplicitShape, isBoolean, isFunction, isInt, isNumber, isPromise, isScalarShape,
+  isString, isTypedArray, isValidDtype, locToIndex, makeOnesTypedArray, makeZerosNestedTypedArray,
+  makeZerosTypedArray, nearestDivisor, nearestLargerEven, now, parseAxisParam, randUniform, repeatedTry, rightPad,
+  shuffle, shuffleCombo, sizeFromShape, sizeToSquarishShape, squeezeShape, sum, swap, tanh, toNestedArray,
+  toTypedArray,
+};
