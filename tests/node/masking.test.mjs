@@ -59,6 +59,9 @@ test('issue 14.3: Embedding(maskZero) + LSTM on [1,2,0,0] equals tfjs and the un
   // A batch mixing padding at the end, in the middle and none; float indices too.
   const batch = [1, 2, 0, 0, 3, 0, 4, 5, 5, 4, 3, 2];
   assertAllClose(predict(tf, ours, batch, [3, 4]), predict(tfjs, theirs, batch, [3, 4]), 'batch vs tfjs');
+  // Eager model.apply runs the same masked graph (tfjs's runInternalGraph).
+  const eager = tf.tidy(() => Array.from(ours.apply(tf.tensor(batch, [3, 4])).dataSync()));
+  assertAllClose(eager, tfjs.tidy(() => Array.from(theirs.apply(tfjs.tensor(batch, [3, 4])).dataSync())), 'apply vs tfjs');
   assert.equal(tf.memory().numTensors, before, 'no leaked tensors');
   ours.dispose();
   theirs.dispose();
@@ -167,12 +170,15 @@ test('a nested model receives the mask and passes its output mask on', () => {
   theirs.dispose();
 });
 
-for (const [rnn, optimizer] of [['lstm', 'sgd'], ['gru', 'adam'], ['simpleRNN', 'rmsprop']]) {
-  test(`fit with masked sequences (${rnn}, ${optimizer}) follows tfjs: losses per epoch and final weights`, async () => {
-    const theirs = issueModel(tfjs, {rnn});
-    const ours = issueModel(tf, {rnn});
+// returnSequences: a per-step output (Dense keeps the mask); the loss, as tfjs's,
+// still counts every step.
+for (const [rnn, optimizer, returnSequences] of [['lstm', 'sgd', false], ['gru', 'adam', false],
+                                                 ['simpleRNN', 'rmsprop', false], ['lstm', 'adam', true]]) {
+  test(`fit with masked sequences (${rnn}, ${optimizer}, returnSequences ${returnSequences}) follows tfjs: losses per epoch and final weights`, async () => {
+    const theirs = issueModel(tfjs, {rnn, returnSequences});
+    const ours = issueModel(tf, {rnn, returnSequences});
     copyWeights(theirs, ours);
-    for (const m of [theirs, ours]) m.compile({optimizer, loss: 'binaryCrossentropy'});
+    for (const m of [theirs, ours]) m.compile({optimizer, loss: returnSequences ? 'meanSquaredError' : 'binaryCrossentropy'});
     // 8 sequences of length 5 with 0..4 padding steps at the end or inside.
     const xs = [];
     const ys = [];
@@ -184,9 +190,11 @@ for (const [rnn, optimizer] of [['lstm', 'sgd'], ['gru', 'adam'], ['simpleRNN', 
     xs[2 * 5 + 1] = 0;  // a hole in the middle
     const opts = {epochs: 4, batchSize: 4, shuffle: false, verbose: 0};
     const before = tf.memory().numTensors;
-    const hT = await theirs.fit(tfjs.tensor2d(xs, [8, 5]), tfjs.tensor2d(ys, [8, 1]), opts);
+    const yShape = returnSequences ? [8, 5, 1] : [8, 1];
+    const yv = returnSequences ? xs.map(v => v / 5) : ys;
+    const hT = await theirs.fit(tfjs.tensor2d(xs, [8, 5]), tfjs.tensor(yv, yShape), opts);
     const x = tf.tensor2d(xs, [8, 5]);
-    const y = tf.tensor2d(ys, [8, 1]);
+    const y = tf.tensor(yv, yShape);
     const hO = await ours.fit(x, y, opts);
     tf.dispose([x, y]);
     // Adam and RMSProp keep two slots per weight; nothing else may stay.
