@@ -292,6 +292,7 @@ std::vector<Tensor> Model::callMasked(const std::vector<Tensor>& xs, const std::
 // tfjs's Container.computeMask: runs the graph for the masks of its outputs.
 std::vector<Tensor> Model::computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const {
   std::vector<Tensor> outMasks;
+  // An inference run changes nothing in the model; only its outputs' masks are kept.
   const_cast<Model*>(this)->executeMasked(inputs, masks, false, &outMasks);
   return outMasks;
 }

@@ -269,6 +269,25 @@ test('a layer that cannot take a mask throws naming itself, and the module keeps
   const z = tf.zeros([1, 4, 3]);
   assert.throws(() => flatten.apply(z, {mask: tf.ones([1, 4])}), /Layer flat \(Flatten\) does not support masking/);
   assert.equal(flatten.supportsMasking, false);
+  // A custom layer (masks do not reach custom layers yet), even one that sets supportsMasking.
+  class Scale extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.supportsMasking = true;
+    }
+    call(inputs) {
+      return (Array.isArray(inputs) ? inputs[0] : inputs).mul(2);
+    }
+    static get className() {
+      return 'MaskScale';
+    }
+  }
+  const custom = tf.sequential();
+  custom.add(tf.layers.embedding({inputDim: 6, outputDim: 3, maskZero: true, inputLength: 4}));
+  custom.add(new Scale({name: 'scale'}));
+  assert.equal(custom.layers[1].supportsMasking, true);
+  assert.throws(() => custom.predict(x), /Layer scale \(MaskScale\) was passed an inputMask, but custom layers do not receive masks/);
+  custom.dispose();
   tf.dispose([x, y, z]);
   m.dispose();
   plain.dispose();
