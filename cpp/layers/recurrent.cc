@@ -257,6 +257,8 @@ class Recurrent : public Layer {
     int64_t batch = x.dim(0), steps = x.dim(1), features = x.dim(2), k = gates_ * units_;
     WL_CHECK(steps > 0, className() << " layer " << name() << ": the input has no timesteps (shape "
                                     << shapeStr(x.shape()) << ")");
+    std::vector<Tensor> keep, hold;  // checks the mask before any work
+    if (mask.defined()) stepMasks(mask, batch, steps, &keep, &hold);
     if (goBackwards_) x = reverse(x, {1});
     // Dropout masks are drawn once per call and shared by every step, as tfjs.
     if (training && dropout_ > 0 && dropout_ < 1) x = mul(x, reshape(dropoutMask({batch, features}, dropout_), {batch, 1, features}));
@@ -274,8 +276,6 @@ class Recurrent : public Layer {
     bool hoist = activeTape() == nullptr || steps == 1;
     Tensor xz = hoist ? fusedMatMul(xTimeMajor, kernel_->value(), false, false, post) : Tensor();
     std::vector<Tensor> parts = recurrentParts(recurrentKernel_->value());
-    std::vector<Tensor> keep, hold;
-    if (mask.defined()) stepMasks(mask, batch, steps, &keep, &hold);
 
     std::vector<Tensor> states(numStates(), zeros({batch, units_}));
     std::vector<Tensor> outputs;

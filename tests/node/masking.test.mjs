@@ -288,7 +288,11 @@ test('a layer that cannot take a mask throws naming itself, and the module keeps
   assert.equal(custom.layers[1].supportsMasking, true);
   assert.throws(() => custom.predict(x), /Layer scale \(MaskScale\) was passed an inputMask, but custom layers do not receive masks/);
   custom.dispose();
-  tf.dispose([x, y, z]);
+  // A mask of the wrong shape for an RNN.
+  const lstm = tf.layers.lstm({units: 2, name: 'seq'});
+  const wrong = tf.ones([1, 3], 'bool');
+  assert.throws(() => lstm.apply(z, {mask: wrong}), /LSTM layer seq: the mask must have shape \[1,4\] \(batch, timesteps\), got \[1,3\]/);
+  tf.dispose([x, y, z, wrong]);
   m.dispose();
   plain.dispose();
 });
