@@ -248,6 +248,15 @@ std::string layerWeightInfo(const Layer& l) {
 std::vector<Tensor> layerApply(Layer& l, const std::vector<Tensor>& xs, bool training) {
   return guard([&] { return l.applyMany(xs, training); });
 }
+// Eager apply with masks (kwargs.mask); an undefined entry is an input without one.
+std::vector<Tensor> layerApplyMasked(Layer& l, const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                     bool training) {
+  return guard([&] { return l.applyMany(xs, training, masks); });
+}
+// layer.computeMask(inputs, mask): one entry per output, undefined = no mask.
+std::vector<Tensor> layerComputeMask(Layer& l, const std::vector<Tensor>& xs, const std::vector<Tensor>& masks) {
+  return guard([&] { return l.computeMask(xs, masks); });
+}
 SymbolicVector layerApplySymbolic(Layer& l, const SymbolicVector& xs) {
   return guard([&] { return l.applySymbolic(xs); });
 }
@@ -486,7 +495,10 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("id", &tensorId)
       .function("view", &tensorView)
       .function("meta", &tensorMeta)
-      .function("reshape", &tensorReshape);
+      .function("reshape", &tensorReshape)
+      .function("defined", optional_override([](const Tensor& t) { return t.defined(); }));
+  // A no-tensor placeholder in a TensorVector (a missing mask).
+  function("undefinedTensor", optional_override([]() { return Tensor(); }));
   function("createTensor", &createTensor);
   function("gatherRows", &tensorGatherRows);
   function("memory", &memory);
@@ -537,6 +549,9 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("shapesJson", &layerShapesJson)
       .function("apply", &layerApply)
       .function("applySymbolic", &layerApplySymbolic)
+      .function("applyMasked", &layerApplyMasked)
+      .function("computeMask", &layerComputeMask)
+      .function("supportsMasking", &Layer::supportsMasking)
       .function("outputShapesJson", &layerOutputShapes)
       .function("isHost", optional_override([](const Layer& l) { return dynamic_cast<const HostLayer*>(&l) != nullptr; }))
       .function("baseConfigJson", optional_override([](const Layer& l) {

@@ -568,8 +568,13 @@ export declare class Layer {
   /** The weights as named tf.Variables sharing their storage (disposing one only drops that handle). */
   getWeights(): Variable[];
   setWeights(weights: Tensor[]): void;
-  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean}): Tensor | Tensor[];
+  /** Eager: `mask` (bool [batch, steps], one per input) reaches layers that use it (RNNs skip masked steps). */
+  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean, mask?: Tensor | Array<Tensor | null>}): Tensor | Tensor[];
   apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean}): SymbolicTensor | SymbolicTensor[];
+  /** Whether the layer passes masks on (Embedding with maskZero, Masking, Dense, RNNs, merge layers...). */
+  supportsMasking: boolean;
+  /** The output mask for these inputs and input mask(s): a bool Tensor or null (a list for a model). */
+  computeMask(inputs: Tensor | Tensor[], mask?: Tensor | Array<Tensor | null> | null): Tensor | null | Array<Tensor | null>;
   dispose(): {refCountAfterDispose: number, numDisposedVariables: number};
   /** Custom layers: creates a weight; call it from build(). */
   addWeight(name: string, shape: number[], dtype?: 'float32', initializer?: InitializerIdentifier | Serializable,

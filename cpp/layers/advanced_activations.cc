@@ -20,6 +20,7 @@ namespace lo = layer_opts;
 class ReLU : public Layer {
  public:
   explicit ReLU(const nlohmann::json& config) : Layer(config, "ReLU") {
+    supportsMasking_ = true;  // as tfjs: the mask passes through
     maxValue_ = lo::get(config, "maxValue");
     WL_CHECK(maxValue_.is_null() || (maxValue_.is_number() && maxValue_.get<double>() >= 0),
              "Expected maxValue to be a non-negative number, but got " << maxValue_.dump());
@@ -74,6 +75,7 @@ class LeakyReLU : public Layer {
 class PReLU : public Layer {
  public:
   explicit PReLU(const nlohmann::json& config) : Layer(config, "PReLU") {
+    supportsMasking_ = true;  // as tfjs: the mask passes through
     init_ = lo::get(config, "alphaInitializer");
     if (init_.is_null()) init_ = "zeros";
     validateInitializer(init_, "alphaInitializer");

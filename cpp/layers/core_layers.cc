@@ -32,6 +32,7 @@ class Activation : public Layer {
       activation_ = a.get<std::string>();
     }
     validateActivation(activation_);
+    supportsMasking_ = true;  // as tfjs: the mask passes through
   }
   std::string className() const override { return "Activation"; }
   nlohmann::json getConfig() const override {
@@ -66,6 +67,7 @@ class Dropout : public Layer {
     }
     seed_ = lo::get(config, "seed");
     WL_CHECK(seed_.is_null() || seed_.is_number(), "Expected seed to be a number, but got " << seed_.dump());
+    supportsMasking_ = true;  // as tfjs (SpatialDropout1D too): the mask passes through
   }
   std::string className() const override { return "Dropout"; }
   nlohmann::json getConfig() const override {
@@ -311,11 +313,18 @@ class RepeatVector : public Layer {
 };
 
 // Masking: zeroes the timesteps whose features all equal maskValue:
-// output = input * any(input != maskValue, -1, keepDims).
+// output = input * any(input != maskValue, -1, keepDims), and masks them (computeMask).
 class Masking : public Layer {
  public:
   explicit Masking(const nlohmann::json& config) : Layer(config, "Masking") {
     maskValue_ = lo::number(config, "maskValue", 0.0);
+    supportsMasking_ = true;
+  }
+  // The timesteps with some feature != maskValue: any(input != maskValue, -1).
+  std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>&) const override {
+    WL_CHECK(inputs.size() == 1, "Masking layer " << name() << " expects 1 input, got " << inputs.size());
+    Tensor ne = binary(BinaryOp::NotEqual, inputs[0], Tensor::scalar(static_cast<float>(maskValue_)));
+    return OpRegistry::instance().run("any", {ne}, {{"axis", -1}, {"keepDims", false}});
   }
   std::string className() const override { return "Masking"; }
   nlohmann::json getConfig() const override {

@@ -8,6 +8,7 @@
 namespace wl {
 
 Dense::Dense(const nlohmann::json& config) : Layer(config, "Dense") {
+    supportsMasking_ = true;  // as tfjs: the mask passes through
   const nlohmann::json& units = config.contains("units") ? config["units"] : nlohmann::json();
   WL_CHECK(units.is_number_integer() && units.get<int64_t>() > 0,
            "Expected units to be a positive integer, but got " << (units.is_null() ? "undefined" : units.dump())

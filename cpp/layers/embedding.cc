@@ -4,7 +4,8 @@
 // Options: inputDim, outputDim (required positive integers), embeddingsInitializer
 // ("randomUniform"), embeddingsRegularizer, embeddingsConstraint, maskZero,
 // inputLength. Weight: embeddings [inputDim, outputDim]. Float indices are cast to
-// int32; the gradient reaches the embeddings through the gather op.
+// int32; the gradient reaches the embeddings through the gather op. With maskZero
+// the output carries the mask indices != 0 (layer.h: masks).
 #include "layers/core_layers.h"
 #include "layers/initializers.h"
 #include "layers/layer.h"
@@ -54,6 +55,7 @@ class Embedding : public Layer {
     maskZero_ = lo::get(config, "maskZero");
     WL_CHECK(maskZero_.is_null() || maskZero_.is_boolean(), "Expected maskZero to be a boolean, but got "
                                                                 << maskZero_.dump());
+    supportsMasking_ = maskZero_.is_boolean() && maskZero_.get<bool>();
     inputLength_ = lo::get(config, "inputLength");
     dtypeGiven_ = !lo::get(config, "dtype").is_null() || !lo::get(config, "inputShape").is_null() ||
                   !lo::get(config, "batchInputShape").is_null();
@@ -87,6 +89,14 @@ class Embedding : public Layer {
     }
     out.push_back(outputDim_);
     return out;
+  }
+
+  // maskZero: index 0 is padding, so the mask is indices != 0 (the input's shape);
+  // an incoming mask is replaced, as tfjs.
+  std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const override {
+    if (!supportsMasking_) return Layer::computeMask(inputs, masks);
+    WL_CHECK(inputs.size() == 1, "Embedding layer " << name() << " expects 1 input, got " << inputs.size());
+    return {binary(BinaryOp::NotEqual, inputs[0], zerosLike(inputs[0]))};
   }
 
   nlohmann::json getConfig() const override {

@@ -40,4 +40,12 @@ std::vector<Tensor> HostLayer::callMany(const std::vector<Tensor>& xs, bool trai
   return out;
 }
 
+std::vector<Tensor> HostLayer::computeMask(const std::vector<Tensor>&, const std::vector<Tensor>& masks) const {
+  WL_CHECK(!anyMask(masks), "Layer " << name() << " (" << className_
+                                     << ") was passed an inputMask, but custom layers do not receive masks in "
+                                        "wasm-layers yet; put the layer before the Embedding(maskZero)/Masking layer "
+                                        "or after the layer that consumes the mask (an RNN).");
+  return {};
+}
+
 }  // namespace wl

@@ -43,6 +43,10 @@ class HostLayer : public Layer {
                                           const nlohmann::json& initializer, bool trainable,
                                           const nlohmann::json& regularizer, const nlohmann::json& constraint);
 
+  // Masks do not reach custom layers yet: one handed a mask throws (even with
+  // supportsMasking set in JS) rather than computing over the padding.
+  std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const override;
+
  protected:
   void buildMany(const std::vector<Shape>& inputShapes) override { hooks_.build(inputShapes); }
   std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training) override;

@@ -167,14 +167,46 @@ void Layer::ensureBuilt(const std::vector<Shape>& inputShapes) {
 
 Tensor Layer::apply(const Tensor& x, bool training) { return applyMany({x}, training).at(0); }
 
-std::vector<Tensor> Layer::applyMany(const std::vector<Tensor>& xs, bool training) {
+std::vector<Tensor> Layer::applyMany(const std::vector<Tensor>& xs, bool training, const std::vector<Tensor>& masks) {
   std::vector<Shape> shapes;
   for (const Tensor& x : xs) {
     WL_CHECK(x.defined(), "Layer " << name_ << ": an input tensor is undefined (was it disposed?)");
     shapes.push_back(x.shape());
   }
+  WL_CHECK(masks.size() <= xs.size(), "Layer " << name_ << " received " << masks.size() << " masks for " << xs.size()
+                                               << " inputs");
   ensureBuilt(shapes);
+  return anyMask(masks) ? callMasked(xs, masks, training) : callMany(xs, training);
+}
+
+bool anyMask(const std::vector<Tensor>& masks) {
+  return std::any_of(masks.begin(), masks.end(), [](const Tensor& m) { return m.defined(); });
+}
+
+void Layer::rejectMasks(const std::vector<Tensor>& masks) const {
+  WL_CHECK(!anyMask(masks), "Layer " << name_ << " (" << className()
+                                     << ") does not support masking, but was passed an inputMask. Masks come from "
+                                        "Embedding(maskZero) and Masking layers; remove the mask or put a layer "
+                                        "that consumes it (an RNN) before this one.");
+}
+
+std::vector<Tensor> Layer::computeMask(const std::vector<Tensor>&, const std::vector<Tensor>& masks) const {
+  if (!supportsMasking_) {
+    rejectMasks(masks);
+    return {};
+  }
+  return {masks.empty() ? Tensor() : masks[0]};
+}
+
+std::vector<Tensor> Layer::callMasked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks, bool training) {
+  if (!supportsMasking_) rejectMasks(masks);
   return callMany(xs, training);
+}
+
+std::vector<Tensor> Layer::applyWithMasks(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                          bool training, std::vector<Tensor>* outMasks) {
+  *outMasks = computeMask(xs, masks);
+  return applyMany(xs, training, masks);
 }
 
 std::vector<SymbolicTensor> Layer::applySymbolic(const std::vector<SymbolicTensor>& xs) {

@@ -9,6 +9,13 @@
 // call() and computeOutputShape(). Multi-input layers (merge) override the
 // *Many variants instead. Applying a layer to SymbolicTensors records a Node:
 // the graph functional models are made of (models/model.h).
+//
+// Masks (tfjs/Keras): a mask marks the valid timesteps of a sequence, a bool
+// tensor [batch, steps] (undefined = no mask). Embedding(maskZero) and Masking
+// make one (computeMask); layers with supportsMasking pass it on (or combine,
+// as merge layers); RNNs receive it in callMasked and skip the masked steps. A
+// layer without supportsMasking that is handed a mask throws instead of
+// silently computing over the padding.
 #pragma once
 
 #include <functional>
@@ -59,9 +66,21 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // ...multi-input/output layers these (the defaults forward to the above).
   virtual std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const;
 
-  // Builds on first call (checking the input shapes), then runs call().
+  // Builds on first call (checking the input shapes), then runs call() (callMasked
+  // when some input has a mask: one entry per input, undefined = none).
   Tensor apply(const Tensor& x, bool training = false);
-  std::vector<Tensor> applyMany(const std::vector<Tensor>& xs, bool training = false);
+  std::vector<Tensor> applyMany(const std::vector<Tensor>& xs, bool training = false,
+                                const std::vector<Tensor>& masks = {});
+  // What a graph runs for a node: the outputs, and in *outMasks the output masks
+  // (computeMask's, checked before the call so an unsupported mask fails fast).
+  // A Model overrides it to run its graph once for both.
+  virtual std::vector<Tensor> applyWithMasks(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                             bool training, std::vector<Tensor>* outMasks);
+  // tfjs's computeMask(inputs, mask): the output masks (one per output; an empty
+  // list or undefined entries = none). The default: a layer with supportsMasking
+  // carries its first input's mask; one without throws if any mask is defined.
+  virtual std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const;
+  bool supportsMasking() const { return supportsMasking_; }
   // Records a Node and returns its symbolic outputs (building the layer if needed).
   std::vector<SymbolicTensor> applySymbolic(const std::vector<SymbolicTensor>& xs);
   void ensureBuilt(const std::vector<Shape>& inputShapes);
@@ -120,6 +139,12 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual void buildMany(const std::vector<Shape>& inputShapes);
   virtual Tensor call(const Tensor& x, bool training);
   virtual std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training);
+  // call() with input masks (some defined). The default: layers that support masking
+  // compute as without (the mask only flows on through computeMask); others throw.
+  virtual std::vector<Tensor> callMasked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                         bool training);
+  // Throws tfjs's/Keras's error if any mask is defined.
+  void rejectMasks(const std::vector<Tensor>& masks) const;
   // Input shapes must match exactly (apart from the batch dim) unless overridden.
   virtual void checkInputShapes(const std::vector<Shape>& shapes) const;
   std::shared_ptr<Variable> addWeight(const std::string& weightName, const Shape& shape,
@@ -127,6 +152,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
                                       const nlohmann::json& regularizer = nullptr,
                                       const nlohmann::json& constraint = nullptr);
   const Shape& builtInputShape() const { return builtInputShapes_.at(0); }
+  bool supportsMasking_ = false;  // set by the classes tfjs marks supportsMasking
 
  private:
   struct WeightExtras {
@@ -144,6 +170,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<std::weak_ptr<Node>> inboundNodes_;
   std::vector<std::weak_ptr<Node>> outboundNodes_;
 };
+
+// True if any of the masks is defined.
+bool anyMask(const std::vector<Tensor>& masks);
 
 using LayerFactory = std::function<std::shared_ptr<Layer>(const nlohmann::json& config)>;
 

@@ -12,6 +12,7 @@
 
 #include "layers/layer.h"
 #include "ops/ops.h"
+#include "ops/registry.h"
 #include "ops/shape_ops.h"
 
 namespace wl {
@@ -50,7 +51,27 @@ Shape elementwiseShape(const Shape& a, const Shape& b) {
 
 class Merge : public Layer {
  public:
-  Merge(const nlohmann::json& config, const std::string& className) : Layer(config, className) {}
+  Merge(const nlohmann::json& config, const std::string& className) : Layer(config, className) {
+    supportsMasking_ = true;
+  }
+
+  // The output is valid where every masked input is (Keras's Merge.compute_mask).
+  // Porting note: tfjs 4.22's Merge.computeMask keeps only the first mask with an
+  // extra leading axis (its loop stops one short and never reduces), which no
+  // consumer can use; we combine them as Keras does.
+  std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const override {
+    if (!anyMask(masks)) return {};
+    WL_CHECK(masks.size() == inputs.size(), "The Array 'inputs' and 'mask' are expected to have the same length, but "
+                                            "have different lengths ("
+                                                << inputs.size() << " vs " << masks.size() << ")");
+    Tensor out;
+    for (const Tensor& m : masks) {
+      if (!m.defined()) continue;
+      Tensor b = m.dtype() == DType::Bool ? m : cast(m, DType::Bool);
+      out = out.defined() ? binary(BinaryOp::LogicalAnd, out, b) : b;
+    }
+    return {out};
+  }
 
   std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const override {
     WL_CHECK(!inputShapes.empty(), "A merge layer should be called on an Array of at least 2 inputs. Got 0 input(s).");
@@ -222,6 +243,24 @@ class Concatenate : public Merge {
     return concat(inputs, resolve(inputs.at(0).rank()));
   }
 
+  // As tfjs: each input's mask (all true for an unmasked input), expanded to the
+  // input's rank, concatenated on the axis, then all() over the last axis.
+  std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const override {
+    if (!anyMask(masks)) return {};
+    WL_CHECK(masks.size() == inputs.size(), "Mismatch in the length of mask (" << masks.size()
+                                                                              << ") and the legnth of inputs ("
+                                                                              << inputs.size() << ")");
+    std::vector<Tensor> parts;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      Tensor m = masks[i].defined() ? cast(masks[i], DType::Float32) : ones(inputs[i].shape());
+      if (m.rank() < inputs[i].rank()) m = expandDims(m, -1);
+      parts.push_back(m);
+    }
+    Tensor all = concat(parts, resolve(inputs.at(0).rank()));
+    Tensor valid = binary(BinaryOp::NotEqual, all, Tensor::scalar(0.f));
+    return OpRegistry::instance().run("all", {valid}, {{"axis", -1}, {"keepDims", false}});
+  }
+
  private:
   int axis_ = -1;
 };
@@ -305,6 +344,8 @@ class Dot : public Merge {
     }
   }
   std::string className() const override { return "Dot"; }
+  // As tfjs: Dot accepts masked inputs and its output has no mask.
+  std::vector<Tensor> computeMask(const std::vector<Tensor>&, const std::vector<Tensor>&) const override { return {}; }
 
   std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const override {
     check(inputShapes);

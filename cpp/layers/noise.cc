@@ -22,6 +22,7 @@ Tensor randomNormal(const Shape& shape, double mean, double stddev) {
 class GaussianNoise : public Layer {
  public:
   explicit GaussianNoise(const nlohmann::json& config) : Layer(config, "GaussianNoise") {
+    supportsMasking_ = true;  // as tfjs: the mask passes through
     nlohmann::json s = lo::get(config, "stddev");
     WL_CHECK(s.is_number() && s.get<double>() >= 0,
              "Expected stddev to be a non-negative number, but got " << lo::describe(s));
@@ -48,6 +49,7 @@ class GaussianNoise : public Layer {
 class GaussianDropout : public Layer {
  public:
   explicit GaussianDropout(const nlohmann::json& config) : Layer(config, "GaussianDropout") {
+    supportsMasking_ = true;  // as tfjs: the mask passes through
     rate_ = lo::rate(config);
   }
   std::string className() const override { return "GaussianDropout"; }
@@ -72,6 +74,7 @@ class GaussianDropout : public Layer {
 class AlphaDropout : public Layer {
  public:
   explicit AlphaDropout(const nlohmann::json& config) : Layer(config, "AlphaDropout") {
+    supportsMasking_ = true;  // as tfjs: the mask passes through
     rate_ = lo::rate(config);
     noiseShape_ = lo::get(config, "noiseShape");
     if (!noiseShape_.is_null()) {

@@ -95,6 +95,7 @@ Tensor batchNormCompose(const Tensor& x, const Tensor& mean, const Tensor& varia
 class BatchNormalization : public Layer {
  public:
   explicit BatchNormalization(const nlohmann::json& config) : Layer(config, "BatchNormalization") {
+    supportsMasking_ = true;  // as tfjs: the mask passes through
     nlohmann::json axis = opt(config, "axis");
     if (!axis.is_null()) {
       bool isInt = axis.is_number_integer() ||
@@ -226,6 +227,7 @@ class BatchNormalization : public Layer {
 class LayerNormalization : public Layer {
  public:
   explicit LayerNormalization(const nlohmann::json& config) : Layer(config, "LayerNormalization") {
+    supportsMasking_ = true;  // as tfjs: the mask passes through
     nlohmann::json axis = opt(config, "axis");
     auto isInt = [](const nlohmann::json& v) {
       return v.is_number_integer() ||

@@ -12,7 +12,12 @@
 // used in training when strictly between), returnSequences, returnState,
 // goBackwards (false), implementation (accepted; one computation for all, as tfjs),
 // unroll (accepted and ignored, as tfjs). Not supported: stateful: true, GRU's
-// resetAfter: true (tfjs throws too), masks (no mask propagation yet).
+// resetAfter: true (tfjs throws too).
+//
+// Masks (tfjs's rnn()): with an input mask [batch, timesteps] (from Embedding
+// maskZero or Masking), a masked step leaves the states and the output as they
+// were: s = step(s) * m + s * (1 - m); with returnSequences the output keeps the
+// mask (a masked step repeats the previous output, as tfjs), otherwise it has none.
 //
 // Input (batch, timesteps, features); timesteps may differ between calls.
 // Weights in tfjs's order, gates in Keras's order: kernel [features, k*units],
@@ -120,6 +125,15 @@ class Recurrent : public Layer {
     WL_CHECK(!boolOption(config, "stateful", false),
              cls << " layer " << name() << ": stateful: true is not supported (wasm-layers keeps no state between "
                  << "calls); remove the option or pass the previous final states through returnState instead.");
+    supportsMasking_ = true;
+  }
+
+  // tfjs's RNN.computeMask: the sequence output keeps the input mask; a last
+  // output and the states have none.
+  std::vector<Tensor> computeMask(const std::vector<Tensor>&, const std::vector<Tensor>& masks) const override {
+    std::vector<Tensor> out(returnState_ ? 1 + numStates() : 1);
+    out[0] = returnSequences_ && !masks.empty() ? masks[0] : Tensor();
+    return out;
   }
 
   Shape computeOutputShape(const Shape& in) const override { return computeOutputShapes({in}).at(0); }
@@ -209,12 +223,42 @@ class Recurrent : public Layer {
   }
 
   std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training) override {
+    return run(xs, Tensor(), training);
+  }
+
+  std::vector<Tensor> callMasked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                 bool training) override {
+    return run(xs, masks.empty() ? Tensor() : masks[0], training);
+  }
+
+  // The per-step masks [B, 1] as float (keep) and 1 - keep (hold), in the order the
+  // steps run. The mask is data, not a function of the weights: no tape.
+  void stepMasks(const Tensor& mask, int64_t batch, int64_t steps, std::vector<Tensor>* keep,
+                 std::vector<Tensor>* hold) const {
+    PausedTape paused;
+    Tensor m = cast(mask, DType::Float32);
+    if (m.rank() == 3 && m.dim(2) == 1) m = reshape(m, {m.dim(0), m.dim(1)});
+    WL_CHECK(m.rank() == 2 && m.dim(0) == batch && m.dim(1) == steps,
+             className() << " layer " << name() << ": the mask must have shape [" << batch << "," << steps
+                         << "] (batch, timesteps), got " << shapeStr(mask.shape()));
+    if (goBackwards_) m = reverse(m, {1});
+    Tensor one = Tensor::scalar(1.f);
+    for (int64_t t = 0; t < steps; ++t) {
+      Tensor k = slice(m, {0, t}, {batch, 1});
+      keep->push_back(k);
+      hold->push_back(sub(one, k));
+    }
+  }
+
+  std::vector<Tensor> run(const std::vector<Tensor>& xs, const Tensor& mask, bool training) {
     WL_CHECK(xs.size() == 1, className() << " layer " << name() << " takes one input, got " << xs.size());
     Tensor x = xs[0];  // (B, T, F)
     checkRank(x.shape());
     int64_t batch = x.dim(0), steps = x.dim(1), features = x.dim(2), k = gates_ * units_;
     WL_CHECK(steps > 0, className() << " layer " << name() << ": the input has no timesteps (shape "
                                     << shapeStr(x.shape()) << ")");
+    std::vector<Tensor> keep, hold;  // checks the mask before any work
+    if (mask.defined()) stepMasks(mask, batch, steps, &keep, &hold);
     if (goBackwards_) x = reverse(x, {1});
     // Dropout masks are drawn once per call and shared by every step, as tfjs.
     if (training && dropout_ > 0 && dropout_ < 1) x = mul(x, reshape(dropoutMask({batch, features}, dropout_), {batch, 1, features}));
@@ -241,7 +285,11 @@ class Recurrent : public Layer {
                               : fusedMatMul(slice(xTimeMajor, {t * batch, 0}, {batch, features}), kernel_->value(),
                                             false, false, post);
       Tensor h = recurrentMask.defined() ? mul(states[0], recurrentMask) : states[0];
-      states = step(xzt, h, states, parts);
+      std::vector<Tensor> next = step(xzt, h, states, parts);
+      if (mask.defined()) {
+        for (size_t s = 0; s < next.size(); ++s) next[s] = add(mul(next[s], keep[t]), mul(states[s], hold[t]));
+      }
+      states = std::move(next);
       if (returnSequences_) outputs.push_back(states[0]);
     }
     std::vector<Tensor> result{returnSequences_ ? stack(outputs, 1) : states[0]};

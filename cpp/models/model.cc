@@ -242,8 +242,8 @@ void Model::checkInputShapes(const std::vector<Shape>& shapes) const {
 
 
 // The nodes' outputs for these inputs, in topological order (shared by execute and executeTo).
-std::unordered_map<const Node*, std::vector<Tensor>> Model::runGraph(const std::vector<Tensor>& xs, bool training,
-                                                                     bool keepAll) {
+Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, bool keepAll,
+                                  const std::vector<Tensor>& masks, NodeValues* nodeMasks) {
   WL_CHECK(xs.size() == inputs_.size(), "Model " << name() << " expects " << inputs_.size()
                                                  << " input(s), but it received " << xs.size() << ".");
   // Uses left of each node's outputs; model outputs are never released.
@@ -254,15 +254,28 @@ std::unordered_map<const Node*, std::vector<Tensor>> Model::runGraph(const std::
   for (const auto& o : outputs_) uses[o.node.get()] += 1 << 20;
   const bool fuse = !training && !keepAll && inferenceMode();
   std::unordered_map<const Node*, std::vector<Tensor>> values;
-  for (size_t i = 0; i < xs.size(); ++i) values[inputs_[i].node.get()] = {xs[i]};
+  // Each node's output masks (tfjs's executor keeps them beside the values), absent = none.
+  NodeValues localMasks;
+  NodeValues& maskOf = nodeMasks ? *nodeMasks : localMasks;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    values[inputs_[i].node.get()] = {xs[i]};
+    if (i < masks.size() && masks[i].defined()) maskOf[inputs_[i].node.get()] = {masks[i]};
+  }
   for (size_t i = 0; i < order_.size(); ++i) {
     const auto& node = order_[i];
-    std::vector<Tensor> ins;
-    for (const auto& st : node->inputs) ins.push_back(values.at(st.node.get()).at(st.index));
+    std::vector<Tensor> ins, inMasks;
+    for (const auto& st : node->inputs) {
+      ins.push_back(values.at(st.node.get()).at(st.index));
+      auto m = maskOf.find(st.node.get());
+      inMasks.push_back(m != maskOf.end() && st.index < static_cast<int>(m->second.size()) ? m->second[st.index]
+                                                                                             : Tensor());
+    }
+    const bool masked = anyMask(inMasks);
     // Followers that only read this node's single output (the next nodes in order).
+    // Masked inputs run unfused, so each layer sees (and passes on) its mask.
     size_t last = i;
     FusedEpilogue post;
-    if (fuse && node->outputShapes.size() == 1 && ins.size() == 1 && ins[0].dtype() == DType::Float32) {
+    if (fuse && !masked && node->outputShapes.size() == 1 && ins.size() == 1 && ins[0].dtype() == DType::Float32) {
       while (last + 1 < order_.size() && uses[order_[last].get()] == 1 && post.activation == FusedActivation::Linear) {
         const auto& next = order_[last + 1];
         FusedEpilogue step;
@@ -280,11 +293,16 @@ std::unordered_map<const Node*, std::vector<Tensor>> Model::runGraph(const std::
       values[order_[last].get()] = {fused};  // the followers' own outputs never exist
     } else {
       last = i;
-      values[node.get()] = node->layer->applyMany(ins, training);
+      std::vector<Tensor> outMasks;
+      values[node.get()] = node->layer->applyWithMasks(ins, inMasks, training, &outMasks);
+      if (anyMask(outMasks)) maskOf[node.get()] = std::move(outMasks);
     }
     if (!keepAll) {
       for (const auto& st : node->inputs) {
-        if (--uses[st.node.get()] == 0) values.erase(st.node.get());
+        if (--uses[st.node.get()] == 0) {
+          values.erase(st.node.get());
+          maskOf.erase(st.node.get());
+        }
       }
     }
     i = last;
@@ -293,10 +311,46 @@ std::unordered_map<const Node*, std::vector<Tensor>> Model::runGraph(const std::
 }
 
 std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training) {
-  auto values = runGraph(xs, training);
+  return executeMasked(xs, {}, training, nullptr);
+}
+
+std::vector<Tensor> Model::executeMasked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                         bool training, std::vector<Tensor>* outMasks) {
+  NodeValues nodeMasks;
+  auto values = runGraph(xs, training, false, masks, &nodeMasks);
   std::vector<Tensor> outs;
-  for (const auto& o : outputs_) outs.push_back(values.at(o.node.get()).at(o.index));
+  if (outMasks) outMasks->clear();
+  for (const auto& o : outputs_) {
+    outs.push_back(values.at(o.node.get()).at(o.index));
+    if (!outMasks) continue;
+    auto m = nodeMasks.find(o.node.get());
+    outMasks->push_back(m != nodeMasks.end() && o.index < static_cast<int>(m->second.size()) ? m->second[o.index]
+                                                                                             : Tensor());
+  }
   return outs;
+}
+
+std::vector<Tensor> Model::applyWithMasks(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                          bool training, std::vector<Tensor>* outMasks) {
+  std::vector<Shape> shapes;
+  for (const Tensor& x : xs) {
+    WL_CHECK(x.defined(), "Model " << name() << ": an input tensor is undefined (was it disposed?)");
+    shapes.push_back(x.shape());
+  }
+  ensureBuilt(shapes);
+  return executeMasked(xs, masks, training, outMasks);
+}
+
+std::vector<Tensor> Model::callMasked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks, bool training) {
+  return executeMasked(xs, masks, training, nullptr);
+}
+
+// tfjs's Container.computeMask: runs the graph for the masks of its outputs.
+std::vector<Tensor> Model::computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const {
+  std::vector<Tensor> outMasks;
+  // An inference run changes nothing in the model; only its outputs' masks are kept.
+  const_cast<Model*>(this)->executeMasked(inputs, masks, false, &outMasks);
+  return outMasks;
 }
 
 std::vector<Tensor> Model::executeTo(const std::vector<Tensor>& xs, const std::vector<std::string>& names) {

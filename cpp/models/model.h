@@ -62,6 +62,15 @@ class Model : public Layer {
 
   // Runs the graph on concrete inputs (one per model input, in order).
   std::vector<Tensor> execute(const std::vector<Tensor>& inputs, bool training);
+  // As execute, with input masks (one per input, undefined = none); *outMasks, if
+  // given, receives the output masks (undefined where an output has none).
+  std::vector<Tensor> executeMasked(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks,
+                                    bool training, std::vector<Tensor>* outMasks);
+  // Masks flow through the graph (tfjs's runInternalGraph): a nested model hands
+  // its inner layers the masks it receives and passes its outputs' masks on.
+  std::vector<Tensor> applyWithMasks(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks, bool training,
+                                     std::vector<Tensor>* outMasks) override;
+  std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const override;
   std::vector<Tensor> predict(const std::vector<Tensor>& inputs);
   // Intermediate outputs by layer name ("dense_1", or "dense_1:1" for a second output).
   std::vector<Tensor> executeTo(const std::vector<Tensor>& inputs, const std::vector<std::string>& outputNames);
@@ -97,6 +106,8 @@ class Model : public Layer {
   Model(const nlohmann::json& config, const std::string& className);  // graph set later (Sequential)
   void setGraph(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs);
   std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training) override;
+  std::vector<Tensor> callMasked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                 bool training) override;
   void buildMany(const std::vector<Shape>&) override {}
   void checkInputShapes(const std::vector<Shape>& shapes) const override;
 
@@ -104,8 +115,11 @@ class Model : public Layer {
   // Runs the graph. keepAll keeps every node's outputs (executeTo); otherwise a
   // node's outputs are dropped after their last use and, at inference, producers
   // fuse the per-channel layers that follow them (Layer::applyFused).
-  std::unordered_map<const Node*, std::vector<Tensor>> runGraph(const std::vector<Tensor>& xs, bool training,
-                                                                 bool keepAll = false);
+  // masks: one per input (or none); nodeMasks, if given, receives the output masks
+  // of the nodes whose outputs are returned (masks live as long as their values).
+  using NodeValues = std::unordered_map<const Node*, std::vector<Tensor>>;
+  NodeValues runGraph(const std::vector<Tensor>& xs, bool training, bool keepAll = false,
+                      const std::vector<Tensor>& masks = {}, NodeValues* nodeMasks = nullptr);
   // The total loss (with regularization), and the per-output losses.
   Tensor totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput,
                    const std::vector<Tensor>& sampleWeights = {});

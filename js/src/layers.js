@@ -125,6 +125,34 @@ function tensorVector(xs) {
   return v;
 }
 
+// Masks as the engine takes them: one per input, a placeholder where there is none.
+function maskVector(mask, count) {
+  const list = Array.isArray(mask) ? mask : [mask];
+  if (list.length > count) throw new Error(`Got ${list.length} masks for ${count} input(s)`);
+  const core = getCore();
+  const v = new core.TensorVector();
+  list.forEach((m, i) => {
+    if (m == null) {
+      const none = core.undefinedTensor();
+      v.push_back(none);
+      none.delete();
+    } else {
+      assertTensor(m, `mask[${i}]`, 'mask');
+      v.push_back(m.handle);
+    }
+  });
+  return v;
+}
+
+// Engine masks back to JS: a Tensor per entry, null where there is none.
+function masksFromVector(vector) {
+  return fromVector(vector).map(h => {
+    if (h.defined()) return new Tensor(h);
+    h.delete();
+    return null;
+  });
+}
+
 // The options every layer shares, which the engine reads for a custom layer (the
 // subclass keeps the rest of its config itself).
 const BASE_OPTIONS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype'];
@@ -556,15 +584,52 @@ export class Layer {
     }
     list.forEach((x, i) => assertTensor(x, `inputs[${i}]`, `${this.name}.apply`));
     const v = tensorVector(list);
+    // kwargs.mask as tfjs's call() receives it (an RNN skips the masked steps).
+    const masks = kwargs.mask == null ? null : maskVector(kwargs.mask, list.length);
     let out;
     if (this._isHost) this._eagerInputs = Array.isArray(inputs) ? 'list' : 'single';
     try {
-      out = fromVector(this.handle.apply(v, Boolean(kwargs.training))).map(h => new Tensor(h));
+      const training = Boolean(kwargs.training);
+      const handles = masks ? this.handle.applyMasked(v, masks, training) : this.handle.apply(v, training);
+      out = fromVector(handles).map(h => new Tensor(h));
     } finally {
       v.delete();
+      if (masks) masks.delete();
       this._eagerInputs = undefined;
     }
     return out.length === 1 ? out[0] : out;
+  }
+
+  /** Whether the layer passes masks on (tfjs's supportsMasking). */
+  get supportsMasking() {
+    return this._isHost ? Boolean(this._hostSupportsMasking) : this.handle.supportsMasking();
+  }
+
+  // Custom layers may set it, as in tfjs; masks do not reach custom layers yet (the
+  // engine throws if one is handed a mask), so the flag is only kept.
+  set supportsMasking(value) {
+    this._hostSupportsMasking = Boolean(value);
+  }
+
+  /**
+   * tfjs's computeMask(inputs, mask): the output mask (a bool Tensor) or null; a
+   * list for several outputs. Throws if the layer cannot take the mask it is given.
+   */
+  computeMask(inputs, mask) {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    list.forEach((x, i) => assertTensor(x, `inputs[${i}]`, `${this.name}.computeMask`));
+    const v = tensorVector(list);
+    const masks = maskVector(mask == null ? [] : mask, list.length);
+    let out;
+    try {
+      out = masksFromVector(this.handle.computeMask(v, masks));
+    } finally {
+      v.delete();
+      masks.delete();
+    }
+    // A model answers a list (one per output), as tfjs's Container.computeMask.
+    if (['Model', 'Sequential'].includes(this.getClassName())) return out;
+    return out.length === 0 ? null : (out.length === 1 ? out[0] : out);
   }
 
   dispose() {

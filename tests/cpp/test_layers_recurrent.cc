@@ -1,7 +1,8 @@
 // Recurrent layers (SimpleRNN, LSTM, GRU): output shapes with returnSequences /
 // returnState, weight shapes in Keras's gate layout, a SimpleRNN step by hand,
 // goBackwards, the orthogonal initializer, gradients through time (tape vs
-// finite differences, for the input and every weight) and bad options.
+// finite differences, for the input and every weight), masks (skipped steps, their
+// gradients, the output mask) and bad options.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -109,6 +110,58 @@ TEST(RecurrentLayers, GradientsThroughTimeMatchFiniteDifferences) {
     for (auto& v : layer->weights()) inputs.push_back(v->mutableValue());  // shares storage
     SCOPED_TRACE(cls);
     test::checkGradients([&](const std::vector<Tensor>& in) { return layer->apply(in[0], true); }, inputs);
+  }
+}
+
+// A mask [batch, steps] as Embedding(maskZero) makes it (bool).
+Tensor boolMask(const std::vector<float>& values, const Shape& shape) {
+  Tensor m = Tensor::empty(shape);
+  std::copy(values.begin(), values.end(), m.data<float>());
+  return cast(m, DType::Bool);
+}
+
+TEST(RecurrentLayers, MaskedStepsAreSkipped) {
+  // Masking the last steps of a sample gives what the unpadded sample gives; a masked
+  // step inside repeats the previous output (returnSequences) and keeps the states.
+  for (const std::string cls : {"SimpleRNN", "LSTM", "GRU"}) {
+    SCOPED_TRACE(cls);
+    auto layer = make(cls, {{"units", 3}, {"returnSequences", true}});
+    Tensor x = test::randomTensor({1, 4, 2}, -1, 1, 11);
+    layer->ensureBuilt(x.shape());
+    Tensor masked = layer->applyMany({x}, false, {boolMask({1, 0, 1, 0}, {1, 4})}).at(0);
+    Tensor kept = layer->apply(concat({slice(x, {0, 0, 0}, {1, 1, 2}), slice(x, {0, 2, 0}, {1, 1, 2})}, 1));
+    const float* m = masked.data<float>();
+    const float* k = kept.data<float>();
+    for (int u = 0; u < 3; ++u) {
+      EXPECT_NEAR(m[0 * 3 + u], k[0 * 3 + u], 1e-6);
+      EXPECT_FLOAT_EQ(m[1 * 3 + u], m[0 * 3 + u]);  // a masked step repeats the output
+      EXPECT_NEAR(m[2 * 3 + u], k[1 * 3 + u], 1e-6);
+      EXPECT_FLOAT_EQ(m[3 * 3 + u], m[2 * 3 + u]);
+    }
+    // The output mask: the input's with returnSequences, none for a last output.
+    Tensor inMask = boolMask({1, 0, 1, 0}, {1, 4});
+    EXPECT_TRUE(layer->computeMask({x}, {inMask}).at(0).sharesStorageWith(inMask));
+    auto last = make(cls, {{"units", 3}, {"returnState", true}});
+    auto lastMasks = last->computeMask({x}, {inMask});
+    EXPECT_EQ(lastMasks.size(), cls == "LSTM" ? 3u : 2u);
+    for (const Tensor& t : lastMasks) EXPECT_FALSE(t.defined());
+  }
+}
+
+TEST(RecurrentLayers, MaskedGradientsMatchFiniteDifferences) {
+  for (const std::string cls : {"SimpleRNN", "LSTM", "GRU"}) {
+    json cfg = {{"units", 2}, {"returnSequences", cls != "LSTM"}, {"goBackwards", cls == "GRU"}};
+    if (cls != "SimpleRNN") cfg["recurrentActivation"] = "sigmoid";  // hardSigmoid has kinks
+    if (cls == "LSTM") cfg["biasInitializer"] = "randomNormal";
+    auto layer = make(cls, cfg);
+    Tensor x = test::randomTensor({2, 4, 2}, -1, 1, 5);
+    Tensor mask = boolMask({1, 0, 1, 1, 0, 1, 1, 0}, {2, 4});
+    layer->ensureBuilt(x.shape());
+    std::vector<Tensor> inputs{x};
+    for (auto& v : layer->weights()) inputs.push_back(v->mutableValue());  // shares storage
+    SCOPED_TRACE(cls);
+    test::checkGradients([&](const std::vector<Tensor>& in) { return layer->applyMany({in[0]}, true, {mask}).at(0); },
+                         inputs);
   }
 }
 
