@@ -34,10 +34,10 @@ std::string stringUnion(const nlohmann::json& v, const std::string& dflt, const 
 }
 
 bool isInteger(const nlohmann::json& v) {
-  if (v.is_number_integer()) return true;
-  if (!v.is_number_float()) return false;
+  if (!v.is_number()) return false;
   double d = v.get<double>();
-  return std::isfinite(d) && d == std::floor(d);
+  // Bounded: kernel sizes and strides are cast to int64 (undefined beyond it).
+  return std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15;
 }
 
 }  // namespace
@@ -264,7 +264,7 @@ class Conv : public BaseConv {
     json f = cu::opt(config, "filters");
     WL_CHECK(f.is_number() && f.get<double>() >= 1,
              "Convolution layer expected config.filters to be a 'number' > 0 but got " << describe(f));
-    WL_CHECK(f.get<double>() == std::floor(f.get<double>()),
+    WL_CHECK(f.get<double>() == std::floor(f.get<double>()) && f.get<double>() < 9.0e15,
              "Expected filters to be a positive integer, but got " << f.dump() << ".");
     filters_ = static_cast<int64_t>(f.get<double>());
     kernelInitializer_ = initOr(config, "kernelInitializer", "glorotNormal");

@@ -242,6 +242,13 @@ void Layer::applyConstraints() {
 std::shared_ptr<Variable> Layer::addWeight(const std::string& weightName, const Shape& shape,
                                            const nlohmann::json& initializer, bool trainable,
                                            const nlohmann::json& regularizer, const nlohmann::json& constraint) {
+  // Sizes first: an over-large weight throws at once, before an initializer spends
+  // time on it, and the message names the weight.
+  try {
+    checkedTensorBytes(shape);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " (weight " + name_ + "/" + weightName + ")");
+  }
   auto v = std::make_shared<Variable>(name_ + "/" + weightName,
                                       fastWeightInit() ? Tensor::zeros(shape) : initialize(initializer, shape),
                                       trainable && trainable_);
