@@ -216,7 +216,12 @@ function functionalFromConfig(pyConfig, name, keras3) {
       if (!st) throw new Error(`model.json: unknown model input/output ${n}`);
       return st;
     });
-    return makeModel({inputs: refs(pyConfig.input_layers), outputs: refs(pyConfig.output_layers), name});
+    const model = makeModel({inputs: refs(pyConfig.input_layers), outputs: refs(pyConfig.output_layers), name});
+    // A layer the outputs do not depend on is not part of the model: free it
+    // (its weights would otherwise live as long as the process).
+    const kept = new Set(model.layers);
+    for (const l of created.values()) if (!kept.has(l)) l.dispose();
+    return model;
   } catch (e) {
     for (const l of created.values()) l.dispose();
     throw e;
