@@ -136,7 +136,15 @@ void Layer::ensureBuilt(const std::vector<Shape>& inputShapes) {
   for (Shape& s : symbolic) {
     if (!s.empty()) s[0] = -1;
   }
-  buildMany(symbolic);
+  // A build that throws (an over-large second weight) keeps none of its weights.
+  const size_t numWeights = weights_.size();
+  try {
+    buildMany(symbolic);
+  } catch (...) {
+    weights_.erase(weights_.begin() + static_cast<std::ptrdiff_t>(numWeights), weights_.end());
+    extras_.erase(extras_.begin() + static_cast<std::ptrdiff_t>(numWeights), extras_.end());
+    throw;
+  }
   builtInputShapes_ = symbolic;
   built_ = true;
 }

@@ -245,7 +245,13 @@ function sequentialFromConfig(pyConfig, name, keras3) {
         config.batch_input_shape = pendingInputShape;
         pendingInputShape = null;
       }
-      model.add(createLayer(entry.class_name, config, keras3));
+      const layer = createLayer(entry.class_name, config, keras3);
+      try {
+        model.add(layer);
+      } catch (e) {
+        layer.dispose();  // not the model's: a weight its build made before failing would leak
+        throw e;
+      }
     }
     return model;
   } catch (e) {

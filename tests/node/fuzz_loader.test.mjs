@@ -198,6 +198,8 @@ test(`fuzz: ${CASES} mutated model files (seed ${SEED}) load or fail cleanly`, {
     const c = makeCase(seeds, r);
     const files = new Map([['/m/model.json', c.text]]);
     if (c.weights) files.set('/m/weights.bin', c.weights);
+    // Replaying a finding: WL_FUZZ_DUMP=<case index> prints that case's model.json.
+    if (process.env.WL_FUZZ_DUMP === String(i)) console.log(`case ${i}: ${c.text}`);
     const before = tf.memory().numTensors;
     const t0 = Date.now();
     let outcome;
@@ -218,6 +220,7 @@ test(`fuzz: ${CASES} mutated model files (seed ${SEED}) load or fail cleanly`, {
     } catch (e) {
       outcome = isInternal(e) ? 'crash' : 'error';
       if (outcome === 'crash') findings.push(`case ${i}: ${e.name}: ${e.message}\n${e.stack}`);
+      if (process.env.WL_FUZZ_DUMP === String(i)) console.log(`case ${i}: ${e.stack}`);
       else messages.set(e.message.slice(0, 60), (messages.get(e.message.slice(0, 60)) || 0) + 1);
     }
     counts.cases++;

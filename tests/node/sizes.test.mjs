@@ -91,6 +91,10 @@ test('5: topology-only model.json with a 65536x65536 Dense or a [2, 2**31] conv 
     assertHealthy();
   };
   await load(denseTopology(65536, 65536));
+  // The LSTM's kernel [2, 786432] fits; its recurrent kernel [196608, 786432] does not:
+  // the kernel made before the failure is freed too.
+  await load({class_name: 'Sequential', config: {name: 'l', layers: [
+    {class_name: 'LSTM', config: {name: 'l1', units: 196608, batch_input_shape: [null, 4, 2]}}]}});
   await load({class_name: 'Sequential', config: {name: 'c', layers: [
     {class_name: 'Conv2D', config: {name: 'c1', filters: 4, kernel_size: [2, 2 ** 31], strides: [1, 1],
                                      padding: 'same', batch_input_shape: [null, 8, 8, 3]}}]}});
