@@ -73,5 +73,16 @@ TEST(Sizes, LayerWeightsAreCheckedBeforeTheirInitializerRuns) {
   EXPECT_NE(m.find("(weight big/kernel)"), std::string::npos) << m;
 }
 
+TEST(Sizes, AFailedBuildKeepsNoneOfItsWeights) {
+  // The kernel [2, 786432] fits; the recurrent kernel [196608, 786432] does not.
+  const MemoryStats before = memoryStats();
+  auto lstm = LayerRegistry::instance().create("LSTM", {{"name", "l"}, {"units", 196608}});
+  EXPECT_THROW(lstm->ensureBuilt(Shape{-1, 4, 2}), Error);
+  EXPECT_TRUE(lstm->weights().empty());
+  EXPECT_FALSE(lstm->built());
+  lstm.reset();
+  EXPECT_EQ(memoryStats().numBytes, before.numBytes);
+}
+
 }  // namespace
 }  // namespace wl
