@@ -145,3 +145,11 @@ test('a tensor of rank over 8 reports its own shape (its metadata no longer read
   assert.equal(t.size, 24);
   t.dispose();
 });
+
+test('output sizes computed from options are checked: an UpSampling2D or a dilation past int64 is an Error', () => {
+  // 4096 * 2**52 = 2**64 once wrapped to 0: a silently empty output shape.
+  assertCleanError(() => tf.sequential({layers: [tf.layers.upSampling2d({size: [2 ** 52, 1], inputShape: [4096, 1, 1]})]}),
+                   /Integer overflow computing a UpSampling2D output size: 4096 \* 4503599627370496/);
+  assertCleanError(() => tf.tidy(() => tf.conv2d(tf.ones([1, 4, 4, 1]), tf.ones([3, 3, 1, 1]), 1, 'valid', 'NHWC', [2 ** 62, 1])),
+                   /Integer overflow computing a dilated filter size/);
+});
