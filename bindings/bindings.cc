@@ -11,6 +11,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "core/kernel_registry.h"
@@ -65,12 +67,37 @@ nlohmann::json parseJson(const std::string& text, const char* what) {
   }
 }
 
+// JSON has no NaN or Infinity: js/src/ops.js writes them as {"$nonFinite": "NaN"}
+// (or "Infinity", "-Infinity"), and this puts the numbers back.
+void decodeNonFinite(nlohmann::json& j) {
+  if (j.is_object()) {
+    if (j.size() == 1 && j.contains("$nonFinite") && j["$nonFinite"].is_string()) {
+      const std::string v = j["$nonFinite"].get<std::string>();
+      if (v == "NaN") j = std::numeric_limits<double>::quiet_NaN();
+      else if (v == "Infinity") j = std::numeric_limits<double>::infinity();
+      else if (v == "-Infinity") j = -std::numeric_limits<double>::infinity();
+      return;
+    }
+    for (auto& [k, e] : j.items()) decodeNonFinite(e);
+  } else if (j.is_array()) {
+    for (auto& e : j) decodeNonFinite(e);
+  }
+}
+
 Shape shapeFromJs(const val& array) {
   Shape s;
   const int n = array["length"].as<int>();
   for (int i = 0; i < n; ++i) {
     val d = array[i];
-    s.push_back(d.isNull() || d.isUndefined() ? -1 : static_cast<int64_t>(d.as<double>()));
+    if (d.isNull() || d.isUndefined()) {
+      s.push_back(-1);
+      continue;
+    }
+    // Checked before the cast: casting NaN or a double beyond int64 is undefined.
+    const double v = d.as<double>();
+    WL_CHECK(std::isfinite(v) && v == std::floor(v) && v >= -1 && v < 9.2e18,
+             "Shape dimensions must be non-negative integers, got " << v << " at index " << i);
+    s.push_back(static_cast<int64_t>(v));
   }
   return s;
 }
@@ -108,19 +135,25 @@ val tensorView(const Tensor& t) {
 // read it at once). Creating a JS Tensor is on every op's path, so this saves
 // four boundary crossings per result.
 val tensorMeta(const Tensor& t) {
-  static double meta[4 + kMaxRank];
+  // Sized for the rank (a fixed array once let a rank-9 view read past its end).
+  static std::vector<double> meta;
+  meta.resize(4 + static_cast<size_t>(t.rank()));
   meta[0] = static_cast<double>(t.id());
   meta[1] = static_cast<double>(t.size());
   meta[2] = static_cast<double>(static_cast<int>(t.dtype()));
   meta[3] = t.rank();
-  for (int i = 0; i < t.rank() && i < kMaxRank; ++i) meta[4 + i] = static_cast<double>(t.shape()[i]);
-  return val(emscripten::typed_memory_view(4 + t.rank(), meta));
+  for (int i = 0; i < t.rank(); ++i) meta[4 + i] = static_cast<double>(t.shape()[i]);
+  return val(emscripten::typed_memory_view(meta.size(), meta.data()));
 }
 Tensor tensorReshape(const Tensor& t, val shape) { return guard([&] { return reshape(t, shapeFromJs(shape)); }); }
 Tensor tensorGatherRows(const Tensor& x, const Tensor& indices) { return guard([&] { return gatherRows(x, indices); }); }
 
 std::vector<Tensor> runOp(std::string name, const std::vector<Tensor>& inputs, std::string attrsJson) {
-  return guard([&] { return OpRegistry::instance().run(name, inputs, parseJson(attrsJson, (name + " options").c_str())); });
+  return guard([&] {
+    nlohmann::json attrs = parseJson(attrsJson, (name + " options").c_str());
+    decodeNonFinite(attrs);
+    return OpRegistry::instance().run(name, inputs, attrs);
+  });
 }
 
 val opNames() {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 
 namespace wl {
 
@@ -30,10 +31,57 @@ DType parseDType(const std::string& name) {
   throw Error("Unknown dtype '" + name + "': expected 'float32', 'int32' or 'bool'");
 }
 
+int64_t checkedMul(int64_t a, int64_t b, const char* what) {
+  int64_t out;
+  WL_CHECK(!__builtin_mul_overflow(a, b, &out), "Integer overflow computing a " << what << ": " << a << " * " << b);
+  return out;
+}
+
+int64_t checkedAdd(int64_t a, int64_t b, const char* what) {
+  int64_t out;
+  WL_CHECK(!__builtin_add_overflow(a, b, &out), "Integer overflow computing a " << what << ": " << a << " + " << b);
+  return out;
+}
+
 int64_t shapeSize(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape) {
+    WL_CHECK(!__builtin_mul_overflow(n, d, &n),
+             "The shape " << shapeStr(shape) << " has more elements than can be counted (over 2^63)");
+  }
   return n;
+}
+
+std::string formatBytes(double bytes) {
+  const char* units[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+  int u = 0;
+  while (bytes >= 1000 && u < 6) {
+    bytes /= 1000;
+    ++u;
+  }
+  std::ostringstream os;
+  os.setf(std::ios::fixed);
+  os.precision(u == 0 ? 0 : 1);
+  os << bytes << " " << units[u];
+  return os.str();
+}
+
+int64_t checkedTensorBytes(const Shape& shape, DType dtype) {
+  for (int64_t d : shape) {
+    WL_CHECK(d >= 0, "Tensor shape " << shapeStr(shape) << " has a negative or unknown dimension");
+  }
+  // The byte count in double, only for the message: the int64 product may overflow.
+  double approx = 4;
+  for (int64_t d : shape) approx *= static_cast<double>(d);
+  int64_t n = 1;
+  bool overflow = false;
+  for (int64_t d : shape) overflow = overflow || __builtin_mul_overflow(n, d, &n);
+  WL_CHECK(!overflow && n <= kMaxTensorElements,
+           "Cannot allocate a " << dtypeName(dtype) << " tensor of shape " << shapeStr(shape) << " ("
+                                << formatBytes(approx) << "): a single tensor must be under "
+                                << formatBytes(static_cast<double>(kMaxTensorBytes))
+                                << ", the most one WebAssembly (wasm32) allocation can address");
+  return n * 4;
 }
 
 std::string shapeStr(const Shape& shape) {
@@ -51,7 +99,10 @@ Storage::Storage(size_t bytes) : bytes_(bytes) {
   // aligned_alloc needs a size that is a multiple of the alignment.
   size_t rounded = ((bytes + 63) / 64) * 64;
   ptr_ = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-  if (!ptr_) throw Error("Out of memory allocating " + std::to_string(bytes) + " bytes");
+  if (!ptr_) {
+    throw Error("Out of memory allocating " + formatBytes(static_cast<double>(bytes)) + " (" + std::to_string(bytes) +
+                " bytes) for a tensor: the WebAssembly heap cannot grow that far");
+  }
   ++g_liveBuffers;
   g_liveBytes += static_cast<int64_t>(bytes_);
 }
@@ -70,10 +121,9 @@ TensorImpl::TensorImpl(Shape s, DType d, std::shared_ptr<Storage> st)
 TensorImpl::~TensorImpl() { --g_liveTensors; }
 
 Tensor Tensor::empty(const Shape& shape, DType dtype) {
-  for (int64_t d : shape) {
-    WL_CHECK(d >= 0, "Tensor shape " << shapeStr(shape) << " has a negative or unknown dimension");
-  }
-  auto storage = std::make_shared<Storage>(static_cast<size_t>(shapeSize(shape)) * 4);
+  // Checked before anything is allocated: the byte count fits size_t even on wasm32.
+  const int64_t bytes = checkedTensorBytes(shape, dtype);
+  auto storage = std::make_shared<Storage>(static_cast<size_t>(bytes));
   return Tensor(std::make_shared<TensorImpl>(shape, dtype, std::move(storage)));
 }
 

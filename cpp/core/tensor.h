@@ -23,8 +23,30 @@ inline bool isIntStorage(DType d) { return d != DType::Float32; }
 
 // Dimensions; -1 stands for an unknown (batch) dimension in layer shapes only.
 using Shape = std::vector<int64_t>;
-int64_t shapeSize(const Shape& shape);
 std::string shapeStr(const Shape& shape);  // "[4,1]", unknown dims as "null"
+
+// --- Checked sizes ----------------------------------------------------------
+// Every element count, byte count, stride and offset is an int64_t computed with
+// these, so nothing wraps: in wasm32 size_t is 32 bits, and a wrapped size once
+// meant a small buffer that later writes ran past. One tensor must stay below what
+// wasm32 can address; natively the same limit applies, so native tests catch it.
+constexpr int64_t kMaxTensorBytes = (int64_t{1} << 31) - (int64_t{1} << 20);  // just under 2 GiB
+constexpr int64_t kMaxTensorElements = kMaxTensorBytes / 4;
+
+// a * b, or throws (naming `what`) when the product overflows int64.
+int64_t checkedMul(int64_t a, int64_t b, const char* what = "size");
+// a + b, or throws when the sum overflows int64.
+int64_t checkedAdd(int64_t a, int64_t b, const char* what = "size");
+// The number of elements; throws when the product overflows int64 (unknown -1
+// dims multiply through as -1, as layer shapes use them).
+int64_t shapeSize(const Shape& shape);
+// The bytes a tensor of this shape takes; throws wl::Error "Cannot allocate a
+// float32 tensor of shape [50000,50000] (10.0 GB): ..." when a dim is unknown or
+// negative or the tensor would not fit in kMaxTensorBytes. Call it before any
+// work that a too-large shape would make slow (e.g. initializing weights).
+int64_t checkedTensorBytes(const Shape& shape, DType dtype = DType::Float32);
+// "10.0 GB": a byte count for messages, from a double so it never wraps.
+std::string formatBytes(double bytes);
 
 struct MemoryStats {
   int64_t numTensors = 0;

@@ -34,10 +34,10 @@ std::string stringUnion(const nlohmann::json& v, const std::string& dflt, const 
 }
 
 bool isInteger(const nlohmann::json& v) {
-  if (v.is_number_integer()) return true;
-  if (!v.is_number_float()) return false;
+  if (!v.is_number()) return false;
   double d = v.get<double>();
-  return std::isfinite(d) && d == std::floor(d);
+  // Bounded: kernel sizes and strides are cast to int64 (undefined beyond it).
+  return std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15;
 }
 
 }  // namespace
@@ -77,15 +77,15 @@ std::vector<int64_t> normalizeArray(const nlohmann::json& v, int n, const char* 
 
 int64_t convOutputLength(int64_t in, int64_t filter, const std::string& padding, int64_t stride, int64_t dilation) {
   if (in < 0) return -1;
-  int64_t dilated = filter + (filter - 1) * (dilation - 1);
+  int64_t dilated = checkedAdd(filter, checkedMul(filter - 1, dilation - 1, "dilated kernel size"), "dilated kernel size");
   int64_t len = padding == "same" ? in : in - dilated + 1;
   return static_cast<int64_t>(std::floor(static_cast<double>(len + stride - 1) / static_cast<double>(stride)));
 }
 
 int64_t deconvLength(int64_t in, int64_t stride, int64_t kernel, const std::string& padding) {
   if (in < 0) return -1;
-  if (padding == "valid") return in * stride + std::max<int64_t>(kernel - stride, 0);
-  if (padding == "same") return in * stride;
+  if (padding == "valid") return checkedAdd(checkedMul(in, stride, "output length"), std::max<int64_t>(kernel - stride, 0));
+  if (padding == "same") return checkedMul(in, stride, "output length");
   throw Error("Unsupport padding mode: " + padding + ".");
 }
 
@@ -264,7 +264,7 @@ class Conv : public BaseConv {
     json f = cu::opt(config, "filters");
     WL_CHECK(f.is_number() && f.get<double>() >= 1,
              "Convolution layer expected config.filters to be a 'number' > 0 but got " << describe(f));
-    WL_CHECK(f.get<double>() == std::floor(f.get<double>()),
+    WL_CHECK(f.get<double>() == std::floor(f.get<double>()) && f.get<double>() < 9.0e15,
              "Expected filters to be a positive integer, but got " << f.dump() << ".");
     filters_ = static_cast<int64_t>(f.get<double>());
     kernelInitializer_ = initOr(config, "kernelInitializer", "glorotNormal");
@@ -720,7 +720,7 @@ class UpSampling2D : public Layer {
     Shape out = in;
     int h = dataFormat_ == "channelsFirst" ? 2 : 1;
     for (int i = 0; i < 2; ++i) {
-      if (out[h + i] >= 0) out[h + i] *= size_[i];
+      if (out[h + i] >= 0) out[h + i] = checkedMul(out[h + i], size_[i], "UpSampling2D output size");
     }
     return out;
   }
@@ -742,7 +742,8 @@ class UpSampling2D : public Layer {
     cu::checkNdim(name(), xIn.shape(), 4);
     bool cf = dataFormat_ == "channelsFirst";
     Tensor x = cf ? cu::toChannelsLast(xIn) : xIn;
-    std::vector<int64_t> newSize{x.dim(1) * size_[0], x.dim(2) * size_[1]};
+    std::vector<int64_t> newSize{checkedMul(x.dim(1), size_[0], "UpSampling2D output size"),
+                                 checkedMul(x.dim(2), size_[1], "UpSampling2D output size")};
     Tensor y = interpolation_ == "nearest" ? resizeNearestNeighbor(x, newSize) : resizeBilinear(x, newSize);
     return cf ? cu::toChannelsFirst(y) : y;
   }

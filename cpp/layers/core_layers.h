@@ -4,6 +4,8 @@
 // LayerRegistry by their tfjs className ("Dropout", "PReLU", ...).
 #pragma once
 
+#include <cmath>
+
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -39,8 +41,9 @@ inline double rate(const nlohmann::json& config, const char* key = "rate") {
 
 inline int64_t positiveInt(const nlohmann::json& config, const char* key) {
   nlohmann::json v = get(config, key);
-  bool ok = v.is_number_integer() ||
-            (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
+  // Range first: casting a double beyond int64 to int64 is undefined.
+  bool ok = v.is_number() && std::fabs(v.get<double>()) < 9.0e15 &&
+            v.get<double>() == std::floor(v.get<double>());
   WL_CHECK(ok && v.get<double>() > 0,
            "Expected " << key << " to be a positive integer, but got " << describe(v) << ".");
   return static_cast<int64_t>(v.get<double>());

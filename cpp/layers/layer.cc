@@ -160,7 +160,15 @@ void Layer::ensureBuilt(const std::vector<Shape>& inputShapes) {
   for (Shape& s : symbolic) {
     if (!s.empty()) s[0] = -1;
   }
-  buildMany(symbolic);
+  // A build that throws (an over-large second weight) keeps none of its weights.
+  const size_t numWeights = weights_.size();
+  try {
+    buildMany(symbolic);
+  } catch (...) {
+    weights_.erase(weights_.begin() + static_cast<std::ptrdiff_t>(numWeights), weights_.end());
+    extras_.erase(extras_.begin() + static_cast<std::ptrdiff_t>(numWeights), extras_.end());
+    throw;
+  }
   builtInputShapes_ = symbolic;
   built_ = true;
 }
@@ -330,6 +338,13 @@ void Layer::applyConstraints() {
 std::shared_ptr<Variable> Layer::addWeight(const std::string& weightName, const Shape& shape,
                                            const nlohmann::json& initializer, bool trainable,
                                            const nlohmann::json& regularizer, const nlohmann::json& constraint) {
+  // Sizes first: an over-large weight throws at once, before an initializer spends
+  // time on it, and the message names the weight.
+  try {
+    checkedTensorBytes(shape);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " (weight " + name_ + "/" + weightName + ")");
+  }
   auto v = std::make_shared<Variable>(name_ + "/" + weightName,
                                       fastWeightInit() ? Tensor::zeros(shape) : initialize(initializer, shape),
                                       trainable && trainable_);

@@ -69,7 +69,8 @@ void resolveSpatial(const char* op, const SpatialSpec& s, const Padding& pad,
       padBefore[i] = 0;
       continue;
     }
-    int64_t eff = (s.f[i] - 1) * s.dil[i] + 1;
+    // Checked: filter sizes and dilations of pools come from options, not tensors.
+    int64_t eff = checkedAdd(checkedMul(s.f[i] - 1, s.dil[i], "dilated filter size"), 1, "dilated filter size");
     int64_t in = s.in[i], st = s.stride[i];
     double o = 0;
     out[i] = 0;
@@ -87,7 +88,8 @@ void resolveSpatial(const char* op, const SpatialSpec& s, const Padding& pad,
         padBefore[i] = 0;
         break;
       case Padding::Number:
-        o = roundDim(static_cast<double>(in - eff + 2 * pad.value) / static_cast<double>(st) + 1, rounding, op);
+        o = roundDim(static_cast<double>(in - eff + checkedMul(2, pad.value, "padding")) / static_cast<double>(st) + 1,
+                     rounding, op);
         out[i] = static_cast<int64_t>(o);
         padBefore[i] = pad.value;
         break;

@@ -1,15 +1,25 @@
 #include "ops/registry.h"
 
+#include <cmath>
+
 #include "core/error.h"
 
 namespace wl {
 
+namespace {
+// An integer-valued number that fits int64 (casting a larger double is undefined).
+bool isInt64(const nlohmann::json& v) {
+  if (!v.is_number()) return false;
+  const double d = v.get<double>();
+  return std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18;
+}
+}  // namespace
+
 int64_t Attrs::getInt(const char* key) const {
   WL_CHECK(has(key), op_ << ": the option '" << key << "' is required");
   const auto& v = j_[key];
-  WL_CHECK(v.is_number() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())),
-           op_ << ": the option '" << key << "' must be an integer, got " << v.dump());
-  return static_cast<int64_t>(v.get<double>());
+  WL_CHECK(isInt64(v), op_ << ": the option '" << key << "' must be an integer, got " << v.dump());
+  return v.is_number_integer() ? v.get<int64_t>() : static_cast<int64_t>(v.get<double>());
 }
 
 double Attrs::getFloat(const char* key) const {
@@ -38,9 +48,8 @@ std::vector<int64_t> Attrs::getInts(const char* key) const {
   const auto& v = j_[key];
   std::vector<int64_t> out;
   auto one = [&](const nlohmann::json& e) {
-    WL_CHECK(e.is_number() && e.get<double>() == static_cast<double>(static_cast<int64_t>(e.get<double>())),
-             op_ << ": the option '" << key << "' must hold integers, got " << v.dump());
-    out.push_back(static_cast<int64_t>(e.get<double>()));
+    WL_CHECK(isInt64(e), op_ << ": the option '" << key << "' must hold integers, got " << v.dump());
+    out.push_back(e.is_number_integer() ? e.get<int64_t>() : static_cast<int64_t>(e.get<double>()));
   };
   if (v.is_array()) {
     for (const auto& e : v) one(e);

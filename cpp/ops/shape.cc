@@ -260,7 +260,7 @@ Tensor stridedSlice(const Tensor& x, std::vector<int64_t> begin, std::vector<int
     e = std::clamp<int64_t>(e, st > 0 ? 0 : -1, st > 0 ? d : d - 1);
     int64_t n = st > 0 ? std::max<int64_t>(0, (e - b + st - 1) / st) : std::max<int64_t>(0, (b - e - st - 1) / -st);
     dims[i] = n;
-    srcStrides[i] = inStrides[i] * st;
+    srcStrides[i] = checkedMul(inStrides[i], st, "stridedSlice stride");
     offset += (n > 0 ? b : 0) * inStrides[i];
     if (!shrink) keptShape.push_back(n);
   }

@@ -21,13 +21,18 @@ function toTensor(x, name, op, dtype) {
   return {t: tensor(x, undefined, dtype), temp: true};
 }
 
+// JSON has no NaN or Infinity (JSON.stringify writes null): they cross to the
+// engine as {"$nonFinite": "NaN"}, which bindings/bindings.cc turns back.
+const keepNonFinite = (key, value) =>
+  typeof value === 'number' && !Number.isFinite(value) ? {$nonFinite: String(value)} : value;
+
 /** @internal Runs an engine op: inputs are Tensors or TensorLikes named in `names`. */
 export function run(op, inputs, attrs = {}, names = ['x', 'y', 'z', 'w', 'v']) {
   const converted = inputs.map((x, i) => toTensor(x, names[i] || `inputs[${i}]`, op));
   const v = vectorOf(converted.map(c => c.t.handle));
   try {
     return profileOp(op, converted.map(c => c.t),
-                     () => fromVector(getCore().runOp(op, v, JSON.stringify(attrs))).map(h => new Tensor(h)));
+                     () => fromVector(getCore().runOp(op, v, JSON.stringify(attrs, keepNonFinite))).map(h => new Tensor(h)));
   } finally {
     v.delete();
     converted.forEach(c => { if (c.temp) c.t.dispose(); });

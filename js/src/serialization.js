@@ -216,7 +216,12 @@ function functionalFromConfig(pyConfig, name, keras3) {
       if (!st) throw new Error(`model.json: unknown model input/output ${n}`);
       return st;
     });
-    return makeModel({inputs: refs(pyConfig.input_layers), outputs: refs(pyConfig.output_layers), name});
+    const model = makeModel({inputs: refs(pyConfig.input_layers), outputs: refs(pyConfig.output_layers), name});
+    // A layer the outputs do not depend on is not part of the model: free it
+    // (its weights would otherwise live as long as the process).
+    const kept = new Set(model.layers);
+    for (const l of created.values()) if (!kept.has(l)) l.dispose();
+    return model;
   } catch (e) {
     for (const l of created.values()) l.dispose();
     throw e;
@@ -240,7 +245,13 @@ function sequentialFromConfig(pyConfig, name, keras3) {
         config.batch_input_shape = pendingInputShape;
         pendingInputShape = null;
       }
-      model.add(createLayer(entry.class_name, config, keras3));
+      const layer = createLayer(entry.class_name, config, keras3);
+      try {
+        model.add(layer);
+      } catch (e) {
+        layer.dispose();  // not the model's: a weight its build made before failing would leak
+        throw e;
+      }
     }
     return model;
   } catch (e) {

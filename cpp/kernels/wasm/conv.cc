@@ -17,6 +17,11 @@ namespace wasm {
 namespace {
 
 constexpr int64_t kChunkRows = 512;
+// The im2col scratch holds at most this many floats (256 MB): with a very deep
+// patch (K large) the chunk has fewer rows, so rows * K never overflows size_t
+// on wasm32 (it once wrapped into a small buffer that im2col wrote past).
+constexpr int64_t kColBudget = int64_t{1} << 26;
+int64_t chunkRows(int64_t K) { return std::max<int64_t>(1, std::min(kChunkRows, kColBudget / std::max<int64_t>(K, 1))); }
 
 bool isPointwise(const ConvGeometry& g) {
   return g.fD == 1 && g.fH == 1 && g.fW == 1 && g.strideD == 1 && g.strideH == 1 && g.strideW == 1 &&
@@ -67,9 +72,10 @@ void conv(const ConvParams& p) {
       gemm(P, g.outC, K, x, K, 1, p.filter, g.outC, 1, y, g.outC, false, &p.epilogue);
       continue;
     }
-    if (colBuf.size() < static_cast<size_t>(kChunkRows * K)) colBuf.resize(kChunkRows * K);
-    for (int64_t p0 = 0; p0 < P; p0 += kChunkRows) {
-      const int64_t p1 = std::min(P, p0 + kChunkRows);
+    const int64_t rows = chunkRows(K);
+    if (colBuf.size() < static_cast<size_t>(rows * K)) colBuf.resize(static_cast<size_t>(rows * K));
+    for (int64_t p0 = 0; p0 < P; p0 += rows) {
+      const int64_t p1 = std::min(P, p0 + rows);
       im2col(g, x, p0, p1, colBuf.data());
       gemm(p1 - p0, g.outC, K, colBuf.data(), K, 1, p.filter, g.outC, 1, y + p0 * g.outC, g.outC, false,
            &p.epilogue);
@@ -89,9 +95,10 @@ void convBackpropFilter(const ConvParams& p) {
       gemm(K, g.outC, P, x, 1, K, dy, g.outC, 1, p.filter, g.outC, true);
       continue;
     }
-    if (colBuf.size() < static_cast<size_t>(kChunkRows * K)) colBuf.resize(kChunkRows * K);
-    for (int64_t p0 = 0; p0 < P; p0 += kChunkRows) {
-      const int64_t p1 = std::min(P, p0 + kChunkRows);
+    const int64_t rows = chunkRows(K);
+    if (colBuf.size() < static_cast<size_t>(rows * K)) colBuf.resize(static_cast<size_t>(rows * K));
+    for (int64_t p0 = 0; p0 < P; p0 += rows) {
+      const int64_t p1 = std::min(P, p0 + rows);
       im2col(g, x, p0, p1, colBuf.data());
       // dfilter[K x outC] += col^T[K x rows] * dy[rows x outC]
       gemm(K, g.outC, p1 - p0, colBuf.data(), 1, K, dy + p0 * g.outC, g.outC, 1, p.filter, g.outC, true);
@@ -112,10 +119,11 @@ void convBackpropInput(const ConvParams& p) {
       continue;
     }
     std::fill(dx, dx + xImage, 0.f);
-    if (colBuf.size() < static_cast<size_t>(kChunkRows * K)) colBuf.resize(kChunkRows * K);
+    const int64_t rows = chunkRows(K);
+    if (colBuf.size() < static_cast<size_t>(rows * K)) colBuf.resize(static_cast<size_t>(rows * K));
     float* col = colBuf.data();
-    for (int64_t p0 = 0; p0 < P; p0 += kChunkRows) {
-      const int64_t p1 = std::min(P, p0 + kChunkRows);
+    for (int64_t p0 = 0; p0 < P; p0 += rows) {
+      const int64_t p1 = std::min(P, p0 + rows);
       gemm(p1 - p0, K, g.outC, dy + p0 * g.outC, g.outC, 1, p.filter, 1, g.outC, col, K, false);
       forEachPatch(g, p0, p1, [&](int64_t r, int64_t t, int64_t xo) {
         if (xo < 0) return;

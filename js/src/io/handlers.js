@@ -1,6 +1,7 @@
 // IO handlers with tfjs's URL schemes and factories (tfjs-core/src/io/*): each is
 // {load(): Promise<ModelArtifacts>} and/or {save(artifacts): Promise<SaveResult>}.
 // On-disk and in-storage formats are tfjs's, so models move freely between the two.
+import {checkWeightsManifest} from './validate.js';
 import {byteLength, concatBuffers, shard} from './weights.js';
 
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
@@ -22,6 +23,9 @@ function modelJson(artifacts, paths) {
 }
 
 function fromModelJson(json, weightSpecs, weightData) {
+  // As tfjs: a model.json without a weightsManifest is a topology only (its
+  // weights keep their initializers), not a file whose weights are all missing.
+  if (json.weightsManifest == null) weightSpecs = weightData = undefined;
   return {modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy,
           convertedBy: json.convertedBy, weightSpecs, weightData, trainingConfig: json.trainingConfig,
           userDefinedMetadata: json.userDefinedMetadata};
@@ -37,6 +41,7 @@ function parseModelJson(text, source) {
   if (json == null || typeof json !== 'object' || json.modelTopology == null) {
     throw new Error(`The JSON from ${source} does not contain a modelTopology: is it a tfjs layers model.json?`);
   }
+  checkWeightsManifest(json.weightsManifest);
   return json;
 }
 

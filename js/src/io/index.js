@@ -4,6 +4,7 @@ import {getCore} from '../core.js';
 import {dispose} from '../tensor.js';
 import {convertPythonicToTs, modelFromTopology, modelTopology} from '../serialization.js';
 import * as handlers from './handlers.js';
+import {checkTopology, checkWeightSpecs} from './validate.js';
 import {decodeWeightValues, decodeWeights, encodeWeights} from './weights.js';
 
 export const GENERATED_BY = 'TensorFlow.js tfjs-layers v4.22.0';
@@ -104,6 +105,11 @@ function loadNamedWeights(model, weights, strict) {
       throw new Error(`Layer weight shape ${shapeStr(w.shape)} not compatible with provided weight shape ` +
                       `${shapeStr(v.shape)} (${w.name})`);
     }
+    // As tfjs (Variable.assign): an int32 manifest entry must not reinterpret a float kernel's bits.
+    if (v && v.dtype !== (w.dtype || 'float32')) {
+      throw new Error(`dtype of the new value (${v.dtype}) and previous value (${w.dtype || 'float32'}) must match ` +
+                      `(weight ${w.name})`);
+    }
   }
   const current = model.getWeights();  // handles sharing the weights' storage
   try {
@@ -128,8 +134,19 @@ export async function loadLayersModel(pathOrIOHandler, options = {}) {
 }
 
 export function modelFromArtifacts(artifacts, strict = true) {
+  if (artifacts == null || typeof artifacts !== 'object') throw new Error('The model artifacts must be an object.');
   if (artifacts.modelTopology == null) throw new Error('The model artifacts have no modelTopology.');
-  const topology = typeof artifacts.modelTopology === 'string' ? JSON.parse(artifacts.modelTopology) : artifacts.modelTopology;
+  let topology = artifacts.modelTopology;
+  if (typeof topology === 'string') {
+    try {
+      topology = JSON.parse(topology);
+    } catch (e) {
+      throw new Error(`Failed to parse the modelTopology JSON: ${e.message}`);
+    }
+  }
+  // Structure first, so a malformed file names its bad field and nothing is built.
+  checkTopology(topology);
+  if (artifacts.weightData != null) checkWeightSpecs(artifacts.weightSpecs == null ? [] : artifacts.weightSpecs);
   // As tfjs: when every weight will be read from the artifacts, skip the initializers.
   const withWeights = artifacts.weightData != null && artifacts.weightSpecs != null;
   const core = getCore();
@@ -162,6 +179,7 @@ export function modelFromArtifacts(artifacts, strict = true) {
 /** tf.models.modelFromJSON(modelAndWeightsConfig | topology). */
 export async function modelFromJSON(config) {
   const json = typeof config === 'string' ? JSON.parse(config) : config;
+  if (json == null || typeof json !== 'object') throw new Error('modelFromJSON: expected a model topology object or JSON');
   if (json.modelTopology == null) return modelFromArtifacts({modelTopology: json});
   return modelFromArtifacts({modelTopology: json.modelTopology, trainingConfig: json.trainingConfig});
 }

@@ -1,0 +1,203 @@
+// Bad input catalogue (issue 15, items 8-12): each malformed file or option is an
+// Error with a message naming the problem (the JSON path of a bad field), leaves
+// tf.memory() where it was, and the module keeps working. Where tfjs has the
+// feature it is the oracle: it rejects (or accepts) the same input.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+
+import {loadTfjs, modelServer, tf} from './helpers.mjs';
+
+function assertHealthy() {
+  const out = tf.tidy(() => tf.add(tf.ones([3]), 1).dataSync());
+  assert.deepEqual(Array.from(out), [2, 2, 2]);
+}
+
+async function artifactsOf(lib, model) {
+  let saved;
+  await model.save(lib.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {dateSaved: new Date()}}; }));
+  return saved;
+}
+
+function smallModel(lib) {
+  return lib.sequential({name: 'small', layers: [
+    lib.layers.dense({units: 3, inputShape: [4], activation: 'relu', name: 'd1'}),
+    lib.layers.dense({units: 2, name: 'd2'}),
+  ]});
+}
+
+const clone = v => JSON.parse(JSON.stringify(v));
+
+// Loads `artifacts`, expecting an Error matching `message`, nothing leaked, the module working.
+async function rejectsClean(artifacts, message) {
+  const before = tf.memory().numTensors;
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(artifacts)), e => {
+    assert.ok(e instanceof Error && !(e instanceof TypeError) && !(e instanceof WebAssembly.RuntimeError),
+              `${e.name}: ${e.message}`);
+    assert.match(e.message, message);
+    return true;
+  });
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  assertHealthy();
+}
+
+test('8: a weight whose manifest dtype differs from its variable is rejected, as tfjs does', async () => {
+  const tfjs = await loadTfjs();
+  const m = smallModel(tf);
+  const artifacts = await artifactsOf(tf, m);
+  m.dispose();
+  const bad = {...artifacts, weightSpecs: artifacts.weightSpecs.map((s, i) => (i === 0 ? {...s, dtype: 'int32'} : s))};
+  await assert.rejects(tfjs.loadLayersModel(tfjs.io.fromMemory(bad)), /dtype/);
+  await rejectsClean(bad, /dtype of the new value \(int32\) and previous value \(float32\) must match \(weight d1\/kernel\)/);
+});
+
+test('9: a model.json with no weightsManifest over http:// loads its topology with initialized weights, as tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const server = await modelServer();
+  try {
+    const m = smallModel(tf);
+    const artifacts = await artifactsOf(tf, m);
+    m.dispose();
+    server.put('/topo/model.json', JSON.stringify({modelTopology: artifacts.modelTopology, format: 'layers-model'}));
+    const theirs = await tfjs.loadLayersModel(`${server.base}/topo/model.json`);
+    const before = tf.memory().numTensors;
+    const ours = await tf.loadLayersModel(`${server.base}/topo/model.json`);
+    assert.deepEqual(ours.layers.map(l => l.name), theirs.layers.map(l => l.name));
+    const weights = ours.getWeights();
+    assert.deepEqual(weights.map(w => w.shape), theirs.getWeights().map(w => w.shape));
+    assert.ok(weights[0].dataSync().some(v => v !== 0), 'the kernel keeps its initializer (glorotUniform), not zeros');
+    weights.forEach(w => w.dispose());
+    assert.deepEqual(tf.tidy(() => ours.predict(tf.ones([1, 4])).shape), [1, 2]);
+    ours.dispose();
+    theirs.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    await server.close();
+  }
+});
+
+test('10: NaN and Infinity op options cross the engine boundary (fill, clipByValue, pad), as tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const same = (f) => {
+    const ours = tf.tidy(() => Array.from(f(tf).dataSync()));
+    const theirs = tfjs.tidy(() => Array.from(f(tfjs).dataSync()));
+    assert.deepEqual(ours, theirs);
+    return ours;
+  };
+  assert.ok(same(lib => lib.fill([2], NaN)).every(Number.isNaN));
+  assert.deepEqual(same(lib => lib.fill([2], -Infinity)), [-Infinity, -Infinity]);
+  assert.deepEqual(same(lib => lib.clipByValue(lib.tensor([-1, 2, 1e30]), 0, Infinity)), [0, 2, Math.fround(1e30)]);
+  assert.deepEqual(same(lib => lib.clipByValue(lib.tensor([-1e30, 2]), -Infinity, 1)), [Math.fround(-1e30), 1]);
+  const padded = same(lib => lib.pad(lib.tensor([1, 2]), [[1, 1]], NaN));
+  assert.ok(Number.isNaN(padded[0]) && padded[1] === 1 && padded[2] === 2 && Number.isNaN(padded[3]));
+  // A string option that happens to read "NaN" stays a string (and an error here).
+  assert.throws(() => tf.fill([2], 'NaN'), /value/);
+});
+
+function functionalTopology({unconnected = false, duplicate = false} = {}) {
+  const dense = (name, units, from) => ({class_name: 'Dense', name,
+    config: {name, units, activation: 'linear', use_bias: true}, inbound_nodes: [[[from, 0, 0, {}]]]});
+  const layers = [
+    {class_name: 'InputLayer', name: 'in', config: {name: 'in', batch_input_shape: [null, 4], dtype: 'float32'}, inbound_nodes: []},
+    dense('d1', 3, 'in'),
+    dense('d2', 2, 'd1'),
+  ];
+  if (unconnected) layers.push(dense('side', 5, 'd1'));
+  if (duplicate) layers.push(dense('d2', 6, 'd1'));
+  return {class_name: 'Model', config: {name: 'f', layers, input_layers: [['in', 0, 0]], output_layers: [['d2', 0, 0]]}};
+}
+
+test('11: a layer not connected to the outputs is freed with the model; duplicate layer names are named', async () => {
+  const tfjs = await loadTfjs();
+  const before = tf.memory().numTensors;
+  const m = await tf.models.modelFromJSON(functionalTopology({unconnected: true}));
+  const theirs = await tfjs.models.modelFromJSON(functionalTopology({unconnected: true}));
+  assert.deepEqual(m.layers.map(l => l.name), theirs.layers.map(l => l.name));
+  theirs.dispose();
+  m.dispose();
+  assert.equal(tf.memory().numTensors, before, 'the unconnected layer\'s weights were freed');
+  // tfjs silently keeps the last of two layers named alike when only one is connected;
+  // here it is an Error with tfjs's Container message, naming the layer and where it is.
+  await rejectsClean({modelTopology: functionalTopology({duplicate: true})},
+                     /The name "d2" is used 2 times in the model\. All layer names should be unique\. \(modelTopology\.config\.layers\[3\]\)/);
+});
+
+test('12: malformed model.json and manifests name the JSON path of the bad field', async () => {
+  const m = smallModel(tf);
+  const good = await artifactsOf(tf, m);
+  m.dispose();
+  const cases = [
+    [a => { a.modelTopology.config.layers = 7; }, /modelTopology\.config\.layers must be an array of layers, got 7/],
+    [a => { a.modelTopology.config.layers[1] = null; }, /modelTopology\.config\.layers\[1\] must be an object \{class_name, config\}, got null/],
+    [a => { a.modelTopology.config.layers[0].class_name = 3; }, /modelTopology\.config\.layers\[0\]\.class_name must be a string/],
+    [a => { a.modelTopology.config.layers[0].config = 'x'; }, /modelTopology\.config\.layers\[0\]\.config must be an object/],
+    [a => { a.modelTopology.class_name = null; }, /modelTopology\.class_name must be a string, got null/],
+    [a => { a.modelTopology = [1]; }, /modelTopology must be an object/],
+    [a => { a.weightSpecs[1].shape = 'abc'; }, /weightSpecs\[1\]\.shape must be an array of non-negative integers, got "abc"/],
+    [a => { a.weightSpecs[0].shape = [4, -3]; }, /weightSpecs\[0\]\.shape must be an array of non-negative integers/],
+    [a => { a.weightSpecs[2] = null; }, /weightSpecs\[2\] must be an object/],
+    [a => { a.weightSpecs[0].name = 5; }, /weightSpecs\[0\]\.name must be a string/],
+    [a => { a.weightSpecs = {}; }, /weightSpecs must be an array of weight specs, got \{\}/],
+    [a => { a.weightSpecs[0].dtype = 'complex64'; }, /Unsupported weight dtype 'complex64'/],
+    [a => { a.weightData = a.weightData.slice(4); }, /has \d+ bytes, but the weights manifest describes \d+ bytes/],
+    [a => { a.modelTopology.config.layers[0].class_name = 'Lambda'; }, /Unknown layer: Lambda/],
+    [a => { a.modelTopology.config.layers[0].config.units = -2; }, /units/],
+    [a => { a.modelTopology.config.layers[0].config.units = 1e300; }, /units/],
+    [a => { a.modelTopology.config.layers[0].config.activation = 'nope'; }, /nope/],
+  ];
+  for (const [mutate, message] of cases) {
+    const a = {...clone({...good, weightData: undefined}), weightData: good.weightData};
+    mutate(a);
+    await rejectsClean(a, message);
+  }
+  const f = functionalTopology();
+  const fcases = [
+    [t => { t.config.input_layers = 'in'; }, /modelTopology\.config\.input_layers must be a non-empty array of references/],
+    [t => { t.config.output_layers = [['d2', 'x', 0]]; }, /modelTopology\.config\.output_layers\[0\] must be a \[layerName, nodeIndex, tensorIndex\] reference/],
+    [t => { t.config.layers[1].inbound_nodes = {}; }, /modelTopology\.config\.layers\[1\]\.inbound_nodes must be an array/],
+    [t => { t.config.layers[2].inbound_nodes[0] = 5; }, /modelTopology\.config\.layers\[2\]\.inbound_nodes\[0\] must be an array/],
+    [t => { t.config.output_layers = [['nope', 0, 0]]; }, /unknown model input\/output nope/],
+    [t => { t.config.layers[2].inbound_nodes = [[['ghost', 0, 0, {}]]]; }, /cannot connect layer d2/],
+  ];
+  for (const [mutate, message] of fcases) {
+    const t = clone(f);
+    mutate(t);
+    await rejectsClean({modelTopology: t}, message);
+  }
+});
+
+test('model.json structure errors over file:// name the manifest path; loader errors never leak', async () => {
+  const server = await modelServer();
+  try {
+    const m = smallModel(tf);
+    const a = await artifactsOf(tf, m);
+    m.dispose();
+    const json = {modelTopology: a.modelTopology, format: 'layers-model', weightsManifest: [{paths: ['w.bin'], weights: a.weightSpecs}]};
+    server.put('/m/w.bin', new Uint8Array(a.weightData));
+    const serve = (path, value) => server.put(path, typeof value === 'string' ? value : JSON.stringify(value));
+    const cases = [
+      [{...json, weightsManifest: {}}, /weightsManifest must be an array of \{paths, weights\} groups, got \{\}/],
+      [{...json, weightsManifest: [{paths: 'w.bin', weights: a.weightSpecs}]}, /weightsManifest\[0\]\.paths must be an array of strings/],
+      [{...json, weightsManifest: [{paths: ['w.bin'], weights: [{...a.weightSpecs[0], shape: null}]}]},
+       /weightsManifest\[0\]\.weights\[0\]\.shape must be an array of non-negative integers, got null/],
+      [{...json, weightsManifest: [null]}, /weightsManifest\[0\] must be an object/],
+      ['{"modelTopology": ', /Failed to parse model JSON/],
+      [{format: 'layers-model'}, /does not contain a modelTopology/],
+    ];
+    for (const [i, [value, message]] of cases.entries()) {
+      serve(`/m/bad${i}.json`, value);
+      const before = tf.memory().numTensors;
+      await assert.rejects(tf.loadLayersModel(`${server.base}/m/bad${i}.json`), e => {
+        assert.ok(!(e instanceof TypeError), e.message);
+        assert.match(e.message, message);
+        return true;
+      });
+      assert.equal(tf.memory().numTensors, before);
+      assertHealthy();
+    }
+    serve('/m/model.json', json);
+    const ok = await tf.loadLayersModel(`${server.base}/m/model.json`);
+    ok.dispose();
+  } finally {
+    await server.close();
+  }
+});
