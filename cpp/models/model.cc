@@ -84,34 +84,57 @@ void Model::setGraph(const std::vector<SymbolicTensor>& inputs, const std::vecto
                  << (in.node ? in.node->layer->name() : std::string("?")));
     inputNodes.insert(in.node.get());
   }
-  std::vector<std::shared_ptr<Node>> order;
+  std::vector<std::shared_ptr<Node>> order;  // non-input nodes, post-order (topological)
+  std::vector<Node*> allNodes;               // every node, post-order (tfjs's nodesInDecreasingDepth)
+  std::map<const Layer*, size_t> firstSeen;  // tfjs's layerIndices: pre-order of the walk
   std::set<Node*> visited;
   std::function<void(const std::shared_ptr<Node>&)> visit = [&](const std::shared_ptr<Node>& node) {
     if (visited.count(node.get())) return;
     visited.insert(node.get());
+    firstSeen.emplace(node->layer.get(), firstSeen.size());
     if (node->inputs.empty()) {
       WL_CHECK(inputNodes.count(node.get()),
                "Graph disconnected: cannot obtain value for tensor " << node->layer->name()
                    << ". It is not one of the model's inputs.");
+      allNodes.push_back(node.get());
       return;
     }
     for (const auto& in : node->inputs) visit(in.node);
     order.push_back(node);
+    allNodes.push_back(node.get());
   };
   for (const auto& out : outputs) {
     WL_CHECK(out.node != nullptr, "Model outputs must be SymbolicTensors");
     visit(out.node);
   }
-  std::vector<std::shared_ptr<Layer>> layers;
-  std::set<Layer*> seen;
-  auto addLayer = [&](const std::shared_ptr<Layer>& l) {
-    if (seen.insert(l.get()).second) layers.push_back(l);
-  };
-  for (const auto& in : inputs) addLayer(in.node->layer);
-  for (const auto& node : order) {
-    WL_CHECK(node->layer.get() != this, "A model cannot contain itself");
-    addLayer(node->layer);
+  for (const auto& in : inputs) {  // an input no output reads still belongs to the model
+    if (visited.insert(in.node.get()).second) {
+      firstSeen.emplace(in.node->layer.get(), firstSeen.size());
+      allNodes.insert(allNodes.begin(), in.node.get());
+    }
   }
+  // tfjs's Container.layers order (so weights, getWeights/setWeights and model.json list
+  // layers as tfjs does): by depth, the distance from the outputs, deepest first; ties
+  // in the order the walk from the outputs first met them.
+  std::map<const Node*, int> nodeDepth;
+  std::map<const Layer*, int> layerDepth;
+  std::map<const Layer*, std::shared_ptr<Layer>> layerOf;
+  for (auto it = allNodes.rbegin(); it != allNodes.rend(); ++it) {
+    const Node* n = *it;
+    const Layer* l = n->layer.get();
+    WL_CHECK(l != this, "A model cannot contain itself");
+    int depth = std::max(nodeDepth[n], layerDepth.count(l) ? layerDepth[l] : 0);
+    layerDepth[l] = depth;
+    layerOf[l] = n->layer;
+    nodeDepth[n] = depth;
+    for (const auto& in : n->inputs) nodeDepth[in.node.get()] = std::max(depth + 1, nodeDepth[in.node.get()]);
+  }
+  std::vector<std::shared_ptr<Layer>> layers;
+  for (const auto& [l, layer] : layerOf) layers.push_back(layer);
+  std::sort(layers.begin(), layers.end(), [&](const auto& a, const auto& b) {
+    int da = layerDepth[a.get()], db = layerDepth[b.get()];
+    return da != db ? da > db : firstSeen[a.get()] < firstSeen[b.get()];
+  });
   inputs_ = inputs;
   outputs_ = outputs;
   order_ = std::move(order);

@@ -186,3 +186,48 @@ test('program: a custom training loop with minimize, then transfer learning', as
   releaseSymbols();
   assert.equal(tf.memory().numTensors, start);
 });
+
+// date-conversion-attention's shape: masked encoder and decoder sequences (Embedding
+// maskZero + LSTM), dot-product attention, a context concatenated with the decoder
+// output, dense layers over every step (the example's timeDistributed(dense)).
+test('program: an attention seq2seq model with masked sequences trains as in tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const start = tf.memory().numTensors;
+  const build = lib => {
+    const encIn = sym(lib.input({shape: [6], name: 'att_enc_in'}));
+    const decIn = sym(lib.input({shape: [5], name: 'att_dec_in'}));
+    const enc = sym(lib.layers.lstm({units: 8, returnSequences: true, name: 'att_enc_lstm'}).apply(
+        sym(lib.layers.embedding({inputDim: 10, outputDim: 6, maskZero: true, name: 'att_enc_emb'}).apply(encIn))));
+    const dec = sym(lib.layers.lstm({units: 8, returnSequences: true, name: 'att_dec_lstm'}).apply(
+        sym(lib.layers.embedding({inputDim: 10, outputDim: 6, maskZero: true, name: 'att_dec_emb'}).apply(decIn))));
+    const scores = sym(lib.layers.dot({axes: [2, 2], name: 'att_scores'}).apply([dec, enc]));
+    const attention = sym(lib.layers.activation({activation: 'softmax', name: 'att_softmax'}).apply(scores));
+    const context = sym(lib.layers.dot({axes: [2, 1], name: 'att_context'}).apply([attention, enc]));
+    const joined = sym(lib.layers.concatenate({name: 'att_concat'}).apply([context, dec]));
+    const hidden = sym(lib.layers.dense({units: 8, activation: 'tanh', name: 'att_hidden'}).apply(joined));
+    const out = sym(lib.layers.dense({units: 10, activation: 'softmax', name: 'att_out'}).apply(hidden));
+    const m = lib.model({inputs: [encIn, decIn], outputs: out});
+    m.compile({optimizer: lib.train.sgd(0.5), loss: 'categoricalCrossentropy'});
+    return m;
+  };
+  const ref = build(tfjs), ours = build(tf);
+  // tfjs's layer order (by depth from the outputs, then traversal order) is the weight order.
+  assert.deepEqual(ours.layers.map(l => l.name), ref.layers.map(l => l.name));
+  sameWeights(ref, ours);
+  // Inputs padded with zeros at the end, as the example's date strings are.
+  const enc = [[3, 4, 5, 0, 0, 0], [1, 2, 3, 4, 5, 6], [7, 7, 2, 9, 0, 0], [5, 1, 0, 0, 0, 0]];
+  const dec = [[1, 3, 4, 0, 0], [1, 6, 5, 4, 3], [1, 9, 2, 0, 0], [1, 5, 0, 0, 0]];
+  const target = dec.map(row => row.map((_, t) => Array.from({length: 10}, (__, k) => (k === (row[t + 1] || 0) ? 1 : 0))));
+  const hr = await ref.fit([tfjs.tensor2d(enc), tfjs.tensor2d(dec)], tfjs.tensor3d(target), {epochs: 4, batchSize: 2, shuffle: false, verbose: 0});
+  tf.engine().startScope();
+  const ho = await ours.fit([tf.tensor2d(enc), tf.tensor2d(dec)], tf.tensor3d(target), {epochs: 4, batchSize: 2, shuffle: false, verbose: 0});
+  const pr = ref.predict([tfjs.tensor2d(enc), tfjs.tensor2d(dec)]);
+  const po = ours.predict([tf.tensor2d(enc), tf.tensor2d(dec)]);
+  close(Array.from(po.dataSync()), Array.from(pr.dataSync()), 1e-4, 'predictions after training');
+  tf.engine().endScope();
+  close(ho.history.loss, hr.history.loss, 1e-4, 'loss per epoch');
+  close(flat(ours), flat(ref), 1e-4, 'weights after training');
+  ours.dispose();
+  releaseSymbols();
+  assert.equal(tf.memory().numTensors, start);
+});
