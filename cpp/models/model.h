@@ -2,10 +2,11 @@
 // tfjs-layers/src/engine/container.ts + training.ts) and Sequential (a Model
 // built as a chain by add()). A Model is a Layer, so models nest.
 //
-// Training lives here too: compile() resolves optimizer, losses and metrics;
-// trainOnBatch() runs one step entirely in C++ (forward, loss, backward,
-// update, constraints). The epoch/batch loop is in JS (js/src/training.js) so
-// the page breathes between batches.
+// One class, two files, as tfjs splits container.ts from training.ts: model.cc is
+// the graph (build, run, weights, topology, Sequential); training.cc the trainer:
+// compile() resolves optimizer, losses and metrics; trainOnBatch() runs one step
+// entirely in C++ (forward, loss, backward, update, constraints). The epoch/batch
+// loop is in JS (js/src/training.js) so the page breathes between batches.
 #pragma once
 
 #include <memory>
