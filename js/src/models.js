@@ -4,11 +4,11 @@
 import {fromVector, getCore} from './core.js';
 import {Layer, SymbolicTensor, registerWrapper, runForEngine, wrapLayer} from './layers.js';
 import {tidy} from './engine.js';
-import {Tensor, assertTensor} from './tensor.js';
+import {Tensor, assertTensor, dispose} from './tensor.js';
 import {Optimizer} from './optimizers.js';
 import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
-import {saveModel} from './io/index.js';
-import {modelTopology} from './serialization.js';
+import {encodeWeights, saveHandlerOf, writeModelArtifacts} from './io/index.js';
+import {modelTopology, trainingConfigOf} from './topology.js';
 import {evaluateLoop, fitLoop, predictLoop} from './training.js';
 
 function optimizerSpec(optimizer) {
@@ -99,6 +99,30 @@ export function toTensorList(x, namesOrFn, what) {
     });
   }
   throw new Error(`${what}: expected a Tensor, an array of Tensors or an object of Tensors, got ${x}`);
+}
+
+// model.save()'s weights, encoded ({specs, data}): the model's under their
+// original names (trainableOnly: the trainable ones), then with includeOptimizer
+// the optimizer's, in group 'optimizer'. Every tensor read here is freed here.
+async function encodeModelWeights(model, config) {
+  const weights = model.weights.filter(w => !config.trainableOnly || w.trainable);
+  const tensors = model.getWeights();
+  const byName = new Map(model.weights.map((w, i) => [w.name, tensors[i]]));
+  let encoded;
+  try {
+    const named = weights.map(w => ({name: w.originalName, tensor: byName.get(w.name)}));
+    if (config.includeOptimizer && model.optimizer && typeof model.optimizer.getWeights === 'function') {
+      const optWeights = await model.optimizer.getWeights();
+      named.push(...optWeights.map(w => ({name: w.name, tensor: w.tensor, group: 'optimizer'})));
+      encoded = encodeWeights(named, config.quantize);
+      dispose(optWeights.map(w => w.tensor));
+    } else {
+      encoded = encodeWeights(named, config.quantize);
+    }
+  } finally {
+    dispose(tensors);
+  }
+  return encoded;
 }
 
 export class LayersModel extends Layer {
@@ -299,8 +323,12 @@ export class LayersModel extends Layer {
   }
 
   /** Saves through a handler or a URL (file://, http(s)://, localstorage://, indexeddb://, downloads://). */
-  async save(handlerOrURL, config) {
-    return saveModel(this, handlerOrURL, config);
+  async save(handlerOrURL, config = {}) {
+    const handler = saveHandlerOf(handlerOrURL);
+    const weights = await encodeModelWeights(this, config);
+    return writeModelArtifacts(handler, {modelTopology: this.toJSON(null, false), weights,
+                                         trainingConfig: trainingConfigOf(this),
+                                         userDefinedMetadata: this._userDefinedMetadata});
   }
 
   setUserDefinedMetadata(metadata) {

@@ -1,29 +1,19 @@
-// Model topology <-> JSON in Keras's format (tfjs-layers/src/utils/serialization_utils.ts,
+// Keras JSON -> model (tfjs-layers/src/utils/serialization_utils.ts,
 // engine/container.ts): snake_case keys and values on disk, lowerCamelCase in the
-// API. Loading understands models saved by tfjs and converted from Keras 2.x
+// API; the writer (model -> JSON) is topology.js. Loading understands models saved by tfjs and converted from Keras 2.x
 // (Sequential, Model) and Keras 3 (Functional, batch_shape, dtype policy objects,
 // inbound_nodes as {args, kwargs}). Model files never execute code: a layer class
 // the engine does not know (a Python Lambda) is an Error naming it.
 import {getCore} from './core.js';
 import {Layer, SymbolicTensor, layers as layerFactories} from './layers.js';
 import {input, model as makeModel, sequential} from './models.js';
+import {isNameItem} from './topology.js';
 
-export const KERAS_VERSION = 'tfjs-layers 4.22.0';
-export const BACKEND = 'tensor_flow.js';
-
-// tfjs's generic_utils toSnakeCase / toCamelCase.
-export function toSnakeCase(name) {
-  const s = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  return s[0] !== '_' ? s : 'private' + s;
-}
-
+// tfjs's generic_utils toCamelCase.
 export function toCamelCase(name) {
   if (name.length <= 1 || name.indexOf('_') === -1) return name;
   return name.replace(/[_]+(\w|$)/g, (m, p1) => p1.toUpperCase());
 }
-
-const isNameItem = (key, index, value) =>
-  (key === 'inboundNodes' || key === 'outputLayers' || key === 'inputLayers') && index === 0 && typeof value === 'string';
 
 export function convertPythonicToTs(config, key) {
   if (config === null || config === undefined) return null;
@@ -38,20 +28,6 @@ export function convertPythonicToTs(config, key) {
       const tsKey = toCamelCase(k);
       out[tsKey] = convertPythonicToTs(v, tsKey);
     }
-  }
-  return out;
-}
-
-export function convertTsToPythonic(config, key) {
-  if (config === null || config === undefined) return null;
-  if (typeof config === 'string') return toSnakeCase(config);
-  if (typeof config === 'number' || typeof config === 'boolean') return config;
-  if (Array.isArray(config)) return config.map((item, i) => (isNameItem(key, i, item) ? item : convertTsToPythonic(item, key)));
-  const out = {};
-  for (const [k, v] of Object.entries(config)) {
-    const pyKey = toSnakeCase(k);
-    // The recursion gets the TS key, which is what isNameItem checks (as tfjs).
-    out[pyKey] = (k === 'name' || k === 'className') && typeof v === 'string' ? v : convertTsToPythonic(v, k);
   }
   return out;
 }
@@ -74,15 +50,6 @@ export function registerClass(cls) {
   }
   customClasses.set(cls.className, cls);
   return cls;
-}
-
-// ---- saving ------------------------------------------------------------------------------
-
-/** The model's topology as Keras JSON (an object). */
-export function modelTopology(model) {
-  const className = model.getClassName();
-  return {class_name: className, config: convertTsToPythonic(model.getConfig()), keras_version: KERAS_VERSION,
-          backend: BACKEND};
 }
 
 // ---- loading -----------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+// Loading a whole model: tf.loadLayersModel, tf.models.modelFromJSON and the
+// artifacts -> model glue. Sits above io/ (artifacts, handlers, weights) and
+// serialization.js (Keras JSON -> layers); nothing below imports it, so there is
+// no cycle. Saving goes the other way, from models.js (model.save()) into io/.
+import {getCore} from './core.js';
+import {dispose} from './tensor.js';
+import {checkTopology, checkWeightSpecs, decodeWeightValues, loadHandlerOf} from './io/index.js';
+import {convertPythonicToTs, modelFromTopology} from './serialization.js';
+
+const shapeStr = shape => `[${shape.join(',')}]`;
+
+// Writes the decoded values (name -> {values, shape}) straight into the model's
+// weight storage: no tensor per weight and no second copy. Every name and shape
+// is checked before anything is written, so a bad file changes nothing.
+function loadNamedWeights(model, weights, strict) {
+  const modelWeights = model.weights;
+  const names = new Set(modelWeights.map(w => w.originalName));
+  const missing = modelWeights.filter(w => !weights.has(w.originalName)).map(w => w.originalName);
+  const unused = [...weights.keys()].filter(n => !names.has(n) && !n.startsWith('iter') && !/\/(m|v|rms|momentum|accumulator|accum_grad|accum_var|mg)$/.test(n));
+  if (strict && unused.length) throw new Error(`Provided weight data has no target variable: ${unused[0]}`);
+  if (strict && missing.length) {
+    throw new Error(`${missing.length} of ${modelWeights.length} weights are not set: ${missing.join(', ')}`);
+  }
+  for (const w of modelWeights) {
+    const v = weights.get(w.originalName);
+    if (v && (v.shape.length !== w.shape.length || v.shape.some((d, i) => d !== w.shape[i]))) {
+      throw new Error(`Layer weight shape ${shapeStr(w.shape)} not compatible with provided weight shape ` +
+                      `${shapeStr(v.shape)} (${w.name})`);
+    }
+    // As tfjs (Variable.assign): an int32 manifest entry must not reinterpret a float kernel's bits.
+    if (v && v.dtype !== (w.dtype || 'float32')) {
+      throw new Error(`dtype of the new value (${v.dtype}) and previous value (${w.dtype || 'float32'}) must match ` +
+                      `(weight ${w.name})`);
+    }
+  }
+  const current = model.getWeights();  // handles sharing the weights' storage
+  try {
+    modelWeights.forEach((w, i) => {
+      const v = weights.get(w.originalName);
+      if (v) current[i].handle.view().set(v.values);  // a fresh view: no engine call between
+    });
+  } finally {
+    dispose(current);
+  }
+}
+
+/** tf.loadLayersModel(urlOrHandler, {strict, onProgress, weightPathPrefix, fetchFunc, requestInit}). */
+export async function loadLayersModel(pathOrIOHandler, options = {}) {
+  const handler = loadHandlerOf(pathOrIOHandler, options);
+  const artifacts = await handler.load();
+  return modelFromArtifacts(artifacts, options.strict !== false);
+}
+
+export function modelFromArtifacts(artifacts, strict = true) {
+  if (artifacts == null || typeof artifacts !== 'object') throw new Error('The model artifacts must be an object.');
+  if (artifacts.modelTopology == null) throw new Error('The model artifacts have no modelTopology.');
+  let topology = artifacts.modelTopology;
+  if (typeof topology === 'string') {
+    try {
+      topology = JSON.parse(topology);
+    } catch (e) {
+      throw new Error(`Failed to parse the modelTopology JSON: ${e.message}`);
+    }
+  }
+  // Structure first, so a malformed file names its bad field and nothing is built.
+  checkTopology(topology);
+  if (artifacts.weightData != null) checkWeightSpecs(artifacts.weightSpecs == null ? [] : artifacts.weightSpecs);
+  // As tfjs: when every weight will be read from the artifacts, skip the initializers.
+  const withWeights = artifacts.weightData != null && artifacts.weightSpecs != null;
+  const core = getCore();
+  core.setFastWeightInit(withWeights && strict);
+  let model;
+  try {
+    model = modelFromTopology(topology);
+  } finally {
+    core.setFastWeightInit(false);
+  }
+  try {
+    if (artifacts.weightData != null) {
+      loadNamedWeights(model, decodeWeightValues(artifacts.weightData, artifacts.weightSpecs || []), strict);
+    }
+    if (artifacts.trainingConfig != null) {
+      const tc = artifacts.trainingConfig;
+      const loss = convertPythonicToTs(tc.loss);
+      const opt = tc.optimizer_config;
+      const optimizer = opt ? {getClassName: () => opt.class_name, getConfig: () => convertPythonicToTs(opt.config)} : 'sgd';
+      model.compile({optimizer, loss, metrics: tc.metrics || undefined});
+    }
+    if (artifacts.userDefinedMetadata != null) model._userDefinedMetadata = artifacts.userDefinedMetadata;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** tf.models.modelFromJSON(modelAndWeightsConfig | topology). */
+export async function modelFromJSON(config) {
+  const json = typeof config === 'string' ? JSON.parse(config) : config;
+  if (json == null || typeof json !== 'object') throw new Error('modelFromJSON: expected a model topology object or JSON');
+  if (json.modelTopology == null) return modelFromArtifacts({modelTopology: json});
+  return modelFromArtifacts({modelTopology: json.modelTopology, trainingConfig: json.trainingConfig});
+}
