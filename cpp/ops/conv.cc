@@ -320,21 +320,22 @@ Tensor pool3d(const char* op, bool isMax, const Tensor& xIn, std::vector<int64_t
   return unbatched ? reshape(y, Shape(y.shape().begin() + 1, y.shape().end())) : y;
 }
 
+// One resize-family kernel (a resize or its gradient) from `in` into a new tensor.
+Tensor runResizeKernel(const char* kernel, ResizeParams p, const Tensor& in, const Shape& outShape) {
+  Tensor out = Tensor::empty(outShape);
+  p.x = in.data<float>();
+  p.out = out.data<float>();
+  kernelFor<ResizeKernel>(kernel)(p);
+  return out;
+}
+
 // Records a resize (or, swapped, its gradient) whose rule is the other one: both are
 // linear and adjoint, so gradients of gradients follow (second order).
 void recordResize(const char* name, const char* gradName, const ResizeParams& p, const Tensor& x, const Tensor& y) {
   recordOp(name, {x}, y, [p, x, name, gradName](const Tensor& dy) -> std::vector<Tensor> {
-    Tensor dx = Tensor::empty(x.shape());
-    ResizeParams q = p;
-    q.x = dy.data<float>();
-    q.out = dx.data<float>();
-    kernelFor<ResizeKernel>(gradName)(q);
+    Tensor dx = runResizeKernel(gradName, p, dy, x.shape());
     recordOp(gradName, {dy}, dx, [p, dy, name, gradName](const Tensor& ddx) -> std::vector<Tensor> {
-      Tensor ddy = Tensor::empty(dy.shape());
-      ResizeParams r = p;
-      r.x = ddx.data<float>();
-      r.out = ddy.data<float>();
-      kernelFor<ResizeKernel>(name)(r);
+      Tensor ddy = runResizeKernel(name, p, ddx, dy.shape());
       recordResize(name, gradName, p, ddx, ddy);
       return {ddy};
     });
@@ -356,12 +357,9 @@ Tensor resize(const char* op, bool bilinear, const Tensor& imagesIn, std::vector
   p.batch = x.dim(0), p.inH = x.dim(1), p.inW = x.dim(2), p.channels = x.dim(3);
   p.outH = size[0], p.outW = size[1];
   p.alignCorners = alignCorners, p.halfPixelCenters = halfPixelCenters;
-  Tensor y = Tensor::empty({p.batch, p.outH, p.outW, p.channels});
-  p.x = x.data<float>();
-  p.out = y.data<float>();
   const char* name = bilinear ? "ResizeBilinear" : "ResizeNearestNeighbor";
   const char* gradName = bilinear ? "ResizeBilinearGrad" : "ResizeNearestNeighborGrad";
-  kernelFor<ResizeKernel>(name)(p);
+  Tensor y = runResizeKernel(name, p, x, {p.batch, p.outH, p.outW, p.channels});
   recordResize(name, gradName, p, x, y);
   return unbatched ? reshape(y, {y.dim(1), y.dim(2), y.dim(3)}) : y;
 }

@@ -1,17 +1,10 @@
 // Tensor printing in tfjs's format (a port of tfjs-core/src/tensor_format.ts,
 // without complex64/string dtypes).
+import {computeStrides} from './util.js';
+
 const FORMAT_LIMIT_NUM_VALS = 20;
 const FORMAT_NUM_FIRST_LAST_VALS = 3;
 const FORMAT_NUM_SIG_DIGITS = 7;
-
-function computeStrides(shape) {
-  const rank = shape.length;
-  if (rank < 2) return [];
-  const strides = new Array(rank - 1);
-  strides[rank - 2] = shape[rank - 1];
-  for (let i = rank - 3; i >= 0; --i) strides[i] = strides[i + 1] * shape[i + 1];
-  return strides;
-}
 
 function valToString(val, pad, dtype) {
   const s = dtype === 'bool' ? (val === 0 ? 'false' : 'true')
