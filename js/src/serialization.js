@@ -5,7 +5,7 @@
 // inbound_nodes as {args, kwargs}). Model files never execute code: a layer class
 // the engine does not know (a Python Lambda) is an Error naming it.
 import {getCore} from './core.js';
-import {Layer, SymbolicTensor, layers as layerFactories} from './layers.js';
+import {Layer, SymbolicTensor, WRAPPER_FACTORIES, layers as layerFactories} from './layers.js';
 import {input, model as makeModel, sequential} from './models.js';
 import {isNameItem} from './topology.js';
 
@@ -81,6 +81,17 @@ function createLayer(className, pyConfig, keras3) {
   if (customClasses.has(className)) {
     const cls = customClasses.get(className);
     return cls.fromConfig(cls, convertPythonicToTs(pyConfig));
+  }
+  const wrapperFactory = Object.keys(WRAPPER_FACTORIES).find(f => WRAPPER_FACTORIES[f] === className);
+  if (wrapperFactory !== undefined && pyConfig != null && typeof pyConfig === 'object') {
+    // The wrapped layer is nested as {class_name, config}: built first (it may be a
+    // registered custom class), then handed to the wrapper.
+    const {layer: spec, ...rest} = pyConfig;
+    if (spec == null || typeof spec !== 'object' || typeof spec.class_name !== 'string') {
+      throw new Error(`${className}: the config has no nested layer ({class_name, config}), got ${JSON.stringify(spec)}`);
+    }
+    const inner = createLayer(spec.class_name, spec.config || {}, keras3);
+    return layerFactories[wrapperFactory]({...normalizeLayerConfig(className, convertPythonicToTs(rest)), layer: inner});
   }
   const known = getCore().layerClassNames();
   const cls = className === 'Functional' ? 'Model' : className;

@@ -1,0 +1,100 @@
+// Layer wrappers: TimeDistributed's shapes, weight names (in the wrapper's scope,
+// as tfjs), the per-step result against the inner layer applied step by step,
+// gradients (tape vs finite differences, for the input and the inner weights),
+// masks passing through, config round trip and bad inputs.
+#include <gtest/gtest.h>
+
+#include "grad_check.h"
+#include "layers/layer.h"
+#include "layers/wrappers.h"
+#include "ops/ops.h"
+#include "ops/shape_ops.h"
+
+namespace wl {
+namespace {
+
+using nlohmann::json;
+
+template <typename F>
+std::string errorOf(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::shared_ptr<Layer> timeDistributedDense(int units) {
+  auto dense = LayerRegistry::instance().create("Dense", {{"units", units}, {"activation", "tanh"},
+                                                          {"biasInitializer", "randomNormal"}});
+  return createWrapperLayer("TimeDistributed", {{"name", "td"}}, dense);
+}
+
+TEST(TimeDistributed, ShapesNamesAndPerStepValues) {
+  auto td = timeDistributedDense(3);
+  Tensor x = test::randomTensor({2, 4, 5}, -1, 1, 1);
+  Tensor y = td->apply(x);
+  EXPECT_EQ(y.shape(), (Shape{2, 4, 3}));
+  EXPECT_EQ(td->computeOutputShape({-1, 4, 5}), (Shape{-1, 4, 3}));
+  auto w = td->weights();
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0]->name(), "td/kernel");
+  EXPECT_EQ(w[1]->name(), "td/bias");
+  EXPECT_EQ(td->trainableWeights().size(), 2u);
+  // Each step is the inner computation on that step alone.
+  Tensor kernel = w[0]->value(), bias = w[1]->value();
+  for (int64_t t = 0; t < 4; ++t) {
+    Tensor xt = reshape(slice(x, {0, t, 0}, {2, 1, 5}), {2, 5});
+    Tensor expect = unary(UnaryOp::Tanh, add(matMul(xt, kernel), bias));
+    std::vector<float> got = reshape(slice(y, {0, t, 0}, {2, 1, 3}), {2, 3}).toVector();
+    std::vector<float> want = expect.toVector();
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-6) << "step " << t;
+  }
+  // Rank-4 input: the inner layer sees [batch*steps, a, b].
+  auto td4 = timeDistributedDense(2);
+  EXPECT_EQ(td4->apply(test::randomTensor({2, 3, 4, 5}, -1, 1, 2)).shape(), (Shape{2, 3, 4, 2}));
+}
+
+TEST(TimeDistributed, GradientsMatchFiniteDifferences) {
+  auto td = timeDistributedDense(2);
+  Tensor x = test::randomTensor({2, 3, 4}, -1, 1, 5);
+  td->ensureBuilt(x.shape());
+  std::vector<Tensor> inputs{x};
+  for (auto& v : td->weights()) inputs.push_back(v->mutableValue());  // shares storage
+  test::checkGradients([&](const std::vector<Tensor>& in) { return td->apply(in[0], true); }, inputs);
+}
+
+TEST(TimeDistributed, MaskPassesThroughAndConfigRoundTrips) {
+  auto td = timeDistributedDense(2);
+  Tensor x = test::randomTensor({2, 3, 4}, -1, 1, 3);
+  Tensor mask = cast(unary(UnaryOp::Floor, test::randomTensor({2, 3}, 0, 2, 4)), DType::Bool);
+  std::vector<Tensor> outMasks;
+  std::vector<Tensor> ys = td->applyWithMasks({x}, {mask}, false, &outMasks);
+  ASSERT_EQ(outMasks.size(), 1u);
+  EXPECT_EQ(cast(outMasks[0], DType::Float32).toVector(), cast(mask, DType::Float32).toVector());
+  EXPECT_EQ(ys[0].toVector(), td->apply(x).toVector());  // the mask does not change the values (tfjs)
+
+  json c = td->getConfig();
+  EXPECT_EQ(c["layer"]["className"], "Dense");
+  EXPECT_EQ(c["layer"]["config"]["units"], 2);
+  auto again = LayerRegistry::instance().create("TimeDistributed", c);
+  EXPECT_EQ(again->className(), "TimeDistributed");
+  EXPECT_EQ(again->getConfig(), c);
+}
+
+TEST(TimeDistributed, BadInputsAndOptions) {
+  auto td = timeDistributedDense(2);
+  EXPECT_NE(errorOf([&] { td->apply(test::randomTensor({2, 3}, -1, 1, 1)); }).find("expects an input shape >= 3D"),
+            std::string::npos);
+  td->apply(test::randomTensor({2, 3, 4}, -1, 1, 1));
+  EXPECT_NE(errorOf([&] { td->apply(test::randomTensor({2, 3, 5}, -1, 1, 1)); }).find("incompatible"),
+            std::string::npos);
+  EXPECT_NE(errorOf([] { LayerRegistry::instance().create("TimeDistributed", json::object()); }).find("layer option"),
+            std::string::npos);
+  EXPECT_NE(errorOf([] { createWrapperLayer("TimeDistributed", json::object(), nullptr); }).find("required"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace wl
