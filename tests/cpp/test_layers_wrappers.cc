@@ -96,5 +96,66 @@ TEST(TimeDistributed, BadInputsAndOptions) {
             std::string::npos);
 }
 
+std::shared_ptr<Layer> bidirectional(const std::string& rnn, const json& mergeMode, bool returnSequences) {
+  json inner = {{"units", 2}, {"returnSequences", returnSequences}, {"name", "r"}};
+  if (rnn != "SimpleRNN") inner["recurrentActivation"] = "sigmoid";  // hardSigmoid has kinks
+  inner["biasInitializer"] = "randomNormal";
+  return LayerRegistry::instance().create("Bidirectional",
+                                          {{"name", "bd"}, {"mergeMode", mergeMode}, {"layer", {{"className", rnn}, {"config", inner}}}});
+}
+
+TEST(Bidirectional, NamesShapesAndBothDirections) {
+  auto bd = bidirectional("LSTM", "concat", true);
+  Tensor x = test::randomTensor({2, 4, 3}, -1, 1, 8);
+  Tensor y = bd->apply(x);
+  EXPECT_EQ(y.shape(), (Shape{2, 4, 4}));
+  auto w = bd->weights();
+  ASSERT_EQ(w.size(), 6u);
+  EXPECT_EQ(w[0]->name(), "bd/forward_r/kernel");
+  EXPECT_EQ(w[5]->name(), "bd/backward_r/bias");
+  EXPECT_EQ(bd->getConfig()["layer"]["config"]["name"], "r");
+  EXPECT_EQ(bd->getConfig()["layer"]["config"]["goBackwards"], false);
+  // The forward half is an LSTM with the forward weights; the backward half one
+  // running backwards, its sequence reversed back into input order.
+  for (bool back : {false, true}) {
+    json cfg = bd->getConfig()["layer"]["config"];
+    cfg["name"] = back ? "ref_b" : "ref_f";
+    cfg["goBackwards"] = back;
+    auto ref = LayerRegistry::instance().create("LSTM", cfg);
+    ref->ensureBuilt(x.shape());
+    std::vector<Tensor> values;
+    for (size_t i = 0; i < 3; ++i) values.push_back(w[(back ? 3 : 0) + i]->value());
+    assignWeights(ref->weights(), values, "ref");
+    Tensor r = ref->apply(x);
+    if (back) r = reverse(r, {1});
+    EXPECT_EQ(r.toVector(), slice(y, {0, 0, back ? 2 : 0}, {2, 4, 2}).toVector()) << "backward " << back;
+  }
+  std::vector<Shape> none = bidirectional("GRU", nullptr, false)->computeOutputShapes({{-1, 4, 3}});
+  EXPECT_EQ(none, (std::vector<Shape>{{-1, 2}, {-1, 2}}));
+}
+
+TEST(Bidirectional, GradientsMatchFiniteDifferencesWithAMask) {
+  for (const std::string mode : {"concat", "sum", "mul", "ave"}) {
+    auto bd = bidirectional(mode == "sum" ? "GRU" : "LSTM", mode, mode != "ave");
+    Tensor x = test::randomTensor({2, 3, 2}, -1, 1, 9);
+    Tensor mask = cast(Tensor::fromVector({2, 3}, {1, 1, 0, 1, 0, 0}), DType::Bool);
+    bd->ensureBuilt(x.shape());
+    std::vector<Tensor> inputs{x};
+    for (auto& v : bd->weights()) inputs.push_back(v->mutableValue());  // shares storage
+    SCOPED_TRACE(mode);
+    test::checkGradients([&](const std::vector<Tensor>& in) { return bd->applyMany({in[0]}, true, {mask}).at(0); },
+                         inputs);
+  }
+}
+
+TEST(Bidirectional, BadOptions) {
+  EXPECT_NE(errorOf([] { bidirectional("LSTM", "max", false); }).find("not a valid BidirectionalMergeMode"),
+            std::string::npos);
+  EXPECT_NE(errorOf([] {
+              LayerRegistry::instance().create("Bidirectional", {{"layer", {{"className", "Dense"}, {"config", {{"units", 2}}}}}});
+            }).find("must be a recurrent layer"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace wl
