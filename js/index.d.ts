@@ -596,6 +596,11 @@ export interface WrapperLayerArgs {
   dtype?: 'float32';
 }
 
+/** Options of tf.layers.bidirectional: mergeMode 'concat' (default), 'sum', 'mul', 'ave' or null (two outputs). */
+export interface BidirectionalLayerArgs extends WrapperLayerArgs {
+  mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' | null;
+}
+
 export declare const layers: {
   Layer: typeof Layer;
   dense(args: DenseLayerArgs): Layer;
@@ -604,6 +609,8 @@ export declare const layers: {
   gru(args: GRULayerArgs): Layer;
   /** Applies `layer` to every timestep of a [batch, steps, ...] input (tfjs wrappers.ts). */
   timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
+  /** Runs a recurrent `layer` forwards and a copy backwards and merges them (tfjs wrappers.ts). */
+  bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer};
   inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
   [factory: string]: any;
 };

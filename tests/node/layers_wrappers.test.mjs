@@ -267,3 +267,27 @@ test('bidirectional errors: not a recurrent layer, a bad mergeMode, backwardLaye
   b.dispose();
   assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
 });
+
+test('a Keras 3 Bidirectional (with its default backward_layer) loads; another backward_layer is an Error', async () => {
+  // Keras 3 writes the layer's config and the backward copy's (go_backwards flipped).
+  const build = lib => lib.sequential({layers: [lib.layers.bidirectional({
+    layer: lib.layers.gru({units: 2, returnSequences: true, name: 'k_gru'}), inputShape: [4, 3], name: 'k_bd'})]});
+  const theirs = build(tfjs);
+  const artifacts = await saved(tfjs, theirs);
+  const topology = JSON.parse(JSON.stringify(artifacts.modelTopology));
+  const bdConfig = topology.config.layers[0].config;
+  const backward = JSON.parse(JSON.stringify(bdConfig.layer));
+  backward.config.name = 'backward_k_gru';
+  backward.config.go_backwards = true;
+  bdConfig.backward_layer = backward;
+  const xs = data([2, 4, 3], 31);
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory({...artifacts, modelTopology: topology}));
+  const p = loaded.predict(tf.tensor(xs, [2, 4, 3]));
+  assertAllClose(Array.from(p.dataSync()), Array.from(theirs.predict(tfjs.tensor(xs, [2, 4, 3])).dataSync()),
+                 'keras bidirectional', 1e-5);
+  tf.dispose(p);
+  loaded.dispose();
+  backward.config.units = 3;  // not the default copy
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory({...artifacts, modelTopology: topology})),
+                       /backward_layer other than the layer run backwards is not supported/);
+});
