@@ -291,3 +291,58 @@ test('a Keras 3 Bidirectional (with its default backward_layer) loads; another b
   await assert.rejects(tf.loadLayersModel(tf.io.fromMemory({...artifacts, modelTopology: topology})),
                        /backward_layer other than the layer run backwards is not supported/);
 });
+
+test('a custom JS layer inside timeDistributed: names, predict and save/load (registered class) as tfjs', async () => {
+  const define = lib => {
+    class StepAffine extends lib.layers.Layer {
+      constructor(config) {
+        super(config);
+        this.units = config.units;
+      }
+      build(inputShape) {
+        this.kernel = this.addWeight('kernel', [inputShape[inputShape.length - 1], this.units], 'float32',
+                                     lib.initializers.glorotNormal({seed: 1}));
+      }
+      call(inputs) {
+        return lib.tidy(() => lib.tanh(lib.matMul(Array.isArray(inputs) ? inputs[0] : inputs, this.kernel.read())));
+      }
+      computeOutputShape(s) {
+        return [s[0], this.units];
+      }
+      getConfig() {
+        return {...super.getConfig(), units: this.units};
+      }
+      static get className() {
+        return 'StepAffine';
+      }
+    }
+    lib.serialization.registerClass(StepAffine);
+    return StepAffine;
+  };
+  const before = tf.memory().numTensors;
+  const build = lib => {
+    const Cls = define(lib);
+    return lib.sequential({layers: [lib.layers.timeDistributed({layer: new Cls({units: 2, name: 'aff'}), inputShape: [3, 4],
+                                                                name: 'td_custom'})]});
+  };
+  const theirs = build(tfjs), ours = build(tf);
+  assert.deepEqual(ours.weights.map(w => w.name), theirs.weights.map(w => w.name));
+  const w = theirs.getWeights().map(t => tf.tensor(t.dataSync(), t.shape));
+  ours.setWeights(w);
+  const xs = data([2, 3, 4], 41);
+  const x = tf.tensor(xs, [2, 3, 4]);
+  const pO = ours.predict(x);
+  const pT = theirs.predict(tfjs.tensor(xs, [2, 3, 4]));
+  assertAllClose(Array.from(pO.dataSync()), Array.from(pT.dataSync()), 'custom inner predict', 1e-5);
+  assert.deepEqual(norm(ours.layers[0].getConfig()), norm(theirs.layers[0].getConfig()));
+  const reloaded = await tf.loadLayersModel(tf.io.fromMemory(await saved(tf, ours)));
+  const pR = reloaded.predict(x);
+  assert.deepEqual(Array.from(pR.dataSync()), Array.from(pO.dataSync()), 'reloaded here');
+  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await saved(tf, ours)));
+  assertAllClose(Array.from(inTfjs.predict(tfjs.tensor(xs, [2, 3, 4])).dataSync()), Array.from(pO.dataSync()),
+                 'loaded in tfjs', 1e-5);
+  tf.dispose([x, pO, pR, ...w]);
+  reloaded.dispose();
+  ours.dispose();
+  assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+});
