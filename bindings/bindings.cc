@@ -20,6 +20,7 @@
 #include "layers/host_layer.h"
 #include "layers/initializers.h"
 #include "layers/layer.h"
+#include "layers/wrappers.h"
 #include "models/model.h"
 #include "core/tape.h"
 #include "kernels/params.h"
@@ -255,6 +256,10 @@ using SymbolicVector = std::vector<SymbolicTensor>;
 
 LayerPtr createLayer(std::string className, std::string configJson) {
   return guard([&] { return LayerRegistry::instance().create(className, parseJson(configJson, "layer config")); });
+}
+// A wrapper (TimeDistributed) around the very layer the user passed.
+LayerPtr createWrapper(std::string className, std::string configJson, LayerPtr inner) {
+  return guard([&] { return createWrapperLayer(className, parseJson(configJson, "layer config"), std::move(inner)); });
 }
 std::string layerName(const Layer& l) { return l.name(); }
 std::string layerClassName(const Layer& l) { return l.className(); }
@@ -592,6 +597,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       }))
       .function("addWeight", &hostAddWeight);
   function("createLayer", &createLayer);
+  function("createWrapper", &createWrapper);
   function("createHostLayer", &createHostLayer);
   function("hostSlotSize", optional_override([](double slot) { return static_cast<int>(hostSlot(slot)->inputs.size()); }));
   function("hostSlotInput", optional_override([](double slot, int i) { return guard([&] { return hostSlot(slot)->inputs.at(i); }); }));

@@ -584,12 +584,33 @@ export declare class Layer {
   computeOutputShape(inputShape: Array<number | null> | Array<Array<number | null>>): Array<number | null> | Array<Array<number | null>>;
 }
 
+/** Options of tf.layers.timeDistributed: the wrapped layer and the common layer options. */
+export interface WrapperLayerArgs {
+  /** The wrapped layer, or a {className, config} spec of one (as model.json nests it). */
+  layer: Layer | {className: string, config?: {[key: string]: any}};
+  name?: string;
+  trainable?: boolean;
+  inputShape?: Array<number | null>;
+  batchInputShape?: Array<number | null>;
+  batchSize?: number;
+  dtype?: 'float32';
+}
+
+/** Options of tf.layers.bidirectional: mergeMode 'concat' (default), 'sum', 'mul', 'ave' or null (two outputs). */
+export interface BidirectionalLayerArgs extends WrapperLayerArgs {
+  mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' | null;
+}
+
 export declare const layers: {
   Layer: typeof Layer;
   dense(args: DenseLayerArgs): Layer;
   simpleRNN(args: RecurrentLayerArgs): Layer;
   lstm(args: LSTMLayerArgs): Layer;
   gru(args: GRULayerArgs): Layer;
+  /** Applies `layer` to every timestep of a [batch, steps, ...] input (tfjs wrappers.ts). */
+  timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
+  /** Runs a recurrent `layer` forwards and a copy backwards and merges them (tfjs wrappers.ts). */
+  bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer};
   inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
   [factory: string]: any;
 };

@@ -23,6 +23,9 @@ class Variable : public std::enable_shared_from_this<Variable> {
   // registers layer variables with its engine the same way).
   static std::vector<Variable*> live();
   const std::string& name() const { return name_; }
+  // A wrapper (TimeDistributed) renames the weights of the layer it builds: tfjs
+  // names them in the wrapper's scope ("time_distributed_TimeDistributed1/kernel").
+  void setName(std::string name) { name_ = std::move(name); }
   const Tensor& value() const { return value_; }
   Tensor& mutableValue() { return value_; }
   bool trainable() const { return trainable_; }

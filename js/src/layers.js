@@ -691,6 +691,40 @@ export function defineLayerFactories(table) {
 }
 defineLayerFactories(FACTORIES);
 
+// Wrappers (tfjs's wrappers.ts) take the layer they wrap: the engine wrapper holds
+// that very layer (its weights are the wrapper's, as in tfjs).
+export const WRAPPER_FACTORIES = {timeDistributed: 'TimeDistributed', bidirectional: 'Bidirectional'};
+/** tfjs's Wrapper: `layer` is the wrapped layer; disposing the wrapper disposes it (its weights are the wrapper's). */
+class Wrapper extends Layer {
+  dispose() {
+    const result = super.dispose();
+    if (this.layer instanceof Layer) this.layer.dispose();
+    return result;
+  }
+}
+for (const className of Object.values(WRAPPER_FACTORIES)) registerWrapper(className, Wrapper);
+for (const [factory, className] of Object.entries(WRAPPER_FACTORIES)) {
+  layers[factory] = args => {
+    if (args == null || typeof args !== 'object') throw new Error(`tf.layers.${factory}() expects an object of options, got ${args}`);
+    let {layer, ...options} = args;
+    if (options.backwardLayer != null) {
+      // tfjs 4.22 accepts the option and ignores it (its backward layer is always a copy of `layer`).
+      throw new Error(`tf.layers.${factory}(): backwardLayer is not supported (tfjs 4.22 ignores it and runs a copy of layer backwards); omit it`);
+    }
+    delete options.backwardLayer;
+    // Also a {className, config} spec, as model.json nests it (the layer is made from it).
+    if (layer != null && !(layer instanceof Layer) && typeof layer === 'object' && typeof layer.className === 'string') {
+      layer = new Layer(layer.className, layer.config == null ? {} : layer.config);
+    }
+    if (!(layer instanceof Layer)) {
+      throw new Error(`tf.layers.${factory}(): the layer option must be a tf.layers.Layer, got ${layer === undefined ? 'undefined' : String(layer)}`);
+    }
+    const wrapper = wrapLayer(getCore().createWrapper(className, JSON.stringify(options), layer.handle));
+    wrapper.layer = layer;
+    return wrapper;
+  };
+}
+
 // tfjs's merge factories also take the inputs themselves: tf.layers.add([a, b])
 // builds the layer and applies it at once.
 for (const factory of ['add', 'average', 'concatenate', 'maximum', 'minimum', 'multiply']) {

@@ -5,7 +5,7 @@
 // inbound_nodes as {args, kwargs}). Model files never execute code: a layer class
 // the engine does not know (a Python Lambda) is an Error naming it.
 import {getCore} from './core.js';
-import {Layer, SymbolicTensor, layers as layerFactories} from './layers.js';
+import {Layer, SymbolicTensor, WRAPPER_FACTORIES, layers as layerFactories} from './layers.js';
 import {input, model as makeModel, sequential} from './models.js';
 import {isNameItem} from './topology.js';
 
@@ -77,10 +77,44 @@ function normalizeLayerConfig(className, config) {
   return c;
 }
 
+// JSON with object keys sorted at every level.
+const canonicalJson = v => (Array.isArray(v) ? `[${v.map(canonicalJson).join(',')}]`
+  : v != null && typeof v === 'object'
+    ? `{${Object.keys(v).sort().map(k => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`
+    : JSON.stringify(v));
+
+// Whether a Keras Bidirectional's backward_layer is the default copy of its layer.
+function isDefaultBackwardLayer(spec, backward) {
+  if (backward == null || typeof backward !== 'object' || backward.class_name !== spec.class_name) return false;
+  const strip = c => {
+    const {name, go_backwards: goBackwards, ...others} = c || {};
+    return {goBackwards: Boolean(goBackwards), others: canonicalJson(others)};
+  };
+  const f = strip(spec.config), b = strip(backward.config);
+  return f.others === b.others && f.goBackwards !== b.goBackwards;
+}
+
 function createLayer(className, pyConfig, keras3) {
   if (customClasses.has(className)) {
     const cls = customClasses.get(className);
     return cls.fromConfig(cls, convertPythonicToTs(pyConfig));
+  }
+  const wrapperFactory = Object.keys(WRAPPER_FACTORIES).find(f => WRAPPER_FACTORIES[f] === className);
+  if (wrapperFactory !== undefined && pyConfig != null && typeof pyConfig === 'object') {
+    // The wrapped layer is nested as {class_name, config}: built first (it may be a
+    // registered custom class), then handed to the wrapper.
+    const {layer: spec, backward_layer: backward, ...rest} = pyConfig;
+    if (spec == null || typeof spec !== 'object' || typeof spec.class_name !== 'string') {
+      throw new Error(`${className}: the config has no nested layer ({class_name, config}), got ${JSON.stringify(spec)}`);
+    }
+    // Keras 3 always writes backward_layer; the one it makes by default (the layer's
+    // config with go_backwards flipped) is what runs here, any other is an Error.
+    if (backward != null && !isDefaultBackwardLayer(spec, backward)) {
+      throw new Error(`${className}: a backward_layer other than the layer run backwards is not supported ` +
+                      `(got ${backward.class_name} ${JSON.stringify(backward.config && backward.config.name)})`);
+    }
+    const inner = createLayer(spec.class_name, spec.config || {}, keras3);
+    return layerFactories[wrapperFactory]({...normalizeLayerConfig(className, convertPythonicToTs(rest)), layer: inner});
   }
   const known = getCore().layerClassNames();
   const cls = className === 'Functional' ? 'Model' : className;

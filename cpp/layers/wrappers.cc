@@ -1,0 +1,287 @@
+// Layer wrappers (tfjs-layers/src/layers/wrappers.ts): TimeDistributed, Bidirectional.
+//
+// A wrapper owns its inner layer and exposes the inner layer's weights as its own
+// (tfjs's Wrapper: weights, trainable flag, regularizers and constraints are the
+// inner layer's). Built by the wrapper, the inner layer's weights get names in
+// the wrapper's scope, as tfjs's nameScope gives them: "<wrapper name>/kernel".
+// getConfig nests the inner layer as {className, config}; loading rebuilds it
+// from that (the registry here, js/src/serialization.js for model.json).
+//
+// TimeDistributed({layer}): input [batch, steps, ...] -> the layer applied to
+// every step. tfjs loops over the steps; the inner layers it is used with treat
+// rows independently, so here the steps fold into the batch: reshape to
+// [batch*steps, ...], apply once, reshape back (one GEMM for a Dense, and the
+// tape gives the gradients). Masks pass through unchanged (tfjs: supportsMasking,
+// and its step function ignores the mask).
+#include "layers/wrappers.h"
+
+#include "core/error.h"
+#include "ops/ops.h"
+#include "ops/shape_ops.h"
+
+namespace wl {
+
+namespace {
+
+// The inner layer of a config: {className, config} (camelCase, as getConfig gives).
+std::shared_ptr<Layer> innerFromConfig(const nlohmann::json& config, const std::string& cls) {
+  WL_CHECK(config.contains("layer") && config["layer"].is_object() && config["layer"].contains("className") &&
+               config["layer"]["className"].is_string(),
+           cls << ": the layer option must be a layer (or a {className, config} object), got "
+               << (config.contains("layer") ? config["layer"].dump() : std::string("undefined")));
+  const nlohmann::json& spec = config["layer"];
+  nlohmann::json inner = spec.contains("config") && spec["config"].is_object() ? spec["config"] : nlohmann::json::object();
+  return LayerRegistry::instance().create(spec["className"].get<std::string>(), inner);
+}
+
+class Wrapper : public Layer {
+ public:
+  Wrapper(const nlohmann::json& config, const std::string& cls, std::shared_ptr<Layer> inner)
+      : Layer(config, cls), layer_(std::move(inner)) {
+    WL_CHECK(layer_ != nullptr, cls << ": the layer option is required");
+    // tfjs's Wrapper: the trainable flag is the inner layer's.
+    if (config.contains("trainable") && config["trainable"].is_boolean()) layer_->setTrainable(config["trainable"]);
+    Layer::setTrainable(layer_->trainable());
+  }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["trainable"] = layer_->trainable();
+    c["layer"] = {{"className", layer_->className()}, {"config", layer_->getConfig()}};
+    return c;
+  }
+
+  std::vector<std::shared_ptr<Variable>> weights() const override { return layer_->weights(); }
+  std::vector<std::shared_ptr<Variable>> trainableWeights() const override { return layer_->trainableWeights(); }
+  std::vector<std::shared_ptr<Variable>> nonTrainableWeights() const override {
+    return layer_->nonTrainableWeights();
+  }
+  void setTrainable(bool trainable) override {
+    layer_->setTrainable(trainable);
+    Layer::setTrainable(trainable);
+  }
+  Tensor regularizationLoss() const override { return layer_->regularizationLoss(); }
+  void applyConstraints() override { layer_->applyConstraints(); }
+
+ protected:
+  // Builds the inner layer for `shape` and, if this build made its weights, names
+  // them in this wrapper's scope (as tfjs).
+  void buildInner(const Shape& shape) {
+    bool fresh = !layer_->built();
+    layer_->ensureBuilt(shape);
+    if (!fresh) return;
+    const std::string prefix = layer_->name() + "/";
+    for (const auto& w : layer_->weights()) {
+      if (w->name().compare(0, prefix.size(), prefix) == 0) w->setName(name() + "/" + w->name().substr(prefix.size()));
+    }
+  }
+
+  std::shared_ptr<Layer> layer_;
+};
+
+class TimeDistributed : public Wrapper {
+ public:
+  TimeDistributed(const nlohmann::json& config, std::shared_ptr<Layer> inner)
+      : Wrapper(config, "TimeDistributed", std::move(inner)) {
+    supportsMasking_ = true;
+  }
+  explicit TimeDistributed(const nlohmann::json& config)
+      : TimeDistributed(config, innerFromConfig(config, "TimeDistributed")) {}
+  std::string className() const override { return "TimeDistributed"; }
+
+  Shape computeOutputShape(const Shape& in) const override {
+    checkRank(in);
+    Shape childOut = layer_->computeOutputShape(childShape(in));
+    Shape out{childOut.at(0), in[1]};
+    out.insert(out.end(), childOut.begin() + 1, childOut.end());
+    return out;
+  }
+
+ protected:
+  void checkRank(const Shape& in) const {
+    WL_CHECK(in.size() >= 3, "TimeDistributed layer expects an input shape >= 3D, but received input shape "
+                                 << shapeStr(in));
+  }
+  static Shape childShape(const Shape& in) {
+    Shape child{in[0]};
+    child.insert(child.end(), in.begin() + 2, in.end());
+    return child;
+  }
+
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input, but it received " << shapes.size()
+                                          << " input tensors.");
+    checkRank(shapes[0]);
+    Layer::checkInputShapes(shapes);
+  }
+
+  void build(const Shape& in) override {
+    checkRank(in);
+    buildInner(childShape(in));
+  }
+
+  Tensor call(const Tensor& x, bool training) override {
+    checkRank(x.shape());
+    const int64_t batch = x.dim(0), steps = x.dim(1);
+    Shape folded = childShape(x.shape());
+    folded[0] = batch * steps;
+    Tensor y = layer_->applyMany({reshape(x, folded)}, training).at(0);
+    Shape out{batch, steps};
+    out.insert(out.end(), y.shape().begin() + 1, y.shape().end());
+    return reshape(y, out);
+  }
+};
+
+// Bidirectional({layer, mergeMode}): a recurrent layer run forwards and backwards.
+// As tfjs: two copies are made from the layer's config, "forward_<name>" and
+// "backward_<name>" (goBackwards flipped), whose weights are named
+// "<wrapper>/forward_<name>/kernel" ...; getConfig keeps the given layer's config.
+// Both receive the input mask (the backward one reverses it, as its goBackwards
+// run does); the backward sequence output is reversed back before merging:
+// 'concat' (default, last axis), 'sum', 'mul', 'ave', or null = both outputs.
+// With returnState the states follow: forward's, then backward's.
+class Bidirectional : public Wrapper {
+ public:
+  Bidirectional(const nlohmann::json& config, std::shared_ptr<Layer> inner)
+      : Wrapper(config, "Bidirectional", std::move(inner)) {
+    supportsMasking_ = true;
+    const nlohmann::json innerConfig = layer_->getConfig();
+    WL_CHECK(innerConfig.contains("goBackwards") && innerConfig.contains("returnSequences"),
+             "Bidirectional: the layer must be a recurrent layer (SimpleRNN, LSTM, GRU), got " << layer_->className());
+    returnSequences_ = innerConfig["returnSequences"].get<bool>();
+    returnState_ = innerConfig["returnState"].get<bool>();
+    mergeMode_ = config.contains("mergeMode") ? config["mergeMode"] : nlohmann::json("concat");
+    WL_CHECK(mergeMode_.is_null() || (mergeMode_.is_string() && (mergeMode_ == "concat" || mergeMode_ == "sum" ||
+                                                                  mergeMode_ == "mul" || mergeMode_ == "ave")),
+             mergeMode_.dump() << " is not a valid BidirectionalMergeMode. Valid values are concat, sum, mul, ave "
+                                  "or null.");
+    const std::string innerName = layer_->name();
+    nlohmann::json f = innerConfig, b = innerConfig;
+    f["name"] = "forward_" + innerName;
+    b["name"] = "backward_" + innerName;
+    b["goBackwards"] = !innerConfig["goBackwards"].get<bool>();
+    forward_ = LayerRegistry::instance().create(layer_->className(), f);
+    backward_ = LayerRegistry::instance().create(layer_->className(), b);
+  }
+  explicit Bidirectional(const nlohmann::json& config)
+      : Bidirectional(config, innerFromConfig(config, "Bidirectional")) {}
+  std::string className() const override { return "Bidirectional"; }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Wrapper::getConfig();
+    c["trainable"] = trainable();
+    c["mergeMode"] = mergeMode_;
+    return c;
+  }
+
+  std::vector<std::shared_ptr<Variable>> weights() const override { return both(forward_->weights(), backward_->weights()); }
+  std::vector<std::shared_ptr<Variable>> trainableWeights() const override {
+    return both(forward_->trainableWeights(), backward_->trainableWeights());
+  }
+  std::vector<std::shared_ptr<Variable>> nonTrainableWeights() const override {
+    return both(forward_->nonTrainableWeights(), backward_->nonTrainableWeights());
+  }
+  void setTrainable(bool trainable) override {
+    forward_->setTrainable(trainable);
+    backward_->setTrainable(trainable);
+    Layer::setTrainable(trainable);
+  }
+  Tensor regularizationLoss() const override {
+    Tensor f = forward_->regularizationLoss(), b = backward_->regularizationLoss();
+    return f.defined() && b.defined() ? add(f, b) : (f.defined() ? f : b);
+  }
+  void applyConstraints() override {
+    forward_->applyConstraints();
+    backward_->applyConstraints();
+  }
+
+  std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const override {
+    std::vector<Shape> inner = forward_->computeOutputShapes(inputShapes);
+    Shape out = inner[0];
+    std::vector<Shape> result;
+    if (mergeMode_ == "concat") out.back() *= 2;
+    result.push_back(out);
+    if (mergeMode_.is_null()) result.push_back(out);
+    if (returnState_) {
+      for (int k = 0; k < 2; ++k) result.insert(result.end(), inner.begin() + 1, inner.end());
+    }
+    return result;
+  }
+  Shape computeOutputShape(const Shape& in) const override { return computeOutputShapes({in}).at(0); }
+
+  std::vector<Tensor> computeMask(const std::vector<Tensor>&, const std::vector<Tensor>& masks) const override {
+    Tensor mask = returnSequences_ && !masks.empty() ? masks[0] : Tensor();
+    std::vector<Tensor> out{mask};
+    if (mergeMode_.is_null()) out.push_back(mask);
+    if (returnState_) out.resize(out.size() + 2 * (forward_->computeMask({}, {}).size() - 1));
+    return out;
+  }
+
+ protected:
+  static std::vector<std::shared_ptr<Variable>> both(std::vector<std::shared_ptr<Variable>> a,
+                                                     const std::vector<std::shared_ptr<Variable>>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
+
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    forward_->checkCompatible(shapes);
+  }
+
+  void buildMany(const std::vector<Shape>& shapes) override {
+    for (const auto& l : {forward_, backward_}) {
+      l->ensureBuilt(shapes);
+      for (const auto& w : l->weights()) w->setName(name() + "/" + w->name());  // tfjs's nested name scopes
+    }
+  }
+
+  std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training) override {
+    return run(xs, {}, training);
+  }
+  std::vector<Tensor> callMasked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                 bool training) override {
+    return run(xs, masks, training);
+  }
+
+  std::vector<Tensor> run(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks, bool training) {
+    std::vector<Tensor> y = forward_->applyMany(xs, training, masks);
+    std::vector<Tensor> yRev = backward_->applyMany(xs, training, masks);
+    Tensor a = y[0], b = returnSequences_ ? reverse(yRev[0], {1}) : yRev[0];
+    std::vector<Tensor> out;
+    if (mergeMode_.is_null()) {
+      out = {a, b};
+    } else if (mergeMode_ == "concat") {
+      out = {concat({a, b}, static_cast<int>(a.rank()) - 1)};
+    } else if (mergeMode_ == "sum") {
+      out = {add(a, b)};
+    } else if (mergeMode_ == "mul") {
+      out = {mul(a, b)};
+    } else {
+      out = {mul(Tensor::scalar(0.5f), add(a, b))};
+    }
+    if (returnState_) {
+      out.insert(out.end(), y.begin() + 1, y.end());
+      out.insert(out.end(), yRev.begin() + 1, yRev.end());
+    }
+    return out;
+  }
+
+  std::shared_ptr<Layer> forward_, backward_;
+  bool returnSequences_ = false, returnState_ = false;
+  nlohmann::json mergeMode_;
+};
+
+}  // namespace
+
+std::shared_ptr<Layer> createWrapperLayer(const std::string& className, const nlohmann::json& config,
+                                          std::shared_ptr<Layer> inner) {
+  WL_CHECK(config.is_object(), className << ": the layer config must be an object, got " << config.dump());
+  if (className == "TimeDistributed") return std::make_shared<TimeDistributed>(config, std::move(inner));
+  if (className == "Bidirectional") return std::make_shared<Bidirectional>(config, std::move(inner));
+  throw Error("Unknown layer wrapper: " + className);
+}
+
+WL_REGISTER_LAYER(TimeDistributed);
+WL_REGISTER_LAYER(Bidirectional);
+
+}  // namespace wl
