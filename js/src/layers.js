@@ -106,8 +106,6 @@ export class Node {
     this.inboundLayers = this.inputTensors.map(t => t.sourceLayer);
     this.nodeIndices = this.inputTensors.map(t => t.nodeIndex);
     this.tensorIndices = this.inputTensors.map(t => t.tensorIndex);
-    this.inputMasks = this.inputTensors.map(() => null);
-    this.outputMasks = outputs.map(() => null);
     this.inputShapes = singletonOrArray(this.inputTensors.map(t => t.shape));
     this.outputShapes = singletonOrArray(outputs.map(t => t.shape));
   }

@@ -1,5 +1,6 @@
-// Shared by the GoogleTest suites: seeded random tensors and the central
-// finite-difference check of an op's gradient with respect to each input.
+// Shared by the GoogleTest suites: seeded random tensors, the central
+// finite-difference check of an op's gradient with respect to each input, and
+// errorOf (the message a call throws).
 // The loss is sum(f(x) * r) for a fixed random r, so every output element
 // gets a distinct upstream gradient.
 #pragma once
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <functional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "core/tape.h"
@@ -57,6 +59,17 @@ inline void checkGradients(const GradFnUnderTest& f, std::vector<Tensor> inputs)
           << "input " << k << " element " << i;
     }
   }
+}
+
+// The message of the wl::Error f() throws, or "(no error)".
+template <typename F>
+std::string errorOf(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 }  // namespace wl::test

@@ -2,6 +2,8 @@
 // shapes, weights, getConfig defaults, training vs inference, gradients, bad options.
 #include <gtest/gtest.h>
 
+#include "grad_check.h"
+
 #include <cmath>
 #include <string>
 
@@ -22,15 +24,7 @@ void expectNear(const std::vector<float>& a, const std::vector<float>& b, float 
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], tol) << "at " << i;
 }
 
-template <typename F>
-std::string errorOf(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::errorOf;
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 

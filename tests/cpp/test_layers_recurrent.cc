@@ -23,15 +23,7 @@ std::shared_ptr<Layer> make(const std::string& cls, const json& cfg) {
   return LayerRegistry::instance().create(cls, cfg);
 }
 
-template <typename F>
-std::string errorOf(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::errorOf;
 
 TEST(RecurrentLayers, OutputAndWeightShapes) {
   struct Case {

@@ -15,15 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-template <typename F>
-std::string errorOf(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::errorOf;
 
 std::shared_ptr<Layer> timeDistributedDense(int units) {
   auto dense = LayerRegistry::instance().create("Dense", {{"units", units}, {"activation", "tanh"},

@@ -7,20 +7,11 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {loadTfjs, tf} from './helpers.mjs';
+import {assertAllClose, heldSymbols, loadTfjs, tf} from './helpers.mjs';
 
-const close = (a, b, tol = 1e-5, what = '') => {
-  assert.equal(a.length, b.length, `${what}: length ${a.length} vs ${b.length}`);
-  for (let i = 0; i < a.length; i++) {
-    assert.ok(Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(b[i])), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
-};
+const close = (a, b, tol = 1e-5, what = '') => assertAllClose(a, b, what, tol);
 const values = t => Array.from(t.dataSync());
-// SymbolicTensors from tf.input()/apply() hold their part of the graph until disposed
-// or garbage-collected (tfjs's have no dispose); the leak checks dispose ours.
-const held = [];
-const sym = t => { held.push(...(Array.isArray(t) ? t : [t])); return t; };
-const releaseSymbols = () => held.splice(0).forEach(t => t.dispose && t.dispose());
+const {sym, release: releaseSymbols} = heldSymbols();
 
 // The same small MLP in both libraries, ours with tfjs's initial weights.
 function mlp(lib, prefix, {inDim = 3, hidden = 4, act = 'tanh'} = {}) {

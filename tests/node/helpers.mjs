@@ -1,5 +1,6 @@
 // Shared by the node:test suites: the built ESM package, the tfjs oracle and a
 // local model server.
+import assert from 'node:assert/strict';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 
@@ -75,5 +76,49 @@ export async function modelServer() {
       files.set(path, typeof data === 'string' ? Buffer.from(data) : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data));
     },
     close: () => new Promise(resolve => server.close(resolve)),
+  };
+}
+
+/** Deterministic inputs (a small LCG) so both libraries see the same values. */
+export function seededData(shape, seed = 1, lo = -1, hi = 1) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  let s = seed * 9301 + 49297;
+  return Array.from({length: n}, () => {
+    s = (s * 9301 + 49297) % 233280;
+    return lo + (hi - lo) * (s / 233280);
+  });
+}
+
+/** Elementwise |actual - expected| <= rel * max(|expected|, 1), naming the first bad element. */
+export function assertAllClose(actual, expected, what, rel) {
+  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    assert.ok(d <= rel * Math.max(Math.abs(expected[i]), 1), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+/** fn()'s tensor as {dtype, shape, values} (disposed), or {error}: one record to compare across libraries. */
+export function outcome(fn) {
+  try {
+    const t = fn();
+    const out = {dtype: t.dtype, shape: t.shape, values: Array.from(t.dataSync())};
+    t.dispose();
+    return out;
+  } catch (e) {
+    return {error: e.message};
+  }
+}
+
+/**
+ * SymbolicTensors from tf.input()/apply() hold their part of the graph until disposed
+ * or garbage-collected (tfjs's have no dispose): sym() keeps ours, release() disposes
+ * them, so a test's leak check sees only what it owns.
+ */
+export function heldSymbols() {
+  const held = [];
+  return {
+    sym: t => { held.push(...(Array.isArray(t) ? t : [t])); return t; },
+    release: () => held.splice(0).forEach(t => t.dispose && t.dispose()),
   };
 }

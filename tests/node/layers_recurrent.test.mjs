@@ -6,27 +6,10 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {loadTfjs, tf} from './helpers.mjs';
+import {assertAllClose, loadTfjs, seededData as data, tf} from './helpers.mjs';
 
 const tfjs = await loadTfjs();
 let counter = 0;
-
-function data(shape, seed = 1, lo = -1, hi = 1) {
-  const n = shape.reduce((a, b) => a * b, 1);
-  let s = seed * 9301 + 49297;
-  return Array.from({length: n}, () => {
-    s = (s * 9301 + 49297) % 233280;
-    return lo + (hi - lo) * (s / 233280);
-  });
-}
-
-function assertAllClose(actual, expected, what, rel) {
-  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
-  for (let i = 0; i < actual.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    assert.ok(d <= rel * Math.max(Math.abs(expected[i]), 1), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
-}
 
 const norm = c => JSON.parse(JSON.stringify(c));
 

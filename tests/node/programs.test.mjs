@@ -5,25 +5,16 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {loadTfjs, tf} from './helpers.mjs';
+import {assertAllClose, heldSymbols, loadTfjs, tf} from './helpers.mjs';
 
-const close = (a, b, tol, what) => {
-  assert.equal(a.length, b.length, `${what}: length`);
-  for (let i = 0; i < a.length; i++) {
-    assert.ok(Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(b[i])), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
-};
+const close = (a, b, tol, what) => assertAllClose(a, b, what, tol);
 const sameWeights = (from, to) => {
   const ts = from.getWeights().map(w => tf.tensor(Array.from(w.dataSync()), w.shape));
   to.setWeights(ts);
   tf.dispose(ts);
 };
 const flat = m => m.getWeights().flatMap(w => Array.from(w.dataSync()));
-// SymbolicTensors from tf.input()/apply() hold their part of the graph until disposed
-// or garbage-collected (tfjs's have no dispose); the leak checks dispose ours.
-const held = [];
-const sym = t => { held.push(t); return t; };
-const releaseSymbols = () => held.splice(0).forEach(t => t.dispose && t.dispose());
+const {sym, release: releaseSymbols} = heldSymbols();
 
 // cart-pole's policy gradient: per-step gradients of log pi(a|s) from
 // tf.variableGrads over a layers model, scaled by discounted returns, averaged,

@@ -6,21 +6,11 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {loadTfjs, tf} from './helpers.mjs';
+import {loadTfjs, outcome, tf} from './helpers.mjs';
 
 const tfjs = await loadTfjs();
 const startTensors = tf.memory().numTensors;
 
-const outcome = fn => {
-  try {
-    const t = fn();
-    const out = {dtype: t.dtype, shape: t.shape, values: Array.from(t.dataSync())};
-    t.dispose();
-    return out;
-  } catch (e) {
-    return {error: e.message};
-  }
-};
 
 function stats(values) {
   const n = values.length;
