@@ -53,7 +53,7 @@ export class Optimizer {
         ? variableGradients.map(e => [e.name, e.tensor])
         : Object.entries(variableGradients)).filter(([, g]) => g != null);
     const byName = new Map((variables || []).map(v => [v.name, asVariable(v) || v]));
-    withEngineVariables(engineVars => {
+    const apply = engineVars => {
       const engineByName = new Map(engineVars.map(v => [v.name, v]));
       const vars = [], grads = [];
       for (const [name, g] of entries) {
@@ -70,7 +70,11 @@ export class Optimizer {
         pv.delete();
         gv.delete();
       }
-    });
+    };
+    // Layer weights are looked up only when a name is not among the given or JS variables
+    // (minimize passes its varList: no engine round trip per step).
+    if (entries.every(([name]) => byName.has(name) || Variable.byName(name))) apply([]);
+    else withEngineVariables(apply);
   }
 
   computeGradients(f, varList) {
