@@ -213,7 +213,46 @@ export declare const version: {[name: string]: string};
 
 export declare function tidy<T extends TensorContainer>(nameOrFn: string | ScopeFn<T>, fn?: ScopeFn<T>): T;
 export declare function keep<T extends Tensor>(result: T): T;
-export declare function engine(): {startScope(): void, endScope(result?: TensorContainer): void};
+/** One engine backend: its place in the backend list and its fallback chain. */
+export interface KernelBackendInfo {
+  readonly name: string;
+  readonly priority: number;
+  /** The next backend in its fallback chain ('cpu' ends every chain). */
+  readonly fallback: string | null;
+  /** Backends with the same memory share tensors without moves. */
+  readonly memoryName: string;
+  readonly kernelNames: string[];
+  memory(): {unreliable: boolean, numDataBuffers: number, numBytes: number};
+  numDataIds(): number;
+  floatPrecision(): 16 | 32;
+  epsilon(): number;
+}
+/** Counted data movement and kernel-state cache figures (tf.engine().transferStats()). */
+export interface TransferStats {
+  moves: number;
+  bytesMoved: number;
+  hostReads: number;
+  hostWrites: number;
+  kernelCacheBuilds: number;
+  kernelCacheHits: number;
+  kernelCacheEntries: number;
+}
+/** The backend registered under this name, or null. */
+export declare function findBackend(name: string): KernelBackendInfo | null;
+/** Removes a registered backend (not 'cpu', nor the active one). */
+export declare function removeBackend(name: string): void;
+export declare function engine(): {
+  startScope(): void,
+  endScope(result?: TensorContainer): void,
+  /** Registered backend names, highest priority first. */
+  backendNames(): string[],
+  readonly backendName: string,
+  readonly backend: KernelBackendInfo,
+  findBackend(name: string): KernelBackendInfo | null,
+  setBackend(name: string): Promise<boolean>,
+  removeBackend(name: string): void,
+  transferStats(): TransferStats,
+};
 export declare function variable(initialValue: Tensor, trainable?: boolean, name?: string, dtype?: DataType): Variable;
 
 export type GradSaveFunc = (save: Tensor[]) => void;

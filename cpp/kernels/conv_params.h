@@ -37,6 +37,7 @@ struct ConvParams {
   float* filter;
   float* y;
   Epilogue epilogue;  // forward kernels only (Conv2D, Conv3D, DepthwiseConv2dNative)
+  BufferKey filterKey;  // the filter's weight buffer, for state cached per weight (packed panels)
 };
 using ConvKernel = void (*)(const ConvParams&);
 

@@ -50,21 +50,5 @@ export const version = {'tfjs-core': TFJS_VERSION, 'tfjs-data': TFJS_VERSION, 't
 export const version_core = TFJS_VERSION;  // eslint-disable-line camelcase
 export const version_layers = TFJS_VERSION;  // eslint-disable-line camelcase
 
-// tfjs's backend names: 'cpu' is the scalar reference backend (the oracle),
-// 'wasm' the SIMD backend, which falls back to 'cpu' for kernels it lacks.
-const ENGINE_BACKENDS = {cpu: 'reference', wasm: 'wasm'};
-let backendName = 'wasm';
-
-export function getBackend() {
-  return backendName;
-}
-
-export async function setBackend(name) {
-  await ready();
-  if (!(name in ENGINE_BACKENDS)) {
-    throw new Error(`Backend name '${name}' not found in registry. Available backends: ${Object.keys(ENGINE_BACKENDS).join(', ')}`);
-  }
-  getCore().setBackend(ENGINE_BACKENDS[name]);
-  backendName = name;
-  return true;
-}
+// Backends: the engine's one list (js/src/backends.js).
+export {getBackend, setBackend, findBackend, removeBackend} from './backends.js';
