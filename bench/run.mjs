@@ -23,6 +23,11 @@ const QUICK = args.includes('--quick');
 const onlyArg = args.find(a => a.startsWith('--only='));
 const ONLY = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 const nativeArg = args.find(a => a.startsWith('--gemm-native='));
+// --ours-only: time only this package (before/after comparisons of our own changes);
+// --dist=DIR: this package from another build (e.g. a copy of main's dist/ before a change).
+const OURS_ONLY = args.includes('--ours-only');
+const distArg = args.find(a => a.startsWith('--dist='));
+const distDir = distArg ? path.resolve(distArg.slice(7)) : path.join(root, 'dist');
 
 // ---- the libraries -------------------------------------------------------------------
 // Silence tfjs's "use tfjs-node" banner; keep everything else.
@@ -34,7 +39,7 @@ const quiet = fn => async (...a) => {
   try { return await fn(...a); } finally { console.warn = origWarn; console.log = origLog; }
 };
 
-const ours = await import(path.join(root, 'dist', 'wasm-layers.mjs'));
+const ours = await import(path.join(distDir, 'wasm-layers.mjs'));
 await ours.ready();
 await ours.setBackend('wasm');
 
@@ -230,7 +235,7 @@ async function runLoadWorkload(w) {
     await m.save(`file://${dir}`);
     m.dispose();
     server = await serveDir(dir);
-    for (const be of ['cpu', 'wasm']) {
+    for (const be of OURS_ONLY ? [] : ['cpu', 'wasm']) {
       try {
         row[be] = await withTfBackend(be, () => timeLoad(w, tf, server.url));
       } catch (e) {
@@ -260,7 +265,7 @@ for (const w of workloads) {
   // tfjs models: one per backend (weights live on a backend). Build the cpu one first;
   // its weights are the reference copied into the others.
   let refWeights = null;
-  for (const be of ['cpu', 'wasm']) {
+  for (const be of OURS_ONLY ? [] : ['cpu', 'wasm']) {
     try {
       const ms = await withTfBackend(be, async () => {
         const m = w.build(tf);
@@ -299,7 +304,7 @@ async function gemmMs(lib, setBackend, backend) {
   const b = lib.tensor(randomArray(512 * 512, 8), [512, 512]);
   const once = () => { const c = lib.matMul(a, b); c.dataSync(); c.dispose(); };
   once();
-  const reps = backend === 'cpu' || backend === 'reference' ? 3 : 10;
+  const reps = backend === 'cpu' ? 3 : 10;
   const t0 = now();
   for (let r = 0; r < reps; ++r) once();
   const ms = (now() - t0) / reps;
@@ -315,6 +320,7 @@ if (!ONLY || ONLY.has('gemm')) {
     ['tfjs-wasm (XNNPACK)', tf, n => withTfBackend(n, () => {}), 'wasm'],
     ['tfjs-cpu', tf, n => withTfBackend(n, () => {}), 'cpu'],
   ]) {
+    if (OURS_ONLY && lib !== ours) continue;
     try {
       const ms = await gemmMs(lib, setB, be);
       gemm.push([label, `${ms.toFixed(2)} ms`, `${gflops(ms)} GFLOP/s`]);

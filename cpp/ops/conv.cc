@@ -145,14 +145,17 @@ ConvGeometry makeGeometry(const char* op, const Shape& x, const int64_t f[3], co
   int64_t out[3], before[3];
   resolveSpatial(op, s, pad, spatialPads, rounding, nSpatial, out, before);
   ConvGeometry g{};
-  g.batch = x[0];
-  g.inD = s.in[0], g.inH = s.in[1], g.inW = s.in[2], g.inC = x.back();
-  g.outD = out[0], g.outH = out[1], g.outW = out[2], g.outC = outC;
-  g.fD = s.f[0], g.fH = s.f[1], g.fW = s.f[2];
-  g.strideD = s.stride[0], g.strideH = s.stride[1], g.strideW = s.stride[2];
-  g.dilD = s.dil[0], g.dilH = s.dil[1], g.dilW = s.dil[2];
-  g.padFront = before[0], g.padTop = before[1], g.padLeft = before[2];
-  g.channelMultiplier = 1;
+  ConvAttrs& a = g;  // create-time: the filter and how it steps
+  a.inC = x.back(), a.outC = outC;
+  a.fD = s.f[0], a.fH = s.f[1], a.fW = s.f[2];
+  a.strideD = s.stride[0], a.strideH = s.stride[1], a.strideW = s.stride[2];
+  a.dilD = s.dil[0], a.dilH = s.dil[1], a.dilW = s.dil[2];
+  a.channelMultiplier = 1;
+  ConvShape& c = g;  // per call: sizes and the padding they imply
+  c.batch = x[0];
+  c.inD = s.in[0], c.inH = s.in[1], c.inW = s.in[2];
+  c.outD = out[0], c.outH = out[1], c.outW = out[2];
+  c.padFront = before[0], c.padTop = before[1], c.padLeft = before[2];
   return g;
 }
 

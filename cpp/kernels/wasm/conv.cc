@@ -68,7 +68,7 @@ void conv(const ConvParams& p) {
   if (P == 0 || g.outC == 0) return;
   // The filter [K x outC] is packed once: per weight version (kernel cache), or per
   // call for a filter that is no weight, not once per image and chunk.
-  auto packed = packedWeight("wasm.Conv", p.filterKey, K, g.outC, p.filter, g.outC, 1);
+  auto packed = packedWeight("wasm.Conv", p.filterKey, K, g.outC, p.filter, g.outC, 1, attrsHash(g.attrs()));
   for (int64_t b = 0; b < g.batch; ++b) {
     const float* x = p.x + b * xImage;
     float* y = p.y + b * yImage;
@@ -118,7 +118,8 @@ void convBackpropInput(const ConvParams& p) {
     return;
   }
   // filter^T [outC x K], packed once (as the forward filter).
-  auto packed = packedWeight("wasm.ConvBackpropInput", p.filterKey, g.outC, K, p.filter, 1, g.outC);
+  auto packed = packedWeight("wasm.ConvBackpropInput", p.filterKey, g.outC, K, p.filter, 1, g.outC,
+                             attrsHash(g.attrs()));
   for (int64_t b = 0; b < g.batch; ++b) {
     float* dx = p.x + b * xImage;
     const float* dy = p.y + b * yImage;

@@ -220,7 +220,7 @@ void gemmPacked(int64_t m, const float* a, int64_t rsA, int64_t csA, const Packe
 }
 
 std::shared_ptr<const PackedB> packedWeight(const char* kernel, BufferKey key, int64_t k, int64_t n, const float* b,
-                                            int64_t rsB, int64_t csB) {
+                                            int64_t rsB, int64_t csB, uint64_t attrs) {
   auto make = [&] { return std::make_shared<PackedB>(packB(k, n, b, rsB, csB)); };
   if (!key.cacheable()) return make();
   // The layout (k, n, strides) is part of the key: the same weight read transposed
@@ -228,7 +228,8 @@ std::shared_ptr<const PackedB> packedWeight(const char* kernel, BufferKey key, i
   struct Layout {
     int64_t k, n, rsB, csB;
   } layout{k, n, rsB, csB};
-  return KernelCache::instance().get<PackedB>(kernel, key, attrsHash(layout), make);
+  return KernelCache::instance().get<PackedB>(kernel, key, attrsHash(layout, attrs == 0 ? 1469598103934665603ull : attrs),
+                                              make);
 }
 
 void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,

@@ -32,8 +32,9 @@ void gemmPacked(int64_t m, const float* a, int64_t rsA, int64_t csA, const Packe
                 bool accumulate, const Epilogue* ep = nullptr);
 // The packed form of a weight (key cacheable) from the kernel cache, packed again
 // only when the weight's version changed; else packed for this call only.
+// attrs: the kernel's create-time attributes (e.g. attrsHash(ConvAttrs)), part of the key.
 std::shared_ptr<const PackedB> packedWeight(const char* kernel, BufferKey key, int64_t k, int64_t n, const float* b,
-                                            int64_t rsB, int64_t csB);
+                                            int64_t rsB, int64_t csB, uint64_t attrs = 0);
 
 // The "MatMul" kernel of backend "wasm".
 void matMul(const MatMulParams& p);
