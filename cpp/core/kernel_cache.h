@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -27,14 +28,22 @@ class KernelCache {
 
   // The state for (kernel, key.uid, attrs) at key.version, made by make() on a miss
   // or when the version moved on. kernel is a string literal (compared by address).
+  // With `refresh`, stale state nobody else holds is rebuilt in place (a training
+  // step repacks into the same buffer instead of allocating a new one).
   template <typename T>
-  std::shared_ptr<T> get(const char* kernel, BufferKey key, uint64_t attrs, const std::function<std::shared_ptr<T>()>& make) {
+  std::shared_ptr<T> get(const char* kernel, BufferKey key, uint64_t attrs, const std::function<std::shared_ptr<T>()>& make,
+                         const std::function<void(T&)>& refresh = nullptr) {
     Entry* e = lookup(kernel, key.uid, attrs);
     if (e != nullptr && e->version == key.version) {
       ++hits_;
       return std::static_pointer_cast<T>(e->state);
     }
     ++builds_;
+    if (e != nullptr && refresh && e->state.use_count() == 1) {
+      refresh(*std::static_pointer_cast<T>(e->state));
+      e->version = key.version;
+      return std::static_pointer_cast<T>(e->state);
+    }
     std::shared_ptr<T> state = make();
     if (e != nullptr) {
       e->version = key.version;

@@ -195,6 +195,11 @@ void gemmImpl(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int6
 
 PackedB packB(int64_t k, int64_t n, const float* b, int64_t rsB, int64_t csB) {
   PackedB out;
+  packBInto(out, k, n, b, rsB, csB);
+  return out;
+}
+
+void packBInto(PackedB& out, int64_t k, int64_t n, const float* b, int64_t rsB, int64_t csB) {
   out.k = k;
   out.n = n;
   int64_t total = 0;
@@ -211,7 +216,6 @@ PackedB packB(int64_t k, int64_t n, const float* b, int64_t rsB, int64_t csB) {
       dst += blockFloats(kc, nc);
     }
   }
-  return out;
 }
 
 void gemmPacked(int64_t m, const float* a, int64_t rsA, int64_t csA, const PackedB& b, float* c, int64_t ldc,
@@ -229,7 +233,7 @@ std::shared_ptr<const PackedB> packedWeight(const char* kernel, BufferKey key, i
     int64_t k, n, rsB, csB;
   } layout{k, n, rsB, csB};
   return KernelCache::instance().get<PackedB>(kernel, key, attrsHash(layout, attrs == 0 ? 1469598103934665603ull : attrs),
-                                              make);
+                                              make, [&](PackedB& p) { packBInto(p, k, n, b, rsB, csB); });
 }
 
 void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,

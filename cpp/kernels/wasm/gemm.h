@@ -27,6 +27,7 @@ struct PackedB {
   std::vector<float> panels;
 };
 PackedB packB(int64_t k, int64_t n, const float* b, int64_t rsB, int64_t csB);
+void packBInto(PackedB& out, int64_t k, int64_t n, const float* b, int64_t rsB, int64_t csB);  // reuses out's buffer
 // gemm with B given packed.
 void gemmPacked(int64_t m, const float* a, int64_t rsA, int64_t csA, const PackedB& b, float* c, int64_t ldc,
                 bool accumulate, const Epilogue* ep = nullptr);
