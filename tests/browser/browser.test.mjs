@@ -38,8 +38,8 @@ async function predictionFrom(path) {
   return {value, errors};
 }
 
-test('the demo page loads the script-tag bundle, trains, and shows a prediction close to 9', async () => {
-  const {value, errors} = await predictionFrom('/web-demo/index.html');
+test('the seed page loads the minified script-tag bundle, trains, and shows a prediction close to 9', async () => {
+  const {value, errors} = await predictionFrom('/web-demo/seed.html');
   assert.deepEqual(errors, []);
   assert.ok(Math.abs(value - 9) < 0.25, `prediction ${value}`);
 });
