@@ -31,6 +31,8 @@ await Promise.all([
   build({...common, entryPoints: [entry('script.js')], outfile: out('wasm-layers.min.js'),
          format: 'iife', globalName: 'tf', platform: 'browser', minify: true, sourcemap: 'linked',
          sourcesContent: true}),
+  build({...common, entryPoints: [entry('worker.js')], outfile: out('wasm-layers-worker.js'),
+         format: 'iife', platform: 'browser', minify: true}),
 ]);
 for (const lazy of ['wasm-layers.lazy.mjs', 'wasm-layers.browser.lazy.mjs']) {
   const eager = lazy.replace('.lazy', '');

@@ -676,6 +676,23 @@ export declare class History {
 
 export type ModelData = Tensor | Tensor[] | {[name: string]: Tensor};
 
+export interface FitInWorkerOptions {
+  /** Where dist/wasm-layers-worker.js is served (default: beside the bundle). */
+  workerUrl?: string | URL;
+  /** The .wasm the worker loads (default: the one this page loads; see setWasmPaths). */
+  wasmUrl?: string | URL;
+}
+/**
+ * model.fit(x, y, args) in a Web Worker (browsers): the page stays responsive however
+ * large the batches. The model (compiled with built-in loss and metric names) moves
+ * to the worker and back through its save/load artifacts; callbacks (plain objects of
+ * functions) receive the logs as they stream back; `model.stopTraining = true` stops
+ * the run after the current batch. When it resolves, the trained weights are on
+ * `model`. The optimizer starts afresh in the worker on each call.
+ */
+export declare function fitInWorker(model: LayersModel, x: ModelData, y: ModelData, args?: ModelFitArgs,
+                                    options?: FitInWorkerOptions): Promise<History>;
+
 export declare class LayersModel extends Layer {
   readonly layers: Layer[];
   readonly inputs: SymbolicTensor[];

@@ -5,8 +5,10 @@
 // dist/wasm-layers.browser.mjs awaits tf.ready() on import; importing this one
 // ('wasm-layers/lazy') leaves that to the caller.
 import {setDefaultWasmLoader} from '../src/core.js';
+import {setDefaultWorkerUrl} from '../src/worker_fit.js';
 import {fetchLoader} from './fetch_loader.js';
 
 export * from '../src/index.js';
 
 setDefaultWasmLoader(fetchLoader(() => new URL('./wasm-layers.wasm', import.meta.url)));
+setDefaultWorkerUrl(() => new URL('./wasm-layers-worker.js', import.meta.url));

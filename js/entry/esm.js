@@ -4,6 +4,7 @@
 // dist/wasm-layers.mjs awaits tf.ready() on import; importing this one
 // ('wasm-layers/lazy' in Node) leaves that to the caller.
 import {setDefaultWasmLoader} from '../src/core.js';
+import {setDefaultWorkerUrl} from '../src/worker_fit.js';
 import {fetchLoader} from './fetch_loader.js';
 import {nodeLoader} from './node_loader.js';
 
@@ -13,3 +14,4 @@ const isNode = typeof process !== 'undefined' && process.versions != null && pro
 const defaultUrl = () => new URL('./wasm-layers.wasm', import.meta.url);
 setDefaultWasmLoader(isNode ? nodeLoader(defaultUrl, () => import(/* webpackIgnore: true */ 'node:fs/promises'))
                             : fetchLoader(defaultUrl));
+setDefaultWorkerUrl(() => new URL('./wasm-layers-worker.js', import.meta.url));

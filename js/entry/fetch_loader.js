@@ -16,7 +16,7 @@ function hint(url) {
 
 /** A loader for setDefaultWasmLoader: `defaultUrl()` is where the bundle expects the binary. */
 export function fetchLoader(defaultUrl) {
-  return async path => {
+  const loader = async path => {
     const base = typeof location !== 'undefined' ? location.href : undefined;
     const url = path != null ? new URL(path, base) : defaultUrl();
     let response;
@@ -28,4 +28,6 @@ export function fetchLoader(defaultUrl) {
     if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})${hint(url)}`);
     return response;
   };
+  loader.defaultUrl = defaultUrl;
+  return loader;
 }

@@ -61,6 +61,12 @@ export function setWasmPaths(prefixOrFileMap, platformFetch = false) {
   usePlatformFetch = platformFetch === true;
 }
 
+/** The absolute URL of the .wasm this bundle loads (for tf.fitInWorker's worker); null if unknown. */
+export function wasmUrlForWorkers() {
+  if (wasmPath != null) return new URL(wasmPath, typeof location !== 'undefined' ? location.href : undefined).href;
+  return defaultLoader && defaultLoader.defaultUrl ? defaultLoader.defaultUrl().href : null;
+}
+
 const isResponse = x => typeof Response !== 'undefined' && x instanceof Response;
 
 /** Instantiates from a Response (streaming where the MIME type allows) or from bytes. */

@@ -3,6 +3,7 @@
 import {getCore, ready} from './core.js';
 
 export {ready, setWasmLoader, setWasmPaths} from './core.js';
+export {fitInWorker} from './worker_fit.js';
 export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, memory, dispose} from './tensor.js';
 export {Layer, LayerVariable, SymbolicTensor, layers} from './layers.js';
 export {constraints, initializers, regularizers} from './initializers.js';

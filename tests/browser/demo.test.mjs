@@ -103,6 +103,17 @@ test('Stop ends a long run early', async () => {
   assert.ok(done >= 1 && done < 50, text);
 });
 
+test('trains in a Web Worker (tf.fitInWorker) from the same controls', async () => {
+  await page.fill('#epochs', '1');
+  await page.check('#in-worker');
+  await page.click('#start');
+  await settle(/in a Web Worker: epoch 1/);
+  const text = await settle(/^(Done|Stopped|Training failed)/);
+  assert.match(text, /^Done after 1 epoch: validation accuracy/);
+  assert.ok(parseFloat(await page.textContent('#stat-acc')) > 30);
+  await page.uncheck('#in-worker');
+});
+
 test('switches to the cpu backend and back; predictions still work', async () => {
   await page.selectOption('#backend', 'cpu');
   assert.match(await settle(/^Backend/), /^Backend: cpu/);
