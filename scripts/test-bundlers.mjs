@@ -2,7 +2,8 @@
 // tarball is installed (node_modules/wasm-layers), build a small browser app with
 // esbuild, webpack and Vite (this repository's devDependencies; offline), serve each
 // build over HTTP and run it in Chromium: it must train the seed example and predict
-// close to 9, with the .wasm compiled while it streams (application/wasm).
+// close to 9, with the .wasm compiled while it streams (application/wasm), and train
+// one more epoch with tf.fitInWorker (the worker script found from the bundle).
 // A fourth app imports 'wasm-layers/lazy', finds no .wasm beside its bundle, gets a
 // clear error from tf.ready(), then recovers with tf.setWasmPaths().
 // Usage: node scripts/test-bundlers.mjs <folder with node_modules/wasm-layers>
@@ -25,7 +26,12 @@ const model = tf.sequential();
 model.add(tf.layers.dense({units: 1, inputShape: [1]}));
 model.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
 await model.fit(tf.tensor2d([[1], [2], [3], [4]]), tf.tensor2d([[1], [3], [5], [7]]), {epochs: 1000, verbose: 0});
-document.getElementById('prediction').textContent = String(model.predict(tf.tensor2d([[5]])).dataSync()[0]);
+// The worker script and the .wasm must be found from the bundle too: one more epoch in a Web Worker.
+const before = model.predict(tf.tensor2d([[5]])).dataSync()[0];
+await tf.fitInWorker(model, tf.tensor2d([[1], [2], [3], [4]]), tf.tensor2d([[1], [3], [5], [7]]), {epochs: 1});
+const after = model.predict(tf.tensor2d([[5]])).dataSync()[0];
+if (!(after !== before && Math.abs(after - before) < 0.1)) throw new Error('fitInWorker: ' + before + ' -> ' + after);
+document.getElementById('prediction').textContent = String(after);
 `;
 // An app as a bundler user would write it today: ES modules (webpack reads "type" for .js files).
 const pkgJson = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
@@ -48,13 +54,16 @@ const builds = {
     const out = join(app, 'out-esbuild');
     const options = {bundle: true, format: 'esm', platform: 'browser', absWorkingDir: app, logLevel: 'warning'};
     await esbuild.build({...options, entryPoints: [join(app, 'src/main.js')], outdir: out});
-    // esbuild leaves `new URL('./wasm-layers.wasm', import.meta.url)` alone: the .wasm goes beside the bundle.
+    // esbuild leaves `new URL('./wasm-layers.wasm', import.meta.url)` alone: the .wasm and the
+    // worker script go beside the bundle.
     copyFileSync(join(pkgDist, 'wasm-layers.wasm'), join(out, 'wasm-layers.wasm'));
+    copyFileSync(join(pkgDist, 'wasm-layers-worker.js'), join(out, 'wasm-layers-worker.js'));
     writeFileSync(join(out, 'index.html'), html('main.js'));
     // The lazy app has no .wasm beside it: it must be told where it is.
     const lazyOut = join(app, 'out-esbuild-lazy');
     await esbuild.build({...options, entryPoints: [join(app, 'src/lazy.js')], outdir: lazyOut});
     writeFileSync(join(lazyOut, 'index.html'), html('lazy.js'));
+    copyFileSync(join(pkgDist, 'wasm-layers-worker.js'), join(lazyOut, 'wasm-layers-worker.js'));
     mkdirSync(join(app, 'assets/wasm'), {recursive: true});
     copyFileSync(join(pkgDist, 'wasm-layers.wasm'), join(app, 'assets/wasm/wasm-layers.wasm'));
     return ['/out-esbuild/index.html', '/out-esbuild-lazy/index.html'];

@@ -124,6 +124,19 @@ test('switches to the cpu backend and back; predictions still work', async () =>
   assert.match(await settle(/^Backend: wasm/), /^Backend: wasm/);
 });
 
+test('the speed comparison trains the same network with @tensorflow/tfjs from node_modules', async t => {
+  await page.fill('#compare-samples', '128');
+  await page.selectOption('#compare-backend', 'cpu');
+  await page.click('#compare');
+  const text = await settle(/^Comparison (done|failed)/, 120000);
+  assert.match(text, /^Comparison done: wasm-layers \d+ ms, @tensorflow\/tfjs \(cpu\) \d+ ms for one epoch of 128 samples/);
+  const rows = await page.$$eval('#compare-table tbody tr', trs => trs.map(tr => tr.textContent));
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /^wasm-layerswasm\d+[\d,]+$/);
+  assert.match(rows[1], /^@tensorflow\/tfjs 4\.22\.0cpu\d+[\d,]+$/);
+  t.diagnostic(text);
+});
+
 test('usable at 390 px wide: nothing overflows horizontally', async () => {
   await page.setViewportSize({width: 390, height: 844});
   await page.waitForTimeout(100);
