@@ -1,7 +1,7 @@
 // Part of the packaging test (scripts/test-package.sh): in a folder where the packed
 // tarball is installed (node_modules/wasm-layers), build a small browser app with
 // esbuild, webpack and Vite (this repository's devDependencies; offline), serve each
-// build over HTTP and run it in Chromium: it must train the seed example and predict
+// build (which must build without warnings) over HTTP and run it in Chromium: it must train the seed example and predict
 // close to 9, with the .wasm compiled while it streams (application/wasm), and train
 // one more epoch with tf.fitInWorker (the worker script found from the bundle).
 // A fourth app imports 'wasm-layers/lazy', finds no .wasm beside its bundle, gets a
@@ -53,7 +53,8 @@ const builds = {
   async esbuild() {
     const out = join(app, 'out-esbuild');
     const options = {bundle: true, format: 'esm', platform: 'browser', absWorkingDir: app, logLevel: 'warning'};
-    await esbuild.build({...options, entryPoints: [join(app, 'src/main.js')], outdir: out});
+    const result = await esbuild.build({...options, entryPoints: [join(app, 'src/main.js')], outdir: out});
+    if (result.warnings.length) throw new Error(`esbuild warnings: ${JSON.stringify(result.warnings)}`);
     // esbuild leaves `new URL('./wasm-layers.wasm', import.meta.url)` alone: the .wasm and the
     // worker script go beside the bundle.
     copyFileSync(join(pkgDist, 'wasm-layers.wasm'), join(out, 'wasm-layers.wasm'));
@@ -75,14 +76,19 @@ const builds = {
       output: {path: out, filename: 'main.js', publicPath: 'auto'},
       optimization: {minimize: false}, performance: {hints: false},
     }, (err, s) => (err ? reject(err) : resolve(s))));
-    if (stats.hasErrors()) throw new Error(stats.toString({all: false, errors: true}));
+    if (stats.hasErrors() || stats.hasWarnings()) throw new Error(stats.toString({all: false, errors: true, warnings: true}));
     writeFileSync(join(out, 'index.html'), html('main.js', false));
     return ['/out-webpack/index.html'];
   },
   async vite() {
     writeFileSync(join(app, 'index.html'), html('/src/main.js'));
-    await vite.build({root: app, base: './', configFile: false, logLevel: 'warn',
+    const warnings = [];
+    const customLogger = vite.createLogger('warn');
+    customLogger.warn = msg => warnings.push(msg);
+    customLogger.warnOnce = msg => warnings.push(msg);
+    await vite.build({root: app, base: './', configFile: false, logLevel: 'warn', customLogger,
                       build: {outDir: join(app, 'out-vite'), emptyOutDir: true}});
+    if (warnings.length) throw new Error(`Vite warnings: ${warnings.join(' | ')}`);
     return ['/out-vite/index.html'];
   },
 };

@@ -3,7 +3,7 @@
 import {getCore, ready} from './core.js';
 
 export {ready, setWasmLoader, setWasmPaths} from './core.js';
-export {fitInWorker} from './worker_fit.js';
+import {fitInWorker as fitInWorkerOn} from './worker_fit.js';
 export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, memory, dispose} from './tensor.js';
 export {Layer, LayerVariable, SymbolicTensor, layers} from './layers.js';
 export {constraints, initializers, regularizers} from './initializers.js';
@@ -58,6 +58,11 @@ let backendName = 'wasm';
 
 export function getBackend() {
   return backendName;
+}
+
+/** model.fit in a Web Worker, on the current backend (see worker_fit.js). */
+export function fitInWorker(model, x, y, args, options) {
+  return fitInWorkerOn(getBackend(), model, x, y, args, options);
 }
 
 export async function setBackend(name) {

@@ -5,7 +5,6 @@
 // fetches the same .wasm) streams each callback's logs back, and at the end the
 // trained weights are set on `model`. model.stopTraining = true stops it.
 import {getCore, wasmUrlForWorkers} from './core.js';
-import {getBackend} from './index.js';
 import {io} from './io/index.js';
 import {loadLayersModel} from './model_io.js';
 import {Tensor} from './tensor.js';
@@ -61,6 +60,7 @@ async function artifactsOf(model) {
 }
 
 /**
+ * tf.fitInWorker without its first argument, `backend` (tf.getBackend(), given by index.js).
  * Trains `model` (compiled, with a built-in loss and metrics) as model.fit(x, y, args)
  * would, in a Web Worker. Resolves to a History; the trained weights are then on
  * `model`. The optimizer starts afresh in the worker on each call (its state, such as
@@ -68,7 +68,7 @@ async function artifactsOf(model) {
  * is (default: beside this bundle); options.wasmUrl: the .wasm the worker loads
  * (default: the one this page loads, see tf.setWasmPaths).
  */
-export async function fitInWorker(model, x, y, args = {}, options = {}) {
+export async function fitInWorker(backend, model, x, y, args = {}, options = {}) {
   if (typeof Worker === 'undefined') throw new Error('fitInWorker needs Web Workers (a browser); in Node, call model.fit');
   if (model == null || typeof model.fit !== 'function' || typeof model.save !== 'function') {
     throw new Error('fitInWorker: the first argument must be a LayersModel');
@@ -90,7 +90,7 @@ export async function fitInWorker(model, x, y, args = {}, options = {}) {
   getCore();  // the page's engine must be loaded (model.save needs it)
 
   const transfer = [];
-  const message = {type: 'fit', wasmUrl: wasmUrl == null ? null : String(wasmUrl), backend: getBackend(),
+  const message = {type: 'fit', wasmUrl: wasmUrl == null ? null : String(wasmUrl), backend,
                    artifacts: await artifactsOf(model), x: pack(x, 'x', transfer), y: pack(y, 'y', transfer),
                    args: Object.fromEntries(PLAIN_ARGS.filter(k => args[k] !== undefined).map(k => [k, args[k]])),
                    callbacks: [...new Set(callbacks.flatMap(cb => Object.keys(cb)))]};

@@ -59,18 +59,27 @@ test('setWasmPaths takes a file map (full path or file: URL); unknown binary nam
   assert.equal(r.y, 5);
 });
 
-test('setWasmLoader: bytes or a Response from the caller; require() honours setWasmPaths in the same tick', () => {
-  const lazy = pathToFileURL(join(dist, 'wasm-layers.lazy.mjs')).href;
-  const r = run(`import * as tf from ${JSON.stringify(lazy)};
-    import {readFile} from 'node:fs/promises';
-    let calls = 0;
-    let bad = ''; try { tf.setWasmLoader('x'); } catch (e) { bad = e.message; }
-    tf.setWasmLoader(async () => { calls++; return new Response(await readFile(${JSON.stringify(join(elsewhere, 'wasm-layers.wasm'))}),
-                                                               {headers: {'Content-Type': 'application/wasm'}}); });
-    await tf.ready();
-    ${SEED}
-    console.log(JSON.stringify({calls, y, bad}));`);
-  assert.deepEqual(r, {calls: 1, y: 5, bad: 'setWasmLoader() expects a function, but got string'});
+for (const [type, streamed] of [['application/wasm', 1], ['application/octet-stream', 0]]) {
+  test(`setWasmLoader with a Response served as ${type}: ${streamed ? 'compiled while it streams' : 'compiled from its bytes'}`, () => {
+    const lazy = pathToFileURL(join(dist, 'wasm-layers.lazy.mjs')).href;
+    const r = run(`import * as tf from ${JSON.stringify(lazy)};
+      import {readFile} from 'node:fs/promises';
+      let calls = 0, streamed = 0;
+      const streaming = WebAssembly.instantiateStreaming;
+      WebAssembly.instantiateStreaming = (...a) => { streamed++; return streaming(...a); };
+      let bad = ''; try { tf.setWasmLoader('x'); } catch (e) { bad = e.message; }
+      tf.setWasmLoader(async () => { calls++; return new Response(await readFile(${JSON.stringify(join(elsewhere, 'wasm-layers.wasm'))}),
+                                                                 {headers: {'Content-Type': '${type}'}}); });
+      await tf.ready();
+      ${SEED}
+      let late = ''; try { tf.setWasmLoader(async () => new ArrayBuffer(0)); } catch (e) { late = e.message; }
+      console.log(JSON.stringify({calls, streamed, y, bad, late}));`);
+    assert.deepEqual(r, {calls: 1, streamed, y: 5, bad: 'setWasmLoader() expects a function, but got string',
+                         late: 'The WebAssembly engine was already initialized: call setWasmLoader() before tf.ready() and before the first use of tf'});
+  });
+}
+
+test('require() honours setWasmPaths called in the same tick', () => {
   const c = run(`const tf = require(${JSON.stringify(join(dist, 'wasm-layers.cjs'))});
     tf.setWasmPaths(${JSON.stringify(elsewhere + '/')});
     tf.ready().then(() => { ${SEED} console.log(JSON.stringify({y})); });`, 'commonjs');
