@@ -92,6 +92,27 @@ test('saves the model to IndexedDB and loads it back with the same predictions',
   assert.equal(await page.textContent('#top3'), before);
 });
 
+test('downloads the model files and loads them back through the file picker (tf.io.browserFiles)', async () => {
+  const before = await page.textContent('#top3');
+  const downloads = [];
+  const onDownload = d => downloads.push(d);
+  page.on('download', onDownload);
+  await page.click('#download');
+  for (let i = 0; i < 100 && downloads.length < 2; i++) await page.waitForTimeout(50);
+  page.off('download', onDownload);
+  const names = downloads.map(d => d.suggestedFilename()).sort();
+  assert.deepEqual(names, ['wasm-layers-digits.json', 'wasm-layers-digits.weights.bin']);
+  const paths = [];
+  for (const d of downloads) {
+    paths.push(artifacts + d.suggestedFilename());
+    await d.saveAs(paths.at(-1));
+  }
+  await page.setInputFiles('#files', paths);
+  assert.match(await settle(/^Loaded|failed/), /^Loaded the model from wasm-layers-digits\.json/);
+  await page.waitForFunction(() => document.querySelectorAll('#top3 li[data-digit]').length === 3);
+  assert.equal(await page.textContent('#top3'), before);
+});
+
 test('Stop ends a long run early', async () => {
   await page.fill('#epochs', '50');
   await page.click('#start');
