@@ -1,8 +1,10 @@
 // The public API: what `import * as tf from 'wasm-layers'` exposes. Mirrors the
 // names of @tensorflow/tfjs; see index.d.ts for the types.
+import {getBackend as currentBackend} from './backends.js';
 import {getCore, ready} from './core.js';
 
-export {ready, setWasmLoader} from './core.js';
+export {ready, setWasmLoader, setWasmPaths} from './core.js';
+import {fitInWorker as fitInWorkerOn} from './worker_fit.js';
 export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, memory, dispose} from './tensor.js';
 export {Layer, LayerVariable, SymbolicTensor, layers} from './layers.js';
 export {constraints, initializers, regularizers} from './initializers.js';
@@ -52,3 +54,8 @@ export const version_layers = TFJS_VERSION;  // eslint-disable-line camelcase
 
 // Backends: the engine's one list (js/src/backends.js).
 export {getBackend, setBackend, findBackend, removeBackend} from './backends.js';
+
+/** model.fit in a Web Worker, on the current backend (see worker_fit.js). */
+export function fitInWorker(model, x, y, args, options) {
+  return fitInWorkerOn(currentBackend(), model, x, y, args, options);
+}
