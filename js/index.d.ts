@@ -263,6 +263,8 @@ export interface TransferStats {
 }
 /** The backend registered under this name, or null. */
 export declare function findBackend(name: string): KernelBackendInfo | null;
+/** Always throws: this package's backends are engine (C++) objects, not JavaScript KernelBackends. */
+export declare function registerBackend(name: string, factory?: unknown, priority?: number): never;
 /** Removes a registered backend (not 'cpu', nor the active one). */
 export declare function removeBackend(name: string): void;
 export declare function engine(): {

@@ -54,6 +54,16 @@ export function findBackend(name) {
   return info == null ? null : new KernelBackendInfo(info);
 }
 
+/**
+ * tfjs registers a JavaScript KernelBackend here. This package's backends are C++
+ * objects (kernels, memory, fallback chain: cpp/core/backend.h), so a JS backend
+ * cannot be added: say so rather than accept it and run something else.
+ */
+export function registerBackend(name) {
+  throw new Error(`tf.registerBackend('${name}'): backends of wasm-layers are engine (C++) objects; a JavaScript ` +
+                  `KernelBackend cannot be registered. Registered backends: ${backendNames().join(', ')}`);
+}
+
 /** Removes a registered backend (not 'cpu', where every chain ends, nor the active one). */
 export function removeBackend(name) {
   getCore().removeBackend(String(name));

@@ -88,6 +88,8 @@ test('the backend list is the engine\'s: names by priority, chains, errors', asy
   assert.equal(engine.backend.name, start);
   await assert.rejects(tf.setBackend('webgl'), /Backend name 'webgl' not found in registry. Available backends: .*cpu/);
   assert.throws(() => tf.removeBackend('cpu'), /cannot be removed/);
+  assert.throws(() => tf.registerBackend('mine', () => ({}), 5), /JavaScript KernelBackend cannot be registered. Registered backends: .*wasm/);
+  assert.equal(tf.findBackend('mine'), null);
   assert.equal(tf.getBackend(), start);
 });
 
