@@ -30,16 +30,20 @@ class KernelCache {
   // or when the version moved on. kernel is a string literal (compared by address).
   // With `refresh`, stale state nobody else holds is rebuilt in place (a training
   // step repacks into the same buffer instead of allocating a new one).
-  template <typename T>
-  std::shared_ptr<T> get(const char* kernel, BufferKey key, uint64_t attrs, const std::function<std::shared_ptr<T>()>& make,
-                         const std::function<void(T&)>& refresh = nullptr) {
+  // (Templates, not std::function: a hit is on every call of a small model's kernels.)
+  template <typename T, typename Make>
+  std::shared_ptr<T> get(const char* kernel, BufferKey key, uint64_t attrs, const Make& make) {
+    return get<T>(kernel, key, attrs, make, static_cast<void (*)(T&)>(nullptr));
+  }
+  template <typename T, typename Make, typename Refresh>
+  std::shared_ptr<T> get(const char* kernel, BufferKey key, uint64_t attrs, const Make& make, const Refresh& refresh) {
     Entry* e = lookup(kernel, key.uid, attrs);
     if (e != nullptr && e->version == key.version) {
       ++hits_;
       return std::static_pointer_cast<T>(e->state);
     }
     ++builds_;
-    if (e != nullptr && refresh && e->state.use_count() == 1) {
+    if (e != nullptr && canRefresh(refresh) && e->state.use_count() == 1) {
       refresh(*std::static_pointer_cast<T>(e->state));
       e->version = key.version;
       return std::static_pointer_cast<T>(e->state);
@@ -54,6 +58,10 @@ class KernelCache {
     return state;
   }
   void forget(uint64_t uid) { entries_.erase(uid); }  // the storage died
+  template <typename F>
+  static bool canRefresh(const F&) { return true; }
+  template <typename T>
+  static bool canRefresh(void (*const& f)(T&)) { return f != nullptr; }
   void clear() { entries_.clear(); }
   size_t size() const;
   int64_t hits() const { return hits_; }
