@@ -253,7 +253,7 @@ TEST(BatchNorm, ValuesAndGrads) {
 // Without a tape, per-channel parameters take the one-pass BatchNormInference kernel;
 // it must agree with the composed ops (what runs under a tape) on every backend.
 TEST(BatchNorm, FusedInferenceMatchesComposed) {
-  for (const char* backend : {"cpu", "wasm"}) {
+  for (const std::string& backend : BackendRegistry::instance().names()) {
     BackendScope scope(backend);  // restored even when an ASSERT returns early
     for (int64_t C : {1, 3, 4, 8, 13}) {
       const Tensor x = R({2, 3, C}, 20);
@@ -281,7 +281,7 @@ TEST(BatchNorm, FusedInferenceMatchesComposed) {
 // records; under a tape they compose ordinary ops. Both must agree, on both backends,
 // for per-channel and scalar vectors, and a bias that is not per channel composes.
 TEST(FusedOps, EpilogueMatchesComposedOps) {
-  for (const char* backend : {"cpu", "wasm"}) {
+  for (const std::string& backend : BackendRegistry::instance().names()) {
     BackendScope scope(backend);  // restored even when an ASSERT returns early
     for (FusedActivation act : {FusedActivation::Linear, FusedActivation::Relu, FusedActivation::Relu6}) {
       for (int variant = 0; variant < 4; ++variant) {
