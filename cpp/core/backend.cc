@@ -15,8 +15,9 @@ class HostMemory : public Memory {
   HostMemory() : Memory("host") {}
   bool isHost() const override { return true; }
   void* allocate(size_t bytes) override {
-    // aligned_alloc needs a size that is a multiple of the alignment.
-    size_t rounded = ((bytes + 63) / 64) * 64;
+    // aligned_alloc needs a size that is a multiple of the alignment; 16 bytes of slack
+    // let SIMD kernels (ours, XNNPACK's: XNN_EXTRA_BYTES) read a vector past the end.
+    size_t rounded = ((bytes + 16 + 63) / 64) * 64;
     void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
     if (!p) {
       throw Error("Out of memory allocating " + formatBytes(static_cast<double>(bytes)) + " (" +

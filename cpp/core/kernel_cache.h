@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <type_traits>
 #include <utility>
 #include <memory>
 #include <unordered_map>
@@ -80,9 +81,11 @@ class KernelCache {
   int64_t builds_ = 0;
 };
 
-// FNV-1a over a trivially copyable attribute struct, for KernelCache keys.
+// FNV-1a over an attribute struct's bytes, for KernelCache keys. The struct must
+// have no padding (its bytes would be garbage: a key that misses at random).
 template <typename T>
 uint64_t attrsHash(const T& attrs, uint64_t h = 1469598103934665603ull) {
+  static_assert(std::has_unique_object_representations_v<T>, "attrsHash: use a struct without padding bytes");
   const unsigned char* p = reinterpret_cast<const unsigned char*>(&attrs);
   for (size_t i = 0; i < sizeof(T); ++i) h = (h ^ p[i]) * 1099511628211ull;
   return h;
