@@ -21,7 +21,7 @@ function rgbToGrayscale(image) {
   const $image = cvt(image, 'image', 'RGBToGrayscale');
   const lastDims = $image.shape[$image.rank - 1];
   assert($image.rank >= 2, () => `Error in RGBToGrayscale: images must be at least rank 2, but got rank ${$image.rank}.`);
-  assert(lastDims === 3, () => 'Error in RGBToGrayscale: last dimension of a grayscale image should be size 3, but ' +
+  assert(lastDims === 3, () => 'Error in RGBToGrayscale: last dimension of an RGB image should be size 3, but ' +
                                `got size ${lastDims}.`);
   const origDtype = $image.dtype;
   const flt = ops.cast($image, 'float32');
@@ -383,7 +383,7 @@ function nonMaxSuppressionPadded(boxes, scores, maxOutputSize, iouThreshold = 0.
                                  scoreThreshold = Number.NEGATIVE_INFINITY, padToMaxOutputSize = false) {
   const [$boxes, $scores] = nmsInputs(boxes, scores, 'nonMaxSuppression');
   const p = nmsSanityCheck($boxes, $scores, maxOutputSize, iouThreshold, scoreThreshold, null);
-  const r = nmsImpl($boxes.dataSync(), $scores.dataSync(), maxOutputSize, p.iouThreshold, p.scoreThreshold, 0,
+  const r = nmsImpl($boxes.dataSync(), $scores.dataSync(), p.maxOutputSize, p.iouThreshold, p.scoreThreshold, 0,
                     padToMaxOutputSize);
   return {selectedIndices: indicesTensor(r.selectedIndices),
           validOutputs: makeTensorFromFlat(new Int32Array([r.validOutputs]), [], 'int32')};

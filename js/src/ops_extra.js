@@ -12,6 +12,9 @@ import {arraysEqual, arraysEqualWithNull, assert, assertShapesMatch, getArrayFro
 export function cvt(x, name, fn, dtype) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${name}' passed to '${fn}' is a disposed Tensor.`);
+    if (dtype != null && x.dtype !== dtype) {
+      throw new Error(`Argument '${name}' passed to '${fn}' must be ${dtype} tensor, but got ${x.dtype} tensor`);
+    }
     return x;
   }
   if (dtype != null && x != null &&
@@ -421,7 +424,8 @@ function unsortedSegmentSum(x, segmentIds, numSegments) {
   const ids = ops.reshape($segmentIds, [$segmentIds.size]);
   const n = $segmentIds.size;
   const inner = $x.shape.slice($segmentIds.rank);
-  const x2 = ops.reshape($x, [n, sizeFromShape(inner)]);
+  // As tfjs: a float32 result (its kernel multiplies by a float32 mask).
+  const x2 = ops.reshape(ops.cast($x, 'float32'), [n, sizeFromShape(inner)]);
   return ops.reshape(segmentSum2d(x2, ids, numSegments), [numSegments, ...inner]);
 }
 
@@ -484,7 +488,7 @@ function searchSorted(sortedSequence, values, side = 'left') {
   // The count of sequence entries below (left) or not above (right) each value.
   const cmp = side === 'left' ? ops.less : ops.lessEqual;
   const below = cmp(ops.expandDims(seq2d, 1), ops.expandDims(values2d, 2));
-  return ops.reshape(ops.sum(ops.cast(below, 'int32'), -1), $values.shape);
+  return ops.sum(ops.cast(below, 'int32'), -1);  // [batch, values] (tfjs keeps a batch of 1 for 1-D input)
 }
 
 const lowerBound = (sortedSequence, values) => searchSorted(sortedSequence, values, 'left');
