@@ -176,11 +176,9 @@ const NOT_YET = {
 
 
 
-  'tf.initializers.identity': TODO, 'tf.io.CompositeArrayBuffer': TODO, 'tf.io.concatenateArrayBuffers': TODO,
-  'tf.io.decodeWeightsStream': TODO, 'tf.io.getModelArtifactsForJSON': TODO,
-  'tf.io.getModelArtifactsForJSONSync': TODO, 'tf.io.getModelArtifactsInfoForJSON': TODO,
-  'tf.io.getWeightSpecs': TODO, 'tf.io.isHTTPScheme': TODO, 'tf.io.loadWeights': TODO,
-  'tf.io.registerLoadRouter': TODO, 'tf.io.registerSaveRouter': TODO, 'tf.io.weightsLoaderFactory': TODO,
+  'tf.initializers.identity': TODO,
+
+
 
 
 
