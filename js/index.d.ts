@@ -534,6 +534,12 @@ export declare class SymbolicTensor {
   /** Which application of sourceLayer made it, and which of that node's outputs it is. */
   readonly nodeIndex: number;
   readonly tensorIndex: number;
+  readonly id: number;
+  readonly originalName: string;
+  /** Which output of a multi-output layer application (undefined for single outputs, as tfjs). */
+  readonly outputTensorIndex: number | undefined;
+  /** The inputs of the layer application that made this tensor. */
+  readonly inputs: SymbolicTensor[];
 }
 
 /** tfjs's Node: one application of a layer (outboundLayer) to inputTensors. */
@@ -641,6 +647,19 @@ export declare class Layer {
   build(inputShape: Array<number | null> | Array<Array<number | null>>): void;
   call(inputs: Tensor | Tensor[], kwargs: {training?: boolean}): Tensor | Tensor[];
   computeOutputShape(inputShape: Array<number | null> | Array<Array<number | null>>): Array<number | null> | Array<Array<number | null>>;
+  /** A unique number per layer. */
+  id: number;
+  /** As tfjs: set (default 'float32') for layers given an input shape. */
+  dtype: DataType | undefined;
+  batchInputShape: Shape | undefined;
+  /** Always false: stateful layers are not supported. */
+  stateful: boolean;
+  /** Always [] (as in tfjs, which never fills it). */
+  updates: Tensor[];
+  /** Throws: there are no stateful layers here (tfjs's message for non-stateful ones). */
+  resetStates(): void;
+  /** Recorded only: weights are initialized as configured either way. */
+  setFastWeightInitDuringBuild(value: boolean): void;
 }
 
 /** Options of tf.layers.timeDistributed: the wrapped layer and the common layer options. */
@@ -746,6 +765,18 @@ export declare class LayersModel extends Layer {
   toJSON(unused?: any, returnString?: boolean): string | {};
   setUserDefinedMetadata(userDefinedMetadata: {}): void;
   getUserDefinedMetadata(): {};
+  /** The layer at `index` (throws past the end, as tfjs). */
+  findLayer(index: number): Layer;
+  /** Sets weights by their names; strict (default) requires exactly the model's weights. */
+  loadWeights(weights: NamedTensorMap, strict?: boolean): void;
+  readonly inputLayersNodeIndices: number[];
+  readonly inputLayersTensorIndices: number[];
+  readonly outputLayersNodeIndices: number[];
+  readonly outputLayersTensorIndices: number[];
+  readonly feedInputShapes: Shape[];
+  /** compile()'s `loss` and `metrics`, as given. */
+  loss: ModelCompileArgs['loss'] | undefined;
+  metrics: ModelCompileArgs['metrics'] | undefined;
 }
 
 export declare class Sequential extends LayersModel {
@@ -1138,6 +1169,17 @@ export declare const signal: {
   frame(signal: Tensor1D, frameLength: number, frameStep: number, padEnd?: boolean, padValue?: number): Tensor;
   hammingWindow(windowLength: number): Tensor1D;
   hannWindow(windowLength: number): Tensor1D;
+};
+
+/** Pixel data as tfjs accepts it where there is no DOM. */
+export interface PixelData {width: number; height: number; data: Uint8Array}
+type PixelSource = PixelData | ImageData | HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | ImageBitmap | OffscreenCanvas;
+export declare const browser: {
+  fromPixels(pixels: PixelSource, numChannels?: number): Tensor3D;
+  fromPixelsAsync(pixels: PixelSource, numChannels?: number): Promise<Tensor3D>;
+  toPixels(img: Tensor2D | Tensor3D | TensorLike, canvas?: HTMLCanvasElement): Promise<Uint8ClampedArray>;
+  draw(image: Tensor2D | Tensor3D | TensorLike, canvas: HTMLCanvasElement,
+       options?: {imageOptions?: {alpha?: number}, contextOptions?: {contextType?: string, contextAttributes?: {}}}): void;
 };
 
 // ---- small helpers (surface.js) -------------------------------------------------------

@@ -35,12 +35,14 @@ export {
   sumOutType, tensor_util, test_util, upcastType,
 } from './surface.js';
 export {linalg, math, signal} from './linalg.js';
+export {browser} from './browser.js';
 import {extraOps} from './ops_extra.js';
 import {imageExtras} from './image.js';
 Object.assign(ops.image, imageExtras);
 import {layers as layerFactories} from './layers.js';
 import {input as inputFactory} from './models.js';
 layerFactories.input = inputFactory;  // tfjs's tf.layers.input is tf.input
+import './layer_members.js';  // Layer/LayersModel/SymbolicTensor members tfjs declares public
 export const {
   batchToSpaceND, spaceToBatchND, depthToSpace, bincount, denseBincount, broadcastArgs, clone, cumprod, cosineWindow,
   euclideanNorm, movingAverage, diag, ensureShape, meshgrid, gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum,
