@@ -55,7 +55,7 @@ export declare class Tensor<R extends Rank = Rank> {
   dataSync<D extends DataType = NumericDataType>(): DataTypeMap[D];
   data<D extends DataType = NumericDataType>(): Promise<DataTypeMap[D]>;
   /** The values' bytes (a Uint8Array over a copy of them). */
-  bytes(): Promise<Uint8Array>;
+  bytes(): Promise<Uint8Array | Uint8Array[]>;
   buffer<D extends DataType = 'float32'>(): Promise<TensorBuffer<R, D>>;
   bufferSync<D extends DataType = 'float32'>(): TensorBuffer<R, D>;
   throwIfDisposed(): void;
@@ -80,45 +80,45 @@ export declare class Tensor<R extends Rank = Rank> {
   reshapeAs(x: Tensor): Tensor;
   broadcastTo(shape: number[]): Tensor;
 
-  neg(): Tensor;
-  abs(): Tensor;
-  sign(): Tensor;
-  square(): Tensor;
-  sqrt(): Tensor;
-  rsqrt(): Tensor;
-  reciprocal(): Tensor;
-  exp(): Tensor;
-  expm1(): Tensor;
-  log(): Tensor;
-  log1p(): Tensor;
-  round(): Tensor;
-  floor(): Tensor;
-  ceil(): Tensor;
-  relu(): Tensor;
-  relu6(): Tensor;
-  elu(): Tensor;
-  selu(): Tensor;
-  sigmoid(): Tensor;
-  logSigmoid(): Tensor;
-  softplus(): Tensor;
-  softsign(): Tensor;
-  tanh(): Tensor;
-  sin(): Tensor;
-  cos(): Tensor;
-  tan(): Tensor;
-  asin(): Tensor;
-  acos(): Tensor;
-  atan(): Tensor;
-  sinh(): Tensor;
-  cosh(): Tensor;
-  asinh(): Tensor;
-  acosh(): Tensor;
-  atanh(): Tensor;
-  erf(): Tensor;
-  isNaN(): Tensor;
-  isFinite(): Tensor;
-  isInf(): Tensor;
-  logicalNot(): Tensor;
+  neg<T extends Tensor>(this: T): T;
+  abs<T extends Tensor>(this: T): T;
+  sign<T extends Tensor>(this: T): T;
+  square<T extends Tensor>(this: T): T;
+  sqrt<T extends Tensor>(this: T): T;
+  rsqrt<T extends Tensor>(this: T): T;
+  reciprocal<T extends Tensor>(this: T): T;
+  exp<T extends Tensor>(this: T): T;
+  expm1<T extends Tensor>(this: T): T;
+  log<T extends Tensor>(this: T): T;
+  log1p<T extends Tensor>(this: T): T;
+  round<T extends Tensor>(this: T): T;
+  floor<T extends Tensor>(this: T): T;
+  ceil<T extends Tensor>(this: T): T;
+  relu<T extends Tensor>(this: T): T;
+  relu6<T extends Tensor>(this: T): T;
+  elu<T extends Tensor>(this: T): T;
+  selu<T extends Tensor>(this: T): T;
+  sigmoid<T extends Tensor>(this: T): T;
+  logSigmoid<T extends Tensor>(this: T): T;
+  softplus<T extends Tensor>(this: T): T;
+  softsign<T extends Tensor>(this: T): T;
+  tanh<T extends Tensor>(this: T): T;
+  sin<T extends Tensor>(this: T): T;
+  cos<T extends Tensor>(this: T): T;
+  tan<T extends Tensor>(this: T): T;
+  asin<T extends Tensor>(this: T): T;
+  acos<T extends Tensor>(this: T): T;
+  atan<T extends Tensor>(this: T): T;
+  sinh<T extends Tensor>(this: T): T;
+  cosh<T extends Tensor>(this: T): T;
+  asinh<T extends Tensor>(this: T): T;
+  acosh<T extends Tensor>(this: T): T;
+  atanh<T extends Tensor>(this: T): T;
+  erf<T extends Tensor>(this: T): T;
+  isNaN<T extends Tensor>(this: T): T;
+  isFinite<T extends Tensor>(this: T): T;
+  isInf<T extends Tensor>(this: T): T;
+  logicalNot<T extends Tensor>(this: T): T;
 
   add(b: Tensor | TensorLike): Tensor;
   sub(b: Tensor | TensorLike): Tensor;
@@ -185,8 +185,8 @@ export declare class Tensor<R extends Rank = Rank> {
   matMul(b: Tensor | TensorLike, transposeA?: boolean, transposeB?: boolean): Tensor;
   dot(t2: Tensor | TensorLike): Tensor;
 
-  zerosLike(): Tensor;
-  onesLike(): Tensor;
+  zerosLike<T extends Tensor>(this: T): T;
+  onesLike<T extends Tensor>(this: T): T;
   as5D(rows: number, columns: number, depth: number, depth2: number, depth3: number): Tensor;
   /** this and x (a tensor or tensors) concatenated. */
   concat(x: Tensor | Array<Tensor>, axis?: number): Tensor;
@@ -294,45 +294,45 @@ export declare function customGrad<T extends Tensor>(f: CustomGradientFunc<T>): 
 
 // ---- elementwise ops ------------------------------------------------------------------
 
-export declare function neg(x: Tensor | TensorLike): Tensor;
-export declare function abs(x: Tensor | TensorLike): Tensor;
-export declare function sign(x: Tensor | TensorLike): Tensor;
-export declare function square(x: Tensor | TensorLike): Tensor;
-export declare function sqrt(x: Tensor | TensorLike): Tensor;
-export declare function rsqrt(x: Tensor | TensorLike): Tensor;
-export declare function reciprocal(x: Tensor | TensorLike): Tensor;
-export declare function exp(x: Tensor | TensorLike): Tensor;
-export declare function expm1(x: Tensor | TensorLike): Tensor;
-export declare function log(x: Tensor | TensorLike): Tensor;
-export declare function log1p(x: Tensor | TensorLike): Tensor;
-export declare function round(x: Tensor | TensorLike): Tensor;
-export declare function floor(x: Tensor | TensorLike): Tensor;
-export declare function ceil(x: Tensor | TensorLike): Tensor;
-export declare function relu(x: Tensor | TensorLike): Tensor;
-export declare function relu6(x: Tensor | TensorLike): Tensor;
-export declare function elu(x: Tensor | TensorLike): Tensor;
-export declare function selu(x: Tensor | TensorLike): Tensor;
-export declare function sigmoid(x: Tensor | TensorLike): Tensor;
-export declare function logSigmoid(x: Tensor | TensorLike): Tensor;
-export declare function softplus(x: Tensor | TensorLike): Tensor;
-export declare function softsign(x: Tensor | TensorLike): Tensor;
-export declare function tanh(x: Tensor | TensorLike): Tensor;
-export declare function sin(x: Tensor | TensorLike): Tensor;
-export declare function cos(x: Tensor | TensorLike): Tensor;
-export declare function tan(x: Tensor | TensorLike): Tensor;
-export declare function asin(x: Tensor | TensorLike): Tensor;
-export declare function acos(x: Tensor | TensorLike): Tensor;
-export declare function atan(x: Tensor | TensorLike): Tensor;
-export declare function sinh(x: Tensor | TensorLike): Tensor;
-export declare function cosh(x: Tensor | TensorLike): Tensor;
-export declare function asinh(x: Tensor | TensorLike): Tensor;
-export declare function acosh(x: Tensor | TensorLike): Tensor;
-export declare function atanh(x: Tensor | TensorLike): Tensor;
-export declare function erf(x: Tensor | TensorLike): Tensor;
-export declare function isNaN(x: Tensor | TensorLike): Tensor;
-export declare function isFinite(x: Tensor | TensorLike): Tensor;
-export declare function isInf(x: Tensor | TensorLike): Tensor;
-export declare function logicalNot(x: Tensor | TensorLike): Tensor;
+export declare function neg<T extends Tensor>(x: T | TensorLike): T;
+export declare function abs<T extends Tensor>(x: T | TensorLike): T;
+export declare function sign<T extends Tensor>(x: T | TensorLike): T;
+export declare function square<T extends Tensor>(x: T | TensorLike): T;
+export declare function sqrt<T extends Tensor>(x: T | TensorLike): T;
+export declare function rsqrt<T extends Tensor>(x: T | TensorLike): T;
+export declare function reciprocal<T extends Tensor>(x: T | TensorLike): T;
+export declare function exp<T extends Tensor>(x: T | TensorLike): T;
+export declare function expm1<T extends Tensor>(x: T | TensorLike): T;
+export declare function log<T extends Tensor>(x: T | TensorLike): T;
+export declare function log1p<T extends Tensor>(x: T | TensorLike): T;
+export declare function round<T extends Tensor>(x: T | TensorLike): T;
+export declare function floor<T extends Tensor>(x: T | TensorLike): T;
+export declare function ceil<T extends Tensor>(x: T | TensorLike): T;
+export declare function relu<T extends Tensor>(x: T | TensorLike): T;
+export declare function relu6<T extends Tensor>(x: T | TensorLike): T;
+export declare function elu<T extends Tensor>(x: T | TensorLike): T;
+export declare function selu<T extends Tensor>(x: T | TensorLike): T;
+export declare function sigmoid<T extends Tensor>(x: T | TensorLike): T;
+export declare function logSigmoid<T extends Tensor>(x: T | TensorLike): T;
+export declare function softplus<T extends Tensor>(x: T | TensorLike): T;
+export declare function softsign<T extends Tensor>(x: T | TensorLike): T;
+export declare function tanh<T extends Tensor>(x: T | TensorLike): T;
+export declare function sin<T extends Tensor>(x: T | TensorLike): T;
+export declare function cos<T extends Tensor>(x: T | TensorLike): T;
+export declare function tan<T extends Tensor>(x: T | TensorLike): T;
+export declare function asin<T extends Tensor>(x: T | TensorLike): T;
+export declare function acos<T extends Tensor>(x: T | TensorLike): T;
+export declare function atan<T extends Tensor>(x: T | TensorLike): T;
+export declare function sinh<T extends Tensor>(x: T | TensorLike): T;
+export declare function cosh<T extends Tensor>(x: T | TensorLike): T;
+export declare function asinh<T extends Tensor>(x: T | TensorLike): T;
+export declare function acosh<T extends Tensor>(x: T | TensorLike): T;
+export declare function atanh<T extends Tensor>(x: T | TensorLike): T;
+export declare function erf<T extends Tensor>(x: T | TensorLike): T;
+export declare function isNaN<T extends Tensor>(x: T | TensorLike): T;
+export declare function isFinite<T extends Tensor>(x: T | TensorLike): T;
+export declare function isInf<T extends Tensor>(x: T | TensorLike): T;
+export declare function logicalNot<T extends Tensor>(x: T | TensorLike): T;
 
 export declare function add(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
 export declare function sub(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
@@ -430,8 +430,8 @@ export declare function einsum(equation: string, ...tensors: Array<Tensor | Tens
 export declare function fill(shape: number[], value: number | boolean, dtype?: DataType): Tensor;
 export declare function zeros(shape: number[], dtype?: DataType): Tensor;
 export declare function ones(shape: number[], dtype?: DataType): Tensor;
-export declare function zerosLike(x: Tensor | TensorLike): Tensor;
-export declare function onesLike(x: Tensor | TensorLike): Tensor;
+export declare function zerosLike<T extends Tensor>(x: T | TensorLike): T;
+export declare function onesLike<T extends Tensor>(x: T | TensorLike): T;
 /** As tfjs: step defaults to 1; without `stop` the range is empty. */
 export declare function range(start: number, stop: number, step?: number, dtype?: 'float32' | 'int32'): Tensor;
 export declare function linspace(start: number, stop: number, num: number): Tensor;
@@ -679,19 +679,87 @@ export interface BidirectionalLayerArgs extends WrapperLayerArgs {
   mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' | null;
 }
 
-export declare const layers: {
-  Layer: typeof Layer;
-  dense(args: DenseLayerArgs): Layer;
-  simpleRNN(args: RecurrentLayerArgs): Layer;
-  lstm(args: LSTMLayerArgs): Layer;
-  gru(args: GRULayerArgs): Layer;
+declare const LayerClass: typeof Layer;
+type LayerInstance = Layer;
+/** The options of a layer factory: the common LayerArgs and the layer's own (as in tfjs's typings). */
+export type FactoryArgs = LayerArgs & {[option: string]: any};
+/** tf.layers: a namespace, so `tf.layers.Layer` is both the base class and its type. */
+export declare namespace layers {
+  const Layer: typeof LayerClass;
+  type Layer = LayerInstance;
+  function dense(args: DenseLayerArgs): Layer;
+  function simpleRNN(args: RecurrentLayerArgs): Layer;
+  function lstm(args: LSTMLayerArgs): Layer;
+  function gru(args: GRULayerArgs): Layer;
   /** Applies `layer` to every timestep of a [batch, steps, ...] input (tfjs wrappers.ts). */
-  timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
+  function timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
   /** Runs a recurrent `layer` forwards and a copy backwards and merges them (tfjs wrappers.ts). */
-  bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer};
-  inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
-  [factory: string]: any;
-};
+  function bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer};
+  function inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
+  /** tf.input under its tf.layers name. */
+  function input(config: {shape?: Array<number | null>, batchShape?: Array<number | null>, name?: string, dtype?: DataType}): SymbolicTensor;
+  function activation(args?: FactoryArgs): Layer;
+  function add(args?: FactoryArgs): Layer;
+  function alphaDropout(args?: FactoryArgs): Layer;
+  function average(args?: FactoryArgs): Layer;
+  function averagePooling1d(args?: FactoryArgs): Layer;
+  function averagePooling2d(args?: FactoryArgs): Layer;
+  function averagePooling3d(args?: FactoryArgs): Layer;
+  function avgPool1d(args?: FactoryArgs): Layer;
+  function avgPool2d(args?: FactoryArgs): Layer;
+  function avgPool3d(args?: FactoryArgs): Layer;
+  function avgPooling1d(args?: FactoryArgs): Layer;
+  function avgPooling2d(args?: FactoryArgs): Layer;
+  function avgPooling3d(args?: FactoryArgs): Layer;
+  function batchNormalization(args?: FactoryArgs): Layer;
+  function categoryEncoding(args?: FactoryArgs): Layer;
+  function centerCrop(args?: FactoryArgs): Layer;
+  function concatenate(args?: FactoryArgs): Layer;
+  function conv1d(args?: FactoryArgs): Layer;
+  function conv2d(args?: FactoryArgs): Layer;
+  function conv2dTranspose(args?: FactoryArgs): Layer;
+  function conv3d(args?: FactoryArgs): Layer;
+  function conv3dTranspose(args?: FactoryArgs): Layer;
+  function cropping2D(args?: FactoryArgs): Layer;
+  function depthwiseConv2d(args?: FactoryArgs): Layer;
+  function dot(args?: FactoryArgs): Layer;
+  function dropout(args?: FactoryArgs): Layer;
+  function elu(args?: FactoryArgs): Layer;
+  function embedding(args?: FactoryArgs): Layer;
+  function flatten(args?: FactoryArgs): Layer;
+  function gaussianDropout(args?: FactoryArgs): Layer;
+  function gaussianNoise(args?: FactoryArgs): Layer;
+  function globalAveragePooling1d(args?: FactoryArgs): Layer;
+  function globalAveragePooling2d(args?: FactoryArgs): Layer;
+  function globalMaxPool1d(args?: FactoryArgs): Layer;
+  function globalMaxPool2d(args?: FactoryArgs): Layer;
+  function globalMaxPooling1d(args?: FactoryArgs): Layer;
+  function globalMaxPooling2d(args?: FactoryArgs): Layer;
+  function layerNormalization(args?: FactoryArgs): Layer;
+  function leakyReLU(args?: FactoryArgs): Layer;
+  function masking(args?: FactoryArgs): Layer;
+  function maxPool1d(args?: FactoryArgs): Layer;
+  function maxPool2d(args?: FactoryArgs): Layer;
+  function maxPooling1d(args?: FactoryArgs): Layer;
+  function maxPooling2d(args?: FactoryArgs): Layer;
+  function maxPooling3d(args?: FactoryArgs): Layer;
+  function maximum(args?: FactoryArgs): Layer;
+  function minimum(args?: FactoryArgs): Layer;
+  function multiply(args?: FactoryArgs): Layer;
+  function permute(args?: FactoryArgs): Layer;
+  function prelu(args?: FactoryArgs): Layer;
+  function reLU(args?: FactoryArgs): Layer;
+  function repeatVector(args?: FactoryArgs): Layer;
+  function rescaling(args?: FactoryArgs): Layer;
+  function reshape(args?: FactoryArgs): Layer;
+  function resizing(args?: FactoryArgs): Layer;
+  function separableConv2d(args?: FactoryArgs): Layer;
+  function softmax(args?: FactoryArgs): Layer;
+  function spatialDropout1d(args?: FactoryArgs): Layer;
+  function thresholdedReLU(args?: FactoryArgs): Layer;
+  function upSampling2d(args?: FactoryArgs): Layer;
+  function zeroPadding2d(args?: FactoryArgs): Layer;
+}
 
 /** A custom loss or metric: per-sample values (the engine takes the mean). */
 export type LossOrMetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -1402,3 +1470,6 @@ export interface ProfileInfo {
 export declare function time(f: () => void): Promise<TimingInfo>;
 export declare function profile(f: () => (TensorContainer | Promise<TensorContainer>)): Promise<ProfileInfo>;
 export declare function nextFrame(): Promise<void>;
+
+// Only the declarations marked `export` above are public (helper types such as Pad stay private).
+export {};

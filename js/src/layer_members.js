@@ -3,6 +3,7 @@
 // custom layer that assigns the same field (this.dtype = ...) keeps working.
 import {Layer, SymbolicTensor} from './layers.js';
 import {LayersModel} from './models.js';
+import {convertPythonicToTs} from './serialization.js';
 
 const ids = new WeakMap();
 let nextId = 0;
@@ -64,6 +65,16 @@ derived(LayersModel.prototype, 'metrics', function() { return this._compileArgs 
 Object.assign(LayersModel.prototype, {
   resetStates() {
     for (const layer of this.layers) if (layer.stateful) layer.resetStates();
+  },
+
+  /** tfjs's loadTrainingConfig: compile() from a Keras training config (model.json's trainingConfig). */
+  loadTrainingConfig(trainingConfig) {
+    if (trainingConfig.weighted_metrics != null) throw new Error('Loading weight_metrics is not supported yet.');
+    if (trainingConfig.loss_weights != null) throw new Error('Loading loss_weights is not supported yet.');
+    if (trainingConfig.sample_weight_mode != null) throw new Error('Loading sample_weight_mode is not supported yet.');
+    const opt = trainingConfig.optimizer_config;
+    const optimizer = opt ? {getClassName: () => opt.class_name, getConfig: () => convertPythonicToTs(opt.config)} : 'sgd';
+    this.compile({optimizer, loss: convertPythonicToTs(trainingConfig.loss), metrics: trainingConfig.metrics || undefined});
   },
 
   findLayer(index) {

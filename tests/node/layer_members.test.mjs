@@ -99,3 +99,22 @@ test('custom layers may assign the fields these getters provide', () => {
   layer.setFastWeightInitDuringBuild(true);
   assert.equal(layer.fastWeightInitDuringBuild, true);
 });
+
+test('model.loadTrainingConfig compiles from a Keras training config, as tfjs', () => {
+  const {sym, release} = heldSymbols();
+  const config = {loss: 'mean_squared_error', metrics: ['mae'],
+                  optimizer_config: {class_name: 'Adam', config: {learning_rate: 0.01, beta_1: 0.8, beta_2: 0.99}}};
+  const outcomes = [];
+  for (const L of [tf, tfjs]) {
+    const parts = build(L);
+    if (L === tf) sym([parts.input, parts.h, parts.out]);
+    parts.model.loadTrainingConfig(config);
+    const c = parts.model.optimizer.getConfig();
+    outcomes.push({optimizer: parts.model.optimizer.getClassName(), learningRate: c.learningRate, beta1: c.beta1,
+                   metricsNames: parts.model.metricsNames,
+                   unsupported: errorOf(() => parts.model.loadTrainingConfig({...config, loss_weights: [1]}))});
+    if (L === tf) parts.model.dispose();
+  }
+  assert.deepEqual(outcomes[0], outcomes[1]);
+  release();
+});

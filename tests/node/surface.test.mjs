@@ -53,7 +53,15 @@ const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/fro
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet (README: tf.layers.rnn/cells unsupported)';
 const DATA = 'tf.data source (files, CSV, devices): not implemented in js/src/data.js yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
-const TODO = 'composable from existing ops in JS: not written yet';
+const REG_LOSSES = 'regularization losses are summed inside the engine\'s training step; JS loss functions cannot join it yet';
+const CALL_HOOK = 'a call hook needs the engine to call back into JS on every layer call';
+const INPUT_SPEC = 'layers check their input specs in the engine, which does not expose them';
+const INITIAL_WEIGHTS = 'the engine does not expose a layer\'s `weights` option after construction';
+const CONTAINER_BOOKKEEPING = 'tfjs Container bookkeeping (depth maps, node keys): not exposed by the engine graph yet';
+const FIT_LOOP = 'tfjs\'s loop over JS train functions: training here is one engine call per batch';
+const COMPILED = 'compiled loss/metric functions and tensors live in the engine';
+const CALL_ARGS = 'the kwargs of a symbolic call are not recorded by the engine graph';
+const ENGINE_INITIALIZER = 'needs an Identity initializer in the engine (cpp/layers/initializers.cc)';
 const NOT_YET = {
   'tf.backend': BACKEND_SEAM,
   'tf.findBackend': BACKEND_SEAM,
@@ -134,35 +142,33 @@ const NOT_YET = {
   'tf.data.version_data': DATA,
   'tf.data.default': DATA,
   // Layer/model/symbolic-tensor members tfjs declares public: the graph lives in the engine (layers.js, models.js).
-  'LayersModel#activityRegularizer': LAYER_MEMBER, 'LayersModel#addLoss': LAYER_MEMBER,
-  'LayersModel#calculateLosses': LAYER_MEMBER, 'LayersModel#clearCallHook': LAYER_MEMBER,
-  'LayersModel#containerNodes': LAYER_MEMBER,
-  'LayersModel#fitLoop': LAYER_MEMBER,
-  'LayersModel#initialWeights': LAYER_MEMBER,
-  'LayersModel#inputSpec': LAYER_MEMBER,
-  'LayersModel#internalContainerRefs': LAYER_MEMBER, 'LayersModel#layersByDepth': LAYER_MEMBER,
-  'LayersModel#loadTrainingConfig': LAYER_MEMBER,
-  'LayersModel#lossFunctions': LAYER_MEMBER, 'LayersModel#losses': LAYER_MEMBER,
-  'LayersModel#metricsTensors': LAYER_MEMBER,
-  'LayersModel#nodesByDepth': LAYER_MEMBER,
-  'LayersModel#setCallHook': LAYER_MEMBER,
-  'Sequential#activityRegularizer': LAYER_MEMBER, 'Sequential#addLoss': LAYER_MEMBER,
-  'Sequential#calculateLosses': LAYER_MEMBER, 'Sequential#clearCallHook': LAYER_MEMBER,
-  'Sequential#containerNodes': LAYER_MEMBER,
-  'Sequential#fitLoop': LAYER_MEMBER,
-  'Sequential#initialWeights': LAYER_MEMBER,
-  'Sequential#inputSpec': LAYER_MEMBER,
-  'Sequential#internalContainerRefs': LAYER_MEMBER, 'Sequential#layersByDepth': LAYER_MEMBER,
-  'Sequential#loadTrainingConfig': LAYER_MEMBER,
-  'Sequential#losses': LAYER_MEMBER,
-  'Sequential#metricsTensors': LAYER_MEMBER, 'Sequential#nodesByDepth': LAYER_MEMBER,
-  'Sequential#setCallHook': LAYER_MEMBER,
-  'Layer#activityRegularizer': LAYER_MEMBER, 'Layer#addLoss': LAYER_MEMBER,
-  'Layer#calculateLosses': LAYER_MEMBER, 'Layer#clearCallHook': LAYER_MEMBER,
-  'Layer#initialWeights': LAYER_MEMBER,
-  'Layer#inputSpec': LAYER_MEMBER, 'Layer#losses': LAYER_MEMBER,
-  'Layer#setCallHook': LAYER_MEMBER,
-  'SymbolicTensor#callArgs': LAYER_MEMBER,
+  'LayersModel#activityRegularizer': REG_LOSSES, 'LayersModel#addLoss': REG_LOSSES,
+  'LayersModel#calculateLosses': REG_LOSSES, 'LayersModel#clearCallHook': CALL_HOOK,
+  'LayersModel#containerNodes': CONTAINER_BOOKKEEPING,
+  'LayersModel#fitLoop': FIT_LOOP,
+  'LayersModel#initialWeights': INITIAL_WEIGHTS,
+  'LayersModel#inputSpec': INPUT_SPEC,
+  'LayersModel#internalContainerRefs': CONTAINER_BOOKKEEPING, 'LayersModel#layersByDepth': CONTAINER_BOOKKEEPING,
+  'LayersModel#lossFunctions': COMPILED, 'LayersModel#losses': REG_LOSSES,
+  'LayersModel#metricsTensors': COMPILED,
+  'LayersModel#nodesByDepth': CONTAINER_BOOKKEEPING,
+  'LayersModel#setCallHook': CALL_HOOK,
+  'Sequential#activityRegularizer': REG_LOSSES, 'Sequential#addLoss': REG_LOSSES,
+  'Sequential#calculateLosses': REG_LOSSES, 'Sequential#clearCallHook': CALL_HOOK,
+  'Sequential#containerNodes': CONTAINER_BOOKKEEPING,
+  'Sequential#fitLoop': FIT_LOOP,
+  'Sequential#initialWeights': INITIAL_WEIGHTS,
+  'Sequential#inputSpec': INPUT_SPEC,
+  'Sequential#internalContainerRefs': CONTAINER_BOOKKEEPING, 'Sequential#layersByDepth': CONTAINER_BOOKKEEPING,
+  'Sequential#losses': REG_LOSSES,
+  'Sequential#metricsTensors': COMPILED, 'Sequential#nodesByDepth': CONTAINER_BOOKKEEPING,
+  'Sequential#setCallHook': CALL_HOOK,
+  'Layer#activityRegularizer': REG_LOSSES, 'Layer#addLoss': REG_LOSSES,
+  'Layer#calculateLosses': REG_LOSSES, 'Layer#clearCallHook': CALL_HOOK,
+  'Layer#initialWeights': INITIAL_WEIGHTS,
+  'Layer#inputSpec': INPUT_SPEC, 'Layer#losses': REG_LOSSES,
+  'Layer#setCallHook': CALL_HOOK,
+  'SymbolicTensor#callArgs': CALL_ARGS,
 
   // Composable in JS from existing ops; being implemented (issue 16).
 
@@ -170,7 +176,7 @@ const NOT_YET = {
 
 
 
-  'tf.initializers.identity': TODO,
+  'tf.initializers.identity': ENGINE_INITIALIZER,
 
 
 
