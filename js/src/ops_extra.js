@@ -2,7 +2,8 @@
 // from the tape through the ops they are made of. Ops whose output shape depends on
 // the values (unique, whereAsync, setdiff1dAsync...) read the values, as tfjs does,
 // and have no gradient there either. Argument checks and messages are tfjs's.
-import {tidy} from './engine.js';
+import {getCore} from './core.js';
+import {customGrad, tidy} from './engine.js';
 import {ops} from './ops.js';
 import {broadcast_util as broadcastUtil} from './surface.js';
 import {Tensor, TensorBuffer, assertShape, convertToTensor, makeTensorFromFlat, tensor} from './tensor.js';
@@ -817,9 +818,12 @@ function print(x, verbose = false) {
   cvt(x, 'x', 'print').print(verbose);
 }
 
+// A copy of the values (never an alias: variables change in place) whose gradient is
+// the identity, as tfjs's Identity kernel has.
+const copyWithGradient = customGrad(x => ({value: new Tensor(getCore().cloneTensor(x.handle)), gradFunc: dy => [dy]}));
+
 function clone(x) {
-  const $x = cvt(x, 'x', 'clone');
-  return $x.clone();
+  return copyWithGradient(cvt(x, 'x', 'clone'));
 }
 
 export const extraOps = {
@@ -856,6 +860,7 @@ const methods = {
   resizeNearestNeighbor(size, alignCorners, halfPixelCenters) {
     return ops.image.resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
   },
+  clone() { return copyWithGradient(this); },
   as5D(rows, columns, depth, depth2, depth3) { return ops.reshape(this, [rows, columns, depth, depth2, depth3]); },
   bufferSync() { return new TensorBuffer(this.shape, this.dtype, this.dataSync()); },
   async buffer() { return new TensorBuffer(this.shape, this.dtype, await this.data()); },

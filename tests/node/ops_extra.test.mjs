@@ -250,6 +250,8 @@ const GRAD_CASES = [
   ['unsortedSegmentSum', [4, 2], (L, x) => L.unsortedSegmentSum(x, L.tensor1d([2, 0, 2, 1], 'int32'), 3)],
   ['movingAverage', [3], (L, x) => L.movingAverage(L.ones([3]), x, 0.9, 3)],
   ['meshgrid', [3], (L, x) => L.meshgrid(x, L.tensor1d([1, 2]))[0]],
+  ['clone', [2, 2], (L, x) => L.clone(x)],
+  ['Tensor#clone', [2, 2], (L, x) => x.clone()],
   ['pool avg', [1, 4, 4, 1], (L, x) => L.pool(x, 2, 'avg', 'valid', 1, 2)],
   ['pool max dilated', [1, 6, 6, 1], (L, x) => L.pool(x, [2, 2], 'max', 'same', [2, 2], 1)],
   ['batchNorm2d', [2, 3], (L, x) => L.batchNorm2d(x, [1, 2, 3], [1, 2, 1], [0, 1, 0], [2, 1, 1])],
@@ -381,4 +383,16 @@ test('tf.serialization classes, Rank, helpers agree with tfjs', () => {
   const spec = new tf.InputSpec({shape: [null, 3]});
   assert.equal(spec.ndim, 2);
   assert.equal(tf.layers.input, tf.input);
+});
+
+test('tf.clone copies the values (a variable assigned later keeps the clone as it was)', () => {
+  const before = tf.memory().numTensors;
+  const init = tf.tensor1d([1, 2]);
+  const v = tf.variable(init);
+  const [a, b] = [tf.clone(v), v.clone()];
+  const next = tf.tensor1d([5, 6]);
+  v.assign(next);
+  assert.deepEqual([Array.from(a.dataSync()), Array.from(b.dataSync())], [[1, 2], [1, 2]]);
+  tf.dispose([init, v, a, b, next]);
+  assert.equal(tf.memory().numTensors, before);
 });
