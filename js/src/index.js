@@ -43,6 +43,7 @@ import {layers as layerFactories} from './layers.js';
 import {input as inputFactory} from './models.js';
 layerFactories.input = inputFactory;  // tfjs's tf.layers.input is tf.input
 import './layer_members.js';  // Layer/LayersModel/SymbolicTensor members tfjs declares public
+import './data_sources.js';  // tf.data.func, csv, CSVDataset, TextLineDataset, File/URLDataSource
 export const {
   batchToSpaceND, spaceToBatchND, depthToSpace, bincount, denseBincount, broadcastArgs, clone, cumprod, cosineWindow,
   euclideanNorm, movingAverage, diag, ensureShape, meshgrid, gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum,

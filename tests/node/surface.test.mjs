@@ -51,7 +51,7 @@ const STRING = 'needs string tensors (not implemented in the engine)';
 const NEW_KERNEL = 'needs a new engine kernel (the C++ backend is being refactored)';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet (README: tf.layers.rnn/cells unsupported)';
-const DATA = 'tf.data source (files, CSV, devices): not implemented in js/src/data.js yet';
+const DATA = 'tf.data device sources (webcam, microphone): need a browser media stream; not implemented yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
 const REG_LOSSES = 'regularization losses are summed inside the engine\'s training step; JS loss functions cannot join it yet';
 const CALL_HOOK = 'a call hook needs the engine to call back into JS on every layer call';
@@ -131,16 +131,12 @@ const NOT_YET = {
   'tf.layers.convLstm2dCell': ENGINE_LAYER,
   'tf.layers.randomWidth': ENGINE_LAYER,
 
-  'tf.data.CSVDataset': DATA,
-  'tf.data.TextLineDataset': DATA,
-  'tf.data.FileDataSource': DATA,
-  'tf.data.URLDataSource': DATA,
-  'tf.data.csv': DATA,
-  'tf.data.func': DATA,
+
+
+
   'tf.data.microphone': DATA,
   'tf.data.webcam': DATA,
-  'tf.data.version_data': DATA,
-  'tf.data.default': DATA,
+
   // Layer/model/symbolic-tensor members tfjs declares public: the graph lives in the engine (layers.js, models.js).
   'LayersModel#activityRegularizer': REG_LOSSES, 'LayersModel#addLoss': REG_LOSSES,
   'LayersModel#calculateLosses': REG_LOSSES, 'LayersModel#clearCallHook': CALL_HOOK,
