@@ -20,9 +20,17 @@ const require = createRequire(import.meta.url);
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
+// Each workload runs ROUNDS times (each library in turn); the table keeps the fastest.
+const roundsArg = args.find(a => a.startsWith('--rounds='));
+const ROUNDS = roundsArg ? Math.max(1, Number(roundsArg.slice(9)) | 0) : (QUICK ? 1 : 3);
 const onlyArg = args.find(a => a.startsWith('--only='));
 const ONLY = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 const nativeArg = args.find(a => a.startsWith('--gemm-native='));
+// --ours-only: time only this package (before/after comparisons of our own changes);
+// --dist=DIR: this package from another build (e.g. a copy of main's dist/ before a change).
+const OURS_ONLY = args.includes('--ours-only');
+const distArg = args.find(a => a.startsWith('--dist='));
+const distDir = distArg ? path.resolve(distArg.slice(7)) : path.join(root, 'dist');
 
 // ---- the libraries -------------------------------------------------------------------
 // Silence tfjs's "use tfjs-node" banner; keep everything else.
@@ -34,7 +42,7 @@ const quiet = fn => async (...a) => {
   try { return await fn(...a); } finally { console.warn = origWarn; console.log = origLog; }
 };
 
-const ours = await import(path.join(root, 'dist', 'wasm-layers.mjs'));
+const ours = await import(path.join(distDir, 'wasm-layers.mjs'));
 await ours.ready();
 await ours.setBackend('wasm');
 
@@ -230,7 +238,7 @@ async function runLoadWorkload(w) {
     await m.save(`file://${dir}`);
     m.dispose();
     server = await serveDir(dir);
-    for (const be of ['cpu', 'wasm']) {
+    for (const be of OURS_ONLY ? [] : ['cpu', 'wasm']) {
       try {
         row[be] = await withTfBackend(be, () => timeLoad(w, tf, server.url));
       } catch (e) {
@@ -247,20 +255,15 @@ async function runLoadWorkload(w) {
   return row;
 }
 
-const rows = [];
-for (const w of workloads) {
-  if (ONLY && !ONLY.has(w.name)) continue;
-  if (w.load) {
-    rows.push(await runLoadWorkload(w));
-    process.stderr.write(`  done ${w.name}\n`);
-    continue;
-  }
+// One row: each library in turn on the same workload, so neighbouring runs give the
+// ratios; repeated ROUNDS times, keeping each library's fastest and its spread.
+async function runWorkload(w) {
   const d = w.data();
   const row = {name: w.name, ours: 'n/a', wasm: 'n/a', cpu: 'n/a'};
   // tfjs models: one per backend (weights live on a backend). Build the cpu one first;
   // its weights are the reference copied into the others.
   let refWeights = null;
-  for (const be of ['cpu', 'wasm']) {
+  for (const be of OURS_ONLY ? [] : ['cpu', 'wasm']) {
     try {
       const ms = await withTfBackend(be, async () => {
         const m = w.build(tf);
@@ -288,7 +291,25 @@ for (const w of workloads) {
   } catch (e) {
     row.ours = errCell(e);
   }
-  rows.push(row);
+  return row;
+}
+
+function bestOf(runs) {
+  const row = {name: runs[0].name, spread: {}};
+  for (const key of ['ours', 'wasm', 'cpu']) {
+    const times = runs.map(r => r[key]).filter(v => typeof v === 'number');
+    row[key] = times.length ? Math.min(...times) : runs[0][key];
+    if (times.length > 1) row.spread[key] = Math.max(...times) / Math.min(...times) - 1;
+  }
+  return row;
+}
+
+const rows = [];
+for (const w of workloads) {
+  if (ONLY && !ONLY.has(w.name)) continue;
+  const runs = [];
+  for (let r = 0; r < ROUNDS; ++r) runs.push(w.load ? await runLoadWorkload(w) : await runWorkload(w));
+  rows.push(bestOf(runs));
   process.stderr.write(`  done ${w.name}\n`);
 }
 
@@ -299,7 +320,7 @@ async function gemmMs(lib, setBackend, backend) {
   const b = lib.tensor(randomArray(512 * 512, 8), [512, 512]);
   const once = () => { const c = lib.matMul(a, b); c.dataSync(); c.dispose(); };
   once();
-  const reps = backend === 'cpu' || backend === 'reference' ? 3 : 10;
+  const reps = backend === 'cpu' ? 3 : 10;
   const t0 = now();
   for (let r = 0; r < reps; ++r) once();
   const ms = (now() - t0) / reps;
@@ -315,6 +336,7 @@ if (!ONLY || ONLY.has('gemm')) {
     ['tfjs-wasm (XNNPACK)', tf, n => withTfBackend(n, () => {}), 'wasm'],
     ['tfjs-cpu', tf, n => withTfBackend(n, () => {}), 'cpu'],
   ]) {
+    if (OURS_ONLY && lib !== ours) continue;
     try {
       const ms = await gemmMs(lib, setB, be);
       gemm.push([label, `${ms.toFixed(2)} ms`, `${gflops(ms)} GFLOP/s`]);
@@ -327,8 +349,10 @@ if (!ONLY || ONLY.has('gemm')) {
 
 // ---- print -----------------------------------------------------------------------------
 const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a / b).toFixed(2) : '-');
-const header = ['workload', 'ms ours', 'ms tfjs-wasm', 'ms tfjs-cpu', 'ours/tfjs-wasm', 'ours/tfjs-cpu'];
-const table = rows.map(r => [r.name, fmtMs(r.ours), fmtMs(r.wasm), fmtMs(r.cpu), ratio(r.ours, r.wasm), ratio(r.ours, r.cpu)]);
+const header = ['workload', 'ms ours', 'ms tfjs-wasm', 'ms tfjs-cpu', 'ours/tfjs-wasm', 'ours/tfjs-cpu', 'spread ours/wasm/cpu'];
+const pct = v => (v == null ? '-' : `${Math.round(v * 100)}%`);
+const table = rows.map(r => [r.name, fmtMs(r.ours), fmtMs(r.wasm), fmtMs(r.cpu), ratio(r.ours, r.wasm), ratio(r.ours, r.cpu),
+                             `${pct(r.spread.ours)}/${pct(r.spread.wasm)}/${pct(r.spread.cpu)}`]);
 function printTable(hdr, body) {
   const widths = hdr.map((h, i) => Math.max(h.length, ...body.map(r => String(r[i]).length)));
   const line = r => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
@@ -340,7 +364,7 @@ function printTable(hdr, body) {
 const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`wasm-layers benchmark — ${cpuModel} (${os.cpus().length} cores), Node ${process.version}, single thread`);
 console.log(`tfjs ${tf.version.tfjs}; tfjs-wasm: ${tfWasmOk ? 'ok' : 'unavailable'}, SIMD ${simd ? 'on' : 'OFF'}, threads ${mt ? 'on' : 'off'}` +
-            ` (${tfjs.wasmDir}); ours: backend '${ours.getBackend()}'${QUICK ? '; --quick' : ''}`);
+            ` (${tfjs.wasmDir}); ours: backend '${ours.getBackend()}'${QUICK ? '; --quick' : ''}; fastest of ${ROUNDS} rounds`);
 console.log('');
 printTable(header, table);
 if (gemm.length) {

@@ -15,7 +15,12 @@
 #include <limits>
 #include <string>
 
+#include <algorithm>
+#include <map>
+
 #include "core/kernel_registry.h"
+#include "core/kernel_cache.h"
+#include "core/test_backend.h"
 #include "core/tensor.h"
 #include "layers/host_layer.h"
 #include "layers/initializers.h"
@@ -125,12 +130,128 @@ val tensorShape(const Tensor& t) { return shapeToJs(t.shape()); }
 std::string tensorDtype(const Tensor& t) { return dtypeName(t.dtype()); }
 double tensorSize(const Tensor& t) { return static_cast<double>(t.size()); }
 double tensorId(const Tensor& t) { return static_cast<double>(t.id()); }
-// A typed-array view of the tensor's bytes in the WASM heap. Valid until the
-// heap grows (the next engine call may grow it): copy out or write at once.
-val tensorView(const Tensor& t) {
+// Values cross the boundary through typed-array views of host bytes in the WASM
+// heap. A view is valid until the heap grows (the next engine call may grow it):
+// copy out or write at once. For a tensor in host memory the view is its own
+// bytes; otherwise a host staging buffer, read from (readView) or written back to
+// (writeView + commit) its memory explicitly, counted in transferStats().
+std::vector<uint32_t>& staging(size_t n) {
+  static std::vector<uint32_t> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf;
+}
+val viewOf(const Tensor& t, const void* p) {
   size_t n = static_cast<size_t>(t.size());
-  if (isIntStorage(t.dtype())) return val(emscripten::typed_memory_view(n, t.data<int32_t>()));
-  return val(emscripten::typed_memory_view(n, t.data<float>()));
+  if (isIntStorage(t.dtype())) return val(emscripten::typed_memory_view(n, static_cast<const int32_t*>(p)));
+  return val(emscripten::typed_memory_view(n, static_cast<const float*>(p)));
+}
+val tensorReadView(const Tensor& t) {
+  return guard([&] {
+    if (t.storage().memory().isHost()) return viewOf(t, t.constData<void>());
+    auto& buf = staging(static_cast<size_t>(t.size()));
+    t.readHost(buf.data());
+    return viewOf(t, buf.data());
+  });
+}
+val tensorWriteView(const Tensor& t) {
+  return guard([&] {
+    if (t.storage().memory().isHost()) return viewOf(t, t.data<void>());
+    return viewOf(t, staging(static_cast<size_t>(t.size())).data());
+  });
+}
+void tensorCommit(const Tensor& t) {
+  guard([&] {
+    if (!t.storage().memory().isHost()) t.write(staging(static_cast<size_t>(t.size())).data());
+  });
+}
+bool tensorOnHost(const Tensor& t) { return t.storage().memory().isHost(); }
+std::string tensorBackendMemory(const Tensor& t) { return t.storage().memory().name(); }
+
+// Async reads (tensor.data(), the fit loop's logs): start, then poll until done
+// (pumping every memory's deferred reads, as tfjs polls a WebGL fence), then take.
+struct PendingRead {
+  std::vector<uint32_t> values;
+  DType dtype;
+  bool done = false;
+};
+std::map<int, PendingRead>& pendingReads() {
+  static std::map<int, PendingRead> reads;
+  return reads;
+}
+int readAsyncStart(const Tensor& t) {
+  return guard([&] {
+    static int next = 0;
+    const int ticket = ++next;
+    PendingRead& r = pendingReads()[ticket];
+    r.values.resize(static_cast<size_t>(t.size()));
+    r.dtype = t.dtype();
+    Storage& s = t.storage();
+    if (!s.memory().isHost()) ++transferStats().hostReads;
+    s.memory().readAsync(s.handle(), r.values.data(), r.values.size() * 4,
+                         [ticket] { pendingReads()[ticket].done = true; });
+    return ticket;
+  });
+}
+bool readAsyncPoll(int ticket) {
+  auto it = pendingReads().find(ticket);
+  if (it == pendingReads().end()) return true;
+  if (!it->second.done) {
+    std::vector<Memory*> seen;
+    for (const auto& name : BackendRegistry::instance().names()) {
+      Memory* m = &BackendRegistry::instance().find(name)->memory();
+      if (std::find(seen.begin(), seen.end(), m) == seen.end()) {
+        seen.push_back(m);
+        m->pump();
+      }
+    }
+  }
+  return it->second.done;
+}
+// A copy (a new typed array owned by JS) of a completed read.
+val readAsyncTake(int ticket) {
+  auto it = pendingReads().find(ticket);
+  if (it == pendingReads().end() || !it->second.done) return val::null();
+  const PendingRead& r = it->second;
+  val view = isIntStorage(r.dtype) ? val(emscripten::typed_memory_view(r.values.size(), reinterpret_cast<const int32_t*>(r.values.data())))
+                                   : val(emscripten::typed_memory_view(r.values.size(), reinterpret_cast<const float*>(r.values.data())));
+  val out = view.call<val>("slice");
+  pendingReads().erase(it);
+  return out;
+}
+
+// --- backends ----------------------------------------------------------------
+
+val backendNames() {
+  val out = val::array();
+  for (const auto& n : BackendRegistry::instance().names()) out.call<void>("push", n);
+  return out;
+}
+val backendInfo(std::string name) {
+  Backend* b = BackendRegistry::instance().find(name);
+  if (b == nullptr) return val::null();
+  val o = val::object();
+  o.set("name", b->name());
+  o.set("priority", b->priority());
+  o.set("fallback", b->fallback());
+  o.set("memory", b->memory().name());
+  o.set("numBuffers", static_cast<double>(b->memory().numBuffers()));
+  o.set("numBytes", static_cast<double>(b->memory().numBytes()));
+  val ops = val::array();
+  for (const auto& op : KernelRegistry::instance().ops(name)) ops.call<void>("push", op);
+  o.set("kernels", ops);
+  return o;
+}
+val transferStatsJs() {
+  const TransferStats& t = transferStats();
+  val o = val::object();
+  o.set("moves", static_cast<double>(t.moves));
+  o.set("bytesMoved", static_cast<double>(t.bytesMoved));
+  o.set("hostReads", static_cast<double>(t.hostReads));
+  o.set("hostWrites", static_cast<double>(t.hostWrites));
+  o.set("kernelCacheBuilds", static_cast<double>(KernelCache::instance().builds()));
+  o.set("kernelCacheHits", static_cast<double>(KernelCache::instance().hits()));
+  o.set("kernelCacheEntries", static_cast<double>(KernelCache::instance().size()));
+  return o;
 }
 // [id, size, dtype code, rank, dims...] in one call (a view of a static buffer:
 // read it at once). Creating a JS Tensor is on every op's path, so this saves
@@ -164,7 +285,7 @@ val opNames() {
 }
 
 // Variable.assign: writes src's values into dst's storage (same shape and dtype).
-void assignInPlace(Tensor& dst, const Tensor& src) {
+void variableAssign(Tensor& dst, const Tensor& src) {
   guard([&] {
     WL_CHECK(dst.shape() == src.shape(), "assign: shape of the new value " << shapeStr(src.shape())
                                                                            << " does not match the variable's shape "
@@ -172,7 +293,7 @@ void assignInPlace(Tensor& dst, const Tensor& src) {
     WL_CHECK(dst.dtype() == src.dtype(), "assign: dtype of the new value (" << dtypeName(src.dtype())
                                                                             << ") does not match the variable's ("
                                                                             << dtypeName(dst.dtype()) << ")");
-    if (!src.sharesStorageWith(dst)) std::copy(src.data<uint32_t>(), src.data<uint32_t>() + src.size(), dst.data<uint32_t>());
+    assignInPlace(dst, src);
   });
 }
 
@@ -488,12 +609,13 @@ val floatsToJs(const std::vector<float>& v) {
   for (float f : v) out.call<void>("push", static_cast<double>(f));
   return out;
 }
-val modelTrainOnBatch(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
-  return floatsToJs(guard([&] { return m.trainOnBatch(xs, ys); }));
+// One training step; its logs as one tensor the caller reads (and deletes).
+Tensor modelTrainOnBatch(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+  return guard([&] { return m.trainStep(xs, ys); });
 }
-val modelTrainOnBatchWeighted(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
-                              const std::vector<Tensor>& ws) {
-  return floatsToJs(guard([&] { return m.trainOnBatch(xs, ys, ws); }));
+Tensor modelTrainOnBatchWeighted(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                                 const std::vector<Tensor>& ws) {
+  return guard([&] { return m.trainStep(xs, ys, ws); });
 }
 val modelEvaluateBatch(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
   return floatsToJs(guard([&] { return m.evaluateBatch(xs, ys); }));
@@ -531,7 +653,11 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("dtype", &tensorDtype)
       .function("size", &tensorSize)
       .function("id", &tensorId)
-      .function("view", &tensorView)
+      .function("readView", &tensorReadView)
+      .function("writeView", &tensorWriteView)
+      .function("commit", &tensorCommit)
+      .function("onHost", &tensorOnHost)
+      .function("memoryName", &tensorBackendMemory)
       .function("meta", &tensorMeta)
       .function("reshape", &tensorReshape)
       .function("defined", optional_override([](const Tensor& t) { return t.defined(); }));
@@ -547,7 +673,26 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   function("tapeActive", &tapeActive);
   class_<PausedTape>("PausedTape").constructor<>();
   function("opNames", &opNames);
-  function("assignInPlace", &assignInPlace);
+  function("assignInPlace", &variableAssign);
+  function("readAsyncStart", &readAsyncStart);
+  function("readAsyncPoll", &readAsyncPoll);
+  function("readAsyncTake", &readAsyncTake);
+  function("backendNames", &backendNames);
+  function("backendInfo", &backendInfo);
+  function("transferStats", &transferStatsJs);
+  function("registerTestBackend", optional_override([](std::string name, std::string omit) {
+             guard([&] {
+               std::vector<std::string> ops;
+               for (size_t at = 0; at < omit.size();) {
+                 size_t comma = omit.find(',', at);
+                 if (comma == std::string::npos) comma = omit.size();
+                 if (comma > at) ops.push_back(omit.substr(at, comma - at));
+                 at = comma + 1;
+               }
+               registerAsyncTestBackend(name, ops);
+             });
+           }));
+  function("removeBackend", optional_override([](std::string name) { guard([&] { BackendRegistry::instance().remove(name); }); }));
   function("cloneTensor", &cloneTensor);
   class_<GradientTape>("GradientTape")
       .constructor<>()

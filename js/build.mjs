@@ -1,7 +1,13 @@
-// Bundles js/ and the Emscripten glue into dist/: an ES module, a CommonJS
-// module and a script-tag bundle (global `tf`), and copies the .wasm beside them.
+// Bundles js/ and the Emscripten glue into dist/, and copies the .wasm beside them:
+//   wasm-layers.mjs / .lazy.mjs                  ES module for Node (also runs unbundled in browsers)
+//   wasm-layers.browser.mjs / .browser.lazy.mjs  ES module for browsers and bundlers: no Node imports
+//   wasm-layers.cjs                              CommonJS (Node)
+//   wasm-layers.js, wasm-layers.min.js (+ .map)  script-tag bundle (global `tf`)
+//   wasm-layers-worker.js                        the worker behind tf.fitInWorker (script bundle inside)
+// The .mjs files await tf.ready() on import (top-level await); each is a few lines
+// that re-export its .lazy.mjs, which does not load the engine until tf.ready().
 import {build} from 'esbuild';
-import {copyFileSync, mkdirSync} from 'node:fs';
+import {copyFileSync, mkdirSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -10,13 +16,27 @@ const dist = join(root, 'dist');
 mkdirSync(dist, {recursive: true});
 copyFileSync(join(root, 'build/wasm/wasm-layers-core.wasm'), join(dist, 'wasm-layers.wasm'));
 
+const entry = name => join(root, 'js/entry', name);
+const out = name => join(dist, name);
 const common = {bundle: true, logLevel: 'warning', target: 'es2022', legalComments: 'none'};
 await Promise.all([
-  build({...common, entryPoints: [join(root, 'js/entry/esm.js')], outfile: join(dist, 'wasm-layers.mjs'),
+  build({...common, entryPoints: [entry('esm.js')], outfile: out('wasm-layers.lazy.mjs'),
          format: 'esm', platform: 'neutral', external: ['node:*']}),
-  build({...common, entryPoints: [join(root, 'js/entry/cjs.js')], outfile: join(dist, 'wasm-layers.cjs'),
+  build({...common, entryPoints: [entry('browser.js')], outfile: out('wasm-layers.browser.lazy.mjs'),
+         format: 'esm', platform: 'browser'}),
+  build({...common, entryPoints: [entry('cjs.js')], outfile: out('wasm-layers.cjs'),
          format: 'cjs', platform: 'node'}),
-  build({...common, entryPoints: [join(root, 'js/entry/script.js')], outfile: join(dist, 'wasm-layers.js'),
+  build({...common, entryPoints: [entry('script.js')], outfile: out('wasm-layers.js'),
          format: 'iife', globalName: 'tf', platform: 'browser'}),
+  build({...common, entryPoints: [entry('script.js')], outfile: out('wasm-layers.min.js'),
+         format: 'iife', globalName: 'tf', platform: 'browser', minify: true, sourcemap: 'linked',
+         sourcesContent: true}),
+  build({...common, entryPoints: [entry('worker.js')], outfile: out('wasm-layers-worker.js'),
+         format: 'iife', platform: 'browser', minify: true}),
 ]);
-console.log('js: dist/wasm-layers.{mjs,cjs,js,wasm}');
+for (const lazy of ['wasm-layers.lazy.mjs', 'wasm-layers.browser.lazy.mjs']) {
+  const eager = lazy.replace('.lazy', '');
+  writeFileSync(out(eager), `// Ready on import: loads the WebAssembly engine with top-level await. See ./${lazy}.\n` +
+                            `export * from './${lazy}';\nimport {ready} from './${lazy}';\nawait ready();\n`);
+}
+console.log('js: dist/wasm-layers.{mjs,lazy.mjs,browser.mjs,browser.lazy.mjs,cjs,js,min.js,wasm}, wasm-layers-worker.js');

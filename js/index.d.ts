@@ -237,7 +237,31 @@ export interface MemoryInfo {
   unreliable: boolean;
 }
 
+/**
+ * Loads the WebAssembly engine (once; later calls resolve at once). The ES modules
+ * `wasm-layers` call it on import; `wasm-layers/lazy`, `require('wasm-layers')` and
+ * the script-tag bundle leave it to you. A failed load rejects and may be retried
+ * (after setWasmPaths(), for instance).
+ */
 export declare function ready(): Promise<void>;
+/** The name of the engine's binary: the key of setWasmPaths()'s file map. */
+export type WasmBinaryName = 'wasm-layers.wasm';
+/**
+ * Where to fetch the engine's .wasm from (tfjs-backend-wasm's setWasmPaths). A string
+ * is a prefix to which 'wasm-layers.wasm' is appended (a folder URL ending in '/'); a
+ * map gives the binary's full URL. Relative URLs resolve against the page (in Node, a
+ * path or file: URL is read from disk, relative to the working directory;
+ * `usePlatformFetch` fetches it instead). By default the .wasm sits beside the bundle.
+ * Call before ready(): import 'wasm-layers/lazy' so that the import does not load it.
+ */
+export declare function setWasmPaths(prefixOrFileMap: string | {[key in WasmBinaryName]?: string},
+                                     usePlatformFetch?: boolean): void;
+/**
+ * Replaces how the engine's .wasm is obtained: `loader` resolves to its bytes or to a
+ * fetch() Response (compiled while it downloads when served as application/wasm).
+ * Call before ready().
+ */
+export declare function setWasmLoader(loader: () => Promise<ArrayBuffer | ArrayBufferView | Response>): void;
 export declare function getBackend(): string;
 /** 'wasm' (the default, SIMD) or 'cpu' (the scalar reference). */
 export declare function setBackend(backendName: string): Promise<boolean>;
@@ -260,7 +284,48 @@ export declare const version: {[name: string]: string};
 
 export declare function tidy<T extends TensorContainer>(nameOrFn: string | ScopeFn<T>, fn?: ScopeFn<T>): T;
 export declare function keep<T extends Tensor>(result: T): T;
-export declare function engine(): {startScope(): void, endScope(result?: TensorContainer): void};
+/** One engine backend: its place in the backend list and its fallback chain. */
+export interface KernelBackendInfo {
+  readonly name: string;
+  readonly priority: number;
+  /** The next backend in its fallback chain ('cpu' ends every chain). */
+  readonly fallback: string | null;
+  /** Backends with the same memory share tensors without moves. */
+  readonly memoryName: string;
+  readonly kernelNames: string[];
+  memory(): {unreliable: boolean, numDataBuffers: number, numBytes: number};
+  numDataIds(): number;
+  floatPrecision(): 16 | 32;
+  epsilon(): number;
+}
+/** Counted data movement and kernel-state cache figures (tf.engine().transferStats()). */
+export interface TransferStats {
+  moves: number;
+  bytesMoved: number;
+  hostReads: number;
+  hostWrites: number;
+  kernelCacheBuilds: number;
+  kernelCacheHits: number;
+  kernelCacheEntries: number;
+}
+/** The backend registered under this name, or null. */
+export declare function findBackend(name: string): KernelBackendInfo | null;
+/** Always throws: this package's backends are engine (C++) objects, not JavaScript KernelBackends. */
+export declare function registerBackend(name: string, factory?: unknown, priority?: number): never;
+/** Removes a registered backend (not 'cpu', nor the active one). */
+export declare function removeBackend(name: string): void;
+export declare function engine(): {
+  startScope(): void,
+  endScope(result?: TensorContainer): void,
+  /** Registered backend names, highest priority first. */
+  backendNames(): string[],
+  readonly backendName: string,
+  readonly backend: KernelBackendInfo,
+  findBackend(name: string): KernelBackendInfo | null,
+  setBackend(name: string): Promise<boolean>,
+  removeBackend(name: string): void,
+  transferStats(): TransferStats,
+};
 export declare function variable(initialValue: Tensor, trainable?: boolean, name?: string, dtype?: DataType): Variable;
 /** Disposes every live tf.Variable (layer weights belong to their models and are not affected). */
 export declare function disposeVariables(): void;
@@ -804,6 +869,23 @@ export declare class History {
 }
 
 export type ModelData = Tensor | Tensor[] | {[name: string]: Tensor};
+
+export interface FitInWorkerOptions {
+  /** Where dist/wasm-layers-worker.js is served (default: beside the bundle). */
+  workerUrl?: string | URL;
+  /** The .wasm the worker loads (default: the one this page loads; see setWasmPaths). */
+  wasmUrl?: string | URL;
+}
+/**
+ * model.fit(x, y, args) in a Web Worker (browsers): the page stays responsive however
+ * large the batches. The model (compiled with built-in loss and metric names) moves
+ * to the worker and back through its save/load artifacts; callbacks (plain objects of
+ * functions) receive the logs as they stream back; `model.stopTraining = true` stops
+ * the run after the current batch. When it resolves, the trained weights are on
+ * `model`. The optimizer starts afresh in the worker on each call.
+ */
+export declare function fitInWorker(model: LayersModel, x: ModelData, y: ModelData, args?: ModelFitArgs,
+                                    options?: FitInWorkerOptions): Promise<History>;
 
 export declare class LayersModel extends Layer {
   readonly layers: Layer[];

@@ -25,7 +25,7 @@ for d in /usr/include /usr/local/include; do [ -f "$d/simde/wasm/simd128.h" ] &&
 if command -v g++ >/dev/null 2>&1 && [ -n "$simde_dir" ]; then
   bin=build/bench/gemm_bench
   mkdir -p build/bench
-  srcs=(bench/gemm_bench.cc cpp/kernels/wasm/gemm.cc cpp/core/kernel_registry.cc)
+  srcs=(bench/gemm_bench.cc cpp/kernels/wasm/gemm.cc cpp/kernels/reference/copy.cc cpp/core/kernel_registry.cc cpp/core/backend.cc cpp/core/kernel_cache.cc cpp/core/dispatch.cc cpp/core/tensor.cc)
   flags=(-std=c++17 -O3 -march=native -DNDEBUG -Icpp -I"$simde_dir")
   built=0
   if [ -f /usr/include/xnnpack.h ] &&

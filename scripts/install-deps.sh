@@ -3,7 +3,8 @@
 #   Debian packages: cmake, g++, make, GoogleTest, nlohmann-json, SIMDe,
 #                    Emscripten (the WebAssembly compiler), Chromium (browser tests)
 #   npm devDependencies (node_modules): @tensorflow/tfjs (the test oracle),
-#                    esbuild (bundles dist/), playwright-core (drives Chromium)
+#                    esbuild (bundles dist/), playwright-core (drives Chromium),
+#                    webpack and vite (the packaging test builds browser apps with them)
 # Needs root or sudo for apt-get. Safe to run again: it does nothing when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."

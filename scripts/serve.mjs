@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.cjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css',
-  '.bin': 'application/octet-stream', '.png': 'image/png',
+  '.bin': 'application/octet-stream', '.png': 'image/png', '.map': 'application/json',
 };
 
 export function startServer(port = 0, host = '127.0.0.1') {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Packaging test: npm pack, install the tarball into an empty temporary folder
 # (offline: the package has no runtime dependencies), and run the seed example
-# there as an ES module and through require().
+# there as an ES module and through require(); then build browser apps with it
+# (esbuild, webpack, Vite) and run them in Chromium (scripts/test-bundlers.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tarball=$(npm pack --silent --pack-destination "$tmp" | tail -n 1)
@@ -38,3 +40,5 @@ check() {  # label, value
 }
 check "ESM" "$(node seed.mjs)"
 check "CommonJS" "$(node seed.cjs)"
+# The same package in browser apps built with esbuild, webpack and Vite, run in Chromium.
+node "$repo/scripts/test-bundlers.mjs" "$tmp"

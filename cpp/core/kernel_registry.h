@@ -1,9 +1,10 @@
 // Kernel registry: kernels keyed by (op, backend), as tfjs's kernel_registry.ts.
 //
 // A kernel is a plain function taking the op's parameter struct (kernels/params.h):
-// buffers and dimensions only, no shape logic. Ops look kernels up with
-// kernelFor<Fn>(op): the active backend if it supports the op, else "reference",
-// which implements every op and is the oracle for the others.
+// bound buffers and dimensions only, no shape logic. Ops never look kernels up
+// here directly: a KernelCall (core/dispatch.h) walks the active backend's fallback
+// chain (core/backend.h) to the first backend that registered the op and supports
+// the call, and binds the buffers that backend's memory holds.
 //
 // To add a kernel: write it beside its backend's others and register it at the
 // bottom of that file with WL_REGISTER_KERNEL(op, backend, FnType, fn).
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/backend.h"
 #include "core/error.h"
 
 namespace wl {
@@ -29,21 +31,14 @@ class KernelRegistry {
   bool supports(const std::string& op, const std::string& backend) const {
     return find(op, backend) != nullptr;
   }
-  std::vector<std::string> backends() const;
+  // Every (op, backend) registered, ordered by op then backend.
+  std::vector<std::pair<std::string, std::string>> entries() const;
+  // The ops a backend registered.
+  std::vector<std::string> ops(const std::string& backend) const;
 
  private:
   std::map<std::pair<std::string, std::string>, AnyKernel> kernels_;
 };
-
-const std::string& activeBackend();
-void setBackend(const std::string& name);  // throws for a backend with no kernels
-
-AnyKernel findKernelOrThrow(const char* op);
-
-template <typename Fn>
-Fn kernelFor(const char* op) {
-  return reinterpret_cast<Fn>(findKernelOrThrow(op));
-}
 
 }  // namespace wl
 

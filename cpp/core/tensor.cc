@@ -1,9 +1,13 @@
 #include "core/tensor.h"
 
+#include "core/dispatch.h"
+#include "kernels/params.h"
+
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <vector>
 
 namespace wl {
 
@@ -13,6 +17,7 @@ int64_t g_liveTensors = 0;
 int64_t g_liveBuffers = 0;
 int64_t g_liveBytes = 0;
 int64_t g_nextId = 0;
+uint64_t g_nextStorageUid = 0;
 }  // namespace
 
 const char* dtypeName(DType dtype) {
@@ -95,22 +100,53 @@ std::string shapeStr(const Shape& shape) {
 
 MemoryStats memoryStats() { return {g_liveTensors, g_liveBuffers, g_liveBytes}; }
 
-Storage::Storage(size_t bytes) : bytes_(bytes) {
-  // aligned_alloc needs a size that is a multiple of the alignment.
-  size_t rounded = ((bytes + 63) / 64) * 64;
-  ptr_ = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-  if (!ptr_) {
-    throw Error("Out of memory allocating " + formatBytes(static_cast<double>(bytes)) + " (" + std::to_string(bytes) +
-                " bytes) for a tensor: the WebAssembly heap cannot grow that far");
-  }
+Storage::Storage(size_t bytes, Memory& memory) : memory_(&memory), bytes_(bytes), uid_(++g_nextStorageUid) {
+  handle_ = memory.allocate(bytes);
   ++g_liveBuffers;
   g_liveBytes += static_cast<int64_t>(bytes_);
 }
 
 Storage::~Storage() {
-  std::free(ptr_);
+  if (persistent_) KernelCache::instance().forget(uid_);
+  memory_->release(handle_, bytes_);
   --g_liveBuffers;
   g_liveBytes -= static_cast<int64_t>(bytes_);
+}
+
+const void* Storage::constData() const {
+  WL_CHECK(memory_->isHost(), "Host access to a tensor whose data lives in the '"
+                                  << memory_->name()
+                                  << "' memory: read it with dataSync()/data() (readHost) or run a kernel on it");
+  return handle_;
+}
+
+void* Storage::data() const {
+  const void* p = constData();
+  ++version_;
+  return const_cast<void*>(p);
+}
+
+void Storage::moveTo(Memory& dst, bool copy) {
+  if (&dst == memory_) return;
+  void* fresh = dst.allocate(bytes_);
+  if (copy && bytes_ > 0) {
+    // Through a host staging buffer unless one side is the host (then direct).
+    if (memory_->isHost()) {
+      dst.write(fresh, handle_, bytes_);
+    } else if (dst.isHost()) {
+      memory_->read(handle_, fresh, bytes_);
+    } else {
+      std::vector<unsigned char> staging(bytes_);
+      memory_->read(handle_, staging.data(), bytes_);
+      dst.write(fresh, staging.data(), bytes_);
+    }
+    TransferStats& t = transferStats();
+    ++t.moves;
+    t.bytesMoved += static_cast<int64_t>(bytes_);
+  }
+  memory_->release(handle_, bytes_);
+  memory_ = &dst;
+  handle_ = fresh;
 }
 
 TensorImpl::TensorImpl(Shape s, DType d, std::shared_ptr<Storage> st)
@@ -120,23 +156,36 @@ TensorImpl::TensorImpl(Shape s, DType d, std::shared_ptr<Storage> st)
 
 TensorImpl::~TensorImpl() { --g_liveTensors; }
 
-Tensor Tensor::empty(const Shape& shape, DType dtype) {
+Tensor Tensor::emptyIn(const Shape& shape, DType dtype, Memory& memory) {
   // Checked before anything is allocated: the byte count fits size_t even on wasm32.
   const int64_t bytes = checkedTensorBytes(shape, dtype);
-  auto storage = std::make_shared<Storage>(static_cast<size_t>(bytes));
+  auto storage = std::make_shared<Storage>(static_cast<size_t>(bytes), memory);
   return Tensor(std::make_shared<TensorImpl>(shape, dtype, std::move(storage)));
 }
 
-Tensor Tensor::zeros(const Shape& shape, DType dtype) {
+Tensor Tensor::empty(const Shape& shape, DType dtype) {
+  return emptyIn(shape, dtype, BackendRegistry::instance().active().memory());
+}
+
+Tensor Tensor::full(const Shape& shape, float value, DType dtype) {
   Tensor t = empty(shape, dtype);
-  std::memset(t.data<void>(), 0, static_cast<size_t>(t.size()) * 4);
+  uint32_t bits;
+  if (dtype == DType::Float32) {
+    std::memcpy(&bits, &value, 4);
+  } else {
+    int32_t v = dtype == DType::Bool ? (value != 0.f ? 1 : 0) : static_cast<int32_t>(value);
+    std::memcpy(&bits, &v, 4);
+  }
+  KernelCall k("Fill", {dtype});
+  k.kernel<FillKernel>()({k.out<uint32_t>(t), t.size(), bits});
   return t;
 }
 
-Tensor Tensor::full(const Shape& shape, float value) {
-  Tensor t = empty(shape);
-  float* p = t.data<float>();
-  for (int64_t i = 0, n = t.size(); i < n; ++i) p[i] = value;
+Tensor Tensor::zeros(const Shape& shape, DType dtype) { return full(shape, 0.f, dtype); }
+
+Tensor Tensor::fromHost(const Shape& shape, DType dtype, const void* values) {
+  Tensor t = empty(shape, dtype);
+  t.write(values);
   return t;
 }
 
@@ -144,9 +193,14 @@ Tensor Tensor::fromVector(const Shape& shape, const std::vector<float>& values) 
   WL_CHECK(static_cast<int64_t>(values.size()) == shapeSize(shape),
            "Based on the provided shape, " << shapeStr(shape) << ", the tensor should have "
                << shapeSize(shape) << " values but has " << values.size());
-  Tensor t = empty(shape);
-  std::memcpy(t.data<float>(), values.data(), values.size() * 4);
-  return t;
+  return fromHost(shape, DType::Float32, values.data());
+}
+
+Tensor Tensor::fromInts(const Shape& shape, const std::vector<int32_t>& values, DType dtype) {
+  WL_CHECK(static_cast<int64_t>(values.size()) == shapeSize(shape),
+           "Based on the provided shape, " << shapeStr(shape) << ", the tensor should have "
+               << shapeSize(shape) << " values but has " << values.size());
+  return fromHost(shape, dtype, values.data());
 }
 
 Tensor Tensor::scalar(float value) { return full({}, value); }
@@ -158,14 +212,51 @@ int64_t Tensor::dim(int axis) const {
   return impl_->shape[axis];
 }
 
+void Tensor::readHost(void* dst) const {
+  Storage& s = *impl_->storage;
+  const size_t bytes = static_cast<size_t>(size()) * 4;
+  if (!s.memory().isHost()) ++transferStats().hostReads;
+  s.memory().read(s.handle(), dst, bytes);
+}
+
+void Tensor::write(const void* values) const {
+  Storage& s = *impl_->storage;
+  if (!s.memory().isHost()) ++transferStats().hostWrites;
+  s.memory().write(s.handle(), values, static_cast<size_t>(size()) * 4);
+  s.bumpVersion();
+}
+
+BufferKey Tensor::bufferKey() const {
+  const Storage& s = *impl_->storage;
+  return s.persistent() ? BufferKey{s.uid(), s.version()} : BufferKey{};
+}
+
 float Tensor::item() const {
   WL_CHECK(size() == 1, "item() needs a tensor with one element, got shape " << shapeStr(shape()));
-  return dtype() == DType::Float32 ? data<float>()[0] : static_cast<float>(data<int32_t>()[0]);
+  uint32_t bits = 0;
+  readHost(&bits);
+  if (dtype() == DType::Float32) {
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+  }
+  int32_t i;
+  std::memcpy(&i, &bits, 4);
+  return static_cast<float>(i);
 }
 
 std::vector<float> Tensor::toVector() const {
   WL_CHECK(dtype() == DType::Float32, "toVector() needs a float32 tensor");
-  return std::vector<float>(data<float>(), data<float>() + size());
+  std::vector<float> out(static_cast<size_t>(size()));
+  readHost(out.data());
+  return out;
+}
+
+std::vector<int32_t> Tensor::toInts() const {
+  WL_CHECK(dtype() != DType::Float32, "toInts() needs an int32 or bool tensor");
+  std::vector<int32_t> out(static_cast<size_t>(size()));
+  readHost(out.data());
+  return out;
 }
 
 Tensor Tensor::view(const Shape& shape) const {
@@ -176,8 +267,24 @@ Tensor Tensor::view(const Shape& shape) const {
 
 Tensor Tensor::clone() const {
   Tensor t = empty(shape(), dtype());
-  std::memcpy(t.data<void>(), data<void>(), static_cast<size_t>(size()) * 4);
+  KernelCall k("Copy", {dtype()});
+  k.kernel<CopyKernel>()({k.in<uint32_t>(*this), k.out<uint32_t>(t), size()});
   return t;
+}
+
+Tensor hostEmpty(const Shape& shape, DType dtype) { return Tensor::emptyIn(shape, dtype, hostMemory()); }
+
+Tensor hostView(const Tensor& x) {
+  if (x.storage().memory().isHost()) return x;
+  Tensor h = hostEmpty(x.shape(), x.dtype());
+  x.readHost(h.data<void>());
+  return h;
+}
+
+Tensor upload(const Tensor& host) {
+  Memory& active = BackendRegistry::instance().active().memory();
+  if (&host.storage().memory() == &active) return host;
+  return Tensor::fromHost(host.shape(), host.dtype(), host.constData<void>());
 }
 
 }  // namespace wl

@@ -54,20 +54,47 @@ struct MemoryStats {
   int64_t numBytes = 0;
 };
 MemoryStats memoryStats();
+class Tensor;
 
-// 64-byte aligned bytes; 4-byte elements for both float32 and int32.
+class Memory;
+struct BufferKey;
+
+// A data id and the Memory that owns its bytes (core/backend.h). Several tensors
+// may share one Storage (reshape is a view); a move between memories moves the
+// Storage, so every view follows. The version counts writes: kernels that cache
+// state for a weight (packed panels, an operator) key it by (uid, version).
 class Storage {
  public:
-  explicit Storage(size_t bytes);
+  Storage(size_t bytes, Memory& memory);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
-  void* data() { return ptr_; }
+  Memory& memory() const { return *memory_; }
+  void* handle() const { return handle_; }
+  // The host address; throws when the bytes live in a memory the CPU cannot read
+  // (only kernels, through KernelCall, and the host view may touch values). The
+  // caller may write through it, so it counts as a write (bumps the version);
+  // constData() is the read-only view.
+  void* data() const;
+  const void* constData() const;
   size_t bytes() const { return bytes_; }
+  uint64_t uid() const { return uid_; }
+  uint64_t version() const { return version_; }
+  void bumpVersion() { ++version_; }
+  // Weights (variables) are persistent: kernels may cache state derived from them.
+  bool persistent() const { return persistent_; }
+  void setPersistent() { persistent_ = true; }
+  // Moves the bytes into `dst`: explicit and counted in transferStats(). A storage
+  // copy=false: a fresh output the kernel will overwrite is only reallocated there.
+  void moveTo(Memory& dst, bool copy = true);
 
  private:
-  void* ptr_ = nullptr;
+  Memory* memory_;
+  void* handle_ = nullptr;
   size_t bytes_ = 0;
+  uint64_t uid_;
+  mutable uint64_t version_ = 0;  // data() bumps it
+  bool persistent_ = false;
 };
 
 struct TensorImpl {
@@ -83,12 +110,19 @@ class Tensor {
  public:
   Tensor() = default;
 
-  // Uninitialized storage of the given shape (all dims must be known, >= 0).
+  // Uninitialized storage of the given shape (all dims known, >= 0), in the memory
+  // of the active backend.
   static Tensor empty(const Shape& shape, DType dtype = DType::Float32);
+  static Tensor emptyIn(const Shape& shape, DType dtype, Memory& memory);
+  // Filled by the "Fill" kernel on the active backend.
   static Tensor zeros(const Shape& shape, DType dtype = DType::Float32);
-  static Tensor full(const Shape& shape, float value);
-  static Tensor fromVector(const Shape& shape, const std::vector<float>& values);
+  static Tensor full(const Shape& shape, float value, DType dtype = DType::Float32);
   static Tensor scalar(float value);
+  // Host values written into the active backend's memory (4-byte elements: float
+  // for float32, int32 for int32/bool).
+  static Tensor fromHost(const Shape& shape, DType dtype, const void* values);
+  static Tensor fromVector(const Shape& shape, const std::vector<float>& values);
+  static Tensor fromInts(const Shape& shape, const std::vector<int32_t>& values, DType dtype = DType::Int32);
 
   bool defined() const { return impl_ != nullptr; }
   const Shape& shape() const { return impl_->shape; }
@@ -97,15 +131,26 @@ class Tensor {
   int64_t size() const { return shapeSize(impl_->shape); }
   DType dtype() const { return impl_->dtype; }
   int64_t id() const { return impl_->id; }
+  Storage& storage() const { return *impl_->storage; }
 
+  // The host view: only for tensors in host memory (tests, host kernels); ops use
+  // KernelCall, and readHost/fromHost/write move values explicitly.
   template <typename T>
   T* data() const { return static_cast<T*>(impl_->storage->data()); }
-  float item() const;  // value of a one-element float tensor
-  std::vector<float> toVector() const;
+  template <typename T>
+  const T* constData() const { return static_cast<const T*>(impl_->storage->constData()); }
+  // Reads the values into host memory (counted when the tensor is not on the host).
+  void readHost(void* dst) const;
+  std::vector<float> toVector() const;    // float32 values
+  std::vector<int32_t> toInts() const;    // int32/bool values
+  float item() const;  // value of a one-element tensor, as float
+  // Host values written in place (bumps the version: cached kernel state is rebuilt).
+  void write(const void* values) const;
+  BufferKey bufferKey() const;
 
   // A new tensor (new id) sharing this storage, with a shape of equal size.
   Tensor view(const Shape& shape) const;
-  Tensor clone() const;  // a copy with its own storage
+  Tensor clone() const;  // a copy with its own storage (the "Copy" kernel)
   bool sharesStorageWith(const Tensor& other) const {
     return impl_->storage == other.impl_->storage;
   }
@@ -114,5 +159,14 @@ class Tensor {
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<TensorImpl> impl_;
 };
+
+// The documented host fallback. Ops that compute on the CPU whatever the backend
+// (topk and its gradient, random, range, linspace, eye, host constants) build their
+// results in host memory with hostEmpty and hand them to the active backend with
+// upload; they read inputs through hostView, a counted read when the data lives
+// in another memory. Everything else runs in kernels.
+Tensor hostEmpty(const Shape& shape, DType dtype = DType::Float32);
+Tensor hostView(const Tensor& x);
+Tensor upload(const Tensor& host);
 
 }  // namespace wl

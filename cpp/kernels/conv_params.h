@@ -13,15 +13,25 @@ namespace wl {
 // Geometry shared by convolutions and pools (x: [batch, inD, inH, inW, inC],
 // y: [batch, outD, outH, outW, outC]). The input position of output o and tap f
 // is o * stride - padBefore + f * dilation along each spatial dim.
-struct ConvGeometry {
-  int64_t batch;
-  int64_t inD, inH, inW, inC;
-  int64_t outD, outH, outW, outC;
+//
+// Split as XNNPACK's create / reshape: ConvAttrs is fixed when a layer is built
+// (what a kernel may key cached state by: a packed filter, an operator, a shader);
+// ConvShape changes with each call's input.
+struct ConvAttrs {
+  int64_t inC, outC;
   int64_t fD, fH, fW;
   int64_t strideD, strideH, strideW;
   int64_t dilD, dilH, dilW;
-  int64_t padFront, padTop, padLeft;
   int64_t channelMultiplier;  // depthwise only: outC = inC * channelMultiplier
+};
+struct ConvShape {
+  int64_t batch;
+  int64_t inD, inH, inW;
+  int64_t outD, outH, outW;
+  int64_t padFront, padTop, padLeft;  // 'same' padding depends on the input size
+};
+struct ConvGeometry : ConvAttrs, ConvShape {
+  const ConvAttrs& attrs() const { return *this; }
 };
 
 // Convolution family. filter: [fD, fH, fW, inC, outC] (depthwise: [fH, fW, inC, mult]).
@@ -37,6 +47,7 @@ struct ConvParams {
   float* filter;
   float* y;
   Epilogue epilogue;  // forward kernels only (Conv2D, Conv3D, DepthwiseConv2dNative)
+  BufferKey filterKey;  // the filter's weight buffer, for state cached per weight (packed panels)
 };
 using ConvKernel = void (*)(const ConvParams&);
 

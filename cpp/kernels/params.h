@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/kernel_cache.h"
 #include "kernels/elementwise_ops.h"
 
 namespace wl {
@@ -156,6 +157,7 @@ struct MatMulParams {
   bool transposeA, transposeB;
   int64_t aBatchStride, bBatchStride;  // 0 broadcasts one matrix over the batch
   Epilogue epilogue;                   // over columns (c = column index)
+  BufferKey bKey;                      // b's weight buffer, for state cached per weight (packed panels)
 };
 using MatMulKernel = void (*)(const MatMulParams&);
 
@@ -182,6 +184,10 @@ struct GatherParams {
   const int32_t* indices;
   uint32_t* out;
   int64_t outer, axisDim, numIndices, inner;
+  // Set by the kernel: the first position whose index is outside [0, axisDim)
+  // (-1 when none) and that index; such the kernel then writes nothing. Host scalars.
+  int64_t* badAt;
+  int64_t* badValue;
 };
 using GatherKernel = void (*)(const GatherParams&);
 struct ScatterAddParams {
@@ -248,5 +254,21 @@ struct BatchNormParams {
   int64_t rows, channels;
 };
 using BatchNormKernel = void (*)(const BatchNormParams&);
+
+// out[i] = the 4-byte pattern `bits` (a float32 or an int32) for i < size. Kernel "Fill".
+struct FillParams {
+  uint32_t* out;
+  int64_t size;
+  uint32_t bits;
+};
+using FillKernel = void (*)(const FillParams&);
+
+// out[i] = x[i] over 4-byte elements (clone, assign). Kernel "Copy".
+struct CopyParams {
+  const uint32_t* x;
+  uint32_t* out;
+  int64_t size;
+};
+using CopyKernel = void (*)(const CopyParams&);
 
 }  // namespace wl

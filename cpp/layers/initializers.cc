@@ -184,6 +184,8 @@ nlohmann::json serializeInitializer(const nlohmann::json& spec) {
   return out;
 }
 
+// Random draws run on the host (a documented host fallback: the same values on
+// every backend for a seed), then upload to the active backend.
 Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
   Spec s = parse(specJson, "initializer");
   std::mt19937 seeded;
@@ -191,19 +193,20 @@ Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
   if (s.name == "zeros") return Tensor::zeros(shape);
   if (s.name == "ones") return Tensor::full(shape, 1.f);
   if (s.name == "constant") return Tensor::full(shape, num(s.config, "value", 0.f));
-  Tensor t = Tensor::empty(shape);
+  checkedTensorBytes(shape);
+  Tensor t = hostEmpty(shape);
   if (s.name == "orthogonal") {
     fillOrthogonal(t, num(s.config, "gain", 1.f), gen);
-    return t;
+    return upload(t);
   }
   if (s.name == "randomNormal" || s.name == "truncatedNormal") {
     fillNormal(t, num(s.config, "mean", 0.f), num(s.config, "stddev", s.name == "randomNormal" ? 0.05f : 0.05f),
                s.name == "truncatedNormal", gen);
-    return t;
+    return upload(t);
   }
   if (s.name == "randomUniform") {
     fillUniform(t, num(s.config, "minval", -0.05f), num(s.config, "maxval", 0.05f), gen);
-    return t;
+    return upload(t);
   }
   // Variance scaling family (tfjs: scale / mode / distribution).
   nlohmann::json vs = serializeInitializer(specJson)["config"];
@@ -219,7 +222,7 @@ Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
     float limit = static_cast<float>(std::sqrt(3.0 * scale));
     fillUniform(t, -limit, limit, gen);
   }
-  return t;
+  return upload(t);
 }
 
 }  // namespace wl

@@ -24,6 +24,8 @@ int64_t g_variableSerial = 0;
 Variable::Variable(std::string name, Tensor value, bool trainable)
     : name_(std::move(name)), value_(std::move(value)), trainable_(trainable), serial_(++g_variableSerial) {
   liveVariables()[serial_] = this;
+  // A weight: kernels may cache state derived from it (packed panels), keyed by its version.
+  if (value_.defined()) value_.storage().setPersistent();
 }
 
 Variable::~Variable() { liveVariables().erase(serial_); }
@@ -41,8 +43,7 @@ void Variable::assign(const Tensor& values) {
                                                                     << shapeStr(values.shape()) << " (" << name_ << ")");
   WL_CHECK(values.dtype() == value_.dtype(), "Variable " << name_ << " has dtype " << dtypeName(value_.dtype())
                                                           << " but was assigned " << dtypeName(values.dtype()));
-  if (values.sharesStorageWith(value_)) return;
-  std::copy(values.data<float>(), values.data<float>() + values.size(), value_.data<float>());
+  assignInPlace(value_, values);
 }
 
 std::string toSnakeCase(const std::string& name) {

@@ -134,26 +134,28 @@ class CenterCrop : public Layer {
       return idx;
     };
     std::vector<int64_t> rows = indices(y1, y2, H, height_), cols = indices(x1, x2, W, width_);
+    // Two gathers (rows, then columns) with host-constant indices; positions
+    // outside the image (-1) gather row/column 0 and are zeroed by a mask.
     Tensor xf = cast(x, DType::Float32);
-    const int64_t N = x.rank() == 4 ? x.dim(0) : 1, C = x.dim(-1);
-    Shape outShape = computeOutputShape(x.shape());
-    Tensor out = Tensor::empty(outShape);
-    const float* in = xf.data<float>();
-    float* o = out.data<float>();
-    for (int64_t n = 0; n < N; ++n) {
-      for (int64_t y = 0; y < height_; ++y) {
-        for (int64_t c0 = 0; c0 < width_; ++c0) {
-          float* dst = o + ((n * height_ + y) * width_ + c0) * C;
-          if (rows[y] < 0 || cols[c0] < 0) {
-            std::fill(dst, dst + C, 0.f);
-            continue;
-          }
-          const float* src = in + ((n * H + rows[y]) * W + cols[c0]) * C;
-          std::copy(src, src + C, dst);
-        }
+    Tensor x4 = x.rank() == 4 ? xf : expandDims(xf, 0);
+    auto pick = [](const std::vector<int64_t>& idx, Tensor* mask) {
+      std::vector<int32_t> at;
+      std::vector<float> keep;
+      bool outside = false;
+      for (int64_t i : idx) {
+        at.push_back(static_cast<int32_t>(std::max<int64_t>(i, 0)));
+        keep.push_back(i < 0 ? 0.f : 1.f);
+        outside = outside || i < 0;
       }
-    }
-    return cast(out, x.dtype());
+      if (outside) *mask = Tensor::fromVector({static_cast<int64_t>(keep.size())}, keep);
+      return Tensor::fromInts({static_cast<int64_t>(at.size())}, at);
+    };
+    Tensor rowMask, colMask;
+    Tensor rowAt = pick(rows, &rowMask), colAt = pick(cols, &colMask);
+    Tensor out = gather(gather(x4, rowAt, 1), colAt, 2);
+    if (rowMask.defined()) out = mul(out, reshape(rowMask, {1, height_, 1, 1}));
+    if (colMask.defined()) out = mul(out, reshape(colMask, {1, 1, width_, 1}));
+    return cast(reshape(out, computeOutputShape(x.shape())), x.dtype());
   }
 
  private:
@@ -256,8 +258,10 @@ class CategoryEncoding : public Layer {
   }
 
   Tensor call(const Tensor& x, bool /*training*/) override {
-    Tensor xi = cast(x, DType::Int32);
-    const int32_t* v = xi.data<int32_t>();
+    // A documented host fallback: the counting reads the values on the host
+    // (hostView) and uploads the result.
+    Tensor xi = hostView(cast(x, DType::Int32));
+    const int32_t* v = xi.constData<int32_t>();
     const int64_t n = xi.size();
     bool ok = true;
     for (int64_t i = 0; i < n && ok; ++i) ok = v[i] >= 0 && v[i] < numTokens_;
@@ -275,15 +279,16 @@ class CategoryEncoding : public Layer {
     }
     const bool binary = outputMode_ != "count";
     const int64_t rows = s.size() == 2 ? s[0] : 1, cols = s.back();
-    Tensor out = Tensor::zeros(s.size() == 2 ? Shape{rows, numTokens_} : Shape{numTokens_});
+    Tensor out = hostEmpty(s.size() == 2 ? Shape{rows, numTokens_} : Shape{numTokens_});
     float* o = out.data<float>();
+    std::fill(o, o + out.size(), 0.f);
     for (int64_t r = 0; r < rows; ++r) {
       for (int64_t c = 0; c < cols; ++c) {
         float& bin = o[r * numTokens_ + v[r * cols + c]];
         bin = binary ? 1.f : bin + 1.f;
       }
     }
-    return out;
+    return upload(out);
   }
 
  private:

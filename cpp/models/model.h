@@ -95,6 +95,10 @@ class Model : public Layer {
   std::vector<float> trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
                                   const std::vector<Tensor>& sampleWeights = {});
   std::vector<float> evaluateBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+  // trainOnBatch's step, its logs left on the backend as one float32 tensor [n]
+  // (the fit loop reads it once per batch, asynchronously where the backend is).
+  Tensor trainStep(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                   const std::vector<Tensor>& sampleWeights = {});
 
   // Checks inputs (and targets) against the model; errors read like tfjs's.
   void checkInputs(const std::vector<Tensor>& xs) const;
@@ -124,7 +128,7 @@ class Model : public Layer {
   // The total loss (with regularization), and the per-output losses.
   Tensor totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>& outs, std::vector<Tensor>* perOutput,
                    const std::vector<Tensor>& sampleWeights = {});
-  std::vector<float> logValues(const Tensor& total, const std::vector<Tensor>& perOutput,
+  Tensor logValues(const Tensor& total, const std::vector<Tensor>& perOutput,
                                const std::vector<Tensor>& ys, const std::vector<Tensor>& outs) const;
 
   std::vector<SymbolicTensor> inputs_, outputs_;

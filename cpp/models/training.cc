@@ -8,6 +8,7 @@
 #include "core/tape.h"
 #include "models/model.h"
 #include "ops/ops.h"
+#include "ops/shape_ops.h"
 
 namespace wl {
 
@@ -144,21 +145,28 @@ Tensor Model::totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>
   return total;
 }
 
-std::vector<float> Model::logValues(const Tensor& total, const std::vector<Tensor>& perOutput,
-                                    const std::vector<Tensor>& ys, const std::vector<Tensor>& outs) const {
+Tensor Model::logValues(const Tensor& total, const std::vector<Tensor>& perOutput, const std::vector<Tensor>& ys,
+                         const std::vector<Tensor>& outs) const {
+  // Stacked into one tensor on the backend: the caller reads every log of the batch
+  // with one (possibly asynchronous) read instead of one blocking read per value.
   PausedTape paused;
-  std::vector<float> values = {total.item()};
+  std::vector<Tensor> values = {reshape(total, {1})};
   if (outs.size() > 1) {
-    for (const Tensor& l : perOutput) values.push_back(l.item());
+    for (const Tensor& l : perOutput) values.push_back(reshape(l, {1}));
   }
   for (size_t i = 0; i < outs.size(); ++i) {
-    for (const MetricFn& m : metrics_[i]) values.push_back(mean(m(ys[i], outs[i])).item());
+    for (const MetricFn& m : metrics_[i]) values.push_back(reshape(mean(m(ys[i], outs[i])), {1}));
   }
-  return values;
+  return values.size() == 1 ? values[0] : concat(values, 0);
 }
 
 std::vector<float> Model::trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
                                        const std::vector<Tensor>& sampleWeights) {
+  return trainStep(xs, ys, sampleWeights).toVector();
+}
+
+Tensor Model::trainStep(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                        const std::vector<Tensor>& sampleWeights) {
   WL_CHECK(compiled(), "You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).");
   checkInputs(xs);
   checkTargets(xs, ys);
@@ -168,7 +176,7 @@ std::vector<float> Model::trainOnBatch(const std::vector<Tensor>& xs, const std:
                               << weights().size() << " variables is trainable.");
   std::vector<Tensor> values;
   for (const auto& v : vars) values.push_back(v->value());
-  std::vector<float> logs;
+  Tensor logs;
   std::vector<Tensor> grads;
   {
     GradientTape tape;
@@ -190,7 +198,7 @@ std::vector<float> Model::evaluateBatch(const std::vector<Tensor>& xs, const std
   std::vector<Tensor> outs = execute(xs, false);
   std::vector<Tensor> perOutput;
   Tensor loss = totalLoss(ys, outs, &perOutput);
-  return logValues(loss, perOutput, ys, outs);
+  return logValues(loss, perOutput, ys, outs).toVector();
 }
 
 }  // namespace wl

@@ -145,14 +145,17 @@ ConvGeometry makeGeometry(const char* op, const Shape& x, const int64_t f[3], co
   int64_t out[3], before[3];
   resolveSpatial(op, s, pad, spatialPads, rounding, nSpatial, out, before);
   ConvGeometry g{};
-  g.batch = x[0];
-  g.inD = s.in[0], g.inH = s.in[1], g.inW = s.in[2], g.inC = x.back();
-  g.outD = out[0], g.outH = out[1], g.outW = out[2], g.outC = outC;
-  g.fD = s.f[0], g.fH = s.f[1], g.fW = s.f[2];
-  g.strideD = s.stride[0], g.strideH = s.stride[1], g.strideW = s.stride[2];
-  g.dilD = s.dil[0], g.dilH = s.dil[1], g.dilW = s.dil[2];
-  g.padFront = before[0], g.padTop = before[1], g.padLeft = before[2];
-  g.channelMultiplier = 1;
+  ConvAttrs& a = g;  // create-time: the filter and how it steps
+  a.inC = x.back(), a.outC = outC;
+  a.fD = s.f[0], a.fH = s.f[1], a.fW = s.f[2];
+  a.strideD = s.stride[0], a.strideH = s.stride[1], a.strideW = s.stride[2];
+  a.dilD = s.dil[0], a.dilH = s.dil[1], a.dilW = s.dil[2];
+  a.channelMultiplier = 1;
+  ConvShape& c = g;  // per call: sizes and the padding they imply
+  c.batch = x[0];
+  c.inD = s.in[0], c.inH = s.in[1], c.inW = s.in[2];
+  c.outD = out[0], c.outH = out[1], c.outW = out[2];
+  c.padFront = before[0], c.padTop = before[1], c.padLeft = before[2];
   return g;
 }
 
@@ -164,16 +167,17 @@ Shape outShapeOf(const ConvGeometry& g, int nSpatial) {
 // The three convolution primitives. Shapes are passed along so the same code
 // serves 4D (2D conv, depthwise) and 5D (3D conv) tensors.
 Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeometry& g, const Shape& yShape,
-                   const Epilogue* ep = nullptr);
+                   const KernelEpilogue* ep = nullptr);
 Tensor convBackpropInput(ConvKind k, const Tensor& dy, const Tensor& w, const ConvGeometry& g, const Shape& xShape);
 Tensor convBackpropFilter(ConvKind k, const Tensor& x, const Tensor& dy, const ConvGeometry& g, const Shape& wShape);
 
 Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeometry& g, const Shape& yShape,
-                   const Epilogue* ep) {
+                   const KernelEpilogue* ep) {
   Tensor y = Tensor::empty(yShape);
-  ConvParams p{g, x.data<float>(), w.data<float>(), y.data<float>(), {}};
-  if (ep) p.epilogue = *ep;  // only without a tape (fused.cc), so the rule below is never recorded with it
-  kernelFor<ConvKernel>(kernelNames(k).forward)(p);
+  KernelCall call(kernelNames(k).forward);
+  ConvParams p{g, call.in<float>(x), call.in<float>(w), call.out<float>(y), {}, call.key(w)};
+  if (ep) p.epilogue = ep->bind(call);  // only without a tape (fused.cc), so the rule below is never recorded with it
+  call.kernel<ConvKernel>()(p);
   recordOp(kernelNames(k).forward, {x, w}, y, [k, x, w, g](const Tensor& dy) -> std::vector<Tensor> {
     return {convBackpropInput(k, dy, w, g, x.shape()), convBackpropFilter(k, x, dy, g, w.shape())};
   });
@@ -182,8 +186,9 @@ Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeome
 
 Tensor convBackpropInput(ConvKind k, const Tensor& dy, const Tensor& w, const ConvGeometry& g, const Shape& xShape) {
   Tensor dx = Tensor::empty(xShape);
-  ConvParams p{g, dx.data<float>(), w.data<float>(), dy.data<float>(), {}};
-  kernelFor<ConvKernel>(kernelNames(k).backpropInput)(p);
+  KernelCall call(kernelNames(k).backpropInput);
+  ConvParams p{g, call.out<float>(dx), call.in<float>(w), call.in<float>(dy), {}, call.key(w)};
+  call.kernel<ConvKernel>()(p);
   recordOp(kernelNames(k).backpropInput, {dy, w}, dx, [k, dy, w, g](const Tensor& ddx) -> std::vector<Tensor> {
     return {convForward(k, ddx, w, g, dy.shape()), convBackpropFilter(k, ddx, dy, g, w.shape())};
   });
@@ -192,8 +197,9 @@ Tensor convBackpropInput(ConvKind k, const Tensor& dy, const Tensor& w, const Co
 
 Tensor convBackpropFilter(ConvKind k, const Tensor& x, const Tensor& dy, const ConvGeometry& g, const Shape& wShape) {
   Tensor dw = Tensor::empty(wShape);
-  ConvParams p{g, x.data<float>(), dw.data<float>(), dy.data<float>(), {}};
-  kernelFor<ConvKernel>(kernelNames(k).backpropFilter)(p);
+  KernelCall call(kernelNames(k).backpropFilter);
+  ConvParams p{g, call.in<float>(x), call.out<float>(dw), call.in<float>(dy), {}, {}};
+  call.kernel<ConvKernel>()(p);
   recordOp(kernelNames(k).backpropFilter, {x, dy}, dw, [k, x, dy, g](const Tensor& ddw) -> std::vector<Tensor> {
     return {convBackpropInput(k, dy, ddw, g, x.shape()), convForward(k, x, ddw, g, dy.shape())};
   });
@@ -252,7 +258,7 @@ Tensor conv2dLike(ConvKind kind, const char* op, const Tensor& xIn, const Tensor
   // The kernel computes channels-last, so a per-channel epilogue fuses for NCHW too.
   KernelEpilogue k;
   if (post) k = kernelEpilogue(*post, outC);
-  Tensor y = convForward(kind, x, w, g, outShapeOf(g, 2), k.ok ? &k.ep : nullptr);
+  Tensor y = convForward(kind, x, w, g, outShapeOf(g, 2), k.ok ? &k : nullptr);
   if (post && !k.ok) y = applyEpilogue(y, *post);
   if (nchw) y = toNCHW(y);
   if (unbatched) y = reshape(y, Shape(y.shape().begin() + 1, y.shape().end()));
@@ -268,10 +274,12 @@ Tensor poolWithGeometry(bool isMax, const ConvGeometry& g, int nSpatial, const T
   const char* gradName =
       nSpatial == 2 ? (isMax ? "MaxPoolGrad" : "AvgPoolGrad") : (isMax ? "MaxPool3DGrad" : "AvgPool3DGrad");
   Tensor y = Tensor::empty(outShapeOf(g, nSpatial));
-  kernelFor<PoolKernel>(fwdName)(PoolParams{g, x.data<float>(), y.data<float>()});
+  KernelCall call(fwdName);
+  call.kernel<PoolKernel>()(PoolParams{g, call.in<float>(x), call.out<float>(y)});
   recordOp(fwdName, {x}, y, [x, g, isMax, nSpatial, gradName](const Tensor& dy) -> std::vector<Tensor> {
     Tensor dx = Tensor::empty(x.shape());
-    kernelFor<PoolGradKernel>(gradName)(PoolGradParams{g, x.data<float>(), dy.data<float>(), dx.data<float>()});
+    KernelCall gcall(gradName);
+    gcall.kernel<PoolGradKernel>()(PoolGradParams{g, gcall.in<float>(x), gcall.in<float>(dy), gcall.out<float>(dx)});
     if (isMax) {
       recordWithoutSecondOrder(gradName, {dy}, dx);
     } else {
@@ -323,9 +331,10 @@ Tensor pool3d(const char* op, bool isMax, const Tensor& xIn, std::vector<int64_t
 // One resize-family kernel (a resize or its gradient) from `in` into a new tensor.
 Tensor runResizeKernel(const char* kernel, ResizeParams p, const Tensor& in, const Shape& outShape) {
   Tensor out = Tensor::empty(outShape);
-  p.x = in.data<float>();
-  p.out = out.data<float>();
-  kernelFor<ResizeKernel>(kernel)(p);
+  KernelCall call(kernel);
+  p.x = call.in<float>(in);
+  p.out = call.out<float>(out);
+  call.kernel<ResizeKernel>()(p);
   return out;
 }
 
@@ -585,9 +594,9 @@ Tensor batchNorm(const Tensor& x, const Tensor& mean, const Tensor& variance, co
     const Tensor m = vec(mean, 0.f), o = vec(offset, 0.f);
     const Tensor inv = div(vec(scale, 1.f), sqrt(add(vec(variance, 0.f), Tensor::scalar(varianceEpsilon))));
     Tensor y = Tensor::empty(x.shape());
-    kernelFor<BatchNormKernel>("BatchNormInference")(
-        {x.data<float>(), m.data<float>(), inv.data<float>(), o.data<float>(), y.data<float>(),
-         C ? x.size() / C : 0, C});
+    KernelCall call("BatchNormInference");
+    call.kernel<BatchNormKernel>()({call.in<float>(x), call.in<float>(m), call.in<float>(inv), call.in<float>(o),
+                                    call.out<float>(y), C ? x.size() / C : 0, C});
     return y;
   }
   // (x - mean) * scale / sqrt(variance + eps) + offset, as tfjs-backend-cpu.
@@ -606,12 +615,14 @@ Tensor localResponseNormalization(const Tensor& xIn, int64_t depthRadius, float 
                                  << depthRadius);
   int64_t C = xIn.dim(-1);
   // sqrSum[..., c] = sum over |c' - c| <= depthRadius of x[..., c']^2: a matMul with a band matrix.
-  Tensor band = Tensor::zeros({C, C});
+  // The band matrix is a host constant (it depends on C and the radius only), uploaded.
+  std::vector<float> bandValues(static_cast<size_t>(C * C), 0.f);
   for (int64_t i = 0; i < C; ++i) {
     for (int64_t j = std::max<int64_t>(0, i - depthRadius); j <= std::min(C - 1, i + depthRadius); ++j) {
-      band.data<float>()[i * C + j] = 1.f;
+      bandValues[static_cast<size_t>(i * C + j)] = 1.f;
     }
   }
+  Tensor band = Tensor::fromVector({C, C}, bandValues);
   Tensor sq = reshape(square(xIn), {-1, C});
   Tensor sqrSum = reshape(matMul(sq, band), xIn.shape());
   Tensor base = add(mul(sqrSum, Tensor::scalar(alpha)), Tensor::scalar(bias));

@@ -22,30 +22,28 @@ std::mt19937& generator(const Attrs& at, std::mt19937& seeded) {
 }
 
 Tensor filled(const Shape& shape, DType dtype, double value) {
-  Tensor t = Tensor::empty(shape, dtype);
-  if (dtype == DType::Float32) {
-    std::fill(t.data<float>(), t.data<float>() + t.size(), static_cast<float>(value));
-  } else {
-    std::fill(t.data<int32_t>(), t.data<int32_t>() + t.size(), static_cast<int32_t>(value));
-  }
-  return t;
+  if (dtype == DType::Float32) return Tensor::full(shape, static_cast<float>(value));
+  // int32 values beyond float32's 24 bits stay exact through the host.
+  Tensor t = hostEmpty(shape, dtype);
+  std::fill(t.data<int32_t>(), t.data<int32_t>() + t.size(), static_cast<int32_t>(value));
+  return upload(t);
 }
 
 // Values and indices of the k largest entries along the last axis (not recorded).
 std::vector<Tensor> topkValues(const Tensor& xIn, int64_t k) {
   PausedTape paused;
-  Tensor x = cast(xIn, DType::Float32);
+  Tensor x = hostView(cast(xIn, DType::Float32));
   WL_CHECK(x.rank() >= 1, "topk: input must be at least rank 1");
   int64_t n = x.dim(-1);
   WL_CHECK(k >= 0 && k <= n, "topk: 'k' passed to topk() must be >= 0 and <= the last dimension (" << n << ") but got "
                                                                                                     << k);
   Shape outShape = x.shape();
   outShape.back() = k;
-  Tensor values = Tensor::empty(outShape), indices = Tensor::empty(outShape, DType::Int32);
+  Tensor values = hostEmpty(outShape), indices = hostEmpty(outShape, DType::Int32);
   int64_t rows = n ? x.size() / n : 0;
   std::vector<int32_t> order(n);
   for (int64_t r = 0; r < rows; ++r) {
-    const float* row = x.data<float>() + r * n;
+    const float* row = x.constData<float>() + r * n;
     std::iota(order.begin(), order.end(), 0);
     // Largest first; ties keep the lower index first (as tfjs).
     std::stable_sort(order.begin(), order.end(), [row](int32_t i, int32_t j) { return row[i] > row[j]; });
@@ -54,7 +52,7 @@ std::vector<Tensor> topkValues(const Tensor& xIn, int64_t k) {
       indices.data<int32_t>()[r * k + i] = order[i];
     }
   }
-  return {values, indices};
+  return {upload(values), upload(indices)};
 }
 
 std::vector<Tensor> topk(const Tensor& x, int64_t k) {
@@ -66,14 +64,17 @@ std::vector<Tensor> topk(const Tensor& x, int64_t k) {
   Tensor indices = out[1];
   recordOp("TopK", {x}, out[0], [x, indices](const Tensor& dy) -> std::vector<Tensor> {
     // dx gets dy at the selected positions of each row (a scatter; tiny, so done here).
-    Tensor dx = Tensor::zeros(x.shape());
+    Tensor dx = hostEmpty(x.shape());
+    std::fill(dx.data<float>(), dx.data<float>() + dx.size(), 0.f);
+    const Tensor hi = hostView(indices), hdy = hostView(dy);
     int64_t n = x.dim(-1), kk = indices.rank() ? indices.dim(-1) : 0;
     int64_t rows = kk ? indices.size() / kk : 0;
     for (int64_t r = 0; r < rows; ++r) {
       for (int64_t i = 0; i < kk; ++i) {
-        dx.data<float>()[r * n + indices.data<int32_t>()[r * kk + i]] += dy.data<float>()[r * kk + i];
+        dx.data<float>()[r * n + hi.constData<int32_t>()[r * kk + i]] += hdy.constData<float>()[r * kk + i];
       }
     }
+    dx = upload(dx);
     recordWithoutSecondOrder("TopKGrad", {dy}, dx);
     return {dx};
   });
@@ -96,7 +97,7 @@ const bool registered = [] {
     if (stop < start && step == 1) step = -1;
     int64_t n = empty ? 0 : std::max<int64_t>(0, static_cast<int64_t>(std::ceil(std::fabs((stop - start) / step))));
     DType dtype = parseDType(at.getString("dtype", "float32"));
-    Tensor t = Tensor::empty({n}, dtype);
+    Tensor t = hostEmpty({n}, dtype);
     for (int64_t i = 0; i < n; ++i) {
       double v = start + static_cast<double>(i) * step;
       if (dtype == DType::Float32) {
@@ -105,16 +106,16 @@ const bool registered = [] {
         t.data<int32_t>()[i] = static_cast<int32_t>(v);
       }
     }
-    return {t};
+    return {upload(t)};
   });
   reg.add("linspace", 0, [](In, const Attrs& at) -> Out {
     double start = at.getFloat("start"), stop = at.getFloat("stop");
     int64_t num = at.getInt("num");
     WL_CHECK(num > 0, "linspace: the number of values should be positive, got " << num);
-    Tensor t = Tensor::empty({num});
+    Tensor t = hostEmpty({num});
     double step = num > 1 ? (stop - start) / static_cast<double>(num - 1) : 0;
     for (int64_t i = 0; i < num; ++i) t.data<float>()[i] = static_cast<float>(start + static_cast<double>(i) * step);
-    return {t};
+    return {upload(t)};
   });
   reg.add("eye", 0, [](In, const Attrs& at) -> Out {
     int64_t rows = at.getInt("numRows"), cols = at.getInt("numColumns", rows);
@@ -123,7 +124,8 @@ const bool registered = [] {
     shape.push_back(rows);
     shape.push_back(cols);
     DType dtype = parseDType(at.getString("dtype", "float32"));
-    Tensor t = Tensor::zeros(shape, dtype);
+    Tensor t = hostEmpty(shape, dtype);
+    std::fill(t.data<int32_t>(), t.data<int32_t>() + t.size(), 0);  // 0.f and 0 share their bits
     int64_t batch = (rows > 0 && cols > 0) ? t.size() / (rows * cols) : 0;
     for (int64_t b = 0; b < batch; ++b) {
       for (int64_t i = 0; i < std::min(rows, cols); ++i) {
@@ -135,30 +137,30 @@ const bool registered = [] {
         }
       }
     }
-    return {t};
+    return {upload(t)};
   });
   reg.add("randomNormal", 0, [](In, const Attrs& at) -> Out {
     std::mt19937 seeded;
     auto& gen = generator(at, seeded);
     double mean = at.getFloat("mean", 0.0), stddev = at.getFloat("stdDev", 1.0);
     WL_CHECK(stddev >= 0, "randomNormal: stdDev must be >= 0, got " << stddev);
-    Tensor t = Tensor::empty(at.getInts("shape"));
+    Tensor t = hostEmpty(at.getInts("shape"));
     std::normal_distribution<float> d(static_cast<float>(mean), static_cast<float>(stddev));
     for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
-    return {cast(t, parseDType(at.getString("dtype", "float32")))};
+    return {cast(upload(t), parseDType(at.getString("dtype", "float32")))};
   });
   reg.add("truncatedNormal", 0, [](In, const Attrs& at) -> Out {
     std::mt19937 seeded;
     auto& gen = generator(at, seeded);
     float mean = static_cast<float>(at.getFloat("mean", 0.0)), stddev = static_cast<float>(at.getFloat("stdDev", 1.0));
-    Tensor t = Tensor::empty(at.getInts("shape"));
+    Tensor t = hostEmpty(at.getInts("shape"));
     std::normal_distribution<float> d(mean, stddev);
     for (int64_t i = 0; i < t.size(); ++i) {
       float v = d(gen);
       while (std::fabs(v - mean) > 2.f * stddev) v = d(gen);
       t.data<float>()[i] = v;
     }
-    return {t};
+    return {upload(t)};
   });
   reg.add("randomUniform", 0, [](In, const Attrs& at) -> Out {
     std::mt19937 seeded;
@@ -166,7 +168,7 @@ const bool registered = [] {
     double lo = at.getFloat("minval", 0.0), hi = at.getFloat("maxval", 1.0);
     WL_CHECK(lo < hi, "randomUniform: minval (" << lo << ") must be less than maxval (" << hi << ")");
     DType dtype = parseDType(at.getString("dtype", "float32"));
-    Tensor t = Tensor::empty(at.getInts("shape"), dtype);
+    Tensor t = hostEmpty(at.getInts("shape"), dtype);
     std::uniform_real_distribution<double> d(lo, hi);
     for (int64_t i = 0; i < t.size(); ++i) {
       double v = d(gen);
@@ -176,7 +178,7 @@ const bool registered = [] {
         t.data<int32_t>()[i] = static_cast<int32_t>(std::floor(v));
       }
     }
-    return {t};
+    return {upload(t)};
   });
   reg.add("topk", 1, [](In in, const Attrs& at) -> Out {
     return topk(in[0], at.getInt("k", 1));  // always sorted

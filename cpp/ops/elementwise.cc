@@ -49,8 +49,9 @@ Tensor cast(const Tensor& x, DType dtype) {
   WL_CHECK(x.defined(), "cast: the input tensor is undefined (was it disposed?)");
   if (x.dtype() == dtype) return x;
   Tensor y = Tensor::empty(x.shape(), dtype);
-  kernelFor<CastKernel>("Cast")({x.data<void>(), y.data<void>(), x.size(), x.dtype() == DType::Float32,
-                                 dtype == DType::Float32, dtype == DType::Bool});
+  KernelCall k("Cast", {x.dtype()});
+  k.kernel<CastKernel>()({k.in(x), k.out(y), x.size(), x.dtype() == DType::Float32, dtype == DType::Float32,
+                          dtype == DType::Bool});
   // Only float -> float is differentiable; integer casts pass no gradient (as tfjs).
   if (x.dtype() == DType::Float32 || dtype == DType::Float32) {
     recordOp("Cast", {x}, y, [x](const Tensor& dy) -> std::vector<Tensor> {
@@ -136,21 +137,23 @@ Tensor unary(UnaryOp op, const Tensor& xIn, float alpha, float beta) {
   if (xIn.dtype() != DType::Float32 && hasIntKernel(op)) {
     Tensor x = cast(xIn, DType::Int32);
     Tensor y = Tensor::empty(x.shape(), DType::Int32);
-    kernelFor<UnaryKernel>("UnaryInt")({op, alpha, beta, x.data<void>(), y.data<void>(), x.size()});
+    KernelCall k("UnaryInt", {DType::Int32});
+    k.kernel<UnaryKernel>()({op, alpha, beta, k.in(x), k.out(y), x.size()});
     return y;
   }
   Tensor x = cast(xIn, DType::Float32);
   Tensor y = Tensor::empty(x.shape());
-  kernelFor<UnaryKernel>("Unary")({op, alpha, beta, x.data<void>(), y.data<void>(), x.size()});
+  KernelCall k("Unary");
+  k.kernel<UnaryKernel>()({op, alpha, beta, k.in(x), k.out(y), x.size()});
   if (returnsBool(op)) return cast(y, DType::Bool);
   recordOp("Unary", {x}, y, [op, x, y, alpha, beta](const Tensor& dy) -> std::vector<Tensor> {
     // Under an outer tape (a gradient of this gradient) the derivative is written
     // with ops, which record; otherwise one UnaryGrad kernel pass.
     if (activeTape() != nullptr) return {unaryGradWithOps(op, x, y, dy, alpha, beta)};
     Tensor dx = Tensor::empty(x.shape());
-    kernelFor<UnaryGradKernel>("UnaryGrad")({op, alpha, beta, x.data<float>(),
-                                             gradNeedsOutput(op) ? y.data<float>() : nullptr, dy.data<float>(),
-                                             dx.data<float>(), x.size()});
+    KernelCall k("UnaryGrad");
+    k.kernel<UnaryGradKernel>()({op, alpha, beta, k.in<float>(x), gradNeedsOutput(op) ? k.in<float>(y) : nullptr,
+                                 k.in<float>(dy), k.out<float>(dx), x.size()});
     return {dx};
   });
   return y;
@@ -165,18 +168,19 @@ Tensor runBinaryKernel(BinaryOp op, const Tensor& a, const Tensor& b, DType comp
   WL_CHECK(static_cast<int>(outShape.size()) <= kMaxRank, "Binary ops support tensors up to rank " << kMaxRank);
   DType outType = isComparison(op) ? DType::Bool : computeType;
   Tensor out = Tensor::empty(outShape, outType);
+  KernelCall k(computeType == DType::Float32 ? "Binary" : "BinaryInt", {computeType, static_cast<int>(outShape.size())});
   BinaryParams p{};
   p.op = op;
-  p.a = a.data<void>();
-  p.b = b.data<void>();
-  p.out = out.data<void>();
+  p.a = k.in(a);
+  p.b = k.in(b);
+  p.out = k.out(out);
   p.size = out.size();
   p.rank = static_cast<int>(outShape.size());
   p.sameShape = a.shape() == outShape && b.shape() == outShape;
   for (int i = 0; i < p.rank; ++i) p.outDims[i] = outShape[i];
   broadcastStrides(a.shape(), outShape, p.aStrides);
   broadcastStrides(b.shape(), outShape, p.bStrides);
-  kernelFor<BinaryKernel>(computeType == DType::Float32 ? "Binary" : "BinaryInt")(p);
+  k.kernel<BinaryKernel>()(p);
   return out;
 }
 
@@ -258,8 +262,8 @@ Tensor where(const Tensor& cond, const Tensor& aIn, const Tensor& bIn) {
   Shape shape = broadcastShapes(broadcastShapes(cond.shape(), a.shape()), b.shape());
   Tensor c = broadcastTo(cond, shape), ab = broadcastTo(a, shape), bb = broadcastTo(b, shape);
   Tensor y = Tensor::empty(shape, type);
-  kernelFor<SelectKernel>("Select")({c.data<int32_t>(), ab.data<uint32_t>(), bb.data<uint32_t>(), y.data<uint32_t>(),
-                                     y.size()});
+  KernelCall k("Select", {type});
+  k.kernel<SelectKernel>()({k.in<int32_t>(c), k.in<uint32_t>(ab), k.in<uint32_t>(bb), k.out<uint32_t>(y), y.size()});
   if (type == DType::Float32) {
     recordOp("Select", {ab, bb}, y, [c](const Tensor& dy) -> std::vector<Tensor> {
       Tensor z = zerosLike(dy);
@@ -297,7 +301,19 @@ void axpyInPlace(float alpha, const Tensor& x, Tensor& y) {
   requireFloat("Axpy", y);
   WL_CHECK(x.shape() == y.shape(),
            "Axpy: shapes " << shapeStr(x.shape()) << " and " << shapeStr(y.shape()) << " differ");
-  kernelFor<AxpyKernel>("Axpy")({alpha, x.data<float>(), y.data<float>(), y.size()});
+  KernelCall k("Axpy");
+  k.kernel<AxpyKernel>()({alpha, k.in<float>(x), k.out<float>(y), y.size()});
+}
+
+void assignInPlace(const Tensor& target, const Tensor& value) {
+  WL_CHECK(target.defined() && value.defined(), "assign: a tensor is undefined (was it disposed?)");
+  WL_CHECK(target.size() == value.size() && target.dtype() == value.dtype(),
+           "assign: cannot write a " << dtypeName(value.dtype()) << " tensor of shape " << shapeStr(value.shape())
+                                     << " into a " << dtypeName(target.dtype()) << " tensor of shape "
+                                     << shapeStr(target.shape()));
+  if (value.sharesStorageWith(target)) return;
+  KernelCall k("Copy", {target.dtype()});
+  k.kernel<CopyKernel>()({k.in<uint32_t>(value), k.out<uint32_t>(target), target.size()});
 }
 
 void adamUpdateInPlace(Tensor& w, const Tensor& g, Tensor& m, Tensor& v, double beta1, double beta2, double c1,
@@ -309,9 +325,9 @@ void adamUpdateInPlace(Tensor& w, const Tensor& g, Tensor& m, Tensor& v, double 
   }
   // Scalars rounded to float32 exactly as the composed ops' scalar tensors were.
   auto f = [](double x) { return static_cast<float>(x); };
-  kernelFor<AdamKernel>("AdamUpdate")({w.data<float>(), m.data<float>(), v.data<float>(), g.data<float>(), w.size(),
-                                       f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), f(c1), f(c2), f(-lr),
-                                       f(epsilon), f(decay)});
+  KernelCall k("AdamUpdate");
+  k.kernel<AdamKernel>()({k.out<float>(w), k.out<float>(m), k.out<float>(v), k.in<float>(g), w.size(), f(beta1),
+                          f(1 - beta1), f(beta2), f(1 - beta2), f(c1), f(c2), f(-lr), f(epsilon), f(decay)});
 }
 
 // ---- registration --------------------------------------------------------------

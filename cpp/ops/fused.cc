@@ -30,9 +30,7 @@ KernelEpilogue kernelEpilogue(const FusedEpilogue& post, int64_t channels) {
     return true;
   };
   if (!perChannel(post.scale, &k.scale) || !perChannel(post.bias, &k.bias)) return k;
-  k.ep.scale = k.scale.defined() ? k.scale.data<float>() : nullptr;
-  k.ep.bias = k.bias.defined() ? k.bias.data<float>() : nullptr;
-  k.ep.activation = post.activation;
+  k.activation = post.activation;
   k.ok = true;
   return k;
 }

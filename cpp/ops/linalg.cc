@@ -9,7 +9,7 @@ namespace wl {
 
 namespace {
 // matMul with an optional kernel epilogue (only when no tape records: see fused.cc).
-Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool transposeB, const Epilogue* ep) {
+Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool transposeB, const KernelEpilogue* ep) {
   WL_CHECK(aIn.defined() && bIn.defined(), "matMul: an input tensor is undefined (was it disposed?)");
   Tensor a = cast(aIn, DType::Float32), b = cast(bIn, DType::Float32);
   WL_CHECK(a.rank() >= 2 && b.rank() >= 2, "Error in matMul: inputs must be at least rank 2, got shapes "
@@ -50,10 +50,12 @@ Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool tr
   outShape.push_back(m);
   outShape.push_back(n);
   Tensor c = Tensor::empty(outShape);
+  KernelCall k("MatMul", {DType::Float32, a3.rank()});
   MatMulParams p{};
-  p.a = a3.data<float>();
-  p.b = b3.data<float>();
-  p.c = c.data<float>();
+  p.a = k.in<float>(a3);
+  p.b = k.in<float>(b3);
+  p.bKey = k.key(b3);
+  p.c = k.out<float>(c);
   p.batch = batch;
   p.m = m;
   p.n = n;
@@ -62,8 +64,8 @@ Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool tr
   p.transposeB = transposeB;
   p.aBatchStride = sizeA == 1 ? 0 : m * ka;
   p.bBatchStride = sizeB == 1 ? 0 : ka * n;
-  if (ep) p.epilogue = *ep;
-  kernelFor<MatMulKernel>("MatMul")(p);
+  if (ep) p.epilogue = ep->bind(k);
+  k.kernel<MatMulKernel>()(p);
   recordOp("MatMul", {a3, b3}, c, [a3, b3, transposeA, transposeB](const Tensor& dy) -> std::vector<Tensor> {
     Tensor da, db;
     const Tensor &a = a3, &b = b3;
@@ -96,7 +98,7 @@ Tensor fusedMatMul(const Tensor& a, const Tensor& b, bool transposeA, bool trans
   KernelEpilogue k;
   if (b.defined() && b.rank() >= 2) k = kernelEpilogue(post, transposeB ? b.dim(-2) : b.dim(-1));
   if (!k.ok) return applyEpilogue(matMul(a, b, transposeA, transposeB), post);
-  return matMulImpl(a, b, transposeA, transposeB, &k.ep);
+  return matMulImpl(a, b, transposeA, transposeB, &k);
 }
 
 Tensor dot(const Tensor& a, const Tensor& b) {

@@ -1,7 +1,7 @@
 // Helpers shared by op definitions (not part of the public op surface).
 #pragma once
 
-#include "core/kernel_registry.h"
+#include "core/dispatch.h"
 #include "core/tape.h"
 #include "kernels/params.h"
 #include "ops/ops.h"
@@ -29,7 +29,15 @@ void broadcastStrides(const Shape& shape, const Shape& outShape, int64_t* stride
 struct KernelEpilogue {
   bool ok = false;
   Tensor scale, bias;
-  Epilogue ep;
+  FusedActivation activation = FusedActivation::Linear;
+  // The epilogue with scale/bias bound for the backend the call runs on.
+  Epilogue bind(const KernelCall& call) const {
+    Epilogue e;
+    e.scale = call.inOrNull<float>(scale);
+    e.bias = call.inOrNull<float>(bias);
+    e.activation = activation;
+    return e;
+  }
 };
 KernelEpilogue kernelEpilogue(const FusedEpilogue& post, int64_t channels);
 

@@ -1,7 +1,7 @@
 // Ops: the differentiable primitives layers, losses and optimizers are made of.
 //
 // An op checks its arguments, infers the output shape, calls its kernel through
-// the registry (kernelFor), and records its gradient rule on the active tape.
+// the registry (a KernelCall, core/dispatch.h), and records its gradient rule on the active tape.
 // Binary ops broadcast as numpy/tfjs do. Every public op is also registered by
 // its tfjs name in the OpRegistry (ops/registry.h) at the bottom of its file.
 // To add an op: declare it here, define it with its gradient in the ops/*.cc
@@ -95,6 +95,10 @@ Tensor fusedActivationAfter(const Tensor& y, const std::string& name, const Tens
 
 // In place y += alpha * x, not recorded (optimizer updates, never differentiated).
 void axpyInPlace(float alpha, const Tensor& x, Tensor& y);
+// target's storage = value (same shape and dtype): the one path for in-place writes
+// of values that are tensors (optimizer state, Variable.assign, setWeights); it
+// bumps the storage's version, so state kernels cached for the old values goes.
+void assignInPlace(const Tensor& target, const Tensor& value);
 // One Adam step on w and its slots m, v in place (kernels/params.h AdamParams).
 void adamUpdateInPlace(Tensor& w, const Tensor& g, Tensor& m, Tensor& v, double beta1, double beta2, double c1,
                        double c2, double lr, double epsilon, double decay);

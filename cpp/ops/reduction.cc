@@ -35,10 +35,11 @@ Tensor runReduce(const char* op, ReduceOp code, const Tensor& x, const std::vect
   bool isFloat = x.dtype() == DType::Float32;
   DType outType = (code == ReduceOp::All || code == ReduceOp::Any) ? DType::Bool : x.dtype();
   Tensor y = Tensor::empty(outShape, outType);
+  KernelCall k(isFloat ? "Reduce" : "ReduceInt", {x.dtype(), rank});
   ReduceParams p{};
   p.op = code;
-  p.x = x.data<void>();
-  p.out = y.data<void>();
+  p.x = k.in(x);
+  p.out = k.out(y);
   p.inSize = x.size();
   p.outSize = y.size();
   p.rank = rank;
@@ -48,7 +49,7 @@ Tensor runReduce(const char* op, ReduceOp code, const Tensor& x, const std::vect
     p.outStrides[i] = reduced[i] ? 0 : stride;
     stride *= kept[i];
   }
-  kernelFor<ReduceKernel>(isFloat ? "Reduce" : "ReduceInt")(p);
+  k.kernel<ReduceKernel>()(p);
   if (keptOut) *keptOut = kept;
   return y;
 }
@@ -88,7 +89,7 @@ Tensor extremum(const char* op, ReduceOp code, const Tensor& xIn, const std::vec
   Shape kept;
   Tensor y = runReduce(op, code, x, axes, keepDims, &kept);
   if (x.size() == 0 && y.size() > 0 && x.dtype() == DType::Float32) {
-    std::fill(y.data<float>(), y.data<float>() + y.size(), std::nanf(""));  // tfjs: max/min of nothing is NaN
+    y = Tensor::full(y.shape(), std::nanf(""));  // tfjs: max/min of nothing is NaN
   }
   if (x.dtype() == DType::Float32) {
     recordOp(op, {x}, y, [x, y, kept](const Tensor& dy) -> std::vector<Tensor> {
@@ -126,7 +127,7 @@ Tensor logicalReduce(const char* op, ReduceOp code, const Tensor& x, const std::
   WL_CHECK(x.defined() && x.dtype() == DType::Bool, op << ": the input must be a bool tensor, got "
                                                        << (x.defined() ? dtypeName(x.dtype()) : "undefined"));
   Tensor y = runReduce(op, code, x, axes, keepDims, nullptr);
-  if (x.size() == 0) std::fill(y.data<int32_t>(), y.data<int32_t>() + y.size(), 0);  // tfjs: all/any of nothing is false
+  if (x.size() == 0) y = Tensor::zeros(y.shape(), y.dtype());  // tfjs: all/any of nothing is false
   return y;
 }
 
@@ -146,7 +147,8 @@ Tensor argReduce(const char* op, bool isMax, const Tensor& xIn, int axis) {
   Tensor y = Tensor::empty(outShape, DType::Int32);
   int64_t cols = xt.dim(-1);
   WL_CHECK(cols > 0, op << ": cannot reduce an empty axis");
-  kernelFor<ArgReduceKernel>("ArgReduce")({isMax, xt.data<float>(), y.data<int32_t>(), xt.size() / cols, cols});
+  KernelCall k("ArgReduce");
+  k.kernel<ArgReduceKernel>()({isMax, k.in<float>(xt), k.out<int32_t>(y), xt.size() / cols, cols});
   return y;
 }
 
@@ -159,7 +161,8 @@ Tensor cumsum(const Tensor& xIn, int axis, bool exclusive, bool reverse) {
   for (int i = 0; i < a; ++i) outer *= x.shape()[i];
   for (int i = a + 1; i < rank; ++i) inner *= x.shape()[i];
   Tensor y = Tensor::empty(x.shape());
-  kernelFor<CumsumKernel>("Cumsum")({x.data<float>(), y.data<float>(), outer, x.shape()[a], inner, exclusive, reverse});
+  KernelCall k("Cumsum");
+  k.kernel<CumsumKernel>()({k.in<float>(x), k.out<float>(y), outer, x.shape()[a], inner, exclusive, reverse});
   recordOp("Cumsum", {x}, y, [axis, exclusive, reverse](const Tensor& dy) -> std::vector<Tensor> {
     return {cumsum(dy, axis, exclusive, !reverse)};
   });

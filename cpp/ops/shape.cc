@@ -31,9 +31,10 @@ int normAxis(const char* op, int axis, int rank) {
 void stridedCopy(const Tensor& src, Tensor& dst, const Shape& dims, int64_t srcOffset,
                  const std::vector<int64_t>& srcStrides, int64_t dstOffset, const std::vector<int64_t>& dstStrides) {
   WL_CHECK(static_cast<int>(dims.size()) <= kMaxRank, "Tensors of rank " << dims.size() << " are not supported");
+  KernelCall k("StridedCopy", {src.dtype(), static_cast<int>(dims.size())});
   StridedCopyParams p{};
-  p.src = src.data<uint32_t>();
-  p.dst = dst.data<uint32_t>();
+  p.src = k.in<uint32_t>(src);
+  p.dst = k.out<uint32_t>(dst);
   p.rank = static_cast<int>(dims.size());
   p.srcOffset = srcOffset;
   p.dstOffset = dstOffset;
@@ -42,7 +43,7 @@ void stridedCopy(const Tensor& src, Tensor& dst, const Shape& dims, int64_t srcO
     p.srcStrides[i] = srcStrides[i];
     p.dstStrides[i] = dstStrides[i];
   }
-  kernelFor<StridedCopyKernel>("StridedCopy")(p);
+  k.kernel<StridedCopyKernel>()(p);
 }
 
 bool differentiable(const Tensor& x) { return x.dtype() == DType::Float32; }
@@ -87,14 +88,15 @@ Tensor broadcastTo(const Tensor& x, const Shape& shape) {
   if (x.shape() == shape) return x;
   Tensor y = Tensor::empty(shape, x.dtype());
   WL_CHECK(y.rank() <= kMaxRank, "broadcastTo: rank " << y.rank() << " is not supported");
+  KernelCall k("BroadcastTo", {x.dtype(), y.rank()});
   BroadcastParams p{};
-  p.x = x.data<uint32_t>();
-  p.out = y.data<uint32_t>();
+  p.x = k.in<uint32_t>(x);
+  p.out = k.out<uint32_t>(y);
   p.size = y.size();
   p.rank = y.rank();
   for (int i = 0; i < p.rank; ++i) p.outDims[i] = shape[i];
   broadcastStrides(x.shape(), shape, p.xStrides);
-  kernelFor<BroadcastKernel>("BroadcastTo")(p);
+  k.kernel<BroadcastKernel>()(p);
   if (differentiable(x)) {
     recordOp("BroadcastTo", {x}, y, [x](const Tensor& dy) -> std::vector<Tensor> { return {sumTo(dy, x.shape())}; });
   }
@@ -160,11 +162,7 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& padd
   }
   std::vector<int64_t> outStrides = rowMajorStrides(outShape);
   for (int i = 0; i < rank; ++i) offset += paddings[i].first * outStrides[i];
-  Tensor y = x.dtype() == DType::Float32 ? Tensor::full(outShape, value) : Tensor::zeros(outShape, x.dtype());
-  if (x.dtype() != DType::Float32 && value != 0.f) {
-    int32_t v = static_cast<int32_t>(value);
-    std::fill(y.data<int32_t>(), y.data<int32_t>() + y.size(), v);
-  }
+  Tensor y = Tensor::full(outShape, value, x.dtype());
   stridedCopy(x, y, x.shape(), 0, rowMajorStrides(x.shape()), offset, outStrides);
   if (differentiable(x)) {
     recordOp("Pad", {x}, y, [x, paddings](const Tensor& dy) -> std::vector<Tensor> {
@@ -472,22 +470,27 @@ Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) {
   int64_t outer = 1, inner = 1, d = x.shape()[a];
   for (int i = 0; i < a; ++i) outer *= x.shape()[i];
   for (int i = a + 1; i < x.rank(); ++i) inner *= x.shape()[i];
-  const int32_t* idx = indices.data<int32_t>();
-  for (int64_t i = 0; i < indices.size(); ++i) {
-    WL_CHECK(idx[i] >= 0 && idx[i] < d, "gather: index " << idx[i] << " at position " << i
-                                                         << " is out of range [0, " << d << ") for axis " << axis);
-  }
   Shape outShape(x.shape().begin(), x.shape().begin() + a);
   outShape.insert(outShape.end(), indices.shape().begin(), indices.shape().end());
   outShape.insert(outShape.end(), x.shape().begin() + a + 1, x.shape().end());
   Tensor y = Tensor::empty(outShape, x.dtype());
-  kernelFor<GatherKernel>("Gather")({x.data<uint32_t>(), idx, y.data<uint32_t>(), outer, d, indices.size(), inner});
+  {
+    // The kernel checks the indices (no host read of them): it reports the first
+    // out-of-range position and its value.
+    KernelCall k("Gather", {x.dtype()});
+    int64_t badAt = -1, badValue = 0;
+    k.kernel<GatherKernel>()({k.in<uint32_t>(x), k.in<int32_t>(indices), k.out<uint32_t>(y), outer, d, indices.size(),
+                              inner, &badAt, &badValue});
+    WL_CHECK(badAt < 0, "gather: index " << badValue << " at position " << badAt << " is out of range [0, " << d
+                                          << ") for axis " << axis);
+  }
   if (differentiable(x)) {
     recordOp("Gather", {x}, y, [x, indices, a, outer, d, inner](const Tensor& dy) -> std::vector<Tensor> {
       // unsortedSegmentSum: add each gathered row's gradient back at its index.
       Tensor dx = Tensor::zeros(x.shape());
-      kernelFor<ScatterAddKernel>("ScatterAdd")({dy.data<float>(), indices.data<int32_t>(), dx.data<float>(), outer, d,
-                                                 indices.size(), inner});
+      KernelCall k("ScatterAdd");
+      k.kernel<ScatterAddKernel>()({k.in<float>(dy), k.in<int32_t>(indices), k.out<float>(dx), outer, d,
+                                    indices.size(), inner});
       // Linear in dy: its own gradient gathers again (second order).
       recordOp("ScatterAdd", {dy}, dx, [indices, a](const Tensor& ddx) -> std::vector<Tensor> {
         return {gather(ddx, indices, a)};
@@ -501,8 +504,9 @@ Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) {
 Tensor oneHot(const Tensor& indices, int64_t depth, float onValue, float offValue) {
   WL_CHECK(depth >= 1, "oneHot: depth must be >= 1, but it is " << depth);
   WL_CHECK(indices.dtype() == DType::Int32, "oneHot: indices must be an int32 tensor, got " << dtypeName(indices.dtype()));
-  Tensor range = Tensor::empty({depth}, DType::Int32);
-  for (int64_t i = 0; i < depth; ++i) range.data<int32_t>()[i] = static_cast<int32_t>(i);
+  std::vector<int32_t> values(static_cast<size_t>(depth));
+  for (int64_t i = 0; i < depth; ++i) values[static_cast<size_t>(i)] = static_cast<int32_t>(i);
+  Tensor range = Tensor::fromInts({depth}, values);  // a host constant, uploaded
   Tensor hit = binary(BinaryOp::Equal, expandDims(indices, -1), range);
   Tensor on = Tensor::full({}, onValue), off = Tensor::full({}, offValue);
   return cast(where(hit, on, off), DType::Int32);

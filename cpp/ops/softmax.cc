@@ -17,7 +17,8 @@ Tensor softmax(const Tensor& xIn) {
   checkAxis("softmax", x, -1);
   Tensor y = Tensor::empty(x.shape());
   int64_t cols = x.dim(-1);
-  kernelFor<SoftmaxKernel>("Softmax")({x.data<float>(), y.data<float>(), cols ? x.size() / cols : 0, cols});
+  KernelCall k("Softmax");
+  k.kernel<SoftmaxKernel>()({k.in<float>(x), k.out<float>(y), cols ? x.size() / cols : 0, cols});
   recordOp("Softmax", {x}, y, [y](const Tensor& dy) -> std::vector<Tensor> {
     // dx = y * (dy - sum(dy * y, -1))
     Tensor dyy = mul(dy, y);

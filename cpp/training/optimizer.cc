@@ -14,9 +14,7 @@ double num(const nlohmann::json& c, const char* key, double dflt) {
   return c.contains(key) && c[key].is_number() ? c[key].get<double>() : dflt;
 }
 // Writes `value` into `target`'s storage (state and parameters are updated in place).
-void store(Tensor& target, const Tensor& value) {
-  std::copy(value.data<float>(), value.data<float>() + value.size(), target.data<float>());
-}
+void store(Tensor& target, const Tensor& value) { assignInPlace(target, value); }
 }  // namespace
 
 // ---- learning rates ----------------------------------------------------------------

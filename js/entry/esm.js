@@ -1,19 +1,17 @@
-// ES module entry (Node and browsers): loads the .wasm that sits next to this
-// bundle, then initializes with top-level await, so `import * as tf` is ready.
-import {ready, setWasmLoader} from '../src/index.js';
+// ES module for Node (the "node" export condition), which also runs unbundled in
+// browsers: in Node it reads the .wasm beside it (or where tf.setWasmPaths() says)
+// from disk, elsewhere it fetches it. This module does not load the engine:
+// dist/wasm-layers.mjs awaits tf.ready() on import; importing this one
+// ('wasm-layers/lazy' in Node) leaves that to the caller.
+import {setDefaultWasmLoader} from '../src/core.js';
+import {setDefaultWorkerUrl} from '../src/worker_fit.js';
+import {fetchLoader} from './fetch_loader.js';
+import {nodeLoader} from './node_loader.js';
 
 export * from '../src/index.js';
 
-setWasmLoader(async () => {
-  const url = new URL('./wasm-layers.wasm', import.meta.url);
-  if (typeof process !== 'undefined' && process.versions && process.versions.node && url.protocol === 'file:') {
-    // Node's fetch() cannot read file: URLs; read the bytes ourselves.
-    const fs = await import('node:fs/promises');
-    return fs.readFile(url);
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
-  return response.arrayBuffer();
-});
-
-await ready();
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+const defaultUrl = () => new URL('./wasm-layers.wasm', import.meta.url);
+setDefaultWasmLoader(isNode ? nodeLoader(defaultUrl, () => import(/* webpackIgnore: true */ 'node:fs/promises'))
+                            : fetchLoader(defaultUrl));
+setDefaultWorkerUrl(() => new URL('./wasm-layers-worker.js', import.meta.url));

@@ -177,7 +177,7 @@ export async function fitDatasetLoop(model, dataset, args) {
           checkData(model, xh, yh);
           const weights = args.classWeight != null ? sampleWeightsFromClassWeight(args.classWeight, ys, model.outputNames)
                                                    : null;
-          outs = trainOnHandles(model, xh, yh, weights);
+          outs = await trainOnHandles(model, xh, yh, weights);
         } finally {
           dispose(iteratorOut.value);
           dispose(owned);

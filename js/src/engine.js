@@ -2,6 +2,7 @@
 // gradients.ts): tf.tidy, tf.keep, tf.grad(s), tf.valueAndGrad(s),
 // tf.variableGrads, tf.variable. Gradients are computed by the engine's tape:
 // every op called while a tape is open records its gradient rule in C++.
+import * as backends from './backends.js';
 import {fromVector, getCore} from './core.js';
 import {Tensor, assertTensor, closeScope, makeTensorFromFlat, openScope, tensor} from './tensor.js';
 
@@ -47,6 +48,18 @@ export function engine() {
   return {
     startScope: () => openScope(),
     endScope: result => closeScope(collectTensors(result)),
+    backendNames: () => backends.backendNames(),
+    get backendName() {
+      return backends.getBackend();
+    },
+    get backend() {
+      return backends.findBackend(backends.getBackend());
+    },
+    findBackend: name => backends.findBackend(name),
+    setBackend: name => backends.setBackend(name),
+    removeBackend: name => backends.removeBackend(name),
+    transferStats: () => backends.transferStats(),
+    _registerTestBackend: (name, options) => backends.registerTestBackend(name, options),
   };
 }
 

@@ -1,8 +1,10 @@
 // The public API: what `import * as tf from 'wasm-layers'` exposes. Mirrors the
 // names of @tensorflow/tfjs; see index.d.ts for the types.
+import {getBackend as currentBackend} from './backends.js';
 import {getCore, ready} from './core.js';
 
-export {ready, setWasmLoader} from './core.js';
+export {ready, setWasmLoader, setWasmPaths} from './core.js';
+import {fitInWorker as fitInWorkerOn} from './worker_fit.js';
 export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, memory, dispose} from './tensor.js';
 export {Layer, LayerVariable, SymbolicTensor, layers} from './layers.js';
 export {constraints, initializers, regularizers} from './initializers.js';
@@ -74,21 +76,10 @@ export const version = {'tfjs-core': TFJS_VERSION, 'tfjs-data': TFJS_VERSION, 't
 export const version_core = TFJS_VERSION;  // eslint-disable-line camelcase
 export const version_layers = TFJS_VERSION;  // eslint-disable-line camelcase
 
-// tfjs's backend names: 'cpu' is the scalar reference backend (the oracle),
-// 'wasm' the SIMD backend, which falls back to 'cpu' for kernels it lacks.
-const ENGINE_BACKENDS = {cpu: 'reference', wasm: 'wasm'};
-let backendName = 'wasm';
+// Backends: the engine's one list (js/src/backends.js).
+export {getBackend, setBackend, findBackend, removeBackend, registerBackend} from './backends.js';
 
-export function getBackend() {
-  return backendName;
-}
-
-export async function setBackend(name) {
-  await ready();
-  if (!(name in ENGINE_BACKENDS)) {
-    throw new Error(`Backend name '${name}' not found in registry. Available backends: ${Object.keys(ENGINE_BACKENDS).join(', ')}`);
-  }
-  getCore().setBackend(ENGINE_BACKENDS[name]);
-  backendName = name;
-  return true;
+/** model.fit in a Web Worker, on the current backend (see worker_fit.js). */
+export function fitInWorker(model, x, y, args, options) {
+  return fitInWorkerOn(currentBackend(), model, x, y, args, options);
 }

@@ -3,7 +3,7 @@
 // serialization.js (Keras JSON -> layers); nothing below imports it, so there is
 // no cycle. Saving goes the other way, from models.js (model.save()) into io/.
 import {getCore} from './core.js';
-import {dispose} from './tensor.js';
+import {dispose, writeValues} from './tensor.js';
 import {checkTopology, checkWeightSpecs, decodeWeightValues, loadHandlerOf} from './io/index.js';
 import {convertPythonicToTs, modelFromTopology} from './serialization.js';
 
@@ -37,7 +37,7 @@ function loadNamedWeights(model, weights, strict) {
   try {
     modelWeights.forEach((w, i) => {
       const v = weights.get(w.originalName);
-      if (v) current[i].handle.view().set(v.values);  // a fresh view: no engine call between
+      if (v) writeValues(current[i].handle, v.values);  // a fresh view: no engine call between
     });
   } finally {
     dispose(current);

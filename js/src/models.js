@@ -4,7 +4,7 @@
 import {fromVector, getCore} from './core.js';
 import {Layer, SymbolicTensor, registerWrapper, runForEngine, wrapLayer} from './layers.js';
 import {tidy} from './engine.js';
-import {Tensor, assertTensor, dispose} from './tensor.js';
+import {Tensor, assertTensor, dispose, readAsync} from './tensor.js';
 import {Optimizer} from './optimizers.js';
 import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
 import {encodeWeights, saveHandlerOf, writeModelArtifacts} from './io/index.js';
@@ -275,12 +275,18 @@ export class LayersModel extends Layer {
     const xv = new core.TensorVector(), yv = new core.TensorVector();
     xs.forEach(t => xv.push_back(t.handle));
     ys.forEach(t => yv.push_back(t.handle));
+    let logs;
     try {
-      const logs = this.handle.trainOnBatch(xv, yv);
-      return logs.length === 1 ? logs[0] : logs;
+      logs = this.handle.trainOnBatch(xv, yv);  // the logs stay on the backend: one read below
     } finally {
       xv.delete();
       yv.delete();
+    }
+    try {
+      const values = Array.from(logs.onHost() ? logs.readView() : await readAsync(logs));
+      return values.length === 1 ? values[0] : values;
+    } finally {
+      logs.delete();
     }
   }
 

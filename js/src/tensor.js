@@ -63,13 +63,17 @@ export class Tensor {
   }
 
   dataSync() {
-    // slice() copies out of the heap: the view dies when the heap grows.
-    const values = this.handle.view().slice();
+    // slice() copies out of the heap: the view dies when the heap grows. On a
+    // backend whose memory is not the host's, the engine reads into a staging view.
+    const values = this.handle.readView().slice();
     return this.dtype === 'bool' ? Uint8Array.from(values) : values;
   }
 
   async data() {
-    return this.dataSync();
+    const handle = this.handle;
+    if (handle.onHost()) return this.dataSync();
+    const values = await readAsync(handle);
+    return this.dtype === 'bool' ? Uint8Array.from(values) : values;
   }
 
   arraySync() {
@@ -154,12 +158,34 @@ function sizeOf(shape) {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * @internal Writes flat values into an engine tensor: into its own bytes when it
+ * lives in host memory, else through a staging view the engine then commits to
+ * the tensor's memory. The view is taken after allocation (creating the tensor
+ * may have grown the heap) and written at once.
+ */
+export function writeValues(handle, flat) {
+  handle.writeView().set(flat);
+  handle.commit();
+}
+
+/**
+ * @internal Reads an engine tensor's values without blocking on a backend that
+ * completes reads asynchronously: start the read, then poll (each poll pumps the
+ * backends' deferred reads) on later macrotasks, as tfjs polls a WebGL fence.
+ */
+export async function readAsync(handle) {
+  const core = getCore();
+  const ticket = core.readAsyncStart(handle);
+  while (!core.readAsyncPoll(ticket)) await new Promise(resolve => setTimeout(resolve, 0));
+  return core.readAsyncTake(ticket);
+}
+
 /** @internal Creates a tensor from flat values and a shape (checked by the caller). */
 export function makeTensorFromFlat(flat, shape, dtype) {
   const handle = getCore().createTensor(shape, dtype);
   if (dtype === 'bool') flat = Array.from(flat, v => (v ? 1 : 0));
-  // The view is taken after allocation: creating the tensor may have grown the heap.
-  handle.view().set(flat);
+  writeValues(handle, flat);
   return new Tensor(handle);
 }
 

@@ -2,7 +2,7 @@
 // epochs and batches in JS so the event loop runs between batches; each batch's
 // forward, backward and update is one call into the engine.
 import {fromVector, getCore} from './core.js';
-import {Tensor, makeTensorFromFlat, scalar} from './tensor.js';
+import {Tensor, makeTensorFromFlat, readAsync, scalar} from './tensor.js';
 import {Callback, createRegisteredCallbacks, nextMacrotask, standardizeCallbacks} from './callbacks.js';
 
 export {nextMacrotask};
@@ -254,9 +254,20 @@ export function configureCallbacks(model, args, params) {
 /**
  * @internal One training step on whole tensors (engine handles): the values named
  * by model.metricsNames. `weights`: per-output Float32Arrays of sample weights
- * for this batch (or null).
+ * for this batch (or null). The step leaves its logs on the backend as one
+ * tensor, read here once per batch without blocking a backend that reads
+ * asynchronously.
  */
-export function trainOnHandles(model, xHandles, yHandles, weights = null) {
+export async function trainOnHandles(model, xHandles, yHandles, weights = null) {
+  const logs = trainStepHandles(model, xHandles, yHandles, weights);
+  try {
+    return Array.from(logs.onHost() ? logs.readView() : await readAsync(logs));
+  } finally {
+    logs.delete();
+  }
+}
+
+function trainStepHandles(model, xHandles, yHandles, weights) {
   const xv = vectorOf(xHandles), yv = vectorOf(yHandles);
   try {
     if (!weights) return model.handle.trainOnBatch(xv, yv);
@@ -401,7 +412,7 @@ export async function fitLoop(model, xs, ys, args = {}) {
       const yb = whole ? ys.map(t => t.handle) : takeRows(ys, idx);
       let outs;
       try {
-        outs = trainOnHandles(model, xb, yb,
+        outs = await trainOnHandles(model, xb, yb,
                               classWeights && classWeights.map(w => (w ? Float32Array.from(idx, i => w[i]) : null)));
       } finally {
         if (!whole) [...xb, ...yb].forEach(h => h.delete());

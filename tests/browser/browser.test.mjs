@@ -38,10 +38,19 @@ async function predictionFrom(path) {
   return {value, errors};
 }
 
-test('the demo page loads the script-tag bundle, trains, and shows a prediction close to 9', async () => {
-  const {value, errors} = await predictionFrom('/web-demo/index.html');
+test('the seed page loads the minified script-tag bundle, trains, and shows a prediction close to 9', async () => {
+  const {value, errors} = await predictionFrom('/web-demo/seed.html');
   assert.deepEqual(errors, []);
   assert.ok(Math.abs(value - 9) < 0.25, `prediction ${value}`);
+});
+
+test('the minified script bundle links its source map, which maps back to js/src', async () => {
+  const min = await (await fetch(`${base}/dist/wasm-layers.min.js`)).text();
+  assert.ok(min.trimEnd().endsWith('//# sourceMappingURL=wasm-layers.min.js.map'));
+  const map = await (await fetch(`${base}/dist/wasm-layers.min.js.map`)).json();
+  assert.equal(map.version, 3);
+  assert.ok(map.sources.some(s => s.endsWith('js/src/core.js')), map.sources.slice(0, 5).join(', '));
+  assert.equal(map.sourcesContent.length, map.sources.length);
 });
 
 test('a page that imports the ES module trains and predicts close to 9', async () => {

@@ -253,8 +253,8 @@ TEST(BatchNorm, ValuesAndGrads) {
 // Without a tape, per-channel parameters take the one-pass BatchNormInference kernel;
 // it must agree with the composed ops (what runs under a tape) on every backend.
 TEST(BatchNorm, FusedInferenceMatchesComposed) {
-  for (const char* backend : {"reference", "wasm"}) {
-    setBackend(backend);
+  for (const char* backend : {"cpu", "wasm"}) {
+    BackendScope scope(backend);  // restored even when an ASSERT returns early
     for (int64_t C : {1, 3, 4, 8, 13}) {
       const Tensor x = R({2, 3, C}, 20);
       const Tensor mean = R({C}, 21), var = R({C}, 22, 0.1f, 2.f), offset = R({1, 1, C}, 23), scale = R({C}, 24);
@@ -275,15 +275,14 @@ TEST(BatchNorm, FusedInferenceMatchesComposed) {
       }
     }
   }
-  setBackend("reference");
 }
 
 // The fused ops apply scale, bias and relu/relu6 in the kernel's epilogue when no tape
 // records; under a tape they compose ordinary ops. Both must agree, on both backends,
 // for per-channel and scalar vectors, and a bias that is not per channel composes.
 TEST(FusedOps, EpilogueMatchesComposedOps) {
-  for (const char* backend : {"reference", "wasm"}) {
-    setBackend(backend);
+  for (const char* backend : {"cpu", "wasm"}) {
+    BackendScope scope(backend);  // restored even when an ASSERT returns early
     for (FusedActivation act : {FusedActivation::Linear, FusedActivation::Relu, FusedActivation::Relu6}) {
       for (int variant = 0; variant < 4; ++variant) {
         const int64_t C = 6;
@@ -318,7 +317,6 @@ TEST(FusedOps, EpilogueMatchesComposedOps) {
     const Tensor ref = relu(add(matMul(a, b), full));
     for (int64_t i = 0; i < y.size(); ++i) EXPECT_NEAR(y.data<float>()[i], ref.data<float>()[i], 1e-6f);
   }
-  setBackend("reference");
 }
 
 // ---------------------------------------------------------------- conv2dTranspose

@@ -10,8 +10,11 @@
 
 #include <cmath>
 #include <random>
+#include <set>
 
+#include "core/dispatch.h"
 #include "core/kernel_registry.h"
+#include "core/test_backend.h"
 #include "core/tape.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -67,45 +70,86 @@ const OpCase kCases[] = {
     {"mirrorPad", "{\"paddings\":[[1,2]],\"mode\":\"symmetric\"}", {{3}}}, {"tile", "{\"reps\":[2,3]}", {{2, 2}}},
     {"broadcastTo", "{\"shape\":[2,3,2]}", {{3, 1}}}, {"expandDims", "{\"axis\":1}", {{3}}},
     {"squeeze", "{}", {{1, 3, 1}}},
+    // sizes straddling the SIMD widths (4 lanes; the 4x8 GEMM tile; 16-wide unrolls)
+    {"relu", "{}", {{17}}, 0.1f, 2.f}, {"exp", "{}", {{3, 7}}}, {"add", "{}", {{3, 9}, {9}}},
+    {"mul", "{}", {{33}, {33}}}, {"sum", "{\"axis\":1}", {{3, 13}}}, {"max", "{\"axis\":-1}", {{5, 9}}},
+    {"softmax", "{}", {{3, 11}}}, {"matMul", "{}", {{5, 9}, {9, 17}}},
+    {"matMul", "{\"transposeB\":true}", {{1, 7}, {9, 7}}}, {"matMul", "{}", {{2, 4, 5}, {5, 9}}},
+    // convolutions, pools, resizing, normalization (every kernel family of every backend)
+    {"conv2d", "{\"strides\":1,\"pad\":\"same\"}", {{1, 5, 5, 3}, {3, 3, 3, 9}}},
+    {"conv2d", "{\"strides\":2,\"pad\":\"valid\"}", {{2, 6, 5, 2}, {2, 2, 2, 3}}},
+    {"conv2d", "{\"strides\":1,\"pad\":\"valid\"}", {{2, 3, 3, 5}, {1, 1, 5, 6}}},  // pointwise
+    {"depthwiseConv2d", "{\"strides\":1,\"pad\":\"same\"}", {{1, 5, 4, 5}, {3, 3, 5, 2}}},
+    {"conv3d", "{\"strides\":1,\"pad\":\"valid\"}", {{1, 3, 4, 4, 2}, {2, 2, 2, 2, 3}}},
+    {"conv2dTranspose", "{\"outputShape\":[1,6,6,2],\"strides\":2,\"pad\":\"same\"}", {{1, 3, 3, 4}, {3, 3, 2, 4}}},
+    {"conv3dTranspose", "{\"outputShape\":[1,4,4,4,2],\"strides\":2,\"pad\":\"same\"}", {{1, 2, 2, 2, 3}, {2, 2, 2, 2, 3}}},
+    {"maxPool", "{\"filterSize\":2,\"strides\":2,\"pad\":\"valid\"}", {{1, 4, 4, 3}}},
+    {"avgPool", "{\"filterSize\":3,\"strides\":1,\"pad\":\"same\"}", {{1, 5, 5, 9}}},
+    {"maxPool3d", "{\"filterSize\":2,\"strides\":2,\"pad\":\"valid\"}", {{1, 2, 4, 4, 2}}},
+    {"avgPool3d", "{\"filterSize\":2,\"strides\":1,\"pad\":\"valid\"}", {{1, 3, 3, 3, 2}}},
+    {"resizeBilinear", "{\"size\":[5,7]}", {{1, 3, 4, 2}}},
+    {"resizeNearestNeighbor", "{\"size\":[6,5]}", {{1, 3, 4, 2}}},
+    {"batchNorm", "{}", {{2, 3, 5}, {5}, {5}}, 0.5f, 2.f},
+    {"argMax", "{\"axis\":1}", {{3, 9}}, -2.f, 2.f, false},
+    {"gather", "{\"axis\":0}", {{4, 3}}, -2.f, 2.f, true},
 };
 
 Tensor randomTensor(const Shape& shape, float lo, float hi, unsigned seed) {
   std::mt19937 gen(seed);
   std::uniform_real_distribution<float> d(lo, hi);
-  Tensor t = Tensor::empty(shape);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
-  return t;
+  std::vector<float> v(static_cast<size_t>(shapeSize(shape)));
+  for (float& x : v) x = d(gen);
+  return Tensor::fromVector(shape, v);  // in the active backend's memory
 }
 
 Tensor runCase(const OpCase& c, const std::vector<Tensor>& inputs) {
-  return OpRegistry::instance().run(c.op, inputs, nlohmann::json::parse(c.attrs))[0];
+  std::vector<Tensor> in = inputs;
+  // gather takes float inputs here plus fixed indices (in range, repeated)
+  if (std::string(c.op) == "gather") in.push_back(Tensor::fromInts({5}, {3, 0, 2, 2, 1}));
+  Tensor y = OpRegistry::instance().run(c.op, in, nlohmann::json::parse(c.attrs))[0];
+  return y.dtype() == DType::Float32 ? y : cast(y, DType::Float32);
 }
 
+// Values read through the host view (readHost), so a backend with its own memory works.
 double weighted(const Tensor& y, const Tensor& r) {
+  std::vector<float> yv = y.toVector(), rv = r.toVector();
   double s = 0;
-  for (int64_t i = 0; i < y.size(); ++i) s += static_cast<double>(y.data<float>()[i]) * r.data<float>()[i];
+  for (size_t i = 0; i < yv.size(); ++i) s += static_cast<double>(yv[i]) * rv[i];
   return s;
+}
+
+// The test backends (core/test_backend.h) take part in every case: a backend with
+// its own memory and asynchronous reads, and one missing some kernels (its chain
+// falls back to "cpu" for them).
+void registerTestBackends() {
+  if (BackendRegistry::instance().find("cpu-async") == nullptr) registerAsyncTestBackend("cpu-async");
+  if (BackendRegistry::instance().find("cpu-async-partial") == nullptr) {
+    registerAsyncTestBackend("cpu-async-partial", {"Softmax", "MatMul", "Conv2DBackpropFilter", "Gather"});
+  }
 }
 
 class OpHarness : public ::testing::TestWithParam<OpCase> {};
 
 TEST_P(OpHarness, BackendsMatchReferenceAndGradientsMatchFiniteDifferences) {
   const OpCase& c = GetParam();
+  registerTestBackends();
   std::vector<Tensor> inputs;
   for (size_t i = 0; i < c.shapes.size(); ++i) inputs.push_back(randomTensor(c.shapes[i], c.lo, c.hi, 11 + i));
-  std::string saved = activeBackend();
-  setBackend("reference");
-  Tensor expected = runCase(c, inputs);
-  for (const std::string& backend : KernelRegistry::instance().backends()) {
-    setBackend(backend);
+  Tensor expected;
+  {
+    BackendScope cpu("cpu");
+    expected = runCase(c, inputs);
+  }
+  const std::vector<float> e = expected.toVector();
+  for (const std::string& backend : BackendRegistry::instance().names()) {
+    BackendScope scope(backend);  // restored even when an assertion below returns early
     Tensor got = runCase(c, inputs);
     ASSERT_EQ(got.shape(), expected.shape()) << backend;
-    for (int64_t i = 0; i < got.size(); ++i) {
-      float e = expected.data<float>()[i], g = got.data<float>()[i];
-      EXPECT_NEAR(g, e, 1e-5f * std::max(1.f, std::fabs(e))) << backend << " element " << i;
+    const std::vector<float> g = got.toVector();
+    for (size_t i = 0; i < g.size(); ++i) {
+      EXPECT_NEAR(g[i], e[i], 1e-5f * std::max(1.f, std::fabs(e[i]))) << backend << " element " << i;
     }
   }
-  setBackend(saved);
   if (!c.grad) return;
   Tensor r = randomTensor(expected.shape(), 0.5f, 1.5f, 7);
   std::vector<Tensor> analytic;
@@ -125,7 +169,7 @@ TEST_P(OpHarness, BackendsMatchReferenceAndGradientsMatchFiniteDifferences) {
       double down = weighted(runCase(c, inputs), r);
       x[i] = keep;
       double numeric = (up - down) / (2.0 * eps);
-      EXPECT_NEAR(analytic[k].data<float>()[i], numeric, 2e-2 * std::max(1.0, std::fabs(numeric)))
+      EXPECT_NEAR(analytic[k].toVector()[i], numeric, 2e-2 * std::max(1.0, std::fabs(numeric)))
           << c.op << " " << c.attrs << " input " << k << " element " << i;
     }
   }
@@ -137,6 +181,47 @@ std::string caseName(const ::testing::TestParamInfo<OpCase>& info) {
 
 INSTANTIATE_TEST_SUITE_P(AllOps, OpHarness, ::testing::ValuesIn(kCases), caseName);
 
+// The list of kernels comes from the registry: a kernel registered for any backend
+// that no case above (or the in-place optimizer ops below) reaches on that backend
+// fails here, so a new kernel cannot go untested.
+TEST(OpHarness, EveryRegisteredKernelOfEveryBackendIsExercised) {
+  registerTestBackends();
+  std::set<std::pair<std::string, std::string>> ran;
+  setDispatchLog(&ran);
+  for (const std::string& backend : BackendRegistry::instance().names()) {
+    BackendScope scope(backend);
+    for (const OpCase& c : kCases) {
+      std::vector<Tensor> inputs;
+      for (size_t i = 0; i < c.shapes.size(); ++i) inputs.push_back(randomTensor(c.shapes[i], c.lo, c.hi, 3 + i));
+      runCase(c, inputs);  // without a tape: the inference kernels (BatchNormInference)
+      if (c.grad) {
+        GradientTape tape;
+        tape.gradient(sum(runCase(c, inputs)), inputs);
+      }
+    }
+    // Kernels no op above reaches: in-place optimizer updates, fills and copies,
+    // int and bool paths, the gradients of pools and unary ops.
+    Tensor w = Tensor::full({9}, 0.5f), g = Tensor::full({9}, 0.25f), m = Tensor::zeros({9}), v = Tensor::zeros({9});
+    axpyInPlace(-0.1f, g, w);
+    adamUpdateInPlace(w, g, m, v, 0.9, 0.999, 0.1, 0.001, 0.01, 1e-7, 0);
+    assignInPlace(w, g.clone());
+    Tensor ints = Tensor::fromInts({5}, {1, -2, 3, 0, 4});
+    unary(UnaryOp::Neg, ints);
+    binary(BinaryOp::Add, ints, ints);
+    auto& ops = OpRegistry::instance();
+    ops.run("all", {binary(BinaryOp::Greater, ints, Tensor::zeros({5}, DType::Int32))}, nlohmann::json::object());
+    where(binary(BinaryOp::Greater, g, m), g, m);
+    ops.run("topk", {g}, {{"k", 2}});
+    ops.run("cast", {ints}, {{"dtype", "float32"}});
+  }
+  setDispatchLog(nullptr);
+  std::vector<std::string> missing;
+  for (const auto& entry : KernelRegistry::instance().entries()) {
+    if (!ran.count(entry)) missing.push_back(entry.first + " on " + entry.second);
+  }
+  EXPECT_TRUE(missing.empty()) << "kernels no harness case runs: " << ::testing::PrintToString(missing);
+}
+
 TEST(OpHarness, EveryRegisteredOpRejectsBadInputWithAnError) {
   auto& reg = OpRegistry::instance();
   Tensor a = Tensor::zeros({2, 3}), b = Tensor::zeros({2});
@@ -145,8 +230,7 @@ TEST(OpHarness, EveryRegisteredOpRejectsBadInputWithAnError) {
   EXPECT_THROW(reg.run("logicalAnd", {a, a}, nlohmann::json::object()), Error);    // dtype
   EXPECT_THROW(reg.run("reshape", {a}, {{"shape", {4, 2}}}), Error);                // size
   EXPECT_THROW(reg.run("gather", {a, Tensor::full({1}, 0)}, {{"axis", 9}}), Error);  // axis
-  Tensor idx = Tensor::zeros({1}, DType::Int32);
-  idx.data<int32_t>()[0] = 7;
+  Tensor idx = Tensor::fromInts({1}, {7});
   EXPECT_THROW(reg.run("gather", {a, idx}, nlohmann::json::object()), Error);      // index
   EXPECT_THROW(reg.run("nope", {a}, nlohmann::json::object()), Error);             // name
   EXPECT_THROW(reg.run("add", {a}, nlohmann::json::object()), Error);              // arity

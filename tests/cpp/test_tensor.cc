@@ -64,11 +64,11 @@ TEST(KernelRegistry, ReferenceBackendHasEveryOpAndDuplicatesAreErrors) {
   for (const char* op : {"Binary", "BinaryInt", "Unary", "UnaryInt", "UnaryGrad", "Cast", "Select", "Reduce",
                          "ReduceInt", "ArgReduce", "Cumsum", "BroadcastTo", "StridedCopy", "Gather", "ScatterAdd",
                          "MatMul", "Softmax", "Axpy"}) {
-    EXPECT_TRUE(reg.supports(op, "reference")) << op;
+    EXPECT_TRUE(reg.supports(op, "cpu")) << op;
   }
-  EXPECT_THROW(reg.add("Binary", "reference", reg.find("Binary", "reference")), Error);
+  EXPECT_THROW(reg.add("Binary", "cpu", reg.find("Binary", "cpu")), Error);
   EXPECT_THROW(setBackend("no-such-backend"), Error);
-  EXPECT_EQ(activeBackend(), "reference");
+  EXPECT_EQ(activeBackend(), "cpu");
 }
 
 TEST(Ops, BroadcastingAddAndErrors) {

@@ -1,5 +1,5 @@
 // The "wasm" DepthwiseConv2dNative kernel and its two gradients
-// (cpp/kernels/wasm/depthwise.cc) against the "reference" kernels over batches, sizes,
+// (cpp/kernels/wasm/depthwise.cc) against the "cpu" kernels over batches, sizes,
 // channel tails, kernel sizes, strides, dilations, padding offsets and multipliers.
 #include <gtest/gtest.h>
 
@@ -25,13 +25,13 @@ std::vector<float> randomVec(int64_t n, unsigned seed) {
 TEST(WasmDepthwise, MatchesReference) {
   auto& reg = KernelRegistry::instance();
   auto wasmK = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNative", "wasm"));
-  auto refK = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNative", "reference"));
+  auto refK = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNative", "cpu"));
   ASSERT_NE(wasmK, nullptr);
   ASSERT_NE(refK, nullptr);
   auto dInW = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropInput", "wasm"));
-  auto dInR = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropInput", "reference"));
+  auto dInR = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropInput", "cpu"));
   auto dFW = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropFilter", "wasm"));
-  auto dFR = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropFilter", "reference"));
+  auto dFR = reinterpret_cast<ConvKernel>(reg.find("DepthwiseConv2dNativeBackpropFilter", "cpu"));
   ASSERT_TRUE(dInW && dInR && dFW && dFR);
   ASSERT_NE(dInW, dInR);  // the wasm backend has its own, not the fallback
   unsigned seed = 1;

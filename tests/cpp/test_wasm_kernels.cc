@@ -1,5 +1,5 @@
 // The "wasm" backend's SIMD kernels (cpp/kernels/wasm/, SIMDe natively) called
-// directly against the "reference" kernels on odd sizes, tails, every transpose
+// directly against the "cpu" kernels on odd sizes, tails, every transpose
 // combination and broadcast pattern, for every kernel the wasm backend registers.
 #include <gtest/gtest.h>
 
@@ -19,7 +19,7 @@ namespace {
 template <typename Fn>
 std::pair<Fn, Fn> kernels(const char* op) {
   auto& reg = KernelRegistry::instance();
-  return {reinterpret_cast<Fn>(reg.find(op, "wasm")), reinterpret_cast<Fn>(reg.find(op, "reference"))};
+  return {reinterpret_cast<Fn>(reg.find(op, "wasm")), reinterpret_cast<Fn>(reg.find(op, "cpu"))};
 }
 
 std::vector<float> randomVec(int64_t n, float lo, float hi, unsigned seed) {

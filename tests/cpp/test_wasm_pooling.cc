@@ -1,4 +1,4 @@
-// The "wasm" pooling kernels (cpp/kernels/wasm/pooling.cc) against the "reference"
+// The "wasm" pooling kernels (cpp/kernels/wasm/pooling.cc) against the "cpu"
 // ones: max/avg forward and gradients, 2D and 3D, over channel tails, window sizes,
 // strides, padding (windows cut by the border), ties and NaNs. The same cells are
 // visited in the same order, so results must be bit-identical.
@@ -31,7 +31,7 @@ bool sameBits(float a, float b) { return std::memcmp(&a, &b, sizeof(float)) == 0
 template <typename K>
 std::pair<K, K> pair(const char* name) {
   auto& reg = KernelRegistry::instance();
-  return {reinterpret_cast<K>(reg.find(name, "wasm")), reinterpret_cast<K>(reg.find(name, "reference"))};
+  return {reinterpret_cast<K>(reg.find(name, "wasm")), reinterpret_cast<K>(reg.find(name, "cpu"))};
 }
 
 TEST(WasmPooling, MatchesReference) {

@@ -64,10 +64,8 @@ const CALL_ARGS = 'the kwargs of a symbolic call are not recorded by the engine 
 const ENGINE_INITIALIZER = 'needs an Identity initializer in the engine (cpp/layers/initializers.cc)';
 const NOT_YET = {
   'tf.backend': BACKEND_SEAM,
-  'tf.findBackend': BACKEND_SEAM,
   'tf.findBackendFactory': BACKEND_SEAM,
-  'tf.registerBackend': BACKEND_SEAM,
-  'tf.removeBackend': BACKEND_SEAM,
+
   'tf.getKernel': BACKEND_SEAM,
   'tf.registerKernel': BACKEND_SEAM,
   'tf.unregisterKernel': BACKEND_SEAM,

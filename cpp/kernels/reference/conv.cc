@@ -281,26 +281,26 @@ void resizeNearestGrad(const ResizeParams& p) {
 
 }  // namespace
 
-WL_REGISTER_KERNEL("Conv2D", "reference", ConvKernel, conv);
-WL_REGISTER_KERNEL("Conv3D", "reference", ConvKernel, conv);
-WL_REGISTER_KERNEL("Conv2DBackpropInput", "reference", ConvKernel, convBackpropInput);
-WL_REGISTER_KERNEL("Conv3DBackpropInputV2", "reference", ConvKernel, convBackpropInput);
-WL_REGISTER_KERNEL("Conv2DBackpropFilter", "reference", ConvKernel, convBackpropFilter);
-WL_REGISTER_KERNEL("Conv3DBackpropFilterV2", "reference", ConvKernel, convBackpropFilter);
-WL_REGISTER_KERNEL("DepthwiseConv2dNative", "reference", ConvKernel, depthwise);
-WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropInput", "reference", ConvKernel, depthwiseBackpropInput);
-WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropFilter", "reference", ConvKernel, depthwiseBackpropFilter);
-WL_REGISTER_KERNEL("MaxPool", "reference", PoolKernel, maxPool);
-WL_REGISTER_KERNEL("MaxPool3D", "reference", PoolKernel, maxPool);
-WL_REGISTER_KERNEL("AvgPool", "reference", PoolKernel, avgPool);
-WL_REGISTER_KERNEL("AvgPool3D", "reference", PoolKernel, avgPool);
-WL_REGISTER_KERNEL("MaxPoolGrad", "reference", PoolGradKernel, maxPoolGrad);
-WL_REGISTER_KERNEL("MaxPool3DGrad", "reference", PoolGradKernel, maxPoolGrad);
-WL_REGISTER_KERNEL("AvgPoolGrad", "reference", PoolGradKernel, avgPoolGrad);
-WL_REGISTER_KERNEL("AvgPool3DGrad", "reference", PoolGradKernel, avgPoolGrad);
-WL_REGISTER_KERNEL("ResizeBilinear", "reference", ResizeKernel, resizeBilinear);
-WL_REGISTER_KERNEL("ResizeBilinearGrad", "reference", ResizeKernel, resizeBilinearGrad);
-WL_REGISTER_KERNEL("ResizeNearestNeighbor", "reference", ResizeKernel, resizeNearest);
-WL_REGISTER_KERNEL("ResizeNearestNeighborGrad", "reference", ResizeKernel, resizeNearestGrad);
+WL_REGISTER_KERNEL("Conv2D", "cpu", ConvKernel, conv);
+WL_REGISTER_KERNEL("Conv3D", "cpu", ConvKernel, conv);
+WL_REGISTER_KERNEL("Conv2DBackpropInput", "cpu", ConvKernel, convBackpropInput);
+WL_REGISTER_KERNEL("Conv3DBackpropInputV2", "cpu", ConvKernel, convBackpropInput);
+WL_REGISTER_KERNEL("Conv2DBackpropFilter", "cpu", ConvKernel, convBackpropFilter);
+WL_REGISTER_KERNEL("Conv3DBackpropFilterV2", "cpu", ConvKernel, convBackpropFilter);
+WL_REGISTER_KERNEL("DepthwiseConv2dNative", "cpu", ConvKernel, depthwise);
+WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropInput", "cpu", ConvKernel, depthwiseBackpropInput);
+WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropFilter", "cpu", ConvKernel, depthwiseBackpropFilter);
+WL_REGISTER_KERNEL("MaxPool", "cpu", PoolKernel, maxPool);
+WL_REGISTER_KERNEL("MaxPool3D", "cpu", PoolKernel, maxPool);
+WL_REGISTER_KERNEL("AvgPool", "cpu", PoolKernel, avgPool);
+WL_REGISTER_KERNEL("AvgPool3D", "cpu", PoolKernel, avgPool);
+WL_REGISTER_KERNEL("MaxPoolGrad", "cpu", PoolGradKernel, maxPoolGrad);
+WL_REGISTER_KERNEL("MaxPool3DGrad", "cpu", PoolGradKernel, maxPoolGrad);
+WL_REGISTER_KERNEL("AvgPoolGrad", "cpu", PoolGradKernel, avgPoolGrad);
+WL_REGISTER_KERNEL("AvgPool3DGrad", "cpu", PoolGradKernel, avgPoolGrad);
+WL_REGISTER_KERNEL("ResizeBilinear", "cpu", ResizeKernel, resizeBilinear);
+WL_REGISTER_KERNEL("ResizeBilinearGrad", "cpu", ResizeKernel, resizeBilinearGrad);
+WL_REGISTER_KERNEL("ResizeNearestNeighbor", "cpu", ResizeKernel, resizeNearest);
+WL_REGISTER_KERNEL("ResizeNearestNeighborGrad", "cpu", ResizeKernel, resizeNearestGrad);
 
 }  // namespace wl

@@ -1,4 +1,4 @@
-// Reference data-movement kernels: strided copy, gather, scatter-add.
+// Reference data-movement kernels: fill, copy, strided copy, gather, scatter-add.
 #include <cstring>
 
 #include "core/kernel_registry.h"
@@ -6,6 +6,14 @@
 
 namespace wl {
 namespace {
+
+void fill(const FillParams& p) {
+  for (int64_t i = 0; i < p.size; ++i) p.out[i] = p.bits;
+}
+
+void copy(const CopyParams& p) {
+  if (p.size > 0 && p.x != p.out) std::memcpy(p.out, p.x, static_cast<size_t>(p.size) * 4);
+}
 
 void stridedCopy(const StridedCopyParams& p) {
   int64_t total = 1;
@@ -29,6 +37,14 @@ void stridedCopy(const StridedCopyParams& p) {
 }
 
 void gather(const GatherParams& p) {
+  *p.badAt = -1;
+  for (int64_t k = 0; k < p.numIndices; ++k) {
+    if (p.indices[k] < 0 || p.indices[k] >= p.axisDim) {
+      *p.badAt = k;
+      *p.badValue = p.indices[k];
+      return;  // the op throws; out is discarded
+    }
+  }
   for (int64_t o = 0; o < p.outer; ++o) {
     for (int64_t k = 0; k < p.numIndices; ++k) {
       std::memcpy(p.out + (o * p.numIndices + k) * p.inner, p.x + (o * p.axisDim + p.indices[k]) * p.inner,
@@ -49,8 +65,10 @@ void scatterAdd(const ScatterAddParams& p) {
 
 }  // namespace
 
-WL_REGISTER_KERNEL("StridedCopy", "reference", StridedCopyKernel, stridedCopy);
-WL_REGISTER_KERNEL("Gather", "reference", GatherKernel, gather);
-WL_REGISTER_KERNEL("ScatterAdd", "reference", ScatterAddKernel, scatterAdd);
+WL_REGISTER_KERNEL("Fill", "cpu", FillKernel, fill);
+WL_REGISTER_KERNEL("Copy", "cpu", CopyKernel, copy);
+WL_REGISTER_KERNEL("StridedCopy", "cpu", StridedCopyKernel, stridedCopy);
+WL_REGISTER_KERNEL("Gather", "cpu", GatherKernel, gather);
+WL_REGISTER_KERNEL("ScatterAdd", "cpu", ScatterAddKernel, scatterAdd);
 
 }  // namespace wl

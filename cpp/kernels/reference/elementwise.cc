@@ -116,15 +116,15 @@ void batchNormInference(const BatchNormParams& p) {
 
 }  // namespace
 
-WL_REGISTER_KERNEL("Binary", "reference", BinaryKernel, binary);
-WL_REGISTER_KERNEL("BinaryInt", "reference", BinaryKernel, binaryInt);
-WL_REGISTER_KERNEL("Unary", "reference", UnaryKernel, unary);
-WL_REGISTER_KERNEL("UnaryInt", "reference", UnaryKernel, unaryInt);
-WL_REGISTER_KERNEL("UnaryGrad", "reference", UnaryGradKernel, unaryGrad);
-WL_REGISTER_KERNEL("Cast", "reference", CastKernel, cast);
-WL_REGISTER_KERNEL("Select", "reference", SelectKernel, select);
-WL_REGISTER_KERNEL("Axpy", "reference", AxpyKernel, axpy);
-WL_REGISTER_KERNEL("BatchNormInference", "reference", BatchNormKernel, batchNormInference);
-WL_REGISTER_KERNEL("AdamUpdate", "reference", AdamKernel, adamUpdate);
+WL_REGISTER_KERNEL("Binary", "cpu", BinaryKernel, binary);
+WL_REGISTER_KERNEL("BinaryInt", "cpu", BinaryKernel, binaryInt);
+WL_REGISTER_KERNEL("Unary", "cpu", UnaryKernel, unary);
+WL_REGISTER_KERNEL("UnaryInt", "cpu", UnaryKernel, unaryInt);
+WL_REGISTER_KERNEL("UnaryGrad", "cpu", UnaryGradKernel, unaryGrad);
+WL_REGISTER_KERNEL("Cast", "cpu", CastKernel, cast);
+WL_REGISTER_KERNEL("Select", "cpu", SelectKernel, select);
+WL_REGISTER_KERNEL("Axpy", "cpu", AxpyKernel, axpy);
+WL_REGISTER_KERNEL("BatchNormInference", "cpu", BatchNormKernel, batchNormInference);
+WL_REGISTER_KERNEL("AdamUpdate", "cpu", AdamKernel, adamUpdate);
 
 }  // namespace wl

@@ -28,6 +28,6 @@ void matMul(const MatMulParams& p) {
 
 }  // namespace
 
-WL_REGISTER_KERNEL("MatMul", "reference", MatMulKernel, matMul);
+WL_REGISTER_KERNEL("MatMul", "cpu", MatMulKernel, matMul);
 
 }  // namespace wl

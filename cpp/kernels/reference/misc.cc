@@ -22,6 +22,6 @@ void softmax(const SoftmaxParams& p) {
 
 }  // namespace
 
-WL_REGISTER_KERNEL("Softmax", "reference", SoftmaxKernel, softmax);
+WL_REGISTER_KERNEL("Softmax", "cpu", SoftmaxKernel, softmax);
 
 }  // namespace wl

@@ -108,10 +108,10 @@ void broadcastTo(const BroadcastParams& p) {
 
 }  // namespace
 
-WL_REGISTER_KERNEL("Reduce", "reference", ReduceKernel, reduce);
-WL_REGISTER_KERNEL("ReduceInt", "reference", ReduceKernel, reduceInt);
-WL_REGISTER_KERNEL("ArgReduce", "reference", ArgReduceKernel, argReduce);
-WL_REGISTER_KERNEL("Cumsum", "reference", CumsumKernel, cumsum);
-WL_REGISTER_KERNEL("BroadcastTo", "reference", BroadcastKernel, broadcastTo);
+WL_REGISTER_KERNEL("Reduce", "cpu", ReduceKernel, reduce);
+WL_REGISTER_KERNEL("ReduceInt", "cpu", ReduceKernel, reduceInt);
+WL_REGISTER_KERNEL("ArgReduce", "cpu", ArgReduceKernel, argReduce);
+WL_REGISTER_KERNEL("Cumsum", "cpu", CumsumKernel, cumsum);
+WL_REGISTER_KERNEL("BroadcastTo", "cpu", BroadcastKernel, broadcastTo);
 
 }  // namespace wl

@@ -65,11 +65,15 @@ void conv(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t P = g.outD * g.outH * g.outW, K = g.fD * g.fH * g.fW * g.inC;
   const int64_t xImage = g.inD * g.inH * g.inW * g.inC, yImage = P * g.outC;
+  if (P == 0 || g.outC == 0) return;
+  // The filter [K x outC] is packed once: per weight version (kernel cache), or per
+  // call for a filter that is no weight, not once per image and chunk.
+  auto packed = packedWeight("wasm.Conv", p.filterKey, K, g.outC, p.filter, g.outC, 1, attrsHash(g.attrs()));
   for (int64_t b = 0; b < g.batch; ++b) {
     const float* x = p.x + b * xImage;
     float* y = p.y + b * yImage;
     if (isPointwise(g)) {
-      gemm(P, g.outC, K, x, K, 1, p.filter, g.outC, 1, y, g.outC, false, &p.epilogue);
+      gemmPacked(P, x, K, 1, *packed, y, g.outC, false, &p.epilogue);
       continue;
     }
     const int64_t rows = chunkRows(K);
@@ -77,8 +81,7 @@ void conv(const ConvParams& p) {
     for (int64_t p0 = 0; p0 < P; p0 += rows) {
       const int64_t p1 = std::min(P, p0 + rows);
       im2col(g, x, p0, p1, colBuf.data());
-      gemm(p1 - p0, g.outC, K, colBuf.data(), K, 1, p.filter, g.outC, 1, y + p0 * g.outC, g.outC, false,
-           &p.epilogue);
+      gemmPacked(p1 - p0, colBuf.data(), K, 1, *packed, y + p0 * g.outC, g.outC, false, &p.epilogue);
     }
   }
 }
@@ -110,12 +113,19 @@ void convBackpropInput(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t P = g.outD * g.outH * g.outW, K = g.fD * g.fH * g.fW * g.inC;
   const int64_t xImage = g.inD * g.inH * g.inW * g.inC, yImage = P * g.outC;
+  if (P == 0 || g.outC == 0 || K == 0) {
+    std::fill(p.x, p.x + g.batch * xImage, 0.f);
+    return;
+  }
+  // filter^T [outC x K], packed once (as the forward filter).
+  auto packed = packedWeight("wasm.ConvBackpropInput", p.filterKey, g.outC, K, p.filter, 1, g.outC,
+                             attrsHash(g.attrs()));
   for (int64_t b = 0; b < g.batch; ++b) {
     float* dx = p.x + b * xImage;
     const float* dy = p.y + b * yImage;
     if (isPointwise(g)) {
       // dx[P x inC] = dy[P x outC] * filter^T
-      gemm(P, K, g.outC, dy, g.outC, 1, p.filter, 1, g.outC, dx, K, false);
+      gemmPacked(P, dy, g.outC, 1, *packed, dx, K, false);
       continue;
     }
     std::fill(dx, dx + xImage, 0.f);
@@ -124,7 +134,7 @@ void convBackpropInput(const ConvParams& p) {
     float* col = colBuf.data();
     for (int64_t p0 = 0; p0 < P; p0 += rows) {
       const int64_t p1 = std::min(P, p0 + rows);
-      gemm(p1 - p0, K, g.outC, dy + p0 * g.outC, g.outC, 1, p.filter, 1, g.outC, col, K, false);
+      gemmPacked(p1 - p0, dy + p0 * g.outC, g.outC, 1, *packed, col, K, false);
       forEachPatch(g, p0, p1, [&](int64_t r, int64_t t, int64_t xo) {
         if (xo < 0) return;
         const float* src = col + r * K + t * g.inC;

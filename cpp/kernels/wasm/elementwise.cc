@@ -134,7 +134,7 @@ void binaryRows(const BinaryParams& p) {
 }
 
 BinaryKernel referenceBinary() {
-  static BinaryKernel k = reinterpret_cast<BinaryKernel>(KernelRegistry::instance().find("Binary", "reference"));
+  static BinaryKernel k = reinterpret_cast<BinaryKernel>(KernelRegistry::instance().find("Binary", "cpu"));
   return k;
 }
 

@@ -35,7 +35,7 @@ float* scratch(std::vector<float>& v, size_t n) {
 
 // Packs B[q0 .. q0+kc) x [j0 .. j0+nc) into panels of NR columns: panel p holds, for
 // each q, NR consecutive floats (columns j0 + p*NR ..), zero beyond n.
-void packB(int64_t kc, int64_t nc, const float* b, int64_t rsB, int64_t csB, float* out) {
+void packBBlock(int64_t kc, int64_t nc, const float* b, int64_t rsB, int64_t csB, float* out) {
   for (int64_t j = 0; j < nc; j += NR) {
     const int64_t nr = std::min(NR, nc - j);
     const float* bj = b + j * csB;
@@ -183,8 +183,68 @@ inline void microKernel1x8(int64_t kc, const float* a, int64_t csA, const float*
 
 }  // namespace
 
+namespace {
+int64_t blockFloats(int64_t kc, int64_t nc) { return ((nc + NR - 1) / NR) * NR * kc; }
+
+// The loop nest shared by gemm and gemmPacked: B's (jc, pc) blocks come from
+// `packed` (in jc-major, pc-minor order) when given, else are packed here.
+void gemmImpl(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,
+              int64_t rsB, int64_t csB, const float* packed, float* c, int64_t ldc, bool accumulate,
+              const Epilogue* ep);
+}  // namespace
+
+PackedB packB(int64_t k, int64_t n, const float* b, int64_t rsB, int64_t csB) {
+  PackedB out;
+  packBInto(out, k, n, b, rsB, csB);
+  return out;
+}
+
+void packBInto(PackedB& out, int64_t k, int64_t n, const float* b, int64_t rsB, int64_t csB) {
+  out.k = k;
+  out.n = n;
+  int64_t total = 0;
+  for (int64_t jc = 0; jc < n; jc += NC) {
+    for (int64_t pc = 0; pc < k; pc += KC) total += blockFloats(std::min(KC, k - pc), std::min(NC, n - jc));
+  }
+  out.panels.resize(static_cast<size_t>(total));
+  float* dst = out.panels.data();
+  for (int64_t jc = 0; jc < n; jc += NC) {
+    const int64_t nc = std::min(NC, n - jc);
+    for (int64_t pc = 0; pc < k; pc += KC) {
+      const int64_t kc = std::min(KC, k - pc);
+      packBBlock(kc, nc, b + pc * rsB + jc * csB, rsB, csB, dst);
+      dst += blockFloats(kc, nc);
+    }
+  }
+}
+
+void gemmPacked(int64_t m, const float* a, int64_t rsA, int64_t csA, const PackedB& b, float* c, int64_t ldc,
+                bool accumulate, const Epilogue* ep) {
+  gemmImpl(m, b.n, b.k, a, rsA, csA, nullptr, 0, 0, b.panels.data(), c, ldc, accumulate, ep);
+}
+
+std::shared_ptr<const PackedB> packedWeight(const char* kernel, BufferKey key, int64_t k, int64_t n, const float* b,
+                                            int64_t rsB, int64_t csB, uint64_t attrs) {
+  auto make = [&] { return std::make_shared<PackedB>(packB(k, n, b, rsB, csB)); };
+  if (!key.cacheable()) return make();
+  // The layout (k, n, strides) is part of the key: the same weight read transposed
+  // (a backward pass) packs separately.
+  struct Layout {
+    int64_t k, n, rsB, csB;
+  } layout{k, n, rsB, csB};
+  return KernelCache::instance().get<PackedB>(kernel, key, attrsHash(layout, attrs == 0 ? 1469598103934665603ull : attrs),
+                                              make, [&](PackedB& p) { packBInto(p, k, n, b, rsB, csB); });
+}
+
 void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,
           int64_t rsB, int64_t csB, float* c, int64_t ldc, bool accumulate, const Epilogue* ep) {
+  gemmImpl(m, n, k, a, rsA, csA, b, rsB, csB, nullptr, c, ldc, accumulate, ep);
+}
+
+namespace {
+void gemmImpl(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,
+              int64_t rsB, int64_t csB, const float* packed, float* c, int64_t ldc, bool accumulate,
+              const Epilogue* ep) {
   if (m <= 0 || n <= 0) return;
   if (ep != nullptr && !ep->active()) ep = nullptr;
   VEpilogue vep{};
@@ -200,7 +260,8 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t 
   thread_local std::vector<float> bufA, bufB;
   const int64_t ncMax = std::min(n, NC);
   const int64_t kcMax = std::min(k, KC);
-  float* pb = scratch(bufB, static_cast<size_t>(((ncMax + NR - 1) / NR) * NR * kcMax));
+  float* pbScratch = packed ? nullptr : scratch(bufB, static_cast<size_t>(((ncMax + NR - 1) / NR) * NR * kcMax));
+  const float* nextPacked = packed;
   float* pa = scratch(bufA, static_cast<size_t>(((std::min(m, MC) + MR - 1) / MR) * MR * kcMax));
   float tile[MR * NR] = {};
   for (int64_t jc = 0; jc < n; jc += NC) {
@@ -209,7 +270,13 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t 
       const int64_t kc = std::min(KC, k - pc);
       const bool acc = accumulate || pc > 0;
       const bool lastSlice = pc + kc == k;
-      packB(kc, nc, b + pc * rsB + jc * csB, rsB, csB, pb);
+      const float* pb = pbScratch;
+      if (packed) {
+        pb = nextPacked;
+        nextPacked += blockFloats(kc, nc);
+      } else {
+        packBBlock(kc, nc, b + pc * rsB + jc * csB, rsB, csB, pbScratch);
+      }
       if (m == 1) {
         const float* a0 = a + pc * csA;
         for (int64_t jr = 0; jr < nc; jr += NR) {
@@ -247,10 +314,20 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t 
   }
 }
 
+}  // namespace
+
 void matMul(const MatMulParams& p) {
   // A is m x k (stored k x m when transposed); B is k x n (n x k when transposed).
   const int64_t rsA = p.transposeA ? 1 : p.k, csA = p.transposeA ? p.m : 1;
   const int64_t rsB = p.transposeB ? 1 : p.n, csB = p.transposeB ? p.k : 1;
+  if (p.bKey.cacheable() && (p.bBatchStride == 0 || p.batch == 1) && p.m > 0 && p.n > 0 && p.k > 0) {
+    // B is a weight shared by the whole batch: packed once per version (kernel cache).
+    auto packed = packedWeight("wasm.MatMul", p.bKey, p.k, p.n, p.b, rsB, csB);
+    for (int64_t bi = 0; bi < p.batch; ++bi) {
+      gemmPacked(p.m, p.a + bi * p.aBatchStride, rsA, csA, *packed, p.c + bi * p.m * p.n, p.n, false, &p.epilogue);
+    }
+    return;
+  }
   for (int64_t bi = 0; bi < p.batch; ++bi) {
     gemm(p.m, p.n, p.k, p.a + bi * p.aBatchStride, rsA, csA, p.b + bi * p.bBatchStride, rsB, csB,
          p.c + bi * p.m * p.n, p.n, false, &p.epilogue);

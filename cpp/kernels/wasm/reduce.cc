@@ -16,7 +16,7 @@ namespace wasm {
 namespace {
 
 ReduceKernel referenceReduce() {
-  static ReduceKernel k = reinterpret_cast<ReduceKernel>(KernelRegistry::instance().find("Reduce", "reference"));
+  static ReduceKernel k = reinterpret_cast<ReduceKernel>(KernelRegistry::instance().find("Reduce", "cpu"));
   return k;
 }
 
