@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "core/tensor.h"
 
@@ -36,9 +37,18 @@ class HostMemory : public Memory {
   void read(const void* handle, void* dst, size_t bytes) override {
     if (bytes) std::memcpy(dst, handle, bytes);
   }
+  void copy(void* dst, const void* src, size_t bytes) override {
+    if (bytes) std::memcpy(dst, src, bytes);
+  }
 };
 
 }  // namespace
+
+void Memory::copy(void* dst, const void* src, size_t bytes) {
+  std::vector<unsigned char> staging(bytes);
+  read(src, staging.data(), bytes);
+  write(dst, staging.data(), bytes);
+}
 
 Memory& hostMemory() {
   static HostMemory* memory = new HostMemory();  // never destroyed: storages may outlive statics

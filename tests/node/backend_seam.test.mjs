@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {assertAllClose, seededData, tf} from './helpers.mjs';
+import {assertAllClose, loadTfjs, seededData, tf} from './helpers.mjs';
 
 await tf.ready();
 const engine = tf.engine();
@@ -168,3 +168,25 @@ test('the wasm GEMM packs each weight once per version: repacks after a step, ne
   tf.dispose([x, y, first, trained]);
   model.dispose();
 }));
+
+test('a tensor taken from a variable keeps its values after assign or an optimizer step (copy on write), as tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const run = async lib => {
+    const v = lib.variable(lib.tensor([1, 2, 3, 4]));
+    const r = v.reshape([2, 2]), same = lib.reshape(v, [4]), c = v.cast('float32');
+    v.assign(lib.tensor([5, 6, 7, 8]));
+    const afterAssign = [r, same, c].map(t => Array.from(t.dataSync()));
+    const r2 = v.reshape([4, 1]);
+    const opt = lib.train.sgd(0.5);
+    opt.minimize(() => v.square().sum(), false, [v]);
+    const out = {afterAssign, view: Array.from(r2.dataSync()), v: Array.from(v.dataSync())};
+    lib.dispose([r, same, c, r2, v]);
+    opt.dispose();
+    return out;
+  };
+  const before = tf.memory().numTensors;
+  const want = await run(tfjs), got = await run(tf);
+  assert.deepEqual(got, want);
+  assert.deepEqual(got.afterAssign, [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]]);
+  assert.equal(tf.memory().numTensors, before);
+});
