@@ -172,15 +172,16 @@ test('the wasm GEMM packs each weight once per version: repacks after a step, ne
 test('a tensor taken from a variable keeps its values after assign or an optimizer step (copy on write), as tfjs', async () => {
   const tfjs = await loadTfjs();
   const run = async lib => {
-    const v = lib.variable(lib.tensor([1, 2, 3, 4]));
+    const init = lib.tensor([1, 2, 3, 4]), next = lib.tensor([5, 6, 7, 8]);
+    const v = lib.variable(init);
     const r = v.reshape([2, 2]), same = lib.reshape(v, [4]), c = v.cast('float32');
-    v.assign(lib.tensor([5, 6, 7, 8]));
+    v.assign(next);
     const afterAssign = [r, same, c].map(t => Array.from(t.dataSync()));
     const r2 = v.reshape([4, 1]);
     const opt = lib.train.sgd(0.5);
     opt.minimize(() => v.square().sum(), false, [v]);
     const out = {afterAssign, view: Array.from(r2.dataSync()), v: Array.from(v.dataSync())};
-    lib.dispose([r, same, c, r2, v]);
+    lib.dispose([r, same, c, r2, v, init, next]);
     opt.dispose();
     return out;
   };
