@@ -310,6 +310,24 @@ export interface TransferStats {
 }
 /** The backend registered under this name, or null. */
 export declare function findBackend(name: string): KernelBackendInfo | null;
+/** The active backend. */
+export declare function backend(): KernelBackendInfo;
+/** A factory returning the backend registered under `name`, or null. */
+export declare function findBackendFactory(name: string): (() => KernelBackendInfo | null) | null;
+/** An engine kernel of a backend ({kernelName, backendName}), or undefined. */
+export declare function getKernel(kernelName: string, backendName: string): {kernelName: string, backendName: string} | undefined;
+/** The engine kernels of a backend. */
+export declare function getKernelsForBackend(backendName: string): Array<{kernelName: string, backendName: string}>;
+/** Always throws: kernels and gradients are engine (C++) code here. */
+export declare function registerKernel(config: unknown): never;
+/** Always throws: kernels and gradients are engine (C++) code here. */
+export declare function unregisterKernel(kernelName: string, backendName?: string): never;
+/** Always throws: kernels and gradients are engine (C++) code here; use tf.customGrad. */
+export declare function registerGradient(config: unknown): never;
+/** Always throws: kernels and gradients are engine (C++) code here. */
+export declare function unregisterGradient(kernelName: string): never;
+/** Always throws: kernels are engine (C++) code here. */
+export declare function copyRegisteredKernels(registeredBackendName: string, newBackendName: string): never;
 /** Always throws: this package's backends are engine (C++) objects, not JavaScript KernelBackends. */
 export declare function registerBackend(name: string, factory?: unknown, priority?: number): never;
 /** Removes a registered backend (not 'cpu', nor the active one). */

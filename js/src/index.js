@@ -77,7 +77,9 @@ export const version_core = TFJS_VERSION;  // eslint-disable-line camelcase
 export const version_layers = TFJS_VERSION;  // eslint-disable-line camelcase
 
 // Backends: the engine's one list (js/src/backends.js).
-export {getBackend, setBackend, findBackend, removeBackend, registerBackend} from './backends.js';
+export {getBackend, setBackend, findBackend, removeBackend, registerBackend, backend, findBackendFactory, getKernel,
+        getKernelsForBackend, registerKernel, unregisterKernel, registerGradient, unregisterGradient,
+        copyRegisteredKernels} from './backends.js';
 
 /** model.fit in a Web Worker, on the current backend (see worker_fit.js). */
 export function fitInWorker(model, x, y, args, options) {

@@ -90,6 +90,15 @@ test('the backend list is the engine\'s: names by priority, chains, errors', asy
   assert.throws(() => tf.removeBackend('cpu'), /cannot be removed/);
   assert.throws(() => tf.registerBackend('mine', () => ({}), 5), /JavaScript KernelBackend cannot be registered. Registered backends: .*wasm/);
   assert.equal(tf.findBackend('mine'), null);
+  assert.equal(tf.backend().name, start);
+  assert.equal(tf.findBackendFactory('wasm')().name, 'wasm');
+  assert.equal(tf.findBackendFactory('webgl'), null);
+  assert.deepEqual(tf.getKernel('MatMul', 'wasm'), {kernelName: 'MatMul', backendName: 'wasm'});
+  assert.equal(tf.getKernel('Gather', 'wasm'), undefined);  // wasm has none: its chain runs cpu's
+  assert.ok(tf.getKernelsForBackend('cpu').some(k => k.kernelName === 'Gather'));
+  assert.throws(() => tf.registerKernel({kernelName: 'Foo', backendName: 'wasm', kernelFunc: () => null}),
+                /JavaScript kernel \(Foo\) cannot be registered/);
+  assert.throws(() => tf.registerGradient({kernelName: 'Foo', gradFunc: () => ({})}), /tf.customGrad/);
   assert.equal(tf.getBackend(), start);
 });
 

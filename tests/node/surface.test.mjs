@@ -45,7 +45,7 @@ const NOT_PROVIDED = {
 const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && tfjs[name] === name;
 
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
-const BACKEND_SEAM = 'backend seam (lead): the JS backend/kernel registry API is being built in js/src/engine.js';
+const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
 const COMPLEX = 'needs complex64 tensors (not implemented in the engine)';
 const STRING = 'needs string tensors (not implemented in the engine)';
 const NEW_KERNEL = 'needs a new engine kernel (the C++ backend is being refactored)';
@@ -63,17 +63,8 @@ const COMPILED = 'compiled loss/metric functions and tensors live in the engine'
 const CALL_ARGS = 'the kwargs of a symbolic call are not recorded by the engine graph';
 const ENGINE_INITIALIZER = 'needs an Identity initializer in the engine (cpp/layers/initializers.cc)';
 const NOT_YET = {
-  'tf.backend': BACKEND_SEAM,
-  'tf.findBackendFactory': BACKEND_SEAM,
 
-  'tf.getKernel': BACKEND_SEAM,
-  'tf.registerKernel': BACKEND_SEAM,
-  'tf.unregisterKernel': BACKEND_SEAM,
-  'tf.getKernelsForBackend': BACKEND_SEAM,
-  'tf.copyRegisteredKernels': BACKEND_SEAM,
   'tf.getGradient': BACKEND_SEAM,
-  'tf.registerGradient': BACKEND_SEAM,
-  'tf.unregisterGradient': BACKEND_SEAM,
   'tf.setPlatform': BACKEND_SEAM,
   'tf.KernelBackend': BACKEND_SEAM,
   'tf.DataStorage': BACKEND_SEAM,
