@@ -673,6 +673,8 @@ export declare const initializers: {
   leCunUniform(args?: Seeded): Initializer;
   leCunNormal(args?: Seeded): Initializer;
   orthogonal(args?: {gain?: number} & Seeded): Initializer;
+  /** gain * identity; 2D square weights only. */
+  identity(args?: {gain?: number}): Initializer;
 };
 export declare const regularizers: {
   l1(args?: {l1?: number}): Serializable;

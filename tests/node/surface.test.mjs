@@ -61,7 +61,6 @@ const CONTAINER_BOOKKEEPING = 'tfjs Container bookkeeping (depth maps, node keys
 const FIT_LOOP = 'tfjs\'s loop over JS train functions: training here is one engine call per batch';
 const COMPILED = 'compiled loss/metric functions and tensors live in the engine';
 const CALL_ARGS = 'the kwargs of a symbolic call are not recorded by the engine graph';
-const ENGINE_INITIALIZER = 'needs an Identity initializer in the engine (cpp/layers/initializers.cc)';
 const NOT_YET = {
 
   'tf.getGradient': BACKEND_SEAM,
@@ -161,7 +160,6 @@ const NOT_YET = {
 
 
 
-  'tf.initializers.identity': ENGINE_INITIALIZER,
 
 
 
