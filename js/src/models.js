@@ -143,6 +143,14 @@ export class LayersModel extends Layer {
     return fromVector(this.handle.layers()).map(wrapLayer);
   }
 
+  /** tfjs: resets the states of every stateful layer (nested models included). */
+  resetStates() {
+    for (const layer of this.layers) {
+      if (layer instanceof LayersModel) layer.resetStates();
+      else if (typeof layer.resetStates === 'function' && layer.getConfig().stateful === true) layer.resetStates();
+    }
+  }
+
   /** The model's input and output SymbolicTensors (tfjs: build new models from them). */
   get inputs() {
     return this._cachedSymbols('inputs', () => fromVector(this.handle.inputSymbols()).map(h => new SymbolicTensor(h))).slice();
