@@ -507,7 +507,7 @@ export interface RecurrentLayerArgs extends LayerArgs {
   returnState?: boolean;
   /** Process the sequence backwards (default false). */
   goBackwards?: boolean;
-  /** Not supported: true throws. */
+  /** Keep the final states for the next call (the batch size is fixed: give batchInputShape); resetStates() clears them. */
   stateful?: boolean;
   /** Accepted and ignored, as in tfjs. */
   unroll?: boolean;
@@ -525,9 +525,32 @@ export interface GRULayerArgs extends RecurrentLayerArgs {
   recurrentActivation?: ActivationIdentifier | string;
   /** 1 or 2 (both compute the same, as in tfjs). */
   implementation?: number;
-  /** Only false (tfjs 4.22 supports no other). */
+  /**
+   * false (default, tfjs's GRU) or true (Keras 2/3's default, which tfjs rejects): the reset
+   * gate applies after the recurrent matMul, and the bias is [2, 3 * units] (input and recurrent).
+   */
   resetAfter?: boolean;
 }
+/** Options of tf.layers.rnn: the cell (or an array of cells, stacked) and the RNN options. */
+export interface RNNLayerArgs extends LayerArgs {
+  cell: RNNCell | RNNCell[] | {className: string, config?: {[key: string]: any}};
+  returnSequences?: boolean;
+  returnState?: boolean;
+  goBackwards?: boolean;
+  stateful?: boolean;
+  unroll?: boolean;
+}
+/** tfjs's RNN: the recurrent layers (rnn, simpleRNN, lstm, gru). */
+export declare class RNN extends Layer {
+  /** The cell passed to tf.layers.rnn (null for simpleRNN/lstm/gru). */
+  readonly cell: RNNCell | null;
+  /** A stateful layer's current states (null entries before its first call). */
+  readonly states: Array<Tensor | null>;
+  /** Sets a stateful layer's states to zeros, or to the given values ([batch, stateSize] each). */
+  resetStates(states?: Tensor | Tensor[]): void;
+}
+/** tfjs's RNNCell: one step of a recurrent layer; runs only inside tf.layers.rnn. */
+export declare class RNNCell extends Layer {}
 
 export declare class SymbolicTensor {
   readonly shape: Array<number | null>;
@@ -632,8 +655,9 @@ export declare class Layer {
   getWeights(): Variable[];
   setWeights(weights: Tensor[]): void;
   /** Eager: `mask` (bool [batch, steps], one per input) reaches layers that use it (RNNs skip masked steps). */
-  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean, mask?: Tensor | Array<Tensor | null>}): Tensor | Tensor[];
-  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean}): SymbolicTensor | SymbolicTensor[];
+  /** initialState: a recurrent layer's initial states (tfjs's RNN), as extra inputs. */
+  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean, mask?: Tensor | Array<Tensor | null>, initialState?: Tensor | Tensor[]}): Tensor | Tensor[];
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean, initialState?: SymbolicTensor | SymbolicTensor[]}): SymbolicTensor | SymbolicTensor[];
   /** Whether the layer passes masks on (Embedding with maskZero, Masking, Dense, RNNs, merge layers...). */
   supportsMasking: boolean;
   /** The output mask for these inputs and input mask(s): a bool Tensor or null (a list for a model). */
@@ -667,9 +691,17 @@ export interface BidirectionalLayerArgs extends WrapperLayerArgs {
 export declare const layers: {
   Layer: typeof Layer;
   dense(args: DenseLayerArgs): Layer;
-  simpleRNN(args: RecurrentLayerArgs): Layer;
-  lstm(args: LSTMLayerArgs): Layer;
-  gru(args: GRULayerArgs): Layer;
+  simpleRNN(args: RecurrentLayerArgs): RNN;
+  lstm(args: LSTMLayerArgs): RNN;
+  gru(args: GRULayerArgs): RNN;
+  /** A recurrent layer around a cell (tfjs recurrent.ts); an array of cells is stacked. */
+  rnn(args: RNNLayerArgs): RNN;
+  simpleRNNCell(args: RecurrentLayerArgs): RNNCell;
+  lstmCell(args: LSTMLayerArgs): RNNCell;
+  gruCell(args: GRULayerArgs): RNNCell;
+  stackedRNNCells(args: {cells: RNNCell[], name?: string, trainable?: boolean}): RNNCell;
+  RNN: typeof RNN;
+  RNNCell: typeof RNNCell;
   /** Applies `layer` to every timestep of a [batch, steps, ...] input (tfjs wrappers.ts). */
   timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
   /** Runs a recurrent `layer` forwards and a copy backwards and merges them (tfjs wrappers.ts). */
@@ -734,6 +766,8 @@ export declare function fitInWorker(model: LayersModel, x: ModelData, y: ModelDa
 
 export declare class LayersModel extends Layer {
   readonly layers: Layer[];
+  /** Resets the states of every stateful recurrent layer (nested models included). */
+  resetStates(): void;
   readonly inputs: SymbolicTensor[];
   readonly outputs: SymbolicTensor[];
   readonly inputLayers: Layer[];

@@ -50,6 +50,7 @@
 #include "core/tape.h"
 #include "layers/activations.h"
 #include "layers/core_layers.h"
+#include "layers/host_layer.h"
 #include "layers/initializers.h"
 #include "layers/regularizers.h"
 #include "ops/ops.h"
@@ -197,9 +198,9 @@ class GateCell : public RNNCell {
     c["activation"] = activation_;
     if (hasRecurrentActivation_) c["recurrentActivation"] = recurrentActivation_;
     c["useBias"] = useBias_;
-    c["kernelInitializer"] = lo::serializeInitializer(kernelInitializer_);
-    c["recurrentInitializer"] = lo::serializeInitializer(recurrentInitializer_);
-    c["biasInitializer"] = lo::serializeInitializer(biasInitializer_);
+    c["kernelInitializer"] = serializeInitializer(kernelInitializer_);
+    c["recurrentInitializer"] = serializeInitializer(recurrentInitializer_);
+    c["biasInitializer"] = serializeInitializer(biasInitializer_);
     c["kernelRegularizer"] = kernelRegularizer_;
     c["recurrentRegularizer"] = recurrentRegularizer_;
     c["biasRegularizer"] = biasRegularizer_;
@@ -407,6 +408,56 @@ class GRUCell : public GateCell {
  private:
   bool resetAfter_ = false;
   nlohmann::json implementation_;
+};
+
+// A custom cell written in JavaScript (a subclass of tf.RNNCell / tf.layers.Layer with
+// a stateSize, as tfjs): built for [batch, features] by its build(); each step calls
+// its call([x, ...states]), which returns [output, ...newStates].
+class HostCell : public RNNCell {
+ public:
+  HostCell(std::shared_ptr<HostLayer> layer, std::vector<int64_t> stateSizes)
+      : RNNCell(nlohmann::json{{"name", layer->name()}}, layer->className()), layer_(std::move(layer)),
+        stateSizes_(std::move(stateSizes)) {
+    WL_CHECK(!stateSizes_.empty(), "The custom cell " << layer_->name() << " needs a stateSize (a number or an array of numbers)");
+    for (int64_t s : stateSizes_) {
+      WL_CHECK(s > 0, "The custom cell " << layer_->name() << " has a bad stateSize entry " << s);
+    }
+  }
+  std::string className() const override { return layer_->className(); }
+  nlohmann::json getConfig() const override { return layer_->getConfig(); }
+  std::vector<int64_t> stateSizes() const override { return stateSizes_; }
+  std::vector<std::shared_ptr<Variable>> weights() const override { return layer_->weights(); }
+  std::vector<std::shared_ptr<Variable>> trainableWeights() const override { return layer_->trainableWeights(); }
+  std::vector<std::shared_ptr<Variable>> nonTrainableWeights() const override { return layer_->nonTrainableWeights(); }
+  void setTrainable(bool trainable) override {
+    layer_->setTrainable(trainable);
+    Layer::setTrainable(trainable);
+  }
+  Tensor regularizationLoss() const override { return layer_->regularizationLoss(); }
+  void applyConstraints() override { layer_->applyConstraints(); }
+
+  void beginSequence(int64_t, bool training) override { training_ = training; }
+  std::vector<Tensor> step(const Tensor& x, const std::vector<Tensor>& states) override {
+    std::vector<Tensor> in{x};
+    in.insert(in.end(), states.begin(), states.end());
+    std::vector<Tensor> out = layer_->callHost(in, training_);
+    WL_CHECK(out.size() == 1 + stateSizes_.size(),
+             "The custom cell " << layer_->name() << " must return [output, ...newStates] (" << 1 + stateSizes_.size()
+                                << " tensors), but it returned " << out.size());
+    return out;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    bool fresh = !layer_->built();
+    layer_->ensureBuilt(in);
+    if (fresh) renameWeightScope(*layer_, layer_->name() + "/", name() + "/");
+  }
+
+ private:
+  std::shared_ptr<HostLayer> layer_;
+  std::vector<int64_t> stateSizes_;
+  bool training_ = false;
 };
 
 // tfjs's StackedRNNCells({cells}): the cells run one after another within a step,
@@ -825,9 +876,26 @@ class RNN : public Recurrent {
 std::shared_ptr<Layer> createWithCells(const std::string& className, const nlohmann::json& config,
                                        const std::vector<std::shared_ptr<Layer>>& layers) {
   WL_CHECK(config.is_object(), className << ": the layer config must be an object, got " << config.dump());
+  // Custom (JavaScript) cells come with their state sizes: hostStateSizes[i] for layers[i].
+  nlohmann::json hostSizes = lo::get(config, "hostStateSizes");
   std::vector<std::shared_ptr<RNNCell>> cells;
-  for (const auto& l : layers) {
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const auto& l = layers[i];
     auto cell = std::dynamic_pointer_cast<RNNCell>(l);
+    if (cell == nullptr && std::dynamic_pointer_cast<HostLayer>(l) != nullptr) {
+      nlohmann::json sizes = hostSizes.is_array() && i < hostSizes.size() ? hostSizes[i] : nlohmann::json();
+      if (sizes.is_number()) sizes = nlohmann::json::array({sizes});
+      WL_CHECK(sizes.is_array() && !sizes.empty(),
+               className << ": the custom cell " << l->name() << " (" << l->className()
+                         << ") needs a stateSize: a number or an array of numbers, one per state");
+      std::vector<int64_t> s;
+      for (const auto& v : sizes) {
+        WL_CHECK(v.is_number_integer() && v.get<int64_t>() > 0,
+                 className << ": the custom cell " << l->name() << " has a bad stateSize " << sizes.dump());
+        s.push_back(v.get<int64_t>());
+      }
+      cell = std::make_shared<HostCell>(std::dynamic_pointer_cast<HostLayer>(l), s);
+    }
     WL_CHECK(cell != nullptr, className << ": " << (l ? l->className() + " " + l->name() : std::string("undefined"))
                                         << " is not an RNN cell (SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells)");
     cells.push_back(cell);

@@ -806,8 +806,11 @@ function layerVector(list) {
 
 function withCells(className, options, cells) {
   const v = layerVector(cells);
+  // A custom cell (a JS subclass) says its state sizes with `stateSize`, as in tfjs.
+  const hostStateSizes = cells.map(c => (c._isHost ? (c.stateSize === undefined ? null : c.stateSize) : null));
+  if ('hostStateSizes' in options) throw new Error(`${className}: unknown option hostStateSizes`);
   try {
-    return wrapLayer(getCore().createWithCells(className, JSON.stringify(options), v));
+    return wrapLayer(getCore().createWithCells(className, JSON.stringify({...options, hostStateSizes}), v));
   } finally {
     v.delete();
   }
