@@ -550,7 +550,7 @@ export declare class RNN extends Layer {
   resetStates(states?: Tensor | Tensor[]): void;
 }
 /** tfjs's RNNCell: one step of a recurrent layer; runs only inside tf.layers.rnn. */
-export declare class RNNCell extends Layer {}
+declare class RNNCell extends Layer {}
 
 export declare class SymbolicTensor {
   readonly shape: Array<number | null>;
