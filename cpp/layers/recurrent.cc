@@ -625,8 +625,14 @@ class Recurrent : public Layer {
   Tensor regularizationLoss() const override { return cell_->regularizationLoss(); }
   void applyConstraints() override { cell_->applyConstraints(); }
 
+  std::vector<Tensor> currentStates() const override {
+    std::vector<Tensor> out = states_;
+    if (out.empty()) out.resize(static_cast<size_t>(numStates()));
+    return out;
+  }
+
   // tfjs's resetStates(states?): zeros, or the given values (one per state, [batch, size]).
-  void resetStates(const std::vector<Tensor>& values) {
+  void resetStates(const std::vector<Tensor>& values) override {
     WL_CHECK(stateful_, "Cannot call resetStates() on an RNN Layer that is not stateful.");
     std::vector<int64_t> sizes = cell_->stateSizes();
     int64_t batch = fixedBatch();
@@ -909,19 +915,9 @@ std::shared_ptr<Layer> createWithCells(const std::string& className, const nlohm
   throw Error("Unknown layer with cells: " + className);
 }
 
-void resetLayerStates(Layer& layer, const std::vector<Tensor>& states) {
-  auto* r = dynamic_cast<Recurrent*>(&layer);
-  WL_CHECK(r != nullptr, "Layer " << layer.name() << " (" << layer.className() << ") has no states to reset");
-  r->resetStates(states);
-}
+void resetLayerStates(Layer& layer, const std::vector<Tensor>& states) { layer.resetStates(states); }
 
-std::vector<Tensor> layerStates(const Layer& layer) {
-  auto* r = dynamic_cast<const Recurrent*>(&layer);
-  WL_CHECK(r != nullptr, "Layer " << layer.name() << " (" << layer.className() << ") has no states");
-  std::vector<Tensor> out = r->states();
-  if (out.empty()) out.resize(static_cast<size_t>(r->numStates()));
-  return out;
-}
+std::vector<Tensor> layerStates(const Layer& layer) { return layer.currentStates(); }
 
 WL_REGISTER_LAYER(SimpleRNN);
 WL_REGISTER_LAYER(LSTM);

@@ -575,7 +575,7 @@ export class Layer {
     if (list.length === 0) throw new Error(`${this.name}.apply() needs at least one input`);
     if (kwargs != null && kwargs.initialState != null) {
       // tfjs's RNN: the initial states are extra inputs of the layer (so a saved graph keeps them).
-      if (!RECURRENT_CLASSES.has(this.getClassName())) throw new Error(`${this.name}.apply(): initialState is for recurrent layers, not ${this.getClassName()}`);
+      if (!RECURRENT_CLASSES.has(this.getClassName()) && this.getClassName() !== 'Bidirectional') throw new Error(`${this.name}.apply(): initialState is for recurrent layers, not ${this.getClassName()}`);
       if (list.length !== 1) throw new Error(`${this.name}.apply(): give the initial states either as initialState or as extra inputs, not both`);
       list = [list[0], ...(Array.isArray(kwargs.initialState) ? kwargs.initialState : [kwargs.initialState])];
       inputs = list;
@@ -705,6 +705,22 @@ defineLayerFactories(FACTORIES);
 export const WRAPPER_FACTORIES = {timeDistributed: 'TimeDistributed', bidirectional: 'Bidirectional'};
 /** tfjs's Wrapper: `layer` is the wrapped layer; disposing the wrapper disposes it (its weights are the wrapper's). */
 class Wrapper extends Layer {
+  /** Bidirectional: resets the states of both (stateful) directions, as tfjs. */
+  resetStates(states) {
+    if (states != null) throw new Error(`${this.name}.resetStates() takes no values (tfjs ignores them)`);
+    const v = tensorVector([]);
+    try {
+      this.handle.resetStates(v);
+    } finally {
+      v.delete();
+    }
+  }
+
+  /** Bidirectional: the forward layer's states, then the backward one's. */
+  get states() {
+    return RNN.prototype._statesOf.call(this);
+  }
+
   dispose() {
     const result = super.dispose();
     if (this.layer instanceof Layer) this.layer.dispose();
@@ -747,6 +763,11 @@ const CELL_CLASSES = new Set(['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'StackedRN
 export class RNN extends Layer {
   /** The states a stateful layer carries (null entries before its first call), as tfjs's `states`. */
   get states() {
+    return this._statesOf();
+  }
+
+  /** @internal */
+  _statesOf() {
     return fromVector(this.handle.states()).map(h => {
       if (h.defined()) return new Tensor(h);
       h.delete();

@@ -125,6 +125,9 @@ async function encodeModelWeights(model, config) {
   return encoded;
 }
 
+// A stateful recurrent layer's config, or a Bidirectional's around one.
+const isStateful = c => c.stateful === true || (c.layer != null && c.layer.config != null && c.layer.config.stateful === true);
+
 export class LayersModel extends Layer {
   /** @internal */
   _init(handle) {
@@ -147,7 +150,7 @@ export class LayersModel extends Layer {
   resetStates() {
     for (const layer of this.layers) {
       if (layer instanceof LayersModel) layer.resetStates();
-      else if (typeof layer.resetStates === 'function' && layer.getConfig().stateful === true) layer.resetStates();
+      else if (typeof layer.resetStates === 'function' && isStateful(layer.getConfig())) layer.resetStates();
     }
   }
 

@@ -567,3 +567,51 @@ test('custom JS cells (a subclass of tf.layers.RNNCell with stateSize) run, trai
   }
   assert.throws(() => tf.layers.rnn({cell: new NoState({})}), /needs a stateSize/);
 });
+
+test('bidirectional around stateful layers (resetStates) and with initialState, as tfjs', async () => {
+  // Stateful: both directions carry their states between calls.
+  const build = lib => {
+    const m = lib.sequential();
+    m.add(lib.layers.bidirectional({layer: lib.layers.lstm({units: 2, stateful: true, name: 'bs_lstm'}),
+                                    batchInputShape: [2, 3, 2], name: 'bs_bd'}));
+    return m;
+  };
+  const theirs = build(tfjs), ours = build(tf);
+  copyWeights(theirs, ours);
+  const batches = [1, 2].map(s => data([2, 3, 2], 140 + s));
+  for (const [i, b] of batches.entries()) {
+    close('bidirectional stateful/initialState', take(ours.predict(tf.tensor(b, [2, 3, 2]))),
+          vals(theirs.predict(tfjs.tensor(b, [2, 3, 2]))), `stateful call ${i}`, 1e-5);
+  }
+  assert.equal(ours.layers[0].states.length, 4);
+  ours.resetStates();
+  theirs.resetStates();
+  close('bidirectional stateful/initialState', take(ours.predict(tf.tensor(batches[1], [2, 3, 2]))),
+        vals(theirs.predict(tfjs.tensor(batches[1], [2, 3, 2]))), 'after model.resetStates()', 1e-5);
+  ours.layers[0].resetStates();
+  theirs.layers[0].resetStates();
+  close('bidirectional stateful/initialState', take(ours.predict(tf.tensor(batches[0], [2, 3, 2]))),
+        vals(theirs.predict(tfjs.tensor(batches[0], [2, 3, 2]))), 'after layer.resetStates()', 1e-5);
+  ours.dispose();
+
+  // initialState: the forward layer's states, then the backward one's.
+  const buildIs = lib => {
+    const x = lib.input({shape: [4, 2]});
+    const states = [0, 1, 2, 3].map(i => lib.input({shape: [3], name: `bis_s${i}`}));
+    const y = lib.layers.bidirectional({layer: lib.layers.lstm({units: 3, name: 'bis_lstm'}), name: 'bis_bd'}).apply(x, {initialState: states});
+    return lib.model({inputs: [x, ...states], outputs: y});
+  };
+  const T = buildIs(tfjs), O = buildIs(tf);
+  copyWeights(T, O);
+  const xs = data([2, 4, 2], 150);
+  const ss = [0, 1, 2, 3].map(i => data([2, 3], 151 + i));
+  const feed = lib => [lib.tensor(xs, [2, 4, 2]), ...ss.map(v => lib.tensor(v, [2, 3]))];
+  const pT = vals(T.predict(feed(tfjs)));
+  close('bidirectional stateful/initialState', take(O.predict(feed(tf))), pT, 'initialState predict', 1e-5);
+  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(T, tfjs)));
+  close('bidirectional stateful/initialState', take(fromTfjs.predict(feed(tf))), pT, 'initialState: tfjs\'s model loaded here', 1e-5);
+  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(O, tf)));
+  close('bidirectional stateful/initialState', vals(inTfjs.predict(feed(tfjs))), pT, 'initialState: ours loaded in tfjs', 1e-5);
+  O.dispose();
+  fromTfjs.dispose();
+});
