@@ -219,6 +219,33 @@ test('a Keras model.json with GRU(reset_after=True) loads, predicts Keras\'s val
   }
 });
 
+test('a Keras 3 model.json with RNN(GRUCell(reset_after=True)) loads and predicts Keras\'s values', async () => {
+  const topology = structuredClone(keras3Gru);
+  const {units, activation, recurrent_activation: recurrentActivation, use_bias: useBias, kernel_initializer: k,
+         recurrent_initializer: r, bias_initializer: b, reset_after: resetAfter} = keras3Gru.config.layers[1].config;
+  topology.config.layers[1] = {module: 'keras.layers', class_name: 'RNN', registered_name: null, build_config: {input_shape: [null, 6, 3]},
+    config: {name: 'rnn', trainable: true, dtype: policy, return_sequences: false, return_state: false, go_backwards: false,
+             stateful: false, unroll: false, zero_output_for_mask: false,
+             cell: {module: 'keras.layers', class_name: 'GRUCell', registered_name: null,
+                    config: {name: 'gru_cell', trainable: true, dtype: policy, units, activation, recurrent_activation: recurrentActivation,
+                             use_bias: useBias, kernel_initializer: k, recurrent_initializer: r, bias_initializer: b,
+                             kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, kernel_constraint: null,
+                             recurrent_constraint: null, bias_constraint: null, dropout: 0.0, recurrent_dropout: 0.0,
+                             reset_after: resetAfter, seed: null}}}};
+  const {values, artifacts} = gruArtifacts(topology, ['rnn/gru_cell/kernel', 'rnn/gru_cell/recurrent_kernel', 'rnn/gru_cell/bias',
+                                                      'dense/kernel', 'dense/bias']);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  assert.equal(model.layers[0].getClassName(), 'RNN');
+  assert.equal(model.layers[0].getConfig().cell.config.resetAfter, true);
+  const B = 3;
+  const xs = data([B, 6, 3], 55);
+  const ref = kerasGru(xs, [B, 6, 3], 4, values[0], values[1], values[2]).last;
+  const expected = [];
+  for (let n = 0; n < B; n++) expected.push(values[4][0] + ref.slice(n * 4, n * 4 + 4).reduce((s, h, i) => s + h * values[3][i], 0));
+  close('Keras GRU(reset_after) model.json', take(model.predict(tf.tensor(xs, [B, 6, 3]))), expected, 'RNN(GRUCell)', 1e-5);
+  model.dispose();
+});
+
 test('tf.layers.gru keeps tfjs\'s default (resetAfter false); Bidirectional(GRU resetAfter) runs both directions', () => {
   const a = tf.layers.gru({units: 2});
   assert.equal(a.getConfig().resetAfter, false);
@@ -458,6 +485,7 @@ test('masks: embedding(maskZero) into rnn cells and stacked cells, as tfjs', asy
     ['rnn(stackedRNNCells)', lib => lib.layers.rnn({cell: [lib.layers.lstmCell({units: 3, name: 'mk_c2'}), lib.layers.simpleRNNCell({units: 2, name: 'mk_c3'})],
                                                   goBackwards: true, name: 'mk_rnn2'})],
     ['rnn(lstmCell)', lib => lib.layers.rnn({cell: lib.layers.lstmCell({units: 2, name: 'mk_c4'}), returnSequences: true, goBackwards: true, name: 'mk_rnn3'})],
+    ['rnn(custom cell)', lib => lib.layers.rnn({cell: new (customCellClass(lib))({units: 3, name: 'mk_c5'}), returnSequences: true, name: 'mk_rnn4'})],
   ];
   for (const [what, make] of cases) {
     const build = lib => {
