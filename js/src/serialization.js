@@ -169,6 +169,9 @@ function nodeInputs(node) {
     }
   };
   visit(node.args || []);
+  // Keras 3 passes an RNN's initial states as a keyword argument; here (as in tfjs and
+  // tf.keras) they are extra inputs after the sequence.
+  if (node.kwargs && node.kwargs.initial_state != null) visit(node.kwargs.initial_state);
   return refs;
 }
 

@@ -246,6 +246,32 @@ test('a Keras 3 model.json with RNN(GRUCell(reset_after=True)) loads and predict
   model.dispose();
 });
 
+test('a Keras 3 functional model.json passing GRU(reset_after) an initial_state loads and predicts Keras\'s values', async () => {
+  const k3Input = (name, shape) => ({module: 'keras.layers', class_name: 'InputLayer', name, registered_name: null, inbound_nodes: [],
+                                     config: {batch_shape: [null, ...shape], dtype: 'float32', sparse: false, name}});
+  const k3Tensor = ([l, n, t], shape) => ({class_name: '__keras_tensor__', config: {shape: [null, ...shape], dtype: 'float32', keras_history: [l, n, t]}});
+  const gru = structuredClone(keras3Gru.config.layers[1]);
+  gru.name = 'gru';
+  gru.config.return_sequences = true;
+  gru.inbound_nodes = [{args: [k3Tensor(['x', 0, 0], [6, 3])], kwargs: {training: false, initial_state: [k3Tensor(['h0', 0, 0], [4])]}}];
+  const topology = {class_name: 'Functional', keras_version: '3.6.0', backend: 'tensorflow', config: {
+    name: 'functional', trainable: true, input_layers: [['x', 0, 0], ['h0', 0, 0]], output_layers: [['gru', 0, 0]],
+    layers: [k3Input('x', [6, 3]), k3Input('h0', [4]), gru]}};
+  const shapes = [[3, 12], [4, 12], [2, 12]];
+  const values = shapes.map((sh, i) => data(sh, 60 + i, -0.6, 0.6));
+  const model = await tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: topology, weightSpecs: ['gru/gru_cell/kernel', 'gru/gru_cell/recurrent_kernel', 'gru/gru_cell/bias']
+      .map((name, i) => ({name, shape: shapes[i], dtype: 'float32'})),
+    weightData: new Float32Array(values.flat()).buffer}));
+  const B = 2;
+  const xs = data([B, 6, 3], 63), h0 = data([B, 4], 64);
+  const feed = [tf.tensor(xs, [B, 6, 3]), tf.tensor(h0, [B, 4])];
+  close('Keras GRU(reset_after) model.json', take(model.predict(feed)), kerasGru(xs, [B, 6, 3], 4, ...values, {h0}).seq,
+        'functional with initial_state', 1e-5);
+  tf.dispose(feed);
+  model.dispose();
+});
+
 test('tf.layers.gru keeps tfjs\'s default (resetAfter false); Bidirectional(GRU resetAfter) runs both directions', () => {
   const a = tf.layers.gru({units: 2});
   assert.equal(a.getConfig().resetAfter, false);
