@@ -21,7 +21,7 @@
 // bias [2, 3*units] = input bias and recurrent bias, and
 // hh = act(xH + r * (h * rk_h + b_rh))).
 // RNN options: returnSequences, returnState, goBackwards (false), unroll
-// (accepted and ignored, as tfjs), stateful (states carried from call to call
+// (accepted and ignored, as tfjs), zeroOutputForMask (Keras's; masked steps output zeros), stateful (states carried from call to call
 // until resetStates(); the batch size is fixed), and initial states as extra
 // inputs: [x, s0, s1...] (tfjs's initialState).
 //
@@ -570,6 +570,10 @@ class Recurrent : public Layer {
     goBackwards_ = boolOption(config, "goBackwards", false);
     unroll_ = boolOption(config, "unroll", false);
     stateful_ = boolOption(config, "stateful", false);
+    // Keras's zero_output_for_mask (tfjs has none): masked steps output zeros instead of the previous output.
+    zeroOutputForMask_ = lo::get(config, "zeroOutputForMask");
+    WL_CHECK(zeroOutputForMask_.is_null() || zeroOutputForMask_.is_boolean(),
+             "Expected zeroOutputForMask to be a boolean, but got " << zeroOutputForMask_.dump());
     nlohmann::json numConstants = lo::get(config, "numConstants");
     WL_CHECK(numConstants.is_null(), cls << ": constants (numConstants) are not supported, got " << numConstants.dump());
     if (config.contains("trainable") && config["trainable"].is_boolean()) cell_->setTrainable(config["trainable"]);
@@ -613,6 +617,7 @@ class Recurrent : public Layer {
     c["goBackwards"] = goBackwards_;
     c["stateful"] = stateful_;
     c["unroll"] = unroll_;
+    if (!zeroOutputForMask_.is_null()) c["zeroOutputForMask"] = zeroOutputForMask_;
     if (className() == "RNN") c["cell"] = {{"className", cell_->className()}, {"config", cell_->getConfig()}};
     return c;
   }
@@ -820,7 +825,9 @@ class Recurrent : public Layer {
       next.erase(next.begin());
       if (mask.defined()) {
         for (size_t s = 0; s < next.size(); ++s) next[s] = add(mul(next[s], keep[t]), mul(states[s], hold[t]));
-        out = add(mul(out, keep[t]), mul(states[0], hold[t]));  // tfjs: the held output is the previous state 0
+        // tfjs: the held output is the previous state 0; Keras's zero_output_for_mask: zeros.
+        out = zeroOutputForMask_.is_boolean() && zeroOutputForMask_.get<bool>() ? mul(out, keep[t])
+                                                                                  : add(mul(out, keep[t]), mul(states[0], hold[t]));
       }
       states = std::move(next);
       output = out;
@@ -837,6 +844,7 @@ class Recurrent : public Layer {
 
   std::shared_ptr<RNNCell> cell_;
   bool returnSequences_, returnState_, goBackwards_, unroll_, stateful_;
+  nlohmann::json zeroOutputForMask_;
   std::vector<Tensor> states_;
 };
 
@@ -844,7 +852,7 @@ class Recurrent : public Layer {
 nlohmann::json cellConfigOf(const nlohmann::json& config) {
   nlohmann::json c = config;
   for (const char* k : {"inputShape", "batchInputShape", "batchSize", "dtype", "returnSequences",
-                        "returnState", "goBackwards", "stateful", "unroll", "trainable"}) {
+                        "returnState", "goBackwards", "stateful", "unroll", "trainable", "zeroOutputForMask"}) {
     c.erase(k);
   }
   return c;

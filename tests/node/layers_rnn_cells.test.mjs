@@ -59,7 +59,7 @@ const hardSigmoid = v => Math.max(0, Math.min(1, 0.2 * v + 0.5));
  * x [B, T, F]; kernel [F, 3U]; recurrent [U, 3U]; bias [2, 3U] (or null).
  * Returns the sequence [B, T, U] (in the order the steps ran) and the last h [B, U].
  */
-function kerasGru(x, [B, T, F], U, kernel, recurrent, bias, {goBackwards = false, mask = null, recAct = sigmoid, act = Math.tanh, h0 = null} = {}) {
+function kerasGru(x, [B, T, F], U, kernel, recurrent, bias, {goBackwards = false, mask = null, recAct = sigmoid, act = Math.tanh, h0 = null, zeroOutputForMask = false} = {}) {
   const seq = new Array(B * T * U).fill(0);
   const last = new Array(B * U).fill(0);
   for (let n = 0; n < B; n++) {
@@ -81,7 +81,8 @@ function kerasGru(x, [B, T, F], U, kernel, recurrent, bias, {goBackwards = false
           return z * hp + (1 - z) * hh;
         });
       }
-      for (let u = 0; u < U; u++) seq[(n * T + s) * U + u] = h[u];
+      const zero = zeroOutputForMask && mask && !mask[n * T + t];
+      for (let u = 0; u < U; u++) seq[(n * T + s) * U + u] = zero ? 0 : h[u];
     }
     for (let u = 0; u < U; u++) last[n * U + u] = h[u];
   }
@@ -137,6 +138,17 @@ test('GRU resetAfter: Keras\'s equations (two biases), goBackwards, no bias, har
   model.dispose();
   gru.dispose();
   tf.dispose([y, ...feed]);
+
+  // Keras's zero_output_for_mask: masked steps of the sequence output are zeros.
+  const zgru = tf.layers.gru({units: 3, resetAfter: true, recurrentActivation: 'sigmoid', returnSequences: true, zeroOutputForMask: true});
+  const zIn = tf.input({shape: [T, F]});
+  const zModel = tf.model({inputs: zIn, outputs: zgru.apply(tf.layers.masking({maskValue: 0}).apply(zIn))});
+  const zy = zModel.predict(tf.tensor(mx, [B, T, F]));
+  const zw = zgru.getWeights().map(vals);
+  close('GRU resetAfter vs Keras equations', take(zy), kerasGru(mx, [B, T, F], 3, zw[0], zw[1], zw[2], {mask, zeroOutputForMask: true}).seq,
+        'zeroOutputForMask', 1e-5);
+  assert.equal(zgru.getConfig().zeroOutputForMask, true);
+  zModel.dispose();
 });
 
 // A Keras 3 model.json, written by hand as tensorflowjs_converter writes one:
