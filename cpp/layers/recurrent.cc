@@ -598,6 +598,12 @@ class Recurrent : public Layer {
     checkInputCount(inputShapes.size());
     const Shape& in = inputShapes[0];
     checkRank(in);
+    // tfjs: a stateful layer in a model needs its batch size (its states have one).
+    WL_CHECK(!stateful_ || in[0] > 0 || fixedBatch() > 0,
+             "If an RNN is stateful, it needs to know its batch size. Specify the batch size of your input tensors: \n"
+             "- If using a Sequential model, specify the batch size by passing a `batchInputShape` option to your "
+             "first layer.\n- If using the functional API, specify the batch size by passing a `batchShape` option "
+             "to your Input layer.");
     int64_t outSize = cell_->outputSize();
     std::vector<Shape> out;
     out.push_back(returnSequences_ ? Shape{in[0], in[1], outSize} : Shape{in[0], outSize});

@@ -463,6 +463,15 @@ test('stateful: states carry between predict calls and fit batches; resetStates 
     ours.dispose();
   }
   assert.throws(() => tf.layers.lstm({units: 2}).resetStates(), /not stateful/);
+  // As tfjs: in a model a stateful layer needs its batch size; applied eagerly it takes the batch it is given.
+  for (const lib of [tf, tfjs]) {
+    assert.throws(() => lib.sequential().add(lib.layers.lstm({units: 2, stateful: true, inputShape: [3, 2]})), /needs to know its batch size/);
+  }
+  const eager = tf.layers.gru({units: 2, stateful: true});
+  const first = take(eager.apply(tf.ones([2, 3, 2])));
+  assert.notDeepEqual(take(eager.apply(tf.ones([2, 3, 2]))), first, 'eager calls carry the states');
+  eager.resetStates();
+  assert.deepEqual(take(eager.apply(tf.ones([2, 3, 2]))), first, 'resetStates() restarts from zeros');
 });
 
 // ---- initialState ------------------------------------------------------------------------------
