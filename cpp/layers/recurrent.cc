@@ -574,6 +574,9 @@ class Recurrent : public Layer {
     zeroOutputForMask_ = lo::get(config, "zeroOutputForMask");
     WL_CHECK(zeroOutputForMask_.is_null() || zeroOutputForMask_.is_boolean(),
              "Expected zeroOutputForMask to be a boolean, but got " << zeroOutputForMask_.dump());
+    WL_CHECK(!boolOption(config, "timeMajor", false),
+             cls << " layer " << name() << ": timeMajor (Keras's time_major: inputs [timesteps, batch, features]) is not "
+                    "supported; transpose the input to [batch, timesteps, features] instead");
     nlohmann::json numConstants = lo::get(config, "numConstants");
     WL_CHECK(numConstants.is_null(), cls << ": constants (numConstants) are not supported, got " << numConstants.dump());
     if (config.contains("trainable") && config["trainable"].is_boolean()) cell_->setTrainable(config["trainable"]);
@@ -858,7 +861,7 @@ class Recurrent : public Layer {
 nlohmann::json cellConfigOf(const nlohmann::json& config) {
   nlohmann::json c = config;
   for (const char* k : {"inputShape", "batchInputShape", "batchSize", "dtype", "returnSequences",
-                        "returnState", "goBackwards", "stateful", "unroll", "trainable", "zeroOutputForMask"}) {
+                        "returnState", "goBackwards", "stateful", "unroll", "trainable", "zeroOutputForMask", "timeMajor"}) {
     c.erase(k);
   }
   return c;

@@ -570,6 +570,8 @@ test('cells: classes, errors for what is not supported', () => {
   assert.throws(() => tf.layers.stackedRNNCells({cells: []}), /non-empty array/);
   assert.throws(() => tf.layers.rnn({cell: tf.layers.gruCell({units: 2}), numConstants: 1}), /numConstants/);
   assert.throws(() => tf.layers.gru({units: 2, activityRegularizer: 'l2'}), /activityRegularizer/);
+  assert.throws(() => tf.layers.gru({units: 2, timeMajor: true}), /timeMajor/);
+  assert.throws(() => tf.layers.gru({units: 2, zeroOutputForMask: 1}), /zeroOutputForMask to be a boolean/);
 });
 
 // ---- custom cells ------------------------------------------------------------------------------
