@@ -511,6 +511,8 @@ export interface RecurrentLayerArgs extends LayerArgs {
   stateful?: boolean;
   /** Accepted and ignored, as in tfjs. */
   unroll?: boolean;
+  /** Keras's zero_output_for_mask: masked steps output zeros instead of the previous output (default false). */
+  zeroOutputForMask?: boolean;
 }
 export interface LSTMLayerArgs extends RecurrentLayerArgs {
   /** Default 'hardSigmoid', as in tfjs. */
