@@ -692,3 +692,20 @@ test('bidirectional around stateful layers (resetStates) and with initialState, 
   O.dispose();
   fromTfjs.dispose();
 });
+
+test('dropout inside cells (stacked too) trains, and inference is deterministic', async () => {
+  const m = tf.sequential();
+  m.add(tf.layers.rnn({cell: [tf.layers.lstmCell({units: 4, dropout: 0.3, recurrentDropout: 0.2}),
+                              tf.layers.gruCell({units: 3, dropout: 0.2, resetAfter: true})], inputShape: [5, 2]}));
+  m.compile({optimizer: 'adam', loss: 'meanSquaredError'});
+  const x = tf.tensor(data([8, 5, 2], 160), [8, 5, 2]);
+  const ys = tf.tensor(data([8, 3], 161), [8, 3]);
+  // In training the masks make two runs differ; at inference they are off.
+  const train = () => take(m.layers[0].apply(x, {training: true}));
+  assert.notDeepEqual(train(), train());
+  assert.deepEqual(take(m.predict(x)), take(m.predict(x)));
+  const h = await m.fit(x, ys, {epochs: 3, verbose: 0});
+  assert.ok(h.history.loss.every(Number.isFinite));
+  tf.dispose([x, ys]);
+  m.dispose();
+});
