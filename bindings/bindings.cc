@@ -25,6 +25,7 @@
 #include "layers/host_layer.h"
 #include "layers/initializers.h"
 #include "layers/layer.h"
+#include "layers/recurrent.h"
 #include "layers/wrappers.h"
 #include "models/model.h"
 #include "core/tape.h"
@@ -383,6 +384,13 @@ LayerPtr createLayer(std::string className, std::string configJson) {
 LayerPtr createWrapper(std::string className, std::string configJson, LayerPtr inner) {
   return guard([&] { return createWrapperLayer(className, parseJson(configJson, "layer config"), std::move(inner)); });
 }
+// tf.layers.rnn({cell}) / stackedRNNCells({cells}) around the cell layers the user passed.
+LayerPtr createWithCellLayers(std::string className, std::string configJson, const LayerVector& cells) {
+  return guard([&] { return createWithCells(className, parseJson(configJson, "layer config"), cells); });
+}
+// A stateful RNN's resetStates(states?) (empty = zeros) and its current states.
+void layerResetStates(Layer& l, const std::vector<Tensor>& states) { guard([&] { resetLayerStates(l, states); }); }
+std::vector<Tensor> layerStatesOf(const Layer& l) { return guard([&] { return layerStates(l); }); }
 std::string layerName(const Layer& l) { return l.name(); }
 std::string layerClassName(const Layer& l) { return l.className(); }
 std::string layerConfig(const Layer& l) { return guard([&] { return l.getConfig().dump(); }); }
@@ -734,6 +742,8 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("apply", &layerApply)
       .function("applySymbolic", &layerApplySymbolic)
       .function("applyMasked", &layerApplyMasked)
+      .function("resetStates", &layerResetStates)
+      .function("states", &layerStatesOf)
       .function("computeMask", &layerComputeMask)
       .function("supportsMasking", &Layer::supportsMasking)
       .function("outputShapesJson", &layerOutputShapes)
@@ -744,6 +754,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("addWeight", &hostAddWeight);
   function("createLayer", &createLayer);
   function("createWrapper", &createWrapper);
+  function("createWithCells", &createWithCellLayers);
   function("createHostLayer", &createHostLayer);
   function("hostSlotSize", optional_override([](double slot) { return static_cast<int>(hostSlot(slot)->inputs.size()); }));
   function("hostSlotInput", optional_override([](double slot, int i) { return guard([&] { return hostSlot(slot)->inputs.at(i); }); }));

@@ -586,10 +586,12 @@ export interface RecurrentLayerArgs extends LayerArgs {
   returnState?: boolean;
   /** Process the sequence backwards (default false). */
   goBackwards?: boolean;
-  /** Not supported: true throws. */
+  /** Keep the final states for the next call (the batch size is fixed: give batchInputShape); resetStates() clears them. */
   stateful?: boolean;
   /** Accepted and ignored, as in tfjs. */
   unroll?: boolean;
+  /** Keras's zero_output_for_mask: masked steps output zeros instead of the previous output (default false). */
+  zeroOutputForMask?: boolean;
 }
 export interface LSTMLayerArgs extends RecurrentLayerArgs {
   /** Default 'hardSigmoid', as in tfjs. */
@@ -604,9 +606,32 @@ export interface GRULayerArgs extends RecurrentLayerArgs {
   recurrentActivation?: ActivationIdentifier | string;
   /** 1 or 2 (both compute the same, as in tfjs). */
   implementation?: number;
-  /** Only false (tfjs 4.22 supports no other). */
+  /**
+   * false (default, tfjs's GRU) or true (Keras 2/3's default, which tfjs rejects): the reset
+   * gate applies after the recurrent matMul, and the bias is [2, 3 * units] (input and recurrent).
+   */
   resetAfter?: boolean;
 }
+/** Options of tf.layers.rnn: the cell (or an array of cells, stacked) and the RNN options. */
+export interface RNNLayerArgs extends LayerArgs {
+  cell: RNNCell | RNNCell[] | {className: string, config?: {[key: string]: any}};
+  returnSequences?: boolean;
+  returnState?: boolean;
+  goBackwards?: boolean;
+  stateful?: boolean;
+  unroll?: boolean;
+}
+/** tfjs's RNN: the recurrent layers (rnn, simpleRNN, lstm, gru). */
+export declare class RNN extends Layer {
+  /** The cell passed to tf.layers.rnn (null for simpleRNN/lstm/gru). */
+  readonly cell: RNNCell | null;
+  /** A stateful layer's current states (null entries before its first call). */
+  readonly states: Array<Tensor | null>;
+  /** Sets a stateful layer's states to zeros, or to the given values ([batch, stateSize] each). */
+  resetStates(states?: Tensor | Tensor[]): void;
+}
+/** tfjs's RNNCell: one step of a recurrent layer; runs only inside tf.layers.rnn. */
+declare class RNNCell extends Layer {}
 
 export declare class SymbolicTensor {
   readonly shape: Array<number | null>;
@@ -719,8 +744,9 @@ export declare class Layer {
   getWeights(): Variable[];
   setWeights(weights: Tensor[]): void;
   /** Eager: `mask` (bool [batch, steps], one per input) reaches layers that use it (RNNs skip masked steps). */
-  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean, mask?: Tensor | Array<Tensor | null>}): Tensor | Tensor[];
-  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean}): SymbolicTensor | SymbolicTensor[];
+  /** initialState: a recurrent layer's initial states (tfjs's RNN), as extra inputs. */
+  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean, mask?: Tensor | Array<Tensor | null>, initialState?: Tensor | Tensor[]}): Tensor | Tensor[];
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean, initialState?: SymbolicTensor | SymbolicTensor[]}): SymbolicTensor | SymbolicTensor[];
   /** Whether the layer passes masks on (Embedding with maskZero, Masking, Dense, RNNs, merge layers...). */
   supportsMasking: boolean;
   /** The output mask for these inputs and input mask(s): a bool Tensor or null (a list for a model). */
@@ -766,6 +792,10 @@ export interface BidirectionalLayerArgs extends WrapperLayerArgs {
 
 declare const LayerClass: typeof Layer;
 type LayerInstance = Layer;
+declare const RNNClass: typeof RNN;
+type RNNInstance = RNN;
+declare const RNNCellClass: typeof RNNCell;
+type RNNCellInstance = RNNCell;
 /** The options of a layer factory: the common LayerArgs and the layer's own (as in tfjs's typings). */
 export type FactoryArgs = LayerArgs & {[option: string]: any};
 /** tf.layers: a namespace, so `tf.layers.Layer` is both the base class and its type. */
@@ -773,9 +803,19 @@ export declare namespace layers {
   const Layer: typeof LayerClass;
   type Layer = LayerInstance;
   function dense(args: DenseLayerArgs): Layer;
-  function simpleRNN(args: RecurrentLayerArgs): Layer;
-  function lstm(args: LSTMLayerArgs): Layer;
-  function gru(args: GRULayerArgs): Layer;
+  function simpleRNN(args: RecurrentLayerArgs): RNN;
+  function lstm(args: LSTMLayerArgs): RNN;
+  function gru(args: GRULayerArgs): RNN;
+  /** A recurrent layer around a cell (tfjs recurrent.ts); an array of cells is stacked. */
+  function rnn(args: RNNLayerArgs): RNN;
+  function simpleRNNCell(args: RecurrentLayerArgs): RNNCell;
+  function lstmCell(args: LSTMLayerArgs): RNNCell;
+  function gruCell(args: GRULayerArgs): RNNCell;
+  function stackedRNNCells(args: {cells: RNNCell[], name?: string, trainable?: boolean}): RNNCell;
+  const RNN: typeof RNNClass;
+  type RNN = RNNInstance;
+  const RNNCell: typeof RNNCellClass;
+  type RNNCell = RNNCellInstance;
   /** Applies `layer` to every timestep of a [batch, steps, ...] input (tfjs wrappers.ts). */
   function timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
   /** Runs a recurrent `layer` forwards and a copy backwards and merges them (tfjs wrappers.ts). */
@@ -909,6 +949,8 @@ export declare function fitInWorker(model: LayersModel, x: ModelData, y: ModelDa
 
 export declare class LayersModel extends Layer {
   readonly layers: Layer[];
+  /** Resets the states of every stateful recurrent layer (nested models included). */
+  resetStates(): void;
   readonly inputs: SymbolicTensor[];
   readonly outputs: SymbolicTensor[];
   readonly inputLayers: Layer[];

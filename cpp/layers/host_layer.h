@@ -47,6 +47,10 @@ class HostLayer : public Layer {
   // supportsMasking set in JS) rather than computing over the padding.
   std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const override;
 
+  // The host's call() itself, without the build and shape checks of apply(): an RNN
+  // runs a custom cell built for [batch, features] on [x, ...states] each step.
+  std::vector<Tensor> callHost(const std::vector<Tensor>& xs, bool training) { return callMany(xs, training); }
+
  protected:
   void buildMany(const std::vector<Shape>& inputShapes) override { hooks_.build(inputShapes); }
   std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training) override;

@@ -31,6 +31,7 @@ std::string canonicalName(std::string name) {
   if (!out.empty()) out[0] = static_cast<char>(std::tolower(out[0]));
   if (out == "leCunNormal" || out == "lecunNormal") return "leCunNormal";
   if (out == "leCunUniform" || out == "lecunUniform") return "leCunUniform";
+  if (out == "orthogonalInitializer") return "orthogonal";  // Keras 3's class name
   return out;
 }
 

@@ -330,6 +330,14 @@ Tensor Layer::regularizationLoss() const {
   return total;
 }
 
+void Layer::resetStates(const std::vector<Tensor>&) {
+  throw Error("Cannot call the resetStates() method of a non-stateful Layer object (name: " + name_ + ")");
+}
+
+std::vector<Tensor> Layer::currentStates() const {
+  throw Error("Layer " + name_ + " (" + className() + ") has no states");
+}
+
 void Layer::applyConstraints() {
   for (size_t i = 0; i < weights_.size(); ++i) {
     if (!extras_[i].constraint.is_null()) applyConstraint(extras_[i].constraint, *weights_[i]);

@@ -111,6 +111,11 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual Tensor regularizationLoss() const;
   // Applies weight constraints after an optimizer step.
   virtual void applyConstraints();
+  // tfjs's resetStates(states?) of a stateful layer (recurrent layers and their
+  // Bidirectional); `states` empty = zeros. Other layers throw.
+  virtual void resetStates(const std::vector<Tensor>& states);
+  // Its current states (undefined entries before the first call); others throw.
+  virtual std::vector<Tensor> currentStates() const;
   const std::vector<Shape>& builtInputShapes() const { return builtInputShapes_; }
 
   // Inference fusion (a Model run without a tape, as in predict): a producer layer

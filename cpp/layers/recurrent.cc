@@ -1,18 +1,29 @@
-// Recurrent layers: SimpleRNN, LSTM, GRU (tfjs-layers/src/layers/recurrent.ts).
+// Recurrent layers and cells (tfjs-layers/src/layers/recurrent.ts).
 //
-// tfjs builds each as an RNN layer around a cell; here Recurrent (below) is that
-// RNN: it owns the options every recurrent layer shares and the loop over time,
-// and a subclass gives its number of gates k, its states and one step of its cell.
+// As in tfjs, a recurrent layer is an RNN around a cell: the cell (RNNCell in
+// recurrent.h) owns the weights and computes one step; the RNN (Recurrent below)
+// owns the options every recurrent layer shares and the loop over time.
+// SimpleRNN, LSTM and GRU make their cell from their own config;
+// tf.layers.rnn({cell}) ("RNN") takes a SimpleRNNCell, LSTMCell, GRUCell or a
+// StackedRNNCells of them. The cell's weights live in the RNN's name scope
+// ("lstm_LSTM1/kernel"; a stack's "rnn_RNN1/RNNCell_0/kernel"), and getConfig
+// is tfjs's: the cell's config spread under the RNN's own options (plus
+// cell: {className, config} for "RNN").
 //
-// Options (tfjs names and defaults): units (required), activation ('tanh'),
+// Cell options (tfjs names and defaults): units (required), activation ('tanh'),
 // recurrentActivation ('hardSigmoid'; LSTM and GRU), useBias (true),
 // kernelInitializer ('glorotNormal'), recurrentInitializer ('orthogonal'),
 // biasInitializer ('zeros'), unitForgetBias (LSTM), kernel/recurrent/bias
 // regularizers and constraints, dropout and recurrentDropout (clipped to [0, 1];
-// used in training when strictly between), returnSequences, returnState,
-// goBackwards (false), implementation (accepted; one computation for all, as tfjs),
-// unroll (accepted and ignored, as tfjs). Not supported: stateful: true, GRU's
-// resetAfter: true (tfjs throws too).
+// used in training when strictly between; masks drawn once per sequence),
+// implementation (accepted; one computation for all, as tfjs), and GRU's
+// resetAfter (false: tfjs's GRU; true: Keras 2/3's default, which tfjs rejects:
+// bias [2, 3*units] = input bias and recurrent bias, and
+// hh = act(xH + r * (h * rk_h + b_rh))).
+// RNN options: returnSequences, returnState, goBackwards (false), unroll
+// (accepted and ignored, as tfjs), zeroOutputForMask (Keras's; masked steps output zeros), stateful (states carried from call to call
+// until resetStates(); the batch size is fixed), and initial states as extra
+// inputs: [x, s0, s1...] (tfjs's initialState).
 //
 // Masks (tfjs's rnn()): with an input mask [batch, timesteps] (from Embedding
 // maskZero or Masking), a masked step leaves the states and the output as they
@@ -25,19 +36,22 @@
 // i, f, c, o; GRU k = 3: z, r, h).
 // Output (batch, units), or (batch, timesteps, units) with returnSequences (in the
 // order the steps ran: reversed with goBackwards, as tfjs); with returnState the
-// final states follow: [h] (SimpleRNN, GRU) or [h, c] (LSTM), each (batch, units).
+// final states follow: [h] (SimpleRNN, GRU) or [h, c] (LSTM), each (batch, units);
+// a stack's states are flat, in reverse order of its cells (tfjs).
 //
 // The loop composes ops, so the tape gives the gradients (backpropagation through
-// time): the input projection x * kernel + bias (of every step in one matMul before
-// the loop at inference; per step in training, see callMany); each step adds
-// h * recurrent_kernel and applies its gates.
+// time). For a gate cell (the three built-in ones) the input projection
+// x * kernel + bias of every step is one matMul before the loop at inference (per
+// step in training, see run); each step adds h * recurrent_kernel and applies its gates.
+#include "layers/recurrent.h"
+
 #include <algorithm>
 
 #include "core/tape.h"
 #include "layers/activations.h"
 #include "layers/core_layers.h"
+#include "layers/host_layer.h"
 #include "layers/initializers.h"
-#include "layers/layer.h"
 #include "layers/regularizers.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -82,12 +96,64 @@ nlohmann::json initializerOption(const nlohmann::json& config, const char* key, 
   return v;
 }
 
+// Validates tfjs's `implementation` option (0 is deprecated and means 1; 1 and 2
+// compute the same here, as in tfjs) and keeps it for getConfig.
+nlohmann::json implementationOption(const nlohmann::json& config, const std::string& cls) {
+  nlohmann::json v = lo::get(config, "implementation");
+  if (v.is_null()) return v;
+  WL_CHECK(v.is_number() && (v.get<double>() == 0 || v.get<double>() == 1 || v.get<double>() == 2),
+           cls << ": implementation must be 1 or 2, got " << v.dump());
+  return v;
+}
+
+std::vector<std::shared_ptr<Variable>> joined(std::vector<std::shared_ptr<Variable>> a,
+                                              const std::vector<std::shared_ptr<Variable>>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+Tensor addDefined(const Tensor& a, const Tensor& b) {
+  return a.defined() && b.defined() ? add(a, b) : (a.defined() ? a : b);
+}
+
+// A cell spec {className, config} made into a cell by the registry.
+std::shared_ptr<RNNCell> cellFromSpec(const nlohmann::json& spec, const std::string& owner) {
+  WL_CHECK(spec.is_object() && spec.contains("className") && spec["className"].is_string(),
+           owner << ": a cell must be a {className, config} object, got " << spec.dump());
+  nlohmann::json config = spec.contains("config") && spec["config"].is_object() ? spec["config"]
+                                                                                : nlohmann::json::object();
+  std::shared_ptr<Layer> layer = LayerRegistry::instance().create(spec["className"].get<std::string>(), config);
+  auto cell = std::dynamic_pointer_cast<RNNCell>(layer);
+  WL_CHECK(cell != nullptr, owner << ": " << spec["className"].get<std::string>()
+                                  << " is not an RNN cell (SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells)");
+  return cell;
+}
+
 }  // namespace
 
-class Recurrent : public Layer {
+Shape RNNCell::computeOutputShape(const Shape&) const {
+  throw Error(className() + " " + name() + " is a cell: it runs inside tf.layers.rnn({cell}); apply that layer instead");
+}
+
+std::vector<Shape> RNNCell::computeOutputShapes(const std::vector<Shape>& in) const {
+  return {computeOutputShape(in.empty() ? Shape{} : in[0])};
+}
+
+std::vector<Tensor> RNNCell::callMany(const std::vector<Tensor>&, bool) {
+  throw Error(className() + " " + name() + " is a cell: it runs inside tf.layers.rnn({cell}); apply that layer instead");
+}
+
+void renameWeightScope(const Layer& layer, const std::string& from, const std::string& to) {
+  for (const auto& w : layer.weights()) {
+    if (w->name().compare(0, from.size(), from) == 0) w->setName(to + w->name().substr(from.size()));
+  }
+}
+
+// The built-in cells: x * kernel + bias projected, h * recurrent_kernel added, gates applied.
+class GateCell : public RNNCell {
  public:
-  Recurrent(const nlohmann::json& config, const std::string& cls, int gates, bool hasRecurrentActivation)
-      : Layer(config, cls), gates_(gates), hasRecurrentActivation_(hasRecurrentActivation) {
+  GateCell(const nlohmann::json& config, const std::string& cls, int gates, bool hasRecurrentActivation)
+      : RNNCell(config, cls), gates_(gates), hasRecurrentActivation_(hasRecurrentActivation) {
     units_ = lo::positiveInt(config, "units");
     // tfjs: SimpleRNN treats a null activation as the default, LSTM and GRU as 'linear'.
     nlohmann::json act = lo::get(config, "activation");
@@ -116,41 +182,15 @@ class Recurrent : public Layer {
     validateConstraint(kernelConstraint_, "kernelConstraint");
     validateConstraint(recurrentConstraint_, "recurrentConstraint");
     validateConstraint(biasConstraint_, "biasConstraint");
+    nlohmann::json activity = lo::get(config, "activityRegularizer");
+    WL_CHECK(activity.is_null(), cls << ": activityRegularizer is not supported on recurrent layers (tfjs ignores it); "
+                                        "got " << activity.dump());
     dropout_ = clippedRate(config, "dropout");
     recurrentDropout_ = clippedRate(config, "recurrentDropout");
-    returnSequences_ = boolOption(config, "returnSequences", false);
-    returnState_ = boolOption(config, "returnState", false);
-    goBackwards_ = boolOption(config, "goBackwards", false);
-    unroll_ = boolOption(config, "unroll", false);
-    WL_CHECK(!boolOption(config, "stateful", false),
-             cls << " layer " << name() << ": stateful: true is not supported (wasm-layers keeps no state between "
-                 << "calls); remove the option or pass the previous final states through returnState instead.");
-    supportsMasking_ = true;
   }
 
-  // tfjs's RNN.computeMask: the sequence output keeps the input mask; a last
-  // output and the states have none.
-  std::vector<Tensor> computeMask(const std::vector<Tensor>&, const std::vector<Tensor>& masks) const override {
-    std::vector<Tensor> out(returnState_ ? 1 + numStates() : 1);
-    out[0] = returnSequences_ && !masks.empty() ? masks[0] : Tensor();
-    return out;
-  }
-
-  Shape computeOutputShape(const Shape& in) const override { return computeOutputShapes({in}).at(0); }
-
-  std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const override {
-    WL_CHECK(inputShapes.size() == 1, className() << " layer " << name()
-                                                  << " takes one input (initial states are not supported yet), got "
-                                                  << inputShapes.size());
-    const Shape& in = inputShapes[0];
-    checkRank(in);
-    std::vector<Shape> out;
-    out.push_back(returnSequences_ ? Shape{in[0], in[1], units_} : Shape{in[0], units_});
-    if (returnState_) {
-      for (int s = 0; s < numStates(); ++s) out.push_back({in[0], units_});
-    }
-    return out;
-  }
+  std::vector<int64_t> stateSizes() const override { return std::vector<int64_t>(numStates(), units_); }
+  int64_t units() const { return units_; }
 
   nlohmann::json getConfig() const override {
     nlohmann::json c = Layer::getConfig();
@@ -170,56 +210,516 @@ class Recurrent : public Layer {
     c["biasConstraint"] = biasConstraint_;
     c["dropout"] = dropout_;
     c["recurrentDropout"] = recurrentDropout_;
-    c["returnSequences"] = returnSequences_;
-    c["returnState"] = returnState_;
-    c["goBackwards"] = goBackwards_;
-    c["stateful"] = false;
-    c["unroll"] = unroll_;
     return c;
   }
 
+  void beginSequence(int64_t batch, bool training) override {
+    // As tfjs: the input mask first, then the recurrent one.
+    inputMask_ = training && dropout_ > 0 && dropout_ < 1 ? dropoutMask({batch, builtInputShape()[1]}, dropout_) : Tensor();
+    recurrentMask_ =
+        training && recurrentDropout_ > 0 && recurrentDropout_ < 1 ? dropoutMask({batch, units_}, recurrentDropout_) : Tensor();
+    parts_ = recurrentParts(recurrentKernel_->value());
+  }
+  void endSequence() override {
+    inputMask_ = recurrentMask_ = Tensor();
+    parts_.clear();
+  }
+
+  std::vector<Tensor> step(const Tensor& x, const std::vector<Tensor>& states) override {
+    Tensor xi = inputMask_.defined() ? mul(x, inputMask_) : x;
+    std::vector<Tensor> next = stepProjected(fusedMatMul(xi, kernel_->value(), false, false, projectionEpilogue()), states);
+    next.insert(next.begin(), next[0]);
+    return next;
+  }
+
+  // For the RNN's hoisted projection: this sequence's input dropout mask, the kernel and the input bias.
+  const Tensor& inputMask() const { return inputMask_; }
+  Tensor kernel() const { return kernel_->value(); }
+  FusedEpilogue projectionEpilogue() const {
+    FusedEpilogue post;
+    if (useBias_) post.bias = inputBias();
+    return post;
+  }
+  // One step from this step's input projection xz (batch, k*units): the new states.
+  std::vector<Tensor> stepProjected(const Tensor& xz, const std::vector<Tensor>& states) const {
+    Tensor h = recurrentMask_.defined() ? mul(states[0], recurrentMask_) : states[0];
+    return gates(xz, h, states, parts_);
+  }
+
  protected:
-  // The per-step state list: [h] or [h, c].
   virtual int numStates() const { return 1; }
-  // What a step needs from the recurrent kernel, computed once per call.
+  // What a step needs from the recurrent kernel, computed once per sequence.
   virtual std::vector<Tensor> recurrentParts(const Tensor& recurrentKernel) const { return {recurrentKernel}; }
-  // One step: xz (batch, k*units) is this step's input projection (bias included),
-  // `h` the previous output after recurrent dropout; returns the new states.
-  virtual std::vector<Tensor> step(const Tensor& xz, const Tensor& h, const std::vector<Tensor>& states,
-                                   const std::vector<Tensor>& parts) const = 0;
-  // The bias's initial value ([k*units]) when it is not simply biasInitializer's.
+  // `h` is the previous output after recurrent dropout; returns the new states.
+  virtual std::vector<Tensor> gates(const Tensor& xz, const Tensor& h, const std::vector<Tensor>& states,
+                                    const std::vector<Tensor>& parts) const = 0;
+  // The bias's initial value when it is not simply biasInitializer's.
   virtual Tensor customBiasValue() const { return Tensor(); }
-
-  void checkRank(const Shape& in) const {
-    WL_CHECK(in.size() == 3, "Input 0 is incompatible with layer " << name() << ": expected ndim=3, found ndim="
-                                                                   << in.size());
-  }
-
-  // timesteps may change between calls; the features may not.
-  void checkInputShapes(const std::vector<Shape>& shapes) const override {
-    WL_CHECK(shapes.size() == 1, className() << " layer " << name() << " takes one input, got " << shapes.size());
-    checkRank(shapes[0]);
-    int64_t features = builtInputShape()[2];
-    WL_CHECK(shapes[0][2] == features || shapes[0][2] < 0,
-             "Input 0 is incompatible with layer " << name() << ": expected shape [null,null," << features
-                                                   << "], found shape " << shapeStr(shapes[0]));
-  }
+  virtual Shape biasShape() const { return {gates_ * units_}; }
+  virtual Tensor inputBias() const { return bias_->value(); }
 
   void build(const Shape& in) override {
-    checkRank(in);
-    WL_CHECK(in[2] > 0, className() << " layer " << name() << " needs a known number of features, got input shape "
-                                    << shapeStr(in));
+    WL_CHECK(in.size() == 2 && in[1] > 0, className() << " " << name()
+                                                      << ": a cell is built for [batch, features], got " << shapeStr(in));
     int64_t k = gates_ * units_;
-    kernel_ = addWeight("kernel", {in[2], k}, kernelInitializer_, true, kernelRegularizer_, kernelConstraint_);
+    kernel_ = addWeight("kernel", {in[1], k}, kernelInitializer_, true, kernelRegularizer_, kernelConstraint_);
     recurrentKernel_ = addWeight("recurrent_kernel", {units_, k}, recurrentInitializer_, true, recurrentRegularizer_,
                                  recurrentConstraint_);
     if (useBias_) {
-      bias_ = addWeight("bias", {k}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+      bias_ = addWeight("bias", biasShape(), biasInitializer_, true, biasRegularizer_, biasConstraint_);
       if (!fastWeightInit()) {
         Tensor custom = customBiasValue();
         if (custom.defined()) bias_->assign(custom);
       }
     }
+  }
+
+  Tensor activation(const Tensor& x) const { return applyActivation(activation_, x); }
+  Tensor recurrentActivation(const Tensor& x) const { return applyActivation(recurrentActivation_, x); }
+
+  int gates_;
+  bool hasRecurrentActivation_;
+  int64_t units_;
+  std::string activation_, recurrentActivation_;
+  bool useBias_;
+  nlohmann::json kernelInitializer_, recurrentInitializer_, biasInitializer_;
+  nlohmann::json kernelRegularizer_, recurrentRegularizer_, biasRegularizer_;
+  nlohmann::json kernelConstraint_, recurrentConstraint_, biasConstraint_;
+  double dropout_, recurrentDropout_;
+  std::shared_ptr<Variable> kernel_, recurrentKernel_, bias_;
+  Tensor inputMask_, recurrentMask_;
+  std::vector<Tensor> parts_;
+};
+
+// SimpleRNN: h = activation(x * kernel + bias + h * recurrent_kernel).
+class SimpleRNNCell : public GateCell {
+ public:
+  explicit SimpleRNNCell(const nlohmann::json& config) : GateCell(config, "SimpleRNNCell", 1, false) {}
+  std::string className() const override { return "SimpleRNNCell"; }
+
+ protected:
+  std::vector<Tensor> gates(const Tensor& xz, const Tensor& h, const std::vector<Tensor>&,
+                            const std::vector<Tensor>& parts) const override {
+    return {activation(add(xz, matMul(h, parts[0])))};
+  }
+};
+
+// LSTM: z = x * kernel + h * recurrent_kernel + bias, split into i, f, c~, o;
+// c = f * c + i * activation(c~); h = o * activation(c) (recurrentActivation on i, f, o).
+class LSTMCell : public GateCell {
+ public:
+  explicit LSTMCell(const nlohmann::json& config) : GateCell(config, "LSTMCell", 4, true) {
+    nlohmann::json ufb = lo::get(config, "unitForgetBias");
+    WL_CHECK(ufb.is_null() || ufb.is_boolean(), "Expected unitForgetBias to be a boolean, but got " << ufb.dump());
+    unitForgetBias_ = ufb;
+    implementation_ = implementationOption(config, "LSTM");
+  }
+  std::string className() const override { return "LSTMCell"; }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = GateCell::getConfig();
+    // tfjs writes these two only when they were given.
+    if (!unitForgetBias_.is_null()) c["unitForgetBias"] = unitForgetBias_;
+    if (!implementation_.is_null()) c["implementation"] = implementation_;
+    return c;
+  }
+
+ protected:
+  int numStates() const override { return 2; }
+
+  // unitForgetBias: [biasInitializer(units), ones(units), biasInitializer(2 * units)].
+  Tensor customBiasValue() const override {
+    if (!unitForgetBias_.is_boolean() || !unitForgetBias_.get<bool>()) return Tensor();
+    return concat({initialize(biasInitializer_, {units_}), ones({units_}), initialize(biasInitializer_, {2 * units_})},
+                  0);
+  }
+
+  std::vector<Tensor> gates(const Tensor& xz, const Tensor& h, const std::vector<Tensor>& states,
+                            const std::vector<Tensor>& parts) const override {
+    std::vector<Tensor> z = split(add(xz, matMul(h, parts[0])), {4}, 1);
+    Tensor i = recurrentActivation(z[0]);
+    Tensor f = recurrentActivation(z[1]);
+    Tensor c = add(mul(f, states[1]), mul(i, activation(z[2])));
+    Tensor o = recurrentActivation(z[3]);
+    return {mul(o, activation(c)), c};
+  }
+
+ private:
+  nlohmann::json unitForgetBias_, implementation_;
+};
+
+// GRU. With xz = x * kernel + input bias split into xZ, xR, xH:
+// resetAfter false (tfjs's): the recurrent kernel split into [units, 2*units] | [units, units];
+//   z = recAct(xZ + h * rk_z), r = recAct(xR + h * rk_r), hh = act(xH + (r * h) * rk_h),
+//   h = z * h + (1 - z) * hh (tfjs uses h after recurrent dropout here too).
+// resetAfter true (Keras's default; keras/src/layers/rnn/gru.py): bias [2, 3*units] =
+//   [input bias; recurrent bias]; inner = h * rk + b_r split into iZ, iR, iH;
+//   z = recAct(xZ + iZ), r = recAct(xR + iR), hh = act(xH + r * iH),
+//   h = z * h + (1 - z) * hh with the h before recurrent dropout (as Keras).
+class GRUCell : public GateCell {
+ public:
+  explicit GRUCell(const nlohmann::json& config) : GateCell(config, "GRUCell", 3, true) {
+    resetAfter_ = boolOption(config, "resetAfter", false);
+    implementation_ = implementationOption(config, "GRU");
+  }
+  std::string className() const override { return "GRUCell"; }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = GateCell::getConfig();
+    if (!implementation_.is_null()) c["implementation"] = implementation_;
+    c["resetAfter"] = resetAfter_;
+    return c;
+  }
+
+ protected:
+  Shape biasShape() const override { return resetAfter_ ? Shape{2, 3 * units_} : Shape{3 * units_}; }
+  Tensor inputBias() const override {
+    return resetAfter_ ? reshape(slice(bias_->value(), {0, 0}, {1, 3 * units_}), {3 * units_}) : bias_->value();
+  }
+
+  std::vector<Tensor> recurrentParts(const Tensor& rk) const override {
+    if (resetAfter_) {
+      if (!useBias_) return {rk};
+      return {rk, reshape(slice(bias_->value(), {1, 0}, {1, 3 * units_}), {3 * units_})};
+    }
+    return split(rk, {2 * units_, units_, -2}, 1);
+  }
+
+  std::vector<Tensor> gates(const Tensor& xz, const Tensor& h, const std::vector<Tensor>& states,
+                            const std::vector<Tensor>& parts) const override {
+    std::vector<Tensor> x = split(xz, {3}, 1);
+    if (resetAfter_) {
+      Tensor innerAll = matMul(h, parts[0]);
+      if (parts.size() > 1) innerAll = add(innerAll, parts[1]);
+      std::vector<Tensor> inner = split(innerAll, {3}, 1);
+      Tensor z = recurrentActivation(add(x[0], inner[0]));
+      Tensor r = recurrentActivation(add(x[1], inner[1]));
+      Tensor hh = activation(add(x[2], mul(r, inner[2])));
+      const Tensor& prev = states[0];
+      return {add(mul(z, prev), mul(sub(Tensor::scalar(1.f), z), hh))};
+    }
+    std::vector<Tensor> inner = split(matMul(h, parts[0]), {2}, 1);
+    Tensor z = recurrentActivation(add(x[0], inner[0]));
+    Tensor r = recurrentActivation(add(x[1], inner[1]));
+    Tensor hh = activation(add(x[2], matMul(mul(r, h), parts[1])));
+    return {add(mul(z, h), mul(sub(Tensor::scalar(1.f), z), hh))};
+  }
+
+ private:
+  bool resetAfter_ = false;
+  nlohmann::json implementation_;
+};
+
+// A custom cell written in JavaScript (a subclass of tf.RNNCell / tf.layers.Layer with
+// a stateSize, as tfjs): built for [batch, features] by its build(); each step calls
+// its call([x, ...states]), which returns [output, ...newStates].
+class HostCell : public RNNCell {
+ public:
+  HostCell(std::shared_ptr<HostLayer> layer, std::vector<int64_t> stateSizes)
+      : RNNCell(nlohmann::json{{"name", layer->name()}}, layer->className()), layer_(std::move(layer)),
+        stateSizes_(std::move(stateSizes)) {
+    WL_CHECK(!stateSizes_.empty(), "The custom cell " << layer_->name() << " needs a stateSize (a number or an array of numbers)");
+    for (int64_t s : stateSizes_) {
+      WL_CHECK(s > 0, "The custom cell " << layer_->name() << " has a bad stateSize entry " << s);
+    }
+  }
+  std::string className() const override { return layer_->className(); }
+  nlohmann::json getConfig() const override { return layer_->getConfig(); }
+  std::vector<int64_t> stateSizes() const override { return stateSizes_; }
+  std::vector<std::shared_ptr<Variable>> weights() const override { return layer_->weights(); }
+  std::vector<std::shared_ptr<Variable>> trainableWeights() const override { return layer_->trainableWeights(); }
+  std::vector<std::shared_ptr<Variable>> nonTrainableWeights() const override { return layer_->nonTrainableWeights(); }
+  void setTrainable(bool trainable) override {
+    layer_->setTrainable(trainable);
+    Layer::setTrainable(trainable);
+  }
+  Tensor regularizationLoss() const override { return layer_->regularizationLoss(); }
+  void applyConstraints() override { layer_->applyConstraints(); }
+
+  void beginSequence(int64_t, bool training) override { training_ = training; }
+  std::vector<Tensor> step(const Tensor& x, const std::vector<Tensor>& states) override {
+    std::vector<Tensor> in{x};
+    in.insert(in.end(), states.begin(), states.end());
+    std::vector<Tensor> out = layer_->callHost(in, training_);
+    WL_CHECK(out.size() == 1 + stateSizes_.size(),
+             "The custom cell " << layer_->name() << " must return [output, ...newStates] (" << 1 + stateSizes_.size()
+                                << " tensors), but it returned " << out.size());
+    return out;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    bool fresh = !layer_->built();
+    layer_->ensureBuilt(in);
+    if (fresh) renameWeightScope(*layer_, layer_->name() + "/", name() + "/");
+  }
+
+ private:
+  std::shared_ptr<HostLayer> layer_;
+  std::vector<int64_t> stateSizes_;
+  bool training_ = false;
+};
+
+// tfjs's StackedRNNCells({cells}): the cells run one after another within a step,
+// each on the previous one's output. States are one flat list in reverse order
+// of the cells ([h2, c2, h1, c1] for two LSTM cells), so state 0 is the output.
+// Cell i's weights are named "<scope>/RNNCell_i/kernel", as tfjs.
+class StackedRNNCells : public RNNCell {
+ public:
+  StackedRNNCells(const nlohmann::json& config, std::vector<std::shared_ptr<RNNCell>> cells)
+      : RNNCell(config, "StackedRNNCells"), cells_(std::move(cells)) {
+    WL_CHECK(!cells_.empty(), "StackedRNNCells needs at least one cell (the cells option), got none");
+  }
+  explicit StackedRNNCells(const nlohmann::json& config) : StackedRNNCells(config, cellsFromConfig(config)) {}
+  std::string className() const override { return "StackedRNNCells"; }
+
+  static std::vector<std::shared_ptr<RNNCell>> cellsFromConfig(const nlohmann::json& config) {
+    nlohmann::json specs = lo::get(config, "cells");
+    WL_CHECK(specs.is_array(), "StackedRNNCells: the cells option must be an array of cells, got " << lo::describe(specs));
+    std::vector<std::shared_ptr<RNNCell>> cells;
+    for (const auto& spec : specs) cells.push_back(cellFromSpec(spec, "StackedRNNCells"));
+    return cells;
+  }
+
+  std::vector<int64_t> stateSizes() const override {
+    std::vector<int64_t> out;
+    for (auto it = cells_.rbegin(); it != cells_.rend(); ++it) {
+      std::vector<int64_t> s = (*it)->stateSizes();
+      out.insert(out.end(), s.begin(), s.end());
+    }
+    return out;
+  }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["cells"] = nlohmann::json::array();
+    for (const auto& cell : cells_) c["cells"].push_back({{"className", cell->className()}, {"config", cell->getConfig()}});
+    return c;
+  }
+
+  std::vector<std::shared_ptr<Variable>> weights() const override {
+    std::vector<std::shared_ptr<Variable>> out;
+    for (const auto& c : cells_) out = joined(out, c->weights());
+    return out;
+  }
+  void setTrainable(bool trainable) override {
+    for (const auto& c : cells_) c->setTrainable(trainable);
+    Layer::setTrainable(trainable);
+  }
+  Tensor regularizationLoss() const override {
+    Tensor total;
+    for (const auto& c : cells_) total = addDefined(total, c->regularizationLoss());
+    return total;
+  }
+  void applyConstraints() override {
+    for (const auto& c : cells_) c->applyConstraints();
+  }
+
+  void beginSequence(int64_t batch, bool training) override {
+    for (const auto& c : cells_) c->beginSequence(batch, training);
+  }
+  void endSequence() override {
+    for (const auto& c : cells_) c->endSequence();
+  }
+
+  std::vector<Tensor> step(const Tensor& x, const std::vector<Tensor>& states) override {
+    // Per-cell states, from the flat reversed list.
+    std::vector<std::vector<Tensor>> nested(cells_.size());
+    size_t at = 0;
+    for (size_t i = cells_.size(); i-- > 0;) {
+      size_t n = cells_[i]->stateSizes().size();
+      nested[i].assign(states.begin() + static_cast<std::ptrdiff_t>(at), states.begin() + static_cast<std::ptrdiff_t>(at + n));
+      at += n;
+    }
+    Tensor input = x;
+    std::vector<std::vector<Tensor>> next(cells_.size());
+    for (size_t i = 0; i < cells_.size(); ++i) {
+      std::vector<Tensor> out = cells_[i]->step(input, nested[i]);
+      input = out[0];
+      next[i].assign(out.begin() + 1, out.end());
+    }
+    std::vector<Tensor> result{input};
+    for (size_t i = cells_.size(); i-- > 0;) result.insert(result.end(), next[i].begin(), next[i].end());
+    return result;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    Shape shape = in;
+    for (size_t i = 0; i < cells_.size(); ++i) {
+      const auto& cell = cells_[i];
+      bool fresh = !cell->built();
+      cell->ensureBuilt(shape);
+      if (fresh) renameWeightScope(*cell, cell->name() + "/", name() + "/RNNCell_" + std::to_string(i) + "/");
+      shape = {in[0], cell->outputSize()};
+    }
+  }
+
+ private:
+  std::vector<std::shared_ptr<RNNCell>> cells_;
+};
+
+// The RNN layer: runs its cell over the timesteps.
+class Recurrent : public Layer {
+ public:
+  Recurrent(const nlohmann::json& config, const std::string& cls, std::shared_ptr<RNNCell> cell)
+      : Layer(config, cls), cell_(std::move(cell)) {
+    WL_CHECK(cell_ != nullptr, cls << ": the cell option is required");
+    returnSequences_ = boolOption(config, "returnSequences", false);
+    returnState_ = boolOption(config, "returnState", false);
+    goBackwards_ = boolOption(config, "goBackwards", false);
+    unroll_ = boolOption(config, "unroll", false);
+    stateful_ = boolOption(config, "stateful", false);
+    // Keras's zero_output_for_mask (tfjs has none): masked steps output zeros instead of the previous output.
+    zeroOutputForMask_ = lo::get(config, "zeroOutputForMask");
+    WL_CHECK(zeroOutputForMask_.is_null() || zeroOutputForMask_.is_boolean(),
+             "Expected zeroOutputForMask to be a boolean, but got " << zeroOutputForMask_.dump());
+    WL_CHECK(!boolOption(config, "timeMajor", false),
+             cls << " layer " << name() << ": timeMajor (Keras's time_major: inputs [timesteps, batch, features]) is not "
+                    "supported; transpose the input to [batch, timesteps, features] instead");
+    nlohmann::json numConstants = lo::get(config, "numConstants");
+    WL_CHECK(numConstants.is_null(), cls << ": constants (numConstants) are not supported, got " << numConstants.dump());
+    if (config.contains("trainable") && config["trainable"].is_boolean()) cell_->setTrainable(config["trainable"]);
+    supportsMasking_ = true;
+  }
+
+  int numStates() const { return static_cast<int>(cell_->stateSizes().size()); }
+  bool stateful() const { return stateful_; }
+  const std::shared_ptr<RNNCell>& cell() const { return cell_; }
+
+  // tfjs's RNN.computeMask: the sequence output keeps the input mask; a last
+  // output and the states have none.
+  std::vector<Tensor> computeMask(const std::vector<Tensor>&, const std::vector<Tensor>& masks) const override {
+    std::vector<Tensor> out(returnState_ ? 1 + numStates() : 1);
+    out[0] = returnSequences_ && !masks.empty() ? masks[0] : Tensor();
+    return out;
+  }
+
+  Shape computeOutputShape(const Shape& in) const override { return computeOutputShapes({in}).at(0); }
+
+  std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const override {
+    checkInputCount(inputShapes.size());
+    const Shape& in = inputShapes[0];
+    checkRank(in);
+    // tfjs: a stateful layer in a model needs its batch size (its states have one).
+    WL_CHECK(!stateful_ || in[0] > 0 || fixedBatch() > 0,
+             "If an RNN is stateful, it needs to know its batch size. Specify the batch size of your input tensors: \n"
+             "- If using a Sequential model, specify the batch size by passing a `batchInputShape` option to your "
+             "first layer.\n- If using the functional API, specify the batch size by passing a `batchShape` option "
+             "to your Input layer.");
+    int64_t outSize = cell_->outputSize();
+    std::vector<Shape> out;
+    out.push_back(returnSequences_ ? Shape{in[0], in[1], outSize} : Shape{in[0], outSize});
+    if (returnState_) {
+      for (int64_t s : cell_->stateSizes()) out.push_back({in[0], s});
+    }
+    return out;
+  }
+
+  nlohmann::json getConfig() const override {
+    // tfjs: {...cellConfig, ...baseConfig, ...rnnConfig} (+ cell for "RNN").
+    nlohmann::json c = cell_->getConfig();
+    const nlohmann::json base = Layer::getConfig();
+    for (auto it = base.begin(); it != base.end(); ++it) c[it.key()] = it.value();
+    c["returnSequences"] = returnSequences_;
+    c["returnState"] = returnState_;
+    c["goBackwards"] = goBackwards_;
+    c["stateful"] = stateful_;
+    c["unroll"] = unroll_;
+    if (!zeroOutputForMask_.is_null()) c["zeroOutputForMask"] = zeroOutputForMask_;
+    if (className() == "RNN") c["cell"] = {{"className", cell_->className()}, {"config", cell_->getConfig()}};
+    return c;
+  }
+
+  std::vector<std::shared_ptr<Variable>> weights() const override { return cell_->weights(); }
+  void setTrainable(bool trainable) override {
+    cell_->setTrainable(trainable);
+    Layer::setTrainable(trainable);
+  }
+  Tensor regularizationLoss() const override { return cell_->regularizationLoss(); }
+  void applyConstraints() override { cell_->applyConstraints(); }
+
+  std::vector<Tensor> currentStates() const override {
+    std::vector<Tensor> out = states_;
+    if (out.empty()) out.resize(static_cast<size_t>(numStates()));
+    return out;
+  }
+
+  // tfjs's resetStates(states?): zeros, or the given values (one per state, [batch, size]).
+  void resetStates(const std::vector<Tensor>& values) override {
+    WL_CHECK(stateful_, "Cannot call resetStates() on an RNN Layer that is not stateful.");
+    std::vector<int64_t> sizes = cell_->stateSizes();
+    int64_t batch = fixedBatch();
+    if (values.empty()) {
+      states_.clear();
+      if (batch > 0) {
+        for (int64_t s : sizes) states_.push_back(zeros({batch, s}));
+      }
+      return;
+    }
+    WL_CHECK(values.size() == sizes.size(), "Layer " << name() << " expects " << sizes.size()
+                                                     << " state(s), but it received " << values.size()
+                                                     << " state value(s).");
+    for (size_t i = 0; i < values.size(); ++i) {
+      WL_CHECK(values[i].defined() && values[i].rank() == 2 && values[i].dim(1) == sizes[i] &&
+                   (batch <= 0 || values[i].dim(0) == batch),
+               "State " << i << " is incompatible with layer " << name() << ": expected shape ["
+                        << (batch > 0 ? std::to_string(batch) : std::string("batch")) << "," << sizes[i]
+                        << "], got " << shapeStr(values[i].shape()));
+    }
+    states_ = values;
+  }
+  const std::vector<Tensor>& states() const { return states_; }
+
+ protected:
+  // The batch size a stateful layer is fixed to: from batchInputShape, else from its states.
+  int64_t fixedBatch() const {
+    if (batchInputShape() && !batchInputShape()->empty() && (*batchInputShape())[0] > 0) return (*batchInputShape())[0];
+    return states_.empty() ? -1 : states_[0].dim(0);
+  }
+
+  void checkRank(const Shape& in) const {
+    WL_CHECK(in.size() == 3, "Input 0 is incompatible with layer " << name() << ": expected ndim=3, found ndim="
+                                                                   << in.size());
+  }
+  void checkInputCount(size_t n) const {
+    WL_CHECK(n == 1 || n == 1 + cell_->stateSizes().size(),
+             className() << " layer " << name() << " takes the input and, optionally, its " << numStates()
+                         << " initial state(s); got " << n << " input(s)");
+  }
+  void checkStateShapes(const std::vector<Shape>& shapes) const {
+    std::vector<int64_t> sizes = cell_->stateSizes();
+    for (size_t i = 1; i < shapes.size(); ++i) {
+      const Shape& s = shapes[i];
+      WL_CHECK(s.size() == 2 && (s[1] == sizes[i - 1] || s[1] < 0) &&
+                   (s[0] < 0 || shapes[0][0] < 0 || s[0] == shapes[0][0]),
+               "An initialState was passed that is not compatible with cell.stateSize: initial state " << i - 1
+                   << " of layer " << name() << " must have shape [batch," << sizes[i - 1] << "], got "
+                   << shapeStr(s));
+    }
+  }
+
+  // timesteps may change between calls; the features may not.
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    checkInputCount(shapes.size());
+    checkRank(shapes[0]);
+    int64_t features = builtInputShape()[2];
+    WL_CHECK(shapes[0][2] == features || shapes[0][2] < 0,
+             "Input 0 is incompatible with layer " << name() << ": expected shape [null,null," << features
+                                                   << "], found shape " << shapeStr(shapes[0]));
+    checkStateShapes(shapes);
+  }
+
+  void buildMany(const std::vector<Shape>& shapes) override {
+    checkInputCount(shapes.size());
+    const Shape& in = shapes[0];
+    checkRank(in);
+    WL_CHECK(in[2] > 0, className() << " layer " << name() << " needs a known number of features, got input shape "
+                                    << shapeStr(in));
+    checkStateShapes(shapes);
+    bool fresh = !cell_->built();
+    cell_->ensureBuilt(Shape{in[0], in[2]});
+    if (fresh) renameWeightScope(*cell_, cell_->name() + "/", name() + "/");
   }
 
   std::vector<Tensor> callMany(const std::vector<Tensor>& xs, bool training) override {
@@ -250,179 +750,199 @@ class Recurrent : public Layer {
     }
   }
 
+  // The states the run starts from: the given initial states, a stateful layer's
+  // kept ones, or zeros.
+  std::vector<Tensor> initialStates(const std::vector<Tensor>& xs, int64_t batch) {
+    std::vector<int64_t> sizes = cell_->stateSizes();
+    std::vector<Tensor> states;
+    if (xs.size() > 1) {
+      for (size_t i = 1; i < xs.size(); ++i) {
+        WL_CHECK(xs[i].rank() == 2 && xs[i].dim(0) == batch && xs[i].dim(1) == sizes[i - 1],
+                 "An initialState was passed that is not compatible with cell.stateSize: initial state "
+                     << i - 1 << " of layer " << name() << " must have shape [" << batch << "," << sizes[i - 1]
+                     << "], got " << shapeStr(xs[i].shape()));
+        states.push_back(xs[i]);
+      }
+      return states;
+    }
+    if (stateful_) {
+      int64_t fixed = fixedBatch();
+      WL_CHECK(fixed <= 0 || fixed == batch,
+               "Layer " << name() << " is stateful with batch size " << fixed << ", but it received a batch of "
+                        << batch << " (use batches of exactly " << fixed << " samples: predict/fit batchSize)");
+      if (!states_.empty()) return states_;
+    }
+    for (int64_t s : sizes) states.push_back(zeros({batch, s}));
+    return states;
+  }
+
   std::vector<Tensor> run(const std::vector<Tensor>& xs, const Tensor& mask, bool training) {
-    WL_CHECK(xs.size() == 1, className() << " layer " << name() << " takes one input, got " << xs.size());
+    checkInputCount(xs.size());
     Tensor x = xs[0];  // (B, T, F)
     checkRank(x.shape());
-    int64_t batch = x.dim(0), steps = x.dim(1), features = x.dim(2), k = gates_ * units_;
+    int64_t batch = x.dim(0), steps = x.dim(1), features = x.dim(2);
     WL_CHECK(steps > 0, className() << " layer " << name() << ": the input has no timesteps (shape "
                                     << shapeStr(x.shape()) << ")");
     std::vector<Tensor> keep, hold;  // checks the mask before any work
     if (mask.defined()) stepMasks(mask, batch, steps, &keep, &hold);
+    std::vector<Tensor> states = initialStates(xs, batch);
     if (goBackwards_) x = reverse(x, {1});
-    // Dropout masks are drawn once per call and shared by every step, as tfjs.
-    if (training && dropout_ > 0 && dropout_ < 1) x = mul(x, reshape(dropoutMask({batch, features}, dropout_), {batch, 1, features}));
-    Tensor recurrentMask;
-    if (training && recurrentDropout_ > 0 && recurrentDropout_ < 1) recurrentMask = dropoutMask({batch, units_}, recurrentDropout_);
+    Tensor xTimeMajor = transpose(x, {1, 0, 2});  // (T, B, F)
 
-    // Time-major input projection: (T*B, F) x (F, k) + bias -> (T*B, k); step t is rows [t*B, (t+1)*B).
-    FusedEpilogue post;
-    if (useBias_) post.bias = bias_->value();
-    Tensor xTimeMajor = reshape(transpose(x, {1, 0, 2}), {steps * batch, features});
-    // Without a tape (inference) the projection of all steps is one matMul. Under a
-    // tape a slice's gradient is a zero-padded copy of its whole input, so slicing the
-    // (T*B, k) projection would cost O(T^2 * B * k) in the backward pass; there each
-    // step projects its own (B, F) slice of the input instead (O(T^2 * B * F)).
-    bool hoist = inferenceMode() || steps == 1;
-    Tensor xz = hoist ? fusedMatMul(xTimeMajor, kernel_->value(), false, false, post) : Tensor();
-    std::vector<Tensor> parts = recurrentParts(recurrentKernel_->value());
+    struct SequenceScope {
+      RNNCell* cell;
+      ~SequenceScope() { cell->endSequence(); }
+    } scope{cell_.get()};
+    cell_->beginSequence(batch, training);  // draws the dropout masks (training)
 
-    std::vector<Tensor> states(numStates(), zeros({batch, units_}));
+    auto* gate = dynamic_cast<GateCell*>(cell_.get());
+    // A gate cell: without a tape (inference) the input projection of all steps is
+    // one matMul. Under a tape a slice's gradient is a zero-padded copy of its whole
+    // input, so slicing the (T*B, k) projection would cost O(T^2 * B * k) in the
+    // backward pass; there each step projects its own (B, F) input instead.
+    bool hoist = gate != nullptr && (inferenceMode() || steps == 1);
+    Tensor xz;
+    std::vector<Tensor> xSteps;
+    if (hoist) {
+      Tensor flat = reshape(xTimeMajor, {steps * batch, features});
+      // Dropout masks exist only in training, where only one step is hoisted.
+      if (gate->inputMask().defined()) {
+        WL_CHECK(steps == 1, "internal: a dropout mask in a hoisted projection of " << steps << " steps");
+        flat = mul(flat, gate->inputMask());
+      }
+      xz = fusedMatMul(flat, gate->kernel(), false, false, gate->projectionEpilogue());
+    } else {
+      xSteps = steps == 1 ? std::vector<Tensor>{reshape(xTimeMajor, {batch, features})} : unstack(xTimeMajor, 0);
+    }
+    int64_t k = hoist ? xz.dim(1) : 0;
+
+    Tensor output;
     std::vector<Tensor> outputs;
     for (int64_t t = 0; t < steps; ++t) {
-      Tensor xzt = steps == 1 ? xz
-                   : hoist    ? slice(xz, {t * batch, 0}, {batch, k})
-                              : fusedMatMul(slice(xTimeMajor, {t * batch, 0}, {batch, features}), kernel_->value(),
-                                            false, false, post);
-      Tensor h = recurrentMask.defined() ? mul(states[0], recurrentMask) : states[0];
-      std::vector<Tensor> next = step(xzt, h, states, parts);
+      std::vector<Tensor> next;
+      if (hoist) {
+        Tensor xzt = steps == 1 ? xz : slice(xz, {t * batch, 0}, {batch, k});
+        next = gate->stepProjected(xzt, states);
+        next.insert(next.begin(), next[0]);
+      } else {
+        next = cell_->step(xSteps[static_cast<size_t>(t)], states);
+      }
+      WL_CHECK(next.size() == states.size() + 1, className() << " layer " << name() << ": the cell returned "
+                                                             << next.size() << " tensors for " << states.size()
+                                                             << " state(s)");
+      Tensor out = next[0];
+      next.erase(next.begin());
       if (mask.defined()) {
         for (size_t s = 0; s < next.size(); ++s) next[s] = add(mul(next[s], keep[t]), mul(states[s], hold[t]));
+        // tfjs: the held output is the previous state 0; Keras's zero_output_for_mask: zeros.
+        out = zeroOutputForMask_.is_boolean() && zeroOutputForMask_.get<bool>() ? mul(out, keep[t])
+                                                                                  : add(mul(out, keep[t]), mul(states[0], hold[t]));
       }
       states = std::move(next);
-      if (returnSequences_) outputs.push_back(states[0]);
+      output = out;
+      if (returnSequences_) outputs.push_back(output);
     }
-    std::vector<Tensor> result{returnSequences_ ? stack(outputs, 1) : states[0]};
+    if (stateful_) {
+      // Kept for the next call, where they are values: no gradient flows from one call into the next.
+      states_ = states;
+    }
+    std::vector<Tensor> result{returnSequences_ ? stack(outputs, 1) : output};
     if (returnState_) result.insert(result.end(), states.begin(), states.end());
     return result;
   }
 
-  Tensor activation(const Tensor& x) const { return applyActivation(activation_, x); }
-  Tensor recurrentActivation(const Tensor& x) const { return applyActivation(recurrentActivation_, x); }
-
-  int gates_;
-  bool hasRecurrentActivation_;
-  int64_t units_;
-  std::string activation_, recurrentActivation_;
-  bool useBias_;
-  nlohmann::json kernelInitializer_, recurrentInitializer_, biasInitializer_;
-  nlohmann::json kernelRegularizer_, recurrentRegularizer_, biasRegularizer_;
-  nlohmann::json kernelConstraint_, recurrentConstraint_, biasConstraint_;
-  double dropout_, recurrentDropout_;
-  bool returnSequences_, returnState_, goBackwards_, unroll_;
-  std::shared_ptr<Variable> kernel_, recurrentKernel_, bias_;
+  std::shared_ptr<RNNCell> cell_;
+  bool returnSequences_, returnState_, goBackwards_, unroll_, stateful_;
+  nlohmann::json zeroOutputForMask_;
+  std::vector<Tensor> states_;
 };
 
-// SimpleRNN: h = activation(x * kernel + bias + h * recurrent_kernel).
-class SimpleRNN : public Recurrent {
- public:
-  explicit SimpleRNN(const nlohmann::json& config) : Recurrent(config, "SimpleRNN", 1, false) {}
-  std::string className() const override { return "SimpleRNN"; }
-
- protected:
-  std::vector<Tensor> step(const Tensor& xz, const Tensor& h, const std::vector<Tensor>&,
-                           const std::vector<Tensor>& parts) const override {
-    return {activation(add(xz, matMul(h, parts[0])))};
+// A recurrent layer's cell config: its own options, without the input shape ones.
+nlohmann::json cellConfigOf(const nlohmann::json& config) {
+  nlohmann::json c = config;
+  for (const char* k : {"inputShape", "batchInputShape", "batchSize", "dtype", "returnSequences",
+                        "returnState", "goBackwards", "stateful", "unroll", "trainable", "zeroOutputForMask", "timeMajor"}) {
+    c.erase(k);
   }
-};
-
-// Validates tfjs's `implementation` option (0 is deprecated and means 1; 1 and 2
-// compute the same here, as in tfjs) and keeps it for getConfig.
-nlohmann::json implementationOption(const nlohmann::json& config, const std::string& cls) {
-  nlohmann::json v = lo::get(config, "implementation");
-  if (v.is_null()) return v;
-  WL_CHECK(v.is_number() && (v.get<double>() == 0 || v.get<double>() == 1 || v.get<double>() == 2),
-           cls << ": implementation must be 1 or 2, got " << v.dump());
-  return v;
+  return c;
 }
 
-// LSTM: z = x * kernel + h * recurrent_kernel + bias, split into i, f, c~, o;
-// c = f * c + i * activation(c~); h = o * activation(c) (recurrentActivation on i, f, o).
+class SimpleRNN : public Recurrent {
+ public:
+  explicit SimpleRNN(const nlohmann::json& config)
+      : Recurrent(config, "SimpleRNN", std::make_shared<SimpleRNNCell>(cellConfigOf(config))) {}
+  std::string className() const override { return "SimpleRNN"; }
+};
+
 class LSTM : public Recurrent {
  public:
-  explicit LSTM(const nlohmann::json& config) : Recurrent(config, "LSTM", 4, true) {
-    nlohmann::json ufb = lo::get(config, "unitForgetBias");
-    WL_CHECK(ufb.is_null() || ufb.is_boolean(), "Expected unitForgetBias to be a boolean, but got " << ufb.dump());
-    unitForgetBias_ = ufb;
-    implementation_ = implementationOption(config, "LSTM");
-  }
+  explicit LSTM(const nlohmann::json& config)
+      : Recurrent(config, "LSTM", std::make_shared<LSTMCell>(cellConfigOf(config))) {}
   std::string className() const override { return "LSTM"; }
-
-  nlohmann::json getConfig() const override {
-    nlohmann::json c = Recurrent::getConfig();
-    // tfjs writes these two only when they were given.
-    if (!unitForgetBias_.is_null()) c["unitForgetBias"] = unitForgetBias_;
-    if (!implementation_.is_null()) c["implementation"] = implementation_;
-    return c;
-  }
-
- protected:
-  int numStates() const override { return 2; }
-
-  // unitForgetBias: [biasInitializer(units), ones(units), biasInitializer(2 * units)].
-  Tensor customBiasValue() const override {
-    if (!unitForgetBias_.is_boolean() || !unitForgetBias_.get<bool>()) return Tensor();
-    return concat({initialize(biasInitializer_, {units_}), ones({units_}), initialize(biasInitializer_, {2 * units_})},
-                  0);
-  }
-
-  std::vector<Tensor> step(const Tensor& xz, const Tensor& h, const std::vector<Tensor>& states,
-                           const std::vector<Tensor>& parts) const override {
-    std::vector<Tensor> z = split(add(xz, matMul(h, parts[0])), {4}, 1);
-    Tensor i = recurrentActivation(z[0]);
-    Tensor f = recurrentActivation(z[1]);
-    Tensor c = add(mul(f, states[1]), mul(i, activation(z[2])));
-    Tensor o = recurrentActivation(z[3]);
-    return {mul(o, activation(c)), c};
-  }
-
- private:
-  nlohmann::json unitForgetBias_, implementation_;
 };
 
-// GRU (tfjs's, i.e. Keras's resetAfter: false): with xz = x * kernel + bias split
-// into xZ, xR, xH and the recurrent kernel split into [units, 2*units] | [units, units]:
-// z = recAct(xZ + h * rk_z), r = recAct(xR + h * rk_r), hh = act(xH + (r * h) * rk_h),
-// h = z * h + (1 - z) * hh.
 class GRU : public Recurrent {
  public:
-  explicit GRU(const nlohmann::json& config) : Recurrent(config, "GRU", 3, true) {
-    WL_CHECK(!boolOption(config, "resetAfter", false),
-             "GRUCell does not support reset_after parameter set to true.");
-    implementation_ = implementationOption(config, "GRU");
-  }
+  explicit GRU(const nlohmann::json& config)
+      : Recurrent(config, "GRU", std::make_shared<GRUCell>(cellConfigOf(config))) {}
   std::string className() const override { return "GRU"; }
-
-  nlohmann::json getConfig() const override {
-    nlohmann::json c = Recurrent::getConfig();
-    if (!implementation_.is_null()) c["implementation"] = implementation_;
-    c["resetAfter"] = false;
-    return c;
-  }
-
- protected:
-  std::vector<Tensor> recurrentParts(const Tensor& rk) const override {
-    return split(rk, {2 * units_, units_, -2}, 1);
-  }
-
-  // `h` is the previous output after recurrent dropout; tfjs uses it in the final
-  // interpolation too.
-  std::vector<Tensor> step(const Tensor& xz, const Tensor& h, const std::vector<Tensor>&,
-                           const std::vector<Tensor>& parts) const override {
-    std::vector<Tensor> x = split(xz, {3}, 1);
-    std::vector<Tensor> inner = split(matMul(h, parts[0]), {2}, 1);
-    Tensor z = recurrentActivation(add(x[0], inner[0]));
-    Tensor r = recurrentActivation(add(x[1], inner[1]));
-    Tensor hh = activation(add(x[2], matMul(mul(r, h), parts[1])));
-    return {add(mul(z, h), mul(sub(Tensor::scalar(1.f), z), hh))};
-  }
-
- private:
-  nlohmann::json implementation_;
 };
+
+// tf.layers.rnn({cell}).
+class RNN : public Recurrent {
+ public:
+  RNN(const nlohmann::json& config, std::shared_ptr<RNNCell> cell) : Recurrent(config, "RNN", std::move(cell)) {}
+  explicit RNN(const nlohmann::json& config) : RNN(config, cellFromSpec(lo::get(config, "cell"), "RNN")) {}
+  std::string className() const override { return "RNN"; }
+};
+
+std::shared_ptr<Layer> createWithCells(const std::string& className, const nlohmann::json& config,
+                                       const std::vector<std::shared_ptr<Layer>>& layers) {
+  WL_CHECK(config.is_object(), className << ": the layer config must be an object, got " << config.dump());
+  // Custom (JavaScript) cells come with their state sizes: hostStateSizes[i] for layers[i].
+  nlohmann::json hostSizes = lo::get(config, "hostStateSizes");
+  std::vector<std::shared_ptr<RNNCell>> cells;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const auto& l = layers[i];
+    auto cell = std::dynamic_pointer_cast<RNNCell>(l);
+    if (cell == nullptr && std::dynamic_pointer_cast<HostLayer>(l) != nullptr) {
+      nlohmann::json sizes = hostSizes.is_array() && i < hostSizes.size() ? hostSizes[i] : nlohmann::json();
+      if (sizes.is_number()) sizes = nlohmann::json::array({sizes});
+      WL_CHECK(sizes.is_array() && !sizes.empty(),
+               className << ": the custom cell " << l->name() << " (" << l->className()
+                         << ") needs a stateSize: a number or an array of numbers, one per state");
+      std::vector<int64_t> s;
+      for (const auto& v : sizes) {
+        WL_CHECK(v.is_number_integer() && v.get<int64_t>() > 0,
+                 className << ": the custom cell " << l->name() << " has a bad stateSize " << sizes.dump());
+        s.push_back(v.get<int64_t>());
+      }
+      cell = std::make_shared<HostCell>(std::dynamic_pointer_cast<HostLayer>(l), s);
+    }
+    WL_CHECK(cell != nullptr, className << ": " << (l ? l->className() + " " + l->name() : std::string("undefined"))
+                                        << " is not an RNN cell (SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells)");
+    cells.push_back(cell);
+  }
+  if (className == "RNN") {
+    WL_CHECK(cells.size() == 1, "RNN: expected one cell, got " << cells.size()
+                                                              << " (stack cells with tf.layers.stackedRNNCells)");
+    return std::make_shared<RNN>(config, cells[0]);
+  }
+  if (className == "StackedRNNCells") return std::make_shared<StackedRNNCells>(config, cells);
+  throw Error("Unknown layer with cells: " + className);
+}
+
+void resetLayerStates(Layer& layer, const std::vector<Tensor>& states) { layer.resetStates(states); }
+
+std::vector<Tensor> layerStates(const Layer& layer) { return layer.currentStates(); }
 
 WL_REGISTER_LAYER(SimpleRNN);
 WL_REGISTER_LAYER(LSTM);
 WL_REGISTER_LAYER(GRU);
+WL_REGISTER_LAYER(RNN);
+WL_REGISTER_LAYER(SimpleRNNCell);
+WL_REGISTER_LAYER(LSTMCell);
+WL_REGISTER_LAYER(GRUCell);
+WL_REGISTER_LAYER(StackedRNNCells);
 
 }  // namespace wl

@@ -195,8 +195,22 @@ class Bidirectional : public Wrapper {
     backward_->applyConstraints();
   }
 
+  // tfjs: resets both directions (a stateful recurrent layer's copies).
+  void resetStates(const std::vector<Tensor>& states) override {
+    WL_CHECK(states.empty(), "Bidirectional " << name() << ": resetStates() takes no values (tfjs ignores them); "
+                                              "call resetStates() on its forward and backward states instead");
+    forward_->resetStates({});
+    backward_->resetStates({});
+  }
+  std::vector<Tensor> currentStates() const override {
+    std::vector<Tensor> f = forward_->currentStates(), b = backward_->currentStates();
+    f.insert(f.end(), b.begin(), b.end());
+    return f;
+  }
+
   std::vector<Shape> computeOutputShapes(const std::vector<Shape>& inputShapes) const override {
-    std::vector<Shape> inner = forward_->computeOutputShapes(inputShapes);
+    checkInputCount(inputShapes.size());
+    std::vector<Shape> inner = forward_->computeOutputShapes({inputShapes.at(0)});
     Shape out = inner[0];
     std::vector<Shape> result;
     if (mergeMode_ == "concat") out.back() *= 2;
@@ -224,13 +238,31 @@ class Bidirectional : public Wrapper {
     return a;
   }
 
+  // The input and, optionally, initial states: the forward layer's, then the backward one's (tfjs).
+  size_t numStates() const { return forward_->currentStates().size(); }
+  void checkInputCount(size_t n) const {
+    WL_CHECK(n == 1 || n == 1 + 2 * numStates(), "Bidirectional " << name() << " takes the input and, optionally, "
+                                                                    << 2 * numStates() << " initial states (forward's, "
+                                                                    << "then backward's); got " << n << " inputs");
+  }
+  std::vector<Tensor> part(const std::vector<Tensor>& xs, bool backward) const {
+    std::vector<Tensor> out{xs.at(0)};
+    if (xs.size() > 1) {
+      size_t n = numStates(), from = 1 + (backward ? n : 0);
+      out.insert(out.end(), xs.begin() + static_cast<std::ptrdiff_t>(from), xs.begin() + static_cast<std::ptrdiff_t>(from + n));
+    }
+    return out;
+  }
+
   void checkInputShapes(const std::vector<Shape>& shapes) const override {
-    forward_->checkCompatible(shapes);
+    checkInputCount(shapes.size());
+    forward_->checkCompatible({shapes[0]});
   }
 
   void buildMany(const std::vector<Shape>& shapes) override {
+    checkInputCount(shapes.size());
     for (const auto& l : {forward_, backward_}) {
-      l->ensureBuilt(shapes);
+      l->ensureBuilt({shapes[0]});
       for (const auto& w : l->weights()) w->setName(name() + "/" + w->name());  // tfjs's nested name scopes
     }
   }
@@ -244,8 +276,10 @@ class Bidirectional : public Wrapper {
   }
 
   std::vector<Tensor> run(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks, bool training) {
-    std::vector<Tensor> y = forward_->applyMany(xs, training, masks);
-    std::vector<Tensor> yRev = backward_->applyMany(xs, training, masks);
+    checkInputCount(xs.size());
+    std::vector<Tensor> m = masks.empty() ? masks : std::vector<Tensor>{masks[0]};
+    std::vector<Tensor> y = forward_->applyMany(part(xs, false), training, m);
+    std::vector<Tensor> yRev = backward_->applyMany(part(xs, true), training, m);
     Tensor a = y[0], b = returnSequences_ ? reverse(yRev[0], {1}) : yRev[0];
     std::vector<Tensor> out;
     if (mergeMode_.is_null()) {

@@ -6,7 +6,7 @@ import {getCore, ready} from './core.js';
 export {ready, setWasmLoader, setWasmPaths} from './core.js';
 import {fitInWorker as fitInWorkerOn} from './worker_fit.js';
 export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, memory, dispose} from './tensor.js';
-export {Layer, LayerVariable, SymbolicTensor, layers} from './layers.js';
+export {Layer, LayerVariable, RNN, SymbolicTensor, layers} from './layers.js';
 export {constraints, initializers, regularizers} from './initializers.js';
 export {LayersModel, Sequential, input, model, sequential} from './models.js';
 export {History} from './training.js';

@@ -309,7 +309,10 @@ export class Layer {
     if (args == null || typeof args !== 'object') {
       throw new Error(`tf.layers.${className[0].toLowerCase() + className.slice(1)}() expects an object of options, got ${args}`);
     }
-    this._init(getCore().createLayer(className, JSON.stringify(args)));
+    const handle = getCore().createLayer(className, JSON.stringify(args));
+    // Classes with their own JS methods (the recurrent layers' resetStates) get their class.
+    if (new.target === Layer && (RECURRENT_CLASSES.has(className) || CELL_CLASSES.has(className))) return wrapLayer(handle);
+    this._init(handle);
   }
 
   /** @internal */
@@ -568,8 +571,15 @@ export class Layer {
    * symbolic output(s). On Tensors: computes the output now.
    */
   apply(inputs, kwargs = {}) {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
+    let list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new Error(`${this.name}.apply() needs at least one input`);
+    if (kwargs != null && kwargs.initialState != null) {
+      // tfjs's RNN: the initial states are extra inputs of the layer (so a saved graph keeps them).
+      if (!RECURRENT_CLASSES.has(this.getClassName()) && this.getClassName() !== 'Bidirectional') throw new Error(`${this.name}.apply(): initialState is for recurrent layers, not ${this.getClassName()}`);
+      if (list.length !== 1) throw new Error(`${this.name}.apply(): give the initial states either as initialState or as extra inputs, not both`);
+      list = [list[0], ...(Array.isArray(kwargs.initialState) ? kwargs.initialState : [kwargs.initialState])];
+      inputs = list;
+    }
     if (list.every(x => x instanceof SymbolicTensor)) {
       const v = symbolicVector(list);
       let out;
@@ -678,6 +688,7 @@ const FACTORIES = {
   rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing', categoryEncoding: 'CategoryEncoding',
   // recurrent
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU',
+  simpleRNNCell: 'SimpleRNNCell', lstmCell: 'LSTMCell', gruCell: 'GRUCell',
 };
 
 export const layers = {Layer};
@@ -694,6 +705,22 @@ defineLayerFactories(FACTORIES);
 export const WRAPPER_FACTORIES = {timeDistributed: 'TimeDistributed', bidirectional: 'Bidirectional'};
 /** tfjs's Wrapper: `layer` is the wrapped layer; disposing the wrapper disposes it (its weights are the wrapper's). */
 class Wrapper extends Layer {
+  /** Bidirectional: resets the states of both (stateful) directions, as tfjs. */
+  resetStates(states) {
+    if (states != null) throw new Error(`${this.name}.resetStates() takes no values (tfjs ignores them)`);
+    const v = tensorVector([]);
+    try {
+      this.handle.resetStates(v);
+    } finally {
+      v.delete();
+    }
+  }
+
+  /** Bidirectional: the forward layer's states, then the backward one's. */
+  get states() {
+    return RNN.prototype._statesOf.call(this);
+  }
+
   dispose() {
     const result = super.dispose();
     if (this.layer instanceof Layer) this.layer.dispose();
@@ -722,6 +749,116 @@ for (const [factory, className] of Object.entries(WRAPPER_FACTORIES)) {
     return wrapper;
   };
 }
+
+// ---- recurrent layers with cells (tfjs's RNN, RNNCell, StackedRNNCells) -----------------
+
+const RECURRENT_CLASSES = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU']);
+const CELL_CLASSES = new Set(['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'StackedRNNCells']);
+
+/**
+ * tfjs's RNN: a recurrent layer running its cell over the timesteps (tf.layers.rnn,
+ * simpleRNN, lstm, gru). A stateful one keeps its states from call to call:
+ * resetStates(states?) sets them to zeros or to the given values.
+ */
+export class RNN extends Layer {
+  /** The states a stateful layer carries (null entries before its first call), as tfjs's `states`. */
+  get states() {
+    return this._statesOf();
+  }
+
+  /** @internal */
+  _statesOf() {
+    return fromVector(this.handle.states()).map(h => {
+      if (h.defined()) return new Tensor(h);
+      h.delete();
+      return null;
+    });
+  }
+
+  /** tfjs: sets a stateful layer's states to zeros, or to `states` (one Tensor per state). */
+  resetStates(states) {
+    const list = states == null ? [] : (Array.isArray(states) ? states : [states]);
+    list.forEach((t, i) => assertTensor(t, `states[${i}]`, `${this.name}.resetStates`));
+    const v = tensorVector(list);
+    try {
+      this.handle.resetStates(v);
+    } finally {
+      v.delete();
+    }
+  }
+
+  /** The cell this layer runs (for tf.layers.rnn, the very object passed as `cell`). */
+  get cell() {
+    return this._cell == null ? null : this._cell;
+  }
+
+  /** Disposes the cell passed to tf.layers.rnn too (its weights are this layer's). */
+  dispose() {
+    const result = super.dispose();
+    if (this._cell instanceof Layer) this._cell.dispose();
+    return result;
+  }
+}
+for (const className of RECURRENT_CLASSES) registerWrapper(className, RNN);
+
+/** tfjs's RNNCell: the base class of the cells (simpleRNNCell, lstmCell, gruCell, stackedRNNCells). */
+export class RNNCell extends Layer {
+  dispose() {
+    const result = super.dispose();
+    if (Array.isArray(this.cells)) this.cells.forEach(c => c.dispose());
+    return result;
+  }
+}
+for (const className of CELL_CLASSES) registerWrapper(className, RNNCell);
+
+function cellLayer(cell, what) {
+  if (cell instanceof Layer) return cell;
+  if (cell != null && typeof cell === 'object' && typeof cell.className === 'string') {
+    return new Layer(cell.className, cell.config == null ? {} : cell.config);
+  }
+  throw new Error(`${what}: a cell must be a cell layer (tf.layers.simpleRNNCell, lstmCell, gruCell, stackedRNNCells), got ${cell === undefined ? 'undefined' : String(cell)}`);
+}
+
+function layerVector(list) {
+  const v = new (getCore().LayerVector)();
+  list.forEach(l => v.push_back(l.handle));
+  return v;
+}
+
+function withCells(className, options, cells) {
+  const v = layerVector(cells);
+  // A custom cell (a JS subclass) says its state sizes with `stateSize`, as in tfjs.
+  const hostStateSizes = cells.map(c => (c._isHost ? (c.stateSize === undefined ? null : c.stateSize) : null));
+  if ('hostStateSizes' in options) throw new Error(`${className}: unknown option hostStateSizes`);
+  try {
+    return wrapLayer(getCore().createWithCells(className, JSON.stringify({...options, hostStateSizes}), v));
+  } finally {
+    v.delete();
+  }
+}
+
+layers.stackedRNNCells = args => {
+  if (args == null || typeof args !== 'object') throw new Error(`tf.layers.stackedRNNCells() expects an object of options, got ${args}`);
+  const {cells, ...options} = args;
+  if (!Array.isArray(cells) || cells.length === 0) throw new Error('tf.layers.stackedRNNCells(): cells must be a non-empty array of cells');
+  const list = cells.map(c => cellLayer(c, 'tf.layers.stackedRNNCells()'));
+  const stack = withCells('StackedRNNCells', options, list);
+  stack.cells = list;
+  return stack;
+};
+
+layers.rnn = args => {
+  if (args == null || typeof args !== 'object') throw new Error(`tf.layers.rnn() expects an object of options, got ${args}`);
+  const {cell, ...options} = args;
+  if (cell == null) throw new Error('tf.layers.rnn(): the cell option is required');
+  // tfjs: an array of cells is stacked.
+  const layer = Array.isArray(cell) ? layers.stackedRNNCells({cells: cell}) : cellLayer(cell, 'tf.layers.rnn()');
+  const rnn = withCells('RNN', options, [layer]);
+  rnn._cell = layer;
+  return rnn;
+};
+layers.RNN = RNN;
+layers.RNNCell = RNNCell;
 
 // tfjs's merge factories also take the inputs themselves: tf.layers.add([a, b])
 // builds the layer and applies it at once.

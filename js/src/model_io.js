@@ -15,6 +15,17 @@ const shapeStr = shape => `[${shape.join(',')}]`;
 function loadNamedWeights(model, weights, strict) {
   const modelWeights = model.weights;
   const names = new Set(modelWeights.map(w => w.originalName));
+  // Keras 2 (tf.keras) names a recurrent layer's weights in its cell's scope
+  // (gru/gru_cell/kernel, bidirectional/forward_lstm/lstm_cell/bias); tfjs and this
+  // engine name them in the layer's (gru/kernel), so such a name maps to that one.
+  for (const key of [...weights.keys()]) {
+    if (names.has(key)) continue;
+    const alias = key.replace(/^(.*)\/[A-Za-z0-9_]*cell(_\d+)?\/(kernel|recurrent_kernel|bias)$/, '$1/$3');
+    if (alias !== key && names.has(alias) && !weights.has(alias)) {
+      weights.set(alias, weights.get(key));
+      weights.delete(key);
+    }
+  }
   const missing = modelWeights.filter(w => !weights.has(w.originalName)).map(w => w.originalName);
   const unused = [...weights.keys()].filter(n => !names.has(n) && !n.startsWith('iter') && !/\/(m|v|rms|momentum|accumulator|accum_grad|accum_var|mg)$/.test(n));
   if (strict && unused.length) throw new Error(`Provided weight data has no target variable: ${unused[0]}`);

@@ -125,6 +125,9 @@ async function encodeModelWeights(model, config) {
   return encoded;
 }
 
+// A stateful recurrent layer's config, or a Bidirectional's around one.
+const isStateful = c => c.stateful === true || (c.layer != null && c.layer.config != null && c.layer.config.stateful === true);
+
 export class LayersModel extends Layer {
   /** @internal */
   _init(handle) {
@@ -141,6 +144,14 @@ export class LayersModel extends Layer {
 
   get layers() {
     return fromVector(this.handle.layers()).map(wrapLayer);
+  }
+
+  /** tfjs: resets the states of every stateful layer (nested models included). */
+  resetStates() {
+    for (const layer of this.layers) {
+      if (layer instanceof LayersModel) layer.resetStates();
+      else if (typeof layer.resetStates === 'function' && isStateful(layer.getConfig())) layer.resetStates();
+    }
   }
 
   /** The model's input and output SymbolicTensors (tfjs: build new models from them). */

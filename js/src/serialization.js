@@ -94,6 +94,16 @@ function isDefaultBackwardLayer(spec, backward) {
   return f.others === b.others && f.goBackwards !== b.goBackwards;
 }
 
+// The nested cell specs of an RNN ({cell}) or a StackedRNNCells ({cells}).
+function cellSpecs(className, pyConfig) {
+  const specs = className === 'RNN' ? [pyConfig.cell] : pyConfig.cells;
+  return Array.isArray(specs) ? specs.filter(c => c != null && typeof c === 'object' && typeof c.class_name === 'string') : [];
+}
+function usesCustomClass(spec) {
+  if (customClasses.has(spec.class_name)) return true;
+  return spec.class_name === 'StackedRNNCells' && spec.config != null && cellSpecs('StackedRNNCells', spec.config).some(usesCustomClass);
+}
+
 function createLayer(className, pyConfig, keras3) {
   if (customClasses.has(className)) {
     const cls = customClasses.get(className);
@@ -115,6 +125,19 @@ function createLayer(className, pyConfig, keras3) {
     }
     const inner = createLayer(spec.class_name, spec.config || {}, keras3);
     return layerFactories[wrapperFactory]({...normalizeLayerConfig(className, convertPythonicToTs(rest)), layer: inner});
+  }
+  // An RNN (or a stack of cells) whose cells include a registered custom class: the
+  // cells are made here first and handed to the factory (the engine knows only its own).
+  if ((className === 'RNN' || className === 'StackedRNNCells') && pyConfig != null && typeof pyConfig === 'object' &&
+      cellSpecs(className, pyConfig).some(usesCustomClass)) {
+    if (className === 'RNN') {
+      const {cell: spec, cells: unusedCells, ...rest} = pyConfig;
+      const cell = createLayer(spec.class_name, spec.config || {}, keras3);
+      return layerFactories.rnn({...normalizeLayerConfig(className, convertPythonicToTs(rest)), cell});
+    }
+    const {cells: specs, ...rest} = pyConfig;
+    const cells = specs.map(c => createLayer(c.class_name, c.config || {}, keras3));
+    return layerFactories.stackedRNNCells({...normalizeLayerConfig(className, convertPythonicToTs(rest)), cells});
   }
   const known = getCore().layerClassNames();
   const cls = className === 'Functional' ? 'Model' : className;
@@ -146,6 +169,9 @@ function nodeInputs(node) {
     }
   };
   visit(node.args || []);
+  // Keras 3 passes an RNN's initial states as a keyword argument; here (as in tfjs and
+  // tf.keras) they are extra inputs after the sequence.
+  if (node.kwargs && node.kwargs.initial_state != null) visit(node.kwargs.initial_state);
   return refs;
 }
 

@@ -11,6 +11,7 @@
 #include "grad_check.h"
 #include "layers/initializers.h"
 #include "layers/layer.h"
+#include "layers/recurrent.h"
 #include "ops/ops.h"
 #include "ops/shape_ops.h"
 
@@ -160,8 +161,12 @@ TEST(RecurrentLayers, MaskedGradientsMatchFiniteDifferences) {
 TEST(RecurrentLayers, BadOptionsAndInputs) {
   EXPECT_NE(errorOf([] { make("LSTM", json::object()); }).find("Expected units to be a positive integer"),
             std::string::npos);
-  EXPECT_NE(errorOf([] { make("GRU", {{"units", 2}, {"resetAfter", true}}); }).find("reset_after"), std::string::npos);
-  EXPECT_NE(errorOf([] { make("SimpleRNN", {{"units", 2}, {"stateful", true}}); }).find("stateful: true is not supported"),
+  EXPECT_NE(errorOf([] { make("LSTM", {{"units", 2}, {"activityRegularizer", "l2"}}); }).find("activityRegularizer"),
+            std::string::npos);
+  EXPECT_NE(errorOf([] { make("RNN", {{"cell", {{"className", "Dense"}, {"config", {{"units", 2}}}}}}); })
+                .find("not an RNN cell"),
+            std::string::npos);
+  EXPECT_NE(errorOf([] { make("LSTMCell", {{"units", 2}})->apply(Tensor::zeros({2, 3})); }).find("is a cell"),
             std::string::npos);
   EXPECT_NE(errorOf([] { make("LSTM", {{"units", 2}, {"implementation", 5}}); }).find("implementation"),
             std::string::npos);
@@ -170,6 +175,113 @@ TEST(RecurrentLayers, BadOptionsAndInputs) {
   l->apply(Tensor::zeros({2, 3, 4}));
   EXPECT_EQ(l->apply(Tensor::zeros({1, 7, 4})).shape(), (Shape{1, 2}));  // other timesteps are fine
   EXPECT_NE(errorOf([&] { l->apply(Tensor::zeros({1, 3, 5})); }).find("incompatible"), std::string::npos);
+}
+
+// Keras's GRU with reset_after=True (keras/src/layers/rnn/gru.py), by plain loops.
+std::vector<float> gruResetAfterReference(const std::vector<float>& x, int64_t B, int64_t T, int64_t F, int64_t U,
+                                          const std::vector<float>& k, const std::vector<float>& rk,
+                                          const std::vector<float>& b) {
+  auto sigmoid = [](float v) { return 1.f / (1.f + std::exp(-v)); };
+  std::vector<float> out(B * T * U);
+  for (int64_t n = 0; n < B; ++n) {
+    std::vector<float> h(U, 0.f);
+    for (int64_t t = 0; t < T; ++t) {
+      std::vector<float> xz(3 * U), inner(3 * U);
+      for (int64_t j = 0; j < 3 * U; ++j) {
+        float a = b[j], r = b[3 * U + j];
+        for (int64_t f = 0; f < F; ++f) a += x[(n * T + t) * F + f] * k[f * 3 * U + j];
+        for (int64_t i = 0; i < U; ++i) r += h[i] * rk[i * 3 * U + j];
+        xz[j] = a;
+        inner[j] = r;
+      }
+      std::vector<float> next(U);
+      for (int64_t u = 0; u < U; ++u) {
+        float z = sigmoid(xz[u] + inner[u]);
+        float r = sigmoid(xz[U + u] + inner[U + u]);
+        float hh = std::tanh(xz[2 * U + u] + r * inner[2 * U + u]);
+        next[u] = z * h[u] + (1 - z) * hh;
+      }
+      h = next;
+      for (int64_t u = 0; u < U; ++u) out[(n * T + t) * U + u] = h[u];
+    }
+  }
+  return out;
+}
+
+TEST(RecurrentLayers, GRUResetAfterMatchesKerasEquations) {
+  const int64_t B = 2, T = 4, F = 3, U = 3;
+  auto gru = make("GRU", {{"units", U}, {"resetAfter", true}, {"recurrentActivation", "sigmoid"},
+                          {"returnSequences", true}, {"biasInitializer", "randomNormal"}});
+  gru->ensureBuilt(Shape{-1, T, F});
+  auto w = gru->weights();
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[2]->value().shape(), (Shape{2, 3 * U}));
+  EXPECT_EQ(gru->getConfig()["resetAfter"], true);
+  Tensor x = test::randomTensor({B, T, F}, -1, 1, 5);
+  std::vector<float> ref = gruResetAfterReference(x.toVector(), B, T, F, U, w[0]->value().toVector(),
+                                                  w[1]->value().toVector(), w[2]->value().toVector());
+  std::vector<float> got = gru->apply(x).toVector();
+  ASSERT_EQ(got.size(), ref.size());
+  for (size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(got[i], ref[i], 1e-5) << i;
+  // Gradients through time, for the input and every weight (the two biases included).
+  std::vector<Tensor> inputs{x};
+  for (auto& v : gru->weights()) inputs.push_back(v->mutableValue());
+  test::checkGradients([&](const std::vector<Tensor>& in) { return gru->applyMany({in[0]}, true).at(0); }, inputs);
+}
+
+TEST(RecurrentLayers, RNNWithCellsMatchesTheLayers) {
+  // RNN({cell: LSTMCell}) computes what LSTM does with the same weights, named in the RNN's scope.
+  auto lstm = make("LSTM", {{"units", 3}, {"returnSequences", true}});
+  auto rnn = make("RNN", {{"name", "my_rnn"}, {"returnSequences", true},
+                          {"cell", {{"className", "LSTMCell"}, {"config", {{"units", 3}}}}}});
+  Tensor x = test::randomTensor({2, 5, 2}, -1, 1, 9);
+  Tensor y = lstm->apply(x);
+  rnn->ensureBuilt(Shape{-1, 5, 2});
+  EXPECT_EQ(rnn->weights()[0]->name(), "my_rnn/kernel");
+  for (size_t i = 0; i < 3; ++i) rnn->weights()[i]->assign(lstm->weights()[i]->value());
+  EXPECT_EQ(rnn->apply(x).toVector(), y.toVector());
+  EXPECT_EQ(rnn->getConfig()["cell"]["className"], "LSTMCell");
+
+  // A stack: states in reverse cell order, weights in RNNCell_i scopes, gradients through both cells.
+  json stack = {{"className", "StackedRNNCells"},
+                {"config", {{"cells", {{{"className", "GRUCell"}, {"config", {{"units", 2}, {"resetAfter", true}}}},
+                                       {{"className", "LSTMCell"}, {"config", {{"units", 3}}}}}}}}};
+  auto stacked = make("RNN", {{"name", "st"}, {"returnState", true}, {"cell", stack}});
+  std::vector<Tensor> ys = stacked->applyMany({x});
+  ASSERT_EQ(ys.size(), 4u);  // output, h2, c2, h1
+  EXPECT_EQ(ys[0].shape(), (Shape{2, 3}));
+  EXPECT_EQ(ys[3].shape(), (Shape{2, 2}));
+  EXPECT_EQ(ys[0].toVector(), ys[1].toVector());
+  EXPECT_EQ(stacked->weights()[0]->name(), "st/RNNCell_0/kernel");
+  EXPECT_EQ(stacked->weights()[3]->name(), "st/RNNCell_1/kernel");
+  std::vector<Tensor> inputs{x};
+  for (auto& v : stacked->weights()) inputs.push_back(v->mutableValue());
+  test::checkGradients([&](const std::vector<Tensor>& in) { return stacked->applyMany({in[0]}, true).at(0); }, inputs);
+}
+
+TEST(RecurrentLayers, InitialStatesAndStatefulCarry) {
+  auto rnn = make("SimpleRNN", {{"units", 2}});
+  Tensor x = test::randomTensor({3, 6, 2}, -1, 1, 4);
+  Tensor whole = rnn->apply(x);
+  // Running the first 3 steps, then the last 3 from the states reached, is the whole run.
+  Tensor h = rnn->apply(slice(x, {0, 0, 0}, {3, 3, 2}));
+  Tensor rest = rnn->applyMany({slice(x, {0, 3, 0}, {3, 3, 2}), h}).at(0);
+  std::vector<float> a = rest.toVector(), b = whole.toVector();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6);
+  EXPECT_NE(errorOf([&] { rnn->applyMany({x, Tensor::zeros({3, 5})}); }).find("initialState"), std::string::npos);
+
+  auto stateful = make("SimpleRNN", {{"units", 2}, {"stateful", true}, {"batchInputShape", {3, 3, 2}}});
+  stateful->ensureBuilt(Shape{3, 3, 2});
+  for (size_t i = 0; i < 3; ++i) stateful->weights()[i]->assign(rnn->weights()[i]->value());
+  stateful->apply(slice(x, {0, 0, 0}, {3, 3, 2}));
+  std::vector<float> carried = stateful->apply(slice(x, {0, 3, 0}, {3, 3, 2})).toVector();
+  for (size_t i = 0; i < carried.size(); ++i) EXPECT_NEAR(carried[i], b[i], 1e-6);
+  resetLayerStates(*stateful, {});
+  std::vector<float> fresh = stateful->apply(slice(x, {0, 0, 0}, {3, 3, 2})).toVector();
+  std::vector<float> hv = h.toVector();
+  for (size_t i = 0; i < fresh.size(); ++i) EXPECT_NEAR(fresh[i], hv[i], 1e-6);
+  EXPECT_NE(errorOf([&] { stateful->apply(Tensor::zeros({2, 3, 2})); }).find("stateful with batch size 3"),
+            std::string::npos);
 }
 
 }  // namespace

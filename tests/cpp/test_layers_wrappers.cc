@@ -149,5 +149,41 @@ TEST(Bidirectional, BadOptions) {
             std::string::npos);
 }
 
+TEST(Bidirectional, InitialStatesSplitAndStatefulReset) {
+  // [x, forward h, forward c, backward h, backward c]: each direction starts from its own.
+  auto bd = bidirectional("LSTM", nullptr, false);
+  Tensor x = test::randomTensor({2, 3, 4}, -1, 1, 3);
+  std::vector<Tensor> states;
+  for (unsigned i = 0; i < 4; ++i) states.push_back(test::randomTensor({2, 2}, -1, 1, 10 + i));
+  std::vector<Tensor> in{x};
+  in.insert(in.end(), states.begin(), states.end());
+  std::vector<Tensor> ys = bd->applyMany(in);
+  ASSERT_EQ(ys.size(), 2u);
+  auto w = bd->weights();
+  json cfg = {{"units", 2}, {"recurrentActivation", "sigmoid"}};
+  auto fwd = LayerRegistry::instance().create("LSTM", cfg);
+  cfg["goBackwards"] = true;
+  auto bwd = LayerRegistry::instance().create("LSTM", cfg);
+  fwd->ensureBuilt(Shape{-1, 3, 4});
+  bwd->ensureBuilt(Shape{-1, 3, 4});
+  for (size_t i = 0; i < 3; ++i) {
+    fwd->weights()[i]->assign(w[i]->value());
+    bwd->weights()[i]->assign(w[3 + i]->value());
+  }
+  EXPECT_EQ(ys[0].toVector(), fwd->applyMany({x, states[0], states[1]}).at(0).toVector());
+  EXPECT_EQ(ys[1].toVector(), bwd->applyMany({x, states[2], states[3]}).at(0).toVector());
+  EXPECT_NE(test::errorOf([&] { bd->applyMany({x, states[0]}); }).find("initial states"), std::string::npos);
+
+  // Stateful directions: resetStates() resets both; a plain Bidirectional has none to reset.
+  json inner = {{"units", 2}, {"stateful", true}, {"name", "s"}};
+  auto sbd = LayerRegistry::instance().create("Bidirectional", {{"name", "sbd"}, {"layer", {{"className", "GRU"}, {"config", inner}}}});
+  std::vector<float> first = sbd->apply(x).toVector();
+  EXPECT_NE(sbd->apply(x).toVector(), first);
+  sbd->resetStates({});
+  EXPECT_EQ(sbd->apply(x).toVector(), first);
+  EXPECT_EQ(sbd->currentStates().size(), 2u);
+  EXPECT_NE(test::errorOf([&] { bd->resetStates({}); }).find("not stateful"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wl

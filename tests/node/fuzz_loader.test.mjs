@@ -44,6 +44,8 @@ function seedModels() {
     seq('conv1d', [L.conv1d({filters: 3, kernelSize: 2, inputShape: [6, 2]}), L.averagePooling1d({poolSize: 2}), L.flatten()]),
     seq('lstm', [L.lstm({units: 3, inputShape: [4, 2], returnSequences: true}), L.gru({units: 2})]),
     seq('rnn', [L.simpleRNN({units: 3, inputShape: [3, 2]}), L.repeatVector({n: 2}), L.layerNormalization()]),
+    seq('rnncells', [L.rnn({cell: [L.gruCell({units: 3, resetAfter: true}), L.lstmCell({units: 2})], inputShape: [4, 2], returnSequences: true}),
+                     L.bidirectional({layer: L.rnn({cell: L.simpleRNNCell({units: 2})})})]),
     seq('embed', [L.embedding({inputDim: 10, outputDim: 3, inputLength: 4}), L.globalMaxPooling1d({}), L.dense({units: 1})]),
     seq('conv2dT', [L.conv2dTranspose({filters: 2, kernelSize: 2, strides: 2, inputShape: [3, 3, 1]}), L.zeroPadding2d({padding: 1}),
                     L.upSampling2d({size: [2, 2]})]),

@@ -35,8 +35,11 @@ function buildEveryLayerModel() {
     }
     return inputs.get(key).input;
   };
+  const seen = new Map();  // a factory may have several cases
   for (const [factory, options, inShape, , , , kind] of CASES) {
-    outputs.push(tf.layers[factory]({...options, name: `case_${factory}`}).apply(inputFor(inShape, kind)));
+    const n = seen.get(factory) || 0;
+    seen.set(factory, n + 1);
+    outputs.push(tf.layers[factory]({...options, name: `case_${factory}${n ? `_${n}` : ''}`}).apply(inputFor(inShape, kind)));
   }
   const a = inputFor([4]);
   const b = tf.layers.dense({units: 4, name: 'merge_b'}).apply(a);

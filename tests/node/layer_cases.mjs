@@ -51,6 +51,10 @@ export const CASES = [
   ['simpleRNN', {units: 3}, [4, 2], [3], 3, 0],
   ['lstm', {units: 3, returnSequences: true}, [4, 2], [4, 3], 3, 0],
   ['gru', {units: 2, goBackwards: true}, [4, 2], [2], 3, 0],
+  ['rnn', {cell: {className: 'GRUCell', config: {units: 2, name: 'case_gru_cell'}}}, [4, 2], [2], 3, 0],
+  ['rnn', {cell: {className: 'StackedRNNCells', config: {name: 'case_stack', cells: [
+    {className: 'LSTMCell', config: {units: 3, name: 'case_lstm_cell'}}, {className: 'SimpleRNNCell', config: {units: 2, name: 'case_rnn_cell'}}]}},
+  returnSequences: true}, [4, 2], [4, 2], 6, 0],
   ['bidirectional', {layer: {className: 'LSTM', config: {units: 2, returnSequences: true}}, mergeMode: 'sum'}, [4, 3], [4, 2], 6, 0],
   ['timeDistributed', {layer: {className: 'Dense', config: {units: 3, activation: 'tanh'}}}, [4, 5], [4, 3], 2, 0],
 ];

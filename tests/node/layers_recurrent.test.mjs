@@ -249,8 +249,8 @@ test('tf.initializers.orthogonal: orthonormal rows or columns, serialized as tfj
 test('bad options give clear errors', () => {
   assert.throws(() => tf.layers.lstm({}), /Expected units to be a positive integer, but got undefined/);
   assert.throws(() => tf.layers.simpleRNN({units: 0}), /Expected units to be a positive integer, but got 0/);
-  assert.throws(() => tf.layers.gru({units: 2, resetAfter: true}), /does not support reset_after/);
-  assert.throws(() => tf.layers.lstm({units: 2, stateful: true}), /stateful: true is not supported/);
+  assert.throws(() => tf.layers.gru({units: 2, resetAfter: 'yes'}), /resetAfter to be a boolean/);
+  assert.throws(() => tf.layers.lstm({units: 2, stateful: 1}), /stateful to be a boolean/);
   assert.throws(() => tf.layers.lstm({units: 2, activation: 'nope'}), /nope/);
   assert.throws(() => tf.layers.lstm({units: 2, recurrentActivation: 'nope'}), /nope/);
   assert.throws(() => tf.layers.gru({units: 2, implementation: 3}), /implementation must be 1 or 2/);
