@@ -31,15 +31,18 @@ derived(Layer.prototype, 'dtype', function() {
   return config.batchInputShape != null ? config.dtype || 'float32' : undefined;
 });
 derived(Layer.prototype, 'batchInputShape', function() { return this.getConfig().batchInputShape; });
-// No layer here is stateful (README: `stateful: true` is not supported).
-derived(Layer.prototype, 'stateful', () => false);
+// The recurrent layers (and wrappers around them) carry `stateful` in their config.
+derived(Layer.prototype, 'stateful', function() {
+  const c = this.getConfig();
+  return c.stateful === true || (c.layer != null && c.layer.config != null && c.layer.config.stateful === true);
+});
 // tfjs keeps this list for Keras parity and never fills it.
 derived(Layer.prototype, 'updates', () => []);
 
 Object.assign(Layer.prototype, {
+  // The recurrent layers override this (js/src/layers.js); any other layer is not stateful.
   resetStates() {
-    if (!this.stateful) throw new Error('Cannot call the resetStates() method of a non-stateful Layer object.');
-    throw new Error('resetStates(): stateful layers are not supported');
+    throw new Error('Cannot call the resetStates() method of a non-stateful Layer object.');
   },
   /**
    * tfjs's hint that weights will be overwritten (by a load) right after building.
@@ -62,10 +65,8 @@ derived(LayersModel.prototype, 'feedInputShapes', function() { return this.input
 derived(LayersModel.prototype, 'loss', function() { return this._compileArgs ? this._compileArgs.loss : undefined; });
 derived(LayersModel.prototype, 'metrics', function() { return this._compileArgs ? this._compileArgs.metrics : undefined; });
 
+// (LayersModel.resetStates is js/src/models.js's: it resets the stateful layers, nested models too.)
 Object.assign(LayersModel.prototype, {
-  resetStates() {
-    for (const layer of this.layers) if (layer.stateful) layer.resetStates();
-  },
 
   /** tfjs's loadTrainingConfig: compile() from a Keras training config (model.json's trainingConfig). */
   loadTrainingConfig(trainingConfig) {

@@ -50,7 +50,7 @@ const COMPLEX = 'needs complex64 tensors (not implemented in the engine)';
 const STRING = 'needs string tensors (not implemented in the engine)';
 const NEW_KERNEL = 'needs a new engine kernel (the C++ backend is being refactored)';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
-const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet (README: tf.layers.rnn/cells unsupported)';
+const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
 const DATA = 'tf.data device sources (webcam, microphone): need a browser media stream; not implemented yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
 const REG_LOSSES = 'regularization losses are summed inside the engine\'s training step; JS loss functions cannot join it yet';
@@ -107,14 +107,6 @@ const NOT_YET = {
   'tf.version_converter': CONVERTER,
   'tf.version.tfjs-converter': CONVERTER,
 
-  'tf.RNN': ENGINE_LAYER,
-  'tf.layers.RNN': ENGINE_LAYER,
-  'tf.layers.RNNCell': ENGINE_LAYER,
-  'tf.layers.rnn': ENGINE_LAYER,
-  'tf.layers.simpleRNNCell': ENGINE_LAYER,
-  'tf.layers.lstmCell': ENGINE_LAYER,
-  'tf.layers.gruCell': ENGINE_LAYER,
-  'tf.layers.stackedRNNCells': ENGINE_LAYER,
   'tf.layers.convLstm2d': ENGINE_LAYER,
   'tf.layers.convLstm2dCell': ENGINE_LAYER,
   'tf.layers.randomWidth': ENGINE_LAYER,
