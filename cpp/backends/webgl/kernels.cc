@@ -1,0 +1,445 @@
+// The webgl kernels: each builds one (or two) GLSL ES 3.00 passes over the bound
+// GL buffers (the parameter structs' pointers carry webgl::GLBuffer handles).
+// Shapes are baked into the source, so the program cache keys by (kernel, shape);
+// per-call scalars are uniforms. Formulas follow kernels/elementwise_ops.h and the
+// reference kernels (same accumulation order), so results differ from "cpu" only
+// by the GPU's rounding of transcendental functions.
+#include <cmath>
+#include <sstream>
+#include <string>
+
+#include "backends/webgl/gl_runtime.h"
+#include "core/kernel_registry.h"
+#include "kernels/params.h"
+
+namespace wl {
+namespace webgl {
+namespace {
+
+// Scalar helpers shared by the elementwise shaders.
+std::string mathPrelude() {
+  static const std::string s = [] {
+    std::ostringstream o;
+    o << "const float INF = uintBitsToFloat(0x7f800000u);\n"
+         "const float QNAN = uintBitsToFloat(0x7fc00000u);\n"
+         "float expm1_(float x) { return abs(x) < 1e-3 ? x + x * x * 0.5 + x * x * x / 6.0 : exp(x) - 1.0; }\n"
+         "float log1p_(float x) { float u = 1.0 + x; return u == 1.0 ? x : log(u) * (x / (u - 1.0)); }\n"
+         "float sigmoid_(float x) { return 1.0 / (1.0 + exp(-x)); }\n"
+      << "float softplus_(float x) { const float T = " << glslFloat(std::log(1.1920928955078125e-7f) + 2.f) << ";\n"
+      << "  if (x > -T) return x; if (x < T) return exp(x); return log1p_(exp(x)); }\n"
+         // Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7).
+         "float erf_(float x) { float t = 1.0 / (1.0 + 0.3275911 * abs(x));\n"
+         "  float y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + "
+         "0.254829592) * t * exp(-x * x);\n"
+         "  return x < 0.0 ? -y : y; }\n"
+         "float tanh_(float x) { if (abs(x) < 0.004) return x - x * x * x / 3.0; if (abs(x) > 10.0) return sign(x);\n"
+         "  float e = exp(2.0 * x); return (e - 1.0) / (e + 1.0); }\n"
+         "float pow_(float a, float b) {\n"
+         "  if (b == 0.0) return 1.0;\n"
+         "  if (isnan(a) || isnan(b)) return QNAN;\n"
+         "  if (a == 0.0) return b > 0.0 ? 0.0 : INF;\n"
+         "  if (a < 0.0) { if (floor(b) != b) return QNAN;\n"
+         "    float r = exp2(b * log2(-a)); return mod(b, 2.0) == 1.0 ? -r : r; }\n"
+         "  return exp2(b * log2(a)); }\n"
+         "float relu_(float x) { return x > 0.0 ? x : (isnan(x) ? x : 0.0); }\n"
+         "float relu6_(float x) { return x > 0.0 ? (x < 6.0 ? x : 6.0) : (isnan(x) ? x : 0.0); }\n";
+    o << "const float SELU_SCALE = " << glslFloat(kSeluScale) << ";\nconst float SELU_ALPHA = " << glslFloat(kSeluAlpha)
+      << ";\n";
+    return o.str();
+  }();
+  return s;
+}
+
+std::string unaryExpr(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: return "-x";
+    case UnaryOp::Abs: return "abs(x)";
+    case UnaryOp::Sign: return "x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : 0.0)";
+    case UnaryOp::Square: return "x * x";
+    case UnaryOp::Sqrt: return "sqrt(x)";
+    case UnaryOp::Rsqrt: return "1.0 / sqrt(x)";
+    case UnaryOp::Reciprocal: return "1.0 / x";
+    case UnaryOp::Exp: return "exp(x)";
+    case UnaryOp::Expm1: return "expm1_(x)";
+    case UnaryOp::Log: return "log(x)";
+    case UnaryOp::Log1p: return "log1p_(x)";
+    case UnaryOp::Round: return "roundEven(x)";
+    case UnaryOp::Floor: return "floor(x)";
+    case UnaryOp::Ceil: return "ceil(x)";
+    case UnaryOp::Relu: return "relu_(x)";
+    case UnaryOp::Relu6: return "relu6_(x)";
+    case UnaryOp::Elu: return "x >= 0.0 ? x : expm1_(x)";
+    case UnaryOp::Selu: return "x >= 0.0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * expm1_(x)";
+    case UnaryOp::LeakyRelu: return "x >= 0.0 ? x : alpha * x";
+    case UnaryOp::Sigmoid: return "sigmoid_(x)";
+    case UnaryOp::LogSigmoid: return "-softplus_(-x)";
+    case UnaryOp::Softplus: return "softplus_(x)";
+    case UnaryOp::Softsign: return "x / (1.0 + abs(x))";
+    case UnaryOp::Tanh: return "tanh_(x)";
+    case UnaryOp::Step: return "x > 0.0 ? 1.0 : (isnan(x) ? x : alpha)";
+    case UnaryOp::Sin: return "sin(x)";
+    case UnaryOp::Cos: return "cos(x)";
+    case UnaryOp::Tan: return "tan(x)";
+    case UnaryOp::Asin: return "asin(x)";
+    case UnaryOp::Acos: return "acos(x)";
+    case UnaryOp::Atan: return "atan(x)";
+    case UnaryOp::Sinh: return "sinh(x)";
+    case UnaryOp::Cosh: return "cosh(x)";
+    case UnaryOp::Asinh: return "asinh(x)";
+    case UnaryOp::Acosh: return "acosh(x)";
+    case UnaryOp::Atanh: return "atanh(x)";
+    case UnaryOp::Erf: return "erf_(x)";
+    case UnaryOp::ClipByValue: return "x < alpha ? alpha : (x > beta ? beta : x)";
+    case UnaryOp::IsNaN: return "isnan(x) ? 1.0 : 0.0";
+    case UnaryOp::IsFinite: return "(isnan(x) || isinf(x)) ? 0.0 : 1.0";
+    case UnaryOp::IsInf: return "isinf(x) ? 1.0 : 0.0";
+  }
+  return "0.0";
+}
+
+// d(op)/dx times dy, from x, y (the output, where the op's gradient needs it) and dy.
+std::string unaryGradExpr(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: return "-dy";
+    case UnaryOp::Abs: return "x > 0.0 ? dy : -dy";
+    case UnaryOp::Square: return "dy * 2.0 * x";
+    case UnaryOp::Sqrt: return "dy / (2.0 * y)";
+    case UnaryOp::Rsqrt: return "dy / (-2.0 * x * sqrt(x))";
+    case UnaryOp::Reciprocal: return "-dy / (x * x)";
+    case UnaryOp::Exp: return "dy * y";
+    case UnaryOp::Expm1: return "dy * exp(x)";
+    case UnaryOp::Log: return "dy / x";
+    case UnaryOp::Log1p: return "dy / (1.0 + x)";
+    case UnaryOp::Relu: return "x > 0.0 ? dy : 0.0";
+    case UnaryOp::Relu6: return "x > 0.0 && x <= 6.0 ? dy : 0.0";
+    case UnaryOp::Elu: return "y >= 0.0 ? dy : dy * (y + 1.0)";
+    case UnaryOp::Selu: return "x > 0.0 ? dy * SELU_SCALE : dy * SELU_SCALE * SELU_ALPHA * exp(x)";
+    case UnaryOp::LeakyRelu: return "x > 0.0 ? dy : dy * alpha";
+    case UnaryOp::Sigmoid: return "dy * y * (1.0 - y)";
+    case UnaryOp::LogSigmoid: return "dy * sigmoid_(-x)";
+    case UnaryOp::Softplus: return "dy * sigmoid_(x)";
+    case UnaryOp::Softsign: return "dy / ((1.0 + abs(x)) * (1.0 + abs(x)))";
+    case UnaryOp::Tanh: return "dy * (1.0 - y * y)";
+    case UnaryOp::Sin: return "dy * cos(x)";
+    case UnaryOp::Cos: return "-dy * sin(x)";
+    case UnaryOp::Tan: return "dy / (cos(x) * cos(x))";
+    case UnaryOp::Asin: return "dy / sqrt(1.0 - x * x)";
+    case UnaryOp::Acos: return "-dy / sqrt(1.0 - x * x)";
+    case UnaryOp::Atan: return "dy / (1.0 + x * x)";
+    case UnaryOp::Sinh: return "dy * cosh(x)";
+    case UnaryOp::Cosh: return "dy * sinh(x)";
+    case UnaryOp::Asinh: return "dy / sqrt(1.0 + x * x)";
+    case UnaryOp::Acosh: return "dy / sqrt(x * x - 1.0)";
+    case UnaryOp::Atanh: return "dy / (1.0 - x * x)";
+    case UnaryOp::Erf: return "dy * 1.1283791670955126 * exp(-x * x)";
+    case UnaryOp::ClipByValue: return "x >= alpha && x <= beta ? dy : 0.0";
+    default: return "0.0";  // piecewise constant: Sign, Round, Floor, Ceil, Step, Is*
+  }
+}
+
+// GLSL for float a, b -> float (or bool for comparisons, `isBool`).
+std::string binaryExpr(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "a + b";
+    case BinaryOp::Sub: return "a - b";
+    case BinaryOp::Mul: return "a * b";
+    case BinaryOp::Div: return "a / b";
+    case BinaryOp::DivNoNan: return "b == 0.0 ? 0.0 : a / b";
+    case BinaryOp::FloorDiv: return "floor(a / b)";
+    case BinaryOp::Mod: return "mod(a, b)";
+    case BinaryOp::Pow: return "pow_(a, b)";
+    case BinaryOp::Maximum: return "a > b || isnan(a) ? a : b";
+    case BinaryOp::Minimum: return "a < b || isnan(a) ? a : b";
+    case BinaryOp::SquaredDifference: return "(a - b) * (a - b)";
+    case BinaryOp::Atan2: return "atan(a, b)";
+    case BinaryOp::Equal: return "a == b";
+    case BinaryOp::NotEqual: return "a != b";
+    case BinaryOp::Less: return "a < b";
+    case BinaryOp::LessEqual: return "a <= b";
+    case BinaryOp::Greater: return "a > b";
+    case BinaryOp::GreaterEqual: return "a >= b";
+    case BinaryOp::LogicalAnd: return "(a != 0.0) && (b != 0.0)";
+    case BinaryOp::LogicalOr: return "(a != 0.0) || (b != 0.0)";
+    case BinaryOp::LogicalXor: return "(a != 0.0) != (b != 0.0)";
+  }
+  return "0.0";
+}
+
+// GLSL that splits flat index `src` over `dims` (row-major) and accumulates
+// coord * strides[d] into each of the named int variables.
+std::string decompose(const char* src, int rank, const int64_t* dims,
+                      std::initializer_list<std::pair<const char*, const int64_t*>> targets) {
+  std::ostringstream o;
+  o << "  { int r_ = " << src << ";\n";
+  for (int d = rank - 1; d >= 0; --d) {
+    o << "    { int c_ = r_ % " << dims[d] << "; r_ /= " << dims[d] << ";";
+    for (const auto& t : targets) {
+      if (t.second[d] != 0) o << " " << t.first << " += c_ * (" << t.second[d] << ");";
+    }
+    o << " }\n";
+  }
+  o << "  }\n";
+  return o.str();
+}
+
+// ---- data movement (any 4-byte dtype: uint bit patterns) ----------------------
+
+void fill(const FillParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) { o0 = bits; }";
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  pass.uu = {{"bits", p.bits}};
+  runPass(pass);
+}
+
+void copy(const CopyParams& p) {
+  if (p.x == p.out) return;
+  Pass pass;
+  pass.body = "void run(int i) { o0 = ld0(i); }";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+void broadcastTo(const BroadcastParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) {\n  int ix = 0;\n" +
+              decompose("i", p.rank, p.outDims, {{"ix", p.xStrides}}) + "  o0 = ld0(ix);\n}\n";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+// A scatter: each element of the index space is a point drawn at its destination,
+// so any strides (negative, or writing into part of dst: pad, concat) work.
+void stridedCopy(const StridedCopyParams& p) {
+  int64_t total = 1;
+  for (int d = 0; d < p.rank; ++d) total *= p.dims[d];
+  if (total == 0) return;
+  ScatterPass pass;
+  std::ostringstream o;
+  o << "int place(int v) {\n  int is = " << p.srcOffset << ", id = " << p.dstOffset << ";\n"
+    << decompose("v", p.rank, p.dims, {{"is", p.srcStrides}, {"id", p.dstStrides}})
+    << "  val = ld0(is);\n  return id;\n}\n";
+  pass.vertexBody = o.str();
+  pass.inputs = {buf(p.src)};
+  pass.output = buf(p.dst);
+  pass.count = total;
+  runScatter(pass);
+}
+
+// ---- elementwise (float32) ------------------------------------------------------
+
+void unary(const UnaryParams& p) {
+  Pass pass;
+  pass.body = mathPrelude() + "void run(int i) {\n  float x = f0(i);\n  o0 = floatBitsToUint(" + unaryExpr(p.op) +
+              ");\n}\n";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
+  runPass(pass);
+}
+
+void unaryGrad(const UnaryGradParams& p) {
+  Pass pass;
+  std::string y = p.y != nullptr ? "f2(i)" : "0.0";
+  pass.body = mathPrelude() + "void run(int i) {\n  float x = f0(i), dy = f1(i), y = " + y +
+              ";\n  o0 = floatBitsToUint(" + unaryGradExpr(p.op) + ");\n}\n";
+  pass.inputs = {buf(p.x), buf(p.dy)};
+  if (p.y != nullptr) pass.inputs.push_back(buf(p.y));
+  pass.outputs = {buf(p.dx)};
+  pass.size = p.size;
+  pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
+  runPass(pass);
+}
+
+void binary(const BinaryParams& p) {
+  Pass pass;
+  std::ostringstream o;
+  o << mathPrelude() << "void run(int i) {\n  int ia = 0, ib = 0;\n";
+  if (p.sameShape) {
+    o << "  ia = i; ib = i;\n";
+  } else {
+    o << decompose("i", p.rank, p.outDims, {{"ia", p.aStrides}, {"ib", p.bStrides}});
+  }
+  o << "  float a = f0(ia), b = f1(ib);\n";
+  if (isComparison(p.op)) {
+    o << "  o0 = (" << binaryExpr(p.op) << ") ? 1u : 0u;\n}\n";  // int32 0/1
+  } else {
+    o << "  o0 = floatBitsToUint(" << binaryExpr(p.op) << ");\n}\n";
+  }
+  pass.body = o.str();
+  pass.inputs = {buf(p.a), buf(p.b)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+void axpy(const AxpyParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) { o0 = floatBitsToUint(f1(i) + alpha * f0(i)); }";
+  pass.inputs = {buf(p.x), buf(p.y)};
+  pass.outputs = {buf(p.y)};  // in place: rendered into a fresh texture that replaces y's
+  pass.size = p.size;
+  pass.uf = {{"alpha", p.alpha}};
+  runPass(pass);
+}
+
+// Three outputs (w, m, v) in one pass; the formula of adamStepScalar.
+void adamUpdate(const AdamParams& p) {
+  Pass pass;
+  pass.body =
+      "void run(int i) {\n"
+      "  float g = f3(i);\n"
+      "  float m = f1(i) * beta1 + g * oneMinusBeta1;\n"
+      "  float v = f2(i) * beta2 + (g * g) * oneMinusBeta2;\n"
+      "  float w = f0(i);\n"
+      "  float base = decay != 0.0 ? w - w * decay : w;\n"
+      "  o0 = floatBitsToUint(negLr * ((m / c1) / (sqrt(v / c2) + epsilon)) + base);\n"
+      "  o1 = floatBitsToUint(m);\n"
+      "  o2 = floatBitsToUint(v);\n"
+      "}\n";
+  pass.inputs = {buf(p.w), buf(p.m), buf(p.v), buf(p.g)};
+  pass.outputs = {buf(p.w), buf(p.m), buf(p.v)};
+  pass.size = p.size;
+  pass.uf = {{"beta1", p.beta1}, {"oneMinusBeta1", p.oneMinusBeta1}, {"beta2", p.beta2},
+             {"oneMinusBeta2", p.oneMinusBeta2}, {"c1", p.c1}, {"c2", p.c2}, {"negLr", p.negLr},
+             {"epsilon", p.epsilon}, {"decay", p.decay}};
+  runPass(pass);
+}
+
+// ---- reductions ------------------------------------------------------------------
+
+void reduce(const ReduceParams& p) {
+  // Kept axes give the output's coordinates; reduced axes are walked in x's order
+  // (the reference's accumulation order).
+  int64_t xStrides[kMaxRank], keptStrides[kMaxRank], redDims[kMaxRank], redStrides[kMaxRank];
+  int64_t s = 1;
+  for (int d = p.rank - 1; d >= 0; --d) {
+    xStrides[d] = s;
+    s *= p.inDims[d];
+  }
+  int nRed = 0;
+  int64_t total = 1;
+  std::ostringstream base;
+  for (int d = 0; d < p.rank; ++d) {
+    keptStrides[d] = 0;
+    if (p.outStrides[d] == 0 && p.inDims[d] != 1) {
+      redDims[nRed] = p.inDims[d];
+      redStrides[nRed] = xStrides[d];
+      ++nRed;
+      total *= p.inDims[d];
+    } else if (p.outStrides[d] != 0) {
+      base << "  xb += ((o / " << p.outStrides[d] << ") % " << p.inDims[d] << ") * " << xStrides[d] << ";\n";
+    }
+  }
+  (void)keptStrides;
+  const char* init = "0.0";
+  const char* combine = "acc + v";
+  switch (p.op) {
+    case ReduceOp::Sum: break;
+    case ReduceOp::Prod: init = "1.0"; combine = "acc * v"; break;
+    case ReduceOp::Max: init = "-INF"; combine = "v > acc || isnan(v) ? v : acc"; break;
+    case ReduceOp::Min: init = "INF"; combine = "v < acc || isnan(v) ? v : acc"; break;
+    case ReduceOp::All: init = "1.0"; combine = "(acc != 0.0) && (v != 0.0) ? 1.0 : 0.0"; break;
+    case ReduceOp::Any: combine = "(acc != 0.0) || (v != 0.0) ? 1.0 : 0.0"; break;
+  }
+  std::ostringstream o;
+  o << mathPrelude() << "void run(int o) {\n  int xb = 0;\n" << base.str() << "  float acc = " << init << ";\n"
+    << "  for (int r = 0; r < " << total << "; ++r) {\n    int ix = xb;\n"
+    << decompose("r", nRed, redDims, {{"ix", redStrides}}) << "    float v = f0(ix);\n    acc = " << combine
+    << ";\n  }\n  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.outSize;
+  runPass(pass);
+}
+
+// Two passes: each row's max and sum of exponentials, then the quotients.
+void softmax(const SoftmaxParams& p) {
+  if (p.rows == 0 || p.cols == 0) return;
+  GLBuffer* mx = acquire(p.rows);
+  GLBuffer* sum = acquire(p.rows);
+  std::ostringstream o;
+  o << "void run(int r) {\n  int b = r * " << p.cols << ";\n  float m = f0(b);\n"
+    << "  for (int c = 1; c < " << p.cols << "; ++c) { float v = f0(b + c); m = v > m ? v : m; }\n"
+    << "  float s = 0.0;\n  for (int c = 0; c < " << p.cols << "; ++c) s += exp(f0(b + c) - m);\n"
+    << "  o0 = floatBitsToUint(m);\n  o1 = floatBitsToUint(s);\n}\n";
+  Pass stats;
+  stats.body = o.str();
+  stats.inputs = {buf(p.x)};
+  stats.outputs = {mx, sum};
+  stats.size = p.rows;
+  Pass out;
+  out.body = "void run(int i) {\n  int r = i / " + std::to_string(p.cols) +
+             ";\n  o0 = floatBitsToUint(exp(f0(i) - f1(r)) / f2(r));\n}\n";
+  out.inputs = {buf(p.x), mx, sum};
+  out.outputs = {buf(p.out)};
+  out.size = p.rows * p.cols;
+  try {
+    runPass(stats);
+    runPass(out);
+  } catch (...) {
+    giveBack(mx);
+    giveBack(sum);
+    throw;
+  }
+  giveBack(mx);
+  giveBack(sum);
+}
+
+// ---- matrix multiply -------------------------------------------------------------
+
+void matMul(const MatMulParams& p) {
+  std::ostringstream o;
+  o << mathPrelude() << "void run(int i) {\n"
+    << "  int bi = i / " << p.m * p.n << ", rc = i % " << p.m * p.n << ";\n"
+    << "  int row = rc / " << p.n << ", col = rc % " << p.n << ";\n"
+    << "  int ab = bi * " << p.aBatchStride << ", bb = bi * " << p.bBatchStride << ";\n"
+    << "  float acc = 0.0;\n"
+    << "  for (int q = 0; q < " << p.k << "; ++q) {\n"
+    << "    float av = f0(ab + " << (p.transposeA ? "q * " + std::to_string(p.m) + " + row" : "row * " + std::to_string(p.k) + " + q") << ");\n"
+    << "    float bv = f1(bb + " << (p.transposeB ? "col * " + std::to_string(p.k) + " + q" : "q * " + std::to_string(p.n) + " + col") << ");\n"
+    << "    acc += av * bv;\n  }\n";
+  Pass pass;
+  pass.inputs = {buf(p.a), buf(p.b)};
+  if (p.epilogue.scale != nullptr) {
+    o << "  acc *= f" << pass.inputs.size() << "(col);\n";
+    pass.inputs.push_back(buf(p.epilogue.scale));
+  }
+  if (p.epilogue.bias != nullptr) {
+    o << "  acc += f" << pass.inputs.size() << "(col);\n";
+    pass.inputs.push_back(buf(p.epilogue.bias));
+  }
+  if (p.epilogue.activation == FusedActivation::Relu) o << "  acc = relu_(acc);\n";
+  if (p.epilogue.activation == FusedActivation::Relu6) o << "  acc = relu6_(acc);\n";
+  o << "  o0 = floatBitsToUint(acc);\n}\n";
+  pass.body = o.str();
+  pass.outputs = {buf(p.c)};
+  pass.size = p.batch * p.m * p.n;
+  runPass(pass);
+}
+
+}  // namespace
+}  // namespace webgl
+
+WL_REGISTER_KERNEL("Fill", "webgl", FillKernel, webgl::fill);
+WL_REGISTER_KERNEL("Copy", "webgl", CopyKernel, webgl::copy);
+WL_REGISTER_KERNEL("BroadcastTo", "webgl", BroadcastKernel, webgl::broadcastTo);
+WL_REGISTER_KERNEL("StridedCopy", "webgl", StridedCopyKernel, webgl::stridedCopy);
+WL_REGISTER_KERNEL("Unary", "webgl", UnaryKernel, webgl::unary);
+WL_REGISTER_KERNEL("UnaryGrad", "webgl", UnaryGradKernel, webgl::unaryGrad);
+WL_REGISTER_KERNEL("Binary", "webgl", BinaryKernel, webgl::binary);
+WL_REGISTER_KERNEL("Axpy", "webgl", AxpyKernel, webgl::axpy);
+WL_REGISTER_KERNEL("AdamUpdate", "webgl", AdamKernel, webgl::adamUpdate);
+WL_REGISTER_KERNEL("Reduce", "webgl", ReduceKernel, webgl::reduce);
+WL_REGISTER_KERNEL("Softmax", "webgl", SoftmaxKernel, webgl::softmax);
+WL_REGISTER_KERNEL("MatMul", "webgl", MatMulKernel, webgl::matMul);
+
+}  // namespace wl
