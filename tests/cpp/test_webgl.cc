@@ -284,6 +284,8 @@ TEST(WebGL, AForwardPassMakesNoMovesWhenEveryKernelIsOnWebGL) {
   EXPECT_EQ(transferStats().moves, before.moves);
   EXPECT_EQ(transferStats().hostReads, before.hostReads);
   EXPECT_EQ(y.storage().memory().name(), "webgl");
+  EXPECT_TRUE(ran.count({"MatMul", "webgl"}));
+  EXPECT_TRUE(ran.count({"Softmax", "webgl"}));
   for (const auto& entry : ran) EXPECT_EQ(entry.second, "webgl") << entry.first << " ran on " << entry.second;
   y.toVector();
   EXPECT_EQ(transferStats().hostReads, before.hostReads + 1);  // the caller's one read

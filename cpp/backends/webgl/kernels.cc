@@ -10,6 +10,7 @@
 
 #include "backends/webgl/gl_runtime.h"
 #include "core/kernel_registry.h"
+#include "kernels/conv_params.h"
 #include "kernels/params.h"
 
 namespace wl {
@@ -80,8 +81,9 @@ std::string unaryExpr(UnaryOp op) {
     case UnaryOp::Sin: return "sin(x)";
     case UnaryOp::Cos: return "cos(x)";
     case UnaryOp::Tan: return "tan(x)";
-    case UnaryOp::Asin: return "asin(x)";
-    case UnaryOp::Acos: return "acos(x)";
+    // Through atan: Mesa lowers asin/acos to a polynomial good to only ~2e-4.
+    case UnaryOp::Asin: return "atan(x, sqrt((1.0 - x) * (1.0 + x)))";
+    case UnaryOp::Acos: return "atan(sqrt((1.0 - x) * (1.0 + x)), x)";
     case UnaryOp::Atan: return "atan(x)";
     case UnaryOp::Sinh: return "sinh(x)";
     case UnaryOp::Cosh: return "cosh(x)";
@@ -426,6 +428,100 @@ void matMul(const MatMulParams& p) {
   runPass(pass);
 }
 
+
+// ---- convolutions and pools (forward; their gradients fall back) ---------------------
+
+// GLSL opening one loop per output position (b, od, oh, ow) and channel `oc`, then
+// the tap walk of kernels/conv_loops.h (fd, fh, fw order, taps outside x skipped);
+// inside, `xc` is the input cell.
+std::string tapLoopOpen(const ConvGeometry& g, int64_t channels) {
+  std::ostringstream o;
+  o << "  int oc = i % " << channels << ", cell = i / " << channels << ";\n"
+    << "  int ow = cell % " << g.outW << "; cell /= " << g.outW << ";\n"
+    << "  int oh = cell % " << g.outH << "; cell /= " << g.outH << ";\n"
+    << "  int od = cell % " << g.outD << "; int b = cell / " << g.outD << ";\n"
+    << "  for (int fd = 0; fd < " << g.fD << "; ++fd) {\n"
+    << "    int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
+    << "    if (id < 0 || id >= " << g.inD << ") continue;\n"
+    << "    for (int fh = 0; fh < " << g.fH << "; ++fh) {\n"
+    << "      int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
+    << "      if (ih < 0 || ih >= " << g.inH << ") continue;\n"
+    << "      for (int fw = 0; fw < " << g.fW << "; ++fw) {\n"
+    << "        int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
+    << "        if (iw < 0 || iw >= " << g.inW << ") continue;\n"
+    << "        int xc = ((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw;\n"
+    << "        int tap = (fd * " << g.fH << " + fh) * " << g.fW << " + fw;\n";
+  return o.str();
+}
+const char* kTapLoopClose = "      }\n    }\n  }\n";
+
+std::string epilogueGlsl(const Epilogue& e, Pass& pass, const char* channel) {
+  std::ostringstream o;
+  if (e.scale != nullptr) {
+    o << "  acc *= f" << pass.inputs.size() << "(" << channel << ");\n";
+    pass.inputs.push_back(buf(e.scale));
+  }
+  if (e.bias != nullptr) {
+    o << "  acc += f" << pass.inputs.size() << "(" << channel << ");\n";
+    pass.inputs.push_back(buf(e.bias));
+  }
+  if (e.activation == FusedActivation::Relu) o << "  acc = relu_(acc);\n";
+  if (e.activation == FusedActivation::Relu6) o << "  acc = relu6_(acc);\n";
+  return o.str();
+}
+
+int64_t outCells(const ConvGeometry& g) { return g.batch * g.outD * g.outH * g.outW; }
+
+// y = conv(x, filter) (Conv2D, Conv3D: filter [fD, fH, fW, inC, outC]).
+void conv(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  Pass pass;
+  pass.inputs = {buf(p.x), buf(p.filter)};
+  std::ostringstream o;
+  o << "void run(int i) {\n  float acc = 0.0;\n" << tapLoopOpen(g, g.outC)
+    << "        for (int ic = 0; ic < " << g.inC << "; ++ic) acc += f0(xc * " << g.inC << " + ic) * f1((tap * "
+    << g.inC << " + ic) * " << g.outC << " + oc);\n"
+    << kTapLoopClose << epilogueGlsl(p.epilogue, pass, "oc") << "  o0 = floatBitsToUint(acc);\n}\n";
+  pass.body = mathPrelude() + o.str();
+  pass.outputs = {buf(p.y)};
+  pass.size = outCells(g) * g.outC;
+  runPass(pass);
+}
+
+// Depthwise: filter [fH, fW, inC, mult]; output channel oc = c * mult + m.
+void depthwise(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  Pass pass;
+  pass.inputs = {buf(p.x), buf(p.filter)};
+  std::ostringstream o;
+  o << "void run(int i) {\n  float acc = 0.0;\n" << tapLoopOpen(g, g.outC)
+    << "        acc += f0(xc * " << g.inC << " + oc / " << mult << ") * f1(tap * " << g.inC * mult << " + oc);\n"
+    << kTapLoopClose << epilogueGlsl(p.epilogue, pass, "oc") << "  o0 = floatBitsToUint(acc);\n}\n";
+  pass.body = mathPrelude() + o.str();
+  pass.outputs = {buf(p.y)};
+  pass.size = outCells(g) * g.outC;
+  runPass(pass);
+}
+
+template <bool isMax>
+void pool(const PoolParams& p) {
+  const ConvGeometry& g = p.g;
+  std::ostringstream o;
+  o << mathPrelude() << "void run(int i) {\n  float acc = " << (isMax ? "-INF" : "0.0") << ";\n  int count = 0;\n"
+    << tapLoopOpen(g, g.inC) << "        float v = f0(xc * " << g.inC << " + oc);\n"
+    << (isMax ? "        if (v > acc) acc = v;\n" : "        acc += v;\n") << "        ++count;\n"
+    << kTapLoopClose;
+  if (!isMax) o << "  acc = count == 0 ? 0.0 : acc / float(count);\n";
+  o << "  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = outCells(g) * g.inC;
+  runPass(pass);
+}
+
 }  // namespace
 }  // namespace webgl
 
@@ -441,5 +537,12 @@ WL_REGISTER_KERNEL("AdamUpdate", "webgl", AdamKernel, webgl::adamUpdate);
 WL_REGISTER_KERNEL("Reduce", "webgl", ReduceKernel, webgl::reduce);
 WL_REGISTER_KERNEL("Softmax", "webgl", SoftmaxKernel, webgl::softmax);
 WL_REGISTER_KERNEL("MatMul", "webgl", MatMulKernel, webgl::matMul);
+WL_REGISTER_KERNEL("Conv2D", "webgl", ConvKernel, webgl::conv);
+WL_REGISTER_KERNEL("Conv3D", "webgl", ConvKernel, webgl::conv);
+WL_REGISTER_KERNEL("DepthwiseConv2dNative", "webgl", ConvKernel, webgl::depthwise);
+WL_REGISTER_KERNEL("MaxPool", "webgl", PoolKernel, webgl::pool<true>);
+WL_REGISTER_KERNEL("MaxPool3D", "webgl", PoolKernel, webgl::pool<true>);
+WL_REGISTER_KERNEL("AvgPool", "webgl", PoolKernel, webgl::pool<false>);
+WL_REGISTER_KERNEL("AvgPool3D", "webgl", PoolKernel, webgl::pool<false>);
 
 }  // namespace wl
