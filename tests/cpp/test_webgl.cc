@@ -125,6 +125,24 @@ TEST(WebGL, UnsupportedDtypesFallBackThroughTheChainWithCountedMoves) {
   EXPECT_EQ(c.toInts(), (std::vector<int32_t>{1, 0, 1}));
 }
 
+TEST(WebGL, CastsAndSelectsRunOnWebGLForEveryDtype) {
+  requireWebGL();
+  BackendScope scope("webgl");
+  EXPECT_EQ(KernelCall("Cast", {DType::Int32}).backend().name(), "webgl");
+  EXPECT_EQ(KernelCall("Select", {DType::Int32}).backend().name(), "webgl");
+  const int64_t moves = transferStats().moves;
+  Tensor f = Tensor::fromVector({5}, {-2.7f, -0.5f, 0.f, 1.9f, 3.f});
+  Tensor i = cast(f, DType::Int32);
+  EXPECT_EQ(i.toInts(), (std::vector<int32_t>{-2, 0, 0, 1, 3}));  // truncation
+  EXPECT_EQ(cast(f, DType::Bool).toInts(), (std::vector<int32_t>{1, 1, 0, 1, 1}));
+  EXPECT_EQ(cast(i, DType::Float32).toVector(), (std::vector<float>{-2, 0, 0, 1, 3}));
+  EXPECT_EQ(cast(i, DType::Bool).toInts(), (std::vector<int32_t>{1, 0, 0, 1, 1}));
+  Tensor cond = binary(BinaryOp::Greater, f, Tensor::zeros({5}));
+  EXPECT_EQ(where(cond, f, neg(f)).toVector(), (std::vector<float>{2.7f, 0.5f, -0.f, 1.9f, 3.f}));
+  EXPECT_EQ(where(cond, i, Tensor::fromInts({5}, {9, 9, 9, 9, 9})).toInts(), (std::vector<int32_t>{9, 9, 9, 1, 3}));
+  EXPECT_EQ(transferStats().moves, moves);  // all of it stayed in webgl memory
+}
+
 TEST(WebGL, TheTexturePoolReusesTexturesOfTheSameSize) {
   requireWebGL();
   BackendScope scope("webgl");

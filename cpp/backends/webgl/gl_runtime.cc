@@ -312,12 +312,13 @@ class GLMemory : public Memory {
 
 GLMemory* g_memory = nullptr;
 
-// Bit-copy kernels move 4-byte patterns whatever the dtype; the rest compute on float32.
+// Bit-copy kernels (and Cast, Select) move 4-byte patterns whatever the dtype; the
+// rest compute on float32 (int32 arithmetic falls back to wasm/cpu).
 class WebGLBackend : public Backend {
  public:
   explicit WebGLBackend(Memory* memory) : Backend("webgl", 3, memory, "wasm") {}
   bool supports(const char* op, const KernelQuery& q) const override {
-    static const char* anyDtype[] = {"Fill", "Copy", "StridedCopy", "BroadcastTo"};
+    static const char* anyDtype[] = {"Fill", "Copy", "StridedCopy", "BroadcastTo", "Cast", "Select"};
     for (const char* a : anyDtype) {
       if (std::strcmp(op, a) == 0) return true;
     }

@@ -233,6 +233,80 @@ void stridedCopy(const StridedCopyParams& p) {
   runScatter(pass);
 }
 
+// ---- conversions and selection (bit patterns: any dtype) ------------------------------
+
+void cast(const CastParams& p) {
+  std::string v;
+  if (p.fromFloat && p.toFloat) {
+    v = "ld0(i)";
+  } else if (p.fromFloat) {
+    v = p.toBool ? "f0(i) != 0.0 ? 1u : 0u" : "uint(int(f0(i)))";  // truncation, as static_cast
+  } else if (p.toFloat) {
+    v = "floatBitsToUint(float(int(ld0(i))))";
+  } else {
+    v = p.toBool ? "ld0(i) != 0u ? 1u : 0u" : "ld0(i)";
+  }
+  Pass pass;
+  pass.body = "void run(int i) { o0 = " + v + "; }";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+void select(const SelectParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) { o0 = ld0(i) != 0u ? ld1(i) : ld2(i); }";
+  pass.inputs = {buf(p.cond), buf(p.a), buf(p.b)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+void batchNormInference(const BatchNormParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) {\n  int c = i % " + std::to_string(p.channels) +
+              ";\n  o0 = floatBitsToUint((f0(i) - f1(c)) * f2(c) + f3(c));\n}\n";
+  pass.inputs = {buf(p.x), buf(p.mean), buf(p.inv), buf(p.offset)};
+  pass.outputs = {buf(p.y)};
+  pass.size = p.rows * p.channels;
+  runPass(pass);
+}
+
+// Index of the max (min) along each row; the first wins ties and NaN never wins (as cpu).
+void argReduce(const ArgReduceParams& p) {
+  std::ostringstream o;
+  o << "void run(int r) {\n  int b = r * " << p.cols << ", best = 0;\n  float bv = f0(b);\n"
+    << "  for (int c = 1; c < " << p.cols << "; ++c) { float v = f0(b + c); if (v " << (p.isMax ? ">" : "<")
+    << " bv) { bv = v; best = c; } }\n  o0 = uint(best);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.rows;
+  runPass(pass);
+}
+
+// Each output sums its prefix (suffix when reversed) in the reference's order.
+void cumsum(const CumsumParams& p) {
+  std::ostringstream o;
+  o << "void run(int i) {\n  int in_ = i % " << p.inner << ", j = (i / " << p.inner << ") % " << p.n
+    << ", base = (i / " << p.inner * p.n << ") * " << p.inner * p.n << " + in_;\n  float acc = 0.0;\n";
+  const char* strict = p.exclusive ? "" : "=";
+  if (p.reverse) {
+    o << "  for (int k = " << p.n - 1 << "; k >" << strict << " j; --k) acc += f0(base + k * " << p.inner << ");\n";
+  } else {
+    o << "  for (int k = 0; k <" << strict << " j; ++k) acc += f0(base + k * " << p.inner << ");\n";
+  }
+  o << "  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.outer * p.n * p.inner;
+  runPass(pass);
+}
+
 // ---- elementwise (float32) ------------------------------------------------------
 
 void unary(const UnaryParams& p) {
@@ -537,6 +611,11 @@ WL_REGISTER_KERNEL("AdamUpdate", "webgl", AdamKernel, webgl::adamUpdate);
 WL_REGISTER_KERNEL("Reduce", "webgl", ReduceKernel, webgl::reduce);
 WL_REGISTER_KERNEL("Softmax", "webgl", SoftmaxKernel, webgl::softmax);
 WL_REGISTER_KERNEL("MatMul", "webgl", MatMulKernel, webgl::matMul);
+WL_REGISTER_KERNEL("Cast", "webgl", CastKernel, webgl::cast);
+WL_REGISTER_KERNEL("Select", "webgl", SelectKernel, webgl::select);
+WL_REGISTER_KERNEL("BatchNormInference", "webgl", BatchNormKernel, webgl::batchNormInference);
+WL_REGISTER_KERNEL("ArgReduce", "webgl", ArgReduceKernel, webgl::argReduce);
+WL_REGISTER_KERNEL("Cumsum", "webgl", CumsumKernel, webgl::cumsum);
 WL_REGISTER_KERNEL("Conv2D", "webgl", ConvKernel, webgl::conv);
 WL_REGISTER_KERNEL("Conv3D", "webgl", ConvKernel, webgl::conv);
 WL_REGISTER_KERNEL("DepthwiseConv2dNative", "webgl", ConvKernel, webgl::depthwise);

@@ -17,7 +17,7 @@
 //            key); scalars that change per call (Adam's bias corrections, a fill
 //            value) are uniforms, so they do not recompile.
 //   Chain    webgl -> wasm -> cpu: supports() takes float32 calls (plus the pure
-//            bit-copy kernels for any dtype); everything else falls back, with
+//            bit-copy kernels, Cast and Select for any dtype); everything else falls back, with
 //            counted moves.
 #pragma once
 
