@@ -596,6 +596,158 @@ void pool(const PoolParams& p) {
   runPass(pass);
 }
 
+// ---- gradients of convolutions and pools: gathers in the reference's order ---------------
+
+// GLSL for input cell (b, id, ih, iw) (from `cell`): the output cells whose windows
+// contain it, in ascending output order (taps walked backwards), with `yc` and `tap`.
+std::string reverseTapLoopOpen(const ConvGeometry& g) {
+  std::ostringstream o;
+  o << "  int iw = cell % " << g.inW << "; cell /= " << g.inW << ";\n"
+    << "  int ih = cell % " << g.inH << "; cell /= " << g.inH << ";\n"
+    << "  int id = cell % " << g.inD << "; int b = cell / " << g.inD << ";\n"
+    << "  for (int fd = " << g.fD - 1 << "; fd >= 0; --fd) {\n"
+    << "    int nd = id + " << g.padFront << " - fd * " << g.dilD << ";\n"
+    << "    if (nd < 0 || nd % " << g.strideD << " != 0 || nd / " << g.strideD << " >= " << g.outD << ") continue;\n"
+    << "    int od = nd / " << g.strideD << ";\n"
+    << "    for (int fh = " << g.fH - 1 << "; fh >= 0; --fh) {\n"
+    << "      int nh = ih + " << g.padTop << " - fh * " << g.dilH << ";\n"
+    << "      if (nh < 0 || nh % " << g.strideH << " != 0 || nh / " << g.strideH << " >= " << g.outH << ") continue;\n"
+    << "      int oh = nh / " << g.strideH << ";\n"
+    << "      for (int fw = " << g.fW - 1 << "; fw >= 0; --fw) {\n"
+    << "        int nw = iw + " << g.padLeft << " - fw * " << g.dilW << ";\n"
+    << "        if (nw < 0 || nw % " << g.strideW << " != 0 || nw / " << g.strideW << " >= " << g.outW << ") continue;\n"
+    << "        int ow = nw / " << g.strideW << ";\n"
+    << "        int yc = ((b * " << g.outD << " + od) * " << g.outH << " + oh) * " << g.outW << " + ow;\n"
+    << "        int tap = (fd * " << g.fH << " + fh) * " << g.fW << " + fw;\n";
+  return o.str();
+}
+
+int64_t inCells(const ConvGeometry& g) { return g.batch * g.inD * g.inH * g.inW; }
+
+// dx (in p.x) from dy (p.y) and the filter.
+void convBackpropInput(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  std::ostringstream o;
+  o << "void run(int i) {\n  int ic = i % " << g.inC << ", cell = i / " << g.inC << ";\n  float total = 0.0;\n"
+    << reverseTapLoopOpen(g) << "        float acc = 0.0;\n"
+    << "        for (int oc = 0; oc < " << g.outC << "; ++oc) acc += f0(yc * " << g.outC << " + oc) * f1((tap * "
+    << g.inC << " + ic) * " << g.outC << " + oc);\n"
+    << "        total += acc;\n" << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.y), buf(p.filter)};
+  pass.outputs = {buf(p.x)};
+  pass.size = inCells(g) * g.inC;
+  runPass(pass);
+}
+
+void depthwiseBackpropInput(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  std::ostringstream o;
+  o << "void run(int i) {\n  int c = i % " << g.inC << ", cell = i / " << g.inC << ";\n  float total = 0.0;\n"
+    << reverseTapLoopOpen(g) << "        for (int m = 0; m < " << mult << "; ++m) total += f0(yc * " << g.outC
+    << " + c * " << mult << " + m) * f1(tap * " << g.inC * mult << " + c * " << mult << " + m);\n"
+    << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.y), buf(p.filter)};
+  pass.outputs = {buf(p.x)};
+  pass.size = inCells(g) * g.inC;
+  runPass(pass);
+}
+
+// GLSL walking every output cell in order with the input cell `xc` under tap (fd, fh, fw).
+std::string outputLoopForTap(const ConvGeometry& g) {
+  std::ostringstream o;
+  o << "  for (int b = 0; b < " << g.batch << "; ++b)\n"
+    << "  for (int od = 0; od < " << g.outD << "; ++od) {\n"
+    << "    int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
+    << "    if (id < 0 || id >= " << g.inD << ") continue;\n"
+    << "    for (int oh = 0; oh < " << g.outH << "; ++oh) {\n"
+    << "      int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
+    << "      if (ih < 0 || ih >= " << g.inH << ") continue;\n"
+    << "      for (int ow = 0; ow < " << g.outW << "; ++ow) {\n"
+    << "        int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
+    << "        if (iw < 0 || iw >= " << g.inW << ") continue;\n"
+    << "        int xc = ((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw;\n"
+    << "        int yc = ((b * " << g.outD << " + od) * " << g.outH << " + oh) * " << g.outW << " + ow;\n";
+  return o.str();
+}
+
+// dfilter (in p.filter) from x and dy (p.y); `perTap` filter values per tap.
+void convBackpropFilterImpl(const ConvParams& p, bool depthwise) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  const int64_t perTap = depthwise ? g.inC * mult : g.inC * g.outC;
+  std::ostringstream o;
+  o << "void run(int i) {\n  int tap = i / " << perTap << ", k = i % " << perTap << ";\n"
+    << "  int fw = tap % " << g.fW << ", fh = (tap / " << g.fW << ") % " << g.fH << ", fd = tap / " << g.fW * g.fH
+    << ";\n";
+  if (depthwise) {
+    o << "  int ic = k / " << mult << ", oc = k;\n";  // output channel c * mult + m
+  } else {
+    o << "  int ic = k / " << g.outC << ", oc = k % " << g.outC << ";\n";
+  }
+  o << "  float total = 0.0;\n" << outputLoopForTap(g) << "        total += f0(xc * " << g.inC << " + ic) * f1(yc * "
+    << g.outC << " + oc);\n" << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x), buf(p.y)};
+  pass.outputs = {buf(p.filter)};
+  pass.size = g.fD * g.fH * g.fW * perTap;
+  runPass(pass);
+}
+void convBackpropFilter(const ConvParams& p) { convBackpropFilterImpl(p, false); }
+void depthwiseBackpropFilter(const ConvParams& p) { convBackpropFilterImpl(p, true); }
+
+// GLSL: the number of taps of output cell (od, oh, ow) inside x, as `count`.
+std::string windowCount(const ConvGeometry& g) {
+  std::ostringstream o;
+  o << "        int count = 0;\n"
+    << "        for (int gd = 0; gd < " << g.fD << "; ++gd) { int jd = od * " << g.strideD << " - " << g.padFront
+    << " + gd * " << g.dilD << "; if (jd < 0 || jd >= " << g.inD << ") continue;\n"
+    << "        for (int gh = 0; gh < " << g.fH << "; ++gh) { int jh = oh * " << g.strideH << " - " << g.padTop
+    << " + gh * " << g.dilH << "; if (jh < 0 || jh >= " << g.inH << ") continue;\n"
+    << "        for (int gw = 0; gw < " << g.fW << "; ++gw) { int jw = ow * " << g.strideW << " - " << g.padLeft
+    << " + gw * " << g.dilW << "; if (jw < 0 || jw >= " << g.inW << ") continue;\n";
+  return o.str();
+}
+
+// dx from dy: avg spreads dy / count over each window; max routes dy to the first
+// maximum of each window (as cpu), recomputed per window here.
+template <bool isMax>
+void poolGrad(const PoolGradParams& p) {
+  const ConvGeometry& g = p.g;
+  std::ostringstream o;
+  o << "void run(int i) {\n  int c = i % " << g.inC << ", cell = i / " << g.inC << ";\n  int self = cell;\n"
+    << "  float total = 0.0;\n" << reverseTapLoopOpen(g) << windowCount(g);
+  if (isMax) {
+    o << "          int jc = ((b * " << g.inD << " + jd) * " << g.inH << " + jh) * " << g.inW << " + jw;\n"
+      << "          float v = f1(jc * " << g.inC << " + c);\n"
+      << "          if (count == 0 || v > best) { best = v; arg = jc; }\n"
+      << "          ++count;\n        }}}\n"
+      << "        if (arg == self) total += f0(yc * " << g.inC << " + c);\n";
+  } else {
+    o << "          ++count;\n        }}}\n"
+      << "        float scale = 1.0 / float(count);\n"
+      << "        total += f0(yc * " << g.inC << " + c) * scale;\n";
+  }
+  o << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
+  std::string body = o.str();
+  if (isMax) {
+    const std::string from = "        int count = 0;\n";
+    body.replace(body.find(from), from.size(), "        int count = 0, arg = -1;\n        float best = 0.0;\n");
+  }
+  Pass pass;
+  pass.body = body;
+  pass.inputs = {buf(p.dy)};
+  if (isMax) pass.inputs.push_back(buf(p.x));
+  pass.outputs = {buf(p.dx)};
+  pass.size = inCells(g) * g.inC;
+  runPass(pass);
+}
+
 }  // namespace
 }  // namespace webgl
 
@@ -619,6 +771,16 @@ WL_REGISTER_KERNEL("Cumsum", "webgl", CumsumKernel, webgl::cumsum);
 WL_REGISTER_KERNEL("Conv2D", "webgl", ConvKernel, webgl::conv);
 WL_REGISTER_KERNEL("Conv3D", "webgl", ConvKernel, webgl::conv);
 WL_REGISTER_KERNEL("DepthwiseConv2dNative", "webgl", ConvKernel, webgl::depthwise);
+WL_REGISTER_KERNEL("Conv2DBackpropInput", "webgl", ConvKernel, webgl::convBackpropInput);
+WL_REGISTER_KERNEL("Conv3DBackpropInputV2", "webgl", ConvKernel, webgl::convBackpropInput);
+WL_REGISTER_KERNEL("Conv2DBackpropFilter", "webgl", ConvKernel, webgl::convBackpropFilter);
+WL_REGISTER_KERNEL("Conv3DBackpropFilterV2", "webgl", ConvKernel, webgl::convBackpropFilter);
+WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropInput", "webgl", ConvKernel, webgl::depthwiseBackpropInput);
+WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropFilter", "webgl", ConvKernel, webgl::depthwiseBackpropFilter);
+WL_REGISTER_KERNEL("MaxPoolGrad", "webgl", PoolGradKernel, webgl::poolGrad<true>);
+WL_REGISTER_KERNEL("MaxPool3DGrad", "webgl", PoolGradKernel, webgl::poolGrad<true>);
+WL_REGISTER_KERNEL("AvgPoolGrad", "webgl", PoolGradKernel, webgl::poolGrad<false>);
+WL_REGISTER_KERNEL("AvgPool3DGrad", "webgl", PoolGradKernel, webgl::poolGrad<false>);
 WL_REGISTER_KERNEL("MaxPool", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("MaxPool3D", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("AvgPool", "webgl", PoolKernel, webgl::pool<false>);
