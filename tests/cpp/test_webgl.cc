@@ -239,6 +239,32 @@ TEST(WebGL, LargeTensorsSpanSeveralTextureRows) {
   expectClose(got[2], want[2], 1e-4f);
 }
 
+TEST(WebGL, ResizingAgreesWithCpuForEveryCornerMode) {
+  requireWebGL();
+  Tensor x = Tensor::fromVector({2, 3, 5, 2}, seq(60));
+  auto& reg = OpRegistry::instance();
+  for (const char* op : {"resizeBilinear", "resizeNearestNeighbor"}) {
+    for (auto mode : {std::pair<bool, bool>{false, false}, {true, false}, {false, true}}) {
+      for (std::vector<int> size : {std::vector<int>{7, 4}, std::vector<int>{2, 9}, std::vector<int>{1, 1}}) {
+        const nlohmann::json attrs = {{"size", size}, {"alignCorners", mode.first}, {"halfPixelCenters", mode.second}};
+        std::vector<float> want, got;
+        {
+          BackendScope cpu("cpu");
+          want = reg.run(op, {x}, attrs)[0].toVector();
+        }
+        {
+          BackendScope webgl("webgl");
+          EXPECT_EQ(KernelCall(std::string(op) == "resizeBilinear" ? "ResizeBilinear" : "ResizeNearestNeighbor")
+                        .backend().name(), "webgl");
+          got = reg.run(op, {x}, attrs)[0].toVector();
+        }
+        SCOPED_TRACE(std::string(op) + " " + attrs.dump());
+        expectClose(got, want);
+      }
+    }
+  }
+}
+
 std::shared_ptr<Sequential> smallModel(const std::vector<Tensor>& weights) {
   auto model = std::make_shared<Sequential>();
   model->add(std::make_shared<Dense>(nlohmann::json{{"units", 8}, {"inputShape", {5}}, {"activation", "relu"}}));

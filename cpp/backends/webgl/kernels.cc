@@ -4,9 +4,11 @@
 // per-call scalars are uniforms. Formulas follow kernels/elementwise_ops.h and the
 // reference kernels (same accumulation order), so results differ from "cpu" only
 // by the GPU's rounding of transcendental functions.
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "backends/webgl/gl_runtime.h"
 #include "core/kernel_registry.h"
@@ -748,6 +750,91 @@ void poolGrad(const PoolGradParams& p) {
   runPass(pass);
 }
 
+// ---- resizing (forward; the gradients fall back) ------------------------------------------
+// Source rows/columns are computed on the host in double precision exactly as the cpu
+// kernel does and baked into the shader as constant tables (the shape is the key).
+
+double resizeRatio(int64_t in, int64_t out, bool alignCorners) {
+  const bool ac = alignCorners && out > 1;
+  return static_cast<double>(ac ? in - 1 : in) / static_cast<double>(ac ? out - 1 : out);
+}
+
+template <typename T>
+std::string glslTable(const char* type, const char* name, const std::vector<T>& v) {
+  std::ostringstream o;
+  o << "const " << type << " " << name << "[" << v.size() << "] = " << type << "[" << v.size() << "](";
+  for (size_t i = 0; i < v.size(); ++i) o << (i ? ", " : "") << v[i];
+  o << ");\n";
+  return o.str();
+}
+
+void bilinearTables(std::ostringstream& o, const char* prefix, int64_t in, int64_t out, const ResizeParams& p) {
+  const double ratio = resizeRatio(in, out, p.alignCorners);
+  std::vector<int64_t> lo, hi;
+  std::vector<std::string> frac;
+  for (int64_t i = 0; i < out; ++i) {
+    double src = p.halfPixelCenters ? ratio * (static_cast<double>(i) + 0.5) - 0.5 : ratio * static_cast<double>(i);
+    int64_t l = std::max<int64_t>(0, static_cast<int64_t>(std::floor(src)));
+    lo.push_back(l);
+    hi.push_back(std::min<int64_t>(in - 1, static_cast<int64_t>(std::ceil(src))));
+    frac.push_back(glslFloat(static_cast<float>(src - static_cast<double>(l))));
+  }
+  o << glslTable("int", (std::string(prefix) + "LO").c_str(), lo) << glslTable("int", (std::string(prefix) + "HI").c_str(), hi)
+    << glslTable("float", (std::string(prefix) + "F").c_str(), frac);
+}
+
+void resizeBilinear(const ResizeParams& p) {
+  const int64_t C = p.channels;
+  std::ostringstream o;
+  bilinearTables(o, "R", p.inH, p.outH, p);
+  bilinearTables(o, "C", p.inW, p.outW, p);
+  o << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
+    << "  int c = cell % " << p.outW << "; cell /= " << p.outW << ";\n"
+    << "  int r = cell % " << p.outH << "; int b = cell / " << p.outH << ";\n"
+    << "  int base = b * " << p.inH << ";\n"
+    << "  float tl = f0(((base + RLO[r]) * " << p.inW << " + CLO[c]) * " << C << " + d);\n"
+    << "  float tr = f0(((base + RLO[r]) * " << p.inW << " + CHI[c]) * " << C << " + d);\n"
+    << "  float bl = f0(((base + RHI[r]) * " << p.inW << " + CLO[c]) * " << C << " + d);\n"
+    << "  float br = f0(((base + RHI[r]) * " << p.inW << " + CHI[c]) * " << C << " + d);\n"
+    << "  float top = tl + (tr - tl) * CF[c];\n  float bottom = bl + (br - bl) * CF[c];\n"
+    << "  o0 = floatBitsToUint(top + (bottom - top) * RF[r]);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.batch * p.outH * p.outW * C;
+  runPass(pass);
+}
+
+std::vector<int64_t> nearestTable(int64_t in, int64_t out, const ResizeParams& p) {
+  const double ratio = resizeRatio(in, out, p.alignCorners);
+  std::vector<int64_t> t;
+  for (int64_t i = 0; i < out; ++i) {
+    double src = p.halfPixelCenters ? ratio * (static_cast<double>(i) + 0.5) : ratio * static_cast<double>(i);
+    int64_t n = p.alignCorners ? static_cast<int64_t>(std::floor(src + 0.5)) : static_cast<int64_t>(std::floor(src));
+    n = std::min<int64_t>(in - 1, n);
+    if (p.halfPixelCenters) n = std::max<int64_t>(0, n);
+    t.push_back(n);
+  }
+  return t;
+}
+
+void resizeNearest(const ResizeParams& p) {
+  const int64_t C = p.channels;
+  std::ostringstream o;
+  o << glslTable("int", "RS", nearestTable(p.inH, p.outH, p)) << glslTable("int", "CS", nearestTable(p.inW, p.outW, p))
+    << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
+    << "  int c = cell % " << p.outW << "; cell /= " << p.outW << ";\n"
+    << "  int r = cell % " << p.outH << "; int b = cell / " << p.outH << ";\n"
+    << "  o0 = ld0(((b * " << p.inH << " + RS[r]) * " << p.inW << " + CS[c]) * " << C << " + d);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.batch * p.outH * p.outW * C;
+  runPass(pass);
+}
+
 }  // namespace
 }  // namespace webgl
 
@@ -781,6 +868,8 @@ WL_REGISTER_KERNEL("MaxPoolGrad", "webgl", PoolGradKernel, webgl::poolGrad<true>
 WL_REGISTER_KERNEL("MaxPool3DGrad", "webgl", PoolGradKernel, webgl::poolGrad<true>);
 WL_REGISTER_KERNEL("AvgPoolGrad", "webgl", PoolGradKernel, webgl::poolGrad<false>);
 WL_REGISTER_KERNEL("AvgPool3DGrad", "webgl", PoolGradKernel, webgl::poolGrad<false>);
+WL_REGISTER_KERNEL("ResizeBilinear", "webgl", ResizeKernel, webgl::resizeBilinear);
+WL_REGISTER_KERNEL("ResizeNearestNeighbor", "webgl", ResizeKernel, webgl::resizeNearest);
 WL_REGISTER_KERNEL("MaxPool", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("MaxPool3D", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("AvgPool", "webgl", PoolKernel, webgl::pool<false>);
