@@ -26,10 +26,12 @@
 namespace wl {
 namespace {
 
-void requireWebGL() {
-  std::string why;
-  ASSERT_TRUE(registerWebGLBackend(&why)) << "cannot create the webgl backend's GL context: " << why;
-}
+// A failure (not a skip) when the context cannot be made; ends the test there.
+#define REQUIRE_WEBGL()                                                                            \
+  do {                                                                                             \
+    std::string why;                                                                               \
+    ASSERT_TRUE(registerWebGLBackend(&why)) << "cannot create the webgl backend's GL context: " << why; \
+  } while (0)
 
 std::vector<float> seq(int64_t n, float scale = 0.1f) {
   std::vector<float> v(static_cast<size_t>(n));
@@ -49,7 +51,7 @@ uint32_t bits(float f) {
 }
 
 TEST(WebGL, ContextIsCreatedAndTheBackendIsRegistered) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   EXPECT_FALSE(webglRenderer().empty());
   Backend* b = BackendRegistry::instance().find("webgl");
   ASSERT_NE(b, nullptr);
@@ -60,7 +62,7 @@ TEST(WebGL, ContextIsCreatedAndTheBackendIsRegistered) {
 }
 
 TEST(WebGL, UploadAndDownloadAreBitExactAcrossTextureRows) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   BackendScope scope("webgl");
   // 4096 texels per row: sizes below, at and across row boundaries.
   for (int64_t n : {1, 5, 4095, 4096, 4097, 2 * 4096 + 3}) {
@@ -86,7 +88,7 @@ TEST(WebGL, UploadAndDownloadAreBitExactAcrossTextureRows) {
 }
 
 TEST(WebGL, AnAsynchronousReadCompletesWhenPumped) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   BackendScope scope("webgl");
   Tensor x = Tensor::fromVector({5000}, seq(5000));
   Tensor y = relu(x);
@@ -108,7 +110,7 @@ TEST(WebGL, AnAsynchronousReadCompletesWhenPumped) {
 }
 
 TEST(WebGL, UnsupportedDtypesFallBackThroughTheChainWithCountedMoves) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   BackendScope scope("webgl");
   EXPECT_EQ(KernelCall("Binary", {DType::Float32}).backend().name(), "webgl");
   EXPECT_NE(KernelCall("BinaryInt", {DType::Int32}).backend().name(), "webgl");
@@ -126,7 +128,7 @@ TEST(WebGL, UnsupportedDtypesFallBackThroughTheChainWithCountedMoves) {
 }
 
 TEST(WebGL, CastsAndSelectsRunOnWebGLForEveryDtype) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   BackendScope scope("webgl");
   EXPECT_EQ(KernelCall("Cast", {DType::Int32}).backend().name(), "webgl");
   EXPECT_EQ(KernelCall("Select", {DType::Int32}).backend().name(), "webgl");
@@ -144,7 +146,7 @@ TEST(WebGL, CastsAndSelectsRunOnWebGLForEveryDtype) {
 }
 
 TEST(WebGL, TheTexturePoolReusesTexturesOfTheSameSize) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   BackendScope scope("webgl");
   { Tensor warm = Tensor::zeros({123, 7}); }  // leaves one 861-element texture in the pool
   const WebGLStats before = webglStats();
@@ -158,7 +160,7 @@ TEST(WebGL, TheTexturePoolReusesTexturesOfTheSameSize) {
 }
 
 TEST(WebGL, ProgramsCompileOncePerKernelAndShape) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   BackendScope scope("webgl");
   Tensor x = Tensor::fromVector({2, 9}, seq(18));
   tanh(x);
@@ -176,7 +178,7 @@ TEST(WebGL, ProgramsCompileOncePerKernelAndShape) {
 }
 
 TEST(WebGL, MemoryReturnsToItsStartAfterTensorsDie) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   BackendScope scope("webgl");
   Memory& m = BackendRegistry::instance().find("webgl")->memory();
   const int64_t buffers = m.numBuffers(), bytes = m.numBytes();
@@ -201,7 +203,7 @@ TEST(WebGL, MemoryReturnsToItsStartAfterTensorsDie) {
 }
 
 TEST(WebGL, InPlaceUpdatesAndScattersKeepTheRestOfTheBuffer) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   std::vector<float> want[3], got[3];
   for (int pass = 0; pass < 2; ++pass) {
     BackendScope scope(pass == 0 ? "cpu" : "webgl");
@@ -223,7 +225,7 @@ TEST(WebGL, InPlaceUpdatesAndScattersKeepTheRestOfTheBuffer) {
 }
 
 TEST(WebGL, LargeTensorsSpanSeveralTextureRows) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   Tensor a = Tensor::fromVector({3, 5000}, seq(15000)), b = Tensor::fromVector({5000}, seq(5000, 0.3f));
   Tensor w = Tensor::fromVector({5000, 3}, seq(15000, 0.01f));
   std::vector<float> want[3], got[3];
@@ -240,7 +242,7 @@ TEST(WebGL, LargeTensorsSpanSeveralTextureRows) {
 }
 
 TEST(WebGL, ResizingAgreesWithCpuForEveryCornerMode) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   Tensor x = Tensor::fromVector({2, 3, 5, 2}, seq(60));
   auto& reg = OpRegistry::instance();
   for (const char* op : {"resizeBilinear", "resizeNearestNeighbor"}) {
@@ -298,7 +300,7 @@ RunResult runModel(const std::vector<std::vector<float>>& w) {
 }
 
 TEST(WebGL, AModelPredictsAndTrainsOnWebGLAsOnCpu) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   const std::vector<std::vector<float>> w = {seq(40, 0.05f), seq(8, 0.01f), seq(24, 0.07f), seq(3, 0.02f)};
   RunResult want, got;
   {
@@ -315,7 +317,7 @@ TEST(WebGL, AModelPredictsAndTrainsOnWebGLAsOnCpu) {
 }
 
 TEST(WebGL, AForwardPassMakesNoMovesWhenEveryKernelIsOnWebGL) {
-  requireWebGL();
+  REQUIRE_WEBGL();
   BackendScope scope("webgl");
   auto model = smallModel({});
   Tensor x = Tensor::fromVector({4, 5}, seq(20));
