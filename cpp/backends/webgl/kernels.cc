@@ -835,6 +835,24 @@ void resizeNearest(const ResizeParams& p) {
   runPass(pass);
 }
 
+// ---- scatter-add (the gradient of gather) -------------------------------------------------
+// out[o, a, in] += the src rows whose index is a, in index order (as cpu); a gather
+// over the indices per output element, in place (out is read and written).
+void scatterAdd(const ScatterAddParams& p) {
+  std::ostringstream o;
+  o << "void run(int i) {\n  int in_ = i % " << p.inner << ", a = (i / " << p.inner << ") % " << p.axisDim
+    << ", outer = i / " << p.inner * p.axisDim << ";\n  float acc = f2(i);\n"
+    << "  for (int k = 0; k < " << p.numIndices << "; ++k) {\n"
+    << "    if (int(ld1(k)) == a) acc += f0((outer * " << p.numIndices << " + k) * " << p.inner << " + in_);\n  }\n"
+    << "  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.src), buf(p.indices), buf(p.out)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.outer * p.axisDim * p.inner;
+  runPass(pass);
+}
+
 }  // namespace
 }  // namespace webgl
 
@@ -870,6 +888,7 @@ WL_REGISTER_KERNEL("AvgPoolGrad", "webgl", PoolGradKernel, webgl::poolGrad<false
 WL_REGISTER_KERNEL("AvgPool3DGrad", "webgl", PoolGradKernel, webgl::poolGrad<false>);
 WL_REGISTER_KERNEL("ResizeBilinear", "webgl", ResizeKernel, webgl::resizeBilinear);
 WL_REGISTER_KERNEL("ResizeNearestNeighbor", "webgl", ResizeKernel, webgl::resizeNearest);
+WL_REGISTER_KERNEL("ScatterAdd", "webgl", ScatterAddKernel, webgl::scatterAdd);
 WL_REGISTER_KERNEL("MaxPool", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("MaxPool3D", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("AvgPool", "webgl", PoolKernel, webgl::pool<false>);
