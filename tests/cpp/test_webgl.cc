@@ -19,6 +19,7 @@
 #include "core/backend.h"
 #include "core/dispatch.h"
 #include "layers/dense.h"
+#include "layers/layer.h"
 #include "models/model.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -109,22 +110,56 @@ TEST(WebGL, AnAsynchronousReadCompletesWhenPumped) {
   EXPECT_EQ(out, want);
 }
 
-TEST(WebGL, UnsupportedDtypesFallBackThroughTheChainWithCountedMoves) {
+TEST(WebGL, OpsWithoutAWebGLKernelFallBackThroughTheChainWithCountedMoves) {
   REQUIRE_WEBGL();
   BackendScope scope("webgl");
   EXPECT_EQ(KernelCall("Binary", {DType::Float32}).backend().name(), "webgl");
-  EXPECT_NE(KernelCall("BinaryInt", {DType::Int32}).backend().name(), "webgl");
   EXPECT_NE(KernelCall("Gather", {DType::Float32}).backend().name(), "webgl");  // no webgl kernel yet
-  Tensor a = Tensor::fromInts({3}, {1, 2, 3});
+  Tensor x = Tensor::fromVector({3, 2}, {1, 2, 3, 4, 5, 6});
+  Tensor idx = Tensor::fromInts({2}, {2, 0});
   const TransferStats before = transferStats();
-  Tensor s = binary(BinaryOp::Add, a, a);  // int32: runs on wasm (host memory)
-  EXPECT_EQ(transferStats().moves, before.moves + 1);  // a moved to the host
-  EXPECT_EQ(s.toInts(), (std::vector<int32_t>{2, 4, 6}));
-  // A comparison of floats runs on webgl and writes int32 0/1.
-  Tensor c = binary(BinaryOp::Greater, Tensor::fromVector({3}, {1, -1, 2}), Tensor::zeros({3}));
-  EXPECT_EQ(c.dtype(), DType::Bool);
-  EXPECT_EQ(c.storage().memory().name(), "webgl");
-  EXPECT_EQ(c.toInts(), (std::vector<int32_t>{1, 0, 1}));
+  Tensor g = OpRegistry::instance().run("gather", {x, idx}, {{"axis", 0}})[0];
+  EXPECT_EQ(transferStats().moves, before.moves + 2);  // x and the indices moved to the host
+  EXPECT_EQ(g.toVector(), (std::vector<float>{5, 6, 1, 2}));
+  Tensor y = relu(g);  // ...and back for the next webgl kernel
+  EXPECT_EQ(transferStats().moves, before.moves + 3);
+  EXPECT_EQ(y.storage().memory().name(), "webgl");
+}
+
+TEST(WebGL, Int32ArithmeticIsExactOnWebGL) {
+  REQUIRE_WEBGL();
+  const std::vector<int32_t> av = {7, -7, 7, -7, 0, 2147483647, -2147483647 - 1, 5, -3, 9};
+  const std::vector<int32_t> bv = {2, 2, -2, -2, 3, 1, 3, 0, 4, -9};  // not INT_MIN % -1: it traps on x86
+  std::vector<int32_t> want, got;
+  for (int pass = 0; pass < 2; ++pass) {
+    BackendScope scope(pass == 0 ? "cpu" : "webgl");
+    std::vector<int32_t>& out = pass == 0 ? want : got;
+    const int64_t moves = transferStats().moves;
+    Tensor a = Tensor::fromInts({10}, av), b = Tensor::fromInts({10}, bv);
+    for (BinaryOp op : {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::FloorDiv, BinaryOp::Mod,
+                        BinaryOp::Maximum, BinaryOp::Minimum, BinaryOp::Less, BinaryOp::Equal, BinaryOp::DivNoNan}) {
+      std::vector<int32_t> v = binary(op, a, b).toInts();
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    Tensor small = Tensor::fromInts({2, 3}, {2, -3, 4, 1, 0, -5});
+    for (UnaryOp op : {UnaryOp::Neg, UnaryOp::Abs, UnaryOp::Sign, UnaryOp::Square}) {
+      std::vector<int32_t> v = unary(op, small).toInts();
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    auto& reg = OpRegistry::instance();
+    for (const char* op : {"sum", "prod", "max", "min"}) {
+      std::vector<int32_t> v = reg.run(op, {small}, {{"axis", 1}})[0].toInts();
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    std::vector<int32_t> v = reg.run("pow", {small, Tensor::fromInts({3}, {3, 2, -1})}, nlohmann::json::object())[0].toInts();
+    out.insert(out.end(), v.begin(), v.end());
+    if (pass == 1) {
+      EXPECT_EQ(KernelCall("BinaryInt", {DType::Int32}).backend().name(), "webgl");
+      EXPECT_EQ(transferStats().moves, moves);  // int32 tensors stay in webgl memory
+    }
+  }
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << "value " << i;
 }
 
 TEST(WebGL, CastsAndSelectsRunOnWebGLForEveryDtype) {
@@ -335,6 +370,63 @@ TEST(WebGL, AForwardPassMakesNoMovesWhenEveryKernelIsOnWebGL) {
   for (const auto& entry : ran) EXPECT_EQ(entry.second, "webgl") << entry.first << " ran on " << entry.second;
   y.toVector();
   EXPECT_EQ(transferStats().hostReads, before.hostReads + 1);  // the caller's one read
+}
+
+std::shared_ptr<Sequential> convModel() {
+  auto& layers = LayerRegistry::instance();
+  auto model = std::make_shared<Sequential>();
+  model->add(layers.create("Conv2D", {{"filters", 4}, {"kernelSize", 3}, {"padding", "same"}, {"activation", "relu"},
+                                      {"inputShape", {6, 6, 2}}}));
+  model->add(layers.create("MaxPooling2D", {{"poolSize", 2}}));
+  model->add(layers.create("Flatten", nlohmann::json::object()));
+  model->add(std::make_shared<Dense>(nlohmann::json{{"units", 3}, {"activation", "softmax"}}));
+  model->compile({{"optimizer", "adam"}, {"loss", "categoricalCrossentropy"}, {"metrics", {"accuracy"}}});
+  return model;
+}
+
+TEST(WebGL, AConvnetTrainsOnWebGLAsOnCpuWithEveryKernelOnWebGL) {
+  REQUIRE_WEBGL();
+  std::vector<std::vector<float>> weights;
+  std::vector<float> want, got;
+  std::vector<Shape> shapes;
+  const std::vector<float> xs = seq(4 * 72), ys = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0};
+  for (int pass = 0; pass < 2; ++pass) {
+    BackendScope scope(pass == 0 ? "cpu" : "webgl");
+    auto model = convModel();
+    if (pass == 0) {
+      for (const Tensor& t : model->getWeights()) {
+        weights.push_back(t.toVector());
+        shapes.push_back(t.shape());
+      }
+    } else {
+      std::vector<Tensor> w;
+      for (size_t i = 0; i < weights.size(); ++i) w.push_back(Tensor::fromVector(shapes[i], weights[i]));
+      model->setWeights(w);
+    }
+    Tensor x = Tensor::fromVector({4, 6, 6, 2}, xs), y = Tensor::fromVector({4, 3}, ys);
+    std::vector<float>& out = pass == 0 ? want : got;
+    auto logs = model->trainOnBatch({x}, {y});  // the first step builds the optimizer's slots
+    out.insert(out.end(), logs.begin(), logs.end());
+    std::set<std::pair<std::string, std::string>> ran;
+    setDispatchLog(&ran);
+    const TransferStats before = transferStats();
+    for (int step = 0; step < 2; ++step) {
+      logs = model->trainOnBatch({x}, {y});
+      out.insert(out.end(), logs.begin(), logs.end());
+    }
+    setDispatchLog(nullptr);
+    if (pass == 1) {
+      for (const auto& entry : ran) EXPECT_EQ(entry.second, "webgl") << entry.first << " ran on " << entry.second;
+      EXPECT_TRUE(ran.count({"Conv2DBackpropFilter", "webgl"}));
+      EXPECT_TRUE(ran.count({"MaxPoolGrad", "webgl"}));
+      EXPECT_EQ(transferStats().moves, before.moves);
+    }
+    for (const Tensor& t : model->getWeights()) {
+      auto v = t.toVector();
+      out.insert(out.end(), v.begin(), v.end());
+    }
+  }
+  expectClose(got, want, 1e-4f);
 }
 
 }  // namespace

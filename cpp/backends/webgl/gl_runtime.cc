@@ -312,20 +312,6 @@ class GLMemory : public Memory {
 
 GLMemory* g_memory = nullptr;
 
-// Bit-copy kernels (and Cast, Select) move 4-byte patterns whatever the dtype; the
-// rest compute on float32 (int32 arithmetic falls back to wasm/cpu).
-class WebGLBackend : public Backend {
- public:
-  explicit WebGLBackend(Memory* memory) : Backend("webgl", 3, memory, "wasm") {}
-  bool supports(const char* op, const KernelQuery& q) const override {
-    static const char* anyDtype[] = {"Fill", "Copy", "StridedCopy", "BroadcastTo", "Cast", "Select"};
-    for (const char* a : anyDtype) {
-      if (std::strcmp(op, a) == 0) return true;
-    }
-    return q.dtype == DType::Float32;
-  }
-};
-
 bool createContext(std::string* reason) {
   Context& c = ctx();
   if (c.ready) return true;
@@ -556,7 +542,10 @@ bool registerWebGLBackend(std::string* reason) {
   if (backends.find("webgl") != nullptr) return true;
   if (!webgl::createContext(reason)) return false;
   if (webgl::g_memory == nullptr) webgl::g_memory = new webgl::GLMemory();  // outlives the backend
-  backends.add(std::make_unique<webgl::WebGLBackend>(webgl::g_memory));
+  // Every dtype: int32/bool values live bit-exactly in the R32UI textures and the int
+  // kernels compute with GLSL's 32-bit ints, so supports() needs no narrowing (the
+  // default: a kernel is registered). Ops without a webgl kernel fall back to wasm.
+  backends.add(std::make_unique<Backend>("webgl", 3, webgl::g_memory, "wasm"));
   return true;
 }
 

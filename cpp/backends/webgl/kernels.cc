@@ -390,9 +390,96 @@ void adamUpdate(const AdamParams& p) {
   runPass(pass);
 }
 
+// ---- int32 arithmetic (exact: GLSL ES 3.00 highp int is 32-bit two's complement) ----------
+
+// Helpers with the semantics of binaryScalar<int32_t>: floor division and a modulo
+// with the divisor's sign, 0 for a zero divisor; magnitudes in uint so INT_MIN works.
+const char* kIntPrelude =
+    "uint mag_(int a) { return a < 0 ? uint(-(a + 1)) + 1u : uint(a); }\n"
+    "int floordiv_(int a, int b) {\n"
+    "  if (b == 0) return 0;\n"
+    "  uint q = mag_(a) / mag_(b), r = mag_(a) % mag_(b);\n"
+    "  if ((a < 0) == (b < 0)) return int(q);\n"
+    "  return -int(q) - (r != 0u ? 1 : 0); }\n"
+    "int truncdiv_(int a, int b) {\n"
+    "  if (b == 0) return 0;\n"
+    "  int q = int(mag_(a) / mag_(b)); return (a < 0) == (b < 0) ? q : -q; }\n"
+    "int mod_(int a, int b) {\n"
+    "  if (b == 0) return 0;\n"
+    "  int r = int(mag_(a) % mag_(b)); if (a < 0) r = -r;\n"
+    "  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }\n"
+    "int ipow_(int a, int b) {\n"
+    "  if (b < 0) return a == 1 ? 1 : (a == -1 ? ((b & 1) != 0 ? -1 : 1) : 0);\n"
+    "  int r = 1; for (int k = 0; k < 32 && b != 0; ++k) { if ((b & 1) != 0) r *= a; a *= a; b >>= 1; }\n"
+    "  return r; }\n";
+
+std::string binaryIntExpr(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "a + b";
+    case BinaryOp::Sub: return "a - b";
+    case BinaryOp::Mul: return "a * b";
+    case BinaryOp::Div:
+    case BinaryOp::FloorDiv: return "floordiv_(a, b)";
+    case BinaryOp::DivNoNan: return "truncdiv_(a, b)";
+    case BinaryOp::Mod: return "mod_(a, b)";
+    case BinaryOp::Pow: return "ipow_(a, b)";
+    case BinaryOp::Maximum: return "max(a, b)";
+    case BinaryOp::Minimum: return "min(a, b)";
+    case BinaryOp::SquaredDifference: return "(a - b) * (a - b)";
+    case BinaryOp::Atan2: return "int(atan(float(a), float(b)))";
+    case BinaryOp::Equal: return "int(a == b)";
+    case BinaryOp::NotEqual: return "int(a != b)";
+    case BinaryOp::Less: return "int(a < b)";
+    case BinaryOp::LessEqual: return "int(a <= b)";
+    case BinaryOp::Greater: return "int(a > b)";
+    case BinaryOp::GreaterEqual: return "int(a >= b)";
+    case BinaryOp::LogicalAnd: return "int(a != 0 && b != 0)";
+    case BinaryOp::LogicalOr: return "int(a != 0 || b != 0)";
+    case BinaryOp::LogicalXor: return "int((a != 0) != (b != 0))";
+  }
+  return "0";
+}
+
+void binaryInt(const BinaryParams& p) {
+  std::ostringstream o;
+  o << kIntPrelude << "void run(int i) {\n  int ia = 0, ib = 0;\n";
+  if (p.sameShape) {
+    o << "  ia = i; ib = i;\n";
+  } else {
+    o << decompose("i", p.rank, p.outDims, {{"ia", p.aStrides}, {"ib", p.bStrides}});
+  }
+  o << "  int a = int(ld0(ia)), b = int(ld1(ib));\n  o0 = uint(" << binaryIntExpr(p.op) << ");\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.a), buf(p.b)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+// Neg, Abs, Sign, Square (the int ops the engine has); others go through float, as cpu.
+void unaryInt(const UnaryParams& p) {
+  std::string e;
+  switch (p.op) {
+    case UnaryOp::Neg: e = "-v"; break;
+    case UnaryOp::Abs: e = "v < 0 ? -v : v"; break;
+    case UnaryOp::Sign: e = "v > 0 ? 1 : (v < 0 ? -1 : 0)"; break;
+    case UnaryOp::Square: e = "v * v"; break;
+    default: e = "int(" + unaryExpr(p.op) + ")"; break;
+  }
+  Pass pass;
+  pass.body = mathPrelude() + "void run(int i) {\n  int v = int(ld0(i));\n  float x = float(v);\n  o0 = uint(" + e +
+              ");\n}\n";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
+  runPass(pass);
+}
+
 // ---- reductions ------------------------------------------------------------------
 
-void reduce(const ReduceParams& p) {
+void reduceImpl(const ReduceParams& p, bool isInt) {
   // Kept axes give the output's coordinates; reduced axes are walked in x's order
   // (the reference's accumulation order).
   int64_t xStrides[kMaxRank], keptStrides[kMaxRank], redDims[kMaxRank], redStrides[kMaxRank];
@@ -418,19 +505,33 @@ void reduce(const ReduceParams& p) {
   (void)keptStrides;
   const char* init = "0.0";
   const char* combine = "acc + v";
-  switch (p.op) {
-    case ReduceOp::Sum: break;
-    case ReduceOp::Prod: init = "1.0"; combine = "acc * v"; break;
-    case ReduceOp::Max: init = "-INF"; combine = "v > acc || isnan(v) ? v : acc"; break;
-    case ReduceOp::Min: init = "INF"; combine = "v < acc || isnan(v) ? v : acc"; break;
-    case ReduceOp::All: init = "1.0"; combine = "(acc != 0.0) && (v != 0.0) ? 1.0 : 0.0"; break;
-    case ReduceOp::Any: combine = "(acc != 0.0) || (v != 0.0) ? 1.0 : 0.0"; break;
+  if (!isInt) {
+    switch (p.op) {
+      case ReduceOp::Sum: break;
+      case ReduceOp::Prod: init = "1.0"; combine = "acc * v"; break;
+      case ReduceOp::Max: init = "-INF"; combine = "v > acc || isnan(v) ? v : acc"; break;
+      case ReduceOp::Min: init = "INF"; combine = "v < acc || isnan(v) ? v : acc"; break;
+      case ReduceOp::All: init = "1.0"; combine = "(acc != 0.0) && (v != 0.0) ? 1.0 : 0.0"; break;
+      case ReduceOp::Any: combine = "(acc != 0.0) || (v != 0.0) ? 1.0 : 0.0"; break;
+    }
+  } else {
+    init = "0";
+    switch (p.op) {
+      case ReduceOp::Sum: break;
+      case ReduceOp::Prod: init = "1"; combine = "acc * v"; break;
+      case ReduceOp::Max: init = "int(0x80000000u)"; combine = "max(acc, v)"; break;
+      case ReduceOp::Min: init = "0x7fffffff"; combine = "min(acc, v)"; break;
+      case ReduceOp::All: init = "1"; combine = "int(acc != 0 && v != 0)"; break;
+      case ReduceOp::Any: combine = "int(acc != 0 || v != 0)"; break;
+    }
   }
+  const char* type = isInt ? "int" : "float";
   std::ostringstream o;
-  o << mathPrelude() << "void run(int o) {\n  int xb = 0;\n" << base.str() << "  float acc = " << init << ";\n"
-    << "  for (int r = 0; r < " << total << "; ++r) {\n    int ix = xb;\n"
-    << decompose("r", nRed, redDims, {{"ix", redStrides}}) << "    float v = f0(ix);\n    acc = " << combine
-    << ";\n  }\n  o0 = floatBitsToUint(acc);\n}\n";
+  o << mathPrelude() << "void run(int o) {\n  int xb = 0;\n" << base.str() << "  " << type << " acc = " << init
+    << ";\n  for (int r = 0; r < " << total << "; ++r) {\n    int ix = xb;\n"
+    << decompose("r", nRed, redDims, {{"ix", redStrides}}) << "    " << type << " v = "
+    << (isInt ? "int(ld0(ix))" : "f0(ix)") << ";\n    acc = " << combine << ";\n  }\n  o0 = "
+    << (isInt ? "uint(acc)" : "floatBitsToUint(acc)") << ";\n}\n";
   Pass pass;
   pass.body = o.str();
   pass.inputs = {buf(p.x)};
@@ -438,6 +539,9 @@ void reduce(const ReduceParams& p) {
   pass.size = p.outSize;
   runPass(pass);
 }
+
+void reduce(const ReduceParams& p) { reduceImpl(p, false); }
+void reduceInt(const ReduceParams& p) { reduceImpl(p, true); }
 
 // Two passes: each row's max and sum of exponentials, then the quotients.
 void softmax(const SoftmaxParams& p) {
@@ -866,6 +970,9 @@ WL_REGISTER_KERNEL("Binary", "webgl", BinaryKernel, webgl::binary);
 WL_REGISTER_KERNEL("Axpy", "webgl", AxpyKernel, webgl::axpy);
 WL_REGISTER_KERNEL("AdamUpdate", "webgl", AdamKernel, webgl::adamUpdate);
 WL_REGISTER_KERNEL("Reduce", "webgl", ReduceKernel, webgl::reduce);
+WL_REGISTER_KERNEL("ReduceInt", "webgl", ReduceKernel, webgl::reduceInt);
+WL_REGISTER_KERNEL("BinaryInt", "webgl", BinaryKernel, webgl::binaryInt);
+WL_REGISTER_KERNEL("UnaryInt", "webgl", UnaryKernel, webgl::unaryInt);
 WL_REGISTER_KERNEL("Softmax", "webgl", SoftmaxKernel, webgl::softmax);
 WL_REGISTER_KERNEL("MatMul", "webgl", MatMulKernel, webgl::matMul);
 WL_REGISTER_KERNEL("Cast", "webgl", CastKernel, webgl::cast);

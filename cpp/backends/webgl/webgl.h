@@ -16,9 +16,9 @@
 //   Kernels  one program per (kernel, shape key), compiled once (the source is the
 //            key); scalars that change per call (Adam's bias corrections, a fill
 //            value) are uniforms, so they do not recompile.
-//   Chain    webgl -> wasm -> cpu: supports() takes float32 calls (plus the pure
-//            bit-copy kernels, Cast and Select for any dtype); everything else falls back, with
-//            counted moves.
+//   Chain    webgl -> wasm -> cpu: every dtype runs on webgl where a kernel is
+//            registered (int32/bool as exact 32-bit ints); ops without a webgl
+//            kernel (Gather for now) fall back, with counted moves.
 #pragma once
 
 #include <cstdint>
