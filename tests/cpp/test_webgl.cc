@@ -18,6 +18,7 @@
 #include "backends/webgl/webgl.h"
 #include "core/backend.h"
 #include "core/dispatch.h"
+#include "core/tape.h"
 #include "layers/dense.h"
 #include "layers/layer.h"
 #include "models/model.h"
@@ -297,6 +298,16 @@ TEST(WebGL, ResizingAgreesWithCpuForEveryCornerMode) {
         }
         SCOPED_TRACE(std::string(op) + " " + attrs.dump());
         expectClose(got, want);
+        // ...and the gradients (ResizeBilinearGrad / ResizeNearestNeighborGrad on webgl).
+        std::vector<float> wantGrad, gotGrad;
+        for (int pass = 0; pass < 2; ++pass) {
+          BackendScope scope(pass == 0 ? "cpu" : "webgl");
+          GradientTape tape;
+          Tensor y = reg.run(op, {x}, attrs)[0];
+          Tensor loss = sum(mul(y, Tensor::fromVector(y.shape(), seq(y.size(), 0.3f))));
+          (pass == 0 ? wantGrad : gotGrad) = tape.gradient(loss, {x})[0].toVector();
+        }
+        expectClose(gotGrad, wantGrad);
       }
     }
   }

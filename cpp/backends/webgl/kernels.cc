@@ -939,6 +939,55 @@ void resizeNearest(const ResizeParams& p) {
   runPass(pass);
 }
 
+// The gradients (dy in p.x with the output's shape, written into p.out with the
+// input's shape): per input cell, the output cells that read it, in the cpu
+// kernels' order (output cells ascending; the four bilinear corners in order).
+void resizeBilinearGrad(const ResizeParams& p) {
+  const int64_t C = p.channels;
+  std::ostringstream o;
+  bilinearTables(o, "R", p.inH, p.outH, p);
+  bilinearTables(o, "C", p.inW, p.outW, p);
+  o << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
+    << "  int ci = cell % " << p.inW << "; cell /= " << p.inW << ";\n"
+    << "  int ri = cell % " << p.inH << "; int b = cell / " << p.inH << ";\n  float acc = 0.0;\n"
+    << "  for (int r = 0; r < " << p.outH << "; ++r) {\n"
+    << "    if (RLO[r] != ri && RHI[r] != ri) continue;\n"
+    << "    for (int c = 0; c < " << p.outW << "; ++c) {\n"
+    << "      if (CLO[c] != ci && CHI[c] != ci) continue;\n"
+    << "      float g = f0(((b * " << p.outH << " + r) * " << p.outW << " + c) * " << C << " + d);\n"
+    << "      float rf = RF[r], cf = CF[c];\n"
+    << "      if (RLO[r] == ri && CLO[c] == ci) acc += g * ((1.0 - rf) * (1.0 - cf));\n"
+    << "      if (RLO[r] == ri && CHI[c] == ci) acc += g * ((1.0 - rf) * cf);\n"
+    << "      if (RHI[r] == ri && CLO[c] == ci) acc += g * (rf * (1.0 - cf));\n"
+    << "      if (RHI[r] == ri && CHI[c] == ci) acc += g * (rf * cf);\n"
+    << "    }\n  }\n  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.batch * p.inH * p.inW * C;
+  runPass(pass);
+}
+
+void resizeNearestGrad(const ResizeParams& p) {
+  const int64_t C = p.channels;
+  std::ostringstream o;
+  o << glslTable("int", "RS", nearestTable(p.inH, p.outH, p)) << glslTable("int", "CS", nearestTable(p.inW, p.outW, p))
+    << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
+    << "  int ci = cell % " << p.inW << "; cell /= " << p.inW << ";\n"
+    << "  int ri = cell % " << p.inH << "; int b = cell / " << p.inH << ";\n  float acc = 0.0;\n"
+    << "  for (int r = 0; r < " << p.outH << "; ++r) {\n    if (RS[r] != ri) continue;\n"
+    << "    for (int c = 0; c < " << p.outW << "; ++c) {\n      if (CS[c] != ci) continue;\n"
+    << "      acc += f0(((b * " << p.outH << " + r) * " << p.outW << " + c) * " << C << " + d);\n"
+    << "    }\n  }\n  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.batch * p.inH * p.inW * C;
+  runPass(pass);
+}
+
 // ---- scatter-add (the gradient of gather) -------------------------------------------------
 // out[o, a, in] += the src rows whose index is a, in index order (as cpu); a gather
 // over the indices per output element, in place (out is read and written).
@@ -995,6 +1044,8 @@ WL_REGISTER_KERNEL("AvgPoolGrad", "webgl", PoolGradKernel, webgl::poolGrad<false
 WL_REGISTER_KERNEL("AvgPool3DGrad", "webgl", PoolGradKernel, webgl::poolGrad<false>);
 WL_REGISTER_KERNEL("ResizeBilinear", "webgl", ResizeKernel, webgl::resizeBilinear);
 WL_REGISTER_KERNEL("ResizeNearestNeighbor", "webgl", ResizeKernel, webgl::resizeNearest);
+WL_REGISTER_KERNEL("ResizeBilinearGrad", "webgl", ResizeKernel, webgl::resizeBilinearGrad);
+WL_REGISTER_KERNEL("ResizeNearestNeighborGrad", "webgl", ResizeKernel, webgl::resizeNearestGrad);
 WL_REGISTER_KERNEL("ScatterAdd", "webgl", ScatterAddKernel, webgl::scatterAdd);
 WL_REGISTER_KERNEL("MaxPool", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("MaxPool3D", "webgl", PoolKernel, webgl::pool<true>);
