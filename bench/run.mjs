@@ -20,6 +20,9 @@ const require = createRequire(import.meta.url);
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
+// Each workload runs ROUNDS times (each library in turn); the table keeps the fastest.
+const roundsArg = args.find(a => a.startsWith('--rounds='));
+const ROUNDS = roundsArg ? Math.max(1, Number(roundsArg.slice(9)) | 0) : (QUICK ? 1 : 3);
 const onlyArg = args.find(a => a.startsWith('--only='));
 const ONLY = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 const nativeArg = args.find(a => a.startsWith('--gemm-native='));
@@ -252,14 +255,9 @@ async function runLoadWorkload(w) {
   return row;
 }
 
-const rows = [];
-for (const w of workloads) {
-  if (ONLY && !ONLY.has(w.name)) continue;
-  if (w.load) {
-    rows.push(await runLoadWorkload(w));
-    process.stderr.write(`  done ${w.name}\n`);
-    continue;
-  }
+// One row: each library in turn on the same workload, so neighbouring runs give the
+// ratios; repeated ROUNDS times, keeping each library's fastest and its spread.
+async function runWorkload(w) {
   const d = w.data();
   const row = {name: w.name, ours: 'n/a', wasm: 'n/a', cpu: 'n/a'};
   // tfjs models: one per backend (weights live on a backend). Build the cpu one first;
@@ -293,7 +291,25 @@ for (const w of workloads) {
   } catch (e) {
     row.ours = errCell(e);
   }
-  rows.push(row);
+  return row;
+}
+
+function bestOf(runs) {
+  const row = {name: runs[0].name, spread: {}};
+  for (const key of ['ours', 'wasm', 'cpu']) {
+    const times = runs.map(r => r[key]).filter(v => typeof v === 'number');
+    row[key] = times.length ? Math.min(...times) : runs[0][key];
+    if (times.length > 1) row.spread[key] = Math.max(...times) / Math.min(...times) - 1;
+  }
+  return row;
+}
+
+const rows = [];
+for (const w of workloads) {
+  if (ONLY && !ONLY.has(w.name)) continue;
+  const runs = [];
+  for (let r = 0; r < ROUNDS; ++r) runs.push(w.load ? await runLoadWorkload(w) : await runWorkload(w));
+  rows.push(bestOf(runs));
   process.stderr.write(`  done ${w.name}\n`);
 }
 
@@ -333,8 +349,10 @@ if (!ONLY || ONLY.has('gemm')) {
 
 // ---- print -----------------------------------------------------------------------------
 const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' ? (a / b).toFixed(2) : '-');
-const header = ['workload', 'ms ours', 'ms tfjs-wasm', 'ms tfjs-cpu', 'ours/tfjs-wasm', 'ours/tfjs-cpu'];
-const table = rows.map(r => [r.name, fmtMs(r.ours), fmtMs(r.wasm), fmtMs(r.cpu), ratio(r.ours, r.wasm), ratio(r.ours, r.cpu)]);
+const header = ['workload', 'ms ours', 'ms tfjs-wasm', 'ms tfjs-cpu', 'ours/tfjs-wasm', 'ours/tfjs-cpu', 'spread ours/wasm/cpu'];
+const pct = v => (v == null ? '-' : `${Math.round(v * 100)}%`);
+const table = rows.map(r => [r.name, fmtMs(r.ours), fmtMs(r.wasm), fmtMs(r.cpu), ratio(r.ours, r.wasm), ratio(r.ours, r.cpu),
+                             `${pct(r.spread.ours)}/${pct(r.spread.wasm)}/${pct(r.spread.cpu)}`]);
 function printTable(hdr, body) {
   const widths = hdr.map((h, i) => Math.max(h.length, ...body.map(r => String(r[i]).length)));
   const line = r => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
@@ -346,7 +364,7 @@ function printTable(hdr, body) {
 const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`wasm-layers benchmark — ${cpuModel} (${os.cpus().length} cores), Node ${process.version}, single thread`);
 console.log(`tfjs ${tf.version.tfjs}; tfjs-wasm: ${tfWasmOk ? 'ok' : 'unavailable'}, SIMD ${simd ? 'on' : 'OFF'}, threads ${mt ? 'on' : 'off'}` +
-            ` (${tfjs.wasmDir}); ours: backend '${ours.getBackend()}'${QUICK ? '; --quick' : ''}`);
+            ` (${tfjs.wasmDir}); ours: backend '${ours.getBackend()}'${QUICK ? '; --quick' : ''}; fastest of ${ROUNDS} rounds`);
 console.log('');
 printTable(header, table);
 if (gemm.length) {

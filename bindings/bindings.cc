@@ -155,6 +155,7 @@ val tensorReadView(const Tensor& t) {
 }
 val tensorWriteView(const Tensor& t) {
   return guard([&] {
+    t.prepareWrite(false);  // every value is overwritten: views sharing the storage keep theirs
     if (t.storage().memory().isHost()) return viewOf(t, t.data<void>());
     return viewOf(t, staging(static_cast<size_t>(t.size())).data());
   });

@@ -2,7 +2,20 @@
 // Keep in step with js/src/index.js.
 
 export type DataType = 'float32' | 'int32' | 'bool';
-export type Rank = number;
+export type NumericDataType = 'float32' | 'int32' | 'bool';
+/** tfjs's Rank enum (tf.Rank.R2 === 'R2'); tensors carry it as a type parameter only. */
+export declare enum Rank {R0 = 'R0', R1 = 'R1', R2 = 'R2', R3 = 'R3', R4 = 'R4', R5 = 'R5', R6 = 'R6'}
+export interface DataTypeMap {float32: Float32Array; int32: Int32Array; bool: Uint8Array}
+export interface ShapeMap {
+  R0: number[]; R1: [number]; R2: [number, number]; R3: [number, number, number];
+  R4: [number, number, number, number]; R5: [number, number, number, number, number];
+  R6: [number, number, number, number, number, number];
+}
+/** A layer's shape: null for a dimension not known until run time (the batch). */
+export type Shape = Array<number | null>;
+/** What callbacks receive: metric name -> value. */
+export interface Logs {[key: string]: number}
+export interface UnresolvedLogs {[key: string]: number | Tensor}
 /** Values of a tensor: Float32Array for 'float32', Int32Array for 'int32', Uint8Array for 'bool'. */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 export interface RecursiveArray<T> {
@@ -21,15 +34,31 @@ export type TensorContainer =
     void | Tensor | string | number | boolean | TensorContainerObject | TensorContainerArray | TypedArray;
 export type ScopeFn<T extends TensorContainer> = () => T;
 
-export declare class Tensor {
+/**
+ * A tensor. The rank parameter is for source compatibility with tfjs's typings
+ * (tf.Tensor2D, tf.Tensor<tf.Rank.R3>...): it is not checked, so every Tensor
+ * type is assignable to every other, as ops here return the plain Tensor type.
+ */
+export declare class Tensor<R extends Rank = Rank> {
   readonly shape: number[];
+  /** tfjs's rank tag ('R0'..'R6' in tfjs's typings; here the rank as a string). */
+  readonly rankType: Rank;
+  /** Row-major strides of the shape (for rank >= 2; [] for scalars and vectors, as tfjs). */
+  readonly strides: number[];
+  /** Whether tf.keep() took it out of tf.tidy's disposal. */
+  kept: boolean;
   readonly dtype: DataType;
   readonly size: number;
   readonly id: number;
   readonly rank: number;
   readonly isDisposed: boolean;
-  dataSync(): TypedArray;
-  data(): Promise<TypedArray>;
+  dataSync<D extends DataType = NumericDataType>(): DataTypeMap[D];
+  data<D extends DataType = NumericDataType>(): Promise<DataTypeMap[D]>;
+  /** The values' bytes (a Uint8Array over a copy of them). */
+  bytes(): Promise<Uint8Array | Uint8Array[]>;
+  buffer<D extends DataType = 'float32'>(): Promise<TensorBuffer<R, D>>;
+  bufferSync<D extends DataType = 'float32'>(): TensorBuffer<R, D>;
+  throwIfDisposed(): void;
   arraySync(): any;
   array(): Promise<any>;
   print(verbose?: boolean): void;
@@ -51,45 +80,45 @@ export declare class Tensor {
   reshapeAs(x: Tensor): Tensor;
   broadcastTo(shape: number[]): Tensor;
 
-  neg(): Tensor;
-  abs(): Tensor;
-  sign(): Tensor;
-  square(): Tensor;
-  sqrt(): Tensor;
-  rsqrt(): Tensor;
-  reciprocal(): Tensor;
-  exp(): Tensor;
-  expm1(): Tensor;
-  log(): Tensor;
-  log1p(): Tensor;
-  round(): Tensor;
-  floor(): Tensor;
-  ceil(): Tensor;
-  relu(): Tensor;
-  relu6(): Tensor;
-  elu(): Tensor;
-  selu(): Tensor;
-  sigmoid(): Tensor;
-  logSigmoid(): Tensor;
-  softplus(): Tensor;
-  softsign(): Tensor;
-  tanh(): Tensor;
-  sin(): Tensor;
-  cos(): Tensor;
-  tan(): Tensor;
-  asin(): Tensor;
-  acos(): Tensor;
-  atan(): Tensor;
-  sinh(): Tensor;
-  cosh(): Tensor;
-  asinh(): Tensor;
-  acosh(): Tensor;
-  atanh(): Tensor;
-  erf(): Tensor;
-  isNaN(): Tensor;
-  isFinite(): Tensor;
-  isInf(): Tensor;
-  logicalNot(): Tensor;
+  neg<T extends Tensor>(this: T): T;
+  abs<T extends Tensor>(this: T): T;
+  sign<T extends Tensor>(this: T): T;
+  square<T extends Tensor>(this: T): T;
+  sqrt<T extends Tensor>(this: T): T;
+  rsqrt<T extends Tensor>(this: T): T;
+  reciprocal<T extends Tensor>(this: T): T;
+  exp<T extends Tensor>(this: T): T;
+  expm1<T extends Tensor>(this: T): T;
+  log<T extends Tensor>(this: T): T;
+  log1p<T extends Tensor>(this: T): T;
+  round<T extends Tensor>(this: T): T;
+  floor<T extends Tensor>(this: T): T;
+  ceil<T extends Tensor>(this: T): T;
+  relu<T extends Tensor>(this: T): T;
+  relu6<T extends Tensor>(this: T): T;
+  elu<T extends Tensor>(this: T): T;
+  selu<T extends Tensor>(this: T): T;
+  sigmoid<T extends Tensor>(this: T): T;
+  logSigmoid<T extends Tensor>(this: T): T;
+  softplus<T extends Tensor>(this: T): T;
+  softsign<T extends Tensor>(this: T): T;
+  tanh<T extends Tensor>(this: T): T;
+  sin<T extends Tensor>(this: T): T;
+  cos<T extends Tensor>(this: T): T;
+  tan<T extends Tensor>(this: T): T;
+  asin<T extends Tensor>(this: T): T;
+  acos<T extends Tensor>(this: T): T;
+  atan<T extends Tensor>(this: T): T;
+  sinh<T extends Tensor>(this: T): T;
+  cosh<T extends Tensor>(this: T): T;
+  asinh<T extends Tensor>(this: T): T;
+  acosh<T extends Tensor>(this: T): T;
+  atanh<T extends Tensor>(this: T): T;
+  erf<T extends Tensor>(this: T): T;
+  isNaN<T extends Tensor>(this: T): T;
+  isFinite<T extends Tensor>(this: T): T;
+  isInf<T extends Tensor>(this: T): T;
+  logicalNot<T extends Tensor>(this: T): T;
 
   add(b: Tensor | TensorLike): Tensor;
   sub(b: Tensor | TensorLike): Tensor;
@@ -156,21 +185,39 @@ export declare class Tensor {
   matMul(b: Tensor | TensorLike, transposeA?: boolean, transposeB?: boolean): Tensor;
   dot(t2: Tensor | TensorLike): Tensor;
 
-  zerosLike(): Tensor;
-  onesLike(): Tensor;
+  zerosLike<T extends Tensor>(this: T): T;
+  onesLike<T extends Tensor>(this: T): T;
+  as5D(rows: number, columns: number, depth: number, depth2: number, depth3: number): Tensor;
+  /** this and x (a tensor or tensors) concatenated. */
+  concat(x: Tensor | Array<Tensor>, axis?: number): Tensor;
+  stack(x: Tensor | Array<Tensor>, axis?: number): Tensor;
+  /** Elements of this where condition holds, else of x. */
+  where(condition: Tensor | TensorLike, x: Tensor | TensorLike): Tensor;
+  unique(axis?: number): {values: Tensor, indices: Tensor1D};
+  unsortedSegmentSum(segmentIds: Tensor | TensorLike, numSegments: number): Tensor;
+  cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+  euclideanNorm(axis?: number | number[] | null, keepDims?: boolean): Tensor;
+  batchToSpaceND(blockShape: number[], crops: number[][]): Tensor;
+  spaceToBatchND(blockShape: number[], paddings: number[][]): Tensor;
+  depthToSpace(blockSize: number, dataFormat?: 'NHWC' | 'NCHW'): Tensor;
+  pool(windowShape: [number, number] | number, poolingType: 'avg' | 'max', padding: 'valid' | 'same' | number | number[][],
+       dilationRate?: [number, number] | number, strides?: [number, number] | number,
+       dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+  resizeBilinear(size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+  resizeNearestNeighbor(size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
   /** A tf.Variable initialised with this tensor's values (tfjs's tensor.variable()). */
   variable(trainable?: boolean, name?: string, dtype?: DataType): Variable;
 }
 
 /** A tf.Variable: a kept tensor whose values can be assigned in place. */
-export declare class Variable extends Tensor {
+export declare class Variable<R extends Rank = Rank> extends Tensor<R> {
   name: string;
   trainable: boolean;
   assign(newValue: Tensor): void;
 }
 
 /** tf.buffer(): a mutable tensor in JS memory; toTensor() copies it into the engine. */
-export declare class TensorBuffer {
+export declare class TensorBuffer<R extends Rank = Rank, D extends DataType = 'float32'> {
   constructor(shape: number[], dtype?: DataType, values?: TypedArray);
   shape: number[];
   dtype: DataType;
@@ -263,6 +310,26 @@ export interface TransferStats {
 }
 /** The backend registered under this name, or null. */
 export declare function findBackend(name: string): KernelBackendInfo | null;
+/** The active backend. */
+export declare function backend(): KernelBackendInfo;
+/** A factory returning the backend registered under `name`, or null. */
+export declare function findBackendFactory(name: string): (() => KernelBackendInfo | null) | null;
+/** An engine kernel of a backend ({kernelName, backendName}), or undefined. */
+export declare function getKernel(kernelName: string, backendName: string): {kernelName: string, backendName: string} | undefined;
+/** The engine kernels of a backend. */
+export declare function getKernelsForBackend(backendName: string): Array<{kernelName: string, backendName: string}>;
+/** Always throws: kernels and gradients are engine (C++) code here. */
+export declare function registerKernel(config: unknown): never;
+/** Always throws: kernels and gradients are engine (C++) code here. */
+export declare function unregisterKernel(kernelName: string, backendName?: string): never;
+/** Always throws: kernels and gradients are engine (C++) code here; use tf.customGrad. */
+export declare function registerGradient(config: unknown): never;
+/** Always throws: kernels and gradients are engine (C++) code here. */
+export declare function unregisterGradient(kernelName: string): never;
+/** Always throws: kernels are engine (C++) code here. */
+export declare function copyRegisteredKernels(registeredBackendName: string, newBackendName: string): never;
+/** Always throws: this package's backends are engine (C++) objects, not JavaScript KernelBackends. */
+export declare function registerBackend(name: string, factory?: unknown, priority?: number): never;
 /** Removes a registered backend (not 'cpu', nor the active one). */
 export declare function removeBackend(name: string): void;
 export declare function engine(): {
@@ -278,6 +345,18 @@ export declare function engine(): {
   transferStats(): TransferStats,
 };
 export declare function variable(initialValue: Tensor, trainable?: boolean, name?: string, dtype?: DataType): Variable;
+/** Disposes every live tf.Variable (layer weights belong to their models and are not affected). */
+export declare function disposeVariables(): void;
+
+export type Scalar = Tensor<Rank.R0>;
+export type Tensor1D = Tensor<Rank.R1>;
+export type Tensor2D = Tensor<Rank.R2>;
+export type Tensor3D = Tensor<Rank.R3>;
+export type Tensor4D = Tensor<Rank.R4>;
+export type Tensor5D = Tensor<Rank.R5>;
+export type Tensor6D = Tensor<Rank.R6>;
+export interface NamedVariableMap {[name: string]: Variable}
+export interface NamedTensor {name: string; tensor: Tensor}
 
 export type GradSaveFunc = (save: Tensor[]) => void;
 export type CustomGradientFunc<T extends Tensor> = (...inputs: Array<Tensor | GradSaveFunc>) => {
@@ -298,45 +377,45 @@ export declare function customGrad<T extends Tensor>(f: CustomGradientFunc<T>): 
 
 // ---- elementwise ops ------------------------------------------------------------------
 
-export declare function neg(x: Tensor | TensorLike): Tensor;
-export declare function abs(x: Tensor | TensorLike): Tensor;
-export declare function sign(x: Tensor | TensorLike): Tensor;
-export declare function square(x: Tensor | TensorLike): Tensor;
-export declare function sqrt(x: Tensor | TensorLike): Tensor;
-export declare function rsqrt(x: Tensor | TensorLike): Tensor;
-export declare function reciprocal(x: Tensor | TensorLike): Tensor;
-export declare function exp(x: Tensor | TensorLike): Tensor;
-export declare function expm1(x: Tensor | TensorLike): Tensor;
-export declare function log(x: Tensor | TensorLike): Tensor;
-export declare function log1p(x: Tensor | TensorLike): Tensor;
-export declare function round(x: Tensor | TensorLike): Tensor;
-export declare function floor(x: Tensor | TensorLike): Tensor;
-export declare function ceil(x: Tensor | TensorLike): Tensor;
-export declare function relu(x: Tensor | TensorLike): Tensor;
-export declare function relu6(x: Tensor | TensorLike): Tensor;
-export declare function elu(x: Tensor | TensorLike): Tensor;
-export declare function selu(x: Tensor | TensorLike): Tensor;
-export declare function sigmoid(x: Tensor | TensorLike): Tensor;
-export declare function logSigmoid(x: Tensor | TensorLike): Tensor;
-export declare function softplus(x: Tensor | TensorLike): Tensor;
-export declare function softsign(x: Tensor | TensorLike): Tensor;
-export declare function tanh(x: Tensor | TensorLike): Tensor;
-export declare function sin(x: Tensor | TensorLike): Tensor;
-export declare function cos(x: Tensor | TensorLike): Tensor;
-export declare function tan(x: Tensor | TensorLike): Tensor;
-export declare function asin(x: Tensor | TensorLike): Tensor;
-export declare function acos(x: Tensor | TensorLike): Tensor;
-export declare function atan(x: Tensor | TensorLike): Tensor;
-export declare function sinh(x: Tensor | TensorLike): Tensor;
-export declare function cosh(x: Tensor | TensorLike): Tensor;
-export declare function asinh(x: Tensor | TensorLike): Tensor;
-export declare function acosh(x: Tensor | TensorLike): Tensor;
-export declare function atanh(x: Tensor | TensorLike): Tensor;
-export declare function erf(x: Tensor | TensorLike): Tensor;
-export declare function isNaN(x: Tensor | TensorLike): Tensor;
-export declare function isFinite(x: Tensor | TensorLike): Tensor;
-export declare function isInf(x: Tensor | TensorLike): Tensor;
-export declare function logicalNot(x: Tensor | TensorLike): Tensor;
+export declare function neg<T extends Tensor>(x: T | TensorLike): T;
+export declare function abs<T extends Tensor>(x: T | TensorLike): T;
+export declare function sign<T extends Tensor>(x: T | TensorLike): T;
+export declare function square<T extends Tensor>(x: T | TensorLike): T;
+export declare function sqrt<T extends Tensor>(x: T | TensorLike): T;
+export declare function rsqrt<T extends Tensor>(x: T | TensorLike): T;
+export declare function reciprocal<T extends Tensor>(x: T | TensorLike): T;
+export declare function exp<T extends Tensor>(x: T | TensorLike): T;
+export declare function expm1<T extends Tensor>(x: T | TensorLike): T;
+export declare function log<T extends Tensor>(x: T | TensorLike): T;
+export declare function log1p<T extends Tensor>(x: T | TensorLike): T;
+export declare function round<T extends Tensor>(x: T | TensorLike): T;
+export declare function floor<T extends Tensor>(x: T | TensorLike): T;
+export declare function ceil<T extends Tensor>(x: T | TensorLike): T;
+export declare function relu<T extends Tensor>(x: T | TensorLike): T;
+export declare function relu6<T extends Tensor>(x: T | TensorLike): T;
+export declare function elu<T extends Tensor>(x: T | TensorLike): T;
+export declare function selu<T extends Tensor>(x: T | TensorLike): T;
+export declare function sigmoid<T extends Tensor>(x: T | TensorLike): T;
+export declare function logSigmoid<T extends Tensor>(x: T | TensorLike): T;
+export declare function softplus<T extends Tensor>(x: T | TensorLike): T;
+export declare function softsign<T extends Tensor>(x: T | TensorLike): T;
+export declare function tanh<T extends Tensor>(x: T | TensorLike): T;
+export declare function sin<T extends Tensor>(x: T | TensorLike): T;
+export declare function cos<T extends Tensor>(x: T | TensorLike): T;
+export declare function tan<T extends Tensor>(x: T | TensorLike): T;
+export declare function asin<T extends Tensor>(x: T | TensorLike): T;
+export declare function acos<T extends Tensor>(x: T | TensorLike): T;
+export declare function atan<T extends Tensor>(x: T | TensorLike): T;
+export declare function sinh<T extends Tensor>(x: T | TensorLike): T;
+export declare function cosh<T extends Tensor>(x: T | TensorLike): T;
+export declare function asinh<T extends Tensor>(x: T | TensorLike): T;
+export declare function acosh<T extends Tensor>(x: T | TensorLike): T;
+export declare function atanh<T extends Tensor>(x: T | TensorLike): T;
+export declare function erf<T extends Tensor>(x: T | TensorLike): T;
+export declare function isNaN<T extends Tensor>(x: T | TensorLike): T;
+export declare function isFinite<T extends Tensor>(x: T | TensorLike): T;
+export declare function isInf<T extends Tensor>(x: T | TensorLike): T;
+export declare function logicalNot<T extends Tensor>(x: T | TensorLike): T;
 
 export declare function add(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
 export declare function sub(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor;
@@ -434,8 +513,8 @@ export declare function einsum(equation: string, ...tensors: Array<Tensor | Tens
 export declare function fill(shape: number[], value: number | boolean, dtype?: DataType): Tensor;
 export declare function zeros(shape: number[], dtype?: DataType): Tensor;
 export declare function ones(shape: number[], dtype?: DataType): Tensor;
-export declare function zerosLike(x: Tensor | TensorLike): Tensor;
-export declare function onesLike(x: Tensor | TensorLike): Tensor;
+export declare function zerosLike<T extends Tensor>(x: T | TensorLike): T;
+export declare function onesLike<T extends Tensor>(x: T | TensorLike): T;
 /** As tfjs: step defaults to 1; without `stop` the range is empty. */
 export declare function range(start: number, stop: number, step?: number, dtype?: 'float32' | 'int32'): Tensor;
 export declare function linspace(start: number, stop: number, num: number): Tensor;
@@ -538,6 +617,12 @@ export declare class SymbolicTensor {
   /** Which application of sourceLayer made it, and which of that node's outputs it is. */
   readonly nodeIndex: number;
   readonly tensorIndex: number;
+  readonly id: number;
+  readonly originalName: string;
+  /** Which output of a multi-output layer application (undefined for single outputs, as tfjs). */
+  readonly outputTensorIndex: number | undefined;
+  /** The inputs of the layer application that made this tensor. */
+  readonly inputs: SymbolicTensor[];
 }
 
 /** tfjs's Node: one application of a layer (outboundLayer) to inputTensors. */
@@ -588,6 +673,8 @@ export declare const initializers: {
   leCunUniform(args?: Seeded): Initializer;
   leCunNormal(args?: Seeded): Initializer;
   orthogonal(args?: {gain?: number} & Seeded): Initializer;
+  /** gain * identity; 2D square weights only. */
+  identity(args?: {gain?: number}): Initializer;
 };
 export declare const regularizers: {
   l1(args?: {l1?: number}): Serializable;
@@ -645,6 +732,19 @@ export declare class Layer {
   build(inputShape: Array<number | null> | Array<Array<number | null>>): void;
   call(inputs: Tensor | Tensor[], kwargs: {training?: boolean}): Tensor | Tensor[];
   computeOutputShape(inputShape: Array<number | null> | Array<Array<number | null>>): Array<number | null> | Array<Array<number | null>>;
+  /** A unique number per layer. */
+  id: number;
+  /** As tfjs: set (default 'float32') for layers given an input shape. */
+  dtype: DataType | undefined;
+  batchInputShape: Shape | undefined;
+  /** Always false: stateful layers are not supported. */
+  stateful: boolean;
+  /** Always [] (as in tfjs, which never fills it). */
+  updates: Tensor[];
+  /** Throws: there are no stateful layers here (tfjs's message for non-stateful ones). */
+  resetStates(): void;
+  /** Recorded only: weights are initialized as configured either way. */
+  setFastWeightInitDuringBuild(value: boolean): void;
 }
 
 /** Options of tf.layers.timeDistributed: the wrapped layer and the common layer options. */
@@ -664,19 +764,87 @@ export interface BidirectionalLayerArgs extends WrapperLayerArgs {
   mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' | null;
 }
 
-export declare const layers: {
-  Layer: typeof Layer;
-  dense(args: DenseLayerArgs): Layer;
-  simpleRNN(args: RecurrentLayerArgs): Layer;
-  lstm(args: LSTMLayerArgs): Layer;
-  gru(args: GRULayerArgs): Layer;
+declare const LayerClass: typeof Layer;
+type LayerInstance = Layer;
+/** The options of a layer factory: the common LayerArgs and the layer's own (as in tfjs's typings). */
+export type FactoryArgs = LayerArgs & {[option: string]: any};
+/** tf.layers: a namespace, so `tf.layers.Layer` is both the base class and its type. */
+export declare namespace layers {
+  const Layer: typeof LayerClass;
+  type Layer = LayerInstance;
+  function dense(args: DenseLayerArgs): Layer;
+  function simpleRNN(args: RecurrentLayerArgs): Layer;
+  function lstm(args: LSTMLayerArgs): Layer;
+  function gru(args: GRULayerArgs): Layer;
   /** Applies `layer` to every timestep of a [batch, steps, ...] input (tfjs wrappers.ts). */
-  timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
+  function timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
   /** Runs a recurrent `layer` forwards and a copy backwards and merges them (tfjs wrappers.ts). */
-  bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer};
-  inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
-  [factory: string]: any;
-};
+  function bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer};
+  function inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
+  /** tf.input under its tf.layers name. */
+  function input(config: {shape?: Array<number | null>, batchShape?: Array<number | null>, name?: string, dtype?: DataType}): SymbolicTensor;
+  function activation(args?: FactoryArgs): Layer;
+  function add(args?: FactoryArgs): Layer;
+  function alphaDropout(args?: FactoryArgs): Layer;
+  function average(args?: FactoryArgs): Layer;
+  function averagePooling1d(args?: FactoryArgs): Layer;
+  function averagePooling2d(args?: FactoryArgs): Layer;
+  function averagePooling3d(args?: FactoryArgs): Layer;
+  function avgPool1d(args?: FactoryArgs): Layer;
+  function avgPool2d(args?: FactoryArgs): Layer;
+  function avgPool3d(args?: FactoryArgs): Layer;
+  function avgPooling1d(args?: FactoryArgs): Layer;
+  function avgPooling2d(args?: FactoryArgs): Layer;
+  function avgPooling3d(args?: FactoryArgs): Layer;
+  function batchNormalization(args?: FactoryArgs): Layer;
+  function categoryEncoding(args?: FactoryArgs): Layer;
+  function centerCrop(args?: FactoryArgs): Layer;
+  function concatenate(args?: FactoryArgs): Layer;
+  function conv1d(args?: FactoryArgs): Layer;
+  function conv2d(args?: FactoryArgs): Layer;
+  function conv2dTranspose(args?: FactoryArgs): Layer;
+  function conv3d(args?: FactoryArgs): Layer;
+  function conv3dTranspose(args?: FactoryArgs): Layer;
+  function cropping2D(args?: FactoryArgs): Layer;
+  function depthwiseConv2d(args?: FactoryArgs): Layer;
+  function dot(args?: FactoryArgs): Layer;
+  function dropout(args?: FactoryArgs): Layer;
+  function elu(args?: FactoryArgs): Layer;
+  function embedding(args?: FactoryArgs): Layer;
+  function flatten(args?: FactoryArgs): Layer;
+  function gaussianDropout(args?: FactoryArgs): Layer;
+  function gaussianNoise(args?: FactoryArgs): Layer;
+  function globalAveragePooling1d(args?: FactoryArgs): Layer;
+  function globalAveragePooling2d(args?: FactoryArgs): Layer;
+  function globalMaxPool1d(args?: FactoryArgs): Layer;
+  function globalMaxPool2d(args?: FactoryArgs): Layer;
+  function globalMaxPooling1d(args?: FactoryArgs): Layer;
+  function globalMaxPooling2d(args?: FactoryArgs): Layer;
+  function layerNormalization(args?: FactoryArgs): Layer;
+  function leakyReLU(args?: FactoryArgs): Layer;
+  function masking(args?: FactoryArgs): Layer;
+  function maxPool1d(args?: FactoryArgs): Layer;
+  function maxPool2d(args?: FactoryArgs): Layer;
+  function maxPooling1d(args?: FactoryArgs): Layer;
+  function maxPooling2d(args?: FactoryArgs): Layer;
+  function maxPooling3d(args?: FactoryArgs): Layer;
+  function maximum(args?: FactoryArgs): Layer;
+  function minimum(args?: FactoryArgs): Layer;
+  function multiply(args?: FactoryArgs): Layer;
+  function permute(args?: FactoryArgs): Layer;
+  function prelu(args?: FactoryArgs): Layer;
+  function reLU(args?: FactoryArgs): Layer;
+  function repeatVector(args?: FactoryArgs): Layer;
+  function rescaling(args?: FactoryArgs): Layer;
+  function reshape(args?: FactoryArgs): Layer;
+  function resizing(args?: FactoryArgs): Layer;
+  function separableConv2d(args?: FactoryArgs): Layer;
+  function softmax(args?: FactoryArgs): Layer;
+  function spatialDropout1d(args?: FactoryArgs): Layer;
+  function thresholdedReLU(args?: FactoryArgs): Layer;
+  function upSampling2d(args?: FactoryArgs): Layer;
+  function zeroPadding2d(args?: FactoryArgs): Layer;
+}
 
 /** A custom loss or metric: per-sample values (the engine takes the mean). */
 export type LossOrMetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -687,15 +855,22 @@ export interface ModelCompileArgs {
 }
 
 export interface CustomCallbackArgs {
-  onTrainBegin?: (logs?: {[key: string]: number}) => void | Promise<void>;
-  onTrainEnd?: (logs?: {[key: string]: number}) => void | Promise<void>;
-  onEpochBegin?: (epoch: number, logs?: {[key: string]: number}) => void | Promise<void>;
-  onEpochEnd?: (epoch: number, logs?: {[key: string]: number}) => void | Promise<void>;
-  onBatchBegin?: (batch: number, logs?: {[key: string]: number}) => void | Promise<void>;
-  onBatchEnd?: (batch: number, logs?: {[key: string]: number}) => void | Promise<void>;
+  onTrainBegin?: (logs?: Logs) => void | Promise<void>;
+  onTrainEnd?: (logs?: Logs) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
+  onYield?: (epoch: number, batch: number, logs: Logs) => void | Promise<void>;
 }
 
+export type YieldEveryOptions = 'auto' | 'batch' | 'epoch' | 'never' | number;
 export interface ModelFitArgs {
+  classWeight?: {[classIndex: number]: number} | Array<{[classIndex: number]: number}> | {[outputName: string]: {[classIndex: number]: number}};
+  sampleWeight?: Tensor;
+  stepsPerEpoch?: number;
+  validationSteps?: number;
+  yieldEvery?: YieldEveryOptions;
   epochs?: number;
   batchSize?: number;
   shuffle?: boolean;
@@ -704,7 +879,7 @@ export interface ModelFitArgs {
   validationSplit?: number;
   validationData?: [Tensor | Tensor[], Tensor | Tensor[]];
   validationBatchSize?: number;
-  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[] | Callback | Callback[] | Array<Callback | CustomCallbackArgs>;
 }
 
 export declare class History {
@@ -751,6 +926,27 @@ export declare class LayersModel extends Layer {
   execute(x: ModelData, outputs: string | string[]): Tensor | Tensor[];
   trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]>;
   summary(lineLength?: number, positions?: number[], printFn?: (message?: any, ...rest: any[]) => void): void;
+  fitDataset(dataset: any, args: {epochs: number, batchesPerEpoch?: number, validationData?: any, validationBatches?: number,
+                                  callbacks?: CustomCallbackArgs | CustomCallbackArgs[] | Callback[], verbose?: 0 | 1,
+                                  initialEpoch?: number, classWeight?: {[cls: number]: number}, yieldEvery?: YieldEveryOptions}): Promise<History>;
+  evaluateDataset(dataset: any, args?: {batches?: number, verbose?: 0 | 1}): Promise<Scalar | Scalar[]>;
+  /** Saves through an IOHandler or a URL ('file://', 'http(s)://', 'localstorage://', 'indexeddb://', 'downloads://'). */
+  save(handlerOrURL: io.IOHandler | string, config?: io.SaveConfig): Promise<io.SaveResult>;
+  toJSON(unused?: any, returnString?: boolean): string | {};
+  setUserDefinedMetadata(userDefinedMetadata: {}): void;
+  getUserDefinedMetadata(): {};
+  /** The layer at `index` (throws past the end, as tfjs). */
+  findLayer(index: number): Layer;
+  /** Sets weights by their names; strict (default) requires exactly the model's weights. */
+  loadWeights(weights: NamedTensorMap, strict?: boolean): void;
+  readonly inputLayersNodeIndices: number[];
+  readonly inputLayersTensorIndices: number[];
+  readonly outputLayersNodeIndices: number[];
+  readonly outputLayersTensorIndices: number[];
+  readonly feedInputShapes: Shape[];
+  /** compile()'s `loss` and `metrics`, as given. */
+  loss: ModelCompileArgs['loss'] | undefined;
+  metrics: ModelCompileArgs['metrics'] | undefined;
 }
 
 export declare class Sequential extends LayersModel {
@@ -766,60 +962,267 @@ export declare const data: {[name: string]: any};
 export declare class Callback {
   model: LayersModel;
   params: {[key: string]: any};
+  validationData: Tensor | Tensor[] | null;
   setModel(model: LayersModel): void;
   setParams(params: {[key: string]: any}): void;
-  onTrainBegin?(logs?: {[key: string]: number}): Promise<void> | void;
-  onTrainEnd?(logs?: {[key: string]: number}): Promise<void> | void;
-  onEpochBegin?(epoch: number, logs?: {[key: string]: number}): Promise<void> | void;
-  onEpochEnd?(epoch: number, logs?: {[key: string]: number}): Promise<void> | void;
-  onBatchBegin?(batch: number, logs?: {[key: string]: number}): Promise<void> | void;
-  onBatchEnd?(batch: number, logs?: {[key: string]: number}): Promise<void> | void;
+  onTrainBegin(logs?: Logs): Promise<void>;
+  onTrainEnd(logs?: Logs): Promise<void>;
+  onEpochBegin(epoch: number, logs?: Logs): Promise<void>;
+  onEpochEnd(epoch: number, logs?: Logs): Promise<void>;
+  onBatchBegin(batch: number, logs?: Logs): Promise<void>;
+  onBatchEnd(batch: number, logs?: Logs): Promise<void>;
 }
-export declare const callbacks: {[name: string]: (...args: any[]) => Callback};
-export declare const train: {[name: string]: any};
-
-export interface ModelArtifacts {
-  modelTopology?: {} | ArrayBuffer;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  weightSpecs?: Array<{name: string, shape: number[], dtype: string, quantization?: {dtype: string, min?: number, scale?: number}}>;
-  weightData?: ArrayBuffer | ArrayBuffer[];
-  trainingConfig?: {};
-  userDefinedMetadata?: {};
+/** A Callback built from an object of onXxx functions (what fit() does with such objects). */
+export declare class CustomCallback extends Callback {
+  constructor(args: CustomCallbackArgs, yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number);
 }
-export interface SaveResult {
-  modelArtifactsInfo: {dateSaved: Date, modelTopologyType: 'JSON', modelTopologyBytes?: number, weightSpecsBytes?: number, weightDataBytes?: number};
-  responses?: any[];
+export interface EarlyStoppingCallbackArgs {
+  monitor?: string;
+  minDelta?: number;
+  patience?: number;
+  verbose?: number;
+  mode?: 'auto' | 'min' | 'max';
+  baseline?: number;
+  restoreBestWeights?: boolean;
 }
-export interface IOHandler {
-  load?(): Promise<ModelArtifacts>;
-  save?(artifacts: ModelArtifacts): Promise<SaveResult>;
+export declare class EarlyStopping extends Callback {
+  constructor(args?: EarlyStoppingCallbackArgs);
+  readonly monitor: string;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly baseline: number;
+  readonly verbose: number;
+  readonly mode: 'auto' | 'min' | 'max';
 }
-export declare const io: {
-  http(path: string, options?: {requestInit?: any, weightPathPrefix?: string, fetchFunc?: Function, onProgress?: (fraction: number) => void}): IOHandler;
-  browserHTTPRequest(path: string, options?: {}): IOHandler;
-  fromMemory(artifacts: ModelArtifacts | {}, weightSpecs?: {}[], weightData?: ArrayBuffer, trainingConfig?: {}): IOHandler;
-  fromMemorySync(artifacts: ModelArtifacts | {}, weightSpecs?: {}[], weightData?: ArrayBuffer, trainingConfig?: {}): IOHandler;
-  withSaveHandler(saveHandler: (artifacts: ModelArtifacts) => Promise<SaveResult>): IOHandler;
-  withSaveHandlerSync(saveHandler: (artifacts: ModelArtifacts) => Promise<SaveResult>): IOHandler;
-  browserFiles(files: File[]): IOHandler;
-  browserDownloads(fileNamePrefix?: string): IOHandler;
-  browserLocalStorage(path: string): IOHandler;
-  browserIndexedDB(path: string): IOHandler;
-  fileSystem(path: string): IOHandler;
-  getLoadHandlers(url: string, options?: {}): IOHandler[];
-  getSaveHandlers(url: string): IOHandler[];
-  copyModel(sourceURL: string, destURL: string): Promise<{}>;
-  moveModel(sourceURL: string, destURL: string): Promise<{}>;
-  listModels(): Promise<{[url: string]: {}}>;
-  removeModel(url: string): Promise<{}>;
-  encodeWeights(tensors: {[name: string]: Tensor} | Array<{name: string, tensor: Tensor}>): Promise<{data: ArrayBuffer, specs: {}[]}>;
-  decodeWeights(data: ArrayBuffer, specs: {}[]): {[name: string]: Tensor};
+/** A list of callbacks called in order (tfjs's CallbackList). */
+export declare class CallbackList {
+  callbacks: Callback[];
+  queueLength: number;
+  constructor(callbacks?: Callback[], queueLength?: number);
+  append(callback: Callback): void;
+  setParams(params: {[key: string]: any}): void;
+  setModel(model: LayersModel): void;
+  onEpochBegin(epoch: number, logs?: UnresolvedLogs): Promise<void>;
+  onEpochEnd(epoch: number, logs?: UnresolvedLogs): Promise<void>;
+  onBatchBegin(batch: number, logs?: UnresolvedLogs): Promise<void>;
+  onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void>;
+  onTrainBegin(logs?: UnresolvedLogs): Promise<void>;
+  onTrainEnd(logs?: UnresolvedLogs): Promise<void>;
+}
+export declare function registerCallbackConstructor(verbosityLevel: number, callbackConstructor: new (...args: any[]) => Callback): void;
+export declare const callbacks: {
+  earlyStopping(args?: EarlyStoppingCallbackArgs): EarlyStopping;
+  reduceLROnPlateau(args?: {monitor?: string, factor?: number, patience?: number, minDelta?: number, cooldown?: number, minLr?: number, mode?: 'auto' | 'min' | 'max', verbose?: number}): Callback;
 };
-export declare function loadLayersModel(pathOrIOHandler: string | IOHandler, options?: {strict?: boolean, onProgress?: (fraction: number) => void, weightPathPrefix?: string, fetchFunc?: Function, requestInit?: any}): Promise<LayersModel>;
+
+/** tfjs's optimizers: engine optimizers (their state lives in the engine); the subclasses exist for `new` and instanceof. */
+export declare class Optimizer {
+  readonly iterations: number;
+  getClassName(): string;
+  getConfig(): serialization.ConfigDict;
+  getLearningRate(): number;
+  setLearningRate(lr: number): void;
+  /** Minimizes f() (a scalar) over varList (default: every trainable variable); returns the cost when returnCost. */
+  minimize(f: () => Scalar | Tensor, returnCost?: boolean, varList?: Array<Variable | LayerVariable>): Scalar | null;
+  computeGradients(f: () => Scalar | Tensor, varList?: Array<Variable | LayerVariable>): {value: Scalar, grads: NamedTensorMap};
+  applyGradients(variableGradients: NamedTensorMap | NamedTensor[], variables?: Array<Variable | LayerVariable>): void;
+  dispose(): void;
+  static fromConfig<T extends Optimizer>(cls: new (...args: any[]) => T, config: serialization.ConfigDict): T;
+}
+export declare class SGDOptimizer extends Optimizer {
+  constructor(learningRate: number);
+}
+export declare class MomentumOptimizer extends Optimizer {
+  constructor(learningRate: number, momentum: number, useNesterov?: boolean);
+}
+export declare class AdagradOptimizer extends Optimizer {
+  constructor(learningRate: number, initialAccumulatorValue?: number);
+}
+export declare class AdadeltaOptimizer extends Optimizer {
+  constructor(learningRate: number, rho: number, epsilon?: number);
+}
+export declare class AdamOptimizer extends Optimizer {
+  constructor(learningRate: number, beta1: number, beta2: number, epsilon?: number);
+}
+export declare class AdamaxOptimizer extends Optimizer {
+  constructor(learningRate: number, beta1: number, beta2: number, epsilon?: number, decay?: number);
+}
+export declare class RMSPropOptimizer extends Optimizer {
+  constructor(learningRate: number, decay?: number, momentum?: number, epsilon?: number, centered?: boolean);
+}
+/** A learning-rate schedule (beyond tfjs): pass it where a learning rate goes. */
+export interface LearningRateSchedule {
+  readonly className: string;
+  readonly config: {[key: string]: any};
+}
+type LR = number | LearningRateSchedule;
+export declare const train: {
+  Optimizer: typeof Optimizer;
+  sgd(learningRate: LR): SGDOptimizer;
+  momentum(learningRate: LR, momentum: number, useNesterov?: boolean): MomentumOptimizer;
+  adagrad(learningRate: LR, initialAccumulatorValue?: number): AdagradOptimizer;
+  adadelta(learningRate?: LR, rho?: number, epsilon?: number): AdadeltaOptimizer;
+  adam(learningRate?: LR, beta1?: number, beta2?: number, epsilon?: number): AdamOptimizer;
+  adamax(learningRate?: LR, beta1?: number, beta2?: number, epsilon?: number, decay?: number): AdamaxOptimizer;
+  rmsprop(learningRate: LR, decay?: number, momentum?: number, epsilon?: number, centered?: boolean): RMSPropOptimizer;
+  adamw(learningRate?: LR, beta1?: number, beta2?: number, epsilon?: number, weightDecay?: number): Optimizer;
+  exponentialDecay(args: {initialLearningRate: number, decaySteps: number, decayRate: number, staircase?: boolean}): LearningRateSchedule;
+  cosineDecay(args: {initialLearningRate: number, decaySteps: number, alpha?: number}): LearningRateSchedule;
+  piecewiseConstant(args: {boundaries: number[], values: number[]}): LearningRateSchedule;
+};
+/** tfjs's OptimizerConstructors: the tf.train factories as static methods. */
+export declare class OptimizerConstructors {
+  static sgd(learningRate: number): SGDOptimizer;
+  static momentum(learningRate: number, momentum: number, useNesterov?: boolean): MomentumOptimizer;
+  static rmsprop(learningRate: number, decay?: number, momentum?: number, epsilon?: number, centered?: boolean): RMSPropOptimizer;
+  static adam(learningRate?: number, beta1?: number, beta2?: number, epsilon?: number): AdamOptimizer;
+  static adadelta(learningRate?: number, rho?: number, epsilon?: number): AdadeltaOptimizer;
+  static adamax(learningRate?: number, beta1?: number, beta2?: number, epsilon?: number, decay?: number): AdamaxOptimizer;
+  static adagrad(learningRate: number, initialAccumulatorValue?: number): AdagradOptimizer;
+}
+
+export declare namespace io {
+  type WeightDataType = 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
+  interface WeightsManifestEntry {
+    name: string;
+    shape: number[];
+    dtype: WeightDataType;
+    group?: string;
+    quantization?: {scale?: number, min?: number, dtype: 'uint16' | 'uint8' | 'float16', original_dtype?: WeightDataType};
+  }
+  interface WeightsManifestGroupConfig {paths: string[]; weights: WeightsManifestEntry[]}
+  type WeightsManifestConfig = WeightsManifestGroupConfig[];
+  type WeightData = ArrayBuffer | ArrayBuffer[];
+  interface ModelArtifacts {
+    modelTopology?: {} | ArrayBuffer;
+    format?: string;
+    generatedBy?: string;
+    convertedBy?: string | null;
+    weightSpecs?: WeightsManifestEntry[];
+    weightData?: WeightData;
+    weightStream?: ReadableStream;
+    trainingConfig?: {};
+    signature?: {};
+    userDefinedMetadata?: {[key: string]: {}};
+    modelInitializer?: {};
+    initializerSignature?: {};
+  }
+  interface ModelArtifactsInfo {
+    dateSaved: Date;
+    modelTopologyType: 'JSON' | 'GraphDef';
+    modelTopologyBytes?: number;
+    weightSpecsBytes?: number;
+    weightDataBytes?: number;
+  }
+  interface SaveResult {
+    modelArtifactsInfo: ModelArtifactsInfo;
+    responses?: Response[];
+    errors?: Array<{} | string>;
+  }
+  interface ModelJSON {
+    modelTopology: {};
+    weightsManifest: WeightsManifestConfig;
+    format?: string;
+    generatedBy?: string;
+    convertedBy?: string | null;
+    trainingConfig?: {};
+    signature?: {};
+    userDefinedMetadata?: {[key: string]: {}};
+    modelInitializer?: {};
+    initializerSignature?: {};
+  }
+  type SaveHandler = (modelArtifact: ModelArtifacts) => Promise<SaveResult>;
+  type LoadHandler = () => Promise<ModelArtifacts>;
+  interface IOHandler {
+    save?: SaveHandler;
+    load?: LoadHandler;
+  }
+  type IORouter = (url: string | string[], loadOptions?: LoadOptions) => IOHandler | null;
+  type OnProgressCallback = (fraction: number) => void;
+  interface LoadOptions {
+    requestInit?: RequestInit;
+    onProgress?: OnProgressCallback;
+    fetchFunc?: Function;
+    strict?: boolean;
+    weightPathPrefix?: string;
+    fromTFHub?: boolean;
+    weightUrlConverter?: (weightFileName: string) => Promise<string>;
+    streamWeights?: boolean;
+  }
+  interface SaveConfig {trainableOnly?: boolean; includeOptimizer?: boolean}
+  interface ModelStoreManager {
+    listModels(): Promise<{[path: string]: ModelArtifactsInfo}>;
+    removeModel(path: string): Promise<ModelArtifactsInfo>;
+  }
+  function http(path: string, loadOptions?: LoadOptions): IOHandler;
+  function browserHTTPRequest(path: string, loadOptions?: LoadOptions): IOHandler;
+  function fromMemory(modelArtifacts: {} | ModelArtifacts, weightSpecs?: WeightsManifestEntry[], weightData?: WeightData, trainingConfig?: {}): IOHandler;
+  function fromMemorySync(modelArtifacts: {} | ModelArtifacts, weightSpecs?: WeightsManifestEntry[], weightData?: WeightData, trainingConfig?: {}): IOHandler;
+  function withSaveHandler(saveHandler: SaveHandler): IOHandler;
+  function withSaveHandlerSync(saveHandler: (artifacts: ModelArtifacts) => SaveResult): IOHandler;
+  function browserFiles(files: File[]): IOHandler;
+  function browserDownloads(fileNamePrefix?: string): IOHandler;
+  function browserLocalStorage(path: string): IOHandler;
+  function browserIndexedDB(path: string): IOHandler;
+  function fileSystem(path: string | string[]): IOHandler;
+  function getLoadHandlers(url: string | string[], loadOptions?: LoadOptions): IOHandler[];
+  function getSaveHandlers(url: string | string[]): IOHandler[];
+  function registerLoadRouter(loudRouter: IORouter): void;
+  function registerSaveRouter(loudRouter: IORouter): void;
+  function copyModel(sourceURL: string, destURL: string): Promise<ModelArtifactsInfo>;
+  function moveModel(sourceURL: string, destURL: string): Promise<ModelArtifactsInfo>;
+  function listModels(): Promise<{[url: string]: ModelArtifactsInfo}>;
+  function removeModel(url: string): Promise<ModelArtifactsInfo>;
+  function encodeWeights(tensors: NamedTensorMap | NamedTensor[], group?: string): Promise<{data: ArrayBuffer, specs: WeightsManifestEntry[]}>;
+  function decodeWeights(weightData: WeightData, specs: WeightsManifestEntry[]): NamedTensorMap;
+  function concatenateArrayBuffers(buffers: ArrayBuffer[] | ArrayBuffer): ArrayBuffer;
+  function getModelArtifactsInfoForJSON(modelArtifacts: ModelArtifacts): ModelArtifactsInfo;
+  function getModelArtifactsForJSON(modelJSON: ModelJSON, loadWeights: (weightsManifest: WeightsManifestConfig) => Promise<[WeightsManifestEntry[], WeightData]>): Promise<ModelArtifacts>;
+  function getModelArtifactsForJSONSync(modelJSON: ModelJSON, weightSpecs?: WeightsManifestEntry[], weightData?: WeightData): ModelArtifacts;
+  function getWeightSpecs(weightsManifest: WeightsManifestConfig): WeightsManifestEntry[];
+  function isHTTPScheme(url: string): boolean;
+  function loadWeights(manifest: WeightsManifestConfig, filePathPrefix?: string, weightNames?: string[], requestInit?: RequestInit): Promise<NamedTensorMap>;
+  function weightsLoaderFactory(fetchWeightsFunction: (fetchUrls: string[]) => Promise<ArrayBuffer[]>): (manifest: WeightsManifestConfig, filePathPrefix?: string, weightNames?: string[]) => Promise<NamedTensorMap>;
+  class CompositeArrayBuffer {
+    constructor(buffers?: ArrayBuffer | ArrayBuffer[] | Uint8Array | Uint8Array[]);
+    readonly byteLength: number;
+    slice(start?: number, end?: number): ArrayBuffer;
+    static join(buffers?: ArrayBuffer[] | ArrayBuffer): ArrayBuffer;
+  }
+}
+/** Aliases kept from earlier releases of these typings. */
+export type ModelArtifacts = io.ModelArtifacts;
+export type SaveResult = io.SaveResult;
+export type IOHandler = io.IOHandler;
+export declare function loadLayersModel(pathOrIOHandler: string | io.IOHandler, options?: io.LoadOptions): Promise<LayersModel>;
 export declare const models: {modelFromJSON(config: {} | string): Promise<LayersModel>};
-export declare const serialization: {registerClass(cls: {className: string, fromConfig(cls: any, config: {}): Layer}): any};
+
+export declare namespace serialization {
+  type ConfigDictValue = boolean | number | string | null | ConfigDictArray | ConfigDict;
+  interface ConfigDict {[key: string]: ConfigDictValue}
+  interface ConfigDictArray extends Array<ConfigDictValue> {}
+  type SerializableConstructor<T extends Serializable> = {
+    new (...args: any[]): T;
+    className: string;
+    fromConfig: FromConfigMethod<T>;
+  };
+  type FromConfigMethod<T extends Serializable> = (cls: SerializableConstructor<T>, config: ConfigDict) => T;
+  /** The base of what getClassName()/getConfig() serialize (layers, initializers, optimizers...). */
+  abstract class Serializable {
+    getClassName(): string;
+    abstract getConfig(): ConfigDict;
+    static fromConfig<T extends Serializable>(cls: SerializableConstructor<T>, config: ConfigDict): T;
+  }
+  /** The registry of classes model.json may name (tfjs's singleton). */
+  class SerializationMap {
+    classNameMap: {[className: string]: [SerializableConstructor<Serializable>, FromConfigMethod<Serializable>]};
+    static getMap(): SerializationMap;
+    static register<T extends Serializable>(cls: SerializableConstructor<T>): void;
+  }
+  /** Registers a class (static className, static fromConfig) so model.json can name it. */
+  function registerClass<T extends Serializable>(cls: SerializableConstructor<T>, pkg?: string, name?: string): SerializableConstructor<T>;
+  function getRegisteredName<T extends Serializable>(cls: SerializableConstructor<T>): string;
+}
 
 type Pad = 'valid' | 'same' | number | number[][];
 export declare function conv1d(x: Tensor | TensorLike, filter: Tensor | TensorLike, stride: number, pad: Pad, dataFormat?: 'NWC' | 'NCW', dilation?: number, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
@@ -851,7 +1254,152 @@ export declare const fused: {
 export declare const image: {
   resizeBilinear(images: Tensor | TensorLike, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
   resizeNearestNeighbor(images: Tensor | TensorLike, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+  flipLeftRight(image: Tensor | TensorLike): Tensor4D;
+  rgbToGrayscale(image: Tensor | TensorLike): Tensor;
+  grayscaleToRGB(image: Tensor | TensorLike): Tensor;
+  threshold(image: Tensor | TensorLike, method?: 'binary' | 'otsu', inverted?: boolean, threshValue?: number): Tensor3D;
+  cropAndResize(image: Tensor | TensorLike, boxes: Tensor | TensorLike, boxInd: Tensor | TensorLike, cropSize: [number, number], method?: 'bilinear' | 'nearest', extrapolationValue?: number): Tensor4D;
+  rotateWithOffset(image: Tensor | TensorLike, radians: number, fillValue?: number | [number, number, number], center?: number | [number, number]): Tensor4D;
+  transform(image: Tensor | TensorLike, transforms: Tensor | TensorLike, interpolation?: 'nearest' | 'bilinear', fillMode?: 'constant' | 'reflect' | 'wrap' | 'nearest', fillValue?: number, outputShape?: [number, number]): Tensor4D;
+  nonMaxSuppression(boxes: Tensor | TensorLike, scores: Tensor | TensorLike, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number): Tensor1D;
+  nonMaxSuppressionAsync(boxes: Tensor | TensorLike, scores: Tensor | TensorLike, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number): Promise<Tensor1D>;
+  nonMaxSuppressionWithScore(boxes: Tensor | TensorLike, scores: Tensor | TensorLike, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number, softNmsSigma?: number): {selectedIndices: Tensor1D, selectedScores: Tensor1D};
+  nonMaxSuppressionWithScoreAsync(boxes: Tensor | TensorLike, scores: Tensor | TensorLike, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number, softNmsSigma?: number): Promise<{selectedIndices: Tensor1D, selectedScores: Tensor1D}>;
+  nonMaxSuppressionPadded(boxes: Tensor | TensorLike, scores: Tensor | TensorLike, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number, padToMaxOutputSize?: boolean): {selectedIndices: Tensor1D, validOutputs: Scalar};
+  nonMaxSuppressionPaddedAsync(boxes: Tensor | TensorLike, scores: Tensor | TensorLike, maxOutputSize: number, iouThreshold?: number, scoreThreshold?: number, padToMaxOutputSize?: boolean): Promise<{selectedIndices: Tensor1D, validOutputs: Scalar}>;
 };
+
+// ---- the rest of tfjs 4.22's ops (ops_extra.js, image.js, linalg.js; issue 16) ----------
+
+export declare function batchToSpaceND(x: Tensor | TensorLike, blockShape: number[], crops: number[][]): Tensor;
+export declare function spaceToBatchND(x: Tensor | TensorLike, blockShape: number[], paddings: number[][]): Tensor;
+export declare function depthToSpace(x: Tensor | TensorLike, blockSize: number, dataFormat?: 'NHWC' | 'NCHW'): Tensor;
+export declare function bincount(x: Tensor | TensorLike, weights: Tensor | TensorLike, size: number): Tensor1D;
+export declare function denseBincount(x: Tensor | TensorLike, weights: Tensor | TensorLike, size: number, binaryOutput?: boolean): Tensor;
+export declare function broadcastArgs(s0: Tensor | TensorLike, s1: Tensor | TensorLike): Tensor1D;
+export declare function clone<T extends Tensor>(x: T | TensorLike): T;
+export declare function cumprod(x: Tensor | TensorLike, axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+export declare function cosineWindow(windowLength: number, a: number, b: number): Tensor1D;
+export declare function euclideanNorm(x: Tensor | TensorLike, axis?: number | number[] | null, keepDims?: boolean): Tensor;
+export declare function movingAverage(v: Tensor | TensorLike, x: Tensor | TensorLike, decay: number | Scalar, step?: number | Scalar, zeroDebias?: boolean): Tensor;
+export declare function diag(x: Tensor): Tensor;
+/** Throws unless x's shape matches `shape` (null matches any size); returns x itself. */
+export declare function ensureShape<T extends Tensor>(x: T, shape: Array<number | null>): T;
+export declare function meshgrid(x?: Tensor | TensorLike, y?: Tensor | TensorLike, options?: {indexing?: 'xy' | 'ij'}): Tensor[];
+export declare function gatherND(x: Tensor | TensorLike, indices: Tensor | TensorLike): Tensor;
+/** Sums updates into zeros of `shape` at the index tuples in the last axis of `indices`. */
+export declare function scatterND(indices: Tensor | TensorLike, updates: Tensor | TensorLike, shape: number[]): Tensor;
+export declare function tensorScatterUpdate(tensor: Tensor | TensorLike, indices: Tensor | TensorLike, updates: Tensor | TensorLike): Tensor;
+export declare function unsortedSegmentSum(x: Tensor | TensorLike, segmentIds: Tensor | TensorLike, numSegments: number): Tensor;
+export declare function sparseToDense(sparseIndices: Tensor | TensorLike, sparseValues: Tensor | TensorLike, outputShape: number[], defaultValue?: Scalar | number | boolean): Tensor;
+export declare function searchSorted(sortedSequence: Tensor | TensorLike, values: Tensor | TensorLike, side?: 'left' | 'right'): Tensor;
+export declare function lowerBound(sortedSequence: Tensor | TensorLike, values: Tensor | TensorLike): Tensor;
+export declare function upperBound(sortedSequence: Tensor | TensorLike, values: Tensor | TensorLike): Tensor;
+export declare function inTopKAsync(predictions: Tensor | TensorLike, targets: Tensor | TensorLike, k?: number): Promise<Tensor>;
+export declare function unique(x: Tensor | TensorLike, axis?: number): {values: Tensor, indices: Tensor1D};
+/** The coordinates of the true (non-zero) entries: int32 [n, rank]. */
+export declare function whereAsync(condition: Tensor | TensorLike): Promise<Tensor2D>;
+export declare function booleanMaskAsync(tensor: Tensor | TensorLike, mask: Tensor | TensorLike, axis?: number): Promise<Tensor>;
+export declare function setdiff1dAsync(x: Tensor | TensorLike, y: Tensor | TensorLike): Promise<[Tensor, Tensor]>;
+export declare function pool(input: Tensor | TensorLike, windowShape: [number, number] | number, poolingType: 'avg' | 'max',
+                             pad: 'valid' | 'same' | number | number[][], dilations?: [number, number] | number,
+                             strides?: [number, number] | number, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor;
+export declare function basicLSTMCell(forgetBias: Scalar | TensorLike, lstmKernel: Tensor | TensorLike, lstmBias: Tensor | TensorLike, data: Tensor | TensorLike, c: Tensor | TensorLike, h: Tensor | TensorLike): [Tensor2D, Tensor2D];
+export type LSTMCellFunc = (data: Tensor2D, c: Tensor2D, h: Tensor2D) => [Tensor2D, Tensor2D];
+export declare function multiRNNCell(lstmCells: LSTMCellFunc[], data: Tensor | TensorLike, c: Array<Tensor | TensorLike>, h: Array<Tensor | TensorLike>): [Tensor2D[], Tensor2D[]];
+export declare function rand(shape: number[], randFunction: () => number, dtype?: DataType): Tensor;
+export declare function print(x: Tensor, verbose?: boolean): void;
+export declare function concat1d(tensors: Array<Tensor | TensorLike>): Tensor1D;
+export declare function concat2d(tensors: Array<Tensor | TensorLike>, axis: number): Tensor2D;
+export declare function concat3d(tensors: Array<Tensor | TensorLike>, axis: number): Tensor3D;
+export declare function concat4d(tensors: Array<Tensor | TensorLike>, axis: number): Tensor4D;
+export declare function reverse1d(x: Tensor | TensorLike): Tensor1D;
+export declare function reverse2d(x: Tensor | TensorLike, axis?: number | number[]): Tensor2D;
+export declare function reverse3d(x: Tensor | TensorLike, axis?: number | number[]): Tensor3D;
+export declare function reverse4d(x: Tensor | TensorLike, axis?: number | number[]): Tensor4D;
+export declare function slice1d(x: Tensor | TensorLike, begin: number, size: number): Tensor1D;
+export declare function slice2d(x: Tensor | TensorLike, begin: [number, number], size: [number, number]): Tensor2D;
+export declare function slice3d(x: Tensor | TensorLike, begin: [number, number, number], size: [number, number, number]): Tensor3D;
+export declare function slice4d(x: Tensor | TensorLike, begin: [number, number, number, number], size: [number, number, number, number]): Tensor4D;
+export declare function pad1d(x: Tensor | TensorLike, paddings: [number, number], constantValue?: number): Tensor1D;
+export declare function pad2d(x: Tensor | TensorLike, paddings: [[number, number], [number, number]], constantValue?: number): Tensor2D;
+export declare function pad3d(x: Tensor | TensorLike, paddings: [[number, number], [number, number], [number, number]], constantValue?: number): Tensor3D;
+export declare function pad4d(x: Tensor | TensorLike, paddings: [[number, number], [number, number], [number, number], [number, number]], constantValue?: number): Tensor4D;
+export declare function batchNorm2d(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor2D;
+export declare function batchNorm3d(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor3D;
+export declare function batchNorm4d(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor4D;
+
+export declare const linalg: {
+  bandPart(a: Tensor | TensorLike, numLower: number | Scalar, numUpper: number | Scalar): Tensor;
+  gramSchmidt(xs: Tensor1D[] | Tensor2D): Tensor1D[] | Tensor2D;
+  qr(x: Tensor, fullMatrices?: boolean): [Tensor, Tensor];
+};
+export declare const math: {confusionMatrix(labels: Tensor | TensorLike, predictions: Tensor | TensorLike, numClasses: number): Tensor2D};
+export declare const signal: {
+  frame(signal: Tensor1D, frameLength: number, frameStep: number, padEnd?: boolean, padValue?: number): Tensor;
+  hammingWindow(windowLength: number): Tensor1D;
+  hannWindow(windowLength: number): Tensor1D;
+};
+
+/** Pixel data as tfjs accepts it where there is no DOM. */
+export interface PixelData {width: number; height: number; data: Uint8Array}
+type PixelSource = PixelData | ImageData | HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | ImageBitmap | OffscreenCanvas;
+export declare const browser: {
+  fromPixels(pixels: PixelSource, numChannels?: number): Tensor3D;
+  fromPixelsAsync(pixels: PixelSource, numChannels?: number): Promise<Tensor3D>;
+  toPixels(img: Tensor2D | Tensor3D | TensorLike, canvas?: HTMLCanvasElement): Promise<Uint8ClampedArray>;
+  draw(image: Tensor2D | Tensor3D | TensorLike, canvas: HTMLCanvasElement,
+       options?: {imageOptions?: {alpha?: number}, contextOptions?: {contextType?: string, contextAttributes?: {}}}): void;
+};
+
+// ---- small helpers (surface.js) -------------------------------------------------------
+
+export declare const OP_SCOPE_SUFFIX: string;
+/** tf.op({name: fn}): fn as an op (tensors it makes in between are disposed; its result is kept). */
+export declare function op<T extends Function>(f: {[name: string]: T}): T;
+export declare function deprecationWarn(msg: string): void;
+export declare function enclosingPowerOfTwo(value: number): number;
+export declare function upcastType(typeA: DataType | 'complex64' | 'string', typeB: DataType | 'complex64' | 'string'): string;
+export declare function sumOutType(type: DataType): DataType;
+export declare const broadcast_util: {
+  assertAndGetBroadcastShape(shapeA: number[], shapeB: number[]): number[];
+  getBroadcastDims(inShape: number[], outShape: number[]): number[];
+  getReductionAxes(inShape: number[], outShape: number[]): number[];
+};
+export declare const device_util: {
+  isBrowser(): boolean;
+  isMobile(nav?: any): boolean;
+  mockIsMobile(value: boolean | undefined): void;
+};
+export declare const tensor_util: {
+  assertTypesMatch(a: Tensor, b: Tensor): void;
+  getTensorsInContainer(result: TensorContainer): Tensor[];
+  isTensorInList(tensor: Tensor, tensorList: Tensor[]): boolean;
+  makeTypesMatch<T extends Tensor>(a: T, b: T): [T, T];
+};
+export declare const test_util: {
+  TEST_EPSILON_FLOAT16: number;
+  testEpsilon(): number;
+  expectArraysClose(actual: TypedArray | number | RecursiveArray<number> | Tensor, expected: TypedArray | number | RecursiveArray<number> | Tensor, epsilon?: number): void;
+  expectArraysEqual(actual: any, expected: any): void;
+  expectNumbersClose(a: number, e: number, epsilon?: number): void;
+  expectPromiseToFail(fn: () => Promise<{}>, done: any): void;
+  expectValuesInRange(actual: TypedArray | number[], low: number, high: number): void;
+  expectArrayBuffersEqual(actual: ArrayBuffer, expected: ArrayBuffer): void;
+  encodeStrings(a: any[]): Uint8Array[];
+  createVideoElement(source: HTMLSourceElement): Promise<HTMLVideoElement>;
+  play(video: HTMLVideoElement): Promise<void>;
+};
+/** What a layer expects of its input. */
+export declare class InputSpec {
+  dtype?: DataType;
+  shape?: Shape;
+  ndim?: number;
+  maxNDim?: number;
+  minNDim?: number;
+  axes?: {[axis: number]: number};
+  constructor(args: {dtype?: DataType, shape?: Shape, ndim?: number, maxNDim?: number, minNDim?: number, axes?: {[axis: number]: number}});
+}
 
 // ---- tf.losses, tf.metrics (losses.js, metrics.js) ---------------------------------
 
@@ -1024,3 +1572,6 @@ export interface ProfileInfo {
 export declare function time(f: () => void): Promise<TimingInfo>;
 export declare function profile(f: () => (TensorContainer | Promise<TensorContainer>)): Promise<ProfileInfo>;
 export declare function nextFrame(): Promise<void>;
+
+// Only the declarations marked `export` above are public (helper types such as Pad stay private).
+export {};

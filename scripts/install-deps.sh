@@ -2,6 +2,7 @@
 # Installs what the build and the tests need, only where it is missing, and says so:
 #   Debian packages: cmake, g++, make, GoogleTest, nlohmann-json, SIMDe,
 #                    Emscripten (the WebAssembly compiler), Chromium (browser tests),
+#                    XNNPACK + pthreadpool (the native xnnpack backend and the GEMM bench),
 #                    EGL + OpenGL ES + Mesa (llvmpipe): the native webgl backend's tests
 #                    run on a surfaceless EGL context, no display or GPU needed
 #   npm devDependencies (node_modules): @tensorflow/tfjs (the test oracle),
@@ -11,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(cmake g++ make libgtest-dev nlohmann-json3-dev libsimde-dev emscripten chromium
+PACKAGES=(cmake g++ make libgtest-dev nlohmann-json3-dev libsimde-dev emscripten chromium libxnnpack-dev libpthreadpool-dev
           libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri)
 missing=()
 for p in "${PACKAGES[@]}"; do

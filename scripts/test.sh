@@ -2,7 +2,8 @@
 # `npm test`: installs what is missing, builds, and runs every test suite:
 #   1. GoogleTest (ctest) on the native engine
 #   2. the same GoogleTest suites under AddressSanitizer + UBSan
-#   3. node:test against the WebAssembly build (tests/node)
+#   3. node:test against the WebAssembly build (tests/node), then again on the
+#      cpu-async test backend (data in its own memory, asynchronous reads)
 #   4. browser tests in Chromium via playwright-core (tests/browser)
 #   5. packaging: npm pack, install the tarball into an empty folder, run the example offline
 set -euo pipefail
@@ -31,6 +32,9 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DWL_SANITIZE=ON > /dev/null
 cmake --build build/asan -j "$(nproc 2>/dev/null || echo 2)" > /dev/null
 run_suite "gtest (ASan+UBSan)" ctest --test-dir build/asan --output-on-failure -j 2 || failed=1
 run_suite "node:test (WASM)" node --test tests/node/ || failed=1
+# The same suites on a test backend that keeps its data in its own memory and reads
+# asynchronously (core/test_backend.h): every op, model, fit, save/load through the seam.
+run_suite "node:test (cpu-async test backend)" env WL_TEST_BACKEND=cpu-async node --test tests/node/ || failed=1
 run_suite "browser (Chromium)" node --test tests/browser/ || failed=1
 run_suite "package (npm pack)" bash scripts/test-package.sh || failed=1
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "core/tensor.h"
 
@@ -15,8 +16,9 @@ class HostMemory : public Memory {
   HostMemory() : Memory("host") {}
   bool isHost() const override { return true; }
   void* allocate(size_t bytes) override {
-    // aligned_alloc needs a size that is a multiple of the alignment.
-    size_t rounded = ((bytes + 63) / 64) * 64;
+    // aligned_alloc needs a size that is a multiple of the alignment; 16 bytes of slack
+    // let SIMD kernels (ours, XNNPACK's: XNN_EXTRA_BYTES) read a vector past the end.
+    size_t rounded = ((bytes + 16 + 63) / 64) * 64;
     void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
     if (!p) {
       throw Error("Out of memory allocating " + formatBytes(static_cast<double>(bytes)) + " (" +
@@ -35,9 +37,18 @@ class HostMemory : public Memory {
   void read(const void* handle, void* dst, size_t bytes) override {
     if (bytes) std::memcpy(dst, handle, bytes);
   }
+  void copy(void* dst, const void* src, size_t bytes) override {
+    if (bytes) std::memcpy(dst, src, bytes);
+  }
 };
 
 }  // namespace
+
+void Memory::copy(void* dst, const void* src, size_t bytes) {
+  std::vector<unsigned char> staging(bytes);
+  read(src, staging.data(), bytes);
+  write(dst, staging.data(), bytes);
+}
 
 Memory& hostMemory() {
   static HostMemory* memory = new HostMemory();  // never destroyed: storages may outlive statics

@@ -45,6 +45,9 @@ class Memory {
     read(handle, dst, bytes);
     done();
   }
+  // dst = src within this memory (copy-on-write of a shared buffer). The default
+  // stages through the host.
+  virtual void copy(void* dst, const void* src, size_t bytes);
   // Completes deferred reads; returns how many are still pending.
   virtual int pump() { return 0; }
   // What a kernel of a backend on this memory receives for a buffer: the address for

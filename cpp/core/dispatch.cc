@@ -49,6 +49,7 @@ KernelCall::KernelCall(const char* op, KernelQuery query) {
 }
 
 void* KernelCall::bind(const Tensor& t, bool write) const {
+  if (write) t.prepareWrite(true);  // in place into a shared storage: copy on write
   Storage& s = t.storage();
   Memory& m = backend_->memory();
   // A fresh output (never written) moves without a copy: the kernel overwrites it.

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <type_traits>
 #include <utility>
 #include <memory>
 #include <unordered_map>
@@ -30,16 +31,20 @@ class KernelCache {
   // or when the version moved on. kernel is a string literal (compared by address).
   // With `refresh`, stale state nobody else holds is rebuilt in place (a training
   // step repacks into the same buffer instead of allocating a new one).
-  template <typename T>
-  std::shared_ptr<T> get(const char* kernel, BufferKey key, uint64_t attrs, const std::function<std::shared_ptr<T>()>& make,
-                         const std::function<void(T&)>& refresh = nullptr) {
+  // (Templates, not std::function: a hit is on every call of a small model's kernels.)
+  template <typename T, typename Make>
+  std::shared_ptr<T> get(const char* kernel, BufferKey key, uint64_t attrs, const Make& make) {
+    return get<T>(kernel, key, attrs, make, static_cast<void (*)(T&)>(nullptr));
+  }
+  template <typename T, typename Make, typename Refresh>
+  std::shared_ptr<T> get(const char* kernel, BufferKey key, uint64_t attrs, const Make& make, const Refresh& refresh) {
     Entry* e = lookup(kernel, key.uid, attrs);
     if (e != nullptr && e->version == key.version) {
       ++hits_;
       return std::static_pointer_cast<T>(e->state);
     }
     ++builds_;
-    if (e != nullptr && refresh && e->state.use_count() == 1) {
+    if (e != nullptr && canRefresh(refresh) && e->state.use_count() == 1) {
       refresh(*std::static_pointer_cast<T>(e->state));
       e->version = key.version;
       return std::static_pointer_cast<T>(e->state);
@@ -54,6 +59,10 @@ class KernelCache {
     return state;
   }
   void forget(uint64_t uid) { entries_.erase(uid); }  // the storage died
+  template <typename F>
+  static bool canRefresh(const F&) { return true; }
+  template <typename T>
+  static bool canRefresh(void (*const& f)(T&)) { return f != nullptr; }
   void clear() { entries_.clear(); }
   size_t size() const;
   int64_t hits() const { return hits_; }
@@ -72,9 +81,11 @@ class KernelCache {
   int64_t builds_ = 0;
 };
 
-// FNV-1a over a trivially copyable attribute struct, for KernelCache keys.
+// FNV-1a over an attribute struct's bytes, for KernelCache keys. The struct must
+// have no padding (its bytes would be garbage: a key that misses at random).
 template <typename T>
 uint64_t attrsHash(const T& attrs, uint64_t h = 1469598103934665603ull) {
+  static_assert(std::has_unique_object_representations_v<T>, "attrsHash: use a struct without padding bytes");
   const unsigned char* p = reinterpret_cast<const unsigned char*>(&attrs);
   for (size_t i = 0; i < sizeof(T); ++i) h = (h ^ p[i]) * 1099511628211ull;
   return h;

@@ -220,10 +220,23 @@ void Tensor::readHost(void* dst) const {
 }
 
 void Tensor::write(const void* values) const {
+  prepareWrite(false);
   Storage& s = *impl_->storage;
   if (!s.memory().isHost()) ++transferStats().hostWrites;
   s.memory().write(s.handle(), values, static_cast<size_t>(size()) * 4);
   s.bumpVersion();
+}
+
+void Tensor::prepareWrite(bool keepValues) const {
+  std::shared_ptr<Storage>& shared = impl_->storage;
+  if (shared.use_count() <= 1 || shared->version() == 0) return;  // sole owner, or a fresh output
+  auto own = std::make_shared<Storage>(shared->bytes(), shared->memory());
+  if (keepValues) {
+    shared->memory().copy(own->handle(), shared->handle(), shared->bytes());
+    own->bumpVersion();
+  }
+  if (shared->persistent()) own->setPersistent();
+  shared = std::move(own);
 }
 
 BufferKey Tensor::bufferKey() const {

@@ -147,6 +147,11 @@ class Tensor {
   // Host values written in place (bumps the version: cached kernel state is rebuilt).
   void write(const void* values) const;
   BufferKey bufferKey() const;
+  // Before an in-place write: when other tensors (views: reshape, a cast to the same
+  // dtype) share this storage, this tensor moves to a storage of its own (with a
+  // copy of the values when keepValues), so they keep the values they had — as a
+  // tfjs tensor taken from a variable keeps its values after variable.assign().
+  void prepareWrite(bool keepValues) const;
 
   // A new tensor (new id) sharing this storage, with a shape of equal size.
   Tensor view(const Shape& shape) const;

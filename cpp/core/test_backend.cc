@@ -34,6 +34,9 @@ class AsyncMemory : public Memory {
   void read(const void* handle, void* dst, size_t bytes) override {
     if (bytes) std::memcpy(dst, handle, bytes);
   }
+  void copy(void* dst, const void* src, size_t bytes) override {
+    if (bytes) std::memcpy(dst, src, bytes);
+  }
   // Deferred: the values are copied now (the data may change before the read
   // completes), and `done` runs on the next pump(), as a GPU fence completes later.
   void readAsync(const void* handle, void* dst, size_t bytes, std::function<void()> done) override {

@@ -46,13 +46,13 @@ Spec parse(const nlohmann::json& spec, const char* option) {
   }
   static const char* known[] = {"zeros",        "ones",        "constant",     "randomNormal", "randomUniform",
                                 "truncatedNormal", "glorotNormal", "glorotUniform", "heNormal",    "heUniform",
-                                "leCunNormal",  "leCunUniform", "varianceScaling", "orthogonal"};
+                                "leCunNormal",  "leCunUniform", "varianceScaling", "orthogonal",    "identity"};
   for (const char* k : known) {
     if (s.name == k) return s;
   }
   throw Error(std::string("Unknown initializer: ") + spec.dump() + " (option " + option +
               "). Accepted: zeros, ones, constant, randomNormal, randomUniform, truncatedNormal, varianceScaling, "
-              "glorotNormal, glorotUniform, heNormal, heUniform, leCunNormal, leCunUniform, orthogonal");
+              "glorotNormal, glorotUniform, heNormal, heUniform, leCunNormal, leCunUniform, orthogonal, identity");
 }
 
 std::mt19937& rng(const nlohmann::json& config, std::mt19937& seeded) {
@@ -169,6 +169,7 @@ nlohmann::json serializeInitializer(const nlohmann::json& spec) {
     if (!seed.is_null()) cfg["seed"] = seed;
     return {{"className", "Orthogonal"}, {"config", cfg}};
   }
+  if (s.name == "identity") return {{"className", "Identity"}, {"config", {{"gain", numExact(c, "gain", 1.0)}}}};
   if (s.name == "ones") return {{"className", "Ones"}, {"config", nlohmann::json::object()}};
   if (s.name == "constant") return {{"className", "Constant"}, {"config", {{"value", numExact(c, "value", 0.0)}}}};
   // tfjs keeps these initializers' seed as given: absent by name ('randomUniform'), null
@@ -193,6 +194,16 @@ Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
   if (s.name == "zeros") return Tensor::zeros(shape);
   if (s.name == "ones") return Tensor::full(shape, 1.f);
   if (s.name == "constant") return Tensor::full(shape, num(s.config, "value", 0.f));
+  if (s.name == "identity") {
+    // tfjs: gain * eye(n), for 2D square shapes only.
+    WL_CHECK(shape.size() == 2 && shape[0] == shape[1],
+             "Identity matrix initializer can only be used for 2D square matrices.");
+    const int64_t n = shape[0];
+    std::vector<float> values(static_cast<size_t>(checkedMul(n, n)), 0.f);
+    const float gain = num(s.config, "gain", 1.f);
+    for (int64_t i = 0; i < n; ++i) values[static_cast<size_t>(i * n + i)] = gain;
+    return Tensor::fromVector(shape, values);
+  }
   checkedTensorBytes(shape);
   Tensor t = hostEmpty(shape);
   if (s.name == "orthogonal") {

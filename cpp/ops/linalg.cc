@@ -50,7 +50,8 @@ Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool tr
   outShape.push_back(m);
   outShape.push_back(n);
   Tensor c = Tensor::empty(outShape);
-  KernelCall k("MatMul", {DType::Float32, a3.rank()});
+  // attrs bit 0: transposeA (a layout some backends lack, e.g. XNNPACK's fully-connected).
+  KernelCall k("MatMul", {DType::Float32, a3.rank(), transposeA ? 1u : 0u});
   MatMulParams p{};
   p.a = k.in<float>(a3);
   p.b = k.in<float>(b3);

@@ -1,5 +1,7 @@
 #include "ops/registry.h"
 
+#include "core/tape.h"
+
 #include <cmath>
 
 #include "core/error.h"
@@ -85,7 +87,23 @@ std::vector<Tensor> OpRegistry::run(const std::string& name, const std::vector<T
   for (size_t i = 0; i < inputs.size(); ++i) {
     WL_CHECK(inputs[i].defined(), name << ": input " << i << " is undefined (was it disposed?)");
   }
-  return it->second.fn(inputs, Attrs(name, attrs));
+  std::vector<Tensor> outs = it->second.fn(inputs, Attrs(name, attrs));
+  // An op that returns an input itself (a reshape to the same shape, a squeeze of
+  // nothing) still gives the caller a new tensor, as tfjs does: it shares the data
+  // but not the identity, so a later in-place write to the input (variable.assign,
+  // an optimizer step) copies on write and leaves this one as it was.
+  for (Tensor& out : outs) {
+    for (const Tensor& in : inputs) {
+      if (!out.defined() || out.id() != in.id()) continue;
+      Tensor x = in;
+      out = x.view(x.shape());
+      if (x.dtype() == DType::Float32) {
+        recordOp("Identity", {x}, out, [](const Tensor& dy) -> std::vector<Tensor> { return {dy}; });
+      }
+      break;
+    }
+  }
+  return outs;
 }
 
 std::vector<std::string> OpRegistry::names() const {

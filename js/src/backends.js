@@ -54,6 +54,16 @@ export function findBackend(name) {
   return info == null ? null : new KernelBackendInfo(info);
 }
 
+/**
+ * tfjs registers a JavaScript KernelBackend here. This package's backends are C++
+ * objects (kernels, memory, fallback chain: cpp/core/backend.h), so a JS backend
+ * cannot be added: say so rather than accept it and run something else.
+ */
+export function registerBackend(name) {
+  throw new Error(`tf.registerBackend('${name}'): backends of wasm-layers are engine (C++) objects; a JavaScript ` +
+                  `KernelBackend cannot be registered. Registered backends: ${backendNames().join(', ')}`);
+}
+
 /** Removes a registered backend (not 'cpu', where every chain ends, nor the active one). */
 export function removeBackend(name) {
   getCore().removeBackend(String(name));
@@ -76,3 +86,41 @@ export function transferStats() {
 export function registerTestBackend(name, {omit = []} = {}) {
   getCore().registerTestBackend(String(name), omit.join(','));
 }
+
+/** tf.backend(): the active backend (a view of the engine's). */
+export function backend() {
+  return findBackend(getBackend());
+}
+
+/** tf.findBackendFactory: a factory returning the backend, or null when none is registered under `name`. */
+export function findBackendFactory(name) {
+  return findBackend(name) == null ? null : () => findBackend(name);
+}
+
+/**
+ * tf.getKernel: {kernelName, backendName} when the engine registered a kernel under
+ * that name for that backend (its C++ kernels: 'MatMul', 'Conv2D', 'Softmax', ...,
+ * with elementwise ops under 'Unary'/'Binary'), else undefined.
+ */
+export function getKernel(kernelName, backendName) {
+  const b = findBackend(backendName);
+  return b != null && b.kernelNames.includes(kernelName) ? {kernelName, backendName} : undefined;
+}
+
+/** tf.getKernelsForBackend: the engine's kernels of a backend, as {kernelName, backendName}. */
+export function getKernelsForBackend(backendName) {
+  const b = findBackend(backendName);
+  return b == null ? [] : b.kernelNames.map(kernelName => ({kernelName, backendName}));
+}
+
+// Kernels and gradients are C++ here (cpp/kernels, the ops' gradient rules): a JS
+// kernelFunc or gradFunc would never run, so registering one is an error, not a no-op.
+function noJsKernels(api, what) {
+  throw new Error(`tf.${api}: the kernels and gradients of wasm-layers are engine (C++) code; a JavaScript ${what} ` +
+                  'cannot be registered. Use tf.customGrad for a custom gradient.');
+}
+export const registerKernel = config => noJsKernels('registerKernel', `kernel (${config && config.kernelName})`);
+export const unregisterKernel = kernelName => noJsKernels('unregisterKernel', `kernel (${kernelName})`);
+export const registerGradient = config => noJsKernels('registerGradient', `gradient (${config && config.kernelName})`);
+export const unregisterGradient = kernelName => noJsKernels('unregisterGradient', `gradient (${kernelName})`);
+export const copyRegisteredKernels = () => noJsKernels('copyRegisteredKernels', 'kernel');

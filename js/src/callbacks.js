@@ -105,6 +105,34 @@ export function standardizeCallbacks(callbacks, yieldEvery) {
   return list.filter(c => c != null).map(c => (isCallbackLike(c) ? c : new CustomCallback(c, yieldEvery)));
 }
 
+// ---- tf.registerCallbackConstructor: callbacks every fit() adds at a verbosity ----------
+
+const callbackConstructors = new Map();  // verbosity level -> constructors
+
+/** tfjs's registry: fit() with `verbose >= verbosityLevel` adds a `new callbackConstructor()`. */
+export function registerCallbackConstructor(verbosityLevel, callbackConstructor) {
+  if (!(verbosityLevel >= 0 && Number.isInteger(verbosityLevel))) {
+    throw new Error(`Verbosity level is expected to be an integer >= 0, but got ${verbosityLevel}`);
+  }
+  const list = callbackConstructors.get(verbosityLevel) || [];
+  if (list.includes(callbackConstructor)) {
+    console.warn('Duplicate callback constructor.');
+    return;
+  }
+  list.push(callbackConstructor);
+  callbackConstructors.set(verbosityLevel, list);
+}
+
+/** @internal The registered callbacks for a fit at this verbosity, as tfjs's createCallbacks. */
+export function createRegisteredCallbacks(verbosityLevel) {
+  const out = [];
+  for (const level of [...callbackConstructors.keys()].sort((a, b) => a - b)) {
+    if (level > verbosityLevel) continue;
+    for (const ctor of callbackConstructors.get(level)) out.push(new ctor());
+  }
+  return out;
+}
+
 // ---- earlyStopping ---------------------------------------------------------------
 
 const less = (a, b) => a < b;

@@ -113,6 +113,11 @@ export class Variable extends Tensor {
   }
 }
 
+/** tf.disposeVariables(): disposes every live tf.Variable (layer weights belong to their models). */
+export function disposeVariables() {
+  for (const v of [...liveVariables]) v.dispose();
+}
+
 /**
  * @internal Runs fn(variables) over every live engine variable (layer weights) as
  * temporary tf.Variables, then frees those handles (the weights live on in their

@@ -14,12 +14,11 @@ export {train} from './optimizers.js';
 export {io} from './io/index.js';
 export {loadLayersModel} from './model_io.js';
 import {modelFromJSON} from './model_io.js';
-import {registerClass} from './serialization.js';
 export const models = {modelFromJSON};
-export const serialization = {registerClass};
 export {data} from './data.js';
 export {Callback, callbacks} from './callbacks.js';
-export {Variable, customGrad, engine, grad, grads, keep, tidy, valueAndGrad, valueAndGrads, variable, variableGrads} from './engine.js';
+export {Variable, customGrad, disposeVariables, engine, grad, grads, keep, tidy, valueAndGrad, valueAndGrads, variable,
+        variableGrads} from './engine.js';
 import {ops} from './ops.js';
 
 export {fused} from './ops.js';
@@ -29,6 +28,31 @@ export {util} from './util.js';
 export {ENV, Environment, disableDeprecationWarnings, enableDebugMode, enableProdMode, env} from './environment.js';
 export {nextFrame, profile, time} from './profile.js';
 export {multinomial, randomGamma, randomStandardNormal, randomUniformInt} from './random.js';
+
+// The rest of tfjs 4.22's surface (issue 16): see surface.js, ops_extra.js, image.js, linalg.js.
+export {
+  AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, AdamaxOptimizer, CallbackList, CustomCallback, EarlyStopping,
+  InputSpec, MomentumOptimizer, OP_SCOPE_SUFFIX, Optimizer, OptimizerConstructors, RMSPropOptimizer, Rank, SGDOptimizer,
+  broadcast_util, deprecationWarn, device_util, enclosingPowerOfTwo, op, registerCallbackConstructor, serialization,
+  sumOutType, tensor_util, test_util, upcastType,
+} from './surface.js';
+export {linalg, math, signal} from './linalg.js';
+export {browser} from './browser.js';
+import {extraOps} from './ops_extra.js';
+import {imageExtras} from './image.js';
+Object.assign(ops.image, imageExtras);
+import {layers as layerFactories} from './layers.js';
+import {input as inputFactory} from './models.js';
+layerFactories.input = inputFactory;  // tfjs's tf.layers.input is tf.input
+import './layer_members.js';  // Layer/LayersModel/SymbolicTensor members tfjs declares public
+import './data_sources.js';  // tf.data.func, csv, CSVDataset, TextLineDataset, File/URLDataSource
+export const {
+  batchToSpaceND, spaceToBatchND, depthToSpace, bincount, denseBincount, broadcastArgs, clone, cumprod, cosineWindow,
+  euclideanNorm, movingAverage, diag, ensureShape, meshgrid, gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum,
+  sparseToDense, searchSorted, lowerBound, upperBound, inTopKAsync, unique, whereAsync, booleanMaskAsync, setdiff1dAsync,
+  pool, basicLSTMCell, multiRNNCell, rand, print, concat1d, concat2d, concat3d, concat4d, reverse1d, reverse2d, reverse3d,
+  reverse4d, slice1d, slice2d, slice3d, slice4d, pad1d, pad2d, pad3d, pad4d, batchNorm2d, batchNorm3d, batchNorm4d,
+} = extraOps;
 
 export const {
   neg, abs, sign, square, sqrt, rsqrt, reciprocal, exp, expm1, log, log1p, round, floor, ceil, relu, relu6, elu,
@@ -53,7 +77,9 @@ export const version_core = TFJS_VERSION;  // eslint-disable-line camelcase
 export const version_layers = TFJS_VERSION;  // eslint-disable-line camelcase
 
 // Backends: the engine's one list (js/src/backends.js).
-export {getBackend, setBackend, findBackend, removeBackend} from './backends.js';
+export {getBackend, setBackend, findBackend, removeBackend, registerBackend, backend, findBackendFactory, getKernel,
+        getKernelsForBackend, registerKernel, unregisterKernel, registerGradient, unregisterGradient,
+        copyRegisteredKernels} from './backends.js';
 
 /** model.fit in a Web Worker, on the current backend (see worker_fit.js). */
 export function fitInWorker(model, x, y, args, options) {

@@ -54,6 +54,8 @@ export const initializers = {
   leCunNormal: seeded('LeCunNormal'),
   // As tfjs: the config has a seed only when one is given.
   orthogonal: ({gain = 1, seed} = {}) => new Initializer('Orthogonal', seed == null ? {gain} : {gain, seed}),
+  // gain * eye(n); 2D square shapes only (the engine throws tfjs's error otherwise).
+  identity: ({gain = 1} = {}) => new Initializer('Identity', {gain}),
 };
 
 export const regularizers = {

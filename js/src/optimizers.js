@@ -141,18 +141,54 @@ function schedule(className, config) {
   return {__schedule: true, className, config};
 }
 
-const make = (className, names, aliases) => (...args) => new Optimizer(className, configFrom(args, names, aliases));
+// tfjs's optimizer classes (tf.SGDOptimizer...), for `new` and instanceof: each is
+// the engine optimizer of its className, built from tfjs's positional arguments.
+const ARG_NAMES = {
+  SGD: ['learningRate'],
+  Momentum: ['learningRate', 'momentum', 'useNesterov'],
+  Adagrad: ['learningRate', 'initialAccumulatorValue'],
+  Adadelta: ['learningRate', 'rho', 'epsilon'],
+  Adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  Adamax: ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay'],
+  RMSProp: ['learningRate', 'decay', 'momentum', 'epsilon', 'centered'],
+  AdamW: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'],
+};
+function optimizerClass(className) {
+  const cls = class extends Optimizer {
+    constructor(...args) {
+      super(className, configFrom(args, ARG_NAMES[className]));
+    }
+
+    /** tfjs's serialization hook: a new optimizer from getConfig()'s object. */
+    static fromConfig(c, config) {
+      return new c(config);
+    }
+  };
+  Object.defineProperty(cls, 'name', {value: `${className}Optimizer`});
+  cls.className = className;
+  return cls;
+}
+export const SGDOptimizer = optimizerClass('SGD');
+export const MomentumOptimizer = optimizerClass('Momentum');
+export const AdagradOptimizer = optimizerClass('Adagrad');
+export const AdadeltaOptimizer = optimizerClass('Adadelta');
+export const AdamOptimizer = optimizerClass('Adam');
+export const AdamaxOptimizer = optimizerClass('Adamax');
+export const RMSPropOptimizer = optimizerClass('RMSProp');
+const AdamWOptimizer = optimizerClass('AdamW');
+
+const make = cls => (...args) => new cls(...args);
 
 export const train = {
   Optimizer,
-  sgd: make('SGD', ['learningRate']),
-  momentum: make('Momentum', ['learningRate', 'momentum', 'useNesterov']),
-  adagrad: make('Adagrad', ['learningRate', 'initialAccumulatorValue']),
-  adadelta: make('Adadelta', ['learningRate', 'rho', 'epsilon']),
-  adam: make('Adam', ['learningRate', 'beta1', 'beta2', 'epsilon']),
-  adamax: make('Adamax', ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay']),
-  rmsprop: make('RMSProp', ['learningRate', 'decay', 'momentum', 'epsilon', 'centered']),
-  adamw: make('AdamW', ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay']),
+  sgd: make(SGDOptimizer),
+  momentum: make(MomentumOptimizer),
+  adagrad: make(AdagradOptimizer),
+  adadelta: make(AdadeltaOptimizer),
+  adam: make(AdamOptimizer),
+  adamax: make(AdamaxOptimizer),
+  rmsprop: make(RMSPropOptimizer),
+  adamw: make(AdamWOptimizer),
   /** lr * decayRate ^ (step / decaySteps), floored when staircase. */
   exponentialDecay: ({initialLearningRate, decaySteps, decayRate, staircase = false}) =>
       schedule('ExponentialDecay', {initialLearningRate, decaySteps, decayRate, staircase}),

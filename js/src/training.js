@@ -3,7 +3,7 @@
 // forward, backward and update is one call into the engine.
 import {fromVector, getCore} from './core.js';
 import {Tensor, makeTensorFromFlat, readAsync, scalar} from './tensor.js';
-import {Callback, nextMacrotask, standardizeCallbacks} from './callbacks.js';
+import {Callback, createRegisteredCallbacks, nextMacrotask, standardizeCallbacks} from './callbacks.js';
 
 export {nextMacrotask};
 
@@ -242,7 +242,8 @@ export function configureCallbacks(model, args, params) {
   const callbacks = standardizeCallbacks(args.callbacks, args.yieldEvery);
   const yielder = new Yielder(args.yieldEvery, callbacks);
   const history = new History();
-  const all = [...(params.verbose >= 1 && isNode ? [new ProgbarLogger()] : []), ...callbacks, history];
+  const all = [...(params.verbose >= 1 && isNode ? [new ProgbarLogger()] : []),
+               ...createRegisteredCallbacks(params.verbose || 0), ...callbacks, history];
   const list = new CallbackList(all);
   list.setParams(params);
   list.setModel(model);

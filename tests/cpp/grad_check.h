@@ -21,14 +21,15 @@ namespace wl::test {
 inline Tensor randomTensor(const Shape& shape, float lo, float hi, unsigned seed) {
   std::mt19937 gen(seed);
   std::uniform_real_distribution<float> d(lo, hi);
-  Tensor t = Tensor::empty(shape);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
-  return t;
+  std::vector<float> v(static_cast<size_t>(shapeSize(shape)));
+  for (float& x : v) x = d(gen);
+  return Tensor::fromVector(shape, v);  // in the active backend's memory
 }
 
 inline double weightedSum(const Tensor& y, const Tensor& r) {
+  const std::vector<float> yv = y.toVector(), rv = r.toVector();  // host reads work on any backend
   double s = 0;
-  for (int64_t i = 0; i < y.size(); ++i) s += static_cast<double>(y.data<float>()[i]) * r.data<float>()[i];
+  for (size_t i = 0; i < yv.size(); ++i) s += static_cast<double>(yv[i]) * rv[i];
   return s;
 }
 

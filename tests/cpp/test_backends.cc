@@ -11,6 +11,8 @@
 #include "core/dispatch.h"
 #include "core/test_backend.h"
 #include "layers/dense.h"
+#include "layers/variable.h"
+#include "ops/shape_ops.h"
 #include "models/model.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -250,6 +252,30 @@ TEST(KernelCache, PackedAndUnpackedGemmAgreeWithTheCpuBackend) {
   plain = matMul(a, bValues).toVector();
   expectClose(packed, want, 1e-4f);
   expectClose(plain, want, 1e-4f);
+}
+
+TEST(InPlaceWrites, AViewTakenBeforeAWriteKeepsItsValues) {
+  for (const std::string& backend : {"cpu", "wasm"}) {
+    BackendScope scope(backend);
+    Variable v("v", Tensor::fromVector({4}, {1, 2, 3, 4}), true);
+    Tensor before = reshape(v.value(), {2, 2});  // a view: shares the storage
+    const uint64_t uid = v.value().storage().uid();
+    v.assign(Tensor::fromVector({4}, {5, 6, 7, 8}));
+    EXPECT_EQ(before.toVector(), (std::vector<float>{1, 2, 3, 4})) << backend;  // as tfjs: old values
+    EXPECT_EQ(v.value().toVector(), (std::vector<float>{5, 6, 7, 8}));
+    EXPECT_NE(v.value().storage().uid(), uid);     // copy on write
+    EXPECT_TRUE(v.value().storage().persistent());  // still a weight
+    Tensor view2 = OpRegistry::instance().run("reshape", {v.value()}, {{"shape", {4}}})[0];  // tf.reshape: a new tensor
+    axpyInPlace(1.f, Tensor::fromVector({4}, {1, 1, 1, 1}), v.mutableValue());  // an optimizer step
+    EXPECT_EQ(view2.toVector(), (std::vector<float>{5, 6, 7, 8}));
+    EXPECT_EQ(v.value().toVector(), (std::vector<float>{6, 7, 8, 9}));
+    // With no view alive, writes stay in place (no copy).
+    view2 = Tensor();
+    before = Tensor();
+    const uint64_t sole = v.value().storage().uid();
+    axpyInPlace(1.f, Tensor::fromVector({4}, {1, 1, 1, 1}), v.mutableValue());
+    EXPECT_EQ(v.value().storage().uid(), sole);
+  }
 }
 
 }  // namespace

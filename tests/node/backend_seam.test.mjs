@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {assertAllClose, seededData, tf} from './helpers.mjs';
+import {assertAllClose, loadTfjs, seededData, tf} from './helpers.mjs';
 
 await tf.ready();
 const engine = tf.engine();
@@ -77,17 +77,29 @@ async function program() {
 test('the backend list is the engine\'s: names by priority, chains, errors', async () => {
   const names = engine.backendNames();
   assert.ok(names.indexOf('wasm') < names.indexOf('cpu'), names.join());
-  assert.equal(tf.getBackend(), 'wasm');
-  assert.equal(engine.backendName, 'wasm');
+  const start = process.env.WL_TEST_BACKEND || 'wasm';  // the default, unless the suite runs on a test backend
+  assert.equal(tf.getBackend(), start);
+  assert.equal(engine.backendName, start);
   assert.equal(tf.findBackend('wasm').fallback, 'cpu');
   assert.equal(tf.findBackend('cpu').fallback, null);
   assert.equal(tf.findBackend('wasm').memoryName, tf.findBackend('cpu').memoryName);
   assert.ok(tf.findBackend('wasm').kernelNames.includes('MatMul'));
   assert.equal(tf.findBackend('webgl'), null);
-  assert.equal(engine.backend.name, 'wasm');
+  assert.equal(engine.backend.name, start);
   await assert.rejects(tf.setBackend('webgl'), /Backend name 'webgl' not found in registry. Available backends: .*cpu/);
   assert.throws(() => tf.removeBackend('cpu'), /cannot be removed/);
-  assert.equal(tf.getBackend(), 'wasm');
+  assert.throws(() => tf.registerBackend('mine', () => ({}), 5), /JavaScript KernelBackend cannot be registered. Registered backends: .*wasm/);
+  assert.equal(tf.findBackend('mine'), null);
+  assert.equal(tf.backend().name, start);
+  assert.equal(tf.findBackendFactory('wasm')().name, 'wasm');
+  assert.equal(tf.findBackendFactory('webgl'), null);
+  assert.deepEqual(tf.getKernel('MatMul', 'wasm'), {kernelName: 'MatMul', backendName: 'wasm'});
+  assert.equal(tf.getKernel('Gather', 'wasm'), undefined);  // wasm has none: its chain runs cpu's
+  assert.ok(tf.getKernelsForBackend('cpu').some(k => k.kernelName === 'Gather'));
+  assert.throws(() => tf.registerKernel({kernelName: 'Foo', backendName: 'wasm', kernelFunc: () => null}),
+                /JavaScript kernel \(Foo\) cannot be registered/);
+  assert.throws(() => tf.registerGradient({kernelName: 'Foo', gradFunc: () => ({})}), /tf.customGrad/);
+  assert.equal(tf.getBackend(), start);
 });
 
 test('a program runs on a backend with its own memory and async reads, and agrees with cpu', async () => {
@@ -144,7 +156,7 @@ test('predict on a backend with every kernel makes no host round trip; a step re
   });
 });
 
-test('the wasm GEMM packs each weight once per version: repacks after a step, never stale', async () => {
+test('the wasm GEMM packs each weight once per version: repacks after a step, never stale', () => onBackend('wasm', async () => {
   const model = buildModel();
   const x = tf.tensor(seededData([5, 4], 7), [5, 4]);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1], 'int32'), 3));
@@ -164,4 +176,27 @@ test('the wasm GEMM packs each weight once per version: repacks after a step, ne
   assert.notDeepEqual(Array.from(await trained.data()), Array.from(await first.data()));
   tf.dispose([x, y, first, trained]);
   model.dispose();
+}));
+
+test('a tensor taken from a variable keeps its values after assign or an optimizer step (copy on write), as tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const run = async lib => {
+    const init = lib.tensor([1, 2, 3, 4]), next = lib.tensor([5, 6, 7, 8]);
+    const v = lib.variable(init);
+    const r = v.reshape([2, 2]), same = lib.reshape(v, [4]), c = v.cast('float32');
+    v.assign(next);
+    const afterAssign = [r, same, c].map(t => Array.from(t.dataSync()));
+    const r2 = v.reshape([4, 1]);
+    const opt = lib.train.sgd(0.5);
+    opt.minimize(() => v.square().sum(), false, [v]);
+    const out = {afterAssign, view: Array.from(r2.dataSync()), v: Array.from(v.dataSync())};
+    lib.dispose([r, same, c, r2, v, init, next]);
+    opt.dispose();
+    return out;
+  };
+  const before = tf.memory().numTensors;
+  const want = await run(tfjs), got = await run(tf);
+  assert.deepEqual(got, want);
+  assert.deepEqual(got.afterAssign, [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]]);
+  assert.equal(tf.memory().numTensors, before);
 });

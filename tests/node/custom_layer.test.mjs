@@ -335,3 +335,26 @@ test('tf.initializers objects work in layer options and apply() as in tfjs', () 
   tf.dispose([a, b]);
   m.dispose();
 });
+
+test('tf.initializers.identity: gain * I for square kernels, its config and its error as tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const run = lib => {
+    const layer = lib.layers.dense({units: 3, inputShape: [3], useBias: false, kernelInitializer: lib.initializers.identity({gain: 2})});
+    const model = lib.sequential({layers: [layer]});
+    const w = layer.getWeights()[0];
+    const out = {kernel: Array.from(w.dataSync()), config: layer.getConfig().kernelInitializer,
+                 applied: Array.from(lib.tidy(() => lib.initializers.identity({}).apply([2, 2]).dataSync()))};
+    let error = null;
+    try {
+      lib.layers.dense({units: 2, inputShape: [3], kernelInitializer: lib.initializers.identity({gain: 1})}).apply(lib.input({shape: [3]}));
+    } catch (e) {
+      error = e.message;
+    }
+    out.error = error;
+    model.dispose();
+    return out;
+  };
+  const want = run(tfjs), got = run(tf);
+  assert.deepEqual(got.kernel, [2, 0, 0, 0, 2, 0, 0, 0, 2]);
+  assert.deepEqual(got, want);
+});

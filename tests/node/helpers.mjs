@@ -4,7 +4,20 @@ import assert from 'node:assert/strict';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 
+import * as tfModule from '../../dist/wasm-layers.mjs';
+
 export * as tf from '../../dist/wasm-layers.mjs';
+
+// WL_TEST_BACKEND=cpu-async runs a suite on the test backend that keeps its data in
+// its own memory and reads asynchronously (core/test_backend.h): the seam's proof
+// that every op works where values are not host memory (backend_seam.test.mjs runs
+// the op suites so).
+if (process.env.WL_TEST_BACKEND) {
+  const name = process.env.WL_TEST_BACKEND;
+  await tfModule.ready();
+  if (!tfModule.engine().backendNames().includes(name)) tfModule.engine()._registerTestBackend(name);
+  await tfModule.setBackend(name);
+}
 
 const require = createRequire(import.meta.url);
 let tfjs = null;

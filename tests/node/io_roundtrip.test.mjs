@@ -46,9 +46,11 @@ function buildEveryLayerModel() {
     tf.layers.dense({units: 2, name: 'nested_out'})]});
   outputs.push(nested.apply(a));
   const shared = tf.layers.dense({units: 2, name: 'shared_dense'});
-  outputs.push(tf.layers.add({name: 'shared_sum'}).apply([shared.apply(a), shared.apply(b)]));
+  const sharedOutputs = [shared.apply(a), shared.apply(b)];
+  outputs.push(tf.layers.add({name: 'shared_sum'}).apply(sharedOutputs));
   const model = tf.model({inputs: [...inputs.values()].map(i => i.input), outputs, name: 'every_layer'});
-  const symbolic = [...[...inputs.values()].map(i => i.input), ...outputs, b];
+  // Every symbolic tensor made here is disposed (the count below must not wait for the garbage collector).
+  const symbolic = [...[...inputs.values()].map(i => i.input), ...outputs, b, ...sharedOutputs];
   const feed = () => [...inputs.values()].map(i => tf.tensor(i.values, [2, ...i.shape]));
   return {model, feed, dispose: () => symbolic.forEach(s => s.dispose())};
 }

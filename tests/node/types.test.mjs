@@ -7,7 +7,7 @@ import {tf} from './helpers.mjs';
 
 test('index.d.ts declares every public export', () => {
   const dts = readFileSync(new URL('../../js/index.d.ts', import.meta.url), 'utf8');
-  const declared = new Set([...dts.matchAll(/export declare (?:function|const|class) (\w+)/g)].map(m => m[1]));
+  const declared = new Set([...dts.matchAll(/export declare (?:function|const|class|namespace|enum) (\w+)/g)].map(m => m[1]));
   const internal = new Set([]);
   for (const name of Object.keys(tf)) {
     if (internal.has(name)) continue;

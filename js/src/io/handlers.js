@@ -117,7 +117,11 @@ export function http(path, options = {}) {
       const json = parseModelJson(await response.text(), path);
       const prefix = options.weightPathPrefix != null ? options.weightPathPrefix
                                                       : path.slice(0, path.lastIndexOf('/') + 1);
-      const urls = (json.weightsManifest || []).flatMap(g => g.paths.map(p => prefix + p));
+      // As tfjs: weightUrlConverter(fileName) names each shard's URL in place of the prefix.
+      const paths = (json.weightsManifest || []).flatMap(g => g.paths);
+      const urls = options.weightUrlConverter != null
+          ? await Promise.all(paths.map(p => options.weightUrlConverter(p)))
+          : paths.map(p => prefix + p);
       // All shards at once, as tfjs; the weight data stays a list of shards (tfjs's WeightData).
       let done = 0;
       const buffers = await Promise.all(urls.map(async url => {
@@ -326,7 +330,24 @@ const SCHEMES = {
   'file://': p => fileSystem(p),
 };
 
+// tf.io.registerLoadRouter/registerSaveRouter: a router maps a URL to a handler or null.
+const loadRouters = [];
+const saveRouters = [];
+export function registerLoadRouter(router) {
+  loadRouters.push(router);
+}
+export function registerSaveRouter(router) {
+  saveRouters.push(router);
+}
+/** The handlers the registered routers give for url (tfjs's IORouterRegistry.getHandlers). */
+export function routedHandlers(url, options, save = false) {
+  return (save ? saveRouters : loadRouters).map(r => r(url, options)).filter(h => h != null);
+}
+
 export function getLoadHandler(url, options) {
+  const routed = routedHandlers(url, options);
+  if (routed.length > 1) throw new Error(`Found more than one (${routed.length}) load handlers for URL '${url}'`);
+  if (routed.length === 1) return routed[0];
   for (const [scheme, make] of Object.entries(SCHEMES)) {
     if (url.startsWith(scheme)) {
       if (scheme === 'downloads://') throw new Error('downloads:// can only save models');
@@ -338,6 +359,12 @@ export function getLoadHandler(url, options) {
 }
 
 export function getSaveHandler(url, options) {
+  const routed = routedHandlers(url, options, true);
+  if (routed.length > 1) {
+    throw new Error(`Model.save() cannot proceed because multiple (${routed.length}) IO handlers were found for string ` +
+                    `'${url}'`);
+  }
+  if (routed.length === 1) return routed[0];
   for (const [scheme, make] of Object.entries(SCHEMES)) {
     if (url.startsWith(scheme)) return make(url.slice(scheme.length));
   }

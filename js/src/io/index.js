@@ -2,7 +2,18 @@
 // handlers of handlers.js. A leaf: it knows artifacts, handlers and weights, not
 // models; model.save() (models.js) and tf.loadLayersModel (model_io.js) build on it.
 import * as handlers from './handlers.js';
+import * as extras from './extras.js';
 import {decodeWeights, encodeWeights} from './weights.js';
+
+/** As tfjs: [] where no handler serves the URL (the routed one, else the scheme's). */
+function orEmpty(make) {
+  try {
+    return [make()];
+  } catch (e) {
+    if (/^No (load|save) handler for URL/.test(e.message)) return [];
+    throw e;
+  }
+}
 
 export {checkTopology, checkWeightSpecs} from './validate.js';
 export {decodeWeightValues, encodeWeights} from './weights.js';
@@ -21,8 +32,11 @@ export const io = {
   browserLocalStorage: handlers.browserLocalStorage,
   browserIndexedDB: handlers.browserIndexedDB,
   fileSystem: handlers.fileSystem,
-  getLoadHandlers: (url, options) => [handlers.getLoadHandler(url, options)],
-  getSaveHandlers: url => [handlers.getSaveHandler(url)],
+  getLoadHandlers: (url, options) => orEmpty(() => handlers.getLoadHandler(url, options)),
+  getSaveHandlers: url => orEmpty(() => handlers.getSaveHandler(url)),
+  registerLoadRouter: handlers.registerLoadRouter,
+  registerSaveRouter: handlers.registerSaveRouter,
+  ...extras,
   copyModel: handlers.copyModel,
   moveModel: handlers.moveModel,
   listModels: handlers.listModels,

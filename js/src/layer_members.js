@@ -1,0 +1,130 @@
+// Public members of tfjs's Layer, LayersModel and SymbolicTensor that derive from what
+// the engine graph already exposes (issue 16). Each property also has a setter, so a
+// custom layer that assigns the same field (this.dtype = ...) keeps working.
+import {Layer, SymbolicTensor} from './layers.js';
+import {LayersModel} from './models.js';
+import {convertPythonicToTs} from './serialization.js';
+
+const ids = new WeakMap();
+let nextId = 0;
+const uid = obj => {
+  if (!ids.has(obj)) ids.set(obj, nextId++);
+  return ids.get(obj);
+};
+
+/** A getter computed from the object unless an own value was assigned. */
+function derived(proto, name, get) {
+  const key = Symbol(name);
+  Object.defineProperty(proto, name, {
+    configurable: true,
+    get() { return Object.prototype.hasOwnProperty.call(this, key) ? this[key] : get.call(this); },
+    set(value) { Object.defineProperty(this, key, {value, writable: true, configurable: true}); },
+  });
+}
+
+// ---- Layer -------------------------------------------------------------------------------
+
+derived(Layer.prototype, 'id', function() { return uid(this); });
+// As tfjs: a layer given an input shape has a dtype (float32 by default); others have none.
+derived(Layer.prototype, 'dtype', function() {
+  const config = this.getConfig();
+  return config.batchInputShape != null ? config.dtype || 'float32' : undefined;
+});
+derived(Layer.prototype, 'batchInputShape', function() { return this.getConfig().batchInputShape; });
+// No layer here is stateful (README: `stateful: true` is not supported).
+derived(Layer.prototype, 'stateful', () => false);
+// tfjs keeps this list for Keras parity and never fills it.
+derived(Layer.prototype, 'updates', () => []);
+
+Object.assign(Layer.prototype, {
+  resetStates() {
+    if (!this.stateful) throw new Error('Cannot call the resetStates() method of a non-stateful Layer object.');
+    throw new Error('resetStates(): stateful layers are not supported');
+  },
+  /**
+   * tfjs's hint that weights will be overwritten (by a load) right after building.
+   * Recorded only: the engine initializes weights as configured either way.
+   */
+  setFastWeightInitDuringBuild(value) {
+    this.fastWeightInitDuringBuild = value;
+  },
+});
+
+// ---- LayersModel (and Sequential) ---------------------------------------------------------
+
+derived(LayersModel.prototype, 'stateful', function() { return this.layers.some(l => l.stateful); });
+derived(LayersModel.prototype, 'inputLayersNodeIndices', function() { return this.inputs.map(t => t.nodeIndex); });
+derived(LayersModel.prototype, 'inputLayersTensorIndices', function() { return this.inputs.map(t => t.tensorIndex); });
+derived(LayersModel.prototype, 'outputLayersNodeIndices', function() { return this.outputs.map(t => t.nodeIndex); });
+derived(LayersModel.prototype, 'outputLayersTensorIndices', function() { return this.outputs.map(t => t.tensorIndex); });
+derived(LayersModel.prototype, 'feedInputShapes', function() { return this.inputs.map(t => t.shape); });
+// compile()'s arguments, as tfjs keeps them.
+derived(LayersModel.prototype, 'loss', function() { return this._compileArgs ? this._compileArgs.loss : undefined; });
+derived(LayersModel.prototype, 'metrics', function() { return this._compileArgs ? this._compileArgs.metrics : undefined; });
+
+Object.assign(LayersModel.prototype, {
+  resetStates() {
+    for (const layer of this.layers) if (layer.stateful) layer.resetStates();
+  },
+
+  /** tfjs's loadTrainingConfig: compile() from a Keras training config (model.json's trainingConfig). */
+  loadTrainingConfig(trainingConfig) {
+    if (trainingConfig.weighted_metrics != null) throw new Error('Loading weight_metrics is not supported yet.');
+    if (trainingConfig.loss_weights != null) throw new Error('Loading loss_weights is not supported yet.');
+    if (trainingConfig.sample_weight_mode != null) throw new Error('Loading sample_weight_mode is not supported yet.');
+    const opt = trainingConfig.optimizer_config;
+    const optimizer = opt ? {getClassName: () => opt.class_name, getConfig: () => convertPythonicToTs(opt.config)} : 'sgd';
+    this.compile({optimizer, loss: convertPythonicToTs(trainingConfig.loss), metrics: trainingConfig.metrics || undefined});
+  },
+
+  findLayer(index) {
+    if (this.layers.length <= index) {
+      throw new Error(`Was asked to retrieve layer at index ${index}, but model only has ${this.layers.length} layer(s).`);
+    }
+    return this.layers[index];
+  },
+
+  /**
+   * tfjs's loadWeights: {weightName: Tensor} into the weights of those (original)
+   * names; strict (default) requires every weight, and only those.
+   */
+  loadWeights(weights, strict = true) {
+    const nameToWeight = {};
+    let totalWeightsCount = 0;
+    for (const w of this.weights) {
+      nameToWeight[w.originalName] = w;
+      totalWeightsCount++;
+    }
+    const pairs = [];
+    for (const name in weights) {
+      let validatedName = name;
+      if (nameToWeight[name] == null) {
+        const tokens = name.split('/');
+        validatedName = tokens.slice(0, -2).concat([tokens[tokens.length - 1]]).join('/');
+      }
+      if (nameToWeight[validatedName] != null) {
+        pairs.push([nameToWeight[validatedName], weights[name]]);
+      } else if (strict) {
+        throw new Error(`Provided weight data has no target variable: ${name}`);
+      }
+      delete nameToWeight[validatedName];
+    }
+    if (strict) {
+      const unsetNames = Object.keys(nameToWeight);
+      if (unsetNames.length > 0) {
+        throw new Error(`${unsetNames.length} of ${totalWeightsCount} weights are not set: ${unsetNames}`);
+      }
+    }
+    for (const [variable, value] of pairs) variable.write(value);
+  },
+});
+
+// ---- SymbolicTensor ---------------------------------------------------------------------------
+
+derived(SymbolicTensor.prototype, 'id', function() { return uid(this); });
+derived(SymbolicTensor.prototype, 'originalName', function() { return this.name; });
+// As tfjs: set only for the outputs of a layer application with several outputs.
+derived(SymbolicTensor.prototype, 'outputTensorIndex', function() {
+  return Array.isArray(this.sourceLayer.getOutputAt(this.nodeIndex)) ? this.tensorIndex : undefined;
+});
+derived(SymbolicTensor.prototype, 'inputs', function() { return this._nodeInputs(); });

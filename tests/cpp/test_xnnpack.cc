@@ -1,0 +1,88 @@
+// Backend "xnnpack" (built when Debian's libXNNPACK is installed; CMake WL_XNNPACK):
+// the op harness runs every op on it against "cpu"; here, what the backend seam gives
+// it: an operator created once per weight version from the kernel cache, and
+// supports() passing a layout XNNPACK lacks down the chain.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/backend.h"
+#include "core/dispatch.h"
+#include "layers/dense.h"
+#include "layers/variable.h"
+#include "models/model.h"
+#include "ops/ops.h"
+#include "ops/shape_ops.h"
+
+namespace wl {
+namespace {
+
+std::vector<float> seq(int64_t n, float scale) {
+  std::vector<float> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = std::cos(static_cast<float>(i) * 0.7f) * scale;
+  return v;
+}
+
+TEST(Xnnpack, IsRegisteredWithItsChain) {
+  Backend* b = BackendRegistry::instance().find("xnnpack");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->fallback(), "wasm");
+  EXPECT_EQ(&b->memory(), &hostMemory());
+  BackendScope scope("xnnpack");
+  EXPECT_EQ(KernelCall("MatMul", {DType::Float32, 2, 0}).backend().name(), "xnnpack");
+  EXPECT_EQ(KernelCall("MatMul", {DType::Float32, 2, 1}).backend().name(), "wasm");  // transposeA: no XNNPACK layout
+  EXPECT_EQ(KernelCall("Softmax").backend().name(), "wasm");                         // not registered here
+}
+
+TEST(Xnnpack, OperatorsAreCreatedOncePerWeightVersionAndAgreeWithCpu) {
+  Variable w("w", Tensor::fromVector({37, 19}, seq(37 * 19, 0.3f)), true);
+  Tensor a = Tensor::fromVector({5, 37}, seq(5 * 37, 1.f));
+  std::vector<float> want, wantT;
+  {
+    BackendScope cpu("cpu");
+    want = matMul(a, w.value()).toVector();
+    wantT = matMul(a, transpose(w.value(), {1, 0}), false, true).toVector();
+  }
+  BackendScope scope("xnnpack");
+  auto& cache = KernelCache::instance();
+  const int64_t builds = cache.builds();
+  for (int i = 0; i < 3; ++i) {
+    std::vector<float> got = matMul(a, w.value()).toVector();
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t j = 0; j < got.size(); ++j) EXPECT_NEAR(got[j], want[j], 1e-4f * std::max(1.f, std::fabs(want[j])));
+  }
+  EXPECT_EQ(cache.builds(), builds + 1);  // one operator for three calls
+  // A transposed B (XNNPACK's own [out, in] layout), not a weight: an operator per call.
+  Tensor wt = transpose(w.value(), {1, 0});
+  std::vector<float> gotT = matMul(a, wt, false, true).toVector();
+  for (size_t j = 0; j < gotT.size(); ++j) EXPECT_NEAR(gotT[j], wantT[j], 1e-4f * std::max(1.f, std::fabs(wantT[j])));
+  // An in-place write (an optimizer step) makes a new version: a new operator, new values.
+  axpyInPlace(-1.f, w.value(), w.mutableValue());  // w = 0
+  const int64_t before = cache.builds();
+  for (float v : matMul(a, w.value()).toVector()) EXPECT_EQ(v, 0.f);
+  EXPECT_EQ(cache.builds(), before + 1);
+}
+
+TEST(Xnnpack, ADenseModelTrainsTheSameAsOnCpu) {
+  auto run = [](const std::string& backend) {
+    BackendScope scope(backend);
+    Sequential model;
+    model.add(std::make_shared<Dense>(nlohmann::json{{"units", 7}, {"inputShape", {6}}, {"activation", "relu"}}));
+    model.add(std::make_shared<Dense>(nlohmann::json{{"units", 2}}));
+    model.compile({{"optimizer", "sgd"}, {"loss", "meanSquaredError"}});
+    model.setWeights({Tensor::fromVector({6, 7}, seq(42, 0.2f)), Tensor::fromVector({7}, seq(7, 0.1f)),
+                      Tensor::fromVector({7, 2}, seq(14, 0.3f)), Tensor::fromVector({2}, seq(2, 0.1f))});
+    Tensor x = Tensor::fromVector({4, 6}, seq(24, 1.f)), y = Tensor::fromVector({4, 2}, seq(8, 0.5f));
+    std::vector<float> losses;
+    for (int i = 0; i < 5; ++i) losses.push_back(model.trainOnBatch({x}, {y})[0]);
+    std::vector<float> out = model.predict({x})[0].toVector();
+    losses.insert(losses.end(), out.begin(), out.end());
+    return losses;
+  };
+  std::vector<float> want = run("cpu"), got = run("xnnpack");
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5f * std::max(1.f, std::fabs(want[i]))) << i;
+}
+
+}  // namespace
+}  // namespace wl
