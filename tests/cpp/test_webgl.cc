@@ -260,6 +260,21 @@ TEST(WebGL, InPlaceUpdatesAndScattersKeepTheRestOfTheBuffer) {
   for (int i = 0; i < 3; ++i) expectClose(got[i], want[i]);
 }
 
+TEST(WebGL, CopyOnWriteCopiesOnTheGPU) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  Tensor x = Tensor::fromVector({2, 3}, {1, 2, 3, 4, 5, 6});
+  Tensor view = x.view({3, 2});  // shares x's storage
+  const int64_t passes = webglStats().passes;
+  const TransferStats before = transferStats();
+  axpyInPlace(1.f, Tensor::full({2, 3}, 10.f), x);  // x gets its own copy first, then the update
+  EXPECT_GE(webglStats().passes, passes + 3);       // fill, copy, axpy
+  EXPECT_EQ(transferStats().hostReads, before.hostReads);
+  EXPECT_FALSE(view.sharesStorageWith(x));
+  EXPECT_EQ(x.toVector(), (std::vector<float>{11, 12, 13, 14, 15, 16}));
+  EXPECT_EQ(view.toVector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));  // kept its values
+}
+
 TEST(WebGL, LargeTensorsSpanSeveralTextureRows) {
   REQUIRE_WEBGL();
   Tensor a = Tensor::fromVector({3, 5000}, seq(15000)), b = Tensor::fromVector({5000}, seq(5000, 0.3f));

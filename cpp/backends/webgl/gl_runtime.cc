@@ -297,6 +297,16 @@ class GLMemory : public Memory {
     for (auto& f : ready) f();
     return static_cast<int>(pending_.size());
   }
+  // Copy on write of a shared storage: a copy pass on the GPU, no host staging.
+  void copy(void* dst, const void* src, size_t bytes) override {
+    if (bytes == 0 || dst == src) return;
+    Pass pass;
+    pass.body = "void run(int i) { o0 = ld0(i); }";
+    pass.inputs = {buf(src)};
+    pass.outputs = {buf(dst)};
+    pass.size = static_cast<int64_t>(bytes / 4);
+    runPass(pass);
+  }
   int64_t pendingReads() const { return static_cast<int64_t>(pending_.size()); }
 
  private:
