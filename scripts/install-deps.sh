@@ -2,7 +2,9 @@
 # Installs what the build and the tests need, only where it is missing, and says so:
 #   Debian packages: cmake, g++, make, GoogleTest, nlohmann-json, SIMDe,
 #                    Emscripten (the WebAssembly compiler), Chromium (browser tests),
-#                    XNNPACK + pthreadpool (the native xnnpack backend and the GEMM bench)
+#                    XNNPACK + pthreadpool (the native xnnpack backend and the GEMM bench),
+#                    EGL + OpenGL ES + Mesa (llvmpipe): the native webgl backend's tests
+#                    run on a surfaceless EGL context, no display or GPU needed
 #   npm devDependencies (node_modules): @tensorflow/tfjs (the test oracle),
 #                    esbuild (bundles dist/), playwright-core (drives Chromium),
 #                    webpack and vite (the packaging test builds browser apps with them)
@@ -10,7 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(cmake g++ make libgtest-dev nlohmann-json3-dev libsimde-dev emscripten chromium libxnnpack-dev libpthreadpool-dev)
+PACKAGES=(cmake g++ make libgtest-dev nlohmann-json3-dev libsimde-dev emscripten chromium libxnnpack-dev libpthreadpool-dev
+          libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,9 @@
 #include <set>
 
 #include "core/dispatch.h"
+#ifdef WL_WEBGL
+#include "backends/webgl/webgl.h"
+#endif
 #include "core/kernel_registry.h"
 #include "core/test_backend.h"
 #include "core/tape.h"
@@ -121,11 +124,26 @@ double weighted(const Tensor& y, const Tensor& r) {
 // The test backends (core/test_backend.h) take part in every case: a backend with
 // its own memory and asynchronous reads, and one missing some kernels (its chain
 // falls back to "cpu" for them).
+// The webgl backend (built natively when EGL/GLES are found) takes part too; a
+// context that cannot be created fails the test rather than dropping the backend.
 void registerTestBackends() {
+#ifdef WL_WEBGL
+  std::string why;
+  if (!registerWebGLBackend(&why)) ADD_FAILURE() << "the webgl backend cannot create its GL context: " << why;
+#endif
   if (BackendRegistry::instance().find("cpu-async") == nullptr) registerAsyncTestBackend("cpu-async");
   if (BackendRegistry::instance().find("cpu-async-partial") == nullptr) {
     registerAsyncTestBackend("cpu-async-partial", {"Softmax", "MatMul", "Conv2DBackpropFilter", "Gather"});
   }
+}
+
+// Relative tolerance against "cpu": 1e-5 for every CPU backend. The webgl shaders
+// use the GPU's exp/log/sin/pow (llvmpipe natively, the browser's GPU later),
+// which round differently from libm: the ops listed get a wider bound there.
+float tolerance(const std::string& backend, const std::string& op) {
+  if (backend != "webgl") return 1e-5f;
+  static const std::set<std::string> loose = {};  // none needed on llvmpipe
+  return loose.count(op) ? 1e-4f : 1e-5f;
 }
 
 class OpHarness : public ::testing::TestWithParam<OpCase> {};
@@ -147,7 +165,7 @@ TEST_P(OpHarness, BackendsMatchReferenceAndGradientsMatchFiniteDifferences) {
     ASSERT_EQ(got.shape(), expected.shape()) << backend;
     const std::vector<float> g = got.toVector();
     for (size_t i = 0; i < g.size(); ++i) {
-      EXPECT_NEAR(g[i], e[i], 1e-5f * std::max(1.f, std::fabs(e[i]))) << backend << " element " << i;
+      EXPECT_NEAR(g[i], e[i], tolerance(backend, c.op) * std::max(1.f, std::fabs(e[i]))) << backend << " element " << i;
     }
   }
   if (!c.grad) return;
@@ -171,6 +189,21 @@ TEST_P(OpHarness, BackendsMatchReferenceAndGradientsMatchFiniteDifferences) {
       double numeric = (up - down) / (2.0 * eps);
       EXPECT_NEAR(analytic[k].toVector()[i], numeric, 2e-2 * std::max(1.0, std::fabs(numeric)))
           << c.op << " " << c.attrs << " input " << k << " element " << i;
+    }
+  }
+  // Every backend's gradient kernels agree with cpu's (the same tape, other kernels;
+  // after the finite differences, which write the inputs through the host view).
+  for (const std::string& backend : BackendRegistry::instance().names()) {
+    BackendScope scope(backend);
+    GradientTape tape;
+    Tensor loss = sum(mul(runCase(c, inputs), r));
+    std::vector<Tensor> got = tape.gradient(loss, inputs);
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      const std::vector<float> g = got[k].toVector(), want = analytic[k].toVector();
+      for (size_t i = 0; i < g.size(); ++i) {
+        EXPECT_NEAR(g[i], want[i], tolerance(backend, c.op) * std::max(1.f, std::fabs(want[i])))
+            << backend << " gradient of input " << k << " element " << i;
+      }
     }
   }
 }

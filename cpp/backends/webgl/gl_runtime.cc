@@ -1,0 +1,582 @@
+// The webgl backend's GL side: the context (EGL surfaceless natively), the texture
+// memory with its pool, the program cache and the two kinds of pass (a fragment
+// per output element; a point per scattered element).
+#include "backends/webgl/gl_runtime.h"
+
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <unordered_map>
+
+#include "backends/webgl/webgl.h"
+#include "core/backend.h"
+#include "core/dispatch.h"
+#include "core/error.h"
+#include "core/tensor.h"
+
+namespace wl {
+namespace webgl {
+
+namespace {
+
+constexpr int kMaxWidth = 4096;                         // texels per row
+constexpr int64_t kPoolBytes = int64_t{256} << 20;      // pooled textures kept at most
+
+struct Context {
+  EGLDisplay display = EGL_NO_DISPLAY;
+  EGLContext context = EGL_NO_CONTEXT;
+  bool ready = false;
+  std::string renderer;
+  int maxTextureSize = 0;
+  GLenum readFormat = GL_RGBA_INTEGER;  // RED_INTEGER where the driver reads R32UI that way
+  GLuint vao = 0, drawFbo = 0, readFbo = 0;
+  std::unordered_map<std::string, GLuint> programs;
+  std::map<std::pair<int, int>, std::vector<GLuint>> pool;
+  int64_t pooledBytes = 0;
+  WebGLStats stats;
+};
+
+Context& ctx() {
+  static Context* c = new Context();  // never destroyed: storages may outlive statics
+  return *c;
+}
+
+void makeCurrent() {
+  Context& c = ctx();
+  WL_CHECK(c.ready, "The webgl backend has no GL context (registerWebGLBackend failed or was not called)");
+  if (eglGetCurrentContext() != c.context) {
+    WL_CHECK(eglMakeCurrent(c.display, EGL_NO_SURFACE, EGL_NO_SURFACE, c.context),
+             "webgl: eglMakeCurrent failed (EGL error 0x" << std::hex << eglGetError() << ")");
+  }
+}
+
+void checkGL(const char* what) {
+  GLenum e = glGetError();
+  if (e == GL_NO_ERROR) return;
+  if (e == GL_OUT_OF_MEMORY) throw Error(std::string("webgl: out of GPU memory during ") + what);
+  std::ostringstream os;
+  os << "webgl: GL error 0x" << std::hex << e << " during " << what;
+  throw Error(os.str());
+}
+
+std::pair<int, int> gridFor(int64_t n) {
+  if (n < 1) n = 1;
+  const int w = static_cast<int>(std::min<int64_t>(n, kMaxWidth));
+  const int64_t h = (n + w - 1) / w;
+  WL_CHECK(h <= ctx().maxTextureSize, "webgl: a tensor of " << n << " elements needs a " << w << "x" << h
+                                                            << " texture; this GL context allows at most "
+                                                            << ctx().maxTextureSize << " rows");
+  return {w, static_cast<int>(h)};
+}
+
+GLuint compile(GLenum type, const std::string& src) {
+  GLuint s = glCreateShader(type);
+  const char* p = src.c_str();
+  glShaderSource(s, 1, &p, nullptr);
+  glCompileShader(s);
+  GLint ok = 0;
+  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+  if (!ok) {
+    char log[4096] = {0};
+    glGetShaderInfoLog(s, sizeof(log), nullptr, log);
+    glDeleteShader(s);
+    throw Error(std::string("webgl: shader does not compile: ") + log + "\n" + src);
+  }
+  return s;
+}
+
+GLuint program(const std::string& vs, const std::string& fs) {
+  Context& c = ctx();
+  std::string key = vs + "\n//--\n" + fs;
+  auto it = c.programs.find(key);
+  if (it != c.programs.end()) {
+    ++c.stats.programHits;
+    return it->second;
+  }
+  GLuint v = compile(GL_VERTEX_SHADER, vs), f = compile(GL_FRAGMENT_SHADER, fs);
+  GLuint p = glCreateProgram();
+  glAttachShader(p, v);
+  glAttachShader(p, f);
+  glLinkProgram(p);
+  glDeleteShader(v);
+  glDeleteShader(f);
+  GLint ok = 0;
+  glGetProgramiv(p, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    char log[4096] = {0};
+    glGetProgramInfoLog(p, sizeof(log), nullptr, log);
+    glDeleteProgram(p);
+    throw Error(std::string("webgl: program does not link: ") + log + "\n" + fs);
+  }
+  ++c.stats.programsCompiled;
+  c.programs.emplace(std::move(key), p);
+  return p;
+}
+
+const char* kHeader =
+    "#version 300 es\n"
+    "precision highp float;\nprecision highp int;\nprecision highp usampler2D;\n";
+
+// Samplers, fetchers and uniforms every pass declares.
+std::string declarations(const std::vector<const GLBuffer*>& inputs,
+                         const std::vector<std::pair<std::string, float>>& uf,
+                         const std::vector<std::pair<std::string, uint32_t>>& uu) {
+  std::ostringstream s;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    s << "uniform usampler2D u_in" << k << ";\nconst int W" << k << " = " << inputs[k]->w << ";\n"
+      << "uint ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i % W" << k << ", i / W" << k
+      << "), 0).r; }\n"
+      << "float f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
+  }
+  for (const auto& u : uf) s << "uniform float " << u.first << ";\n";
+  for (const auto& u : uu) s << "uniform uint " << u.first << ";\n";
+  return s.str();
+}
+
+void bindInputsAndUniforms(GLuint prog, const std::vector<const GLBuffer*>& inputs,
+                           const std::vector<std::pair<std::string, float>>& uf,
+                           const std::vector<std::pair<std::string, uint32_t>>& uu) {
+  glUseProgram(prog);
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(k));
+    glBindTexture(GL_TEXTURE_2D, inputs[k]->tex);
+    glUniform1i(glGetUniformLocation(prog, ("u_in" + std::to_string(k)).c_str()), static_cast<GLint>(k));
+  }
+  for (const auto& u : uf) glUniform1f(glGetUniformLocation(prog, u.first.c_str()), u.second);
+  for (const auto& u : uu) glUniform1ui(glGetUniformLocation(prog, u.first.c_str()), u.second);
+}
+
+GLuint newTexture(int w, int h) {
+  GLuint t = 0;
+  glGenTextures(1, &t);
+  glBindTexture(GL_TEXTURE_2D, t);
+  glTexStorage2D(GL_TEXTURE_2D, 1, GL_R32UI, w, h);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  GLenum e = glGetError();
+  if (e != GL_NO_ERROR) {
+    glDeleteTextures(1, &t);
+    throw Error("webgl: cannot allocate a " + std::to_string(w) + "x" + std::to_string(h) +
+                " texture (" + formatBytes(4.0 * w * h) + ")" + (e == GL_OUT_OF_MEMORY ? ": out of GPU memory" : ""));
+  }
+  ++ctx().stats.texturesCreated;
+  return t;
+}
+
+void attachForRead(const GLBuffer* b) {
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, ctx().readFbo);
+  glFramebufferTexture2D(GL_READ_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, b->tex, 0);
+  glReadBuffer(GL_COLOR_ATTACHMENT0);
+  glPixelStorei(GL_PACK_ALIGNMENT, 4);
+}
+
+// Reads n elements of b (full rows, then the partial last row) into dst, or into
+// the bound PIXEL_PACK buffer at offset (size_t)dst. `rgba`: 4 uints per element.
+void readRows(const GLBuffer* b, int64_t n, uintptr_t dst) {
+  const int64_t per = ctx().readFormat == GL_RED_INTEGER ? 4 : 16;
+  const int64_t full = n / b->w, rem = n % b->w;
+  if (full > 0) {
+    glReadPixels(0, 0, b->w, static_cast<GLsizei>(full), ctx().readFormat, GL_UNSIGNED_INT,
+                 reinterpret_cast<void*>(dst));
+  }
+  if (rem > 0) {
+    glReadPixels(0, static_cast<GLint>(full), static_cast<GLsizei>(rem), 1, ctx().readFormat, GL_UNSIGNED_INT,
+                 reinterpret_cast<void*>(dst + static_cast<uintptr_t>(full * b->w * per)));
+  }
+}
+
+void extractRed(const uint32_t* rgba, void* dst, int64_t n) {
+  uint32_t* out = static_cast<uint32_t*>(dst);
+  for (int64_t i = 0; i < n; ++i) out[i] = rgba[i * 4];
+}
+
+class GLMemory : public Memory {
+ public:
+  GLMemory() : Memory("webgl") {}
+  bool isHost() const override { return false; }
+  void* allocate(size_t bytes) override {
+    makeCurrent();
+    GLBuffer* b = acquire(static_cast<int64_t>((bytes + 3) / 4));
+    counted(1, static_cast<int64_t>(bytes));
+    return b;
+  }
+  void release(void* handle, size_t bytes) override {
+    giveBack(buf(handle));
+    counted(-1, -static_cast<int64_t>(bytes));
+  }
+  void write(void* handle, const void* src, size_t bytes) override {
+    if (bytes == 0) return;
+    makeCurrent();
+    const GLBuffer* b = buf(handle);
+    const int64_t n = static_cast<int64_t>(bytes / 4), full = n / b->w, rem = n % b->w;
+    glBindTexture(GL_TEXTURE_2D, b->tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    const char* p = static_cast<const char*>(src);
+    if (full > 0) {
+      glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, b->w, static_cast<GLsizei>(full), GL_RED_INTEGER, GL_UNSIGNED_INT, p);
+    }
+    if (rem > 0) {
+      glTexSubImage2D(GL_TEXTURE_2D, 0, 0, static_cast<GLint>(full), static_cast<GLsizei>(rem), 1, GL_RED_INTEGER,
+                      GL_UNSIGNED_INT, p + full * b->w * 4);
+    }
+    checkGL("a texture upload");
+  }
+  void read(const void* handle, void* dst, size_t bytes) override {
+    if (bytes == 0) return;
+    makeCurrent();
+    const GLBuffer* b = buf(handle);
+    const int64_t n = static_cast<int64_t>(bytes / 4);
+    attachForRead(b);
+    if (ctx().readFormat == GL_RED_INTEGER) {
+      readRows(b, n, reinterpret_cast<uintptr_t>(dst));
+    } else {
+      std::vector<uint32_t> rgba(static_cast<size_t>(n) * 4);
+      readRows(b, n, reinterpret_cast<uintptr_t>(rgba.data()));
+      extractRed(rgba.data(), dst, n);
+    }
+    checkGL("glReadPixels");
+  }
+  void readAsync(const void* handle, void* dst, size_t bytes, std::function<void()> done) override {
+    makeCurrent();
+    Pending p;
+    p.dst = dst;
+    p.n = static_cast<int64_t>(bytes / 4);
+    p.done = std::move(done);
+    const int64_t per = ctx().readFormat == GL_RED_INTEGER ? 4 : 16;
+    p.pboBytes = std::max<int64_t>(p.n * per, 4);
+    glGenBuffers(1, &p.pbo);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, p.pbo);
+    glBufferData(GL_PIXEL_PACK_BUFFER, static_cast<GLsizeiptr>(p.pboBytes), nullptr, GL_STREAM_READ);
+    if (p.n > 0) {
+      attachForRead(buf(handle));
+      readRows(buf(handle), p.n, 0);  // offsets into the pack buffer
+    }
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    p.fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+    glFlush();
+    checkGL("an asynchronous read");
+    pending_.push_back(std::move(p));
+  }
+  int pump() override {
+    if (pending_.empty()) return 0;
+    makeCurrent();
+    std::vector<std::function<void()>> ready;
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      GLenum s = glClientWaitSync(it->fence, GL_SYNC_FLUSH_COMMANDS_BIT, 0);
+      if (s == GL_WAIT_FAILED) throw Error("webgl: glClientWaitSync failed");
+      if (s != GL_ALREADY_SIGNALED && s != GL_CONDITION_SATISFIED) {
+        ++it;
+        continue;
+      }
+      glBindBuffer(GL_PIXEL_PACK_BUFFER, it->pbo);
+      if (it->n > 0) {
+        void* m = glMapBufferRange(GL_PIXEL_PACK_BUFFER, 0, static_cast<GLsizeiptr>(it->pboBytes), GL_MAP_READ_BIT);
+        WL_CHECK(m != nullptr, "webgl: cannot map the pixel pack buffer of an asynchronous read");
+        if (ctx().readFormat == GL_RED_INTEGER) {
+          std::memcpy(it->dst, m, static_cast<size_t>(it->n) * 4);
+        } else {
+          extractRed(static_cast<const uint32_t*>(m), it->dst, it->n);
+        }
+        glUnmapBuffer(GL_PIXEL_PACK_BUFFER);
+      }
+      glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+      glDeleteBuffers(1, &it->pbo);
+      glDeleteSync(it->fence);
+      ready.push_back(std::move(it->done));
+      it = pending_.erase(it);
+    }
+    for (auto& f : ready) f();
+    return static_cast<int>(pending_.size());
+  }
+  // Copy on write of a shared storage: a copy pass on the GPU, no host staging.
+  void copy(void* dst, const void* src, size_t bytes) override {
+    if (bytes == 0 || dst == src) return;
+    Pass pass;
+    pass.body = "void run(int i) { o0 = ld0(i); }";
+    pass.inputs = {buf(src)};
+    pass.outputs = {buf(dst)};
+    pass.size = static_cast<int64_t>(bytes / 4);
+    runPass(pass);
+  }
+  int64_t pendingReads() const { return static_cast<int64_t>(pending_.size()); }
+
+ private:
+  struct Pending {
+    GLsync fence = nullptr;
+    GLuint pbo = 0;
+    void* dst = nullptr;
+    int64_t n = 0, pboBytes = 0;
+    std::function<void()> done;
+  };
+  std::deque<Pending> pending_;
+};
+
+GLMemory* g_memory = nullptr;
+
+bool createContext(std::string* reason) {
+  Context& c = ctx();
+  if (c.ready) return true;
+  auto fail = [&](const std::string& why) {
+    if (reason) *reason = why;
+    return false;
+  };
+  const char* clientExt = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
+  auto getPlatformDisplay =
+      reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(eglGetProcAddress("eglGetPlatformDisplayEXT"));
+  if (clientExt != nullptr && std::strstr(clientExt, "EGL_MESA_platform_surfaceless") && getPlatformDisplay) {
+    c.display = getPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+  }
+  if (c.display == EGL_NO_DISPLAY) {
+    return fail("no EGL display: EGL_MESA_platform_surfaceless is missing (install libegl-mesa0 and "
+                "libgl1-mesa-dri: scripts/install-deps.sh)");
+  }
+  EGLint major = 0, minor = 0;
+  if (!eglInitialize(c.display, &major, &minor)) {
+    std::ostringstream os;
+    os << "eglInitialize failed on the surfaceless platform (EGL error 0x" << std::hex << eglGetError()
+       << "): is Mesa's libgl1-mesa-dri (llvmpipe) installed?";
+    return fail(os.str());
+  }
+  const char* ext = eglQueryString(c.display, EGL_EXTENSIONS);
+  if (!ext || !std::strstr(ext, "EGL_KHR_surfaceless_context")) return fail("EGL_KHR_surfaceless_context is missing");
+  if (!eglBindAPI(EGL_OPENGL_ES_API)) return fail("eglBindAPI(EGL_OPENGL_ES_API) failed");
+  EGLConfig config = EGL_NO_CONFIG_KHR;
+  if (!std::strstr(ext, "EGL_KHR_no_config_context")) {
+    const EGLint attrs[] = {EGL_RENDERABLE_TYPE, EGL_OPENGL_ES3_BIT, EGL_NONE};
+    EGLint count = 0;
+    if (!eglChooseConfig(c.display, attrs, &config, 1, &count) || count == 0) {
+      return fail("no EGL config renders OpenGL ES 3");
+    }
+  }
+  const EGLint ctxAttrs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 0, EGL_NONE};
+  c.context = eglCreateContext(c.display, config, EGL_NO_CONTEXT, ctxAttrs);
+  if (c.context == EGL_NO_CONTEXT) {
+    std::ostringstream os;
+    os << "cannot create an OpenGL ES 3.0 context (EGL error 0x" << std::hex << eglGetError() << ")";
+    return fail(os.str());
+  }
+  if (!eglMakeCurrent(c.display, EGL_NO_SURFACE, EGL_NO_SURFACE, c.context)) {
+    return fail("eglMakeCurrent without a surface failed");
+  }
+  c.renderer = std::string(reinterpret_cast<const char*>(glGetString(GL_RENDERER))) + " / " +
+               reinterpret_cast<const char*>(glGetString(GL_VERSION));
+  glGetIntegerv(GL_MAX_TEXTURE_SIZE, &c.maxTextureSize);
+  glGenVertexArrays(1, &c.vao);
+  glBindVertexArray(c.vao);
+  glGenFramebuffers(1, &c.drawFbo);
+  glGenFramebuffers(1, &c.readFbo);
+  glDisable(GL_DITHER);
+  glDisable(GL_BLEND);
+  glDisable(GL_DEPTH_TEST);
+  c.ready = true;
+  // R32UI must be a render target, and the driver says how it reads it back.
+  GLuint t = newTexture(1, 1);
+  glBindFramebuffer(GL_FRAMEBUFFER, c.drawFbo);
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t, 0);
+  GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+  GLint fmt = 0, type = 0;
+  if (status == GL_FRAMEBUFFER_COMPLETE) {
+    glGetIntegerv(GL_IMPLEMENTATION_COLOR_READ_FORMAT, &fmt);
+    glGetIntegerv(GL_IMPLEMENTATION_COLOR_READ_TYPE, &type);
+  }
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glDeleteTextures(1, &t);
+  if (status != GL_FRAMEBUFFER_COMPLETE) {
+    c.ready = false;
+    return fail("an R32UI texture is not a complete framebuffer on " + c.renderer);
+  }
+  c.readFormat = (fmt == GL_RED_INTEGER && type == GL_UNSIGNED_INT) ? GL_RED_INTEGER : GL_RGBA_INTEGER;
+  if (glGetError() != GL_NO_ERROR) {
+    c.ready = false;
+    return fail("GL errors while setting up the context on " + c.renderer);
+  }
+  return true;
+}
+
+const char* kFullscreenVS =
+    "#version 300 es\n"
+    "void main() {\n"
+    "  vec2 p = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));\n"
+    "  gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);\n"
+    "}\n";
+
+}  // namespace
+
+GLBuffer* acquire(int64_t n) {
+  Context& c = ctx();
+  auto grid = gridFor(n);
+  GLBuffer* b = new GLBuffer();
+  b->w = grid.first;
+  b->h = grid.second;
+  b->n = n;
+  auto& free = c.pool[grid];
+  if (!free.empty()) {
+    b->tex = free.back();
+    free.pop_back();
+    c.pooledBytes -= int64_t{4} * b->w * b->h;
+    --c.stats.texturesPooled;
+    ++c.stats.texturesReused;
+  } else {
+    try {
+      b->tex = newTexture(b->w, b->h);
+    } catch (...) {
+      delete b;
+      throw;
+    }
+  }
+  return b;
+}
+
+void giveBack(GLBuffer* b) {
+  Context& c = ctx();
+  const int64_t bytes = int64_t{4} * b->w * b->h;
+  if (c.pooledBytes + bytes <= kPoolBytes) {
+    c.pool[{b->w, b->h}].push_back(b->tex);
+    c.pooledBytes += bytes;
+    ++c.stats.texturesPooled;
+  } else {
+    makeCurrent();
+    glDeleteTextures(1, &b->tex);
+  }
+  delete b;
+}
+
+std::string glslFloat(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  return "uintBitsToFloat(" + std::to_string(bits) + "u)";
+}
+
+void runPass(const Pass& pass) {
+  if (pass.size <= 0) return;
+  makeCurrent();
+  Context& c = ctx();
+  WL_CHECK(!pass.outputs.empty() && pass.outputs.size() <= 4, "webgl: a pass writes 1 to 4 outputs");
+  const GLBuffer* first = pass.outputs[0];
+  for (const GLBuffer* o : pass.outputs) {
+    WL_CHECK(o->w == first->w && o->h == first->h, "webgl: the outputs of a pass differ in size");
+  }
+  std::ostringstream fs;
+  fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu);
+  for (size_t k = 0; k < pass.outputs.size(); ++k) fs << "layout(location = " << k << ") out uint o" << k << ";\n";
+  fs << "const int OW = " << first->w << ";\nconst int N = " << pass.size << ";\n" << pass.body << "\nvoid main() {\n"
+     << "  int i = int(gl_FragCoord.y) * OW + int(gl_FragCoord.x);\n  if (i >= N) {";
+  for (size_t k = 0; k < pass.outputs.size(); ++k) fs << " o" << k << " = 0u;";
+  fs << " return; }\n  run(i);\n}\n";
+  GLuint prog = program(kFullscreenVS, fs.str());
+  // An output that is also an input (in place) renders into a fresh texture that
+  // then replaces its own: a texture cannot be sampled while it is drawn into.
+  std::vector<GLBuffer*> targets;
+  for (GLBuffer* o : pass.outputs) {
+    bool inPlace = false;
+    for (const GLBuffer* in : pass.inputs) inPlace = inPlace || in == o || in->tex == o->tex;
+    targets.push_back(inPlace ? acquire(o->n) : o);
+  }
+  bindInputsAndUniforms(prog, pass.inputs, pass.uf, pass.uu);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, c.drawFbo);
+  GLenum bufs[4];
+  for (size_t k = 0; k < 4; ++k) {
+    glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + static_cast<GLenum>(k), GL_TEXTURE_2D,
+                           k < targets.size() ? targets[k]->tex : 0, 0);
+    bufs[k] = k < targets.size() ? GL_COLOR_ATTACHMENT0 + static_cast<GLenum>(k) : GL_NONE;
+  }
+  glDrawBuffers(static_cast<GLsizei>(targets.size()), bufs);
+  const int rows = static_cast<int>((pass.size + first->w - 1) / first->w);
+  glViewport(0, 0, first->w, rows);
+  glDrawArrays(GL_TRIANGLES, 0, 3);
+  ++c.stats.passes;
+  for (size_t k = 0; k < targets.size(); ++k) {
+    if (targets[k] == pass.outputs[k]) continue;
+    std::swap(targets[k]->tex, pass.outputs[k]->tex);
+    giveBack(targets[k]);  // the old texture goes to the pool
+  }
+  checkGL("a shader pass");
+}
+
+void runScatter(const ScatterPass& pass) {
+  if (pass.count <= 0) return;
+  makeCurrent();
+  Context& c = ctx();
+  GLBuffer* out = pass.output;
+  // A source that is the output is copied first: the scatter must read the old values.
+  std::vector<const GLBuffer*> inputs = pass.inputs;
+  std::vector<GLBuffer*> copies;
+  for (const GLBuffer*& in : inputs) {
+    if (in->tex != out->tex) continue;
+    GLBuffer* copy = acquire(in->n);
+    Pass p;
+    p.body = "void run(int i) { o0 = ld0(i); }";
+    p.inputs = {in};
+    p.outputs = {copy};
+    p.size = in->n;
+    runPass(p);
+    copies.push_back(copy);
+    in = copy;
+  }
+  std::ostringstream vs;
+  vs << kHeader << declarations(inputs, {}, {}) << "flat out uint val;\nconst int OW = " << out->w
+     << ";\nconst int OH = " << out->h << ";\n"
+     << pass.vertexBody << "\nvoid main() {\n  int d = place(gl_VertexID);\n  gl_PointSize = 1.0;\n"
+     << "  vec2 p = (vec2(float(d % OW), float(d / OW)) + 0.5) / vec2(float(OW), float(OH));\n"
+     << "  gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);\n}\n";
+  const std::string fs = std::string(kHeader) +
+                         "flat in uint val;\nlayout(location = 0) out uint o0;\nvoid main() { o0 = val; }\n";
+  GLuint prog = program(vs.str(), fs);
+  bindInputsAndUniforms(prog, inputs, {}, {});
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, c.drawFbo);
+  for (GLenum k = 0; k < 4; ++k) {
+    glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + k, GL_TEXTURE_2D, k == 0 ? out->tex : 0, 0);
+  }
+  GLenum buf0 = GL_COLOR_ATTACHMENT0;
+  glDrawBuffers(1, &buf0);
+  glViewport(0, 0, out->w, out->h);
+  glDrawArrays(GL_POINTS, 0, static_cast<GLsizei>(pass.count));
+  ++c.stats.passes;
+  for (GLBuffer* copy : copies) giveBack(copy);
+  checkGL("a scatter pass");
+}
+
+}  // namespace webgl
+
+bool registerWebGLBackend(std::string* reason) {
+  auto& backends = BackendRegistry::instance();
+  if (backends.find("webgl") != nullptr) return true;
+  if (!webgl::createContext(reason)) return false;
+  if (webgl::g_memory == nullptr) webgl::g_memory = new webgl::GLMemory();  // outlives the backend
+  // Every dtype: int32/bool values live bit-exactly in the R32UI textures and the int
+  // kernels compute with GLSL's 32-bit ints, so supports() needs no narrowing (the
+  // default: a kernel is registered). Ops without a webgl kernel fall back to wasm.
+  backends.add(std::make_unique<Backend>("webgl", 3, webgl::g_memory, "wasm"));
+  return true;
+}
+
+WebGLStats webglStats() {
+  WebGLStats s = webgl::ctx().stats;
+  s.asyncReadsPending = webgl::g_memory ? webgl::g_memory->pendingReads() : 0;
+  return s;
+}
+
+void webglReleasePool() {
+  auto& c = webgl::ctx();
+  if (!c.ready) return;
+  webgl::makeCurrent();
+  for (auto& entry : c.pool) {
+    if (!entry.second.empty()) glDeleteTextures(static_cast<GLsizei>(entry.second.size()), entry.second.data());
+  }
+  c.pool.clear();
+  c.pooledBytes = 0;
+  c.stats.texturesPooled = 0;
+}
+
+std::string webglRenderer() { return webgl::ctx().renderer; }
+
+}  // namespace wl

@@ -1,0 +1,59 @@
+// Internals of the webgl backend shared by its memory and its kernels.
+#pragma once
+
+#include <GLES3/gl3.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wl {
+namespace webgl {
+
+// A Memory handle: what kernels receive through the parameter structs' pointers.
+// The texture may be swapped for another of the same size (an in-place kernel
+// renders into a fresh texture); the handle stays the same.
+struct GLBuffer {
+  GLuint tex = 0;  // R32UI, one level
+  int w = 0, h = 0;  // texel grid; element i is at (i % w, i / w)
+  int64_t n = 0;     // elements the storage holds (<= w * h)
+};
+
+inline const GLBuffer* buf(const void* p) { return static_cast<const GLBuffer*>(p); }
+inline GLBuffer* buf(void* p) { return static_cast<GLBuffer*>(p); }
+
+// One draw: `body` defines `void run(int i)`, computing output element i and
+// assigning the outputs o0, o1, ... (uint bit patterns). Inputs k are read with
+// ld<k>(int) (uint bits) and f<k>(int) (float); W<k> is input k's texel width.
+// Uniforms named in uf/uu are declared (float / uint) and set per call.
+struct Pass {
+  std::string body;
+  std::vector<const GLBuffer*> inputs;
+  std::vector<GLBuffer*> outputs;  // all of one texel grid
+  int64_t size = 0;                // output elements to compute
+  std::vector<std::pair<std::string, float>> uf;
+  std::vector<std::pair<std::string, uint32_t>> uu;
+};
+void runPass(const Pass& pass);
+
+// A scatter of `count` points: `vertexBody` defines `int place(int v)`, which sets
+// the flat uint `val` for point v and returns the output element it lands on.
+// Outputs are written only where points land (the rest keep their values).
+struct ScatterPass {
+  std::string vertexBody;
+  std::vector<const GLBuffer*> inputs;
+  GLBuffer* output = nullptr;
+  int64_t count = 0;
+};
+void runScatter(const ScatterPass& pass);
+
+// A temporary buffer of n elements (from the pool) and its return.
+GLBuffer* acquire(int64_t n);
+void giveBack(GLBuffer* b);
+
+// GLSL float / uint literals that round-trip exactly.
+std::string glslFloat(float v);
+
+}  // namespace webgl
+}  // namespace wl

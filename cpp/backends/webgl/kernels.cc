@@ -1,0 +1,1055 @@
+// The webgl kernels: each builds one (or two) GLSL ES 3.00 passes over the bound
+// GL buffers (the parameter structs' pointers carry webgl::GLBuffer handles).
+// Shapes are baked into the source, so the program cache keys by (kernel, shape);
+// per-call scalars are uniforms. Formulas follow kernels/elementwise_ops.h and the
+// reference kernels (same accumulation order), so results differ from "cpu" only
+// by the GPU's rounding of transcendental functions.
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "backends/webgl/gl_runtime.h"
+#include "core/kernel_registry.h"
+#include "kernels/conv_params.h"
+#include "kernels/params.h"
+
+namespace wl {
+namespace webgl {
+namespace {
+
+// Scalar helpers shared by the elementwise shaders.
+std::string mathPrelude() {
+  static const std::string s = [] {
+    std::ostringstream o;
+    o << "const float INF = uintBitsToFloat(0x7f800000u);\n"
+         "const float QNAN = uintBitsToFloat(0x7fc00000u);\n"
+         "float expm1_(float x) { return abs(x) < 1e-3 ? x + x * x * 0.5 + x * x * x / 6.0 : exp(x) - 1.0; }\n"
+         "float log1p_(float x) { float u = 1.0 + x; return u == 1.0 ? x : log(u) * (x / (u - 1.0)); }\n"
+         "float sigmoid_(float x) { return 1.0 / (1.0 + exp(-x)); }\n"
+      << "float softplus_(float x) { const float T = " << glslFloat(std::log(1.1920928955078125e-7f) + 2.f) << ";\n"
+      << "  if (x > -T) return x; if (x < T) return exp(x); return log1p_(exp(x)); }\n"
+         // Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7).
+         "float erf_(float x) { float t = 1.0 / (1.0 + 0.3275911 * abs(x));\n"
+         "  float y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + "
+         "0.254829592) * t * exp(-x * x);\n"
+         "  return x < 0.0 ? -y : y; }\n"
+         "float tanh_(float x) { if (abs(x) < 0.004) return x - x * x * x / 3.0; if (abs(x) > 10.0) return sign(x);\n"
+         "  float e = exp(2.0 * x); return (e - 1.0) / (e + 1.0); }\n"
+         "float pow_(float a, float b) {\n"
+         "  if (b == 0.0) return 1.0;\n"
+         "  if (isnan(a) || isnan(b)) return QNAN;\n"
+         "  if (a == 0.0) return b > 0.0 ? 0.0 : INF;\n"
+         "  if (a < 0.0) { if (floor(b) != b) return QNAN;\n"
+         "    float r = exp2(b * log2(-a)); return mod(b, 2.0) == 1.0 ? -r : r; }\n"
+         "  return exp2(b * log2(a)); }\n"
+         "float relu_(float x) { return x > 0.0 ? x : (isnan(x) ? x : 0.0); }\n"
+         "float relu6_(float x) { return x > 0.0 ? (x < 6.0 ? x : 6.0) : (isnan(x) ? x : 0.0); }\n";
+    o << "const float SELU_SCALE = " << glslFloat(kSeluScale) << ";\nconst float SELU_ALPHA = " << glslFloat(kSeluAlpha)
+      << ";\n";
+    return o.str();
+  }();
+  return s;
+}
+
+std::string unaryExpr(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: return "-x";
+    case UnaryOp::Abs: return "abs(x)";
+    case UnaryOp::Sign: return "x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : 0.0)";
+    case UnaryOp::Square: return "x * x";
+    case UnaryOp::Sqrt: return "sqrt(x)";
+    case UnaryOp::Rsqrt: return "1.0 / sqrt(x)";
+    case UnaryOp::Reciprocal: return "1.0 / x";
+    case UnaryOp::Exp: return "exp(x)";
+    case UnaryOp::Expm1: return "expm1_(x)";
+    case UnaryOp::Log: return "log(x)";
+    case UnaryOp::Log1p: return "log1p_(x)";
+    case UnaryOp::Round: return "roundEven(x)";
+    case UnaryOp::Floor: return "floor(x)";
+    case UnaryOp::Ceil: return "ceil(x)";
+    case UnaryOp::Relu: return "relu_(x)";
+    case UnaryOp::Relu6: return "relu6_(x)";
+    case UnaryOp::Elu: return "x >= 0.0 ? x : expm1_(x)";
+    case UnaryOp::Selu: return "x >= 0.0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * expm1_(x)";
+    case UnaryOp::LeakyRelu: return "x >= 0.0 ? x : alpha * x";
+    case UnaryOp::Sigmoid: return "sigmoid_(x)";
+    case UnaryOp::LogSigmoid: return "-softplus_(-x)";
+    case UnaryOp::Softplus: return "softplus_(x)";
+    case UnaryOp::Softsign: return "x / (1.0 + abs(x))";
+    case UnaryOp::Tanh: return "tanh_(x)";
+    case UnaryOp::Step: return "x > 0.0 ? 1.0 : (isnan(x) ? x : alpha)";
+    case UnaryOp::Sin: return "sin(x)";
+    case UnaryOp::Cos: return "cos(x)";
+    case UnaryOp::Tan: return "tan(x)";
+    // Through atan: Mesa lowers asin/acos to a polynomial good to only ~2e-4.
+    case UnaryOp::Asin: return "atan(x, sqrt((1.0 - x) * (1.0 + x)))";
+    case UnaryOp::Acos: return "atan(sqrt((1.0 - x) * (1.0 + x)), x)";
+    case UnaryOp::Atan: return "atan(x)";
+    case UnaryOp::Sinh: return "sinh(x)";
+    case UnaryOp::Cosh: return "cosh(x)";
+    case UnaryOp::Asinh: return "asinh(x)";
+    case UnaryOp::Acosh: return "acosh(x)";
+    case UnaryOp::Atanh: return "atanh(x)";
+    case UnaryOp::Erf: return "erf_(x)";
+    case UnaryOp::ClipByValue: return "x < alpha ? alpha : (x > beta ? beta : x)";
+    case UnaryOp::IsNaN: return "isnan(x) ? 1.0 : 0.0";
+    case UnaryOp::IsFinite: return "(isnan(x) || isinf(x)) ? 0.0 : 1.0";
+    case UnaryOp::IsInf: return "isinf(x) ? 1.0 : 0.0";
+  }
+  return "0.0";
+}
+
+// d(op)/dx times dy, from x, y (the output, where the op's gradient needs it) and dy.
+std::string unaryGradExpr(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: return "-dy";
+    case UnaryOp::Abs: return "x > 0.0 ? dy : -dy";
+    case UnaryOp::Square: return "dy * 2.0 * x";
+    case UnaryOp::Sqrt: return "dy / (2.0 * y)";
+    case UnaryOp::Rsqrt: return "dy / (-2.0 * x * sqrt(x))";
+    case UnaryOp::Reciprocal: return "-dy / (x * x)";
+    case UnaryOp::Exp: return "dy * y";
+    case UnaryOp::Expm1: return "dy * exp(x)";
+    case UnaryOp::Log: return "dy / x";
+    case UnaryOp::Log1p: return "dy / (1.0 + x)";
+    case UnaryOp::Relu: return "x > 0.0 ? dy : 0.0";
+    case UnaryOp::Relu6: return "x > 0.0 && x <= 6.0 ? dy : 0.0";
+    case UnaryOp::Elu: return "y >= 0.0 ? dy : dy * (y + 1.0)";
+    case UnaryOp::Selu: return "x > 0.0 ? dy * SELU_SCALE : dy * SELU_SCALE * SELU_ALPHA * exp(x)";
+    case UnaryOp::LeakyRelu: return "x > 0.0 ? dy : dy * alpha";
+    case UnaryOp::Sigmoid: return "dy * y * (1.0 - y)";
+    case UnaryOp::LogSigmoid: return "dy * sigmoid_(-x)";
+    case UnaryOp::Softplus: return "dy * sigmoid_(x)";
+    case UnaryOp::Softsign: return "dy / ((1.0 + abs(x)) * (1.0 + abs(x)))";
+    case UnaryOp::Tanh: return "dy * (1.0 - y * y)";
+    case UnaryOp::Sin: return "dy * cos(x)";
+    case UnaryOp::Cos: return "-dy * sin(x)";
+    case UnaryOp::Tan: return "dy / (cos(x) * cos(x))";
+    case UnaryOp::Asin: return "dy / sqrt(1.0 - x * x)";
+    case UnaryOp::Acos: return "-dy / sqrt(1.0 - x * x)";
+    case UnaryOp::Atan: return "dy / (1.0 + x * x)";
+    case UnaryOp::Sinh: return "dy * cosh(x)";
+    case UnaryOp::Cosh: return "dy * sinh(x)";
+    case UnaryOp::Asinh: return "dy / sqrt(1.0 + x * x)";
+    case UnaryOp::Acosh: return "dy / sqrt(x * x - 1.0)";
+    case UnaryOp::Atanh: return "dy / (1.0 - x * x)";
+    case UnaryOp::Erf: return "dy * 1.1283791670955126 * exp(-x * x)";
+    case UnaryOp::ClipByValue: return "x >= alpha && x <= beta ? dy : 0.0";
+    default: return "0.0";  // piecewise constant: Sign, Round, Floor, Ceil, Step, Is*
+  }
+}
+
+// GLSL for float a, b -> float (or bool for comparisons, `isBool`).
+std::string binaryExpr(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "a + b";
+    case BinaryOp::Sub: return "a - b";
+    case BinaryOp::Mul: return "a * b";
+    case BinaryOp::Div: return "a / b";
+    case BinaryOp::DivNoNan: return "b == 0.0 ? 0.0 : a / b";
+    case BinaryOp::FloorDiv: return "floor(a / b)";
+    case BinaryOp::Mod: return "mod(a, b)";
+    case BinaryOp::Pow: return "pow_(a, b)";
+    case BinaryOp::Maximum: return "a > b || isnan(a) ? a : b";
+    case BinaryOp::Minimum: return "a < b || isnan(a) ? a : b";
+    case BinaryOp::SquaredDifference: return "(a - b) * (a - b)";
+    case BinaryOp::Atan2: return "atan(a, b)";
+    case BinaryOp::Equal: return "a == b";
+    case BinaryOp::NotEqual: return "a != b";
+    case BinaryOp::Less: return "a < b";
+    case BinaryOp::LessEqual: return "a <= b";
+    case BinaryOp::Greater: return "a > b";
+    case BinaryOp::GreaterEqual: return "a >= b";
+    case BinaryOp::LogicalAnd: return "(a != 0.0) && (b != 0.0)";
+    case BinaryOp::LogicalOr: return "(a != 0.0) || (b != 0.0)";
+    case BinaryOp::LogicalXor: return "(a != 0.0) != (b != 0.0)";
+  }
+  return "0.0";
+}
+
+// GLSL that splits flat index `src` over `dims` (row-major) and accumulates
+// coord * strides[d] into each of the named int variables.
+std::string decompose(const char* src, int rank, const int64_t* dims,
+                      std::initializer_list<std::pair<const char*, const int64_t*>> targets) {
+  std::ostringstream o;
+  o << "  { int r_ = " << src << ";\n";
+  for (int d = rank - 1; d >= 0; --d) {
+    o << "    { int c_ = r_ % " << dims[d] << "; r_ /= " << dims[d] << ";";
+    for (const auto& t : targets) {
+      if (t.second[d] != 0) o << " " << t.first << " += c_ * (" << t.second[d] << ");";
+    }
+    o << " }\n";
+  }
+  o << "  }\n";
+  return o.str();
+}
+
+// ---- data movement (any 4-byte dtype: uint bit patterns) ----------------------
+
+void fill(const FillParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) { o0 = bits; }";
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  pass.uu = {{"bits", p.bits}};
+  runPass(pass);
+}
+
+void copy(const CopyParams& p) {
+  if (p.x == p.out) return;
+  Pass pass;
+  pass.body = "void run(int i) { o0 = ld0(i); }";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+void broadcastTo(const BroadcastParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) {\n  int ix = 0;\n" +
+              decompose("i", p.rank, p.outDims, {{"ix", p.xStrides}}) + "  o0 = ld0(ix);\n}\n";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+// A scatter: each element of the index space is a point drawn at its destination,
+// so any strides (negative, or writing into part of dst: pad, concat) work.
+void stridedCopy(const StridedCopyParams& p) {
+  int64_t total = 1;
+  for (int d = 0; d < p.rank; ++d) total *= p.dims[d];
+  if (total == 0) return;
+  ScatterPass pass;
+  std::ostringstream o;
+  o << "int place(int v) {\n  int is = " << p.srcOffset << ", id = " << p.dstOffset << ";\n"
+    << decompose("v", p.rank, p.dims, {{"is", p.srcStrides}, {"id", p.dstStrides}})
+    << "  val = ld0(is);\n  return id;\n}\n";
+  pass.vertexBody = o.str();
+  pass.inputs = {buf(p.src)};
+  pass.output = buf(p.dst);
+  pass.count = total;
+  runScatter(pass);
+}
+
+// ---- conversions and selection (bit patterns: any dtype) ------------------------------
+
+void cast(const CastParams& p) {
+  std::string v;
+  if (p.fromFloat && p.toFloat) {
+    v = "ld0(i)";
+  } else if (p.fromFloat) {
+    v = p.toBool ? "f0(i) != 0.0 ? 1u : 0u" : "uint(int(f0(i)))";  // truncation, as static_cast
+  } else if (p.toFloat) {
+    v = "floatBitsToUint(float(int(ld0(i))))";
+  } else {
+    v = p.toBool ? "ld0(i) != 0u ? 1u : 0u" : "ld0(i)";
+  }
+  Pass pass;
+  pass.body = "void run(int i) { o0 = " + v + "; }";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+void select(const SelectParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) { o0 = ld0(i) != 0u ? ld1(i) : ld2(i); }";
+  pass.inputs = {buf(p.cond), buf(p.a), buf(p.b)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+void batchNormInference(const BatchNormParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) {\n  int c = i % " + std::to_string(p.channels) +
+              ";\n  o0 = floatBitsToUint((f0(i) - f1(c)) * f2(c) + f3(c));\n}\n";
+  pass.inputs = {buf(p.x), buf(p.mean), buf(p.inv), buf(p.offset)};
+  pass.outputs = {buf(p.y)};
+  pass.size = p.rows * p.channels;
+  runPass(pass);
+}
+
+// Index of the max (min) along each row; the first wins ties and NaN never wins (as cpu).
+void argReduce(const ArgReduceParams& p) {
+  std::ostringstream o;
+  o << "void run(int r) {\n  int b = r * " << p.cols << ", best = 0;\n  float bv = f0(b);\n"
+    << "  for (int c = 1; c < " << p.cols << "; ++c) { float v = f0(b + c); if (v " << (p.isMax ? ">" : "<")
+    << " bv) { bv = v; best = c; } }\n  o0 = uint(best);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.rows;
+  runPass(pass);
+}
+
+// Each output sums its prefix (suffix when reversed) in the reference's order.
+void cumsum(const CumsumParams& p) {
+  std::ostringstream o;
+  o << "void run(int i) {\n  int in_ = i % " << p.inner << ", j = (i / " << p.inner << ") % " << p.n
+    << ", base = (i / " << p.inner * p.n << ") * " << p.inner * p.n << " + in_;\n  float acc = 0.0;\n";
+  const char* strict = p.exclusive ? "" : "=";
+  if (p.reverse) {
+    o << "  for (int k = " << p.n - 1 << "; k >" << strict << " j; --k) acc += f0(base + k * " << p.inner << ");\n";
+  } else {
+    o << "  for (int k = 0; k <" << strict << " j; ++k) acc += f0(base + k * " << p.inner << ");\n";
+  }
+  o << "  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.outer * p.n * p.inner;
+  runPass(pass);
+}
+
+// ---- elementwise (float32) ------------------------------------------------------
+
+void unary(const UnaryParams& p) {
+  Pass pass;
+  pass.body = mathPrelude() + "void run(int i) {\n  float x = f0(i);\n  o0 = floatBitsToUint(" + unaryExpr(p.op) +
+              ");\n}\n";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
+  runPass(pass);
+}
+
+void unaryGrad(const UnaryGradParams& p) {
+  Pass pass;
+  std::string y = p.y != nullptr ? "f2(i)" : "0.0";
+  pass.body = mathPrelude() + "void run(int i) {\n  float x = f0(i), dy = f1(i), y = " + y +
+              ";\n  o0 = floatBitsToUint(" + unaryGradExpr(p.op) + ");\n}\n";
+  pass.inputs = {buf(p.x), buf(p.dy)};
+  if (p.y != nullptr) pass.inputs.push_back(buf(p.y));
+  pass.outputs = {buf(p.dx)};
+  pass.size = p.size;
+  pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
+  runPass(pass);
+}
+
+void binary(const BinaryParams& p) {
+  Pass pass;
+  std::ostringstream o;
+  o << mathPrelude() << "void run(int i) {\n  int ia = 0, ib = 0;\n";
+  if (p.sameShape) {
+    o << "  ia = i; ib = i;\n";
+  } else {
+    o << decompose("i", p.rank, p.outDims, {{"ia", p.aStrides}, {"ib", p.bStrides}});
+  }
+  o << "  float a = f0(ia), b = f1(ib);\n";
+  if (isComparison(p.op)) {
+    o << "  o0 = (" << binaryExpr(p.op) << ") ? 1u : 0u;\n}\n";  // int32 0/1
+  } else {
+    o << "  o0 = floatBitsToUint(" << binaryExpr(p.op) << ");\n}\n";
+  }
+  pass.body = o.str();
+  pass.inputs = {buf(p.a), buf(p.b)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+void axpy(const AxpyParams& p) {
+  Pass pass;
+  pass.body = "void run(int i) { o0 = floatBitsToUint(f1(i) + alpha * f0(i)); }";
+  pass.inputs = {buf(p.x), buf(p.y)};
+  pass.outputs = {buf(p.y)};  // in place: rendered into a fresh texture that replaces y's
+  pass.size = p.size;
+  pass.uf = {{"alpha", p.alpha}};
+  runPass(pass);
+}
+
+// Three outputs (w, m, v) in one pass; the formula of adamStepScalar.
+void adamUpdate(const AdamParams& p) {
+  Pass pass;
+  pass.body =
+      "void run(int i) {\n"
+      "  float g = f3(i);\n"
+      "  float m = f1(i) * beta1 + g * oneMinusBeta1;\n"
+      "  float v = f2(i) * beta2 + (g * g) * oneMinusBeta2;\n"
+      "  float w = f0(i);\n"
+      "  float base = decay != 0.0 ? w - w * decay : w;\n"
+      "  o0 = floatBitsToUint(negLr * ((m / c1) / (sqrt(v / c2) + epsilon)) + base);\n"
+      "  o1 = floatBitsToUint(m);\n"
+      "  o2 = floatBitsToUint(v);\n"
+      "}\n";
+  pass.inputs = {buf(p.w), buf(p.m), buf(p.v), buf(p.g)};
+  pass.outputs = {buf(p.w), buf(p.m), buf(p.v)};
+  pass.size = p.size;
+  pass.uf = {{"beta1", p.beta1}, {"oneMinusBeta1", p.oneMinusBeta1}, {"beta2", p.beta2},
+             {"oneMinusBeta2", p.oneMinusBeta2}, {"c1", p.c1}, {"c2", p.c2}, {"negLr", p.negLr},
+             {"epsilon", p.epsilon}, {"decay", p.decay}};
+  runPass(pass);
+}
+
+// ---- int32 arithmetic (exact: GLSL ES 3.00 highp int is 32-bit two's complement) ----------
+
+// Helpers with the semantics of binaryScalar<int32_t>: floor division and a modulo
+// with the divisor's sign, 0 for a zero divisor; magnitudes in uint so INT_MIN works.
+const char* kIntPrelude =
+    "uint mag_(int a) { return a < 0 ? uint(-(a + 1)) + 1u : uint(a); }\n"
+    "int floordiv_(int a, int b) {\n"
+    "  if (b == 0) return 0;\n"
+    "  uint q = mag_(a) / mag_(b), r = mag_(a) % mag_(b);\n"
+    "  if ((a < 0) == (b < 0)) return int(q);\n"
+    "  return -int(q) - (r != 0u ? 1 : 0); }\n"
+    "int truncdiv_(int a, int b) {\n"
+    "  if (b == 0) return 0;\n"
+    "  int q = int(mag_(a) / mag_(b)); return (a < 0) == (b < 0) ? q : -q; }\n"
+    "int mod_(int a, int b) {\n"
+    "  if (b == 0) return 0;\n"
+    "  int r = int(mag_(a) % mag_(b)); if (a < 0) r = -r;\n"
+    "  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }\n"
+    "int ipow_(int a, int b) {\n"
+    "  if (b < 0) return a == 1 ? 1 : (a == -1 ? ((b & 1) != 0 ? -1 : 1) : 0);\n"
+    "  int r = 1; for (int k = 0; k < 32 && b != 0; ++k) { if ((b & 1) != 0) r *= a; a *= a; b >>= 1; }\n"
+    "  return r; }\n";
+
+std::string binaryIntExpr(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "a + b";
+    case BinaryOp::Sub: return "a - b";
+    case BinaryOp::Mul: return "a * b";
+    case BinaryOp::Div:
+    case BinaryOp::FloorDiv: return "floordiv_(a, b)";
+    case BinaryOp::DivNoNan: return "truncdiv_(a, b)";
+    case BinaryOp::Mod: return "mod_(a, b)";
+    case BinaryOp::Pow: return "ipow_(a, b)";
+    case BinaryOp::Maximum: return "max(a, b)";
+    case BinaryOp::Minimum: return "min(a, b)";
+    case BinaryOp::SquaredDifference: return "(a - b) * (a - b)";
+    case BinaryOp::Atan2: return "int(atan(float(a), float(b)))";
+    case BinaryOp::Equal: return "int(a == b)";
+    case BinaryOp::NotEqual: return "int(a != b)";
+    case BinaryOp::Less: return "int(a < b)";
+    case BinaryOp::LessEqual: return "int(a <= b)";
+    case BinaryOp::Greater: return "int(a > b)";
+    case BinaryOp::GreaterEqual: return "int(a >= b)";
+    case BinaryOp::LogicalAnd: return "int(a != 0 && b != 0)";
+    case BinaryOp::LogicalOr: return "int(a != 0 || b != 0)";
+    case BinaryOp::LogicalXor: return "int((a != 0) != (b != 0))";
+  }
+  return "0";
+}
+
+void binaryInt(const BinaryParams& p) {
+  std::ostringstream o;
+  o << kIntPrelude << "void run(int i) {\n  int ia = 0, ib = 0;\n";
+  if (p.sameShape) {
+    o << "  ia = i; ib = i;\n";
+  } else {
+    o << decompose("i", p.rank, p.outDims, {{"ia", p.aStrides}, {"ib", p.bStrides}});
+  }
+  o << "  int a = int(ld0(ia)), b = int(ld1(ib));\n  o0 = uint(" << binaryIntExpr(p.op) << ");\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.a), buf(p.b)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  runPass(pass);
+}
+
+// Neg, Abs, Sign, Square (the int ops the engine has); others go through float, as cpu.
+void unaryInt(const UnaryParams& p) {
+  std::string e;
+  switch (p.op) {
+    case UnaryOp::Neg: e = "-v"; break;
+    case UnaryOp::Abs: e = "v < 0 ? -v : v"; break;
+    case UnaryOp::Sign: e = "v > 0 ? 1 : (v < 0 ? -1 : 0)"; break;
+    case UnaryOp::Square: e = "v * v"; break;
+    default: e = "int(" + unaryExpr(p.op) + ")"; break;
+  }
+  Pass pass;
+  pass.body = mathPrelude() + "void run(int i) {\n  int v = int(ld0(i));\n  float x = float(v);\n  o0 = uint(" + e +
+              ");\n}\n";
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.size;
+  pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
+  runPass(pass);
+}
+
+// ---- reductions ------------------------------------------------------------------
+
+void reduceImpl(const ReduceParams& p, bool isInt) {
+  // Kept axes give the output's coordinates; reduced axes are walked in x's order
+  // (the reference's accumulation order).
+  int64_t xStrides[kMaxRank], keptStrides[kMaxRank], redDims[kMaxRank], redStrides[kMaxRank];
+  int64_t s = 1;
+  for (int d = p.rank - 1; d >= 0; --d) {
+    xStrides[d] = s;
+    s *= p.inDims[d];
+  }
+  int nRed = 0;
+  int64_t total = 1;
+  std::ostringstream base;
+  for (int d = 0; d < p.rank; ++d) {
+    keptStrides[d] = 0;
+    if (p.outStrides[d] == 0 && p.inDims[d] != 1) {
+      redDims[nRed] = p.inDims[d];
+      redStrides[nRed] = xStrides[d];
+      ++nRed;
+      total *= p.inDims[d];
+    } else if (p.outStrides[d] != 0) {
+      base << "  xb += ((o / " << p.outStrides[d] << ") % " << p.inDims[d] << ") * " << xStrides[d] << ";\n";
+    }
+  }
+  (void)keptStrides;
+  const char* init = "0.0";
+  const char* combine = "acc + v";
+  if (!isInt) {
+    switch (p.op) {
+      case ReduceOp::Sum: break;
+      case ReduceOp::Prod: init = "1.0"; combine = "acc * v"; break;
+      case ReduceOp::Max: init = "-INF"; combine = "v > acc || isnan(v) ? v : acc"; break;
+      case ReduceOp::Min: init = "INF"; combine = "v < acc || isnan(v) ? v : acc"; break;
+      case ReduceOp::All: init = "1.0"; combine = "(acc != 0.0) && (v != 0.0) ? 1.0 : 0.0"; break;
+      case ReduceOp::Any: combine = "(acc != 0.0) || (v != 0.0) ? 1.0 : 0.0"; break;
+    }
+  } else {
+    init = "0";
+    switch (p.op) {
+      case ReduceOp::Sum: break;
+      case ReduceOp::Prod: init = "1"; combine = "acc * v"; break;
+      case ReduceOp::Max: init = "int(0x80000000u)"; combine = "max(acc, v)"; break;
+      case ReduceOp::Min: init = "0x7fffffff"; combine = "min(acc, v)"; break;
+      case ReduceOp::All: init = "1"; combine = "int(acc != 0 && v != 0)"; break;
+      case ReduceOp::Any: combine = "int(acc != 0 || v != 0)"; break;
+    }
+  }
+  const char* type = isInt ? "int" : "float";
+  std::ostringstream o;
+  o << mathPrelude() << "void run(int o) {\n  int xb = 0;\n" << base.str() << "  " << type << " acc = " << init
+    << ";\n  for (int r = 0; r < " << total << "; ++r) {\n    int ix = xb;\n"
+    << decompose("r", nRed, redDims, {{"ix", redStrides}}) << "    " << type << " v = "
+    << (isInt ? "int(ld0(ix))" : "f0(ix)") << ";\n    acc = " << combine << ";\n  }\n  o0 = "
+    << (isInt ? "uint(acc)" : "floatBitsToUint(acc)") << ";\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.outSize;
+  runPass(pass);
+}
+
+void reduce(const ReduceParams& p) { reduceImpl(p, false); }
+void reduceInt(const ReduceParams& p) { reduceImpl(p, true); }
+
+// Two passes: each row's max and sum of exponentials, then the quotients.
+void softmax(const SoftmaxParams& p) {
+  if (p.rows == 0 || p.cols == 0) return;
+  GLBuffer* mx = acquire(p.rows);
+  GLBuffer* sum = acquire(p.rows);
+  std::ostringstream o;
+  o << "void run(int r) {\n  int b = r * " << p.cols << ";\n  float m = f0(b);\n"
+    << "  for (int c = 1; c < " << p.cols << "; ++c) { float v = f0(b + c); m = v > m ? v : m; }\n"
+    << "  float s = 0.0;\n  for (int c = 0; c < " << p.cols << "; ++c) s += exp(f0(b + c) - m);\n"
+    << "  o0 = floatBitsToUint(m);\n  o1 = floatBitsToUint(s);\n}\n";
+  Pass stats;
+  stats.body = o.str();
+  stats.inputs = {buf(p.x)};
+  stats.outputs = {mx, sum};
+  stats.size = p.rows;
+  Pass out;
+  out.body = "void run(int i) {\n  int r = i / " + std::to_string(p.cols) +
+             ";\n  o0 = floatBitsToUint(exp(f0(i) - f1(r)) / f2(r));\n}\n";
+  out.inputs = {buf(p.x), mx, sum};
+  out.outputs = {buf(p.out)};
+  out.size = p.rows * p.cols;
+  try {
+    runPass(stats);
+    runPass(out);
+  } catch (...) {
+    giveBack(mx);
+    giveBack(sum);
+    throw;
+  }
+  giveBack(mx);
+  giveBack(sum);
+}
+
+// ---- matrix multiply -------------------------------------------------------------
+
+void matMul(const MatMulParams& p) {
+  std::ostringstream o;
+  o << mathPrelude() << "void run(int i) {\n"
+    << "  int bi = i / " << p.m * p.n << ", rc = i % " << p.m * p.n << ";\n"
+    << "  int row = rc / " << p.n << ", col = rc % " << p.n << ";\n"
+    << "  int ab = bi * " << p.aBatchStride << ", bb = bi * " << p.bBatchStride << ";\n"
+    << "  float acc = 0.0;\n"
+    << "  for (int q = 0; q < " << p.k << "; ++q) {\n"
+    << "    float av = f0(ab + " << (p.transposeA ? "q * " + std::to_string(p.m) + " + row" : "row * " + std::to_string(p.k) + " + q") << ");\n"
+    << "    float bv = f1(bb + " << (p.transposeB ? "col * " + std::to_string(p.k) + " + q" : "q * " + std::to_string(p.n) + " + col") << ");\n"
+    << "    acc += av * bv;\n  }\n";
+  Pass pass;
+  pass.inputs = {buf(p.a), buf(p.b)};
+  if (p.epilogue.scale != nullptr) {
+    o << "  acc *= f" << pass.inputs.size() << "(col);\n";
+    pass.inputs.push_back(buf(p.epilogue.scale));
+  }
+  if (p.epilogue.bias != nullptr) {
+    o << "  acc += f" << pass.inputs.size() << "(col);\n";
+    pass.inputs.push_back(buf(p.epilogue.bias));
+  }
+  if (p.epilogue.activation == FusedActivation::Relu) o << "  acc = relu_(acc);\n";
+  if (p.epilogue.activation == FusedActivation::Relu6) o << "  acc = relu6_(acc);\n";
+  o << "  o0 = floatBitsToUint(acc);\n}\n";
+  pass.body = o.str();
+  pass.outputs = {buf(p.c)};
+  pass.size = p.batch * p.m * p.n;
+  runPass(pass);
+}
+
+
+// ---- convolutions and pools (forward; their gradients fall back) ---------------------
+
+// GLSL opening one loop per output position (b, od, oh, ow) and channel `oc`, then
+// the tap walk of kernels/conv_loops.h (fd, fh, fw order, taps outside x skipped);
+// inside, `xc` is the input cell.
+std::string tapLoopOpen(const ConvGeometry& g, int64_t channels) {
+  std::ostringstream o;
+  o << "  int oc = i % " << channels << ", cell = i / " << channels << ";\n"
+    << "  int ow = cell % " << g.outW << "; cell /= " << g.outW << ";\n"
+    << "  int oh = cell % " << g.outH << "; cell /= " << g.outH << ";\n"
+    << "  int od = cell % " << g.outD << "; int b = cell / " << g.outD << ";\n"
+    << "  for (int fd = 0; fd < " << g.fD << "; ++fd) {\n"
+    << "    int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
+    << "    if (id < 0 || id >= " << g.inD << ") continue;\n"
+    << "    for (int fh = 0; fh < " << g.fH << "; ++fh) {\n"
+    << "      int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
+    << "      if (ih < 0 || ih >= " << g.inH << ") continue;\n"
+    << "      for (int fw = 0; fw < " << g.fW << "; ++fw) {\n"
+    << "        int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
+    << "        if (iw < 0 || iw >= " << g.inW << ") continue;\n"
+    << "        int xc = ((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw;\n"
+    << "        int tap = (fd * " << g.fH << " + fh) * " << g.fW << " + fw;\n";
+  return o.str();
+}
+const char* kTapLoopClose = "      }\n    }\n  }\n";
+
+std::string epilogueGlsl(const Epilogue& e, Pass& pass, const char* channel) {
+  std::ostringstream o;
+  if (e.scale != nullptr) {
+    o << "  acc *= f" << pass.inputs.size() << "(" << channel << ");\n";
+    pass.inputs.push_back(buf(e.scale));
+  }
+  if (e.bias != nullptr) {
+    o << "  acc += f" << pass.inputs.size() << "(" << channel << ");\n";
+    pass.inputs.push_back(buf(e.bias));
+  }
+  if (e.activation == FusedActivation::Relu) o << "  acc = relu_(acc);\n";
+  if (e.activation == FusedActivation::Relu6) o << "  acc = relu6_(acc);\n";
+  return o.str();
+}
+
+int64_t outCells(const ConvGeometry& g) { return g.batch * g.outD * g.outH * g.outW; }
+
+// y = conv(x, filter) (Conv2D, Conv3D: filter [fD, fH, fW, inC, outC]).
+void conv(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  Pass pass;
+  pass.inputs = {buf(p.x), buf(p.filter)};
+  std::ostringstream o;
+  o << "void run(int i) {\n  float acc = 0.0;\n" << tapLoopOpen(g, g.outC)
+    << "        for (int ic = 0; ic < " << g.inC << "; ++ic) acc += f0(xc * " << g.inC << " + ic) * f1((tap * "
+    << g.inC << " + ic) * " << g.outC << " + oc);\n"
+    << kTapLoopClose << epilogueGlsl(p.epilogue, pass, "oc") << "  o0 = floatBitsToUint(acc);\n}\n";
+  pass.body = mathPrelude() + o.str();
+  pass.outputs = {buf(p.y)};
+  pass.size = outCells(g) * g.outC;
+  runPass(pass);
+}
+
+// Depthwise: filter [fH, fW, inC, mult]; output channel oc = c * mult + m.
+void depthwise(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  Pass pass;
+  pass.inputs = {buf(p.x), buf(p.filter)};
+  std::ostringstream o;
+  o << "void run(int i) {\n  float acc = 0.0;\n" << tapLoopOpen(g, g.outC)
+    << "        acc += f0(xc * " << g.inC << " + oc / " << mult << ") * f1(tap * " << g.inC * mult << " + oc);\n"
+    << kTapLoopClose << epilogueGlsl(p.epilogue, pass, "oc") << "  o0 = floatBitsToUint(acc);\n}\n";
+  pass.body = mathPrelude() + o.str();
+  pass.outputs = {buf(p.y)};
+  pass.size = outCells(g) * g.outC;
+  runPass(pass);
+}
+
+template <bool isMax>
+void pool(const PoolParams& p) {
+  const ConvGeometry& g = p.g;
+  std::ostringstream o;
+  o << mathPrelude() << "void run(int i) {\n  float acc = " << (isMax ? "-INF" : "0.0") << ";\n  int count = 0;\n"
+    << tapLoopOpen(g, g.inC) << "        float v = f0(xc * " << g.inC << " + oc);\n"
+    << (isMax ? "        if (v > acc) acc = v;\n" : "        acc += v;\n") << "        ++count;\n"
+    << kTapLoopClose;
+  if (!isMax) o << "  acc = count == 0 ? 0.0 : acc / float(count);\n";
+  o << "  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = outCells(g) * g.inC;
+  runPass(pass);
+}
+
+// ---- gradients of convolutions and pools: gathers in the reference's order ---------------
+
+// GLSL for input cell (b, id, ih, iw) (from `cell`): the output cells whose windows
+// contain it, in ascending output order (taps walked backwards), with `yc` and `tap`.
+std::string reverseTapLoopOpen(const ConvGeometry& g) {
+  std::ostringstream o;
+  o << "  int iw = cell % " << g.inW << "; cell /= " << g.inW << ";\n"
+    << "  int ih = cell % " << g.inH << "; cell /= " << g.inH << ";\n"
+    << "  int id = cell % " << g.inD << "; int b = cell / " << g.inD << ";\n"
+    << "  for (int fd = " << g.fD - 1 << "; fd >= 0; --fd) {\n"
+    << "    int nd = id + " << g.padFront << " - fd * " << g.dilD << ";\n"
+    << "    if (nd < 0 || nd % " << g.strideD << " != 0 || nd / " << g.strideD << " >= " << g.outD << ") continue;\n"
+    << "    int od = nd / " << g.strideD << ";\n"
+    << "    for (int fh = " << g.fH - 1 << "; fh >= 0; --fh) {\n"
+    << "      int nh = ih + " << g.padTop << " - fh * " << g.dilH << ";\n"
+    << "      if (nh < 0 || nh % " << g.strideH << " != 0 || nh / " << g.strideH << " >= " << g.outH << ") continue;\n"
+    << "      int oh = nh / " << g.strideH << ";\n"
+    << "      for (int fw = " << g.fW - 1 << "; fw >= 0; --fw) {\n"
+    << "        int nw = iw + " << g.padLeft << " - fw * " << g.dilW << ";\n"
+    << "        if (nw < 0 || nw % " << g.strideW << " != 0 || nw / " << g.strideW << " >= " << g.outW << ") continue;\n"
+    << "        int ow = nw / " << g.strideW << ";\n"
+    << "        int yc = ((b * " << g.outD << " + od) * " << g.outH << " + oh) * " << g.outW << " + ow;\n"
+    << "        int tap = (fd * " << g.fH << " + fh) * " << g.fW << " + fw;\n";
+  return o.str();
+}
+
+int64_t inCells(const ConvGeometry& g) { return g.batch * g.inD * g.inH * g.inW; }
+
+// dx (in p.x) from dy (p.y) and the filter.
+void convBackpropInput(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  std::ostringstream o;
+  o << "void run(int i) {\n  int ic = i % " << g.inC << ", cell = i / " << g.inC << ";\n  float total = 0.0;\n"
+    << reverseTapLoopOpen(g) << "        float acc = 0.0;\n"
+    << "        for (int oc = 0; oc < " << g.outC << "; ++oc) acc += f0(yc * " << g.outC << " + oc) * f1((tap * "
+    << g.inC << " + ic) * " << g.outC << " + oc);\n"
+    << "        total += acc;\n" << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.y), buf(p.filter)};
+  pass.outputs = {buf(p.x)};
+  pass.size = inCells(g) * g.inC;
+  runPass(pass);
+}
+
+void depthwiseBackpropInput(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  std::ostringstream o;
+  o << "void run(int i) {\n  int c = i % " << g.inC << ", cell = i / " << g.inC << ";\n  float total = 0.0;\n"
+    << reverseTapLoopOpen(g) << "        for (int m = 0; m < " << mult << "; ++m) total += f0(yc * " << g.outC
+    << " + c * " << mult << " + m) * f1(tap * " << g.inC * mult << " + c * " << mult << " + m);\n"
+    << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.y), buf(p.filter)};
+  pass.outputs = {buf(p.x)};
+  pass.size = inCells(g) * g.inC;
+  runPass(pass);
+}
+
+// GLSL walking every output cell in order with the input cell `xc` under tap (fd, fh, fw).
+std::string outputLoopForTap(const ConvGeometry& g) {
+  std::ostringstream o;
+  o << "  for (int b = 0; b < " << g.batch << "; ++b)\n"
+    << "  for (int od = 0; od < " << g.outD << "; ++od) {\n"
+    << "    int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
+    << "    if (id < 0 || id >= " << g.inD << ") continue;\n"
+    << "    for (int oh = 0; oh < " << g.outH << "; ++oh) {\n"
+    << "      int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
+    << "      if (ih < 0 || ih >= " << g.inH << ") continue;\n"
+    << "      for (int ow = 0; ow < " << g.outW << "; ++ow) {\n"
+    << "        int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
+    << "        if (iw < 0 || iw >= " << g.inW << ") continue;\n"
+    << "        int xc = ((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw;\n"
+    << "        int yc = ((b * " << g.outD << " + od) * " << g.outH << " + oh) * " << g.outW << " + ow;\n";
+  return o.str();
+}
+
+// dfilter (in p.filter) from x and dy (p.y); `perTap` filter values per tap.
+void convBackpropFilterImpl(const ConvParams& p, bool depthwise) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier;
+  const int64_t perTap = depthwise ? g.inC * mult : g.inC * g.outC;
+  std::ostringstream o;
+  o << "void run(int i) {\n  int tap = i / " << perTap << ", k = i % " << perTap << ";\n"
+    << "  int fw = tap % " << g.fW << ", fh = (tap / " << g.fW << ") % " << g.fH << ", fd = tap / " << g.fW * g.fH
+    << ";\n";
+  if (depthwise) {
+    o << "  int ic = k / " << mult << ", oc = k;\n";  // output channel c * mult + m
+  } else {
+    o << "  int ic = k / " << g.outC << ", oc = k % " << g.outC << ";\n";
+  }
+  o << "  float total = 0.0;\n" << outputLoopForTap(g) << "        total += f0(xc * " << g.inC << " + ic) * f1(yc * "
+    << g.outC << " + oc);\n" << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x), buf(p.y)};
+  pass.outputs = {buf(p.filter)};
+  pass.size = g.fD * g.fH * g.fW * perTap;
+  runPass(pass);
+}
+void convBackpropFilter(const ConvParams& p) { convBackpropFilterImpl(p, false); }
+void depthwiseBackpropFilter(const ConvParams& p) { convBackpropFilterImpl(p, true); }
+
+// GLSL: the number of taps of output cell (od, oh, ow) inside x, as `count`.
+std::string windowCount(const ConvGeometry& g) {
+  std::ostringstream o;
+  o << "        int count = 0;\n"
+    << "        for (int gd = 0; gd < " << g.fD << "; ++gd) { int jd = od * " << g.strideD << " - " << g.padFront
+    << " + gd * " << g.dilD << "; if (jd < 0 || jd >= " << g.inD << ") continue;\n"
+    << "        for (int gh = 0; gh < " << g.fH << "; ++gh) { int jh = oh * " << g.strideH << " - " << g.padTop
+    << " + gh * " << g.dilH << "; if (jh < 0 || jh >= " << g.inH << ") continue;\n"
+    << "        for (int gw = 0; gw < " << g.fW << "; ++gw) { int jw = ow * " << g.strideW << " - " << g.padLeft
+    << " + gw * " << g.dilW << "; if (jw < 0 || jw >= " << g.inW << ") continue;\n";
+  return o.str();
+}
+
+// dx from dy: avg spreads dy / count over each window; max routes dy to the first
+// maximum of each window (as cpu), recomputed per window here.
+template <bool isMax>
+void poolGrad(const PoolGradParams& p) {
+  const ConvGeometry& g = p.g;
+  std::ostringstream o;
+  o << "void run(int i) {\n  int c = i % " << g.inC << ", cell = i / " << g.inC << ";\n  int self = cell;\n"
+    << "  float total = 0.0;\n" << reverseTapLoopOpen(g) << windowCount(g);
+  if (isMax) {
+    o << "          int jc = ((b * " << g.inD << " + jd) * " << g.inH << " + jh) * " << g.inW << " + jw;\n"
+      << "          float v = f1(jc * " << g.inC << " + c);\n"
+      << "          if (count == 0 || v > best) { best = v; arg = jc; }\n"
+      << "          ++count;\n        }}}\n"
+      << "        if (arg == self) total += f0(yc * " << g.inC << " + c);\n";
+  } else {
+    o << "          ++count;\n        }}}\n"
+      << "        float scale = 1.0 / float(count);\n"
+      << "        total += f0(yc * " << g.inC << " + c) * scale;\n";
+  }
+  o << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
+  std::string body = o.str();
+  if (isMax) {
+    const std::string from = "        int count = 0;\n";
+    body.replace(body.find(from), from.size(), "        int count = 0, arg = -1;\n        float best = 0.0;\n");
+  }
+  Pass pass;
+  pass.body = body;
+  pass.inputs = {buf(p.dy)};
+  if (isMax) pass.inputs.push_back(buf(p.x));
+  pass.outputs = {buf(p.dx)};
+  pass.size = inCells(g) * g.inC;
+  runPass(pass);
+}
+
+// ---- resizing (forward; the gradients fall back) ------------------------------------------
+// Source rows/columns are computed on the host in double precision exactly as the cpu
+// kernel does and baked into the shader as constant tables (the shape is the key).
+
+double resizeRatio(int64_t in, int64_t out, bool alignCorners) {
+  const bool ac = alignCorners && out > 1;
+  return static_cast<double>(ac ? in - 1 : in) / static_cast<double>(ac ? out - 1 : out);
+}
+
+template <typename T>
+std::string glslTable(const char* type, const char* name, const std::vector<T>& v) {
+  std::ostringstream o;
+  o << "const " << type << " " << name << "[" << v.size() << "] = " << type << "[" << v.size() << "](";
+  for (size_t i = 0; i < v.size(); ++i) o << (i ? ", " : "") << v[i];
+  o << ");\n";
+  return o.str();
+}
+
+void bilinearTables(std::ostringstream& o, const char* prefix, int64_t in, int64_t out, const ResizeParams& p) {
+  const double ratio = resizeRatio(in, out, p.alignCorners);
+  std::vector<int64_t> lo, hi;
+  std::vector<std::string> frac;
+  for (int64_t i = 0; i < out; ++i) {
+    double src = p.halfPixelCenters ? ratio * (static_cast<double>(i) + 0.5) - 0.5 : ratio * static_cast<double>(i);
+    int64_t l = std::max<int64_t>(0, static_cast<int64_t>(std::floor(src)));
+    lo.push_back(l);
+    hi.push_back(std::min<int64_t>(in - 1, static_cast<int64_t>(std::ceil(src))));
+    frac.push_back(glslFloat(static_cast<float>(src - static_cast<double>(l))));
+  }
+  o << glslTable("int", (std::string(prefix) + "LO").c_str(), lo) << glslTable("int", (std::string(prefix) + "HI").c_str(), hi)
+    << glslTable("float", (std::string(prefix) + "F").c_str(), frac);
+}
+
+void resizeBilinear(const ResizeParams& p) {
+  const int64_t C = p.channels;
+  std::ostringstream o;
+  bilinearTables(o, "R", p.inH, p.outH, p);
+  bilinearTables(o, "C", p.inW, p.outW, p);
+  o << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
+    << "  int c = cell % " << p.outW << "; cell /= " << p.outW << ";\n"
+    << "  int r = cell % " << p.outH << "; int b = cell / " << p.outH << ";\n"
+    << "  int base = b * " << p.inH << ";\n"
+    << "  float tl = f0(((base + RLO[r]) * " << p.inW << " + CLO[c]) * " << C << " + d);\n"
+    << "  float tr = f0(((base + RLO[r]) * " << p.inW << " + CHI[c]) * " << C << " + d);\n"
+    << "  float bl = f0(((base + RHI[r]) * " << p.inW << " + CLO[c]) * " << C << " + d);\n"
+    << "  float br = f0(((base + RHI[r]) * " << p.inW << " + CHI[c]) * " << C << " + d);\n"
+    << "  float top = tl + (tr - tl) * CF[c];\n  float bottom = bl + (br - bl) * CF[c];\n"
+    << "  o0 = floatBitsToUint(top + (bottom - top) * RF[r]);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.batch * p.outH * p.outW * C;
+  runPass(pass);
+}
+
+std::vector<int64_t> nearestTable(int64_t in, int64_t out, const ResizeParams& p) {
+  const double ratio = resizeRatio(in, out, p.alignCorners);
+  std::vector<int64_t> t;
+  for (int64_t i = 0; i < out; ++i) {
+    double src = p.halfPixelCenters ? ratio * (static_cast<double>(i) + 0.5) : ratio * static_cast<double>(i);
+    int64_t n = p.alignCorners ? static_cast<int64_t>(std::floor(src + 0.5)) : static_cast<int64_t>(std::floor(src));
+    n = std::min<int64_t>(in - 1, n);
+    if (p.halfPixelCenters) n = std::max<int64_t>(0, n);
+    t.push_back(n);
+  }
+  return t;
+}
+
+void resizeNearest(const ResizeParams& p) {
+  const int64_t C = p.channels;
+  std::ostringstream o;
+  o << glslTable("int", "RS", nearestTable(p.inH, p.outH, p)) << glslTable("int", "CS", nearestTable(p.inW, p.outW, p))
+    << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
+    << "  int c = cell % " << p.outW << "; cell /= " << p.outW << ";\n"
+    << "  int r = cell % " << p.outH << "; int b = cell / " << p.outH << ";\n"
+    << "  o0 = ld0(((b * " << p.inH << " + RS[r]) * " << p.inW << " + CS[c]) * " << C << " + d);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.batch * p.outH * p.outW * C;
+  runPass(pass);
+}
+
+// The gradients (dy in p.x with the output's shape, written into p.out with the
+// input's shape): per input cell, the output cells that read it, in the cpu
+// kernels' order (output cells ascending; the four bilinear corners in order).
+void resizeBilinearGrad(const ResizeParams& p) {
+  const int64_t C = p.channels;
+  std::ostringstream o;
+  bilinearTables(o, "R", p.inH, p.outH, p);
+  bilinearTables(o, "C", p.inW, p.outW, p);
+  o << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
+    << "  int ci = cell % " << p.inW << "; cell /= " << p.inW << ";\n"
+    << "  int ri = cell % " << p.inH << "; int b = cell / " << p.inH << ";\n  float acc = 0.0;\n"
+    << "  for (int r = 0; r < " << p.outH << "; ++r) {\n"
+    << "    if (RLO[r] != ri && RHI[r] != ri) continue;\n"
+    << "    for (int c = 0; c < " << p.outW << "; ++c) {\n"
+    << "      if (CLO[c] != ci && CHI[c] != ci) continue;\n"
+    << "      float g = f0(((b * " << p.outH << " + r) * " << p.outW << " + c) * " << C << " + d);\n"
+    << "      float rf = RF[r], cf = CF[c];\n"
+    << "      if (RLO[r] == ri && CLO[c] == ci) acc += g * ((1.0 - rf) * (1.0 - cf));\n"
+    << "      if (RLO[r] == ri && CHI[c] == ci) acc += g * ((1.0 - rf) * cf);\n"
+    << "      if (RHI[r] == ri && CLO[c] == ci) acc += g * (rf * (1.0 - cf));\n"
+    << "      if (RHI[r] == ri && CHI[c] == ci) acc += g * (rf * cf);\n"
+    << "    }\n  }\n  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.batch * p.inH * p.inW * C;
+  runPass(pass);
+}
+
+void resizeNearestGrad(const ResizeParams& p) {
+  const int64_t C = p.channels;
+  std::ostringstream o;
+  o << glslTable("int", "RS", nearestTable(p.inH, p.outH, p)) << glslTable("int", "CS", nearestTable(p.inW, p.outW, p))
+    << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
+    << "  int ci = cell % " << p.inW << "; cell /= " << p.inW << ";\n"
+    << "  int ri = cell % " << p.inH << "; int b = cell / " << p.inH << ";\n  float acc = 0.0;\n"
+    << "  for (int r = 0; r < " << p.outH << "; ++r) {\n    if (RS[r] != ri) continue;\n"
+    << "    for (int c = 0; c < " << p.outW << "; ++c) {\n      if (CS[c] != ci) continue;\n"
+    << "      acc += f0(((b * " << p.outH << " + r) * " << p.outW << " + c) * " << C << " + d);\n"
+    << "    }\n  }\n  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.batch * p.inH * p.inW * C;
+  runPass(pass);
+}
+
+// ---- scatter-add (the gradient of gather) -------------------------------------------------
+// out[o, a, in] += the src rows whose index is a, in index order (as cpu); a gather
+// over the indices per output element, in place (out is read and written).
+void scatterAdd(const ScatterAddParams& p) {
+  std::ostringstream o;
+  o << "void run(int i) {\n  int in_ = i % " << p.inner << ", a = (i / " << p.inner << ") % " << p.axisDim
+    << ", outer = i / " << p.inner * p.axisDim << ";\n  float acc = f2(i);\n"
+    << "  for (int k = 0; k < " << p.numIndices << "; ++k) {\n"
+    << "    if (int(ld1(k)) == a) acc += f0((outer * " << p.numIndices << " + k) * " << p.inner << " + in_);\n  }\n"
+    << "  o0 = floatBitsToUint(acc);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.src), buf(p.indices), buf(p.out)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.outer * p.axisDim * p.inner;
+  runPass(pass);
+}
+
+}  // namespace
+}  // namespace webgl
+
+WL_REGISTER_KERNEL("Fill", "webgl", FillKernel, webgl::fill);
+WL_REGISTER_KERNEL("Copy", "webgl", CopyKernel, webgl::copy);
+WL_REGISTER_KERNEL("BroadcastTo", "webgl", BroadcastKernel, webgl::broadcastTo);
+WL_REGISTER_KERNEL("StridedCopy", "webgl", StridedCopyKernel, webgl::stridedCopy);
+WL_REGISTER_KERNEL("Unary", "webgl", UnaryKernel, webgl::unary);
+WL_REGISTER_KERNEL("UnaryGrad", "webgl", UnaryGradKernel, webgl::unaryGrad);
+WL_REGISTER_KERNEL("Binary", "webgl", BinaryKernel, webgl::binary);
+WL_REGISTER_KERNEL("Axpy", "webgl", AxpyKernel, webgl::axpy);
+WL_REGISTER_KERNEL("AdamUpdate", "webgl", AdamKernel, webgl::adamUpdate);
+WL_REGISTER_KERNEL("Reduce", "webgl", ReduceKernel, webgl::reduce);
+WL_REGISTER_KERNEL("ReduceInt", "webgl", ReduceKernel, webgl::reduceInt);
+WL_REGISTER_KERNEL("BinaryInt", "webgl", BinaryKernel, webgl::binaryInt);
+WL_REGISTER_KERNEL("UnaryInt", "webgl", UnaryKernel, webgl::unaryInt);
+WL_REGISTER_KERNEL("Softmax", "webgl", SoftmaxKernel, webgl::softmax);
+WL_REGISTER_KERNEL("MatMul", "webgl", MatMulKernel, webgl::matMul);
+WL_REGISTER_KERNEL("Cast", "webgl", CastKernel, webgl::cast);
+WL_REGISTER_KERNEL("Select", "webgl", SelectKernel, webgl::select);
+WL_REGISTER_KERNEL("BatchNormInference", "webgl", BatchNormKernel, webgl::batchNormInference);
+WL_REGISTER_KERNEL("ArgReduce", "webgl", ArgReduceKernel, webgl::argReduce);
+WL_REGISTER_KERNEL("Cumsum", "webgl", CumsumKernel, webgl::cumsum);
+WL_REGISTER_KERNEL("Conv2D", "webgl", ConvKernel, webgl::conv);
+WL_REGISTER_KERNEL("Conv3D", "webgl", ConvKernel, webgl::conv);
+WL_REGISTER_KERNEL("DepthwiseConv2dNative", "webgl", ConvKernel, webgl::depthwise);
+WL_REGISTER_KERNEL("Conv2DBackpropInput", "webgl", ConvKernel, webgl::convBackpropInput);
+WL_REGISTER_KERNEL("Conv3DBackpropInputV2", "webgl", ConvKernel, webgl::convBackpropInput);
+WL_REGISTER_KERNEL("Conv2DBackpropFilter", "webgl", ConvKernel, webgl::convBackpropFilter);
+WL_REGISTER_KERNEL("Conv3DBackpropFilterV2", "webgl", ConvKernel, webgl::convBackpropFilter);
+WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropInput", "webgl", ConvKernel, webgl::depthwiseBackpropInput);
+WL_REGISTER_KERNEL("DepthwiseConv2dNativeBackpropFilter", "webgl", ConvKernel, webgl::depthwiseBackpropFilter);
+WL_REGISTER_KERNEL("MaxPoolGrad", "webgl", PoolGradKernel, webgl::poolGrad<true>);
+WL_REGISTER_KERNEL("MaxPool3DGrad", "webgl", PoolGradKernel, webgl::poolGrad<true>);
+WL_REGISTER_KERNEL("AvgPoolGrad", "webgl", PoolGradKernel, webgl::poolGrad<false>);
+WL_REGISTER_KERNEL("AvgPool3DGrad", "webgl", PoolGradKernel, webgl::poolGrad<false>);
+WL_REGISTER_KERNEL("ResizeBilinear", "webgl", ResizeKernel, webgl::resizeBilinear);
+WL_REGISTER_KERNEL("ResizeNearestNeighbor", "webgl", ResizeKernel, webgl::resizeNearest);
+WL_REGISTER_KERNEL("ResizeBilinearGrad", "webgl", ResizeKernel, webgl::resizeBilinearGrad);
+WL_REGISTER_KERNEL("ResizeNearestNeighborGrad", "webgl", ResizeKernel, webgl::resizeNearestGrad);
+WL_REGISTER_KERNEL("ScatterAdd", "webgl", ScatterAddKernel, webgl::scatterAdd);
+WL_REGISTER_KERNEL("MaxPool", "webgl", PoolKernel, webgl::pool<true>);
+WL_REGISTER_KERNEL("MaxPool3D", "webgl", PoolKernel, webgl::pool<true>);
+WL_REGISTER_KERNEL("AvgPool", "webgl", PoolKernel, webgl::pool<false>);
+WL_REGISTER_KERNEL("AvgPool3D", "webgl", PoolKernel, webgl::pool<false>);
+
+}  // namespace wl

@@ -1,0 +1,51 @@
+// The "webgl" backend: kernels as GLSL ES 3.00 fragment (and point-scatter vertex)
+// shaders over textures, in a Memory whose handles are GL objects.
+//
+// Natively it runs on any OpenGL ES 3.0 context; the tests create one through EGL
+// (EGL_PLATFORM_SURFACELESS_MESA: Mesa's llvmpipe, no display or GPU needed). The
+// WebAssembly build does not include it yet (CMake option WL_WEBGL); in a browser
+// the same shaders would run on a WebGL2 context (a later step).
+//
+//   Storage  one R32UI texture per tensor (4-byte elements, row-major in a
+//            width x height texel grid; floats travel as their bit patterns, so
+//            int32/bool data and NaN payloads survive unchanged, and no float
+//            render-target extension is needed). Textures are pooled by size.
+//   Reads    glReadPixels from the texture's framebuffer; readAsync reads into a
+//            PIXEL_PACK buffer behind a fence (glFenceSync), completed by pump()
+//            once glClientWaitSync(fence, 0) reports it signaled.
+//   Kernels  one program per (kernel, shape key), compiled once (the source is the
+//            key); scalars that change per call (Adam's bias corrections, a fill
+//            value) are uniforms, so they do not recompile.
+//   Chain    webgl -> wasm -> cpu: every dtype runs on webgl where a kernel is
+//            registered (int32/bool as exact 32-bit ints); ops without a webgl
+//            kernel (Gather for now) fall back, with counted moves.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace wl {
+
+// Creates the GL context (once) and registers backend "webgl" (priority 3, falls
+// back to "wasm"). Returns true when it is registered (also when it already was);
+// false with the reason (no EGL display, no ES 3.0 context, a driver without R32UI
+// render targets...) otherwise.
+bool registerWebGLBackend(std::string* reason = nullptr);
+
+// Figures for tests and benchmarks.
+struct WebGLStats {
+  int64_t texturesCreated = 0;   // glGenTextures calls (the pool missed)
+  int64_t texturesReused = 0;    // allocations served from the pool
+  int64_t texturesPooled = 0;    // textures waiting in the pool now
+  int64_t programsCompiled = 0;  // shader programs linked
+  int64_t programHits = 0;       // passes that found their program compiled
+  int64_t passes = 0;            // draws
+  int64_t asyncReadsPending = 0;
+};
+WebGLStats webglStats();
+// Frees the pooled textures (GL memory the engine no longer uses).
+void webglReleasePool();
+// "llvmpipe (LLVM 15.0.6, 256 bits) / OpenGL ES 3.2 Mesa 22.3.6", once created.
+std::string webglRenderer();
+
+}  // namespace wl

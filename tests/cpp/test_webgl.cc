@@ -1,0 +1,470 @@
+// The webgl backend (cpp/backends/webgl) on a surfaceless EGL context (Mesa's
+// llvmpipe natively): context creation, texture upload/download, asynchronous reads
+// completed by pump(), the texture pool, memory accounting, the program cache, and
+// a model that predicts on webgl with no host round trip. The op harness
+// (test_op_harness.cc) runs every op on webgl against cpu as well.
+//
+// These tests fail (they do not skip) when no EGL context can be made: the build
+// enabled WL_WEBGL because EGL and GLES were found, so the driver must work too
+// (scripts/install-deps.sh installs libegl-mesa0 and libgl1-mesa-dri).
+#include <gtest/gtest.h>
+
+#ifdef WL_WEBGL
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "backends/webgl/webgl.h"
+#include "core/backend.h"
+#include "core/dispatch.h"
+#include "core/tape.h"
+#include "layers/dense.h"
+#include "layers/layer.h"
+#include "models/model.h"
+#include "ops/ops.h"
+#include "ops/registry.h"
+
+namespace wl {
+namespace {
+
+// A failure (not a skip) when the context cannot be made; ends the test there.
+#define REQUIRE_WEBGL()                                                                            \
+  do {                                                                                             \
+    std::string why;                                                                               \
+    ASSERT_TRUE(registerWebGLBackend(&why)) << "cannot create the webgl backend's GL context: " << why; \
+  } while (0)
+
+std::vector<float> seq(int64_t n, float scale = 0.1f) {
+  std::vector<float> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = std::sin(static_cast<float>(i) * 1.3f) * scale * 10.f;
+  return v;
+}
+
+void expectClose(const std::vector<float>& got, const std::vector<float>& want, float tol = 1e-5f) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol * std::max(1.f, std::fabs(want[i]))) << i;
+}
+
+uint32_t bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+TEST(WebGL, ContextIsCreatedAndTheBackendIsRegistered) {
+  REQUIRE_WEBGL();
+  EXPECT_FALSE(webglRenderer().empty());
+  Backend* b = BackendRegistry::instance().find("webgl");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->priority(), 3);
+  EXPECT_EQ(b->fallback(), "wasm");
+  EXPECT_FALSE(b->memory().isHost());
+  EXPECT_TRUE(registerWebGLBackend());  // again: already there
+}
+
+TEST(WebGL, UploadAndDownloadAreBitExactAcrossTextureRows) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  // 4096 texels per row: sizes below, at and across row boundaries.
+  for (int64_t n : {1, 5, 4095, 4096, 4097, 2 * 4096 + 3}) {
+    std::vector<float> v = seq(n);
+    v[0] = std::numeric_limits<float>::quiet_NaN();
+    if (n > 2) v[2] = std::numeric_limits<float>::denorm_min();
+    Tensor t = Tensor::fromVector({n}, v);
+    EXPECT_EQ(t.storage().memory().name(), "webgl");
+    std::vector<float> back = t.toVector();
+    ASSERT_EQ(back.size(), v.size());
+    for (size_t i = 0; i < v.size(); ++i) ASSERT_EQ(bits(back[i]), bits(v[i])) << n << " element " << i;
+  }
+  // int32 storage keeps its bit patterns (small ints are float denormals).
+  Tensor ints = Tensor::fromInts({6}, {1, -1, 0, 7, 2147483647, -2147483647 - 1});
+  EXPECT_EQ(ints.toInts(), (std::vector<int32_t>{1, -1, 0, 7, 2147483647, -2147483647 - 1}));
+  // ...also through the bit-copy kernels, which take every dtype.
+  Tensor copied = ints.clone();
+  EXPECT_EQ(KernelCall("Copy", {DType::Int32}).backend().name(), "webgl");
+  EXPECT_EQ(copied.toInts(), ints.toInts());
+  auto& reg = OpRegistry::instance();
+  Tensor rev = reg.run("reverse", {ints}, {{"axis", {0}}})[0];
+  EXPECT_EQ(rev.toInts(), (std::vector<int32_t>{-2147483647 - 1, 2147483647, 7, 0, -1, 1}));
+}
+
+TEST(WebGL, AnAsynchronousReadCompletesWhenPumped) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  Tensor x = Tensor::fromVector({5000}, seq(5000));
+  Tensor y = relu(x);
+  Memory& m = y.storage().memory();
+  std::vector<float> out(5000, -1.f);
+  bool done = false;
+  m.readAsync(y.storage().handle(), out.data(), 5000 * 4, [&] { done = true; });
+  EXPECT_FALSE(done);  // completed only by pump(), once the fence has signaled
+  EXPECT_EQ(webglStats().asyncReadsPending, 1);
+  // The fence signals once llvmpipe has run the draws: pump until it has.
+  int pending = 1;
+  for (int i = 0; i < 1000000 && pending > 0; ++i) pending = m.pump();
+  EXPECT_EQ(pending, 0);
+  EXPECT_TRUE(done);
+  EXPECT_EQ(webglStats().asyncReadsPending, 0);
+  std::vector<float> want = seq(5000);
+  for (float& v : want) v = v > 0.f ? v : 0.f;
+  EXPECT_EQ(out, want);
+}
+
+TEST(WebGL, OpsWithoutAWebGLKernelFallBackThroughTheChainWithCountedMoves) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  EXPECT_EQ(KernelCall("Binary", {DType::Float32}).backend().name(), "webgl");
+  EXPECT_NE(KernelCall("Gather", {DType::Float32}).backend().name(), "webgl");  // no webgl kernel yet
+  Tensor x = Tensor::fromVector({3, 2}, {1, 2, 3, 4, 5, 6});
+  Tensor idx = Tensor::fromInts({2}, {2, 0});
+  const TransferStats before = transferStats();
+  Tensor g = OpRegistry::instance().run("gather", {x, idx}, {{"axis", 0}})[0];
+  EXPECT_EQ(transferStats().moves, before.moves + 2);  // x and the indices moved to the host
+  EXPECT_EQ(g.toVector(), (std::vector<float>{5, 6, 1, 2}));
+  Tensor y = relu(g);  // ...and back for the next webgl kernel
+  EXPECT_EQ(transferStats().moves, before.moves + 3);
+  EXPECT_EQ(y.storage().memory().name(), "webgl");
+}
+
+TEST(WebGL, Int32ArithmeticIsExactOnWebGL) {
+  REQUIRE_WEBGL();
+  const std::vector<int32_t> av = {7, -7, 7, -7, 0, 2147483647, -2147483647 - 1, 5, -3, 9};
+  const std::vector<int32_t> bv = {2, 2, -2, -2, 3, 1, 3, 0, 4, -9};  // not INT_MIN % -1: it traps on x86
+  std::vector<int32_t> want, got;
+  for (int pass = 0; pass < 2; ++pass) {
+    BackendScope scope(pass == 0 ? "cpu" : "webgl");
+    std::vector<int32_t>& out = pass == 0 ? want : got;
+    const int64_t moves = transferStats().moves;
+    Tensor a = Tensor::fromInts({10}, av), b = Tensor::fromInts({10}, bv);
+    for (BinaryOp op : {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::FloorDiv, BinaryOp::Mod,
+                        BinaryOp::Maximum, BinaryOp::Minimum, BinaryOp::Less, BinaryOp::Equal, BinaryOp::DivNoNan}) {
+      std::vector<int32_t> v = binary(op, a, b).toInts();
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    Tensor small = Tensor::fromInts({2, 3}, {2, -3, 4, 1, 0, -5});
+    for (UnaryOp op : {UnaryOp::Neg, UnaryOp::Abs, UnaryOp::Sign, UnaryOp::Square}) {
+      std::vector<int32_t> v = unary(op, small).toInts();
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    auto& reg = OpRegistry::instance();
+    for (const char* op : {"sum", "prod", "max", "min"}) {
+      std::vector<int32_t> v = reg.run(op, {small}, {{"axis", 1}})[0].toInts();
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    std::vector<int32_t> v = reg.run("pow", {small, Tensor::fromInts({3}, {3, 2, -1})}, nlohmann::json::object())[0].toInts();
+    out.insert(out.end(), v.begin(), v.end());
+    if (pass == 1) {
+      EXPECT_EQ(KernelCall("BinaryInt", {DType::Int32}).backend().name(), "webgl");
+      EXPECT_EQ(transferStats().moves, moves);  // int32 tensors stay in webgl memory
+    }
+  }
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << "value " << i;
+}
+
+TEST(WebGL, CastsAndSelectsRunOnWebGLForEveryDtype) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  EXPECT_EQ(KernelCall("Cast", {DType::Int32}).backend().name(), "webgl");
+  EXPECT_EQ(KernelCall("Select", {DType::Int32}).backend().name(), "webgl");
+  const int64_t moves = transferStats().moves;
+  Tensor f = Tensor::fromVector({5}, {-2.7f, -0.5f, 0.f, 1.9f, 3.f});
+  Tensor i = cast(f, DType::Int32);
+  EXPECT_EQ(i.toInts(), (std::vector<int32_t>{-2, 0, 0, 1, 3}));  // truncation
+  EXPECT_EQ(cast(f, DType::Bool).toInts(), (std::vector<int32_t>{1, 1, 0, 1, 1}));
+  EXPECT_EQ(cast(i, DType::Float32).toVector(), (std::vector<float>{-2, 0, 0, 1, 3}));
+  EXPECT_EQ(cast(i, DType::Bool).toInts(), (std::vector<int32_t>{1, 0, 0, 1, 1}));
+  Tensor cond = binary(BinaryOp::Greater, f, Tensor::zeros({5}));
+  EXPECT_EQ(where(cond, f, neg(f)).toVector(), (std::vector<float>{2.7f, 0.5f, -0.f, 1.9f, 3.f}));
+  EXPECT_EQ(where(cond, i, Tensor::fromInts({5}, {9, 9, 9, 9, 9})).toInts(), (std::vector<int32_t>{9, 9, 9, 1, 3}));
+  EXPECT_EQ(transferStats().moves, moves);  // all of it stayed in webgl memory
+}
+
+TEST(WebGL, TheTexturePoolReusesTexturesOfTheSameSize) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  { Tensor warm = Tensor::zeros({123, 7}); }  // leaves one 861-element texture in the pool
+  const WebGLStats before = webglStats();
+  for (int i = 0; i < 5; ++i) Tensor t = Tensor::zeros({123, 7});
+  const WebGLStats after = webglStats();
+  EXPECT_EQ(after.texturesCreated, before.texturesCreated);
+  EXPECT_EQ(after.texturesReused, before.texturesReused + 5);
+  // A different size needs its own texture.
+  { Tensor other = Tensor::zeros({124, 7}); }
+  EXPECT_EQ(webglStats().texturesCreated, after.texturesCreated + 1);
+}
+
+TEST(WebGL, ProgramsCompileOncePerKernelAndShape) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  Tensor x = Tensor::fromVector({2, 9}, seq(18));
+  tanh(x);
+  const WebGLStats before = webglStats();
+  for (int i = 0; i < 3; ++i) tanh(x);
+  EXPECT_EQ(webglStats().programsCompiled, before.programsCompiled);
+  EXPECT_EQ(webglStats().programHits, before.programHits + 3);
+  tanh(Tensor::fromVector({3, 9}, seq(27)));  // another shape: its own program
+  EXPECT_EQ(webglStats().programsCompiled, before.programsCompiled + 1);
+  // Per-call scalars are uniforms: new fill values or Adam steps do not recompile.
+  Tensor::full({4}, 1.f);
+  const int64_t compiled = webglStats().programsCompiled;
+  EXPECT_EQ(Tensor::full({4}, 2.5f).toVector(), std::vector<float>(4, 2.5f));
+  EXPECT_EQ(webglStats().programsCompiled, compiled);
+}
+
+TEST(WebGL, MemoryReturnsToItsStartAfterTensorsDie) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  Memory& m = BackendRegistry::instance().find("webgl")->memory();
+  const int64_t buffers = m.numBuffers(), bytes = m.numBytes();
+  const MemoryStats stats = memoryStats();
+  {
+    Tensor a = Tensor::fromVector({3, 4}, seq(12));
+    Tensor b = Tensor::fromVector({4, 5}, seq(20));
+    Tensor c = softmax(matMul(a, b));
+    Tensor d = sum(c, {1});
+    Tensor e = add(d, Tensor::scalar(1.f));
+    EXPECT_GT(m.numBuffers(), buffers);
+    EXPECT_GT(m.numBytes(), bytes);
+    e.toVector();
+  }
+  EXPECT_EQ(m.numBuffers(), buffers);
+  EXPECT_EQ(m.numBytes(), bytes);
+  EXPECT_EQ(memoryStats().numTensors, stats.numTensors);
+  EXPECT_EQ(memoryStats().numDataBuffers, stats.numDataBuffers);
+  EXPECT_GT(webglStats().texturesPooled, 0);  // the textures wait in the pool...
+  webglReleasePool();
+  EXPECT_EQ(webglStats().texturesPooled, 0);  // ...until released
+}
+
+TEST(WebGL, InPlaceUpdatesAndScattersKeepTheRestOfTheBuffer) {
+  REQUIRE_WEBGL();
+  std::vector<float> want[3], got[3];
+  for (int pass = 0; pass < 2; ++pass) {
+    BackendScope scope(pass == 0 ? "cpu" : "webgl");
+    Tensor w = Tensor::fromVector({9}, seq(9)), g = Tensor::fromVector({9}, seq(9, 0.02f));
+    Tensor m = Tensor::zeros({9}), v = Tensor::zeros({9});
+    axpyInPlace(-0.5f, g, w);
+    adamUpdateInPlace(w, g, m, v, 0.9, 0.999, 0.1, 0.001, 0.01, 1e-7, 0.01);
+    auto& reg = OpRegistry::instance();
+    Tensor padded = reg.run("pad", {Tensor::fromVector({2, 2}, {1, 2, 3, 4})}, {{"paddings", {{1, 1}, {2, 0}}}})[0];
+    std::vector<float> cat = reg.run("concat", {padded, padded}, {{"axis", 0}})[0].toVector();
+    std::vector<float>* out = pass == 0 ? want : got;
+    out[0] = w.toVector();
+    out[1] = m.toVector();
+    out[2] = cat;
+    const std::vector<float> vv = v.toVector();
+    out[2].insert(out[2].end(), vv.begin(), vv.end());
+  }
+  for (int i = 0; i < 3; ++i) expectClose(got[i], want[i]);
+}
+
+TEST(WebGL, CopyOnWriteCopiesOnTheGPU) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  Tensor x = Tensor::fromVector({2, 3}, {1, 2, 3, 4, 5, 6});
+  Tensor view = x.view({3, 2});  // shares x's storage
+  const int64_t passes = webglStats().passes;
+  const TransferStats before = transferStats();
+  axpyInPlace(1.f, Tensor::full({2, 3}, 10.f), x);  // x gets its own copy first, then the update
+  EXPECT_GE(webglStats().passes, passes + 3);       // fill, copy, axpy
+  EXPECT_EQ(transferStats().hostReads, before.hostReads);
+  EXPECT_FALSE(view.sharesStorageWith(x));
+  EXPECT_EQ(x.toVector(), (std::vector<float>{11, 12, 13, 14, 15, 16}));
+  EXPECT_EQ(view.toVector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));  // kept its values
+}
+
+TEST(WebGL, LargeTensorsSpanSeveralTextureRows) {
+  REQUIRE_WEBGL();
+  Tensor a = Tensor::fromVector({3, 5000}, seq(15000)), b = Tensor::fromVector({5000}, seq(5000, 0.3f));
+  Tensor w = Tensor::fromVector({5000, 3}, seq(15000, 0.01f));
+  std::vector<float> want[3], got[3];
+  for (int pass = 0; pass < 2; ++pass) {
+    BackendScope scope(pass == 0 ? "cpu" : "webgl");
+    std::vector<float>* out = pass == 0 ? want : got;
+    out[0] = add(a, b).toVector();
+    out[1] = sum(a, {1}).toVector();
+    out[2] = matMul(a, w).toVector();
+  }
+  expectClose(got[0], want[0]);
+  expectClose(got[1], want[1], 1e-4f);  // 5000-term sums
+  expectClose(got[2], want[2], 1e-4f);
+}
+
+TEST(WebGL, ResizingAgreesWithCpuForEveryCornerMode) {
+  REQUIRE_WEBGL();
+  Tensor x = Tensor::fromVector({2, 3, 5, 2}, seq(60));
+  auto& reg = OpRegistry::instance();
+  for (const char* op : {"resizeBilinear", "resizeNearestNeighbor"}) {
+    for (auto mode : {std::pair<bool, bool>{false, false}, {true, false}, {false, true}}) {
+      for (std::vector<int> size : {std::vector<int>{7, 4}, std::vector<int>{2, 9}, std::vector<int>{1, 1}}) {
+        const nlohmann::json attrs = {{"size", size}, {"alignCorners", mode.first}, {"halfPixelCenters", mode.second}};
+        std::vector<float> want, got;
+        {
+          BackendScope cpu("cpu");
+          want = reg.run(op, {x}, attrs)[0].toVector();
+        }
+        {
+          BackendScope webgl("webgl");
+          EXPECT_EQ(KernelCall(std::string(op) == "resizeBilinear" ? "ResizeBilinear" : "ResizeNearestNeighbor")
+                        .backend().name(), "webgl");
+          got = reg.run(op, {x}, attrs)[0].toVector();
+        }
+        SCOPED_TRACE(std::string(op) + " " + attrs.dump());
+        expectClose(got, want);
+        // ...and the gradients (ResizeBilinearGrad / ResizeNearestNeighborGrad on webgl).
+        std::vector<float> wantGrad, gotGrad;
+        for (int pass = 0; pass < 2; ++pass) {
+          BackendScope scope(pass == 0 ? "cpu" : "webgl");
+          GradientTape tape;
+          Tensor y = reg.run(op, {x}, attrs)[0];
+          Tensor loss = sum(mul(y, Tensor::fromVector(y.shape(), seq(y.size(), 0.3f))));
+          (pass == 0 ? wantGrad : gotGrad) = tape.gradient(loss, {x})[0].toVector();
+        }
+        expectClose(gotGrad, wantGrad);
+      }
+    }
+  }
+}
+
+std::shared_ptr<Sequential> smallModel(const std::vector<Tensor>& weights) {
+  auto model = std::make_shared<Sequential>();
+  model->add(std::make_shared<Dense>(nlohmann::json{{"units", 8}, {"inputShape", {5}}, {"activation", "relu"}}));
+  model->add(std::make_shared<Dense>(nlohmann::json{{"units", 3}, {"activation", "softmax"}}));
+  model->compile({{"optimizer", "adam"}, {"loss", "categoricalCrossentropy"}, {"metrics", {"accuracy"}}});
+  if (!weights.empty()) model->setWeights(weights);
+  return model;
+}
+
+struct RunResult {
+  std::vector<float> predicted, logs, weights;
+};
+
+RunResult runModel(const std::vector<std::vector<float>>& w) {
+  std::vector<Tensor> weights = {Tensor::fromVector({5, 8}, w[0]), Tensor::fromVector({8}, w[1]),
+                                 Tensor::fromVector({8, 3}, w[2]), Tensor::fromVector({3}, w[3])};
+  auto model = smallModel(weights);
+  Tensor x = Tensor::fromVector({4, 5}, seq(20));
+  Tensor y = Tensor::fromVector({4, 3}, {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0});
+  RunResult r;
+  r.predicted = model->predict({x})[0].toVector();
+  for (int step = 0; step < 3; ++step) {
+    auto logs = model->trainOnBatch({x}, {y});
+    r.logs.insert(r.logs.end(), logs.begin(), logs.end());
+  }
+  for (const Tensor& t : model->getWeights()) {
+    auto v = t.toVector();
+    r.weights.insert(r.weights.end(), v.begin(), v.end());
+  }
+  return r;
+}
+
+TEST(WebGL, AModelPredictsAndTrainsOnWebGLAsOnCpu) {
+  REQUIRE_WEBGL();
+  const std::vector<std::vector<float>> w = {seq(40, 0.05f), seq(8, 0.01f), seq(24, 0.07f), seq(3, 0.02f)};
+  RunResult want, got;
+  {
+    BackendScope cpu("cpu");
+    want = runModel(w);
+  }
+  {
+    BackendScope webgl("webgl");
+    got = runModel(w);
+  }
+  expectClose(got.predicted, want.predicted);
+  expectClose(got.logs, want.logs, 1e-4f);
+  expectClose(got.weights, want.weights, 1e-4f);
+}
+
+TEST(WebGL, AForwardPassMakesNoMovesWhenEveryKernelIsOnWebGL) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  auto model = smallModel({});
+  Tensor x = Tensor::fromVector({4, 5}, seq(20));
+  model->predict({x});  // the weights now live in webgl memory
+  std::set<std::pair<std::string, std::string>> ran;
+  setDispatchLog(&ran);
+  const TransferStats before = transferStats();
+  Tensor y = model->predict({x})[0];
+  setDispatchLog(nullptr);
+  EXPECT_EQ(transferStats().moves, before.moves);
+  EXPECT_EQ(transferStats().hostReads, before.hostReads);
+  EXPECT_EQ(y.storage().memory().name(), "webgl");
+  EXPECT_TRUE(ran.count({"MatMul", "webgl"}));
+  EXPECT_TRUE(ran.count({"Softmax", "webgl"}));
+  for (const auto& entry : ran) EXPECT_EQ(entry.second, "webgl") << entry.first << " ran on " << entry.second;
+  y.toVector();
+  EXPECT_EQ(transferStats().hostReads, before.hostReads + 1);  // the caller's one read
+}
+
+std::shared_ptr<Sequential> convModel() {
+  auto& layers = LayerRegistry::instance();
+  auto model = std::make_shared<Sequential>();
+  model->add(layers.create("Conv2D", {{"filters", 4}, {"kernelSize", 3}, {"padding", "same"}, {"activation", "relu"},
+                                      {"inputShape", {6, 6, 2}}}));
+  model->add(layers.create("MaxPooling2D", {{"poolSize", 2}}));
+  model->add(layers.create("Flatten", nlohmann::json::object()));
+  model->add(std::make_shared<Dense>(nlohmann::json{{"units", 3}, {"activation", "softmax"}}));
+  model->compile({{"optimizer", "adam"}, {"loss", "categoricalCrossentropy"}, {"metrics", {"accuracy"}}});
+  return model;
+}
+
+TEST(WebGL, AConvnetTrainsOnWebGLAsOnCpuWithEveryKernelOnWebGL) {
+  REQUIRE_WEBGL();
+  std::vector<std::vector<float>> weights;
+  std::vector<float> want, got;
+  std::vector<Shape> shapes;
+  const std::vector<float> xs = seq(4 * 72), ys = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0};
+  for (int pass = 0; pass < 2; ++pass) {
+    BackendScope scope(pass == 0 ? "cpu" : "webgl");
+    auto model = convModel();
+    if (pass == 0) {
+      for (const Tensor& t : model->getWeights()) {
+        weights.push_back(t.toVector());
+        shapes.push_back(t.shape());
+      }
+    } else {
+      std::vector<Tensor> w;
+      for (size_t i = 0; i < weights.size(); ++i) w.push_back(Tensor::fromVector(shapes[i], weights[i]));
+      model->setWeights(w);
+    }
+    Tensor x = Tensor::fromVector({4, 6, 6, 2}, xs), y = Tensor::fromVector({4, 3}, ys);
+    std::vector<float>& out = pass == 0 ? want : got;
+    auto logs = model->trainOnBatch({x}, {y});  // the first step builds the optimizer's slots
+    out.insert(out.end(), logs.begin(), logs.end());
+    std::set<std::pair<std::string, std::string>> ran;
+    setDispatchLog(&ran);
+    const TransferStats before = transferStats();
+    for (int step = 0; step < 2; ++step) {
+      logs = model->trainOnBatch({x}, {y});
+      out.insert(out.end(), logs.begin(), logs.end());
+    }
+    setDispatchLog(nullptr);
+    if (pass == 1) {
+      for (const auto& entry : ran) EXPECT_EQ(entry.second, "webgl") << entry.first << " ran on " << entry.second;
+      EXPECT_TRUE(ran.count({"Conv2DBackpropFilter", "webgl"}));
+      EXPECT_TRUE(ran.count({"MaxPoolGrad", "webgl"}));
+      EXPECT_EQ(transferStats().moves, before.moves);
+    }
+    for (const Tensor& t : model->getWeights()) {
+      auto v = t.toVector();
+      out.insert(out.end(), v.begin(), v.end());
+    }
+  }
+  expectClose(got, want, 1e-4f);
+}
+
+}  // namespace
+}  // namespace wl
+
+#else
+
+// Built without the webgl backend (EGL/GLES were not found at configure time):
+// say so in the test list instead of passing silently.
+TEST(WebGL, IsBuiltNatively) {
+  FAIL() << "WL_WEBGL is off: install libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri "
+            "(scripts/install-deps.sh) and reconfigure build/native";
+}
+
+#endif
