@@ -288,6 +288,7 @@ async function runWorkload(w) {
       } catch (e) { /* different weight layout: keep our own random weights */ }
     }
     row.ours = await timeWorkload(w, ours, m, d);
+    m.dispose();  // each round builds its own: earlier rounds' models (and their packed weights) must not pile up
   } catch (e) {
     row.ours = errCell(e);
   }
