@@ -5,44 +5,11 @@
 #include <cstring>
 #include <vector>
 
+#include "core/heap_memory.h"
 #include "core/tensor.h"
 
 namespace wl {
 
-namespace {
-
-class HostMemory : public Memory {
- public:
-  HostMemory() : Memory("host") {}
-  bool isHost() const override { return true; }
-  void* allocate(size_t bytes) override {
-    // aligned_alloc needs a size that is a multiple of the alignment; 16 bytes of slack
-    // let SIMD kernels (ours, XNNPACK's: XNN_EXTRA_BYTES) read a vector past the end.
-    size_t rounded = ((bytes + 16 + 63) / 64) * 64;
-    void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-    if (!p) {
-      throw Error("Out of memory allocating " + formatBytes(static_cast<double>(bytes)) + " (" +
-                  std::to_string(bytes) + " bytes) for a tensor: the WebAssembly heap cannot grow that far");
-    }
-    counted(1, static_cast<int64_t>(bytes));
-    return p;
-  }
-  void release(void* handle, size_t bytes) override {
-    std::free(handle);
-    counted(-1, -static_cast<int64_t>(bytes));
-  }
-  void write(void* handle, const void* src, size_t bytes) override {
-    if (bytes) std::memcpy(handle, src, bytes);
-  }
-  void read(const void* handle, void* dst, size_t bytes) override {
-    if (bytes) std::memcpy(dst, handle, bytes);
-  }
-  void copy(void* dst, const void* src, size_t bytes) override {
-    if (bytes) std::memcpy(dst, src, bytes);
-  }
-};
-
-}  // namespace
 
 void Memory::copy(void* dst, const void* src, size_t bytes) {
   std::vector<unsigned char> staging(bytes);
@@ -51,7 +18,7 @@ void Memory::copy(void* dst, const void* src, size_t bytes) {
 }
 
 Memory& hostMemory() {
-  static HostMemory* memory = new HostMemory();  // never destroyed: storages may outlive statics
+  static HeapMemory* memory = new HeapMemory("host", true);  // never destroyed: storages may outlive statics
   return *memory;
 }
 

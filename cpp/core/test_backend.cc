@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "core/backend.h"
+#include "core/heap_memory.h"
 #include "core/kernel_registry.h"
 #include "core/tensor.h"
 
@@ -13,30 +14,10 @@ namespace wl {
 
 namespace {
 
-class AsyncMemory : public Memory {
+// Heap blocks like the host's, but not host memory: Tensor::data<T>() on them throws.
+class AsyncMemory : public HeapMemory {
  public:
-  explicit AsyncMemory(const std::string& name) : Memory(name) {}
-  bool isHost() const override { return false; }
-  void* allocate(size_t bytes) override {
-    size_t rounded = ((bytes + 63) / 64) * 64;
-    void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-    if (!p) throw Error("Out of memory allocating " + formatBytes(static_cast<double>(bytes)) + " in " + name());
-    counted(1, static_cast<int64_t>(bytes));
-    return p;
-  }
-  void release(void* handle, size_t bytes) override {
-    std::free(handle);
-    counted(-1, -static_cast<int64_t>(bytes));
-  }
-  void write(void* handle, const void* src, size_t bytes) override {
-    if (bytes) std::memcpy(handle, src, bytes);
-  }
-  void read(const void* handle, void* dst, size_t bytes) override {
-    if (bytes) std::memcpy(dst, handle, bytes);
-  }
-  void copy(void* dst, const void* src, size_t bytes) override {
-    if (bytes) std::memcpy(dst, src, bytes);
-  }
+  explicit AsyncMemory(const std::string& name) : HeapMemory(name, false) {}
   // Deferred: the values are copied now (the data may change before the read
   // completes), and `done` runs on the next pump(), as a GPU fence completes later.
   void readAsync(const void* handle, void* dst, size_t bytes, std::function<void()> done) override {
