@@ -2,7 +2,7 @@
 // CSV parsing (headers, quotes, delimiters, column configs, labels), text lines,
 // byte chunking, data.func, and their errors.
 import assert from 'node:assert/strict';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
@@ -79,6 +79,7 @@ test('tf.data.csv reads over http and from file:// paths, and batches into tenso
     assert.match(missing.error, /404/);
   } finally {
     await server.close();
+    rmSync(dir, {recursive: true, force: true});
   }
 });
 
