@@ -46,6 +46,7 @@ import {input as inputFactory} from './models.js';
 layerFactories.input = inputFactory;  // tfjs's tf.layers.input is tf.input
 import './layer_members.js';  // Layer/LayersModel/SymbolicTensor members tfjs declares public
 import './data_sources.js';  // tf.data.func, csv, CSVDataset, TextLineDataset, File/URLDataSource
+import './data_media.js';  // tf.data.webcam, microphone (browser media streams)
 export const {
   batchToSpaceND, spaceToBatchND, depthToSpace, bincount, denseBincount, broadcastArgs, clone, cumprod, cosineWindow,
   euclideanNorm, movingAverage, diag, ensureShape, meshgrid, gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum,

@@ -92,3 +92,12 @@ test('tf.data.func continues one sequence of calls, as tfjs', async () => {
   assert.deepEqual(await run(tf), await run(tfjs));
   assert.equal(tf.data.version_data, tfjs.data.version_data);
 });
+
+test('tf.data.webcam and microphone need a browser: the same errors as tfjs in Node', async () => {
+  const errorOf = async f => { try { await f(); return null; } catch (e) { return e.message; } };
+  for (const call of [L => L.data.webcam(), L => L.data.microphone()]) {
+    const ours = await errorOf(() => call(tf));
+    assert.ok(ours != null);
+    assert.equal(ours, await errorOf(() => call(tfjs)));
+  }
+});

@@ -51,7 +51,6 @@ const STRING = 'needs string tensors (not implemented in the engine)';
 const NEW_KERNEL = 'needs a new engine kernel (the C++ backend is being refactored)';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
-const DATA = 'tf.data device sources (webcam, microphone): need a browser media stream; not implemented yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
 const REG_LOSSES = 'regularization losses are summed inside the engine\'s training step; JS loss functions cannot join it yet';
 const CALL_HOOK = 'a call hook needs the engine to call back into JS on every layer call';
@@ -114,8 +113,6 @@ const NOT_YET = {
 
 
 
-  'tf.data.microphone': DATA,
-  'tf.data.webcam': DATA,
 
   // Layer/model/symbolic-tensor members tfjs declares public: the graph lives in the engine (layers.js, models.js).
   'LayersModel#activityRegularizer': REG_LOSSES, 'LayersModel#addLoss': REG_LOSSES,
