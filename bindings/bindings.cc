@@ -384,6 +384,12 @@ LayerPtr createLayer(std::string className, std::string configJson) {
 LayerPtr createWrapper(std::string className, std::string configJson, LayerPtr inner) {
   return guard([&] { return createWrapperLayer(className, parseJson(configJson, "layer config"), std::move(inner)); });
 }
+// Bidirectional with the user's backwardLayer (Keras's backward_layer).
+LayerPtr createBidirectional(std::string configJson, LayerPtr inner, LayerPtr backward) {
+  return guard([&] {
+    return createWrapperLayer("Bidirectional", parseJson(configJson, "layer config"), std::move(inner), std::move(backward));
+  });
+}
 // tf.layers.rnn({cell}) / stackedRNNCells({cells}) around the cell layers the user passed.
 LayerPtr createWithCellLayers(std::string className, std::string configJson, const LayerVector& cells) {
   return guard([&] { return createWithCells(className, parseJson(configJson, "layer config"), cells); });
@@ -754,6 +760,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("addWeight", &hostAddWeight);
   function("createLayer", &createLayer);
   function("createWrapper", &createWrapper);
+  function("createBidirectional", &createBidirectional);
   function("createWithCells", &createWithCellLayers);
   function("createHostLayer", &createHostLayer);
   function("hostSlotSize", optional_override([](double slot) { return static_cast<int>(hostSlot(slot)->inputs.size()); }));

@@ -785,9 +785,13 @@ export interface WrapperLayerArgs {
   dtype?: 'float32';
 }
 
-/** Options of tf.layers.bidirectional: mergeMode 'concat' (default), 'sum', 'mul', 'ave' or null (two outputs). */
+/**
+ * Options of tf.layers.bidirectional: mergeMode 'concat' (default), 'sum', 'mul', 'ave' or null (two outputs);
+ * backwardLayer (Keras's backward_layer) runs the backward direction instead of a copy of layer.
+ */
 export interface BidirectionalLayerArgs extends WrapperLayerArgs {
   mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' | null;
+  backwardLayer?: Layer;
 }
 
 declare const LayerClass: typeof Layer;
@@ -819,7 +823,7 @@ export declare namespace layers {
   /** Applies `layer` to every timestep of a [batch, steps, ...] input (tfjs wrappers.ts). */
   function timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
   /** Runs a recurrent `layer` forwards and a copy backwards and merges them (tfjs wrappers.ts). */
-  function bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer};
+  function bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer, backwardLayer?: Layer};
   function inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
   /** tf.input under its tf.layers name. */
   function input(config: {shape?: Array<number | null>, batchShape?: Array<number | null>, name?: string, dtype?: DataType}): SymbolicTensor;

@@ -724,6 +724,7 @@ class Wrapper extends Layer {
   dispose() {
     const result = super.dispose();
     if (this.layer instanceof Layer) this.layer.dispose();
+    if (this.backwardLayer instanceof Layer) this.backwardLayer.dispose();
     return result;
   }
 }
@@ -731,21 +732,28 @@ for (const className of Object.values(WRAPPER_FACTORIES)) registerWrapper(classN
 for (const [factory, className] of Object.entries(WRAPPER_FACTORIES)) {
   layers[factory] = args => {
     if (args == null || typeof args !== 'object') throw new Error(`tf.layers.${factory}() expects an object of options, got ${args}`);
-    let {layer, ...options} = args;
-    if (options.backwardLayer != null) {
-      // tfjs 4.22 accepts the option and ignores it (its backward layer is always a copy of `layer`).
-      throw new Error(`tf.layers.${factory}(): backwardLayer is not supported (tfjs 4.22 ignores it and runs a copy of layer backwards); omit it`);
-    }
-    delete options.backwardLayer;
+    let {layer, backwardLayer, ...options} = args;
     // Also a {className, config} spec, as model.json nests it (the layer is made from it).
-    if (layer != null && !(layer instanceof Layer) && typeof layer === 'object' && typeof layer.className === 'string') {
-      layer = new Layer(layer.className, layer.config == null ? {} : layer.config);
-    }
+    const fromSpec = l => (l != null && !(l instanceof Layer) && typeof l === 'object' && typeof l.className === 'string'
+      ? new Layer(l.className, l.config == null ? {} : l.config) : l);
+    layer = fromSpec(layer);
     if (!(layer instanceof Layer)) {
       throw new Error(`tf.layers.${factory}(): the layer option must be a tf.layers.Layer, got ${layer === undefined ? 'undefined' : String(layer)}`);
     }
-    const wrapper = wrapLayer(getCore().createWrapper(className, JSON.stringify(options), layer.handle));
+    if (backwardLayer != null) {
+      // Keras's backward_layer (tfjs 4.22 accepts the option and ignores it): that layer
+      // runs the backward direction instead of a copy of `layer`.
+      if (factory !== 'bidirectional') throw new Error(`tf.layers.${factory}() takes no backwardLayer option`);
+      backwardLayer = fromSpec(backwardLayer);
+      if (!(backwardLayer instanceof Layer)) {
+        throw new Error(`tf.layers.bidirectional(): the backwardLayer option must be a tf.layers.Layer, got ${String(backwardLayer)}`);
+      }
+    }
+    const wrapper = wrapLayer(backwardLayer != null
+      ? getCore().createBidirectional(JSON.stringify(options), layer.handle, backwardLayer.handle)
+      : getCore().createWrapper(className, JSON.stringify(options), layer.handle));
     wrapper.layer = layer;
+    if (backwardLayer != null) wrapper.backwardLayer = backwardLayer;
     return wrapper;
   };
 }
