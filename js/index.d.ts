@@ -308,6 +308,16 @@ export interface TransferStats {
   kernelCacheHits: number;
   kernelCacheEntries: number;
 }
+/** The webgl backend's figures (tf.engine().webglStats()); empty before tf.setBackend('webgl') made it. */
+export interface WebGLStats {
+  texturesCreated?: number;
+  texturesReused?: number;
+  texturesPooled?: number;
+  programsCompiled?: number;
+  programHits?: number;
+  passes?: number;
+  renderer?: string;
+}
 /** The backend registered under this name, or null. */
 export declare function findBackend(name: string): KernelBackendInfo | null;
 /** The active backend. */
@@ -343,6 +353,7 @@ export declare function engine(): {
   setBackend(name: string): Promise<boolean>,
   removeBackend(name: string): void,
   transferStats(): TransferStats,
+  webglStats(): WebGLStats,
 };
 export declare function variable(initialValue: Tensor, trainable?: boolean, name?: string, dtype?: DataType): Variable;
 /** Disposes every live tf.Variable (layer weights belong to their models and are not affected). */

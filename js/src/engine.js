@@ -59,6 +59,7 @@ export function engine() {
     setBackend: name => backends.setBackend(name),
     removeBackend: name => backends.removeBackend(name),
     transferStats: () => backends.transferStats(),
+    webglStats: () => backends.webglStats(),
     _registerTestBackend: (name, options) => backends.registerTestBackend(name, options),
   };
 }
