@@ -4,7 +4,7 @@
 // and have no gradient there either. Argument checks and messages are tfjs's.
 import {getCore} from './core.js';
 import {customGrad, tidy} from './engine.js';
-import {ops} from './ops.js';
+import {ops, run} from './ops.js';
 import {broadcast_util as broadcastUtil} from './surface.js';
 import {Tensor, TensorBuffer, assertShape, convertToTensor, makeTensorFromFlat, tensor} from './tensor.js';
 import {arraysEqual, arraysEqualWithNull, assert, assertShapesMatch, getArrayFromDType, sizeFromShape} from './util.js';
@@ -823,7 +823,8 @@ function print(x, verbose = false) {
 const copyWithGradient = customGrad(x => ({value: new Tensor(getCore().cloneTensor(x.handle)), gradFunc: dy => [dy]}));
 
 function clone(x) {
-  return copyWithGradient(cvt(x, 'x', 'clone'));
+  const $x = cvt(x, 'x', 'clone');
+  return $x.dtype === 'complex64' ? $x.clone() : copyWithGradient($x);
 }
 
 export const extraOps = {
@@ -860,7 +861,7 @@ const methods = {
   resizeNearestNeighbor(size, alignCorners, halfPixelCenters) {
     return ops.image.resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
   },
-  clone() { return copyWithGradient(this); },
+  clone() { return this.dtype === 'complex64' ? run('clone', [this])[0] : copyWithGradient(this); },
   as5D(rows, columns, depth, depth2, depth3) { return ops.reshape(this, [rows, columns, depth, depth2, depth3]); },
   bufferSync() { return new TensorBuffer(this.shape, this.dtype, this.dataSync()); },
   async buffer() { return new TensorBuffer(this.shape, this.dtype, await this.data()); },
