@@ -175,6 +175,7 @@ function interleave(re, im) {
 /** tfjs's toNestedArray: `width` values per element (2 for complex64: the last axis holds re, im pairs). */
 function toNestedArray(shape, values, width = 1) {
   if (shape.length === 0) return values[0];
+  if (values.length === 0) return [];  // tfjs: any empty tensor is []
   const build = (offset, dim) => {
     const n = shape[dim] * (dim === shape.length - 1 ? width : 1);
     if (dim === shape.length - 1) return Array.from(values.subarray(offset, offset + n));
