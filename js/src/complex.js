@@ -4,9 +4,9 @@
 // As in tfjs-backend-cpu, a complex64 tensor is a pair of float32 tensors (real,
 // imag), here two engine tensors a complex Tensor owns (Tensor._complex). complex,
 // real and imag pair and unpair them through recorded engine ops, and the DFT
-// along the last axis is a product with cos/sin matrices (tfjs computes an O(n²)
-// DFT too where n is not a power of two), so gradients come from the engine's
-// tape. tfjs registers no gradient for Complex, Real, Imag or FFT: here they have
+// along the last axis is made of products with cos/sin matrices (one for short or
+// prime lengths, as tfjs's O(n²) DFT for lengths not a power of two; Cooley-Tukey
+// splits for long composite ones), so gradients come from the engine's tape. tfjs registers no gradient for Complex, Real, Imag or FFT: here they have
 // the gradients of the real-valued ops they are made of.
 //
 // The ops that accept complex64 tensors are the handlers below (ops.js's run()
@@ -127,17 +127,17 @@ export function imag(input) {
 
 // ---- the discrete Fourier transform along the last axis ---------------------------------
 
-/** cos and sin of 2πjk/n (n×n, float32), the angles reduced mod n in double precision. */
-function dftMatrices(n) {
-  const cos = new Float32Array(n * n), sin = new Float32Array(n * n);
-  for (let j = 0; j < n; j++) {
-    for (let k = 0; k < n; k++) {
+/** cos and sin of 2π·jk/n for j < rows, k < cols (float32), the angles reduced mod n in double precision. */
+function trigTables(rows, cols, n) {
+  const cos = new Float32Array(rows * cols), sin = new Float32Array(rows * cols);
+  for (let j = 0; j < rows; j++) {
+    for (let k = 0; k < cols; k++) {
       const angle = (2 * Math.PI * ((j * k) % n)) / n;
-      cos[j * n + k] = Math.cos(angle);
-      sin[j * n + k] = Math.sin(angle);
+      cos[j * cols + k] = Math.cos(angle);
+      sin[j * cols + k] = Math.sin(angle);
     }
   }
-  return [makeTensorFromFlat(cos, [n, n], 'float32'), makeTensorFromFlat(sin, [n, n], 'float32')];
+  return [makeTensorFromFlat(cos, [rows, cols], 'float32'), makeTensorFromFlat(sin, [rows, cols], 'float32')];
 }
 
 function checkSpectralInput(input, fn, dtypeWord, dtype) {
@@ -150,24 +150,61 @@ function checkSpectralInput(input, fn, dtypeWord, dtype) {
   if (input.shape[input.rank - 1] === 0) throw new Error(`${fn}(): the last axis of the input has size 0`);
 }
 
+// Lengths up to DIRECT_MAX, and primes, take one product with the n×n matrices
+// (O(n²), as tfjs's cpu backend for lengths that are not powers of two); longer
+// composite lengths split n = n1·n2 (Cooley-Tukey's four steps: n2 DFTs of length
+// n1, twiddle factors, n1 DFTs of length n2), recursively.
+const DIRECT_MAX = 64;
+
+/** The largest factor of n up to √n (1 for a prime): the split nearest √n. */
+function splitOf(n) {
+  let best = 1;
+  for (let f = 2; f * f <= n; f++) {
+    if (n % f === 0) best = f;
+  }
+  return best;
+}
+
 /**
- * X[k] = Σ_j x[j]·e^(∓2πijk/n) along the last axis (÷ n for the inverse):
- * re = xr·C ± xi·S, im = xi·C ∓ xr·S with C, S the cos and sin matrices.
+ * [re, im] of Σ_j x[j]·e^(−s·2πijk/n) along the last axis of re + i·im ([rows, n]),
+ * s = +1 (forward) or −1 (inverse, unscaled); built from reshape, transpose,
+ * matMul and elementwise ops, so the tape differentiates it.
  */
+function dftRows(re, im, rows, n, s) {
+  const n1 = n > DIRECT_MAX ? splitOf(n) : 1;
+  if (n1 === 1) {
+    // (xr + i·xi)(C − i·s·S) = (xr·C + s·xi·S) + i·(xi·C − s·xr·S)
+    const [C, S] = trigTables(n, n, n);
+    const sgn = t => (s > 0 ? t : ops.neg(t));
+    return [ops.add(ops.matMul(re, C), sgn(ops.matMul(im, S))), ops.sub(ops.matMul(im, C), sgn(ops.matMul(re, S)))];
+  }
+  const n2 = n / n1;
+  // j = n2·j1 + j2, k = k1 + n1·k2: DFTs over j1 (length n1) for each j2.
+  const byJ2 = t => ops.reshape(ops.transpose(ops.reshape(t, [rows, n1, n2]), [0, 2, 1]), [rows * n2, n1]);
+  let [yr, yi] = dftRows(byJ2(re), byJ2(im), rows * n2, n1, s);
+  // Twiddle factors e^(−s·2πi·j2·k1/n), broadcast over the rows.
+  const [tc, ts0] = trigTables(n2, n1, n);
+  const ts = s > 0 ? ops.neg(ts0) : ts0;
+  yr = ops.reshape(yr, [rows, n2, n1]);
+  yi = ops.reshape(yi, [rows, n2, n1]);
+  [yr, yi] = [ops.sub(ops.mul(yr, tc), ops.mul(yi, ts)), ops.add(ops.mul(yr, ts), ops.mul(yi, tc))];
+  // DFTs over j2 (length n2) for each k1.
+  const byK1 = t => ops.reshape(ops.transpose(t, [0, 2, 1]), [rows * n1, n2]);
+  let [zr, zi] = dftRows(byK1(yr), byK1(yi), rows * n1, n2, s);
+  // [rows, k1, k2] -> k = k1 + n1·k2.
+  const out = t => ops.reshape(ops.transpose(ops.reshape(t, [rows, n1, n2]), [0, 2, 1]), [rows, n]);
+  return [out(zr), out(zi)];
+}
+
+/** The DFT (÷ n for the inverse) of a complex64 tensor along its last axis. */
 function dft(x, inverse) {
   const n = x.shape[x.rank - 1];
-  const batch = x.size / n;
-  const {real: xr0, imag: xi0} = partsOf(x);
-  const xr = ops.reshape(xr0, [batch, n]), xi = ops.reshape(xi0, [batch, n]);
-  const [C, S] = dftMatrices(n);
-  const rc = ops.matMul(xr, C), rs = ops.matMul(xr, S), ic = ops.matMul(xi, C), is = ops.matMul(xi, S);
-  let re, im;
+  const rows = x.size / n;
+  const {real: xr, imag: xi} = partsOf(x);
+  let [re, im] = dftRows(ops.reshape(xr, [rows, n]), ops.reshape(xi, [rows, n]), rows, n, inverse ? -1 : 1);
   if (inverse) {
-    re = ops.div(ops.sub(rc, is), n);
-    im = ops.div(ops.add(ic, rs), n);
-  } else {
-    re = ops.add(rc, is);
-    im = ops.sub(ic, rs);
+    re = ops.div(re, n);
+    im = ops.div(im, n);
   }
   return pair(ops.reshape(re, x.shape), ops.reshape(im, x.shape));
 }

@@ -70,7 +70,10 @@ test('tf.complex, tf.real, tf.imag: values, dtypes, shapes (scalars, batches, Te
   same('real of an array-made complex', lib => lib.real(lib.complex([[1, 2]], [[3, 4]])));
 });
 
-const FFT_SHAPES = [[1], [2], [3], [4], [5], [7], [8], [16], [2, 6], [3, 9], [3, 16], [2, 3, 5], [2, 2, 2, 8], [1, 32]];
+// Up to 64 one product with the DFT matrices; longer composite lengths split (96 =
+// 8·12, 128 = 8·16, 201 = 3·67, 1024 = 32·32, 4096 = 64·64), 67 and 97 are prime.
+const FFT_SHAPES = [[1], [2], [3], [4], [5], [7], [8], [16], [2, 6], [3, 9], [3, 16], [2, 3, 5], [2, 2, 2, 8], [1, 32],
+                    [64], [2, 67], [96], [97], [2, 128], [201], [2, 1024]];
 
 test('tf.fft and tf.ifft along the last axis: odd, even and power-of-two lengths, batch dims', () => {
   for (const shape of FFT_SHAPES) {
@@ -86,7 +89,7 @@ test('tf.fft and tf.ifft along the last axis: odd, even and power-of-two lengths
 });
 
 test('tf.rfft with and without fftLength (shorter, equal, longer than the input)', () => {
-  for (const shape of [[1], [2], [3], [5], [8], [2, 6], [3, 7], [2, 3, 8], [2, 2, 1, 5]]) {
+  for (const shape of [[1], [2], [3], [5], [8], [2, 6], [3, 7], [2, 3, 8], [2, 2, 1, 5], [2, 100]]) {
     const n = shape[shape.length - 1];
     same(`rfft ${shape}`, lib => lib.rfft(real(lib, shape, n)), 5e-5);
     same(`spectral.rfft ${shape}`, lib => lib.spectral.rfft(real(lib, shape, n + 2)), 5e-5);
@@ -106,7 +109,8 @@ test('tf.rfft with and without fftLength (shorter, equal, longer than the input)
 });
 
 test('tf.irfft: its output shapes for ranks 1 to 4 and m <= 2, and irfft(rfft(x)) = x for even lengths', () => {
-  for (const shape of [[1], [2], [3], [5], [8], [2, 1], [2, 2], [3, 4], [2, 7], [2, 3, 5], [3, 1, 2], [2, 2, 2, 4], [1, 1, 9]]) {
+  for (const shape of [[1], [2], [3], [5], [8], [2, 1], [2, 2], [3, 4], [2, 7], [2, 3, 5], [3, 1, 2], [2, 2, 2, 4], [1, 1, 9],
+                       [2, 65]]) {
     const m = shape[shape.length - 1];
     same(`irfft ${shape}`, lib => lib.irfft(cplx(lib, shape, m)), 5e-5);
     same(`spectral.irfft ${shape}`, lib => lib.spectral.irfft(cplx(lib, shape, m + 1)), 5e-5);
@@ -136,6 +140,10 @@ test('tf.signal.stft with and without fftLength and windowFn', () => {
            lib => lib.signal.stft(sig(lib), frameLength, frameStep, 12, n => lib.ones([n])), 5e-5);
     }
   }
+  same('stft of 4096 samples, frames of 200, fftLength 256', lib =>
+    lib.signal.stft(lib.tensor(data([4096], 5), [4096]), 200, 80), 1e-4);
+  same('stft of 4096 samples, frames of 300, fftLength 480 (= 20·24)', lib =>
+    lib.signal.stft(lib.tensor(data([4096], 6), [4096]), 300, 160, 480), 1e-4);
   same('stft of a signal shorter than a frame (no frames)', lib => lib.signal.stft(lib.tensor([1, 2, 3]), 4, 2));
 });
 
@@ -410,7 +418,7 @@ test('tfjs has no gradient for complex, real, imag, fft (tf.grad throws there)',
 });
 
 test('gradients through complex/real/imag/fft/ifft/rfft/irfft/stft/abs match tfjs\'s of the real-valued equivalents', () => {
-  for (const n of [1, 4, 5, 8]) {
+  for (const n of [1, 4, 5, 8, 72, 128]) {
     const w = lib => [lib.tensor(data([3, n], 30), [3, n]), lib.tensor(data([3, n], 31), [3, n])];
     for (const inverse of [false, true]) {
       const name = inverse ? 'ifft' : 'fft';
