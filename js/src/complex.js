@@ -96,8 +96,8 @@ function realValued(t, name) {
 /** tf.complex(real, imag): a complex64 tensor from real and imaginary parts of one shape. */
 export function complex(real, imag) {
   return tidy(() => {
-    const $real = realValued(convertToTensor(real, 'real', 'complex'), 'real');
-    const $imag = realValued(convertToTensor(imag, 'imag', 'complex'), 'imag');
+    const $real = realValued(convertToTensor(real, 'real', 'complex', true), 'real');
+    const $imag = realValued(convertToTensor(imag, 'imag', 'complex', true), 'imag');
     if ($real.rank !== $imag.rank || $real.shape.some((d, i) => d !== $imag.shape[i])) {
       throw new Error(`real and imag shapes, ${$real.shape} and ${$imag.shape}, must match in call to tf.complex(). ` +
                       `Shapes ${$real.shape} and ${$imag.shape} must match`);
@@ -107,7 +107,7 @@ export function complex(real, imag) {
 }
 
 function complexInput(input, name, fn) {
-  const $input = convertToTensor(input, 'input', fn);
+  const $input = convertToTensor(input, 'input', fn, true);
   if ($input.dtype !== 'complex64') {
     throw new Error(`tf.${fn}(): the input must be a complex64 tensor (tf.complex(real, imag)), but got a ` +
                     `${$input.dtype} tensor`);

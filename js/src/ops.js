@@ -91,6 +91,9 @@ Object.assign(ops, {
   logSoftmax: (logits, axis = -1) => one('logSoftmax', [logits], {axis}, ['logits']),
   // tfjs's dropout: scales kept units by 1 / (1 - rate); noiseShape broadcasts the mask.
   dropout: (x, rate, noiseShape, seed) => {
+    if (x instanceof Tensor && x.dtype === 'complex64') {
+      throw new Error('x has to be a floating point tensor since it\'s going to be scaled, but got a complex64 tensor instead.');
+    }
     if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be a float in the range [0, 1), but got ${rate}.`);
     if (rate === 0) return one('cast', [x], {dtype: 'float32'});
     const xt = x instanceof Tensor ? x : tensor(x);

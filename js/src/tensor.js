@@ -421,10 +421,14 @@ export function assertTensor(x, argName, fnName, allowComplex = false) {
   return x;
 }
 
-/** @internal tfjs's convertToTensor: Tensors pass through; TensorLikes become new tensors (callers run in a tidy). */
-export function convertToTensor(x, argName, functionName) {
+/**
+ * @internal tfjs's convertToTensor: Tensors pass through (complex64 ones only where
+ * `allowComplex`); TensorLikes become new tensors (callers run in a tidy).
+ */
+export function convertToTensor(x, argName, functionName, allowComplex = false) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${functionName}' is a disposed Tensor.`);
+    if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(functionName);
     return x;
   }
   if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {

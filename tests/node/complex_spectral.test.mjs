@@ -303,6 +303,8 @@ test('errors with tfjs\'s messages: dtypes of the spectral ops, complex shapes, 
     'Tensor#fft of float32': lib => lib.tensor([1, 2]).fft(),
     'complex shapes': lib => lib.complex(lib.tensor([[1, 2, 3]]), lib.tensor([1])),
     'complex64 from values': lib => lib.tensor([1, 2], [2], 'complex64'),
+    'dropout of complex64': lib => lib.dropout(lib.complex([1, 2], [3, 4]), 0.5),
+    'bufferSync of complex64': lib => lib.complex([1, 2], [3, 4]).bufferSync(),
   };
   for (const [what, fn] of Object.entries(cases)) {
     const {ours, tfjs: theirs} = errors(fn);
@@ -350,6 +352,15 @@ test('every other op given a complex64 tensor throws an Error naming the op and 
     assert.throws(fn, e => new RegExp(`^${op} does not support complex64 tensors`).test(e.message), op);
   }
   assert.equal(tf.memory().numTensors, before, 'the failed ops leak nothing');
+  // Composed ops, losses, metrics: named by the function called.
+  const composed = {
+    unique: () => tf.unique(c), cumprod: () => tf.cumprod(c), diag: () => tf.diag(c), euclideanNorm: () => tf.euclideanNorm(c),
+    meanSquaredError: () => tf.losses.meanSquaredError(c, c), binaryAccuracy: () => tf.metrics.binaryAccuracy(c, c),
+    bandPart: () => tf.linalg.bandPart(c, 0, 0), frame: () => tf.tidy(() => tf.signal.frame(c.reshape([4]), 2, 1)),
+  };
+  for (const [op, fn] of Object.entries(composed)) {
+    assert.throws(fn, e => new RegExp(`^${op} does not support complex64 tensors`).test(e.message), op);
+  }
   // Outside the ops: a variable, a layer, gradients with respect to or of a complex tensor.
   assert.throws(() => tf.variable(c), /variable does not support complex64 tensors/);
   const dense = tf.layers.dense({units: 1, inputShape: [2]});
@@ -361,6 +372,7 @@ test('every other op given a complex64 tensor throws an Error naming the op and 
   assert.throws(() => tf.concat([c, ones]), /Cannot concatenate complex64 tensors with a tensor with dtype float32/);
   assert.throws(() => tf.stack([ones, c]), /Cannot concatenate complex64 tensors with a tensor with dtype float32/);
   ones.dispose();
+  assert.match(captureLog(() => tf.print(c)), /\[\[1 \+ 0j, 2 \+ 1j\],/);
   tf.dispose([c, r, cond, c4, f4]);
   assert.equal(tf.memory().numTensors, before - 4);
 });
