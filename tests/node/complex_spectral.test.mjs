@@ -501,3 +501,19 @@ test('gradients through complex/real/imag/fft/ifft/rfft/irfft/stft/abs match tfj
   }, [[4], [4]]);
   console.log(`# max relative difference vs tfjs (values and gradients): ${maxDiff.toExponential(2)}`);
 });
+
+test('models reject complex64 inputs and targets by the method called', async () => {
+  const c = tf.complex([[1, 2]], [[3, 4]]);
+  const y = tf.ones([1, 1]), x = tf.ones([1, 2]);
+  const model = tf.sequential({layers: [tf.layers.dense({units: 1, inputShape: [2]})]});
+  model.compile({loss: 'meanSquaredError', optimizer: 'sgd'});
+  const named = op => e => new RegExp(`^${op} does not support complex64 tensors`).test(e.message);
+  assert.throws(() => model.predict(c), named('predict'));
+  assert.throws(() => model.predictOnBatch(c), named('predictOnBatch'));
+  assert.throws(() => model.evaluate(c, y), named('evaluate'));
+  await assert.rejects(model.fit(c, y), named('fit'));
+  await assert.rejects(model.fit(x, c), named('fit'));
+  await assert.rejects(model.trainOnBatch(c, y), named('trainOnBatch'));
+  tf.dispose([c, x, y]);
+  model.dispose();
+});
