@@ -1,11 +1,12 @@
 // Public types of wasm-layers: the subset of @tensorflow/tfjs implemented so far.
 // Keep in step with js/src/index.js.
 
-export type DataType = 'float32' | 'int32' | 'bool';
-export type NumericDataType = 'float32' | 'int32' | 'bool';
+export type DataType = 'float32' | 'int32' | 'bool' | 'complex64';
+export type NumericDataType = 'float32' | 'int32' | 'bool' | 'complex64';
 /** tfjs's Rank enum (tf.Rank.R2 === 'R2'); tensors carry it as a type parameter only. */
 export declare enum Rank {R0 = 'R0', R1 = 'R1', R2 = 'R2', R3 = 'R3', R4 = 'R4', R5 = 'R5', R6 = 'R6'}
-export interface DataTypeMap {float32: Float32Array; int32: Int32Array; bool: Uint8Array}
+/** complex64 values come interleaved: [re0, im0, re1, im1, ...]. */
+export interface DataTypeMap {float32: Float32Array; int32: Int32Array; bool: Uint8Array; complex64: Float32Array}
 export interface ShapeMap {
   R0: number[]; R1: [number]; R2: [number, number]; R3: [number, number, number];
   R4: [number, number, number, number]; R5: [number, number, number, number, number];
@@ -67,6 +68,10 @@ export declare class Tensor<R extends Rank = Rank> {
 
   // Chainable ops: x.op(...args) is tf.op(x, ...args).
   clone(): Tensor;
+  fft(): Tensor;
+  ifft(): Tensor;
+  rfft(): Tensor;
+  irfft(): Tensor;
   flatten(): Tensor;
   asScalar(): Tensor;
   as1D(): Tensor;
@@ -1396,6 +1401,25 @@ export declare const signal: {
   frame(signal: Tensor1D, frameLength: number, frameStep: number, padEnd?: boolean, padValue?: number): Tensor;
   hammingWindow(windowLength: number): Tensor1D;
   hannWindow(windowLength: number): Tensor1D;
+  stft(signal: Tensor1D, frameLength: number, frameStep: number, fftLength?: number,
+       windowFn?: (length: number) => Tensor1D): Tensor;
+};
+
+// complex64 tensors and the spectral ops (complex.js). A complex64 tensor works with
+// these, add/sub/mul, abs, cast, reshape, expandDims, squeeze, concat, stack, clone,
+// zerosLike and onesLike; other ops throw.
+export declare function complex<T extends Tensor>(real: T | TensorLike, imag: T | TensorLike): T;
+export declare function real<T extends Tensor>(input: T | TensorLike): T;
+export declare function imag<T extends Tensor>(input: T | TensorLike): T;
+export declare function fft(input: Tensor): Tensor;
+export declare function ifft(input: Tensor): Tensor;
+export declare function rfft(input: Tensor, fftLength?: number): Tensor;
+export declare function irfft(input: Tensor): Tensor;
+export declare const spectral: {
+  fft(input: Tensor): Tensor;
+  ifft(input: Tensor): Tensor;
+  rfft(input: Tensor, fftLength?: number): Tensor;
+  irfft(input: Tensor): Tensor;
 };
 
 /** Pixel data as tfjs accepts it where there is no DOM. */

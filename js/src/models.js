@@ -4,7 +4,7 @@
 import {fromVector, getCore} from './core.js';
 import {Layer, SymbolicTensor, registerWrapper, runForEngine, wrapLayer} from './layers.js';
 import {tidy} from './engine.js';
-import {Tensor, assertTensor, dispose, readAsync} from './tensor.js';
+import {Tensor, assertTensor, complexUnsupported, dispose, readAsync} from './tensor.js';
 import {Optimizer} from './optimizers.js';
 import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
 import {encodeWeights, saveHandlerOf, writeModelArtifacts} from './io/index.js';
@@ -78,7 +78,10 @@ function hostFunctions(fns) {
  * object needs the names, and reading them crosses into the engine).
  */
 export function toTensorList(x, namesOrFn, what) {
-  if (x instanceof Tensor) return [x];
+  if (x instanceof Tensor) {
+    if (x.dtype === 'complex64') throw complexUnsupported(what);
+    return [x];
+  }
   if (x instanceof SymbolicTensor) {
     throw new Error(`${what}: got a SymbolicTensor; pass concrete Tensors (SymbolicTensors only build models)`);
   }

@@ -4,15 +4,16 @@
 // and have no gradient there either. Argument checks and messages are tfjs's.
 import {getCore} from './core.js';
 import {customGrad, tidy} from './engine.js';
-import {ops} from './ops.js';
+import {ops, run} from './ops.js';
 import {broadcast_util as broadcastUtil} from './surface.js';
-import {Tensor, TensorBuffer, assertShape, convertToTensor, makeTensorFromFlat, tensor} from './tensor.js';
+import {Tensor, TensorBuffer, assertShape, complexUnsupported, convertToTensor, makeTensorFromFlat, tensor} from './tensor.js';
 import {arraysEqual, arraysEqualWithNull, assert, assertShapesMatch, getArrayFromDType, sizeFromShape} from './util.js';
 
-/** tfjs's convertToTensor with its parse dtype: TensorLikes become `dtype` tensors. */
-export function cvt(x, name, fn, dtype) {
+/** tfjs's convertToTensor with its parse dtype: TensorLikes become `dtype` tensors; no complex64 but where allowed. */
+export function cvt(x, name, fn, dtype, allowComplex = false) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${name}' passed to '${fn}' is a disposed Tensor.`);
+    if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(fn);
     if (dtype != null && x.dtype !== dtype) {
       throw new Error(`Argument '${name}' passed to '${fn}' must be ${dtype} tensor, but got ${x.dtype} tensor`);
     }
@@ -214,7 +215,8 @@ export function cosineWindow(windowLength, a, b) {
   return makeTensorFromFlat(newValues, [windowLength], 'float32');
 }
 
-const euclideanNorm = (x, axis = null, keepDims = false) => ops.norm(x, 'euclidean', axis, keepDims);
+const euclideanNorm = (x, axis = null, keepDims = false) =>
+  ops.norm(cvt(x, 'x', 'euclideanNorm'), 'euclidean', axis, keepDims);
 
 function movingAverage(v, x, decay, step, zeroDebias = true) {
   const $v = cvt(v, 'v', 'movingAverage');
@@ -815,7 +817,7 @@ function rand(shape, randFunction, dtype) {
 }
 
 function print(x, verbose = false) {
-  cvt(x, 'x', 'print').print(verbose);
+  cvt(x, 'x', 'print', undefined, true).print(verbose);
 }
 
 // A copy of the values (never an alias: variables change in place) whose gradient is
@@ -823,7 +825,8 @@ function print(x, verbose = false) {
 const copyWithGradient = customGrad(x => ({value: new Tensor(getCore().cloneTensor(x.handle)), gradFunc: dy => [dy]}));
 
 function clone(x) {
-  return copyWithGradient(cvt(x, 'x', 'clone'));
+  const $x = cvt(x, 'x', 'clone', undefined, true);
+  return $x.dtype === 'complex64' ? $x.clone() : copyWithGradient($x);
 }
 
 export const extraOps = {
@@ -860,7 +863,7 @@ const methods = {
   resizeNearestNeighbor(size, alignCorners, halfPixelCenters) {
     return ops.image.resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
   },
-  clone() { return copyWithGradient(this); },
+  clone() { return this.dtype === 'complex64' ? run('clone', [this])[0] : copyWithGradient(this); },
   as5D(rows, columns, depth, depth2, depth3) { return ops.reshape(this, [rows, columns, depth, depth2, depth3]); },
   bufferSync() { return new TensorBuffer(this.shape, this.dtype, this.dataSync()); },
   async buffer() { return new TensorBuffer(this.shape, this.dtype, await this.data()); },

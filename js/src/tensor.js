@@ -6,7 +6,7 @@ import {getCore} from './core.js';
 import {tensorToString} from './format.js';
 import {assertNonNull, getArrayFromDType, inferDtype, toTypedArray} from './util.js';
 
-const DTYPES = ['float32', 'int32', 'bool'];
+const DTYPES = ['float32', 'int32', 'bool', 'complex64 (through tf.complex)'];
 const DTYPE_CODES = ['float32', 'int32', 'bool'];  // wl::DType's order
 
 // tf.tidy scopes: every Tensor created while a scope is open belongs to it.
@@ -16,6 +16,13 @@ const scopes = [];
 // tfjs). tf.memory() still counts them until then: it reports what is held.
 const finalizer = typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry(handle => { if (!handle.isDeleted()) handle.delete(); })
+    : null;
+
+// complex64 tensors alive (not disposed, not collected): tf.memory() counts each
+// as one tensor, as tfjs does, though it holds two engine tensors (real, imag).
+let liveComplex = 0;
+const complexFinalizer = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry(() => { liveComplex--; })
     : null;
 
 /** @internal */
@@ -56,13 +63,46 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /**
+   * @internal A complex64 tensor that owns two float32 tensors of one shape (as
+   * tfjs-backend-cpu stores one): its real and imaginary parts. The parts leave
+   * the tidy scopes they were made in: they live and die with the complex tensor.
+   */
+  static _complex(real, imag) {
+    const t = Object.create(Tensor.prototype);
+    for (const part of [real, imag]) {
+      for (const scope of scopes) scope.delete(part);
+      part._kept = false;
+    }
+    t._handle = null;
+    t._parts = {real, imag};
+    t.id = real.id;
+    t.size = real.size;
+    t.dtype = 'complex64';
+    t.shape = real.shape.slice();
+    t.isDisposed = false;
+    t._kept = false;
+    liveComplex++;
+    if (scopes.length) scopes[scopes.length - 1].add(t);
+    if (complexFinalizer) complexFinalizer.register(t, null, t);
+    return t;
+  }
+
   /** @internal The live engine handle; throws if this tensor was disposed. */
   get handle() {
     if (this.isDisposed) throw new Error('Tensor is disposed.');
+    if (this._parts) throw complexUnsupported('This operation');
     return this._handle;
   }
 
+  /** @internal {real, imag}: a complex64 tensor's float32 parts (owned by it; do not dispose). */
+  get complexParts() {
+    if (this.isDisposed) throw new Error('Tensor is disposed.');
+    return this._parts;
+  }
+
   dataSync() {
+    if (this._parts) return interleave(this._parts.real.dataSync(), this._parts.imag.dataSync());
     // slice() copies out of the heap: the view dies when the heap grows. On a
     // backend whose memory is not the host's, the engine reads into a staging view.
     const values = this.handle.readView().slice();
@@ -70,6 +110,11 @@ export class Tensor {
   }
 
   async data() {
+    if (this._parts) {
+      const {real, imag} = this.complexParts;
+      const [re, im] = await Promise.all([real.data(), imag.data()]);
+      return interleave(re, im);
+    }
     const handle = this.handle;
     if (handle.onHost()) return this.dataSync();
     const values = await readAsync(handle);
@@ -77,7 +122,7 @@ export class Tensor {
   }
 
   arraySync() {
-    return toNestedArray(this.shape, this.dataSync());
+    return toNestedArray(this.shape, this.dataSync(), this._parts ? 2 : 1);
   }
 
   async array() {
@@ -94,6 +139,15 @@ export class Tensor {
 
   dispose() {
     if (this.isDisposed) return;
+    if (this._parts) {
+      if (complexFinalizer) complexFinalizer.unregister(this);
+      liveComplex--;
+      this._parts.real.dispose();
+      this._parts.imag.dispose();
+      this._parts = null;
+      this.isDisposed = true;
+      return;
+    }
     if (finalizer) finalizer.unregister(this);
     this._handle.delete();
     this._handle = null;
@@ -101,12 +155,31 @@ export class Tensor {
   }
 }
 
-function toNestedArray(shape, values) {
+/** @internal The Error an op throws when given a complex64 tensor it does not support. */
+export function complexUnsupported(op) {
+  return new Error(`${op} does not support complex64 tensors (they work with tf.complex, tf.real, tf.imag, ` +
+                   'the spectral ops fft/ifft/rfft/irfft, add, sub, mul, abs, cast, reshape, expandDims, squeeze, ' +
+                   'concat, stack, clone, zerosLike and onesLike)');
+}
+
+/** tfjs's layout of complex values: [re0, im0, re1, im1, ...]. */
+function interleave(re, im) {
+  const out = new Float32Array(re.length * 2);
+  for (let i = 0; i < re.length; i++) {
+    out[2 * i] = re[i];
+    out[2 * i + 1] = im[i];
+  }
+  return out;
+}
+
+/** tfjs's toNestedArray: `width` values per element (2 for complex64: the last axis holds re, im pairs). */
+function toNestedArray(shape, values, width = 1) {
   if (shape.length === 0) return values[0];
+  if (values.length === 0) return [];  // tfjs: any empty tensor is []
   const build = (offset, dim) => {
-    const n = shape[dim];
+    const n = shape[dim] * (dim === shape.length - 1 ? width : 1);
     if (dim === shape.length - 1) return Array.from(values.subarray(offset, offset + n));
-    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1) * width;
     const out = [];
     for (let i = 0; i < n; i++) out.push(build(offset + i * stride, dim + 1));
     return out;
@@ -320,7 +393,7 @@ export function buffer(shape, dtype = 'float32', values) {
 /** The engine's live tensors, data buffers and bytes (what it really holds). */
 export function memory() {
   const m = getCore().memory();
-  return {numTensors: m.numTensors, numDataBuffers: m.numDataBuffers, numBytes: m.numBytes, unreliable: false};
+  return {numTensors: m.numTensors - liveComplex, numDataBuffers: m.numDataBuffers, numBytes: m.numBytes, unreliable: false};
 }
 
 /** Disposes a tensor, or every tensor in an array or object. */
@@ -334,20 +407,28 @@ export function dispose(container) {
   }
 }
 
-/** @internal Checks that `x` is a live Tensor, naming the argument otherwise. */
-export function assertTensor(x, argName, fnName) {
+/**
+ * @internal Checks that `x` is a live Tensor, naming the argument otherwise; a
+ * complex64 tensor only where `allowComplex`.
+ */
+export function assertTensor(x, argName, fnName, allowComplex = false) {
   if (!(x instanceof Tensor)) {
     throw new Error(`Argument '${argName}' passed to '${fnName}' must be a Tensor, but got ` +
                     `${x === null ? 'null' : typeof x}`);
   }
   if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${fnName}' is a disposed Tensor.`);
+  if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(fnName);
   return x;
 }
 
-/** @internal tfjs's convertToTensor: Tensors pass through; TensorLikes become new tensors (callers run in a tidy). */
-export function convertToTensor(x, argName, functionName) {
+/**
+ * @internal tfjs's convertToTensor: Tensors pass through (complex64 ones only where
+ * `allowComplex`); TensorLikes become new tensors (callers run in a tidy).
+ */
+export function convertToTensor(x, argName, functionName, allowComplex = false) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${functionName}' is a disposed Tensor.`);
+    if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(functionName);
     return x;
   }
   if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
