@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "kernels/conv_params.h"
+#include "kernels/params_sparse.h"
 #include "ops/op_utils.h"
 #include "ops/registry.h"
 
@@ -638,6 +639,81 @@ Tensor resizeNearestNeighbor(const Tensor& images, std::vector<int64_t> size, bo
   return resize("resizeNearestNeighbor", false, images, std::move(size), alignCorners, halfPixelCenters);
 }
 
+// ---- dilation2d and maxPoolWithArgmax (kernels/params_sparse.h) ----------------------
+
+namespace {
+
+// The geometry of a [fH, fW, C] dilation filter over x [batch, h, w, C] (tfjs's
+// computeDilation2DInfo: a conv2d with an outC of C).
+ConvGeometry dilationGeometry(const Shape& x, const Shape& filter, std::vector<int64_t> strides, const Padding& pad,
+                              std::vector<int64_t> dilations) {
+  const char* op = "dilation2d";
+  strides = perDim(op, "strides", strides, 2);
+  dilations = perDim(op, "dilations", dilations, 2);
+  int64_t f[3] = {1, filter[0], filter[1]};
+  return makeGeometry(op, x, f, strides, dilations, pad, spatialPadPairs(op, pad, 4, false), "", x[3]);
+}
+
+Tensor dilationPass(const char* kernel, const ConvGeometry& g, const Tensor& x, const Tensor& filter,
+                    const Tensor& dy, const Shape& outShape) {
+  Tensor out = Tensor::empty(outShape);
+  KernelCall k(kernel);
+  k.kernel<Dilation2DKernel>()({g, k.in<float>(x), k.in<float>(filter), dy.defined() ? k.in<float>(dy) : nullptr,
+                                k.out<float>(out)});
+  return out;
+}
+
+}  // namespace
+
+Tensor dilation2d(const Tensor& xIn, const Tensor& filter, std::vector<int64_t> strides, const Padding& pad,
+                  std::vector<int64_t> dilations, const std::string& dataFormat) {
+  const char* op = "dilation2d";
+  WL_CHECK(xIn.defined() && filter.defined(), op << ": an input tensor is undefined (was it disposed?)");
+  WL_CHECK(xIn.rank() == 3 || xIn.rank() == 4,
+           "Error in dilation2d: input must be rank 3 or 4, but got rank " << xIn.rank() << ".");
+  WL_CHECK(filter.rank() == 3, "Error in dilation2d: filter must be rank 3, but got rank " << filter.rank() << ".");
+  WL_CHECK(dataFormat == "NHWC",
+           "Error in dilation2d: Only NHWC is currently supported, but got dataFormat of " << dataFormat);
+  requireFloat(op, xIn);
+  requireFloat(op, filter);
+  const bool unbatched = xIn.rank() == 3;
+  Tensor x = unbatched ? reshape(xIn, {1, xIn.dim(0), xIn.dim(1), xIn.dim(2)}) : xIn;
+  WL_CHECK(x.dim(3) == filter.dim(2), "Error in dilation2d:  input and filter must have the same depth: "
+                                          << x.dim(3) << " vs " << filter.dim(2));
+  const ConvGeometry g = dilationGeometry(x.shape(), filter.shape(), strides, pad, dilations);
+  Tensor y = dilationPass("Dilation2D", g, x, filter, Tensor(), {g.batch, g.outH, g.outW, g.inC});
+  {
+    // tfjs's Dilation2D_grad: the two backprop kernels, which have no gradient themselves.
+    recordOp("Dilation2D", {x, filter}, y, [g, x, filter](const Tensor& dy) -> std::vector<Tensor> {
+      Tensor dx = dilationPass("Dilation2DBackpropInput", g, x, filter, dy, x.shape());
+      Tensor df = dilationPass("Dilation2DBackpropFilter", g, x, filter, dy, filter.shape());
+      recordWithoutSecondOrder("Dilation2DBackpropInput", {dy}, dx);
+      recordWithoutSecondOrder("Dilation2DBackpropFilter", {dy}, df);
+      return {dx, df};
+    });
+  }
+  return unbatched ? reshape(y, {y.dim(1), y.dim(2), y.dim(3)}) : y;
+}
+
+// [result, indexes]: the max pool and the flat position of each maximum.
+std::vector<Tensor> maxPoolWithArgmax(const Tensor& x, std::vector<int64_t> filterSize, std::vector<int64_t> strides,
+                                      const Padding& pad, bool includeBatchInIndex) {
+  const char* op = "maxPoolWithArgmax";
+  requireFloat(op, x);
+  WL_CHECK(x.rank() == 4, op << ": x must be rank 4, got rank " << x.rank() << " (shape " << shapeStr(x.shape()) << ")");
+  filterSize = perDim(op, "filterSize", filterSize, 2);
+  strides = perDim(op, "strides", strides, 2);
+  int64_t f[3] = {1, filterSize[0], filterSize[1]};
+  const ConvGeometry g =
+      makeGeometry(op, x.shape(), f, strides, {1, 1}, pad, spatialPadPairs(op, pad, 4, false), "", x.dim(3));
+  Shape outShape{g.batch, g.outH, g.outW, g.inC};
+  Tensor y = Tensor::empty(outShape), indexes = Tensor::empty(outShape, DType::Int32);
+  KernelCall k("MaxPoolWithArgmax");
+  k.kernel<MaxPoolArgmaxKernel>()({g, k.in<float>(x), k.out<float>(y), k.out<int32_t>(indexes), includeBatchInIndex});
+  return {y, indexes};  // no gradient (tfjs has none)
+}
+
+
 namespace {
 
 Padding parsePad(const Attrs& at, const char* key = "pad") {
@@ -718,6 +794,14 @@ const bool registered = [] {
   reg.add("separableConv2d", 3, [](In in, const Attrs& at) -> Out {
     return {separableConv2d(in[0], in[1], in[2], at.getInts("strides", {1}), parsePad(at),
                             intsOf(at, {"dilation", "dilations"}, {1}), at.getString("dataFormat", "NHWC"))};
+  });
+  reg.add("dilation2d", 2, [](In in, const Attrs& at) -> Out {
+    return {dilation2d(in[0], in[1], at.getInts("strides", {1}), parsePad(at), at.getInts("dilations", {1}),
+                       at.getString("dataFormat", "NHWC"))};
+  });
+  reg.add("maxPoolWithArgmax", 1, [](In in, const Attrs& at) -> Out {
+    return maxPoolWithArgmax(in[0], at.getInts("filterSize"), at.getInts("strides", {1}), parsePad(at),
+                             at.getBool("includeBatchInIndex", false));
   });
   reg.add("maxPool", 1, [rounding](In in, const Attrs& at) -> Out {
     return {maxPool(in[0], at.getInts("filterSize"), at.getInts("strides", {1}), parsePad(at), rounding(at))};
