@@ -37,6 +37,10 @@ export {
   sumOutType, tensor_util, test_util, upcastType,
 } from './surface.js';
 export {linalg, math, signal} from './linalg.js';
+import {sparseRaggedOps} from './sparse_ragged.js';
+export {sparse} from './sparse_ragged.js';
+export const {bitwiseAnd, dilation2d, maxPoolWithArgmax, raggedGather, raggedRange, raggedTensorToTensor} =
+    sparseRaggedOps;
 export {browser} from './browser.js';
 import {extraOps} from './ops_extra.js';
 import {imageExtras} from './image.js';

@@ -48,7 +48,6 @@ const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && t
 const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
 const COMPLEX = 'needs complex64 tensors (not implemented in the engine)';
 const STRING = 'needs string tensors (not implemented in the engine)';
-const NEW_KERNEL = 'needs a new engine kernel (the C++ backend is being refactored)';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
 const DATA = 'tf.data device sources (webcam, microphone): need a browser media stream; not implemented yet';
@@ -89,15 +88,6 @@ const NOT_YET = {
   'Variable#rfft': COMPLEX,
   'Variable#irfft': COMPLEX,
   'tf.string.*': STRING,
-  'tf.sparse.*': `${NEW_KERNEL} (sparse ops with int64-style index outputs)`,
-  'tf.raggedGather': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.raggedRange': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.raggedTensorToTensor': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.dilation2d': NEW_KERNEL,
-  'Tensor#dilation2d': NEW_KERNEL,
-  'Variable#dilation2d': NEW_KERNEL,
-  'tf.maxPoolWithArgmax': NEW_KERNEL,
-  'tf.bitwiseAnd': NEW_KERNEL,
 
   'tf.GraphModel': CONVERTER,
   'tf.loadGraphModel': CONVERTER,
