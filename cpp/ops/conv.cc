@@ -641,6 +641,9 @@ Tensor resizeNearestNeighbor(const Tensor& images, std::vector<int64_t> size, bo
 
 // ---- dilation2d and maxPoolWithArgmax (kernels/params_sparse.h) ----------------------
 
+// ops/sparse.cc: records a node whose gradient throws tfjs's "gradient function not found".
+void recordNoGradient(const char* kernel, const std::vector<Tensor>& inputs, const Tensor& y);
+
 namespace {
 
 // The geometry of a [fH, fW, C] dilation filter over x [batch, h, w, C] (tfjs's
@@ -687,8 +690,8 @@ Tensor dilation2d(const Tensor& xIn, const Tensor& filter, std::vector<int64_t> 
     recordOp("Dilation2D", {x, filter}, y, [g, x, filter](const Tensor& dy) -> std::vector<Tensor> {
       Tensor dx = dilationPass("Dilation2DBackpropInput", g, x, filter, dy, x.shape());
       Tensor df = dilationPass("Dilation2DBackpropFilter", g, x, filter, dy, filter.shape());
-      recordWithoutSecondOrder("Dilation2DBackpropInput", {dy}, dx);
-      recordWithoutSecondOrder("Dilation2DBackpropFilter", {dy}, df);
+      recordNoGradient("Dilation2DBackpropInput", {x, filter, dy}, dx);
+      recordNoGradient("Dilation2DBackpropFilter", {x, filter, dy}, df);
       return {dx, df};
     });
   }
@@ -710,7 +713,8 @@ std::vector<Tensor> maxPoolWithArgmax(const Tensor& x, std::vector<int64_t> filt
   Tensor y = Tensor::empty(outShape), indexes = Tensor::empty(outShape, DType::Int32);
   KernelCall k("MaxPoolWithArgmax");
   k.kernel<MaxPoolArgmaxKernel>()({g, k.in<float>(x), k.out<float>(y), k.out<int32_t>(indexes), includeBatchInIndex});
-  return {y, indexes};  // no gradient (tfjs has none)
+  recordNoGradient("MaxPoolWithArgmax", {x}, y);  // tfjs has no gradient for it
+  return {y, indexes};
 }
 
 

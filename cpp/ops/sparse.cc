@@ -1,7 +1,8 @@
 // Sparse and ragged ops (tfjs 4.22's tf.sparse.* and tf.ragged*), and bitwiseAnd.
 // Their output shapes depend on the values: each runs one kernel that computes the
 // outputs into host vectors (kernels/params_sparse.h) and makes tensors of them
-// here; a kernel error becomes tfjs's message. No gradients (tfjs has none).
+// here; a kernel error becomes tfjs's message. No gradients (tfjs has none): a
+// gradient asked through them throws tfjs's error rather than coming out as zeros.
 //
 // To add one: a params struct in kernels/params_sparse.h, its kernel in
 // kernels/reference/sparse.cc, the op below, and a case in tests/cpp/test_op_harness.cc.
@@ -35,6 +36,20 @@ Tensor fromInt32(const Shape& shape, const std::vector<int32_t>& v, DType dtype 
 }
 
 }  // namespace
+
+// Records y's float inputs with a rule that throws tfjs's error for a kernel without
+// a gradient (also used by conv.cc for maxPoolWithArgmax and dilation2d's backprops).
+void recordNoGradient(const char* kernel, const std::vector<Tensor>& inputs, const Tensor& y) {
+  std::vector<Tensor> floats;
+  for (const Tensor& t : inputs) {
+    if (t.dtype() == DType::Float32) floats.push_back(t);
+  }
+  if (floats.empty() || y.dtype() != DType::Float32) return;
+  std::string name = kernel;
+  recordOp(kernel, floats, y, [name](const Tensor&) -> std::vector<Tensor> {
+    throw Error("Cannot compute gradient: gradient function not found for " + name + ".");
+  });
+}
 
 Tensor bitwiseAnd(const Tensor& a, const Tensor& b) {
   WL_CHECK(a.defined() && b.defined(), "bitwiseAnd: an input tensor is undefined (was it disposed?)");
@@ -76,8 +91,9 @@ std::vector<Tensor> sparseFillEmptyRows(const Tensor& indices, const Tensor& val
   WL_CHECK(err.code != 3, "indices(" << err.a << ", 0) is invalid: " << err.b << " >= " << err.c);
   const int64_t rank = indices.dim(1);
   const int64_t m = static_cast<int64_t>(outValues.size());
-  return {fromInt32({m, rank}, outIndices), fromBits({m}, values.dtype(), outValues),
-          fromInt32({static_cast<int64_t>(empty.size())}, empty, DType::Bool),
+  Tensor valuesOut = fromBits({m}, values.dtype(), outValues);
+  recordNoGradient("SparseFillEmptyRows", {values, defaultValue}, valuesOut);
+  return {fromInt32({m, rank}, outIndices), valuesOut, fromInt32({static_cast<int64_t>(empty.size())}, empty, DType::Bool),
           fromInt32({static_cast<int64_t>(reverse.size())}, reverse)};
 }
 
@@ -145,7 +161,9 @@ Tensor sparseSegmentReduction(bool isMean, const Tensor& data, const Tensor& ind
   WL_CHECK(err.code != 4, "Bad: indices[" << err.a << "] == " << err.b << " out of range [0, " << err.c << ")");
   Shape shape = data.shape();
   shape[0] = outRows;
-  return fromBits(shape, data.dtype(), out);
+  Tensor y = fromBits(shape, data.dtype(), out);
+  recordNoGradient(isMean ? "SparseSegmentMean" : "SparseSegmentSum", {data}, y);
+  return y;
 }
 
 // [outputNestedSplits..., outputDenseValues]
@@ -195,6 +213,7 @@ std::vector<Tensor> raggedGather(const std::vector<Tensor>& splits, const Tensor
   Shape vshape = values.shape();
   vshape[0] = outRows;
   out.push_back(fromBits(vshape, values.dtype(), outValues));
+  recordNoGradient("RaggedGather", {values}, out.back());
   return out;
 }
 
@@ -225,8 +244,9 @@ std::vector<Tensor> raggedRange(const Tensor& starts, const Tensor& limits, cons
                                  starts.dtype() == DType::Int32, &splits, &values, &err});
   WL_CHECK(err.code != 1, "Requires delta != 0");
   WL_CHECK(err.code != 2, "Requires ((limit - start) / delta) <= 2147483647");
-  return {fromInt32({static_cast<int64_t>(splits.size())}, splits),
-          fromBits({static_cast<int64_t>(values.size())}, starts.dtype(), values)};
+  Tensor dense = fromBits({static_cast<int64_t>(values.size())}, starts.dtype(), values);
+  recordNoGradient("RaggedRange", {starts, limits, deltas}, dense);
+  return {fromInt32({static_cast<int64_t>(splits.size())}, splits), dense};
 }
 
 Tensor raggedTensorToTensor(const Tensor& shape, const Tensor& values, const Tensor& defaultValue,
@@ -269,7 +289,9 @@ Tensor raggedTensorToTensor(const Tensor& shape, const Tensor& values, const Ten
                                           static_cast<int>(partitions.size()), static_cast<int>(typeCodes.size()),
                                           &outShape, &out, &message});
   WL_CHECK(message.empty(), message);
-  return fromBits(Shape(outShape.begin(), outShape.end()), values.dtype(), out);
+  Tensor y = fromBits(Shape(outShape.begin(), outShape.end()), values.dtype(), out);
+  recordNoGradient("RaggedTensorToTensor", {values, defaultValue}, y);
+  return y;
 }
 
 namespace {

@@ -292,6 +292,24 @@ test('raggedTensorToTensor as tfjs (row splits, value row ids, shapes, defaults,
   assert.equal(errors, 6);
 });
 
+test('a gradient through an op tfjs has none for throws tfjs\'s error (never zeros)', () => {
+  const errors = compare([
+    ['maxPoolWithArgmax', L => L.grad(x => L.maxPoolWithArgmax(x, 2, 2, 'valid').result)(L.ones([1, 2, 2, 1]))],
+    ['sparseSegmentSum', L => L.grad(d => L.sparse.sparseSegmentSum(d, i32(L, [0, 1]), i32(L, [0, 0])))(L.ones([2, 2]))],
+    ['sparseSegmentMean', L => L.grad(d => L.sparse.sparseSegmentMean(d, i32(L, [0, 1]), i32(L, [0, 0])))(L.ones([2]))],
+    ['sparseFillEmptyRows', L => L.grad(v => L.sparse.sparseFillEmptyRows(i32(L, [0, 0], [1, 2]), v, [2, 2], 0)
+        .outputValues)(L.tensor1d([1]))],
+    ['raggedGather', L => L.grad(v => L.raggedGather([i32(L, [0, 1, 2])], v, i32(L, [1]), 1).outputDenseValues)(
+        L.tensor1d([1, 2]))],
+    ['raggedRange', L => L.grad(s => L.raggedRange(s, 3, 1).rtDenseValues)(L.scalar(0))],
+    ['raggedTensorToTensor', L => L.grad(v => L.raggedTensorToTensor([2, 2], v, 0, [i32(L, [0, 1, 2])], ['ROW_SPLITS']))(
+        L.tensor1d([1, 2]))],
+    ['dilation2d second order', L => L.grad(x => L.grad(y => L.dilation2d(y, L.ones([1, 1, 1]), 1, 'same'))(x))(
+        L.ones([1, 2, 2, 1]))],
+  ]);
+  assert.equal(errors, 8);
+});
+
 test('largest difference from tfjs over all cases', () => {
   assert.ok(maxDiff <= 1e-5, `max relative difference ${maxDiff}`);
   console.log(`ops_kernels16: max relative difference vs tfjs ${maxDiff}`);
