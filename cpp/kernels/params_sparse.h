@@ -37,24 +37,28 @@ using BitwiseKernel = void (*)(const BitwiseParams&);
 // (-2^53 when no tap is inside, as tfjs). g.fH/g.fW are the filter's size.
 // Kernels: "Dilation2D" (x, filter -> y); "Dilation2DBackpropInput" (dy -> dx,
 // overwritten); "Dilation2DBackpropFilter" (dy -> dfilter, overwritten): each routes
-// dy to the first maximising tap.
+// dy to the first maximising tap. Dilation2D also takes int32 x and/or filter (the
+// flags; y is int32 when x is, JS's ToInt32 of the double sum, as tfjs's Int32Array).
 struct Dilation2DParams {
   ConvGeometry g;
   const float* x;
   const float* filter;
   const float* dy;  // backprops only
   float* out;       // y, dx or dfilter
+  bool xIsInt = false, filterIsInt = false;  // forward only: buffers hold int32
 };
 using Dilation2DKernel = void (*)(const Dilation2DParams&);
 
 // Max pool with the flat position of each maximum in x ((b*H + h)*W + w)*C + c, the
-// batch term only when includeBatchInIndex. Kernel "MaxPoolWithArgmax".
+// batch term only when includeBatchInIndex. Kernel "MaxPoolWithArgmax"; isInt: x and
+// out hold int32 (an empty window gives tfjs's -Infinity: 0 as an int32).
 struct MaxPoolArgmaxParams {
   ConvGeometry g;
   const float* x;
   float* out;
   int32_t* indexes;
   bool includeBatchInIndex;
+  bool isInt = false;
 };
 using MaxPoolArgmaxKernel = void (*)(const MaxPoolArgmaxParams&);
 

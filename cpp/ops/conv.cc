@@ -657,13 +657,19 @@ ConvGeometry dilationGeometry(const Shape& x, const Shape& filter, std::vector<i
   return makeGeometry(op, x, f, strides, dilations, pad, spatialPadPairs(op, pad, 4, false), "", x[3]);
 }
 
+// Forward (dy undefined): y has x's dtype; backprops: float32 dx or dfilter.
 Tensor dilationPass(const char* kernel, const ConvGeometry& g, const Tensor& x, const Tensor& filter,
                     const Tensor& dy, const Shape& outShape) {
-  Tensor out = Tensor::empty(outShape);
-  KernelCall k(kernel);
+  Tensor out = Tensor::empty(outShape, dy.defined() ? DType::Float32 : x.dtype());
+  KernelCall k(kernel, {x.dtype()});
   k.kernel<Dilation2DKernel>()({g, k.in<float>(x), k.in<float>(filter), dy.defined() ? k.in<float>(dy) : nullptr,
-                                k.out<float>(out)});
+                                k.out<float>(out), x.dtype() == DType::Int32, filter.dtype() == DType::Int32});
   return out;
+}
+
+void requireFloatOrInt(const char* op, const char* name, const Tensor& t) {
+  WL_CHECK(t.dtype() == DType::Float32 || t.dtype() == DType::Int32,
+           op << ": " << name << " must be float32 or int32, got " << dtypeName(t.dtype()));
 }
 
 }  // namespace
@@ -677,15 +683,15 @@ Tensor dilation2d(const Tensor& xIn, const Tensor& filter, std::vector<int64_t> 
   WL_CHECK(filter.rank() == 3, "Error in dilation2d: filter must be rank 3, but got rank " << filter.rank() << ".");
   WL_CHECK(dataFormat == "NHWC",
            "Error in dilation2d: Only NHWC is currently supported, but got dataFormat of " << dataFormat);
-  requireFloat(op, xIn);
-  requireFloat(op, filter);
+  requireFloatOrInt(op, "x", xIn);
+  requireFloatOrInt(op, "filter", filter);
   const bool unbatched = xIn.rank() == 3;
   Tensor x = unbatched ? reshape(xIn, {1, xIn.dim(0), xIn.dim(1), xIn.dim(2)}) : xIn;
   WL_CHECK(x.dim(3) == filter.dim(2), "Error in dilation2d:  input and filter must have the same depth: "
                                           << x.dim(3) << " vs " << filter.dim(2));
   const ConvGeometry g = dilationGeometry(x.shape(), filter.shape(), strides, pad, dilations);
   Tensor y = dilationPass("Dilation2D", g, x, filter, Tensor(), {g.batch, g.outH, g.outW, g.inC});
-  {
+  if (x.dtype() == DType::Float32 && filter.dtype() == DType::Float32) {
     // tfjs's Dilation2D_grad: the two backprop kernels, which have no gradient themselves.
     recordOp("Dilation2D", {x, filter}, y, [g, x, filter](const Tensor& dy) -> std::vector<Tensor> {
       Tensor dx = dilationPass("Dilation2DBackpropInput", g, x, filter, dy, x.shape());
@@ -702,7 +708,8 @@ Tensor dilation2d(const Tensor& xIn, const Tensor& filter, std::vector<int64_t> 
 std::vector<Tensor> maxPoolWithArgmax(const Tensor& x, std::vector<int64_t> filterSize, std::vector<int64_t> strides,
                                       const Padding& pad, bool includeBatchInIndex) {
   const char* op = "maxPoolWithArgmax";
-  requireFloat(op, x);
+  WL_CHECK(x.defined(), op << ": the input tensor is undefined (was it disposed?)");
+  requireFloatOrInt(op, "x", x);
   WL_CHECK(x.rank() == 4, op << ": x must be rank 4, got rank " << x.rank() << " (shape " << shapeStr(x.shape()) << ")");
   filterSize = perDim(op, "filterSize", filterSize, 2);
   strides = perDim(op, "strides", strides, 2);
@@ -710,9 +717,10 @@ std::vector<Tensor> maxPoolWithArgmax(const Tensor& x, std::vector<int64_t> filt
   const ConvGeometry g =
       makeGeometry(op, x.shape(), f, strides, {1, 1}, pad, spatialPadPairs(op, pad, 4, false), "", x.dim(3));
   Shape outShape{g.batch, g.outH, g.outW, g.inC};
-  Tensor y = Tensor::empty(outShape), indexes = Tensor::empty(outShape, DType::Int32);
-  KernelCall k("MaxPoolWithArgmax");
-  k.kernel<MaxPoolArgmaxKernel>()({g, k.in<float>(x), k.out<float>(y), k.out<int32_t>(indexes), includeBatchInIndex});
+  Tensor y = Tensor::empty(outShape, x.dtype()), indexes = Tensor::empty(outShape, DType::Int32);
+  KernelCall k("MaxPoolWithArgmax", {x.dtype()});
+  k.kernel<MaxPoolArgmaxKernel>()({g, k.in<float>(x), k.out<float>(y), k.out<int32_t>(indexes), includeBatchInIndex,
+                                   x.dtype() == DType::Int32});
   recordNoGradient("MaxPoolWithArgmax", {x}, y);  // tfjs has no gradient for it
   return {y, indexes};
 }

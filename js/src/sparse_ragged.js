@@ -4,7 +4,7 @@
 // (cpp/kernels/reference/{morphology,sparse}.cc) compute, including the outputs
 // whose shapes depend on the values, and report bad indices with tfjs's messages.
 import {tidy} from './engine.js';
-import {ops, run} from './ops.js';
+import {run} from './ops.js';
 import {cvt} from './ops_extra.js';
 import {Tensor} from './tensor.js';
 import {arraysEqual, assert} from './util.js';
@@ -24,10 +24,6 @@ function bitwiseAnd(x, y) {
   return run('bitwiseAnd', [$x, $y])[0];
 }
 
-/** The engine kernels compute in float32: an int32 input is cast there and back (as tfjs keeps x's dtype). */
-const asFloat = t => (t.dtype === 'float32' ? t : ops.cast(t, 'float32'));
-const backTo = (t, dtype) => (dtype === 'float32' ? t : ops.cast(t, dtype));
-
 function dilation2d(x, filter, strides, pad, dilations = [1, 1], dataFormat = 'NHWC') {
   const $x = cvt(x, 'x', 'dilation2d');
   const $filter = cvt(filter, 'filter', 'dilation2d');
@@ -38,14 +34,13 @@ function dilation2d(x, filter, strides, pad, dilations = [1, 1], dataFormat = 'N
   const depth = $x.rank === 3 ? $x.shape[2] : $x.shape[3];
   assert(depth === $filter.shape[2], () => `Error in dilation2d:  input and filter must have the same depth: ${depth} vs ${
       $filter.shape[2]}`);
-  const y = run('dilation2d', [asFloat($x), asFloat($filter)], {strides, pad, dilations, dataFormat}, ['x', 'filter'])[0];
-  return backTo(y, $x.dtype);
+  return run('dilation2d', [$x, $filter], {strides, pad, dilations, dataFormat}, ['x', 'filter'])[0];
 }
 
 function maxPoolWithArgmax(x, filterSize, strides, pad, includeBatchInIndex = false) {
   const $x = cvt(x, 'x', 'maxPoolWithArgmax');
-  const [result, indexes] = run('maxPoolWithArgmax', [asFloat($x)], {filterSize, strides, pad, includeBatchInIndex});
-  return {result: backTo(result, $x.dtype), indexes};
+  const [result, indexes] = run('maxPoolWithArgmax', [$x], {filterSize, strides, pad, includeBatchInIndex});
+  return {result, indexes};
 }
 
 // ---- tf.sparse ---------------------------------------------------------------------------

@@ -103,6 +103,8 @@ const OpCase kCases[] = {
     {"dilation2d", "{\"strides\":1,\"pad\":\"valid\",\"dilations\":2}", {{1, 5, 6, 1}, {2, 2, 1}}},
     {"maxPoolWithArgmax", "{\"filterSize\":2,\"strides\":2,\"pad\":\"same\",\"includeBatchInIndex\":true}",
      {{2, 5, 5, 3}}, -2.f, 2.f, false},
+    {"dilation2d", "{\"strides\":1,\"pad\":\"same\"}", {}, 0.f, 0.f, false},  // int32
+    {"maxPoolWithArgmax", "{\"filterSize\":2,\"strides\":1,\"pad\":\"same\"}", {}, 0.f, 0.f, false},  // int32
     {"bitwiseAnd", "{}", {}, 0.f, 0.f, false},
     {"sparseFillEmptyRows", "{}", {}, 0.f, 0.f, false},
     {"sparseReshape", "{}", {}, 0.f, 0.f, false},
@@ -117,6 +119,8 @@ const OpCase kCases[] = {
 std::vector<Tensor> fixedInputs(const std::string& op) {
   auto ints = [](Shape s, std::vector<int32_t> v) { return Tensor::fromInts(s, v); };
   auto floats = [](Shape s, std::vector<float> v) { return Tensor::fromVector(s, v); };
+  if (op == "dilation2d") return {ints({1, 2, 3, 1}, {4, -9, 16777217, 2, 0, -3}), ints({2, 2, 1}, {1, -1, 5, 0})};
+  if (op == "maxPoolWithArgmax") return {ints({1, 3, 2, 1}, {16777217, 16777216, -5, 7, 7, -2147483647})};
   if (op == "bitwiseAnd") return {ints({5}, {7, -1, 12, 0, 5}), ints({5}, {3, 9, 10, 7, -6})};
   if (op == "sparseFillEmptyRows") {
     return {ints({4, 2}, {0, 0, 1, 0, 1, 3, 4, 1}), floats({4}, {0.5f, 1.5f, 2.5f, 3.5f}), ints({2}, {5, 6}),

@@ -43,7 +43,11 @@ function assertSame(ours, theirs, what, rel = 1e-6) {
   if (theirs && !Array.isArray(theirs) && theirs.values) {
     assert.equal(ours.dtype, theirs.dtype, `${what}: dtype`);
     assert.deepEqual(ours.shape, theirs.shape, `${what}: shape`);
-    assertAllClose(ours.values, theirs.values, what, rel);
+    if (theirs.dtype === 'float32') {
+      assertAllClose(ours.values, theirs.values, what, rel);
+    } else {
+      assert.deepEqual(ours.values, theirs.values, `${what}: ${theirs.dtype} values (exact)`);
+    }
     theirs.values.forEach((v, i) => {
       if (Number.isFinite(v)) maxDiff = Math.max(maxDiff, Math.abs(ours.values[i] - v) / Math.max(1, Math.abs(v)));
     });
@@ -120,6 +124,14 @@ test('dilation2d: values, shapes and dtypes as tfjs (4-D, 3-D, int32, Tensor met
     return y;
   }]);
   cases.push(['empty batch', L => L.dilation2d(L.zeros([0, 3, 3, 1]), img(L, [2, 2, 1], 4), 1, 'same')]);
+  cases.push(['int32 beyond 2^24', L => L.dilation2d(i32(L, [16777217, -2147483647, 3, 2147483600], [1, 2, 2, 1]),
+                                                     i32(L, [100, 1], [1, 2, 1]), 1, 'same')]);
+  cases.push(['int32 x, float filter', L => L.dilation2d(img(L, [1, 3, 3, 1], 2, 'int32'), img(L, [2, 2, 1], 4), 1,
+                                                         'valid')]);
+  // a window with no tap inside x: tfjs's Number.MIN_SAFE_INTEGER (ToInt32 of it for int32)
+  cases.push(['no tap inside (float32)', L => L.dilation2d(L.ones([1, 1, 1, 1]), L.ones([2, 1, 1]), 1, 'same', [3, 1])]);
+  cases.push(['no tap inside (int32)', L => L.dilation2d(i32(L, [5], [1, 1, 1, 1]), i32(L, [1, 2], [2, 1, 1]), 1, 'same',
+                                                         [3, 1])]);
   assert.equal(compare(cases, 1e-6), 0);
 });
 
@@ -157,6 +169,8 @@ test('maxPoolWithArgmax: result and indexes as tfjs, with and without the batch 
   }
   cases.push(['default includeBatchInIndex', L => L.maxPoolWithArgmax(img(L, [2, 3, 3, 1], 6), 2, 1, 'valid')]);
   cases.push(['int32', L => L.maxPoolWithArgmax(img(L, [1, 4, 4, 2], 7, 'int32'), 2, 2, 'same')]);
+  cases.push(['int32 beyond 2^24', L => L.maxPoolWithArgmax(i32(L, [16777217, 16777216, -2147483648, 2147483647],
+                                                                [1, 2, 2, 1]), 2, 1, 'same', true)]);
   cases.push(['all negative', L => L.maxPoolWithArgmax(L.neg(L.add(L.abs(img(L, [1, 3, 3, 2], 8)), 1)), 2, 1, 'same')]);
   cases.push(['empty batch', L => L.maxPoolWithArgmax(L.zeros([0, 4, 4, 1]), 2, 2, 'valid')]);
   assert.equal(compare(cases), 0);

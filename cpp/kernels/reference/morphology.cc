@@ -2,6 +2,7 @@
 // maxPoolWithArgmax, written as tfjs's cpu kernels (params: kernels/params_sparse.h).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "core/kernel_registry.h"
@@ -16,6 +17,26 @@ void bitwiseAnd(const BitwiseParams& p) {
 
 // tfjs starts each window at Number.MIN_SAFE_INTEGER and sums in double.
 constexpr double kMinSafeInteger = -9007199254740991.0;
+
+// Element i of a 4-byte buffer holding float32 or int32, as a double.
+double load(const float* p, int64_t i, bool isInt) {
+  if (!isInt) return p[i];
+  int32_t v;
+  std::memcpy(&v, p + i, 4);
+  return v;
+}
+// Stores v as float32, or as JS's ToInt32(v) (truncate, then modulo 2^32) into int32.
+void store(float* p, int64_t i, double v, bool isInt) {
+  if (!isInt) {
+    p[i] = static_cast<float>(v);
+    return;
+  }
+  const double t = std::trunc(v);
+  const int32_t bits = std::isfinite(t) ? static_cast<int32_t>(static_cast<uint32_t>(
+                                              static_cast<uint64_t>(static_cast<int64_t>(std::fmod(t, 4294967296.0)))))
+                                        : 0;
+  std::memcpy(p + i, &bits, 4);
+}
 
 enum class DilationPass { Forward, Input, Filter };
 
@@ -40,8 +61,8 @@ void dilation(const Dilation2DParams& p) {
             for (int64_t w = 0; w < g.fW; ++w) {
               const int64_t iw = wBeg + w * g.dilW;
               if (iw < 0 || iw >= g.inW) continue;
-              const double v = static_cast<double>(p.x[((b * g.inH + ih) * g.inW + iw) * C + d]) +
-                               static_cast<double>(p.filter[(h * g.fW + w) * C + d]);
+              const double v = load(p.x, ((b * g.inH + ih) * g.inW + iw) * C + d, p.xIsInt) +
+                               load(p.filter, (h * g.fW + w) * C + d, p.filterIsInt);
               if (v > cur) {
                 cur = v;
                 hIn = ih, wIn = iw, hF = h, wF = w;
@@ -50,7 +71,7 @@ void dilation(const Dilation2DParams& p) {
           }
           const int64_t o = ((b * g.outH + oh) * g.outW + ow) * C + d;
           if (pass == DilationPass::Forward) {
-            p.out[o] = static_cast<float>(cur);
+            store(p.out, o, cur, p.xIsInt);
           } else if (pass == DilationPass::Input) {
             if (hIn < g.inH && wIn < g.inW) p.out[((b * g.inH + hIn) * g.inW + wIn) * C + d] += p.dy[o];
           } else {
@@ -79,11 +100,11 @@ void maxPoolWithArgmax(const MaxPoolArgmaxParams& p) {
           int64_t cMin = cCorner;
           while (cMin < 0) cMin += g.dilW;
           const int64_t cMax = std::min(g.inW, effW + cCorner);
-          float best = -std::numeric_limits<float>::infinity();
+          double best = -std::numeric_limits<double>::infinity();
           int64_t pos = -1;
           for (int64_t r = rMin; r < rMax; r += g.dilH) {
             for (int64_t c = cMin; c < cMax; c += g.dilW) {
-              const float v = p.x[((b * g.inH + r) * g.inW + c) * C + d];
+              const double v = load(p.x, ((b * g.inH + r) * g.inW + c) * C + d, p.isInt);
               if (v > best) {
                 best = v;
                 pos = p.includeBatchInIndex ? ((b * g.inH + r) * g.inW + c) * C + d : (r * g.inW + c) * C + d;
@@ -91,7 +112,7 @@ void maxPoolWithArgmax(const MaxPoolArgmaxParams& p) {
             }
           }
           const int64_t o = ((b * g.outH + oh) * g.outW + ow) * C + d;
-          p.out[o] = best;
+          store(p.out, o, best, p.isInt);
           p.indexes[o] = static_cast<int32_t>(pos);
         }
       }
