@@ -200,6 +200,7 @@ export declare class Tensor<R extends Rank = Rank> {
   where(condition: Tensor | TensorLike, x: Tensor | TensorLike): Tensor;
   unique(axis?: number): {values: Tensor, indices: Tensor1D};
   unsortedSegmentSum(segmentIds: Tensor | TensorLike, numSegments: number): Tensor;
+  dilation2d(filter: Tensor | TensorLike, strides: number | [number, number], pad: 'valid' | 'same', dilations?: number | [number, number], dataFormat?: 'NHWC'): Tensor;
   cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
   euclideanNorm(axis?: number | number[] | null, keepDims?: boolean): Tensor;
   batchToSpaceND(blockShape: number[], crops: number[][]): Tensor;
@@ -1390,6 +1391,23 @@ export declare function pad4d(x: Tensor | TensorLike, paddings: [[number, number
 export declare function batchNorm2d(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor2D;
 export declare function batchNorm3d(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor3D;
 export declare function batchNorm4d(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor4D;
+
+// ---- ops on new engine kernels (sparse_ragged.js; issue 16) ----
+/** x & y elementwise; int32 tensors of the same shape. */
+export declare function bitwiseAnd(x: Tensor | TensorLike, y: Tensor | TensorLike): Tensor;
+/** Grayscale dilation: max over the window of x + filter (x [batch, h, w, c] or [h, w, c]; filter [fh, fw, c]). */
+export declare function dilation2d(x: Tensor | TensorLike, filter: Tensor | TensorLike, strides: number | [number, number], pad: 'valid' | 'same', dilations?: number | [number, number], dataFormat?: 'NHWC'): Tensor;
+/** Max pool and the flat index of each maximum ((b*h + y)*w + x)*c + d, the batch term when includeBatchInIndex. */
+export declare function maxPoolWithArgmax(x: Tensor | TensorLike, filterSize: number | [number, number], strides: number | [number, number], pad: Pad, includeBatchInIndex?: boolean): {result: Tensor, indexes: Tensor};
+export declare function raggedGather(paramsNestedSplits: Array<Tensor | TensorLike>, paramsDenseValues: Tensor | TensorLike, indices: Tensor | TensorLike, outputRaggedRank: number): {outputNestedSplits: Tensor[], outputDenseValues: Tensor};
+export declare function raggedRange(starts: Tensor | TensorLike, limits: Tensor | TensorLike, deltas: Tensor | TensorLike): {rtNestedSplits: Tensor, rtDenseValues: Tensor};
+export declare function raggedTensorToTensor(shape: Tensor | TensorLike, values: Tensor | TensorLike, defaultValue: Tensor | TensorLike, rowPartitionTensors: Array<Tensor | TensorLike>, rowPartitionTypes: string[]): Tensor;
+export declare const sparse: {
+  sparseFillEmptyRows(indices: Tensor | TensorLike, values: Tensor | TensorLike, denseShape: Tensor | TensorLike, defaultValue: Tensor | TensorLike): {outputIndices: Tensor, outputValues: Tensor, emptyRowIndicator: Tensor, reverseIndexMap: Tensor};
+  sparseReshape(inputIndices: Tensor | TensorLike, inputShape: Tensor | TensorLike, newShape: Tensor | TensorLike): {outputIndices: Tensor, outputShape: Tensor};
+  sparseSegmentMean(data: Tensor | TensorLike, indices: Tensor | TensorLike, segmentIds: Tensor | TensorLike): Tensor;
+  sparseSegmentSum(data: Tensor | TensorLike, indices: Tensor | TensorLike, segmentIds: Tensor | TensorLike): Tensor;
+};
 
 export declare const linalg: {
   bandPart(a: Tensor | TensorLike, numLower: number | Scalar, numUpper: number | Scalar): Tensor;

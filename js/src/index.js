@@ -38,6 +38,10 @@ export {
 } from './surface.js';
 export {linalg, math, signal} from './linalg.js';
 export {complex, fft, ifft, imag, irfft, real, rfft, spectral} from './complex.js';  // complex64 (issue 16)
+import {sparseRaggedOps} from './sparse_ragged.js';
+export {sparse} from './sparse_ragged.js';
+export const {bitwiseAnd, dilation2d, maxPoolWithArgmax, raggedGather, raggedRange, raggedTensorToTensor} =
+    sparseRaggedOps;
 export {browser} from './browser.js';
 import {extraOps} from './ops_extra.js';
 import {imageExtras} from './image.js';

@@ -47,7 +47,6 @@ const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && t
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
 const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
 const STRING = 'needs string tensors (not implemented in the engine)';
-const NEW_KERNEL = 'needs a new engine kernel (the C++ backend is being refactored)';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
@@ -70,15 +69,6 @@ const NOT_YET = {
   'Variable#dataId': `${BACKEND_SEAM} (the backend's data key)`,
 
   'tf.string.*': STRING,
-  'tf.sparse.*': `${NEW_KERNEL} (sparse ops with int64-style index outputs)`,
-  'tf.raggedGather': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.raggedRange': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.raggedTensorToTensor': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.dilation2d': NEW_KERNEL,
-  'Tensor#dilation2d': NEW_KERNEL,
-  'Variable#dilation2d': NEW_KERNEL,
-  'tf.maxPoolWithArgmax': NEW_KERNEL,
-  'tf.bitwiseAnd': NEW_KERNEL,
 
   'tf.GraphModel': CONVERTER,
   'tf.loadGraphModel': CONVERTER,
