@@ -601,6 +601,19 @@ export interface LSTMLayerArgs extends RecurrentLayerArgs {
   /** 1 or 2 (both compute the same, as in tfjs). */
   implementation?: number;
 }
+/** Options of tf.layers.convLstm2d / convLstm2dCell (tfjs convolutional_recurrent.ts); `units` is `filters`. */
+export interface ConvLSTM2DLayerArgs extends Omit<LSTMLayerArgs, 'units'> {
+  filters: number;
+  kernelSize: number | number[];
+  /** Default 1. */
+  strides?: number | number[];
+  /** Default 'valid'. */
+  padding?: 'valid' | 'same';
+  /** Default 'channelsLast'. */
+  dataFormat?: 'channelsFirst' | 'channelsLast';
+  /** Default 1. */
+  dilationRate?: number | number[];
+}
 export interface GRULayerArgs extends RecurrentLayerArgs {
   /** Default 'hardSigmoid', as in tfjs. */
   recurrentActivation?: ActivationIdentifier | string;
@@ -812,6 +825,9 @@ export declare namespace layers {
   function lstmCell(args: LSTMLayerArgs): RNNCell;
   function gruCell(args: GRULayerArgs): RNNCell;
   function stackedRNNCells(args: {cells: RNNCell[], name?: string, trainable?: boolean}): RNNCell;
+  /** A convolutional LSTM over [batch, timesteps, h, w, channels] (tfjs convolutional_recurrent.ts). */
+  function convLstm2d(args: ConvLSTM2DLayerArgs): RNN;
+  function convLstm2dCell(args: ConvLSTM2DLayerArgs): RNNCell;
   const RNN: typeof RNNClass;
   type RNN = RNNInstance;
   const RNNCell: typeof RNNCellClass;

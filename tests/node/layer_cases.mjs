@@ -55,6 +55,8 @@ export const CASES = [
   ['rnn', {cell: {className: 'StackedRNNCells', config: {name: 'case_stack', cells: [
     {className: 'LSTMCell', config: {units: 3, name: 'case_lstm_cell'}}, {className: 'SimpleRNNCell', config: {units: 2, name: 'case_rnn_cell'}}]}},
   returnSequences: true}, [4, 2], [4, 2], 6, 0],
+  ['convLstm2d', {filters: 2, kernelSize: 2, padding: 'same', returnSequences: true}, [3, 4, 4, 1], [3, 4, 4, 2], 3, 0],
+  ['convLstm2d', {filters: 2, kernelSize: [2, 3], strides: 2, unitForgetBias: true}, [2, 5, 5, 2], [2, 2, 2], 3, 0],
   ['bidirectional', {layer: {className: 'LSTM', config: {units: 2, returnSequences: true}}, mergeMode: 'sum'}, [4, 3], [4, 2], 6, 0],
   ['timeDistributed', {layer: {className: 'Dense', config: {units: 3, activation: 'tanh'}}}, [4, 5], [4, 3], 2, 0],
 ];
