@@ -686,6 +686,9 @@ const FACTORIES = {
   gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', alphaDropout: 'AlphaDropout',
   // preprocessing
   rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing', categoryEncoding: 'CategoryEncoding',
+  // image augmentation (training only): tfjs's randomWidth, its twin randomHeight, Keras 3's others
+  randomWidth: 'RandomWidth', randomHeight: 'RandomHeight', randomFlip: 'RandomFlip', randomRotation: 'RandomRotation',
+  randomTranslation: 'RandomTranslation', randomZoom: 'RandomZoom', randomContrast: 'RandomContrast',
   // recurrent
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU',
   simpleRNNCell: 'SimpleRNNCell', lstmCell: 'LSTMCell', gruCell: 'GRUCell',

@@ -107,7 +107,6 @@ const NOT_YET = {
   'tf.version_converter': CONVERTER,
   'tf.version.tfjs-converter': CONVERTER,
 
-  'tf.layers.randomWidth': ENGINE_LAYER,
 
 
 
