@@ -1,7 +1,7 @@
 // tf.layers.convLstm2d and tf.layers.convLstm2dCell (issues 16 and 17) against
 // @tensorflow/tfjs 4.22: same weights -> same weight names and shapes, getConfig,
 // predictions (returnSequences, returnState, goBackwards, strides, dilationRate,
-// padding, channelsFirst, unitForgetBias, activations), the loss trajectory and
+// padding, channelsFirst, unitForgetBias, activations, bidirectional), the loss trajectory and
 // weights after a few epochs of fit, save/load both ways, stateful layers with
 // resetStates; dropout only in training; tf.layers.rnn({cell: convLstm2dCell})
 // (which tfjs rejects: its RNN wants ndim=3) computing what convLstm2d computes;
@@ -168,6 +168,24 @@ test('convLstm2d with an initial state matches tfjs (eager); symbolic initial st
   assert.throws(() => ours.apply(x, {initialState: [tf.zeros([2, 4, 4, 3]), h]}), /initialState.*\[batch,4,4,2\], got \[2,4,4,3\]/);
   tf.dispose([x, h, c]);
   [ours, model, again].forEach(l => l.dispose());
+});
+
+test('bidirectional(convLstm2d) matches tfjs', () => {
+  for (const mergeMode of ['concat', 'ave']) {
+    const make = lib => lib.layers.bidirectional({mergeMode, name: `cl_bi_${mergeMode}`,
+      layer: lib.layers.convLstm2d({filters: 2, kernelSize: 3, padding: 'same', returnSequences: true, name: `cl_bi_inner_${mergeMode}`})});
+    const theirs = make(tfjs), ours = make(tf);
+    const shape = [2, 3, 4, 4, 2];
+    const xs = data(shape, 61);
+    const yT = theirs.apply(tfjs.tensor(xs, shape));
+    ours.apply(tf.zeros(shape)).dispose();
+    assert.deepEqual(ours.weights.map(w => w.name), theirs.weights.map(w => w.name), 'weight names');
+    copyWeights(theirs, ours);
+    const y = ours.apply(tf.tensor(xs, shape));
+    assert.deepEqual(y.shape, yT.shape);
+    close('bidirectional(convLstm2d)', take(y), vals(yT), mergeMode, 1e-5);
+    ours.dispose();
+  }
 });
 
 test('stateful convLstm2d: states carry between calls and resetStates clears them, as tfjs', () => {
