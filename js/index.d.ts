@@ -618,6 +618,29 @@ export interface LSTMLayerArgs extends RecurrentLayerArgs {
   /** 1 or 2 (both compute the same, as in tfjs). */
   implementation?: number;
 }
+/** Options shared by randomRotation, randomTranslation and randomZoom (Keras 3's names, camelCased). */
+export interface RandomAffineArgs {
+  /** Default 'reflect'. */
+  fillMode?: 'reflect' | 'wrap' | 'constant' | 'nearest';
+  /** Default 'bilinear'. */
+  interpolation?: 'bilinear' | 'nearest';
+  /** For fillMode 'constant' (default 0). */
+  fillValue?: number;
+  seed?: number;
+}
+/** Options of tf.layers.convLstm2d / convLstm2dCell (tfjs convolutional_recurrent.ts); `units` is `filters`. */
+export interface ConvLSTM2DLayerArgs extends Omit<LSTMLayerArgs, 'units'> {
+  filters: number;
+  kernelSize: number | number[];
+  /** Default 1. */
+  strides?: number | number[];
+  /** Default 'valid'. */
+  padding?: 'valid' | 'same';
+  /** Default 'channelsLast'. */
+  dataFormat?: 'channelsFirst' | 'channelsLast';
+  /** Default 1. */
+  dilationRate?: number | number[];
+}
 export interface GRULayerArgs extends RecurrentLayerArgs {
   /** Default 'hardSigmoid', as in tfjs. */
   recurrentActivation?: ActivationIdentifier | string;
@@ -833,6 +856,9 @@ export declare namespace layers {
   function lstmCell(args: LSTMLayerArgs): RNNCell;
   function gruCell(args: GRULayerArgs): RNNCell;
   function stackedRNNCells(args: {cells: RNNCell[], name?: string, trainable?: boolean}): RNNCell;
+  /** A convolutional LSTM over [batch, timesteps, h, w, channels] (tfjs convolutional_recurrent.ts). */
+  function convLstm2d(args: ConvLSTM2DLayerArgs): RNN;
+  function convLstm2dCell(args: ConvLSTM2DLayerArgs): RNNCell;
   const RNN: typeof RNNClass;
   type RNN = RNNInstance;
   const RNNCell: typeof RNNCellClass;
@@ -894,6 +920,14 @@ export declare namespace layers {
   function multiply(args?: FactoryArgs): Layer;
   function permute(args?: FactoryArgs): Layer;
   function prelu(args?: FactoryArgs): Layer;
+  /** Random image augmentation, active only in training (fit, or apply with {training: true}); the identity at inference. */
+  function randomContrast(args: LayerArgs & {factor: number | [number, number], valueRange?: [number, number], seed?: number}): Layer;
+  function randomFlip(args?: LayerArgs & {mode?: 'horizontal' | 'vertical' | 'horizontal_and_vertical', seed?: number}): Layer;
+  function randomHeight(args: LayerArgs & {factor: number | [number, number], interpolation?: 'bilinear' | 'nearest', seed?: number}): Layer;
+  function randomRotation(args: LayerArgs & RandomAffineArgs & {factor: number | [number, number]}): Layer;
+  function randomTranslation(args: LayerArgs & RandomAffineArgs & {heightFactor: number | [number, number], widthFactor: number | [number, number]}): Layer;
+  function randomWidth(args: LayerArgs & {factor: number | [number, number], interpolation?: 'bilinear' | 'nearest', seed?: number}): Layer;
+  function randomZoom(args: LayerArgs & RandomAffineArgs & {heightFactor: number | [number, number], widthFactor?: number | [number, number] | null}): Layer;
   function reLU(args?: FactoryArgs): Layer;
   function repeatVector(args?: FactoryArgs): Layer;
   function rescaling(args?: FactoryArgs): Layer;

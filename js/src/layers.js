@@ -686,9 +686,14 @@ const FACTORIES = {
   gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', alphaDropout: 'AlphaDropout',
   // preprocessing
   rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing', categoryEncoding: 'CategoryEncoding',
+  // image augmentation (training only): tfjs's randomWidth, its twin randomHeight, Keras 3's others
+  randomWidth: 'RandomWidth', randomHeight: 'RandomHeight', randomFlip: 'RandomFlip', randomRotation: 'RandomRotation',
+  randomTranslation: 'RandomTranslation', randomZoom: 'RandomZoom', randomContrast: 'RandomContrast',
   // recurrent
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU',
   simpleRNNCell: 'SimpleRNNCell', lstmCell: 'LSTMCell', gruCell: 'GRUCell',
+  // convolutional recurrent
+  convLstm2d: 'ConvLSTM2D', convLstm2dCell: 'ConvLSTM2DCell',
 };
 
 export const layers = {Layer};
@@ -760,12 +765,12 @@ for (const [factory, className] of Object.entries(WRAPPER_FACTORIES)) {
 
 // ---- recurrent layers with cells (tfjs's RNN, RNNCell, StackedRNNCells) -----------------
 
-const RECURRENT_CLASSES = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU']);
-const CELL_CLASSES = new Set(['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'StackedRNNCells']);
+const RECURRENT_CLASSES = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM2D']);
+const CELL_CLASSES = new Set(['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'ConvLSTM2DCell', 'StackedRNNCells']);
 
 /**
  * tfjs's RNN: a recurrent layer running its cell over the timesteps (tf.layers.rnn,
- * simpleRNN, lstm, gru). A stateful one keeps its states from call to call:
+ * simpleRNN, lstm, gru, convLstm2d). A stateful one keeps its states from call to call:
  * resetStates(states?) sets them to zeros or to the given values.
  */
 export class RNN extends Layer {
@@ -809,7 +814,7 @@ export class RNN extends Layer {
 }
 for (const className of RECURRENT_CLASSES) registerWrapper(className, RNN);
 
-/** tfjs's RNNCell: the base class of the cells (simpleRNNCell, lstmCell, gruCell, stackedRNNCells). */
+/** tfjs's RNNCell: the base class of the cells (simpleRNNCell, lstmCell, gruCell, convLstm2dCell, stackedRNNCells). */
 export class RNNCell extends Layer {
   dispose() {
     const result = super.dispose();
@@ -824,7 +829,7 @@ function cellLayer(cell, what) {
   if (cell != null && typeof cell === 'object' && typeof cell.className === 'string') {
     return new Layer(cell.className, cell.config == null ? {} : cell.config);
   }
-  throw new Error(`${what}: a cell must be a cell layer (tf.layers.simpleRNNCell, lstmCell, gruCell, stackedRNNCells), got ${cell === undefined ? 'undefined' : String(cell)}`);
+  throw new Error(`${what}: a cell must be a cell layer (tf.layers.simpleRNNCell, lstmCell, gruCell, convLstm2dCell, stackedRNNCells), got ${cell === undefined ? 'undefined' : String(cell)}`);
 }
 
 function layerVector(list) {

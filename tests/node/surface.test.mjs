@@ -78,9 +78,6 @@ const NOT_YET = {
   'tf.version_converter': CONVERTER,
   'tf.version.tfjs-converter': CONVERTER,
 
-  'tf.layers.convLstm2d': ENGINE_LAYER,
-  'tf.layers.convLstm2dCell': ENGINE_LAYER,
-  'tf.layers.randomWidth': ENGINE_LAYER,
 
 
 
