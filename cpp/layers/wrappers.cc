@@ -333,7 +333,7 @@ class Bidirectional : public Wrapper {
   static nlohmann::json recurrentConfig(const Layer& l, const char* what) {
     nlohmann::json c = l.getConfig();
     WL_CHECK(c.contains("goBackwards") && c.contains("returnSequences") && c.contains("returnState"),
-             "Bidirectional: " << what << " must be a recurrent layer (SimpleRNN, LSTM, GRU, RNN), got " << l.className());
+             "Bidirectional: " << what << " must be a recurrent layer (SimpleRNN, LSTM, GRU, RNN, ConvLSTM2D), got " << l.className());
     return c;
   }
 
