@@ -409,7 +409,7 @@ test('SpatialDropout2D/3D: in training whole feature maps are dropped (or scaled
   assert.throws(() => tf.layers.spatialDropout3d({rate: 0.5, noiseShape: [1, 1, 1, 1, 2]}), /does not take noiseShape/);
 });
 
-test('masks pass through Identity, UnitNormalization and GroupNormalization; Subtract combines them', () => {
+test('masks pass through Identity, UnitNormalization, GroupNormalization and SpatialDropout2D; Subtract combines them', () => {
   const start = tf.memory().numTensors;
   const x = tf.tensor3d([[[1, 2], [3, 4], [5, 6]], [[1, 0], [2, 2], [0, 1]]]);
   const m = tf.tensor2d([[1, 1, 0], [1, 0, 1]], [2, 3], 'bool');
@@ -419,6 +419,13 @@ test('masks pass through Identity, UnitNormalization and GroupNormalization; Sub
     out.dispose();
     layer.dispose();
   }
+  // SpatialDropout2D (a Keras Dropout) passes its input's mask on
+  const x4 = tf.ones([2, 3, 2, 2]);
+  const drop = tf.layers.spatialDropout2d({rate: 0.5});
+  const dm = drop.computeMask(x4, m);
+  assert.deepEqual(Array.from(dm.dataSync()), [1, 1, 0, 1, 0, 1], 'SpatialDropout2D');
+  tf.dispose([x4, dm]);
+  drop.dispose();
   const m2 = tf.tensor2d([[1, 0, 1], [1, 1, 1]], [2, 3], 'bool');
   const sub = tf.layers.subtract();
   const both = sub.computeMask([x, x], [m, m2]);
