@@ -783,6 +783,15 @@ std::vector<std::vector<int64_t>> kerasPairs(const json& v, int n, const char* l
   return out;
 }
 
+// The 3D layers' dataFormat; the 1D ones have none in Keras (steps are axis 1), so a
+// channelsFirst there is an Error rather than ignored.
+std::string dataFormatOf(const json& config, const std::string& cls, int n) {
+  std::string f = cu::dataFormat(cu::opt(config, "dataFormat"));
+  WL_CHECK(n != 1 || f == "channelsLast",
+           cls << " has no dataFormat option (its steps are axis 1); got dataFormat '" << f << "'");
+  return f;
+}
+
 // Cropping1D/3D and ZeroPadding1D/3D: remove or add steps at the spatial borders.
 class SpatialBorders : public Layer {
  public:
@@ -791,7 +800,7 @@ class SpatialBorders : public Layer {
     const char* option = crop ? "cropping" : "padding";
     json v = cu::opt(config, option);
     pairs_ = v.is_null() ? std::vector<std::vector<int64_t>>(n, {1, 1}) : kerasPairs(v, n, cls.c_str(), option);
-    if (n == 3) dataFormat_ = cu::dataFormat(cu::opt(config, "dataFormat"));
+    dataFormat_ = dataFormatOf(config, cls, n);
   }
   std::string className() const override { return cls_; }
   Shape computeOutputShape(const Shape& in) const override {
@@ -872,7 +881,7 @@ class UpSamplingNd : public Layer {
   UpSamplingNd(const json& config, const std::string& cls, int n) : Layer(config, cls), cls_(cls), n_(n) {
     json s = cu::opt(config, "size");
     size_ = s.is_null() ? std::vector<int64_t>(n, 2) : cu::normalizeArray(s, n, "size");
-    if (n == 3) dataFormat_ = cu::dataFormat(cu::opt(config, "dataFormat"));
+    dataFormat_ = dataFormatOf(config, cls, n);
   }
   std::string className() const override { return cls_; }
   Shape computeOutputShape(const Shape& in) const override {

@@ -204,6 +204,9 @@ TEST(Keras3Layers, BadOptionsThrowNamingTheValue) {
   EXPECT_NE(errorOf([] { make("SpatialDropout3D", {{"rate", 0.1}, {"dataFormat", "x"}}); }).find("Invalid dataFormat"),
             std::string::npos);
   EXPECT_NE(errorOf([] { make("GlobalMaxPooling3D", {{"keepdims", 1}}); }).find("keepdims"), std::string::npos);
+  EXPECT_NE(errorOf([] { make("ZeroPadding1D", {{"dataFormat", "channelsFirst"}}); }).find("has no dataFormat"),
+            std::string::npos);
+  EXPECT_NO_THROW(make("UpSampling1D", {{"dataFormat", "channelsLast"}}));
 }
 
 }  // namespace
