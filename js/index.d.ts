@@ -939,6 +939,39 @@ export declare namespace layers {
   function thresholdedReLU(args?: FactoryArgs): Layer;
   function upSampling2d(args?: FactoryArgs): Layer;
   function zeroPadding2d(args?: FactoryArgs): Layer;
+  // Keras 3 layers tfjs 4.22 lacks (Keras's options and defaults, lowerCamelCase).
+  /** inputs[0] - inputs[1] (exactly two inputs). */
+  function subtract(args?: FactoryArgs): Layer;
+  /** The input, unchanged (masks pass through). */
+  function identity(args?: FactoryArgs): Layer;
+  /** Drops whole feature maps in training: {rate, dataFormat?, seed?}. */
+  function spatialDropout2d(args?: FactoryArgs): Layer;
+  function spatialDropout3d(args?: FactoryArgs): Layer;
+  /** {cropping?: number | [number, number]} (default [1, 1]). */
+  function cropping1D(args?: FactoryArgs): Layer;
+  /** {cropping?: number | three numbers or [before, after] pairs, dataFormat?} (default 1 everywhere). */
+  function cropping3D(args?: FactoryArgs): Layer;
+  /** {size?: number} (default 2): each step repeated. */
+  function upSampling1d(args?: FactoryArgs): Layer;
+  /** {size?: number | [number, number, number], dataFormat?} (default 2). */
+  function upSampling3d(args?: FactoryArgs): Layer;
+  /** {padding?: number | [number, number]} (default 1). */
+  function zeroPadding1d(args?: FactoryArgs): Layer;
+  /** {padding?: number | three numbers or [before, after] pairs, dataFormat?} (default 1). */
+  function zeroPadding3d(args?: FactoryArgs): Layer;
+  /** {dataFormat?, keepdims?: boolean}. */
+  function globalAveragePooling3d(args?: FactoryArgs): Layer;
+  function globalMaxPooling3d(args?: FactoryArgs): Layer;
+  /** x / ||x|| over {axis?: number | number[]} (default -1). */
+  function unitNormalization(args?: FactoryArgs): Layer;
+  /** {groups?: number (32; -1 = per channel), axis?: number, epsilon?, center?, scale?, beta/gamma initializers, regularizers, constraints}. */
+  function groupNormalization(args?: FactoryArgs): Layer;
+  /** {filters, kernelSize, strides?, padding?, outputPadding?, dataFormat?, dilationRate?, activation?, useBias?, ...}; kernel [k, filters, inChannels]. */
+  function conv1dTranspose(args?: FactoryArgs): Layer;
+  /** {filters, kernelSize, depthMultiplier?, strides?, padding?, dataFormat?, dilationRate?, depthwise/pointwise initializers...}. */
+  function separableConv1d(args?: FactoryArgs): Layer;
+  /** {kernelSize, depthMultiplier?, strides?, padding?, dataFormat?, dilationRate?, depthwiseInitializer?...}; kernel [k, inChannels, depthMultiplier]. */
+  function depthwiseConv1d(args?: FactoryArgs): Layer;
 }
 
 /** A custom loss or metric: per-sample values (the engine takes the mean). */

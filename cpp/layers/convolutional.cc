@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "layers/activations.h"
 #include "layers/initializers.h"
@@ -753,6 +754,406 @@ class UpSampling2D : public Layer {
   std::string dataFormat_, interpolation_;
 };
 
+// ---- Keras 3 layers tfjs 4.22 lacks: 1D/3D cropping, padding and upsampling -----------
+// Keras's forms: Cropping1D/ZeroPadding1D take an int or [before, after]; the 3D ones an
+// int, three ints or three entries each an int or [before, after]. Cropping must leave
+// at least one step (Keras). UpSampling repeats steps (nearest), as Keras's ops.repeat.
+
+// [[before, after], ...] for `n` spatial dims (n = 1 or 3), as Keras standardizes them.
+std::vector<std::vector<int64_t>> kerasPairs(const json& v, int n, const char* layer, const char* option) {
+  auto nonNeg = [&](const json& e) {
+    WL_CHECK(e.is_number() && e.get<double>() >= 0 && e.get<double>() == std::floor(e.get<double>()) &&
+                 e.get<double>() < 9.0e15,
+             layer << " expects " << option << " to hold non-negative integers, but received " << v.dump());
+    return static_cast<int64_t>(e.get<double>());
+  };
+  auto pairOf = [&](const json& e) -> std::vector<int64_t> {
+    if (e.is_number()) return {nonNeg(e), nonNeg(e)};
+    WL_CHECK(e.is_array() && e.size() == 2, layer << " expects each entry of " << option
+                                                  << " to be an integer or a pair of integers, but received "
+                                                  << v.dump());
+    return {nonNeg(e[0]), nonNeg(e[1])};
+  };
+  if (v.is_number()) return std::vector<std::vector<int64_t>>(n, pairOf(v));
+  if (n == 1) return {pairOf(v)};
+  WL_CHECK(v.is_array() && static_cast<int>(v.size()) == n,
+           layer << " expects " << option << " to be an integer or " << n << " entries, but received " << describe(v));
+  std::vector<std::vector<int64_t>> out;
+  for (const auto& e : v) out.push_back(pairOf(e));
+  return out;
+}
+
+// The 3D layers' dataFormat; the 1D ones have none in Keras (steps are axis 1), so a
+// channelsFirst there is an Error rather than ignored.
+std::string dataFormatOf(const json& config, const std::string& cls, int n) {
+  std::string f = cu::dataFormat(cu::opt(config, "dataFormat"));
+  WL_CHECK(n != 1 || f == "channelsLast",
+           cls << " has no dataFormat option (its steps are axis 1); got dataFormat '" << f << "'");
+  return f;
+}
+
+// Cropping1D/3D and ZeroPadding1D/3D: remove or add steps at the spatial borders.
+class SpatialBorders : public Layer {
+ public:
+  SpatialBorders(const json& config, const std::string& cls, int n, bool crop)
+      : Layer(config, cls), cls_(cls), n_(n), crop_(crop) {
+    const char* option = crop ? "cropping" : "padding";
+    json v = cu::opt(config, option);
+    pairs_ = v.is_null() ? std::vector<std::vector<int64_t>>(n, {1, 1}) : kerasPairs(v, n, cls.c_str(), option);
+    dataFormat_ = dataFormatOf(config, cls, n);
+  }
+  std::string className() const override { return cls_; }
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, n_ + 2);
+    Shape out = in;
+    for (int i = 0; i < n_; ++i) {
+      int64_t& d = out[first() + i];
+      if (d < 0) continue;
+      if (!crop_) {
+        d = checkedAdd(d, pairs_[i][0] + pairs_[i][1], "padded size");
+        continue;
+      }
+      d -= pairs_[i][0] + pairs_[i][1];
+      WL_CHECK(d > 0, "`cropping` parameter of `" << cls_ << "` layer must be smaller than the input length. Received: "
+                                                  << "input_shape=" << shapeStr(in)
+                                                  << ", cropping=" << json(pairs_).dump());
+    }
+    return out;
+  }
+  json getConfig() const override {
+    json c = Layer::getConfig();
+    c[crop_ ? "cropping" : "padding"] = n_ == 1 ? json(pairs_[0]) : json(pairs_);
+    if (n_ == 3) c["dataFormat"] = dataFormat_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override { computeOutputShape(in); }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input");
+    computeOutputShape(shapes[0]);
+  }
+  Tensor call(const Tensor& x, bool) override {
+    Shape out = computeOutputShape(x.shape());
+    if (crop_) {
+      std::vector<int64_t> begin(x.rank(), 0), size(out.begin(), out.end());
+      for (int i = 0; i < n_; ++i) begin[first() + i] = pairs_[i][0];
+      return slice(x, begin, size);
+    }
+    std::vector<std::pair<int64_t, int64_t>> pads(x.rank(), {0, 0});
+    for (int i = 0; i < n_; ++i) pads[first() + i] = {pairs_[i][0], pairs_[i][1]};
+    return pad(x, pads);
+  }
+
+ private:
+  int first() const { return dataFormat_ == "channelsFirst" ? 2 : 1; }
+  std::string cls_;
+  int n_;
+  bool crop_;
+  std::vector<std::vector<int64_t>> pairs_;
+  std::string dataFormat_ = "channelsLast";
+};
+
+#define WL_BORDER_CLASS(Name, n, crop) \
+  class Name : public SpatialBorders { \
+   public:                             \
+    explicit Name(const json& c) : SpatialBorders(c, #Name, n, crop) {} \
+  }
+WL_BORDER_CLASS(Cropping1D, 1, true);
+WL_BORDER_CLASS(Cropping3D, 3, true);
+WL_BORDER_CLASS(ZeroPadding1D, 1, false);
+WL_BORDER_CLASS(ZeroPadding3D, 3, false);
+#undef WL_BORDER_CLASS
+
+// x with each index of `axis` repeated n times in place (numpy's repeat).
+Tensor repeatAxis(const Tensor& x, int axis, int64_t n) {
+  if (n == 1) return x;
+  Shape wide = x.shape();
+  wide.insert(wide.begin() + axis + 1, n);
+  Shape out = x.shape();
+  out[axis] = checkedMul(out[axis], n, "upsampled size");
+  return reshape(broadcastTo(expandDims(x, axis + 1), wide), out);
+}
+
+// UpSampling1D (size: an int, default 2) and UpSampling3D (size: 1 or 3 ints, default 2).
+class UpSamplingNd : public Layer {
+ public:
+  UpSamplingNd(const json& config, const std::string& cls, int n) : Layer(config, cls), cls_(cls), n_(n) {
+    json s = cu::opt(config, "size");
+    size_ = s.is_null() ? std::vector<int64_t>(n, 2) : cu::normalizeArray(s, n, "size");
+    dataFormat_ = dataFormatOf(config, cls, n);
+  }
+  std::string className() const override { return cls_; }
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, n_ + 2);
+    Shape out = in;
+    for (int i = 0; i < n_; ++i) {
+      if (out[first() + i] >= 0) out[first() + i] = checkedMul(out[first() + i], size_[i], "upsampled size");
+    }
+    return out;
+  }
+  json getConfig() const override {
+    json c = Layer::getConfig();
+    c["size"] = n_ == 1 ? json(size_[0]) : json(size_);
+    if (n_ == 3) c["dataFormat"] = dataFormat_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override { cu::checkNdim(name(), in, n_ + 2); }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input");
+    cu::checkNdim(name(), shapes[0], n_ + 2);
+  }
+  Tensor call(const Tensor& x, bool) override {
+    cu::checkNdim(name(), x.shape(), n_ + 2);
+    Tensor y = x;
+    for (int i = 0; i < n_; ++i) y = repeatAxis(y, first() + i, size_[i]);
+    return y;
+  }
+
+ private:
+  int first() const { return dataFormat_ == "channelsFirst" ? 2 : 1; }
+  std::string cls_;
+  int n_;
+  std::vector<int64_t> size_;
+  std::string dataFormat_ = "channelsLast";
+};
+
+class UpSampling1D : public UpSamplingNd {
+ public:
+  explicit UpSampling1D(const json& c) : UpSamplingNd(c, "UpSampling1D", 1) {}
+};
+class UpSampling3D : public UpSamplingNd {
+ public:
+  explicit UpSampling3D(const json& c) : UpSamplingNd(c, "UpSampling3D", 3) {}
+};
+
+// ---- Keras 3 1D convolutions tfjs 4.22 lacks ---------------------------------------
+// Conv1DTranspose, SeparableConv1D, DepthwiseConv1D with Keras 3's options, defaults
+// (glorotUniform initializers) and weights:
+//   Conv1DTranspose  kernel [k, filters, inC], bias [filters]
+//   SeparableConv1D  depthwise_kernel [k, inC, depthMultiplier],
+//                    pointwise_kernel [1, inC * depthMultiplier, filters], bias [filters]
+//   DepthwiseConv1D  kernel [k, inC, depthMultiplier], bias [inC * depthMultiplier]
+//                    (Keras 3 names it 'kernel'; DepthwiseConv2D's tfjs name is depthwise_kernel)
+// They run the 2D ops on a unit height: x [b, steps, c] -> [b, 1, steps, c], kernels
+// get a leading 1. Padding 'valid' or 'same'; strides > 1 with dilationRate > 1 is an
+// Error (as Keras); activityRegularizer is not supported (an Error, not ignored).
+
+void checkKerasConv1D(const std::string& cls, const std::string& padding, int64_t stride, int64_t dilation,
+                      const json& config) {
+  WL_CHECK(padding == "same" || padding == "valid",
+           cls << " supports only padding 'valid' and 'same', but received '" << padding << "'");
+  WL_CHECK(stride == 1 || dilation == 1, "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+                                             << "Received: strides=[" << stride << "] and dilation_rate=["
+                                             << dilation << "] (" << cls << ")");
+  WL_CHECK(cu::opt(config, "activityRegularizer").is_null(),
+           cls << ": activityRegularizer is not supported; got " << cu::opt(config, "activityRegularizer").dump());
+}
+
+// [b, steps, c] <-> [b, 1, steps, c]; a channels-first input is transposed first.
+Tensor unitHeight(const Tensor& x) { return expandDims(x, 1); }
+Tensor dropUnitHeight(const Tensor& y) { return squeeze(y, {1}); }
+
+class Conv1DTranspose : public Conv {
+ public:
+  explicit Conv1DTranspose(const json& config) : Conv(config, "Conv1DTranspose", 1) {
+    if (cu::opt(config, "kernelInitializer").is_null()) kernelInitializer_ = "glorotUniform";
+    checkKerasConv1D("Conv1DTranspose", padding_, strides_[0], dilationRate_[0], config);
+    json op = cu::opt(config, "outputPadding");
+    if (!op.is_null()) {
+      json e = op.is_array() && op.size() == 1 ? op[0] : op;
+      WL_CHECK(e.is_number() && e.get<double>() >= 0 && e.get<double>() == std::floor(e.get<double>()) &&
+                   e.get<double>() < 9.0e15,
+               "Conv1DTranspose expects outputPadding to be a non-negative integer or [integer], but received "
+                   << op.dump());
+      outputPadding_ = static_cast<int64_t>(e.get<double>());
+      WL_CHECK(*outputPadding_ < strides_[0], "`output_padding` must be < `strides`. output_padding=["
+                                                  << *outputPadding_ << "], strides=[" << strides_[0] << "]");
+    }
+  }
+  std::string className() const override { return "Conv1DTranspose"; }
+
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, 3);
+    return assemble(in[0], {outputLength(spatial(in)[0])}, filters_);
+  }
+
+  json getConfig() const override {
+    json c = Conv::getConfig();
+    c["outputPadding"] = outputPadding_ ? json(std::vector<int64_t>{*outputPadding_}) : json();
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    int64_t inC = inputChannels(in);
+    kernel_ = addWeight("kernel", {kernelSize_[0], filters_, inC}, kernelInitializer_, true, kernelRegularizer_,
+                        kernelConstraint_);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+  }
+
+  Tensor call(const Tensor& xIn, bool /*training*/) override {
+    cu::checkNdim(name(), xIn.shape(), 3);
+    Tensor x = channelsFirst() ? cu::toChannelsLast(xIn) : xIn;
+    // A dilated kernel is the kernel with dilation - 1 zero taps between its taps.
+    Tensor k = kernel_->value();
+    const int64_t d = dilationRate_[0], ks = kernelSize_[0];
+    if (d > 1) {
+      Tensor spread = pad(expandDims(k, 1), {{0, 0}, {0, d - 1}, {0, 0}, {0, 0}});  // [k, d, f, c]
+      k = slice(reshape(spread, {ks * d, filters_, k.dim(2)}), {0, 0, 0}, {(ks - 1) * d + 1, filters_, k.dim(2)});
+    }
+    Shape outShape{x.dim(0), 1, outputLength(x.dim(1)), filters_};
+    Tensor y = dropUnitHeight(conv2dTranspose(unitHeight(x), expandDims(k, 0), outShape, {1, strides_[0]},
+                                              cu::opPadding(padding_)));
+    if (useBias_) y = add(y, bias_->value());
+    if (channelsFirst()) y = cu::toChannelsFirst(y);
+    return applyActivation(activation_, y);
+  }
+
+ private:
+  // Keras's deconv_output_length (the kernel dilated).
+  int64_t outputLength(int64_t in) const {
+    if (in < 0) return -1;
+    const int64_t s = strides_[0];
+    const int64_t k = kernelSize_[0] + (kernelSize_[0] - 1) * (dilationRate_[0] - 1);
+    if (!outputPadding_) {
+      return padding_ == "valid" ? checkedAdd(checkedMul(in, s, "output length"), std::max<int64_t>(k - s, 0), "output length")
+                                 : checkedMul(in, s, "output length");
+    }
+    const int64_t p = padding_ == "same" ? k / 2 : 0;
+    return checkedAdd(checkedMul(in - 1, s, "output length"), k - 2 * p + *outputPadding_, "output length");
+  }
+  std::optional<int64_t> outputPadding_;
+};
+
+class SeparableConv1D : public Conv {
+ public:
+  explicit SeparableConv1D(const json& config) : Conv(config, "SeparableConv1D", 1) {
+    WL_CHECK(cu::opt(config, "kernelInitializer").is_null() && cu::opt(config, "kernelRegularizer").is_null() &&
+                 cu::opt(config, "kernelConstraint").is_null(),
+             "Fields kernelInitializer, kernelRegularizer and kernelConstraint are invalid for SeparableConv1D. Use "
+             "depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint, pointwiseInitializer, "
+             "pointwiseRegularizer and pointwiseConstraint instead.");
+    checkKerasConv1D("SeparableConv1D", padding_, strides_[0], dilationRate_[0], config);
+    json dm = cu::opt(config, "depthMultiplier");
+    depthMultiplier_ = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
+    depthwiseInitializer_ = initOr(config, "depthwiseInitializer", "glorotUniform");
+    pointwiseInitializer_ = initOr(config, "pointwiseInitializer", "glorotUniform");
+    validateInitializer(depthwiseInitializer_, "depthwiseInitializer");
+    validateInitializer(pointwiseInitializer_, "pointwiseInitializer");
+    depthwiseRegularizer_ = cu::opt(config, "depthwiseRegularizer");
+    pointwiseRegularizer_ = cu::opt(config, "pointwiseRegularizer");
+    depthwiseConstraint_ = cu::opt(config, "depthwiseConstraint");
+    pointwiseConstraint_ = cu::opt(config, "pointwiseConstraint");
+    validateRegularizer(depthwiseRegularizer_, "depthwiseRegularizer");
+    validateRegularizer(pointwiseRegularizer_, "pointwiseRegularizer");
+    validateConstraint(depthwiseConstraint_, "depthwiseConstraint");
+    validateConstraint(pointwiseConstraint_, "pointwiseConstraint");
+  }
+  std::string className() const override { return "SeparableConv1D"; }
+
+  json getConfig() const override {
+    json c = Conv::getConfig();
+    c.erase("kernelInitializer");
+    c.erase("kernelRegularizer");
+    c.erase("kernelConstraint");
+    c["depthMultiplier"] = depthMultiplier_;
+    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer_);
+    c["pointwiseInitializer"] = serializeInitializer(pointwiseInitializer_);
+    c["depthwiseRegularizer"] = depthwiseRegularizer_;
+    c["pointwiseRegularizer"] = pointwiseRegularizer_;
+    c["depthwiseConstraint"] = depthwiseConstraint_;
+    c["pointwiseConstraint"] = pointwiseConstraint_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    int64_t inC = inputChannels(in);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], inC, depthMultiplier_}, depthwiseInitializer_, true,
+                           depthwiseRegularizer_, depthwiseConstraint_);
+    pointwise_ = addWeight("pointwise_kernel", {1, inC * depthMultiplier_, filters_}, pointwiseInitializer_, true,
+                           pointwiseRegularizer_, pointwiseConstraint_);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+  }
+
+  Tensor call(const Tensor& xIn, bool /*training*/) override {
+    cu::checkNdim(name(), xIn.shape(), 3);
+    Tensor x = unitHeight(channelsFirst() ? cu::toChannelsLast(xIn) : xIn);
+    Tensor d = depthwiseConv2d(x, expandDims(depthwise_->value(), 0), {1, strides_[0]}, cu::opPadding(padding_),
+                               "NHWC", {1, dilationRate_[0]});
+    Tensor y = dropUnitHeight(conv2d(d, expandDims(pointwise_->value(), 0), {1, 1}, Padding::valid(), "NHWC", {1, 1}));
+    if (useBias_) y = add(y, bias_->value());
+    if (channelsFirst()) y = cu::toChannelsFirst(y);
+    return applyActivation(activation_, y);
+  }
+
+ private:
+  int64_t depthMultiplier_;
+  json depthwiseInitializer_, pointwiseInitializer_, depthwiseRegularizer_, pointwiseRegularizer_,
+      depthwiseConstraint_, pointwiseConstraint_;
+  std::shared_ptr<Variable> depthwise_, pointwise_;
+};
+
+class DepthwiseConv1D : public BaseConv {
+ public:
+  explicit DepthwiseConv1D(const json& config) : BaseConv(config, "DepthwiseConv1D", 1) {
+    checkKerasConv1D("DepthwiseConv1D", padding_, strides_[0], dilationRate_[0], config);
+    json dm = cu::opt(config, "depthMultiplier");
+    depthMultiplier_ = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
+    depthwiseInitializer_ = initOr(config, "depthwiseInitializer", "glorotUniform");
+    validateInitializer(depthwiseInitializer_, "depthwiseInitializer");
+    depthwiseRegularizer_ = cu::opt(config, "depthwiseRegularizer");
+    depthwiseConstraint_ = cu::opt(config, "depthwiseConstraint");
+    validateRegularizer(depthwiseRegularizer_, "depthwiseRegularizer");
+    validateConstraint(depthwiseConstraint_, "depthwiseConstraint");
+  }
+  std::string className() const override { return "DepthwiseConv1D"; }
+
+  Shape computeOutputShape(const Shape& in) const override {
+    cu::checkNdim(name(), in, 3);
+    int64_t len = cu::convOutputLength(spatial(in)[0], kernelSize_[0], padding_, strides_[0], dilationRate_[0]);
+    int64_t c = in[channelAxis(in)];
+    return assemble(in[0], {len}, c < 0 ? -1 : c * depthMultiplier_);
+  }
+
+  json getConfig() const override {
+    json c = BaseConv::getConfig();
+    c["depthMultiplier"] = depthMultiplier_;
+    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer_);
+    c["depthwiseRegularizer"] = depthwiseRegularizer_;
+    c["depthwiseConstraint"] = depthwiseConstraint_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    int64_t inC = inputChannels(in);
+    kernel_ = addWeight("kernel", {kernelSize_[0], inC, depthMultiplier_}, depthwiseInitializer_, true,
+                        depthwiseRegularizer_, depthwiseConstraint_);
+    if (useBias_) {
+      bias_ = addWeight("bias", {inC * depthMultiplier_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+    }
+  }
+
+  Tensor call(const Tensor& xIn, bool /*training*/) override {
+    cu::checkNdim(name(), xIn.shape(), 3);
+    Tensor x = unitHeight(channelsFirst() ? cu::toChannelsLast(xIn) : xIn);
+    Tensor y = dropUnitHeight(depthwiseConv2d(x, expandDims(kernel_->value(), 0), {1, strides_[0]},
+                                              cu::opPadding(padding_), "NHWC", {1, dilationRate_[0]}));
+    if (useBias_) y = add(y, bias_->value());
+    if (channelsFirst()) y = cu::toChannelsFirst(y);
+    return applyActivation(activation_, y);
+  }
+
+ private:
+  int64_t depthMultiplier_;
+  json depthwiseInitializer_, depthwiseRegularizer_, depthwiseConstraint_;
+  std::shared_ptr<Variable> kernel_;
+};
+
 }  // namespace
 
 WL_REGISTER_LAYER(Conv1D);
@@ -765,5 +1166,14 @@ WL_REGISTER_LAYER(DepthwiseConv2D);
 WL_REGISTER_LAYER(Cropping2D);
 WL_REGISTER_LAYER(ZeroPadding2D);
 WL_REGISTER_LAYER(UpSampling2D);
+WL_REGISTER_LAYER(Cropping1D);
+WL_REGISTER_LAYER(Cropping3D);
+WL_REGISTER_LAYER(ZeroPadding1D);
+WL_REGISTER_LAYER(ZeroPadding3D);
+WL_REGISTER_LAYER(UpSampling1D);
+WL_REGISTER_LAYER(UpSampling3D);
+WL_REGISTER_LAYER(Conv1DTranspose);
+WL_REGISTER_LAYER(SeparableConv1D);
+WL_REGISTER_LAYER(DepthwiseConv1D);
 
 }  // namespace wl

@@ -1,6 +1,9 @@
 // Convolutional layers (tfjs-layers convolutional.ts, convolutional_depthwise.ts,
 // padding.ts): Conv1D, Conv2D, Conv3D, Conv2DTranspose, Conv3DTranspose,
-// SeparableConv2D, DepthwiseConv2D, Cropping2D, UpSampling2D, ZeroPadding2D.
+// SeparableConv2D, DepthwiseConv2D, Cropping2D, UpSampling2D, ZeroPadding2D; and the
+// Keras 3 layers tfjs 4.22 lacks, with Keras's options, defaults and weights (see
+// their section in convolutional.cc): Conv1DTranspose, SeparableConv1D,
+// DepthwiseConv1D, Cropping1D/3D, UpSampling1D/3D, ZeroPadding1D/3D.
 // The classes live in convolutional.cc and are created through LayerRegistry by
 // their tfjs className; this header holds the option helpers they share with
 // the pooling layers (pooling.cc), mirroring tfjs's common.ts / conv_utils.ts.

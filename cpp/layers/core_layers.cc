@@ -1,5 +1,6 @@
 // Core layers without weights (tfjs-layers/src/layers/core.ts): Activation,
-// Dropout, SpatialDropout1D, Flatten, Reshape, Permute, RepeatVector, Masking.
+// Dropout, SpatialDropout1D, Flatten, Reshape, Permute, RepeatVector, Masking;
+// and Keras 3's SpatialDropout2D, SpatialDropout3D and Identity (not in tfjs 4.22).
 #include <algorithm>
 #include <cmath>
 
@@ -116,6 +117,77 @@ class SpatialDropout1D : public Dropout {
                                                                   << s.size());
   }
   Shape noiseShape(const Tensor& x) const override { return {x.dim(0), 1, x.dim(2)}; }
+};
+
+// SpatialDropout2D / SpatialDropout3D (Keras 3; tfjs 4.22 has only the 1D one): whole
+// feature maps dropped, noise shape [batch, 1, ..., 1, channels] (channelsFirst:
+// [batch, channels, 1, ...]). Options: rate, dataFormat ('channelsLast'), seed.
+class SpatialDropoutNd : public Dropout {
+ public:
+  SpatialDropoutNd(const nlohmann::json& config, const std::string& cls, int n)
+      : Dropout(config, cls), cls_(cls), n_(n) {
+    WL_CHECK(noiseShape_.is_null(), cls << " does not take noiseShape (its noise is one value per channel), got "
+                                        << noiseShape_.dump());
+    nlohmann::json f = lo::get(config, "dataFormat");
+    WL_CHECK(f.is_null() || f == "channelsFirst" || f == "channelsLast",
+             "Invalid dataFormat: " << f.dump() << ". Valid values are 'channelsFirst', 'channelsLast'.");
+    if (!f.is_null()) dataFormat_ = f.get<std::string>();
+  }
+  std::string className() const override { return cls_; }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Dropout::getConfig();
+    c["dataFormat"] = dataFormat_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& s) override { checkRank(s); }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input, but it received " << shapes.size()
+                                          << " input tensors.");
+    checkRank(shapes[0]);
+  }
+  Shape noiseShape(const Tensor& x) const override {
+    checkRank(x.shape());
+    Shape s(x.rank(), 1);
+    s[0] = x.dim(0);
+    const int c = dataFormat_ == "channelsFirst" ? 1 : x.rank() - 1;
+    s[c] = x.dim(c);
+    return s;
+  }
+
+ private:
+  void checkRank(const Shape& s) const {
+    WL_CHECK(static_cast<int>(s.size()) == n_ + 2, "Input 0 is incompatible with layer "
+                                                       << name() << ": expected ndim=" << n_ + 2
+                                                       << ", found ndim=" << s.size());
+  }
+  std::string cls_;
+  int n_;
+  std::string dataFormat_ = "channelsLast";
+};
+
+class SpatialDropout2D : public SpatialDropoutNd {
+ public:
+  explicit SpatialDropout2D(const nlohmann::json& c) : SpatialDropoutNd(c, "SpatialDropout2D", 2) {}
+};
+class SpatialDropout3D : public SpatialDropoutNd {
+ public:
+  explicit SpatialDropout3D(const nlohmann::json& c) : SpatialDropoutNd(c, "SpatialDropout3D", 3) {}
+};
+
+// Identity (Keras 3): the input, unchanged; masks pass through.
+class Identity : public Layer {
+ public:
+  explicit Identity(const nlohmann::json& config) : Layer(config, "Identity") { supportsMasking_ = true; }
+  std::string className() const override { return "Identity"; }
+
+ protected:
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input, but it received " << shapes.size()
+                                          << " input tensors.");
+  }
+  Tensor call(const Tensor& x, bool) override { return x; }
 };
 
 // Flatten: (batch, ...) -> (batch, prod(...)); channelsFirst moves axis 1 last first.
@@ -347,6 +419,9 @@ class Masking : public Layer {
 WL_REGISTER_LAYER(Activation);
 WL_REGISTER_LAYER(Dropout);
 WL_REGISTER_LAYER(SpatialDropout1D);
+WL_REGISTER_LAYER(SpatialDropout2D);
+WL_REGISTER_LAYER(SpatialDropout3D);
+WL_REGISTER_LAYER(Identity);
 WL_REGISTER_LAYER(Flatten);
 WL_REGISTER_LAYER(Reshape);
 WL_REGISTER_LAYER(Permute);

@@ -1,5 +1,6 @@
 // Merge layers (tfjs-layers/src/layers/merge.ts): Add, Average, Concatenate,
-// Maximum, Minimum, Multiply, Dot. They take a list of inputs.
+// Maximum, Minimum, Multiply, Dot, and Keras 3's Subtract (two inputs). They take a
+// list of inputs.
 //
 // Elementwise merges broadcast as tfjs's Merge: the shapes without the batch dim
 // broadcast from the right (a 1 against anything, unknown dims stay unknown);
@@ -164,6 +165,32 @@ WL_ELEMENTWISE_MERGE(Minimum, {
 })
 
 #undef WL_ELEMENTWISE_MERGE
+
+// Subtract (Keras 3; not in tfjs 4.22): inputs[0] - inputs[1], exactly two inputs.
+class Subtract : public Merge {
+ public:
+  explicit Subtract(const nlohmann::json& config) : Merge(config, "Subtract") {}
+  std::string className() const override { return "Subtract"; }
+
+ protected:
+  void buildMany(const std::vector<Shape>& inputShapes) override {
+    checkTwo(inputShapes.size());
+    Merge::buildMany(inputShapes);
+  }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    checkTwo(shapes.size());
+    Merge::checkInputShapes(shapes);
+  }
+  Tensor mergeFunction(const std::vector<Tensor>& inputs) const override {
+    checkTwo(inputs.size());
+    return sub(inputs[0], inputs[1]);
+  }
+
+ private:
+  static void checkTwo(size_t n) {
+    WL_CHECK(n == 2, "A `Subtract` layer should be called on exactly 2 inputs. Received: " << n << " input(s).");
+  }
+};
 
 // ---- Concatenate -------------------------------------------------------------------
 
@@ -414,6 +441,7 @@ class Dot : public Merge {
 };
 
 WL_REGISTER_LAYER(Add);
+WL_REGISTER_LAYER(Subtract);
 WL_REGISTER_LAYER(Multiply);
 WL_REGISTER_LAYER(Average);
 WL_REGISTER_LAYER(Maximum);

@@ -10,8 +10,12 @@
 //   LayerNormalization: axis (-1, a number or an array), epsilon (1e-3), center/scale,
 //     beta/gamma initializers and regularizers. Weights: gamma, beta.
 // Both normalize as tf.batchNorm: (x - mean) * rsqrt(variance + epsilon) * gamma + beta.
+// Keras 3's UnitNormalization (axis) and GroupNormalization (groups, axis, epsilon,
+// center/scale, beta/gamma initializers, regularizers, constraints; weights gamma, beta),
+// which tfjs 4.22 lacks, are here too.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include "core/tape.h"
@@ -324,7 +328,204 @@ class LayerNormalization : public Layer {
   std::shared_ptr<Variable> gamma_, beta_;
 };
 
+// ---- UnitNormalization (Keras 3) ---------------------------------------------------
+// x / sqrt(max(sum(x^2 over axis), 1e-12)); axis -1, an integer or a list.
+
+class UnitNormalization : public Layer {
+ public:
+  explicit UnitNormalization(const nlohmann::json& config) : Layer(config, "UnitNormalization") {
+    supportsMasking_ = true;
+    nlohmann::json axis = opt(config, "axis");
+    auto isInt = [](const nlohmann::json& v) {
+      return v.is_number() && std::fabs(v.get<double>()) < 1e9 && v.get<double>() == std::floor(v.get<double>());
+    };
+    if (axis.is_null()) {
+      axisJson_ = -1;
+    } else if (isInt(axis)) {
+      axisJson_ = static_cast<int>(axis.get<double>());
+    } else if (axis.is_array()) {
+      std::vector<int> axes;
+      for (const auto& a : axis) {
+        WL_CHECK(isInt(a), "Invalid value for `axis` argument: expected an int or a list/tuple of ints. Received: axis="
+                               << axis.dump());
+        axes.push_back(static_cast<int>(a.get<double>()));
+      }
+      axisJson_ = axes;
+    } else {
+      throw Error("Invalid value for `axis` argument: expected an int or a list/tuple of ints. Received: axis=" +
+                  axis.dump());
+    }
+  }
+  std::string className() const override { return "UnitNormalization"; }
+  Shape computeOutputShape(const Shape& in) const override {
+    resolve(static_cast<int>(in.size()));
+    return in;
+  }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["axis"] = axisJson_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override { resolve(static_cast<int>(in.size())); }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input, but it received " << shapes.size()
+                                          << " input tensors.");
+    resolve(static_cast<int>(shapes[0].size()));
+  }
+  Tensor call(const Tensor& input, bool) override {
+    Tensor x = cast(input, DType::Float32);
+    Tensor squares = sum(mul(x, x), resolve(x.rank()), true);
+    return mul(x, unary(UnaryOp::Rsqrt, maximum(squares, Tensor::scalar(1e-12f))));
+  }
+
+ private:
+  std::vector<int> resolve(int rank) const {
+    std::vector<int> axes = axisJson_.is_array() ? axisJson_.get<std::vector<int>>()
+                                                 : std::vector<int>{axisJson_.get<int>()};
+    std::set<int> seen;
+    for (int& a : axes) {
+      WL_CHECK(a >= -rank && a < rank, "UnitNormalization " << name() << ": axis " << a
+                                                            << " is out of bounds for an input of rank " << rank);
+      if (a < 0) a += rank;
+      WL_CHECK(seen.insert(a).second, "UnitNormalization " << name() << ": duplicate axis " << a);
+    }
+    return axes;
+  }
+  nlohmann::json axisJson_;
+};
+
+// ---- GroupNormalization (Keras 3) --------------------------------------------------
+// The channels of `axis` (-1) split into `groups` (32; -1 = one per channel); each
+// sample is normalized over each group's channels and every other non-batch axis:
+// (x - mean) * rsqrt(variance + epsilon) * gamma + beta, the population variance (as
+// Keras's ops.moments). Weights, in Keras's order: gamma, beta (shape [channels]).
+
+class GroupNormalization : public Layer {
+ public:
+  explicit GroupNormalization(const nlohmann::json& config) : Layer(config, "GroupNormalization") {
+    supportsMasking_ = true;  // as Keras: the mask passes through
+    auto intOpt = [&](const char* key, int dflt) {
+      nlohmann::json v = opt(config, key);
+      if (v.is_null()) return dflt;
+      WL_CHECK(v.is_number() && std::fabs(v.get<double>()) < 1e9 && v.get<double>() == std::floor(v.get<double>()),
+               "Expected " << key << " to be an integer, but got " << v.dump());
+      return static_cast<int>(v.get<double>());
+    };
+    groups_ = intOpt("groups", 32);
+    WL_CHECK(groups_ >= 1 || groups_ == -1,
+             "Expected groups to be a positive integer or -1 (one group per channel), but got " << groups_);
+    axis_ = intOpt("axis", -1);
+    epsilon_ = numberOpt(config, "epsilon", 1e-3);
+    center_ = boolOpt(config, "center", true);
+    scale_ = boolOpt(config, "scale", true);
+    betaInitializer_ = initializerOpt(config, "betaInitializer", "zeros");
+    gammaInitializer_ = initializerOpt(config, "gammaInitializer", "ones");
+    betaRegularizer_ = regularizerOpt(config, "betaRegularizer");
+    gammaRegularizer_ = regularizerOpt(config, "gammaRegularizer");
+    betaConstraint_ = constraintOpt(config, "betaConstraint");
+    gammaConstraint_ = constraintOpt(config, "gammaConstraint");
+  }
+
+  std::string className() const override { return "GroupNormalization"; }
+  Shape computeOutputShape(const Shape& in) const override {
+    resolve(static_cast<int>(in.size()));
+    return in;
+  }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["groups"] = groups_;  // as Keras: -1 becomes the channel count once built
+    c["axis"] = axis_;
+    c["epsilon"] = epsilon_;
+    c["center"] = center_;
+    c["scale"] = scale_;
+    c["betaInitializer"] = serializeInit(betaInitializer_);
+    c["gammaInitializer"] = serializeInit(gammaInitializer_);
+    c["betaRegularizer"] = betaRegularizer_;
+    c["gammaRegularizer"] = gammaRegularizer_;
+    c["betaConstraint"] = betaConstraint_;
+    c["gammaConstraint"] = gammaConstraint_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    const int a = resolve(static_cast<int>(in.size()));
+    const int64_t dim = in[a];
+    WL_CHECK(dim >= 0, "Axis " << axis_ << " of input tensor should have a defined dimension but the layer received "
+                                  "an input with shape "
+                               << shapeToJson(in).dump() << ".");
+    const int64_t groups = groups_ == -1 ? dim : groups_;
+    WL_CHECK(dim >= groups,
+             "Number of groups (" << groups << ") cannot be more than the number of channels (" << dim << ").");
+    WL_CHECK(dim % groups == 0,
+             "Number of groups (" << groups << ") must be a multiple of the number of channels (" << dim << ").");
+    groups_ = static_cast<int>(groups);
+    if (scale_) gamma_ = addWeight("gamma", {dim}, gammaInitializer_, true, gammaRegularizer_, gammaConstraint_);
+    if (center_) beta_ = addWeight("beta", {dim}, betaInitializer_, true, betaRegularizer_, betaConstraint_);
+  }
+  // Keras's InputSpec(ndim, axes={axis: dim}).
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input, but it received " << shapes.size()
+                                          << " input tensors.");
+    const Shape& s = shapes[0];
+    WL_CHECK(s.size() == builtInputShape().size(), "Input 0 is incompatible with layer "
+                                                       << name() << ": expected ndim=" << builtInputShape().size()
+                                                       << ", found ndim=" << s.size());
+    const int a = resolve(static_cast<int>(s.size()));
+    WL_CHECK(s[a] < 0 || s[a] == builtInputShape()[a], "Input 0 is incompatible with layer "
+                                                           << name() << ": expected axis " << a
+                                                           << " of input shape to have value "
+                                                           << builtInputShape()[a] << " but got shape "
+                                                           << shapeStr(s) << ".");
+  }
+
+  Tensor call(const Tensor& input, bool /*training*/) override {
+    Tensor x = cast(input, DType::Float32);
+    const int rank = x.rank(), a = resolve(rank);
+    const int64_t dim = x.dim(a);
+    // [.., dim, ..] -> [.., groups, dim / groups, ..]
+    Shape grouped = x.shape();
+    grouped[a] = dim / groups_;
+    grouped.insert(grouped.begin() + a, groups_);
+    Tensor g = reshape(x, grouped);
+    std::vector<int> reduce;
+    for (int i = 1; i <= rank; ++i) {
+      if (i != a) reduce.push_back(i);
+    }
+    nlohmann::json axesJson = reduce;
+    std::vector<Tensor> mv = OpRegistry::instance().run("moments", {g}, {{"axes", axesJson}, {"keepDims", true}});
+    Shape paramShape(rank + 1, 1);
+    paramShape[a] = groups_;
+    paramShape[a + 1] = dim / groups_;
+    auto bc = [&](const std::shared_ptr<Variable>& v) { return v ? reshape(v->value(), paramShape) : Tensor(); };
+    Tensor y = batchNormCompose(g, mv[0], mv[1], bc(beta_), bc(gamma_), static_cast<float>(epsilon_));
+    return reshape(y, x.shape());
+  }
+
+ private:
+  // The channel axis, resolved against the input rank (not the batch axis).
+  int resolve(int rank) const {
+    WL_CHECK(axis_ >= -rank && axis_ < rank,
+             "Axis " << axis_ << " is out of bounds for input shape of rank " << rank
+                     << ". Ensure axis is within the range of input dimensions.");
+    const int a = axis_ < 0 ? axis_ + rank : axis_;
+    WL_CHECK(a >= 1, "GroupNormalization " << name() << ": axis " << axis_ << " is the batch axis");
+    return a;
+  }
+  int groups_, axis_;
+  double epsilon_;
+  bool center_, scale_;
+  nlohmann::json betaInitializer_, gammaInitializer_, betaRegularizer_, gammaRegularizer_, betaConstraint_,
+      gammaConstraint_;
+  std::shared_ptr<Variable> gamma_, beta_;
+};
+
 WL_REGISTER_LAYER(BatchNormalization);
 WL_REGISTER_LAYER(LayerNormalization);
+WL_REGISTER_LAYER(UnitNormalization);
+WL_REGISTER_LAYER(GroupNormalization);
 
 }  // namespace wl

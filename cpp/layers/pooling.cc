@@ -149,21 +149,34 @@ WL_POOL_CLASS(AveragePooling2D, 2, false);
 WL_POOL_CLASS(AveragePooling3D, 3, false);
 #undef WL_POOL_CLASS
 
-// Global pools: mean/max over every spatial dim.
+// Global pools: mean/max over every spatial dim. keepdims (Keras; false by default)
+// keeps them as size-1 dims; the 3D pools are Keras-only, and their config always
+// carries keepdims (the tfjs 1D/2D ones only when it is true, so their configs stay tfjs's).
 class GlobalPooling : public Layer {
  public:
   GlobalPooling(const json& config, const std::string& cls, int rank, bool isMax)
       : Layer(config, cls), cls_(cls), rank_(rank), isMax_(isMax) {
     if (rank != 1) dataFormat_ = cu::dataFormat(cu::opt(config, "dataFormat"));
+    json k = cu::opt(config, "keepdims");
+    WL_CHECK(k.is_null() || k.is_boolean(), "Expected keepdims to be a boolean, but got " << k.dump());
+    keepdims_ = k.is_null() ? false : k.get<bool>();
   }
   std::string className() const override { return cls_; }
   Shape computeOutputShape(const Shape& in) const override {
     cu::checkNdim(name(), in, rank_ + 2);
-    return {in[0], dataFormat_ == "channelsFirst" ? in[1] : in.back()};
+    const bool cf = dataFormat_ == "channelsFirst";
+    int64_t channels = cf ? in[1] : in.back();
+    if (!keepdims_) return {in[0], channels};
+    Shape out{in[0]};
+    if (cf) out.push_back(channels);
+    for (int i = 0; i < rank_; ++i) out.push_back(1);
+    if (!cf) out.push_back(channels);
+    return out;
   }
   json getConfig() const override {
     json c = Layer::getConfig();
     if (rank_ != 1) c["dataFormat"] = dataFormat_;
+    if (rank_ == 3 || keepdims_) c["keepdims"] = keepdims_;
     return c;
   }
 
@@ -179,13 +192,14 @@ class GlobalPooling : public Layer {
     std::vector<int> axes;
     int first = dataFormat_ == "channelsFirst" ? 2 : 1;
     for (int i = 0; i < rank_; ++i) axes.push_back(first + i);
-    return isMax_ ? max(x, axes) : mean(x, axes);
+    return isMax_ ? max(x, axes, keepdims_) : mean(x, axes, keepdims_);
   }
 
  private:
   std::string cls_;
   int rank_;
   bool isMax_;
+  bool keepdims_ = false;
   std::string dataFormat_ = "channelsLast";
 };
 
@@ -198,6 +212,8 @@ WL_GLOBAL_POOL_CLASS(GlobalAveragePooling1D, 1, false);
 WL_GLOBAL_POOL_CLASS(GlobalMaxPooling1D, 1, true);
 WL_GLOBAL_POOL_CLASS(GlobalAveragePooling2D, 2, false);
 WL_GLOBAL_POOL_CLASS(GlobalMaxPooling2D, 2, true);
+WL_GLOBAL_POOL_CLASS(GlobalAveragePooling3D, 3, false);
+WL_GLOBAL_POOL_CLASS(GlobalMaxPooling3D, 3, true);
 #undef WL_GLOBAL_POOL_CLASS
 
 }  // namespace
@@ -212,5 +228,7 @@ WL_REGISTER_LAYER(GlobalAveragePooling1D);
 WL_REGISTER_LAYER(GlobalMaxPooling1D);
 WL_REGISTER_LAYER(GlobalAveragePooling2D);
 WL_REGISTER_LAYER(GlobalMaxPooling2D);
+WL_REGISTER_LAYER(GlobalAveragePooling3D);
+WL_REGISTER_LAYER(GlobalMaxPooling3D);
 
 }  // namespace wl

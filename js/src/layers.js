@@ -694,6 +694,13 @@ const FACTORIES = {
   simpleRNNCell: 'SimpleRNNCell', lstmCell: 'LSTMCell', gruCell: 'GRUCell',
   // convolutional recurrent
   convLstm2d: 'ConvLSTM2D', convLstm2dCell: 'ConvLSTM2DCell',
+  // Keras 3 layers tfjs 4.22 lacks (Keras's semantics and defaults; in model.json by their Keras class names)
+  subtract: 'Subtract', identity: 'Identity', spatialDropout2d: 'SpatialDropout2D', spatialDropout3d: 'SpatialDropout3D',
+  cropping1D: 'Cropping1D', cropping3D: 'Cropping3D', upSampling1d: 'UpSampling1D', upSampling3d: 'UpSampling3D',
+  zeroPadding1d: 'ZeroPadding1D', zeroPadding3d: 'ZeroPadding3D', globalAveragePooling3d: 'GlobalAveragePooling3D',
+  globalMaxPooling3d: 'GlobalMaxPooling3D', unitNormalization: 'UnitNormalization',
+  groupNormalization: 'GroupNormalization', conv1dTranspose: 'Conv1DTranspose', separableConv1d: 'SeparableConv1D',
+  depthwiseConv1d: 'DepthwiseConv1D',
 };
 
 export const layers = {Layer};
@@ -875,7 +882,7 @@ layers.RNNCell = RNNCell;
 
 // tfjs's merge factories also take the inputs themselves: tf.layers.add([a, b])
 // builds the layer and applies it at once.
-for (const factory of ['add', 'average', 'concatenate', 'maximum', 'minimum', 'multiply']) {
+for (const factory of ['add', 'average', 'concatenate', 'maximum', 'minimum', 'multiply', 'subtract']) {
   const className = FACTORIES[factory];
   layers[factory] = args => (Array.isArray(args) ? new Layer(className, {}).apply(args) : new Layer(className, args));
 }

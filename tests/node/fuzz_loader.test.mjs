@@ -49,6 +49,13 @@ function seedModels() {
     seq('embed', [L.embedding({inputDim: 10, outputDim: 3, inputLength: 4}), L.globalMaxPooling1d({}), L.dense({units: 1})]),
     seq('conv2dT', [L.conv2dTranspose({filters: 2, kernelSize: 2, strides: 2, inputShape: [3, 3, 1]}), L.zeroPadding2d({padding: 1}),
                     L.upSampling2d({size: [2, 2]})]),
+    seq('keras3', [L.conv1dTranspose({filters: 2, kernelSize: 2, strides: 2, inputShape: [3, 2]}), L.groupNormalization({groups: 2}),
+                   L.separableConv1d({filters: 2, kernelSize: 2}), L.depthwiseConv1d({kernelSize: 2, padding: 'same'}),
+                   L.cropping1D({cropping: [1, 0]}), L.zeroPadding1d({padding: 1}), L.upSampling1d({size: 2}),
+                   L.unitNormalization(), L.identity()]),
+    seq('keras3d', [L.zeroPadding3d({padding: 1, inputShape: [2, 2, 2, 1]}), L.cropping3D({cropping: [1, 0, 1]}),
+                    L.upSampling3d({size: 2}), L.spatialDropout3d({rate: 0.2}), L.globalMaxPooling3d({keepdims: true}),
+                    L.globalAveragePooling3d({})]),
   ];
   const a = tf.input({shape: [4], name: 'a'}), b = tf.input({shape: [4], name: 'b'});
   const shared = L.dense({units: 3, name: 'shared'});

@@ -22,7 +22,7 @@ after(async () => {
 
 // ---- every layer family ----------------------------------------------------------------
 
-const MERGES = ['add', 'average', 'maximum', 'minimum', 'multiply', 'concatenate', 'dot'];
+const MERGES = ['add', 'average', 'maximum', 'minimum', 'multiply', 'concatenate', 'dot', 'subtract'];
 
 /** One functional model: an input per distinct case input, an output per layer. */
 function buildEveryLayerModel() {

@@ -64,7 +64,30 @@ export const CASES = [
   ['randomContrast', {factor: 0.3, valueRange: [-1, 1]}, [4, 5, 2], [4, 5, 2], 0, 0],
   ['bidirectional', {layer: {className: 'LSTM', config: {units: 2, returnSequences: true}}, mergeMode: 'sum'}, [4, 3], [4, 2], 6, 0],
   ['timeDistributed', {layer: {className: 'Dense', config: {units: 3, activation: 'tanh'}}}, [4, 5], [4, 3], 2, 0],
+  // Keras 3 layers tfjs 4.22 lacks (KERAS_ONLY below)
+  ['identity', {}, [4, 3], [4, 3], 0, 0],
+  ['spatialDropout2d', {rate: 0.3}, [3, 3, 2], [3, 3, 2], 0, 0],
+  ['spatialDropout3d', {rate: 0.3, dataFormat: 'channelsFirst'}, [2, 2, 2, 2], [2, 2, 2, 2], 0, 0],
+  ['cropping1D', {cropping: [1, 2]}, [5, 3], [2, 3], 0, 0],
+  ['cropping3D', {cropping: [[1, 0], 1, [0, 1]]}, [3, 4, 3, 2], [2, 2, 2, 2], 0, 0],
+  ['upSampling1d', {size: 3}, [2, 3], [6, 3], 0, 0],
+  ['upSampling3d', {size: [1, 2, 2], dataFormat: 'channelsFirst'}, [2, 2, 2, 1], [2, 2, 4, 2], 0, 0],
+  ['zeroPadding1d', {padding: [2, 0]}, [3, 2], [5, 2], 0, 0],
+  ['zeroPadding3d', {padding: 1}, [2, 2, 1, 2], [4, 4, 3, 2], 0, 0],
+  ['globalAveragePooling3d', {}, [2, 3, 2, 4], [4], 0, 0],
+  ['globalMaxPooling3d', {keepdims: true, dataFormat: 'channelsFirst'}, [3, 2, 2, 2], [3, 1, 1, 1], 0, 0],
+  ['unitNormalization', {axis: [1, 2]}, [3, 4], [3, 4], 0, 0],
+  ['groupNormalization', {groups: 2, epsilon: 0.01}, [3, 4], [3, 4], 2, 0],
+  ['conv1dTranspose', {filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu'}, [4, 3], [8, 2], 2, 0],
+  ['separableConv1d', {filters: 3, kernelSize: 2, depthMultiplier: 2}, [5, 2], [4, 3], 3, 0],
+  ['depthwiseConv1d', {kernelSize: 3, depthMultiplier: 2, padding: 'same'}, [5, 2], [5, 4], 2, 0],
 ];
+
+// Keras 3 layers tfjs 4.22 lacks: tfjs cannot load their models, so the contract
+// compares with our own reload only (layers_keras3.test.mjs checks their values).
+export const KERAS_ONLY = new Set(['identity', 'spatialDropout2d', 'spatialDropout3d', 'cropping1D', 'cropping3D',
+  'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d', 'globalAveragePooling3d', 'globalMaxPooling3d',
+  'unitNormalization', 'groupNormalization', 'conv1dTranspose', 'separableConv1d', 'depthwiseConv1d']);
 
 // tfjs 4.22 cannot run these inside a model (their symbolic shapes are wrong
 // there, or it has no such class: Keras 3's augmentation layers), so the tfjs side

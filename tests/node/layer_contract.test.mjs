@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
 import {loadTfjs, tf} from './helpers.mjs';
-import {CASES, TFJS_CANNOT_RUN_IN_A_MODEL, sampleValues} from './layer_cases.mjs';
+import {CASES, KERAS_ONLY, TFJS_CANNOT_RUN_IN_A_MODEL, sampleValues} from './layer_cases.mjs';
 
 const tfjs = await loadTfjs();
 
@@ -63,7 +63,7 @@ for (const [factory, options, inShape, outShape, trainable, nonTrainable, kind] 
     if (!/dropout|noise/i.test(factory)) {
       assert.deepEqual(Array.from(again.dataSync()), Array.from(predicted.dataSync()), 'reloaded model predicts the same');
     }
-    if (!/dropout|noise/i.test(factory) && !TFJS_CANNOT_RUN_IN_A_MODEL.has(factory)) {
+    if (!/dropout|noise/i.test(factory) && !TFJS_CANNOT_RUN_IN_A_MODEL.has(factory) && !KERAS_ONLY.has(factory)) {
       const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory(artifacts));
       const theirOut = theirs.predict(tfjs.tensor(Array.from(x.dataSync()), x.shape)).dataSync();
       Array.from(predicted.dataSync()).forEach((v, i) =>

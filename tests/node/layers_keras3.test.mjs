@@ -1,0 +1,505 @@
+// Keras 3 layers tfjs 4.22 lacks (issue 17): Subtract, Identity, Cropping1D/3D,
+// UpSampling1D/3D, ZeroPadding1D/3D, GlobalAveragePooling3D, GlobalMaxPooling3D,
+// SpatialDropout2D/3D, UnitNormalization, GroupNormalization, Conv1DTranspose,
+// SeparableConv1D, DepthwiseConv1D.
+//
+// Each case has a plain-JS reference (float64 loops written from Keras 3's source) and,
+// where tfjs has an equivalent computation (separableConv2d on a unit height, mean,
+// pad, slice...), a tfjs one too. Per case: predict() against both, the gradients of
+// sum(y * r) with respect to the inputs and every weight against central finite
+// differences of the reference, and a hand-written Keras 3 model.json (module /
+// class_name / config / registered_name, snake_case, DTypePolicy, weights named as
+// Keras 3 names them) that loads and predicts the reference. Config and save/load
+// round trips run in the contract harness (layer_cases.mjs: KERAS_ONLY).
+import assert from 'node:assert/strict';
+import {after, test} from 'node:test';
+
+import {loadTfjs, seededData, tf} from './helpers.mjs';
+
+const tfjs = await loadTfjs();
+const maxDiff = {};  // case -> {ref, tfjs, grad}
+const note = (name, key, d) => {
+  maxDiff[name] = maxDiff[name] || {};
+  maxDiff[name][key] = Math.max(maxDiff[name][key] ?? 0, d);
+};
+after(() => {
+  console.log('max |ours - reference| / max(1, |reference|) per case:');
+  for (const [name, d] of Object.entries(maxDiff)) console.log(`  ${name}: ${JSON.stringify(d)}`);
+});
+
+// ---- float64 nd arrays and the references ---------------------------------------------
+
+const numel = s => s.reduce((a, b) => a * b, 1);
+function stridesOf(shape) {
+  const st = new Array(shape.length);
+  for (let i = shape.length - 1, acc = 1; i >= 0; i--) { st[i] = acc; acc *= shape[i]; }
+  return st;
+}
+const arr = (shape, data) => ({shape, data: Float64Array.from(data), st: stridesOf(shape)});
+const get = (a, idx) => idx.reduce((o, v, k) => o + v * a.st[k], 0);
+/** An array of `shape` whose element at multi-index i is f(i). */
+function build(shape, f) {
+  const data = new Float64Array(numel(shape));
+  const idx = new Array(shape.length).fill(0);
+  for (let n = 0; n < data.length; n++) {
+    data[n] = f(idx);
+    for (let k = shape.length - 1; k >= 0; k--) {
+      if (++idx[k] < shape[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return arr(shape, data);
+}
+const at = (a, idx) => a.data[get(a, idx)];
+const ACT = {linear: v => v, relu: v => Math.max(v, 0), tanh: Math.tanh};
+// channels first <-> last for an nd array
+const toLast = a => build([a.shape[0], ...a.shape.slice(2), a.shape[1]],
+  i => at(a, [i[0], i[i.length - 1], ...i.slice(1, -1)]));
+const toFirst = a => build([a.shape[0], a.shape[a.shape.length - 1], ...a.shape.slice(1, -1)],
+  i => at(a, [i[0], ...i.slice(2), i[1]]));
+const inLast = (cf, f) => (cf ? x => toFirst(f(toLast(x))) : f);
+
+const ref = {
+  subtract: ([a, b]) => build(a.shape, i => at(a, i) - at(b, i)),
+  identity: ([x]) => x,
+  // pairs: [[before, after], ...] per spatial dim
+  crop: (pairs, cf = false) => ([x]) => inLast(cf, v => {
+    const out = v.shape.map((d, k) => (k >= 1 && k <= pairs.length ? d - pairs[k - 1][0] - pairs[k - 1][1] : d));
+    return build(out, i => at(v, i.map((j, k) => (k >= 1 && k <= pairs.length ? j + pairs[k - 1][0] : j))));
+  })(x),
+  pad: (pairs, cf = false) => ([x]) => inLast(cf, v => {
+    const out = v.shape.map((d, k) => (k >= 1 && k <= pairs.length ? d + pairs[k - 1][0] + pairs[k - 1][1] : d));
+    return build(out, i => {
+      const src = i.map((j, k) => (k >= 1 && k <= pairs.length ? j - pairs[k - 1][0] : j));
+      return src.every((j, k) => j >= 0 && j < v.shape[k]) ? at(v, src) : 0;
+    });
+  })(x),
+  upsample: (size, cf = false) => ([x]) => inLast(cf, v => {
+    const out = v.shape.map((d, k) => (k >= 1 && k <= size.length ? d * size[k - 1] : d));
+    return build(out, i => at(v, i.map((j, k) => (k >= 1 && k <= size.length ? Math.floor(j / size[k - 1]) : j))));
+  })(x),
+  globalPool: (isMax, cf = false, keepdims = false) => ([x]) => {
+    const v = cf ? toLast(x) : x;
+    const [b, ...rest] = v.shape;
+    const c = rest.pop();
+    const n = numel(rest);
+    const pooled = build([b, c], ([bi, ci]) => {
+      let acc = isMax ? -Infinity : 0;
+      for (let s = 0; s < n; s++) {
+        const e = v.data[(bi * n + s) * c + ci];
+        acc = isMax ? Math.max(acc, e) : acc + e / n;
+      }
+      return acc;
+    });
+    if (!keepdims) return pooled;
+    const ones = rest.map(() => 1);
+    return arr(cf ? [b, c, ...ones] : [b, ...ones, c], pooled.data);
+  },
+  unitNorm: axes => ([x]) => {
+    const ax = axes.map(a => (a < 0 ? a + x.shape.length : a));
+    const sq = new Map();
+    build(x.shape, i => {
+      const key = i.map((j, k) => (ax.includes(k) ? 0 : j)).join(',');
+      sq.set(key, (sq.get(key) || 0) + at(x, i) ** 2);
+      return 0;
+    });
+    return build(x.shape, i => at(x, i) / Math.sqrt(Math.max(sq.get(i.map((j, k) => (ax.includes(k) ? 0 : j)).join(',')), 1e-12)));
+  },
+  // Keras GroupNormalization: per sample and group, moments over the group's channels and all other axes.
+  groupNorm: (groups, axis = -1, eps = 1e-3) => ([x], [gamma, beta]) => {
+    const a = axis < 0 ? axis + x.shape.length : axis;
+    const per = x.shape[a] / groups;
+    const key = i => `${i[0]}:${Math.floor(i[a] / per)}`;
+    const sums = new Map(), counts = new Map();
+    build(x.shape, i => { sums.set(key(i), (sums.get(key(i)) || 0) + at(x, i)); counts.set(key(i), (counts.get(key(i)) || 0) + 1); return 0; });
+    const vars = new Map();
+    build(x.shape, i => { const m = sums.get(key(i)) / counts.get(key(i)); vars.set(key(i), (vars.get(key(i)) || 0) + (at(x, i) - m) ** 2); return 0; });
+    return build(x.shape, i => {
+      const m = sums.get(key(i)) / counts.get(key(i)), v = vars.get(key(i)) / counts.get(key(i));
+      const c = i[a];
+      return (at(x, i) - m) / Math.sqrt(v + eps) * (gamma ? gamma.data[c] : 1) + (beta ? beta.data[c] : 0);
+    });
+  },
+  // Conv1DTranspose as TF's conv_transpose with Keras's output length; kernel [k, filters, inC].
+  conv1dTranspose: ({strides: s = 1, padding = 'valid', dilation: d = 1, outputPadding = null, activation = 'linear', cf = false}) =>
+    ([x], [kernel, bias]) => inLast(cf, v => {
+      const [B, L, C] = v.shape;
+      const [k, F] = kernel.shape;
+      const keff = k + (k - 1) * (d - 1);
+      const out = outputPadding == null
+        ? (padding === 'valid' ? L * s + Math.max(keff - s, 0) : L * s)
+        : (L - 1) * s + keff - 2 * (padding === 'same' ? Math.floor(keff / 2) : 0) + outputPadding;
+      const before = padding === 'same' ? Math.floor(Math.max((L - 1) * s + keff - out, 0) / 2) : 0;
+      const y = build([B, out, F], ([, , f]) => (bias ? bias.data[f] : 0));
+      for (let b = 0; b < B; b++) for (let i = 0; i < L; i++) for (let j = 0; j < k; j++) {
+        const o = i * s + j * d - before;
+        if (o < 0 || o >= out) continue;
+        for (let f = 0; f < F; f++) for (let c = 0; c < C; c++) y.data[get(y, [b, o, f])] += at(v, [b, i, c]) * at(kernel, [j, f, c]);
+      }
+      y.data.forEach((e, n) => { y.data[n] = ACT[activation](e); });
+      return y;
+    })(x),
+  // Depthwise 1D convolution (channel c * depthMultiplier + m), optionally followed by a pointwise one.
+  depthwise1d: ({strides: s = 1, padding = 'valid', dilation: d = 1, activation = 'linear', cf = false, separable = false}) =>
+    ([x], weights) => inLast(cf, v => {
+      const [dk, pk, bias] = separable ? weights : [weights[0], null, weights[1]];
+      const [B, L, C] = v.shape;
+      const [k, , M] = dk.shape;
+      const keff = k + (k - 1) * (d - 1);
+      const out = padding === 'same' ? Math.ceil(L / s) : Math.floor((L - keff) / s) + 1;
+      const before = padding === 'same' ? Math.floor(Math.max((out - 1) * s + keff - L, 0) / 2) : 0;
+      const dw = build([B, out, C * M], ([b, o, q]) => {
+        const c = Math.floor(q / M), m = q % M;
+        let acc = 0;
+        for (let j = 0; j < k; j++) {
+          const i = o * s + j * d - before;
+          if (i >= 0 && i < L) acc += at(v, [b, i, c]) * at(dk, [j, c, m]);
+        }
+        return acc;
+      });
+      const F = separable ? pk.shape[2] : C * M;
+      return build([B, out, F], ([b, o, f]) => {
+        let acc = bias ? bias.data[f] : 0;
+        if (separable) for (let q = 0; q < C * M; q++) acc += at(dw, [b, o, q]) * at(pk, [0, q, f]);
+        else acc += at(dw, [b, o, f]);
+        return ACT[activation](acc);
+      });
+    })(x),
+};
+
+// ---- the cases ---------------------------------------------------------------------------
+// [name, factory, options, input shapes (no batch), weights [[kerasName, shape]], reference,
+//  tfjs equivalent or null, Keras 3 config (snake_case, without name/trainable/dtype)]
+
+const glorot = {module: 'keras.initializers', class_name: 'GlorotUniform', config: {seed: null}, registered_name: null};
+const zerosInit = {module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null};
+const onesInit = {module: 'keras.initializers', class_name: 'Ones', config: {}, registered_name: null};
+const convBase = {data_format: 'channels_last', activation: 'linear', use_bias: true, bias_initializer: zerosInit,
+                  bias_regularizer: null, activity_regularizer: null, bias_constraint: null};
+const unit = t => t.expandDims(1);  // tfjs: [b, steps, c] -> [b, 1, steps, c]
+
+const CASES = [
+  ['Subtract', 'subtract', {}, [[3, 4], [3, 4]], [], ref.subtract, (lib, [a, b]) => lib.sub(a, b), {}],
+  ['Identity', 'identity', {}, [[3, 4]], [], ref.identity, null, {}],
+  ['Cropping1D', 'cropping1D', {cropping: [1, 2]}, [[6, 3]], [], ref.crop([[1, 2]]),
+   (lib, [x]) => lib.slice(x, [0, 1, 0], [-1, 3, -1]), {cropping: [1, 2]}],
+  ['Cropping1D int', 'cropping1D', {cropping: 2}, [[6, 3]], [], ref.crop([[2, 2]]), null, {cropping: [2, 2]}],
+  ['Cropping3D', 'cropping3D', {cropping: [[1, 0], 1, [0, 2]]}, [[4, 4, 5, 2]], [], ref.crop([[1, 0], [1, 1], [0, 2]]),
+   (lib, [x]) => lib.slice(x, [0, 1, 1, 0, 0], [-1, 3, 2, 3, -1]),
+   {cropping: [[1, 0], [1, 1], [0, 2]], data_format: 'channels_last'}],
+  ['Cropping3D channelsFirst', 'cropping3D', {cropping: 1, dataFormat: 'channelsFirst'}, [[2, 4, 3, 4]], [],
+   ref.crop([[1, 1], [1, 1], [1, 1]], true), null, {cropping: [[1, 1], [1, 1], [1, 1]], data_format: 'channels_first'}],
+  ['ZeroPadding1D', 'zeroPadding1d', {padding: [2, 1]}, [[4, 3]], [], ref.pad([[2, 1]]),
+   (lib, [x]) => lib.pad(x, [[0, 0], [2, 1], [0, 0]]), {padding: [2, 1]}],
+  ['ZeroPadding3D', 'zeroPadding3d', {padding: [1, [0, 2], 1]}, [[2, 3, 2, 2]], [], ref.pad([[1, 1], [0, 2], [1, 1]]),
+   (lib, [x]) => lib.pad(x, [[0, 0], [1, 1], [0, 2], [1, 1], [0, 0]]),
+   {padding: [[1, 1], [0, 2], [1, 1]], data_format: 'channels_last'}],
+  ['ZeroPadding3D channelsFirst', 'zeroPadding3d', {dataFormat: 'channelsFirst'}, [[2, 2, 3, 2]], [],
+   ref.pad([[1, 1], [1, 1], [1, 1]], true), null, {padding: [[1, 1], [1, 1], [1, 1]], data_format: 'channels_first'}],
+  ['UpSampling1D', 'upSampling1d', {size: 3}, [[4, 2]], [], ref.upsample([3]), null, {size: 3}],
+  ['UpSampling3D', 'upSampling3d', {size: [2, 1, 3]}, [[2, 3, 2, 2]], [], ref.upsample([2, 1, 3]), null,
+   {size: [2, 1, 3], data_format: 'channels_last'}],
+  ['UpSampling3D channelsFirst', 'upSampling3d', {dataFormat: 'channelsFirst'}, [[2, 2, 1, 2]], [],
+   ref.upsample([2, 2, 2], true), null, {size: [2, 2, 2], data_format: 'channels_first'}],
+  ['GlobalAveragePooling3D', 'globalAveragePooling3d', {}, [[3, 2, 4, 3]], [], ref.globalPool(false),
+   (lib, [x]) => lib.mean(x, [1, 2, 3]), {data_format: 'channels_last', keepdims: false}],
+  ['GlobalAveragePooling3D channelsFirst keepdims', 'globalAveragePooling3d', {dataFormat: 'channelsFirst', keepdims: true},
+   [[3, 2, 4, 2]], [], ref.globalPool(false, true, true), (lib, [x]) => lib.mean(x, [2, 3, 4], true),
+   {data_format: 'channels_first', keepdims: true}],
+  ['GlobalMaxPooling3D', 'globalMaxPooling3d', {keepdims: true}, [[3, 2, 4, 3]], [], ref.globalPool(true, false, true),
+   (lib, [x]) => lib.max(x, [1, 2, 3], true), {data_format: 'channels_last', keepdims: true}],
+  ['GlobalMaxPooling3D channelsFirst', 'globalMaxPooling3d', {dataFormat: 'channelsFirst'}, [[3, 2, 4, 2]], [],
+   ref.globalPool(true, true), (lib, [x]) => lib.max(x, [2, 3, 4]), {data_format: 'channels_first', keepdims: false}],
+  ['SpatialDropout2D', 'spatialDropout2d', {rate: 0.5}, [[3, 3, 2]], [], ref.identity, null,
+   {rate: 0.5, seed: null, data_format: 'channels_last'}],
+  ['SpatialDropout3D', 'spatialDropout3d', {rate: 0.3, dataFormat: 'channelsFirst'}, [[2, 2, 2, 3]], [], ref.identity, null,
+   {rate: 0.3, seed: null, data_format: 'channels_first'}],
+  ['UnitNormalization', 'unitNormalization', {}, [[3, 4]], [], ref.unitNorm([-1]),
+   (lib, [x]) => lib.mul(x, lib.rsqrt(lib.maximum(lib.sum(lib.square(x), -1, true), 1e-12))), {axis: -1}],
+  ['UnitNormalization axes', 'unitNormalization', {axis: [1, 2]}, [[3, 4]], [], ref.unitNorm([1, 2]), null, {axis: [1, 2]}],
+  ['GroupNormalization', 'groupNormalization', {groups: 2}, [[3, 4]], [['gamma', [4]], ['beta', [4]]], ref.groupNorm(2), null,
+   {groups: 2, axis: -1, epsilon: 0.001, center: true, scale: true, beta_initializer: zerosInit, gamma_initializer: onesInit,
+    beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null}],
+  ['GroupNormalization axis 1, per channel, no beta', 'groupNormalization', {groups: -1, axis: 1, center: false, epsilon: 0.01},
+   [[3, 5, 2]], [['gamma', [3]]], (xs, [g]) => ref.groupNorm(3, 1, 0.01)(xs, [g, null]), null,
+   {groups: -1, axis: 1, epsilon: 0.01, center: false, scale: true, beta_initializer: zerosInit, gamma_initializer: onesInit,
+    beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null}],
+  ['Conv1DTranspose same, strides 2', 'conv1dTranspose', {filters: 3, kernelSize: 3, strides: 2, padding: 'same'}, [[4, 2]],
+   [['kernel', [3, 3, 2]], ['bias', [3]]], ref.conv1dTranspose({strides: 2, padding: 'same'}),
+   (lib, [x], [k, b]) => lib.conv2dTranspose(unit(x), k.expandDims(0), [x.shape[0], 1, 8, 3], [1, 2], 'same').squeeze([1]).add(b),
+   {...convBase, filters: 3, kernel_size: [3], strides: [2], padding: 'same', dilation_rate: [1], kernel_initializer: glorot,
+    kernel_regularizer: null, kernel_constraint: null}],
+  ['Conv1DTranspose valid, dilation 2, channelsFirst, tanh', 'conv1dTranspose',
+   {filters: 2, kernelSize: 2, dilationRate: 2, dataFormat: 'channelsFirst', activation: 'tanh'}, [[3, 4]],
+   [['kernel', [2, 2, 3]], ['bias', [2]]], ref.conv1dTranspose({dilation: 2, activation: 'tanh', cf: true}), null,
+   {...convBase, filters: 2, kernel_size: [2], strides: [1], padding: 'valid', dilation_rate: [2], data_format: 'channels_first',
+    activation: 'tanh', kernel_initializer: glorot, kernel_regularizer: null, kernel_constraint: null}],
+  ['Conv1DTranspose outputPadding', 'conv1dTranspose', {filters: 2, kernelSize: 3, strides: 3, outputPadding: 2, padding: 'same'},
+   [[3, 2]], [['kernel', [3, 2, 2]], ['bias', [2]]], ref.conv1dTranspose({strides: 3, padding: 'same', outputPadding: 2}), null,
+   {...convBase, filters: 2, kernel_size: [3], strides: [3], padding: 'same', output_padding: [2], dilation_rate: [1],
+    kernel_initializer: glorot, kernel_regularizer: null, kernel_constraint: null}],
+  ['SeparableConv1D valid, dilation 2, relu', 'separableConv1d', {filters: 3, kernelSize: 3, depthMultiplier: 2, dilationRate: 2, activation: 'relu'},
+   [[9, 2]], [['depthwise_kernel', [3, 2, 2]], ['pointwise_kernel', [1, 4, 3]], ['bias', [3]]],
+   ref.depthwise1d({dilation: 2, activation: 'relu', separable: true}),
+   (lib, [x], [dk, pk, b]) => lib.relu(lib.separableConv2d(unit(x), dk.expandDims(0), pk.expandDims(0), 1, 'valid', [1, 2]).squeeze([1]).add(b)),
+   {...convBase, depth_multiplier: 2, filters: 3, kernel_size: [3], strides: [1], padding: 'valid', dilation_rate: [2],
+    activation: 'relu', depthwise_initializer: glorot, pointwise_initializer: glorot, depthwise_regularizer: null,
+    pointwise_regularizer: null, depthwise_constraint: null, pointwise_constraint: null}],
+  ['SeparableConv1D same, strides 2, channelsFirst', 'separableConv1d', {filters: 2, kernelSize: 2, strides: 2, padding: 'same', dataFormat: 'channelsFirst'},
+   [[3, 7]], [['depthwise_kernel', [2, 3, 1]], ['pointwise_kernel', [1, 3, 2]], ['bias', [2]]],
+   ref.depthwise1d({strides: 2, padding: 'same', cf: true, separable: true}), null,
+   {...convBase, depth_multiplier: 1, filters: 2, kernel_size: [2], strides: [2], padding: 'same', dilation_rate: [1],
+    data_format: 'channels_first', depthwise_initializer: glorot, pointwise_initializer: glorot, depthwise_regularizer: null,
+    pointwise_regularizer: null, depthwise_constraint: null, pointwise_constraint: null}],
+  ['DepthwiseConv1D same, strides 2', 'depthwiseConv1d', {kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same'}, [[7, 3]],
+   [['kernel', [3, 3, 2]], ['bias', [6]]], ref.depthwise1d({strides: 2, padding: 'same'}),
+   (lib, [x], [k, b]) => lib.depthwiseConv2d(unit(x), k.expandDims(0), [1, 2], 'same').squeeze([1]).add(b),
+   {...convBase, depth_multiplier: 2, kernel_size: [3], strides: [2], padding: 'same', dilation_rate: [1],
+    depthwise_initializer: glorot, depthwise_regularizer: null, depthwise_constraint: null}],
+  ['DepthwiseConv1D valid, dilation 3, tanh', 'depthwiseConv1d', {kernelSize: 2, dilationRate: 3, activation: 'tanh', useBias: false},
+   [[8, 2]], [['kernel', [2, 2, 1]]], ref.depthwise1d({dilation: 3, activation: 'tanh'}),
+   (lib, [x], [k]) => lib.tanh(lib.depthwiseConv2d(unit(x), k.expandDims(0), 1, 'valid', 'NHWC', [1, 3]).squeeze([1])),
+   {...convBase, depth_multiplier: 1, kernel_size: [2], strides: [1], padding: 'valid', dilation_rate: [3], activation: 'tanh',
+    use_bias: false, depthwise_initializer: glorot, depthwise_regularizer: null, depthwise_constraint: null}],
+];
+
+const BATCH = 2;
+const inputsOf = shapes => shapes.map((s, i) => seededData([BATCH, ...s], 11 + i, -2, 2));
+const weightsOf = specs => specs.map(([, s], i) => seededData(s, 31 + i, -1, 1));
+const close = (ours, theirs, rel) => {
+  let worst = 0;
+  for (let i = 0; i < theirs.length; i++) {
+    worst = Math.max(worst, Math.abs(ours[i] - theirs[i]) / Math.max(1, Math.abs(theirs[i])));
+  }
+  assert.ok(worst <= rel, `max relative difference ${worst} > ${rel}`);
+  return worst;
+};
+
+/** Our model: one input per shape, the layer, named weights set to `ws`. */
+function ourModel(factory, options, shapes, ws) {
+  const ins = shapes.map(s => tf.input({shape: s}));
+  const layer = tf.layers[factory]({...options, name: 'under_test'});
+  const out = layer.apply(ins.length === 1 ? ins[0] : ins);
+  const model = tf.model({inputs: ins, outputs: out});
+  ins.forEach(i => i.dispose());
+  out.dispose();
+  const values = ws.map(([v, s]) => tf.tensor(v, s));
+  if (ws.length) layer.setWeights(values);
+  tf.dispose(values);
+  return {model, layer};
+}
+
+for (const [name, factory, options, shapes, wspecs, reference, tfjsRef, kerasConfig] of CASES) {
+  test(`${name}: predict equals the reference${tfjsRef ? ' and tfjs' : ''}, gradients equal finite differences`, () => {
+    const start = tf.memory().numTensors;
+    const xs = inputsOf(shapes), ws = weightsOf(wspecs);
+    const {model, layer} = ourModel(factory, options, shapes, ws.map((v, i) => [v, wspecs[i][1]]));
+    // Keras's weight names and order
+    assert.deepEqual(layer.weights.map(w => w.name.split('/').pop()), wspecs.map(([n]) => n), 'weight names/order');
+    assert.deepEqual(layer.weights.map(w => w.shape), wspecs.map(([, s]) => s), 'weight shapes');
+    const xArrs = xs.map((v, i) => arr([BATCH, ...shapes[i]], v));
+    const wArrs = ws.map((v, i) => arr(wspecs[i][1], v));
+    const expected = reference(xArrs, wArrs);
+    const xT = xs.map((v, i) => tf.tensor(v, [BATCH, ...shapes[i]]));
+    const y = model.predict(xT.length === 1 ? xT[0] : xT);
+    assert.deepEqual(y.shape, expected.shape, 'output shape');
+    assert.deepEqual(model.outputs[0].shape, [null, ...expected.shape.slice(1)], 'symbolic output shape');
+    note(name, 'ref', close(y.dataSync(), expected.data, 1e-5));
+    if (tfjsRef) {
+      const theirs = tfjs.tidy(() => tfjsRef(tfjs, xs.map((v, i) => tfjs.tensor(v, [BATCH, ...shapes[i]])),
+        ws.map((v, i) => tfjs.tensor(v, wspecs[i][1]))).dataSync());
+      note(name, 'tfjs', close(y.dataSync(), theirs, 1e-5));
+    }
+
+    // Gradients of L = sum(layer(x) * r) against central differences of the float64 reference.
+    const r = seededData(expected.shape, 97, 0.5, 1.5);
+    const lossOf = (xa, wa) => reference(xa, wa).data.reduce((s, v, i) => s + v * r[i], 0);
+    const eps = 1e-4;
+    const numeric = (list, k, rebuild) => list[k].data.map((_, i) => {
+      const plus = list.map(a => arr(a.shape, a.data)), minus = list.map(a => arr(a.shape, a.data));
+      plus[k].data[i] += eps;
+      minus[k].data[i] -= eps;
+      return (rebuild(plus) - rebuild(minus)) / (2 * eps);
+    });
+    const rT = tf.tensor(r, expected.shape);
+    const lossFn = (...ins) => tf.sum(tf.mul(layer.apply(ins.length === 1 ? ins[0] : ins), rT));
+    const gx = tf.grads(lossFn)(xT);
+    gx.forEach((g, k) => note(name, 'grad', close(g.dataSync(), numeric(xArrs, k, p => lossOf(p, wArrs)), 2e-3)));
+    if (wspecs.length) {
+      const {value, grads} = tf.variableGrads(() => lossFn(...xT), layer.trainableWeights);
+      layer.trainableWeights.forEach((w, k) => {
+        const g = grads[w.name];
+        assert.ok(g, `a gradient for ${w.name}`);
+        note(name, 'grad', close(g.dataSync(), numeric(wArrs, k, p => lossOf(xArrs, p)), 2e-3));
+      });
+      value.dispose();
+      tf.dispose(Object.values(grads));
+    }
+    tf.dispose([...xT, y, rT, ...gx]);
+    model.dispose();
+    assert.equal(tf.memory().numTensors, start, 'no tensors left behind');
+  });
+
+  test(`${name}: a Keras 3 model.json loads and predicts the reference`, async () => {
+    const start = tf.memory().numTensors;
+    const policy = {module: 'keras', class_name: 'DTypePolicy', config: {name: 'float32'}, registered_name: null};
+    const inputNames = shapes.map((_, i) => `in_${i}`);
+    const tensorRef = i => ({class_name: '__keras_tensor__',
+                             config: {shape: [null, ...shapes[i]], dtype: 'float32', keras_history: [inputNames[i], 0, 0]}});
+    const layerName = 'k3_layer';
+    const base = /^SpatialDropout/.test(name) ? {name: layerName, dtype: policy} : {name: layerName, trainable: true, dtype: policy};
+    const topology = {class_name: 'Functional', keras_version: '3.6.0', backend: 'tensorflow', config: {
+      name: 'k3', trainable: true, input_layers: inputNames.map(n => [n, 0, 0]), output_layers: [[layerName, 0, 0]],
+      layers: [
+        ...shapes.map((s, i) => ({module: 'keras.layers', class_name: 'InputLayer', name: inputNames[i], registered_name: null,
+                                  inbound_nodes: [], config: {batch_shape: [null, ...s], dtype: 'float32', sparse: false, name: inputNames[i]}})),
+        {module: 'keras.layers', class_name: name.split(' ')[0], name: layerName, registered_name: null,
+         build_config: {input_shape: shapes.length === 1 ? [null, ...shapes[0]] : shapes.map(s => [null, ...s])},
+         config: {...base, ...kerasConfig},
+         inbound_nodes: [{args: shapes.length === 1 ? [tensorRef(0)] : [shapes.map((_, i) => tensorRef(i))], kwargs: {}}]},
+      ]}};
+    const ws = weightsOf(wspecs);
+    const bytes = new Uint8Array(ws.reduce((n, w) => n + 4 * w.length, 0));
+    ws.reduce((o, w) => { bytes.set(new Uint8Array(Float32Array.from(w).buffer), o); return o + 4 * w.length; }, 0);
+    const model = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: topology, weightData: bytes.buffer,
+      weightSpecs: wspecs.map(([n, shape]) => ({name: `${layerName}/${n}`, shape, dtype: 'float32'}))}));
+    assert.equal(model.layers[model.layers.length - 1].getClassName(), name.split(' ')[0]);
+    const xs = inputsOf(shapes);
+    const expected = reference(xs.map((v, i) => arr([BATCH, ...shapes[i]], v)), ws.map((v, i) => arr(wspecs[i][1], v)));
+    const xT = xs.map((v, i) => tf.tensor(v, [BATCH, ...shapes[i]]));
+    const y = model.predict(xT.length === 1 ? xT[0] : xT);
+    assert.deepEqual(y.shape, expected.shape);
+    note(name, 'keras3', close(y.dataSync(), expected.data, 1e-5));
+    tf.dispose([...xT, y]);
+    model.dispose();
+    assert.equal(tf.memory().numTensors, start, 'no tensors left behind');
+  });
+}
+
+// ---- behaviour beyond predict ------------------------------------------------------------
+
+test('SpatialDropout2D/3D: in training whole feature maps are dropped (or scaled by 1/(1-rate)); identity at inference', () => {
+  for (const [factory, shape, dataFormat] of [['spatialDropout2d', [4, 3, 5], 'channelsLast'], ['spatialDropout3d', [6, 2, 3, 2], 'channelsFirst'],
+    ['spatialDropout2d', [5, 3, 2], 'channelsFirst']]) {
+    const rate = 0.4;
+    const layer = tf.layers[factory]({rate, dataFormat});
+    const x = tf.ones([8, ...shape]);
+    const y = layer.apply(x, {training: true});
+    const v = y.dataSync();
+    const cf = dataFormat === 'channelsFirst';
+    const C = cf ? shape[0] : shape[shape.length - 1];
+    const S = numel(shape) / C;
+    let dropped = 0;
+    for (let b = 0; b < 8; b++) for (let c = 0; c < C; c++) {
+      const vals = new Set();
+      for (let s = 0; s < S; s++) vals.add(v[b * C * S + (cf ? c * S + s : s * C + c)]);
+      assert.equal(vals.size, 1, `${factory} ${dataFormat}: one value per (sample, channel) map`);
+      const [only] = vals;
+      assert.ok(only === 0 || Math.abs(only - 1 / (1 - rate)) < 1e-6, `value ${only}`);
+      dropped += only === 0;
+    }
+    assert.ok(dropped > 0 && dropped < 8 * C, `${factory}: some maps dropped, some kept (${dropped} of ${8 * C})`);
+    const z = layer.apply(x);
+    assert.deepEqual(Array.from(z.dataSync()), Array.from(x.dataSync()), 'identity at inference');
+    tf.dispose([x, y, z]);
+    layer.dispose();
+  }
+  assert.throws(() => tf.layers.spatialDropout2d({rate: 0.5}).apply(tf.input({shape: [3, 2]})), /expected ndim=4/);
+  assert.throws(() => tf.layers.spatialDropout3d({rate: 0.5, noiseShape: [1, 1, 1, 1, 2]}), /does not take noiseShape/);
+});
+
+test('masks pass through Identity, UnitNormalization, GroupNormalization and SpatialDropout2D; Subtract combines them', () => {
+  const start = tf.memory().numTensors;
+  const x = tf.tensor3d([[[1, 2], [3, 4], [5, 6]], [[1, 0], [2, 2], [0, 1]]]);
+  const m = tf.tensor2d([[1, 1, 0], [1, 0, 1]], [2, 3], 'bool');
+  for (const layer of [tf.layers.identity(), tf.layers.unitNormalization(), tf.layers.groupNormalization({groups: 1})]) {
+    const out = layer.computeMask(x, m);
+    assert.deepEqual(Array.from(out.dataSync()), [1, 1, 0, 1, 0, 1], layer.getClassName());
+    out.dispose();
+    layer.dispose();
+  }
+  // SpatialDropout2D (a Keras Dropout) passes its input's mask on
+  const x4 = tf.ones([2, 3, 2, 2]);
+  const drop = tf.layers.spatialDropout2d({rate: 0.5});
+  const dm = drop.computeMask(x4, m);
+  assert.deepEqual(Array.from(dm.dataSync()), [1, 1, 0, 1, 0, 1], 'SpatialDropout2D');
+  tf.dispose([x4, dm]);
+  drop.dispose();
+  const m2 = tf.tensor2d([[1, 0, 1], [1, 1, 1]], [2, 3], 'bool');
+  const sub = tf.layers.subtract();
+  const both = sub.computeMask([x, x], [m, m2]);
+  assert.deepEqual(Array.from(both.dataSync()), [1, 0, 0, 1, 0, 1]);
+  sub.dispose();
+  // A masked sequence runs through Identity and UnitNormalization into an RNN, which skips
+  // the masked steps: [1, 2, 0, 0] gives what the same layers give for [1, 2].
+  const layers = [tf.layers.embedding({inputDim: 5, outputDim: 4, maskZero: true}), tf.layers.identity(),
+                  tf.layers.unitNormalization(), tf.layers.simpleRNN({units: 2})];
+  const modelFor = steps => {
+    const ids = tf.input({shape: [steps]});
+    const syms = [ids];
+    for (const l of layers) syms.push(l.apply(syms[syms.length - 1]));
+    const model = tf.model({inputs: ids, outputs: syms[syms.length - 1]});
+    syms.forEach(t => t.dispose());
+    return model;
+  };
+  const long = modelFor(4), short = modelFor(2);
+  const ids = [tf.tensor2d([[1, 2, 0, 0]]), tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 2, 3, 4]])];
+  const a = long.predict(ids[0]), b = short.predict(ids[1]), c = long.predict(ids[2]);
+  tf.dispose(ids);
+  assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()), 'masked steps skipped');
+  assert.notDeepEqual(Array.from(a.dataSync()), Array.from(c.dataSync()), 'unmasked steps count');
+  tf.dispose([x, m, m2, both, a, b, c]);
+  long.dispose();
+  short.dispose();
+  // A layer Keras does not let a mask through (UpSampling1D) says so.
+  const up = tf.layers.upSampling1d();
+  const ones = tf.ones([1, 3, 2]), mask = tf.ones([1, 3], 'bool');
+  assert.throws(() => up.apply(ones, {mask}), /does not support masking/);
+  tf.dispose([ones, mask]);
+  up.dispose();
+  assert.equal(tf.memory().numTensors, start, 'no tensors left behind');
+});
+
+test('a model of the weighted Keras 3 layers trains: fit() lowers the loss', async () => {
+  const model = tf.sequential({layers: [
+    tf.layers.conv1dTranspose({filters: 4, kernelSize: 3, strides: 2, padding: 'same', inputShape: [6, 2]}),
+    tf.layers.groupNormalization({groups: 2}),
+    tf.layers.depthwiseConv1d({kernelSize: 3, depthMultiplier: 2, activation: 'relu'}),
+    tf.layers.separableConv1d({filters: 3, kernelSize: 2, padding: 'same'}),
+    tf.layers.unitNormalization(),
+    tf.layers.upSampling1d({size: 2}),
+    tf.layers.cropping1D({cropping: [1, 1]}),
+    tf.layers.globalAveragePooling1d(),
+    tf.layers.dense({units: 1}),
+  ]});
+  model.compile({optimizer: tf.train.adam(0.02), loss: 'meanSquaredError'});
+  const x = tf.tensor(seededData([16, 6, 2], 5), [16, 6, 2]);
+  const y = tf.tensor(seededData([16, 1], 6), [16, 1]);
+  const h = await model.fit(x, y, {epochs: 30, batchSize: 8, shuffle: false, verbose: 0});
+  const losses = h.history.loss;
+  assert.ok(losses[losses.length - 1] < 0.5 * losses[0], `loss ${losses[0]} -> ${losses[losses.length - 1]}`);
+  tf.dispose([x, y]);
+  model.dispose();
+});
+
+test('Keras options are checked: bad values throw with the value named', () => {
+  const bad = [
+    [() => tf.layers.subtract().apply([tf.input({shape: [2]}), tf.input({shape: [2]}), tf.input({shape: [2]})]), /exactly 2 inputs/],
+    [() => tf.layers.cropping1D({cropping: 3}).apply(tf.input({shape: [6, 1]})), /must be smaller than the input length/],
+    [() => tf.layers.cropping3D({cropping: [1, 2]}), /3 entries/],
+    [() => tf.layers.zeroPadding1d({padding: -1}), /non-negative/],
+    [() => tf.layers.upSampling3d({size: [2, 2]}), /size/],
+    [() => tf.layers.groupNormalization({groups: 3}).apply(tf.input({shape: [4]})), /must be a multiple/],
+    [() => tf.layers.groupNormalization({groups: 8}).apply(tf.input({shape: [4]})), /cannot be more than/],
+    [() => tf.layers.unitNormalization({axis: 'x'}), /Received: axis="x"/],
+    [() => tf.layers.unitNormalization({axis: 3}).apply(tf.input({shape: [4]})), /out of bounds/],
+    [() => tf.layers.conv1dTranspose({filters: 2, kernelSize: 2, strides: 2, dilationRate: 2}), /not supported in conjunction/],
+    [() => tf.layers.conv1dTranspose({filters: 2, kernelSize: 2, strides: 2, outputPadding: 2}), /must be < `strides`/],
+    [() => tf.layers.separableConv1d({filters: 2, kernelSize: 2, padding: 'causal'}), /causal/],
+    [() => tf.layers.depthwiseConv1d({kernelSize: 2, activityRegularizer: {className: 'L1L2', config: {l1: 0.1}}}), /activityRegularizer is not supported/],
+    [() => tf.layers.globalMaxPooling3d({keepdims: 'yes'}), /keepdims/],
+    [() => tf.layers.spatialDropout2d({rate: 0.2, dataFormat: 'nchw'}), /Invalid dataFormat/],
+  ];
+  for (const [f, re] of bad) assert.throws(f, re);
+});
