@@ -57,11 +57,13 @@ export const CASES = [
   returnSequences: true}, [4, 2], [4, 2], 6, 0],
   ['bidirectional', {layer: {className: 'LSTM', config: {units: 2, returnSequences: true}}, mergeMode: 'sum'}, [4, 3], [4, 2], 6, 0],
   ['timeDistributed', {layer: {className: 'Dense', config: {units: 3, activation: 'tanh'}}}, [4, 5], [4, 3], 2, 0],
+  ['einsumDense', {equation: 'abc,cde->abde', outputShape: [null, 2, 3], biasAxes: 'de', activation: 'tanh'}, [4, 5], [4, 2, 3], 2, 0],
 ];
 
 // tfjs 4.22 cannot run these inside a model (their symbolic shapes are wrong
-// there), so the tfjs side of the save/load check is skipped for them.
-export const TFJS_CANNOT_RUN_IN_A_MODEL = new Set(['centerCrop', 'resizing', 'categoryEncoding']);
+// there, or it lacks the class: the Keras-only einsumDense), so the tfjs side of
+// the save/load check is skipped for them.
+export const TFJS_CANNOT_RUN_IN_A_MODEL = new Set(['centerCrop', 'resizing', 'categoryEncoding', 'einsumDense']);
 
 /** A [2, ...shape] input for a case, from a fixed formula (no randomness). */
 export function sampleValues(shape, kind) {
