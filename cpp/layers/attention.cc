@@ -546,6 +546,21 @@ class MultiHeadAttention : public Layer {
                                                     << shapeStr(*s));
     }
     const std::string owner = "MultiHeadAttention " + name();
+    attentionAxes_ = attentionAxesFor(static_cast<int>(q.size()) + 1);  // checked before any weight exists
+    // A build that throws keeps none of its weights (Layer::ensureBuilt drops them; so do we).
+    projWeights_.clear();
+    try {
+      buildProjections(shapes, owner);
+    } catch (...) {
+      projWeights_.clear();
+      throw;
+    }
+  }
+
+  void buildProjections(const std::vector<Shape>& shapes, const std::string& owner) {
+    const Shape& q = shapes[0];
+    const Shape& v = shapes[1];
+    const Shape& k = shapes.size() >= 3 ? shapes[2] : v;
     auto projection = [&](const Shape& in, int64_t headDim, const char* weightName, EinsumPlan* plan) {
       auto [eq, biasAxes, outRank] = projEquation(static_cast<int>(in.size()) - 1, 1, 2);
       *plan = EinsumPlan::parse(eq, owner);
@@ -560,7 +575,6 @@ class MultiHeadAttention : public Layer {
     const int rank = projection(q, keyDim_, "query", &query_);
     projection(k, keyDim_, "key", &key_);
     projection(v, valueDim_, "value", &value_);
-    attentionAxes_ = attentionAxesFor(rank);
     buildAttentionEquations(rank);
     // attention_output: (<query dims>, N, valueDim) -> (<query dims>, outputShape)
     Shape outShape = outputShape_.empty() ? Shape{q.back()} : outputShape_;

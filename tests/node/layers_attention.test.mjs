@@ -25,6 +25,13 @@ function close(actual, expected, what, tol = 1e-5) {
     assert.ok(d <= tol * Math.max(1, Math.abs(e[i])), `${what}[${i}]: ${v} vs ${e[i]}`);
   });
 }
+// t's values as nested arrays of another shape (no tensor left behind)
+const nested = (t, shape) => {
+  const r = t.reshape(shape);
+  const out = r.arraySync();
+  r.dispose();
+  return out;
+};
 const data = (shape, seed, lo = -1, hi = 1) => tf.tensor(seededData(shape, seed, lo, hi), shape);
 const range = n => Array.from({length: n}, (_, i) => i);
 const softmaxRow = row => {
@@ -257,6 +264,37 @@ test('MultiHeadAttention: masks from Embedding(maskZero) combine as Keras\'s (qu
   model.dispose();
   model2.dispose();
   release();
+}));
+
+test('MultiHeadAttention over several axes (rank-4 inputs, attentionAxes) equals attention over the flattened positions', leakCheck(() => {
+  const x = data([2, 2, 3, 4], 65);
+  const flatLayer = tf.layers.multiHeadAttention({numHeads: 2, keyDim: 3, name: 'mha_flat'});
+  const flatX = x.reshape([2, 6, 4]);
+  tf.dispose(flatLayer.apply([flatX, flatX]));
+  const w = flatLayer.getWeights();
+  // default axes of a rank-4 input: (1, 2), both position axes together
+  const both = tf.layers.multiHeadAttention({numHeads: 2, keyDim: 3, name: 'mha_2d'});
+  tf.dispose(both.apply([x, x]));
+  both.setWeights(w);
+  const [y, scores] = both.apply([x, x], {returnAttentionScores: true});
+  assert.deepEqual(scores.shape, [2, 2, 2, 3, 2, 3]);
+  const ref = flatLayer.apply([flatX, flatX]);
+  close(arr(y), nested(ref, [2, 2, 3, 4]), 'attention over axes (1, 2)');
+  // attentionAxes [2]: each row on its own, as a batch of rows
+  const rows = tf.layers.multiHeadAttention({numHeads: 2, keyDim: 3, attentionAxes: [2], name: 'mha_rows'});
+  tf.dispose(rows.apply([x, x]));
+  rows.setWeights(w);
+  const yr = rows.apply([x, x]);
+  const byRow = x.reshape([4, 3, 4]);
+  const refRows = flatLayer.apply([byRow, byRow]);
+  close(arr(yr), nested(refRows, [2, 2, 3, 4]), 'attention over axis 2');
+  assert.deepEqual(rows.getConfig().attentionAxes, [2]);
+  const bad = tf.layers.multiHeadAttention({numHeads: 1, keyDim: 2, attentionAxes: [3]});
+  assert.throws(() => bad.apply([x, x]), /attention axis 3 is out of range/);
+  assert.equal(bad.weights.length, 0, 'a failed build keeps no weights');
+  bad.dispose();
+  tf.dispose([x, flatX, y, scores, ref, yr, byRow, refRows]);
+  [flatLayer, both, rows].forEach(l => l.dispose());
 }));
 
 test('MultiHeadAttention: symbolic shapes, getConfig/fromConfig, Errors', leakCheck(() => {
