@@ -443,7 +443,7 @@ Shape projOutputShape(int outputRank, const Shape& known) {
 // key/..., value/kernel [dim, N, valueDim], value/bias, attention_output/kernel
 // [N, valueDim, out], attention_output/bias [out].
 // [query, value, key?] keep the built ranks and last dims (a missing key is the value).
-void checkFeatures(const std::string& layerName, const char* cls, const std::vector<Shape>& built,
+static void checkFeatures(const std::string& layerName, const char* cls, const std::vector<Shape>& built,
                    const std::vector<Shape>& shapes) {
   const char* names[] = {"query", "value", "key"};
   for (size_t i = 0; i < 3; ++i) {
