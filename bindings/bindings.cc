@@ -423,12 +423,18 @@ std::string layerWeightInfo(const Layer& l) {
   return out.dump();
 }
 std::vector<Tensor> layerApply(Layer& l, const std::vector<Tensor>& xs, bool training) {
-  return guard([&] { return l.applyMany(xs, training); });
+  return guard([&] {
+    l.setCallArgs(nullptr);  // no keyword arguments this call
+    return l.applyMany(xs, training);
+  });
 }
 // Eager apply with masks (kwargs.mask); an undefined entry is an input without one.
 std::vector<Tensor> layerApplyMasked(Layer& l, const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
                                      bool training) {
-  return guard([&] { return l.applyMany(xs, training, masks); });
+  return guard([&] {
+    l.setCallArgs(nullptr);
+    return l.applyMany(xs, training, masks);
+  });
 }
 // layer.computeMask(inputs, mask): one entry per output, undefined = no mask.
 std::vector<Tensor> layerComputeMask(Layer& l, const std::vector<Tensor>& xs, const std::vector<Tensor>& masks) {
@@ -436,6 +442,18 @@ std::vector<Tensor> layerComputeMask(Layer& l, const std::vector<Tensor>& xs, co
 }
 SymbolicVector layerApplySymbolic(Layer& l, const SymbolicVector& xs) {
   return guard([&] { return l.applySymbolic(xs); });
+}
+// apply(inputs, kwargs) with keyword call arguments (the attention layers' useCausalMask,
+// returnAttentionScores), as JSON: eager (masks may be empty) and symbolic.
+std::vector<Tensor> layerApplyWithArgs(Layer& l, const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
+                                       bool training, std::string argsJson) {
+  return guard([&] {
+    l.setCallArgs(parseJson(argsJson, "call arguments"));
+    return l.applyMany(xs, training, masks);
+  });
+}
+SymbolicVector layerApplySymbolicWithArgs(Layer& l, const SymbolicVector& xs, std::string argsJson) {
+  return guard([&] { return l.applySymbolic(xs, parseJson(argsJson, "call arguments")); });
 }
 std::string layerShapesJson(const Layer& l) {
   return guard([&] {
@@ -547,6 +565,10 @@ std::string symbolicName(const SymbolicTensor& s) { return s.name; }
 LayerPtr symbolicLayer(const SymbolicTensor& s) { return s.node->layer; }
 // tfjs's SymbolicTensor.nodeIndex: which application of its layer made it.
 int symbolicNodeIndex(const SymbolicTensor& s) { return s.node->layer->nodeIndex(s.node.get()); }
+// tfjs's SymbolicTensor.callArgs: the keyword arguments its node was applied with.
+std::string symbolicCallArgsJson(const SymbolicTensor& s) {
+  return s.node && s.node->callArgs.is_object() ? s.node->callArgs.dump() : "{}";
+}
 // The inputs of the node that made it (tfjs's inboundNodes[k].inputTensors).
 SymbolicVector symbolicNodeInputs(const SymbolicTensor& s) { return s.node->inputs; }
 // The first output of each node reading this layer (tfjs's outboundNodes).
@@ -776,6 +798,8 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("apply", &layerApply)
       .function("applySymbolic", &layerApplySymbolic)
       .function("applyMasked", &layerApplyMasked)
+      .function("applyWithArgs", &layerApplyWithArgs)
+      .function("applySymbolicWithArgs", &layerApplySymbolicWithArgs)
       .function("resetStates", &layerResetStates)
       .function("states", &layerStatesOf)
       .function("computeMask", &layerComputeMask)
@@ -812,6 +836,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("name", &symbolicName)
       .function("layer", &symbolicLayer)
       .function("nodeIndex", &symbolicNodeIndex)
+      .function("callArgsJson", &symbolicCallArgsJson)
       .function("tensorIndex", optional_override([](const SymbolicTensor& s) { return s.index; }))
       .function("nodeInputs", &symbolicNodeInputs);
   function("createInput", &createInput);

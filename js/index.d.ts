@@ -682,6 +682,8 @@ export declare class SymbolicTensor {
   /** Which application of sourceLayer made it, and which of that node's outputs it is. */
   readonly nodeIndex: number;
   readonly tensorIndex: number;
+  /** The keyword arguments of the call that made this tensor (the attention layers' useCausalMask...). */
+  readonly callArgs: {[key: string]: any};
   readonly id: number;
   readonly originalName: string;
   /** Which output of a multi-output layer application (undefined for single outputs, as tfjs). */
@@ -785,8 +787,10 @@ export declare class Layer {
   setWeights(weights: Tensor[]): void;
   /** Eager: `mask` (bool [batch, steps], one per input) reaches layers that use it (RNNs skip masked steps). */
   /** initialState: a recurrent layer's initial states (tfjs's RNN), as extra inputs. */
-  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean, mask?: Tensor | Array<Tensor | null>, initialState?: Tensor | Tensor[]}): Tensor | Tensor[];
-  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean, initialState?: SymbolicTensor | SymbolicTensor[]}): SymbolicTensor | SymbolicTensor[];
+  /** Attention layers (Keras 3): useCausalMask, returnAttentionScores (then [output, scores]), and
+   *  MultiHeadAttention's attentionMask ([batch, T, S], 1 = attend). */
+  apply(inputs: Tensor | Tensor[], kwargs?: {training?: boolean, mask?: Tensor | Array<Tensor | null>, initialState?: Tensor | Tensor[]} & AttentionCallArgs<Tensor>): Tensor | Tensor[];
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: {training?: boolean, initialState?: SymbolicTensor | SymbolicTensor[]} & AttentionCallArgs<SymbolicTensor>): SymbolicTensor | SymbolicTensor[];
   /** Whether the layer passes masks on (Embedding with maskZero, Masking, Dense, RNNs, merge layers...). */
   supportsMasking: boolean;
   /** The output mask for these inputs and input mask(s): a bool Tensor or null (a list for a model). */
@@ -842,6 +846,18 @@ declare const RNNCellClass: typeof RNNCell;
 type RNNCellInstance = RNNCell;
 /** The options of a layer factory: the common LayerArgs and the layer's own (as in tfjs's typings). */
 export type FactoryArgs = LayerArgs & {[option: string]: any};
+/** Keyword call arguments of the attention layers (Keras 3's call(..., use_causal_mask=...)). */
+export interface AttentionCallArgs<T> {useCausalMask?: boolean, returnAttentionScores?: boolean, attentionMask?: T}
+/** Keras 3 layers (not in tfjs 4.22); options in lowerCamelCase, as Keras's get_config. */
+export type MultiHeadAttentionArgs = LayerArgs & {numHeads: number, keyDim: number, valueDim?: number | null,
+  dropout?: number, useBias?: boolean, outputShape?: number | number[] | null, attentionAxes?: number | number[] | null,
+  kernelInitializer?: any, biasInitializer?: any, kernelRegularizer?: any, biasRegularizer?: any,
+  kernelConstraint?: any, biasConstraint?: any, seed?: number | null};
+export type EinsumDenseArgs = LayerArgs & {equation: string, outputShape: number | Array<number | null>,
+  activation?: string, biasAxes?: string | null, kernelInitializer?: any, biasInitializer?: any,
+  kernelRegularizer?: any, biasRegularizer?: any, kernelConstraint?: any, biasConstraint?: any};
+export type AttentionArgs = LayerArgs & {useScale?: boolean, scoreMode?: 'dot' | 'concat', dropout?: number, seed?: number | null};
+export type AdditiveAttentionArgs = LayerArgs & {useScale?: boolean, dropout?: number, seed?: number | null};
 /** tf.layers: a namespace, so `tf.layers.Layer` is both the base class and its type. */
 export declare namespace layers {
   const Layer: typeof LayerClass;
@@ -871,6 +887,14 @@ export declare namespace layers {
   /** tf.input under its tf.layers name. */
   function input(config: {shape?: Array<number | null>, batchShape?: Array<number | null>, name?: string, dtype?: DataType}): SymbolicTensor;
   function activation(args?: FactoryArgs): Layer;
+  /** Keras 3 MultiHeadAttention: apply([query, value, key?], {attentionMask?, useCausalMask?, returnAttentionScores?}). */
+  function multiHeadAttention(args: MultiHeadAttentionArgs): Layer;
+  /** Keras 3 Attention (Luong dot-product): apply([query, value, key?], {mask?, useCausalMask?, returnAttentionScores?}). */
+  function attention(args?: AttentionArgs): Layer;
+  /** Keras 3 AdditiveAttention (Bahdanau). */
+  function additiveAttention(args?: AdditiveAttentionArgs): Layer;
+  /** Keras 3 EinsumDense: activation(einsum(equation, input, kernel) + bias). */
+  function einsumDense(args: EinsumDenseArgs): Layer;
   function add(args?: FactoryArgs): Layer;
   function alphaDropout(args?: FactoryArgs): Layer;
   function average(args?: FactoryArgs): Layer;

@@ -218,13 +218,30 @@ std::vector<Tensor> Layer::applyWithMasks(const std::vector<Tensor>& xs, const s
   return applyMany(xs, training, masks);
 }
 
-std::vector<SymbolicTensor> Layer::applySymbolic(const std::vector<SymbolicTensor>& xs) {
+void Layer::setCallArgs(const nlohmann::json& args) {
+  const bool none = args.is_null() || (args.is_object() && args.empty());
+  if (!none) {
+    WL_CHECK(args.is_object(), "Layer " << name_ << ": call arguments must be an object, got " << args.dump());
+    checkCallArgs(args);
+  }
+  callArgs_ = none ? nlohmann::json() : args;
+}
+
+void Layer::checkCallArgs(const nlohmann::json& args) const {
+  std::string keys;
+  for (const auto& kv : args.items()) keys += (keys.empty() ? "" : ", ") + kv.key();
+  throw Error("Layer " + name_ + " (" + className() + ") takes no call arguments besides its inputs, got: " + keys);
+}
+
+std::vector<SymbolicTensor> Layer::applySymbolic(const std::vector<SymbolicTensor>& xs, const nlohmann::json& callArgs) {
   std::vector<Shape> shapes;
   for (const auto& x : xs) shapes.push_back(x.shape);
+  setCallArgs(callArgs);
   ensureBuilt(shapes);
   auto node = std::make_shared<Node>();
   node->layer = shared_from_this();
   node->inputs = xs;
+  node->callArgs = callArgs_;
   node->outputShapes = computeOutputShapes(shapes);
   std::vector<SymbolicTensor> out;
   for (size_t i = 0; i < node->outputShapes.size(); ++i) {

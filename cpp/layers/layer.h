@@ -48,6 +48,9 @@ struct Node {
   std::shared_ptr<Layer> layer;
   std::vector<SymbolicTensor> inputs;
   std::vector<Shape> outputShapes;
+  // Keyword call arguments besides the inputs (Keras's mha(q, v, use_causal_mask=True)),
+  // as the layer accepted them (Layer::setCallArgs); null = none.
+  nlohmann::json callArgs;
 };
 
 class Layer : public std::enable_shared_from_this<Layer> {
@@ -82,7 +85,13 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual std::vector<Tensor> computeMask(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const;
   bool supportsMasking() const { return supportsMasking_; }
   // Records a Node and returns its symbolic outputs (building the layer if needed).
-  std::vector<SymbolicTensor> applySymbolic(const std::vector<SymbolicTensor>& xs);
+  std::vector<SymbolicTensor> applySymbolic(const std::vector<SymbolicTensor>& xs,
+                                            const nlohmann::json& callArgs = nullptr);
+  // Keyword call arguments (lowerCamelCase) for the calls and shape inference that
+  // follow (a graph sets its node's before running it; null or {} = the defaults).
+  // Layers that take none (all but the attention family) throw on any.
+  void setCallArgs(const nlohmann::json& args);
+  const nlohmann::json& callArgs() const { return callArgs_; }
   void ensureBuilt(const std::vector<Shape>& inputShapes);
   // Throws when a built layer cannot take inputs of these shapes (a model inferring
   // shapes through its layers for other input shapes).
@@ -157,6 +166,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
                                       const nlohmann::json& regularizer = nullptr,
                                       const nlohmann::json& constraint = nullptr);
   const Shape& builtInputShape() const { return builtInputShapes_.at(0); }
+  // Checks keyword call arguments (a non-empty object); the default throws.
+  virtual void checkCallArgs(const nlohmann::json& args) const;
+  nlohmann::json callArgs_;  // the current ones (setCallArgs); null = none
   bool supportsMasking_ = false;  // set by the classes tfjs marks supportsMasking
 
  private:

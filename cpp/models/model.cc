@@ -243,6 +243,7 @@ std::vector<Shape> Model::computeOutputShapes(const std::vector<Shape>& inputSha
     std::vector<Shape> in;
     for (const auto& st : node->inputs) in.push_back(shapes.at(st.node.get()).at(st.index));
     node->layer->checkCompatible(in);
+    node->layer->setCallArgs(node->callArgs);
     shapes[node.get()] = node->layer->computeOutputShapes(in);
   }
   for (const auto& o : outputs_) out.push_back(shapes.at(o.node.get()).at(o.index));
@@ -317,6 +318,7 @@ Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, 
     } else {
       last = i;
       std::vector<Tensor> outMasks;
+      node->layer->setCallArgs(node->callArgs);  // this node's keyword arguments (attention layers)
       values[node.get()] = node->layer->applyWithMasks(ins, inMasks, training, &outMasks);
       if (anyMask(outMasks)) maskOf[node.get()] = std::move(outMasks);
     }
@@ -465,7 +467,7 @@ nlohmann::json Model::getConfig() const {
       nlohmann::json args = nlohmann::json::array();
       for (const auto& st : node->inputs) {
         nlohmann::json r = ref(st);
-        r.push_back(nlohmann::json::object());
+        r.push_back(node->callArgs.is_object() ? node->callArgs : nlohmann::json::object());
         args.push_back(r);
       }
       nodes.push_back(args);

@@ -50,6 +50,11 @@ export class SymbolicTensor {
     return this.handle.tensorIndex();
   }
 
+  /** tfjs: the keyword arguments of the call that made this tensor (the attention layers' useCausalMask...). */
+  get callArgs() {
+    return JSON.parse(this.handle.callArgsJson());
+  }
+
   /** @internal The inputs of the node that made this tensor (kept with it, freed by its dispose()). */
   _nodeInputs() {
     if (this._inputs == null) this._inputs = fromVector(this.handle.nodeInputs()).map(h => new SymbolicTensor(h));
@@ -580,11 +585,24 @@ export class Layer {
       list = [list[0], ...(Array.isArray(kwargs.initialState) ? kwargs.initialState : [kwargs.initialState])];
       inputs = list;
     }
+    // Keyword call arguments the engine records with the node (the attention layers'
+    // useCausalMask, returnAttentionScores; other layers refuse them).
+    const callArgs = {};
+    for (const k of CALL_ARGS) if (kwargs != null && kwargs[k] != null) callArgs[k] = kwargs[k];
+    const argsJson = Object.keys(callArgs).length > 0 ? JSON.stringify(callArgs) : null;
+    if (kwargs != null && kwargs.attentionMask != null) {
+      // Keras's attention_mask: MultiHeadAttention's last input, after the key (value when none).
+      if (this.getClassName() !== 'MultiHeadAttention') throw new Error(`${this.name}.apply(): attentionMask is for MultiHeadAttention, not ${this.getClassName()}`);
+      if (list.length < 2 || list.length > 3) throw new Error(`${this.name}.apply(): attentionMask goes with inputs [query, value] or [query, value, key], got ${list.length} input(s)`);
+      list = [list[0], list[1], list.length === 3 ? list[2] : list[1], kwargs.attentionMask];
+      inputs = list;
+    }
     if (list.every(x => x instanceof SymbolicTensor)) {
       const v = symbolicVector(list);
       let out;
       try {
-        out = fromVector(this.handle.applySymbolic(v)).map(h => new SymbolicTensor(h));
+        const handles = argsJson ? this.handle.applySymbolicWithArgs(v, argsJson) : this.handle.applySymbolic(v);
+        out = fromVector(handles).map(h => new SymbolicTensor(h));
       } finally {
         v.delete();
       }
@@ -598,7 +616,17 @@ export class Layer {
     if (this._isHost) this._eagerInputs = Array.isArray(inputs) ? 'list' : 'single';
     try {
       const training = Boolean(kwargs.training);
-      const handles = masks ? this.handle.applyMasked(v, masks, training) : this.handle.apply(v, training);
+      let handles;
+      if (argsJson) {
+        const m = masks || new (getCore().TensorVector)();
+        try {
+          handles = this.handle.applyWithArgs(v, m, training, argsJson);
+        } finally {
+          if (!masks) m.delete();
+        }
+      } else {
+        handles = masks ? this.handle.applyMasked(v, masks, training) : this.handle.apply(v, training);
+      }
       out = fromVector(handles).map(h => new Tensor(h));
     } finally {
       v.delete();
@@ -655,6 +683,9 @@ export class Layer {
   }
 }
 
+// Keyword call arguments (apply(inputs, kwargs)) passed on to the engine layer.
+const CALL_ARGS = ['useCausalMask', 'returnAttentionScores'];
+
 // factory name -> engine className. Several names may map to one class (aliases).
 // (A factory whose class the engine does not register yet fails with "Unknown layer".)
 const FACTORIES = {
@@ -701,6 +732,9 @@ const FACTORIES = {
   globalMaxPooling3d: 'GlobalMaxPooling3D', unitNormalization: 'UnitNormalization',
   groupNormalization: 'GroupNormalization', conv1dTranspose: 'Conv1DTranspose', separableConv1d: 'SeparableConv1D',
   depthwiseConv1d: 'DepthwiseConv1D',
+  // attention (Keras 3 layers, not in tfjs 4.22)
+  multiHeadAttention: 'MultiHeadAttention', attention: 'Attention', additiveAttention: 'AdditiveAttention',
+  einsumDense: 'EinsumDense',
 };
 
 export const layers = {Layer};

@@ -179,6 +179,44 @@ function nodeInputs(node) {
   return refs;
 }
 
+// The layers that take keyword call arguments, and those arguments (snake_case on disk).
+const ATTENTION_CLASSES = new Set(['MultiHeadAttention', 'Attention', 'AdditiveAttention']);
+const CALL_ARG_KEYS = {use_causal_mask: 'useCausalMask', return_attention_scores: 'returnAttentionScores'};
+
+// One inbound node of a layer of class `className`: its input references and the
+// keyword call arguments to apply it with (the attention layers'). tfjs/tf.keras
+// nodes carry them as each reference's kwargs; Keras 3 as the node's kwargs, where
+// MultiHeadAttention's query/value/key/attention_mask may also be keywords: here
+// they are inputs [query, value, key, attentionMask] (value as key when none).
+function nodeSpec(node, className) {
+  const refs = nodeInputs(node);
+  const callArgs = {};
+  if (!ATTENTION_CLASSES.has(className)) return {refs, callArgs};
+  const kwargs = Array.isArray(node) ? (node[0] && node[0][3]) || {} : node.kwargs || {};
+  const allNull = v => v == null || (Array.isArray(v) && v.every(allNull));
+  for (const [k, v] of Object.entries(kwargs)) {
+    const camel = CALL_ARG_KEYS[k] || (Object.values(CALL_ARG_KEYS).includes(k) ? k : null);
+    if (camel != null) {
+      if (v != null) callArgs[camel] = v;
+    } else if (Array.isArray(node) || ['training', 'key', 'attention_mask', 'query', 'value'].includes(k) || allNull(v)) {
+      // tfjs-format kwargs hold only call arguments; Keras 3's tensors are handled below,
+      // and its mask/query_mask/value_mask entries are null when no mask was given
+    } else {
+      throw new Error(`${className}: the call argument '${k}' of a model.json node is not supported ` +
+                      '(masks reach attention layers from Masking or Embedding(maskZero))');
+    }
+  }
+  if (className === 'MultiHeadAttention' && !Array.isArray(node)) {
+    const ref = arg => nodeInputs({args: [arg]})[0];
+    for (const k of ['query', 'value', 'key']) if (node.kwargs && node.kwargs[k] != null) refs.push(ref(node.kwargs[k]));
+    if (node.kwargs && node.kwargs.attention_mask != null) {
+      if (refs.length === 2) refs.push(refs[1]);
+      refs.push(ref(node.kwargs.attention_mask));
+    }
+  }
+  return {refs, callArgs};
+}
+
 const MODEL_CLASSES = new Set(['Model', 'Functional', 'Sequential']);
 
 // Node indices of a nested model's applications. tfjs and Keras count the
@@ -203,12 +241,12 @@ function functionalFromConfig(pyConfig, name, keras3) {
   const pending = new Map();   // layer name -> its nodes' input refs not applied yet, in order
   const referenced = new Map();  // layer name -> node indices other entries refer to
   const noteRef = ([n, node]) => referenced.set(n, [...(referenced.get(n) || []), node]);
-  for (const entry of pyConfig.layers) for (const node of entry.inbound_nodes || []) nodeInputs(node).forEach(noteRef);
+  for (const entry of pyConfig.layers) for (const node of entry.inbound_nodes || []) nodeSpec(node, entry.class_name).refs.forEach(noteRef);
   layerRefs(pyConfig.output_layers).forEach(noteRef);
-  const apply = (layerName, inputRefs) => {
+  const apply = (layerName, {refs: inputRefs, callArgs}) => {
     const ins = inputRefs.map(([n, node, t]) => outputs.get(`${n}:${node}:${t}`));
     if (ins.some(x => x === undefined)) return false;
-    const out = created.get(layerName).apply(ins.length === 1 ? ins[0] : ins);
+    const out = created.get(layerName).apply(ins.length === 1 ? ins[0] : ins, callArgs);
     const [count, offset] = applied.get(layerName);
     (Array.isArray(out) ? out : [out]).forEach((o, t) => outputs.set(`${layerName}:${count + offset}:${t}`, o));
     applied.set(layerName, [count + 1, offset]);
@@ -227,7 +265,7 @@ function functionalFromConfig(pyConfig, name, keras3) {
       created.set(layerName, createLayer(entry.class_name, {...entry.config, name: entry.config.name || layerName}, keras3));
       const nested = MODEL_CLASSES.has(entry.class_name);
       applied.set(layerName, [0, nested ? nestedNodeOffset(layerName, entry, referenced, keras3) : 0]);
-      pending.set(layerName, (entry.inbound_nodes || []).map(nodeInputs));
+      pending.set(layerName, (entry.inbound_nodes || []).map(n => nodeSpec(n, entry.class_name)));
       // Apply whatever is ready; a layer's nodes strictly in order, since the
       // order gives their indices (as Keras's from_config).
       for (let progress = true; progress;) {

@@ -81,6 +81,7 @@ export const CASES = [
   ['conv1dTranspose', {filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu'}, [4, 3], [8, 2], 2, 0],
   ['separableConv1d', {filters: 3, kernelSize: 2, depthMultiplier: 2}, [5, 2], [4, 3], 3, 0],
   ['depthwiseConv1d', {kernelSize: 3, depthMultiplier: 2, padding: 'same'}, [5, 2], [5, 4], 2, 0],
+  ['einsumDense', {equation: 'abc,cde->abde', outputShape: [null, 2, 3], biasAxes: 'de', activation: 'tanh'}, [4, 5], [4, 2, 3], 2, 0],
 ];
 
 // Keras 3 layers tfjs 4.22 lacks: tfjs cannot load their models, so the contract
@@ -91,9 +92,10 @@ export const KERAS_ONLY = new Set(['identity', 'spatialDropout2d', 'spatialDropo
 
 // tfjs 4.22 cannot run these inside a model (their symbolic shapes are wrong
 // there, or it has no such class: Keras 3's augmentation layers), so the tfjs side
-// of the save/load check is skipped for them.
+// of the save/load check is skipped for them (and for the Keras-only einsumDense).
 export const TFJS_CANNOT_RUN_IN_A_MODEL = new Set(['centerCrop', 'resizing', 'categoryEncoding', 'randomFlip',
-                                                   'randomRotation', 'randomTranslation', 'randomZoom', 'randomContrast']);
+                                                   'randomRotation', 'randomTranslation', 'randomZoom', 'randomContrast',
+                                                   'einsumDense']);
 
 /** A [2, ...shape] input for a case, from a fixed formula (no randomness). */
 export function sampleValues(shape, kind) {

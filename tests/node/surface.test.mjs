@@ -57,7 +57,6 @@ const INITIAL_WEIGHTS = 'the engine does not expose a layer\'s `weights` option 
 const CONTAINER_BOOKKEEPING = 'tfjs Container bookkeeping (depth maps, node keys): not exposed by the engine graph yet';
 const FIT_LOOP = 'tfjs\'s loop over JS train functions: training here is one engine call per batch';
 const COMPILED = 'compiled loss/metric functions and tensors live in the engine';
-const CALL_ARGS = 'the kwargs of a symbolic call are not recorded by the engine graph';
 const NOT_YET = {
 
   'tf.getGradient': BACKEND_SEAM,
@@ -110,7 +109,6 @@ const NOT_YET = {
   'Layer#initialWeights': INITIAL_WEIGHTS,
   'Layer#inputSpec': INPUT_SPEC, 'Layer#losses': REG_LOSSES,
   'Layer#setCallHook': CALL_HOOK,
-  'SymbolicTensor#callArgs': CALL_ARGS,
 
   // Composable in JS from existing ops; being implemented (issue 16).
 
