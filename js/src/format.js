@@ -1,5 +1,5 @@
 // Tensor printing in tfjs's format (a port of tfjs-core/src/tensor_format.ts,
-// without complex64/string dtypes).
+// without the complex64 dtype). Strings print quoted ('a'), except a scalar's.
 import {computeStrides} from './util.js';
 
 const FORMAT_LIMIT_NUM_VALS = 20;
@@ -7,8 +7,10 @@ const FORMAT_NUM_FIRST_LAST_VALS = 3;
 const FORMAT_NUM_SIG_DIGITS = 7;
 
 function valToString(val, pad, dtype) {
-  const s = dtype === 'bool' ? (val === 0 ? 'false' : 'true')
-                             : parseFloat(val.toFixed(FORMAT_NUM_SIG_DIGITS)).toString();
+  let s;
+  if (typeof val === 'string') s = `'${val}'`;
+  else if (dtype === 'bool') s = val === 0 ? 'false' : 'true';
+  else s = parseFloat(val.toFixed(FORMAT_NUM_SIG_DIGITS)).toString();
   return s.padEnd(pad);
 }
 

@@ -37,6 +37,7 @@ export {
   sumOutType, tensor_util, test_util, upcastType,
 } from './surface.js';
 export {linalg, math, signal} from './linalg.js';
+export {string} from './strings.js';
 export {browser} from './browser.js';
 import {extraOps} from './ops_extra.js';
 import {imageExtras} from './image.js';

@@ -5,15 +5,35 @@
 import {fromVector, getCore} from './core.js';
 import {variable, vectorOf} from './engine.js';
 import {profileOp} from './profile.js';
-import {Tensor, assertShape, makeTensorFromFlat, tensor} from './tensor.js';
+import {isStringLike, withStrings} from './strings.js';
+import {Tensor, assertShape, makeTensorFromFlat, notNumericError, tensor} from './tensor.js';
 import {inferDtype, makeZerosTypedArray} from './util.js';
 
-/** @internal Converts x to a Tensor; the returned `temp` flag says who disposes it. */
+// The ops whose arguments tfjs parses as one dtype ('op', or 'op.arg' for one argument):
+// a string argument's message names that dtype instead of 'numeric'.
+const PARSE_AS = {};
+for (const op of ['avgPool', 'avgPool3d', 'ceil', 'conv2d', 'cos', 'cosh', 'depthToSpace', 'depthwiseConv2d', 'elu', 'floor',
+                  'log', 'rsqrt', 'sigmoid', 'sin', 'softmax', 'sqrt', 'tan', 'tanh']) PARSE_AS[op] = 'float32';
+for (const op of ['all', 'any', 'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'where.condition']) PARSE_AS[op] = 'bool';
+
+function stringArgError(name, op) {
+  const as = PARSE_AS[`${op}.${name}`] || PARSE_AS[op];
+  return as ? new Error(`Argument '${name}' passed to '${op}' must be ${as} tensor, but got string tensor`)
+            : notNumericError(name, op);
+}
+
+/**
+ * @internal Converts x to a Tensor; the returned `temp` flag says who disposes it.
+ * Ops that reach here take numbers: a string tensor (or strings) fails with tfjs's
+ * message, naming the argument and the op (strings.js routes the ops that take strings).
+ */
 function toTensor(x, name, op, dtype) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${name}' passed to '${op}' is a disposed Tensor.`);
+    if (x.dtype === 'string') throw stringArgError(name, op);
     return {t: x, temp: false};
   }
+  if (isStringLike(x)) throw stringArgError(name, op);
   if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
     throw new Error(`Argument '${name}' passed to '${op}' must be a Tensor or TensorLike, but got '${
         x === null ? 'null' : typeof x}'`);
@@ -53,7 +73,7 @@ const BINARY = ['add', 'sub', 'mul', 'div', 'divNoNan', 'floorDiv', 'mod', 'pow'
 
 export const ops = {};
 for (const name of UNARY) ops[name] = x => one(name, [x]);
-for (const name of BINARY) ops[name] = (a, b) => one(name, [a, b], {}, ['a', 'b']);
+for (const name of BINARY) ops[name] = (a, b) => one(name, [a, b], {}, name === 'pow' ? ['base', 'exp'] : ['a', 'b']);
 
 Object.assign(ops, {
   leakyRelu: (x, alpha = 0.2) => one('leakyRelu', [x], {alpha}),
@@ -63,7 +83,7 @@ Object.assign(ops, {
   where: (condition, a, b) => one('where', [condition, a, b], {}, ['condition', 'a', 'b']),
   addN: tensors => {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('addN: must pass an array of tensors');
-    return one('addN', tensors, {}, tensors.map((_, i) => `tensors[${i}]`));
+    return one('addN', tensors, {}, tensors.map((_, i) => `tensors${i}`));  // tfjs's names
   },
   cast: (x, dtype) => one('cast', [x], {dtype}),
   softmax: (logits, dim = -1) => one('softmax', [logits], {dim}, ['logits']),
@@ -272,6 +292,9 @@ Object.assign(ops, {
   randomUniform: (shape, minval = 0, maxval = 1, dtype = 'float32', seed) =>
       one('randomUniform', [], {shape: shapeOf(shape), minval, maxval, dtype, seed}),
 });
+
+// ---- string tensors: the ops tfjs also runs on them (strings.js) -------------------
+withStrings(ops);
 
 // ---- Tensor methods (chainable: x.add(y).relu().sum()) ----------------------------
 

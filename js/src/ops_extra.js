@@ -6,17 +6,34 @@ import {getCore} from './core.js';
 import {customGrad, tidy} from './engine.js';
 import {ops} from './ops.js';
 import {broadcast_util as broadcastUtil} from './surface.js';
-import {Tensor, TensorBuffer, assertShape, convertToTensor, makeTensorFromFlat, tensor} from './tensor.js';
-import {arraysEqual, arraysEqualWithNull, assert, assertShapesMatch, getArrayFromDType, sizeFromShape} from './util.js';
+import {aliasStrings, isStringLike, viaIndices} from './strings.js';
+import {Tensor, TensorBuffer, assertShape, convertToTensor, makeTensorFromFlat, notNumericError, tensor} from './tensor.js';
+import {arraysEqual, arraysEqualWithNull, assert, assertShapesMatch, getArrayFromDType, inferDtype, sizeFromShape} from './util.js';
 
-/** tfjs's convertToTensor with its parse dtype: TensorLikes become `dtype` tensors. */
+/**
+ * tfjs's convertToTensor with its parse dtype: TensorLikes become `dtype` tensors.
+ * Without one (tfjs's 'numeric'), strings are refused; 'string_or_numeric' takes both.
+ */
 export function cvt(x, name, fn, dtype) {
+  const anyDtype = dtype === 'string_or_numeric';
+  if (anyDtype) dtype = null;
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${name}' passed to '${fn}' is a disposed Tensor.`);
     if (dtype != null && x.dtype !== dtype) {
       throw new Error(`Argument '${name}' passed to '${fn}' must be ${dtype} tensor, but got ${x.dtype} tensor`);
     }
+    if (x.dtype === 'string' && dtype == null && !anyDtype) throw notNumericError(name, fn);
     return x;
+  }
+  if (isStringLike(x)) {
+    if (dtype != null && dtype !== 'string') {
+      throw new Error(`Argument '${name}' passed to '${fn}' must be ${dtype} tensor, but got string tensor`);
+    }
+    if (dtype == null && !anyDtype) throw notNumericError(name, fn);
+    return tensor(x, undefined, 'string');
+  }
+  if (dtype === 'string') {
+    throw new Error(`Argument '${name}' passed to '${fn}' must be string tensor, but got ${inferDtype(x)} tensor`);
   }
   if (dtype != null && x != null &&
       (Array.isArray(x) || typeof x === 'number' || typeof x === 'boolean' || ArrayBuffer.isView(x))) {
@@ -247,7 +264,7 @@ function diag(x) {
 }
 
 function ensureShape(x, shape) {
-  const $x = cvt(x, 'x', 'ensureShape');
+  const $x = cvt(x, 'x', 'ensureShape', 'string_or_numeric');
   if (!arraysEqualWithNull($x.shape, shape)) {
     throw new Error(`EnsureShape: Shape of tensor ${$x.shape} is not compatible with expected shape ${shape}`);
   }
@@ -283,7 +300,8 @@ function flatIndices($indices, shape) {
 
 function gatherND(x, indices) {
   const $indices = cvt(indices, 'indices', 'gatherND', 'int32');
-  const $x = cvt(x, 'x', 'gatherND');
+  const $x = cvt(x, 'x', 'gatherND', 'string_or_numeric');
+  if ($x.dtype === 'string') return viaIndices([$x], ([ix]) => gatherND(ix, $indices));
   const tensorRank = $x.rank, indicesRank = $indices.rank;
   if (tensorRank < 1) {
     throw new Error(`tf.gatherND() expects the input to be rank 1 or higher, but the rank was ${tensorRank}.`);
@@ -432,7 +450,7 @@ function unsortedSegmentSum(x, segmentIds, numSegments) {
 
 function sparseToDense(sparseIndices, sparseValues, outputShape, defaultValue = 0) {
   const $sparseIndices = cvt(sparseIndices, 'sparseIndices', 'sparseToDense', 'int32');
-  const $sparseValues = cvt(sparseValues, 'sparseValues', 'sparseToDense');
+  const $sparseValues = cvt(sparseValues, 'sparseValues', 'sparseToDense', 'string_or_numeric');
   const $defaultValue = cvt(defaultValue, 'defaultValue', 'sparseToDense', $sparseValues.dtype);
   if ($sparseIndices.dtype !== 'int32') {
     throw new Error(`tf.sparseToDense() expects the indices to be int32 type, but the dtype was ${$sparseIndices.dtype}.`);
@@ -536,7 +554,7 @@ async function inTopKAsync(predictions, targets, k = 1) {
 // ---- value-dependent shapes: unique, whereAsync, booleanMaskAsync, setdiff1dAsync ---------
 
 function unique(x, axis = 0) {
-  const $x = cvt(x, 'x', 'unique');
+  const $x = cvt(x, 'x', 'unique', 'string_or_numeric');
   assert($x.rank > 0, () => 'The input tensor must be at least 1D');
   const $axis = axis < 0 ? axis + $x.rank : axis;
   if (!($axis >= 0 && $axis < $x.rank)) {
@@ -555,7 +573,7 @@ function unique(x, axis = 0) {
       const start = (o * n + i) * inner;
       for (let j = 0; j < inner; j++) parts.push(values[start + j]);
     }
-    const key = parts.join(',');
+    const key = $x.dtype === 'string' ? JSON.stringify(parts) : parts.join(',');
     if (seen.has(key)) {
       indices[i] = seen.get(key);
     } else {
@@ -815,7 +833,7 @@ function rand(shape, randFunction, dtype) {
 }
 
 function print(x, verbose = false) {
-  cvt(x, 'x', 'print').print(verbose);
+  cvt(x, 'x', 'print', 'string_or_numeric').print(verbose);
 }
 
 // A copy of the values (never an alias: variables change in place) whose gradient is
@@ -823,7 +841,8 @@ function print(x, verbose = false) {
 const copyWithGradient = customGrad(x => ({value: new Tensor(getCore().cloneTensor(x.handle)), gradFunc: dy => [dy]}));
 
 function clone(x) {
-  return copyWithGradient(cvt(x, 'x', 'clone'));
+  const $x = cvt(x, 'x', 'clone', 'string_or_numeric');
+  return $x.dtype === 'string' ? aliasStrings($x) : copyWithGradient($x);
 }
 
 export const extraOps = {
@@ -860,11 +879,12 @@ const methods = {
   resizeNearestNeighbor(size, alignCorners, halfPixelCenters) {
     return ops.image.resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
   },
-  clone() { return copyWithGradient(this); },
+  clone() { return this.dtype === 'string' ? aliasStrings(this) : copyWithGradient(this); },
   as5D(rows, columns, depth, depth2, depth3) { return ops.reshape(this, [rows, columns, depth, depth2, depth3]); },
   bufferSync() { return new TensorBuffer(this.shape, this.dtype, this.dataSync()); },
   async buffer() { return new TensorBuffer(this.shape, this.dtype, await this.data()); },
   async bytes() {
+    if (this.dtype === 'string') return this.stringBytes.map(b => b.slice());
     const data = await this.data();
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   },

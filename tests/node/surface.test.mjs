@@ -47,7 +47,6 @@ const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && t
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
 const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
 const COMPLEX = 'needs complex64 tensors (not implemented in the engine)';
-const STRING = 'needs string tensors (not implemented in the engine)';
 const NEW_KERNEL = 'needs a new engine kernel (the C++ backend is being refactored)';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
@@ -88,7 +87,6 @@ const NOT_YET = {
   'Variable#ifft': COMPLEX,
   'Variable#rfft': COMPLEX,
   'Variable#irfft': COMPLEX,
-  'tf.string.*': STRING,
   'tf.sparse.*': `${NEW_KERNEL} (sparse ops with int64-style index outputs)`,
   'tf.raggedGather': `${NEW_KERNEL} (ragged tensors)`,
   'tf.raggedRange': `${NEW_KERNEL} (ragged tensors)`,

@@ -1,0 +1,391 @@
+// String tensors and tf.string against @tensorflow/tfjs 4.22 (cpu backend), table-driven:
+// each row builds the same thing with both libraries; values, shapes, dtypes and error
+// messages must agree. String tensors hold their values in JS here, as in tfjs-backend-cpu.
+import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import {pathToFileURL} from 'node:url';
+
+import {captureLog, loadTfjs, tf} from './helpers.mjs';
+
+const tfjs = await loadTfjs();
+await tf.ready();
+const startTensors = tf.memory().numTensors;
+
+/** A result as plain data: tensors as {dtype, shape, values}; arrays/objects of them recursively. */
+function plain(r) {
+  if (r instanceof tf.Tensor || r instanceof tfjs.Tensor) return {dtype: r.dtype, shape: r.shape, values: r.arraySync()};
+  if (Array.isArray(r)) return r.map(plain);
+  if (r != null && typeof r === 'object') return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]));
+  return r;
+}
+
+function result(lib, fn) {
+  try {
+    return lib.tidy(() => ({value: plain(fn(lib))}));
+  } catch (e) {
+    return {error: e.message};
+  }
+}
+
+const S = (L, v = [['a', 'bb'], ['ccc', 'déf']]) => L.tensor(v);
+const LONG = 'The quick brown fox jumps over the lazy dog, then naps under a tree by the river bank; ' +
+             'the end of a sentence long enough for the hash loop over 64-byte chunks (and some more bytes).';
+
+const ROWS = [
+  // ---- creation ----
+  ['tensor 2d', L => S(L)],
+  ['tensor with shape', L => L.tensor(['a', 'b', 'c', 'd'], [2, 2])],
+  ['tensor dtype string', L => L.tensor(['x', 'y'], [2], 'string')],
+  ['scalar', L => L.scalar('hello')],
+  ['scalar from tensor()', L => L.tensor('abc')],
+  ['tensor1d', L => L.tensor1d(['a', '', 'ü€😀'])],
+  ['tensor2d flat', L => L.tensor2d(['a', 'b', 'c', 'd', 'e', 'f'], [3, 2])],
+  ['tensor3d', L => L.tensor3d([[['a'], ['b']]])],
+  ['empty string tensor', L => L.tensor([], [0], 'string')],
+  ['string first, number later', L => L.tensor(['a', 1, true])],
+  ['number first, string later (float32 NaN)', L => L.tensor([1, 'a'])],
+  ['strings as float32', L => L.tensor(['1.5', 'x'], [2], 'float32')],
+  ['bytes as elements', L => L.tensor([new Uint8Array([104, 105]), new Uint8Array([])], [2], 'string')],
+  ['one Uint8Array is one element', L => L.tensor(new Uint8Array([1, 2]), [2], 'string')],
+  ['wrong shape', L => L.tensor(['a', 'b'], [3])],
+  ['buffer with values', L => L.buffer([2], 'string', ['p', 'q']).toTensor()],
+  ['fill', L => L.fill([2, 3], 'z')],
+  ['fill inferred as string', L => L.fill([2], 'NaN')],
+  ['fill string as float32', L => L.fill([2], '2.5', 'float32')],
+  // ---- ops that take strings in tfjs ----
+  ['reshape', L => L.reshape(S(L), [4])],
+  ['reshape -1', L => S(L).reshape([-1, 1])],
+  ['reshape of a TensorLike', L => L.reshape(['a', 'b'], [2, 1])],
+  ['flatten', L => S(L).flatten()],
+  ['as1D', L => S(L).as1D()],
+  ['expandDims', L => L.expandDims(S(L), 1)],
+  ['squeeze', L => L.squeeze(L.tensor([['a'], ['b']]))],
+  ['squeeze axis', L => L.squeeze(L.tensor([['a', 'b']]), [0])],
+  ['clone', L => L.clone(S(L))],
+  ['clone method', L => S(L).clone()],
+  ['slice', L => L.slice(S(L), [0, 1], [2, 1])],
+  ['slice -1 size', L => L.slice(L.tensor(['a', 'b', 'c', 'd']), 1, -1)],
+  ['slice method', L => S(L).slice([1, 0])],
+  ['stridedSlice', L => L.stridedSlice(S(L), [0, 0], [2, 2], [1, 2])],
+  ['stridedSlice reverse', L => L.stridedSlice(L.tensor(['a', 'b', 'c']), [-1], [-4], [-1])],
+  ['concat', L => L.concat([S(L), S(L)])],
+  ['concat axis 1', L => L.concat([S(L), L.tensor([['x'], ['y']])], 1)],
+  ['concat method', L => S(L).concat(S(L), 1)],
+  ['concat1d', L => L.concat1d([L.tensor(['a']), L.tensor(['b', 'c'])])],
+  ['concat one', L => L.concat([L.tensor(['a'])])],
+  ['stack', L => L.stack([S(L), S(L)], 1)],
+  ['stack TensorLikes', L => L.stack([['a', 'b'], ['c', 'd']])],
+  ['unstack', L => L.unstack(S(L))],
+  ['unstack axis 1', L => L.unstack(S(L), 1)],
+  ['tile', L => L.tile(S(L), [2, 2])],
+  ['tile method', L => L.tensor(['a', 'b']).tile([3])],
+  ['gatherND', L => L.gatherND(S(L), [[0, 1], [1, 0]])],
+  ['gatherND rows', L => L.gatherND(S(L), [[1]])],
+  ['unique', L => L.unique(L.tensor(['b', 'a', 'b', 'c', 'a']))],
+  ['unique axis 1', L => L.unique(L.tensor([['a', 'a', 'b'], ['c', 'c', 'd']]), 1)],
+  ['unique commas', L => L.unique(L.tensor([['a,b', 'a'], ['c', 'b,c']]), 0)],
+  ['sparseToDense', L => L.sparseToDense([1, 3], L.tensor(['p', 'q']), [5], L.scalar('-'))],
+  ['sparseToDense default 0', L => L.sparseToDense([1], L.tensor(['p']), [2])],
+  ['ensureShape', L => L.ensureShape(S(L), [2, 2])],
+  ['ensureShape mismatch', L => L.ensureShape(S(L), [4])],
+  ['equal', L => L.equal(S(L), L.tensor(['a', 'ccc']))],
+  ['equal primitive', L => L.equal(L.tensor(['a', 'b']), 'b')],
+  ['equal method', L => L.tensor(['a', 'b']).equal('a')],
+  ['notEqual', L => L.notEqual(S(L), L.tensor([['a'], ['x']]))],
+  ['less', L => L.less(L.tensor(['a', 'b', 'c', 'B']), L.tensor(['b']))],
+  ['lessEqual', L => L.lessEqual(L.tensor(['a', 'b', 'c', 'é']), 'b')],
+  ['greater', L => L.greater(L.tensor([['a'], ['c']]), L.tensor(['b', 'a', 'c']))],
+  ['greaterEqual', L => L.greaterEqual(L.tensor(['ab', 'a', '']), L.tensor(['a']))],
+  ['equal no broadcast', L => L.equal(L.tensor(['a', 'b', 'c']), L.tensor(['a', 'b']))],
+  ['equal string and number', L => L.equal(L.tensor(['a']), 1)],
+  ['equal number and string', L => L.equal(L.tensor([1]), L.tensor(['a']))],
+  ['variable', L => L.variable(S(L))],
+  ['variable assign', L => { const v = L.variable(S(L)); v.assign(L.tensor([['w', 'x'], ['y', 'z']])); return v; }],
+  ['variable assign number', L => L.variable(S(L)).assign(L.tensor([[1, 2], [3, 4]]))],
+  // ---- ops that refuse strings in tfjs ----
+  ...['neg', 'abs', 'exp', 'relu', 'sigmoid', 'logicalNot', 'isNaN', 'sum', 'mean', 'max', 'argMax', 'softmax',
+      'zerosLike', 'onesLike', 'transpose', 'topk', 'cumsum', 'square', 'round'].map(op => [`${op} refuses strings`, L => L[op](S(L))]),
+  ...['add', 'sub', 'mul', 'div', 'maximum', 'pow', 'logicalAnd', 'squaredDifference', 'matMul']
+      .map(op => [`${op} refuses strings`, L => L[op](S(L), S(L))]),
+  ['add TensorLike strings', L => L.add(['a'], ['b'])],
+  ['add number and strings', L => L.add(L.tensor([1]), ['b'])],
+  ['gather', L => L.gather(S(L), [1, 0])],
+  ['reverse', L => L.reverse(S(L), 1)],
+  ['split', L => L.split(S(L), 2)],
+  ['pad', L => L.pad(S(L), [[1, 0], [0, 0]])],
+  ['mirrorPad', L => L.mirrorPad(S(L), [[1, 1], [0, 0]], 'reflect')],
+  ['where', L => L.where(L.tensor([[true, false], [false, true]]), S(L), S(L))],
+  ['cast', L => L.cast(S(L), 'float32')],
+  ['asType', L => S(L).asType('int32')],
+  ['slice1d', L => L.slice1d(L.tensor(['a', 'b']), 0, 1)],
+  ['reverse1d', L => L.reverse1d(L.tensor(['a', 'b']))],
+  ['tensorScatterUpdate', L => L.tensorScatterUpdate(L.tensor(['a', 'b', 'c']), [[1]], L.tensor(['z']))],
+  ['scatterND', L => L.scatterND([[1]], L.tensor(['z']), [3])],
+  ['oneHot', L => L.oneHot(L.tensor(['a']), 2)],
+  ['unsortedSegmentSum', L => L.unsortedSegmentSum(L.tensor(['a', 'b']), L.tensor1d([0, 0], 'int32'), 1)],
+  ['batchToSpaceND', L => L.batchToSpaceND(L.tensor(['a', 'b', 'c', 'd'], [4, 1, 1, 1]), [2, 2], [[0, 0], [0, 0]])],
+  ['addN', L => L.addN([S(L), S(L)])],
+  // ---- tf.string.staticRegexReplace ----
+  ['staticRegexReplace', L => L.string.staticRegexReplace(['format       this   spacing', 'aXbXc'], ' +|X', '_')],
+  ['staticRegexReplace first only', L => L.string.staticRegexReplace(L.tensor([['ab', 'cbb']]), 'b', '[$&]', false)],
+  ['staticRegexReplace groups', L => L.string.staticRegexReplace(['2024-01-31'], '(\\d+)-(\\d+)-(\\d+)', '$3/$2/$1')],
+  ['staticRegexReplace unicode', L => L.string.staticRegexReplace(['déjà vu'], '[éà]', '?')],
+  ['staticRegexReplace scalar', L => L.string.staticRegexReplace(L.scalar('aaa'), 'a', 'b')],
+  ['staticRegexReplace numbers', L => L.string.staticRegexReplace([1], 'a', 'b')],
+  ['staticRegexReplace bad pattern', L => L.string.staticRegexReplace(['a'], '(', 'b')],
+  // ---- tf.string.stringToHashBucketFast (FarmHash Fingerprint64 mod buckets) ----
+  ...[1, 3, 10, 1000, 2 ** 31 - 1, 2 ** 32 - 1].map(n => [`stringToHashBucketFast ${n} buckets`, L =>
+      L.string.stringToHashBucketFast(['', 'a', 'ab', 'abc', 'abcd', 'Hello', 'TensorFlow', '2.x', 'sixteen chars!!!',
+                                       'seventeen chars!!', 'x'.repeat(32), 'y'.repeat(33), 'z'.repeat(64), 'w'.repeat(65),
+                                       LONG, LONG + LONG, 'ü€😀', 'déjà vu'], n)]),
+  ['stringToHashBucketFast 2d', L => L.string.stringToHashBucketFast(L.tensor([['a', 'b'], ['c', 'd']]), 7)],
+  ['stringToHashBucketFast fractional buckets', L => L.string.stringToHashBucketFast(['a', 'b', 'cc'], 2.7)],
+  ['stringToHashBucketFast 0 buckets', L => L.string.stringToHashBucketFast(['a'], 0)],
+  ['stringToHashBucketFast numbers', L => L.string.stringToHashBucketFast([1, 2], 3)],
+  ['stringToHashBucketFast float tensor', L => L.string.stringToHashBucketFast(L.tensor([1]), 3)],
+  // ---- tf.string.stringSplit ----
+  ['stringSplit', L => L.string.stringSplit(['hello world', 'a b c', ''], ' ')],
+  ['stringSplit keep empty', L => L.string.stringSplit(['a  b', ' c '], ' ', false)],
+  ['stringSplit every delimiter char', L => L.string.stringSplit(['a,b;c', ';;d'], ',;')],
+  ['stringSplit empty delimiter', L => L.string.stringSplit(['abc', 'de'], '')],
+  ['stringSplit scalar delimiter tensor', L => L.string.stringSplit(L.tensor(['x-y']), L.scalar('-'))],
+  ['stringSplit unicode', L => L.string.stringSplit(['é b'], ' ')],
+  ['stringSplit 2d input', L => L.string.stringSplit([['a']], ' ')],
+  ['stringSplit vector delimiter', L => L.string.stringSplit(['a'], ['x'])],
+  ['stringSplit numbers', L => L.string.stringSplit([1], ' ')],
+  // ---- tf.string.stringNGrams ----
+  ['stringNGrams', L => L.string.stringNGrams(['a', 'b', 'c', 'd'], L.tensor1d([0, 2, 4], 'int32'), '|', [1, 2], 'LP',
+                                             'RP', -1, false)],
+  ['stringNGrams pad 1', L => L.string.stringNGrams(['a', 'b', 'c'], L.tensor1d([0, 3], 'int32'), ' ', [3], '<', '>', 1,
+                                                   false)],
+  ['stringNGrams pad 0', L => L.string.stringNGrams(['a', 'b', 'c'], L.tensor1d([0, 1, 3], 'int32'), '', [2, 3], '', '',
+                                                   0, false)],
+  ['stringNGrams preserve short', L => L.string.stringNGrams(['a', 'b', 'c', 'd', 'e'], L.tensor1d([0, 1, 5], 'int32'),
+                                                            '_', [3], '', '', 0, true)],
+  ['stringNGrams wide pad', L => L.string.stringNGrams(['x'], L.tensor1d([0, 1], 'int32'), '.', [4], 'L', 'R', 5,
+                                                      false)],
+  ['stringNGrams empty', L => L.string.stringNGrams(L.tensor([], [0], 'string'), L.tensor1d([0], 'int32'), '', [1], '',
+                                                   '', 0, false)],
+  ['stringNGrams float splits', L => L.string.stringNGrams(['a'], [0, 1], '', [1], '', '', 0, false)],
+  ['stringNGrams 2d data', L => L.string.stringNGrams([['a']], L.tensor1d([0, 1], 'int32'), '', [1], '', '', 0, false)],
+  ['stringNGrams bad first split', L => L.string.stringNGrams(['a', 'b'], L.tensor1d([1, 2], 'int32'), '', [1], '', '',
+                                                             0, false)],
+  ['stringNGrams bad split', L => L.string.stringNGrams(['a', 'b'], L.tensor1d([0, 3, 2], 'int32'), '', [1], '', '',
+                                                       0, false)],
+  ['stringNGrams bad last split', L => L.string.stringNGrams(['a', 'b'], L.tensor1d([0, 1], 'int32'), '', [1], '', '',
+                                                            0, false)],
+  ['stringNGrams numbers', L => L.string.stringNGrams([1], L.tensor1d([0, 1], 'int32'), '', [1], '', '', 0, false)],
+];
+
+for (const [name, fn] of ROWS) {
+  test(`strings parity: ${name}`, () => {
+    const before = tf.memory().numTensors;
+    const theirs = result(tfjs, fn);
+    const ours = result(tf, fn);
+    assert.deepEqual(ours, theirs);
+    tf.disposeVariables();
+    tfjs.disposeVariables();
+    assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  });
+}
+
+// Where tfjs fails too, but with another message: tfjs's own (numeric) message differs
+// (reshape, concat), or tfjs fails on reading a tensor it built broken (ragged values,
+// unset buffer elements, mixed dtypes in concat). Each is an error here, at once.
+const DIFFERENT = [
+  ['ragged values', L => L.tensor([['a', 'b'], ['c']]), /Element arr\[1\] should have 2 elements, but has 1 elements/],
+  ['reshape bad size', L => L.reshape(S(L), [3]), /Size\(4\) must match the product of shape \[3\]/],
+  ['concat string and number', L => L.concat([L.tensor(['a']), L.tensor([1])]), /Can not upcast string with float32/],
+  ['concat rank mismatch', L => L.concat([S(L), L.tensor(['a'])]), /rank of tensors\[i\] must be the same as the rank of the rest \(2\)/],
+];
+for (const [name, fn, ours] of DIFFERENT) {
+  test(`strings, a clearer error than tfjs's: ${name}`, () => {
+    const before = tf.memory().numTensors;
+    assert.ok(result(tfjs, fn).error);
+    assert.throws(() => tf.tidy(() => plain(fn(tf))), ours);
+    assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  });
+}
+
+test('a string TensorBuffer\'s unset elements are empty strings (tfjs cannot read them)', () => {
+  const make = L => { const b = L.buffer([2, 2], 'string'); b.set('x', 0, 1); b.set('y', 1, 0); return b.toTensor(); };
+  const theirs = make(tfjs);
+  assert.throws(() => theirs.dataSync(), /Failed to decode the string bytes/);
+  theirs.dispose();
+  const ours = make(tf);
+  assert.deepEqual(ours.arraySync(), [['', 'x'], ['y', '']]);
+  ours.dispose();
+});
+
+// tfjs swaps the argument and op names in broadcastTo's message; ours names them the other way round.
+test('broadcastTo refuses strings (naming the op)', () => {
+  assert.throws(() => tfjs.broadcastTo(tfjs.tensor(['a']), [3]), /must be numeric tensor, but got string tensor/);
+  const t = tf.tensor(['a']);
+  assert.throws(() => tf.broadcastTo(t, [3]),
+                {message: 'Argument \'x\' passed to \'broadcastTo\' must be numeric tensor, but got string tensor'});
+  t.dispose();
+});
+
+test('dataSync, data, array, bytes and buffers read the strings as tfjs does', async () => {
+  const make = L => L.tensor([['a', 'bb'], ['ccc', 'déf😀']]);
+  const ours = make(tf), theirs = make(tfjs);
+  assert.deepEqual(ours.dataSync(), theirs.dataSync());
+  assert.ok(Array.isArray(ours.dataSync()));
+  assert.deepEqual(await ours.data(), await theirs.data());
+  assert.deepEqual(await ours.array(), await theirs.array());
+  assert.deepEqual(ours.arraySync(), theirs.arraySync());
+  assert.deepEqual((await ours.bytes()).map(b => Array.from(b)), (await theirs.bytes()).map(b => Array.from(b)));
+  assert.ok((await ours.bytes()).every(b => b instanceof Uint8Array));
+  assert.deepEqual(ours.bufferSync().values, theirs.bufferSync().values);
+  assert.equal(ours.bufferSync().get(1, 1), 'déf😀');
+  assert.deepEqual([ours.size, ours.rank, ours.dtype], [theirs.size, theirs.rank, theirs.dtype]);
+  // Bytes that are not UTF-8 read as tfjs's decoder reads them; bytes() returns them as they are.
+  const raw = L => L.tensor([new Uint8Array([0xff, 0x41])], [1], 'string');
+  const r1 = raw(tf), r2 = raw(tfjs);
+  assert.deepEqual(r1.dataSync(), r2.dataSync());
+  assert.deepEqual(Array.from((await r1.bytes())[0]), [0xff, 0x41]);
+  // The values are copies: changing what bytes() returned changes nothing.
+  (await r1.bytes())[0][0] = 0x42;
+  assert.deepEqual(Array.from((await r1.bytes())[0]), [0xff, 0x41]);
+  tf.dispose([ours, r1]);
+  tfjs.dispose([theirs, r2]);
+  const disposed = tf.tensor(['a']);
+  disposed.dispose();
+  assert.throws(() => disposed.dataSync(), /Tensor is disposed/);
+  assert.throws(() => tf.reshape(disposed, [1]), /disposed/);
+});
+
+test('print and toString format strings as tfjs does', () => {
+  const cases = [
+    L => L.tensor([['a', 'bb'], ['ccc', 'déf']]),
+    L => L.scalar('x y'),
+    L => L.tensor1d(Array.from({length: 25}, (_, i) => `s${i}`)),
+    L => L.tensor(Array.from({length: 24}, (_, i) => String.fromCharCode(97 + i)), [2, 3, 4]),
+    L => L.tensor([], [0], 'string'),
+  ];
+  for (const make of cases) {
+    const ours = make(tf), theirs = make(tfjs);
+    for (const verbose of [false, true]) {
+      assert.equal(ours.toString(verbose), theirs.toString(verbose));
+      assert.equal(captureLog(() => ours.print(verbose)), captureLog(() => theirs.print(verbose)));
+    }
+    assert.equal(captureLog(() => tf.print(ours)), captureLog(() => tfjs.print(theirs)));
+    ours.dispose();
+    theirs.dispose();
+  }
+});
+
+test('tf.memory counts string tensors and their data buffers as tfjs does', () => {
+  const counts = L => {
+    const m = L.memory();
+    return [m.numTensors, m.numDataBuffers];
+  };
+  const steps = L => {
+    const start = counts(L);
+    const seen = [];
+    const note = () => seen.push(counts(L).map((n, i) => n - start[i]));
+    const held = [];
+    const t = L.tensor(['a', 'bb', 'ccc', 'déf'], [2, 2]); held.push(t); note();
+    held.push(t.reshape([4])); note();  // shares t's data
+    held.push(t.clone()); note();  // shares too
+    held.push(L.expandDims(t, 0)); note();
+    held.push(L.slice(t, [0, 0], [1, 2])); note();
+    held.push(L.concat([t, t])); note();
+    held.push(L.tile(t, [1, 2])); note();
+    held.push(...L.unstack(t)); note();
+    held.push(L.fill([3], 'xy')); note();
+    held.push(L.equal(t, 'a')); note();
+    const v = L.variable(t); note();
+    v.dispose(); note();
+    L.dispose(held.slice(1)); note();
+    t.dispose(); note();
+    return seen;
+  };
+  assert.deepEqual(steps(tf), steps(tfjs));
+  assert.equal(tf.memory().numTensors, startTensors);
+});
+
+test('tf.memory counts a string tensor\'s UTF-8 bytes, as tfjs does for tensors made from values', () => {
+  const bytes = L => {
+    const before = L.memory().numBytes;
+    const a = L.tensor(['a', 'bb', 'ccc', 'déf']);
+    const b = L.scalar('hello');
+    const c = L.buffer([2], 'string', ['x', 'yy']).toTensor();
+    const out = L.memory().numBytes - before;
+    L.dispose([a, b, c]);
+    return out;
+  };
+  assert.equal(bytes(tf), bytes(tfjs));
+  assert.equal(bytes(tf), 10 + 5 + 3);
+  const before = tf.memory();
+  const t = tf.tensor(['ab', 'c']);
+  assert.equal(tf.memory().unreliable, true);
+  assert.equal(tf.memory().reasons.length, 1);
+  const r = t.reshape([2, 1]);
+  assert.equal(tf.memory().numBytes, before.numBytes + 3);  // one buffer, counted once
+  tf.dispose([t, r]);
+  assert.deepEqual([tf.memory().numTensors, tf.memory().numDataBuffers, tf.memory().numBytes],
+                   [before.numTensors, before.numDataBuffers, before.numBytes]);
+});
+
+test('tidy disposes string tensors and keeps what is returned or kept', () => {
+  const before = tf.memory().numTensors;
+  let kept;
+  const out = tf.tidy(() => {
+    const a = tf.tensor(['x', 'y']);
+    kept = tf.keep(a.reshape([2, 1]));
+    tf.concat([a, a]);
+    tf.string.stringSplit(['a b'], ' ');
+    return {s: tf.stack([a, a]), n: tf.equal(a, 'x')};
+  });
+  assert.equal(tf.memory().numTensors, before + 3);
+  assert.deepEqual(out.s.arraySync(), [['x', 'y'], ['x', 'y']]);
+  assert.deepEqual(kept.arraySync(), [['x'], ['y']]);
+  tf.dispose([out, kept]);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('ops without a string path give an Error naming the string dtype', () => {
+  const s = tf.tensor([['a', 'b']]);
+  const model = tf.sequential({layers: [tf.layers.dense({units: 1, inputShape: [2]})]});
+  assert.throws(() => model.predict(s), /does not support string tensors: it needs a numeric tensor/);
+  assert.throws(() => tf.layers.dense({units: 1}).apply(s), /does not support string tensors/);
+  assert.throws(() => tf.tensor([1, 2], [2], 'string'), /values must be strings or Uint8Arrays of bytes, but got number/);
+  assert.throws(() => tf.fill([2], 3, 'string'), /a string tensor's value must be a string, but got number/);
+  model.dispose();
+  s.dispose();
+});
+
+test('tf.data.csv: string columns batch into string tensors, as in tfjs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wl-strings-'));
+  try {
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, 'name,age,city,ok\nann,31,paris,true\nbob,,"new, york",false\ncid,7,rome,true\n');
+    const url = pathToFileURL(file).href;
+    const read = async L => {
+      const ds = L.data.csv(url, {columnConfigs: {ok: {isLabel: true}}});
+      const rows = await ds.toArray();
+      const batches = await ds.batch(2).toArray();
+      const arrays = await ds.map(({xs, ys}) => ({xs: Object.values(xs), ys: Object.values(ys)})).batch(3).toArray();
+      const out = {rows, batches: plain(batches), arrays: plain(arrays)};
+      L.dispose([batches, arrays]);
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    const ours = await read(tf);
+    assert.deepEqual(ours, await read(tfjs));
+    assert.equal(ours.batches[0].xs.name.dtype, 'string');
+    assert.deepEqual(ours.batches[0].xs.city.values, ['paris', 'new, york']);
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+});
+
+test('no tensors leaked by this file', () => {
+  tf.disposeVariables();
+  assert.equal(tf.memory().numTensors, startTensors);
+});
