@@ -264,7 +264,8 @@ export function variableGrads(f, varList) {
   if (typeof f !== 'function') throw new Error('The f passed in variableGrads(f) must be a function');
   if (varList == null) {
     return withEngineVariables(engineVars =>
-      variableGradsOf(f, [...liveVariables].filter(v => !v.isDisposed).concat(engineVars), false));
+      // String variables hold no numbers to differentiate: not among the defaults.
+      variableGradsOf(f, [...liveVariables].filter(v => !v.isDisposed && v.dtype !== 'string').concat(engineVars), false));
   }
   if (!Array.isArray(varList)) throw new Error('The varList passed in variableGrads(f, varList) must be an array of variables');
   const vars = varList.map((v, i) => {

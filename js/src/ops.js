@@ -15,6 +15,7 @@ const PARSE_AS = {};
 for (const op of ['avgPool', 'avgPool3d', 'ceil', 'conv2d', 'cos', 'cosh', 'depthToSpace', 'depthwiseConv2d', 'elu', 'floor',
                   'log', 'rsqrt', 'sigmoid', 'sin', 'softmax', 'sqrt', 'tan', 'tanh']) PARSE_AS[op] = 'float32';
 for (const op of ['all', 'any', 'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'where.condition']) PARSE_AS[op] = 'bool';
+for (const op of ['gather.indices', 'oneHot.indices']) PARSE_AS[op] = 'int32';
 
 function stringArgError(name, op) {
   const as = PARSE_AS[`${op}.${name}`] || PARSE_AS[op];
@@ -85,7 +86,13 @@ Object.assign(ops, {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('addN: must pass an array of tensors');
     return one('addN', tensors, {}, tensors.map((_, i) => `tensors${i}`));  // tfjs's names
   },
-  cast: (x, dtype) => one('cast', [x], {dtype}),
+  cast: (x, dtype) => {
+    if (dtype === 'string') {
+      toTensor(x, 'x', 'cast');  // a string x fails there first, as in tfjs
+      throw new Error('Only strings can be casted to strings');
+    }
+    return one('cast', [x], {dtype});
+  },
   softmax: (logits, dim = -1) => one('softmax', [logits], {dim}, ['logits']),
   logSoftmax: (logits, axis = -1) => one('logSoftmax', [logits], {axis}, ['logits']),
   // tfjs's dropout: scales kept units by 1 / (1 - rate); noiseShape broadcasts the mask.
@@ -147,6 +154,7 @@ Object.assign(ops, {
   mirrorPad: (x, paddings, mode) => one('mirrorPad', [x], {paddings, mode}),
   tile: (x, reps) => one('tile', [x], {reps}),
   gather: (x, indices, axis = 0, batchDims = 0) => {
+    if (isStringLike(indices)) throw stringArgError('indices', 'gather');
     const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
     try {
       return one('gather', [x, idx], {axis, batchDims}, ['x', 'indices']);
@@ -161,6 +169,7 @@ Object.assign(ops, {
     if (indices instanceof Tensor && indices.dtype !== 'int32') {
       throw new Error(`Argument 'indices' passed to 'oneHot' must be int32 tensor, but got ${indices.dtype} tensor`);
     }
+    if (isStringLike(indices)) throw stringArgError('indices', 'oneHot');
     const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
     try {
       return one('oneHot', [idx], {depth, onValue, offValue, dtype}, ['indices']);

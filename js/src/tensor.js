@@ -477,6 +477,13 @@ export function assertTensor(x, argName, fnName) {
   return x;
 }
 
+/** @internal assertTensor, for arguments that must hold numbers (model and layer inputs, weights): no strings. */
+export function assertNumericTensor(x, argName, fnName) {
+  assertTensor(x, argName, fnName);
+  if (x.dtype === 'string') throw notNumericError(argName, fnName);
+  return x;
+}
+
 /** @internal tfjs's convertToTensor: Tensors pass through; TensorLikes become new tensors (callers run in a tidy). */
 export function convertToTensor(x, argName, functionName) {
   if (x instanceof Tensor) {

@@ -125,6 +125,11 @@ const ROWS = [
   ['tensorScatterUpdate', L => L.tensorScatterUpdate(L.tensor(['a', 'b', 'c']), [[1]], L.tensor(['z']))],
   ['scatterND', L => L.scatterND([[1]], L.tensor(['z']), [3])],
   ['oneHot', L => L.oneHot(L.tensor(['a']), 2)],
+  ['oneHot TensorLike strings', L => L.oneHot(['a'], 2)],
+  ['gather string indices', L => L.gather(L.tensor([1, 2]), L.tensor(['a']))],
+  ['gather TensorLike string indices', L => L.gather(L.tensor([1, 2]), ['a'])],
+  ['cast number to string', L => L.cast(L.tensor([1]), 'string')],
+  ['range string', L => L.range(0, 2, 1, 'string')],
   ['unsortedSegmentSum', L => L.unsortedSegmentSum(L.tensor(['a', 'b']), L.tensor1d([0, 0], 'int32'), 1)],
   ['batchToSpaceND', L => L.batchToSpaceND(L.tensor(['a', 'b', 'c', 'd'], [4, 1, 1, 1]), [2, 2], [[0, 0], [0, 0]])],
   ['addN', L => L.addN([S(L), S(L)])],
@@ -348,11 +353,34 @@ test('tidy disposes string tensors and keeps what is returned or kept', () => {
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('ops without a string path give an Error naming the string dtype', () => {
+test('a string tf.Variable stays out of the default variables of variableGrads and optimizers', () => {
+  const init = [tf.tensor(['a', 'b']), tf.scalar(2)];
+  const names = tf.variable(init[0], true, 'names');
+  const w = tf.variable(init[1], true, 'w');
+  tf.dispose(init);
+  const {value, grads} = tf.variableGrads(() => w.square());
+  assert.deepEqual(Object.keys(grads), ['w']);
+  assert.equal(grads.w.dataSync()[0], 4);
+  tf.dispose([value, grads]);
+  tf.train.sgd(0.1).minimize(() => w.square());
+  assert.ok(Math.abs(w.dataSync()[0] - 1.6) < 1e-6);
+  assert.deepEqual(names.dataSync(), ['a', 'b']);
+  tf.disposeVariables();
+});
+
+test('ops without a string path give an Error naming the string dtype', async () => {
   const s = tf.tensor([['a', 'b']]);
   const model = tf.sequential({layers: [tf.layers.dense({units: 1, inputShape: [2]})]});
-  assert.throws(() => model.predict(s), /does not support string tensors: it needs a numeric tensor/);
-  assert.throws(() => tf.layers.dense({units: 1}).apply(s), /does not support string tensors/);
+  assert.throws(() => model.predict(s), {message: 'Argument \'x\' passed to \'predict\' must be numeric tensor, but got string tensor'});
+  assert.throws(() => model.predict([s]), /Argument 'predict\[0\]' passed to 'predict' must be numeric tensor/);
+  const ones = [tf.ones([1, 2]), tf.ones([1, 1])];
+  await assert.rejects(model.fit(s, ones[1]), /passed to 'fit' must be numeric tensor, but got string tensor/);
+  assert.throws(() => model.evaluate(ones[0], s), /passed to 'evaluate' must be numeric tensor, but got string tensor/);
+  tf.dispose(ones);
+  assert.throws(() => model.layers[0].apply(s), /Argument 'inputs\[0\]' passed to '.*\.apply' must be numeric tensor/);
+  assert.throws(() => model.setWeights([s, s]), /Argument 'weights\[0\]' passed to 'setWeights' must be numeric tensor/);
+  // Where no op name is at hand, the engine handle itself refuses, naming the dtype.
+  assert.throws(() => tf.grad(x => x)(s), /does not support string tensors: it needs a numeric tensor/);
   assert.throws(() => tf.tensor([1, 2], [2], 'string'), /values must be strings or Uint8Arrays of bytes, but got number/);
   assert.throws(() => tf.fill([2], 3, 'string'), /a string tensor's value must be a string, but got number/);
   model.dispose();
@@ -379,6 +407,18 @@ test('tf.data.csv: string columns batch into string tensors, as in tfjs', async 
     assert.deepEqual(ours, await read(tfjs));
     assert.equal(ours.batches[0].xs.name.dtype, 'string');
     assert.deepEqual(ours.batches[0].xs.city.values, ['paris', 'new, york']);
+    // Training on string columns fails with an Error naming the column; hashing them first works.
+    const model = tf.sequential({layers: [tf.layers.dense({units: 1, inputShape: [1]})]});
+    model.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
+    const ds = tf.data.csv(url, {columnConfigs: {age: {isLabel: true, default: 0}}});
+    const toXY = ({xs, ys}) => ({xs: [xs.city], ys: [ys.age]});
+    await assert.rejects(model.fitDataset(ds.map(toXY).batch(3), {epochs: 1, verbose: 0}),
+                         /The dataset's input data \w+ is a string tensor: models take numeric tensors/);
+    const hashed = ds.batch(3).map(({xs, ys}) => tf.tidy(() => ({
+      xs: tf.string.stringToHashBucketFast(xs.city, 10).reshape([-1, 1]).toFloat(), ys: ys.age.reshape([-1, 1])})));
+    const history = await model.fitDataset(hashed, {epochs: 1, verbose: 0});
+    assert.equal(history.history.loss.length, 1);
+    model.dispose();
     assert.equal(tf.memory().numTensors, before);
   } finally {
     rmSync(dir, {recursive: true, force: true});
