@@ -425,6 +425,30 @@ test('tf.data.csv: string columns batch into string tensors, as in tfjs', async 
   }
 });
 
+test('tf.io.encodeWeights/decodeWeights carry string tensors in tfjs\'s format', async () => {
+  const make = L => ({f: L.tensor([1.5, 2]), s: L.tensor([['a', 'bé'], ['', 'ccc']]), t: L.scalar('x'), i: L.tensor([3], [1], 'int32')});
+  const ours = make(tf), theirs = make(tfjs);
+  const a = await tf.io.encodeWeights(ours), b = await tfjs.io.encodeWeights(theirs);
+  assert.deepEqual(a.specs, b.specs);
+  assert.deepEqual(new Uint8Array(a.data), new Uint8Array(b.data));
+  for (const [lib, data] of [[tf, a.data], [tfjs, a.data], [tf, b.data]]) {
+    const decoded = lib.io.decodeWeights(data, b.specs);
+    assert.deepEqual(Object.fromEntries(Object.entries(decoded).map(([k, v]) => [k, plain(v)])),
+                     Object.fromEntries(Object.entries(theirs).map(([k, v]) => [k, plain(v)])));
+    lib.dispose(Object.values(decoded));
+  }
+  // Across shards, and with the data cut short.
+  const bytes = new Uint8Array(a.data);
+  const shards = [bytes.slice(0, 13).buffer, bytes.slice(13).buffer];
+  const fromShards = tf.io.decodeWeights(shards, a.specs);
+  assert.deepEqual(fromShards.s.arraySync(), [['a', 'bé'], ['', 'ccc']]);
+  tf.dispose(Object.values(fromShards));
+  assert.throws(() => tf.io.decodeWeights(bytes.slice(0, 20).buffer, a.specs), /the string weight s runs past its end/);
+  assert.throws(() => tf.io.decodeWeights(bytes.slice(0, bytes.length - 1).buffer, a.specs), /the string weight t runs past its end|describes/);
+  tf.dispose(Object.values(ours));
+  tfjs.dispose(Object.values(theirs));
+});
+
 test('no tensors leaked by this file', () => {
   tf.disposeVariables();
   assert.equal(tf.memory().numTensors, startTensors);
