@@ -360,9 +360,9 @@ function stringSplit(input, delimiter, skipEmpty = true) {
 function stringToHashBucketFast(input, numBuckets) {
   return withArgs([[input, 'input', 'stringToHashBucketFast', 'string']], x => {
     if (numBuckets <= 0) throw new Error('Number of buckets must be at least 1');
-    // tfjs: Long(fingerprint).modulo(numBuckets).getLowBitsUnsigned(), stored as int32.
-    const n = BigInt(Math.trunc(numBuckets));
-    const out = Int32Array.from(x.stringBytes, b => Number(BigInt.asIntN(32, fingerPrint64(b).value % n)));
+    // tfjs: fingerPrint64(bytes).modulo(numBuckets).getLowBitsUnsigned(), stored as int32 (a
+    // fingerprint long.js holds as signed has a negative remainder: a large unsigned low word).
+    const out = Int32Array.from(x.stringBytes, b => fingerPrint64(b).modulo(numBuckets).getLowBitsUnsigned());
     return makeTensorFromFlat(out, x.shape, 'int32');
   });
 }

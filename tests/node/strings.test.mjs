@@ -197,6 +197,55 @@ for (const [name, fn] of ROWS) {
   });
 }
 
+test('stringToHashBucketFast equals tfjs on strings of every length 0..300 (ASCII and multi-byte)', () => {
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+  const alphabet = 'abcXYZ019 ,.-_éü€😀\u0000';
+  const chars = Array.from(alphabet);
+  const strings = [];
+  for (let len = 0; len <= 300; len++) {
+    strings.push(Array.from({length: len}, () => chars[next() % chars.length]).join(''));
+  }
+  // Raw bytes too (not valid UTF-8 everywhere): tensors of Uint8Arrays.
+  const raw = Array.from({length: 80}, (_, len) => Uint8Array.from({length: len}, () => next() % 256));
+  for (const n of [1, 7, 1000003, 2 ** 31 - 1, 2 ** 32 - 1]) {
+    const ours = tf.tidy(() => Array.from(tf.string.stringToHashBucketFast(strings, n).dataSync()));
+    const theirs = tfjs.tidy(() => Array.from(tfjs.string.stringToHashBucketFast(strings, n).dataSync()));
+    assert.deepEqual(ours, theirs, `${n} buckets`);
+    const oursRaw = tf.tidy(() => Array.from(tf.string.stringToHashBucketFast(tf.tensor(raw, [raw.length], 'string'), n)
+      .dataSync()));
+    const theirsRaw = tfjs.tidy(() => Array.from(tfjs.string.stringToHashBucketFast(
+      tfjs.tensor(raw, [raw.length], 'string'), n).dataSync()));
+    assert.deepEqual(oursRaw, theirsRaw, `${n} buckets, raw bytes`);
+  }
+});
+
+// tfjs's long.js makes a product whose left operand is zero a *signed* zero, and that
+// signedness reaches the fingerprint (then a negative remainder): zero 8-byte chunks hit it.
+test('fingerprints and buckets keep tfjs\'s signedness (inputs with zero 8-byte chunks)', () => {
+  const inputs = [];
+  for (let len = 0; len <= 200; len += 3) {
+    inputs.push(new Uint8Array(len));
+    inputs.push(Uint8Array.from({length: len}, (_, i) => (Math.floor(i / 8) % 2 ? 0 : 200 + (i % 50))));
+    inputs.push(Uint8Array.from({length: len}, (_, i) => (i % 16 < 8 ? 0 : i)));
+  }
+  let signed = 0;
+  for (const bytes of inputs) {
+    const ours = tf.util.fingerPrint64(bytes), theirs = tfjs.util.fingerPrint64(bytes);
+    assert.equal(ours.toString(16), theirs.toString(16), `[${bytes}]`);
+    assert.equal(ours.unsigned, theirs.unsigned);
+    if (!theirs.unsigned) signed++;
+  }
+  assert.ok(signed > 10, `${signed} signed fingerprints`);  // the case is really exercised
+  for (const n of [3, 1000, 2 ** 32 - 1]) {
+    const ours = tf.tidy(() => Array.from(tf.string.stringToHashBucketFast(tf.tensor(inputs, [inputs.length], 'string'), n)
+      .dataSync()));
+    const theirs = tfjs.tidy(() => Array.from(tfjs.string.stringToHashBucketFast(
+      tfjs.tensor(inputs, [inputs.length], 'string'), n).dataSync()));
+    assert.deepEqual(ours, theirs, `${n} buckets`);
+  }
+});
+
 // Where tfjs fails too, but with another message: tfjs's own (numeric) message differs
 // (reshape, concat), or tfjs fails on reading a tensor it built broken (ragged values,
 // unset buffer elements, mixed dtypes in concat). Each is an error here, at once.
