@@ -7,9 +7,7 @@
 // engine's op on an int32 tensor of element indices of the same shape, then takes
 // the strings at the indices it returns: the engine checks the arguments and works
 // out the shapes, so strings follow the same rules as numbers.
-import {
-  StringRef, Tensor, makeStringTensor, makeTensorFromFlat, notNumericError, tensor,
-} from './tensor.js';
+import {StringRef, Tensor, makeStringTensor, makeTensorFromFlat, tensor} from './tensor.js';
 import {fingerPrint64, inferDtype, sizeFromShape} from './util.js';
 
 /** @internal Whether x is a string tensor or a TensorLike tfjs would make one of. */
@@ -23,7 +21,7 @@ export function isStringLike(x) {
  * tfjs's convertToTensor for an argument parsed as `parseAs` ('string',
  * 'string_or_numeric', 'numeric', or a dtype): {t, temp} (temp: made here).
  */
-export function convertArg(x, argName, opName, parseAs = 'string_or_numeric') {
+function convertArg(x, argName, opName, parseAs = 'string_or_numeric') {
   let t;
   let temp = false;
   if (x instanceof Tensor) {
@@ -368,4 +366,3 @@ function stringToHashBucketFast(input, numBuckets) {
 }
 
 export const string = {staticRegexReplace, stringNGrams, stringSplit, stringToHashBucketFast};
-export {notNumericError};

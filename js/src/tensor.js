@@ -370,7 +370,7 @@ export function tensor(values, shape, dtype) {
 }
 
 export function scalar(value, dtype) {
-  if (Array.isArray(value) || isTypedArray(value)) {
+  if (Array.isArray(value) || (isTypedArray(value) && dtype !== 'string')) {  // bytes make a string scalar
     throw new Error('Error creating a new Scalar: value must be a primitive (number|boolean|string)');
   }
   return makeTensor(value, [], dtype);
