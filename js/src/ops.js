@@ -98,6 +98,7 @@ Object.assign(ops, {
   // tfjs's dropout: scales kept units by 1 / (1 - rate); noiseShape broadcasts the mask.
   dropout: (x, rate, noiseShape, seed) => {
     if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be a float in the range [0, 1), but got ${rate}.`);
+    if (isStringLike(x)) throw stringArgError('x', 'dropout');
     if (rate === 0) return one('cast', [x], {dtype: 'float32'});
     const xt = x instanceof Tensor ? x : tensor(x);
     const shape = noiseShape || xt.shape;

@@ -484,12 +484,17 @@ export function assertNumericTensor(x, argName, fnName) {
   return x;
 }
 
-/** @internal tfjs's convertToTensor: Tensors pass through; TensorLikes become new tensors (callers run in a tidy). */
+/**
+ * @internal tfjs's convertToTensor (parsing as 'numeric'): Tensors pass through; TensorLikes
+ * become new tensors (callers run in a tidy); strings are refused with tfjs's message.
+ */
 export function convertToTensor(x, argName, functionName) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${functionName}' is a disposed Tensor.`);
+    if (x.dtype === 'string') throw notNumericError(argName, functionName);
     return x;
   }
+  if (typeof x === 'string' || (Array.isArray(x) && inferDtype(x) === 'string')) throw notNumericError(argName, functionName);
   if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && typeof x !== 'string' && !Array.isArray(x) &&
                     !ArrayBuffer.isView(x))) {
     const type = x == null ? 'null' : x.constructor.name;

@@ -135,6 +135,12 @@ const ROWS = [
   ['unsortedSegmentSum', L => L.unsortedSegmentSum(L.tensor(['a', 'b']), L.tensor1d([0, 0], 'int32'), 1)],
   ['batchToSpaceND', L => L.batchToSpaceND(L.tensor(['a', 'b', 'c', 'd'], [4, 1, 1, 1]), [2, 2], [[0, 0], [0, 0]])],
   ['addN', L => L.addN([S(L), S(L)])],
+  ['dropout', L => L.dropout(S(L), 0.5)],
+  ['losses.meanSquaredError', L => L.losses.meanSquaredError(S(L), S(L))],
+  ['logicalNot of a string TensorLike', L => L.logicalNot(['a'])],
+  ['signal.frame', L => L.signal.frame(L.tensor(['a', 'b', 'c', 'd', 'e']), 2, 2)],
+  ['signal.frame padded with a string', L => L.signal.frame(L.tensor(['a', 'b', 'c']), 2, 2, true, '_')],
+  ['multinomial', L => L.multinomial(S(L), 1)],
   // ---- tf.string.staticRegexReplace ----
   ['staticRegexReplace', L => L.string.staticRegexReplace(['format       this   spacing', 'aXbXc'], ' +|X', '_')],
   ['staticRegexReplace first only', L => L.string.staticRegexReplace(L.tensor([['ab', 'cbb']]), 'b', '[$&]', false)],
@@ -255,6 +261,8 @@ const DIFFERENT = [
   ['ragged values', L => L.tensor([['a', 'b'], ['c']]), /Element arr\[1\] should have 2 elements, but has 1 elements/],
   ['reshape bad size', L => L.reshape(S(L), [3]), /Size\(4\) must match the product of shape \[3\]/],
   ['concat string and number', L => L.concat([L.tensor(['a']), L.tensor([1])]), /Can not upcast string with float32/],
+  ['metrics.meanSquaredError (tfjs names its inner sub)', L => L.metrics.meanSquaredError(S(L), S(L)),
+   /Argument 'yTrue' passed to 'meanSquaredError' must be numeric tensor, but got string tensor/],
   ['concat rank mismatch', L => L.concat([S(L), L.tensor(['a'])]), /rank of tensors\[i\] must be the same as the rank of the rest \(2\)/],
 ];
 for (const [name, fn, ours] of DIFFERENT) {
