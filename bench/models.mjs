@@ -30,6 +30,21 @@ export function buildLstm(lib) {
   return m;
 }
 
+// A bidirectional LSTM over 32 steps of 16 features (the sentiment example's shape).
+export function buildBiLstm(lib) {
+  const m = lib.sequential();
+  m.add(lib.layers.bidirectional({layer: lib.layers.lstm({units: 32}), inputShape: [32, 16]}));
+  m.add(lib.layers.dense({units: 1}));
+  return m;
+}
+
+export function buildGru(lib) {
+  const m = lib.sequential();
+  m.add(lib.layers.gru({units: 64, inputShape: [32, 16]}));
+  m.add(lib.layers.dense({units: 1}));
+  return m;
+}
+
 // MobileNetV2 (alpha 1.0, 224x224x3 unless `size` says) with the functional API.
 export function buildMobileNetV2(lib, size = 224) {
   const L = lib.layers;

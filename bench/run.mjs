@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
-import {buildCnn, buildLstm, buildMlp, buildMobileNetV2} from './models.mjs';
+import {buildBiLstm, buildCnn, buildGru, buildLstm, buildMlp, buildMobileNetV2} from './models.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -137,6 +137,24 @@ const workloads = [
     name: 'lstm-fit',
     build: buildLstm,
     data: () => ({x: randomArray(512 * 32 * 16, 7, -1, 1), y: randomArray(512, 8, -1, 1), n: 512, xShape: [32, 16],
+                  classes: 1}),
+    compile: (lib, model) => model.compile({optimizer: lib.train.rmsprop(0.001), loss: 'meanSquaredError'}),
+    batchSize: 64,
+    reps: 1,
+  },
+  {
+    name: 'bilstm-fit',
+    build: buildBiLstm,
+    data: () => ({x: randomArray(512 * 32 * 16, 9, -1, 1), y: randomArray(512, 10, -1, 1), n: 512, xShape: [32, 16],
+                  classes: 1}),
+    compile: (lib, model) => model.compile({optimizer: lib.train.rmsprop(0.001), loss: 'meanSquaredError'}),
+    batchSize: 64,
+    reps: 1,
+  },
+  {
+    name: 'gru-fit',
+    build: buildGru,
+    data: () => ({x: randomArray(512 * 32 * 16, 11, -1, 1), y: randomArray(512, 12, -1, 1), n: 512, xShape: [32, 16],
                   classes: 1}),
     compile: (lib, model) => model.compile({optimizer: lib.train.rmsprop(0.001), loss: 'meanSquaredError'}),
     batchSize: 64,

@@ -19,6 +19,9 @@
 #include <map>
 
 #include "core/kernel_registry.h"
+#ifdef WL_WEBGL
+#include "backends/webgl/webgl.h"
+#endif
 #include "core/kernel_cache.h"
 #include "core/test_backend.h"
 #include "core/tensor.h"
@@ -384,6 +387,12 @@ LayerPtr createLayer(std::string className, std::string configJson) {
 LayerPtr createWrapper(std::string className, std::string configJson, LayerPtr inner) {
   return guard([&] { return createWrapperLayer(className, parseJson(configJson, "layer config"), std::move(inner)); });
 }
+// Bidirectional with the user's backwardLayer (Keras's backward_layer).
+LayerPtr createBidirectional(std::string configJson, LayerPtr inner, LayerPtr backward) {
+  return guard([&] {
+    return createWrapperLayer("Bidirectional", parseJson(configJson, "layer config"), std::move(inner), std::move(backward));
+  });
+}
 // tf.layers.rnn({cell}) / stackedRNNCells({cells}) around the cell layers the user passed.
 LayerPtr createWithCellLayers(std::string className, std::string configJson, const LayerVector& cells) {
   return guard([&] { return createWithCells(className, parseJson(configJson, "layer config"), cells); });
@@ -689,6 +698,31 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   function("backendNames", &backendNames);
   function("backendInfo", &backendInfo);
   function("transferStats", &transferStatsJs);
+  // "" once backend "webgl" is registered (a WebGL2 context was created), else why not.
+  function("registerWebGLBackend", optional_override([]() -> std::string {
+#ifdef WL_WEBGL
+             return guard([&] {
+               std::string why;
+               return registerWebGLBackend(&why) ? std::string() : (why.empty() ? std::string("unknown reason") : why);
+             });
+#else
+             return std::string("this build has no webgl backend (CMake option WL_WEBGL)");
+#endif
+           }));
+  function("webglStats", optional_override([]() {
+             val o = val::object();
+#ifdef WL_WEBGL
+             WebGLStats st = webglStats();
+             o.set("texturesCreated", static_cast<double>(st.texturesCreated));
+             o.set("texturesReused", static_cast<double>(st.texturesReused));
+             o.set("texturesPooled", static_cast<double>(st.texturesPooled));
+             o.set("programsCompiled", static_cast<double>(st.programsCompiled));
+             o.set("programHits", static_cast<double>(st.programHits));
+             o.set("passes", static_cast<double>(st.passes));
+             o.set("renderer", webglRenderer());
+#endif
+             return o;
+           }));
   function("registerTestBackend", optional_override([](std::string name, std::string omit) {
              guard([&] {
                std::vector<std::string> ops;
@@ -754,6 +788,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("addWeight", &hostAddWeight);
   function("createLayer", &createLayer);
   function("createWrapper", &createWrapper);
+  function("createBidirectional", &createBidirectional);
   function("createWithCells", &createWithCellLayers);
   function("createHostLayer", &createHostLayer);
   function("hostSlotSize", optional_override([](double slot) { return static_cast<int>(hostSlot(slot)->inputs.size()); }));

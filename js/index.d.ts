@@ -1,11 +1,14 @@
 // Public types of wasm-layers: the subset of @tensorflow/tfjs implemented so far.
 // Keep in step with js/src/index.js.
 
-export type DataType = 'float32' | 'int32' | 'bool' | 'string';
-export type NumericDataType = 'float32' | 'int32' | 'bool';
+export type DataType = 'float32' | 'int32' | 'bool' | 'complex64' | 'string';
+export type NumericDataType = 'float32' | 'int32' | 'bool' | 'complex64';
 /** tfjs's Rank enum (tf.Rank.R2 === 'R2'); tensors carry it as a type parameter only. */
 export declare enum Rank {R0 = 'R0', R1 = 'R1', R2 = 'R2', R3 = 'R3', R4 = 'R4', R5 = 'R5', R6 = 'R6'}
-export interface DataTypeMap {float32: Float32Array; int32: Int32Array; bool: Uint8Array; string: string[]}
+/** complex64 values come interleaved: [re0, im0, re1, im1, ...]. */
+export interface DataTypeMap {
+  float32: Float32Array; int32: Int32Array; bool: Uint8Array; complex64: Float32Array; string: string[];
+}
 export interface ShapeMap {
   R0: number[]; R1: [number]; R2: [number, number]; R3: [number, number, number];
   R4: [number, number, number, number]; R5: [number, number, number, number, number];
@@ -68,6 +71,10 @@ export declare class Tensor<R extends Rank = Rank> {
 
   // Chainable ops: x.op(...args) is tf.op(x, ...args).
   clone(): Tensor;
+  fft(): Tensor;
+  ifft(): Tensor;
+  rfft(): Tensor;
+  irfft(): Tensor;
   flatten(): Tensor;
   asScalar(): Tensor;
   as1D(): Tensor;
@@ -196,6 +203,7 @@ export declare class Tensor<R extends Rank = Rank> {
   where(condition: Tensor | TensorLike, x: Tensor | TensorLike): Tensor;
   unique(axis?: number): {values: Tensor, indices: Tensor1D};
   unsortedSegmentSum(segmentIds: Tensor | TensorLike, numSegments: number): Tensor;
+  dilation2d(filter: Tensor | TensorLike, strides: number | [number, number], pad: 'valid' | 'same', dilations?: number | [number, number], dataFormat?: 'NHWC'): Tensor;
   cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
   euclideanNorm(axis?: number | number[] | null, keepDims?: boolean): Tensor;
   batchToSpaceND(blockShape: number[], crops: number[][]): Tensor;
@@ -311,6 +319,16 @@ export interface TransferStats {
   kernelCacheHits: number;
   kernelCacheEntries: number;
 }
+/** The webgl backend's figures (tf.engine().webglStats()); empty before tf.setBackend('webgl') made it. */
+export interface WebGLStats {
+  texturesCreated?: number;
+  texturesReused?: number;
+  texturesPooled?: number;
+  programsCompiled?: number;
+  programHits?: number;
+  passes?: number;
+  renderer?: string;
+}
 /** The backend registered under this name, or null. */
 export declare function findBackend(name: string): KernelBackendInfo | null;
 /** The active backend. */
@@ -346,6 +364,7 @@ export declare function engine(): {
   setBackend(name: string): Promise<boolean>,
   removeBackend(name: string): void,
   transferStats(): TransferStats,
+  webglStats(): WebGLStats,
 };
 export declare function variable(initialValue: Tensor, trainable?: boolean, name?: string, dtype?: DataType): Variable;
 /** Disposes every live tf.Variable (layer weights belong to their models and are not affected). */
@@ -604,6 +623,29 @@ export interface LSTMLayerArgs extends RecurrentLayerArgs {
   /** 1 or 2 (both compute the same, as in tfjs). */
   implementation?: number;
 }
+/** Options shared by randomRotation, randomTranslation and randomZoom (Keras 3's names, camelCased). */
+export interface RandomAffineArgs {
+  /** Default 'reflect'. */
+  fillMode?: 'reflect' | 'wrap' | 'constant' | 'nearest';
+  /** Default 'bilinear'. */
+  interpolation?: 'bilinear' | 'nearest';
+  /** For fillMode 'constant' (default 0). */
+  fillValue?: number;
+  seed?: number;
+}
+/** Options of tf.layers.convLstm2d / convLstm2dCell (tfjs convolutional_recurrent.ts); `units` is `filters`. */
+export interface ConvLSTM2DLayerArgs extends Omit<LSTMLayerArgs, 'units'> {
+  filters: number;
+  kernelSize: number | number[];
+  /** Default 1. */
+  strides?: number | number[];
+  /** Default 'valid'. */
+  padding?: 'valid' | 'same';
+  /** Default 'channelsLast'. */
+  dataFormat?: 'channelsFirst' | 'channelsLast';
+  /** Default 1. */
+  dilationRate?: number | number[];
+}
 export interface GRULayerArgs extends RecurrentLayerArgs {
   /** Default 'hardSigmoid', as in tfjs. */
   recurrentActivation?: ActivationIdentifier | string;
@@ -788,9 +830,13 @@ export interface WrapperLayerArgs {
   dtype?: 'float32';
 }
 
-/** Options of tf.layers.bidirectional: mergeMode 'concat' (default), 'sum', 'mul', 'ave' or null (two outputs). */
+/**
+ * Options of tf.layers.bidirectional: mergeMode 'concat' (default), 'sum', 'mul', 'ave' or null (two outputs);
+ * backwardLayer (Keras's backward_layer) runs the backward direction instead of a copy of layer.
+ */
 export interface BidirectionalLayerArgs extends WrapperLayerArgs {
   mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' | null;
+  backwardLayer?: Layer;
 }
 
 declare const LayerClass: typeof Layer;
@@ -815,6 +861,9 @@ export declare namespace layers {
   function lstmCell(args: LSTMLayerArgs): RNNCell;
   function gruCell(args: GRULayerArgs): RNNCell;
   function stackedRNNCells(args: {cells: RNNCell[], name?: string, trainable?: boolean}): RNNCell;
+  /** A convolutional LSTM over [batch, timesteps, h, w, channels] (tfjs convolutional_recurrent.ts). */
+  function convLstm2d(args: ConvLSTM2DLayerArgs): RNN;
+  function convLstm2dCell(args: ConvLSTM2DLayerArgs): RNNCell;
   const RNN: typeof RNNClass;
   type RNN = RNNInstance;
   const RNNCell: typeof RNNCellClass;
@@ -822,7 +871,7 @@ export declare namespace layers {
   /** Applies `layer` to every timestep of a [batch, steps, ...] input (tfjs wrappers.ts). */
   function timeDistributed(args: WrapperLayerArgs): Layer & {layer: Layer};
   /** Runs a recurrent `layer` forwards and a copy backwards and merges them (tfjs wrappers.ts). */
-  function bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer};
+  function bidirectional(args: BidirectionalLayerArgs): Layer & {layer: Layer, backwardLayer?: Layer};
   function inputLayer(args: {inputShape?: number[], batchInputShape?: Array<number | null>, batchSize?: number, name?: string}): Layer;
   /** tf.input under its tf.layers name. */
   function input(config: {shape?: Array<number | null>, batchShape?: Array<number | null>, name?: string, dtype?: DataType}): SymbolicTensor;
@@ -876,6 +925,14 @@ export declare namespace layers {
   function multiply(args?: FactoryArgs): Layer;
   function permute(args?: FactoryArgs): Layer;
   function prelu(args?: FactoryArgs): Layer;
+  /** Random image augmentation, active only in training (fit, or apply with {training: true}); the identity at inference. */
+  function randomContrast(args: LayerArgs & {factor: number | [number, number], valueRange?: [number, number], seed?: number}): Layer;
+  function randomFlip(args?: LayerArgs & {mode?: 'horizontal' | 'vertical' | 'horizontal_and_vertical', seed?: number}): Layer;
+  function randomHeight(args: LayerArgs & {factor: number | [number, number], interpolation?: 'bilinear' | 'nearest', seed?: number}): Layer;
+  function randomRotation(args: LayerArgs & RandomAffineArgs & {factor: number | [number, number]}): Layer;
+  function randomTranslation(args: LayerArgs & RandomAffineArgs & {heightFactor: number | [number, number], widthFactor: number | [number, number]}): Layer;
+  function randomWidth(args: LayerArgs & {factor: number | [number, number], interpolation?: 'bilinear' | 'nearest', seed?: number}): Layer;
+  function randomZoom(args: LayerArgs & RandomAffineArgs & {heightFactor: number | [number, number], widthFactor?: number | [number, number] | null}): Layer;
   function reLU(args?: FactoryArgs): Layer;
   function repeatVector(args?: FactoryArgs): Layer;
   function rescaling(args?: FactoryArgs): Layer;
@@ -1374,6 +1431,23 @@ export declare function batchNorm2d(x: Tensor | TensorLike, mean: Tensor | Tenso
 export declare function batchNorm3d(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor3D;
 export declare function batchNorm4d(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike, offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon?: number): Tensor4D;
 
+// ---- ops on new engine kernels (sparse_ragged.js; issue 16) ----
+/** x & y elementwise; int32 tensors of the same shape. */
+export declare function bitwiseAnd(x: Tensor | TensorLike, y: Tensor | TensorLike): Tensor;
+/** Grayscale dilation: max over the window of x + filter (x [batch, h, w, c] or [h, w, c]; filter [fh, fw, c]). */
+export declare function dilation2d(x: Tensor | TensorLike, filter: Tensor | TensorLike, strides: number | [number, number], pad: 'valid' | 'same', dilations?: number | [number, number], dataFormat?: 'NHWC'): Tensor;
+/** Max pool and the flat index of each maximum ((b*h + y)*w + x)*c + d, the batch term when includeBatchInIndex. */
+export declare function maxPoolWithArgmax(x: Tensor | TensorLike, filterSize: number | [number, number], strides: number | [number, number], pad: Pad, includeBatchInIndex?: boolean): {result: Tensor, indexes: Tensor};
+export declare function raggedGather(paramsNestedSplits: Array<Tensor | TensorLike>, paramsDenseValues: Tensor | TensorLike, indices: Tensor | TensorLike, outputRaggedRank: number): {outputNestedSplits: Tensor[], outputDenseValues: Tensor};
+export declare function raggedRange(starts: Tensor | TensorLike, limits: Tensor | TensorLike, deltas: Tensor | TensorLike): {rtNestedSplits: Tensor, rtDenseValues: Tensor};
+export declare function raggedTensorToTensor(shape: Tensor | TensorLike, values: Tensor | TensorLike, defaultValue: Tensor | TensorLike, rowPartitionTensors: Array<Tensor | TensorLike>, rowPartitionTypes: string[]): Tensor;
+export declare const sparse: {
+  sparseFillEmptyRows(indices: Tensor | TensorLike, values: Tensor | TensorLike, denseShape: Tensor | TensorLike, defaultValue: Tensor | TensorLike): {outputIndices: Tensor, outputValues: Tensor, emptyRowIndicator: Tensor, reverseIndexMap: Tensor};
+  sparseReshape(inputIndices: Tensor | TensorLike, inputShape: Tensor | TensorLike, newShape: Tensor | TensorLike): {outputIndices: Tensor, outputShape: Tensor};
+  sparseSegmentMean(data: Tensor | TensorLike, indices: Tensor | TensorLike, segmentIds: Tensor | TensorLike): Tensor;
+  sparseSegmentSum(data: Tensor | TensorLike, indices: Tensor | TensorLike, segmentIds: Tensor | TensorLike): Tensor;
+};
+
 export declare const linalg: {
   bandPart(a: Tensor | TensorLike, numLower: number | Scalar, numUpper: number | Scalar): Tensor;
   gramSchmidt(xs: Tensor1D[] | Tensor2D): Tensor1D[] | Tensor2D;
@@ -1397,6 +1471,25 @@ export declare const signal: {
   frame(signal: Tensor1D, frameLength: number, frameStep: number, padEnd?: boolean, padValue?: number): Tensor;
   hammingWindow(windowLength: number): Tensor1D;
   hannWindow(windowLength: number): Tensor1D;
+  stft(signal: Tensor1D, frameLength: number, frameStep: number, fftLength?: number,
+       windowFn?: (length: number) => Tensor1D): Tensor;
+};
+
+// complex64 tensors and the spectral ops (complex.js). A complex64 tensor works with
+// these, add/sub/mul, abs, cast, reshape, expandDims, squeeze, concat, stack, clone,
+// zerosLike and onesLike; other ops throw.
+export declare function complex<T extends Tensor>(real: T | TensorLike, imag: T | TensorLike): T;
+export declare function real<T extends Tensor>(input: T | TensorLike): T;
+export declare function imag<T extends Tensor>(input: T | TensorLike): T;
+export declare function fft(input: Tensor): Tensor;
+export declare function ifft(input: Tensor): Tensor;
+export declare function rfft(input: Tensor, fftLength?: number): Tensor;
+export declare function irfft(input: Tensor): Tensor;
+export declare const spectral: {
+  fft(input: Tensor): Tensor;
+  ifft(input: Tensor): Tensor;
+  rfft(input: Tensor, fftLength?: number): Tensor;
+  irfft(input: Tensor): Tensor;
 };
 
 /** Pixel data as tfjs accepts it where there is no DOM. */

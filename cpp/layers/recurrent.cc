@@ -39,6 +39,13 @@
 // final states follow: [h] (SimpleRNN, GRU) or [h, c] (LSTM), each (batch, units);
 // a stack's states are flat, in reverse order of its cells (tfjs).
 //
+// ConvLSTM2D (tfjs's convolutional_recurrent.ts) is the same RNN around a
+// ConvLSTM2DCell (below LSTMCell): steps of [batch, h, w, channels], states of
+// [batch, h', w', filters]; a cell says its step rank and state shapes (stepRank,
+// stateShapes), so the loop, masks, initial and stateful states serve both. Beyond
+// tfjs (whose RNN insists on ndim=3), tf.layers.rnn({cell: convLstm2dCell}) runs it
+// too; convolutional cells cannot be stacked (as tfjs).
+//
 // The loop composes ops, so the tape gives the gradients (backpropagation through
 // time). For a gate cell (the three built-in ones) the input projection
 // x * kernel + bias of every step is one matMul before the loop at inference (per
@@ -49,10 +56,12 @@
 
 #include "core/tape.h"
 #include "layers/activations.h"
+#include "layers/convolutional.h"
 #include "layers/core_layers.h"
 #include "layers/host_layer.h"
 #include "layers/initializers.h"
 #include "layers/regularizers.h"
+#include "ops/conv.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
 #include "ops/shape_ops.h"
@@ -125,11 +134,17 @@ std::shared_ptr<RNNCell> cellFromSpec(const nlohmann::json& spec, const std::str
   std::shared_ptr<Layer> layer = LayerRegistry::instance().create(spec["className"].get<std::string>(), config);
   auto cell = std::dynamic_pointer_cast<RNNCell>(layer);
   WL_CHECK(cell != nullptr, owner << ": " << spec["className"].get<std::string>()
-                                  << " is not an RNN cell (SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells)");
+                                  << " is not an RNN cell (SimpleRNNCell, LSTMCell, GRUCell, ConvLSTM2DCell, StackedRNNCells)");
   return cell;
 }
 
 }  // namespace
+
+std::vector<Shape> RNNCell::stateShapes(const Shape&) const {
+  std::vector<Shape> out;
+  for (int64_t s : stateSizes()) out.push_back({s});
+  return out;
+}
 
 Shape RNNCell::computeOutputShape(const Shape&) const {
   throw Error(className() + " " + name() + " is a cell: it runs inside tf.layers.rnn({cell}); apply that layer instead");
@@ -232,6 +247,8 @@ class GateCell : public RNNCell {
     return next;
   }
 
+  // Whether the RNN may compute the input projection x * kernel + bias of all steps at once.
+  virtual bool hoistable() const { return true; }
   // For the RNN's hoisted projection: this sequence's input dropout mask, the kernel and the input bias.
   const Tensor& inputMask() const { return inputMask_; }
   Tensor kernel() const { return kernel_->value(); }
@@ -308,12 +325,7 @@ class SimpleRNNCell : public GateCell {
 // c = f * c + i * activation(c~); h = o * activation(c) (recurrentActivation on i, f, o).
 class LSTMCell : public GateCell {
  public:
-  explicit LSTMCell(const nlohmann::json& config) : GateCell(config, "LSTMCell", 4, true) {
-    nlohmann::json ufb = lo::get(config, "unitForgetBias");
-    WL_CHECK(ufb.is_null() || ufb.is_boolean(), "Expected unitForgetBias to be a boolean, but got " << ufb.dump());
-    unitForgetBias_ = ufb;
-    implementation_ = implementationOption(config, "LSTM");
-  }
+  explicit LSTMCell(const nlohmann::json& config) : LSTMCell(config, "LSTMCell") {}
   std::string className() const override { return "LSTMCell"; }
 
   nlohmann::json getConfig() const override {
@@ -325,6 +337,13 @@ class LSTMCell : public GateCell {
   }
 
  protected:
+  LSTMCell(const nlohmann::json& config, const std::string& cls) : GateCell(config, cls, 4, true) {
+    nlohmann::json ufb = lo::get(config, "unitForgetBias");
+    WL_CHECK(ufb.is_null() || ufb.is_boolean(), "Expected unitForgetBias to be a boolean, but got " << ufb.dump());
+    unitForgetBias_ = ufb;
+    implementation_ = implementationOption(config, "LSTM");
+  }
+
   int numStates() const override { return 2; }
 
   // unitForgetBias: [biasInitializer(units), ones(units), biasInitializer(2 * units)].
@@ -346,6 +365,150 @@ class LSTMCell : public GateCell {
 
  private:
   nlohmann::json unitForgetBias_, implementation_;
+};
+
+// tfjs's ConvLSTM2DCell (convolutional_recurrent.ts): an LSTM cell whose products
+// are convolutions. Options: filters (required; tfjs hands them to the LSTM cell as
+// units), kernelSize (required), strides (1), padding ('valid' or 'same'),
+// dataFormat ('channelsLast'), dilationRate (1), and the LSTM cell's (activation,
+// recurrentActivation, useBias, initializers, regularizers, constraints,
+// unitForgetBias, dropout, recurrentDropout, implementation).
+// Step input [batch, h, w, channels] (channelsFirst: [batch, channels, h, w]);
+// states h and c [batch, h', w', filters] with h', w' the input convolution's size.
+// Weights: kernel [kh, kw, channels, 4*filters], recurrent_kernel
+// [kh, kw, filters, 4*filters], bias [4*filters], gates in the LSTM's order i, f, c, o.
+//   z = conv2d(x, kernel, strides, padding, dilationRate) + bias + conv2d(h, recurrent_kernel, 1, 'same')
+// then the LSTM's gates on z split along the channels.
+// Dropout (training, rate strictly between 0 and 1): as tfjs, four masks over the
+// whole step input (and four over h), one per gate, drawn at the first step of a
+// sequence; the gates' convolutions then run one by one.
+class ConvLSTM2DCell : public LSTMCell {
+ public:
+  explicit ConvLSTM2DCell(const nlohmann::json& config) : LSTMCell(withUnits(config), "ConvLSTM2DCell") {
+    namespace cu = conv_utils;
+    kernelSize_ = cu::normalizeArray(lo::get(config, "kernelSize"), 2, "kernelSize");
+    nlohmann::json st = lo::get(config, "strides");
+    strides_ = cu::normalizeArray(st.is_null() ? nlohmann::json(1) : st, 2, "strides");
+    padding_ = cu::paddingMode(lo::get(config, "padding"));
+    WL_CHECK(padding_ != "causal", "ConvLSTM2DCell: padding 'causal' is not supported (tfjs's conv2d rejects it); "
+                                   "use 'valid' or 'same'");
+    dataFormat_ = cu::dataFormat(lo::get(config, "dataFormat"));
+    nlohmann::json dr = lo::get(config, "dilationRate");
+    dilationRate_ = cu::normalizeArray(dr.is_null() ? nlohmann::json(1) : dr, 2, "dilationRate");
+  }
+  std::string className() const override { return "ConvLSTM2DCell"; }
+
+  bool hoistable() const override { return false; }
+  size_t stepRank() const override { return 3; }
+  std::vector<Shape> stateShapes(const Shape& in) const override {
+    bool cf = channelsFirst();
+    int64_t h = in.size() == 4 ? in[cf ? 2 : 1] : -1, w = in.size() == 4 ? in[cf ? 3 : 2] : -1;
+    int64_t ho = conv_utils::convOutputLength(h, kernelSize_[0], padding_, strides_[0], dilationRate_[0]);
+    int64_t wo = conv_utils::convOutputLength(w, kernelSize_[1], padding_, strides_[1], dilationRate_[1]);
+    Shape s = cf ? Shape{units_, ho, wo} : Shape{ho, wo, units_};
+    return {s, s};
+  }
+
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = LSTMCell::getConfig();
+    c.erase("units");
+    c["filters"] = units_;
+    c["kernelSize"] = kernelSize_;
+    c["padding"] = padding_;
+    c["dataFormat"] = dataFormat_;
+    c["dilationRate"] = dilationRate_;
+    c["strides"] = strides_;
+    return c;
+  }
+
+  void beginSequence(int64_t, bool training) override {
+    training_ = training;
+    inputMasks_.clear();
+    recurrentMasks_.clear();
+  }
+  void endSequence() override {
+    inputMasks_.clear();
+    recurrentMasks_.clear();
+  }
+
+  std::vector<Tensor> step(const Tensor& x, const std::vector<Tensor>& states) override {
+    WL_CHECK(x.rank() == 4, "ConvLSTM2DCell " << name() << ": a step input must have rank 4, got shape "
+                                               << shapeStr(x.shape()));
+    // tfjs draws the masks at the first step (the step input's and h's shapes).
+    if (training_ && dropout_ > 0 && dropout_ < 1 && inputMasks_.empty()) {
+      for (int g = 0; g < 4; ++g) inputMasks_.push_back(dropoutMask(x.shape(), dropout_));
+    }
+    if (training_ && recurrentDropout_ > 0 && recurrentDropout_ < 1 && recurrentMasks_.empty()) {
+      for (int g = 0; g < 4; ++g) recurrentMasks_.push_back(dropoutMask(states[0].shape(), recurrentDropout_));
+    }
+    const std::string format = channelsFirst() ? "NCHW" : "NHWC";
+    const int64_t axis = channelsFirst() ? 1 : 3;
+    const Padding pad = conv_utils::opPadding(padding_);
+    Tensor kernel = kernel_->value(), recurrent = recurrentKernel_->value();
+    std::vector<Tensor> xz, hz;
+    if (inputMasks_.empty()) {
+      FusedEpilogue post;
+      if (useBias_) post.bias = bias_->value();
+      xz = split(fusedConv2d(x, kernel, strides_, pad, format, dilationRate_, post), {4}, axis);
+    } else {
+      std::vector<Tensor> kernels = split(kernel, {4}, 3);
+      std::vector<Tensor> biases = useBias_ ? split(bias_->value(), {4}, 0) : std::vector<Tensor>(4);
+      for (int g = 0; g < 4; ++g) {
+        FusedEpilogue post;
+        post.bias = biases[g];
+        xz.push_back(fusedConv2d(mul(inputMasks_[g], x), kernels[g], strides_, pad, format, dilationRate_, post));
+      }
+    }
+    if (recurrentMasks_.empty()) {
+      hz = split(conv2d(states[0], recurrent, {1}, Padding::same(), format), {4}, axis);
+    } else {
+      std::vector<Tensor> kernels = split(recurrent, {4}, 3);
+      for (int g = 0; g < 4; ++g) {
+        hz.push_back(conv2d(mul(recurrentMasks_[g], states[0]), kernels[g], {1}, Padding::same(), format));
+      }
+    }
+    Tensor i = recurrentActivation(add(xz[0], hz[0]));
+    Tensor f = recurrentActivation(add(xz[1], hz[1]));
+    Tensor c = add(mul(f, states[1]), mul(i, activation(add(xz[2], hz[2]))));
+    Tensor h = mul(recurrentActivation(add(xz[3], hz[3])), activation(c));
+    return {h, h, c};
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    WL_CHECK(in.size() == 4, "ConvLSTM2DCell " << name() << ": a cell is built for [batch, h, w, channels], got "
+                                               << shapeStr(in));
+    int64_t inputDim = in[channelsFirst() ? 1 : 3];
+    WL_CHECK(inputDim > 0, "The channel dimension of the input should be defined. Found " << inputDim);
+    int64_t k = 4 * units_;
+    kernel_ = addWeight("kernel", {kernelSize_[0], kernelSize_[1], inputDim, k}, kernelInitializer_, true,
+                        kernelRegularizer_, kernelConstraint_);
+    recurrentKernel_ = addWeight("recurrent_kernel", {kernelSize_[0], kernelSize_[1], units_, k},
+                                 recurrentInitializer_, true, recurrentRegularizer_, recurrentConstraint_);
+    if (useBias_) {
+      bias_ = addWeight("bias", {k}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+      if (!fastWeightInit()) {
+        Tensor custom = customBiasValue();
+        if (custom.defined()) bias_->assign(custom);
+      }
+    }
+  }
+
+ private:
+  // tfjs: super({...args, units: filters}) after checking filters.
+  static nlohmann::json withUnits(const nlohmann::json& config) {
+    WL_CHECK(config.is_object(), "ConvLSTM2DCell: the config must be an object, got " << config.dump());
+    lo::positiveInt(config, "filters");
+    nlohmann::json c = config;
+    c["units"] = config["filters"];
+    return c;
+  }
+  bool channelsFirst() const { return dataFormat_ == "channelsFirst"; }
+
+  std::vector<int64_t> kernelSize_, strides_, dilationRate_;
+  std::string padding_, dataFormat_;
+  bool training_ = false;
+  std::vector<Tensor> inputMasks_, recurrentMasks_;
 };
 
 // GRU. With xz = x * kernel + input bias split into xZ, xR, xH:
@@ -469,6 +632,11 @@ class StackedRNNCells : public RNNCell {
   StackedRNNCells(const nlohmann::json& config, std::vector<std::shared_ptr<RNNCell>> cells)
       : RNNCell(config, "StackedRNNCells"), cells_(std::move(cells)) {
     WL_CHECK(!cells_.empty(), "StackedRNNCells needs at least one cell (the cells option), got none");
+    for (const auto& c : cells_) {
+      WL_CHECK(c->stepRank() == 1, "StackedRNNCells: convolutional cells (" << c->className()
+                                       << ") cannot be stacked (tfjs: it is not possible at the moment to "
+                                          "stack convolutional cells)");
+    }
   }
   explicit StackedRNNCells(const nlohmann::json& config) : StackedRNNCells(config, cellsFromConfig(config)) {}
   std::string className() const override { return "StackedRNNCells"; }
@@ -607,11 +775,13 @@ class Recurrent : public Layer {
              "- If using a Sequential model, specify the batch size by passing a `batchInputShape` option to your "
              "first layer.\n- If using the functional API, specify the batch size by passing a `batchShape` option "
              "to your Input layer.");
-    int64_t outSize = cell_->outputSize();
+    std::vector<Shape> states = cell_->stateShapes(stepShapeOf(in));
     std::vector<Shape> out;
-    out.push_back(returnSequences_ ? Shape{in[0], in[1], outSize} : Shape{in[0], outSize});
+    Shape output = withBatch(in[0], states[0]);
+    if (returnSequences_) output.insert(output.begin() + 1, in[1]);
+    out.push_back(output);
     if (returnState_) {
-      for (int64_t s : cell_->stateSizes()) out.push_back({in[0], s});
+      for (const Shape& s : states) out.push_back(withBatch(in[0], s));
     }
     return out;
   }
@@ -648,23 +818,27 @@ class Recurrent : public Layer {
   // tfjs's resetStates(states?): zeros, or the given values (one per state, [batch, size]).
   void resetStates(const std::vector<Tensor>& values) override {
     WL_CHECK(stateful_, "Cannot call resetStates() on an RNN Layer that is not stateful.");
-    std::vector<int64_t> sizes = cell_->stateSizes();
+    std::vector<Shape> shapes = cell_->stateShapes(knownStepShape());
     int64_t batch = fixedBatch();
     if (values.empty()) {
       states_.clear();
       if (batch > 0) {
-        for (int64_t s : sizes) states_.push_back(zeros({batch, s}));
+        for (const Shape& s : shapes) {
+          WL_CHECK(std::all_of(s.begin(), s.end(), [](int64_t d) { return d > 0; }),
+                   "Layer " << name() << " needs its full input shape (batchInputShape) to reset its states "
+                            << "to zeros; its state shape is [" << batch << "," << dimsStr(s) << "]");
+          states_.push_back(zeros(withBatch(batch, s)));
+        }
       }
       return;
     }
-    WL_CHECK(values.size() == sizes.size(), "Layer " << name() << " expects " << sizes.size()
-                                                     << " state(s), but it received " << values.size()
-                                                     << " state value(s).");
+    WL_CHECK(values.size() == shapes.size(), "Layer " << name() << " expects " << shapes.size()
+                                                      << " state(s), but it received " << values.size()
+                                                      << " state value(s).");
     for (size_t i = 0; i < values.size(); ++i) {
-      WL_CHECK(values[i].defined() && values[i].rank() == 2 && values[i].dim(1) == sizes[i] &&
-                   (batch <= 0 || values[i].dim(0) == batch),
+      WL_CHECK(values[i].defined() && matches(values[i].shape(), withBatch(batch, shapes[i])),
                "State " << i << " is incompatible with layer " << name() << ": expected shape ["
-                        << (batch > 0 ? std::to_string(batch) : std::string("batch")) << "," << sizes[i]
+                        << (batch > 0 ? std::to_string(batch) : std::string("batch")) << "," << dimsStr(shapes[i])
                         << "], got " << shapeStr(values[i].shape()));
     }
     states_ = values;
@@ -679,8 +853,39 @@ class Recurrent : public Layer {
   }
 
   void checkRank(const Shape& in) const {
-    WL_CHECK(in.size() == 3, "Input 0 is incompatible with layer " << name() << ": expected ndim=3, found ndim="
-                                                                   << in.size());
+    WL_CHECK(in.size() == 2 + cell_->stepRank(), "Input 0 is incompatible with layer "
+                                                     << name() << ": expected ndim=" << 2 + cell_->stepRank()
+                                                     << ", found ndim=" << in.size());
+  }
+  // A step's input shape: the input's without the time axis.
+  static Shape stepShapeOf(const Shape& in) {
+    Shape s{in[0]};
+    s.insert(s.end(), in.begin() + 2, in.end());
+    return s;
+  }
+  static Shape withBatch(int64_t batch, const Shape& s) {
+    Shape out{batch};
+    out.insert(out.end(), s.begin(), s.end());
+    return out;
+  }
+  static std::string dimsStr(const Shape& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? "," : "") + (s[i] < 0 ? std::string("null") : std::to_string(s[i]));
+    return out;
+  }
+  // Same rank, and equal wherever both dims are known.
+  static bool matches(const Shape& got, const Shape& want) {
+    if (got.size() != want.size()) return false;
+    for (size_t i = 0; i < got.size(); ++i) {
+      if (got[i] >= 0 && want[i] >= 0 && got[i] != want[i]) return false;
+    }
+    return true;
+  }
+  // The step input shape as far as it is known (built, else batchInputShape, else unknown).
+  Shape knownStepShape() const {
+    if (!builtInputShapes().empty()) return stepShapeOf(builtInputShape());
+    if (batchInputShape() && batchInputShape()->size() == 2 + cell_->stepRank()) return stepShapeOf(*batchInputShape());
+    return Shape(1 + cell_->stepRank(), -1);
   }
   void checkInputCount(size_t n) const {
     WL_CHECK(n == 1 || n == 1 + cell_->stateSizes().size(),
@@ -688,13 +893,13 @@ class Recurrent : public Layer {
                          << " initial state(s); got " << n << " input(s)");
   }
   void checkStateShapes(const std::vector<Shape>& shapes) const {
-    std::vector<int64_t> sizes = cell_->stateSizes();
+    if (shapes.size() < 2) return;
+    std::vector<Shape> want = cell_->stateShapes(stepShapeOf(shapes[0]));
     for (size_t i = 1; i < shapes.size(); ++i) {
       const Shape& s = shapes[i];
-      WL_CHECK(s.size() == 2 && (s[1] == sizes[i - 1] || s[1] < 0) &&
-                   (s[0] < 0 || shapes[0][0] < 0 || s[0] == shapes[0][0]),
+      WL_CHECK(matches(s, withBatch(shapes[0][0], want[i - 1])),
                "An initialState was passed that is not compatible with cell.stateSize: initial state " << i - 1
-                   << " of layer " << name() << " must have shape [batch," << sizes[i - 1] << "], got "
+                   << " of layer " << name() << " must have shape [batch," << dimsStr(want[i - 1]) << "], got "
                    << shapeStr(s));
     }
   }
@@ -703,9 +908,11 @@ class Recurrent : public Layer {
   void checkInputShapes(const std::vector<Shape>& shapes) const override {
     checkInputCount(shapes.size());
     checkRank(shapes[0]);
-    int64_t features = builtInputShape()[2];
-    WL_CHECK(shapes[0][2] == features || shapes[0][2] < 0,
-             "Input 0 is incompatible with layer " << name() << ": expected shape [null,null," << features
+    int64_t features = builtInputShape().back();
+    std::string expected = "[";
+    for (size_t i = 0; i + 1 < shapes[0].size(); ++i) expected += "null,";
+    WL_CHECK(shapes[0].back() == features || shapes[0].back() < 0,
+             "Input 0 is incompatible with layer " << name() << ": expected shape " << expected << features
                                                    << "], found shape " << shapeStr(shapes[0]));
     checkStateShapes(shapes);
   }
@@ -714,11 +921,12 @@ class Recurrent : public Layer {
     checkInputCount(shapes.size());
     const Shape& in = shapes[0];
     checkRank(in);
-    WL_CHECK(in[2] > 0, className() << " layer " << name() << " needs a known number of features, got input shape "
-                                    << shapeStr(in));
+    WL_CHECK(in.back() > 0, className() << " layer " << name()
+                                        << " needs a known number of features (channels), got input shape "
+                                        << shapeStr(in));
     checkStateShapes(shapes);
     bool fresh = !cell_->built();
-    cell_->ensureBuilt(Shape{in[0], in[2]});
+    cell_->ensureBuilt(stepShapeOf(in));
     if (fresh) renameWeightScope(*cell_, cell_->name() + "/", name() + "/");
   }
 
@@ -735,6 +943,9 @@ class Recurrent : public Layer {
   // steps run. The mask is data, not a function of the weights: no tape.
   void stepMasks(const Tensor& mask, int64_t batch, int64_t steps, std::vector<Tensor>* keep,
                  std::vector<Tensor>* hold) const {
+    // [B, 1, ...] to broadcast over a state [B, ...].
+    Shape keepShape(1 + cell_->stateShapes(Shape(1 + cell_->stepRank(), -1)).at(0).size(), 1);
+    keepShape[0] = batch;
     PausedTape paused;
     Tensor m = cast(mask, DType::Float32);
     if (m.rank() == 3 && m.dim(2) == 1) m = reshape(m, {m.dim(0), m.dim(1)});
@@ -744,7 +955,7 @@ class Recurrent : public Layer {
     if (goBackwards_) m = reverse(m, {1});
     Tensor one = Tensor::scalar(1.f);
     for (int64_t t = 0; t < steps; ++t) {
-      Tensor k = slice(m, {0, t}, {batch, 1});
+      Tensor k = reshape(slice(m, {0, t}, {batch, 1}), keepShape);
       keep->push_back(k);
       hold->push_back(sub(one, k));
     }
@@ -753,14 +964,14 @@ class Recurrent : public Layer {
   // The states the run starts from: the given initial states, a stateful layer's
   // kept ones, or zeros.
   std::vector<Tensor> initialStates(const std::vector<Tensor>& xs, int64_t batch) {
-    std::vector<int64_t> sizes = cell_->stateSizes();
+    std::vector<Shape> shapes = cell_->stateShapes(stepShapeOf(xs[0].shape()));
     std::vector<Tensor> states;
     if (xs.size() > 1) {
       for (size_t i = 1; i < xs.size(); ++i) {
-        WL_CHECK(xs[i].rank() == 2 && xs[i].dim(0) == batch && xs[i].dim(1) == sizes[i - 1],
+        WL_CHECK(xs[i].shape() == withBatch(batch, shapes[i - 1]),
                  "An initialState was passed that is not compatible with cell.stateSize: initial state "
-                     << i - 1 << " of layer " << name() << " must have shape [" << batch << "," << sizes[i - 1]
-                     << "], got " << shapeStr(xs[i].shape()));
+                     << i - 1 << " of layer " << name() << " must have shape [" << batch << ","
+                     << dimsStr(shapes[i - 1]) << "], got " << shapeStr(xs[i].shape()));
         states.push_back(xs[i]);
       }
       return states;
@@ -772,22 +983,25 @@ class Recurrent : public Layer {
                         << batch << " (use batches of exactly " << fixed << " samples: predict/fit batchSize)");
       if (!states_.empty()) return states_;
     }
-    for (int64_t s : sizes) states.push_back(zeros({batch, s}));
+    for (const Shape& s : shapes) states.push_back(zeros(withBatch(batch, s)));
     return states;
   }
 
   std::vector<Tensor> run(const std::vector<Tensor>& xs, const Tensor& mask, bool training) {
     checkInputCount(xs.size());
-    Tensor x = xs[0];  // (B, T, F)
+    Tensor x = xs[0];  // (B, T, F), or (B, T, h, w, channels) for a convolutional cell
     checkRank(x.shape());
     int64_t batch = x.dim(0), steps = x.dim(1), features = x.dim(2);
+    Shape stepShape = stepShapeOf(x.shape());
     WL_CHECK(steps > 0, className() << " layer " << name() << ": the input has no timesteps (shape "
                                     << shapeStr(x.shape()) << ")");
     std::vector<Tensor> keep, hold;  // checks the mask before any work
     if (mask.defined()) stepMasks(mask, batch, steps, &keep, &hold);
     std::vector<Tensor> states = initialStates(xs, batch);
     if (goBackwards_) x = reverse(x, {1});
-    Tensor xTimeMajor = transpose(x, {1, 0, 2});  // (T, B, F)
+    std::vector<int64_t> perm{1, 0};
+    for (int64_t a = 2; a < x.rank(); ++a) perm.push_back(a);
+    Tensor xTimeMajor = transpose(x, perm);  // (T, B, F)
 
     struct SequenceScope {
       RNNCell* cell;
@@ -800,7 +1014,7 @@ class Recurrent : public Layer {
     // one matMul. Under a tape a slice's gradient is a zero-padded copy of its whole
     // input, so slicing the (T*B, k) projection would cost O(T^2 * B * k) in the
     // backward pass; there each step projects its own (B, F) input instead.
-    bool hoist = gate != nullptr && (inferenceMode() || steps == 1);
+    bool hoist = gate != nullptr && gate->hoistable() && (inferenceMode() || steps == 1);
     Tensor xz;
     std::vector<Tensor> xSteps;
     if (hoist) {
@@ -812,7 +1026,7 @@ class Recurrent : public Layer {
       }
       xz = fusedMatMul(flat, gate->kernel(), false, false, gate->projectionEpilogue());
     } else {
-      xSteps = steps == 1 ? std::vector<Tensor>{reshape(xTimeMajor, {batch, features})} : unstack(xTimeMajor, 0);
+      xSteps = steps == 1 ? std::vector<Tensor>{reshape(xTimeMajor, stepShape)} : unstack(xTimeMajor, 0);
     }
     int64_t k = hoist ? xz.dim(1) : 0;
 
@@ -888,6 +1102,18 @@ class GRU : public Recurrent {
   std::string className() const override { return "GRU"; }
 };
 
+// tfjs's ConvLSTM2D (ConvRNN2D around a ConvLSTM2DCell): input [batch, timesteps,
+// h, w, channels]; output [batch, h', w', filters] (with returnSequences
+// [batch, timesteps, h', w', filters]); returnState adds h and c of that shape.
+class ConvLSTM2D : public Recurrent {
+ public:
+  explicit ConvLSTM2D(const nlohmann::json& config)
+      : Recurrent(config, "ConvLSTM2D", std::make_shared<ConvLSTM2DCell>(cellConfigOf(config))) {
+    WL_CHECK(!unroll_, "Unrolling is not possible with convolutional RNNs.");
+  }
+  std::string className() const override { return "ConvLSTM2D"; }
+};
+
 // tf.layers.rnn({cell}).
 class RNN : public Recurrent {
  public:
@@ -920,7 +1146,7 @@ std::shared_ptr<Layer> createWithCells(const std::string& className, const nlohm
       cell = std::make_shared<HostCell>(std::dynamic_pointer_cast<HostLayer>(l), s);
     }
     WL_CHECK(cell != nullptr, className << ": " << (l ? l->className() + " " + l->name() : std::string("undefined"))
-                                        << " is not an RNN cell (SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells)");
+                                        << " is not an RNN cell (SimpleRNNCell, LSTMCell, GRUCell, ConvLSTM2DCell, StackedRNNCells)");
     cells.push_back(cell);
   }
   if (className == "RNN") {
@@ -940,6 +1166,8 @@ WL_REGISTER_LAYER(SimpleRNN);
 WL_REGISTER_LAYER(LSTM);
 WL_REGISTER_LAYER(GRU);
 WL_REGISTER_LAYER(RNN);
+WL_REGISTER_LAYER(ConvLSTM2D);
+WL_REGISTER_LAYER(ConvLSTM2DCell);
 WL_REGISTER_LAYER(SimpleRNNCell);
 WL_REGISTER_LAYER(LSTMCell);
 WL_REGISTER_LAYER(GRUCell);

@@ -20,6 +20,12 @@ class RNNCell : public Layer {
   // tfjs's stateSize as a list: one entry per state; state 0's size is the output size.
   virtual std::vector<int64_t> stateSizes() const = 0;
   int64_t outputSize() const { return stateSizes().at(0); }
+  // The rank of one step's input without the batch: 1 ([features]) for the dense
+  // cells, 3 ([h, w, channels]) for ConvLSTM2DCell.
+  virtual size_t stepRank() const { return 1; }
+  // Each state's shape without the batch, for a step input of shape `stepInput`
+  // (with the batch; unknown dims -1): [size] for the dense cells. State 0 is the output.
+  virtual std::vector<Shape> stateShapes(const Shape& stepInput) const;
   // Around the steps of one sequence: dropout masks are drawn once per sequence.
   virtual void beginSequence(int64_t /*batch*/, bool /*training*/) {}
   virtual void endSequence() {}

@@ -23,15 +23,19 @@ namespace wl {
 
 namespace {
 
-// The inner layer of a config: {className, config} (camelCase, as getConfig gives).
-std::shared_ptr<Layer> innerFromConfig(const nlohmann::json& config, const std::string& cls) {
-  WL_CHECK(config.contains("layer") && config["layer"].is_object() && config["layer"].contains("className") &&
-               config["layer"]["className"].is_string(),
-           cls << ": the layer option must be a layer (or a {className, config} object), got "
-               << (config.contains("layer") ? config["layer"].dump() : std::string("undefined")));
-  const nlohmann::json& spec = config["layer"];
+// A layer from its {className, config} spec (camelCase, as getConfig gives).
+std::shared_ptr<Layer> specLayer(const nlohmann::json& spec, const std::string& what) {
+  WL_CHECK(spec.is_object() && spec.contains("className") && spec["className"].is_string(),
+           what << " must be a layer (or a {className, config} object), got " << spec.dump());
   nlohmann::json inner = spec.contains("config") && spec["config"].is_object() ? spec["config"] : nlohmann::json::object();
   return LayerRegistry::instance().create(spec["className"].get<std::string>(), inner);
+}
+
+// The inner layer of a config: its "layer" spec.
+std::shared_ptr<Layer> innerFromConfig(const nlohmann::json& config, const std::string& cls) {
+  WL_CHECK(config.contains("layer"), cls << ": the layer option must be a layer (or a {className, config} object), "
+                                            "got undefined");
+  return specLayer(config["layer"], cls + ": the layer option");
 }
 
 class Wrapper : public Layer {
@@ -132,22 +136,23 @@ class TimeDistributed : public Wrapper {
   }
 };
 
-// Bidirectional({layer, mergeMode}): a recurrent layer run forwards and backwards.
-// As tfjs: two copies are made from the layer's config, "forward_<name>" and
-// "backward_<name>" (goBackwards flipped), whose weights are named
+// Bidirectional({layer, mergeMode, backwardLayer}): a recurrent layer run forwards and
+// backwards. As tfjs: two copies are made from the layer's config, "forward_<name>"
+// and "backward_<name>" (goBackwards flipped), whose weights are named
 // "<wrapper>/forward_<name>/kernel" ...; getConfig keeps the given layer's config.
+// As Keras (tfjs ignores the option): a backwardLayer runs the backward direction
+// instead of the copy; it must differ in goBackwards and agree in stateful,
+// returnSequences and returnState, and getConfig then nests it as backwardLayer.
 // Both receive the input mask (the backward one reverses it, as its goBackwards
 // run does); the backward sequence output is reversed back before merging:
 // 'concat' (default, last axis), 'sum', 'mul', 'ave', or null = both outputs.
 // With returnState the states follow: forward's, then backward's.
 class Bidirectional : public Wrapper {
  public:
-  Bidirectional(const nlohmann::json& config, std::shared_ptr<Layer> inner)
+  Bidirectional(const nlohmann::json& config, std::shared_ptr<Layer> inner, std::shared_ptr<Layer> backward = nullptr)
       : Wrapper(config, "Bidirectional", std::move(inner)) {
     supportsMasking_ = true;
-    const nlohmann::json innerConfig = layer_->getConfig();
-    WL_CHECK(innerConfig.contains("goBackwards") && innerConfig.contains("returnSequences"),
-             "Bidirectional: the layer must be a recurrent layer (SimpleRNN, LSTM, GRU), got " << layer_->className());
+    const nlohmann::json innerConfig = recurrentConfig(*layer_, "the layer");
     returnSequences_ = innerConfig["returnSequences"].get<bool>();
     returnState_ = innerConfig["returnState"].get<bool>();
     mergeMode_ = config.contains("mergeMode") ? config["mergeMode"] : nlohmann::json("concat");
@@ -156,12 +161,34 @@ class Bidirectional : public Wrapper {
              mergeMode_.dump() << " is not a valid BidirectionalMergeMode. Valid values are concat, sum, mul, ave "
                                   "or null.");
     const std::string innerName = layer_->name();
-    nlohmann::json f = innerConfig, b = innerConfig;
+    nlohmann::json f = innerConfig;
     f["name"] = "forward_" + innerName;
-    b["name"] = "backward_" + innerName;
-    b["goBackwards"] = !innerConfig["goBackwards"].get<bool>();
     forward_ = LayerRegistry::instance().create(layer_->className(), f);
-    backward_ = LayerRegistry::instance().create(layer_->className(), b);
+    if (backward == nullptr && config.contains("backwardLayer") && !config["backwardLayer"].is_null()) {
+      backward = specLayer(config["backwardLayer"], "backwardLayer");
+    }
+    if (backward != nullptr) {
+      // Keras's backward_layer: that layer runs the backward direction, under its own name.
+      WL_CHECK(!backward->built(), "Bidirectional: the backwardLayer " << backward->name()
+                                       << " has already been built (used elsewhere); pass a new layer");
+      const nlohmann::json bc = recurrentConfig(*backward, "the backwardLayer");
+      WL_CHECK(bc["goBackwards"] != innerConfig["goBackwards"],
+               "Bidirectional: the forward layer and the backward layer should have different goBackwards values; "
+               "both have goBackwards " << innerConfig["goBackwards"].dump());
+      for (const char* a : {"stateful", "returnSequences", "returnState"}) {
+        const nlohmann::json fa = innerConfig.value(a, nlohmann::json(false)), ba = bc.value(a, nlohmann::json(false));
+        WL_CHECK(fa == ba, "Bidirectional: the forward layer and the backward layer are expected to have the same value "
+                           "for " << a << ", got " << fa.dump() << " for the forward layer and " << ba.dump()
+                                  << " for the backward layer");
+      }
+      backward_ = std::move(backward);
+      customBackward_ = true;
+    } else {
+      nlohmann::json b = innerConfig;
+      b["name"] = "backward_" + innerName;
+      b["goBackwards"] = !innerConfig["goBackwards"].get<bool>();
+      backward_ = LayerRegistry::instance().create(layer_->className(), b);
+    }
   }
   explicit Bidirectional(const nlohmann::json& config)
       : Bidirectional(config, innerFromConfig(config, "Bidirectional")) {}
@@ -171,6 +198,8 @@ class Bidirectional : public Wrapper {
     nlohmann::json c = Wrapper::getConfig();
     c["trainable"] = trainable();
     c["mergeMode"] = mergeMode_;
+    // Only a backwardLayer the user gave (tfjs writes none; Keras's default is the copy).
+    if (customBackward_) c["backwardLayer"] = {{"className", backward_->className()}, {"config", backward_->getConfig()}};
     return c;
   }
 
@@ -300,7 +329,16 @@ class Bidirectional : public Wrapper {
     return out;
   }
 
+  // A recurrent layer's config (it has goBackwards and returnSequences), else an Error.
+  static nlohmann::json recurrentConfig(const Layer& l, const char* what) {
+    nlohmann::json c = l.getConfig();
+    WL_CHECK(c.contains("goBackwards") && c.contains("returnSequences") && c.contains("returnState"),
+             "Bidirectional: " << what << " must be a recurrent layer (SimpleRNN, LSTM, GRU, RNN, ConvLSTM2D), got " << l.className());
+    return c;
+  }
+
   std::shared_ptr<Layer> forward_, backward_;
+  bool customBackward_ = false;
   bool returnSequences_ = false, returnState_ = false;
   nlohmann::json mergeMode_;
 };
@@ -308,10 +346,11 @@ class Bidirectional : public Wrapper {
 }  // namespace
 
 std::shared_ptr<Layer> createWrapperLayer(const std::string& className, const nlohmann::json& config,
-                                          std::shared_ptr<Layer> inner) {
+                                          std::shared_ptr<Layer> inner, std::shared_ptr<Layer> backward) {
   WL_CHECK(config.is_object(), className << ": the layer config must be an object, got " << config.dump());
+  WL_CHECK(backward == nullptr || className == "Bidirectional", className << " takes no backwardLayer");
   if (className == "TimeDistributed") return std::make_shared<TimeDistributed>(config, std::move(inner));
-  if (className == "Bidirectional") return std::make_shared<Bidirectional>(config, std::move(inner));
+  if (className == "Bidirectional") return std::make_shared<Bidirectional>(config, std::move(inner), std::move(backward));
   throw Error("Unknown layer wrapper: " + className);
 }
 

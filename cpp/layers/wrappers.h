@@ -12,7 +12,9 @@ namespace wl {
 
 // A wrapper of class `className` around an existing layer (the very layer the
 // user passed, as tfjs keeps it), with the wrapper's own options in `config`.
+// `backward`: Bidirectional's backwardLayer (Keras's backward_layer), or null for
+// the default (a copy of `inner` run the other way).
 std::shared_ptr<Layer> createWrapperLayer(const std::string& className, const nlohmann::json& config,
-                                          std::shared_ptr<Layer> inner);
+                                          std::shared_ptr<Layer> inner, std::shared_ptr<Layer> backward = nullptr);
 
 }  // namespace wl

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "kernels/conv_params.h"
+#include "kernels/params_sparse.h"
 #include "ops/op_utils.h"
 #include "ops/registry.h"
 
@@ -638,6 +639,93 @@ Tensor resizeNearestNeighbor(const Tensor& images, std::vector<int64_t> size, bo
   return resize("resizeNearestNeighbor", false, images, std::move(size), alignCorners, halfPixelCenters);
 }
 
+// ---- dilation2d and maxPoolWithArgmax (kernels/params_sparse.h) ----------------------
+
+// ops/sparse.cc: records a node whose gradient throws tfjs's "gradient function not found".
+void recordNoGradient(const char* kernel, const std::vector<Tensor>& inputs, const Tensor& y);
+
+namespace {
+
+// The geometry of a [fH, fW, C] dilation filter over x [batch, h, w, C] (tfjs's
+// computeDilation2DInfo: a conv2d with an outC of C).
+ConvGeometry dilationGeometry(const Shape& x, const Shape& filter, std::vector<int64_t> strides, const Padding& pad,
+                              std::vector<int64_t> dilations) {
+  const char* op = "dilation2d";
+  strides = perDim(op, "strides", strides, 2);
+  dilations = perDim(op, "dilations", dilations, 2);
+  int64_t f[3] = {1, filter[0], filter[1]};
+  return makeGeometry(op, x, f, strides, dilations, pad, spatialPadPairs(op, pad, 4, false), "", x[3]);
+}
+
+// Forward (dy undefined): y has x's dtype; backprops: float32 dx or dfilter.
+Tensor dilationPass(const char* kernel, const ConvGeometry& g, const Tensor& x, const Tensor& filter,
+                    const Tensor& dy, const Shape& outShape) {
+  Tensor out = Tensor::empty(outShape, dy.defined() ? DType::Float32 : x.dtype());
+  KernelCall k(kernel, {x.dtype()});
+  k.kernel<Dilation2DKernel>()({g, k.in<float>(x), k.in<float>(filter), dy.defined() ? k.in<float>(dy) : nullptr,
+                                k.out<float>(out), x.dtype() == DType::Int32, filter.dtype() == DType::Int32});
+  return out;
+}
+
+void requireFloatOrInt(const char* op, const char* name, const Tensor& t) {
+  WL_CHECK(t.dtype() == DType::Float32 || t.dtype() == DType::Int32,
+           op << ": " << name << " must be float32 or int32, got " << dtypeName(t.dtype()));
+}
+
+}  // namespace
+
+Tensor dilation2d(const Tensor& xIn, const Tensor& filter, std::vector<int64_t> strides, const Padding& pad,
+                  std::vector<int64_t> dilations, const std::string& dataFormat) {
+  const char* op = "dilation2d";
+  WL_CHECK(xIn.defined() && filter.defined(), op << ": an input tensor is undefined (was it disposed?)");
+  WL_CHECK(xIn.rank() == 3 || xIn.rank() == 4,
+           "Error in dilation2d: input must be rank 3 or 4, but got rank " << xIn.rank() << ".");
+  WL_CHECK(filter.rank() == 3, "Error in dilation2d: filter must be rank 3, but got rank " << filter.rank() << ".");
+  WL_CHECK(dataFormat == "NHWC",
+           "Error in dilation2d: Only NHWC is currently supported, but got dataFormat of " << dataFormat);
+  requireFloatOrInt(op, "x", xIn);
+  requireFloatOrInt(op, "filter", filter);
+  const bool unbatched = xIn.rank() == 3;
+  Tensor x = unbatched ? reshape(xIn, {1, xIn.dim(0), xIn.dim(1), xIn.dim(2)}) : xIn;
+  WL_CHECK(x.dim(3) == filter.dim(2), "Error in dilation2d:  input and filter must have the same depth: "
+                                          << x.dim(3) << " vs " << filter.dim(2));
+  const ConvGeometry g = dilationGeometry(x.shape(), filter.shape(), strides, pad, dilations);
+  Tensor y = dilationPass("Dilation2D", g, x, filter, Tensor(), {g.batch, g.outH, g.outW, g.inC});
+  if (x.dtype() == DType::Float32 && filter.dtype() == DType::Float32) {
+    // tfjs's Dilation2D_grad: the two backprop kernels, which have no gradient themselves.
+    recordOp("Dilation2D", {x, filter}, y, [g, x, filter](const Tensor& dy) -> std::vector<Tensor> {
+      Tensor dx = dilationPass("Dilation2DBackpropInput", g, x, filter, dy, x.shape());
+      Tensor df = dilationPass("Dilation2DBackpropFilter", g, x, filter, dy, filter.shape());
+      recordNoGradient("Dilation2DBackpropInput", {x, filter, dy}, dx);
+      recordNoGradient("Dilation2DBackpropFilter", {x, filter, dy}, df);
+      return {dx, df};
+    });
+  }
+  return unbatched ? reshape(y, {y.dim(1), y.dim(2), y.dim(3)}) : y;
+}
+
+// [result, indexes]: the max pool and the flat position of each maximum.
+std::vector<Tensor> maxPoolWithArgmax(const Tensor& x, std::vector<int64_t> filterSize, std::vector<int64_t> strides,
+                                      const Padding& pad, bool includeBatchInIndex) {
+  const char* op = "maxPoolWithArgmax";
+  WL_CHECK(x.defined(), op << ": the input tensor is undefined (was it disposed?)");
+  requireFloatOrInt(op, "x", x);
+  WL_CHECK(x.rank() == 4, op << ": x must be rank 4, got rank " << x.rank() << " (shape " << shapeStr(x.shape()) << ")");
+  filterSize = perDim(op, "filterSize", filterSize, 2);
+  strides = perDim(op, "strides", strides, 2);
+  int64_t f[3] = {1, filterSize[0], filterSize[1]};
+  const ConvGeometry g =
+      makeGeometry(op, x.shape(), f, strides, {1, 1}, pad, spatialPadPairs(op, pad, 4, false), "", x.dim(3));
+  Shape outShape{g.batch, g.outH, g.outW, g.inC};
+  Tensor y = Tensor::empty(outShape, x.dtype()), indexes = Tensor::empty(outShape, DType::Int32);
+  KernelCall k("MaxPoolWithArgmax", {x.dtype()});
+  k.kernel<MaxPoolArgmaxKernel>()({g, k.in<float>(x), k.out<float>(y), k.out<int32_t>(indexes), includeBatchInIndex,
+                                   x.dtype() == DType::Int32});
+  recordNoGradient("MaxPoolWithArgmax", {x}, y);  // tfjs has no gradient for it
+  return {y, indexes};
+}
+
+
 namespace {
 
 Padding parsePad(const Attrs& at, const char* key = "pad") {
@@ -718,6 +806,14 @@ const bool registered = [] {
   reg.add("separableConv2d", 3, [](In in, const Attrs& at) -> Out {
     return {separableConv2d(in[0], in[1], in[2], at.getInts("strides", {1}), parsePad(at),
                             intsOf(at, {"dilation", "dilations"}, {1}), at.getString("dataFormat", "NHWC"))};
+  });
+  reg.add("dilation2d", 2, [](In in, const Attrs& at) -> Out {
+    return {dilation2d(in[0], in[1], at.getInts("strides", {1}), parsePad(at), at.getInts("dilations", {1}),
+                       at.getString("dataFormat", "NHWC"))};
+  });
+  reg.add("maxPoolWithArgmax", 1, [](In in, const Attrs& at) -> Out {
+    return maxPoolWithArgmax(in[0], at.getInts("filterSize"), at.getInts("strides", {1}), parsePad(at),
+                             at.getBool("includeBatchInIndex", false));
   });
   reg.add("maxPool", 1, [rounding](In in, const Attrs& at) -> Out {
     return {maxPool(in[0], at.getInts("filterSize"), at.getInts("strides", {1}), parsePad(at), rounding(at))};

@@ -40,6 +40,15 @@ export function getBackend() {
 
 export async function setBackend(name) {
   await ready();
+  if (name === 'webgl' && !backendNames().includes('webgl')) {
+    // Created on first use: a WebGL2 context (browsers and workers that have one).
+    // Where it cannot be made, as tfjs: a warning, false, and the backend unchanged.
+    const why = getCore().registerWebGLBackend();
+    if (why) {
+      console.warn(`Initialization of backend webgl failed: ${why}`);
+      return false;
+    }
+  }
   const names = backendNames();
   if (!names.includes(name)) {
     throw new Error(`Backend name '${name}' not found in registry. Available backends: ${names.join(', ')}`);
@@ -76,6 +85,10 @@ export function removeBackend(name) {
  */
 export function transferStats() {
   return getCore().transferStats();
+}
+/** The webgl backend's figures (textures, programs compiled, passes, renderer); {} before it exists. */
+export function webglStats() {
+  return getCore().webglStats();
 }
 
 /**

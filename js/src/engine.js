@@ -39,7 +39,7 @@ export function tidy(nameOrFn, maybeFn) {
 
 /** Keeps a tensor created inside tf.tidy from being disposed when the scope ends. */
 export function keep(t) {
-  assertTensor(t, 'result', 'keep');
+  assertTensor(t, 'result', 'keep', true);
   t._kept = true;
   return t;
 }
@@ -59,6 +59,7 @@ export function engine() {
     setBackend: name => backends.setBackend(name),
     removeBackend: name => backends.removeBackend(name),
     transferStats: () => backends.transferStats(),
+    webglStats: () => backends.webglStats(),
     _registerTestBackend: (name, options) => backends.registerTestBackend(name, options),
   };
 }
@@ -185,6 +186,10 @@ function gradientsOf(f, xs, dy) {
     return tidy(() => {
       const y = f();
       if (!(y instanceof Tensor)) throw new Error('The result y returned by f() must be a tensor.');
+      if (y.dtype === 'complex64') {
+        throw new Error('The result y returned by f() is a complex64 tensor: gradients need a real one (take ' +
+                        'tf.real, tf.imag or tf.abs of it)');
+      }
       if (dy != null) {
         assertTensor(dy, 'dy', 'grad');
       }

@@ -1,5 +1,5 @@
-// Tensor printing in tfjs's format (a port of tfjs-core/src/tensor_format.ts,
-// without the complex64 dtype). Strings print quoted ('a'), except a scalar's.
+// Tensor printing in tfjs's format (a port of tfjs-core/src/tensor_format.ts). Strings print
+// quoted ('a'), except a scalar's; complex64 values come interleaved [re, im, ...].
 import {computeStrides} from './util.js';
 
 const FORMAT_LIMIT_NUM_VALS = 20;
@@ -8,16 +8,27 @@ const FORMAT_NUM_SIG_DIGITS = 7;
 
 function valToString(val, pad, dtype) {
   let s;
-  if (typeof val === 'string') s = `'${val}'`;
-  else if (dtype === 'bool') s = val === 0 ? 'false' : 'true';
-  else s = parseFloat(val.toFixed(FORMAT_NUM_SIG_DIGITS)).toString();
+  if (Array.isArray(val)) {
+    s = `${parseFloat(val[0].toFixed(FORMAT_NUM_SIG_DIGITS))} + ${parseFloat(val[1].toFixed(FORMAT_NUM_SIG_DIGITS))}j`;
+  } else if (typeof val === 'string') {
+    s = `'${val}'`;
+  } else {
+    s = dtype === 'bool' ? (val === 0 ? 'false' : 'true') : parseFloat(val.toFixed(FORMAT_NUM_SIG_DIGITS)).toString();
+  }
   return s.padEnd(pad);
+}
+
+function createComplexTuples(vals) {
+  const tuples = [];
+  for (let i = 0; i < vals.length; i += 2) tuples.push([vals[i], vals[i + 1]]);
+  return tuples;
 }
 
 function computeMaxSizePerColumn(vals, shape, dtype, strides) {
   const n = shape.reduce((a, b) => a * b, 1);
   const numCols = strides[strides.length - 1];
   const padPerCol = new Array(numCols).fill(0);
+  if (dtype === 'complex64') vals = createComplexTuples(vals);
   if (shape.length > 1) {
     for (let row = 0; row < n / numCols; row++) {
       const offset = row * numCols;
@@ -32,20 +43,25 @@ function computeMaxSizePerColumn(vals, shape, dtype, strides) {
 function subTensorToString(vals, shape, dtype, strides, padPerCol, isLast = true) {
   const size = shape[0];
   const rank = shape.length;
-  if (rank === 0) return [dtype === 'bool' ? valToString(vals[0], 0, dtype) : vals[0].toString()];
+  const width = dtype === 'complex64' ? 2 : 1;
+  const tuples = v => (dtype === 'complex64' ? createComplexTuples(v) : Array.from(v));
+  if (rank === 0) {
+    if (dtype === 'complex64') return [valToString(createComplexTuples(vals)[0], 0, dtype)];
+    return [dtype === 'bool' ? valToString(vals[0], 0, dtype) : vals[0].toString()];
+  }
   if (rank === 1) {
     if (size > FORMAT_LIMIT_NUM_VALS) {
-      const first = Array.from(vals.slice(0, FORMAT_NUM_FIRST_LAST_VALS));
-      const last = Array.from(vals.slice(size - FORMAT_NUM_FIRST_LAST_VALS, size));
+      const first = tuples(vals.slice(0, FORMAT_NUM_FIRST_LAST_VALS * width));
+      const last = tuples(vals.slice((size - FORMAT_NUM_FIRST_LAST_VALS) * width, size * width));
       return ['[' + first.map((x, i) => valToString(x, padPerCol[i], dtype)).join(', ') + ', ..., ' +
               last.map((x, i) => valToString(x, padPerCol[size - FORMAT_NUM_FIRST_LAST_VALS + i], dtype))
                   .join(', ') + ']'];
     }
-    return ['[' + Array.from(vals).map((x, i) => valToString(x, padPerCol[i], dtype)).join(', ') + ']'];
+    return ['[' + tuples(vals).map((x, i) => valToString(x, padPerCol[i], dtype)).join(', ') + ']'];
   }
   const subshape = shape.slice(1);
   const substrides = strides.slice(1);
-  const stride = strides[0];
+  const stride = strides[0] * width;
   const lines = [];
   const pushRow = (i, last) =>
       lines.push(...subTensorToString(vals.slice(i * stride, (i + 1) * stride), subshape, dtype, substrides,

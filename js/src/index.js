@@ -38,6 +38,11 @@ export {
 } from './surface.js';
 export {linalg, math, signal} from './linalg.js';
 export {string} from './strings.js';
+export {complex, fft, ifft, imag, irfft, real, rfft, spectral} from './complex.js';  // complex64 (issue 16)
+import {sparseRaggedOps} from './sparse_ragged.js';
+export {sparse} from './sparse_ragged.js';
+export const {bitwiseAnd, dilation2d, maxPoolWithArgmax, raggedGather, raggedRange, raggedTensorToTensor} =
+    sparseRaggedOps;
 export {browser} from './browser.js';
 import {extraOps} from './ops_extra.js';
 import {imageExtras} from './image.js';
@@ -47,6 +52,7 @@ import {input as inputFactory} from './models.js';
 layerFactories.input = inputFactory;  // tfjs's tf.layers.input is tf.input
 import './layer_members.js';  // Layer/LayersModel/SymbolicTensor members tfjs declares public
 import './data_sources.js';  // tf.data.func, csv, CSVDataset, TextLineDataset, File/URLDataSource
+import './data_media.js';  // tf.data.webcam, microphone (browser media streams)
 export const {
   batchToSpaceND, spaceToBatchND, depthToSpace, bincount, denseBincount, broadcastArgs, clone, cumprod, cosineWindow,
   euclideanNorm, movingAverage, diag, ensureShape, meshgrid, gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum,

@@ -686,9 +686,14 @@ const FACTORIES = {
   gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', alphaDropout: 'AlphaDropout',
   // preprocessing
   rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing', categoryEncoding: 'CategoryEncoding',
+  // image augmentation (training only): tfjs's randomWidth, its twin randomHeight, Keras 3's others
+  randomWidth: 'RandomWidth', randomHeight: 'RandomHeight', randomFlip: 'RandomFlip', randomRotation: 'RandomRotation',
+  randomTranslation: 'RandomTranslation', randomZoom: 'RandomZoom', randomContrast: 'RandomContrast',
   // recurrent
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU',
   simpleRNNCell: 'SimpleRNNCell', lstmCell: 'LSTMCell', gruCell: 'GRUCell',
+  // convolutional recurrent
+  convLstm2d: 'ConvLSTM2D', convLstm2dCell: 'ConvLSTM2DCell',
 };
 
 export const layers = {Layer};
@@ -724,6 +729,7 @@ class Wrapper extends Layer {
   dispose() {
     const result = super.dispose();
     if (this.layer instanceof Layer) this.layer.dispose();
+    if (this.backwardLayer instanceof Layer) this.backwardLayer.dispose();
     return result;
   }
 }
@@ -731,33 +737,40 @@ for (const className of Object.values(WRAPPER_FACTORIES)) registerWrapper(classN
 for (const [factory, className] of Object.entries(WRAPPER_FACTORIES)) {
   layers[factory] = args => {
     if (args == null || typeof args !== 'object') throw new Error(`tf.layers.${factory}() expects an object of options, got ${args}`);
-    let {layer, ...options} = args;
-    if (options.backwardLayer != null) {
-      // tfjs 4.22 accepts the option and ignores it (its backward layer is always a copy of `layer`).
-      throw new Error(`tf.layers.${factory}(): backwardLayer is not supported (tfjs 4.22 ignores it and runs a copy of layer backwards); omit it`);
-    }
-    delete options.backwardLayer;
+    let {layer, backwardLayer, ...options} = args;
     // Also a {className, config} spec, as model.json nests it (the layer is made from it).
-    if (layer != null && !(layer instanceof Layer) && typeof layer === 'object' && typeof layer.className === 'string') {
-      layer = new Layer(layer.className, layer.config == null ? {} : layer.config);
-    }
+    const fromSpec = l => (l != null && !(l instanceof Layer) && typeof l === 'object' && typeof l.className === 'string'
+      ? new Layer(l.className, l.config == null ? {} : l.config) : l);
+    layer = fromSpec(layer);
     if (!(layer instanceof Layer)) {
       throw new Error(`tf.layers.${factory}(): the layer option must be a tf.layers.Layer, got ${layer === undefined ? 'undefined' : String(layer)}`);
     }
-    const wrapper = wrapLayer(getCore().createWrapper(className, JSON.stringify(options), layer.handle));
+    if (backwardLayer != null) {
+      // Keras's backward_layer (tfjs 4.22 accepts the option and ignores it): that layer
+      // runs the backward direction instead of a copy of `layer`.
+      if (factory !== 'bidirectional') throw new Error(`tf.layers.${factory}() takes no backwardLayer option`);
+      backwardLayer = fromSpec(backwardLayer);
+      if (!(backwardLayer instanceof Layer)) {
+        throw new Error(`tf.layers.bidirectional(): the backwardLayer option must be a tf.layers.Layer, got ${String(backwardLayer)}`);
+      }
+    }
+    const wrapper = wrapLayer(backwardLayer != null
+      ? getCore().createBidirectional(JSON.stringify(options), layer.handle, backwardLayer.handle)
+      : getCore().createWrapper(className, JSON.stringify(options), layer.handle));
     wrapper.layer = layer;
+    if (backwardLayer != null) wrapper.backwardLayer = backwardLayer;
     return wrapper;
   };
 }
 
 // ---- recurrent layers with cells (tfjs's RNN, RNNCell, StackedRNNCells) -----------------
 
-const RECURRENT_CLASSES = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU']);
-const CELL_CLASSES = new Set(['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'StackedRNNCells']);
+const RECURRENT_CLASSES = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM2D']);
+const CELL_CLASSES = new Set(['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'ConvLSTM2DCell', 'StackedRNNCells']);
 
 /**
  * tfjs's RNN: a recurrent layer running its cell over the timesteps (tf.layers.rnn,
- * simpleRNN, lstm, gru). A stateful one keeps its states from call to call:
+ * simpleRNN, lstm, gru, convLstm2d). A stateful one keeps its states from call to call:
  * resetStates(states?) sets them to zeros or to the given values.
  */
 export class RNN extends Layer {
@@ -801,7 +814,7 @@ export class RNN extends Layer {
 }
 for (const className of RECURRENT_CLASSES) registerWrapper(className, RNN);
 
-/** tfjs's RNNCell: the base class of the cells (simpleRNNCell, lstmCell, gruCell, stackedRNNCells). */
+/** tfjs's RNNCell: the base class of the cells (simpleRNNCell, lstmCell, gruCell, convLstm2dCell, stackedRNNCells). */
 export class RNNCell extends Layer {
   dispose() {
     const result = super.dispose();
@@ -816,7 +829,7 @@ function cellLayer(cell, what) {
   if (cell != null && typeof cell === 'object' && typeof cell.className === 'string') {
     return new Layer(cell.className, cell.config == null ? {} : cell.config);
   }
-  throw new Error(`${what}: a cell must be a cell layer (tf.layers.simpleRNNCell, lstmCell, gruCell, stackedRNNCells), got ${cell === undefined ? 'undefined' : String(cell)}`);
+  throw new Error(`${what}: a cell must be a cell layer (tf.layers.simpleRNNCell, lstmCell, gruCell, convLstm2dCell, stackedRNNCells), got ${cell === undefined ? 'undefined' : String(cell)}`);
 }
 
 function layerVector(list) {

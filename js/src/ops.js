@@ -6,7 +6,7 @@ import {fromVector, getCore} from './core.js';
 import {variable, vectorOf} from './engine.js';
 import {profileOp} from './profile.js';
 import {isStringLike, withStrings} from './strings.js';
-import {Tensor, assertShape, makeTensorFromFlat, notNumericError, tensor} from './tensor.js';
+import {Tensor, assertShape, complexUnsupported, makeTensorFromFlat, notNumericError, tensor} from './tensor.js';
 import {inferDtype, makeZerosTypedArray} from './util.js';
 
 // The ops whose arguments tfjs parses as one dtype ('op', or 'op.arg' for one argument):
@@ -47,9 +47,30 @@ function toTensor(x, name, op, dtype) {
 const keepNonFinite = (key, value) =>
   typeof value === 'number' && !Number.isFinite(value) ? {$nonFinite: String(value)} : value;
 
+/**
+ * @internal The ops that accept complex64 tensors (complex.js fills it): op name ->
+ * (input Tensors, attrs) => output Tensors. The engine holds float32 tensors only,
+ * so every op reached with a complex64 input, or a cast to complex64, comes here;
+ * any other op throws an Error naming it.
+ */
+export const complexHandlers = {};
+
+function runComplex(op, tensors, attrs) {
+  const handler = complexHandlers[op];
+  if (!handler) throw complexUnsupported(op);
+  return handler(tensors, attrs);
+}
+
 /** @internal Runs an engine op: inputs are Tensors or TensorLikes named in `names`. */
 export function run(op, inputs, attrs = {}, names = ['x', 'y', 'z', 'w', 'v']) {
   const converted = inputs.map((x, i) => toTensor(x, names[i] || `inputs[${i}]`, op));
+  if (converted.some(c => c.t.dtype === 'complex64') || (op === 'cast' && attrs.dtype === 'complex64')) {
+    try {
+      return runComplex(op, converted.map(c => c.t), attrs);
+    } finally {
+      converted.forEach(c => { if (c.temp) c.t.dispose(); });
+    }
+  }
   const v = vectorOf(converted.map(c => c.t.handle));
   try {
     return profileOp(op, converted.map(c => c.t),
@@ -97,8 +118,11 @@ Object.assign(ops, {
   logSoftmax: (logits, axis = -1) => one('logSoftmax', [logits], {axis}, ['logits']),
   // tfjs's dropout: scales kept units by 1 / (1 - rate); noiseShape broadcasts the mask.
   dropout: (x, rate, noiseShape, seed) => {
+    if (isStringLike(x)) throw stringArgError('x', 'dropout');  // tfjs converts x first
+    if (x instanceof Tensor && x.dtype === 'complex64') {
+      throw new Error('x has to be a floating point tensor since it\'s going to be scaled, but got a complex64 tensor instead.');
+    }
     if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be a float in the range [0, 1), but got ${rate}.`);
-    if (isStringLike(x)) throw stringArgError('x', 'dropout');
     if (rate === 0) return one('cast', [x], {dtype: 'float32'});
     const xt = x instanceof Tensor ? x : tensor(x);
     const shape = noiseShape || xt.shape;
@@ -274,12 +298,14 @@ Object.assign(ops, {
   ones: (shape, dtype = 'float32') => one('fill', [], {shape: shapeOf(shape), value: 1, dtype}),
   zerosLike: x => {
     const {t, temp} = toTensor(x, 'x', 'zerosLike');
+    if (t.dtype === 'complex64') return runComplex('zerosLike', [t], {})[0];
     const out = one('fill', [], {shape: t.shape, value: 0, dtype: t.dtype});
     if (temp) t.dispose();
     return out;
   },
   onesLike: x => {
     const {t, temp} = toTensor(x, 'x', 'onesLike');
+    if (t.dtype === 'complex64') return runComplex('onesLike', [t], {})[0];
     const out = one('fill', [], {shape: t.shape, value: 1, dtype: t.dtype});
     if (temp) t.dispose();
     return out;
@@ -315,7 +341,7 @@ for (const [name, fn] of Object.entries(ops)) {
   Tensor.prototype[name] = function(...args) { return fn(this, ...args); };
 }
 Object.assign(Tensor.prototype, {
-  clone() { return new Tensor(getCore().cloneTensor(this.handle)); },
+  clone() { return this.dtype === 'complex64' ? runComplex('clone', [this], {})[0] : new Tensor(getCore().cloneTensor(this.handle)); },
   flatten() { return ops.reshape(this, [this.size]); },
   asScalar() { return ops.reshape(this, []); },
   as1D() { return ops.reshape(this, [this.size]); },

@@ -4,21 +4,25 @@
 // and have no gradient there either. Argument checks and messages are tfjs's.
 import {getCore} from './core.js';
 import {customGrad, tidy} from './engine.js';
-import {ops} from './ops.js';
+import {ops, run} from './ops.js';
 import {broadcast_util as broadcastUtil} from './surface.js';
 import {aliasStrings, isStringLike, viaIndices} from './strings.js';
-import {Tensor, TensorBuffer, assertShape, convertToTensor, makeTensorFromFlat, notNumericError, tensor} from './tensor.js';
+import {
+  Tensor, TensorBuffer, assertShape, complexUnsupported, convertToTensor, makeTensorFromFlat, notNumericError, tensor,
+} from './tensor.js';
 import {arraysEqual, arraysEqualWithNull, assert, assertShapesMatch, getArrayFromDType, inferDtype, sizeFromShape} from './util.js';
 
 /**
  * tfjs's convertToTensor with its parse dtype: TensorLikes become `dtype` tensors.
  * Without one (tfjs's 'numeric'), strings are refused; 'string_or_numeric' takes both.
+ * No complex64 but where allowed.
  */
-export function cvt(x, name, fn, dtype) {
+export function cvt(x, name, fn, dtype, allowComplex = false) {
   const anyDtype = dtype === 'string_or_numeric';
   if (anyDtype) dtype = null;
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${name}' passed to '${fn}' is a disposed Tensor.`);
+    if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(fn);
     if (dtype != null && x.dtype !== dtype) {
       throw new Error(`Argument '${name}' passed to '${fn}' must be ${dtype} tensor, but got ${x.dtype} tensor`);
     }
@@ -231,7 +235,8 @@ export function cosineWindow(windowLength, a, b) {
   return makeTensorFromFlat(newValues, [windowLength], 'float32');
 }
 
-const euclideanNorm = (x, axis = null, keepDims = false) => ops.norm(x, 'euclidean', axis, keepDims);
+const euclideanNorm = (x, axis = null, keepDims = false) =>
+  ops.norm(cvt(x, 'x', 'euclideanNorm'), 'euclidean', axis, keepDims);
 
 function movingAverage(v, x, decay, step, zeroDebias = true) {
   const $v = cvt(v, 'v', 'movingAverage');
@@ -833,7 +838,7 @@ function rand(shape, randFunction, dtype) {
 }
 
 function print(x, verbose = false) {
-  cvt(x, 'x', 'print', 'string_or_numeric').print(verbose);
+  cvt(x, 'x', 'print', 'string_or_numeric', true).print(verbose);
 }
 
 // A copy of the values (never an alias: variables change in place) whose gradient is
@@ -841,8 +846,9 @@ function print(x, verbose = false) {
 const copyWithGradient = customGrad(x => ({value: new Tensor(getCore().cloneTensor(x.handle)), gradFunc: dy => [dy]}));
 
 function clone(x) {
-  const $x = cvt(x, 'x', 'clone', 'string_or_numeric');
-  return $x.dtype === 'string' ? aliasStrings($x) : copyWithGradient($x);
+  const $x = cvt(x, 'x', 'clone', 'string_or_numeric', true);
+  if ($x.dtype === 'string') return aliasStrings($x);
+  return $x.dtype === 'complex64' ? $x.clone() : copyWithGradient($x);
 }
 
 export const extraOps = {
@@ -879,7 +885,10 @@ const methods = {
   resizeNearestNeighbor(size, alignCorners, halfPixelCenters) {
     return ops.image.resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
   },
-  clone() { return this.dtype === 'string' ? aliasStrings(this) : copyWithGradient(this); },
+  clone() {
+    if (this.dtype === 'string') return aliasStrings(this);
+    return this.dtype === 'complex64' ? run('clone', [this])[0] : copyWithGradient(this);
+  },
   as5D(rows, columns, depth, depth2, depth3) { return ops.reshape(this, [rows, columns, depth, depth2, depth3]); },
   bufferSync() { return new TensorBuffer(this.shape, this.dtype, this.dataSync()); },
   async buffer() { return new TensorBuffer(this.shape, this.dtype, await this.data()); },

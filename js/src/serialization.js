@@ -117,14 +117,18 @@ function createLayer(className, pyConfig, keras3) {
     if (spec == null || typeof spec !== 'object' || typeof spec.class_name !== 'string') {
       throw new Error(`${className}: the config has no nested layer ({class_name, config}), got ${JSON.stringify(spec)}`);
     }
-    // Keras 3 always writes backward_layer; the one it makes by default (the layer's
-    // config with go_backwards flipped) is what runs here, any other is an Error.
-    if (backward != null && !isDefaultBackwardLayer(spec, backward)) {
-      throw new Error(`${className}: a backward_layer other than the layer run backwards is not supported ` +
-                      `(got ${backward.class_name} ${JSON.stringify(backward.config && backward.config.name)})`);
-    }
+    // Keras 3 always writes backward_layer: the default one (the layer's config with
+    // go_backwards flipped) is the copy the wrapper makes anyway; any other runs the
+    // backward direction as given.
     const inner = createLayer(spec.class_name, spec.config || {}, keras3);
-    return layerFactories[wrapperFactory]({...normalizeLayerConfig(className, convertPythonicToTs(rest)), layer: inner});
+    const options = {...normalizeLayerConfig(className, convertPythonicToTs(rest)), layer: inner};
+    if (backward != null && !isDefaultBackwardLayer(spec, backward)) {
+      if (typeof backward !== 'object' || typeof backward.class_name !== 'string') {
+        throw new Error(`${className}: backward_layer must be a nested layer ({class_name, config}), got ${JSON.stringify(backward)}`);
+      }
+      options.backwardLayer = createLayer(backward.class_name, backward.config || {}, keras3);
+    }
+    return layerFactories[wrapperFactory](options);
   }
   // An RNN (or a stack of cells) whose cells include a registered custom class: the
   // cells are made here first and handed to the factory (the engine knows only its own).

@@ -8,11 +8,15 @@
 // alias it (reshape, clone, expandDims, squeeze, a tf.Variable) share. They have no
 // engine handle: an op that needs one fails with an Error naming the string dtype
 // (see `handle` below, and ops.js's run(), which names the op and argument as tfjs).
+// complex64 tensors hold two float32 engine tensors, their real and imaginary parts
+// (`_parts`, see Tensor._complex), and no handle either. So a Tensor holds exactly one
+// of `_handle`, `_parts` and `_strings`.
 import {getCore} from './core.js';
 import {tensorToString} from './format.js';
 import {assertNonNull, decodeString, flatten, getArrayFromDType, inferDtype, toTypedArray} from './util.js';
 
-const DTYPES = ['float32', 'int32', 'bool'];
+// The numeric dtypes (a string tensor's message lists them).
+const DTYPES = ['float32', 'int32', 'bool', 'complex64 (through tf.complex)'];
 const DTYPE_CODES = ['float32', 'int32', 'bool'];  // wl::DType's order
 
 // tf.tidy scopes: every Tensor created while a scope is open belongs to it.
@@ -79,6 +83,15 @@ export function notNumericError(argName, opName) {
   return new Error(`Argument '${argName}' passed to '${opName}' must be numeric tensor, but got string tensor`);
 }
 
+// ---- complex64 tensors -------------------------------------------------------------
+
+// complex64 tensors alive (not disposed, not collected): tf.memory() counts each
+// as one tensor, as tfjs does, though it holds two engine tensors (real, imag).
+let liveComplex = 0;
+const complexFinalizer = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry(() => { liveComplex--; })
+    : null;
+
 /** @internal */
 export function openScope() {
   scopes.push(new Set());
@@ -129,17 +142,51 @@ export class Tensor {
   }
 
   /**
+   * @internal A complex64 tensor that owns two float32 tensors of one shape (as
+   * tfjs-backend-cpu stores one): its real and imaginary parts. The parts leave
+   * the tidy scopes they were made in: they live and die with the complex tensor.
+   */
+  static _complex(real, imag) {
+    const t = Object.create(Tensor.prototype);
+    for (const part of [real, imag]) {
+      for (const scope of scopes) scope.delete(part);
+      part._kept = false;
+    }
+    t._handle = null;
+    t._strings = null;
+    t._parts = {real, imag};
+    t.id = real.id;
+    t.size = real.size;
+    t.dtype = 'complex64';
+    t.shape = real.shape.slice();
+    t.isDisposed = false;
+    t._kept = false;
+    liveComplex++;
+    if (scopes.length) scopes[scopes.length - 1].add(t);
+    if (complexFinalizer) complexFinalizer.register(t, null, t);
+    return t;
+  }
+
+  /**
    * @internal The live engine handle; throws if this tensor was disposed. This is
    * where every op reaches the engine, so a string tensor (which has no handle)
-   * fails here when an op that needs numbers gets one (ops.js's run() names the op).
+   * fails here when an op that needs numbers gets one (ops.js's run() names the op);
+   * a complex64 tensor (two engine tensors) fails here too.
    */
   get handle() {
     if (this.isDisposed) throw new Error('Tensor is disposed.');
+    if (this._parts) throw complexUnsupported('This operation');
     if (this._strings) {
       throw new Error(`This operation does not support string tensors: it needs a numeric tensor (${DTYPES.join(', ')}), ` +
                       `but got a string tensor of shape [${this.shape}]`);
     }
     return this._handle;
+  }
+
+  /** @internal {real, imag}: a complex64 tensor's float32 parts (owned by it; do not dispose). */
+  get complexParts() {
+    if (this.isDisposed) throw new Error('Tensor is disposed.');
+    return this._parts;
   }
 
   /** @internal Makes this string tensor (a tf.Variable) hold `other`'s values instead of its own. */
@@ -161,6 +208,7 @@ export class Tensor {
   }
 
   dataSync() {
+    if (this._parts) return interleave(this._parts.real.dataSync(), this._parts.imag.dataSync());
     if (this._strings) {
       try {
         return this.stringBytes.map(b => decodeString(b));
@@ -175,6 +223,11 @@ export class Tensor {
   }
 
   async data() {
+    if (this._parts) {
+      const {real, imag} = this.complexParts;
+      const [re, im] = await Promise.all([real.data(), imag.data()]);
+      return interleave(re, im);
+    }
     if (this._strings) return this.dataSync();
     const handle = this.handle;
     if (handle.onHost()) return this.dataSync();
@@ -183,7 +236,7 @@ export class Tensor {
   }
 
   arraySync() {
-    return toNestedArray(this.shape, this.dataSync());
+    return toNestedArray(this.shape, this.dataSync(), this._parts ? 2 : 1);
   }
 
   async array() {
@@ -200,6 +253,15 @@ export class Tensor {
 
   dispose() {
     if (this.isDisposed) return;
+    if (this._parts) {
+      if (complexFinalizer) complexFinalizer.unregister(this);
+      liveComplex--;
+      this._parts.real.dispose();
+      this._parts.imag.dispose();
+      this._parts = null;
+      this.isDisposed = true;
+      return;
+    }
     if (finalizer) finalizer.unregister(this);
     if (this._strings) {
       releaseStrings(this._strings);
@@ -212,12 +274,31 @@ export class Tensor {
   }
 }
 
-function toNestedArray(shape, values) {
+/** @internal The Error an op throws when given a complex64 tensor it does not support. */
+export function complexUnsupported(op) {
+  return new Error(`${op} does not support complex64 tensors (they work with tf.complex, tf.real, tf.imag, ` +
+                   'the spectral ops fft/ifft/rfft/irfft, add, sub, mul, abs, cast, reshape, expandDims, squeeze, ' +
+                   'concat, stack, clone, zerosLike and onesLike)');
+}
+
+/** tfjs's layout of complex values: [re0, im0, re1, im1, ...]. */
+function interleave(re, im) {
+  const out = new Float32Array(re.length * 2);
+  for (let i = 0; i < re.length; i++) {
+    out[2 * i] = re[i];
+    out[2 * i + 1] = im[i];
+  }
+  return out;
+}
+
+/** tfjs's toNestedArray: `width` values per element (2 for complex64: the last axis holds re, im pairs). */
+function toNestedArray(shape, values, width = 1) {
   if (shape.length === 0) return values[0];
+  if (values.length === 0) return [];  // tfjs: any empty tensor is []
   const build = (offset, dim) => {
-    const n = shape[dim];
+    const n = shape[dim] * (dim === shape.length - 1 ? width : 1);
     if (dim === shape.length - 1) return Array.from(values.slice(offset, offset + n));
-    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1) * width;
     const out = [];
     for (let i = 0; i < n; i++) out.push(build(offset + i * stride, dim + 1));
     return out;
@@ -446,8 +527,11 @@ export function buffer(shape, dtype = 'float32', values) {
 /** The engine's live tensors, data buffers and bytes (what it really holds). */
 export function memory() {
   const m = getCore().memory();
-  const out = {numTensors: m.numTensors + stringStats.tensors, numDataBuffers: m.numDataBuffers + stringStats.buffers,
-               numBytes: m.numBytes + stringStats.bytes, unreliable: false};
+  // A complex64 tensor holds two engine tensors but counts as one (as tfjs); its parts'
+  // buffers and bytes count (what is held). String tensors add their own counts.
+  const out = {numTensors: m.numTensors - liveComplex + stringStats.tensors,
+               numDataBuffers: m.numDataBuffers + stringStats.buffers, numBytes: m.numBytes + stringStats.bytes,
+               unreliable: false};
   if (stringStats.tensors > 0) {
     // As tfjs says while string tensors live (it counts their UTF-8 bytes too).
     out.unreliable = true;
@@ -467,17 +551,24 @@ export function dispose(container) {
   }
 }
 
-/** @internal Checks that `x` is a live Tensor, naming the argument otherwise. */
-export function assertTensor(x, argName, fnName) {
+/**
+ * @internal Checks that `x` is a live Tensor, naming the argument otherwise; a
+ * complex64 tensor only where `allowComplex`.
+ */
+export function assertTensor(x, argName, fnName, allowComplex = false) {
   if (!(x instanceof Tensor)) {
     throw new Error(`Argument '${argName}' passed to '${fnName}' must be a Tensor, but got ` +
                     `${x === null ? 'null' : typeof x}`);
   }
   if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${fnName}' is a disposed Tensor.`);
+  if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(fnName);
   return x;
 }
 
-/** @internal assertTensor, for arguments that must hold numbers (model and layer inputs, weights): no strings. */
+/**
+ * @internal assertTensor, for arguments that must hold numbers (model and layer inputs, weights):
+ * no strings (tfjs's message), no complex64 (assertTensor's).
+ */
 export function assertNumericTensor(x, argName, fnName) {
   assertTensor(x, argName, fnName);
   if (x.dtype === 'string') throw notNumericError(argName, fnName);
@@ -485,12 +576,14 @@ export function assertNumericTensor(x, argName, fnName) {
 }
 
 /**
- * @internal tfjs's convertToTensor (parsing as 'numeric'): Tensors pass through; TensorLikes
- * become new tensors (callers run in a tidy); strings are refused with tfjs's message.
+ * @internal tfjs's convertToTensor (parsing as 'numeric'): Tensors pass through (complex64
+ * ones only where `allowComplex`); TensorLikes become new tensors (callers run in a tidy);
+ * strings are refused with tfjs's message.
  */
-export function convertToTensor(x, argName, functionName) {
+export function convertToTensor(x, argName, functionName, allowComplex = false) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${functionName}' is a disposed Tensor.`);
+    if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(functionName);
     if (x.dtype === 'string') throw notNumericError(argName, functionName);
     return x;
   }

@@ -73,6 +73,22 @@ function takeRows(tensors, indices) {
   }
 }
 
+// Rows [start, end) of each tensor, as engine handles: a slice (no index tensor to
+// upload, and every backend slices where the data lives).
+function sliceRows(tensors, start, end) {
+  const core = getCore();
+  return tensors.map(t => {
+    const args = vectorOf([t.handle]);
+    try {
+      const begin = t.shape.map((_, i) => (i === 0 ? start : 0));
+      const size = t.shape.map((d, i) => (i === 0 ? end - start : d));
+      return fromVector(core.runOp('slice', args, JSON.stringify({begin, size})))[0];
+    } finally {
+      args.delete();
+    }
+  });
+}
+
 function range(start, end) {
   return Array.from({length: end - start}, (_, i) => start + i);
 }
@@ -471,7 +487,7 @@ export function predictLoop(model, xs, batchSize = 32) {
   }
   const parts = [];
   for (let start = 0; start < n; start += batchSize) {
-    const xb = takeRows(xs, range(start, Math.min(start + batchSize, n)));
+    const xb = sliceRows(xs, start, Math.min(start + batchSize, n));
     const xv = vectorOf(xb);
     try {
       parts.push(fromVector(handle.predict(xv)));

@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 #include "core/backend.h"
 #include "core/dispatch.h"
+#include "core/heap_memory.h"
 #include "core/test_backend.h"
 #include "layers/dense.h"
 #include "layers/variable.h"
@@ -276,6 +279,51 @@ TEST(InPlaceWrites, AViewTakenBeforeAWriteKeepsItsValues) {
     axpyInPlace(1.f, Tensor::fromVector({4}, {1, 1, 1, 1}), v.mutableValue());
     EXPECT_EQ(v.value().storage().uid(), sole);
   }
+}
+
+
+// The host heap's block pool: a model called again reuses its first call's blocks.
+TEST(HeapMemoryPool, AReleasedLargeBlockIsHandedOutAgainForTheSameSize) {
+  HeapMemory m("pool-test", true);
+  const size_t big = 256 * 1024;
+  void* a = m.allocate(big);
+  std::memset(a, 1, big);
+  m.release(a, big);
+  EXPECT_EQ(m.pooledBytes(), HeapMemory::blockSize(big));
+  EXPECT_EQ(m.numBytes(), 0);
+  void* b = m.allocate(big);
+  EXPECT_EQ(b, a);  // the same block, not fresh heap
+  EXPECT_EQ(m.pooledBytes(), 0u);
+  EXPECT_EQ(m.numBytes(), static_cast<int64_t>(big));
+  void* c = m.allocate(big + 4096);  // another size: not served by the pool
+  EXPECT_NE(c, a);
+  m.release(b, big);
+  m.release(c, big + 4096);
+  EXPECT_EQ(m.numBuffers(), 0);
+  m.trim();
+  EXPECT_EQ(m.pooledBytes(), 0u);
+}
+
+TEST(HeapMemoryPool, SmallBlocksGoBackToTheHeapAndThePoolIsBounded) {
+  HeapMemory m("pool-test", true);
+  void* s = m.allocate(1000);
+  m.release(s, 1000);
+  EXPECT_EQ(m.pooledBytes(), 0u);
+  // Live peak 1 MiB: the pool keeps at most max(32 MiB, peak).
+  const size_t block = 1 << 20;
+  std::vector<void*> live;
+  for (int i = 0; i < 40; ++i) {
+    live.push_back(m.allocate(block));
+    m.release(live.back(), block);  // one live at a time: peak stays 1 MiB
+    live.pop_back();
+  }
+  EXPECT_LE(m.pooledBytes(), HeapMemory::kPoolFloor);
+  for (int i = 0; i < 40; ++i) live.push_back(m.allocate(block + 64 * i));  // 40 distinct sizes
+  for (int i = 0; i < 40; ++i) m.release(live[i], block + 64 * i);
+  EXPECT_LE(m.pooledBytes(), std::max(HeapMemory::kPoolFloor, size_t{40} * (block + 64 * 40)));
+  EXPECT_GT(m.pooledBytes(), HeapMemory::kPoolFloor);  // the peak (~40 MiB) raised the cap
+  m.trim();
+  EXPECT_EQ(m.pooledBytes(), 0u);
 }
 
 }  // namespace

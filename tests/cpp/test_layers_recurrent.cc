@@ -1,4 +1,4 @@
-// Recurrent layers (SimpleRNN, LSTM, GRU): output shapes with returnSequences /
+// Recurrent layers (SimpleRNN, LSTM, GRU, ConvLSTM2D): output shapes with returnSequences /
 // returnState, weight shapes in Keras's gate layout, a SimpleRNN step by hand,
 // goBackwards, the orthogonal initializer, gradients through time (tape vs
 // finite differences, for the input and every weight), masks (skipped steps, their
@@ -104,6 +104,42 @@ TEST(RecurrentLayers, GradientsThroughTimeMatchFiniteDifferences) {
     SCOPED_TRACE(cls);
     test::checkGradients([&](const std::vector<Tensor>& in) { return layer->apply(in[0], true); }, inputs);
   }
+}
+
+TEST(RecurrentLayers, ConvLSTM2DShapesWeightsAndGradients) {
+  auto layer = make("ConvLSTM2D", {{"filters", 2}, {"kernelSize", json::array({2, 3})}, {"strides", 2},
+                                   {"returnSequences", true}, {"returnState", true}});
+  std::vector<Tensor> ys = layer->applyMany({test::randomTensor({2, 3, 5, 6, 3}, -1, 1, 1)});
+  ASSERT_EQ(ys.size(), 3u);
+  EXPECT_EQ(ys[0].shape(), (Shape{2, 3, 2, 2, 2}));  // valid: floor((5 - 2) / 2) + 1, floor((6 - 3) / 2) + 1
+  EXPECT_EQ(ys[1].shape(), (Shape{2, 2, 2, 2}));
+  EXPECT_EQ(ys[2].shape(), (Shape{2, 2, 2, 2}));
+  auto w = layer->weights();
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0]->value().shape(), (Shape{2, 3, 3, 8}));
+  EXPECT_EQ(w[1]->value().shape(), (Shape{2, 3, 2, 8}));
+  EXPECT_EQ(w[2]->value().shape(), (Shape{8}));
+  EXPECT_EQ(w[0]->name(), layer->name() + "/kernel");
+  EXPECT_EQ(layer->computeOutputShapes({{-1, -1, 5, 6, 3}}).at(0), (Shape{-1, -1, 2, 2, 2}));
+  auto c = layer->getConfig();
+  EXPECT_EQ(c["filters"], 2);
+  EXPECT_FALSE(c.contains("units"));
+  EXPECT_EQ(c["padding"], "valid");
+  EXPECT_NE(errorOf([&] { layer->apply(test::randomTensor({2, 3, 4}, -1, 1, 2)); }).find("expected ndim=5"),
+            std::string::npos);
+  EXPECT_NE(errorOf([&] { make("ConvLSTM2D", {{"filters", 2}, {"kernelSize", 2}, {"unroll", true}}); })
+                .find("Unrolling is not possible"),
+            std::string::npos);
+
+  // Gradients through time and through both convolutions, for the input and every weight.
+  auto small = make("ConvLSTM2D", {{"filters", 1}, {"kernelSize", 2}, {"padding", "same"},
+                                   {"recurrentActivation", "sigmoid"}, {"biasInitializer", "randomNormal"},
+                                   {"returnSequences", true}});
+  Tensor x = test::randomTensor({1, 2, 3, 3, 2}, -1, 1, 3);
+  small->ensureBuilt(x.shape());
+  std::vector<Tensor> inputs{x};
+  for (auto& v : small->weights()) inputs.push_back(v->mutableValue());
+  test::checkGradients([&](const std::vector<Tensor>& in) { return small->apply(in[0], true); }, inputs);
 }
 
 // A mask [batch, steps] as Embedding(maskZero) makes it (bool).

@@ -149,6 +149,42 @@ TEST(Bidirectional, BadOptions) {
             std::string::npos);
 }
 
+TEST(Bidirectional, ABackwardLayerRunsTheBackwardDirectionAndRoundTripsThroughItsConfig) {
+  json fwd = {{"units", 2}, {"name", "f"}, {"returnSequences", true}};
+  json bwd = {{"units", 2}, {"name", "b"}, {"returnSequences", true}, {"goBackwards", true}, {"activation", "relu"}};
+  json config = {{"name", "bdc"},
+                 {"layer", {{"className", "GRU"}, {"config", fwd}}},
+                 {"backwardLayer", {{"className", "SimpleRNN"}, {"config", bwd}}}};
+  auto bd = LayerRegistry::instance().create("Bidirectional", config);
+  Tensor x = test::randomTensor({2, 3, 4}, -1, 1, 21);
+  Tensor y = bd->apply(x);
+  EXPECT_EQ(y.shape(), (Shape{2, 3, 4}));
+  auto w = bd->weights();
+  ASSERT_EQ(w.size(), 6u);
+  EXPECT_EQ(w[3]->name(), "bdc/b/kernel");
+  EXPECT_EQ(w[3]->value().shape(), (Shape{4, 2}));
+  // The backward half is that SimpleRNN (relu), reversed back into input order.
+  auto ref = LayerRegistry::instance().create("SimpleRNN", bwd);
+  ref->ensureBuilt(x.shape());
+  assignWeights(ref->weights(), {w[3]->value(), w[4]->value(), w[5]->value()}, "ref");
+  EXPECT_EQ(reverse(ref->apply(x), {1}).toVector(), slice(y, {0, 0, 2}, {2, 3, 2}).toVector());
+  json c = bd->getConfig();
+  EXPECT_EQ(c["backwardLayer"]["className"], "SimpleRNN");
+  EXPECT_EQ(c["backwardLayer"]["config"]["activation"], "relu");
+  auto again = LayerRegistry::instance().create("Bidirectional", c);
+  EXPECT_EQ(again->getConfig()["backwardLayer"], c["backwardLayer"]);
+  // The default copy writes no backwardLayer (as tfjs).
+  EXPECT_FALSE(bidirectional("LSTM", "concat", false)->getConfig().contains("backwardLayer"));
+  // Keras's checks.
+  config["backwardLayer"]["config"]["goBackwards"] = false;
+  EXPECT_NE(errorOf([&] { LayerRegistry::instance().create("Bidirectional", config); }).find("different goBackwards"),
+            std::string::npos);
+  config["backwardLayer"]["config"]["goBackwards"] = true;
+  config["backwardLayer"]["config"]["returnState"] = true;
+  EXPECT_NE(errorOf([&] { LayerRegistry::instance().create("Bidirectional", config); }).find("same value for returnState"),
+            std::string::npos);
+}
+
 TEST(Bidirectional, InitialStatesSplitAndStatefulReset) {
   // [x, forward h, forward c, backward h, backward c]: each direction starts from its own.
   auto bd = bidirectional("LSTM", nullptr, false);

@@ -21,6 +21,7 @@
 #include "core/tape.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
+#include "ops/shape_ops.h"
 
 namespace wl {
 namespace {
@@ -95,7 +96,49 @@ const OpCase kCases[] = {
     {"batchNorm", "{}", {{2, 3, 5}, {5}, {5}}, 0.5f, 2.f},
     {"argMax", "{\"axis\":1}", {{3, 9}}, -2.f, 2.f, false},
     {"gather", "{\"axis\":0}", {{4, 3}}, -2.f, 2.f, true},
+    // issue 16: morphology and argmax pooling (float inputs), then ops on fixed int
+    // inputs (fixedInputs below; every output compared, flattened)
+    {"dilation2d", "{\"strides\":1,\"pad\":\"same\"}", {{1, 4, 5, 2}, {2, 3, 2}}},
+    {"dilation2d", "{\"strides\":2,\"pad\":\"valid\",\"dilations\":1}", {{2, 5, 5, 2}, {3, 2, 2}}},
+    {"dilation2d", "{\"strides\":1,\"pad\":\"valid\",\"dilations\":2}", {{1, 5, 6, 1}, {2, 2, 1}}},
+    {"maxPoolWithArgmax", "{\"filterSize\":2,\"strides\":2,\"pad\":\"same\",\"includeBatchInIndex\":true}",
+     {{2, 5, 5, 3}}, -2.f, 2.f, false},
+    {"dilation2d", "{\"strides\":1,\"pad\":\"same\"}", {}, 0.f, 0.f, false},  // int32
+    {"maxPoolWithArgmax", "{\"filterSize\":2,\"strides\":1,\"pad\":\"same\"}", {}, 0.f, 0.f, false},  // int32
+    {"bitwiseAnd", "{}", {}, 0.f, 0.f, false},
+    {"sparseFillEmptyRows", "{}", {}, 0.f, 0.f, false},
+    {"sparseReshape", "{}", {}, 0.f, 0.f, false},
+    {"sparseSegmentSum", "{}", {}, 0.f, 0.f, false},
+    {"sparseSegmentMean", "{}", {}, 0.f, 0.f, false},
+    {"raggedGather", "{}", {}, 0.f, 0.f, false},
+    {"raggedRange", "{}", {}, 0.f, 0.f, false},
+    {"raggedTensorToTensor", "{\"rowPartitionTypes\":[\"ROW_SPLITS\"]}", {}, 0.f, 0.f, false},
 };
+
+// Fixed inputs of the ops whose inputs are int32 indices, splits or shapes.
+std::vector<Tensor> fixedInputs(const std::string& op) {
+  auto ints = [](Shape s, std::vector<int32_t> v) { return Tensor::fromInts(s, v); };
+  auto floats = [](Shape s, std::vector<float> v) { return Tensor::fromVector(s, v); };
+  if (op == "dilation2d") return {ints({1, 2, 3, 1}, {4, -9, 16777217, 2, 0, -3}), ints({2, 2, 1}, {1, -1, 5, 0})};
+  if (op == "maxPoolWithArgmax") return {ints({1, 3, 2, 1}, {16777217, 16777216, -5, 7, 7, -2147483647})};
+  if (op == "bitwiseAnd") return {ints({5}, {7, -1, 12, 0, 5}), ints({5}, {3, 9, 10, 7, -6})};
+  if (op == "sparseFillEmptyRows") {
+    return {ints({4, 2}, {0, 0, 1, 0, 1, 3, 4, 1}), floats({4}, {0.5f, 1.5f, 2.5f, 3.5f}), ints({2}, {5, 6}),
+            Tensor::scalar(-1.f)};
+  }
+  if (op == "sparseReshape") return {ints({3, 2}, {0, 0, 0, 1, 1, 2}), ints({2}, {2, 3}), ints({3}, {3, -1, 2})};
+  if (op == "sparseSegmentSum" || op == "sparseSegmentMean") {
+    return {floats({3, 2}, {1, 2, 3, 4, 5, 6}), ints({4}, {0, 2, 1, 2}), ints({4}, {0, 0, 2, 3})};
+  }
+  if (op == "raggedGather") {
+    return {ints({4}, {0, 2, 2, 5}), floats({5, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), ints({2, 2}, {2, 0, 1, 2})};
+  }
+  if (op == "raggedRange") return {floats({3}, {0, 5, 1}), floats({3}, {3, 1, 2}), floats({3}, {1, -1.5f, 0.25f})};
+  if (op == "raggedTensorToTensor") {
+    return {ints({2}, {4, -1}), floats({5}, {1, 2, 3, 4, 5}), Tensor::scalar(-7.f), ints({4}, {0, 3, 3, 5})};
+  }
+  return {};
+}
 
 Tensor randomTensor(const Shape& shape, float lo, float hi, unsigned seed) {
   std::mt19937 gen(seed);
@@ -109,8 +152,12 @@ Tensor runCase(const OpCase& c, const std::vector<Tensor>& inputs) {
   std::vector<Tensor> in = inputs;
   // gather takes float inputs here plus fixed indices (in range, repeated)
   if (std::string(c.op) == "gather") in.push_back(Tensor::fromInts({5}, {3, 0, 2, 2, 1}));
-  Tensor y = OpRegistry::instance().run(c.op, in, nlohmann::json::parse(c.attrs))[0];
-  return y.dtype() == DType::Float32 ? y : cast(y, DType::Float32);
+  if (in.empty()) in = fixedInputs(c.op);
+  std::vector<Tensor> outs = OpRegistry::instance().run(c.op, in, nlohmann::json::parse(c.attrs));
+  std::vector<Tensor> flat;
+  for (const Tensor& y : outs) flat.push_back(reshape(y.dtype() == DType::Float32 ? y : cast(y, DType::Float32), {-1}));
+  return flat.size() == 1 ? outs[0].dtype() == DType::Float32 ? outs[0] : cast(outs[0], DType::Float32)
+                          : concat(flat, 0);
 }
 
 // Values read through the host view (readHost), so a backend with its own memory works.
@@ -269,6 +316,15 @@ TEST(OpHarness, EveryRegisteredOpRejectsBadInputWithAnError) {
   EXPECT_THROW(reg.run("add", {a}, nlohmann::json::object()), Error);              // arity
   EXPECT_THROW(reg.run("slice", {a}, {{"begin", {0, 2}}, {"size", {2, 2}}}), Error);
   EXPECT_THROW(reg.run("matMul", {a, a}, nlohmann::json::object()), Error);
+  // data-dependent checks made by the kernels (issue 16)
+  Tensor ids = Tensor::fromInts({2}, {0, 1});
+  EXPECT_THROW(reg.run("sparseSegmentSum", {a, Tensor::fromInts({2}, {0, 5}), ids}, nlohmann::json::object()), Error);
+  EXPECT_THROW(reg.run("sparseSegmentSum", {a, ids, Tensor::fromInts({2}, {1, 0})}, nlohmann::json::object()), Error);
+  EXPECT_THROW(reg.run("sparseReshape", {Tensor::fromInts({1, 2}, {0, 0}), Tensor::fromInts({2}, {2, 3}),
+                                         Tensor::fromInts({2}, {-1, -1})}, nlohmann::json::object()), Error);
+  EXPECT_THROW(reg.run("raggedRange", {Tensor::scalar(0.f), Tensor::scalar(3.f), Tensor::scalar(0.f)},
+                       nlohmann::json::object()), Error);
+  EXPECT_THROW(reg.run("bitwiseAnd", {ids, Tensor::fromInts({1}, {1})}, nlohmann::json::object()), Error);
 }
 
 }  // namespace

@@ -86,7 +86,7 @@ test('the backend list is the engine\'s: names by priority, chains, errors', asy
   assert.ok(tf.findBackend('wasm').kernelNames.includes('MatMul'));
   assert.equal(tf.findBackend('webgl'), null);
   assert.equal(engine.backend.name, start);
-  await assert.rejects(tf.setBackend('webgl'), /Backend name 'webgl' not found in registry. Available backends: .*cpu/);
+  await assert.rejects(tf.setBackend('webgpu'), /Backend name 'webgpu' not found in registry. Available backends: .*cpu/);
   assert.throws(() => tf.removeBackend('cpu'), /cannot be removed/);
   assert.throws(() => tf.registerBackend('mine', () => ({}), 5), /JavaScript KernelBackend cannot be registered. Registered backends: .*wasm/);
   assert.equal(tf.findBackend('mine'), null);
@@ -199,4 +199,25 @@ test('a tensor taken from a variable keeps its values after assign or an optimiz
   assert.deepEqual(got, want);
   assert.deepEqual(got.afterAssign, [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]]);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test("setBackend('webgl') where there is no WebGL2 (Node): resolves false with the reason, the backend stays", async () => {
+  const was = tf.getBackend();
+  const warnings = [];
+  const warn = console.warn;
+  console.warn = (...args) => warnings.push(args.join(' '));
+  let ok;
+  try {
+    ok = await tf.setBackend('webgl');
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(ok, false);
+  assert.equal(tf.getBackend(), was);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /Initialization of backend webgl failed: WebGL2 is not available here/);
+  assert.ok(!tf.engine().backendNames().includes('webgl'));
+  const x = tf.tensor([1, 2]);  // the module keeps working
+  assert.deepEqual(Array.from(x.square().dataSync()), [1, 4]);
+  x.dispose();
 });

@@ -148,7 +148,7 @@ for (const [name, fn] of ROWS) {
 
 // Deliberate differences: tfjs builds a tensor that does not hold its values
 // (it checks ragged arrays only in DEBUG mode), or rejects typed arrays whose
-// values convert exactly; complex tensors are not implemented.
+// values convert exactly.
 test('ragged arrays are an error here (tfjs silently builds a corrupt tensor)', () => {
   const corrupt = tfjs.tensor([[1, 2], [3]]);
   assert.equal(corrupt.size, 4);

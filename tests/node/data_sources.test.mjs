@@ -2,7 +2,7 @@
 // CSV parsing (headers, quotes, delimiters, column configs, labels), text lines,
 // byte chunking, data.func, and their errors.
 import assert from 'node:assert/strict';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
@@ -79,6 +79,7 @@ test('tf.data.csv reads over http and from file:// paths, and batches into tenso
     assert.match(missing.error, /404/);
   } finally {
     await server.close();
+    rmSync(dir, {recursive: true, force: true});
   }
 });
 
@@ -90,4 +91,13 @@ test('tf.data.func continues one sequence of calls, as tfjs', async () => {
   };
   assert.deepEqual(await run(tf), await run(tfjs));
   assert.equal(tf.data.version_data, tfjs.data.version_data);
+});
+
+test('tf.data.webcam and microphone need a browser: the same errors as tfjs in Node', async () => {
+  const errorOf = async f => { try { await f(); return null; } catch (e) { return e.message; } };
+  for (const call of [L => L.data.webcam(), L => L.data.microphone()]) {
+    const ours = await errorOf(() => call(tf));
+    assert.ok(ours != null);
+    assert.equal(ours, await errorOf(() => call(tfjs)));
+  }
 });

@@ -55,13 +55,22 @@ export const CASES = [
   ['rnn', {cell: {className: 'StackedRNNCells', config: {name: 'case_stack', cells: [
     {className: 'LSTMCell', config: {units: 3, name: 'case_lstm_cell'}}, {className: 'SimpleRNNCell', config: {units: 2, name: 'case_rnn_cell'}}]}},
   returnSequences: true}, [4, 2], [4, 2], 6, 0],
+  ['convLstm2d', {filters: 2, kernelSize: 2, padding: 'same', returnSequences: true}, [3, 4, 4, 1], [3, 4, 4, 2], 3, 0],
+  ['convLstm2d', {filters: 2, kernelSize: [2, 3], strides: 2, unitForgetBias: true}, [2, 5, 5, 2], [2, 2, 2], 3, 0],
+  ['randomFlip', {mode: 'vertical', seed: 1}, [4, 5, 2], [4, 5, 2], 0, 0],
+  ['randomRotation', {factor: 0.1, fillMode: 'constant'}, [4, 5, 2], [4, 5, 2], 0, 0],
+  ['randomTranslation', {heightFactor: 0.1, widthFactor: [-0.2, 0.1]}, [4, 5, 2], [4, 5, 2], 0, 0],
+  ['randomZoom', {heightFactor: 0.2, interpolation: 'nearest'}, [4, 5, 2], [4, 5, 2], 0, 0],
+  ['randomContrast', {factor: 0.3, valueRange: [-1, 1]}, [4, 5, 2], [4, 5, 2], 0, 0],
   ['bidirectional', {layer: {className: 'LSTM', config: {units: 2, returnSequences: true}}, mergeMode: 'sum'}, [4, 3], [4, 2], 6, 0],
   ['timeDistributed', {layer: {className: 'Dense', config: {units: 3, activation: 'tanh'}}}, [4, 5], [4, 3], 2, 0],
 ];
 
 // tfjs 4.22 cannot run these inside a model (their symbolic shapes are wrong
-// there), so the tfjs side of the save/load check is skipped for them.
-export const TFJS_CANNOT_RUN_IN_A_MODEL = new Set(['centerCrop', 'resizing', 'categoryEncoding']);
+// there, or it has no such class: Keras 3's augmentation layers), so the tfjs side
+// of the save/load check is skipped for them.
+export const TFJS_CANNOT_RUN_IN_A_MODEL = new Set(['centerCrop', 'resizing', 'categoryEncoding', 'randomFlip',
+                                                   'randomRotation', 'randomTranslation', 'randomZoom', 'randomContrast']);
 
 /** A [2, ...shape] input for a case, from a fixed formula (no randomness). */
 export function sampleValues(shape, kind) {

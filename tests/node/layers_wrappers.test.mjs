@@ -228,15 +228,23 @@ test('masks reach both directions of a bidirectional RNN (the backward one rever
   }
 });
 
-test('bidirectional errors: not a recurrent layer, a bad mergeMode, backwardLayer; nothing leaks', () => {
+test('bidirectional errors: not a recurrent layer, a bad mergeMode, a mismatched backwardLayer; nothing leaks', () => {
   const before = tf.memory().numTensors;
   assert.throws(() => tf.layers.bidirectional({layer: tf.layers.dense({units: 2})}), /must be a recurrent layer/);
   assert.throws(() => tf.layers.bidirectional({layer: tf.layers.lstm({units: 2}), mergeMode: 'max'}),
                 /not a valid BidirectionalMergeMode/);
   assert.throws(() => tfjs.layers.bidirectional({layer: tfjs.layers.lstm({units: 2}), mergeMode: 'max'}),
                 /BidirectionalMergeMode/);
-  assert.throws(() => tf.layers.bidirectional({layer: tf.layers.lstm({units: 2}), backwardLayer: tf.layers.lstm({units: 2, goBackwards: true})}),
-                /backwardLayer is not supported/);
+  // backwardLayer (Keras's checks): other goBackwards, the same returnSequences/returnState/stateful, recurrent.
+  assert.throws(() => tf.layers.bidirectional({layer: tf.layers.lstm({units: 2}), backwardLayer: tf.layers.lstm({units: 2})}),
+                /should have different goBackwards values/);
+  assert.throws(() => tf.layers.bidirectional({layer: tf.layers.lstm({units: 2}),
+                                               backwardLayer: tf.layers.lstm({units: 2, goBackwards: true, returnSequences: true})}),
+                /same value for returnSequences/);
+  assert.throws(() => tf.layers.bidirectional({layer: tf.layers.lstm({units: 2}), backwardLayer: tf.layers.dense({units: 2})}),
+                /backwardLayer must be a recurrent layer/);
+  assert.throws(() => tf.layers.timeDistributed({layer: tf.layers.dense({units: 2}), backwardLayer: tf.layers.dense({units: 2})}),
+                /takes no backwardLayer/);
   const b = tf.layers.bidirectional({layer: tf.layers.gru({units: 2})});
   const x = tf.ones([2, 3]);
   assert.throws(() => b.apply(x), /ndim=3/);
@@ -251,7 +259,7 @@ test('bidirectional errors: not a recurrent layer, a bad mergeMode, backwardLaye
   assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
 });
 
-test('a Keras 3 Bidirectional (with its default backward_layer) loads; another backward_layer is an Error', async () => {
+test('a Keras 3 Bidirectional loads with its default backward_layer and with another one', async () => {
   // Keras 3 writes the layer's config and the backward copy's (go_backwards flipped).
   const build = lib => lib.sequential({layers: [lib.layers.bidirectional({
     layer: lib.layers.gru({units: 2, returnSequences: true, name: 'k_gru'}), inputShape: [4, 3], name: 'k_bd'})]});
@@ -268,11 +276,76 @@ test('a Keras 3 Bidirectional (with its default backward_layer) loads; another b
   const p = loaded.predict(tf.tensor(xs, [2, 4, 3]));
   assertAllClose(Array.from(p.dataSync()), Array.from(theirs.predict(tfjs.tensor(xs, [2, 4, 3])).dataSync()),
                  'keras bidirectional', 1e-5);
+  const defaultOut = Array.from(p.dataSync());
   tf.dispose(p);
   loaded.dispose();
-  backward.config.units = 3;  // not the default copy
-  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory({...artifacts, modelTopology: topology})),
-                       /backward_layer other than the layer run backwards is not supported/);
+  // Another backward_layer (here with relu) runs the backward direction as given.
+  backward.config.activation = 'relu';
+  const custom = await tf.loadLayersModel(tf.io.fromMemory({...artifacts, modelTopology: topology}));
+  const ws = theirs.getWeights();
+  const reference = tfjs.tidy(() => {
+    const x = tfjs.tensor(xs, [2, 4, 3]);
+    const fwd = tfjs.layers.gru({units: 2, returnSequences: true, weights: ws.slice(0, 3)});
+    const bwd = tfjs.layers.gru({units: 2, returnSequences: true, goBackwards: true, activation: 'relu', weights: ws.slice(3)});
+    return tfjs.concat([fwd.apply(x), tfjs.reverse(bwd.apply(x), 1)], -1).dataSync();
+  });
+  const pc = custom.predict(tf.tensor(xs, [2, 4, 3]));
+  assertAllClose(Array.from(pc.dataSync()), Array.from(reference), 'keras bidirectional with a relu backward_layer', 1e-5);
+  assert.ok(Math.max(...Array.from(pc.dataSync()).map((v, i) => Math.abs(v - defaultOut[i]))) > 1e-3,
+            'the backward_layer changed the result');
+  tf.dispose(pc);
+  custom.dispose();
+});
+
+test('bidirectional with a backwardLayer (Keras): predict and fit vs tfjs layers run separately, config, save/load', async () => {
+  const before = tf.memory().numTensors;
+  const xs = data([3, 5, 4], 77), ys = data([3, 6], 78);
+  const build = () => {
+    const forward = tf.layers.lstm({units: 3, name: 'fw'});
+    const backward = tf.layers.simpleRNN({units: 3, goBackwards: true, activation: 'relu', name: 'bw'});
+    return tf.sequential({layers: [tf.layers.bidirectional({layer: forward, backwardLayer: backward, inputShape: [5, 4],
+                                                            name: 'bd'})]});
+  };
+  const model = build();
+  assert.deepEqual(model.weights.map(w => w.name),
+                   ['bd/forward_fw/kernel', 'bd/forward_fw/recurrent_kernel', 'bd/forward_fw/bias',
+                    'bd/bw/kernel', 'bd/bw/recurrent_kernel', 'bd/bw/bias']);
+  assert.deepEqual(model.weights.map(w => w.shape), [[4, 12], [3, 12], [12], [4, 3], [3, 3], [3]]);
+  const config = model.layers[0].getConfig();
+  assert.equal(config.backwardLayer.className, 'SimpleRNN');
+  assert.equal(config.backwardLayer.config.activation, 'relu');
+  assert.equal(config.backwardLayer.config.goBackwards, true);
+  // The oracle: tfjs's LSTM and SimpleRNN with the same weights, merged as Keras does.
+  const w0 = model.getWeights().map(w => tfjs.tensor(w.dataSync(), w.shape));
+  const f = tfjs.layers.lstm({units: 3, weights: w0.slice(0, 3)});
+  const b = tfjs.layers.simpleRNN({units: 3, goBackwards: true, activation: 'relu', weights: w0.slice(3)});
+  const theirs = xt => tfjs.concat([f.apply(xt), b.apply(xt)], -1);
+  const tx = tfjs.tensor(xs, [3, 5, 4]), ty = tfjs.tensor(ys, [3, 6]);
+  const x = tf.tensor(xs, [3, 5, 4]);
+  const p = model.predict(x);
+  assertAllClose(Array.from(p.dataSync()), Array.from(tfjs.tidy(() => theirs(tx).dataSync())), 'predict', 1e-5);
+  // Training moves both directions as tfjs's separate layers under the same SGD steps.
+  model.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});
+  const y = tf.tensor(ys, [3, 6]);
+  await model.fit(x, y, {epochs: 3, batchSize: 3, verbose: 0});
+  const vars = [...f.trainableWeights, ...b.trainableWeights].map(lw => lw.read());
+  const opt = tfjs.train.sgd(0.1);
+  for (let i = 0; i < 3; ++i) opt.minimize(() => tfjs.losses.meanSquaredError(ty, theirs(tx)), false, vars);
+  const trained = model.getWeights();
+  vars.forEach((v, i) => assertAllClose(Array.from(trained[i].dataSync()), Array.from(v.dataSync()), `weight ${i} after fit`, 1e-4));
+  assert.ok(Math.abs(trained[3].dataSync()[0] - w0[3].dataSync()[0]) > 0, 'the backward layer trained');
+  // Save/load keeps the backward layer.
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(await saved(tf, model)));
+  assert.equal(loaded.layers[0].getConfig().backwardLayer.className, 'SimpleRNN');
+  const pl = loaded.predict(x), pm = model.predict(x);
+  assertAllClose(Array.from(pl.dataSync()), Array.from(pm.dataSync()), 'loaded', 1e-6);
+  tf.dispose([p, x, y, pl, pm]);
+  loaded.dispose();
+  model.dispose();
+  tfjs.dispose([...w0, tx, ty]);
+  f.dispose();
+  b.dispose();
+  assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
 });
 
 test('a custom JS layer inside timeDistributed: names, predict and save/load (registered class) as tfjs', async () => {

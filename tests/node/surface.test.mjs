@@ -46,11 +46,8 @@ const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && t
 
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
 const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
-const COMPLEX = 'needs complex64 tensors (not implemented in the engine)';
-const NEW_KERNEL = 'needs a new engine kernel (the C++ backend is being refactored)';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
-const DATA = 'tf.data device sources (webcam, microphone): need a browser media stream; not implemented yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
 const REG_LOSSES = 'regularization losses are summed inside the engine\'s training step; JS loss functions cannot join it yet';
 const CALL_HOOK = 'a call hook needs the engine to call back into JS on every layer call';
@@ -70,33 +67,6 @@ const NOT_YET = {
   'Tensor#dataId': `${BACKEND_SEAM} (the backend's data key)`,
   'Variable#dataId': `${BACKEND_SEAM} (the backend's data key)`,
 
-  'tf.complex': COMPLEX,
-  'tf.real': COMPLEX,
-  'tf.imag': COMPLEX,
-  'tf.fft': COMPLEX,
-  'tf.ifft': COMPLEX,
-  'tf.rfft': COMPLEX,
-  'tf.irfft': COMPLEX,
-  'tf.spectral.*': COMPLEX,
-  'tf.signal.stft': COMPLEX,
-  'Tensor#fft': COMPLEX,
-  'Tensor#ifft': COMPLEX,
-  'Tensor#rfft': COMPLEX,
-  'Tensor#irfft': COMPLEX,
-  'Variable#fft': COMPLEX,
-  'Variable#ifft': COMPLEX,
-  'Variable#rfft': COMPLEX,
-  'Variable#irfft': COMPLEX,
-  'tf.sparse.*': `${NEW_KERNEL} (sparse ops with int64-style index outputs)`,
-  'tf.raggedGather': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.raggedRange': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.raggedTensorToTensor': `${NEW_KERNEL} (ragged tensors)`,
-  'tf.dilation2d': NEW_KERNEL,
-  'Tensor#dilation2d': NEW_KERNEL,
-  'Variable#dilation2d': NEW_KERNEL,
-  'tf.maxPoolWithArgmax': NEW_KERNEL,
-  'tf.bitwiseAnd': NEW_KERNEL,
-
   'tf.GraphModel': CONVERTER,
   'tf.loadGraphModel': CONVERTER,
   'tf.loadGraphModelSync': CONVERTER,
@@ -105,15 +75,10 @@ const NOT_YET = {
   'tf.version_converter': CONVERTER,
   'tf.version.tfjs-converter': CONVERTER,
 
-  'tf.layers.convLstm2d': ENGINE_LAYER,
-  'tf.layers.convLstm2dCell': ENGINE_LAYER,
-  'tf.layers.randomWidth': ENGINE_LAYER,
 
 
 
 
-  'tf.data.microphone': DATA,
-  'tf.data.webcam': DATA,
 
   // Layer/model/symbolic-tensor members tfjs declares public: the graph lives in the engine (layers.js, models.js).
   'LayersModel#activityRegularizer': REG_LOSSES, 'LayersModel#addLoss': REG_LOSSES,

@@ -1,10 +1,16 @@
-// The webgl backend's GL side: the context (EGL surfaceless natively), the texture
-// memory with its pool, the program cache and the two kinds of pass (a fragment
-// per output element; a point per scattered element).
+// The webgl backend's GL side: the context (EGL surfaceless natively, a WebGL2
+// context in the WebAssembly build), the texture memory with its pool, the program
+// cache and the two kinds of pass (a fragment per output element; a point per
+// scattered element).
 #include "backends/webgl/gl_runtime.h"
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#include <webgl/webgl2.h>  // glGetBufferSubData
+#else
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -29,9 +35,42 @@ namespace {
 constexpr int kMaxWidth = 4096;                         // texels per row
 constexpr int64_t kPoolBytes = int64_t{256} << 20;      // pooled textures kept at most
 
+#ifdef __EMSCRIPTEN__
+// A WebGL2 context on an OffscreenCanvas (a hidden <canvas> where there is none),
+// handed to Emscripten's GL layer, which maps the GLES 3.0 calls below onto it.
+// Returns 0 where WebGL2 is missing (Node, old browsers).
+EM_JS(int, wl_webgl2_create, (), {
+  var canvas = null;
+  if (typeof OffscreenCanvas !== 'undefined') {
+    canvas = new OffscreenCanvas(1, 1);
+  } else if (typeof document !== 'undefined') {
+    canvas = document.createElement('canvas');
+  }
+  if (!canvas) return 0;
+  var attrs = {alpha: false, depth: false, stencil: false, antialias: false, premultipliedAlpha: false,
+               preserveDrawingBuffer: false, powerPreference: 'high-performance'};
+  var gl = null;
+  try { gl = canvas.getContext('webgl2', attrs); } catch (e) { gl = null; }
+  if (!gl) return 0;
+  var handle = GL.registerContext(gl, {majorVersion: 2, minorVersion: 0, enableExtensionsByDefault: true});
+  GL.makeContextCurrent(handle);
+  return handle;
+});
+EM_JS(int, wl_webgl2_current, (), { return GL.currentContext ? GL.currentContext.handle : 0; });
+EM_JS(int, wl_webgl2_make_current, (int handle), { return GL.makeContextCurrent(handle) ? 1 : 0; });
+EM_JS(int, wl_webgl2_lost, (int handle), {
+  var c = GL.contexts[handle];
+  return c && c.GLctx.isContextLost() ? 1 : 0;
+});
+#endif
+
 struct Context {
+#ifdef __EMSCRIPTEN__
+  int handle = 0;
+#else
   EGLDisplay display = EGL_NO_DISPLAY;
   EGLContext context = EGL_NO_CONTEXT;
+#endif
   bool ready = false;
   std::string renderer;
   int maxTextureSize = 0;
@@ -51,10 +90,18 @@ Context& ctx() {
 void makeCurrent() {
   Context& c = ctx();
   WL_CHECK(c.ready, "The webgl backend has no GL context (registerWebGLBackend failed or was not called)");
+#ifdef __EMSCRIPTEN__
+  WL_CHECK(!wl_webgl2_lost(c.handle), "webgl: the WebGL2 context was lost (the GPU was reset or the page gave it up); "
+                                      "switch to another backend: tf.setBackend('wasm')");
+  if (wl_webgl2_current() != c.handle) {
+    WL_CHECK(wl_webgl2_make_current(c.handle), "webgl: cannot make the WebGL2 context current");
+  }
+#else
   if (eglGetCurrentContext() != c.context) {
     WL_CHECK(eglMakeCurrent(c.display, EGL_NO_SURFACE, EGL_NO_SURFACE, c.context),
              "webgl: eglMakeCurrent failed (EGL error 0x" << std::hex << eglGetError() << ")");
   }
+#endif
 }
 
 void checkGL(const char* what) {
@@ -279,14 +326,24 @@ class GLMemory : public Memory {
       }
       glBindBuffer(GL_PIXEL_PACK_BUFFER, it->pbo);
       if (it->n > 0) {
+#ifdef __EMSCRIPTEN__
+        // WebGL2 has no buffer mapping: getBufferSubData copies out (the fence has
+        // signaled, so it does not stall).
+        std::vector<uint32_t> staged(static_cast<size_t>(it->pboBytes / 4));
+        glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, static_cast<GLsizeiptr>(it->pboBytes), staged.data());
+        const void* m = staged.data();
+#else
         void* m = glMapBufferRange(GL_PIXEL_PACK_BUFFER, 0, static_cast<GLsizeiptr>(it->pboBytes), GL_MAP_READ_BIT);
         WL_CHECK(m != nullptr, "webgl: cannot map the pixel pack buffer of an asynchronous read");
+#endif
         if (ctx().readFormat == GL_RED_INTEGER) {
           std::memcpy(it->dst, m, static_cast<size_t>(it->n) * 4);
         } else {
           extractRed(static_cast<const uint32_t*>(m), it->dst, it->n);
         }
+#ifndef __EMSCRIPTEN__
         glUnmapBuffer(GL_PIXEL_PACK_BUFFER);
+#endif
       }
       glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
       glDeleteBuffers(1, &it->pbo);
@@ -329,6 +386,12 @@ bool createContext(std::string* reason) {
     if (reason) *reason = why;
     return false;
   };
+#ifdef __EMSCRIPTEN__
+  c.handle = wl_webgl2_create();
+  if (c.handle == 0) {
+    return fail("WebGL2 is not available here (a browser or worker with WebGL2 is needed; Node has none)");
+  }
+#else
   const char* clientExt = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
   auto getPlatformDisplay =
       reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(eglGetProcAddress("eglGetPlatformDisplayEXT"));
@@ -367,6 +430,7 @@ bool createContext(std::string* reason) {
   if (!eglMakeCurrent(c.display, EGL_NO_SURFACE, EGL_NO_SURFACE, c.context)) {
     return fail("eglMakeCurrent without a surface failed");
   }
+#endif
   c.renderer = std::string(reinterpret_cast<const char*>(glGetString(GL_RENDERER))) + " / " +
                reinterpret_cast<const char*>(glGetString(GL_VERSION));
   glGetIntegerv(GL_MAX_TEXTURE_SIZE, &c.maxTextureSize);

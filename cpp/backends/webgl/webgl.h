@@ -2,9 +2,12 @@
 // shaders over textures, in a Memory whose handles are GL objects.
 //
 // Natively it runs on any OpenGL ES 3.0 context; the tests create one through EGL
-// (EGL_PLATFORM_SURFACELESS_MESA: Mesa's llvmpipe, no display or GPU needed). The
-// WebAssembly build does not include it yet (CMake option WL_WEBGL); in a browser
-// the same shaders would run on a WebGL2 context (a later step).
+// (EGL_PLATFORM_SURFACELESS_MESA: Mesa's llvmpipe, no display or GPU needed). In the
+// WebAssembly build (CMake option WL_WEBGL, on by default) the same code and shaders
+// run on a WebGL2 context made on an OffscreenCanvas (or a hidden <canvas>) and
+// handed to Emscripten's GL layer: tf.setBackend('webgl') creates it, and resolves
+// false where there is no WebGL2 (Node). Async reads there copy the pack buffer out
+// with getBufferSubData once the fence has signaled (WebGL2 has no buffer mapping).
 //
 //   Storage  one R32UI texture per tensor (4-byte elements, row-major in a
 //            width x height texel grid; floats travel as their bit patterns, so

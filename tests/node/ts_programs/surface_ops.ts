@@ -32,6 +32,14 @@ export async function surface(): Promise<void> {
   const validOutputs: number = padded.validOutputs.dataSync()[0];
   const frames = tf.signal.frame(tf.tensor1d([1, 2, 3, 4]), 2, 1);
   const window: tf.Tensor1D = tf.signal.hannWindow(8);
+  const z: tf.Tensor2D = tf.complex(x, tf.zerosLike(x));
+  const zDtype: tf.DataType = z.dtype;
+  const interleaved: Float32Array = z.dataSync<'complex64'>();
+  const re: tf.Tensor2D = tf.real(tf.fft(z)) as tf.Tensor2D;
+  const im: tf.Tensor = tf.imag(tf.spectral.ifft(z));
+  const half: tf.Tensor = tf.rfft(x, 4);
+  const back: tf.Tensor = tf.irfft(half).add(x.rfft().irfft()).add(z.fft().ifft().abs());
+  const spectrogram: tf.Tensor = tf.signal.stft(tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8]), 4, 2, 4, tf.signal.hammingWindow);
   const bytes: Uint8ClampedArray = await tf.browser.toPixels(tf.zeros([2, 2, 3]) as tf.Tensor3D);
   const pixels: tf.Tensor3D = tf.browser.fromPixels({data: new Uint8Array(16), width: 2, height: 2});
   const buffer: tf.TensorBuffer<tf.Rank.R2> = await x.buffer();

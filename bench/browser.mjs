@@ -1,0 +1,88 @@
+// Browser benchmark (issue 12): our webgl backend side by side with tfjs's webgl
+// backend in one Chromium page, and our wasm backend for scale. Chromium renders
+// WebGL2 with SwiftShader here (a CPU emulation of a GPU): compare the columns with
+// each other, not with real GPU figures. First call = shader compiles and uploads.
+//   node bench/browser.mjs [--quick]      (npm run bench:browser)
+import {chromium} from 'playwright-core';
+
+import {startServer} from '../scripts/serve.mjs';
+
+const QUICK = process.argv.includes('--quick');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const server = await startServer(0, '127.0.0.1');
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+         '--disable-sync', '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(`${base}/web-demo/esm.html`);
+  await page.addScriptTag({url: '/node_modules/@tensorflow/tfjs/dist/tf.min.js'});
+  await page.evaluate(() => { window.tfjs = window.tf; window.tf = undefined; });
+  await page.addScriptTag({url: '/dist/wasm-layers.js'});
+  const result = await page.evaluate(async quick => {
+    const {buildMlp, buildMobileNetV2} = await import('/bench/models.mjs');
+    await tf.ready();
+    const reps = quick ? 2 : 5;
+    const rand = (n, seed) => {
+      let s = seed;
+      return Float32Array.from({length: n}, () => { s = (s * 16807) % 2147483647; return s / 2147483647 - 0.5; });
+    };
+    const workloads = {
+      'matMul 512x512': lib => {
+        const a = lib.tensor(rand(512 * 512, 1), [512, 512]), b = lib.tensor(rand(512 * 512, 2), [512, 512]);
+        return {run: async () => { const c = lib.matMul(a, b); await c.data(); c.dispose(); }, dispose: () => lib.dispose([a, b])};
+      },
+      'mobilenetv2-96 predict': lib => {
+        const m = buildMobileNetV2(lib, 96);
+        const x = lib.tensor(rand(96 * 96 * 3, 3), [1, 96, 96, 3]);
+        return {run: async () => { const y = m.predict(x); await y.data(); y.dispose(); }, dispose: () => { x.dispose(); m.dispose(); }};
+      },
+      'mlp-fit epoch (784-256-256-10, 1024 samples, batch 128)': lib => {
+        const m = buildMlp(lib, [784, 256, 256, 10], ['relu', 'relu', 'softmax']);
+        m.compile({optimizer: lib.train.adam(0.001), loss: 'categoricalCrossentropy'});
+        const x = lib.tensor(rand(1024 * 784, 4), [1024, 784]);
+        const y = lib.oneHot(lib.tensor1d(Array.from(rand(1024, 5), v => Math.floor((v + 0.5) * 10)), 'int32'), 10);
+        return {run: async () => { await m.fit(x, y, {epochs: 1, batchSize: 128, verbose: 0}); },
+                dispose: () => { lib.dispose([x, y]); m.dispose(); }};
+      },
+    };
+    const columns = [
+      ['ours webgl', tf, 'webgl'], ['tfjs webgl', tfjs, 'webgl'], ['ours wasm', tf, 'wasm'],
+    ];
+    const rows = {};
+    for (const [name, make] of Object.entries(workloads)) {
+      rows[name] = {};
+      for (const [col, lib, backend] of columns) {
+        try {
+          if (!(await lib.setBackend(backend))) throw new Error(`no ${backend} backend`);
+          const w = make(lib);
+          let t = performance.now();
+          await w.run();
+          const first = performance.now() - t;
+          t = performance.now();
+          for (let i = 0; i < reps; ++i) await w.run();
+          rows[name][col] = {first, warm: (performance.now() - t) / reps};
+          w.dispose();
+        } catch (e) {
+          rows[name][col] = {error: String(e.message || e).slice(0, 60)};
+        }
+      }
+    }
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const dbg = gl && gl.getExtension('WEBGL_debug_renderer_info');
+    return {rows, renderer: dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : 'unknown', reps};
+  }, QUICK);
+  const cols = ['ours webgl', 'tfjs webgl', 'ours wasm'];
+  const fmt = v => (v == null ? '-' : v.error ? `n/a (${v.error})` : `${v.first.toFixed(0)} / ${v.warm.toFixed(1)}`);
+  console.log(`Chromium ${browser.version()}, WebGL2 renderer: ${result.renderer}; ms first call / warm mean of ${result.reps}`);
+  console.log(`| workload | ${cols.join(' | ')} |`);
+  console.log(`|---|${cols.map(() => '---').join('|')}|`);
+  for (const [name, r] of Object.entries(result.rows)) console.log(`| ${name} | ${cols.map(c => fmt(r[c])).join(' | ')} |`);
+} finally {
+  await browser.close();
+  server.close();
+}

@@ -1,0 +1,208 @@
+// The webgl backend in Chromium (issue 12): the engine's GLSL ES 3.00 kernels on a
+// WebGL2 context (SwiftShader, Chromium's CPU implementation of the GPU, here),
+// against the cpu backend in the same page: op values and gradients, an MLP's fit,
+// a convnet's predict, async reads, memory and transfer counts.
+import assert from 'node:assert/strict';
+import {after, before, test} from 'node:test';
+
+import {chromium} from 'playwright-core';
+
+import {startServer} from '../../scripts/serve.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+let server, browser, page;
+const pageErrors = [];
+
+before(async () => {
+  server = await startServer(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+           '--disable-sync', '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  page = await browser.newPage();
+  page.on('pageerror', e => pageErrors.push(e.message));
+  await page.goto(`${base}/web-demo/esm.html`);  // any page of this origin
+  await page.addScriptTag({url: '/dist/wasm-layers.js'});
+  await page.evaluate(async () => {
+    await tf.ready();
+    // Runs fn(tf) on a backend with the given inputs (plain arrays) and reads the results.
+    window.onBackend = async (name, fn) => {
+      if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') failed`);
+      const before = tf.memory().numTensors;
+      const outs = tf.tidy(() => {
+        const r = fn();
+        return Array.isArray(r) ? r : [r];
+      });
+      const values = [];
+      for (const t of outs) values.push({shape: t.shape, dtype: t.dtype, data: Array.from(await t.data())});
+      tf.dispose(outs);
+      return {values, leaked: tf.memory().numTensors - before};
+    };
+    window.rand = (n, seed) => {
+      let s = seed;
+      return Array.from({length: n}, () => { s = (s * 16807) % 2147483647; return (s / 2147483647) * 2 - 1; });
+    };
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+function close(actual, expected, what, tol = 1e-4) {
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assert.equal(actual.dtype, expected.dtype, `${what}: dtype`);
+  let worst = 0;
+  actual.data.forEach((v, i) => {
+    const e = expected.data[i];
+    const d = Math.abs(v - e) / Math.max(1, Math.abs(e));
+    if (!(d <= tol) && !(Number.isNaN(v) && Number.isNaN(e))) worst = Math.max(worst, d || Infinity);
+  });
+  assert.ok(worst === 0, `${what}: relative difference ${worst} over ${tol}`);
+}
+
+test('setBackend(\'webgl\') makes a WebGL2 context in Chromium and runs there', async () => {
+  const r = await page.evaluate(async () => {
+    const ok = await tf.setBackend('webgl');
+    const stats = tf.engine().webglStats();
+    const names = tf.engine().backendNames();
+    const x = tf.tensor([1, 2, 3]);
+    const y = x.square();
+    const values = Array.from(await y.data());
+    const backend = tf.getBackend();
+    tf.dispose([x, y]);
+    await tf.setBackend('wasm');
+    return {ok, renderer: stats.renderer, names, values, backend, after: tf.getBackend()};
+  });
+  assert.equal(r.ok, true);
+  assert.ok(r.renderer.length > 0, 'a renderer string');
+  assert.ok(r.names.includes('webgl'));
+  assert.equal(r.backend, 'webgl');
+  assert.deepEqual(r.values, [1, 4, 9]);
+  assert.equal(r.after, 'wasm');
+  assert.deepEqual(pageErrors, []);
+});
+
+// Each case: inputs as [shape, seed] or [shape, seed, 'int32']; fn gets the tensors.
+const OP_CASES = {
+  'add broadcast': [[[7, 1, 5], 1], [[3, 5], 2], (a, b) => tf.add(a, b)],
+  'mul, sub, div': [[[33], 3], [[33], 4], (a, b) => [tf.mul(a, b), tf.sub(a, b), tf.div(a, tf.add(tf.abs(b), 1))]],
+  'unary': [[[5, 13], 5], x => [tf.relu(x), tf.sigmoid(x), tf.tanh(x), tf.exp(x), tf.sqrt(tf.abs(x)), tf.elu(x)]],
+  'matMul with transposes': [[[37, 29], 6], [[23, 29], 7],
+                             (a, b) => [tf.matMul(a, b, false, true), tf.matMul(b, a, false, true)]],
+  'batched matMul': [[[3, 9, 17], 8], [[3, 17, 5], 9], (a, b) => tf.matMul(a, b)],
+  'conv2d same, stride 2, and valid': [[[2, 9, 11, 3], 10], [[3, 3, 3, 5], 11],
+                                       (x, w) => [tf.conv2d(x, w, 2, 'same'), tf.conv2d(x, w, 1, 'valid')]],
+  'depthwiseConv2d': [[[1, 8, 7, 4], 12], [[3, 3, 4, 2], 13], (x, w) => tf.depthwiseConv2d(x, w, 1, 'same')],
+  'pools': [[[2, 9, 9, 3], 14], x => [tf.maxPool(x, 3, 2, 'same'), tf.avgPool(x, 2, 2, 'valid')]],
+  'reductions': [[[6, 7, 5], 15], x => [tf.sum(x, 1), tf.mean(x, [0, 2]), tf.max(x, -1), tf.min(x), tf.argMax(x, 1)]],
+  'softmax, logSoftmax': [[[4, 19], 16], x => [tf.softmax(x), tf.logSoftmax(x)]],
+  'int32 arithmetic': [[[17], 17, 'int32'], [[17], 18, 'int32'], (a, b) => [tf.add(a, b), tf.mul(a, b)]],
+  'transpose, slice, concat, pad': [[[3, 4, 5], 19],
+                                    x => [tf.transpose(x, [2, 0, 1]), tf.slice(x, [1, 0, 2], [2, 3, 2]),
+                                          tf.concat([x, x], 1), tf.pad(x, [[0, 1], [2, 0], [1, 1]])]],
+};
+
+test('ops on webgl agree with cpu (values, shapes, dtypes), nothing leaks', async () => {
+  for (const [name, spec] of Object.entries(OP_CASES)) {
+    const fn = spec[spec.length - 1].toString();
+    const inputs = spec.slice(0, -1);
+    const run = backend => page.evaluate(async ({backend, inputs, fn}) => {
+      const f = eval(`(${fn})`);
+      return onBackend(backend, () => {
+        const ts = inputs.map(([shape, seed, dtype]) => {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const v = rand(n, seed).map(x => (dtype === 'int32' ? Math.round(x * 50) : x));
+          return tf.tensor(v, shape, dtype || 'float32');
+        });
+        return f(...ts);
+      });
+    }, {backend, inputs, fn});
+    const gl = await run('webgl');
+    const cpu = await run('cpu');
+    assert.equal(gl.leaked, 0, `${name}: leaked on webgl`);
+    gl.values.forEach((v, i) => close(v, cpu.values[i], `${name} #${i}`));
+  }
+});
+
+test('gradients on webgl agree with cpu', async () => {
+  const run = backend => page.evaluate(async backend => onBackend(backend, () => {
+    const x = tf.tensor(rand(2 * 8 * 8 * 3, 21), [2, 8, 8, 3]);
+    const w = tf.tensor(rand(3 * 3 * 3 * 4, 22), [3, 3, 3, 4]);
+    const d = tf.tensor(rand(64 * 5, 23), [64, 5]);
+    const f = (x, w, d) => tf.sum(tf.sigmoid(tf.matMul(tf.reshape(tf.maxPool(tf.relu(tf.conv2d(x, w, 1, 'same')), 2, 2, 'valid'),
+                                                                 [2, 64]), d)));
+    return tf.grads(f)([x, w, d]);
+  }), backend);
+  const gl = await run('webgl'), cpu = await run('cpu');
+  gl.values.forEach((v, i) => close(v, cpu.values[i], `gradient #${i}`, 1e-3));
+});
+
+test('an MLP trains on webgl as on cpu (losses and weights), with no host round trip in predict', async () => {
+  const run = backend => page.evaluate(async backend => {
+    await tf.setBackend(backend);
+    const before = tf.memory().numTensors;
+    const model = tf.sequential({layers: [
+      tf.layers.dense({units: 16, activation: 'relu', inputShape: [10], kernelInitializer: 'glorotUniform'}),
+      tf.layers.dense({units: 3, activation: 'softmax'})]});
+    const init = [tf.tensor(rand(160, 31), [10, 16]), tf.tensor(rand(16, 32), [16]),
+                  tf.tensor(rand(48, 33), [16, 3]), tf.tensor(rand(3, 34), [3])];
+    model.setWeights(init);
+    tf.dispose(init);
+    const optimizer = tf.train.adam(0.01);
+    model.compile({optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy']});
+    const x = tf.tensor(rand(64 * 10, 35), [64, 10]);
+    const labels = rand(64, 36).map(v => (v < -0.3 ? 0 : v < 0.3 ? 1 : 2));
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 3));
+    const h = await model.fit(x, y, {epochs: 5, batchSize: 16, verbose: 0, shuffle: false});
+    model.predict(x).dispose();  // warm
+    const s0 = tf.engine().transferStats();
+    const p = model.predict(x);
+    const s1 = tf.engine().transferStats();
+    const weights = [];
+    for (const w of model.getWeights()) weights.push(Array.from(await w.data()));
+    const out = {loss: h.history.loss, weights, moves: s1.moves - s0.moves, pred: Array.from(await p.data())};
+    tf.dispose([x, y, p]);
+    model.dispose();
+    optimizer.dispose();
+    out.leaked = tf.memory().numTensors - before;
+    return out;
+  }, backend);
+  const gl = await run('webgl'), cpu = await run('cpu');
+  assert.equal(cpu.leaked, 0);
+  gl.loss.forEach((l, i) => assert.ok(Math.abs(l - cpu.loss[i]) < 1e-4, `epoch ${i}: ${l} vs ${cpu.loss[i]}`));
+  assert.ok(gl.loss[4] < gl.loss[0], 'the loss falls');
+  gl.weights.forEach((w, i) => close({shape: [], dtype: 'float32', data: w}, {shape: [], dtype: 'float32', data: cpu.weights[i]},
+                                     `weight ${i}`, 1e-3));
+  assert.equal(gl.moves, 0, 'predict on webgl moved no data between backends');
+  assert.equal(gl.leaked, 0);
+});
+
+test('a convnet (conv, batch norm, pool, dense) predicts on webgl as on cpu; memory returns to its start', async () => {
+  const run = backend => page.evaluate(async backend => {
+    await tf.setBackend(backend);
+    const before = tf.memory().numTensors;
+    const model = tf.sequential({layers: [
+      tf.layers.conv2d({filters: 6, kernelSize: 3, padding: 'same', inputShape: [12, 12, 3]}),
+      tf.layers.batchNormalization(), tf.layers.reLU(), tf.layers.maxPooling2d({poolSize: 2}),
+      tf.layers.depthwiseConv2d({kernelSize: 3}), tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({units: 4, activation: 'softmax'})]});
+    const ws = model.getWeights().map((w, i) => tf.tensor(rand(w.size, 40 + i).map(v => (w.shape.length === 1 && i < 6 ? 1 + v / 4 : v)), w.shape));
+    model.setWeights(ws);
+    tf.dispose(ws);
+    const x = tf.tensor(rand(2 * 12 * 12 * 3, 50), [2, 12, 12, 3]);
+    const p = model.predict(x);
+    const out = {pred: Array.from(await p.data())};
+    tf.dispose([x, p]);
+    model.dispose();
+    out.leaked = tf.memory().numTensors - before;
+    return out;
+  }, backend);
+  const gl = await run('webgl'), cpu = await run('cpu');
+  close({shape: [], dtype: 'float32', data: gl.pred}, {shape: [], dtype: 'float32', data: cpu.pred}, 'convnet predict', 1e-4);
+  assert.equal(gl.leaked, 0);
+  assert.deepEqual(pageErrors, []);
+});
