@@ -180,6 +180,9 @@ export function withStrings(ops) {
     ops[name] = (tensors, ...args) => {
       if (!Array.isArray(tensors) || !tensors.some(isStringLike)) return numeric[name](tensors, ...args);
       return withArgs(tensors.map((t, i) => [t, `tensors[${i}]`, name]), (...ts) => {
+        if (name === 'concat' && ts[0].dtype === 'complex64') {  // tfjs's concat checks this first
+          throw new Error('Cannot concatenate complex64 tensors with a tensor with dtype string. ');
+        }
         ts.forEach(t => assertBothStrings(ts[0], t));
         return fn(ts, ...args);
       });

@@ -263,6 +263,10 @@ const DIFFERENT = [
   ['concat string and number', L => L.concat([L.tensor(['a']), L.tensor([1])]), /Can not upcast string with float32/],
   ['metrics.meanSquaredError (tfjs names its inner sub)', L => L.metrics.meanSquaredError(S(L), S(L)),
    /Argument 'yTrue' passed to 'meanSquaredError' must be numeric tensor, but got string tensor/],
+  ['concat complex64 and string', L => L.concat([L.complex([1], [2]), L.tensor(['a'])]),
+   /Cannot concatenate complex64 tensors with a tensor with dtype string/],
+  ['concat string and complex64', L => L.concat([L.tensor(['a']), L.complex([1], [2])]), /Can not upcast string with complex64/],
+  ['stack complex64 and string', L => L.stack([L.complex([1], [2]), L.tensor(['a'])]), /Can not upcast complex64 with string/],
   ['concat rank mismatch', L => L.concat([S(L), L.tensor(['a'])]), /rank of tensors\[i\] must be the same as the rank of the rest \(2\)/],
 ];
 for (const [name, fn, ours] of DIFFERENT) {
@@ -370,6 +374,24 @@ test('tf.memory counts string tensors and their data buffers as tfjs does', () =
   };
   assert.deepEqual(steps(tf), steps(tfjs));
   assert.equal(tf.memory().numTensors, startTensors);
+});
+
+test('tf.memory with complex64 and string tensors alive together: one tensor each, as tfjs', () => {
+  const deltas = L => {
+    const m0 = L.memory();
+    const held = [L.complex([1, 2], [3, 4]), L.tensor(['ab', 'c'])];
+    const m1 = L.memory();
+    L.dispose(held);
+    const m2 = L.memory();
+    return {live: m1.numTensors - m0.numTensors, after: m2.numTensors - m0.numTensors, unreliable: m1.unreliable,
+            bytes: m1.numBytes - m0.numBytes, buffers: m1.numDataBuffers - m0.numDataBuffers,
+            freed: [m2.numDataBuffers - m0.numDataBuffers, m2.numBytes - m0.numBytes]};
+  };
+  const ours = deltas(tf), theirs = deltas(tfjs);
+  assert.deepEqual([ours.live, ours.after, ours.unreliable], [theirs.live, theirs.after, theirs.unreliable]);
+  assert.deepEqual([ours.live, ours.after, ours.unreliable], [2, 0, true]);
+  // What is held: the complex tensor's two float32 parts (2 buffers, 16 bytes), the strings' buffer (3 bytes).
+  assert.deepEqual([ours.buffers, ours.bytes, ours.freed], [3, 19, [0, 0]]);
 });
 
 test('tf.memory counts a string tensor\'s UTF-8 bytes, as tfjs does for tensors made from values', () => {
