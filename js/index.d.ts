@@ -1,12 +1,14 @@
 // Public types of wasm-layers: the subset of @tensorflow/tfjs implemented so far.
 // Keep in step with js/src/index.js.
 
-export type DataType = 'float32' | 'int32' | 'bool' | 'complex64';
+export type DataType = 'float32' | 'int32' | 'bool' | 'complex64' | 'string';
 export type NumericDataType = 'float32' | 'int32' | 'bool' | 'complex64';
 /** tfjs's Rank enum (tf.Rank.R2 === 'R2'); tensors carry it as a type parameter only. */
 export declare enum Rank {R0 = 'R0', R1 = 'R1', R2 = 'R2', R3 = 'R3', R4 = 'R4', R5 = 'R5', R6 = 'R6'}
 /** complex64 values come interleaved: [re0, im0, re1, im1, ...]. */
-export interface DataTypeMap {float32: Float32Array; int32: Int32Array; bool: Uint8Array; complex64: Float32Array}
+export interface DataTypeMap {
+  float32: Float32Array; int32: Int32Array; bool: Uint8Array; complex64: Float32Array; string: string[];
+}
 export interface ShapeMap {
   R0: number[]; R1: [number]; R2: [number, number]; R3: [number, number, number];
   R4: [number, number, number, number]; R5: [number, number, number, number, number];
@@ -22,7 +24,8 @@ export type TypedArray = Float32Array | Int32Array | Uint8Array;
 export interface RecursiveArray<T> {
   [index: number]: T | RecursiveArray<T>;
 }
-export type TensorLike = number | boolean | TypedArray | RecursiveArray<number | TypedArray> | RecursiveArray<boolean>;
+export type TensorLike = number | boolean | string | TypedArray | RecursiveArray<number | TypedArray> |
+    RecursiveArray<boolean> | RecursiveArray<string> | Uint8Array[];
 
 export interface NamedTensorMap {
   [name: string]: Tensor;
@@ -55,7 +58,7 @@ export declare class Tensor<R extends Rank = Rank> {
   readonly isDisposed: boolean;
   dataSync<D extends DataType = NumericDataType>(): DataTypeMap[D];
   data<D extends DataType = NumericDataType>(): Promise<DataTypeMap[D]>;
-  /** The values' bytes (a Uint8Array over a copy of them). */
+  /** The values' bytes (a Uint8Array over a copy of them; for a string tensor, each element's UTF-8 bytes). */
   bytes(): Promise<Uint8Array | Uint8Array[]>;
   buffer<D extends DataType = 'float32'>(): Promise<TensorBuffer<R, D>>;
   bufferSync<D extends DataType = 'float32'>(): TensorBuffer<R, D>;
@@ -240,7 +243,9 @@ export interface MemoryInfo {
   numTensors: number;
   numDataBuffers: number;
   numBytes: number;
+  /** True while string tensors live: their bytes are counted as UTF-8, not as the JS memory holding them. */
   unreliable: boolean;
+  reasons?: string[];
 }
 
 /**
@@ -280,7 +285,7 @@ export declare function tensor5d(values: TensorLike, shape?: [number, number, nu
                                  dtype?: DataType): Tensor;
 export declare function tensor6d(values: TensorLike, shape?: [number, number, number, number, number, number],
                                  dtype?: DataType): Tensor;
-export declare function scalar(value: number | boolean, dtype?: DataType): Tensor;
+export declare function scalar(value: number | boolean | string | Uint8Array, dtype?: DataType): Tensor;
 export declare function buffer(shape: number[], dtype?: DataType, values?: TypedArray): TensorBuffer;
 export declare function memory(): MemoryInfo;
 export declare function dispose(container: TensorContainer): void;
@@ -527,7 +532,7 @@ export declare function einsum(equation: string, ...tensors: Array<Tensor | Tens
 // ---- creation ---------------------------------------------------------------------------------
 
 /** dtype defaults to 'float32'. */
-export declare function fill(shape: number[], value: number | boolean, dtype?: DataType): Tensor;
+export declare function fill(shape: number[], value: number | boolean | string, dtype?: DataType): Tensor;
 export declare function zeros(shape: number[], dtype?: DataType): Tensor;
 export declare function ones(shape: number[], dtype?: DataType): Tensor;
 export declare function zerosLike<T extends Tensor>(x: T | TensorLike): T;
@@ -1504,6 +1509,19 @@ export declare const linalg: {
   bandPart(a: Tensor | TensorLike, numLower: number | Scalar, numUpper: number | Scalar): Tensor;
   gramSchmidt(xs: Tensor1D[] | Tensor2D): Tensor1D[] | Tensor2D;
   qr(x: Tensor, fullMatrices?: boolean): [Tensor, Tensor];
+};
+/**
+ * tf.string: ops on string tensors (tfjs-backend-cpu's kernels: bytes are UTF-8,
+ * stringSplit splits at each byte of the delimiter).
+ */
+export declare const string: {
+  staticRegexReplace(input: Tensor | TensorLike, pattern: string, rewrite: string, replaceGlobal?: boolean): Tensor;
+  stringNGrams(data: Tensor1D | TensorLike, dataSplits: Tensor | TensorLike, separator: string, nGramWidths: number[],
+               leftPad: string, rightPad: string, padWidth: number,
+               preserveShortSequences: boolean): {nGrams: Tensor1D, nGramsSplits: Tensor1D};
+  stringSplit(input: Tensor1D | TensorLike, delimiter: Scalar | string,
+              skipEmpty?: boolean): {indices: Tensor2D, values: Tensor1D, shape: Tensor1D};
+  stringToHashBucketFast(input: Tensor | TensorLike, numBuckets: number): Tensor;
 };
 export declare const math: {confusionMatrix(labels: Tensor | TensorLike, predictions: Tensor | TensorLike, numClasses: number): Tensor2D};
 export declare const signal: {

@@ -24,9 +24,10 @@ function describe(value) {
 }
 
 function flatten(inputOrOutput, names, values) {
-  if (values instanceof Tensor) return [values];
   let list;
-  if (Array.isArray(values)) {
+  if (values instanceof Tensor) {
+    list = [values];
+  } else if (Array.isArray(values)) {
     assert(values.length === names.length, () => `Received an array of ${values.length} Tensors, but expected ` +
                                                  `${names.length} to match the ${inputOrOutput} keys ${names}.`);
     list = values;
@@ -46,6 +47,10 @@ function flatten(inputOrOutput, names, values) {
       throw new Error(`The dataset's ${inputOrOutput} data ${names[i] || i} is not a Tensor: ${describe(t)}`);
     }
     if (t.isDisposed) throw new Error(`The dataset's ${inputOrOutput} data ${names[i] || i} is a disposed Tensor.`);
+    if (t.dtype === 'string') {
+      throw new Error(`The dataset's ${inputOrOutput} data ${names[i] || i} is a string tensor: models take numeric ` +
+                      'tensors (map string columns to numbers first, e.g. with tf.string.stringToHashBucketFast)');
+    }
   });
   return list;
 }

@@ -4,7 +4,7 @@
 // every op called while a tape is open records its gradient rule in C++.
 import * as backends from './backends.js';
 import {fromVector, getCore} from './core.js';
-import {Tensor, assertTensor, closeScope, makeTensorFromFlat, openScope, tensor} from './tensor.js';
+import {StringRef, Tensor, assertTensor, closeScope, makeTensorFromFlat, openScope, tensor} from './tensor.js';
 
 function collectTensors(result, out = new Set()) {
   if (result instanceof Tensor) {
@@ -97,6 +97,17 @@ export class Variable extends Tensor {
   /** Writes new values in place (same shape and dtype). */
   assign(newValue) {
     assertTensor(newValue, 'newValue', 'assign');
+    if (this.dtype === 'string' || newValue.dtype === 'string') {
+      // As tfjs: a string variable takes the new tensor's values (shared, as its data id).
+      if (newValue.dtype !== this.dtype) {
+        throw new Error(`dtype of the new value (${newValue.dtype}) and previous value (${this.dtype}) must match`);
+      }
+      if (!this.shape.every((d, i) => d === newValue.shape[i]) || this.rank !== newValue.rank) {
+        throw new Error(`shape of the new value (${newValue.shape}) and previous value (${this.shape}) must match`);
+      }
+      this._assignStrings(newValue);
+      return;
+    }
     getCore().assignInPlace(this.handle, newValue.handle);
   }
 
@@ -140,6 +151,11 @@ export function withEngineVariables(fn) {
 
 export function variable(initialValue, trainable = true, name, dtype) {
   assertTensor(initialValue, 'initialValue', 'variable');
+  if (initialValue.dtype === 'string') {
+    if (dtype != null && dtype !== 'string') throw new Error('Argument \'x\' passed to \'cast\' must be numeric tensor, but got string tensor');
+    return new Variable(new StringRef(initialValue.stringBytes && initialValue._strings, initialValue.shape), trainable,
+                        name != null ? name : `Variable${++variableCounter}`);
+  }
   let handle = getCore().cloneTensor(initialValue.handle);
   if (dtype != null && dtype !== initialValue.dtype) {
     const args = vectorOf([initialValue.handle]);
@@ -253,7 +269,8 @@ export function variableGrads(f, varList) {
   if (typeof f !== 'function') throw new Error('The f passed in variableGrads(f) must be a function');
   if (varList == null) {
     return withEngineVariables(engineVars =>
-      variableGradsOf(f, [...liveVariables].filter(v => !v.isDisposed).concat(engineVars), false));
+      // String variables hold no numbers to differentiate: not among the defaults.
+      variableGradsOf(f, [...liveVariables].filter(v => !v.isDisposed && v.dtype !== 'string').concat(engineVars), false));
   }
   if (!Array.isArray(varList)) throw new Error('The varList passed in variableGrads(f, varList) must be an array of variables');
   const vars = varList.map((v, i) => {

@@ -1,5 +1,5 @@
-// Tensor printing in tfjs's format (a port of tfjs-core/src/tensor_format.ts,
-// without the string dtype). complex64 values come interleaved [re, im, ...].
+// Tensor printing in tfjs's format (a port of tfjs-core/src/tensor_format.ts). Strings print
+// quoted ('a'), except a scalar's; complex64 values come interleaved [re, im, ...].
 import {computeStrides} from './util.js';
 
 const FORMAT_LIMIT_NUM_VALS = 20;
@@ -10,6 +10,8 @@ function valToString(val, pad, dtype) {
   let s;
   if (Array.isArray(val)) {
     s = `${parseFloat(val[0].toFixed(FORMAT_NUM_SIG_DIGITS))} + ${parseFloat(val[1].toFixed(FORMAT_NUM_SIG_DIGITS))}j`;
+  } else if (typeof val === 'string') {
+    s = `'${val}'`;
   } else {
     s = dtype === 'bool' ? (val === 0 ? 'false' : 'true') : parseFloat(val.toFixed(FORMAT_NUM_SIG_DIGITS)).toString();
   }

@@ -37,6 +37,7 @@ export {
   sumOutType, tensor_util, test_util, upcastType,
 } from './surface.js';
 export {linalg, math, signal} from './linalg.js';
+export {string} from './strings.js';
 export {complex, fft, ifft, imag, irfft, real, rfft, spectral} from './complex.js';  // complex64 (issue 16)
 import {sparseRaggedOps} from './sparse_ragged.js';
 export {sparse} from './sparse_ragged.js';

@@ -12,7 +12,7 @@
 import {fromVector, getCore} from './core.js';
 import {Variable, tidy} from './engine.js';
 import {specOf} from './initializers.js';
-import {Tensor, assertTensor} from './tensor.js';
+import {Tensor, assertNumericTensor, assertTensor} from './tensor.js';
 
 // JS objects of live engine layers by engine identity, so model.layers returns
 // the very objects the user created (as in tfjs).
@@ -562,7 +562,7 @@ export class Layer {
 
   setWeights(weights) {
     if (!Array.isArray(weights)) throw new Error('setWeights: expected an array of Tensors');
-    weights.forEach((w, i) => assertTensor(w, `weights[${i}]`, 'setWeights'));
+    weights.forEach((w, i) => assertNumericTensor(w, `weights[${i}]`, 'setWeights'));
     const v = tensorVector(weights);
     try {
       this.handle.setWeights(v);
@@ -608,7 +608,7 @@ export class Layer {
       }
       return out.length === 1 ? out[0] : out;
     }
-    list.forEach((x, i) => assertTensor(x, `inputs[${i}]`, `${this.name}.apply`));
+    list.forEach((x, i) => assertNumericTensor(x, `inputs[${i}]`, `${this.name}.apply`));
     const v = tensorVector(list);
     // kwargs.mask as tfjs's call() receives it (an RNN skips the masked steps).
     const masks = kwargs.mask == null ? null : maskVector(kwargs.mask, list.length);
@@ -653,7 +653,7 @@ export class Layer {
    */
   computeMask(inputs, mask) {
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    list.forEach((x, i) => assertTensor(x, `inputs[${i}]`, `${this.name}.computeMask`));
+    list.forEach((x, i) => assertNumericTensor(x, `inputs[${i}]`, `${this.name}.computeMask`));
     const v = tensorVector(list);
     const masks = maskVector(mask == null ? [] : mask, list.length);
     let out;
@@ -832,7 +832,7 @@ export class RNN extends Layer {
   /** tfjs: sets a stateful layer's states to zeros, or to `states` (one Tensor per state). */
   resetStates(states) {
     const list = states == null ? [] : (Array.isArray(states) ? states : [states]);
-    list.forEach((t, i) => assertTensor(t, `states[${i}]`, `${this.name}.resetStates`));
+    list.forEach((t, i) => assertNumericTensor(t, `states[${i}]`, `${this.name}.resetStates`));
     const v = tensorVector(list);
     try {
       this.handle.resetStates(v);

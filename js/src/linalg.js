@@ -128,7 +128,7 @@ function confusionMatrix(labels, predictions, numClasses) {
 }
 
 function frame(signal, frameLength, frameStep, padEnd = false, padValue = 0) {
-  const $signal = cvt(signal, 'signal', 'frame');
+  const $signal = cvt(signal, 'signal', 'frame', 'string_or_numeric');  // tfjs frames strings too (slice, concat)
   let start = 0;
   const output = [];
   while (start + frameLength <= $signal.size) {

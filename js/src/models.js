@@ -4,7 +4,7 @@
 import {fromVector, getCore} from './core.js';
 import {Layer, SymbolicTensor, registerWrapper, runForEngine, wrapLayer} from './layers.js';
 import {tidy} from './engine.js';
-import {Tensor, assertTensor, complexUnsupported, dispose, readAsync} from './tensor.js';
+import {Tensor, assertNumericTensor, assertTensor, dispose, readAsync} from './tensor.js';
 import {Optimizer} from './optimizers.js';
 import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
 import {encodeWeights, saveHandlerOf, writeModelArtifacts} from './io/index.js';
@@ -78,10 +78,7 @@ function hostFunctions(fns) {
  * object needs the names, and reading them crosses into the engine).
  */
 export function toTensorList(x, namesOrFn, what) {
-  if (x instanceof Tensor) {
-    if (x.dtype === 'complex64') throw complexUnsupported(what);
-    return [x];
-  }
+  if (x instanceof Tensor) return [assertNumericTensor(x, 'x', what)];
   if (x instanceof SymbolicTensor) {
     throw new Error(`${what}: got a SymbolicTensor; pass concrete Tensors (SymbolicTensors only build models)`);
   }
@@ -90,7 +87,7 @@ export function toTensorList(x, namesOrFn, what) {
       if (t instanceof SymbolicTensor) {
         throw new Error(`${what}: got a SymbolicTensor; pass concrete Tensors (SymbolicTensors only build models)`);
       }
-      assertTensor(t, `${what}[${i}]`, what);
+      assertNumericTensor(t, `${what}[${i}]`, what);
     });
     return x;
   }
@@ -98,7 +95,7 @@ export function toTensorList(x, namesOrFn, what) {
     const names = typeof namesOrFn === 'function' ? namesOrFn() : namesOrFn;
     return names.map(n => {
       if (!(n in x)) throw new Error(`${what}: no data provided for "${n}". Need data for each key in: ${JSON.stringify(names)}`);
-      return assertTensor(x[n], `${what}.${n}`, what);
+      return assertNumericTensor(x[n], `${what}.${n}`, what);
     });
   }
   throw new Error(`${what}: expected a Tensor, an array of Tensors or an object of Tensors, got ${x}`);
@@ -307,7 +304,7 @@ export class LayersModel extends Layer {
 
   setWeights(weights) {
     if (!Array.isArray(weights)) throw new Error('setWeights: expected an array of Tensors');
-    weights.forEach((w, i) => assertTensor(w, `weights[${i}]`, 'setWeights'));
+    weights.forEach((w, i) => assertNumericTensor(w, `weights[${i}]`, 'setWeights'));
     const v = new (getCore().TensorVector)();
     weights.forEach(w => v.push_back(w.handle));
     try {

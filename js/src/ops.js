@@ -5,15 +5,36 @@
 import {fromVector, getCore} from './core.js';
 import {variable, vectorOf} from './engine.js';
 import {profileOp} from './profile.js';
-import {Tensor, assertShape, complexUnsupported, makeTensorFromFlat, tensor} from './tensor.js';
+import {isStringLike, withStrings} from './strings.js';
+import {Tensor, assertShape, complexUnsupported, makeTensorFromFlat, notNumericError, tensor} from './tensor.js';
 import {inferDtype, makeZerosTypedArray} from './util.js';
 
-/** @internal Converts x to a Tensor; the returned `temp` flag says who disposes it. */
+// The ops whose arguments tfjs parses as one dtype ('op', or 'op.arg' for one argument):
+// a string argument's message names that dtype instead of 'numeric'.
+const PARSE_AS = {};
+for (const op of ['avgPool', 'avgPool3d', 'ceil', 'conv2d', 'cos', 'cosh', 'depthToSpace', 'depthwiseConv2d', 'elu', 'floor',
+                  'log', 'rsqrt', 'sigmoid', 'sin', 'softmax', 'sqrt', 'tan', 'tanh']) PARSE_AS[op] = 'float32';
+for (const op of ['all', 'any', 'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'where.condition']) PARSE_AS[op] = 'bool';
+for (const op of ['gather.indices', 'oneHot.indices']) PARSE_AS[op] = 'int32';
+
+function stringArgError(name, op) {
+  const as = PARSE_AS[`${op}.${name}`] || PARSE_AS[op];
+  return as ? new Error(`Argument '${name}' passed to '${op}' must be ${as} tensor, but got string tensor`)
+            : notNumericError(name, op);
+}
+
+/**
+ * @internal Converts x to a Tensor; the returned `temp` flag says who disposes it.
+ * Ops that reach here take numbers: a string tensor (or strings) fails with tfjs's
+ * message, naming the argument and the op (strings.js routes the ops that take strings).
+ */
 function toTensor(x, name, op, dtype) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${name}' passed to '${op}' is a disposed Tensor.`);
+    if (x.dtype === 'string') throw stringArgError(name, op);
     return {t: x, temp: false};
   }
+  if (isStringLike(x)) throw stringArgError(name, op);
   if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
     throw new Error(`Argument '${name}' passed to '${op}' must be a Tensor or TensorLike, but got '${
         x === null ? 'null' : typeof x}'`);
@@ -74,7 +95,7 @@ const BINARY = ['add', 'sub', 'mul', 'div', 'divNoNan', 'floorDiv', 'mod', 'pow'
 
 export const ops = {};
 for (const name of UNARY) ops[name] = x => one(name, [x]);
-for (const name of BINARY) ops[name] = (a, b) => one(name, [a, b], {}, ['a', 'b']);
+for (const name of BINARY) ops[name] = (a, b) => one(name, [a, b], {}, name === 'pow' ? ['base', 'exp'] : ['a', 'b']);
 
 Object.assign(ops, {
   leakyRelu: (x, alpha = 0.2) => one('leakyRelu', [x], {alpha}),
@@ -84,13 +105,20 @@ Object.assign(ops, {
   where: (condition, a, b) => one('where', [condition, a, b], {}, ['condition', 'a', 'b']),
   addN: tensors => {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('addN: must pass an array of tensors');
-    return one('addN', tensors, {}, tensors.map((_, i) => `tensors[${i}]`));
+    return one('addN', tensors, {}, tensors.map((_, i) => `tensors${i}`));  // tfjs's names
   },
-  cast: (x, dtype) => one('cast', [x], {dtype}),
+  cast: (x, dtype) => {
+    if (dtype === 'string') {
+      toTensor(x, 'x', 'cast');  // a string x fails there first, as in tfjs
+      throw new Error('Only strings can be casted to strings');
+    }
+    return one('cast', [x], {dtype});
+  },
   softmax: (logits, dim = -1) => one('softmax', [logits], {dim}, ['logits']),
   logSoftmax: (logits, axis = -1) => one('logSoftmax', [logits], {axis}, ['logits']),
   // tfjs's dropout: scales kept units by 1 / (1 - rate); noiseShape broadcasts the mask.
   dropout: (x, rate, noiseShape, seed) => {
+    if (isStringLike(x)) throw stringArgError('x', 'dropout');  // tfjs converts x first
     if (x instanceof Tensor && x.dtype === 'complex64') {
       throw new Error('x has to be a floating point tensor since it\'s going to be scaled, but got a complex64 tensor instead.');
     }
@@ -151,6 +179,7 @@ Object.assign(ops, {
   mirrorPad: (x, paddings, mode) => one('mirrorPad', [x], {paddings, mode}),
   tile: (x, reps) => one('tile', [x], {reps}),
   gather: (x, indices, axis = 0, batchDims = 0) => {
+    if (isStringLike(indices)) throw stringArgError('indices', 'gather');
     const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
     try {
       return one('gather', [x, idx], {axis, batchDims}, ['x', 'indices']);
@@ -165,6 +194,7 @@ Object.assign(ops, {
     if (indices instanceof Tensor && indices.dtype !== 'int32') {
       throw new Error(`Argument 'indices' passed to 'oneHot' must be int32 tensor, but got ${indices.dtype} tensor`);
     }
+    if (isStringLike(indices)) throw stringArgError('indices', 'oneHot');
     const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, 'int32');
     try {
       return one('oneHot', [idx], {depth, onValue, offValue, dtype}, ['indices']);
@@ -298,6 +328,9 @@ Object.assign(ops, {
   randomUniform: (shape, minval = 0, maxval = 1, dtype = 'float32', seed) =>
       one('randomUniform', [], {shape: shapeOf(shape), minval, maxval, dtype, seed}),
 });
+
+// ---- string tensors: the ops tfjs also runs on them (strings.js) -------------------
+withStrings(ops);
 
 // ---- Tensor methods (chainable: x.add(y).relu().sum()) ----------------------------
 

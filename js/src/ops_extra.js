@@ -6,18 +6,38 @@ import {getCore} from './core.js';
 import {customGrad, tidy} from './engine.js';
 import {ops, run} from './ops.js';
 import {broadcast_util as broadcastUtil} from './surface.js';
-import {Tensor, TensorBuffer, assertShape, complexUnsupported, convertToTensor, makeTensorFromFlat, tensor} from './tensor.js';
-import {arraysEqual, arraysEqualWithNull, assert, assertShapesMatch, getArrayFromDType, sizeFromShape} from './util.js';
+import {aliasStrings, isStringLike, viaIndices} from './strings.js';
+import {
+  Tensor, TensorBuffer, assertShape, complexUnsupported, convertToTensor, makeTensorFromFlat, notNumericError, tensor,
+} from './tensor.js';
+import {arraysEqual, arraysEqualWithNull, assert, assertShapesMatch, getArrayFromDType, inferDtype, sizeFromShape} from './util.js';
 
-/** tfjs's convertToTensor with its parse dtype: TensorLikes become `dtype` tensors; no complex64 but where allowed. */
+/**
+ * tfjs's convertToTensor with its parse dtype: TensorLikes become `dtype` tensors.
+ * Without one (tfjs's 'numeric'), strings are refused; 'string_or_numeric' takes both.
+ * No complex64 but where allowed.
+ */
 export function cvt(x, name, fn, dtype, allowComplex = false) {
+  const anyDtype = dtype === 'string_or_numeric';
+  if (anyDtype) dtype = null;
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${name}' passed to '${fn}' is a disposed Tensor.`);
     if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(fn);
     if (dtype != null && x.dtype !== dtype) {
       throw new Error(`Argument '${name}' passed to '${fn}' must be ${dtype} tensor, but got ${x.dtype} tensor`);
     }
+    if (x.dtype === 'string' && dtype == null && !anyDtype) throw notNumericError(name, fn);
     return x;
+  }
+  if (isStringLike(x)) {
+    if (dtype != null && dtype !== 'string') {
+      throw new Error(`Argument '${name}' passed to '${fn}' must be ${dtype} tensor, but got string tensor`);
+    }
+    if (dtype == null && !anyDtype) throw notNumericError(name, fn);
+    return tensor(x, undefined, 'string');
+  }
+  if (dtype === 'string') {
+    throw new Error(`Argument '${name}' passed to '${fn}' must be string tensor, but got ${inferDtype(x)} tensor`);
   }
   if (dtype != null && x != null &&
       (Array.isArray(x) || typeof x === 'number' || typeof x === 'boolean' || ArrayBuffer.isView(x))) {
@@ -249,7 +269,7 @@ function diag(x) {
 }
 
 function ensureShape(x, shape) {
-  const $x = cvt(x, 'x', 'ensureShape');
+  const $x = cvt(x, 'x', 'ensureShape', 'string_or_numeric');
   if (!arraysEqualWithNull($x.shape, shape)) {
     throw new Error(`EnsureShape: Shape of tensor ${$x.shape} is not compatible with expected shape ${shape}`);
   }
@@ -285,7 +305,8 @@ function flatIndices($indices, shape) {
 
 function gatherND(x, indices) {
   const $indices = cvt(indices, 'indices', 'gatherND', 'int32');
-  const $x = cvt(x, 'x', 'gatherND');
+  const $x = cvt(x, 'x', 'gatherND', 'string_or_numeric');
+  if ($x.dtype === 'string') return viaIndices([$x], ([ix]) => gatherND(ix, $indices));
   const tensorRank = $x.rank, indicesRank = $indices.rank;
   if (tensorRank < 1) {
     throw new Error(`tf.gatherND() expects the input to be rank 1 or higher, but the rank was ${tensorRank}.`);
@@ -434,7 +455,7 @@ function unsortedSegmentSum(x, segmentIds, numSegments) {
 
 function sparseToDense(sparseIndices, sparseValues, outputShape, defaultValue = 0) {
   const $sparseIndices = cvt(sparseIndices, 'sparseIndices', 'sparseToDense', 'int32');
-  const $sparseValues = cvt(sparseValues, 'sparseValues', 'sparseToDense');
+  const $sparseValues = cvt(sparseValues, 'sparseValues', 'sparseToDense', 'string_or_numeric');
   const $defaultValue = cvt(defaultValue, 'defaultValue', 'sparseToDense', $sparseValues.dtype);
   if ($sparseIndices.dtype !== 'int32') {
     throw new Error(`tf.sparseToDense() expects the indices to be int32 type, but the dtype was ${$sparseIndices.dtype}.`);
@@ -538,7 +559,7 @@ async function inTopKAsync(predictions, targets, k = 1) {
 // ---- value-dependent shapes: unique, whereAsync, booleanMaskAsync, setdiff1dAsync ---------
 
 function unique(x, axis = 0) {
-  const $x = cvt(x, 'x', 'unique');
+  const $x = cvt(x, 'x', 'unique', 'string_or_numeric');
   assert($x.rank > 0, () => 'The input tensor must be at least 1D');
   const $axis = axis < 0 ? axis + $x.rank : axis;
   if (!($axis >= 0 && $axis < $x.rank)) {
@@ -557,7 +578,7 @@ function unique(x, axis = 0) {
       const start = (o * n + i) * inner;
       for (let j = 0; j < inner; j++) parts.push(values[start + j]);
     }
-    const key = parts.join(',');
+    const key = $x.dtype === 'string' ? JSON.stringify(parts) : parts.join(',');
     if (seen.has(key)) {
       indices[i] = seen.get(key);
     } else {
@@ -817,7 +838,7 @@ function rand(shape, randFunction, dtype) {
 }
 
 function print(x, verbose = false) {
-  cvt(x, 'x', 'print', undefined, true).print(verbose);
+  cvt(x, 'x', 'print', 'string_or_numeric', true).print(verbose);
 }
 
 // A copy of the values (never an alias: variables change in place) whose gradient is
@@ -825,7 +846,8 @@ function print(x, verbose = false) {
 const copyWithGradient = customGrad(x => ({value: new Tensor(getCore().cloneTensor(x.handle)), gradFunc: dy => [dy]}));
 
 function clone(x) {
-  const $x = cvt(x, 'x', 'clone', undefined, true);
+  const $x = cvt(x, 'x', 'clone', 'string_or_numeric', true);
+  if ($x.dtype === 'string') return aliasStrings($x);
   return $x.dtype === 'complex64' ? $x.clone() : copyWithGradient($x);
 }
 
@@ -863,11 +885,15 @@ const methods = {
   resizeNearestNeighbor(size, alignCorners, halfPixelCenters) {
     return ops.image.resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
   },
-  clone() { return this.dtype === 'complex64' ? run('clone', [this])[0] : copyWithGradient(this); },
+  clone() {
+    if (this.dtype === 'string') return aliasStrings(this);
+    return this.dtype === 'complex64' ? run('clone', [this])[0] : copyWithGradient(this);
+  },
   as5D(rows, columns, depth, depth2, depth3) { return ops.reshape(this, [rows, columns, depth, depth2, depth3]); },
   bufferSync() { return new TensorBuffer(this.shape, this.dtype, this.dataSync()); },
   async buffer() { return new TensorBuffer(this.shape, this.dtype, await this.data()); },
   async bytes() {
+    if (this.dtype === 'string') return this.stringBytes.map(b => b.slice());
     const data = await this.data();
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   },

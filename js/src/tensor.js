@@ -2,10 +2,20 @@
 //
 // A Tensor wraps an engine handle. Values cross the boundary as typed-array views
 // of the WASM heap: written once at creation, copied out by dataSync().
+//
+// String tensors (dtype 'string') hold their values in JS, as tfjs-backend-cpu does:
+// one Uint8Array of UTF-8 bytes per element, in a StringValues that tensors which
+// alias it (reshape, clone, expandDims, squeeze, a tf.Variable) share. They have no
+// engine handle: an op that needs one fails with an Error naming the string dtype
+// (see `handle` below, and ops.js's run(), which names the op and argument as tfjs).
+// complex64 tensors hold two float32 engine tensors, their real and imaginary parts
+// (`_parts`, see Tensor._complex), and no handle either. So a Tensor holds exactly one
+// of `_handle`, `_parts` and `_strings`.
 import {getCore} from './core.js';
 import {tensorToString} from './format.js';
-import {assertNonNull, getArrayFromDType, inferDtype, toTypedArray} from './util.js';
+import {assertNonNull, decodeString, flatten, getArrayFromDType, inferDtype, toTypedArray} from './util.js';
 
+// The numeric dtypes (a string tensor's message lists them).
 const DTYPES = ['float32', 'int32', 'bool', 'complex64 (through tf.complex)'];
 const DTYPE_CODES = ['float32', 'int32', 'bool'];  // wl::DType's order
 
@@ -15,8 +25,65 @@ const scopes = [];
 // Tensors dropped without dispose() are freed when garbage collected (beyond
 // tfjs). tf.memory() still counts them until then: it reports what is held.
 const finalizer = typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry(handle => { if (!handle.isDeleted()) handle.delete(); })
+    ? new FinalizationRegistry(held => {
+      if (held instanceof StringValues) releaseStrings(held);
+      else if (!held.isDeleted()) held.delete();
+    })
     : null;
+
+// ---- string tensors' values ---------------------------------------------------------
+
+// What tf.memory() adds for string tensors: live tensors, live value buffers and their bytes.
+const stringStats = {tensors: 0, buffers: 0, bytes: 0};
+// String tensors' ids: engine tensors number theirs from 1 in the engine; these start
+// far above, so ids stay unique (tf.tensor_util.isTensorInList compares them).
+let nextStringId = 2 ** 30;
+
+/** @internal A string tensor's values (UTF-8 bytes per element), shared by the tensors that alias them. */
+export class StringValues {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.refs = 0;
+    this.numBytes = bytes.reduce((n, b) => n + b.length, 0);
+  }
+}
+
+/** @internal What `new Tensor()` takes for a string tensor: its values and shape. */
+export class StringRef {
+  constructor(values, shape) {
+    this.values = values;
+    this.shape = shape;
+  }
+}
+
+function retainStrings(values) {
+  if (values.refs++ === 0) {
+    stringStats.buffers++;
+    stringStats.bytes += values.numBytes;
+  }
+  stringStats.tensors++;
+}
+
+function releaseStrings(values) {
+  stringStats.tensors--;
+  if (--values.refs === 0) {
+    stringStats.buffers--;
+    stringStats.bytes -= values.numBytes;
+  }
+}
+
+/** @internal A string tensor over `bytes` (Uint8Array per element, or strings, encoded here). */
+export function makeStringTensor(values, shape) {
+  const bytes = Array.from(values, v => (v instanceof Uint8Array ? v : new TextEncoder().encode(v)));
+  return new Tensor(new StringRef(new StringValues(bytes), shape));
+}
+
+/** @internal tfjs's message for a string tensor given to an op that takes numeric tensors. */
+export function notNumericError(argName, opName) {
+  return new Error(`Argument '${argName}' passed to '${opName}' must be numeric tensor, but got string tensor`);
+}
+
+// ---- complex64 tensors -------------------------------------------------------------
 
 // complex64 tensors alive (not disposed, not collected): tf.memory() counts each
 // as one tensor, as tfjs does, though it holds two engine tensors (real, imag).
@@ -45,18 +112,29 @@ export function closeScope(keep) {
 }
 
 export class Tensor {
-  /** @internal Wraps an engine handle; use tf.tensor() to create tensors. */
+  /** @internal Wraps an engine handle (or a StringRef); use tf.tensor() to create tensors. */
   constructor(handle) {
-    this._handle = handle;
-    const meta = handle.meta();  // [id, size, dtype code, rank, dims...]
-    this.id = meta[0];
-    this.size = meta[1];
-    this.dtype = DTYPE_CODES[meta[2]];
-    this.shape = Array.from(meta.subarray(4, 4 + meta[3]));
+    if (handle instanceof StringRef) {
+      this._handle = null;
+      this._strings = handle.values;
+      this.id = nextStringId++;
+      this.shape = handle.shape.slice();
+      this.size = sizeOf(this.shape);
+      this.dtype = 'string';
+      retainStrings(this._strings);
+    } else {
+      this._handle = handle;
+      this._strings = null;
+      const meta = handle.meta();  // [id, size, dtype code, rank, dims...]
+      this.id = meta[0];
+      this.size = meta[1];
+      this.dtype = DTYPE_CODES[meta[2]];
+      this.shape = Array.from(meta.subarray(4, 4 + meta[3]));
+    }
     this.isDisposed = false;
     this._kept = false;
     if (scopes.length) scopes[scopes.length - 1].add(this);
-    if (finalizer) finalizer.register(this, handle, this);
+    if (finalizer) finalizer.register(this, this._strings || handle, this);
   }
 
   get rank() {
@@ -75,6 +153,7 @@ export class Tensor {
       part._kept = false;
     }
     t._handle = null;
+    t._strings = null;
     t._parts = {real, imag};
     t.id = real.id;
     t.size = real.size;
@@ -88,10 +167,19 @@ export class Tensor {
     return t;
   }
 
-  /** @internal The live engine handle; throws if this tensor was disposed. */
+  /**
+   * @internal The live engine handle; throws if this tensor was disposed. This is
+   * where every op reaches the engine, so a string tensor (which has no handle)
+   * fails here when an op that needs numbers gets one (ops.js's run() names the op);
+   * a complex64 tensor (two engine tensors) fails here too.
+   */
   get handle() {
     if (this.isDisposed) throw new Error('Tensor is disposed.');
     if (this._parts) throw complexUnsupported('This operation');
+    if (this._strings) {
+      throw new Error(`This operation does not support string tensors: it needs a numeric tensor (${DTYPES.join(', ')}), ` +
+                      `but got a string tensor of shape [${this.shape}]`);
+    }
     return this._handle;
   }
 
@@ -101,8 +189,33 @@ export class Tensor {
     return this._parts;
   }
 
+  /** @internal Makes this string tensor (a tf.Variable) hold `other`'s values instead of its own. */
+  _assignStrings(other) {
+    const values = other.stringBytes && other._strings;
+    retainStrings(values);
+    releaseStrings(this.stringBytes && this._strings);
+    this._strings = values;
+    if (finalizer) {
+      finalizer.unregister(this);
+      finalizer.register(this, values, this);
+    }
+  }
+
+  /** @internal A string tensor's values (Uint8Array per element); throws if it was disposed. */
+  get stringBytes() {
+    if (this.isDisposed) throw new Error('Tensor is disposed.');
+    return this._strings.bytes;
+  }
+
   dataSync() {
     if (this._parts) return interleave(this._parts.real.dataSync(), this._parts.imag.dataSync());
+    if (this._strings) {
+      try {
+        return this.stringBytes.map(b => decodeString(b));
+      } catch (e) {
+        throw new Error('Failed to decode the string bytes into utf-8. To get the original bytes, call tensor.bytes().');
+      }
+    }
     // slice() copies out of the heap: the view dies when the heap grows. On a
     // backend whose memory is not the host's, the engine reads into a staging view.
     const values = this.handle.readView().slice();
@@ -115,6 +228,7 @@ export class Tensor {
       const [re, im] = await Promise.all([real.data(), imag.data()]);
       return interleave(re, im);
     }
+    if (this._strings) return this.dataSync();
     const handle = this.handle;
     if (handle.onHost()) return this.dataSync();
     const values = await readAsync(handle);
@@ -149,8 +263,13 @@ export class Tensor {
       return;
     }
     if (finalizer) finalizer.unregister(this);
-    this._handle.delete();
-    this._handle = null;
+    if (this._strings) {
+      releaseStrings(this._strings);
+      this._strings = null;
+    } else {
+      this._handle.delete();
+      this._handle = null;
+    }
     this.isDisposed = true;
   }
 }
@@ -178,7 +297,7 @@ function toNestedArray(shape, values, width = 1) {
   if (values.length === 0) return [];  // tfjs: any empty tensor is []
   const build = (offset, dim) => {
     const n = shape[dim] * (dim === shape.length - 1 ? width : 1);
-    if (dim === shape.length - 1) return Array.from(values.subarray(offset, offset + n));
+    if (dim === shape.length - 1) return Array.from(values.slice(offset, offset + n));
     const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1) * width;
     const out = [];
     for (let i = 0; i < n; i++) out.push(build(offset + i * stride, dim + 1));
@@ -193,23 +312,25 @@ function isTypedArray(v) {
 
 /**
  * Shape of nested arrays. Unlike tfjs (which checks only in DEBUG mode and
- * otherwise builds a corrupt tensor), ragged arrays are always an error.
+ * otherwise builds a corrupt tensor), ragged arrays are always an error. For
+ * dtype 'string', typed arrays are values (an element's bytes), as in tfjs.
  */
-function inferShape(values) {
-  if (isTypedArray(values)) return [values.length];
+function inferShape(values, dtype) {
+  const isArray = v => Array.isArray(v) || (isTypedArray(v) && dtype !== 'string');
+  if (isTypedArray(values)) return dtype === 'string' ? [] : [values.length];
   if (!Array.isArray(values)) return [];
   const shape = [];
   let first = values;
-  while (Array.isArray(first) || isTypedArray(first)) {
+  while (isArray(first)) {
     shape.push(first.length);
     first = first[0];
   }
-  checkShape(values, shape, []);
+  checkShape(values, shape, [], isArray);
   return shape;
 }
 
-function checkShape(val, shape, indices) {
-  if (!(Array.isArray(val) || isTypedArray(val))) {
+function checkShape(val, shape, indices, isArray) {
+  if (!isArray(val)) {
     if (indices.length !== shape.length) {
       throw new Error(`Element arr[${indices.join('][')}] is a primitive, but should be an array/TypedArray of ` +
                       `${shape[indices.length]} elements`);
@@ -224,7 +345,7 @@ function checkShape(val, shape, indices) {
     throw new Error(`Element arr[${indices.join('][')}] should have ${shape[indices.length]} elements, but has ` +
                     `${val.length} elements`);
   }
-  for (let i = 0; i < val.length; ++i) checkShape(val[i], shape, indices.concat(i));
+  for (let i = 0; i < val.length; ++i) checkShape(val[i], shape, indices.concat(i), isArray);
 }
 
 function sizeOf(shape) {
@@ -256,6 +377,7 @@ export async function readAsync(handle) {
 
 /** @internal Creates a tensor from flat values and a shape (checked by the caller). */
 export function makeTensorFromFlat(flat, shape, dtype) {
+  if (dtype === 'string') return makeStringTensor(flat, shape);
   const handle = getCore().createTensor(shape, dtype);
   if (dtype === 'bool') flat = Array.from(flat, v => (v ? 1 : 0));
   writeValues(handle, flat);
@@ -281,10 +403,7 @@ function makeTensor(values, shape, dtype) {
     throw new Error('values passed to tensor(values) must be a number/boolean/string or an array of ' +
                     'numbers/booleans/strings, or a TypedArray');
   }
-  if (dtype === 'string') {
-    throw new Error(`string tensors are not implemented in wasm-layers (dtypes: ${DTYPES.join(', ')})`);
-  }
-  const inferredShape = inferShape(values);
+  const inferredShape = inferShape(values, dtype);
   if (shape != null) {
     assertShape(shape);
     const providedSize = sizeOf(shape);
@@ -304,7 +423,8 @@ function makeTensor(values, shape, dtype) {
   } else {
     shape = inferredShape;
   }
-  const flat = toTypedArray(isTypedArray(values) || Array.isArray(values) ? values : [values], dtype);
+  const flat = dtype === 'string' ? stringValues(values) :
+      toTypedArray(isTypedArray(values) || Array.isArray(values) ? values : [values], dtype);
   if (flat.length !== sizeOf(shape)) {
     // tfjs would build a tensor with missing values here (e.g. an object among the numbers).
     throw new Error(`tensor(): the values hold ${flat.length} numbers, but shape [${shape}] needs ${sizeOf(shape)}`);
@@ -312,12 +432,26 @@ function makeTensor(values, shape, dtype) {
   return makeTensorFromFlat(flat, shape, dtype);
 }
 
+/**
+ * A string tensor's flat values, as tfjs makes them: strings (every value encoded
+ * as UTF-8 when the first is a string: 1 becomes '1') or Uint8Arrays of bytes.
+ * tfjs stores other values unencoded (a tensor that fails when read): an error here.
+ */
+function stringValues(values) {
+  const flat = flatten(isTypedArray(values) || Array.isArray(values) ? values : [values], [], true);
+  if (flat.length === 0 || typeof flat[0] === 'string') return flat.map(v => new TextEncoder().encode(v));
+  if (flat.every(v => v instanceof Uint8Array)) return flat.map(v => v.slice());
+  const bad = flat.find(v => !(v instanceof Uint8Array));
+  throw new Error(`A string tensor's values must be strings or Uint8Arrays of bytes, but got ${
+      bad === null ? 'null' : typeof bad} (${bad})`);
+}
+
 export function tensor(values, shape, dtype) {
   return makeTensor(values, shape, dtype);
 }
 
 export function scalar(value, dtype) {
-  if (Array.isArray(value) || isTypedArray(value)) {
+  if (Array.isArray(value) || (isTypedArray(value) && dtype !== 'string')) {  // bytes make a string scalar
     throw new Error('Error creating a new Scalar: value must be a primitive (number|boolean|string)');
   }
   return makeTensor(value, [], dtype);
@@ -338,7 +472,7 @@ function makeRankN(rank) {
   return (values, shape, dtype) => {
     assertNonNull(values);
     if (shape != null && shape.length !== rank) throw new Error(`${name}() requires shape to have ${RANK_WORDS[rank]} numbers`);
-    const inferred = inferShape(values);
+    const inferred = inferShape(values, dtype);
     if (inferred.length !== rank && inferred.length !== 1) {
       throw new Error(`${name}() requires values to be number${'[]'.repeat(rank)} or flat/TypedArray`);
     }
@@ -393,7 +527,17 @@ export function buffer(shape, dtype = 'float32', values) {
 /** The engine's live tensors, data buffers and bytes (what it really holds). */
 export function memory() {
   const m = getCore().memory();
-  return {numTensors: m.numTensors - liveComplex, numDataBuffers: m.numDataBuffers, numBytes: m.numBytes, unreliable: false};
+  // A complex64 tensor holds two engine tensors but counts as one (as tfjs); its parts'
+  // buffers and bytes count (what is held). String tensors add their own counts.
+  const out = {numTensors: m.numTensors - liveComplex + stringStats.tensors,
+               numDataBuffers: m.numDataBuffers + stringStats.buffers, numBytes: m.numBytes + stringStats.bytes,
+               unreliable: false};
+  if (stringStats.tensors > 0) {
+    // As tfjs says while string tensors live (it counts their UTF-8 bytes too).
+    out.unreliable = true;
+    out.reasons = ['Memory usage by string tensors is approximate (their UTF-8 bytes, not the JS objects holding them)'];
+  }
+  return out;
 }
 
 /** Disposes a tensor, or every tensor in an array or object. */
@@ -422,16 +566,30 @@ export function assertTensor(x, argName, fnName, allowComplex = false) {
 }
 
 /**
- * @internal tfjs's convertToTensor: Tensors pass through (complex64 ones only where
- * `allowComplex`); TensorLikes become new tensors (callers run in a tidy).
+ * @internal assertTensor, for arguments that must hold numbers (model and layer inputs, weights):
+ * no strings (tfjs's message), no complex64 (assertTensor's).
+ */
+export function assertNumericTensor(x, argName, fnName) {
+  assertTensor(x, argName, fnName);
+  if (x.dtype === 'string') throw notNumericError(argName, fnName);
+  return x;
+}
+
+/**
+ * @internal tfjs's convertToTensor (parsing as 'numeric'): Tensors pass through (complex64
+ * ones only where `allowComplex`); TensorLikes become new tensors (callers run in a tidy);
+ * strings are refused with tfjs's message.
  */
 export function convertToTensor(x, argName, functionName, allowComplex = false) {
   if (x instanceof Tensor) {
     if (x.isDisposed) throw new Error(`Argument '${argName}' passed to '${functionName}' is a disposed Tensor.`);
     if (x.dtype === 'complex64' && !allowComplex) throw complexUnsupported(functionName);
+    if (x.dtype === 'string') throw notNumericError(argName, functionName);
     return x;
   }
-  if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
+  if (typeof x === 'string' || (Array.isArray(x) && inferDtype(x) === 'string')) throw notNumericError(argName, functionName);
+  if (x == null || (typeof x !== 'number' && typeof x !== 'boolean' && typeof x !== 'string' && !Array.isArray(x) &&
+                    !ArrayBuffer.isView(x))) {
     const type = x == null ? 'null' : x.constructor.name;
     throw new Error(`Argument '${argName}' passed to '${functionName}' must be a Tensor or TensorLike, but got '${type}'`);
   }

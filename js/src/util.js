@@ -456,57 +456,89 @@ export function fetch(path, requestInits) {
   return globalThis.fetch(path, requestInits);
 }
 
-// ---- hash_util.ts: FarmHash's Fingerprint64, on 64-bit unsigned BigInts ------------
+// ---- hash_util.ts: FarmHash's Fingerprint64, on 64-bit BigInts --------------------
+//
+// tfjs computes it with the `long` package (4.0, whose multiply runs in WebAssembly),
+// and its results carry long.js's signedness, which the bucket ops see (a signed
+// value's remainder is negative): every op keeps its left operand's flag, except
+// that a product whose left operand is zero is long.js's signed ZERO. L64 tracks
+// the bits and that flag, so fingerprints and buckets equal tfjs's bit for bit.
 
-const MASK64 = (1n << 64n) - 1n;
+class L64 {
+  constructor(bits, unsigned = true) {
+    this.bits = BigInt.asUintN(64, bits);
+    this.unsigned = unsigned;
+  }
+  add(x) { return new L64(this.bits + bitsOf(x), this.unsigned); }
+  mul(x) { return this.bits === 0n ? SIGNED_ZERO : new L64(this.bits * bitsOf(x), this.unsigned); }
+  xor(x) { return new L64(this.bits ^ bitsOf(x), this.unsigned); }
+  or(x) { return new L64(this.bits | bitsOf(x), this.unsigned); }
+  and(x) { return new L64(this.bits & bitsOf(x), this.unsigned); }
+  shl(n) { return (n &= 63) === 0 ? this : new L64(this.bits << BigInt(n), this.unsigned); }
+  shru(n) { return (n &= 63) === 0 ? this : new L64(this.bits >> BigInt(n), this.unsigned); }
+}
+const SIGNED_ZERO = new L64(0n, false);
+const bitsOf = x => (x instanceof L64 ? x.bits : BigInt.asUintN(64, BigInt(Math.trunc(x))));
 
 /** The subset of the `long` package's Long that callers of fingerPrint64/hexToLong use. */
 class Long64 {
-  constructor(value) {
-    this.value = BigInt.asUintN(64, value);
-    this.unsigned = true;
-    this.low = Number(BigInt.asIntN(32, this.value));
-    this.high = Number(BigInt.asIntN(32, this.value >> 32n));
+  constructor(bits, unsigned = true) {
+    this.unsigned = unsigned;
+    this.value = unsigned ? BigInt.asUintN(64, bits) : BigInt.asIntN(64, bits);
+    this.low = Number(BigInt.asIntN(32, bits));
+    this.high = Number(BigInt.asIntN(32, BigInt.asUintN(64, bits) >> 32n));
   }
   toString(radix = 10) { return this.value.toString(radix); }
   toNumber() { return Number(this.value); }
-  equals(other) { return other instanceof Long64 ? other.value === this.value : BigInt(other) === this.value; }
+  equals(other) {
+    if (other instanceof Long64) {
+      if (this.unsigned !== other.unsigned && this.high < 0 && other.high < 0) return false;
+      return BigInt.asUintN(64, this.value) === BigInt.asUintN(64, other.value);
+    }
+    return BigInt(other) === this.value;
+  }
+  /** long.js's modulo (a signed value's remainder takes its sign), for a number divisor. */
+  modulo(divisor) {
+    const d = divisor instanceof Long64 ? divisor.value : BigInt(Math.trunc(divisor));
+    return new Long64(this.value % (this.unsigned ? BigInt.asUintN(64, d) : d), this.unsigned);
+  }
+  getLowBitsUnsigned() { return this.low >>> 0; }
 }
 
 export function hexToLong(hex) {
   return new Long64(BigInt(`0x${hex}`));
 }
 
-const K0 = 0xc3a5c85c97cb3127n;
-const K1 = 0xb492b66fbe98f273n;
-const K2 = 0x9ae16a3b2f90404fn;
-const u64 = v => v & MASK64;
-const shiftMix = v => v ^ (v >> 47n);
-const rotate64 = (v, shift) => (shift === 0 ? v : u64((v >> BigInt(shift)) | (v << BigInt(64 - shift))));
+const k0 = new L64(0xc3a5c85c97cb3127n);
+const k1 = new L64(0xb492b66fbe98f273n);
+const k2 = new L64(0x9ae16a3b2f90404fn);
+const shiftMix = val => val.xor(val.shru(47));
+const rotate64 = (val, shift) => (shift === 0 ? val : val.shru(shift).or(val.shl(64 - shift)));
 
 function fetchBytes(s, offset, numBytes) {
   let v = 0n;
   for (let i = numBytes - 1; i >= 0; --i) v = (v << 8n) | BigInt(s[offset + i] ?? 0);
-  return v;
+  return new L64(v);
 }
 const fetch64 = (s, offset) => fetchBytes(s, offset, 8);
 const fetch32 = (s, offset) => fetchBytes(s, offset, 4);
 
-function hashLen16(u, v, mul = 0x9ddfea08eb382d69n) {
-  let a = u64((u ^ v) * mul);
-  a ^= a >> 47n;
-  let b = u64((v ^ a) * mul);
-  b ^= b >> 47n;
-  return u64(b * mul);
+function hashLen16(u, v, mul = new L64(0x9ddfea08eb382d69n)) {
+  let a = u.xor(v).mul(mul);
+  a = a.xor(a.shru(47));
+  let b = v.xor(a).mul(mul);
+  b = b.xor(b.shru(47));
+  return b.mul(mul);
 }
 
 function weakHashLen32WithSeeds(w, x, y, z, a, b) {
-  a = u64(a + w);
-  b = rotate64(u64(b + a + z), 21);
+  a = a.add(w);
+  b = rotate64(b.add(a).add(z), 21);
   const c = a;
-  a = u64(a + x + y);
-  b = u64(b + rotate64(a, 44));
-  return [u64(a + z), u64(b + c)];
+  a = a.add(x);
+  a = a.add(y);
+  b = b.add(rotate64(a, 44));
+  return [a.add(z), b.add(c)];
 }
 
 const weakHashLen32WithSeedsStr = (s, offset, a, b) =>
@@ -515,49 +547,49 @@ const weakHashLen32WithSeedsStr = (s, offset, a, b) =>
 
 function hashLen0to16(s, len) {
   if (len >= 8) {
-    const mul = u64(K2 + BigInt(len * 2));
-    const a = u64(fetch64(s, 0) + K2);
+    const mul = k2.add(len * 2);
+    const a = fetch64(s, 0).add(k2);
     const b = fetch64(s, len - 8);
-    const c = u64(rotate64(b, 37) * mul + a);
-    const d = u64((rotate64(a, 25) + b) * mul);
+    const c = rotate64(b, 37).mul(mul).add(a);
+    const d = rotate64(a, 25).add(b).mul(mul);
     return hashLen16(c, d, mul);
   }
   if (len >= 4) {
-    const mul = u64(K2 + BigInt(len * 2));
+    const mul = k2.add(len * 2);
     const a = fetch32(s, 0);
-    return hashLen16(u64((a << 3n) + BigInt(len)), fetch32(s, len - 4), mul);
+    return hashLen16(a.shl(3).add(len), fetch32(s, len - 4), mul);
   }
   if (len > 0) {
     const a = s[0], b = s[len >> 1], c = s[len - 1];
-    const y = BigInt(a + (b << 8));
-    const z = BigInt(len + (c << 2));
-    return u64(shiftMix(u64(K2 * y) ^ u64(K0 * z)) * K2);
+    const y = a + (b << 8);
+    const z = len + (c << 2);
+    return shiftMix(k2.mul(y).xor(k0.mul(z))).mul(k2);
   }
-  return K2;
+  return k2;
 }
 
 function hashLen17to32(s, len) {
-  const mul = u64(K2 + BigInt(len * 2));
-  const a = u64(fetch64(s, 0) * K1);
+  const mul = k2.add(len * 2);
+  const a = fetch64(s, 0).mul(k1);
   const b = fetch64(s, 8);
-  const c = u64(fetch64(s, len - 8) * mul);
-  const d = u64(fetch64(s, len - 16) * K2);
-  return hashLen16(u64(rotate64(u64(a + b), 43) + rotate64(c, 30) + d), u64(a + rotate64(u64(b + K2), 18) + c), mul);
+  const c = fetch64(s, len - 8).mul(mul);
+  const d = fetch64(s, len - 16).mul(k2);
+  return hashLen16(rotate64(a.add(b), 43).add(rotate64(c, 30)).add(d), a.add(rotate64(b.add(k2), 18)).add(c), mul);
 }
 
 function hashLen33to64(s, len) {
-  const mul = u64(K2 + BigInt(len * 2));
-  const a = u64(fetch64(s, 0) * K2);
+  const mul = k2.add(len * 2);
+  const a = fetch64(s, 0).mul(k2);
   const b = fetch64(s, 8);
-  const c = u64(fetch64(s, len - 8) * mul);
-  const d = u64(fetch64(s, len - 16) * K2);
-  const y = u64(rotate64(u64(a + b), 43) + rotate64(c, 30) + d);
-  const z = hashLen16(y, u64(a + rotate64(u64(b + K2), 18) + c), mul);
-  const e = u64(fetch64(s, 16) * mul);
+  const c = fetch64(s, len - 8).mul(mul);
+  const d = fetch64(s, len - 16).mul(k2);
+  const y = rotate64(a.add(b), 43).add(rotate64(c, 30)).add(d);
+  const z = hashLen16(y, a.add(rotate64(b.add(k2), 18)).add(c), mul);
+  const e = fetch64(s, 16).mul(mul);
   const f = fetch64(s, 24);
-  const g = u64(u64(y + fetch64(s, len - 32)) * mul);
-  const h = u64(u64(z + fetch64(s, len - 24)) * mul);
-  return hashLen16(u64(rotate64(u64(e + f), 43) + rotate64(g, 30) + h), u64(e + rotate64(u64(f + a), 18) + g), mul);
+  const g = y.add(fetch64(s, len - 32)).mul(mul);
+  const h = z.add(fetch64(s, len - 24)).mul(mul);
+  return hashLen16(rotate64(e.add(f), 43).add(rotate64(g, 30)).add(h), e.add(rotate64(f.add(a), 18)).add(g), mul);
 }
 
 function fingerPrint64Value(s, len) {
@@ -565,47 +597,47 @@ function fingerPrint64Value(s, len) {
   if (len <= 32) return hashLen17to32(s, len);
   if (len <= 64) return hashLen33to64(s, len);
   // Over 64 bytes: loop over 64-byte chunks with 56 bytes of state (v, w, x, y, z).
-  const seed = 81n;
+  const seed = new L64(81n);
   let x = seed;
-  let y = u64(seed * K1 + 113n);
-  let z = u64(shiftMix(u64(y * K2 + 113n)) * K2);
-  let v = [0n, 0n];
-  let w = [0n, 0n];
-  x = u64(x * K2 + fetch64(s, 0));
+  let y = seed.mul(k1).add(113);
+  let z = shiftMix(y.mul(k2).add(113)).mul(k2);
+  let v = [new L64(0n), new L64(0n)];
+  let w = [new L64(0n), new L64(0n)];
+  x = x.mul(k2).add(fetch64(s, 0));
   let offset = 0;
   const end = ((len - 1) >> 6) * 64;
   const last64 = end + ((len - 1) & 63) - 63;
   do {
-    x = u64(rotate64(u64(x + y + v[0] + fetch64(s, offset + 8)), 37) * K1);
-    y = u64(rotate64(u64(y + v[1] + fetch64(s, offset + 48)), 42) * K1);
-    x ^= w[1];
-    y = u64(y + v[0] + fetch64(s, offset + 40));
-    z = u64(rotate64(u64(z + w[0]), 33) * K1);
-    v = weakHashLen32WithSeedsStr(s, offset, u64(v[1] * K1), u64(x + w[0]));
-    w = weakHashLen32WithSeedsStr(s, offset + 32, u64(z + w[1]), u64(y + fetch64(s, offset + 16)));
+    x = rotate64(x.add(y).add(v[0]).add(fetch64(s, offset + 8)), 37).mul(k1);
+    y = rotate64(y.add(v[1]).add(fetch64(s, offset + 48)), 42).mul(k1);
+    x = x.xor(w[1]);
+    y = y.add(v[0]).add(fetch64(s, offset + 40));
+    z = rotate64(z.add(w[0]), 33).mul(k1);
+    v = weakHashLen32WithSeedsStr(s, offset, v[1].mul(k1), x.add(w[0]));
+    w = weakHashLen32WithSeedsStr(s, offset + 32, z.add(w[1]), y.add(fetch64(s, offset + 16)));
     [z, x] = [x, z];
     offset += 64;
   } while (offset !== end);
-  const mul = u64(K1 + ((z & 0xffn) << 1n));
+  const mul = k1.add(z.and(0xff).shl(1));
   offset = last64;
-  w[0] = u64(w[0] + BigInt((len - 1) & 63));
-  v[0] = u64(v[0] + w[0]);
-  w[0] = u64(w[0] + v[0]);
-  x = u64(rotate64(u64(x + y + v[0] + fetch64(s, offset + 8)), 37) * mul);
-  y = u64(rotate64(u64(y + v[1] + fetch64(s, offset + 48)), 42) * mul);
-  x ^= u64(w[1] * 9n);
-  y = u64(y + u64(v[0] * 9n) + fetch64(s, offset + 40));
-  z = u64(rotate64(u64(z + w[0]), 33) * mul);
-  v = weakHashLen32WithSeedsStr(s, offset, u64(v[1] * mul), u64(x + w[0]));
-  w = weakHashLen32WithSeedsStr(s, offset + 32, u64(z + w[1]), u64(y + fetch64(s, offset + 16)));
+  w[0] = w[0].add((len - 1) & 63);
+  v[0] = v[0].add(w[0]);
+  w[0] = w[0].add(v[0]);
+  x = rotate64(x.add(y).add(v[0]).add(fetch64(s, offset + 8)), 37).mul(mul);
+  y = rotate64(y.add(v[1]).add(fetch64(s, offset + 48)), 42).mul(mul);
+  x = x.xor(w[1].mul(9));
+  y = y.add(v[0].mul(9).add(fetch64(s, offset + 40)));
+  z = rotate64(z.add(w[0]), 33).mul(mul);
+  v = weakHashLen32WithSeedsStr(s, offset, v[1].mul(mul), x.add(w[0]));
+  w = weakHashLen32WithSeedsStr(s, offset + 32, z.add(w[1]), y.add(fetch64(s, offset + 16)));
   [z, x] = [x, z];
-  return hashLen16(u64(hashLen16(v[0], w[0], mul) + u64(shiftMix(y) * K0) + z), u64(hashLen16(v[1], w[1], mul) + x),
-                   mul);
+  return hashLen16(hashLen16(v[0], w[0], mul).add(shiftMix(y).mul(k0)).add(z), hashLen16(v[1], w[1], mul).add(x), mul);
 }
 
-/** FarmHash Fingerprint64 of the bytes `s` (a Uint8Array), as tfjs's string-hash ops use it. */
+/** FarmHash Fingerprint64 of the bytes `s` (a Uint8Array), as tfjs's string-hash ops use it (signedness included). */
 export function fingerPrint64(s, len = s.length) {
-  return new Long64(fingerPrint64Value(s, len));
+  const r = fingerPrint64Value(s, len);
+  return new Long64(r.bits, r.unsigned);
 }
 
 export const util = {

@@ -89,8 +89,11 @@ test('10: NaN and Infinity op options cross the engine boundary (fill, clipByVal
   assert.deepEqual(same(lib => lib.clipByValue(lib.tensor([-1e30, 2]), -Infinity, 1)), [Math.fround(-1e30), 1]);
   const padded = same(lib => lib.pad(lib.tensor([1, 2]), [[1, 1]], NaN));
   assert.ok(Number.isNaN(padded[0]) && padded[1] === 1 && padded[2] === 2 && Number.isNaN(padded[3]));
-  // A string option that happens to read "NaN" stays a string (and an error here).
-  assert.throws(() => tf.fill([2], 'NaN'), /dtype 'string'/);
+  // A string value that happens to read "NaN" stays a string: a string tensor, as in tfjs.
+  const nanStrings = tf.fill([2], 'NaN');
+  assert.equal(nanStrings.dtype, 'string');
+  assert.deepEqual(nanStrings.dataSync(), ['NaN', 'NaN']);
+  nanStrings.dispose();
 });
 
 function functionalTopology({unconnected = false, duplicate = false} = {}) {

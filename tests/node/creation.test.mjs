@@ -148,7 +148,7 @@ for (const [name, fn] of ROWS) {
 
 // Deliberate differences: tfjs builds a tensor that does not hold its values
 // (it checks ragged arrays only in DEBUG mode), or rejects typed arrays whose
-// values convert exactly; string and complex tensors are not implemented.
+// values convert exactly.
 test('ragged arrays are an error here (tfjs silently builds a corrupt tensor)', () => {
   const corrupt = tfjs.tensor([[1, 2], [3]]);
   assert.equal(corrupt.size, 4);
@@ -167,10 +167,15 @@ test('other typed arrays convert by value (tfjs rejects them)', () => {
   t.dispose();
 });
 
-test('string tensors say they are not implemented', () => {
-  assert.throws(() => tf.tensor(['a', 'b']), /string tensors are not implemented/);
-  assert.throws(() => tf.scalar('a'), /string tensors are not implemented/);
-  assert.throws(() => tf.tensor1d(['a']), /string tensors are not implemented/);
+test('string tensors are made as tfjs makes them (strings.test.mjs has the rest)', () => {
+  for (const make of [L => L.tensor(['a', 'b']), L => L.scalar('a'), L => L.tensor1d(['a']), L => L.tensor2d([['a'], ['b']])]) {
+    const ours = make(tf), theirs = make(tfjs);
+    assert.equal(ours.dtype, 'string');
+    assert.deepEqual(ours.shape, theirs.shape);
+    assert.deepEqual(ours.arraySync(), theirs.arraySync());
+    ours.dispose();
+    theirs.dispose();
+  }
 });
 
 test('no tensors leaked by this file', () => {

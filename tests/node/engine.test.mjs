@@ -125,7 +125,8 @@ test('op errors name the op and the shapes, and the module keeps working', () =>
   d.dispose();
   assert.throws(() => tf.exp(d), /Argument 'x' passed to 'exp' is a disposed Tensor/);
   assert.throws(() => d.exp(), /disposed Tensor/);
-  assert.throws(() => tf.add('a', 1), /must be a Tensor or TensorLike/);
+  assert.throws(() => tf.add('a', 1), {message: 'Argument \'a\' passed to \'add\' must be numeric tensor, but got string tensor'});
+  assert.throws(() => tf.add({}, 1), /must be a Tensor or TensorLike/);
   assert.deepEqual(Array.from(a.add(1).dataSync()), [2, 3, 4, 5, 6, 7]);
 });
 

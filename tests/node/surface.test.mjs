@@ -46,7 +46,6 @@ const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && t
 
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
 const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
-const STRING = 'needs string tensors (not implemented in the engine)';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
@@ -66,8 +65,6 @@ const NOT_YET = {
   'tf.backend_util.*': BACKEND_SEAM,
   'Tensor#dataId': `${BACKEND_SEAM} (the backend's data key)`,
   'Variable#dataId': `${BACKEND_SEAM} (the backend's data key)`,
-
-  'tf.string.*': STRING,
 
   'tf.GraphModel': CONVERTER,
   'tf.loadGraphModel': CONVERTER,

@@ -73,8 +73,14 @@ export function encodeWeights(named, quantize) {
   const parts = [];
   const specs = [];
   for (const {name, tensor} of named) {
-    const values = tensor.dataSync();
     const spec = {name, shape: tensor.shape.slice(), dtype: tensor.dtype};
+    if (tensor.dtype === 'string') {
+      // As tfjs: each element's UTF-8 bytes after their length (uint32, little-endian).
+      for (const b of tensor.stringBytes) parts.push(Uint32Array.of(b.length), b);
+      specs.push(spec);
+      continue;
+    }
+    const values = tensor.dataSync();
     if (quantize && tensor.dtype === 'float32') {
       if (quantize === 'float16') {
         const q = new Uint16Array(values.length);
@@ -118,7 +124,28 @@ export function encodeWeights(named, quantize) {
  */
 export function decodeWeightValues(data, specs, source = 'the weight data') {
   const reader = shardReader(data);
-  const expected = specs.reduce((n, s) => n + byteLength(s), 0);
+  // A string weight's size is in its data: each element's byte count (uint32 LE) precedes its bytes.
+  const u32 = at => {
+    const {buffer, offset} = reader.bytes(at, 4);
+    return new DataView(buffer, offset, 4).getUint32(0, true);
+  };
+  const stringBytes = (spec, start) => {
+    let at = start;
+    for (let i = 0, n = spec.shape.reduce((a, b) => a * b, 1); i < n; i++) {
+      if (at + 4 > reader.byteLength) {
+        throw new Error(`Weight data of ${source} has ${reader.byteLength} bytes, but the string weight ${spec.name} ` +
+                        'runs past its end.');
+      }
+      at += 4 + u32(at);
+    }
+    return at - start;
+  };
+  const sizes = [];
+  let expected = 0;
+  for (const spec of specs) {
+    sizes.push(spec.dtype === 'string' && !spec.quantization ? stringBytes(spec, expected) : byteLength(spec));
+    expected += sizes[sizes.length - 1];
+  }
   if (reader.byteLength !== expected) {
     throw new Error(`Weight data of ${source} has ${reader.byteLength} bytes, but the weights manifest describes ` +
                     `${expected} bytes (${specs.length} weights).`);
@@ -131,11 +158,19 @@ export function decodeWeightValues(data, specs, source = 'the weight data') {
   };
   const out = new Map();
   let at = 0;
-  for (const spec of specs) {
-    const nBytes = byteLength(spec);
+  specs.forEach((spec, k) => {
+    const nBytes = sizes[k];
     let values, dtype = spec.dtype;
     const q = spec.quantization;
-    if (q) {
+    if (dtype === 'string' && !q) {
+      values = [];
+      for (let p = at; p < at + nBytes;) {
+        const n = u32(p);
+        const {buffer, offset} = reader.bytes(p + 4, n);
+        values.push(new Uint8Array(buffer, offset, n).slice());
+        p += 4 + n;
+      }
+    } else if (q) {
       // Plain loops (no per-element callback): dequantizing was most of a quantized
       // model's load time. The same float64 arithmetic, stored as tfjs stores it.
       if (q.dtype === 'float16') {
@@ -164,7 +199,7 @@ export function decodeWeightValues(data, specs, source = 'the weight data') {
     }
     at += nBytes;
     out.set(spec.name, {values, shape: spec.shape, dtype});
-  }
+  });
   return out;
 }
 
