@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 
 // ---- deliberately not provided -------------------------------------------------------
 // Keys: 'tf.name', 'tf.ns.name', 'tf.ns.*' (the whole namespace), 'Class#member'.
-const WEBGL = 'WebGL backend internals: this package has no WebGL backend (its backends are the engine\'s wasm and cpu)';
+const WEBGL = 'tfjs-backend-webgl\'s JavaScript internals (GPGPU context, texture and shader utilities); this package\'s webgl backend is C++ in the engine (its GLSL kernels run through the same kernel registry as wasm and cpu)';
 const CPU_JS = 'tfjs-backend-cpu\'s JavaScript kernels, exported for other JS backends to reuse; our cpu backend is C++ in the engine';
 const KERNEL_AUTHORING = 'shape helpers tfjs exports for authors of JS kernels (scatter/gather/strided-slice index math); kernels here are C++';
 const NOT_PROVIDED = {
