@@ -1574,6 +1574,109 @@ export declare const broadcast_util: {
   getBroadcastDims(inShape: number[], outShape: number[]): number[];
   getReductionAxes(inShape: number[], outShape: number[]): number[];
 };
+/** tf.backend_util: tfjs's helpers for backend authors (shape/parameter bookkeeping, complex packing). */
+export declare namespace backend_util {
+  type PadInfo = {top: number, left: number, right: number, bottom: number, type: string};
+  type PadInfo3D = PadInfo & {front: number, back: number};
+  type PadParam = 'same' | 'valid' | number | number[][];
+  type Conv2DInfo = {batchSize: number, dataFormat: 'channelsFirst' | 'channelsLast', inHeight: number, inWidth: number,
+    inChannels: number, outHeight: number, outWidth: number, outChannels: number, padInfo: PadInfo, strideHeight: number,
+    strideWidth: number, filterHeight: number, filterWidth: number, effectiveFilterHeight: number,
+    effectiveFilterWidth: number, dilationHeight: number, dilationWidth: number, inShape: number[],
+    outShape: number[], filterShape: number[]};
+  type Conv3DInfo = {[key: string]: any, padInfo: PadInfo3D, inShape: number[], outShape: number[], filterShape: number[]};
+  type ComplexParts = {real: Float32Array, imag: Float32Array};
+  const ERF_P: number; const ERF_A1: number; const ERF_A2: number; const ERF_A3: number; const ERF_A4: number;
+  const ERF_A5: number; const SELU_SCALE: number; const SELU_SCALEALPHA: number; const PARALLELIZE_THRESHOLD: number;
+  const RowPartitionType: {[key: string]: number | string};
+  function computeConv2DInfo(inShape: number[], filterShape: number[], strides: number | number[],
+    dilations: number | number[], pad: PadParam, roundingMode?: 'floor' | 'round' | 'ceil' | null,
+    depthwise?: boolean | null, dataFormat?: 'channelsFirst' | 'channelsLast'): Conv2DInfo;
+  function computeConv3DInfo(inShape: number[], filterShape: number[], strides: number | number[],
+    dilations: number | number[], pad: PadParam, depthwise?: boolean, dataFormat?: 'channelsFirst' | 'channelsLast',
+    roundingMode?: 'floor' | 'round' | 'ceil'): Conv3DInfo;
+  function computePool2DInfo(inShape: number[], filterSize: number | number[], strides: number | number[],
+    dilations: number | number[], pad: PadParam, roundingMode?: 'floor' | 'round' | 'ceil' | null,
+    dataFormat?: 'channelsFirst' | 'channelsLast'): Conv2DInfo;
+  function computePool3DInfo(inShape: number[], filterSize: number | number[], strides: number | number[],
+    dilations: number | number[], pad: PadParam, roundingMode?: 'floor' | 'round' | 'ceil' | null,
+    dataFormat?: 'NDHWC' | 'NCDHW'): Conv3DInfo;
+  function computeDilation2DInfo(inputShape: number[], filterShape: number[], strides: number | number[],
+    pad: PadParam, dataFormat: 'NHWC' | undefined, dilations: number | number[]): Conv2DInfo;
+  function computeDefaultPad(inputShape: number[], fieldSize: number, stride: number, dilation?: number): number;
+  function convertConv2DDataFormat(dataFormat: 'NHWC' | 'NCHW'): 'channelsLast' | 'channelsFirst';
+  function checkPadOnDimRoundingMode(opDesc: string, pad: PadParam, dimRoundingMode?: string): void;
+  function tupleValuesAreOne(param: number | number[]): boolean;
+  function eitherStridesOrDilationsAreOne(strides: number | number[], dilations: number | number[]): boolean;
+  function stridesOrDilationsArePositive(values: number | number[]): boolean;
+  function axesAreInnerMostDims(axes: number[], rank: number): boolean;
+  function combineLocations(outputLoc: number[], reduceLoc: number[], axes: number[]): number[];
+  function computeOutAndReduceShapes(aShape: number[], axes: number[]): [number[], number[]];
+  function expandShapeToKeepDim(shape: number[], axes: number[]): number[];
+  function assertAxesAreInnerMostDims(msg: string, axes: number[], rank: number): void;
+  function getAxesPermutation(axes: number[], rank: number): number[] | null;
+  function getUndoAxesPermutation(axes: number[]): number[];
+  function getInnerMostAxes(numAxes: number, rank: number): number[];
+  function assertParamsConsistent(shapes: number[][], axis: number): void;
+  function computeOutShape(shapes: number[][], axis: number): number[];
+  function assertAndGetBroadcastShape(shapeA: number[], shapeB: number[]): number[];
+  function getBroadcastDims(inShape: number[], outShape: number[]): number[];
+  function getReductionAxes(inShape: number[], outShape: number[]): number[];
+  function upcastType(typeA: string, typeB: string): string;
+  function getReshaped(inputShape: number[], blockShape: number[], prod: number, batchToSpace?: boolean): number[];
+  function getPermuted(reshapedRank: number, blockShapeRank: number, batchToSpace?: boolean): number[];
+  function getReshapedPermuted(inputShape: number[], blockShape: number[], prod: number, batchToSpace?: boolean): number[];
+  function getSliceBeginCoords(crops: number[][], blockShape: number): number[];
+  function getSliceSize(uncroppedShape: number[], crops: number[][], blockShape: number): number[];
+  function prepareAndValidate(tensor: {shape: number[]}, indices: {shape: number[], dtype: string}): [number[], number, number, number[]];
+  function validateUpdateShape(shape: number[], indices: Tensor, updates: Tensor): void;
+  function validateInput(updates: Tensor, indices: Tensor, shape: number[]): void;
+  function calculateShapes(updates: Tensor, indices: Tensor, shape: number[]): {sliceRank: number, numUpdates: number, sliceSize: number, strides: number[], outputSize: number};
+  function prepareSplitSize(x: {shape: number[]}, numOrSizeSplits: number | number[], axis?: number): number[];
+  function computeOptimalWindowSize(inSize: number): number;
+  function getImageCenter(center: number | [number, number], imageHeight: number, imageWidth: number): [number, number];
+  function mergeRealAndImagArrays(real: Float32Array, imag: Float32Array): Float32Array;
+  function splitRealAndImagArrays(complex: Float32Array): ComplexParts;
+  function complexWithEvenIndex(complex: Float32Array): ComplexParts;
+  function complexWithOddIndex(complex: Float32Array): ComplexParts;
+  function getComplexWithIndex(complex: Float32Array, index: number): {real: number, imag: number};
+  function assignToTypedArray(data: TypedArray, real: number, imag: number, index: number): void;
+  function exponents(n: number, inverse: boolean): ComplexParts;
+  function exponent(k: number, n: number, inverse: boolean): {real: number, imag: number};
+  function decodeEinsumEquation(equation: string, numTensors: number): {allDims: string[], summedDims: number[], idDims: number[][]};
+  function getEinsumPermutation(nDims: number, idDims: number[]): {permutationIndices: number[], expandDims: number[]};
+  function checkEinsumDimSizes(nDims: number, idDims: number[][], tensors: Array<{shape: number[]}>): void;
+  function getEinsumComputePath(summedDims: number[], idDims: number[][]): {path: number[], steps: number[][]};
+  function isIdentityPermutation(perm: number[]): boolean;
+  function combineRaggedTensorToTensorShapes(raggedRank: number, shape: number[], valueShape: number[]): number[];
+  function getRowPartitionTypesHelper(rowPartitionTypeStrings: string[]): number[];
+  function getRaggedRank(rowPartitionTypes: number[]): number;
+  function validateDefaultValueShape(defaultValueShape: number[], valueShape: number[]): void;
+  function fromUint8ToStringArray(vals: Uint8Array[]): string[];
+  function fromStringArrayToUint8(strings: string[]): Uint8Array[];
+  function shouldFuse(gradientDepth: number, activation: string): boolean;
+  function applyActivation(x: Tensor, activation: string, preluActivationWeights?: Tensor, leakyreluAlpha?: number): Tensor;
+  function getFusedDyActivation(dy: Tensor, y: Tensor, activation: string): Tensor;
+  function getFusedBiasGradient(bias: Tensor, dyActivation: Tensor): Tensor;
+  function log(...msg: any[]): void;
+  function warn(...msg: any[]): void;
+  function getSparseFillEmptyRowsIndicesDenseShapeMismatch(indicesLength: number): string;
+  function getSparseFillEmptyRowsNegativeIndexErrorMessage(index: number, value: number): string;
+  function getSparseFillEmptyRowsOutOfRangeIndexErrorMessage(index: number, value: number, limit: number): string;
+  function getSparseReshapeMultipleNegativeOneOutputDimErrorMessage(dim1: number, dim2: number): string;
+  function getSparseReshapeNegativeOutputDimErrorMessage(dim: number, value: number): string;
+  function getSparseReshapeEmptyTensorZeroOutputDimErrorMessage(): string;
+  function getSparseReshapeInputOutputMultipleErrorMessage(inputShape: number[], outputShape: number[]): string;
+  function getSparseReshapeInputOutputMismatchErrorMessage(inputShape: number[], outputShape: number[]): string;
+  function getSparseSegmentReductionNegativeSegmentIdsErrorMessage(): string;
+  function getSparseSegmentReductionNonIncreasingSegmentIdsErrorMessage(): string;
+  function getSparseSegmentReductionSegmentIdOutOfRangeErrorMessage(segmentId: number, outputRows: number): string;
+  function getSparseSegmentReductionIndicesOutOfRangeErrorMessage(index: number, indexValue: number, inputRows: number): string;
+  /** slice/stridedSlice parameter normalisation (loosely typed). */
+  const slice_util: {[name: string]: (...args: any[]) => any};
+  /** segment/gather shape helpers (loosely typed). */
+  const segment_util: {[name: string]: (...args: any[]) => any};
+}
 export declare const device_util: {
   isBrowser(): boolean;
   isMobile(nav?: any): boolean;

@@ -38,6 +38,7 @@ export {
 } from './surface.js';
 export {linalg, math, signal} from './linalg.js';
 export {string} from './strings.js';
+export * as backend_util from './backend_util.js';  // eslint-disable-line camelcase
 export {complex, fft, ifft, imag, irfft, real, rfft, spectral} from './complex.js';  // complex64 (issue 16)
 import {sparseRaggedOps} from './sparse_ragged.js';
 export {sparse} from './sparse_ragged.js';

@@ -62,7 +62,6 @@ const NOT_YET = {
   'tf.setPlatform': BACKEND_SEAM,
   'tf.KernelBackend': BACKEND_SEAM,
   'tf.DataStorage': BACKEND_SEAM,
-  'tf.backend_util.*': BACKEND_SEAM,
   'Tensor#dataId': `${BACKEND_SEAM} (the backend's data key)`,
   'Variable#dataId': `${BACKEND_SEAM} (the backend's data key)`,
 
