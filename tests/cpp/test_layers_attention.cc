@@ -82,7 +82,8 @@ TEST(CallArgs, RecordedWithNodesAndWrittenInTheConfig) {
   EXPECT_EQ(outs[1].shape, (Shape{-1, 2, 4, 4}));
   EXPECT_EQ(outs[0].node->callArgs, (json{{"useCausalMask", true}, {"returnAttentionScores", true}}));
   Model m({x}, {outs[0]}, {{"name", "m"}});
-  for (const auto& l : m.getConfig()["layers"]) {
+  const json config = m.getConfig();  // a range-for over a temporary's member would dangle
+  for (const auto& l : config["layers"]) {
     if (l["name"] == "self") {
       EXPECT_EQ(l["inboundNodes"][0][0][3], (json{{"useCausalMask", true}, {"returnAttentionScores", true}}));
     }

@@ -223,7 +223,16 @@ async function modelParity(family, build, inputShape, nOut, {optimizer = 'sgd', 
   const tfjs = await loadTfjs();
   const theirs = build(tfjs);
   const ours = build(tf);
-  ours.setWeights(theirs.getWeights().map(w => tf.tensor(w.dataSync(), w.shape)));
+  // Seeded weights, not tfjs's random initial ones: with Adam a weight whose gradient is
+  // ~1e-8 moves by up to lr * g / (|g| + eps), so float rounding of a near-zero gradient
+  // decides its step, and a random draw now and then made such a weight differ.
+  const init = theirs.getWeights().map((w, i) => {
+    const fanIn = w.shape.length > 1 ? w.shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
+    const limit = w.shape.length > 1 ? Math.sqrt(3 / fanIn) : 0.1;
+    return data(w.shape, 500 + i, -limit, limit);
+  });
+  theirs.setWeights(init.map((v, i) => tfjs.tensor(v, theirs.getWeights()[i].shape)));
+  ours.setWeights(init.map((v, i) => tf.tensor(v, theirs.getWeights()[i].shape)));
   const xs = data([n, ...inputShape], ++counter, 0, 1);
   let ys = data([n, nOut], counter + 50, 0, 1);
   if (loss === 'categoricalCrossentropy') {
