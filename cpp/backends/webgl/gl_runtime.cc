@@ -56,11 +56,13 @@ EM_JS(int, wl_webgl2_create, (), {
   GL.makeContextCurrent(handle);
   return handle;
 });
-EM_JS(int, wl_webgl2_current, (), { return GL.currentContext ? GL.currentContext.handle : 0; });
-EM_JS(int, wl_webgl2_make_current, (int handle), { return GL.makeContextCurrent(handle) ? 1 : 0; });
-EM_JS(int, wl_webgl2_lost, (int handle), {
+// Makes `handle` current (if it is not) in one call from each kernel: 1 when ready,
+// 0 when the context was lost, -1 when it cannot be made current.
+EM_JS(int, wl_webgl2_bind, (int handle), {
   var c = GL.contexts[handle];
-  return c && c.GLctx.isContextLost() ? 1 : 0;
+  if (!c || c.GLctx.isContextLost()) return 0;
+  if (GL.currentContext !== c && !GL.makeContextCurrent(handle)) return -1;
+  return 1;
 });
 #endif
 
@@ -91,11 +93,10 @@ void makeCurrent() {
   Context& c = ctx();
   WL_CHECK(c.ready, "The webgl backend has no GL context (registerWebGLBackend failed or was not called)");
 #ifdef __EMSCRIPTEN__
-  WL_CHECK(!wl_webgl2_lost(c.handle), "webgl: the WebGL2 context was lost (the GPU was reset or the page gave it up); "
-                                      "switch to another backend: tf.setBackend('wasm')");
-  if (wl_webgl2_current() != c.handle) {
-    WL_CHECK(wl_webgl2_make_current(c.handle), "webgl: cannot make the WebGL2 context current");
-  }
+  const int bound = wl_webgl2_bind(c.handle);
+  WL_CHECK(bound != 0, "webgl: the WebGL2 context was lost (the GPU was reset or the page gave it up); "
+                       "switch to another backend: tf.setBackend('wasm')");
+  WL_CHECK(bound == 1, "webgl: cannot make the WebGL2 context current");
 #else
   if (eglGetCurrentContext() != c.context) {
     WL_CHECK(eglMakeCurrent(c.display, EGL_NO_SURFACE, EGL_NO_SURFACE, c.context),
