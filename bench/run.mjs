@@ -174,6 +174,22 @@ const workloads = [
     reps: QUICK ? 2 : 5,
   },
   {
+    // The same model with its weights quantized as tfjs-converter writes them
+    // (--quantize_uint8 / --quantize_float16): dequantizing is part of the load.
+    name: 'mobilenetv2-load-uint8',
+    build: buildMobileNetV2,
+    load: true,
+    quantize: 'uint8',
+    reps: QUICK ? 2 : 5,
+  },
+  {
+    name: 'mobilenetv2-load-float16',
+    build: buildMobileNetV2,
+    load: true,
+    quantize: 'float16',
+    reps: QUICK ? 2 : 5,
+  },
+  {
     name: 'small-predict',
     build: lib => buildMlp(lib, [16, 32, 4], ['relu', 'linear']),
     data: () => ({x: randomArray(16, 6), n: 1, xShape: [16]}),
@@ -246,6 +262,53 @@ async function timeLoad(w, lib, url) {
   return total / w.reps;
 }
 
+// Rewrites a saved model's float32 weights as tfjs-converter's quantized encodings:
+// uint8 (affine min/scale per weight) or float16, in one shard.
+function quantizeSaved(dir, dtype) {
+  const modelPath = path.join(dir, 'model.json');
+  const json = JSON.parse(fs.readFileSync(modelPath, 'utf8'));
+  const bytes = Buffer.concat(json.weightsManifest.flatMap(g => g.paths.map(p => fs.readFileSync(path.join(dir, p)))));
+  const f32 = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const parts = [];
+  let offset = 0;
+  const specs = json.weightsManifest.flatMap(g => g.weights);
+  for (const spec of specs) {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const v = f32.subarray(offset, offset + n);
+    offset += n;
+    if (dtype === 'float16') {
+      const h = new Uint16Array(n);
+      for (let i = 0; i < n; ++i) h[i] = toFloat16(v[i]);
+      parts.push(Buffer.from(h.buffer));
+      spec.quantization = {dtype: 'float16'};
+    } else {
+      let min = Infinity, max = -Infinity;
+      for (const x of v) { if (x < min) min = x; if (x > max) max = x; }
+      const scale = max > min ? (max - min) / 255 : 1;
+      const q = new Uint8Array(n);
+      for (let i = 0; i < n; ++i) q[i] = Math.round((v[i] - min) / scale);
+      parts.push(Buffer.from(q.buffer));
+      spec.quantization = {dtype: 'uint8', min, scale};
+    }
+  }
+  for (const g of json.weightsManifest) for (const p of g.paths) fs.rmSync(path.join(dir, p));
+  fs.writeFileSync(path.join(dir, 'group1-shard1of1.bin'), Buffer.concat(parts));
+  json.weightsManifest = [{paths: ['group1-shard1of1.bin'], weights: specs}];
+  fs.writeFileSync(modelPath, JSON.stringify(json));
+}
+
+// float32 -> IEEE half bits (round to nearest even; enough for weights in range).
+function toFloat16(x) {
+  const f = new Float32Array([x]), u = new Uint32Array(f.buffer)[0];
+  const sign = (u >>> 16) & 0x8000, exp = ((u >>> 23) & 0xff) - 127 + 15, mant = u & 0x7fffff;
+  if (exp <= 0) return sign;                      // tiny: flush to zero
+  if (exp >= 31) return sign | 0x7c00;            // overflow: infinity
+  let h = sign | (exp << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h += 1;
+  return h;
+}
+
 // The model is saved once by us (file://); every library loads the same files.
 async function runLoadWorkload(w) {
   const row = {name: w.name, ours: 'n/a', wasm: 'n/a', cpu: 'n/a'};
@@ -255,6 +318,7 @@ async function runLoadWorkload(w) {
     const m = w.build(ours);
     await m.save(`file://${dir}`);
     m.dispose();
+    if (w.quantize) quantizeSaved(dir, w.quantize);
     server = await serveDir(dir);
     for (const be of OURS_ONLY ? [] : ['cpu', 'wasm']) {
       try {
