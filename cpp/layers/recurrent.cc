@@ -397,6 +397,7 @@ class ConvLSTM2DCell : public LSTMCell {
     dilationRate_ = cu::normalizeArray(dr.is_null() ? nlohmann::json(1) : dr, 2, "dilationRate");
   }
   std::string className() const override { return "ConvLSTM2DCell"; }
+  bool channelsFirst() const { return dataFormat_ == "channelsFirst"; }
 
   bool hoistable() const override { return false; }
   size_t stepRank() const override { return 3; }
@@ -503,7 +504,6 @@ class ConvLSTM2DCell : public LSTMCell {
     c["units"] = config["filters"];
     return c;
   }
-  bool channelsFirst() const { return dataFormat_ == "channelsFirst"; }
 
   std::vector<int64_t> kernelSize_, strides_, dilationRate_;
   std::string padding_, dataFormat_;
@@ -940,22 +940,47 @@ class Recurrent : public Layer {
   }
 
   // The per-step masks [B, 1] as float (keep) and 1 - keep (hold), in the order the
-  // steps run. The mask is data, not a function of the weights: no tape.
-  void stepMasks(const Tensor& mask, int64_t batch, int64_t steps, std::vector<Tensor>* keep,
+  // steps run. The mask is data, not a function of the weights: no tape. A
+  // convolutional cell also takes a per-position mask [B, T, h, w] (what Masking
+  // gives for 5-D input): as tfjs's and Keras 2's rnn(), each step's [B, h, w, 1]
+  // broadcasts over the channels, so it needs an output as large as the input.
+  void stepMasks(const Tensor& mask, const Shape& stepShape, int64_t steps, std::vector<Tensor>* keep,
                  std::vector<Tensor>* hold) const {
+    int64_t batch = stepShape[0];
     // [B, 1, ...] to broadcast over a state [B, ...].
-    Shape keepShape(1 + cell_->stateShapes(Shape(1 + cell_->stepRank(), -1)).at(0).size(), 1);
+    Shape stateShape = cell_->stateShapes(stepShape).at(0);
+    Shape keepShape(1 + stateShape.size(), 1);
     keepShape[0] = batch;
     PausedTape paused;
     Tensor m = cast(mask, DType::Float32);
     if (m.rank() == 3 && m.dim(2) == 1) m = reshape(m, {m.dim(0), m.dim(1)});
-    WL_CHECK(m.rank() == 2 && m.dim(0) == batch && m.dim(1) == steps,
-             className() << " layer " << name() << ": the mask must have shape [" << batch << "," << steps
-                         << "] (batch, timesteps), got " << shapeStr(mask.shape()));
+    Shape perStep{batch, 1};
+    if (m.rank() == 4 && cell_->stepRank() == 3) {
+      auto* conv = dynamic_cast<const ConvLSTM2DCell*>(cell_.get());
+      WL_CHECK(conv && !conv->channelsFirst(),
+               className() << " layer " << name() << ": a per-position mask " << shapeStr(mask.shape())
+                           << " needs dataFormat 'channelsLast' (Masking reduces over the last axis)");
+      WL_CHECK(m.dim(0) == batch && m.dim(1) == steps && m.dim(2) == stepShape[1] && m.dim(3) == stepShape[2],
+               className() << " layer " << name() << ": the mask must have shape [" << batch << "," << steps
+                           << "] or [" << batch << "," << steps << "," << stepShape[1] << "," << stepShape[2]
+                           << "] (batch, timesteps, rows, cols), got " << shapeStr(mask.shape()));
+      WL_CHECK(stateShape[0] == stepShape[1] && stateShape[1] == stepShape[2],
+               className() << " layer " << name() << ": a per-position mask " << shapeStr(mask.shape())
+                           << " needs outputs of the input's size, but a step's output is ["
+                           << batch << "," << dimsStr(stateShape) << "] (use padding 'same' and strides 1)");
+      perStep = {batch, 1, m.dim(2), m.dim(3)};
+      keepShape = {batch, m.dim(2), m.dim(3), 1};
+    } else {
+      WL_CHECK(m.rank() == 2 && m.dim(0) == batch && m.dim(1) == steps,
+               className() << " layer " << name() << ": the mask must have shape [" << batch << "," << steps
+                           << "] (batch, timesteps), got " << shapeStr(mask.shape()));
+    }
     if (goBackwards_) m = reverse(m, {1});
     Tensor one = Tensor::scalar(1.f);
     for (int64_t t = 0; t < steps; ++t) {
-      Tensor k = reshape(slice(m, {0, t}, {batch, 1}), keepShape);
+      std::vector<int64_t> begin(static_cast<size_t>(m.rank()), 0);
+      begin[1] = t;
+      Tensor k = reshape(slice(m, begin, perStep), keepShape);
       keep->push_back(k);
       hold->push_back(sub(one, k));
     }
@@ -996,7 +1021,7 @@ class Recurrent : public Layer {
     WL_CHECK(steps > 0, className() << " layer " << name() << ": the input has no timesteps (shape "
                                     << shapeStr(x.shape()) << ")");
     std::vector<Tensor> keep, hold;  // checks the mask before any work
-    if (mask.defined()) stepMasks(mask, batch, steps, &keep, &hold);
+    if (mask.defined()) stepMasks(mask, stepShape, steps, &keep, &hold);
     std::vector<Tensor> states = initialStates(xs, batch);
     if (goBackwards_) x = reverse(x, {1});
     std::vector<int64_t> perm{1, 0};

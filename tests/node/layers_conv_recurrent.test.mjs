@@ -275,6 +275,123 @@ test('convLstm2dCell: getConfig as tfjs; tf.layers.rnn({cell}) computes what con
   [rnn, layer, model, again].forEach(l => l.dispose());
 });
 
+test('masking on 5-D input: a per-position mask [batch, time, rows, cols] holds masked positions, as tfjs (predict and fit)', async () => {
+  // Masking reduces over channels only, so the mask is per step and per position;
+  // some positions of some steps are all zeros (masked), whole steps too.
+  const shape = [2, 4, 5, 5, 2];
+  const xs = data(shape, 91);
+  const at = (b, t, r, c) => (((b * 4 + t) * 5 + r) * 5 + c) * 2;
+  for (const [b, t, r, c] of [[0, 1, 0, 0], [0, 1, 2, 3], [1, 2, 4, 4], [1, 0, 1, 1], [0, 3, 3, 0]]) {
+    xs[at(b, t, r, c)] = 0; xs[at(b, t, r, c) + 1] = 0;
+  }
+  for (let r = 0; r < 5; ++r) for (let c = 0; c < 5; ++c) xs.fill(0, at(1, 3, r, c), at(1, 3, r, c) + 2);
+  const before = tf.memory().numTensors;
+  for (const opts of [{returnSequences: true}, {returnSequences: false, goBackwards: true}]) {
+    const make = lib => {
+      const m = lib.sequential();
+      m.add(lib.layers.masking({maskValue: 0, inputShape: shape.slice(1)}));
+      m.add(lib.layers.convLstm2d({filters: 3, kernelSize: 3, padding: 'same', ...opts}));
+      if (!opts.returnSequences) {  // a sequence output keeps the mask, which flatten does not take (tfjs nor here)
+        m.add(lib.layers.flatten());
+        m.add(lib.layers.dense({units: 2}));
+      }
+      return m;
+    };
+    const theirs = make(tfjs), ours = make(tf);
+    copyWeights(theirs, ours);
+    const x = tf.tensor(xs, shape), xT = tfjs.tensor(xs, shape);
+    close('masking(5-D) + convLstm2d', take(ours.predict(x)), take(theirs.predict(xT)), `predict ${JSON.stringify(opts)}`, 1e-5);
+    const yShape = opts.returnSequences ? [2, 4, 5, 5, 3] : [2, 2];
+    const ys = data(yShape, 92);
+    const y = tf.tensor(ys, yShape), yT = tfjs.tensor(ys, yShape);
+    ours.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});
+    theirs.compile({optimizer: tfjs.train.sgd(0.1), loss: 'meanSquaredError'});
+    const hO = await ours.fit(x, y, {epochs: 3, batchSize: 2, shuffle: false, verbose: 0});
+    const hT = await theirs.fit(xT, yT, {epochs: 3, batchSize: 2, shuffle: false, verbose: 0});
+    close('masking(5-D) + convLstm2d', hO.history.loss, hT.history.loss, `fit losses ${JSON.stringify(opts)}`, 1e-5);
+    const wO = ours.getWeights(), wT = theirs.getWeights();
+    wO.forEach((w, i) => close('masking(5-D) + convLstm2d', vals(w), vals(wT[i]), `weight ${i} after fit`, 1e-4));
+    tf.dispose([x, y]);
+    tfjs.dispose([xT, yT]);
+    ours.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensors leaked');
+  // Outputs smaller than the input cannot take a per-position mask.
+  const m = tf.sequential();
+  m.add(tf.layers.masking({maskValue: 0, inputShape: shape.slice(1)}));
+  m.add(tf.layers.convLstm2d({filters: 3, kernelSize: 3, padding: 'valid'}));
+  assert.throws(() => m.predict(tf.zeros(shape)), /per-position mask \[2,4,5,5\] needs outputs of the input's size/);
+  m.dispose();
+});
+
+test('a Keras 3 model.json with ConvLSTM2D loads, predicts what tfjs computes with the same weights, trains and saves', async () => {
+  // Written by hand as tensorflowjs_converter writes a Keras 3 model (keras/src/layers/rnn/conv_lstm.py's
+  // get_config; Keras's defaults: recurrent_activation sigmoid, unit_forget_bias).
+  const policy = {module: 'keras', class_name: 'DTypePolicy', config: {name: 'float32'}, registered_name: null};
+  const init = (cls, config = {}) => ({module: 'keras.initializers', class_name: cls, config, registered_name: null});
+  const topology = {
+    class_name: 'Sequential', keras_version: '3.6.0', backend: 'tensorflow',
+    config: {name: 'sequential', trainable: true, dtype: policy, layers: [
+      {module: 'keras.layers', class_name: 'InputLayer', registered_name: null,
+       config: {batch_shape: [null, 3, 6, 5, 2], dtype: 'float32', sparse: false, name: 'input_layer'}},
+      {module: 'keras.layers', class_name: 'ConvLSTM2D', registered_name: null, build_config: {input_shape: [null, 3, 6, 5, 2]},
+       config: {name: 'conv_lstm2d', trainable: true, dtype: policy, return_sequences: true, return_state: false,
+                go_backwards: false, stateful: false, unroll: false, zero_output_for_mask: false,
+                filters: 3, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_last',
+                dilation_rate: [1, 1], activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true,
+                kernel_initializer: init('GlorotUniform', {seed: null}),
+                recurrent_initializer: init('OrthogonalInitializer', {gain: 1.0, seed: null}),
+                bias_initializer: init('Zeros'), unit_forget_bias: true, kernel_regularizer: null,
+                recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null,
+                recurrent_constraint: null, bias_constraint: null, dropout: 0.0, recurrent_dropout: 0.0, seed: null}},
+      {module: 'keras.layers', class_name: 'Flatten', registered_name: null, build_config: {input_shape: [null, 3, 6, 5, 3]},
+       config: {name: 'flatten', trainable: true, dtype: policy, data_format: 'channels_last'}},
+      {module: 'keras.layers', class_name: 'Dense', registered_name: null, build_config: {input_shape: [null, 270]},
+       config: {name: 'dense', trainable: true, dtype: policy, units: 2, activation: 'linear', use_bias: true,
+                kernel_initializer: init('GlorotUniform', {seed: null}), bias_initializer: init('Zeros'),
+                kernel_regularizer: null, bias_regularizer: null, kernel_constraint: null, bias_constraint: null}},
+    ], build_input_shape: [null, 3, 6, 5, 2]}};
+  const shapes = [[3, 3, 2, 12], [3, 3, 3, 12], [12], [270, 2], [2]];
+  const values = shapes.map((sh, i) => data(sh, 60 + i, -0.4, 0.4));
+  const names = ['conv_lstm2d/kernel', 'conv_lstm2d/recurrent_kernel', 'conv_lstm2d/bias', 'dense/kernel', 'dense/bias'];
+  const artifacts = {
+    format: 'layers-model', generatedBy: 'keras v3.6.0', convertedBy: 'TensorFlow.js Converter v4.22.0', modelTopology: topology,
+    weightSpecs: names.map((name, i) => ({name, shape: shapes[i], dtype: 'float32'})),
+    weightData: new Float32Array(values.flat()).buffer,
+  };
+  const start = tf.memory().numTensors;
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const cfg = model.layers[0].getConfig();
+  assert.equal(cfg.recurrentActivation, 'sigmoid');
+  assert.equal(cfg.returnSequences, true);
+  assert.deepEqual(model.outputs[0].shape, [null, 2]);
+  // The oracle: tfjs's convLstm2d (Keras 2's equations, which Keras 3 keeps) with the same weights.
+  const theirs = tfjs.sequential();
+  theirs.add(tfjs.layers.convLstm2d({filters: 3, kernelSize: 3, padding: 'same', recurrentActivation: 'sigmoid',
+                                     returnSequences: true, inputShape: [3, 6, 5, 2]}));
+  theirs.add(tfjs.layers.flatten());
+  theirs.add(tfjs.layers.dense({units: 2}));
+  theirs.setWeights(values.map((v, i) => tfjs.tensor(v, shapes[i])));
+  const xs = data([4, 3, 6, 5, 2], 70);
+  const x = tf.tensor(xs, [4, 3, 6, 5, 2]);
+  const expected = vals(theirs.predict(tfjs.tensor(xs, [4, 3, 6, 5, 2])));
+  close('Keras 3 ConvLSTM2D model.json', take(model.predict(x)), expected, 'predict', 1e-5);
+  // Saved here, it loads here with the same predictions.
+  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(model, tf)));
+  close('Keras 3 ConvLSTM2D model.json', take(again.predict(x)), expected, 'saved and reloaded', 1e-6);
+  // It trains: the loss falls.
+  const adam = tf.train.adam(0.01);  // the caller's: its slots outlive the model, as in tfjs
+  model.compile({optimizer: adam, loss: 'meanSquaredError'});
+  const y = tf.tensor(data([4, 2], 71), [4, 2]);
+  const loss = (await model.fit(x, y, {epochs: 20, batchSize: 4, verbose: 0})).history.loss;
+  assert.ok(loss[loss.length - 1] < 0.5 * loss[0], `loss ${loss[0]} -> ${loss[loss.length - 1]}`);
+  tf.dispose([x, y]);
+  model.dispose();
+  again.dispose();
+  adam.dispose();
+  assert.equal(tf.memory().numTensors, start, 'no tensors left behind');
+});
+
 test('convLstm2d errors, as tfjs', () => {
   assert.throws(() => tf.layers.convLstm2d({filters: 2, kernelSize: 3, unroll: true}), /Unrolling is not possible with convolutional RNNs/);
   assert.throws(() => tf.layers.convLstm2d({kernelSize: 3}), /filters/);
