@@ -5,17 +5,11 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {loadTfjs, modelServer, tf} from './helpers.mjs';
+import {artifactsOf, loadTfjs, modelServer, tf} from './helpers.mjs';
 
 function assertHealthy() {
   const out = tf.tidy(() => tf.add(tf.ones([3]), 1).dataSync());
   assert.deepEqual(Array.from(out), [2, 2, 2]);
-}
-
-async function artifactsOf(lib, model) {
-  let saved;
-  await model.save(lib.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {dateSaved: new Date()}}; }));
-  return saved;
 }
 
 function smallModel(lib) {

@@ -2,6 +2,7 @@
 // local model server.
 import assert from 'node:assert/strict';
 import {createServer} from 'node:http';
+import {after} from 'node:test';
 import {createRequire} from 'node:module';
 
 import * as tfModule from '../../dist/wasm-layers.mjs';
@@ -133,5 +134,38 @@ export function heldSymbols() {
   return {
     sym: t => { held.push(...(Array.isArray(t) ? t : [t])); return t; },
     release: () => held.splice(0).forEach(t => t.dispose && t.dispose()),
+  };
+}
+
+/**
+ * A model's artifacts as `lib` (ours or tfjs) saves them, through a save handler:
+ * what tf.io.fromMemory loads. `config` is model.save's (e.g. {quantize}).
+ */
+export async function artifactsOf(lib, model, config) {
+  let artifacts;
+  await model.save(lib.io.withSaveHandler(async a => {
+    artifacts = a;
+    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
+  }), config);
+  return artifacts;
+}
+
+/**
+ * A parity table for a suite: close(family, actual, expected, what, rel) asserts as
+ * assertAllClose and records each family's comparisons and largest |difference|,
+ * printed when the suite ends (the numbers closing notes quote).
+ */
+export function parityTable() {
+  const table = new Map();  // family -> {cases, max}
+  after(() => {
+    const lines = [...table].map(([family, r]) => `  ${family}: ${r.cases} comparisons, max |difference| ${r.max.toExponential(2)}`);
+    console.log(`parity (family: comparisons, max difference)\n${lines.join('\n')}`);
+  });
+  return function close(family, actual, expected, what, rel) {
+    assertAllClose(actual, expected, what, rel);
+    const row = table.get(family) || {cases: 0, max: 0};
+    row.cases += 1;
+    for (let i = 0; i < actual.length; i++) row.max = Math.max(row.max, Math.abs(actual[i] - expected[i]));
+    table.set(family, row);
   };
 }

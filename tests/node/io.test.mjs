@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
 
-import {loadTfjs, tf} from './helpers.mjs';
+import {artifactsOf, loadTfjs, tf} from './helpers.mjs';
 
 const dirs = [];
 after(() => dirs.forEach(d => rmSync(d, {recursive: true, force: true})));
@@ -43,12 +43,6 @@ const predictions = (lib, m) => lib.tidy(() => {
 });
 const assertClose = (a, b, tol = 1e-6) => a.forEach((row, i) => row.forEach((v, j) =>
   assert.ok(Math.abs(v - b[i][j]) <= tol * Math.max(1, Math.abs(b[i][j])), `[${i}][${j}] ${v} vs ${b[i][j]}`)));
-
-async function artifactsOf(lib, m, config) {
-  let saved;
-  await m.save(lib.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}}; }), config);
-  return saved;
-}
 
 for (const [kind, build] of [['Sequential', buildSequential], ['functional (two inputs, two outputs, shared layer)', buildFunctional]]) {
   test(`${kind}: file:// round trip predicts the same`, async () => {

@@ -41,9 +41,10 @@ const norm = c => JSON.parse(JSON.stringify(c));
  * Builds sequential([layer]) in both libraries, copies tfjs's weights into ours,
  * compares weight names/shapes, getConfig, predict and (fit: true) the weights
  * after 3 steps of SGD. `config: false` skips getConfig where a tfjs bug makes
- * it differ on purpose (documented at the call).
+ * it differ on purpose (documented at the call); `configExtra` names the keys ours
+ * adds to tfjs's config.
  */
-async function parity(family, factory, opts, inputShape, {fit = false, config = true} = {}) {
+async function parity(family, factory, opts, inputShape, {fit = false, config = true, configExtra = {}} = {}) {
   const tfjs = await loadTfjs();
   const name = `c${++counter}_${factory}`;
   const make = lib => {
@@ -60,7 +61,8 @@ async function parity(family, factory, opts, inputShape, {fit = false, config = 
   assert.deepEqual(ours.layers[0].weights.map(w => w.name), theirs.layers[0].weights.map(w => w.name),
                    `${name}: weight names`);
   if (config) {
-    assert.deepEqual(norm(ours.layers[0].getConfig()), norm(theirs.layers[0].getConfig()), `${name}: getConfig`);
+    assert.deepEqual(norm(ours.layers[0].getConfig()), norm({...theirs.layers[0].getConfig(), ...configExtra}),
+                     `${name}: getConfig`);
   }
   const shape = [3, ...inputShape];
   const xs = data(shape, counter);
@@ -165,15 +167,35 @@ test('DepthwiseConv2D: depthMultiplier, strides, padding, dataFormat, activation
 });
 
 test('SeparableConv2D: depthMultiplier, strides, padding, dilationRate, dataFormat', async () => {
-  await parity('SeparableConv2D', 'separableConv2d', {filters: 3, kernelSize: 3}, [5, 5, 2], {fit: true});
+  // tfjs 4.22's getConfig drops depthMultiplier (so its own save/load of depthMultiplier 2
+  // builds kernels of the wrong shape); ours writes it, as Keras does.
+  const dm = m => ({configExtra: {depthMultiplier: m}});
+  await parity('SeparableConv2D', 'separableConv2d', {filters: 3, kernelSize: 3}, [5, 5, 2], {fit: true, ...dm(1)});
   await parity('SeparableConv2D', 'separableConv2d', {filters: 2, kernelSize: 2, depthMultiplier: 2, strides: 2,
-                                                      padding: 'same', activation: 'relu'}, [5, 6, 2], {fit: true});
+                                                      padding: 'same', activation: 'relu'}, [5, 6, 2], {fit: true, ...dm(2)});
   await parity('SeparableConv2D', 'separableConv2d', {filters: 2, kernelSize: 2, dilationRate: 2}, [6, 6, 2],
-               {fit: true});
+               {fit: true, ...dm(1)});
   // channelsFirst without bias: tfjs 4.22 adds the bias of a channelsFirst SeparableConv2D
   // along the wrong axis (it reshapes it to [1, filters, 1, 1] against an NHWC tensor).
   await parity('SeparableConv2D', 'separableConv2d', {filters: 2, kernelSize: 2, useBias: false,
-                                                      dataFormat: 'channelsFirst'}, [2, 4, 4], {fit: true});
+                                                      dataFormat: 'channelsFirst'}, [2, 4, 4], {fit: true, ...dm(1)});
+});
+
+test('SeparableConv2D with depthMultiplier 2: saved here, it loads here and in tfjs with its weights', async () => {
+  const tfjs = await loadTfjs();
+  const m = tf.sequential();
+  m.add(tf.layers.separableConv2d({filters: 2, kernelSize: 2, depthMultiplier: 2, inputShape: [4, 4, 3]}));
+  let artifacts;
+  await m.save(tf.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
+  const xs = data([2, 4, 4, 3], 77);
+  const expected = Array.from(m.predict(tf.tensor(xs, [2, 4, 4, 3])).dataSync());
+  const ours = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  assert.deepEqual(ours.getWeights().map(w => w.shape), [[2, 2, 3, 2], [1, 1, 6, 2], [2]]);
+  assertAllClose(Array.from(ours.predict(tf.tensor(xs, [2, 4, 4, 3])).dataSync()), expected, 'reloaded here', 'SeparableConv2D');
+  const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory(artifacts));
+  assertAllClose(Array.from(theirs.predict(tfjs.tensor(xs, [2, 4, 4, 3])).dataSync()), expected, 'loaded in tfjs', 'SeparableConv2D');
+  m.dispose();
+  ours.dispose();
 });
 
 test('Cropping2D, ZeroPadding2D, UpSampling2D', async () => {

@@ -8,9 +8,9 @@
 // and the errors tfjs raises.
 // Each comparison records its largest difference; the table is printed at the end.
 import assert from 'node:assert/strict';
-import {after, test} from 'node:test';
+import {test} from 'node:test';
 
-import {assertAllClose, loadTfjs, seededData as data, tf} from './helpers.mjs';
+import {artifactsOf, loadTfjs, parityTable, seededData as data, tf} from './helpers.mjs';
 
 const tfjs = await loadTfjs();
 const norm = c => JSON.parse(JSON.stringify(c));
@@ -27,24 +27,7 @@ function copyWeights(from, to) {
   tf.dispose(ws);
 }
 
-const table = new Map();  // family -> {cases, max}
-function close(family, actual, expected, what, tol) {
-  assertAllClose(actual, expected, what, tol);
-  const row = table.get(family) || {cases: 0, max: 0};
-  row.cases += 1;
-  for (let i = 0; i < actual.length; i++) row.max = Math.max(row.max, Math.abs(actual[i] - expected[i]));
-  table.set(family, row);
-}
-after(() => {
-  const lines = [...table].map(([family, r]) => `  ${family}: ${r.cases} comparisons, max |difference| ${r.max.toExponential(2)}`);
-  console.log(`parity (family: comparisons, max difference)\n${lines.join('\n')}`);
-});
-
-async function artifactsOf(model, lib) {
-  let artifacts;
-  await model.save(lib.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
-  return artifacts;
-}
+const close = parityTable();
 
 let counter = 0;
 /**
@@ -78,9 +61,9 @@ async function convLstmParity(family, opts, inputShape, {fit = 'sgd', head = fal
   assert.deepEqual(pO.shape, pT.shape, `${name}: output shape`);
   close(family, vals(pO), vals(pT), `${name}: predict`, 1e-5);
 
-  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(ours, tf)));
+  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(tf, ours)));
   close(family, vals(inTfjs.predict(tfjs.tensor(xs, shape))), vals(pO), `${name}: ours loaded in tfjs`, 1e-5);
-  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(theirs, tfjs)));
+  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tfjs, theirs)));
   close(family, take(fromTfjs.predict(x)), vals(pT), `${name}: tfjs's loaded here`, 1e-5);
   assert.deepEqual(withoutNullSeeds(fromTfjs.layers[0].getConfig()), withoutNullSeeds(theirs.layers[0].getConfig()),
                    `${name}: getConfig after loading`);
@@ -163,7 +146,7 @@ test('convLstm2d with an initial state matches tfjs (eager); symbolic initial st
   const model = tf.model({inputs: [xi, hi, ci], outputs: layer.apply(xi, {initialState: [hi, ci]})});
   copyWeights(ours, layer);
   close('convLstm2d initialState', take(model.predict([x, h, c])), eager, 'symbolic initial states', 1e-6);
-  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(model, tf)));
+  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, model)));
   close('convLstm2d initialState', take(again.predict([x, h, c])), eager, 'saved and loaded', 1e-6);
   assert.throws(() => ours.apply(x, {initialState: [tf.zeros([2, 4, 4, 3]), h]}), /initialState.*\[batch,4,4,2\], got \[2,4,4,3\]/);
   tf.dispose([x, h, c]);
@@ -269,7 +252,7 @@ test('convLstm2dCell: getConfig as tfjs; tf.layers.rnn({cell}) computes what con
                                                                 name: 'cl_rnn2'}).apply(inp)});
   const config = model.layers[1].getConfig();
   assert.equal(config.cell.className, 'ConvLSTM2DCell');
-  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(model, tf)));
+  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, model)));
   close('rnn(convLstm2dCell)', take(again.predict(x)), take(model.predict(x)), 'saved and loaded', 1e-6);
   tf.dispose([x, yL, yR]);
   [rnn, layer, model, again].forEach(l => l.dispose());
@@ -377,7 +360,7 @@ test('a Keras 3 model.json with ConvLSTM2D loads, predicts what tfjs computes wi
   const expected = vals(theirs.predict(tfjs.tensor(xs, [4, 3, 6, 5, 2])));
   close('Keras 3 ConvLSTM2D model.json', take(model.predict(x)), expected, 'predict', 1e-5);
   // Saved here, it loads here with the same predictions.
-  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(model, tf)));
+  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, model)));
   close('Keras 3 ConvLSTM2D model.json', take(again.predict(x)), expected, 'saved and reloaded', 1e-6);
   // It trains: the loss falls.
   const adam = tf.train.adam(0.01);  // the caller's: its slots outlive the model, as in tfjs

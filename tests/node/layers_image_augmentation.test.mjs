@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {assertAllClose, loadTfjs, seededData as data, tf} from './helpers.mjs';
+import {artifactsOf, assertAllClose, loadTfjs, seededData as data, tf} from './helpers.mjs';
 
 const tfjs = await loadTfjs();
 const vals = t => Array.from(t.dataSync());
@@ -20,12 +20,6 @@ const take = t => {
   return v;
 };
 const norm = c => JSON.parse(JSON.stringify(c));
-
-async function artifactsOf(model) {
-  let artifacts;
-  await model.save(tf.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
-  return artifacts;
-}
 
 const LAYERS = [
   ['randomWidth', {factor: 0.4}],
@@ -256,7 +250,7 @@ test('augmentation configs round-trip (getConfig, fromConfig, save/load)', async
     const again = tf.layers[factory](config);
     assert.deepEqual(norm(again.getConfig()), norm(config), `${factory}: fromConfig`);
     const model = tf.sequential({layers: [tf.layers[factory]({...opts, inputShape: [5, 6, 2], name: `m_${factory}`})]});
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(model)));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, model)));
     assert.deepEqual(norm(loaded.layers[0].getConfig()), norm(model.layers[0].getConfig()), `${factory}: save/load`);
     [layer, again, model, loaded].forEach(l => l.dispose());
   }
@@ -316,7 +310,7 @@ test('a Keras 3 model.json with the augmentation layers loads, predicts (identit
   const h = await model.fit(tf.tensor(xs, [3, 4, 4, 1]), tf.ones([3, 1]), {epochs: 2, verbose: 0});
   assert.ok(h.history.loss.every(Number.isFinite));
   // Saved here, it loads again with the same configs.
-  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(model)));
+  const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, model)));
   model.layers.forEach((l, i) => assert.deepEqual(norm(again.layers[i].getConfig()), norm(l.getConfig()), l.name));
   model.dispose();
   again.dispose();

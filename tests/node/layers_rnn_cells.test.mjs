@@ -9,9 +9,9 @@
 //   after fit, the same getConfig, save/load both ways.
 // Each comparison records its largest difference per family; the table is printed at the end.
 import assert from 'node:assert/strict';
-import {after, test} from 'node:test';
+import {test} from 'node:test';
 
-import {assertAllClose, loadTfjs, seededData as data, tf} from './helpers.mjs';
+import {artifactsOf, loadTfjs, parityTable, seededData as data, tf} from './helpers.mjs';
 
 const tfjs = await loadTfjs();
 const norm = c => JSON.parse(JSON.stringify(c));
@@ -30,24 +30,7 @@ const take = t => {
   return v;
 };
 
-const table = new Map();  // family -> {cases, max}
-function close(family, actual, expected, what, tol) {
-  assertAllClose(actual, expected, what, tol);
-  const row = table.get(family) || {cases: 0, max: 0};
-  row.cases += 1;
-  for (let i = 0; i < actual.length; i++) row.max = Math.max(row.max, Math.abs(actual[i] - expected[i]));
-  table.set(family, row);
-}
-after(() => {
-  const lines = [...table].map(([family, r]) => `  ${family}: ${r.cases} comparisons, max |difference| ${r.max.toExponential(2)}`);
-  console.log(`parity (family: comparisons, max difference)\n${lines.join('\n')}`);
-});
-
-async function artifactsOf(model, lib) {
-  let artifacts;
-  await model.save(lib.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
-  return artifacts;
-}
+const close = parityTable();
 
 // ---- GRU resetAfter: Keras's equations, independently ------------------------------------------
 
@@ -216,7 +199,7 @@ test('a Keras model.json with GRU(reset_after=True) loads, predicts Keras\'s val
     close('Keras GRU(reset_after) model.json', vals(model.predict(x)), expected, `${what}: predict`, 1e-5);
 
     // Saved here, it loads here with the same predictions (the [2, 12] bias and resetAfter kept).
-    const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(model, tf)));
+    const again = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, model)));
     close('Keras GRU(reset_after) model.json', vals(again.predict(x)), expected, `${what}: saved and reloaded`, 1e-6);
     assert.deepEqual(again.getWeights().map(w => w.shape), [[3, 12], [4, 12], [2, 12], [4, 1], [1]]);
 
@@ -330,9 +313,9 @@ async function rnnParity(family, makeCell, opts, inputShape, {fit = 'sgd', head 
   close(family, vals(pO), vals(pT), `${name}: predict`, 1e-5);
 
   // Saved by each library, loaded by the other.
-  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(ours, tf)));
+  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(tf, ours)));
   close(family, vals(inTfjs.predict(tfjs.tensor(xs, shape))), vals(pO), `${name}: ours loaded in tfjs`, 1e-5);
-  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(theirs, tfjs)));
+  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tfjs, theirs)));
   close(family, take(fromTfjs.predict(x)), vals(pT), `${name}: tfjs's loaded here`, 1e-5);
   assert.deepEqual(withoutNullSeeds(fromTfjs.layers[0].getConfig()), withoutNullSeeds(theirs.layers[0].getConfig()),
                    `${name}: getConfig after loading`);
@@ -499,9 +482,9 @@ test('initialState: symbolic (saved and loaded both ways) and eager, as tfjs', a
     const feed = lib => [lib.tensor(xs, [2, 4, 2]), ...ss.map((v, i) => lib.tensor(v, [2, O.sizes[i]]))];
     const pT = vals(T.model.predict(feed(tfjs)));
     close(family, vals(O.model.predict(feed(tf))), pT, `${what}: predict`, 1e-5);
-    const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(O.model, tf)));
+    const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(tf, O.model)));
     close(family, vals(inTfjs.predict(feed(tfjs))), pT, `${what}: ours loaded in tfjs`, 1e-5);
-    const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(T.model, tfjs)));
+    const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tfjs, T.model)));
     close(family, vals(fromTfjs.predict(feed(tf))), pT, `${what}: tfjs's loaded here`, 1e-5);
     // Eager: layer.apply(x, {initialState}).
     const eagerT = T.layer.apply(tfjs.tensor(xs, [2, 4, 2]), {initialState: feed(tfjs).slice(1)});
@@ -630,7 +613,7 @@ test('custom JS cells (a subclass of tf.layers.RNNCell with stateSize) run, trai
   const wO = ours.getWeights();
   theirs.getWeights().forEach((w, i) => close('rnn(custom cell)', vals(wO[i]), vals(w), `weight ${i} after fit`, 1e-4));
   // Saved here, loaded here (the class registered) and in tfjs.
-  const artifacts = await artifactsOf(ours, tf);
+  const artifacts = await artifactsOf(tf, ours);
   const p = vals(ours.predict(tf.tensor(xs, [3, 4, 2])));
   const again = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   close('rnn(custom cell)', vals(again.predict(tf.tensor(xs, [3, 4, 2]))), p, 'reloaded here', 1e-6);
@@ -685,9 +668,9 @@ test('bidirectional around stateful layers (resetStates) and with initialState, 
   const feed = lib => [lib.tensor(xs, [2, 4, 2]), ...ss.map(v => lib.tensor(v, [2, 3]))];
   const pT = vals(T.predict(feed(tfjs)));
   close('bidirectional stateful/initialState', take(O.predict(feed(tf))), pT, 'initialState predict', 1e-5);
-  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(T, tfjs)));
+  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tfjs, T)));
   close('bidirectional stateful/initialState', take(fromTfjs.predict(feed(tf))), pT, 'initialState: tfjs\'s model loaded here', 1e-5);
-  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(O, tf)));
+  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(tf, O)));
   close('bidirectional stateful/initialState', vals(inTfjs.predict(feed(tfjs))), pT, 'initialState: ours loaded in tfjs', 1e-5);
   O.dispose();
   fromTfjs.dispose();

@@ -8,18 +8,12 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {assertAllClose, loadTfjs, seededData as data, tf} from './helpers.mjs';
+import {artifactsOf, assertAllClose, loadTfjs, seededData as data, tf} from './helpers.mjs';
 
 const tfjs = await loadTfjs();
 let counter = 0;
 
 const norm = c => JSON.parse(JSON.stringify(c));
-
-async function saved(lib, model) {
-  let artifacts;
-  await model.save(lib.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
-  return artifacts;
-}
 
 /**
  * `build(lib, name)` makes the same sequential model in both libraries; with
@@ -46,11 +40,11 @@ async function parity(build, inputShape, {fit = 'sgd', kind = 'float'} = {}) {
   assertAllClose(Array.from(pO.dataSync()), Array.from(pT.dataSync()), `${name}: predict`, 1e-5);
 
   // Save/load both ways, before training changes the weights.
-  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await saved(tfjs, theirs)));
+  const fromTfjs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tfjs, theirs)));
   const pL = fromTfjs.predict(x);
   assertAllClose(Array.from(pL.dataSync()), Array.from(pT.dataSync()), `${name}: tfjs's model.json loaded here`, 1e-5);
   assert.deepEqual(fromTfjs.weights.map(w => w.name), theirs.weights.map(w => w.name), `${name}: loaded weight names`);
-  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await saved(tf, ours)));
+  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(tf, ours)));
   assertAllClose(Array.from(inTfjs.predict(tfjs.tensor(xs, shape)).dataSync()), Array.from(pO.dataSync()),
                  `${name}: our model.json loaded in tfjs`, 1e-5);
   inTfjs.layers.forEach((l, i) => {
@@ -264,7 +258,7 @@ test('a Keras 3 Bidirectional loads with its default backward_layer and with ano
   const build = lib => lib.sequential({layers: [lib.layers.bidirectional({
     layer: lib.layers.gru({units: 2, returnSequences: true, name: 'k_gru'}), inputShape: [4, 3], name: 'k_bd'})]});
   const theirs = build(tfjs);
-  const artifacts = await saved(tfjs, theirs);
+  const artifacts = await artifactsOf(tfjs, theirs);
   const topology = JSON.parse(JSON.stringify(artifacts.modelTopology));
   const bdConfig = topology.config.layers[0].config;
   const backward = JSON.parse(JSON.stringify(bdConfig.layer));
@@ -335,7 +329,7 @@ test('bidirectional with a backwardLayer (Keras): predict and fit vs tfjs layers
   vars.forEach((v, i) => assertAllClose(Array.from(trained[i].dataSync()), Array.from(v.dataSync()), `weight ${i} after fit`, 1e-4));
   assert.ok(Math.abs(trained[3].dataSync()[0] - w0[3].dataSync()[0]) > 0, 'the backward layer trained');
   // Save/load keeps the backward layer.
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory(await saved(tf, model)));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, model)));
   assert.equal(loaded.layers[0].getConfig().backwardLayer.className, 'SimpleRNN');
   const pl = loaded.predict(x), pm = model.predict(x);
   assertAllClose(Array.from(pl.dataSync()), Array.from(pm.dataSync()), 'loaded', 1e-6);
@@ -391,10 +385,10 @@ test('a custom JS layer inside timeDistributed: names, predict and save/load (re
   const pT = theirs.predict(tfjs.tensor(xs, [2, 3, 4]));
   assertAllClose(Array.from(pO.dataSync()), Array.from(pT.dataSync()), 'custom inner predict', 1e-5);
   assert.deepEqual(norm(ours.layers[0].getConfig()), norm(theirs.layers[0].getConfig()));
-  const reloaded = await tf.loadLayersModel(tf.io.fromMemory(await saved(tf, ours)));
+  const reloaded = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, ours)));
   const pR = reloaded.predict(x);
   assert.deepEqual(Array.from(pR.dataSync()), Array.from(pO.dataSync()), 'reloaded here');
-  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await saved(tf, ours)));
+  const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(tf, ours)));
   assertAllClose(Array.from(inTfjs.predict(tfjs.tensor(xs, [2, 3, 4])).dataSync()), Array.from(pO.dataSync()),
                  'loaded in tfjs', 1e-5);
   tf.dispose([x, pO, pR, ...w]);
