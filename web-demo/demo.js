@@ -276,8 +276,28 @@ $('files').addEventListener('change', async e => {
 
 // ---- backend switch, start/stop ----------------------------------------------------------
 $('backend').addEventListener('change', async e => {
-  await tf.setBackend(e.target.value);
-  say(`Backend: ${tf.getBackend()}. ${e.target.value === 'cpu' ? 'The scalar reference kernels: expect slower training.' : ''}`);
+  const want = e.target.value;
+  // setBackend resolves false where the backend cannot start (webgl without WebGL2):
+  // the engine stays where it was, and so does the menu.
+  const warnings = [];
+  const warn = console.warn;
+  console.warn = (...args) => { warnings.push(args.join(' ')); warn(...args); };
+  let ok;
+  try {
+    ok = await tf.setBackend(want);
+  } finally {
+    console.warn = warn;
+  }
+  if (!ok) {
+    e.target.value = tf.getBackend();
+    say(`Backend ${want} is not available here: ${warnings.join(' ') || 'it failed to start'} Staying on ${tf.getBackend()}.`);
+    return;
+  }
+  const notes = {
+    cpu: 'The scalar reference kernels: expect slower training.',
+    webgl: 'GLSL kernels on the GPU; the first epoch compiles the shaders.',
+  };
+  say(`Backend: ${tf.getBackend()}. ${notes[want] || ''}`);
 });
 $('controls').addEventListener('submit', train);
 $('stop').addEventListener('click', () => {

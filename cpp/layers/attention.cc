@@ -29,8 +29,6 @@
 
 namespace wl {
 
-Tensor einsum(const std::string& equation, const std::vector<Tensor>& xs);  // ops/linalg.cc
-
 namespace {
 namespace lo = layer_opts;
 

@@ -438,55 +438,78 @@ class Conv3DTranspose : public ConvTranspose {
   explicit Conv3DTranspose(const json& config) : ConvTranspose(config, "Conv3DTranspose", 3) {}
 };
 
+// The depthwise/pointwise options SeparableConv1D and SeparableConv2D share (tfjs's
+// SeparableConv, Keras's BaseSeparableConv). `pointwiseDefault` is the pointwise
+// initializer when none is given: tfjs 4.22 builds it from `depthwiseInitializer ||
+// 'glorotUniform'` (and ignores a given one); Keras reads its own.
+struct SeparableOptions {
+  int64_t depthMultiplier = 1;
+  json depthwiseInitializer, pointwiseInitializer, depthwiseRegularizer, pointwiseRegularizer, depthwiseConstraint,
+      pointwiseConstraint;
+
+  SeparableOptions(const json& config, const std::string& cls, bool pointwiseFromDepthwise) {
+    WL_CHECK(cu::opt(config, "kernelInitializer").is_null() && cu::opt(config, "kernelRegularizer").is_null() &&
+                 cu::opt(config, "kernelConstraint").is_null(),
+             "Fields kernelInitializer, kernelRegularizer and kernelConstraint are invalid for " << cls << ". Use "
+             "depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint, pointwiseInitializer, "
+             "pointwiseRegularizer and pointwiseConstraint instead.");
+    json dm = cu::opt(config, "depthMultiplier");
+    depthMultiplier = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
+    depthwiseInitializer = initOr(config, "depthwiseInitializer", "glorotUniform");
+    pointwiseInitializer = pointwiseFromDepthwise ? depthwiseInitializer
+                                                  : initOr(config, "pointwiseInitializer", "glorotUniform");
+    validateInitializer(depthwiseInitializer, "depthwiseInitializer");
+    validateInitializer(pointwiseInitializer, "pointwiseInitializer");
+    depthwiseRegularizer = cu::opt(config, "depthwiseRegularizer");
+    pointwiseRegularizer = cu::opt(config, "pointwiseRegularizer");
+    depthwiseConstraint = cu::opt(config, "depthwiseConstraint");
+    pointwiseConstraint = cu::opt(config, "pointwiseConstraint");
+    validateRegularizer(depthwiseRegularizer, "depthwiseRegularizer");
+    validateRegularizer(pointwiseRegularizer, "pointwiseRegularizer");
+    validateConstraint(depthwiseConstraint, "depthwiseConstraint");
+    validateConstraint(pointwiseConstraint, "pointwiseConstraint");
+  }
+
+  // Replaces the kernel options of a Conv config. depthMultiplier is written too:
+  // tfjs's getConfig drops it, so its own save/load of depthMultiplier 2 builds
+  // kernels of the wrong shape; Keras (and tfjs's fromConfig) read it.
+  void write(json& c) const {
+    c.erase("kernelInitializer");
+    c.erase("kernelRegularizer");
+    c.erase("kernelConstraint");
+    c["depthMultiplier"] = depthMultiplier;
+    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer);
+    c["pointwiseInitializer"] = serializeInitializer(pointwiseInitializer);
+    c["depthwiseRegularizer"] = depthwiseRegularizer;
+    c["pointwiseRegularizer"] = pointwiseRegularizer;
+    c["depthwiseConstraint"] = depthwiseConstraint;
+    c["pointwiseConstraint"] = pointwiseConstraint;
+  }
+};
+
 // SeparableConv2D: a depthwise convolution followed by a 1x1 pointwise convolution.
 class SeparableConv2D : public Conv {
  public:
-  explicit SeparableConv2D(const json& config) : Conv(config, "SeparableConv2D", 2) {
-    WL_CHECK(cu::opt(config, "kernelInitializer").is_null() && cu::opt(config, "kernelRegularizer").is_null() &&
-                 cu::opt(config, "kernelConstraint").is_null(),
-             "Fields kernelInitializer, kernelRegularizer and kernelConstraint are invalid for SeparableConv2D. Use "
-             "depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint, pointwiseInitializer, "
-             "pointwiseRegularizer and pointwiseConstraint instead.");
+  explicit SeparableConv2D(const json& config)
+      : Conv(config, "SeparableConv2D", 2), o_(config, "SeparableConv2D", /*pointwiseFromDepthwise=*/true) {
     WL_CHECK(padding_ == "same" || padding_ == "valid",
              "SeparableConv2D supports only padding modes: 'same' and 'valid', but received \"" << padding_ << "\"");
-    json dm = cu::opt(config, "depthMultiplier");
-    depthMultiplier_ = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
-    depthwiseInitializer_ = initOr(config, "depthwiseInitializer", "glorotUniform");
-    // tfjs 4.22 builds pointwiseInitializer from `depthwiseInitializer || 'glorotUniform'`.
-    pointwiseInitializer_ = depthwiseInitializer_;
-    validateInitializer(depthwiseInitializer_, "depthwiseInitializer");
-    depthwiseRegularizer_ = cu::opt(config, "depthwiseRegularizer");
-    pointwiseRegularizer_ = cu::opt(config, "pointwiseRegularizer");
-    depthwiseConstraint_ = cu::opt(config, "depthwiseConstraint");
-    pointwiseConstraint_ = cu::opt(config, "pointwiseConstraint");
-    validateRegularizer(depthwiseRegularizer_, "depthwiseRegularizer");
-    validateRegularizer(pointwiseRegularizer_, "pointwiseRegularizer");
-    validateConstraint(depthwiseConstraint_, "depthwiseConstraint");
-    validateConstraint(pointwiseConstraint_, "pointwiseConstraint");
   }
   std::string className() const override { return "SeparableConv2D"; }
 
   json getConfig() const override {
     json c = Conv::getConfig();
-    c.erase("kernelInitializer");
-    c.erase("kernelRegularizer");
-    c.erase("kernelConstraint");
-    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer_);
-    c["pointwiseInitializer"] = serializeInitializer(pointwiseInitializer_);
-    c["depthwiseRegularizer"] = depthwiseRegularizer_;
-    c["pointwiseRegularizer"] = pointwiseRegularizer_;
-    c["depthwiseConstraint"] = depthwiseConstraint_;
-    c["pointwiseConstraint"] = pointwiseConstraint_;
+    o_.write(c);
     return c;
   }
 
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, depthMultiplier_},
-                           depthwiseInitializer_, true, depthwiseRegularizer_, depthwiseConstraint_);
-    pointwise_ = addWeight("pointwise_kernel", {1, 1, inC * depthMultiplier_, filters_}, pointwiseInitializer_, true,
-                           pointwiseRegularizer_, pointwiseConstraint_);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, o_.depthMultiplier},
+                           o_.depthwiseInitializer, true, o_.depthwiseRegularizer, o_.depthwiseConstraint);
+    pointwise_ = addWeight("pointwise_kernel", {1, 1, inC * o_.depthMultiplier, filters_}, o_.pointwiseInitializer, true,
+                           o_.pointwiseRegularizer, o_.pointwiseConstraint);
     if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
   }
 
@@ -503,9 +526,7 @@ class SeparableConv2D : public Conv {
   }
 
  private:
-  int64_t depthMultiplier_;
-  json depthwiseInitializer_, pointwiseInitializer_, depthwiseRegularizer_, pointwiseRegularizer_,
-      depthwiseConstraint_, pointwiseConstraint_;
+  SeparableOptions o_;
   std::shared_ptr<Variable> depthwise_, pointwise_;
 };
 
@@ -1030,52 +1051,25 @@ class Conv1DTranspose : public Conv {
 
 class SeparableConv1D : public Conv {
  public:
-  explicit SeparableConv1D(const json& config) : Conv(config, "SeparableConv1D", 1) {
-    WL_CHECK(cu::opt(config, "kernelInitializer").is_null() && cu::opt(config, "kernelRegularizer").is_null() &&
-                 cu::opt(config, "kernelConstraint").is_null(),
-             "Fields kernelInitializer, kernelRegularizer and kernelConstraint are invalid for SeparableConv1D. Use "
-             "depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint, pointwiseInitializer, "
-             "pointwiseRegularizer and pointwiseConstraint instead.");
+  explicit SeparableConv1D(const json& config)
+      : Conv(config, "SeparableConv1D", 1), o_(config, "SeparableConv1D", /*pointwiseFromDepthwise=*/false) {
     checkKerasConv1D("SeparableConv1D", padding_, strides_[0], dilationRate_[0], config);
-    json dm = cu::opt(config, "depthMultiplier");
-    depthMultiplier_ = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
-    depthwiseInitializer_ = initOr(config, "depthwiseInitializer", "glorotUniform");
-    pointwiseInitializer_ = initOr(config, "pointwiseInitializer", "glorotUniform");
-    validateInitializer(depthwiseInitializer_, "depthwiseInitializer");
-    validateInitializer(pointwiseInitializer_, "pointwiseInitializer");
-    depthwiseRegularizer_ = cu::opt(config, "depthwiseRegularizer");
-    pointwiseRegularizer_ = cu::opt(config, "pointwiseRegularizer");
-    depthwiseConstraint_ = cu::opt(config, "depthwiseConstraint");
-    pointwiseConstraint_ = cu::opt(config, "pointwiseConstraint");
-    validateRegularizer(depthwiseRegularizer_, "depthwiseRegularizer");
-    validateRegularizer(pointwiseRegularizer_, "pointwiseRegularizer");
-    validateConstraint(depthwiseConstraint_, "depthwiseConstraint");
-    validateConstraint(pointwiseConstraint_, "pointwiseConstraint");
   }
   std::string className() const override { return "SeparableConv1D"; }
 
   json getConfig() const override {
     json c = Conv::getConfig();
-    c.erase("kernelInitializer");
-    c.erase("kernelRegularizer");
-    c.erase("kernelConstraint");
-    c["depthMultiplier"] = depthMultiplier_;
-    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer_);
-    c["pointwiseInitializer"] = serializeInitializer(pointwiseInitializer_);
-    c["depthwiseRegularizer"] = depthwiseRegularizer_;
-    c["pointwiseRegularizer"] = pointwiseRegularizer_;
-    c["depthwiseConstraint"] = depthwiseConstraint_;
-    c["pointwiseConstraint"] = pointwiseConstraint_;
+    o_.write(c);
     return c;
   }
 
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], inC, depthMultiplier_}, depthwiseInitializer_, true,
-                           depthwiseRegularizer_, depthwiseConstraint_);
-    pointwise_ = addWeight("pointwise_kernel", {1, inC * depthMultiplier_, filters_}, pointwiseInitializer_, true,
-                           pointwiseRegularizer_, pointwiseConstraint_);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwiseInitializer, true,
+                           o_.depthwiseRegularizer, o_.depthwiseConstraint);
+    pointwise_ = addWeight("pointwise_kernel", {1, inC * o_.depthMultiplier, filters_}, o_.pointwiseInitializer, true,
+                           o_.pointwiseRegularizer, o_.pointwiseConstraint);
     if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
   }
 
@@ -1091,9 +1085,7 @@ class SeparableConv1D : public Conv {
   }
 
  private:
-  int64_t depthMultiplier_;
-  json depthwiseInitializer_, pointwiseInitializer_, depthwiseRegularizer_, pointwiseRegularizer_,
-      depthwiseConstraint_, pointwiseConstraint_;
+  SeparableOptions o_;
   std::shared_ptr<Variable> depthwise_, pointwise_;
 };
 

@@ -8,7 +8,7 @@
 //       moving = moving - (moving - batch) * (1 - momentum)
 //     (not recorded on the gradient tape). Inference: the moving statistics.
 //   LayerNormalization: axis (-1, a number or an array), epsilon (1e-3), center/scale,
-//     beta/gamma initializers and regularizers. Weights: gamma, beta.
+//     beta/gamma initializers and regularizers (and Keras's beta/gamma constraints). Weights: gamma, beta.
 // Both normalize as tf.batchNorm: (x - mean) * rsqrt(variance + epsilon) * gamma + beta.
 // Keras 3's UnitNormalization (axis) and GroupNormalization (groups, axis, epsilon,
 // center/scale, beta/gamma initializers, regularizers, constraints; weights gamma, beta),
@@ -81,6 +81,36 @@ nlohmann::json serializeInit(const nlohmann::json& spec) {
 }
 
 // tf.batchNorm: (x - mean) * rsqrt(variance + epsilon) * scale + offset (all broadcast).
+// center/scale and the beta/gamma options of BatchNormalization, LayerNormalization
+// and GroupNormalization. tfjs's LayerNormalization has no beta/gamma constraints
+// (Keras's has): there they apply when given and appear in the config only then.
+struct AffineOptions {
+  bool center, scale, constraintsInConfig;
+  nlohmann::json betaInitializer, gammaInitializer, betaRegularizer, gammaRegularizer, betaConstraint, gammaConstraint;
+
+  AffineOptions(const nlohmann::json& config, bool alwaysWriteConstraints)
+      : center(boolOpt(config, "center", true)),
+        scale(boolOpt(config, "scale", true)),
+        constraintsInConfig(alwaysWriteConstraints),
+        betaInitializer(initializerOpt(config, "betaInitializer", "zeros")),
+        gammaInitializer(initializerOpt(config, "gammaInitializer", "ones")),
+        betaRegularizer(regularizerOpt(config, "betaRegularizer")),
+        gammaRegularizer(regularizerOpt(config, "gammaRegularizer")),
+        betaConstraint(constraintOpt(config, "betaConstraint")),
+        gammaConstraint(constraintOpt(config, "gammaConstraint")) {}
+
+  void write(nlohmann::json& c) const {
+    c["center"] = center;
+    c["scale"] = scale;
+    c["betaInitializer"] = serializeInit(betaInitializer);
+    c["gammaInitializer"] = serializeInit(gammaInitializer);
+    c["betaRegularizer"] = betaRegularizer;
+    c["gammaRegularizer"] = gammaRegularizer;
+    if (constraintsInConfig || !betaConstraint.is_null()) c["betaConstraint"] = betaConstraint;
+    if (constraintsInConfig || !gammaConstraint.is_null()) c["gammaConstraint"] = gammaConstraint;
+  }
+};
+
 Tensor batchNormCompose(const Tensor& x, const Tensor& mean, const Tensor& variance, const Tensor& offset,
                         const Tensor& scale, float epsilon) {
   // No gradient to record (predict): the op's one-pass kernel.
@@ -98,7 +128,8 @@ Tensor batchNormCompose(const Tensor& x, const Tensor& mean, const Tensor& varia
 
 class BatchNormalization : public Layer {
  public:
-  explicit BatchNormalization(const nlohmann::json& config) : Layer(config, "BatchNormalization") {
+  explicit BatchNormalization(const nlohmann::json& config)
+      : Layer(config, "BatchNormalization"), a_(config, /*alwaysWriteConstraints=*/true) {
     supportsMasking_ = true;  // as tfjs: the mask passes through
     nlohmann::json axis = opt(config, "axis");
     if (!axis.is_null()) {
@@ -110,16 +141,8 @@ class BatchNormalization : public Layer {
     momentum_ = numberOpt(config, "momentum", 0.99);
     epsilon_ = numberOpt(config, "epsilon", 1e-3);
     WL_CHECK(epsilon_ >= 0, "Expected epsilon to be a non-negative number, but got " << epsilon_);
-    center_ = boolOpt(config, "center", true);
-    scale_ = boolOpt(config, "scale", true);
-    betaInitializer_ = initializerOpt(config, "betaInitializer", "zeros");
-    gammaInitializer_ = initializerOpt(config, "gammaInitializer", "ones");
     movingMeanInitializer_ = initializerOpt(config, "movingMeanInitializer", "zeros");
     movingVarianceInitializer_ = initializerOpt(config, "movingVarianceInitializer", "ones");
-    betaConstraint_ = constraintOpt(config, "betaConstraint");
-    gammaConstraint_ = constraintOpt(config, "gammaConstraint");
-    betaRegularizer_ = regularizerOpt(config, "betaRegularizer");
-    gammaRegularizer_ = regularizerOpt(config, "gammaRegularizer");
   }
 
   std::string className() const override { return "BatchNormalization"; }
@@ -131,16 +154,9 @@ class BatchNormalization : public Layer {
     c["axis"] = axis_;
     c["momentum"] = momentum_;
     c["epsilon"] = epsilon_;
-    c["center"] = center_;
-    c["scale"] = scale_;
-    c["betaInitializer"] = serializeInit(betaInitializer_);
-    c["gammaInitializer"] = serializeInit(gammaInitializer_);
+    a_.write(c);
     c["movingMeanInitializer"] = serializeInit(movingMeanInitializer_);
     c["movingVarianceInitializer"] = serializeInit(movingVarianceInitializer_);
-    c["betaRegularizer"] = betaRegularizer_;
-    c["gammaRegularizer"] = gammaRegularizer_;
-    c["betaConstraint"] = betaConstraint_;
-    c["gammaConstraint"] = gammaConstraint_;
     return c;
   }
 
@@ -160,8 +176,8 @@ class BatchNormalization : public Layer {
                                   "an input with shape "
                                << shapeToJson(inputShape).dump() << ".");
     Shape shape = {dim};
-    if (scale_) gamma_ = addWeight("gamma", shape, gammaInitializer_, true, gammaRegularizer_, gammaConstraint_);
-    if (center_) beta_ = addWeight("beta", shape, betaInitializer_, true, betaRegularizer_, betaConstraint_);
+    if (a_.scale) gamma_ = addWeight("gamma", shape, a_.gammaInitializer, true, a_.gammaRegularizer, a_.gammaConstraint);
+    if (a_.center) beta_ = addWeight("beta", shape, a_.betaInitializer, true, a_.betaRegularizer, a_.betaConstraint);
     movingMean_ = addWeight("moving_mean", shape, movingMeanInitializer_, false);
     movingVariance_ = addWeight("moving_variance", shape, movingVarianceInitializer_, false);
   }
@@ -220,9 +236,8 @@ class BatchNormalization : public Layer {
  private:
   int axis_ = -1;
   double momentum_, epsilon_;
-  bool center_, scale_;
-  nlohmann::json betaInitializer_, gammaInitializer_, movingMeanInitializer_, movingVarianceInitializer_;
-  nlohmann::json betaConstraint_, gammaConstraint_, betaRegularizer_, gammaRegularizer_;
+  AffineOptions a_;
+  nlohmann::json movingMeanInitializer_, movingVarianceInitializer_;
   std::shared_ptr<Variable> gamma_, beta_, movingMean_, movingVariance_;
 };
 
@@ -230,7 +245,8 @@ class BatchNormalization : public Layer {
 
 class LayerNormalization : public Layer {
  public:
-  explicit LayerNormalization(const nlohmann::json& config) : Layer(config, "LayerNormalization") {
+  explicit LayerNormalization(const nlohmann::json& config)
+      : Layer(config, "LayerNormalization"), a_(config, /*alwaysWriteConstraints=*/false) {
     supportsMasking_ = true;  // as tfjs: the mask passes through
     nlohmann::json axis = opt(config, "axis");
     auto isInt = [](const nlohmann::json& v) {
@@ -254,12 +270,6 @@ class LayerNormalization : public Layer {
       throw Error("Expected axis to be an integer or an array of integers, but received " + axis.dump());
     }
     epsilon_ = numberOpt(config, "epsilon", 1e-3);
-    center_ = boolOpt(config, "center", true);
-    scale_ = boolOpt(config, "scale", true);
-    betaInitializer_ = initializerOpt(config, "betaInitializer", "zeros");
-    gammaInitializer_ = initializerOpt(config, "gammaInitializer", "ones");
-    betaRegularizer_ = regularizerOpt(config, "betaRegularizer");
-    gammaRegularizer_ = regularizerOpt(config, "gammaRegularizer");
   }
 
   std::string className() const override { return "LayerNormalization"; }
@@ -269,12 +279,7 @@ class LayerNormalization : public Layer {
     nlohmann::json c = Layer::getConfig();
     c["axis"] = axisJson_;  // as tfjs: the option before build, the resolved array after
     c["epsilon"] = epsilon_;
-    c["center"] = center_;
-    c["scale"] = scale_;
-    c["betaInitializer"] = serializeInit(betaInitializer_);
-    c["gammaInitializer"] = serializeInit(gammaInitializer_);
-    c["betaRegularizer"] = betaRegularizer_;
-    c["gammaRegularizer"] = gammaRegularizer_;
+    a_.write(c);
     return c;
   }
 
@@ -301,8 +306,8 @@ class LayerNormalization : public Layer {
     }
     axes_ = resolved;
     axisJson_ = resolved;
-    if (scale_) gamma_ = addWeight("gamma", paramShape, gammaInitializer_, true, gammaRegularizer_);
-    if (center_) beta_ = addWeight("beta", paramShape, betaInitializer_, true, betaRegularizer_);
+    if (a_.scale) gamma_ = addWeight("gamma", paramShape, a_.gammaInitializer, true, a_.gammaRegularizer, a_.gammaConstraint);
+    if (a_.center) beta_ = addWeight("beta", paramShape, a_.betaInitializer, true, a_.betaRegularizer, a_.betaConstraint);
   }
 
   Tensor call(const Tensor& input, bool /*training*/) override {
@@ -323,8 +328,7 @@ class LayerNormalization : public Layer {
   nlohmann::json axisJson_;
   std::vector<int> axes_;
   double epsilon_;
-  bool center_, scale_;
-  nlohmann::json betaInitializer_, gammaInitializer_, betaRegularizer_, gammaRegularizer_;
+  AffineOptions a_;
   std::shared_ptr<Variable> gamma_, beta_;
 };
 
@@ -404,7 +408,8 @@ class UnitNormalization : public Layer {
 
 class GroupNormalization : public Layer {
  public:
-  explicit GroupNormalization(const nlohmann::json& config) : Layer(config, "GroupNormalization") {
+  explicit GroupNormalization(const nlohmann::json& config)
+      : Layer(config, "GroupNormalization"), a_(config, /*alwaysWriteConstraints=*/true) {
     supportsMasking_ = true;  // as Keras: the mask passes through
     auto intOpt = [&](const char* key, int dflt) {
       nlohmann::json v = opt(config, key);
@@ -418,14 +423,6 @@ class GroupNormalization : public Layer {
              "Expected groups to be a positive integer or -1 (one group per channel), but got " << groups_);
     axis_ = intOpt("axis", -1);
     epsilon_ = numberOpt(config, "epsilon", 1e-3);
-    center_ = boolOpt(config, "center", true);
-    scale_ = boolOpt(config, "scale", true);
-    betaInitializer_ = initializerOpt(config, "betaInitializer", "zeros");
-    gammaInitializer_ = initializerOpt(config, "gammaInitializer", "ones");
-    betaRegularizer_ = regularizerOpt(config, "betaRegularizer");
-    gammaRegularizer_ = regularizerOpt(config, "gammaRegularizer");
-    betaConstraint_ = constraintOpt(config, "betaConstraint");
-    gammaConstraint_ = constraintOpt(config, "gammaConstraint");
   }
 
   std::string className() const override { return "GroupNormalization"; }
@@ -439,14 +436,7 @@ class GroupNormalization : public Layer {
     c["groups"] = groups_;  // as Keras: -1 becomes the channel count once built
     c["axis"] = axis_;
     c["epsilon"] = epsilon_;
-    c["center"] = center_;
-    c["scale"] = scale_;
-    c["betaInitializer"] = serializeInit(betaInitializer_);
-    c["gammaInitializer"] = serializeInit(gammaInitializer_);
-    c["betaRegularizer"] = betaRegularizer_;
-    c["gammaRegularizer"] = gammaRegularizer_;
-    c["betaConstraint"] = betaConstraint_;
-    c["gammaConstraint"] = gammaConstraint_;
+    a_.write(c);
     return c;
   }
 
@@ -463,8 +453,8 @@ class GroupNormalization : public Layer {
     WL_CHECK(dim % groups == 0,
              "Number of groups (" << groups << ") must be a multiple of the number of channels (" << dim << ").");
     groups_ = static_cast<int>(groups);
-    if (scale_) gamma_ = addWeight("gamma", {dim}, gammaInitializer_, true, gammaRegularizer_, gammaConstraint_);
-    if (center_) beta_ = addWeight("beta", {dim}, betaInitializer_, true, betaRegularizer_, betaConstraint_);
+    if (a_.scale) gamma_ = addWeight("gamma", {dim}, a_.gammaInitializer, true, a_.gammaRegularizer, a_.gammaConstraint);
+    if (a_.center) beta_ = addWeight("beta", {dim}, a_.betaInitializer, true, a_.betaRegularizer, a_.betaConstraint);
   }
   // Keras's InputSpec(ndim, axes={axis: dim}).
   void checkInputShapes(const std::vector<Shape>& shapes) const override {
@@ -517,9 +507,7 @@ class GroupNormalization : public Layer {
   }
   int groups_, axis_;
   double epsilon_;
-  bool center_, scale_;
-  nlohmann::json betaInitializer_, gammaInitializer_, betaRegularizer_, gammaRegularizer_, betaConstraint_,
-      gammaConstraint_;
+  AffineOptions a_;
   std::shared_ptr<Variable> gamma_, beta_;
 };
 

@@ -641,9 +641,6 @@ Tensor resizeNearestNeighbor(const Tensor& images, std::vector<int64_t> size, bo
 
 // ---- dilation2d and maxPoolWithArgmax (kernels/params_sparse.h) ----------------------
 
-// ops/sparse.cc: records a node whose gradient throws tfjs's "gradient function not found".
-void recordNoGradient(const char* kernel, const std::vector<Tensor>& inputs, const Tensor& y);
-
 namespace {
 
 // The geometry of a [fH, fW, C] dilation filter over x [batch, h, w, C] (tfjs's

@@ -19,6 +19,10 @@ inline void requireRank(const char* op, const Tensor& x) {
                                     << kMaxRank << ")");
 }
 
+// Records a node whose gradient throws tfjs's "gradient function not found" for
+// `kernel` (ops tfjs has no gradient for: never a silent zero). ops/sparse.cc.
+void recordNoGradient(const char* kernel, const std::vector<Tensor>& inputs, const Tensor& y);
+
 // Strides of `shape` laid out row-major, as seen from an output of rank `rank`
 // (left-padded), with 0 along dimensions of size 1 that the output broadcasts.
 void broadcastStrides(const Shape& shape, const Shape& outShape, int64_t* strides);

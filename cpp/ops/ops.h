@@ -67,6 +67,8 @@ Tensor gatherRows(const Tensor& x, const Tensor& indices);
 
 // Linear algebra: rank >= 2, batch dims broadcast.
 Tensor matMul(const Tensor& a, const Tensor& b, bool transposeA = false, bool transposeB = false);
+// tf.einsum: the equations tfjs's Einsum kernel takes (ops/linalg.cc).
+Tensor einsum(const std::string& equation, const std::vector<Tensor>& xs);
 
 // What tfjs's fused ops (tf.fused.matMul/conv2d/depthwiseConv2d) do after the product,
 // per channel of the output's last axis: y = activation(y * scale + bias). scale is

@@ -145,6 +145,17 @@ test('switches to the cpu backend and back; predictions still work', async () =>
   assert.match(await settle(/^Backend: wasm/), /^Backend: wasm/);
 });
 
+test('the webgl option where WebGL2 is missing (this browser runs with --disable-gpu): the reason, and the engine stays on wasm', async () => {
+  assert.equal(await page.evaluate(() => !!document.createElement('canvas').getContext('webgl2')), false,
+               'this test needs a browser without WebGL2');
+  await page.selectOption('#backend', 'webgl');
+  const text = await settle(/^Backend webgl is not available/);
+  assert.match(text, /WebGL2 is not available here.*Staying on wasm\.$/);
+  assert.equal(await page.$eval('#backend', s => s.value), 'wasm');
+  assert.equal(await page.evaluate(() => window.demo.tf.getBackend()), 'wasm');
+  assert.equal((await drawOne()).length, 3);
+});
+
 test('the speed comparison trains the same network with @tensorflow/tfjs from node_modules', async t => {
   await page.fill('#compare-samples', '128');
   await page.selectOption('#compare-backend', 'cpu');

@@ -206,3 +206,38 @@ test('a convnet (conv, batch norm, pool, dense) predicts on webgl as on cpu; mem
   assert.equal(gl.leaked, 0);
   assert.deepEqual(pageErrors, []);
 });
+
+test('the demo page switches to webgl, trains an epoch there and predicts a drawn digit, then back to wasm', async () => {
+  const demo = await browser.newPage({viewport: {width: 1200, height: 900}});
+  const errors = [];
+  demo.on('pageerror', e => errors.push(e.message));
+  try {
+    await demo.goto(page.url().replace('esm.html', 'index.html'));
+    const settle = async (re, timeout = 60000) => {
+      await demo.waitForFunction(p => new RegExp(p).test(document.getElementById('status').textContent), re.source, {timeout});
+      return demo.textContent('#status');
+    };
+    await settle(/^Ready/);
+    await demo.selectOption('#backend', 'webgl');
+    assert.match(await settle(/^Backend/), /^Backend: webgl\. GLSL kernels/);
+    assert.equal(await demo.evaluate(() => window.demo.tf.getBackend()), 'webgl');
+    await demo.fill('#samples', '100');
+    await demo.fill('#epochs', '1');
+    await demo.click('#start');
+    assert.match(await settle(/^(Done|Stopped|Training failed)/, 240000), /^Done after 1 epoch/);
+    const stats = await demo.evaluate(() => window.demo.tf.engine().webglStats());
+    assert.ok(stats.programsCompiled > 0 && stats.passes > 0, JSON.stringify(stats));
+    await demo.click('#clear');
+    const box = await demo.locator('#pad').boundingBox();
+    await demo.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+    await demo.mouse.down();
+    for (let i = 1; i <= 10; i++) await demo.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.07 * i));
+    await demo.mouse.up();
+    await demo.waitForFunction(() => document.querySelectorAll('#top3 li[data-digit]').length === 3);
+    await demo.selectOption('#backend', 'wasm');
+    assert.match(await settle(/^Backend: wasm/), /^Backend: wasm/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await demo.close();
+  }
+});

@@ -184,6 +184,28 @@ test('LayerNormalization: dense -> LN -> dense, predict and 3 fit steps; axis ar
                 'LN default config');
 });
 
+test('LayerNormalization betaConstraint/gammaConstraint (Keras has them, tfjs not): applied after each step, in getConfig only when set', async () => {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({units: 4, inputShape: [3], kernelInitializer: 'ones'}));
+  const ln = tf.layers.layerNormalization({betaConstraint: 'nonNeg', gammaConstraint: {className: 'MaxNorm', config: {maxValue: 0.5, axis: 0}}});
+  m.add(ln);
+  m.add(tf.layers.dense({units: 1, kernelInitializer: 'ones'}));
+  m.compile({optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError'});
+  const x = tf.tensor([[1, 2, 3], [3, -1, 0], [0, 1, -2], [2, 2, -1]]);
+  const y = tf.tensor([[5], [-4], [3], [-2]]);
+  await m.fit(x, y, {epochs: 5, batchSize: 4, verbose: 0});
+  const [gamma, beta] = ln.getWeights().map(w => Array.from(w.dataSync()));
+  assert.ok(beta.every(v => v >= 0), `beta non-negative: ${beta}`);
+  assert.ok(beta.some(v => v === 0), `the constraint clipped something (else the test shows nothing): ${beta}`);
+  assert.ok(Math.hypot(...gamma) <= 0.5 + 1e-6, `gamma max-norm 0.5: ${gamma}`);
+  const c = ln.getConfig();
+  assert.equal(c.betaConstraint.className, 'NonNeg');
+  assert.equal(c.gammaConstraint.className, 'MaxNorm');
+  assert.equal('betaConstraint' in tf.layers.layerNormalization({}).getConfig(), false, 'absent when unset, as tfjs');
+  tf.dispose([x, y]);
+  m.dispose();
+});
+
 const A = [[1, 2, 3], [-1, 0.5, 2]];
 const B = [[0, -2, 4], [3, 3, -1]];
 const C = [[2, 2, 2], [0.5, -0.5, 1]];
