@@ -1,0 +1,885 @@
+// tf.GraphModel, tf.loadGraphModel, tf.loadGraphModelSync, tf.registerOp,
+// tf.deregisterOp: tfjs-converter 4.22's graph models (model.json with
+// format 'graph-model': a TensorFlow GraphDef as JSON plus its weights) run on
+// this package's ops. The structure follows tfjs-converter (executor/
+// graph_model.ts, graph_executor.ts, model_analysis.ts, operation_mapper.ts),
+// so the loading, naming, errors and memory behaviour are tfjs's: every
+// intermediate tensor is disposed once its last consumer ran; only the outputs
+// (and the model's weights) stay. Control flow, TensorArray/TensorList and hash
+// tables are not implemented: such a node throws a clear error when it runs.
+import * as tf from './index.js';
+import {
+  EXECUTORS, NOT_SUPPORTED, OP_MAPPERS, attrParamValue, getBoolArrayParam, getBoolParam, getDtypeArrayParam,
+  getDtypeParam, getNumberParam, getNumericArrayParam, getParamValue, getStringArrayParam, getStringParam, getTensor,
+  getTensorShapeArrayParam, getTensorShapeParam, parseNodeName,
+} from './graph_ops.js';
+
+export const TFHUB_SEARCH_PARAM = '?tfjs-format=file';
+export const DEFAULT_MODEL_NAME = 'model.json';
+
+const isPromise = v => v != null && typeof v.then === 'function';
+
+// ---- custom ops (tfjs-converter's custom_op/register.ts) -----------------------------
+
+const CUSTOM_OPS = {};
+
+/** tf.registerOp(name, opFunc): runs nodes of op `name` with opFunc(node) ({op, attrs, inputs}) -> Tensor(s). */
+export function registerOp(name, opFunc) {
+  CUSTOM_OPS[name] = {tfOpName: name, category: 'custom', inputs: [], attrs: [], customExecutor: opFunc};
+}
+
+export function deregisterOp(name) {
+  delete CUSTOM_OPS[name];
+}
+
+/** What a custom op's function receives (tfjs's NodeValueImpl). */
+class NodeValue {
+  constructor(node, tensorMap) {
+    this.node = node;
+    this.tensorMap = tensorMap;
+    this.op = node.op;
+    this.inputs = node.inputNames.map(name => this.getInput(name));
+    this.attrs = {};
+    if (node.rawAttrs != null) {
+      for (const key of Object.keys(node.rawAttrs)) this.attrs[key] = this.getAttr(key);
+    }
+  }
+
+  getInput(name) {
+    return getTensor(name, this.tensorMap);
+  }
+
+  getAttr(name, defaultValue) {
+    const value = this.node.rawAttrs[name];
+    const attrs = this.node.rawAttrs;
+    if (value.tensor != null) return getTensor(name, this.tensorMap);
+    if (value.i != null || value.f != null) return getNumberParam(attrs, name, defaultValue);
+    if (value.s != null) return getStringParam(attrs, name, defaultValue);
+    if (value.b != null) return getBoolParam(attrs, name, defaultValue);
+    if (value.shape != null) return getTensorShapeParam(attrs, name, defaultValue);
+    if (value.type != null) return getDtypeParam(attrs, name, defaultValue);
+    if (value.list != null) {
+      const l = value.list;
+      if (l.i != null || l.f != null) return getNumericArrayParam(attrs, name, defaultValue);
+      if (l.s != null) return getStringArrayParam(attrs, name, defaultValue);
+      if (l.shape != null) return getTensorShapeArrayParam(attrs, name, defaultValue);
+      if (l.b != null) return getBoolArrayParam(attrs, name, defaultValue);
+      if (l.type != null) return getDtypeArrayParam(attrs, name, defaultValue);
+    }
+    return defaultValue;
+  }
+}
+
+// ---- GraphDef -> graph (tfjs's OperationMapper.transformGraph) ------------------------
+
+function mapNode(node) {
+  if (node == null || typeof node !== 'object' || typeof node.name !== 'string' || typeof node.op !== 'string') {
+    throw new Error(`Invalid graph-model node: each node needs a string name and op, got ${JSON.stringify(node)}`);
+  }
+  // As tfjs: an op nobody maps fails when it runs, not here (it may be outside what is run).
+  const mapper = CUSTOM_OPS[node.op] || OP_MAPPERS[node.op] || {};
+  const rawAttrs = node.attr == null ? {} : node.attr;
+  const out = {
+    name: node.name, op: node.op, category: mapper.category,
+    inputNames: (node.input || []).map(input => (input.startsWith('^') ? input.slice(1) : input)),
+    inputs: [], children: [], inputParams: {}, attrParams: {}, rawAttrs, outputs: mapper.outputs,
+  };
+  for (const param of mapper.inputs || []) {
+    out.inputParams[param.name] = {type: param.type, inputIndexStart: param.start, inputIndexEnd: param.end};
+  }
+  for (const param of mapper.attrs || []) {
+    let value;
+    try {
+      value = attrParamValue(rawAttrs, param);
+    } catch (e) {
+      throw new Error(`${e.message} for op: ${node.op}`);
+    }
+    out.attrParams[param.name] = {value, type: param.type};
+  }
+  return out;
+}
+
+const signatureEntries = entries => {
+  const out = {};
+  for (const key of Object.keys(entries || {})) out[entries[key].name] = key;
+  return out;
+};
+
+function linkNodes(nodes) {
+  for (const node of Object.values(nodes)) {
+    node.inputNames.forEach((name, index) => {
+      const [nodeName, , outputName] = parseNodeName(name);
+      const inputNode = nodes[nodeName];
+      if (inputNode == null) {
+        throw new Error(`Node '${node.name}' (${node.op}) has input '${name}', but the graph has no node '${nodeName}'`);
+      }
+      if (inputNode.outputs != null) {
+        const outputIndex = inputNode.outputs.indexOf(outputName);
+        if (outputIndex !== -1) node.inputNames[index] = `${nodeName}:${outputIndex}`;
+      }
+      node.inputs.push(inputNode);
+      inputNode.children.push(node);
+    });
+  }
+}
+
+function transformGraph(graph, signature = {}) {
+  if (graph == null || typeof graph !== 'object' || !Array.isArray(graph.node)) {
+    throw new Error('The graph model\'s modelTopology must be a GraphDef object with a `node` array');
+  }
+  const placeholders = [], weights = [], initNodes = [];
+  const nodes = {};
+  for (const node of graph.node) {
+    const mapped = nodes[node.name] = mapNode(node);
+    if (node.op.startsWith('Placeholder')) placeholders.push(mapped);
+    else if (node.op === 'Const') weights.push(mapped);
+    else if (node.input == null || node.input.length === 0) initNodes.push(mapped);
+  }
+  const inputNodeNameToKey = signature != null ? signatureEntries(signature.inputs) : {};
+  const outputNodeNameToKey = signature != null ? signatureEntries(signature.outputs) : {};
+  linkNodes(nodes);
+  let inputs = [];
+  const outputs = [];
+  if (Object.keys(outputNodeNameToKey).length === 0) {
+    for (const node of Object.values(nodes)) if (node.children.length === 0) outputs.push(node);
+  } else {
+    for (const name of Object.keys(outputNodeNameToKey)) {
+      const node = nodes[parseNodeName(name)[0]];
+      if (node != null) {
+        node.signatureKey = outputNodeNameToKey[name];
+        outputs.push(node);
+      }
+    }
+  }
+  if (Object.keys(inputNodeNameToKey).length > 0) {
+    for (const name of Object.keys(inputNodeNameToKey)) {
+      const node = nodes[parseNodeName(name)[0]];
+      if (node) {
+        node.signatureKey = inputNodeNameToKey[name];
+        inputs.push(node);
+      }
+    }
+  } else {
+    inputs = placeholders;
+  }
+  const functions = {};
+  if (graph.library != null && graph.library.function != null) {
+    for (const func of graph.library.function) {
+      const sig = func.signature || {};
+      functions[sig.name] = {
+        methodName: sig.name,
+        inputs: Object.fromEntries((sig.inputArg || []).map(a => [a.name, {name: a.name, dtype: a.type}])),
+        outputs: Object.fromEntries((sig.outputArg || []).map(a => [a.name, {name: (func.ret || {})[a.name], dtype: a.type}])),
+      };
+    }
+  }
+  const result = {nodes, inputs, outputs, weights, placeholders, signature, functions};
+  if (initNodes.length > 0) result.initNodes = initNodes;
+  return result;
+}
+
+// ---- which nodes run, in which order (tfjs's model_analysis.ts) ---------------------
+
+const CONTROL_FLOW_OPS = new Set(['Switch', 'Merge', 'Enter', 'Exit', 'NextIteration', 'StatelessIf', 'StatelessWhile',
+                                  'if', 'While']);
+const DYNAMIC_SHAPE_OPS = new Set(['NonMaxSuppressionV2', 'NonMaxSuppressionV3', 'NonMaxSuppressionV5', 'Where']);
+const HASH_TABLE_OPS = new Set(['HashTable', 'HashTableV2', 'LookupTableImport', 'LookupTableImportV2',
+                                'LookupTableFind', 'LookupTableFindV2', 'LookupTableSize', 'LookupTableSizeV2']);
+const isControlFlow = node => CONTROL_FLOW_OPS.has(node.op);
+
+function getExecutionSubgraph(inputs, outputs, weightMap, initNodes = []) {
+  const usedNodes = new Set();
+  const missingInputs = [];
+  let dynamicNode = null, syncInputs = null;
+  const seen = new Set();
+  const inputNodeNames = new Set(Object.keys(inputs).map(name => parseNodeName(name)[0]));
+  const initNodeNames = new Set(initNodes.map(node => parseNodeName(node.name)[0]));
+  const frontier = [...outputs];
+  while (frontier.length > 0) {
+    const node = frontier.pop();
+    if (isControlFlow(node) || DYNAMIC_SHAPE_OPS.has(node.op) || HASH_TABLE_OPS.has(node.op)) {
+      if (dynamicNode == null) {
+        dynamicNode = node;
+        syncInputs = dynamicNode.children.map(child => child.name).filter(name => usedNodes.has(name));
+      }
+    }
+    usedNodes.add(node.name);
+    if (weightMap[node.name] != null || inputNodeNames.has(node.name) || initNodeNames.has(node.name)) continue;
+    if (node.inputs.length === 0) {
+      missingInputs.push(node.name);
+      continue;
+    }
+    for (const input of node.inputs) {
+      if (seen.has(input.name)) continue;
+      seen.add(input.name);
+      frontier.push(input);
+    }
+  }
+  return {inputs, outputs, usedNodes, missingInputs, dynamicNode, syncInputs};
+}
+
+function getNodesInTopologicalOrder(graph, executionInfo) {
+  const {usedNodes, inputs} = executionInfo;
+  const isUsed = node => usedNodes.has(typeof node === 'string' ? node : node.name);
+  const unique = nodes => [...new Map(nodes.map(node => [node.name, node])).values()];
+  const inputNodes = Object.keys(inputs).map(name => graph.nodes[parseNodeName(name)[0]]);
+  const predefined = unique([...inputNodes, ...graph.weights, ...(graph.initNodes || [])]).filter(isUsed);
+  const allNodes = unique([...predefined, ...Object.values(graph.nodes)]).filter(isUsed);
+  const nameToNode = new Map(allNodes.map(node => [node.name, node]));
+  const inCounts = {};
+  for (const node of allNodes) {
+    inCounts[node.name] = inCounts[node.name] || 0;
+    for (const child of node.children) {
+      if (!isUsed(child)) inCounts[child.name] = Number.POSITIVE_INFINITY;
+      inCounts[child.name] = (inCounts[child.name] || 0) + 1;
+    }
+  }
+  const frontier = Object.entries(inCounts).filter(([, n]) => n === 0).map(([name]) => name);
+  const ordered = [...frontier];
+  while (frontier.length > 0) {
+    const node = nameToNode.get(frontier.pop());
+    for (const child of node.children.filter(isUsed)) {
+      if (--inCounts[child.name] === 0) {
+        ordered.push(child.name);
+        frontier.push(child.name);
+      }
+    }
+  }
+  const orderedNodes = ordered.map(name => nameToNode.get(name));
+  // Only what the predefined nodes (inputs, weights, init nodes) reach can run.
+  const orderedByName = new Map(orderedNodes.map(node => [node.name, node]));
+  const stack = predefined.map(node => node.name);
+  const reachable = new Set(stack);
+  while (stack.length > 0) {
+    const node = orderedByName.get(stack.pop());
+    if (node == null) continue;
+    for (const child of node.children) {
+      if (!orderedByName.has(child.name) || reachable.has(child.name)) continue;
+      reachable.add(child.name);
+      stack.push(child.name);
+    }
+  }
+  const result = orderedNodes.filter(node => reachable.has(node.name));
+  const order = new Map(result.map((node, i) => [node.name, i]));
+  const predefinedNames = new Set(predefined.map(node => node.name));
+  for (const node of result) {
+    if (predefinedNames.has(node.name)) continue;
+    for (const input of node.inputs) {
+      if (!order.has(input.name)) {
+        throw new Error(`NodesExecutionOrderError: Input ${input.name} of node ${node.name} is unreachable.`);
+      }
+    }
+  }
+  return result;
+}
+
+/** node name -> the nodes whose tensors may be disposed once that node ran. */
+function getNodeLiveUntilMap(orderedNodes) {
+  const order = new Map(orderedNodes.map((node, i) => [node.name, i]));
+  const INF = Number.MAX_SAFE_INTEGER;
+  const selfLife = orderedNodes.map((node, i) => (isControlFlow(node) ? INF : i));
+  const lifeOf = node => {
+    const life = selfLife[order.get(node.name)];
+    return life == null ? -1 : life;
+  };
+  const liveUntil = new Map();
+  orderedNodes.forEach((node, i) => {
+    const until = node.children.map(lifeOf).reduce((a, b) => Math.max(a, b), selfLife[i]);
+    if (until === INF) return;
+    const last = orderedNodes[until].name;
+    if (!liveUntil.has(last)) liveUntil.set(last, []);
+    liveUntil.get(last).push(node);
+  });
+  return liveUntil;
+}
+
+// ---- running one node (tfjs's operation_executor.ts) --------------------------------
+
+function executeOp(node, tensorMap) {
+  const p = name => getParamValue(name, node, tensorMap);
+  let value;
+  if (node.category === 'custom') {
+    const mapper = CUSTOM_OPS[node.op];
+    if (!mapper || !mapper.customExecutor) throw new TypeError(`Custom op ${node.op} is not registered.`);
+    value = mapper.customExecutor(new NodeValue(node, tensorMap));
+  } else if (node.category == null) {
+    if (NOT_SUPPORTED[node.op]) {
+      throw new Error(`The op '${node.op}' of node '${node.name}' is not supported: ${NOT_SUPPORTED[node.op]}`);
+    }
+    throw new TypeError(`Unknown op '${node.op}'. File an issue at https://github.com/tensorflow/tfjs/issues so we ` +
+                        'can add it, or register a custom execution with tf.registerOp() ' +
+                        `(Tensorflow Op is not supported: ${node.op}, node '${node.name}')`);
+  } else {
+    const exec = EXECUTORS[node.op];
+    if (node.category === 'dynamic') {
+      value = exec(p, node, tensorMap);
+    } else {
+      try {
+        value = tf.tidy(() => exec(p, node, tensorMap));
+      } catch (e) {
+        if (!e.message.includes(`'${node.name}'`)) e.message = `${e.message} (node '${node.name}', op ${node.op})`;
+        throw e;
+      }
+    }
+  }
+  if (isPromise(value)) return value.then(data => [].concat(data));
+  return [].concat(value);
+}
+
+// ---- the executor (tfjs's graph_executor.ts, without control flow) -------------------
+
+function keepIntermediates() {
+  try {
+    return tf.env().getBool('KEEP_INTERMEDIATE_TENSORS');
+  } catch (e) {
+    return false;
+  }
+}
+
+class GraphExecutor {
+  constructor(graph) {
+    this.graph = graph;
+    this.compiledMap = new Map();
+    this._weightMap = {};
+    this._weightIds = [];
+    this._outputs = graph.outputs;
+    this._inputs = graph.inputs;
+    this._initNodes = graph.initNodes;
+    this._signature = graph.signature;
+    this._functions = graph.functions;
+    this.keepIntermediateTensors = false;
+    this.clonedTensorsMap = null;
+  }
+
+  get weightMap() { return this._weightMap; }
+
+  set weightMap(weightMap) {
+    this._weightIds = [].concat(...Object.keys(weightMap).map(key => weightMap[key].map(t => t.id)));
+    this._weightMap = weightMap;
+  }
+
+  get weightIds() { return this._weightIds; }
+
+  get functions() {
+    return Object.fromEntries(Object.entries(this._functions || {}).map(([k, v]) => [k, v]));
+  }
+
+  static describe(node) {
+    return {name: node.name, shape: node.attrParams.shape ? node.attrParams.shape.value : undefined,
+            dtype: node.attrParams.dtype ? node.attrParams.dtype.value : undefined};
+  }
+
+  get inputs() { return this._inputs.map(GraphExecutor.describe); }
+
+  get outputs() { return this._outputs.map(GraphExecutor.describe); }
+
+  get inputNodes() { return this._inputs.map(node => node.signatureKey || node.name); }
+
+  get outputNodes() {
+    return this._outputs.map(node => {
+      const name = node.signatureKey || node.name;
+      return node.defaultOutput ? `${name}:${node.defaultOutput}` : name;
+    });
+  }
+
+  compile(inputs, outputs, sync) {
+    const info = getExecutionSubgraph(inputs, outputs, this.weightMap, this._initNodes);
+    const {missingInputs, dynamicNode, syncInputs} = info;
+    if (sync && dynamicNode != null) {
+      throw new Error(`This execution contains the node '${dynamicNode.name}', which has the dynamic op ` +
+                      `'${dynamicNode.op}'. Please use model.executeAsync() instead. Alternatively, to avoid the ` +
+                      `dynamic ops, specify the inputs [${syncInputs}]`);
+    }
+    if (missingInputs.length > 0) {
+      throw new Error(`Cannot compute the outputs [${outputs.map(n => n.name)}] from the provided inputs ` +
+                      `[${Object.keys(inputs)}]. Missing the following inputs: [${missingInputs}]`);
+    }
+    const orderedNodes = getNodesInTopologicalOrder(this.graph, info);
+    return {orderedNodes, nodeLiveUntilMap: getNodeLiveUntilMap(orderedNodes), dynamicNode};
+  }
+
+  prepare(inputs, outputs, sync) {
+    inputs = this.mapInputs(inputs);
+    this.checkInputs(inputs);
+    this.checkInputShapeAndType(inputs);
+    outputs = this.mapOutputs(outputs);
+    this.checkOutputs(outputs);
+    const inputNodes = Object.keys(inputs).sort().map(name => this.graph.nodes[parseNodeName(name)[0]]);
+    const outputNodeNames = outputs.map(name => parseNodeName(name)[0]);
+    let outputNodes = outputNodeNames.map(name => this.graph.nodes[name]);
+    if (outputNodes.length === 0) outputNodes = this._outputs;
+    const key = `${sync ? 's' : 'a'}|${inputNodes.map(n => n.name).sort().join(',')}--` +
+                `${outputNodes.map(n => n.name).sort().join(',')}`;
+    let compilation = this.compiledMap.get(key);
+    if (compilation == null) {
+      compilation = this.compile(inputs, outputNodes, sync);
+      this.compiledMap.set(key, compilation);
+    }
+    return {inputs, outputs, compilation, outputNodeNameSet: new Set(outputNodeNames)};
+  }
+
+  startTensorsMap(inputs) {
+    this.keepIntermediateTensors = keepIntermediates();
+    const tensorsMap = {...this.weightMap};
+    if (this.keepIntermediateTensors) this.clonedTensorsMap = this.cloneTensorMap(this.weightMap);
+    for (const name of Object.keys(inputs)) {
+      const [nodeName, index] = parseNodeName(name);
+      const tensors = [];
+      tensors[index] = inputs[name];
+      tensorsMap[nodeName] = tensors;
+      if (this.keepIntermediateTensors) this.clonedTensorsMap[nodeName] = this.cloneTensorList(tensors);
+    }
+    return tensorsMap;
+  }
+
+  afterNode(node, tensors, tensorsMap, tensorsToKeep, outputNodeNameSet, liveUntilNodes) {
+    tensorsMap[node.name] = tensors;
+    if (this.keepIntermediateTensors) this.clonedTensorsMap[node.name] = this.cloneTensorList(tensors);
+    if (isControlFlow(node) || liveUntilNodes == null) return;
+    for (const toDispose of liveUntilNodes) {
+      if (isControlFlow(toDispose) || outputNodeNameSet.has(toDispose.name)) continue;
+      for (const t of tensorsMap[toDispose.name] || []) {
+        if (!t || t.kept || tensorsToKeep.has(t.id)) continue;
+        t.dispose();
+      }
+    }
+  }
+
+  execute(inputs, outputs) {
+    this.disposeIntermediateTensors();
+    const prepared = this.prepare(inputs, outputs, true);
+    const {orderedNodes, nodeLiveUntilMap} = prepared.compilation;
+    return tf.tidy(() => {
+      const tensorsMap = this.startTensorsMap(prepared.inputs);
+      const tensorsToKeep = frozenIds(tensorsMap);
+      for (const node of orderedNodes) {
+        if (tensorsMap[node.name]) continue;
+        const tensors = executeOp(node, tensorsMap);
+        if (isPromise(tensors)) {
+          throw new Error(`The execution of the op '${node.op}' returned a promise. Please use model.executeAsync() ` +
+                          'instead.');
+        }
+        this.afterNode(node, tensors, tensorsMap, tensorsToKeep, prepared.outputNodeNameSet,
+                       nodeLiveUntilMap.get(node.name));
+      }
+      return prepared.outputs.map(name => getTensor(name, tensorsMap));
+    });
+  }
+
+  async executeAsync(inputs, outputs) {
+    this.disposeIntermediateTensors();
+    const prepared = this.prepare(inputs, outputs, false);
+    const {orderedNodes, nodeLiveUntilMap, dynamicNode} = prepared.compilation;
+    const tensorsMap = this.startTensorsMap(prepared.inputs);
+    const tensorsToKeep = frozenIds(tensorsMap);
+    try {
+      for (const node of orderedNodes) {
+        if (tensorsMap[node.name]) continue;
+        let tensors = executeOp(node, tensorsMap);
+        if (isPromise(tensors)) tensors = await tensors;
+        this.afterNode(node, tensors, tensorsMap, tensorsToKeep, prepared.outputNodeNameSet,
+                       nodeLiveUntilMap.get(node.name));
+      }
+    } catch (e) {
+      disposeAllBut(tensorsMap, new Set([...tensorsToKeep, ...this.weightIds]));
+      throw e;
+    }
+    if (dynamicNode == null) {
+      console.warn('This model execution did not contain any nodes with control flow or dynamic output shapes. ' +
+                   'You can use model.execute() instead.');
+    }
+    const results = prepared.outputs.map(name => getTensor(name, tensorsMap));
+    const keepIds = new Set([...results.filter(Boolean).map(t => t.id),
+                             ...Object.keys(prepared.inputs).map(name => prepared.inputs[name].id), ...this.weightIds]);
+    disposeAllBut(tensorsMap, keepIds);
+    return results;
+  }
+
+  cloneTensorList(tensors) {
+    return tensors ? tensors.map(t => (t == null ? null : tf.keep(t.clone()))) : null;
+  }
+
+  cloneTensorMap(map) {
+    return Object.fromEntries(Object.entries(map).map(([name, list]) => [name, this.cloneTensorList(list)]));
+  }
+
+  disposeIntermediateTensors() {
+    if (!this.clonedTensorsMap) return;
+    for (const list of Object.values(this.clonedTensorsMap)) {
+      for (const t of list || []) if (t && !t.isDisposed) t.dispose();
+    }
+    this.clonedTensorsMap = null;
+  }
+
+  getIntermediateTensors() {
+    return this.clonedTensorsMap;
+  }
+
+  dispose() {
+    for (const key of Object.keys(this.weightMap)) this.weightMap[key].forEach(t => t.dispose());
+  }
+
+  checkInputShapeAndType(inputs) {
+    for (const name of Object.keys(inputs)) {
+      const input = inputs[name];
+      const node = this.graph.nodes[parseNodeName(name)[0]];
+      if (!(input instanceof tf.Tensor)) {
+        throw new Error(`The value of dict['${node.name}'] provided in model.execute(dict) must be a tf.Tensor`);
+      }
+      if (node.attrParams.shape && node.attrParams.shape.value) {
+        const shape = node.attrParams.shape.value;
+        const match = shape.length === input.shape.length &&
+            input.shape.every((dim, i) => shape[i] === -1 || shape[i] === dim);
+        if (!match) {
+          throw new Error(`The shape of dict['${node.name}'] provided in model.execute(dict) must be [${shape}], but ` +
+                          `was [${input.shape}]`);
+        }
+      }
+      if (node.attrParams.dtype && node.attrParams.dtype.value && input.dtype !== node.attrParams.dtype.value) {
+        throw new Error(`The dtype of dict['${node.name}'] provided in model.execute(dict) must be ` +
+                        `${node.attrParams.dtype.value}, but was ${input.dtype}`);
+      }
+    }
+  }
+
+  mapInputs(inputs) {
+    const result = {};
+    for (const inputName in inputs) {
+      const t = this._signature && this._signature.inputs && this._signature.inputs[inputName];
+      result[t != null ? t.name : inputName] = inputs[inputName];
+    }
+    return result;
+  }
+
+  checkInputs(inputs) {
+    const notInGraph = Object.keys(inputs).filter(name => this.graph.nodes[parseNodeName(name)[0]] == null);
+    if (notInGraph.length > 0) {
+      throw new Error(`The dict provided in model.execute(dict) has keys: [${notInGraph}] that are not part of graph`);
+    }
+  }
+
+  mapOutputs(outputs) {
+    return outputs.map(name => {
+      const t = this._signature && this._signature.outputs && this._signature.outputs[name];
+      return t != null ? t.name : name;
+    });
+  }
+
+  checkOutputs(outputs) {
+    for (const name of outputs) {
+      if (!this.graph.nodes[parseNodeName(name)[0]]) throw new Error(`The output '${name}' is not found in the graph`);
+    }
+  }
+}
+
+function frozenIds(tensorsMap) {
+  const ids = new Set();
+  for (const list of Object.values(tensorsMap)) for (const t of list) if (t) ids.add(t.id);
+  return ids;
+}
+
+function disposeAllBut(tensorsMap, keepIds) {
+  for (const list of Object.values(tensorsMap)) {
+    for (const t of list) if (t && !t.isDisposed && !t.kept && !keepIds.has(t.id)) t.dispose();
+  }
+}
+
+// ---- the model -------------------------------------------------------------------------
+
+function getTFHubUrl(modelUrl) {
+  if (!modelUrl.endsWith('/')) modelUrl = `${modelUrl}/`;
+  return `${modelUrl}${DEFAULT_MODEL_NAME}${TFHUB_SEARCH_PARAM}`;
+}
+
+/** tf.GraphModel: a TensorFlow graph (tfjs-converter's format) run for inference. */
+export class GraphModel {
+  constructor(modelUrl, loadOptions = {}, tfio = tf.io) {
+    this.modelUrl = modelUrl;
+    this.loadOptions = loadOptions == null ? {} : loadOptions;
+    this.version = 'n/a';
+    this.io = tfio;
+    this.resourceIdToCapturedInput = null;
+  }
+
+  get modelVersion() { return this.version; }
+
+  get inputNodes() { return this.executor.inputNodes; }
+
+  get outputNodes() { return this.executor.outputNodes; }
+
+  get inputs() { return this.executor.inputs; }
+
+  get outputs() { return this.executor.outputs; }
+
+  get weights() { return this.executor.weightMap; }
+
+  get metadata() { return this.artifacts.userDefinedMetadata; }
+
+  get modelSignature() { return this.signature; }
+
+  get modelStructuredOutputKeys() { return this.structuredOutputKeys; }
+
+  findIOHandler() {
+    const path = this.modelUrl;
+    if (path != null && path.load != null) {
+      this.handler = path;
+    } else if (this.loadOptions.requestInit != null) {
+      this.handler = this.io.browserHTTPRequest(path, this.loadOptions);
+    } else {
+      const handlers = this.io.getLoadHandlers(path, this.loadOptions);
+      if (handlers.length === 0) {
+        handlers.push(this.io.browserHTTPRequest(path, this.loadOptions));
+      } else if (handlers.length > 1) {
+        throw new Error(`Found more than one (${handlers.length}) load handlers for URL '${[path]}'`);
+      }
+      this.handler = handlers[0];
+    }
+  }
+
+  /** Loads the artifacts through the IO handler: a Promise<boolean>, or true for a synchronous handler. */
+  load() {
+    this.findIOHandler();
+    if (this.handler.load == null) {
+      throw new Error('Cannot proceed with model loading because the IOHandler provided does not have the `load` ' +
+                      'method implemented.');
+    }
+    const loadResult = this.handler.load();
+    if (isPromise(loadResult)) {
+      return loadResult.then(artifacts => (artifacts.getWeightStream == null ? this.loadSync(artifacts)
+                                                                               : this.loadStreaming(artifacts)));
+    }
+    return this.loadSync(loadResult);
+  }
+
+  loadSync(artifacts) {
+    checkArtifacts(artifacts);
+    const weightMap = artifacts.weightData == null ? {}
+        : this.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs || []);
+    return this.loadWithWeightMap(artifacts, weightMap);
+  }
+
+  async loadStreaming(artifacts) {
+    checkArtifacts(artifacts);
+    const weightMap = await this.io.decodeWeightsStream(artifacts.getWeightStream(), artifacts.weightSpecs);
+    return this.loadWithWeightMap(artifacts, weightMap);
+  }
+
+  loadWithWeightMap(artifacts, weightMap) {
+    try {
+      this.artifacts = artifacts;
+      const graph = artifacts.modelTopology;
+      let signature = artifacts.signature;
+      if (artifacts.userDefinedMetadata != null) {
+        const metadata = artifacts.userDefinedMetadata;
+        if (metadata.signature != null) signature = metadata.signature;
+        if (metadata.structuredOutputKeys != null) this.structuredOutputKeys = metadata.structuredOutputKeys;
+      }
+      this.signature = signature;
+      const versions = graph.versions || {};
+      this.version = `${versions.producer}.${versions.minConsumer}`;
+      this.executor = new GraphExecutor(transformGraph(graph, this.signature));
+      this.executor.weightMap = Object.fromEntries(Object.keys(weightMap).map(key => [key, [weightMap[key]]]));
+      if (artifacts.modelInitializer != null && artifacts.modelInitializer.node != null) {
+        this.initializer = new GraphExecutor(transformGraph(artifacts.modelInitializer));
+        this.initializer._weightMap = this.executor.weightMap;
+        this.initializer._weightIds = this.executor.weightIds;
+        this.initializerSignature = artifacts.initializerSignature;
+      }
+    } catch (e) {
+      tf.dispose(Object.values(weightMap));
+      this.executor = undefined;
+      throw e;
+    }
+    return true;
+  }
+
+  async save(handlerOrURL, config) {  // eslint-disable-line no-unused-vars
+    if (typeof handlerOrURL === 'string') {
+      const handlers = this.io.getSaveHandlers(handlerOrURL);
+      if (handlers.length === 0) throw new Error(`Cannot find any save handlers for URL '${handlerOrURL}'`);
+      if (handlers.length > 1) {
+        throw new Error(`Found more than one (${handlers.length}) save handlers for URL '${handlerOrURL}'`);
+      }
+      handlerOrURL = handlers[0];
+    }
+    if (handlerOrURL == null || handlerOrURL.save == null) {
+      throw new Error('GraphModel.save() cannot proceed because the IOHandler provided does not have the `save` ' +
+                      'attribute defined.');
+    }
+    return handlerOrURL.save(this.artifacts);
+  }
+
+  addStructuredOutputNames(outputTensors) {
+    if (this.structuredOutputKeys) {
+      const list = outputTensors instanceof tf.Tensor ? [outputTensors] : outputTensors;
+      const map = {};
+      list.forEach((t, i) => { map[this.structuredOutputKeys[i]] = t; });
+      return map;
+    }
+    return outputTensors;
+  }
+
+  predict(inputs, config) {  // eslint-disable-line no-unused-vars
+    return this.addStructuredOutputNames(this.execute(inputs, this.outputNodes));
+  }
+
+  async predictAsync(inputs, config) {  // eslint-disable-line no-unused-vars
+    return this.addStructuredOutputNames(await this.executeAsync(inputs, this.outputNodes));
+  }
+
+  normalizeInputs(inputs) {
+    if (!(inputs instanceof tf.Tensor) && !Array.isArray(inputs)) {
+      if (inputs == null || typeof inputs !== 'object') {
+        throw new Error('GraphModel inputs must be a tf.Tensor, an array of them or a map of node names to them');
+      }
+      const signatureInputs = this.signature && this.signature.inputs;
+      if (signatureInputs != null) {
+        for (const input in signatureInputs) {
+          const t = signatureInputs[input];
+          if (t.resourceId != null) inputs[input] = this.resourceIdToCapturedInput[t.resourceId];
+        }
+      }
+      return inputs;
+    }
+    inputs = Array.isArray(inputs) ? inputs : [inputs];
+    const numCaptured = Object.keys(this.resourceIdToCapturedInput).length;
+    if (inputs.length + numCaptured !== this.inputNodes.length) {
+      throw new Error(`Input tensor count mismatch, the graph model has ${this.inputNodes.length - numCaptured} ` +
+                      `non-resource placeholders, while there are ${inputs.length} input tensors provided.`);
+    }
+    let inputIndex = 0;
+    return this.inputNodes.reduce((map, inputName) => {
+      const sig = this.signature && this.signature.inputs && this.signature.inputs[inputName];
+      const resourceId = sig && sig.resourceId;
+      map[inputName] = resourceId != null ? this.resourceIdToCapturedInput[resourceId] : inputs[inputIndex++];
+      return map;
+    }, {});
+  }
+
+  normalizeOutputs(outputs) {
+    outputs = outputs || this.outputNodes;
+    return !Array.isArray(outputs) ? [outputs] : outputs;
+  }
+
+  executeInitializerGraph() {
+    if (this.initializer == null) return [];
+    return this.initializer.execute({}, this.initializerSignature == null ? []
+                                                                          : Object.keys(this.initializerSignature.outputs));
+  }
+
+  async executeInitializerGraphAsync() {
+    if (this.initializer == null) return [];
+    return this.initializer.executeAsync(
+        {}, this.initializerSignature == null ? [] : Object.keys(this.initializerSignature.outputs));
+  }
+
+  setResourceIdToCapturedInput(outputs) {
+    this.resourceIdToCapturedInput = {};
+    if (this.initializerSignature) {
+      const names = Object.keys(this.initializerSignature.outputs);
+      names.forEach((name, i) => {
+        this.resourceIdToCapturedInput[this.initializerSignature.outputs[name].resourceId] = outputs[i];
+      });
+    }
+  }
+
+  checkLoaded() {
+    if (this.executor == null) throw new Error('The GraphModel is not loaded: call load() (or tf.loadGraphModel) first');
+  }
+
+  execute(inputs, outputs) {
+    this.checkLoaded();
+    if (this.resourceIdToCapturedInput == null) this.setResourceIdToCapturedInput(this.executeInitializerGraph());
+    const result = this.executor.execute(this.normalizeInputs(inputs), this.normalizeOutputs(outputs));
+    return result.length > 1 ? result : result[0];
+  }
+
+  async executeAsync(inputs, outputs) {
+    this.checkLoaded();
+    if (this.resourceIdToCapturedInput == null) {
+      this.setResourceIdToCapturedInput(await this.executeInitializerGraphAsync());
+    }
+    const result = await this.executor.executeAsync(this.normalizeInputs(inputs), this.normalizeOutputs(outputs));
+    return result.length > 1 ? result : result[0];
+  }
+
+  getIntermediateTensors() {
+    return this.executor.getIntermediateTensors();
+  }
+
+  disposeIntermediateTensors() {
+    this.executor.disposeIntermediateTensors();
+  }
+
+  dispose() {
+    if (this.executor == null) return;
+    this.executor.disposeIntermediateTensors();
+    this.executor.dispose();
+    if (this.initializer && this.resourceIdToCapturedInput) tf.dispose(Object.values(this.resourceIdToCapturedInput));
+  }
+}
+
+function checkArtifacts(artifacts) {
+  if (artifacts == null || typeof artifacts !== 'object') throw new Error('The model artifacts must be an object.');
+  let topology = artifacts.modelTopology;
+  if (topology == null) throw new Error('The model artifacts have no modelTopology.');
+  if (typeof topology === 'string') {
+    try {
+      topology = artifacts.modelTopology = JSON.parse(topology);
+    } catch (e) {
+      throw new Error(`Failed to parse the modelTopology JSON: ${e.message}`);
+    }
+  }
+  if (!Array.isArray(topology.node)) {
+    const hint = topology.class_name != null || topology.model_config != null
+        ? ' (this looks like a layers model: load it with tf.loadLayersModel)' : '';
+    throw new Error(`The graph model's modelTopology must be a GraphDef with a \`node\` array${hint}`);
+  }
+}
+
+/** tf.loadGraphModel(modelUrl | IOHandler, {fromTFHub, weightPathPrefix, requestInit, onProgress, fetchFunc, ...}). */
+export async function loadGraphModel(modelUrl, options = {}, tfio = tf.io) {
+  if (modelUrl == null) {
+    throw new Error('modelUrl in loadGraphModel() cannot be null. Please provide a url or an IOHandler that loads ' +
+                    'the model');
+  }
+  if (options == null) options = {};
+  if (options.fromTFHub && typeof modelUrl === 'string') modelUrl = getTFHubUrl(modelUrl);
+  const model = new GraphModel(modelUrl, options, tfio);
+  await model.load();
+  return model;
+}
+
+/** tf.loadGraphModelSync(IOHandlerSync | ModelArtifacts | [modelJSON, weightsArrayBuffer]). */
+export function loadGraphModelSync(modelSource) {
+  if (modelSource == null) {
+    throw new Error('modelUrl in loadGraphModelSync() cannot be null. Please provide model artifacts or an IOHandler ' +
+                    'that loads the model');
+  }
+  let ioHandler;
+  if (modelSource instanceof Array) {
+    const [modelJSON, weights] = modelSource;
+    if (!modelJSON) throw new Error('modelJSON must be the first element of the array');
+    if (!weights || !(weights instanceof ArrayBuffer)) {
+      throw new Error('An ArrayBuffer of weights must be the second element of the array');
+    }
+    if (!('modelTopology' in modelJSON)) throw new Error('Model JSON is missing \'modelTopology\'');
+    if (!('weightsManifest' in modelJSON)) throw new Error('Model JSON is missing \'weightsManifest\'');
+    const weightSpecs = tf.io.getWeightSpecs(modelJSON.weightsManifest);
+    ioHandler = tf.io.fromMemorySync(tf.io.getModelArtifactsForJSONSync(modelJSON, weightSpecs, weights));
+  } else if ('load' in modelSource) {
+    ioHandler = modelSource;
+  } else if ('modelTopology' in modelSource && 'weightSpecs' in modelSource && 'weightData' in modelSource) {
+    ioHandler = tf.io.fromMemorySync(modelSource);
+  } else {
+    throw new Error('Unknown model format');
+  }
+  const model = new GraphModel(ioHandler);
+  const loaded = model.load();
+  if (isPromise(loaded)) {
+    loaded.catch(() => {});
+    throw new Error('loadGraphModelSync() needs a synchronous IOHandler, but its load() returned a Promise: use ' +
+                    'tf.loadGraphModel() for asynchronous handlers');
+  }
+  return model;
+}
