@@ -7,11 +7,13 @@
 // intermediate tensor is disposed once its last consumer ran; only the outputs
 // (and the model's weights) stay. Control flow, TensorArray/TensorList and hash
 // tables are not implemented: such a node throws a clear error when it runs.
-import * as tf from './index.js';
+import {ENV} from './environment.js';
+import {io} from './io/index.js';
+import {closeScope, openScope} from './tensor.js';
 import {
   EXECUTORS, NOT_SUPPORTED, OP_MAPPERS, attrParamValue, getBoolArrayParam, getBoolParam, getDtypeArrayParam,
   getDtypeParam, getNumberParam, getNumericArrayParam, getParamValue, getStringArrayParam, getStringParam, getTensor,
-  getTensorShapeArrayParam, getTensorShapeParam, parseNodeName,
+  getTensorShapeArrayParam, getTensorShapeParam, parseNodeName, tf,
 } from './graph_ops.js';
 
 export const TFHUB_SEARCH_PARAM = '?tfjs-format=file';
@@ -301,7 +303,15 @@ function executeOp(node, tensorMap) {
   if (node.category === 'custom') {
     const mapper = CUSTOM_OPS[node.op];
     if (!mapper || !mapper.customExecutor) throw new TypeError(`Custom op ${node.op} is not registered.`);
-    value = mapper.customExecutor(new NodeValue(node, tensorMap));
+    // As a tidy around the op's function, except that a Promise keeps all it made (they may be pending inputs).
+    openScope();
+    try {
+      value = mapper.customExecutor(new NodeValue(node, tensorMap));
+    } catch (e) {
+      closeScope(new Set());
+      throw e;
+    }
+    closeScope(isPromise(value) ? {has: () => true} : new Set([].concat(value)));
   } else if (node.category == null) {
     if (NOT_SUPPORTED[node.op]) {
       throw new Error(`The op '${node.op}' of node '${node.name}' is not supported: ${NOT_SUPPORTED[node.op]}`);
@@ -328,9 +338,18 @@ function executeOp(node, tensorMap) {
 
 // ---- the executor (tfjs's graph_executor.ts, without control flow) -------------------
 
+// tfjs-converter's flag: keep a copy of every node's tensors for model.getIntermediateTensors().
+ENV.registerFlag('KEEP_INTERMEDIATE_TENSORS', () => false, debugValue => {
+  if (debugValue) {
+    console.warn('Keep intermediate tensors is ON. This will print the values of all intermediate tensors during ' +
+                 'model inference. Not all models support this mode. For details, check e2e/benchmarks/ ' +
+                 'model_config.js. This significantly impacts performance.');
+  }
+});
+
 function keepIntermediates() {
   try {
-    return tf.env().getBool('KEEP_INTERMEDIATE_TENSORS');
+    return ENV.getBool('KEEP_INTERMEDIATE_TENSORS');
   } catch (e) {
     return false;
   }
@@ -593,7 +612,7 @@ function getTFHubUrl(modelUrl) {
 
 /** tf.GraphModel: a TensorFlow graph (tfjs-converter's format) run for inference. */
 export class GraphModel {
-  constructor(modelUrl, loadOptions = {}, tfio = tf.io) {
+  constructor(modelUrl, loadOptions = {}, tfio = io) {
     this.modelUrl = modelUrl;
     this.loadOptions = loadOptions == null ? {} : loadOptions;
     this.version = 'n/a';
@@ -838,7 +857,7 @@ function checkArtifacts(artifacts) {
 }
 
 /** tf.loadGraphModel(modelUrl | IOHandler, {fromTFHub, weightPathPrefix, requestInit, onProgress, fetchFunc, ...}). */
-export async function loadGraphModel(modelUrl, options = {}, tfio = tf.io) {
+export async function loadGraphModel(modelUrl, options = {}, tfio = io) {
   if (modelUrl == null) {
     throw new Error('modelUrl in loadGraphModel() cannot be null. Please provide a url or an IOHandler that loads ' +
                     'the model');
@@ -865,12 +884,12 @@ export function loadGraphModelSync(modelSource) {
     }
     if (!('modelTopology' in modelJSON)) throw new Error('Model JSON is missing \'modelTopology\'');
     if (!('weightsManifest' in modelJSON)) throw new Error('Model JSON is missing \'weightsManifest\'');
-    const weightSpecs = tf.io.getWeightSpecs(modelJSON.weightsManifest);
-    ioHandler = tf.io.fromMemorySync(tf.io.getModelArtifactsForJSONSync(modelJSON, weightSpecs, weights));
+    const weightSpecs = io.getWeightSpecs(modelJSON.weightsManifest);
+    ioHandler = io.fromMemorySync(io.getModelArtifactsForJSONSync(modelJSON, weightSpecs, weights));
   } else if ('load' in modelSource) {
     ioHandler = modelSource;
   } else if ('modelTopology' in modelSource && 'weightSpecs' in modelSource && 'weightData' in modelSource) {
-    ioHandler = tf.io.fromMemorySync(modelSource);
+    ioHandler = io.fromMemorySync(modelSource);
   } else {
     throw new Error('Unknown model format');
   }

@@ -6,8 +6,28 @@
 // below compute each op with this package's ops, as tfjs's executors do.
 // Control flow, TensorArray/TensorList and hash-table ops are not here: a node
 // with one of them fails with a clear error when it is run (see graph_model.js).
-import * as tf from './index.js';
+import {complex, fft, ifft, imag, irfft, real, rfft} from './complex.js';
+import {keep, tidy} from './engine.js';
+import {linalg} from './linalg.js';
+import {extraOps} from './ops_extra.js';
+import {fused, ops} from './ops.js';
+import {multinomial, randomStandardNormal, randomUniformInt} from './random.js';
+import {sparse, sparseRaggedOps} from './sparse_ragged.js';
+import {string} from './strings.js';
+import {Tensor, dispose, scalar, tensor1d} from './tensor.js';
 import {toNestedArray} from './util.js';
+
+// The ops as tf.* has them, gathered on first use (not from index.js: js/src has no import cycle).
+let namespace = null;
+export const tf = new Proxy({}, {
+  get: (_, name) => {
+    namespace = namespace || {
+      ...ops, ...extraOps, ...sparseRaggedOps, fused, sparse, string, linalg, complex, real, imag, fft, ifft, rfft,
+      irfft, multinomial, randomStandardNormal, randomUniformInt, tidy, keep, Tensor, dispose, scalar, tensor1d,
+    };
+    return namespace[name];
+  },
+});
 
 const TABLE = `
 arithmetic;Add;a@0:tensor b@1:tensor;T->dtype:dtype
@@ -641,8 +661,14 @@ export const EXECUTORS = {
   },
   ReverseV2: p => [tf.reverse(p('x'), p('axis'))],
   Slice: p => [tf.slice(p('x'), p('begin'), p('size'))],
-  StridedSlice: p => [tf.stridedSlice(p('x'), p('begin'), p('end'), p('strides'), p('beginMask'), p('endMask'),
-                                      p('ellipsisMask'), p('newAxisMask'), p('shrinkAxisMask'))],
+  StridedSlice: p => {
+    const x = p('x');
+    const s = expandEllipsis(x.rank, p('begin'), p('end'), p('strides'), {
+      beginMask: p('beginMask'), endMask: p('endMask'), ellipsisMask: p('ellipsisMask'), newAxisMask: p('newAxisMask'),
+      shrinkAxisMask: p('shrinkAxisMask')});
+    return [tf.stridedSlice(x, s.begin, s.end, s.strides, s.beginMask, s.endMask, s.ellipsisMask, s.newAxisMask,
+                            s.shrinkAxisMask)];
+  },
   Pack: p => tf.tidy(() => {
     const axis = p('axis'), tensors = p('tensors');
     const shape = tensors[0].shape, squeezedShape = tf.squeeze(tensors[0]).shape;
@@ -706,6 +732,41 @@ export const EXECUTORS = {
   BroadcastTo: p => [tf.broadcastTo(p('x'), p('shape'))],
   BroadcastArgs: p => [tf.broadcastArgs(p('s0'), p('s1'))],
 };
+
+/**
+ * StridedSlice's ellipsis (TensorFlow semantics) written out as full-range specs, so
+ * the op gets no ellipsisMask: the ellipsis stands for as many dimensions as the
+ * other specs (new axes aside) leave unnamed.
+ */
+export function expandEllipsis(rank, begin, end, strides, masks) {
+  const {ellipsisMask} = masks;
+  if (!ellipsisMask) return {begin, end, strides, ...masks};
+  const e = 31 - Math.clz32(ellipsisMask & -ellipsisMask);  // the first ellipsis; TensorFlow allows one
+  const n = begin.length;
+  if (e >= n) return {begin, end, strides, ...masks, ellipsisMask: 0};  // trailing: the rest is full range anyway
+  const bit = (m, j) => (m >> j) & 1;
+  let named = 0;
+  for (let j = 0; j < n; j++) if (j !== e && !bit(masks.newAxisMask, j)) named++;
+  const covered = Math.max(0, rank - named);
+  const out = {begin: [], end: [], strides: [], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0};
+  const push = (b, en, st, bits) => {
+    const k = out.begin.length;
+    out.begin.push(b);
+    out.end.push(en);
+    out.strides.push(st);
+    for (const m of ['beginMask', 'endMask', 'newAxisMask', 'shrinkAxisMask']) if (bits[m]) out[m] |= 1 << k;
+  };
+  for (let j = 0; j < n; j++) {
+    if (j === e) {
+      for (let c = 0; c < covered; c++) push(0, 0, 1, {beginMask: 1, endMask: 1});
+    } else {
+      push(begin[j], end[j], strides == null ? 1 : strides[j],
+           {beginMask: bit(masks.beginMask, j), endMask: bit(masks.endMask, j), newAxisMask: bit(masks.newAxisMask, j),
+            shrinkAxisMask: bit(masks.shrinkAxisMask, j)});
+    }
+  }
+  return out;
+}
 
 function fusedMatMulParams(p) {
   const [extraOp, activationFunc] = p('fusedOps');
