@@ -639,7 +639,8 @@ export const EXECUTORS = {
     return [rtNestedSplits, rtDenseValues];
   },
   RaggedTensorToTensor: p => [tf.raggedTensorToTensor(p('shape'), p('values'), p('defaultValue'),
-                                                      p('rowPartitionTensors'), p('rowPartitionTypes'))],
+                                                      p('rowPartitionTensors'),
+                                                      p('rowPartitionTypes').map(t => t.toUpperCase()))],
   // reduction
   Max: reduce((...a) => tf.max(...a)), Mean: reduce((...a) => tf.mean(...a)), Min: reduce((...a) => tf.min(...a)),
   Sum: reduce((...a) => tf.sum(...a)), All: reduce((...a) => tf.all(...a)), Any: reduce((...a) => tf.any(...a)),
