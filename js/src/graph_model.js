@@ -13,7 +13,7 @@ import {closeScope, openScope} from './tensor.js';
 import {
   EXECUTORS, NOT_SUPPORTED, OP_MAPPERS, attrParamValue, getBoolArrayParam, getBoolParam, getDtypeArrayParam,
   getDtypeParam, getNumberParam, getNumericArrayParam, getParamValue, getStringArrayParam, getStringParam, getTensor,
-  getTensorShapeArrayParam, getTensorShapeParam, parseNodeName, tf,
+  getTensorShapeArrayParam, getTensorShapeParam, parseDtypeParam, parseNodeName, tf,
 } from './graph_ops.js';
 
 export const TFHUB_SEARCH_PARAM = '?tfjs-format=file';
@@ -166,19 +166,89 @@ function transformGraph(graph, signature = {}) {
   }
   const functions = {};
   if (graph.library != null && graph.library.function != null) {
-    for (const func of graph.library.function) {
-      const sig = func.signature || {};
-      functions[sig.name] = {
-        methodName: sig.name,
-        inputs: Object.fromEntries((sig.inputArg || []).map(a => [a.name, {name: a.name, dtype: a.type}])),
-        outputs: Object.fromEntries((sig.outputArg || []).map(a => [a.name, {name: (func.ret || {})[a.name], dtype: a.type}])),
-      };
-    }
+    for (const func of graph.library.function) functions[func.signature.name] = mapFunction(func);
   }
   const result = {nodes, inputs, outputs, weights, placeholders, signature, functions};
   if (initNodes.length > 0) result.initNodes = initNodes;
   return result;
 }
+
+/** A library function (If/While branches and bodies) as a graph of its own (tfjs's mapFunction). */
+function mapFunction(functionDef) {
+  const nodes = {}, weights = [], inputs = [], outputs = [];
+  for (const n of functionDef.nodeDef || []) {
+    nodes[n.name] = mapNode(n);
+    if (n.op === 'Const') weights.push(nodes[n.name]);
+  }
+  const sig = functionDef.signature;
+  for (const arg of sig.inputArg || []) {
+    const [nodeName] = parseNodeName(arg.name);
+    const node = {name: nodeName, op: 'Placeholder', inputs: [], inputNames: [], category: 'graph', inputParams: {},
+                  attrParams: {dtype: {value: parseDtypeParam(arg.type), type: 'dtype'}}, children: [],
+                  signatureKey: arg.name};
+    inputs.push(node);
+    nodes[nodeName] = node;
+  }
+  linkNodes(nodes);
+  const ret = functionDef.ret || {};
+  for (const output of sig.outputArg || []) {
+    const [nodeName, index] = parseNodeName(ret[output.name] || '');
+    const node = nodes[nodeName];
+    if (node != null) {
+      node.defaultOutput = index;
+      outputs.push(node);
+    }
+  }
+  const signature = {
+    methodName: sig.name,
+    inputs: Object.fromEntries((sig.inputArg || []).map(a => [a.name, {name: a.name, dtype: a.type}])),
+    outputs: Object.fromEntries((sig.outputArg || []).map(a => [a.name, {name: ret[a.name], dtype: a.type}])),
+  };
+  return {nodes, inputs, outputs, weights, placeholders: [], signature};
+}
+
+// ---- If/While (tfjs's control_executor.ts, the function-based forms) -------------------
+
+function libraryFunction(ctx, name, node) {
+  const fn = ctx.functionMap[name];
+  if (fn == null) {
+    throw new Error(`Node '${node.name}' (${node.op}) calls the function '${name}', which the graph's library does not ` +
+                    'define');
+  }
+  return fn;
+}
+
+async function runIf(p, node, tensorMap, ctx) {
+  const condValue = await p('cond').data();
+  const branch = condValue[0] ? p('thenBranch') : p('elseBranch');
+  return libraryFunction(ctx, branch, node).executeFunctionAsync(p('args'));
+}
+
+async function runWhile(p, node, tensorMap, ctx) {
+  const body = libraryFunction(ctx, p('body'), node), cond = libraryFunction(ctx, p('cond'), node);
+  const args = p('args');
+  const argIds = args.map(t => t.id);
+  let condResult = await cond.executeFunctionAsync(args);
+  let condValue = await condResult[0].data();
+  condResult.forEach(t => { if (!t.kept && argIds.indexOf(t.id) === -1) t.dispose(); });
+  let result = args;
+  while (condValue[0]) {
+    const previous = result;
+    result = await body.executeFunctionAsync(result);
+    const resultIds = result.map(t => t.id);
+    previous.forEach(t => {
+      if (!t.kept && argIds.indexOf(t.id) === -1 && resultIds.indexOf(t.id) === -1) t.dispose();
+    });
+    condResult = await cond.executeFunctionAsync(result);
+    condValue = await condResult[0].data();
+    condResult.forEach(t => {
+      if (!t.kept && argIds.indexOf(t.id) === -1 && resultIds.indexOf(t.id) === -1) t.dispose();
+    });
+  }
+  return result;
+}
+
+Object.assign(EXECUTORS, {If: runIf, StatelessIf: runIf, While: runWhile, StatelessWhile: runWhile});
 
 // ---- which nodes run, in which order (tfjs's model_analysis.ts) ---------------------
 
@@ -297,7 +367,7 @@ function getNodeLiveUntilMap(orderedNodes) {
 
 // ---- running one node (tfjs's operation_executor.ts) --------------------------------
 
-function executeOp(node, tensorMap) {
+function executeOp(node, tensorMap, ctx) {
   const p = name => getParamValue(name, node, tensorMap);
   let value;
   if (node.category === 'custom') {
@@ -321,8 +391,8 @@ function executeOp(node, tensorMap) {
                         `(Tensorflow Op is not supported: ${node.op}, node '${node.name}')`);
   } else {
     const exec = EXECUTORS[node.op];
-    if (node.category === 'dynamic') {
-      value = exec(p, node, tensorMap);
+    if (node.category === 'dynamic' || node.category === 'control') {
+      value = exec(p, node, tensorMap, ctx);
     } else {
       try {
         value = tf.tidy(() => exec(p, node, tensorMap));
@@ -356,8 +426,9 @@ function keepIntermediates() {
 }
 
 class GraphExecutor {
-  constructor(graph) {
+  constructor(graph, parent) {
     this.graph = graph;
+    this.parent = parent;
     this.compiledMap = new Map();
     this._weightMap = {};
     this._weightIds = [];
@@ -368,19 +439,25 @@ class GraphExecutor {
     this._functions = graph.functions;
     this.keepIntermediateTensors = false;
     this.clonedTensorsMap = null;
+    this._functionExecutorMap = {};
+    for (const name of Object.keys(graph.functions || {})) {
+      this._functionExecutorMap[name] = new GraphExecutor(graph.functions[name], this);
+    }
   }
 
-  get weightMap() { return this._weightMap; }
+  get functionExecutorMap() { return this.parent ? this.parent.functionExecutorMap : this._functionExecutorMap; }
+
+  get weightMap() { return this.parent ? this.parent.weightMap : this._weightMap; }
 
   set weightMap(weightMap) {
     this._weightIds = [].concat(...Object.keys(weightMap).map(key => weightMap[key].map(t => t.id)));
     this._weightMap = weightMap;
   }
 
-  get weightIds() { return this._weightIds; }
+  get weightIds() { return this.parent ? this.parent.weightIds : this._weightIds; }
 
   get functions() {
-    return Object.fromEntries(Object.entries(this._functions || {}).map(([k, v]) => [k, v]));
+    return Object.fromEntries(Object.entries(this._functions || {}).map(([k, v]) => [k, v.signature]));
   }
 
   static describe(node) {
@@ -417,12 +494,14 @@ class GraphExecutor {
     return {orderedNodes, nodeLiveUntilMap: getNodeLiveUntilMap(orderedNodes), dynamicNode};
   }
 
-  prepare(inputs, outputs, sync) {
-    inputs = this.mapInputs(inputs);
-    this.checkInputs(inputs);
-    this.checkInputShapeAndType(inputs);
-    outputs = this.mapOutputs(outputs);
-    this.checkOutputs(outputs);
+  prepare(inputs, outputs, sync, isFunctionExecution = false) {
+    if (!isFunctionExecution) {
+      inputs = this.mapInputs(inputs);
+      this.checkInputs(inputs);
+      this.checkInputShapeAndType(inputs);
+      outputs = this.mapOutputs(outputs);
+      this.checkOutputs(outputs);
+    }
     const inputNodes = Object.keys(inputs).sort().map(name => this.graph.nodes[parseNodeName(name)[0]]);
     const outputNodeNames = outputs.map(name => parseNodeName(name)[0]);
     let outputNodes = outputNodeNames.map(name => this.graph.nodes[name]);
@@ -473,7 +552,11 @@ class GraphExecutor {
       const tensorsToKeep = frozenIds(tensorsMap);
       for (const node of orderedNodes) {
         if (tensorsMap[node.name]) continue;
-        const tensors = executeOp(node, tensorsMap);
+        if (node.category === 'control') {
+          throw new Error(`The execution of the op '${node.op}' returned a promise. Please use model.executeAsync() ` +
+                          'instead.');
+        }
+        const tensors = executeOp(node, tensorsMap, this.context());
         if (isPromise(tensors)) {
           throw new Error(`The execution of the op '${node.op}' returned a promise. Please use model.executeAsync() ` +
                           'instead.');
@@ -485,16 +568,27 @@ class GraphExecutor {
     });
   }
 
-  async executeAsync(inputs, outputs) {
+  context() {
+    return {functionMap: this.functionExecutorMap};
+  }
+
+  /** Runs this library function's graph on `inputs` (its arguments, in order). */
+  async executeFunctionAsync(inputs) {
+    const mapped = {};
+    inputs.forEach((t, i) => { mapped[this.inputs[i].name] = t; });
+    return this.executeAsync(mapped, this.outputNodes, true);
+  }
+
+  async executeAsync(inputs, outputs, isFunctionExecution = false) {
     this.disposeIntermediateTensors();
-    const prepared = this.prepare(inputs, outputs, false);
+    const prepared = this.prepare(inputs, outputs, false, isFunctionExecution);
     const {orderedNodes, nodeLiveUntilMap, dynamicNode} = prepared.compilation;
     const tensorsMap = this.startTensorsMap(prepared.inputs);
     const tensorsToKeep = frozenIds(tensorsMap);
     try {
       for (const node of orderedNodes) {
         if (tensorsMap[node.name]) continue;
-        let tensors = executeOp(node, tensorsMap);
+        let tensors = executeOp(node, tensorsMap, this.context());
         if (isPromise(tensors)) tensors = await tensors;
         this.afterNode(node, tensors, tensorsMap, tensorsToKeep, prepared.outputNodeNameSet,
                        nodeLiveUntilMap.get(node.name));
@@ -503,7 +597,7 @@ class GraphExecutor {
       disposeAllBut(tensorsMap, new Set([...tensorsToKeep, ...this.weightIds]));
       throw e;
     }
-    if (dynamicNode == null) {
+    if (dynamicNode == null && !isFunctionExecution) {
       console.warn('This model execution did not contain any nodes with control flow or dynamic output shapes. ' +
                    'You can use model.execute() instead.');
     }

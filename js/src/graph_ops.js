@@ -230,6 +230,10 @@ transformation;BatchToSpaceND;x@0:tensor blockShape@1:number[] crops@2:number[];
 transformation;DepthToSpace;x@0:tensor;block_size->blockSize:number data_format->dataFormat:string
 transformation;BroadcastTo;x@0:tensor shape@1:number[];
 transformation;BroadcastArgs;s0@0:tensor s1@1:tensor;
+control;StatelessIf;cond@0:tensor args@1..0:tensors;then_branch->thenBranch:func else_branch->elseBranch:func
+control;If;cond@0:tensor args@1..0:tensors;then_branch->thenBranch:func else_branch->elseBranch:func
+control;StatelessWhile;args@0..0:tensors;cond->cond:func body->body:func
+control;While;args@0..0:tensors;cond->cond:func body->body:func
 `;
 
 /** op name -> {tfOpName, category, inputs: [{name, start, end, type}], attrs: [{tfName, name, type, defaultValue, tfDeprecatedName}], outputs}. */
@@ -452,7 +456,7 @@ const pool3d = fn => p => {
   return [fn(p('x'), [k[1], k[2], k[3]], [stride[1], stride[2], stride[3]], p('pad'))];
 };
 
-/** op -> (p(paramName), node) => Tensor[] (or a Promise of them, for the dynamic ops). */
+/** op -> (p(paramName), node, tensorMap, context) => Tensor[] (or a Promise of them: dynamic and control ops). */
 export const EXECUTORS = {
   // arithmetic
   BiasAdd: binary((a, b) => tf.add(a, b)), Add: binary((a, b) => tf.add(a, b)), AddV2: binary((a, b) => tf.add(a, b)),
@@ -784,12 +788,11 @@ function fusedMatMulParams(p) {
 }
 
 // Ops tfjs-converter runs that this package's GraphModel does not (yet), with why.
-const CONTROL_FLOW = 'control flow (Switch/Merge/Enter/Exit/NextIteration/LoopCond, If/While and their stateless forms) is not implemented in this GraphModel yet';
+const CONTROL_FLOW = 'TensorFlow 1 control flow (Switch/Merge/Enter/Exit/NextIteration/LoopCond) is not implemented in this GraphModel yet (If/While with library functions, as TensorFlow 2 writes them, are)';
 const TENSOR_LISTS = 'TensorArray and TensorList ops (the state of control-flow loops) are not implemented in this GraphModel yet';
 const HASH_TABLES = 'hash-table ops (HashTable, LookupTable*, InitializeTable) are not implemented in this GraphModel yet';
 export const NOT_SUPPORTED = {};
-for (const op of ['LoopCond', 'Switch', 'Merge', 'Enter', 'Exit', 'NextIteration', 'StatelessIf', 'If', 'StatelessWhile',
-                  'While']) NOT_SUPPORTED[op] = CONTROL_FLOW;
+for (const op of ['LoopCond', 'Switch', 'Merge', 'Enter', 'Exit', 'NextIteration']) NOT_SUPPORTED[op] = CONTROL_FLOW;
 for (const op of ['EmptyTensorList', 'TensorArrayV3', 'TensorArrayWriteV3', 'TensorArrayReadV3', 'TensorArrayGatherV3',
                   'TensorArrayScatterV3', 'TensorArrayConcatV3', 'TensorArraySplitV3', 'TensorArraySizeV3',
                   'TensorArrayCloseV3', 'TensorListScatter', 'TensorListScatterV2', 'TensorListGather',
