@@ -5,8 +5,10 @@
 // graph_model.ts, graph_executor.ts, model_analysis.ts, operation_mapper.ts),
 // so the loading, naming, errors and memory behaviour are tfjs's: every
 // intermediate tensor is disposed once its last consumer ran; only the outputs
-// (and the model's weights) stay. Control flow, TensorArray/TensorList and hash
-// tables are not implemented: such a node throws a clear error when it runs.
+// (and the model's weights) stay. TensorFlow 2 control flow (If/While over the
+// graph's library functions) and hash tables run in executeAsync; TensorFlow 1
+// control flow (Switch/Merge/Enter/Exit) and TensorArray/TensorList ops are not
+// implemented: such a node throws a clear error when it runs.
 import {ENV} from './environment.js';
 import {io} from './io/index.js';
 import {closeScope, openScope} from './tensor.js';
@@ -250,6 +252,114 @@ async function runWhile(p, node, tensorMap, ctx) {
 
 Object.assign(EXECUTORS, {If: runIf, StatelessIf: runIf, While: runWhile, StatelessWhile: runWhile});
 
+// ---- hash tables (tfjs's hash_table.ts, resource_manager.ts, hash_table_executor.ts) ---
+
+class HashTable {
+  constructor(keyDType, valueDType) {
+    this.keyDType = keyDType;
+    this.valueDType = valueDType;
+    this.handle = tf.keep(tf.scalar(0));
+    this.tensorMap = new Map();
+  }
+
+  get id() { return this.handle.id; }
+
+  clearAndClose() {
+    this.tensorMap.forEach(value => value.dispose());
+    this.tensorMap.clear();
+    this.handle.dispose();
+  }
+
+  size() { return this.tensorMap.size; }
+
+  tensorSize() { return tf.scalar(this.size(), 'int32'); }
+
+  async import(keys, values) {
+    this.checkKeyAndValueTensor(keys, values);
+    const $keys = await keys.data();
+    this.tensorMap.forEach(value => value.dispose());
+    this.tensorMap.clear();
+    return tf.tidy(() => {
+      const $values = tf.unstack(values);
+      if ($keys.length !== $values.length) {
+        throw new Error(`The number of elements doesn't match, keys has ${$keys.length} elements, the values has ` +
+                        `${$values.length} elements.`);
+      }
+      for (let i = 0; i < $keys.length; i++) this.tensorMap.set($keys[i], tf.keep($values[i]));
+      return this.handle;
+    });
+  }
+
+  async find(keys, defaultValue) {
+    this.checkKeyAndValueTensor(keys, defaultValue);
+    const $keys = await keys.data();
+    return tf.tidy(() => {
+      const result = [];
+      for (let i = 0; i < $keys.length; i++) {
+        const value = this.tensorMap.get($keys[i]);
+        result.push(value != null ? value : defaultValue);
+      }
+      return tf.stack(result);
+    });
+  }
+
+  checkKeyAndValueTensor(key, value) {
+    if (key.dtype !== this.keyDType) throw new Error(`Expect key dtype ${this.keyDType}, but got ${key.dtype}`);
+    if (value.dtype !== this.valueDType) throw new Error(`Expect value dtype ${this.valueDType}, but got ${value.dtype}`);
+  }
+}
+
+class ResourceManager {
+  constructor() {
+    this.hashTableNameToHandle = {};
+    this.hashTableMap = {};
+  }
+
+  addHashTable(name, hashTable) {
+    this.hashTableNameToHandle[name] = hashTable.handle;
+    this.hashTableMap[hashTable.id] = hashTable;
+  }
+
+  getHashTableHandleByName(name) { return this.hashTableNameToHandle[name]; }
+
+  getHashTableById(id) { return this.hashTableMap[id]; }
+
+  dispose() {
+    for (const key in this.hashTableMap) {
+      this.hashTableMap[key].clearAndClose();
+      delete this.hashTableMap[key];
+    }
+    for (const name in this.hashTableNameToHandle) {
+      this.hashTableNameToHandle[name].dispose();
+      delete this.hashTableNameToHandle[name];
+    }
+  }
+}
+
+function tableOf(p, node, ctx) {
+  const [name] = parseNodeName(node.inputNames[0] || '');
+  const handle = ctx.resourceManager.getHashTableHandleByName(name) || p('tableHandle');
+  const table = handle && ctx.resourceManager.getHashTableById(handle.id);
+  if (table == null) throw new Error(`Node '${node.name}' (${node.op}): its table handle names no hash table`);
+  return table;
+}
+
+const tableImport = async (p, node, tensorMap, ctx) => [await tableOf(p, node, ctx).import(p('keys'), p('values'))];
+const tableFind = async (p, node, tensorMap, ctx) => [await tableOf(p, node, ctx).find(p('keys'), p('defaultValue'))];
+const tableSize = async (p, node, tensorMap, ctx) => [tableOf(p, node, ctx).tensorSize()];
+const hashTable = async (p, node, tensorMap, ctx) => {
+  const existing = ctx.resourceManager.getHashTableHandleByName(node.name);
+  if (existing != null) return [existing];
+  const table = new HashTable(p('keyDType'), p('valueDType'));
+  ctx.resourceManager.addHashTable(node.name, table);
+  return [table.handle];
+};
+Object.assign(EXECUTORS, {
+  HashTable: hashTable, HashTableV2: hashTable, InitializeTable: tableImport, InitializeTableV2: tableImport,
+  LookupTableImport: tableImport, LookupTableImportV2: tableImport, LookupTableFind: tableFind,
+  LookupTableFindV2: tableFind, LookupTableSize: tableSize, LookupTableSizeV2: tableSize,
+});
+
 // ---- which nodes run, in which order (tfjs's model_analysis.ts) ---------------------
 
 const CONTROL_FLOW_OPS = new Set(['Switch', 'Merge', 'Enter', 'Exit', 'NextIteration', 'StatelessIf', 'StatelessWhile',
@@ -391,7 +501,7 @@ function executeOp(node, tensorMap, ctx) {
                         `(Tensorflow Op is not supported: ${node.op}, node '${node.name}')`);
   } else {
     const exec = EXECUTORS[node.op];
-    if (node.category === 'dynamic' || node.category === 'control') {
+    if (node.category === 'dynamic' || node.category === 'control' || node.category === 'hash_table') {
       value = exec(p, node, tensorMap, ctx);
     } else {
       try {
@@ -552,7 +662,7 @@ class GraphExecutor {
       const tensorsToKeep = frozenIds(tensorsMap);
       for (const node of orderedNodes) {
         if (tensorsMap[node.name]) continue;
-        if (node.category === 'control') {
+        if (node.category === 'control' || node.category === 'hash_table') {
           throw new Error(`The execution of the op '${node.op}' returned a promise. Please use model.executeAsync() ` +
                           'instead.');
         }
@@ -568,8 +678,12 @@ class GraphExecutor {
     });
   }
 
+  get resourceManager() { return this.parent ? this.parent.resourceManager : this._resourceManager; }
+
+  set resourceManager(manager) { this._resourceManager = manager; }
+
   context() {
-    return {functionMap: this.functionExecutorMap};
+    return {functionMap: this.functionExecutorMap, resourceManager: this.resourceManager};
   }
 
   /** Runs this library function's graph on `inputs` (its arguments, in order). */
@@ -712,6 +826,7 @@ export class GraphModel {
     this.version = 'n/a';
     this.io = tfio;
     this.resourceIdToCapturedInput = null;
+    this.resourceManager = new ResourceManager();
   }
 
   get modelVersion() { return this.version; }
@@ -792,10 +907,12 @@ export class GraphModel {
       this.version = `${versions.producer}.${versions.minConsumer}`;
       this.executor = new GraphExecutor(transformGraph(graph, this.signature));
       this.executor.weightMap = Object.fromEntries(Object.keys(weightMap).map(key => [key, [weightMap[key]]]));
+      this.executor.resourceManager = this.resourceManager;
       if (artifacts.modelInitializer != null && artifacts.modelInitializer.node != null) {
         this.initializer = new GraphExecutor(transformGraph(artifacts.modelInitializer));
         this.initializer._weightMap = this.executor.weightMap;
         this.initializer._weightIds = this.executor.weightIds;
+        this.initializer.resourceManager = this.resourceManager;
         this.initializerSignature = artifacts.initializerSignature;
       }
     } catch (e) {
@@ -929,6 +1046,7 @@ export class GraphModel {
     this.executor.disposeIntermediateTensors();
     this.executor.dispose();
     if (this.initializer && this.resourceIdToCapturedInput) tf.dispose(Object.values(this.resourceIdToCapturedInput));
+    this.resourceManager.dispose();
   }
 }
 

@@ -4,8 +4,9 @@
 // end, end 0 means "to the end") and its attributes (tfName->name:type[=default],
 // ~ a deprecated tfName). Parsed once into tfjs's OpMapper objects; the executors
 // below compute each op with this package's ops, as tfjs's executors do.
-// Control flow, TensorArray/TensorList and hash-table ops are not here: a node
-// with one of them fails with a clear error when it is run (see graph_model.js).
+// If/While and the hash-table ops run in graph_model.js; TensorFlow 1 control flow
+// and TensorArray/TensorList ops are not here: a node with one of them fails with a
+// clear error when it is run (NOT_SUPPORTED below).
 import {complex, fft, ifft, imag, irfft, real, rfft} from './complex.js';
 import {keep, tidy} from './engine.js';
 import {linalg} from './linalg.js';
@@ -230,6 +231,16 @@ transformation;BatchToSpaceND;x@0:tensor blockShape@1:number[] crops@2:number[];
 transformation;DepthToSpace;x@0:tensor;block_size->blockSize:number data_format->dataFormat:string
 transformation;BroadcastTo;x@0:tensor shape@1:number[];
 transformation;BroadcastArgs;s0@0:tensor s1@1:tensor;
+hash_table;HashTable;;shared_name->sharedName:string use_node_name_sharing->useNodeNameSharing:bool key_dtype->keyDType:dtype value_dtype->valueDType:dtype
+hash_table;HashTableV2;;shared_name->sharedName:string use_node_name_sharing->useNodeNameSharing:bool key_dtype->keyDType:dtype value_dtype->valueDType:dtype
+hash_table;LookupTableImport;tableHandle@0:tensor keys@1:tensor values@2:tensor;Tin->tIn:dtype Tout->tOut:dtype
+hash_table;LookupTableImportV2;tableHandle@0:tensor keys@1:tensor values@2:tensor;Tin->tIn:dtype Tout->tOut:dtype
+hash_table;LookupTableFind;tableHandle@0:tensor keys@1:tensor defaultValue@2:tensor;Tin->tIn:dtype Tout->tOut:dtype
+hash_table;LookupTableFindV2;tableHandle@0:tensor keys@1:tensor defaultValue@2:tensor;Tin->tIn:dtype Tout->tOut:dtype
+hash_table;LookupTableSize;tableHandle@0:tensor;
+hash_table;LookupTableSizeV2;tableHandle@0:tensor;
+hash_table;InitializeTable;tableHandle@0:tensor keys@1:tensor values@2:tensor;
+hash_table;InitializeTableV2;tableHandle@0:tensor keys@1:tensor values@2:tensor;
 control;StatelessIf;cond@0:tensor args@1..0:tensors;then_branch->thenBranch:func else_branch->elseBranch:func
 control;If;cond@0:tensor args@1..0:tensors;then_branch->thenBranch:func else_branch->elseBranch:func
 control;StatelessWhile;args@0..0:tensors;cond->cond:func body->body:func
@@ -790,7 +801,6 @@ function fusedMatMulParams(p) {
 // Ops tfjs-converter runs that this package's GraphModel does not (yet), with why.
 const CONTROL_FLOW = 'TensorFlow 1 control flow (Switch/Merge/Enter/Exit/NextIteration/LoopCond) is not implemented in this GraphModel yet (If/While with library functions, as TensorFlow 2 writes them, are)';
 const TENSOR_LISTS = 'TensorArray and TensorList ops (the state of control-flow loops) are not implemented in this GraphModel yet';
-const HASH_TABLES = 'hash-table ops (HashTable, LookupTable*, InitializeTable) are not implemented in this GraphModel yet';
 export const NOT_SUPPORTED = {};
 for (const op of ['LoopCond', 'Switch', 'Merge', 'Enter', 'Exit', 'NextIteration']) NOT_SUPPORTED[op] = CONTROL_FLOW;
 for (const op of ['EmptyTensorList', 'TensorArrayV3', 'TensorArrayWriteV3', 'TensorArrayReadV3', 'TensorArrayGatherV3',
@@ -799,7 +809,3 @@ for (const op of ['EmptyTensorList', 'TensorArrayV3', 'TensorArrayWriteV3', 'Ten
                   'TensorListGetItem', 'TensorListSetItem', 'TensorListReserve', 'TensorListFromTensor',
                   'TensorListStack', 'TensorListSplit', 'TensorListConcat', 'TensorListConcatV2', 'TensorListPopBack',
                   'TensorListPushBack', 'TensorListLength', 'TensorListResize']) NOT_SUPPORTED[op] = TENSOR_LISTS;
-for (const op of ['HashTable', 'HashTableV2', 'LookupTableImport', 'LookupTableImportV2', 'LookupTableFind',
-                  'LookupTableFindV2', 'LookupTableSize', 'LookupTableSizeV2', 'InitializeTable', 'InitializeTableV2']) {
-  NOT_SUPPORTED[op] = HASH_TABLES;
-}

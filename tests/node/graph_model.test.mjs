@@ -659,7 +659,63 @@ for (const op of ['StatelessIf/StatelessWhile', 'If/While']) {
   });
 }
 
-test('unsupported ops: control flow, tensor lists and hash tables throw naming op and node', async () => {
+test('hash tables: built by the modelInitializer (a resource input of the signature) or in the graph, as tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const table = {key_dtype: {type: 'DT_STRING'}, value_dtype: {type: 'DT_INT32'}, shared_name: A.s('t')};
+  // The initializer fills the table; the signature's resource input carries its handle into the graph.
+  const withInit = graphModel([
+    placeholder('words', [-1], 'DT_STRING'), node('handle', 'Placeholder', [], {dtype: {type: 'DT_RESOURCE'}}),
+    node('find', 'LookupTableFindV2', ['handle', 'words', 'dflt'], {Tin: {type: 'DT_STRING'}, Tout: A.Ti}),
+    node('size', 'LookupTableSizeV2', ['handle']),
+  ], [C('dflt', [], [-1])], {
+    modelInitializer: {node: [
+      node('keys', 'Const', [], {dtype: {type: 'DT_STRING'}}), node('vals', 'Const', [], {dtype: A.Ti}),
+      node('table', 'HashTableV2', [], table),
+      node('import', 'LookupTableImportV2', ['table', 'keys', 'vals'], {Tin: {type: 'DT_STRING'}, Tout: A.Ti}),
+    ], versions: {producer: 1482}},
+    initializerSignature: {outputs: {'import:0': {name: 'import:0', resourceId: 7}}},
+    signature: {inputs: {words: {name: 'words:0', dtype: 'DT_STRING'}, handle: {name: 'handle:0', dtype: 'DT_RESOURCE', resourceId: 7}},
+                outputs: {ids: {name: 'find:0', dtype: 'DT_INT32'}, n: {name: 'size:0', dtype: 'DT_INT32'}}},
+  });
+  // String weights: each element's byte count (uint32 LE), then its bytes.
+  const words = ['cat', 'dog', 'emu'];
+  const strBytes = Buffer.concat(words.flatMap(w => [Buffer.from(new Uint32Array([w.length]).buffer), Buffer.from(w)]));
+  const ints = Buffer.from(new Int32Array([10, 20, 30]).buffer);
+  withInit.weightSpecs.push({name: 'keys', shape: [3], dtype: 'string'}, {name: 'vals', shape: [3], dtype: 'int32'});
+  const data = Buffer.concat([Buffer.from(withInit.weightData), strBytes, ints]);
+  withInit.weightData = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  const inGraph = graphModel([
+    placeholder('words', [-1], 'DT_STRING'), node('keys', 'Const', [], {dtype: {type: 'DT_STRING'}}),
+    node('table', 'HashTableV2', [], table),
+    node('import', 'LookupTableImportV2', ['table', 'keys', 'vals'], {Tin: {type: 'DT_STRING'}, Tout: A.Ti}),
+    node('find', 'LookupTableFindV2', ['table', 'words', 'dflt', '^import'], {Tin: {type: 'DT_STRING'}, Tout: A.Ti}),
+  ], [C('dflt', [], [-1]), C('vals', [3], [10, 20, 30])]);
+  inGraph.weightSpecs.unshift({name: 'keys', shape: [3], dtype: 'string'});
+  const data2 = Buffer.concat([strBytes, Buffer.from(inGraph.weightData)]);
+  inGraph.weightData = data2.buffer.slice(data2.byteOffset, data2.byteOffset + data2.byteLength);
+  for (const [what, artifacts, outputs] of [['initializer', withInit, ['ids', 'n']], ['in graph', inGraph, ['find']]]) {
+    const ours = await tf.loadGraphModel(tf.io.fromMemory(copyArtifacts(artifacts)));
+    const theirs = await tfjs.loadGraphModel(tfjs.io.fromMemory(copyArtifacts(artifacts)));
+    assert.deepEqual(ours.inputNodes, theirs.inputNodes);
+    const before = tf.memory().numTensors;
+    for (const query of [['dog', 'yak', 'cat'], ['emu']]) {
+      const t = tf.tensor1d(query, 'string'), t2 = tfjs.tensor1d(query, 'string');
+      const a = await quietly(() => ours.executeAsync({words: t}, outputs));
+      const b = await quietly(() => theirs.executeAsync({words: t2}, outputs));
+      compareOutputs(a, b, `${what}: ${query}`);
+      tf.dispose([t, ...asList(a)]);
+      tfjs.dispose([t2, ...asList(b)]);
+    }
+    // The table and the initializer's handle live with the model.
+    const held = tf.memory().numTensors - before;
+    assert.ok(held >= 0 && held <= 6, `${what}: ${held} tensors held`);
+    ours.dispose();
+    theirs.dispose();
+    assert.ok(tf.memory().numTensors <= before - artifacts.weightSpecs.length, `${what}: dispose frees the weights and tables`);
+  }
+});
+
+test('unsupported ops: TensorFlow 1 control flow and tensor lists throw naming op and node', async () => {
   const artifacts = graphModel([
     placeholder('x', [2]), placeholder('p', [], 'DT_BOOL'),
     node('sw', 'Switch', ['x', 'p'], {T: A.T}),
