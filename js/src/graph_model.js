@@ -5,17 +5,17 @@
 // graph_model.ts, graph_executor.ts, model_analysis.ts, operation_mapper.ts),
 // so the loading, naming, errors and memory behaviour are tfjs's: every
 // intermediate tensor is disposed once its last consumer ran; only the outputs
-// (and the model's weights) stay. TensorFlow 2 control flow (If/While over the
-// graph's library functions) and hash tables run in executeAsync; TensorFlow 1
-// control flow (Switch/Merge/Enter/Exit) and TensorArray/TensorList ops are not
-// implemented: such a node throws a clear error when it runs.
+// (and the model's weights) stay. Control flow (TensorFlow 1's Switch/Merge/
+// Enter/Exit/NextIteration frames, TensorFlow 2's If/While over the graph's
+// library functions) and hash tables run in executeAsync; TensorArray/TensorList
+// ops are not implemented: such a node throws a clear error when it runs.
 import {ENV} from './environment.js';
 import {io} from './io/index.js';
 import {closeScope, openScope} from './tensor.js';
 import {
   EXECUTORS, NOT_SUPPORTED, OP_MAPPERS, attrParamValue, getBoolArrayParam, getBoolParam, getDtypeArrayParam,
   getDtypeParam, getNumberParam, getNumericArrayParam, getParamValue, getStringArrayParam, getStringParam, getTensor,
-  getTensorShapeArrayParam, getTensorShapeParam, parseDtypeParam, parseNodeName, tf,
+  getTensorShapeArrayParam, getTensorShapeParam, nameWithContextId, parseDtypeParam, parseNodeName, tf,
 } from './graph_ops.js';
 
 export const TFHUB_SEARCH_PARAM = '?tfjs-format=file';
@@ -252,6 +252,116 @@ async function runWhile(p, node, tensorMap, ctx) {
 
 Object.assign(EXECUTORS, {If: runIf, StatelessIf: runIf, While: runWhile, StatelessWhile: runWhile});
 
+// ---- TensorFlow 1 control flow: loop frames (tfjs's execution_context.ts) ------------
+
+class ExecutionContext {
+  constructor() {
+    this.rootContext = {id: 0, frameName: '', iterationId: 0};
+    this.contexts = [this.rootContext];
+    this.lastId = 0;
+    this.generateCurrentContextIds();
+  }
+
+  set currentContext(contexts) {
+    if (this.contexts !== contexts) {
+      this.contexts = contexts;
+      this.generateCurrentContextIds();
+    }
+  }
+
+  get currentContext() { return this.contexts; }
+
+  get currentContextId() { return this._currentContextIds[0]; }
+
+  get currentContextIds() { return this._currentContextIds; }
+
+  generateCurrentContextIds() {
+    const names = [];
+    for (let i = 0; i < this.contexts.length - 1; i++) {
+      names.push(this.contextIdForContexts(this.contexts.slice(0, this.contexts.length - i)));
+    }
+    names.push('');
+    this._currentContextIds = names;
+  }
+
+  contextIdForContexts(contexts) {
+    return contexts ? contexts.map(c => (c.id === 0 && c.iterationId === 0 ? '' : `${c.frameName}-${c.iterationId}`))
+        .join('/') : '';
+  }
+
+  enterFrame(frameId) {
+    this.lastId++;
+    this.contexts = this.contexts.slice();
+    this.contexts.push({id: this.lastId, frameName: frameId, iterationId: 0});
+    this._currentContextIds.unshift(this.contextIdForContexts(this.contexts));
+  }
+
+  exitFrame() {
+    if (this.contexts.length <= 1) throw new Error('Cannot exit frame, the context is empty');
+    this.contexts = this.contexts.slice();
+    this.contexts.splice(-1);
+    this.currentContextIds.shift();
+  }
+
+  nextIteration() {
+    if (this.contexts.length === 0) throw new Error('Cannot increase frame iteration, the context is empty');
+    this.contexts = this.contexts.slice();
+    this.lastId++;
+    const context = {...this.contexts[this.contexts.length - 1]};
+    context.iterationId += 1;
+    context.id = this.lastId;
+    this.contexts.splice(-1, 1, context);
+    this._currentContextIds.splice(0, 1, this.contextIdForContexts(this.contexts));
+  }
+}
+
+const nodeNameAndIndex = (name, frames) => {
+  const [nodeName, index, outputName] = parseNodeName(name);
+  return [nameWithContextId(nodeName, frames && frames.currentContextId), index, outputName];
+};
+
+const cloneTensor = t => (t.kept ? t : t.clone());
+
+function needFrames(node, ctx) {
+  if (ctx.frames == null) {
+    throw new Error(`The op '${node.op}' (node '${node.name}') runs in model.executeAsync() only`);
+  }
+  return ctx.frames;
+}
+
+Object.assign(EXECUTORS, {
+  LoopCond: p => [cloneTensor(p('pred'))],
+  Switch: async p => {
+    const pred = p('pred');
+    let data = p('data');
+    if (!data.kept) data = cloneTensor(data);
+    return (await pred.data())[0] ? [undefined, data] : [data, undefined];
+  },
+  Merge: (p, node, tensorMap, ctx) => {
+    const frames = needFrames(node, ctx);
+    const name = node.inputNames.find(n => getTensor(n, tensorMap, frames) !== undefined);
+    return name ? [cloneTensor(getTensor(name, tensorMap, frames))] : undefined;
+  },
+  Enter: (p, node, tensorMap, ctx) => {
+    const frames = needFrames(node, ctx);
+    const frameId = p('frameName'), data = p('tensor');
+    frames.enterFrame(frameId);
+    return [cloneTensor(data)];
+  },
+  Exit: (p, node, tensorMap, ctx) => {
+    const data = p('tensor');
+    needFrames(node, ctx).exitFrame();
+    return [cloneTensor(data)];
+  },
+  NextIteration: (p, node, tensorMap, ctx) => {
+    const data = p('tensor');
+    needFrames(node, ctx).nextIteration();
+    return [cloneTensor(data)];
+  },
+});
+
+const TF1_CONTROL_FLOW = new Set(['Switch', 'Merge', 'Enter', 'Exit', 'NextIteration', 'LoopCond']);
+
 // ---- hash tables (tfjs's hash_table.ts, resource_manager.ts, hash_table_executor.ts) ---
 
 class HashTable {
@@ -478,7 +588,7 @@ function getNodeLiveUntilMap(orderedNodes) {
 // ---- running one node (tfjs's operation_executor.ts) --------------------------------
 
 function executeOp(node, tensorMap, ctx) {
-  const p = name => getParamValue(name, node, tensorMap);
+  const p = name => getParamValue(name, node, tensorMap, ctx.frames);
   let value;
   if (node.category === 'custom') {
     const mapper = CUSTOM_OPS[node.op];
@@ -596,6 +706,10 @@ class GraphExecutor {
                       `'${dynamicNode.op}'. Please use model.executeAsync() instead. Alternatively, to avoid the ` +
                       `dynamic ops, specify the inputs [${syncInputs}]`);
     }
+    // Loops (NextIteration feeds Merge) have no topological order: tfjs's stack executor runs them.
+    if (!sync && [...info.usedNodes].some(name => TF1_CONTROL_FLOW.has(this.graph.nodes[name].op))) {
+      return {frames: true, info, dynamicNode};
+    }
     if (missingInputs.length > 0) {
       throw new Error(`Cannot compute the outputs [${outputs.map(n => n.name)}] from the provided inputs ` +
                       `[${Object.keys(inputs)}]. Missing the following inputs: [${missingInputs}]`);
@@ -696,6 +810,7 @@ class GraphExecutor {
   async executeAsync(inputs, outputs, isFunctionExecution = false) {
     this.disposeIntermediateTensors();
     const prepared = this.prepare(inputs, outputs, false, isFunctionExecution);
+    if (prepared.compilation.frames) return this.executeWithFrames(prepared);
     const {orderedNodes, nodeLiveUntilMap, dynamicNode} = prepared.compilation;
     const tensorsMap = this.startTensorsMap(prepared.inputs);
     const tensorsToKeep = frozenIds(tensorsMap);
@@ -720,6 +835,111 @@ class GraphExecutor {
                              ...Object.keys(prepared.inputs).map(name => prepared.inputs[name].id), ...this.weightIds]);
     disposeAllBut(tensorsMap, keepIds);
     return results;
+  }
+
+  /** tfjs's executeWithControlFlow: a work stack, each node run once all its inputs (one, for Merge) have values. */
+  async executeWithFrames(prepared) {
+    const {inputs, outputs, outputNodeNameSet, compilation: {info}} = prepared;
+    const frames = new ExecutionContext();
+    const ctx = {...this.context(), frames};
+    const names = Object.keys(inputs);
+    const inputNodes = names.map(name => this.graph.nodes[parseNodeName(name)[0]]);
+    const outputNodes = info.outputs;
+    const stack = [...inputNodes, ...this.graph.weights, ...(this._initNodes || [])]
+        .map(node => ({node, contexts: frames.currentContext}));
+    const tensorsMap = this.startTensorsMap(inputs);
+    const tensorsToKeep = frozenIds(tensorsMap);
+    const consumers = {};
+    const added = {};
+    try {
+      while (stack.length > 0) {
+        const promises = this.processStack(stack, ctx, tensorsMap, added, tensorsToKeep, outputNodeNameSet, consumers,
+                                           info.usedNodes);
+        await Promise.all(promises);
+      }
+      const missing = outputNodes.filter(node => !isControlFlow(node) && !getTensor(node.name, tensorsMap, frames))
+          .map(node => node.name);
+      if (missing.length > 0) {
+        throw new Error(`Cannot compute the outputs [${missing}] from the provided inputs [${names}]. Consider ` +
+                        `providing the following inputs: [${info.missingInputs}]. `);
+      }
+    } catch (e) {
+      disposeAllBut(tensorsMap, new Set([...tensorsToKeep, ...this.weightIds]));
+      throw e;
+    }
+    const results = outputs.map(name => getTensor(name, tensorsMap, frames));
+    const keepIds = new Set([...results.filter(Boolean).map(t => t.id), ...names.map(name => inputs[name].id),
+                             ...this.weightIds]);
+    disposeAllBut(tensorsMap, keepIds);
+    return results;
+  }
+
+  processStack(stack, ctx, tensorMap, added, tensorsToKeep, outputNodeNameSet, consumers, usedNodes) {
+    const frames = ctx.frames;
+    const promises = [];
+    while (stack.length > 0) {
+      const item = stack.pop();
+      frames.currentContext = item.contexts;
+      let nodeName = '';
+      // A constant Enter's tensor belongs to the frame it enters from: it stays for the whole loop.
+      if (item.node.op === 'Enter' && getParamValue('isConstant', item.node, tensorMap, frames)) {
+        [nodeName] = nodeNameAndIndex(item.node.name, frames);
+      }
+      if (tensorMap[item.node.name] == null) {
+        const tensors = executeOp(item.node, tensorMap, ctx);
+        if (!nodeName) [nodeName] = nodeNameAndIndex(item.node.name, frames);
+        const currentContext = frames.currentContext;
+        const done = t => {
+          tensorMap[nodeName] = t;
+          if (this.keepIntermediateTensors) this.clonedTensorsMap[nodeName] = this.cloneTensorList(t);
+          frames.currentContext = currentContext;
+          this.checkTensorForDisposal(nodeName, item.node, tensorMap, frames, tensorsToKeep, outputNodeNameSet, consumers);
+          this.processChildNodes(item.node, stack, frames, tensorMap, added, usedNodes);
+          return t;
+        };
+        if (isPromise(tensors)) promises.push(tensors.then(done));
+        else done(tensors);
+      } else {
+        this.processChildNodes(item.node, stack, frames, tensorMap, added, usedNodes);
+      }
+    }
+    return promises;
+  }
+
+  processChildNodes(node, stack, frames, tensorMap, added, usedNodes) {
+    for (const child of node.children) {
+      const [nodeName] = nodeNameAndIndex(child.name, frames);
+      if (added[nodeName] || !usedNodes.has(child.name)) continue;
+      const ready = child.op === 'Merge' ? child.inputNames.some(name => !!getTensor(name, tensorMap, frames))
+                                         : child.inputNames.every(name => !!getTensor(name, tensorMap, frames));
+      if (ready) {
+        added[nodeName] = true;
+        stack.push({contexts: frames.currentContext, node: child});
+      }
+    }
+  }
+
+  checkTensorForDisposal(nodeName, node, tensorMap, frames, tensorsToKeep, outputNodeNameSet, consumers) {
+    if (isControlFlow(node) || outputNodeNameSet.has(nodeName)) return;
+    for (const t of tensorMap[nodeName] || []) {
+      if (t == null) continue;
+      consumers[t.id] = (consumers[t.id] || 0) + node.children.length;
+    }
+    for (const input of node.inputs) {
+      if (isControlFlow(input)) continue;
+      const tensors = tensorMap[nameWithContextId(input.name, frames.currentContextId)];
+      if (tensors == null) continue;
+      for (const t of tensors) {
+        if (!t || t.kept || tensorsToKeep.has(t.id)) continue;
+        const count = consumers[t.id];
+        if (count === 1) {
+          t.dispose();
+          delete consumers[t.id];
+        } else if (count != null) {
+          consumers[t.id]--;
+        }
+      }
+    }
   }
 
   cloneTensorList(tensors) {

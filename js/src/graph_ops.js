@@ -4,9 +4,9 @@
 // end, end 0 means "to the end") and its attributes (tfName->name:type[=default],
 // ~ a deprecated tfName). Parsed once into tfjs's OpMapper objects; the executors
 // below compute each op with this package's ops, as tfjs's executors do.
-// If/While and the hash-table ops run in graph_model.js; TensorFlow 1 control flow
-// and TensorArray/TensorList ops are not here: a node with one of them fails with a
-// clear error when it is run (NOT_SUPPORTED below).
+// The control-flow and hash-table ops run in graph_model.js (they need the
+// executor); TensorArray/TensorList ops are not here: a node with one of them fails
+// with a clear error when it is run (NOT_SUPPORTED below).
 import {complex, fft, ifft, imag, irfft, real, rfft} from './complex.js';
 import {keep, tidy} from './engine.js';
 import {linalg} from './linalg.js';
@@ -241,6 +241,12 @@ hash_table;LookupTableSize;tableHandle@0:tensor;
 hash_table;LookupTableSizeV2;tableHandle@0:tensor;
 hash_table;InitializeTable;tableHandle@0:tensor keys@1:tensor values@2:tensor;
 hash_table;InitializeTableV2;tableHandle@0:tensor keys@1:tensor values@2:tensor;
+control;LoopCond;pred@0:tensor;
+control;Switch;data@0:tensor pred@1:tensor;
+control;Merge;tensors@0..0:tensors;
+control;Enter;tensor@0:tensor;T->dtype:dtype frame_name->frameName:string is_constant->isConstant:bool
+control;Exit;tensor@0:tensor;T->dtype:dtype
+control;NextIteration;tensor@0:tensor;T->dtype:dtype
 control;StatelessIf;cond@0:tensor args@1..0:tensors;then_branch->thenBranch:func else_branch->elseBranch:func
 control;If;cond@0:tensor args@1..0:tensors;then_branch->thenBranch:func else_branch->elseBranch:func
 control;StatelessWhile;args@0..0:tensors;cond->cond:func body->body:func
@@ -383,27 +389,35 @@ export function parseNodeName(name) {
   return [parts[0], Number(parts[parts.length - 1]), parts.length === 3 ? parts[1] : undefined];
 }
 
-export function getTensor(name, tensorsMap) {
+/** A node's name inside a loop frame (tfjs keys a frame's tensors `name-contextId`). */
+export const nameWithContextId = (name, contextId) => (contextId ? `${name}-${contextId}` : name);
+
+/** The tensor `name` ('node' or 'node:i') names; inside loop frames, the innermost frame's that has one. */
+export function getTensor(name, tensorsMap, context) {
   const [nodeName, index] = parseNodeName(name);
-  const tensors = tensorsMap[nodeName];
-  return tensors ? tensors[index] : undefined;
+  if (context == null) {
+    const tensors = tensorsMap[nodeName];
+    return tensors ? tensors[index] : undefined;
+  }
+  const id = context.currentContextIds.find(cid => !!tensorsMap[nameWithContextId(nodeName, cid)]);
+  return id !== undefined ? tensorsMap[nameWithContextId(nodeName, id)][index] : undefined;
 }
 
-export function getParamValue(paramName, node, tensorMap) {
+export function getParamValue(paramName, node, tensorMap, context) {
   const inputParam = node.inputParams[paramName];
   if (inputParam && inputParam.inputIndexStart !== undefined) {
     const start = inputParam.inputIndexStart;
     const end = inputParam.inputIndexEnd === 0 ? undefined
         : (inputParam.inputIndexEnd === undefined ? start + 1 : inputParam.inputIndexEnd);
     const shiftedStart = start < 0 ? node.inputNames.length + start : start;
-    if (inputParam.type === 'tensor') return getTensor(node.inputNames[shiftedStart], tensorMap);
+    if (inputParam.type === 'tensor') return getTensor(node.inputNames[shiftedStart], tensorMap, context);
     if (inputParam.type === 'tensors') {
       // As tfjs: control inputs from NoOp nodes order the graph but are no values.
       const inputs = node.inputs.slice(start, end);
       return node.inputNames.slice(start, end).filter((_n, i) => (inputs[i] && inputs[i].op) !== 'NoOp')
-          .map(name => getTensor(name, tensorMap));
+          .map(name => getTensor(name, tensorMap, context));
     }
-    const tensor = getTensor(node.inputNames[shiftedStart], tensorMap);
+    const tensor = getTensor(node.inputNames[shiftedStart], tensorMap, context);
     if (tensor == null) throw new Error(`Node '${node.name}' (${node.op}): input '${paramName}' has no value`);
     const data = tensor.dataSync();
     return inputParam.type === 'number' ? data[0] : toNestedArray(tensor.shape, Array.from(data));
@@ -587,8 +601,8 @@ export const EXECUTORS = {
     if (w == null) throw new Error(`Const node '${node.name}' has no value: the weights manifest has no weight of that name`);
     return w;
   },
-  PlaceholderWithDefault: (p, node, tensorMap) => [getTensor(node.name, tensorMap) || p('default')],
-  Placeholder: (p, node, tensorMap) => [getTensor(node.name, tensorMap)],
+  PlaceholderWithDefault: (p, node, tensorMap, ctx) => [getTensor(node.name, tensorMap, ctx && ctx.frames) || p('default')],
+  Placeholder: (p, node, tensorMap, ctx) => [getTensor(node.name, tensorMap, ctx && ctx.frames)],
   Identity: p => [cloneTensor(p('x'))], StopGradient: p => [cloneTensor(p('x'))],
   FakeQuantWithMinMaxVars: p => [cloneTensor(p('x'))],  // as tfjs: the op is ignored
   IdentityN: p => p('x').map(t => cloneTensor(t)), Snapshot: p => [cloneTensor(p('x'))],
@@ -799,10 +813,8 @@ function fusedMatMulParams(p) {
 }
 
 // Ops tfjs-converter runs that this package's GraphModel does not (yet), with why.
-const CONTROL_FLOW = 'TensorFlow 1 control flow (Switch/Merge/Enter/Exit/NextIteration/LoopCond) is not implemented in this GraphModel yet (If/While with library functions, as TensorFlow 2 writes them, are)';
 const TENSOR_LISTS = 'TensorArray and TensorList ops (the state of control-flow loops) are not implemented in this GraphModel yet';
 export const NOT_SUPPORTED = {};
-for (const op of ['LoopCond', 'Switch', 'Merge', 'Enter', 'Exit', 'NextIteration']) NOT_SUPPORTED[op] = CONTROL_FLOW;
 for (const op of ['EmptyTensorList', 'TensorArrayV3', 'TensorArrayWriteV3', 'TensorArrayReadV3', 'TensorArrayGatherV3',
                   'TensorArrayScatterV3', 'TensorArrayConcatV3', 'TensorArraySplitV3', 'TensorArraySizeV3',
                   'TensorArrayCloseV3', 'TensorListScatter', 'TensorListScatterV2', 'TensorListGather',

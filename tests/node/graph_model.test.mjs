@@ -715,24 +715,70 @@ test('hash tables: built by the modelInitializer (a resource input of the signat
   }
 });
 
-test('unsupported ops: TensorFlow 1 control flow and tensor lists throw naming op and node', async () => {
+test('TensorFlow 1 control flow (Enter/Merge/Switch/LoopCond/NextIteration/Exit loops, Switch/Merge conds) as tfjs', async () => {
+  const F = {T: A.T, frame_name: A.s('while/while_context'), is_constant: A.b(false), parallel_iterations: A.i(10)};
+  const Fi = {...F, T: A.Ti}, K = {...F, is_constant: A.b(true)}, Ki = {...K, T: A.Ti};
+  const artifacts = graphModel([
+    placeholder('x', [-1, 3]), placeholder('n', [], 'DT_INT32'), placeholder('c', [], 'DT_BOOL'),
+    node('acc0', 'ZerosLike', ['x'], {T: A.T}),
+    node('while/Enter_i', 'Enter', ['i0'], Fi), node('while/Enter_acc', 'Enter', ['acc0'], F),
+    node('while/Enter_n', 'Enter', ['n'], Ki), node('while/Enter_x', 'Enter', ['x'], K),
+    node('while/Enter_one', 'Enter', ['one'], Ki),
+    node('while/Merge_i', 'Merge', ['while/Enter_i', 'while/NextIteration_i'], {T: A.Ti, N: A.i(2)}),
+    node('while/Merge_acc', 'Merge', ['while/Enter_acc', 'while/NextIteration_acc'], {T: A.T, N: A.i(2)}),
+    node('while/Less', 'Less', ['while/Merge_i', 'while/Enter_n'], {T: A.Ti}),
+    node('while/LoopCond', 'LoopCond', ['while/Less']),
+    node('while/Switch_i', 'Switch', ['while/Merge_i', 'while/LoopCond'], {T: A.Ti}),
+    node('while/Switch_acc', 'Switch', ['while/Merge_acc', 'while/LoopCond'], {T: A.T}),
+    node('while/Identity_i', 'Identity', ['while/Switch_i:1'], {T: A.Ti}),
+    node('while/Identity_acc', 'Identity', ['while/Switch_acc:1'], {T: A.T}),
+    node('while/add_i', 'AddV2', ['while/Identity_i', 'while/Enter_one'], {T: A.Ti}),
+    node('while/mul', 'Mul', ['while/Identity_acc', 'while/Enter_x'], {T: A.T}),
+    node('while/add_acc', 'AddV2', ['while/mul', 'while/Enter_x'], {T: A.T}),
+    node('while/NextIteration_i', 'NextIteration', ['while/add_i'], {T: A.Ti}),
+    node('while/NextIteration_acc', 'NextIteration', ['while/add_acc'], {T: A.T}),
+    node('while/Exit_i', 'Exit', ['while/Switch_i'], {T: A.Ti}),
+    node('while/Exit_acc', 'Exit', ['while/Switch_acc'], {T: A.T}),
+    node('out', 'Identity', ['while/Exit_acc'], {T: A.T}), node('out_i', 'Identity', ['while/Exit_i'], {T: A.Ti}),
+    node('cond/Switch', 'Switch', ['x', 'c'], {T: A.T}),
+    node('cond/t', 'Mul', ['cond/Switch:1', 'two'], {T: A.T}), node('cond/f', 'Neg', ['cond/Switch'], {T: A.T}),
+    node('cond/Merge', 'Merge', ['cond/f', 'cond/t'], {T: A.T, N: A.i(2)}),
+    node('cond_out', 'Identity', ['cond/Merge'], {T: A.T}),
+  ], [C('i0', [], [0]), C('one', [], [1]), C('two', [], [2], 'float32')]);
+  const both = await loadBoth(artifacts);
+  const {ours, theirs, tfjs} = both;
+  for (const [n, c] of [[3, true], [0, false], [1, true]]) {
+    const spec = {x: {shape: [2, 3], values: seededData([2, 3], 12)}, n: {shape: [], values: [n], dtype: 'int32'},
+                  c: {shape: [], values: [c], dtype: 'bool'}};
+    await quietly(() => runBoth(both, spec, (m, f) => m.executeAsync(f, ['out', 'out_i', 'cond_out']), `n=${n} c=${c}`));
+    await quietly(() => runBoth(both, spec, (m, f) => m.executeAsync(f, 'cond_out'), `cond only, c=${c}`));
+  }
+  const f = feeds(tf, {x: {shape: [1, 3], values: [1, 2, 3]}, n: {shape: [], values: [2], dtype: 'int32'}});
+  const g = feeds(tfjs, {x: {shape: [1, 3], values: [1, 2, 3]}, n: {shape: [], values: [2], dtype: 'int32'}});
+  const before = tf.memory().numTensors;
+  assert.equal(errorOf(() => ours.execute(f, 'out')), errorOf(() => theirs.execute(g, 'out')));
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose(Object.values(f));
+  tfjs.dispose(Object.values(g));
+  ours.dispose();
+  theirs.dispose();
+});
+
+test('unsupported ops: TensorArray and TensorList throw naming op and node', async () => {
   const artifacts = graphModel([
     placeholder('x', [2]), placeholder('p', [], 'DT_BOOL'),
-    node('sw', 'Switch', ['x', 'p'], {T: A.T}),
-    node('out', 'Identity', ['sw:1'], {T: A.T}),
     node('ta', 'TensorListReserve', ['shape', 'n'], {element_dtype: A.T}),
     node('ta_out', 'Identity', ['ta'], {}),
+    node('arr', 'TensorArrayV3', ['n'], {dtype: A.T}),
   ], [C('shape', [1], [2]), C('n', [], [3])]);
   const both = await loadBoth(artifacts);
   const x = tf.tensor1d([1, 2]), p = tf.scalar(true, 'bool');
   const x2 = both.tfjs.tensor1d([1, 2]), p2 = both.tfjs.scalar(true, 'bool');
   const before = tf.memory().numTensors;
-  // execute(): the same "use executeAsync" message as tfjs.
-  assert.equal(errorOf(() => both.ours.execute({x, p}, 'out')), errorOf(() => both.theirs.execute({x: x2, p: p2}, 'out')));
-  assert.match(await asyncErrorOf(() => both.ours.executeAsync({x, p}, 'out')),
-               /The op 'Switch' of node 'sw' is not supported: TensorFlow 1 control flow/);
   assert.match(errorOf(() => both.ours.execute({x, p}, 'ta_out')),
                /The op 'TensorListReserve' of node 'ta' is not supported: TensorArray and TensorList/);
+  assert.match(await asyncErrorOf(() => both.ours.executeAsync({x, p}, 'arr')),
+               /The op 'TensorArrayV3' of node 'arr' is not supported: TensorArray and TensorList/);
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([x, p]);
   both.tfjs.dispose([x2, p2]);
