@@ -8,12 +8,13 @@
 // (and the model's weights) stay. Control flow (TensorFlow 1's Switch/Merge/
 // Enter/Exit/NextIteration frames, TensorFlow 2's If/While over the graph's
 // library functions) and hash tables run in executeAsync; TensorArray/TensorList
-// ops are not implemented: such a node throws a clear error when it runs.
+// ops run too (graph_lists.js).
 import {ENV} from './environment.js';
+import {LIST_EXECUTORS, disposeLists, newLists} from './graph_lists.js';
 import {io} from './io/index.js';
 import {closeScope, openScope} from './tensor.js';
 import {
-  EXECUTORS, NOT_SUPPORTED, OP_MAPPERS, attrParamValue, getBoolArrayParam, getBoolParam, getDtypeArrayParam,
+  EXECUTORS, OP_MAPPERS, attrParamValue, getBoolArrayParam, getBoolParam, getDtypeArrayParam,
   getDtypeParam, getNumberParam, getNumericArrayParam, getParamValue, getStringArrayParam, getStringParam, getTensor,
   getTensorShapeArrayParam, getTensorShapeParam, nameWithContextId, parseDtypeParam, parseNodeName, tf,
 } from './graph_ops.js';
@@ -223,25 +224,25 @@ function libraryFunction(ctx, name, node) {
 async function runIf(p, node, tensorMap, ctx) {
   const condValue = await p('cond').data();
   const branch = condValue[0] ? p('thenBranch') : p('elseBranch');
-  return libraryFunction(ctx, branch, node).executeFunctionAsync(p('args'));
+  return libraryFunction(ctx, branch, node).executeFunctionAsync(p('args'), ctx.lists);
 }
 
 async function runWhile(p, node, tensorMap, ctx) {
   const body = libraryFunction(ctx, p('body'), node), cond = libraryFunction(ctx, p('cond'), node);
   const args = p('args');
   const argIds = args.map(t => t.id);
-  let condResult = await cond.executeFunctionAsync(args);
+  let condResult = await cond.executeFunctionAsync(args, ctx.lists);
   let condValue = await condResult[0].data();
   condResult.forEach(t => { if (!t.kept && argIds.indexOf(t.id) === -1) t.dispose(); });
   let result = args;
   while (condValue[0]) {
     const previous = result;
-    result = await body.executeFunctionAsync(result);
+    result = await body.executeFunctionAsync(result, ctx.lists);
     const resultIds = result.map(t => t.id);
     previous.forEach(t => {
       if (!t.kept && argIds.indexOf(t.id) === -1 && resultIds.indexOf(t.id) === -1) t.dispose();
     });
-    condResult = await cond.executeFunctionAsync(result);
+    condResult = await cond.executeFunctionAsync(result, ctx.lists);
     condValue = await condResult[0].data();
     condResult.forEach(t => {
       if (!t.kept && argIds.indexOf(t.id) === -1 && resultIds.indexOf(t.id) === -1) t.dispose();
@@ -250,7 +251,7 @@ async function runWhile(p, node, tensorMap, ctx) {
   return result;
 }
 
-Object.assign(EXECUTORS, {If: runIf, StatelessIf: runIf, While: runWhile, StatelessWhile: runWhile});
+Object.assign(EXECUTORS, {If: runIf, StatelessIf: runIf, While: runWhile, StatelessWhile: runWhile}, LIST_EXECUTORS);
 
 // ---- TensorFlow 1 control flow: loop frames (tfjs's execution_context.ts) ------------
 
@@ -603,9 +604,6 @@ function executeOp(node, tensorMap, ctx) {
     }
     closeScope(isPromise(value) ? {has: () => true} : new Set([].concat(value)));
   } else if (node.category == null) {
-    if (NOT_SUPPORTED[node.op]) {
-      throw new Error(`The op '${node.op}' of node '${node.name}' is not supported: ${NOT_SUPPORTED[node.op]}`);
-    }
     throw new TypeError(`Unknown op '${node.op}'. File an issue at https://github.com/tensorflow/tfjs/issues so we ` +
                         'can add it, or register a custom execution with tf.registerOp() ' +
                         `(Tensorflow Op is not supported: ${node.op}, node '${node.name}')`);
@@ -780,7 +778,7 @@ class GraphExecutor {
           throw new Error(`The execution of the op '${node.op}' returned a promise. Please use model.executeAsync() ` +
                           'instead.');
         }
-        const tensors = executeOp(node, tensorsMap, this.context());
+        const tensors = executeOp(node, tensorsMap, {...this.context(), lists: newLists()});
         if (isPromise(tensors)) {
           throw new Error(`The execution of the op '${node.op}' returned a promise. Please use model.executeAsync() ` +
                           'instead.');
@@ -801,29 +799,34 @@ class GraphExecutor {
   }
 
   /** Runs this library function's graph on `inputs` (its arguments, in order). */
-  async executeFunctionAsync(inputs) {
+  async executeFunctionAsync(inputs, lists) {
     const mapped = {};
     inputs.forEach((t, i) => { mapped[this.inputs[i].name] = t; });
-    return this.executeAsync(mapped, this.outputNodes, true);
+    return this.executeAsync(mapped, this.outputNodes, true, lists);
   }
 
-  async executeAsync(inputs, outputs, isFunctionExecution = false) {
+  async executeAsync(inputs, outputs, isFunctionExecution = false, lists = null) {
     this.disposeIntermediateTensors();
     const prepared = this.prepare(inputs, outputs, false, isFunctionExecution);
-    if (prepared.compilation.frames) return this.executeWithFrames(prepared);
+    // TensorArrays/TensorLists live for one execution, shared with the functions it calls.
+    const ctx = {...this.context(), lists: lists || newLists()};
+    const ownsLists = lists == null;
+    if (prepared.compilation.frames) return this.executeWithFrames(prepared, ctx, ownsLists);
     const {orderedNodes, nodeLiveUntilMap, dynamicNode} = prepared.compilation;
     const tensorsMap = this.startTensorsMap(prepared.inputs);
     const tensorsToKeep = frozenIds(tensorsMap);
     try {
       for (const node of orderedNodes) {
         if (tensorsMap[node.name]) continue;
-        let tensors = executeOp(node, tensorsMap, this.context());
+        let tensors = executeOp(node, tensorsMap, ctx);
         if (isPromise(tensors)) tensors = await tensors;
         this.afterNode(node, tensors, tensorsMap, tensorsToKeep, prepared.outputNodeNameSet,
                        nodeLiveUntilMap.get(node.name));
       }
     } catch (e) {
-      disposeAllBut(tensorsMap, new Set([...tensorsToKeep, ...this.weightIds]));
+      const keep = new Set([...tensorsToKeep, ...this.weightIds]);
+      disposeAllBut(tensorsMap, keep);
+      if (ownsLists) disposeLists(ctx.lists, keep);
       throw e;
     }
     if (dynamicNode == null && !isFunctionExecution) {
@@ -834,14 +837,15 @@ class GraphExecutor {
     const keepIds = new Set([...results.filter(Boolean).map(t => t.id),
                              ...Object.keys(prepared.inputs).map(name => prepared.inputs[name].id), ...this.weightIds]);
     disposeAllBut(tensorsMap, keepIds);
+    if (ownsLists) disposeLists(ctx.lists, keepIds);
     return results;
   }
 
   /** tfjs's executeWithControlFlow: a work stack, each node run once all its inputs (one, for Merge) have values. */
-  async executeWithFrames(prepared) {
+  async executeWithFrames(prepared, outerCtx, ownsLists) {
     const {inputs, outputs, outputNodeNameSet, compilation: {info}} = prepared;
     const frames = new ExecutionContext();
-    const ctx = {...this.context(), frames};
+    const ctx = {...outerCtx, frames};
     const names = Object.keys(inputs);
     const inputNodes = names.map(name => this.graph.nodes[parseNodeName(name)[0]]);
     const outputNodes = info.outputs;
@@ -864,13 +868,16 @@ class GraphExecutor {
                         `providing the following inputs: [${info.missingInputs}]. `);
       }
     } catch (e) {
-      disposeAllBut(tensorsMap, new Set([...tensorsToKeep, ...this.weightIds]));
+      const keep = new Set([...tensorsToKeep, ...this.weightIds]);
+      disposeAllBut(tensorsMap, keep);
+      if (ownsLists) disposeLists(ctx.lists, keep);
       throw e;
     }
     const results = outputs.map(name => getTensor(name, tensorsMap, frames));
     const keepIds = new Set([...results.filter(Boolean).map(t => t.id), ...names.map(name => inputs[name].id),
                              ...this.weightIds]);
     disposeAllBut(tensorsMap, keepIds);
+    if (ownsLists) disposeLists(ctx.lists, keepIds);
     return results;
   }
 

@@ -4,9 +4,8 @@
 // end, end 0 means "to the end") and its attributes (tfName->name:type[=default],
 // ~ a deprecated tfName). Parsed once into tfjs's OpMapper objects; the executors
 // below compute each op with this package's ops, as tfjs's executors do.
-// The control-flow and hash-table ops run in graph_model.js (they need the
-// executor); TensorArray/TensorList ops are not here: a node with one of them fails
-// with a clear error when it is run (NOT_SUPPORTED below).
+// The control-flow, TensorArray/TensorList and hash-table ops run in
+// graph_model.js and graph_lists.js (they need the executor's state).
 import {complex, fft, ifft, imag, irfft, real, rfft} from './complex.js';
 import {keep, tidy} from './engine.js';
 import {linalg} from './linalg.js';
@@ -15,7 +14,7 @@ import {fused, ops} from './ops.js';
 import {multinomial, randomStandardNormal, randomUniformInt} from './random.js';
 import {sparse, sparseRaggedOps} from './sparse_ragged.js';
 import {string} from './strings.js';
-import {Tensor, dispose, scalar, tensor1d} from './tensor.js';
+import {Tensor, dispose, scalar, tensor, tensor1d} from './tensor.js';
 import {toNestedArray} from './util.js';
 
 // The ops as tf.* has them, gathered on first use (not from index.js: js/src has no import cycle).
@@ -24,7 +23,7 @@ export const tf = new Proxy({}, {
   get: (_, name) => {
     namespace = namespace || {
       ...ops, ...extraOps, ...sparseRaggedOps, fused, sparse, string, linalg, complex, real, imag, fft, ifft, rfft,
-      irfft, multinomial, randomStandardNormal, randomUniformInt, tidy, keep, Tensor, dispose, scalar, tensor1d,
+      irfft, multinomial, randomStandardNormal, randomUniformInt, tidy, keep, Tensor, dispose, scalar, tensor, tensor1d,
     };
     return namespace[name];
   },
@@ -241,6 +240,31 @@ hash_table;LookupTableSize;tableHandle@0:tensor;
 hash_table;LookupTableSizeV2;tableHandle@0:tensor;
 hash_table;InitializeTable;tableHandle@0:tensor keys@1:tensor values@2:tensor;
 hash_table;InitializeTableV2;tableHandle@0:tensor keys@1:tensor values@2:tensor;
+control;EmptyTensorList;elementShape@0:shape maxNumElements@1:number;element_dtype->elementDType:dtype
+control;TensorArrayV3;size@0:number;dtype->dtype:dtype element_shape->elementShape:shape dynamic_size->dynamicSize:bool clear_after_read->clearAfterRead:bool identical_element_shapes->identicalElementShapes:bool tensor_array_name->name:string
+control;TensorArrayWriteV3;tensorArrayId@0:tensor index@1:number tensor@2:tensor flowIn@3:number;T->dtype:dtype
+control;TensorArrayReadV3;tensorArrayId@0:tensor index@1:number flowIn@2:number;dtype->dtype:dtype
+control;TensorArrayGatherV3;tensorArrayId@0:tensor indices@1:number[] flowIn@2:number;dtype->dtype:dtype element_shape->elementShape:shape
+control;TensorArrayScatterV3;tensorArrayId@0:tensor indices@1:number[] tensor@2:tensor flowIn@3:number;T->dtype:dtype
+control;TensorArrayConcatV3;tensorArrayId@0:tensor flowIn@1:number;dtype->dtype:dtype element_shape_except0->elementShapeExcept0:shape
+control;TensorArraySplitV3;tensorArrayId@0:tensor tensor@1:tensor lengths@2:number[] flowIn@3:number;T->dtype:dtype
+control;TensorArraySizeV3;tensorArrayId@0:tensor flowIn@1:number;
+control;TensorArrayCloseV3;tensorArrayId@0:tensor;
+control;TensorListScatter;tensor@0:tensor indices@1:number[] elementShape@2:shape;element_dtype->elementDType:dtype
+control;TensorListScatterV2;tensor@0:tensor indices@1:number[] elementShape@2:shape numElements@3:number;element_dtype->elementDType:dtype
+control;TensorListGather;tensorListId@0:tensor indices@1:number[] elementShape@2:shape;element_dtype->elementDType:dtype
+control;TensorListGetItem;tensorListId@0:tensor index@1:number elementShape@2:shape;element_dtype->elementDType:dtype
+control;TensorListSetItem;tensorListId@0:tensor index@1:number tensor@2:tensor;element_dtype->elementDType:dtype
+control;TensorListReserve;elementShape@0:shape numElements@1:number;element_dtype->elementDType:dtype
+control;TensorListFromTensor;tensor@0:tensor elementShape@1:shape;element_dtype->elementDType:dtype
+control;TensorListStack;tensorListId@0:tensor elementShape@1:shape;element_dtype->elementDType:dtype num_elements->numElements:dtype
+control;TensorListSplit;tensor@0:tensor elementShape@1:shape lengths@2:number[];element_dtype->elementDType:dtype
+control;TensorListConcat;tensorListId@0:tensor;element_shape->elementShape:shape element_dtype->elementDType:dtype
+control;TensorListConcatV2;tensorListId@0:tensor;element_shape->elementShape:shape element_dtype->elementDType:dtype
+control;TensorListPopBack;tensorListId@0:tensor elementShape@1:shape;element_dtype->elementDType:dtype
+control;TensorListPushBack;tensorListId@0:tensor tensor@1:tensor;element_dtype->elementDType:dtype
+control;TensorListLength;tensorListId@0:tensor;
+control;TensorListResize;tensorListId@0:tensor size@1:number;
 control;LoopCond;pred@0:tensor;
 control;Switch;data@0:tensor pred@1:tensor;
 control;Merge;tensors@0..0:tensors;
@@ -811,13 +835,3 @@ function fusedMatMulParams(p) {
   const [bias, preluActivationWeights] = p('args');
   return {bias, activation: activationFunc, preluActivationWeights, leakyreluAlpha: p('leakyreluAlpha')};
 }
-
-// Ops tfjs-converter runs that this package's GraphModel does not (yet), with why.
-const TENSOR_LISTS = 'TensorArray and TensorList ops (the state of control-flow loops) are not implemented in this GraphModel yet';
-export const NOT_SUPPORTED = {};
-for (const op of ['EmptyTensorList', 'TensorArrayV3', 'TensorArrayWriteV3', 'TensorArrayReadV3', 'TensorArrayGatherV3',
-                  'TensorArrayScatterV3', 'TensorArrayConcatV3', 'TensorArraySplitV3', 'TensorArraySizeV3',
-                  'TensorArrayCloseV3', 'TensorListScatter', 'TensorListScatterV2', 'TensorListGather',
-                  'TensorListGetItem', 'TensorListSetItem', 'TensorListReserve', 'TensorListFromTensor',
-                  'TensorListStack', 'TensorListSplit', 'TensorListConcat', 'TensorListConcatV2', 'TensorListPopBack',
-                  'TensorListPushBack', 'TensorListLength', 'TensorListResize']) NOT_SUPPORTED[op] = TENSOR_LISTS;
