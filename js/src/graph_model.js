@@ -609,6 +609,7 @@ function executeOp(node, tensorMap, ctx) {
                         `(Tensorflow Op is not supported: ${node.op}, node '${node.name}')`);
   } else {
     const exec = EXECUTORS[node.op];
+    if (exec == null) throw new Error(`The op '${node.op}' (node '${node.name}') has no executor`);
     if (node.category === 'dynamic' || node.category === 'control' || node.category === 'hash_table') {
       value = exec(p, node, tensorMap, ctx);
     } else {

@@ -546,6 +546,7 @@ export const EXECUTORS = {
     const stride = p('strides');
     return [tf.conv2dTranspose(p('x'), p('filter'), p('outputShape'), [stride[1], stride[2]], getPadding(p))];
   },
+  DepthwiseConv2d: p => EXECUTORS.DepthwiseConv2dNative(p),
   DepthwiseConv2dNative: p => {
     const stride = p('strides'), dilations = p('dilations');
     return [tf.depthwiseConv2d(p('input'), p('filter'), [stride[1], stride[2]], getPadding(p),

@@ -80,7 +80,8 @@ function compareOutputs(ours, theirs, what) {
   a.forEach((t, i) => {
     assert.deepEqual(t.shape, b[i].shape, `${what}[${i}] shape`);
     assert.equal(t.dtype, b[i].dtype, `${what}[${i}] dtype`);
-    assertAllClose(Array.from(t.dataSync()), Array.from(b[i].dataSync()), `${what}[${i}]`, TOL);
+    if (t.dtype === 'string') assert.deepEqual(t.arraySync(), b[i].arraySync(), `${what}[${i}]`);
+    else assertAllClose(Array.from(t.dataSync()), Array.from(b[i].dataSync()), `${what}[${i}]`, TOL);
   });
 }
 
@@ -437,7 +438,7 @@ test('ragged ops, which tfjs-converter 4.22 lists but does not map (Unknown op t
   theirs.dispose();
 });
 
-test('image ops (ResizeBilinear, ResizeNearestNeighbor, CropAndResize) and spatial ops vs tfjs', async () => {
+test('image, spatial and string ops (ResizeBilinear, CropAndResize, Conv2DBackpropInput, StringSplit...) vs tfjs', async () => {
   const artifacts = graphModel([
     placeholder('img', [-1, 4, 5, 2]),
     node('ResizeBilinear', 'ResizeBilinear', ['img', 'size'], {T: A.T, align_corners: A.b(false), half_pixel_centers: A.b(true)}),
@@ -454,12 +455,26 @@ test('image ops (ResizeBilinear, ResizeNearestNeighbor, CropAndResize) and spati
     node('Conv2DBackpropInput', 'Conv2DBackpropInput', ['outShape', 'kt', 'img'], {T: A.T, strides: A.ints([1, 1, 1, 1]),
                                                                                 padding: A.s('SAME'), data_format: A.s('NHWC')}),
     node('LRN', 'LRN', ['img'], {T: A.T, depth_radius: A.i(1), bias: A.f(1), alpha: A.f(0.5), beta: A.f(0.75)}),
+    node('DepthwiseConv2d', 'DepthwiseConv2d', ['img', 'dwk'], {T: A.T, strides: A.ints([1, 1, 1, 1]), padding: A.s('VALID'),
+                                                               dilations: A.ints([1, 1, 2, 1])}),
+    placeholder('words', [-1], 'DT_STRING'),
+    node('StaticRegexReplace', 'StaticRegexReplace', ['words'], {pattern: A.s('[aeiou]'), rewrite: A.s('_'),
+                                                                  replace_global: A.b(true)}),
+    node('StringToHashBucketFast', 'StringToHashBucketFast', ['words'], {num_buckets: A.i(7)}),
+    node('StringSplit', 'StringSplit', ['words', 'space'], {skip_empty: A.b(true)}),
+    node('StringSplit1', 'Identity', ['StringSplit:1']),
   ], [C('size', [2], [7, 3]), C('boxes', [2, 4], [0, 0, 1, 1, 0.1, 0.2, 0.7, 0.9], 'float32'), C('boxInd', [2], [0, 1]),
       C('crop', [2], [3, 3]), C('block', [2], [2, 2]), C('pads', [2, 2], [0, 0, 0, 1]),
       C('padOne', [4, 2], [0, 0, 0, 0, 0, 0, 0, 0]), C('rep4', [4], [1, 1, 1, 2]), {name: 'k', shape: [3, 2, 2, 3]},
-      {name: 'kt', shape: [3, 2, 3, 2]}, C('outShape', [4], [2, 4, 5, 3])]);
+      {name: 'kt', shape: [3, 2, 3, 2]}, C('outShape', [4], [2, 4, 5, 3]), {name: 'dwk', shape: [2, 2, 2, 2]}]);
+  // A string constant: its byte count (uint32 LE), then its bytes.
+  artifacts.weightSpecs.push({name: 'space', shape: [], dtype: 'string'});
+  artifacts.modelTopology.node.push(node('space', 'Const', [], {dtype: {type: 'DT_STRING'}}));
+  const all = Buffer.concat([Buffer.from(artifacts.weightData), Buffer.from(new Uint32Array([1]).buffer), Buffer.from(' ')]);
+  artifacts.weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   const both = await loadBoth(artifacts);
-  const spec = {img: {shape: [2, 4, 5, 2], values: seededData([2, 4, 5, 2], 4)}};
+  const spec = {img: {shape: [2, 4, 5, 2], values: seededData([2, 4, 5, 2], 4)},
+                words: {shape: [3], values: ['hello world', 'graph  model', ''], dtype: 'string'}};
   for (const n of artifacts.modelTopology.node.filter(n => !['Const', 'Placeholder'].includes(n.op))) {
     await runBoth(both, spec, (m, f) => m.execute(f, n.name), n.name);
   }
