@@ -1296,6 +1296,10 @@ export declare namespace io {
     save?: SaveHandler;
     load?: LoadHandler;
   }
+  interface IOHandlerSync {
+    save?: (modelArtifact: ModelArtifacts) => SaveResult;
+    load?: () => ModelArtifacts;
+  }
   type IORouter = (url: string | string[], loadOptions?: LoadOptions) => IOHandler | null;
   type OnProgressCallback = (fraction: number) => void;
   interface LoadOptions {
@@ -1316,7 +1320,7 @@ export declare namespace io {
   function http(path: string, loadOptions?: LoadOptions): IOHandler;
   function browserHTTPRequest(path: string, loadOptions?: LoadOptions): IOHandler;
   function fromMemory(modelArtifacts: {} | ModelArtifacts, weightSpecs?: WeightsManifestEntry[], weightData?: WeightData, trainingConfig?: {}): IOHandler;
-  function fromMemorySync(modelArtifacts: {} | ModelArtifacts, weightSpecs?: WeightsManifestEntry[], weightData?: WeightData, trainingConfig?: {}): IOHandler;
+  function fromMemorySync(modelArtifacts: {} | ModelArtifacts, weightSpecs?: WeightsManifestEntry[], weightData?: WeightData, trainingConfig?: {}): IOHandlerSync;
   function withSaveHandler(saveHandler: SaveHandler): IOHandler;
   function withSaveHandlerSync(saveHandler: (artifacts: ModelArtifacts) => SaveResult): IOHandler;
   function browserFiles(files: File[]): IOHandler;
@@ -1355,6 +1359,55 @@ export type SaveResult = io.SaveResult;
 export type IOHandler = io.IOHandler;
 export declare function loadLayersModel(pathOrIOHandler: string | io.IOHandler, options?: io.LoadOptions): Promise<LayersModel>;
 export declare const models: {modelFromJSON(config: {} | string): Promise<LayersModel>};
+
+// ---- graph models (tfjs-converter 4.22) ------------------------------------------------
+/** A graph model's input or output: its node name, shape (-1 for any size) and dtype, where the graph says. */
+export interface ModelTensorInfo {
+  name: string;
+  shape?: number[];
+  dtype?: DataType;
+  tfDtype?: string;
+}
+export interface NamedTensorsMap {
+  [name: string]: Tensor[];
+}
+export interface ModelPredictConfig {
+  batchSize?: number;
+  verbose?: boolean;
+}
+/** What a custom op's function (tf.registerOp) receives for each node it runs. */
+export interface GraphNode {
+  inputs: Tensor[];
+  attrs: {[key: string]: string | string[] | number | number[] | number[][] | boolean | boolean[] | Tensor | Tensor[]};
+}
+export type OpExecutor = (node: GraphNode) => Tensor | Tensor[] | Promise<Tensor | Tensor[]>;
+/** A TensorFlow graph (a GraphDef converted by tfjs-converter) run for inference. */
+export declare class GraphModel {
+  constructor(modelUrl: string | io.IOHandler | io.IOHandlerSync, loadOptions?: io.LoadOptions, tfio?: typeof io);
+  readonly modelVersion: string;
+  readonly inputNodes: string[];
+  readonly outputNodes: string[];
+  readonly inputs: ModelTensorInfo[];
+  readonly outputs: ModelTensorInfo[];
+  readonly weights: NamedTensorsMap;
+  readonly metadata: {};
+  readonly modelSignature: {};
+  readonly modelStructuredOutputKeys: {};
+  load(): Promise<boolean> | boolean;
+  loadSync(artifacts: io.ModelArtifacts): boolean;
+  save(handlerOrURL: io.IOHandler | string, config?: io.SaveConfig): Promise<io.SaveResult>;
+  predict(inputs: Tensor | Tensor[] | NamedTensorMap, config?: ModelPredictConfig): Tensor | Tensor[] | NamedTensorMap;
+  predictAsync(inputs: Tensor | Tensor[] | NamedTensorMap, config?: ModelPredictConfig): Promise<Tensor | Tensor[] | NamedTensorMap>;
+  execute(inputs: Tensor | Tensor[] | NamedTensorMap, outputs?: string | string[]): Tensor | Tensor[];
+  executeAsync(inputs: Tensor | Tensor[] | NamedTensorMap, outputs?: string | string[]): Promise<Tensor | Tensor[]>;
+  getIntermediateTensors(): NamedTensorsMap;
+  disposeIntermediateTensors(): void;
+  dispose(): void;
+}
+export declare function loadGraphModel(modelUrl: string | io.IOHandler, options?: io.LoadOptions, tfio?: typeof io): Promise<GraphModel>;
+export declare function loadGraphModelSync(modelSource: io.IOHandlerSync | io.ModelArtifacts | [io.ModelJSON, ArrayBuffer]): GraphModel;
+export declare function registerOp(name: string, opFunc: OpExecutor): void;
+export declare function deregisterOp(name: string): void;
 
 export declare namespace serialization {
   type ConfigDictValue = boolean | number | string | null | ConfigDictArray | ConfigDict;
@@ -1855,6 +1908,7 @@ export declare function enableDebugMode(): void;
 export declare function disableDeprecationWarnings(): void;
 export declare const version_core: string;
 export declare const version_layers: string;
+export declare const version_converter: string;
 
 export interface TimingInfo {
   kernelMs: number;

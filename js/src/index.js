@@ -13,6 +13,7 @@ export {History} from './training.js';
 export {train} from './optimizers.js';
 export {io} from './io/index.js';
 export {loadLayersModel} from './model_io.js';
+export {GraphModel, deregisterOp, loadGraphModel, loadGraphModelSync, registerOp} from './graph_model.js';  // tfjs-converter
 import {modelFromJSON} from './model_io.js';
 export const models = {modelFromJSON};
 export {data} from './data.js';
@@ -75,14 +76,15 @@ export const {
   maxPool, avgPool, maxPool3d, avgPool3d, batchNorm, localResponseNormalization, image,
 } = ops;
 
-// tfjs's keys for the packages whose API this one mirrors (core, layers, data
-// and the tfjs union), at the tfjs release it follows, plus this package's own.
-// tfjs's backend and converter packages are not part of it, so not listed.
+// tfjs's keys for the packages whose API this one mirrors (core, layers, data,
+// converter and the tfjs union), at the tfjs release it follows, plus this
+// package's own. tfjs's backend packages are not part of it, so not listed.
 const TFJS_VERSION = '4.22.0';
 export const version = {'tfjs-core': TFJS_VERSION, 'tfjs-data': TFJS_VERSION, 'tfjs-layers': TFJS_VERSION,
-                        tfjs: TFJS_VERSION, 'wasm-layers': '0.1.0'};
+                        'tfjs-converter': TFJS_VERSION, tfjs: TFJS_VERSION, 'wasm-layers': '0.1.0'};
 export const version_core = TFJS_VERSION;  // eslint-disable-line camelcase
 export const version_layers = TFJS_VERSION;  // eslint-disable-line camelcase
+export const version_converter = TFJS_VERSION;  // eslint-disable-line camelcase
 
 // Backends: the engine's one list (js/src/backends.js).
 export {getBackend, setBackend, findBackend, removeBackend, registerBackend, backend, findBackendFactory, getKernel,

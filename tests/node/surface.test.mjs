@@ -46,7 +46,6 @@ const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && t
 
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
 const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
-const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
 const REG_LOSSES = 'regularization losses are summed inside the engine\'s training step; JS loss functions cannot join it yet';
@@ -65,13 +64,6 @@ const NOT_YET = {
   'Tensor#dataId': `${BACKEND_SEAM} (the backend's data key)`,
   'Variable#dataId': `${BACKEND_SEAM} (the backend's data key)`,
 
-  'tf.GraphModel': CONVERTER,
-  'tf.loadGraphModel': CONVERTER,
-  'tf.loadGraphModelSync': CONVERTER,
-  'tf.registerOp': CONVERTER,
-  'tf.deregisterOp': CONVERTER,
-  'tf.version_converter': CONVERTER,
-  'tf.version.tfjs-converter': CONVERTER,
 
 
 

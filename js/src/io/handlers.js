@@ -18,7 +18,10 @@ function modelJson(artifacts, paths) {
   const out = {modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy,
                convertedBy: artifacts.convertedBy, weightsManifest: [{paths, weights: artifacts.weightSpecs}]};
   if (artifacts.trainingConfig != null) out.trainingConfig = artifacts.trainingConfig;
-  if (artifacts.userDefinedMetadata != null) out.userDefinedMetadata = artifacts.userDefinedMetadata;
+  // Graph models (tfjs-converter) carry these too.
+  for (const key of ['userDefinedMetadata', 'signature', 'modelInitializer', 'initializerSignature']) {
+    if (artifacts[key] != null) out[key] = artifacts[key];
+  }
   return out;
 }
 
@@ -28,8 +31,12 @@ function fromModelJson(json, weightSpecs, weightData) {
   if (json.weightsManifest == null) weightSpecs = weightData = undefined;
   return {modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy,
           convertedBy: json.convertedBy, weightSpecs, weightData, trainingConfig: json.trainingConfig,
-          userDefinedMetadata: json.userDefinedMetadata};
+          userDefinedMetadata: json.userDefinedMetadata, ...graphModelKeys(json)};
 }
+
+/** The keys a graph model's model.json adds (tfjs-converter), where present. */
+const graphModelKeys = json => Object.fromEntries(['signature', 'modelInitializer', 'initializerSignature']
+    .filter(key => json[key] != null).map(key => [key, json[key]]));
 
 function parseModelJson(text, source) {
   let json;
@@ -164,6 +171,14 @@ export function fromMemory(modelArtifacts, weightSpecs, weightData, trainingConf
   return {async load() { return artifacts; }};
 }
 
+/** tf.io.fromMemorySync: the same, with a synchronous load() (tf.loadGraphModelSync needs one). */
+export function fromMemorySync(modelArtifacts, weightSpecs, weightData, trainingConfig) {
+  const artifacts = arguments.length === 1 && modelArtifacts != null && modelArtifacts.modelTopology != null
+      ? modelArtifacts
+      : {modelTopology: modelArtifacts, weightSpecs, weightData, trainingConfig};
+  return {load: () => artifacts};
+}
+
 export function withSaveHandler(saveHandler) {
   if (typeof saveHandler !== 'function') throw new Error('withSaveHandler expects a function (artifacts) => SaveResult');
   return {save: saveHandler};
@@ -235,7 +250,8 @@ export function browserLocalStorage(path) {
     async save(artifacts) {
       const info = artifactsInfo(artifacts);
       const metadata = {format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy,
-                        userDefinedMetadata: artifacts.userDefinedMetadata, trainingConfig: artifacts.trainingConfig};
+                        userDefinedMetadata: artifacts.userDefinedMetadata, trainingConfig: artifacts.trainingConfig,
+                        ...graphModelKeys(artifacts)};
       try {
         localStorage.setItem(keys.info, JSON.stringify(info));
         localStorage.setItem(keys.topology, JSON.stringify(artifacts.modelTopology));
@@ -258,7 +274,7 @@ export function browserLocalStorage(path) {
               generatedBy: metadata.generatedBy, convertedBy: metadata.convertedBy,
               weightSpecs: JSON.parse(localStorage.getItem(keys.specs)),
               weightData: fromBase64(localStorage.getItem(keys.data)), trainingConfig: metadata.trainingConfig,
-              userDefinedMetadata: metadata.userDefinedMetadata};
+              userDefinedMetadata: metadata.userDefinedMetadata, ...graphModelKeys(metadata)};
     },
   };
 }

@@ -24,7 +24,7 @@ export const io = {
   http: handlers.http,
   browserHTTPRequest: handlers.http,
   fromMemory: handlers.fromMemory,
-  fromMemorySync: handlers.fromMemory,
+  fromMemorySync: handlers.fromMemorySync,
   withSaveHandler: handlers.withSaveHandler,
   withSaveHandlerSync: handlers.withSaveHandler,
   browserFiles: handlers.browserFiles,
