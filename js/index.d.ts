@@ -54,6 +54,8 @@ export declare class Tensor<R extends Rank = Rank> {
   readonly dtype: DataType;
   readonly size: number;
   readonly id: number;
+  /** The key of this tensor's data (an object, the same on every read). */
+  readonly dataId: DataId;
   readonly rank: number;
   readonly isDisposed: boolean;
   dataSync<D extends DataType = NumericDataType>(): DataTypeMap[D];
@@ -295,8 +297,55 @@ export declare const version: {[name: string]: string};
 
 export declare function tidy<T extends TensorContainer>(nameOrFn: string | ScopeFn<T>, fn?: ScopeFn<T>): T;
 export declare function keep<T extends Tensor>(result: T): T;
+export type DataId = object;
+export type BackendValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
+export interface BackendTimingInfo {
+  kernelMs: number | {error: string};
+  getExtraProfileInfo?(): string;
+}
+/** tfjs's KernelBackend: the base class of JS backends; every method throws "not yet implemented" until overridden. */
+export declare class KernelBackend {
+  refCount(dataId: DataId): number;
+  incRef(dataId: DataId): void;
+  timerAvailable(): boolean;
+  time(f: () => void): Promise<BackendTimingInfo>;
+  read(dataId: object): Promise<BackendValues>;
+  readSync(dataId: object): BackendValues;
+  readToGPU(dataId: object, options?: object): unknown;
+  numDataIds(): number;
+  disposeData(dataId: object, force?: boolean): boolean;
+  write(values: BackendValues, shape: number[], dtype: DataType): DataId;
+  move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void;
+  createTensorFromGPUData(values: unknown, shape: number[], dtype: DataType): Tensor;
+  memory(): {unreliable: boolean; reasons?: string[]};
+  floatPrecision(): 16 | 32;
+  epsilon(): number;
+  dispose(): void;
+}
+export interface DataMover {
+  moveData(backend: KernelBackend, dataId: DataId): void;
+}
+/** tfjs's DataStorage: a backend's records by data id; get() of a missing id asks the data mover to move it first. */
+export declare class DataStorage<T> {
+  constructor(backend: KernelBackend, dataMover: DataMover);
+  get(dataId: DataId): T;
+  set(dataId: DataId, value: T): void;
+  has(dataId: DataId): boolean;
+  delete(dataId: DataId): boolean;
+  numDataIds(): number;
+}
+/** A gradient config as tfjs's registry keeps them. */
+export interface GradConfig {
+  kernelName: string;
+  inputsToSave?: string[];
+  saveAllInputs?: boolean;
+  outputsToSave?: boolean[];
+  gradFunc: (...args: any[]) => {[inputName: string]: () => Tensor};
+}
+/** The JS gradient registered for a kernel: always undefined here (gradients are engine code; registerGradient refuses JS ones). */
+export declare function getGradient(kernelName: string): GradConfig | undefined;
 /** One engine backend: its place in the backend list and its fallback chain. */
-export interface KernelBackendInfo {
+export interface KernelBackendInfo extends KernelBackend {
   readonly name: string;
   readonly priority: number;
   /** The next backend in its fallback chain ('cpu' ends every chain). */
@@ -1836,6 +1885,8 @@ export declare class Environment {
   flags: {[name: string]: FlagValue};
   readonly features: {[name: string]: FlagValue};
   platformName: string;
+  platform: Platform;
+  setPlatform(platformName: string, platform: Platform): void;
   registerFlag(flagName: string, evaluationFn: () => FlagValue, setHook?: (value: FlagValue) => void): void;
   get(flagName: string): FlagValue;
   getAsync(flagName: string): Promise<FlagValue>;
@@ -1848,6 +1899,17 @@ export declare class Environment {
   evaluateFlag(flagName: string): FlagValue;
   reset(): void;
 }
+/** tfjs's Platform: what tf.util's fetch, now, encodeString, decodeString and isTypedArray run on. */
+export interface Platform {
+  fetch(path: string, requestInits?: RequestInit, options?: object): Promise<Response>;
+  now(): number;
+  encode(text: string, encoding: string): Uint8Array;
+  decode(bytes: Uint8Array, encoding: string): string;
+  setTimeoutCustom?(functionRef: Function, delay: number): void;
+  isTypedArray(a: unknown): a is Float32Array | Int32Array | Uint8Array | Uint8ClampedArray;
+}
+/** Makes `platform` the one tf.util uses. */
+export declare function setPlatform(platformName: string, platform: Platform): void;
 export declare const ENV: Environment;
 export declare function env(): Environment;
 export declare function enableProdMode(): void;

@@ -25,7 +25,7 @@ export {fused} from './ops.js';
 export {Reduction, losses} from './losses.js';
 export {metrics} from './metrics.js';
 export {util} from './util.js';
-export {ENV, Environment, disableDeprecationWarnings, enableDebugMode, enableProdMode, env} from './environment.js';
+export {ENV, Environment, disableDeprecationWarnings, enableDebugMode, enableProdMode, env, setPlatform} from './environment.js';
 export {nextFrame, profile, time} from './profile.js';
 export {multinomial, randomGamma, randomStandardNormal, randomUniformInt} from './random.js';
 
@@ -87,7 +87,7 @@ export const version_layers = TFJS_VERSION;  // eslint-disable-line camelcase
 // Backends: the engine's one list (js/src/backends.js).
 export {getBackend, setBackend, findBackend, removeBackend, registerBackend, backend, findBackendFactory, getKernel,
         getKernelsForBackend, registerKernel, unregisterKernel, registerGradient, unregisterGradient,
-        copyRegisteredKernels} from './backends.js';
+        copyRegisteredKernels, getGradient, KernelBackend, DataStorage} from './backends.js';
 
 /** model.fit in a Web Worker, on the current backend (see worker_fit.js). */
 export function fitInWorker(model, x, y, args, options) {

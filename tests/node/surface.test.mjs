@@ -45,7 +45,6 @@ const NOT_PROVIDED = {
 const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && tfjs[name] === name;
 
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
-const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
 const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
@@ -58,12 +57,6 @@ const FIT_LOOP = 'tfjs\'s loop over JS train functions: training here is one eng
 const COMPILED = 'compiled loss/metric functions and tensors live in the engine';
 const NOT_YET = {
 
-  'tf.getGradient': BACKEND_SEAM,
-  'tf.setPlatform': BACKEND_SEAM,
-  'tf.KernelBackend': BACKEND_SEAM,
-  'tf.DataStorage': BACKEND_SEAM,
-  'Tensor#dataId': `${BACKEND_SEAM} (the backend's data key)`,
-  'Variable#dataId': `${BACKEND_SEAM} (the backend's data key)`,
 
   'tf.GraphModel': CONVERTER,
   'tf.loadGraphModel': CONVERTER,
