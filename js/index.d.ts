@@ -754,6 +754,12 @@ export interface Node {
   readonly tensorIndices: number[];
   readonly inputTensors: SymbolicTensor[];
   readonly outputTensors: SymbolicTensor[];
+  readonly id: number;
+  readonly callArgs: {[key: string]: any};
+  readonly inputMasks: Array<Tensor | null>;
+  readonly outputMasks: Array<Tensor | null>;
+  readonly inputShapes: Shape[];
+  readonly outputShapes: Shape[];
 }
 
 /**
@@ -1155,6 +1161,13 @@ export declare class LayersModel extends Layer {
   /** compile()'s `loss` and `metrics`, as given. */
   loss: ModelCompileArgs['loss'] | undefined;
   metrics: ModelCompileArgs['metrics'] | undefined;
+  /** tfjs's Container bookkeeping: the keys `${layerName}_ib-${nodeIndex}` of the nodes this model runs. */
+  readonly containerNodes: Set<string>;
+  /** The model's nodes and layers by depth (0: at the outputs). */
+  readonly nodesByDepth: {[depth: string]: Node[]};
+  readonly layersByDepth: {[depth: string]: Layer[]};
+  /** The nested models among the layers. */
+  readonly internalContainerRefs: LayersModel[];
 }
 
 export declare class Sequential extends LayersModel {

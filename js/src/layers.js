@@ -98,6 +98,8 @@ export function registerWrapper(className, cls) {
   wrappers[className] = cls;
 }
 
+let nextNodeId = 0;
+
 /**
  * tfjs's Node: one application of a layer (outboundLayer) to inputTensors, giving
  * outputTensors. Read-only; made on demand from the engine graph.
@@ -105,14 +107,20 @@ export function registerWrapper(className, cls) {
 export class Node {
   /** @internal outputs: the node's output SymbolicTensors. */
   constructor(outputs) {
+    this.id = nextNodeId++;
+    // tfjs's fields: the call's keyword arguments, and masks (tfjs records none on a node).
+    this.callArgs = outputs[0].callArgs || {};
+    this.inputMasks = [null];
+    this.outputMasks = [null];
     this.outputTensors = outputs;
     this.outboundLayer = outputs[0].sourceLayer;
     this.inputTensors = outputs[0]._nodeInputs();
     this.inboundLayers = this.inputTensors.map(t => t.sourceLayer);
     this.nodeIndices = this.inputTensors.map(t => t.nodeIndex);
     this.tensorIndices = this.inputTensors.map(t => t.tensorIndex);
-    this.inputShapes = singletonOrArray(this.inputTensors.map(t => t.shape));
-    this.outputShapes = singletonOrArray(outputs.map(t => t.shape));
+    // As tfjs: lists of shapes (an InputLayer's node: its own shape as input).
+    this.inputShapes = (this.inputTensors.length > 0 ? this.inputTensors : outputs).map(t => t.shape);
+    this.outputShapes = outputs.map(t => t.shape);
   }
 }
 
@@ -433,6 +441,18 @@ export class Layer {
     });
   }
 
+  /** @internal The Node object of this layer's node k: the same object while that node lives. */
+  _node(k) {
+    const outputs = this._nodeOutputs(k, 'output');
+    if (this._nodeCache == null) this._nodeCache = new Map();
+    let node = this._nodeCache.get(k);
+    if (node == null || node.outputTensors !== outputs) {
+      node = new Node(outputs);
+      this._nodeCache.set(k, node);
+    }
+    return node;
+  }
+
   /** @internal SymbolicTensors kept under `key` until this layer's dispose(). */
   _cachedSymbols(key, make) {
     if (this._symbolCache == null) this._symbolCache = new Map();
@@ -482,7 +502,7 @@ export class Layer {
     const n = this.handle.numInboundNodes();
     for (let k = 0; k < n; k++) {
       try {
-        out.push(new Node(this._nodeOutputs(k, 'output')));
+        out.push(this._node(k));
       } catch (e) {
         // a node of a disposed model: no longer part of the graph
       }
@@ -494,7 +514,7 @@ export class Layer {
     return fromVector(this.handle.outboundNodes()).map(h => {
       const first = new SymbolicTensor(h);
       try {
-        return new Node(first.sourceLayer._nodeOutputs(first.nodeIndex, 'output'));
+        return first.sourceLayer._node(first.nodeIndex);
       } finally {
         first.dispose();
       }
@@ -675,6 +695,7 @@ export class Layer {
     this._variableCache = null;
     if (this._symbolCache) this._symbolCache.forEach(ts => ts.forEach(t => t.dispose()));
     this._symbolCache = null;
+    this._nodeCache = null;
     this._handle.delete();
     this._handle = null;
     this.isDisposed = true;

@@ -119,3 +119,49 @@ test('dataId: an object key, the same on every read, distinct for distinct live 
   tf.dispose([t, u, v, z]);
   assert.equal(tf.memory().numTensors, before);
 });
+
+// ---- container bookkeeping ------------------------------------------------------------------
+
+const byNames = depths => Object.fromEntries(Object.entries(depths).map(([d, xs]) => [d, xs.map(x => (x.outboundLayer || x).name)]));
+
+function branchyModel(lib) {
+  const inner = lib.sequential({name: 'inner', layers: [lib.layers.dense({units: 2, inputShape: [3], name: 'innerDense'})]});
+  const i = lib.input({shape: [3], name: 'in'});
+  const a = lib.layers.dense({units: 2, name: 'a'}), b = lib.layers.dense({units: 2, name: 'b'});
+  const shared = b.apply(i);
+  const y = lib.layers.add({name: 'sum'}).apply([shared, a.apply(b.apply(i))]);
+  return lib.model({inputs: i, outputs: [y, lib.layers.dense({units: 1, name: 'head'}).apply(inner.apply(i))]});
+}
+
+test('containerNodes, nodesByDepth, layersByDepth, internalContainerRefs: tfjs\'s, by layer names', () => {
+  const [ours, theirs] = LIBS.map(([, lib]) => {
+    const m = branchyModel(lib);
+    const s = lib.sequential({layers: [lib.layers.dense({units: 2, inputShape: [3], name: 'd1'}), lib.layers.dense({units: 1, name: 'd2'})]});
+    s.compile({optimizer: 'sgd', loss: 'meanSquaredError'});  // tfjs fills a Sequential's at build
+    const node = m.nodesByDepth[1][0];
+    return {
+      // A nested model's node index differs (tfjs counts the node of its own inputs): compared without it.
+      containerNodes: [...m.containerNodes].map(k => k.replace(/^inner_ib-\d$/, 'inner_ib')),
+      nodesByDepth: byNames(m.nodesByDepth), layersByDepth: byNames(m.layersByDepth),
+      refs: m.internalContainerRefs.map(l => l.name),
+      node: {in: node.inboundLayers.map(l => l.name), nodeIndices: node.nodeIndices, tensorIndices: node.tensorIndices,
+             inputShapes: node.inputShapes, outputShapes: node.outputShapes, callArgs: node.callArgs,
+             inputMasks: node.inputMasks, outputMasks: node.outputMasks, id: typeof node.id},
+      sameObjects: m.nodesByDepth === m.nodesByDepth && m.nodesByDepth[2][0] === m.getLayer('b').inboundNodes[0],
+      seq: {containerNodes: [...s.containerNodes], nodesByDepth: byNames(s.nodesByDepth), layersByDepth: s.layersByDepth,
+            refs: s.internalContainerRefs},
+    };
+  });
+  assert.deepEqual(ours, theirs);
+});
+
+test('container bookkeeping follows a Sequential\'s add and pop', () => {
+  const s = tf.sequential({layers: [tf.layers.dense({units: 2, inputShape: [3], name: 's1'})]});
+  assert.deepEqual(byNames(s.nodesByDepth), {0: ['s1'], 1: ['s1_input']});
+  s.add(tf.layers.dense({units: 1, name: 's2'}));
+  assert.deepEqual(byNames(s.nodesByDepth), {0: ['s2'], 1: ['s1'], 2: ['s1_input']});
+  assert.deepEqual([...s.containerNodes], ['s2_ib-0', 's1_ib-0', 's1_input_ib-0']);
+  s.pop();
+  assert.deepEqual(byNames(s.nodesByDepth), {0: ['s1'], 1: ['s1_input']});
+  s.dispose();
+});

@@ -52,7 +52,6 @@ const REG_LOSSES = 'regularization losses are summed inside the engine\'s traini
 const CALL_HOOK = 'a call hook needs the engine to call back into JS on every layer call';
 const INPUT_SPEC = 'layers check their input specs in the engine, which does not expose them';
 const INITIAL_WEIGHTS = 'the engine does not expose a layer\'s `weights` option after construction';
-const CONTAINER_BOOKKEEPING = 'tfjs Container bookkeeping (depth maps, node keys): not exposed by the engine graph yet';
 const FIT_LOOP = 'tfjs\'s loop over JS train functions: training here is one engine call per batch';
 const COMPILED = 'compiled loss/metric functions and tensors live in the engine';
 const NOT_YET = {
@@ -74,24 +73,19 @@ const NOT_YET = {
   // Layer/model/symbolic-tensor members tfjs declares public: the graph lives in the engine (layers.js, models.js).
   'LayersModel#activityRegularizer': REG_LOSSES, 'LayersModel#addLoss': REG_LOSSES,
   'LayersModel#calculateLosses': REG_LOSSES, 'LayersModel#clearCallHook': CALL_HOOK,
-  'LayersModel#containerNodes': CONTAINER_BOOKKEEPING,
   'LayersModel#fitLoop': FIT_LOOP,
   'LayersModel#initialWeights': INITIAL_WEIGHTS,
   'LayersModel#inputSpec': INPUT_SPEC,
-  'LayersModel#internalContainerRefs': CONTAINER_BOOKKEEPING, 'LayersModel#layersByDepth': CONTAINER_BOOKKEEPING,
   'LayersModel#lossFunctions': COMPILED, 'LayersModel#losses': REG_LOSSES,
   'LayersModel#metricsTensors': COMPILED,
-  'LayersModel#nodesByDepth': CONTAINER_BOOKKEEPING,
   'LayersModel#setCallHook': CALL_HOOK,
   'Sequential#activityRegularizer': REG_LOSSES, 'Sequential#addLoss': REG_LOSSES,
   'Sequential#calculateLosses': REG_LOSSES, 'Sequential#clearCallHook': CALL_HOOK,
-  'Sequential#containerNodes': CONTAINER_BOOKKEEPING,
   'Sequential#fitLoop': FIT_LOOP,
   'Sequential#initialWeights': INITIAL_WEIGHTS,
   'Sequential#inputSpec': INPUT_SPEC,
-  'Sequential#internalContainerRefs': CONTAINER_BOOKKEEPING, 'Sequential#layersByDepth': CONTAINER_BOOKKEEPING,
   'Sequential#losses': REG_LOSSES,
-  'Sequential#metricsTensors': COMPILED, 'Sequential#nodesByDepth': CONTAINER_BOOKKEEPING,
+  'Sequential#metricsTensors': COMPILED,
   'Sequential#setCallHook': CALL_HOOK,
   'Layer#activityRegularizer': REG_LOSSES, 'Layer#addLoss': REG_LOSSES,
   'Layer#calculateLosses': REG_LOSSES, 'Layer#clearCallHook': CALL_HOOK,
