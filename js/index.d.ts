@@ -804,9 +804,9 @@ export declare const initializers: {
   identity(args?: {gain?: number}): Initializer;
 };
 export declare const regularizers: {
-  l1(args?: {l1?: number}): Serializable;
-  l2(args?: {l2?: number}): Serializable;
-  l1l2(args?: {l1?: number, l2?: number}): Serializable;
+  l1(args?: {l1?: number}): Regularizer;
+  l2(args?: {l2?: number}): Regularizer;
+  l1l2(args?: {l1?: number, l2?: number}): Regularizer;
 };
 export declare const constraints: {
   maxNorm(args?: {maxValue?: number, axis?: number}): Serializable;
@@ -875,6 +875,35 @@ export declare class Layer {
   resetStates(): void;
   /** Recorded only: weights are initialized as configured either way. */
   setFastWeightInitDuringBuild(value: boolean): void;
+  /** The loss functions of the layer: its weight regularizers' (once built) and those given to addLoss(). */
+  readonly losses: RegularizerFn[];
+  /** The values of `losses`. */
+  calculateLosses(): Scalar[];
+  /** Adds loss functions; a model's training adds their values to its loss (as tfjs; a model's own are not). */
+  addLoss(losses: RegularizerFn | RegularizerFn[]): void;
+  /** The activityRegularizer option (Dense, Conv*, Embedding); as tfjs, a layer with one cannot be called. */
+  activityRegularizer: Regularizer | null;
+  /** The `weights` option: set when the layer is built. */
+  initialWeights: Tensor[] | null;
+  /** What the layer expects of its inputs (tfjs's specs per class); a spec assigned here is checked at apply(). */
+  inputSpec: Array<InputSpec | InputSpecArgs> | null;
+  /** fn(inputs, kwargs) at each call on Tensors, for the classes tfjs calls it from (custom layers: invokeCallHook). */
+  setCallHook(callHook: CallHook): void;
+  clearCallHook(): void;
+}
+export type RegularizerFn = () => Scalar;
+export type CallHook = (inputs: Tensor | Tensor[], kwargs: {[key: string]: any}) => void;
+export interface InputSpecArgs {
+  dtype?: DataType;
+  shape?: Shape;
+  ndim?: number;
+  maxNDim?: number;
+  minNDim?: number;
+  axes?: {[axis: number]: number};
+}
+/** A tf.regularizers object: its penalty for a weight. */
+export interface Regularizer extends Serializable {
+  apply(x: Tensor): Scalar;
 }
 
 /** Options of tf.layers.timeDistributed: the wrapped layer and the common layer options. */
@@ -1168,6 +1197,10 @@ export declare class LayersModel extends Layer {
   readonly layersByDepth: {[depth: string]: Layer[]};
   /** The nested models among the layers. */
   readonly internalContainerRefs: LayersModel[];
+  /** After compile(): the loss function of each output (tfjs-layers' per-sample functions, or the one given). */
+  readonly lossFunctions: LossOrMetricFn[] | undefined;
+  /** After compile(): [function, output index] per logged value after 'loss' (per-output losses, then metrics). */
+  readonly metricsTensors: Array<[LossOrMetricFn, number]> | undefined;
 }
 
 export declare class Sequential extends LayersModel {

@@ -52,6 +52,7 @@ import {layers as layerFactories} from './layers.js';
 import {input as inputFactory} from './models.js';
 layerFactories.input = inputFactory;  // tfjs's tf.layers.input is tf.input
 import './layer_members.js';  // Layer/LayersModel/SymbolicTensor members tfjs declares public
+import './layer_internals.js';  // losses, call hooks, inputSpec, compiled functions (issue 16)
 import './data_sources.js';  // tf.data.func, csv, CSVDataset, TextLineDataset, File/URLDataSource
 import './data_media.js';  // tf.data.webcam, microphone (browser media streams)
 export const {

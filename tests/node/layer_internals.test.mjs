@@ -165,3 +165,248 @@ test('container bookkeeping follows a Sequential\'s add and pop', () => {
   assert.deepEqual(byNames(s.nodesByDepth), {0: ['s1'], 1: ['s1_input']});
   s.dispose();
 });
+
+// ---- losses: addLoss, losses, calculateLosses, and training with them ------------------------------
+
+function regularizedModel(lib) {
+  const m = lib.sequential({layers: [
+    lib.layers.dense({units: 2, inputShape: [3], kernelInitializer: 'ones', name: 'd1',
+                      kernelRegularizer: lib.regularizers.l2({l2: 0.1}), biasRegularizer: lib.regularizers.l1({l1: 0.2})}),
+    lib.layers.dense({units: 1, kernelInitializer: 'ones', name: 'd2'})]});
+  m.compile({optimizer: lib.train.sgd(0.01), loss: 'meanSquaredError', metrics: ['mae']});
+  return m;
+}
+const values = ts => ts.map(t => t.dataSync()[0]);
+
+test('losses / calculateLosses: the weight regularizers\' and addLoss() functions, as tfjs', () => {
+  const run = lib => {
+    const m = regularizedModel(lib);
+    const d1 = m.getLayer('d1'), d2 = m.getLayer('d2');
+    const out = {before: [d1.losses.length, d2.losses.length, m.losses.length], regs: values(d1.calculateLosses()),
+                 model: values(m.calculateLosses())};
+    d2.addLoss(() => lib.mul(0.5, lib.sum(lib.square(d2.getWeights()[0]))));
+    d2.addLoss([() => lib.scalar(0.25)]);
+    d2.addLoss(null);
+    d2.addLoss([]);
+    m.addLoss(() => lib.scalar(100));  // a model's own losses are not among its layers' (tfjs's Container)
+    out.after = [d2.losses.length, m.losses.length, values(d2.calculateLosses()), values(m.calculateLosses())];
+    out.sameList = d2.losses === d2.losses;
+    return out;
+  };
+  const ours = run(tf), theirs = run(tfjs);
+  assert.deepEqual(ours.before, theirs.before);
+  assert.deepEqual(ours.after.slice(0, 2), theirs.after.slice(0, 2));
+  assert.equal(ours.sameList, true);
+  for (const k of ['regs', 'model']) assert.ok(ours[k].every((v, i) => Math.abs(v - theirs[k][i]) < 1e-6), k);
+  ours.after.slice(2).forEach((list, j) => list.forEach((v, i) => assert.ok(Math.abs(v - theirs.after[2 + j][i]) < 1e-6)));
+});
+
+test('losses of other layer kinds: conv, batch norm, embedding, separable conv, prelu; recurrent ones keep none (as tfjs)', () => {
+  const run = lib => {
+    const r = lib.regularizers.l2({l2: 0.5});
+    const layers = [
+      [lib.layers.conv2d({filters: 2, kernelSize: 1, kernelRegularizer: r, kernelInitializer: 'ones'}), [1, 2, 2, 1]],
+      [lib.layers.batchNormalization({gammaRegularizer: r, betaRegularizer: r}), [2, 3]],
+      [lib.layers.embedding({inputDim: 3, outputDim: 2, embeddingsRegularizer: r, embeddingsInitializer: 'ones'}), [2, 3]],
+      [lib.layers.separableConv2d({filters: 2, kernelSize: 1, depthwiseRegularizer: r, pointwiseRegularizer: r,
+                                   depthwiseInitializer: 'ones', pointwiseInitializer: 'ones'}), [1, 2, 2, 1]],
+      [lib.layers.prelu({alphaRegularizer: r, alphaInitializer: 'ones'}), [2, 3]],
+      [lib.layers.lstm({units: 2, kernelRegularizer: r}), [1, 2, 3]],
+      [lib.layers.timeDistributed({layer: lib.layers.dense({units: 2, kernelRegularizer: r, kernelInitializer: 'ones'})}), [1, 2, 3]],
+    ];
+    return layers.map(([l, shape]) => {
+      const before = l.losses.length;
+      lib.dispose(l.apply(lib.ones(shape)));
+      return [before, values(l.calculateLosses())];
+    });
+  };
+  const ours = run(tf), theirs = run(tfjs);
+  ours.forEach(([before, vals], i) => {
+    assert.equal(before, theirs[i][0]);
+    assert.equal(vals.length, theirs[i][1].length, `layer ${i}`);
+    vals.forEach((v, j) => assert.ok(Math.abs(v - theirs[i][1][j]) < 1e-5, `layer ${i}: ${v} vs ${theirs[i][1][j]}`));
+  });
+});
+
+test('fit and trainOnBatch add the addLoss() values to the training loss: tfjs\'s trajectory, no leaks', async () => {
+  const run = async lib => {
+    const m = regularizedModel(lib);
+    const d2 = m.getLayer('d2');
+    d2.addLoss(() => lib.mul(0.5, lib.sum(lib.square(d2.getWeights()[0]))));
+    const x = lib.tensor([[1, 2, 3], [0, 1, 0], [1, 0, 0], [2, 1, 1]]), y = lib.tensor([[1], [0], [2], [1]]);
+    const before = lib.memory().numTensors;
+    const h = await m.fit(x, y, {epochs: 3, batchSize: 2, shuffle: false, verbose: 0});
+    const step = await m.trainOnBatch(x, y);
+    const leaked = lib.memory().numTensors - before;
+    const weights = m.getWeights().map(w => Array.from(w.dataSync()));
+    lib.dispose([x, y]);
+    return {history: h.history, step, weights, leaked};
+  };
+  const ours = await run(tf), theirs = await run(tfjs);
+  assert.equal(ours.leaked, 0);
+  for (const k of ['loss', 'mae']) {
+    ours.history[k].forEach((v, i) => assert.ok(Math.abs(v - theirs.history[k][i]) < 1e-4 * Math.max(1, Math.abs(v)), `${k}[${i}]`));
+  }
+  ours.step.forEach((v, i) => assert.ok(Math.abs(v - theirs.step[i]) < 1e-4));
+  ours.weights.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs(v - theirs.weights[i][j]) < 1e-5)));
+});
+
+test('lossFunctions and metricsTensors after compile, as tfjs (Sequential keeps only metricsTensors)', () => {
+  const names = list => list.map(([fn, i]) => [fn.name.replace(/\$\d+$/, ''), i]);
+  const run = lib => {
+    const i = lib.input({shape: [3]});
+    const m = lib.model({inputs: i, outputs: [lib.layers.dense({units: 1, name: 'o1'}).apply(i),
+                                              lib.layers.dense({units: 4, activation: 'softmax', name: 'o2'}).apply(i)]});
+    const before = [m.lossFunctions, m.metricsTensors];
+    m.compile({optimizer: 'sgd', loss: ['binaryCrossentropy', 'sparseCategoricalCrossentropy'], metrics: ['accuracy', 'mse']});
+    const s = regularizedModel(lib);
+    const c = lib.sequential({layers: [lib.layers.dense({units: 3, inputShape: [2]})]});
+    c.compile({optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['acc', 'ce']});
+    return {before, losses: m.lossFunctions.map(f => f.name.replace(/\$\d+$/, '')), metrics: names(m.metricsTensors),
+            seq: [s.lossFunctions, names(s.metricsTensors)], cat: names(c.metricsTensors)};
+  };
+  assert.deepEqual(run(tf), run(tfjs));
+  // They are tfjs-layers' per-sample functions.
+  const yTrue = tf.tensor([[0], [2]]), yPred = tf.tensor([[0.1, 0.2, 0.7], [0.2, 0.3, 0.5]]);
+  const i = tf.input({shape: [3]});
+  const m = tf.model({inputs: i, outputs: tf.layers.dense({units: 3}).apply(i)});
+  m.compile({optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy'});
+  const ours = m.lossFunctions[0](yTrue, yPred);
+  const ti = tfjs.input({shape: [3]});
+  const tm = tfjs.model({inputs: ti, outputs: tfjs.layers.dense({units: 3}).apply(ti)});
+  tm.compile({optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy'});
+  const theirs = tm.lossFunctions[0](tfjs.tensor([[0], [2]]), tfjs.tensor([[0.1, 0.2, 0.7], [0.2, 0.3, 0.5]]));
+  assert.deepEqual(ours.shape, theirs.shape);
+  Array.from(ours.dataSync()).forEach((v, k) => assert.ok(Math.abs(v - theirs.dataSync()[k]) < 1e-6));
+  tf.dispose([yTrue, yPred, ours]);
+});
+
+test('training with addLoss() in a model with weight constraints: a clear Error (they cannot be applied in JS)', async () => {
+  const m = tf.sequential({layers: [tf.layers.dense({units: 1, inputShape: [2], kernelConstraint: 'nonNeg'})]});
+  m.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
+  m.layers[0].addLoss(() => tf.scalar(1));
+  const x = tf.ones([2, 2]), y = tf.ones([2, 1]);
+  await assert.rejects(m.trainOnBatch(x, y), /weight constraints of layer .*kernelConstraint/);
+  tf.dispose([x, y]);
+});
+
+// ---- activityRegularizer ------------------------------------------------------------------------------
+
+test('activityRegularizer: kept and serialized; calling the layer throws tfjs\'s NotImplementedError message', () => {
+  const run = lib => LIBS.length && ['dense', 'conv2d', 'embedding'].map(f => {
+    const args = f === 'dense' ? {units: 2} : f === 'conv2d' ? {filters: 2, kernelSize: 1} : {inputDim: 3, outputDim: 2};
+    const l = lib.layers[f]({...args, activityRegularizer: lib.regularizers.l1l2({l1: 0.1, l2: 0.2})});
+    const x = f === 'conv2d' ? lib.ones([1, 2, 2, 1]) : lib.ones([1, 3]);
+    const eager = messageOf(() => l.apply(x));
+    const symbolic = messageOf(() => l.apply(lib.input({shape: x.shape.slice(1)})));
+    x.dispose();
+    return {reg: [l.activityRegularizer.getClassName(), l.activityRegularizer.getConfig()],
+            config: l.getConfig().activityRegularizer, eager, symbolic,
+            none: lib.layers[f](args).activityRegularizer};
+  });
+  const before = tf.memory().numTensors;
+  const ours = run(tf);
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(ours, run(tfjs));
+  assert.match(ours[0].eager, /activity regularizer\(s\) is not supported yet/);
+});
+
+// ---- call hooks -----------------------------------------------------------------------------------------
+
+test('setCallHook / clearCallHook: called with the inputs and kwargs on each call, for the classes tfjs calls it from', () => {
+  const run = lib => {
+    const calls = [];
+    const hook = name => (inputs, kwargs) => calls.push([name, Array.isArray(inputs) ? inputs.map(t => t.shape) : inputs.shape, kwargs]);
+    const dense = lib.layers.dense({units: 2}), flatten = lib.layers.flatten(), conv = lib.layers.conv2d({filters: 1, kernelSize: 1});
+    const pool = lib.layers.maxPooling2d({poolSize: 1});
+    [dense, flatten, conv, pool].forEach(l => l.setCallHook(hook(l.getClassName())));
+    const x = lib.ones([2, 3]), img = lib.ones([1, 2, 2, 1]);
+    const outs = [dense.apply(x), dense.apply(x, {training: true}), flatten.apply(lib.ones([2, 2, 2])), conv.apply(img),
+                  pool.apply(img)];
+    dense.apply(lib.input({shape: [3]}));  // symbolic: no call
+    dense.clearCallHook();
+    outs.push(dense.apply(x));
+    lib.dispose([...outs, x, img]);
+    return calls;
+  };
+  assert.deepEqual(run(tf), run(tfjs));
+});
+
+test('a custom layer calls invokeCallHook itself; a model run by the engine refuses hooked inner layers', () => {
+  class Hooked extends tf.layers.Layer {
+    call(inputs, kwargs) {
+      this.invokeCallHook(inputs, kwargs);
+      return inputs;
+    }
+    static get className() { return 'HookedInternals'; }
+  }
+  const seen = [];
+  const custom = new Hooked({});
+  custom.setCallHook((inputs, kwargs) => seen.push(kwargs));
+  const x = tf.ones([1, 2]);
+  tf.dispose(custom.apply(x, {training: true}));
+  assert.equal(seen.length, 1);
+  const model = tf.sequential({layers: [tf.layers.dense({units: 1, inputShape: [2]})]});
+  model.layers[0].setCallHook(() => {});
+  assert.throws(() => model.predict(x), /has a call hook .* would not be called/);
+  model.layers[0].clearCallHook();
+  tf.dispose(model.predict(x));
+  tf.dispose(x);
+});
+
+// ---- inputSpec, initialWeights -------------------------------------------------------------------------
+
+test('inputSpec: tfjs\'s specs before and after build (InputSpec or plain objects, as tfjs writes them)', () => {
+  const cases = [
+    ['dense', {units: 2}, [3]], ['flatten', {}, [3, 4]], ['repeatVector', {n: 2}, [3]], ['permute', {dims: [2, 1]}, [3, 4]],
+    ['conv1d', {filters: 2, kernelSize: 1}, [3, 4]], ['conv2d', {filters: 2, kernelSize: 1, dataFormat: 'channelsFirst'}, [4, 3, 3]],
+    ['conv2dTranspose', {filters: 2, kernelSize: 1}, [3, 3, 4]], ['separableConv2d', {filters: 2, kernelSize: 1}, [3, 3, 4]],
+    ['depthwiseConv2d', {kernelSize: 1}, [3, 3, 4]], ['maxPooling1d', {}, [4, 2]], ['globalMaxPooling2d', {}, [4, 4, 2]],
+    ['lstm', {units: 2}, [3, 2]], ['batchNormalization', {}, [3]], ['prelu', {sharedAxes: [1]}, [3, 4]],
+    ['activation', {activation: 'relu'}, [3]],
+  ];
+  const run = lib => cases.map(([f, args, shape]) => {
+    const l = lib.layers[f](args);
+    const before = JSON.parse(JSON.stringify(l.inputSpec));
+    l.apply(lib.input({shape}));
+    const spec = l.inputSpec;
+    return [f, before, JSON.parse(JSON.stringify(spec)), spec && spec[0] instanceof lib.InputSpec];
+  });
+  assert.deepEqual(run(tf), run(tfjs));
+});
+
+test('an inputSpec a custom layer sets is checked at apply, with tfjs\'s messages', () => {
+  const run = lib => {
+    class Checked extends lib.layers.Layer {
+      constructor() {
+        super({});
+        this.inputSpec = [new lib.InputSpec({ndim: 2, axes: {[-1]: 3}})];
+      }
+      call(inputs) { return inputs; }
+      static get className() { return 'CheckedInternals'; }
+    }
+    const l = new Checked();
+    return [messageOf(() => l.apply(lib.input({shape: [3, 1]}))), messageOf(() => l.apply(lib.input({shape: [4]}))),
+            messageOf(() => l.apply([lib.input({shape: [3]}), lib.input({shape: [3]})])).split(' Input received')[0],
+            l.apply(lib.input({shape: [3]})).shape];
+  };
+  assert.deepEqual(run(tf), run(tfjs));
+});
+
+test('initialWeights: the weights option, set when the layer is built (eager, symbolic, Sequential)', () => {
+  const run = lib => {
+    const w = () => [lib.tensor([[1], [2]]), lib.tensor([0.5])];
+    const eager = lib.layers.dense({units: 1, weights: w()});
+    const out = [eager.initialWeights.length, Array.from(eager.apply(lib.tensor([[1, 1]])).dataSync())];
+    const symbolic = lib.layers.dense({units: 1, weights: w()});
+    const i = lib.input({shape: [2]});
+    const m = lib.model({inputs: i, outputs: symbolic.apply(i)});
+    out.push(Array.from(m.predict(lib.tensor([[1, 0]])).dataSync()));
+    const s = lib.sequential({layers: [lib.layers.dense({units: 1, inputShape: [2], weights: w()})]});
+    out.push(Array.from(s.predict(lib.tensor([[0, 1]])).dataSync()), s.initialWeights, lib.layers.dense({units: 1}).initialWeights);
+    out.push(messageOf(() => lib.layers.dense({units: 1, name: 'wrongWeights', weights: [lib.ones([2, 1])]}).apply(lib.ones([1, 2]))).split('.')[0]);
+    out.push(Object.keys(eager.getConfig()).includes('weights'));
+    return out;
+  };
+  assert.deepEqual(run(tf), run(tfjs));
+});

@@ -47,13 +47,7 @@ const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && t
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
-const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
-const REG_LOSSES = 'regularization losses are summed inside the engine\'s training step; JS loss functions cannot join it yet';
-const CALL_HOOK = 'a call hook needs the engine to call back into JS on every layer call';
-const INPUT_SPEC = 'layers check their input specs in the engine, which does not expose them';
-const INITIAL_WEIGHTS = 'the engine does not expose a layer\'s `weights` option after construction';
 const FIT_LOOP = 'tfjs\'s loop over JS train functions: training here is one engine call per batch';
-const COMPILED = 'compiled loss/metric functions and tensors live in the engine';
 const NOT_YET = {
 
 
@@ -70,28 +64,9 @@ const NOT_YET = {
 
 
 
-  // Layer/model/symbolic-tensor members tfjs declares public: the graph lives in the engine (layers.js, models.js).
-  'LayersModel#activityRegularizer': REG_LOSSES, 'LayersModel#addLoss': REG_LOSSES,
-  'LayersModel#calculateLosses': REG_LOSSES, 'LayersModel#clearCallHook': CALL_HOOK,
+  // Layer/model members tfjs declares public: tfjs's loop over a JS train function (fitLoop) is pending.
   'LayersModel#fitLoop': FIT_LOOP,
-  'LayersModel#initialWeights': INITIAL_WEIGHTS,
-  'LayersModel#inputSpec': INPUT_SPEC,
-  'LayersModel#lossFunctions': COMPILED, 'LayersModel#losses': REG_LOSSES,
-  'LayersModel#metricsTensors': COMPILED,
-  'LayersModel#setCallHook': CALL_HOOK,
-  'Sequential#activityRegularizer': REG_LOSSES, 'Sequential#addLoss': REG_LOSSES,
-  'Sequential#calculateLosses': REG_LOSSES, 'Sequential#clearCallHook': CALL_HOOK,
   'Sequential#fitLoop': FIT_LOOP,
-  'Sequential#initialWeights': INITIAL_WEIGHTS,
-  'Sequential#inputSpec': INPUT_SPEC,
-  'Sequential#losses': REG_LOSSES,
-  'Sequential#metricsTensors': COMPILED,
-  'Sequential#setCallHook': CALL_HOOK,
-  'Layer#activityRegularizer': REG_LOSSES, 'Layer#addLoss': REG_LOSSES,
-  'Layer#calculateLosses': REG_LOSSES, 'Layer#clearCallHook': CALL_HOOK,
-  'Layer#initialWeights': INITIAL_WEIGHTS,
-  'Layer#inputSpec': INPUT_SPEC, 'Layer#losses': REG_LOSSES,
-  'Layer#setCallHook': CALL_HOOK,
 
   // Composable in JS from existing ops; being implemented (issue 16).
 
