@@ -1201,6 +1201,17 @@ export declare class LayersModel extends Layer {
   readonly lossFunctions: LossOrMetricFn[] | undefined;
   /** After compile(): [function, output index] per logged value after 'loss' (per-output losses, then metrics). */
   readonly metricsTensors: Array<[LossOrMetricFn, number]> | undefined;
+  /**
+   * tfjs's loop over a train function: f(batch of every tensor in ins) -> Scalars named by
+   * outLabels; callbacks, validation via valF over valIns; stepsPerEpoch and batch shuffling
+   * throw as in tfjs.
+   */
+  fitLoop(f: (data: Tensor[]) => Scalar[], ins: Tensor[], outLabels?: string[], batchSize?: number, epochs?: number,
+          verbose?: number, callbacks?: Callback[], valF?: (data: Tensor[]) => Scalar[], valIns?: Tensor[],
+          shuffle?: boolean | string, callbackMetrics?: string[], initialEpoch?: number, stepsPerEpoch?: number,
+          validationSteps?: number): Promise<History>;
+  /** tfjs's train function: [...inputs, ...targets] -> [loss, ...metrics], one training step. */
+  makeTrainFunction(): (data: Tensor[]) => Scalar[];
 }
 
 export declare class Sequential extends LayersModel {

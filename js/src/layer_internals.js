@@ -8,7 +8,9 @@
 // addLoss() are JS, so a model whose layers carry some trains through the host step
 // here instead: tfjs's makeTrainFunction (forward on the engine graph, the compiled
 // loss functions, + calculateLosses(), gradients and the model's engine optimizer).
-import {Tensor} from './tensor.js';
+import {Tensor, scalar, tensor1d} from './tensor.js';
+import {configureCallbacks, vectorOf} from './training.js';
+import {shuffle as shuffleArray} from './util.js';
 import {Layer, callHooks} from './layers.js';
 import {InputSpec} from './surface.js';
 import {LayersModel, Sequential} from './models.js';
@@ -157,17 +159,22 @@ function collectMetrics(metrics, outputNames) {
 const WEIGHT_REGULARIZERS = {
   kernel: 'kernelRegularizer', bias: 'biasRegularizer', embeddings: 'embeddingsRegularizer',
   depthwise_kernel: 'depthwiseRegularizer', pointwise_kernel: 'pointwiseRegularizer', gamma: 'gammaRegularizer',
-  beta: 'betaRegularizer', alpha: 'alphaRegularizer',
+  beta: 'betaRegularizer', alpha: 'alphaRegularizer', recurrent_kernel: 'recurrentRegularizer',
 };
-// As tfjs: a recurrent layer's weights are its cell's, and Bidirectional's its inner layers': their losses stay there.
-const NO_OWN_LOSSES = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM2D', 'Bidirectional']);
 
-/** The loss functions tfjs's addWeight() adds for a built layer's regularized weights. */
+/**
+ * The loss functions tfjs's addWeight() adds for a built layer's regularized weights.
+ * Recurrent layers (and Bidirectional, from its wrapped layer's options) list theirs
+ * too: the engine adds their penalties to the training loss (README: as Keras; tfjs
+ * 4.22 keeps them on its cells and drops them).
+ */
 function weightRegularizerLosses(layer) {
   const className = layer.getClassName();
-  if (NO_OWN_LOSSES.has(className) || layer instanceof LayersModel) return [];
+  if (layer instanceof LayersModel) return [];
   if (className === 'TimeDistributed') return [];  // its inner layer's (Wrapper.losses below)
-  const config = layer.getConfig();
+  let config = layer.getConfig();
+  if (className === 'Bidirectional') config = config.layer != null && config.layer.config != null ? config.layer.config : {};
+  if (className === 'RNN') return [];  // a tf.layers.rnn's options are its cell's
   const out = [];
   for (const w of layer.weights) {
     const key = WEIGHT_REGULARIZERS[w.name.slice(w.name.lastIndexOf('/') + 1)];
@@ -453,3 +460,163 @@ Object.defineProperty(Layer.prototype, 'inputSpec', {
     this._ownInputSpec = value;
   },
 });
+
+// ---- fitLoop, makeTrainFunction (training.ts) -------------------------------------------------------
+
+/** tfjs's makeBatches: [start, end) pairs of batchSize rows over `size` rows. */
+function makeBatches(size, batchSize) {
+  const output = [];
+  for (let batchStart = 0; batchStart < size;) {
+    const batchEnd = Math.min(batchStart + batchSize, size);
+    output.push([batchStart, batchEnd]);
+    batchStart = batchEnd;
+  }
+  return output;
+}
+
+function checkNumSamples(ins, batchSize, steps, stepsName = 'steps') {
+  if (steps != null) {
+    if (batchSize != null) {
+      throw new Error(`If ${stepsName} is set, batchSize must be null or undefined.Got batchSize = ${batchSize}`);
+    }
+    return null;
+  }
+  if (ins != null) return Array.isArray(ins) ? ins[0].shape[0] : ins.shape[0];
+  throw new Error(`Either the input data should have a defined shape, or ${stepsName} shoud be specified.`);
+}
+
+const sliceArraysByIndices = (arrays, indices) => arrays.map(a => ops.gather(a, indices));
+const numbersOf = outs => outs.map(o => (o instanceof Tensor ? o.dataSync()[0] : o));
+
+/** tfjs's testLoop: f over batches of ins, the batch-size-weighted means of its outputs. */
+function testLoop(f, ins, batchSize) {
+  const numSamples = checkNumSamples(ins, batchSize, undefined, 'steps');
+  const sums = [];
+  for (const [start, end] of makeBatches(numSamples, batchSize)) {
+    const outs = tidy(() => {
+      const ids = ops.range(start, end, 1, 'int32');
+      return f(sliceArraysByIndices(ins, ids));
+    });
+    numbersOf(outs).forEach((v, i) => { sums[i] = (sums[i] || 0) + (end - start) * v; });
+    outs.forEach(o => { if (o instanceof Tensor) o.dispose(); });
+  }
+  return sums.map(s => s / numSamples);
+}
+
+Object.assign(LayersModel.prototype, {
+  /**
+   * tfjs's fitLoop: epochs over batches of `ins` (the inputs, targets and sample
+   * weights, rows sliced together), calling f(batch) -> Scalar[] named by outLabels,
+   * with callbacks (History last), validation through valF over valIns after each
+   * epoch's last batch, and tfjs's errors for what it does not implement
+   * (stepsPerEpoch, batch shuffling).
+   */
+  async fitLoop(f, ins, outLabels, batchSize, epochs, verbose, callbacks, valF, valIns, shuffle, callbackMetrics,
+                initialEpoch, stepsPerEpoch, validationSteps) {
+    if (batchSize == null) batchSize = 32;
+    if (epochs == null) epochs = 1;
+    if (shuffle == null) shuffle = true;
+    if (initialEpoch == null) initialEpoch = 0;
+    let doValidation = false;
+    if (valF != null && valIns != null) doValidation = true;
+    if (validationSteps != null) {
+      doValidation = true;
+      if (stepsPerEpoch == null) {
+        throw new Error('Can only use `validationSteps` when doing step-wise training, i.e., `stepsPerEpoch` must be set.');
+      }
+    }
+    const numTrainSamples = checkNumSamples(ins, batchSize, stepsPerEpoch, 'steps_per_epoch');
+    const indexArray = numTrainSamples != null ? Array.from({length: numTrainSamples}, (_, i) => i) : null;
+    if (verbose == null) verbose = 1;
+    const params = {epochs, initialEpoch, samples: numTrainSamples, steps: stepsPerEpoch, batchSize, verbose,
+                    doValidation, metrics: callbackMetrics};
+    const {list, history} = configureCallbacks(this, {callbacks}, params);
+    await list.call('onTrainBegin', {});
+    this.stopTraining = false;
+    for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
+      await list.call('onEpochBegin', epoch, {});
+      const epochLogs = {};
+      if (stepsPerEpoch != null) throw new Error('stepsPerEpoch mode is not implemented yet.');
+      if (shuffle === 'batch') throw new Error('batch shuffling is not implemneted yet');
+      if (shuffle) shuffleArray(indexArray);
+      const epochIndices = tensor1d(indexArray, 'int32');
+      const batches = makeBatches(numTrainSamples, batchSize);
+      // tfjs's BaseLogger: the epoch's value of each metric is the size-weighted mean of its batches'.
+      const totals = {};
+      let seen = 0;
+      try {
+        for (let batchIndex = 0; batchIndex < batches.length; ++batchIndex) {
+          const batchLogs = {};
+          await list.call('onBatchBegin', batchIndex, batchLogs);
+          const [batchStart, batchEnd] = batches[batchIndex];
+          batchLogs.batch = batchIndex;
+          batchLogs.size = batchEnd - batchStart;
+          const outs = tidy(() => {
+            const batchIds = ops.slice(epochIndices, [batchStart], [batchEnd - batchStart]);
+            return f(sliceArraysByIndices(ins, batchIds));
+          });
+          const values = numbersOf(outs);
+          outs.forEach(o => { if (o instanceof Tensor) o.dispose(); });
+          outLabels.forEach((label, i) => { batchLogs[label] = values[i]; });
+          if (batchIndex === batches.length - 1 && doValidation) {
+            const valOuts = testLoop(valF, valIns, batchSize);
+            outLabels.forEach((label, i) => { epochLogs[`val_${label}`] = valOuts[i]; });
+          }
+          seen += batchLogs.size;
+          for (const key of Object.keys(batchLogs)) {
+            if (key !== 'batch' && key !== 'size' && typeof batchLogs[key] === 'number') {
+              totals[key] = (totals[key] || 0) + batchLogs[key] * batchLogs.size;
+            }
+          }
+          await list.call('onBatchEnd', batchIndex, batchLogs);
+          if (this.stopTraining) break;
+        }
+      } finally {
+        epochIndices.dispose();
+      }
+      for (const key of callbackMetrics || []) if (totals[key] != null) epochLogs[key] = totals[key] / seen;
+      await list.call('onEpochEnd', epoch, epochLogs);
+      if (this.stopTraining) break;
+    }
+    await list.call('onTrainEnd', {});
+    await history.syncData();
+    return history;
+  },
+
+  /**
+   * tfjs's makeTrainFunction: data ([...inputs, ...targets, ...sampleWeights]) ->
+   * [loss, ...metrics] as Scalars, one training step (the engine's, or the host step
+   * for a model whose layers carry addLoss() functions).
+   */
+  makeTrainFunction() {
+    return data => {
+      const numIn = this.inputNames.length, numOut = this.outputNames.length;
+      const xs = data.slice(0, numIn), ys = data.slice(numIn, numIn + numOut);
+      const sampleWeights = data.slice(numIn + numOut, numIn + 2 * numOut);
+      let values;
+      if (this._needsHostTrain()) {
+        values = hostTrainStep(this, xs, ys, sampleWeights);
+      } else {
+        if (sampleWeights.some(w => w != null)) throw new Error('makeTrainFunction: sample weights go through fit() (classWeight)');
+        const logs = engineTrainStep(this, xs, ys);
+        try {
+          values = Array.from(logs.dataSync());
+        } finally {
+          logs.dispose();
+        }
+      }
+      return values.map(v => scalar(v));
+    };
+  },
+});
+
+/** One engine training step on Tensors: its logs as a Tensor ([loss, ...metrics]). */
+function engineTrainStep(model, xs, ys) {
+  const xv = vectorOf(xs.map(t => t.handle)), yv = vectorOf(ys.map(t => t.handle));
+  try {
+    return new Tensor(model.handle.trainOnBatch(xv, yv));
+  } finally {
+    xv.delete();
+    yv.delete();
+  }
+}

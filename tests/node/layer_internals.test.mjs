@@ -201,7 +201,7 @@ test('losses / calculateLosses: the weight regularizers\' and addLoss() function
   ours.after.slice(2).forEach((list, j) => list.forEach((v, i) => assert.ok(Math.abs(v - theirs.after[2 + j][i]) < 1e-6)));
 });
 
-test('losses of other layer kinds: conv, batch norm, embedding, separable conv, prelu; recurrent ones keep none (as tfjs)', () => {
+test('losses of other layer kinds: conv, batch norm, embedding, separable conv, prelu, timeDistributed, as tfjs', () => {
   const run = lib => {
     const r = lib.regularizers.l2({l2: 0.5});
     const layers = [
@@ -211,7 +211,6 @@ test('losses of other layer kinds: conv, batch norm, embedding, separable conv, 
       [lib.layers.separableConv2d({filters: 2, kernelSize: 1, depthwiseRegularizer: r, pointwiseRegularizer: r,
                                    depthwiseInitializer: 'ones', pointwiseInitializer: 'ones'}), [1, 2, 2, 1]],
       [lib.layers.prelu({alphaRegularizer: r, alphaInitializer: 'ones'}), [2, 3]],
-      [lib.layers.lstm({units: 2, kernelRegularizer: r}), [1, 2, 3]],
       [lib.layers.timeDistributed({layer: lib.layers.dense({units: 2, kernelRegularizer: r, kernelInitializer: 'ones'})}), [1, 2, 3]],
     ];
     return layers.map(([l, shape]) => {
@@ -409,4 +408,116 @@ test('initialWeights: the weights option, set when the layer is built (eager, sy
     return out;
   };
   assert.deepEqual(run(tf), run(tfjs));
+});
+
+// ---- fitLoop ------------------------------------------------------------------------------------------
+
+test('fitLoop(f, ins, outLabels, ...): tfjs\'s loop over a train function (makeTrainFunction), same trajectory as tfjs and as fit()', async () => {
+  const run = async (lib, viaFit) => {
+    const m = lib.sequential({layers: [lib.layers.dense({units: 2, inputShape: [3], kernelInitializer: 'ones'}),
+                                       lib.layers.dense({units: 1, kernelInitializer: 'ones'})]});
+    m.compile({optimizer: lib.train.sgd(0.01), loss: 'meanSquaredError', metrics: ['mae']});
+    const x = lib.tensor([[1, 2, 3], [0, 1, 0], [1, 0, 0], [2, 1, 1], [1, 1, 1]]), y = lib.tensor([[1], [0], [2], [1], [3]]);
+    const batches = [];
+    const cb = new lib.CustomCallback({onBatchEnd: async (batch, logs) => { batches.push({...logs}); }});
+    const before = lib.memory().numTensors;
+    let h;
+    if (viaFit) {
+      h = await m.fit(x, y, {batchSize: 2, epochs: 3, verbose: 0, callbacks: [cb], validationData: [x, y], shuffle: false});
+    } else {
+      const inner = lib === tfjs ? m.model : m;  // tfjs's Sequential trains its inner model
+      const valF = data => [].concat(m.evaluate(data[0], data[1]));
+      h = await inner.fitLoop(inner.makeTrainFunction(), [x, y], ['loss', 'mae'], 2, 3, 0, [cb], valF, [x, y], false,
+                              ['loss', 'mae', 'val_loss', 'val_mae'], 0);
+    }
+    const leaked = lib.memory().numTensors - before;
+    const weights = m.getWeights().map(w => Array.from(w.dataSync()));
+    lib.dispose([x, y]);
+    return {history: h.history, batches, weights, leaked, params: {...h.params}};
+  };
+  const ours = await run(tf, false), theirs = await run(tfjs, false), fit = await run(tf, true);
+  assert.equal(ours.leaked, 0);
+  assert.deepEqual(Object.keys(ours.history).sort(), Object.keys(theirs.history).sort());
+  assert.deepEqual(ours.params, theirs.params);
+  const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+  for (const k of Object.keys(theirs.history)) ours.history[k].forEach((v, i) => close(v, theirs.history[k][i], k));
+  ours.batches.forEach((b, i) => Object.keys(b).forEach(k => close(b[k], theirs.batches[i][k], `batch ${i} ${k}`)));
+  ours.weights.forEach((w, i) => w.forEach((v, j) => close(v, theirs.weights[i][j], 'weight')));
+  // The same steps as our fit().
+  for (const k of Object.keys(fit.history)) fit.history[k].forEach((v, i) => close(v, ours.history[k][i], `fit ${k}`));
+});
+
+test('fitLoop: a plain train function sees batches of every array in ins; tfjs\'s errors for what it does not do', async () => {
+  const run = async lib => {
+    const m = lib.sequential({layers: [lib.layers.dense({units: 1, inputShape: [1]})]});
+    const a = lib.tensor([[0], [1], [2], [3], [4]]), b = lib.tensor([10, 11, 12, 13, 14]);
+    const seen = [];
+    const f = data => {
+      seen.push(data.map(t => Array.from(t.dataSync())));
+      return [lib.sum(data[1])];
+    };
+    const h = await m.fitLoop(f, [a, b], ['total'], 2, 2, 0, [], null, null, false, ['total']);
+    const errors = [];
+    for (const args of [[2, 1, 0, [], null, null, 'batch'], [null, 1, 0, [], null, null, false, [], 0, 2],
+                        [2, 1, 0, [], null, null, false, [], 0, null, 2], [undefined, 1, 0, [], null, null, false, [], 0, 3]]) {
+      errors.push(await m.fitLoop(f, [a, b], ['total'], ...args).then(() => null, e => e.message));
+    }
+    lib.dispose([a, b]);
+    return {seen, history: h.history, errors};
+  };
+  const ours = await run(tf), theirs = await run(tfjs);
+  assert.deepEqual(ours.seen, theirs.seen);
+  assert.deepEqual(ours.errors, theirs.errors);
+  // tfjs averages the epoch's logs in float32.
+  ours.history.total.forEach((v, i) => assert.ok(Math.abs(v - theirs.history.total[i]) < 1e-5));
+});
+
+test('a custom layer\'s addWeight() regularizer joins its losses, as tfjs\'s addWeight does', () => {
+  const run = lib => {
+    class Scaled extends lib.layers.Layer {
+      build(inputShape) {
+        this.w = this.addWeight('w', [inputShape[inputShape.length - 1]], 'float32', lib.initializers.ones(),
+                                lib.regularizers.l1l2({l1: 0.1, l2: 0.2}));
+      }
+      call(inputs) {
+        return lib.mul(Array.isArray(inputs) ? inputs[0] : inputs, this.w.read());
+      }
+      static get className() { return 'ScaledInternals'; }
+    }
+    const l = new Scaled({});
+    const before = l.losses.length;
+    lib.dispose(l.apply(lib.ones([2, 3])));
+    const losses = l.calculateLosses();
+    const out = [before, l.losses.length, losses.map(t => t.dataSync()[0])];
+    lib.dispose(losses);
+    return out;
+  };
+  const ours = run(tf), theirs = run(tfjs);
+  assert.deepEqual(ours.slice(0, 2), theirs.slice(0, 2));
+  ours[2].forEach((v, i) => assert.ok(Math.abs(v - theirs[2][i]) < 1e-6));
+  assert.ok(Math.abs(tf.tidy(() => tf.regularizers.l2({l2: 0.5}).apply(tf.tensor([1, 2])).dataSync()[0]) - 2.5) < 1e-6);
+});
+
+test('recurrent layers list their regularizers (the engine trains with them: README) and the host step matches the engine\'s', async () => {
+  const r = tf.regularizers.l2({l2: 0.05});
+  const build = () => {
+    const m = tf.sequential({layers: [
+      tf.layers.lstm({units: 2, inputShape: [3, 2], kernelRegularizer: r, recurrentRegularizer: r, name: 'rec'}),
+      tf.layers.dense({units: 1, kernelRegularizer: r, name: 'out'})]});
+    m.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});
+    return m;
+  };
+  const engine = build(), host = build();
+  host.setWeights(engine.getWeights());
+  assert.deepEqual(host.getLayer('rec').losses.length, 2);
+  host.getLayer('out').addLoss(() => tf.scalar(0));  // takes the host step, adding nothing
+  const x = tf.randomNormal([6, 3, 2], 0, 1, 'float32', 7), y = tf.randomNormal([6, 1], 0, 1, 'float32', 8);
+  const before = tf.memory().numTensors;
+  const a = await engine.fit(x, y, {epochs: 3, batchSize: 3, shuffle: false, verbose: 0});
+  const b = await host.fit(x, y, {epochs: 3, batchSize: 3, shuffle: false, verbose: 0});
+  assert.equal(tf.memory().numTensors, before);
+  a.history.loss.forEach((v, i) => assert.ok(Math.abs(v - b.history.loss[i]) < 1e-5, `${v} vs ${b.history.loss[i]}`));
+  const wa = engine.getWeights(), wb = host.getWeights();
+  wa.forEach((w, i) => Array.from(w.dataSync()).forEach((v, j) => assert.ok(Math.abs(v - wb[i].dataSync()[j]) < 1e-5)));
+  tf.dispose([x, y]);
 });

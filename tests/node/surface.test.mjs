@@ -47,7 +47,6 @@ const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && t
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
 const CONVERTER = 'tfjs-converter: the GraphModel executor for TF SavedModel/frozen graphs is not part of this package yet';
 const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
-const FIT_LOOP = 'tfjs\'s loop over JS train functions: training here is one engine call per batch';
 const NOT_YET = {
 
 
@@ -63,10 +62,6 @@ const NOT_YET = {
 
 
 
-
-  // Layer/model members tfjs declares public: tfjs's loop over a JS train function (fitLoop) is pending.
-  'LayersModel#fitLoop': FIT_LOOP,
-  'Sequential#fitLoop': FIT_LOOP,
 
   // Composable in JS from existing ops; being implemented (issue 16).
 
