@@ -374,7 +374,8 @@ LayersModel.prototype._assertNoInnerCallHooks = function _assertNoInnerCallHooks
   for (const layer of this.layers) {
     if (layer instanceof LayersModel) {
       layer._assertNoInnerCallHooks();
-    } else if (layer._callHook != null && (layer._isHost || callHooks.classes.has(layer.getClassName()))) {
+    } else if (layer._callHook != null && !layer._isHost && callHooks.classes.has(layer.getClassName())) {
+      // (A custom layer's call() runs in JS inside the model too, so its invokeCallHook() works.)
       throw new Error(`Layer ${layer.name} of model ${this.name} has a call hook (setCallHook), but the engine runs ` +
                       'the model\'s layers without calling back into JS, so it would not be called: clear it ' +
                       '(clearCallHook) or call the layer\'s apply() on Tensors.');

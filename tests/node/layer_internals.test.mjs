@@ -345,6 +345,10 @@ test('a custom layer calls invokeCallHook itself; a model run by the engine refu
   const x = tf.ones([1, 2]);
   tf.dispose(custom.apply(x, {training: true}));
   assert.equal(seen.length, 1);
+  // Inside a model, the custom layer's call() still runs in JS: its hook sees the model's calls.
+  const holder = tf.sequential({layers: [tf.layers.dense({units: 2, inputShape: [2]}), custom]});
+  tf.dispose(holder.predict(x));
+  assert.equal(seen.length, 2);
   const model = tf.sequential({layers: [tf.layers.dense({units: 1, inputShape: [2]})]});
   model.layers[0].setCallHook(() => {});
   assert.throws(() => model.predict(x), /has a call hook .* would not be called/);
