@@ -54,6 +54,8 @@ export declare class Tensor<R extends Rank = Rank> {
   readonly dtype: DataType;
   readonly size: number;
   readonly id: number;
+  /** The key of this tensor's data (an object, the same on every read). */
+  readonly dataId: DataId;
   readonly rank: number;
   readonly isDisposed: boolean;
   dataSync<D extends DataType = NumericDataType>(): DataTypeMap[D];
@@ -295,8 +297,55 @@ export declare const version: {[name: string]: string};
 
 export declare function tidy<T extends TensorContainer>(nameOrFn: string | ScopeFn<T>, fn?: ScopeFn<T>): T;
 export declare function keep<T extends Tensor>(result: T): T;
+export type DataId = object;
+export type BackendValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
+export interface BackendTimingInfo {
+  kernelMs: number | {error: string};
+  getExtraProfileInfo?(): string;
+}
+/** tfjs's KernelBackend: the base class of JS backends; every method throws "not yet implemented" until overridden. */
+export declare class KernelBackend {
+  refCount(dataId: DataId): number;
+  incRef(dataId: DataId): void;
+  timerAvailable(): boolean;
+  time(f: () => void): Promise<BackendTimingInfo>;
+  read(dataId: object): Promise<BackendValues>;
+  readSync(dataId: object): BackendValues;
+  readToGPU(dataId: object, options?: object): unknown;
+  numDataIds(): number;
+  disposeData(dataId: object, force?: boolean): boolean;
+  write(values: BackendValues, shape: number[], dtype: DataType): DataId;
+  move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void;
+  createTensorFromGPUData(values: unknown, shape: number[], dtype: DataType): Tensor;
+  memory(): {unreliable: boolean; reasons?: string[]};
+  floatPrecision(): 16 | 32;
+  epsilon(): number;
+  dispose(): void;
+}
+export interface DataMover {
+  moveData(backend: KernelBackend, dataId: DataId): void;
+}
+/** tfjs's DataStorage: a backend's records by data id; get() of a missing id asks the data mover to move it first. */
+export declare class DataStorage<T> {
+  constructor(backend: KernelBackend, dataMover: DataMover);
+  get(dataId: DataId): T;
+  set(dataId: DataId, value: T): void;
+  has(dataId: DataId): boolean;
+  delete(dataId: DataId): boolean;
+  numDataIds(): number;
+}
+/** A gradient config as tfjs's registry keeps them. */
+export interface GradConfig {
+  kernelName: string;
+  inputsToSave?: string[];
+  saveAllInputs?: boolean;
+  outputsToSave?: boolean[];
+  gradFunc: (...args: any[]) => {[inputName: string]: () => Tensor};
+}
+/** The JS gradient registered for a kernel: always undefined here (gradients are engine code; registerGradient refuses JS ones). */
+export declare function getGradient(kernelName: string): GradConfig | undefined;
 /** One engine backend: its place in the backend list and its fallback chain. */
-export interface KernelBackendInfo {
+export interface KernelBackendInfo extends KernelBackend {
   readonly name: string;
   readonly priority: number;
   /** The next backend in its fallback chain ('cpu' ends every chain). */
@@ -705,6 +754,12 @@ export interface Node {
   readonly tensorIndices: number[];
   readonly inputTensors: SymbolicTensor[];
   readonly outputTensors: SymbolicTensor[];
+  readonly id: number;
+  readonly callArgs: {[key: string]: any};
+  readonly inputMasks: Array<Tensor | null>;
+  readonly outputMasks: Array<Tensor | null>;
+  readonly inputShapes: Shape[];
+  readonly outputShapes: Shape[];
 }
 
 /**
@@ -749,9 +804,9 @@ export declare const initializers: {
   identity(args?: {gain?: number}): Initializer;
 };
 export declare const regularizers: {
-  l1(args?: {l1?: number}): Serializable;
-  l2(args?: {l2?: number}): Serializable;
-  l1l2(args?: {l1?: number, l2?: number}): Serializable;
+  l1(args?: {l1?: number}): Regularizer;
+  l2(args?: {l2?: number}): Regularizer;
+  l1l2(args?: {l1?: number, l2?: number}): Regularizer;
 };
 export declare const constraints: {
   maxNorm(args?: {maxValue?: number, axis?: number}): Serializable;
@@ -820,6 +875,35 @@ export declare class Layer {
   resetStates(): void;
   /** Recorded only: weights are initialized as configured either way. */
   setFastWeightInitDuringBuild(value: boolean): void;
+  /** The loss functions of the layer: its weight regularizers' (once built) and those given to addLoss(). */
+  readonly losses: RegularizerFn[];
+  /** The values of `losses`. */
+  calculateLosses(): Scalar[];
+  /** Adds loss functions; a model's training adds their values to its loss (as tfjs; a model's own are not). */
+  addLoss(losses: RegularizerFn | RegularizerFn[]): void;
+  /** The activityRegularizer option (Dense, Conv*, Embedding); as tfjs, a layer with one cannot be called. */
+  activityRegularizer: Regularizer | null;
+  /** The `weights` option: set when the layer is built. */
+  initialWeights: Tensor[] | null;
+  /** What the layer expects of its inputs (tfjs's specs per class); a spec assigned here is checked at apply(). */
+  inputSpec: Array<InputSpec | InputSpecArgs> | null;
+  /** fn(inputs, kwargs) at each call on Tensors, for the classes tfjs calls it from (custom layers: invokeCallHook). */
+  setCallHook(callHook: CallHook): void;
+  clearCallHook(): void;
+}
+export type RegularizerFn = () => Scalar;
+export type CallHook = (inputs: Tensor | Tensor[], kwargs: {[key: string]: any}) => void;
+export interface InputSpecArgs {
+  dtype?: DataType;
+  shape?: Shape;
+  ndim?: number;
+  maxNDim?: number;
+  minNDim?: number;
+  axes?: {[axis: number]: number};
+}
+/** A tf.regularizers object: its penalty for a weight. */
+export interface Regularizer extends Serializable {
+  apply(x: Tensor): Scalar;
 }
 
 /** Options of tf.layers.timeDistributed: the wrapped layer and the common layer options. */
@@ -1106,6 +1190,28 @@ export declare class LayersModel extends Layer {
   /** compile()'s `loss` and `metrics`, as given. */
   loss: ModelCompileArgs['loss'] | undefined;
   metrics: ModelCompileArgs['metrics'] | undefined;
+  /** tfjs's Container bookkeeping: the keys `${layerName}_ib-${nodeIndex}` of the nodes this model runs. */
+  readonly containerNodes: Set<string>;
+  /** The model's nodes and layers by depth (0: at the outputs). */
+  readonly nodesByDepth: {[depth: string]: Node[]};
+  readonly layersByDepth: {[depth: string]: Layer[]};
+  /** The nested models among the layers. */
+  readonly internalContainerRefs: LayersModel[];
+  /** After compile(): the loss function of each output (tfjs-layers' per-sample functions, or the one given). */
+  readonly lossFunctions: LossOrMetricFn[] | undefined;
+  /** After compile(): [function, output index] per logged value after 'loss' (per-output losses, then metrics). */
+  readonly metricsTensors: Array<[LossOrMetricFn, number]> | undefined;
+  /**
+   * tfjs's loop over a train function: f(batch of every tensor in ins) -> Scalars named by
+   * outLabels; callbacks, validation via valF over valIns; stepsPerEpoch and batch shuffling
+   * throw as in tfjs.
+   */
+  fitLoop(f: (data: Tensor[]) => Scalar[], ins: Tensor[], outLabels?: string[], batchSize?: number, epochs?: number,
+          verbose?: number, callbacks?: Callback[], valF?: (data: Tensor[]) => Scalar[], valIns?: Tensor[],
+          shuffle?: boolean | string, callbackMetrics?: string[], initialEpoch?: number, stepsPerEpoch?: number,
+          validationSteps?: number): Promise<History>;
+  /** tfjs's train function: [...inputs, ...targets] -> [loss, ...metrics], one training step. */
+  makeTrainFunction(): (data: Tensor[]) => Scalar[];
 }
 
 export declare class Sequential extends LayersModel {
@@ -1889,6 +1995,8 @@ export declare class Environment {
   flags: {[name: string]: FlagValue};
   readonly features: {[name: string]: FlagValue};
   platformName: string;
+  platform: Platform;
+  setPlatform(platformName: string, platform: Platform): void;
   registerFlag(flagName: string, evaluationFn: () => FlagValue, setHook?: (value: FlagValue) => void): void;
   get(flagName: string): FlagValue;
   getAsync(flagName: string): Promise<FlagValue>;
@@ -1901,6 +2009,17 @@ export declare class Environment {
   evaluateFlag(flagName: string): FlagValue;
   reset(): void;
 }
+/** tfjs's Platform: what tf.util's fetch, now, encodeString, decodeString and isTypedArray run on. */
+export interface Platform {
+  fetch(path: string, requestInits?: RequestInit, options?: object): Promise<Response>;
+  now(): number;
+  encode(text: string, encoding: string): Uint8Array;
+  decode(bytes: Uint8Array, encoding: string): string;
+  setTimeoutCustom?(functionRef: Function, delay: number): void;
+  isTypedArray(a: unknown): a is Float32Array | Int32Array | Uint8Array | Uint8ClampedArray;
+}
+/** Makes `platform` the one tf.util uses. */
+export declare function setPlatform(platformName: string, platform: Platform): void;
 export declare const ENV: Environment;
 export declare function env(): Environment;
 export declare function enableProdMode(): void;

@@ -4,9 +4,77 @@
 // 'cpu' for kernels it lacks; each backend names the next in its fallback chain.
 import {getCore, ready} from './core.js';
 
+// tfjs's KernelBackend (tfjs-core/src/backends/backend.ts): the base class of JS
+// backends, whose methods throw until a backend implements them. Backends here are
+// engine objects; tf.backend() and tf.findBackend() return views of them that extend
+// this class (so `instanceof tf.KernelBackend` holds, as in tfjs).
+export const EPSILON_FLOAT32 = 1e-7;
+export const EPSILON_FLOAT16 = 1e-4;
+
+function notYetImplemented(kernelName) {
+  throw new Error(`'${kernelName}' not yet implemented or not found in the registry. ` +
+                  'This kernel may not be supported by the tfjs backend you have chosen');
+}
+
+export class KernelBackend {
+  refCount(dataId) { return notYetImplemented('refCount'); }
+  incRef(dataId) { return notYetImplemented('incRef'); }
+  timerAvailable() { return true; }
+  time(f) { return notYetImplemented('time'); }
+  read(dataId) { return notYetImplemented('read'); }
+  readSync(dataId) { return notYetImplemented('readSync'); }
+  readToGPU(dataId, options) { return notYetImplemented('readToGPU'); }
+  numDataIds() { return notYetImplemented('numDataIds'); }
+  disposeData(dataId, force) { return notYetImplemented('disposeData'); }
+  write(values, shape, dtype) { return notYetImplemented('write'); }
+  move(dataId, values, shape, dtype, refCount) { return notYetImplemented('move'); }
+  createTensorFromGPUData(values, shape, dtype) { return notYetImplemented('createTensorFromGPUData'); }
+  memory() { return notYetImplemented('memory'); }
+  floatPrecision() { return notYetImplemented('floatPrecision'); }
+  epsilon() { return this.floatPrecision() === 32 ? EPSILON_FLOAT32 : EPSILON_FLOAT16; }
+  dispose() { return notYetImplemented('dispose'); }
+}
+
+/**
+ * tfjs's DataStorage: a backend's map from data ids (objects) to its records. get()
+ * of an id it lacks asks the data mover to move that data here first.
+ */
+export class DataStorage {
+  constructor(backend, dataMover) {
+    this.backend = backend;
+    this.dataMover = dataMover;
+    this.data = new WeakMap();
+    this.dataIdsCount = 0;
+  }
+
+  get(dataId) {
+    if (!this.data.has(dataId)) this.dataMover.moveData(this.backend, dataId);
+    return this.data.get(dataId);
+  }
+
+  set(dataId, value) {
+    this.dataIdsCount++;
+    this.data.set(dataId, value);
+  }
+
+  has(dataId) {
+    return this.data.has(dataId);
+  }
+
+  delete(dataId) {
+    this.dataIdsCount--;
+    return this.data.delete(dataId);
+  }
+
+  numDataIds() {
+    return this.dataIdsCount;
+  }
+}
+
 /** What tf.findBackend / tf.engine().backend return: a view of one engine backend. */
-export class KernelBackendInfo {
+export class KernelBackendInfo extends KernelBackend {
   constructor(info) {
+    super();
     this.name = info.name;
     this.priority = info.priority;
     this.fallback = info.fallback || null;     // the next backend in its chain
@@ -136,4 +204,13 @@ export const registerKernel = config => noJsKernels('registerKernel', `kernel ($
 export const unregisterKernel = kernelName => noJsKernels('unregisterKernel', `kernel (${kernelName})`);
 export const registerGradient = config => noJsKernels('registerGradient', `gradient (${config && config.kernelName})`);
 export const unregisterGradient = kernelName => noJsKernels('unregisterGradient', `gradient (${kernelName})`);
+/**
+ * tf.getGradient: the gradient config registered in JS for a kernel, as tfjs's
+ * registry keeps them. None is ever registered here (registerGradient refuses JS
+ * gradients: the engine's ops carry their own), so every name gives undefined, as
+ * tfjs answers for a kernel without a registered gradient.
+ */
+export function getGradient(kernelName) {
+  return undefined;
+}
 export const copyRegisteredKernels = () => noJsKernels('copyRegisteredKernels', 'kernel');

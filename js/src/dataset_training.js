@@ -2,6 +2,7 @@
 // Each element is {xs, ys} (or [xs, ys], beyond tfjs): a Tensor, an array of
 // Tensors or an object of Tensors keyed by the model's input/output names. As in
 // tfjs, the loops dispose the elements they consume.
+import {callHooks} from './layers.js';
 import {ops} from './ops.js';
 import {Tensor, dispose, scalar} from './tensor.js';
 
@@ -222,6 +223,7 @@ export async function fitDatasetLoop(model, dataset, args) {
 }
 
 export async function evaluateDatasetLoop(model, dataset, args) {
+  if (callHooks.count > 0) model._assertNoInnerCallHooks();
   args = args || {};
   const hasBatches = args.batches != null;
   if (args.verbose > 0) throw new Error('Verbose mode is not implemented yet.');

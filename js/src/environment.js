@@ -15,11 +15,51 @@ const noWebGl = () => {
   throw new Error('Cannot get WebGL rendering context, WebGL is disabled.');
 };
 
+const performanceNow = () => (typeof performance !== 'undefined' && typeof performance.now === 'function'
+    ? performance.now() : Date.now());
+
+/**
+ * The platform tfjs's util functions run on (tfjs-core/src/platforms/platform.ts):
+ * fetch, now, encode, decode, isTypedArray (and optionally setTimeoutCustom).
+ * tf.setPlatform(name, platform) replaces it; tf.util.fetch/now/encodeString/
+ * decodeString/isTypedArray go through whichever is set.
+ */
+export const defaultPlatform = {
+  fetch(path, requestInits) {
+    if (typeof globalThis.fetch !== 'function') throw new Error('tf.util.fetch: this platform has no global fetch()');
+    return globalThis.fetch(path, requestInits);
+  },
+  now: performanceNow,
+  encode(text, encoding) {
+    if (encoding !== 'utf-8' && encoding !== 'utf8') {
+      throw new Error(`The built-in encoder only supports utf-8, but got ${encoding}`);
+    }
+    return new TextEncoder().encode(text);
+  },
+  decode(bytes, encoding) {
+    return new TextDecoder(encoding).decode(bytes);
+  },
+  isTypedArray(a) {
+    return a instanceof Float32Array || a instanceof Int32Array || a instanceof Uint8Array ||
+           a instanceof Uint8ClampedArray;
+  },
+};
+
 export class Environment {
   constructor() {
     this.flags = {};
     this.flagRegistry = {};
     this.platformName = isNode() ? 'node' : 'browser';
+    this.platform = defaultPlatform;
+  }
+
+  /** tfjs: makes `platform` the one tf.util uses (warning when one was set, outside tests and prod mode). */
+  setPlatform(platformName, platform) {
+    if (this.platform != null && !(this.getBool('IS_TEST') || this.getBool('PROD'))) {
+      console.warn(`Platform ${this.platformName} has already been set. Overwriting the platform with ${platformName}.`);
+    }
+    this.platformName = platformName;
+    this.platform = platform;
   }
 
   registerFlag(flagName, evaluationFn, setHook) {
@@ -85,6 +125,11 @@ export const ENV = new Environment();
 
 export function env() {
   return ENV;
+}
+
+/** tf.setPlatform: env().setPlatform(platformName, platform). */
+export function setPlatform(platformName, platform) {
+  ENV.setPlatform(platformName, platform);
 }
 
 const constant = value => () => value;

@@ -26,7 +26,7 @@ export {fused} from './ops.js';
 export {Reduction, losses} from './losses.js';
 export {metrics} from './metrics.js';
 export {util} from './util.js';
-export {ENV, Environment, disableDeprecationWarnings, enableDebugMode, enableProdMode, env} from './environment.js';
+export {ENV, Environment, disableDeprecationWarnings, enableDebugMode, enableProdMode, env, setPlatform} from './environment.js';
 export {nextFrame, profile, time} from './profile.js';
 export {multinomial, randomGamma, randomStandardNormal, randomUniformInt} from './random.js';
 
@@ -53,6 +53,7 @@ import {layers as layerFactories} from './layers.js';
 import {input as inputFactory} from './models.js';
 layerFactories.input = inputFactory;  // tfjs's tf.layers.input is tf.input
 import './layer_members.js';  // Layer/LayersModel/SymbolicTensor members tfjs declares public
+import './layer_internals.js';  // losses, call hooks, inputSpec, compiled functions (issue 16)
 import './data_sources.js';  // tf.data.func, csv, CSVDataset, TextLineDataset, File/URLDataSource
 import './data_media.js';  // tf.data.webcam, microphone (browser media streams)
 export const {
@@ -89,7 +90,7 @@ export const version_converter = TFJS_VERSION;  // eslint-disable-line camelcase
 // Backends: the engine's one list (js/src/backends.js).
 export {getBackend, setBackend, findBackend, removeBackend, registerBackend, backend, findBackendFactory, getKernel,
         getKernelsForBackend, registerKernel, unregisterKernel, registerGradient, unregisterGradient,
-        copyRegisteredKernels} from './backends.js';
+        copyRegisteredKernels, getGradient, KernelBackend, DataStorage} from './backends.js';
 
 /** model.fit in a Web Worker, on the current backend (see worker_fit.js). */
 export function fitInWorker(model, x, y, args, options) {

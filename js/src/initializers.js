@@ -3,6 +3,8 @@
 // and Layer.addWeight() accept; the engine does the computing. To add one: the
 // engine must know its className (cpp/layers/initializers.cc, regularizers.cc).
 import {getCore} from './core.js';
+import {tidy} from './engine.js';
+import {ops} from './ops.js';
 import {Tensor} from './tensor.js';
 
 class Spec {
@@ -58,11 +60,45 @@ export const initializers = {
   identity: ({gain = 1} = {}) => new Initializer('Identity', {gain}),
 };
 
+/** tfjs's L1L2 regularizer: apply(x) is its penalty, l1 * sum(|x|) + l2 * sum(x^2). */
+class Regularizer extends Spec {
+  apply(x) {
+    return regularizerApply(this)(x);
+  }
+}
+
 export const regularizers = {
-  l1: ({l1 = 0.01} = {}) => new Spec('L1L2', {l1, l2: 0}),
-  l2: ({l2 = 0.01} = {}) => new Spec('L1L2', {l1: 0, l2}),
-  l1l2: ({l1 = 0.01, l2 = 0.01} = {}) => new Spec('L1L2', {l1, l2}),
+  l1: ({l1 = 0.01} = {}) => new Regularizer('L1L2', {l1, l2: 0}),
+  l2: ({l2 = 0.01} = {}) => new Regularizer('L1L2', {l1: 0, l2}),
+  l1l2: ({l1 = 0.01, l2 = 0.01} = {}) => new Regularizer('L1L2', {l1, l2}),
 };
+
+const REGULARIZER_DEFAULTS = {l1: {l1: 0.01, l2: 0}, l2: {l1: 0, l2: 0.01}, l1l2: {l1: 0.01, l2: 0.01}};
+
+/**
+ * @internal A regularizer (a name, a tf.regularizers object or {className, config}) as
+ * tfjs's Regularizer.apply: x => its penalty (a scalar), as the engine computes it.
+ */
+export function regularizerApply(regularizer) {
+  const spec = specOf(regularizer);
+  let l1, l2;
+  if (typeof spec === 'string') {
+    const key = spec.toLowerCase().replace(/_/g, '');
+    if (!(key in REGULARIZER_DEFAULTS)) throw new Error(`Unknown regularizer: ${spec}`);
+    ({l1, l2} = REGULARIZER_DEFAULTS[key]);
+  } else if (spec.className === 'L1L2') {
+    l1 = spec.config.l1 == null ? 0.01 : spec.config.l1;
+    l2 = spec.config.l2 == null ? 0.01 : spec.config.l2;
+  } else {
+    throw new Error(`Unknown regularizer: ${spec.className}`);
+  }
+  return x => tidy(() => {
+    let regularization = ops.zeros([1]);
+    if (l1 !== 0) regularization = ops.add(regularization, ops.sum(ops.mul(l1, ops.abs(x))));
+    if (l2 !== 0) regularization = ops.add(regularization, ops.sum(ops.mul(l2, ops.square(x))));
+    return ops.reshape(regularization, []);
+  });
+}
 
 export const constraints = {
   maxNorm: ({maxValue = 2, axis = 0} = {}) => new Spec('MaxNorm', {maxValue, axis}),

@@ -2,7 +2,7 @@
 // the engine graph already exposes (issue 16). Each property also has a setter, so a
 // custom layer that assigns the same field (this.dtype = ...) keeps working.
 import {Layer, SymbolicTensor} from './layers.js';
-import {LayersModel} from './models.js';
+import {LayersModel, Sequential} from './models.js';
 import {convertPythonicToTs} from './serialization.js';
 
 const ids = new WeakMap();
@@ -64,6 +64,70 @@ derived(LayersModel.prototype, 'feedInputShapes', function() { return this.input
 // compile()'s arguments, as tfjs keeps them.
 derived(LayersModel.prototype, 'loss', function() { return this._compileArgs ? this._compileArgs.loss : undefined; });
 derived(LayersModel.prototype, 'metrics', function() { return this._compileArgs ? this._compileArgs.metrics : undefined; });
+
+// tfjs's Container bookkeeping (engine/container.ts's constructor), computed from the
+// engine graph: containerNodes (the keys `${layer.name}_ib-${nodeIndex}` of the nodes
+// the model runs), nodesByDepth / layersByDepth ({depth: [...]}, 0 at the outputs) and
+// internalContainerRefs (the nested models, in layer order). Kept while the model's
+// outputs are the same (a Sequential's add/pop makes new ones).
+function containerGraph(model) {
+  const outputs = model._cachedSymbols('outputs', () => model.outputs);
+  if (model._containerGraph != null && model._containerGraph.outputs === outputs) return model._containerGraph;
+  const containerNodes = new Set();
+  const layerIndices = new Map();
+  const nodesInDecreasingDepth = [];
+  const finished = new Set(), inProgress = new Set();
+  const visit = (tensor, layer, nodeIndex) => {
+    const node = layer._node(nodeIndex);
+    if (inProgress.has(node)) throw new Error(`The tensor ${tensor.name} at layer "${layer.name}" is part of a cycle.`);
+    if (finished.has(node)) return;
+    containerNodes.add(`${layer.name}_ib-${nodeIndex}`);
+    if (!layerIndices.has(layer)) layerIndices.set(layer, layerIndices.size);
+    inProgress.add(node);
+    node.inboundLayers.forEach((l, i) => visit(node.inputTensors[i], l, node.nodeIndices[i]));
+    finished.add(node);
+    inProgress.delete(node);
+    nodesInDecreasingDepth.push(node);
+  };
+  for (const x of outputs) visit(x, x.sourceLayer, x.nodeIndex);
+  const nodesDepths = new Map(), layersDepths = new Map();
+  for (const node of nodesInDecreasingDepth.slice().reverse()) {
+    if (!nodesDepths.has(node)) nodesDepths.set(node, 0);
+    const depth = Math.max(nodesDepths.get(node), layersDepths.get(node.outboundLayer) || 0);
+    layersDepths.set(node.outboundLayer, depth);
+    nodesDepths.set(node, depth);
+    node.inboundLayers.forEach((l, i) => {
+      const inbound = l._node(node.nodeIndices[i]);
+      nodesDepths.set(inbound, Math.max(depth + 1, nodesDepths.get(inbound) || 0));
+    });
+  }
+  // tfjs lists a depth's nodes in the order they were made (node ids), which a
+  // graph's post-order gives; its layers in traversal order from the outputs.
+  const order = new Map(nodesInDecreasingDepth.map((n, i) => [n, i]));
+  const nodesByDepth = {};
+  for (const node of [...nodesDepths.keys()].sort((a, b) => order.get(a) - order.get(b))) {
+    (nodesByDepth[nodesDepths.get(node)] = nodesByDepth[nodesDepths.get(node)] || []).push(node);
+  }
+  const layersByDepth = {};
+  for (const [layer, depth] of [...layersDepths].sort((a, b) => layerIndices.get(a[0]) - layerIndices.get(b[0]))) {
+    (layersByDepth[depth] = layersByDepth[depth] || []).push(layer);
+  }
+  const internalContainerRefs = [];
+  for (const depth of Object.keys(layersByDepth).map(Number).sort((a, b) => b - a)) {
+    for (const layer of layersByDepth[depth]) if (layer instanceof LayersModel) internalContainerRefs.push(layer);
+  }
+  model._containerGraph = {outputs, containerNodes, nodesByDepth, layersByDepth, internalContainerRefs};
+  return model._containerGraph;
+}
+
+derived(LayersModel.prototype, 'containerNodes', function() { return containerGraph(this).containerNodes; });
+derived(LayersModel.prototype, 'nodesByDepth', function() { return containerGraph(this).nodesByDepth; });
+derived(LayersModel.prototype, 'layersByDepth', function() { return containerGraph(this).layersByDepth; });
+derived(LayersModel.prototype, 'internalContainerRefs', function() { return containerGraph(this).internalContainerRefs; });
+// tfjs's Sequential mirrors its inner model's containerNodes and nodesByDepth only;
+// its own layersByDepth and internalContainerRefs stay empty.
+derived(Sequential.prototype, 'layersByDepth', () => ({}));
+derived(Sequential.prototype, 'internalContainerRefs', () => []);
 
 // (LayersModel.resetStates is js/src/models.js's: it resets the stateful layers, nested models too.)
 Object.assign(LayersModel.prototype, {

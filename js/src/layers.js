@@ -11,8 +11,8 @@
 // custom layers train, save and load like any other.
 import {fromVector, getCore} from './core.js';
 import {Variable, tidy} from './engine.js';
-import {specOf} from './initializers.js';
-import {Tensor, assertNumericTensor, assertTensor} from './tensor.js';
+import {regularizerApply, regularizers, specOf} from './initializers.js';
+import {Tensor, assertNumericTensor, assertTensor, dispose} from './tensor.js';
 
 // JS objects of live engine layers by engine identity, so model.layers returns
 // the very objects the user created (as in tfjs).
@@ -98,6 +98,8 @@ export function registerWrapper(className, cls) {
   wrappers[className] = cls;
 }
 
+let nextNodeId = 0;
+
 /**
  * tfjs's Node: one application of a layer (outboundLayer) to inputTensors, giving
  * outputTensors. Read-only; made on demand from the engine graph.
@@ -105,14 +107,20 @@ export function registerWrapper(className, cls) {
 export class Node {
   /** @internal outputs: the node's output SymbolicTensors. */
   constructor(outputs) {
+    this.id = nextNodeId++;
+    // tfjs's fields: the call's keyword arguments, and masks (tfjs records none on a node).
+    this.callArgs = outputs[0].callArgs || {};
+    this.inputMasks = [null];
+    this.outputMasks = [null];
     this.outputTensors = outputs;
     this.outboundLayer = outputs[0].sourceLayer;
     this.inputTensors = outputs[0]._nodeInputs();
     this.inboundLayers = this.inputTensors.map(t => t.sourceLayer);
     this.nodeIndices = this.inputTensors.map(t => t.nodeIndex);
     this.tensorIndices = this.inputTensors.map(t => t.tensorIndex);
-    this.inputShapes = singletonOrArray(this.inputTensors.map(t => t.shape));
-    this.outputShapes = singletonOrArray(outputs.map(t => t.shape));
+    // As tfjs: lists of shapes (an InputLayer's node: its own shape as input).
+    this.inputShapes = (this.inputTensors.length > 0 ? this.inputTensors : outputs).map(t => t.shape);
+    this.outputShapes = outputs.map(t => t.shape);
   }
 }
 
@@ -300,6 +308,85 @@ function fromShape(handle) {
   return handle.shape().map(d => (d == null ? null : d));
 }
 
+// tfjs's layers that take an activityRegularizer option (and then refuse to be called).
+const ACTIVITY_REGULARIZER_CLASSES = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose',
+                                              'SeparableConv2D', 'DepthwiseConv2D', 'Embedding']);
+
+/** @internal A regularizer option as tfjs keeps it: a regularizer object (names and specs become one). */
+export function regularizerObject(value) {
+  if (value != null && typeof value.getClassName === 'function') return value;
+  const spec = specOf(value);
+  if (typeof spec === 'string') {
+    const factory = {l1: regularizers.l1, l2: regularizers.l2, l1l2: regularizers.l1l2}[spec.toLowerCase()];
+    if (factory == null) throw new Error(`Unknown regularizer: ${spec}`);
+    return factory();
+  }
+  if (spec.className !== 'L1L2') throw new Error(`Unknown regularizer: ${spec.className}`);
+  return regularizers.l1l2(spec.config);
+}
+
+/**
+ * @internal Call hooks (setCallHook): tfjs calls a layer's hook from the call() of
+ * these classes (and custom layers' own invokeCallHook()); count: layers with one set.
+ */
+export const callHooks = {
+  count: 0,
+  classes: new Set(['Dropout', 'SpatialDropout1D', 'Dense', 'Flatten', 'Activation', 'Reshape', 'Masking', 'Embedding',
+                    'GaussianNoise', 'GaussianDropout', 'MaxPooling1D', 'AveragePooling1D', 'MaxPooling2D',
+                    'AveragePooling2D', 'MaxPooling3D', 'AveragePooling3D']),
+  before(layer, inputs, kwargs) {
+    if (layer._callHook != null && !layer._isHost && callHooks.classes.has(layer.getClassName())) {
+      layer._callHook(inputs, kwargs == null ? {} : kwargs);
+    }
+    if (layer.layers !== undefined && typeof layer._assertNoInnerCallHooks === 'function') layer._assertNoInnerCallHooks();
+  },
+};
+
+/** tfjs's assertInputCompatibility: inputs (Tensors or SymbolicTensors) against the layer's InputSpecs. */
+export function assertInputCompatibility(layer, inputs, inputSpec) {
+  const inputsList = Array.isArray(inputs) ? inputs : [inputs];
+  if (inputSpec == null || inputSpec.length === 0) return;
+  const specs = Array.isArray(inputSpec) ? inputSpec : [inputSpec];
+  if (inputsList.length !== specs.length) {
+    throw new Error(`Layer ${layer.name} expects ${specs.length} inputs, but it received ${inputsList.length} input ` +
+                    `tensors. Input received: ${inputs}`);
+  }
+  inputsList.forEach((x, inputIndex) => {
+    const spec = specs[inputIndex];
+    if (spec == null) return;
+    const ndim = x.rank;
+    if (spec.ndim != null && ndim !== spec.ndim) {
+      throw new Error(`Input ${inputIndex} is incompatible with layer ${layer.name}: expected ndim=${spec.ndim}, found ndim=${ndim}`);
+    }
+    if (spec.maxNDim != null && ndim > spec.maxNDim) {
+      throw new Error(`Input ${inputIndex} is incompatible with layer ${layer.name}: expected max_ndim=${spec.maxNDim}, found ndim=${ndim}`);
+    }
+    if (spec.minNDim != null && ndim < spec.minNDim) {
+      throw new Error(`Input ${inputIndex} is incompatible with layer ${layer.name}: expected min_ndim=${spec.minNDim}, found ndim=${ndim}.`);
+    }
+    if (spec.dtype != null && x.dtype !== spec.dtype) {
+      throw new Error(`Input ${inputIndex} is incompatible with layer ${layer.name} : expected dtype=${spec.dtype}, found dtype=${x.dtype}.`);
+    }
+    if (spec.axes) {
+      for (const key in spec.axes) {
+        const axis = Number(key);
+        const value = spec.axes[key];
+        const atAxis = axis >= 0 ? x.shape[axis] : x.shape[x.shape.length + axis];
+        if (value != null && [value, null].indexOf(atAxis) === -1) {
+          throw new Error(`Input ${inputIndex} is incompatible with layer ${layer.name}: expected axis ${axis} of input shape to have value ${value} but got shape ${x.shape}.`);
+        }
+      }
+    }
+    if (spec.shape != null) {
+      for (let i = 0; i < spec.shape.length; ++i) {
+        if (spec.shape[i] != null && x.shape[i] != null && spec.shape[i] !== x.shape[i]) {
+          throw new Error(`Input ${inputIndex} is incompatible with layer ${layer.name}: expected shape=${spec.shape}, found shape=${x.shape}.`);
+        }
+      }
+    }
+  });
+}
+
 export class Layer {
   /**
    * @internal new Layer(className, options) wraps an engine layer. A subclass
@@ -314,10 +401,21 @@ export class Layer {
     if (args == null || typeof args !== 'object') {
       throw new Error(`tf.layers.${className[0].toLowerCase() + className.slice(1)}() expects an object of options, got ${args}`);
     }
-    const handle = getCore().createLayer(className, JSON.stringify(args));
+    // tfjs's `weights` (set once the layer is built) and `activityRegularizer` (kept
+    // here, see apply()) are JS-side: the engine gets the other options.
+    let {weights: initialWeights, ...engineArgs} = args;
+    let activityRegularizer = null;
+    if (ACTIVITY_REGULARIZER_CLASSES.has(className) && engineArgs.activityRegularizer != null) {
+      ({activityRegularizer, ...engineArgs} = engineArgs);
+    }
+    const handle = getCore().createLayer(className, JSON.stringify(engineArgs));
     // Classes with their own JS methods (the recurrent layers' resetStates) get their class.
-    if (new.target === Layer && (RECURRENT_CLASSES.has(className) || CELL_CLASSES.has(className))) return wrapLayer(handle);
-    this._init(handle);
+    let obj = this;
+    if (new.target === Layer && (RECURRENT_CLASSES.has(className) || CELL_CLASSES.has(className))) obj = wrapLayer(handle);
+    else this._init(handle);
+    if (initialWeights != null) obj.initialWeights = initialWeights;
+    if (activityRegularizer != null) obj.activityRegularizer = regularizerObject(activityRegularizer);
+    return obj;
   }
 
   /** @internal */
@@ -338,6 +436,7 @@ export class Layer {
     for (const k of BASE_OPTIONS) if (config[k] != null) base[k] = config[k];
     this._init(getCore().createHostLayer(className, JSON.stringify(base), hostAdapter(this)));
     this._isHost = true;
+    if (config.weights != null) this.initialWeights = config.weights;
   }
 
   /** tfjs: a class's from-config constructor; custom layers inherit it (serialization.registerClass). */
@@ -363,6 +462,12 @@ export class Layer {
     value.delete();
     const v = this._variables(0).find(w => w.name === `${this.name}/${name}`);
     if (v == null || String(v.shape) !== String(shapeOut)) throw new Error(`addWeight ${name}: the engine did not create the weight`);
+    if (regularizer != null) {
+      // As tfjs: the penalty joins the layer's losses (the engine adds it to the training loss).
+      const penalty = regularizerApply(regularizer);
+      if (this._losses == null) this._losses = [];
+      this._losses.push(() => penalty(v.read()));
+    }
     return v;
   }
 
@@ -400,7 +505,11 @@ export class Layer {
 
   getConfig() {
     // A custom layer's engine config comes from this method, so the base part must not ask for it.
-    return JSON.parse(this._isHost ? this.handle.baseConfigJson() : this.handle.configJson());
+    const config = JSON.parse(this._isHost ? this.handle.baseConfigJson() : this.handle.configJson());
+    if (this.activityRegularizer != null && 'activityRegularizer' in config) {
+      config.activityRegularizer = JSON.parse(JSON.stringify(this.activityRegularizer));
+    }
+    return config;
   }
 
   countParams() {
@@ -431,6 +540,18 @@ export class Layer {
       if (out.length === 0) throw new Error(`The node ${k} of layer ${this.name} no longer exists (its model was disposed).`);
       return out;
     });
+  }
+
+  /** @internal The Node object of this layer's node k: the same object while that node lives. */
+  _node(k) {
+    const outputs = this._nodeOutputs(k, 'output');
+    if (this._nodeCache == null) this._nodeCache = new Map();
+    let node = this._nodeCache.get(k);
+    if (node == null || node.outputTensors !== outputs) {
+      node = new Node(outputs);
+      this._nodeCache.set(k, node);
+    }
+    return node;
   }
 
   /** @internal SymbolicTensors kept under `key` until this layer's dispose(). */
@@ -482,7 +603,7 @@ export class Layer {
     const n = this.handle.numInboundNodes();
     for (let k = 0; k < n; k++) {
       try {
-        out.push(new Node(this._nodeOutputs(k, 'output')));
+        out.push(this._node(k));
       } catch (e) {
         // a node of a disposed model: no longer part of the graph
       }
@@ -494,7 +615,7 @@ export class Layer {
     return fromVector(this.handle.outboundNodes()).map(h => {
       const first = new SymbolicTensor(h);
       try {
-        return new Node(first.sourceLayer._nodeOutputs(first.nodeIndex, 'output'));
+        return first.sourceLayer._node(first.nodeIndex);
       } finally {
         first.dispose();
       }
@@ -578,6 +699,17 @@ export class Layer {
   apply(inputs, kwargs = {}) {
     let list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new Error(`${this.name}.apply() needs at least one input`);
+    // As tfjs: a layer with an activity regularizer cannot be called.
+    if (this.activityRegularizer != null) {
+      throw new Error('Layer invocation in the presence of activity regularizer(s) is not supported yet.');
+    }
+    // A spec assigned in JS (custom layers set this.inputSpec) is checked here, as tfjs's
+    // assertInputCompatibility; the engine checks its own layers' inputs.
+    if (this._ownInputSpec != null) assertInputCompatibility(this, inputs, this._ownInputSpec);
+    if (this.initialWeights != null && !this._initialWeightsSet && !this.built) {
+      return this._applyWithInitialWeights(inputs, kwargs);
+    }
+    if (callHooks.count > 0 && !list.every(x => x instanceof SymbolicTensor)) callHooks.before(this, inputs, kwargs);
     if (kwargs != null && kwargs.initialState != null) {
       // tfjs's RNN: the initial states are extra inputs of the layer (so a saved graph keeps them).
       if (!RECURRENT_CLASSES.has(this.getClassName()) && this.getClassName() !== 'Bidirectional') throw new Error(`${this.name}.apply(): initialState is for recurrent layers, not ${this.getClassName()}`);
@@ -636,6 +768,37 @@ export class Layer {
     return out.length === 1 ? out[0] : out;
   }
 
+  /**
+   * @internal tfjs's first apply() of a layer given `weights`: build, set them, then call.
+   * The engine builds inside its apply, so an eager first call runs once to build and
+   * again with the weights set.
+   */
+  _applyWithInitialWeights(inputs, kwargs) {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const symbolic = list.every(x => x instanceof SymbolicTensor);
+    this._initialWeightsSet = true;
+    try {
+      if (symbolic) {
+        const out = this.apply(inputs, kwargs);
+        this.setWeights(this.initialWeights);
+        return out;
+      }
+      const training = kwargs != null && kwargs.training;
+      const hook = this._callHook;
+      this._callHook = null;  // the hook sees the one call tfjs makes
+      try {
+        dispose(this.apply(inputs, kwargs == null ? {} : {...kwargs, training: false}));
+      } finally {
+        this._callHook = hook;
+      }
+      this.setWeights(this.initialWeights);
+      return this.apply(inputs, kwargs == null ? {} : {...kwargs, training});
+    } catch (e) {
+      this._initialWeightsSet = false;
+      throw e;
+    }
+  }
+
   /** Whether the layer passes masks on (tfjs's supportsMasking). */
   get supportsMasking() {
     return this._isHost ? Boolean(this._hostSupportsMasking) : this.handle.supportsMasking();
@@ -675,6 +838,7 @@ export class Layer {
     this._variableCache = null;
     if (this._symbolCache) this._symbolCache.forEach(ts => ts.forEach(t => t.dispose()));
     this._symbolCache = null;
+    this._nodeCache = null;
     this._handle.delete();
     this._handle = null;
     this.isDisposed = true;

@@ -2,14 +2,14 @@
 // (tfjs-layers/src/engine/training.ts, models.ts). A model is a Layer handle
 // whose graph lives in the engine; training steps run there, one call per batch.
 import {fromVector, getCore} from './core.js';
-import {Layer, SymbolicTensor, registerWrapper, runForEngine, wrapLayer} from './layers.js';
+import {Layer, SymbolicTensor, callHooks, registerWrapper, runForEngine, wrapLayer} from './layers.js';
 import {tidy} from './engine.js';
-import {Tensor, assertNumericTensor, assertTensor, dispose, readAsync} from './tensor.js';
+import {Tensor, assertNumericTensor, assertTensor, dispose} from './tensor.js';
 import {Optimizer} from './optimizers.js';
 import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
 import {encodeWeights, saveHandlerOf, writeModelArtifacts} from './io/index.js';
 import {modelTopology, trainingConfigOf} from './topology.js';
-import {evaluateLoop, fitLoop, predictLoop} from './training.js';
+import {evaluateLoop, fitLoop, predictLoop, trainOnHandles} from './training.js';
 
 function optimizerSpec(optimizer) {
   if (typeof optimizer === 'string') return optimizer;
@@ -225,6 +225,7 @@ export class LayersModel extends Layer {
   /** Outputs of the named layers ("name" or "name:i") for inputs x, without training. */
   execute(x, outputs) {
     const xs = toTensorList(x, () => this.inputNames, 'execute');
+    if (callHooks.count > 0) this._assertNoInnerCallHooks();
     const names = (Array.isArray(outputs) ? outputs : [outputs]).map(o => (o instanceof SymbolicTensor ? o.sourceLayer.name : o));
     const v = new (getCore().TensorVector)();
     xs.forEach(t => v.push_back(t.handle));
@@ -282,25 +283,15 @@ export class LayersModel extends Layer {
   async trainOnBatch(x, y) {
     const xs = toTensorList(x, () => this.inputNames, 'trainOnBatch');
     const ys = toTensorList(y, () => this.outputNames, 'trainOnBatch');
-    const core = getCore();
-    const xv = new core.TensorVector(), yv = new core.TensorVector();
-    xs.forEach(t => xv.push_back(t.handle));
-    ys.forEach(t => yv.push_back(t.handle));
-    let logs;
-    try {
-      logs = this.handle.trainOnBatch(xv, yv);  // the logs stay on the backend: one read below
-    } finally {
-      xv.delete();
-      yv.delete();
-    }
-    try {
-      const values = Array.from(logs.onHost() ? logs.readView() : await readAsync(logs));
-      return values.length === 1 ? values[0] : values;
-    } finally {
-      logs.delete();
-    }
+    // The logs stay on the backend until one read (trainOnHandles).
+    const values = await trainOnHandles(this, xs.map(t => t.handle), ys.map(t => t.handle));
+    return values.length === 1 ? values[0] : values;
   }
 
+  /** @internal Whether training takes the host step (layer_internals.js: layers with addLoss() functions). */
+  _needsHostTrain() {
+    return false;
+  }
 
   setWeights(weights) {
     if (!Array.isArray(weights)) throw new Error('setWeights: expected an array of Tensors');
@@ -397,6 +388,11 @@ export class Sequential extends LayersModel {
     }
     this.handle.add(layer.handle);
     this._forgetEnds();
+    // tfjs sets a layer's `weights` option once it is built (here, by the add).
+    if (layer.initialWeights != null && !layer._initialWeightsSet && layer.built) {
+      layer._initialWeightsSet = true;
+      layer.setWeights(layer.initialWeights);
+    }
   }
 
   pop() {

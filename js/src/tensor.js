@@ -142,6 +142,16 @@ export class Tensor {
   }
 
   /**
+   * tfjs's dataId: the object key of this tensor's data on its backend (what a
+   * DataStorage is keyed by). One object per tensor, the same on every read, its
+   * `id` the engine tensor's; tensors made by reshape/clone get their own.
+   */
+  get dataId() {
+    if (this._dataId == null) Object.defineProperty(this, '_dataId', {value: {id: this.id}, configurable: true});
+    return this._dataId;
+  }
+
+  /**
    * @internal A complex64 tensor that owns two float32 tensors of one shape (as
    * tfjs-backend-cpu stores one): its real and imaginary parts. The parts leave
    * the tidy scopes they were made in: they live and die with the complex tensor.

@@ -3,6 +3,7 @@
 // forward, backward and update is one call into the engine.
 import {fromVector, getCore} from './core.js';
 import {Tensor, makeTensorFromFlat, readAsync, scalar} from './tensor.js';
+import {callHooks} from './layers.js';
 import {Callback, createRegisteredCallbacks, nextMacrotask, standardizeCallbacks} from './callbacks.js';
 
 export {nextMacrotask};
@@ -275,11 +276,24 @@ export function configureCallbacks(model, args, params) {
  * asynchronously.
  */
 export async function trainOnHandles(model, xHandles, yHandles, weights = null) {
+  if (callHooks.count > 0) model._assertNoInnerCallHooks();
+  // A model whose layers carry JS loss functions (addLoss) trains in JS (layer_internals.js).
+  if (model._needsHostTrain()) return hostTrainOnHandles(model, xHandles, yHandles, weights);
   const logs = trainStepHandles(model, xHandles, yHandles, weights);
   try {
     return Array.from(logs.onHost() ? logs.readView() : await readAsync(logs));
   } finally {
     logs.delete();
+  }
+}
+
+function hostTrainOnHandles(model, xHandles, yHandles, weights) {
+  const xs = xHandles.map(h => new Tensor(h.clone())), ys = yHandles.map(h => new Tensor(h.clone()));
+  const sw = weights ? weights.map(w => (w ? makeTensorFromFlat(w, [w.length], 'float32') : null)) : [];
+  try {
+    return model._hostTrain(xs, ys, sw);
+  } finally {
+    for (const t of [...xs, ...ys, ...sw]) if (t != null) t.dispose();
   }
 }
 
@@ -466,6 +480,7 @@ function toList(x, names) {
 
 export function evaluateLoop(model, xs, ys, batchSize = 32) {
   checkPositiveInt(batchSize, 'batchSize');
+  if (callHooks.count > 0) model._assertNoInnerCallHooks();
   const handle = model.handle;
   const vals = batchedMean(xs, ys, batchSize, range(0, xs[0].shape[0]), (xv, yv) => handle.evaluateBatch(xv, yv));
   const out = vals.map(v => scalar(v));
@@ -473,6 +488,7 @@ export function evaluateLoop(model, xs, ys, batchSize = 32) {
 }
 
 export function predictLoop(model, xs, batchSize = 32) {
+  if (callHooks.count > 0) model._assertNoInnerCallHooks();
   const handle = model.handle;
   const core = getCore();
   const n = xs[0].shape[0];

@@ -3,6 +3,7 @@
 // tfjs's names, defaults and error messages. tests/node/util_env.test.mjs
 // checks that every key of tfjs's tf.util is here. fingerPrint64/hexToLong
 // return a small Long-like value (BigInt inside) instead of the `long` package.
+import {ENV} from './environment.js';
 
 export function shuffle(array) {
   let counter = array.length;
@@ -381,8 +382,10 @@ export function isPromise(object) {
 
 // ---- util.ts: the platform-dependent part ----------------------------------------
 
-/** The typed arrays tfjs accepts as tensor values (its platforms' isTypedArray). */
+/** The typed arrays tfjs accepts as tensor values: the platform's isTypedArray (tf.setPlatform). */
 export function isTypedArray(a) {
+  const platform = ENV.platform;
+  if (platform != null && platform.isTypedArray != null) return platform.isTypedArray(a);
   return a instanceof Float32Array || a instanceof Int32Array || a instanceof Uint8Array ||
          a instanceof Uint8ClampedArray;
 }
@@ -426,16 +429,13 @@ export function toTypedArray(a, dtype) {
 
 export function encodeString(s, encoding = 'utf-8') {
   encoding = encoding || 'utf-8';
-  if (encoding !== 'utf-8' && encoding !== 'utf8') {
-    throw new Error(`The built-in encoder only supports utf-8, but got ${encoding}`);
-  }
-  return new TextEncoder().encode(s);
+  return ENV.platform.encode(s, encoding);
 }
 
 export function decodeString(bytes, encoding = 'utf-8') {
   encoding = encoding || 'utf-8';
   if (bytes.length === 0) return '';
-  return new TextDecoder(encoding).decode(bytes);
+  return ENV.platform.decode(bytes, encoding);
 }
 
 export function createScalarValue(value, dtype) {
@@ -443,17 +443,14 @@ export function createScalarValue(value, dtype) {
   return toTypedArray([value], dtype);
 }
 
-/** Milliseconds, sub-millisecond precision where the platform has it. */
+/** Milliseconds, sub-millisecond precision where the platform has it (the platform's now()). */
 export function now() {
-  if (typeof performance !== 'undefined' && typeof performance.now === 'function') return performance.now();
-  return Date.now();
+  return ENV.platform.now();
 }
 
+/** The platform's fetch (tf.setPlatform). */
 export function fetch(path, requestInits) {
-  if (typeof globalThis.fetch !== 'function') {
-    throw new Error('tf.util.fetch: this platform has no global fetch()');
-  }
-  return globalThis.fetch(path, requestInits);
+  return ENV.platform.fetch(path, requestInits);
 }
 
 // ---- hash_util.ts: FarmHash's Fingerprint64, on 64-bit BigInts --------------------

@@ -45,83 +45,8 @@ const NOT_PROVIDED = {
 const isKernelNameConstant = (tfjs, name) => typeof tfjs[name] === 'string' && tfjs[name] === name;
 
 // ---- NOT YET IMPLEMENTED (issue 16) ---------------------------------------------------
-const BACKEND_SEAM = 'backend internals: backends are engine (C++) objects; this JS-side API (data storage, platform, a JS KernelBackend class, gradient lookup by kernel, the dataId key) is not exposed yet';
-const ENGINE_LAYER = 'layer implemented in the C++ engine: not there yet';
-const LAYER_MEMBER = 'Layer/LayersModel internals tfjs declares public; the layer graph lives in the engine';
-const REG_LOSSES = 'regularization losses are summed inside the engine\'s training step; JS loss functions cannot join it yet';
-const CALL_HOOK = 'a call hook needs the engine to call back into JS on every layer call';
-const INPUT_SPEC = 'layers check their input specs in the engine, which does not expose them';
-const INITIAL_WEIGHTS = 'the engine does not expose a layer\'s `weights` option after construction';
-const CONTAINER_BOOKKEEPING = 'tfjs Container bookkeeping (depth maps, node keys): not exposed by the engine graph yet';
-const FIT_LOOP = 'tfjs\'s loop over JS train functions: training here is one engine call per batch';
-const COMPILED = 'compiled loss/metric functions and tensors live in the engine';
-const NOT_YET = {
-
-  'tf.getGradient': BACKEND_SEAM,
-  'tf.setPlatform': BACKEND_SEAM,
-  'tf.KernelBackend': BACKEND_SEAM,
-  'tf.DataStorage': BACKEND_SEAM,
-  'Tensor#dataId': `${BACKEND_SEAM} (the backend's data key)`,
-  'Variable#dataId': `${BACKEND_SEAM} (the backend's data key)`,
-
-
-
-
-
-
-
-  // Layer/model/symbolic-tensor members tfjs declares public: the graph lives in the engine (layers.js, models.js).
-  'LayersModel#activityRegularizer': REG_LOSSES, 'LayersModel#addLoss': REG_LOSSES,
-  'LayersModel#calculateLosses': REG_LOSSES, 'LayersModel#clearCallHook': CALL_HOOK,
-  'LayersModel#containerNodes': CONTAINER_BOOKKEEPING,
-  'LayersModel#fitLoop': FIT_LOOP,
-  'LayersModel#initialWeights': INITIAL_WEIGHTS,
-  'LayersModel#inputSpec': INPUT_SPEC,
-  'LayersModel#internalContainerRefs': CONTAINER_BOOKKEEPING, 'LayersModel#layersByDepth': CONTAINER_BOOKKEEPING,
-  'LayersModel#lossFunctions': COMPILED, 'LayersModel#losses': REG_LOSSES,
-  'LayersModel#metricsTensors': COMPILED,
-  'LayersModel#nodesByDepth': CONTAINER_BOOKKEEPING,
-  'LayersModel#setCallHook': CALL_HOOK,
-  'Sequential#activityRegularizer': REG_LOSSES, 'Sequential#addLoss': REG_LOSSES,
-  'Sequential#calculateLosses': REG_LOSSES, 'Sequential#clearCallHook': CALL_HOOK,
-  'Sequential#containerNodes': CONTAINER_BOOKKEEPING,
-  'Sequential#fitLoop': FIT_LOOP,
-  'Sequential#initialWeights': INITIAL_WEIGHTS,
-  'Sequential#inputSpec': INPUT_SPEC,
-  'Sequential#internalContainerRefs': CONTAINER_BOOKKEEPING, 'Sequential#layersByDepth': CONTAINER_BOOKKEEPING,
-  'Sequential#losses': REG_LOSSES,
-  'Sequential#metricsTensors': COMPILED, 'Sequential#nodesByDepth': CONTAINER_BOOKKEEPING,
-  'Sequential#setCallHook': CALL_HOOK,
-  'Layer#activityRegularizer': REG_LOSSES, 'Layer#addLoss': REG_LOSSES,
-  'Layer#calculateLosses': REG_LOSSES, 'Layer#clearCallHook': CALL_HOOK,
-  'Layer#initialWeights': INITIAL_WEIGHTS,
-  'Layer#inputSpec': INPUT_SPEC, 'Layer#losses': REG_LOSSES,
-  'Layer#setCallHook': CALL_HOOK,
-
-  // Composable in JS from existing ops; being implemented (issue 16).
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-};
+// Every tfjs 4.22 name is now either here or deliberately not provided (above).
+const NOT_YET = {};
 
 // ---- enumeration ------------------------------------------------------------------------
 
