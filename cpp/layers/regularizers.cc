@@ -47,10 +47,9 @@ Tensor regularizerPenalty(const nlohmann::json& spec, const Tensor& w) {
     l1 = num(p.config, "l1", 0.01);
   } else if (p.name == "l2") {
     l2 = num(p.config, "l2", 0.01);
-  } else {  // L1L2 / l1l2: tfjs defaults 0.01 each for the string, 0 when a config omits one
-    bool fromString = spec.is_string();
-    l1 = num(p.config, "l1", fromString ? 0.01 : 0.0);
-    l2 = num(p.config, "l2", fromString ? 0.01 : 0.0);
+  } else {  // L1L2 / l1l2: tfjs's L1L2 takes 0.01 for each factor not given (string or config)
+    l1 = num(p.config, "l1", 0.01);
+    l2 = num(p.config, "l2", 0.01);
   }
   Tensor penalty = Tensor::scalar(0.f);
   if (l1 != 0) penalty = add(penalty, mul(Tensor::scalar(static_cast<float>(l1)), sum(abs(w))));

@@ -251,6 +251,39 @@ function hostAdapter(layer) {
  * engine weight itself (so tf.grad/variableGrads/minimize see it) — and write().
  * One object per weight and owner (layer or model), freed by the owner's dispose().
  */
+// tfjs's serializeConstraint/serializeRegularizer: the engine keeps a constraint or
+// regularizer as it was given ('nonNeg', {className: 'MaxNorm', config: {maxValue: 3}});
+// getConfig (and so model.json) writes tfjs's {className, config} with every field
+// the object has, e.g. {className: 'MaxNorm', config: {maxValue: 3, axis: 0}}.
+const WEIGHT_OPTION_DEFAULTS = {
+  MaxNorm: {maxValue: 2, axis: 0},
+  MinMaxNorm: {minValue: 0, maxValue: 1, rate: 1, axis: 0},
+  NonNeg: {},
+  UnitNorm: {axis: 0},
+  L1L2: {l1: 0.01, l2: 0.01},
+};
+const WEIGHT_OPTION_IDS = {
+  maxNorm: 'MaxNorm', minMaxNorm: 'MinMaxNorm', nonNeg: 'NonNeg', unitNorm: 'UnitNorm', l1l2: 'L1L2',
+  MaxNorm: 'MaxNorm', MinMaxNorm: 'MinMaxNorm', NonNeg: 'NonNeg', UnitNorm: 'UnitNorm', L1L2: 'L1L2',
+};
+function serializeWeightOption(v) {
+  const id = typeof v === 'string' ? v : (v && typeof v === 'object' && typeof v.className === 'string' ? v.className : null);
+  const className = id == null ? null : WEIGHT_OPTION_IDS[id];
+  if (!className) return v;
+  const given = typeof v === 'object' && v.config ? v.config : {};
+  const config = {};
+  for (const [k, d] of Object.entries(WEIGHT_OPTION_DEFAULTS[className])) config[k] = given[k] == null ? d : given[k];
+  return {className, config};
+}
+function serializeWeightOptions(config) {
+  if (Array.isArray(config)) return config.map(serializeWeightOptions);
+  if (config === null || typeof config !== 'object') return config;
+  for (const [k, v] of Object.entries(config)) {
+    config[k] = /(Constraint|Regularizer)$/.test(k) ? serializeWeightOption(v) : serializeWeightOptions(v);
+  }
+  return config;
+}
+
 export class LayerVariable {
   /** @internal ev: an engine variable handle, owned by this object. */
   constructor(ev) {
@@ -509,7 +542,7 @@ export class Layer {
     if (this.activityRegularizer != null && 'activityRegularizer' in config) {
       config.activityRegularizer = JSON.parse(JSON.stringify(this.activityRegularizer));
     }
-    return config;
+    return serializeWeightOptions(config);
   }
 
   countParams() {

@@ -7,7 +7,7 @@ import {variable, vectorOf} from './engine.js';
 import {profileOp} from './profile.js';
 import {isStringLike, withStrings} from './strings.js';
 import {Tensor, assertShape, complexUnsupported, makeTensorFromFlat, notNumericError, tensor} from './tensor.js';
-import {inferDtype, makeZerosTypedArray} from './util.js';
+import {expandEllipsis, inferDtype, makeZerosTypedArray} from './util.js';
 
 // The ops whose arguments tfjs parses as one dtype ('op', or 'op.arg' for one argument):
 // a string argument's message names that dtype instead of 'numeric'.
@@ -162,8 +162,18 @@ Object.assign(ops, {
   transpose: (x, perm) => one('transpose', [x], {perm}),
   slice: (x, begin, size) => one('slice', [x], {begin, size}),
   stridedSlice: (x, begin, end, strides, beginMask = 0, endMask = 0, ellipsisMask = 0, newAxisMask = 0,
-                 shrinkAxisMask = 0) =>
-      one('stridedSlice', [x], {begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask}),
+                 shrinkAxisMask = 0) => {
+    // The engine takes explicit specs: an ellipsis becomes full-range specs for the
+    // dimensions it stands for (TensorFlow's semantics, as tfjs's slice_util).
+    if (ellipsisMask) {
+      let rank = 0;
+      if (x instanceof Tensor) rank = x.rank;
+      else for (let v = x; Array.isArray(v) || ArrayBuffer.isView(v); v = v[0]) rank++;
+      ({begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask} =
+           expandEllipsis(rank, begin, end, strides, {beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask}));
+    }
+    return one('stridedSlice', [x], {begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask});
+  },
   reverse: (x, axis) => one('reverse', [x], {axis}),
   concat: (tensors, axis = 0) => {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('concat: pass a non-empty array of tensors');

@@ -648,3 +648,38 @@ export const util = {
   shuffle, shuffleCombo, sizeFromShape, sizeToSquarishShape, squeezeShape, sum, swap, tanh, toNestedArray,
   toTypedArray,
 };
+
+/**
+ * StridedSlice's ellipsis (TensorFlow semantics) written out as full-range specs, so
+ * the op gets no ellipsisMask: the ellipsis stands for as many dimensions as the
+ * other specs (new axes aside) leave unnamed.
+ */
+export function expandEllipsis(rank, begin, end, strides, masks) {
+  const {ellipsisMask} = masks;
+  if (!ellipsisMask) return {begin, end, strides, ...masks};
+  const e = 31 - Math.clz32(ellipsisMask & -ellipsisMask);  // the first ellipsis; TensorFlow allows one
+  const n = begin.length;
+  if (e >= n) return {begin, end, strides, ...masks, ellipsisMask: 0};  // trailing: the rest is full range anyway
+  const bit = (m, j) => (m >> j) & 1;
+  let named = 0;
+  for (let j = 0; j < n; j++) if (j !== e && !bit(masks.newAxisMask, j)) named++;
+  const covered = Math.max(0, rank - named);
+  const out = {begin: [], end: [], strides: [], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0};
+  const push = (b, en, st, bits) => {
+    const k = out.begin.length;
+    out.begin.push(b);
+    out.end.push(en);
+    out.strides.push(st);
+    for (const m of ['beginMask', 'endMask', 'newAxisMask', 'shrinkAxisMask']) if (bits[m]) out[m] |= 1 << k;
+  };
+  for (let j = 0; j < n; j++) {
+    if (j === e) {
+      for (let c = 0; c < covered; c++) push(0, 0, 1, {beginMask: 1, endMask: 1});
+    } else {
+      push(begin[j], end[j], strides == null ? 1 : strides[j],
+           {beginMask: bit(masks.beginMask, j), endMask: bit(masks.endMask, j), newAxisMask: bit(masks.newAxisMask, j),
+            shrinkAxisMask: bit(masks.shrinkAxisMask, j)});
+    }
+  }
+  return out;
+}

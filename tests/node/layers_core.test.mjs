@@ -209,6 +209,44 @@ test('GaussianNoise, GaussianDropout, AlphaDropout: identity at inference, stati
   assert.ok(Math.abs(frac(yO) - frac(yT)) < 0.03, `alphaDropout kept fraction ${frac(yO)} vs ${frac(yT)}`);
 });
 
+test('constraints and regularizers in getConfig and model.json are tfjs\'s {className, config}; a partial L1L2 trains as tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const options = [
+    {kernelConstraint: 'nonNeg', biasConstraint: 'maxNorm', kernelRegularizer: 'l1l2'},
+    {kernelConstraint: 'minMaxNorm', biasConstraint: 'unitNorm'},
+    {kernelConstraint: {className: 'MaxNorm', config: {maxValue: 3}}, kernelRegularizer: {className: 'L1L2', config: {l1: 0.1}}},
+    {kernelConstraint: {className: 'MinMaxNorm', config: {minValue: 0.5, rate: 0.5}}, biasRegularizer: {className: 'L1L2', config: {l2: 0.2}}},
+  ];
+  for (const opts of options) {
+    // tfjs writes into the objects it is given: each library gets its own copy.
+    const theirs = tfjs.layers.dense({units: 2, inputShape: [3], ...structuredClone(opts)}).getConfig();
+    const ours = tf.layers.dense({units: 2, inputShape: [3], ...structuredClone(opts)}).getConfig();
+    for (const k of ['kernelConstraint', 'biasConstraint', 'kernelRegularizer', 'biasRegularizer']) {
+      assert.deepEqual(ours[k], theirs[k], `${k} of ${JSON.stringify(opts)}`);
+    }
+  }
+  // model.json writes them as Keras objects (snake_case), which tfjs loads.
+  const m = tf.sequential();
+  m.add(tf.layers.dense({units: 2, inputShape: [3], kernelConstraint: 'nonNeg', kernelRegularizer: {className: 'L1L2', config: {l1: 0.1}}}));
+  const json = m.toJSON(null, false);
+  assert.deepEqual(json.config.layers[0].config.kernel_constraint, {class_name: 'NonNeg', config: {}});
+  assert.deepEqual(json.config.layers[0].config.kernel_regularizer, {class_name: 'L1L2', config: {l1: 0.1, l2: 0.01}});
+  // The penalty of {l1: 0.1} alone: tfjs's L1L2 takes l2 = 0.01 (this engine took 0 before).
+  const make = lib => {
+    const s = lib.sequential();
+    s.add(lib.layers.dense({units: 1, inputShape: [2], kernelInitializer: 'ones', kernelRegularizer: {className: 'L1L2', config: {l1: 0.1}}}));
+    s.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
+    return s;
+  };
+  const x = [[1, 2], [3, -1]], y = [[1], [2]];
+  const hT = await make(tfjs).fit(tfjs.tensor(x), tfjs.tensor(y), {epochs: 3, batchSize: 2, verbose: 0});
+  const o = make(tf);
+  const hO = await o.fit(tf.tensor(x), tf.tensor(y), {epochs: 3, batchSize: 2, verbose: 0});
+  hO.history.loss.forEach((l, i) => assert.ok(Math.abs(l - hT.history.loss[i]) < 1e-5, `loss ${i}: ${l} vs tfjs ${hT.history.loss[i]}`));
+  m.dispose();
+  o.dispose();
+});
+
 test('report: max |difference| per layer family', () => {
   console.log(JSON.stringify(maxDiffs, null, 1));
 });

@@ -396,3 +396,16 @@ test('tf.clone copies the values (a variable assigned later keeps the clone as i
   tf.dispose([init, v, a, b, next]);
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('stridedSlice: an ellipsis followed by a shrunk axis is TensorFlow\'s x[..., 1] (tfjs 4.22 returns x[:, 0, 0:3])', () => {
+  const x = tf.range(0, 24).reshape([2, 3, 4]);
+  const y = tf.stridedSlice(x, [0, 1], [1, 3], [1, 2], 0, 0, 1, 0, 2);
+  assert.deepEqual(y.shape, [2, 3]);
+  assert.deepEqual(Array.from(y.dataSync()), [1, 5, 9, 13, 17, 21]);
+  // the same as the explicit spelling
+  const z = tf.stridedSlice(x, [0, 0, 1], [0, 0, 3], [1, 1, 2], 3, 3, 0, 0, 4);
+  assert.deepEqual(Array.from(z.dataSync()), [1, 5, 9, 13, 17, 21]);
+  // a nested array works as well
+  assert.deepEqual(tf.stridedSlice([[1, 2], [3, 4]], [0, 1], [0, 2], [1, 1], 0, 0, 1).arraySync(), [[2], [4]]);
+  tf.dispose([x, y, z]);
+});

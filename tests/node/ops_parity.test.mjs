@@ -542,6 +542,22 @@ for (const [desc, shape, begin, end, strides, bm, em, sam] of ss) {
        gradRef: 'linear', note: 'tfjs has no StridedSlice gradient: exact unit-perturbation reference'});
 }
 
+// ellipsisMask (the engine gets the ellipsis written out as full-range specs).
+// tfjs 4.22 gets an ellipsis with a shrunk axis after it wrong (begin [0, 1], end [1, 3],
+// strides [1, 2], ellipsisMask 1, shrinkAxisMask 2 on [2, 3, 4] gives x[:, 0, 0:3]);
+// that case is checked against TensorFlow's x[..., 1] in ops_extra.test.mjs.
+const ssEllipsis = [
+  ['ellipsis first', [2, 3, 4], [0, 1], [2, 3], [1, 1], 1, 0],
+  ['ellipsis second', [2, 3, 4], [1, 0], [2, 2], [1, 1], 2, 0],
+  ['ellipsis after a new axis', [2, 3, 4], [0, 0, 1], [1, 2, 3], [1, 1, 1], 2, 1],
+  ['trailing ellipsis', [2, 3, 4], [1], [2], [1], 1, 0],
+];
+for (const [desc, shape, begin, end, strides, ellipsisMask, newAxisMask] of ssEllipsis) {
+  add({name: `stridedSlice [${shape}] ${desc}`,
+       fn: (l, x) => l.stridedSlice(x, begin, end, strides, 0, 0, ellipsisMask, newAxisMask, 0), inputs: [F(shape)], grad: true,
+       gradRef: 'linear', note: 'tfjs has no StridedSlice gradient: exact unit-perturbation reference'});
+}
+
 for (const [shape, axis] of [[[3, 4], 0], [[3, 4], 1], [[3, 4], [0, 1]], [[2, 3, 4], -1], [[2, 3, 4], [0, 2]],
                              [[5], undefined]]) {
   add({name: `reverse [${shape}] axis=${JSON.stringify(axis)}`, fn: (l, x) => l.reverse(x, axis), inputs: [F(shape)],
