@@ -22,12 +22,21 @@ const DTYPE_CODES = ['float32', 'int32', 'bool'];  // wl::DType's order
 // tf.tidy scopes: every Tensor created while a scope is open belongs to it.
 const scopes = [];
 
-// Tensors dropped without dispose() are freed when garbage collected (beyond
-// tfjs). tf.memory() still counts them until then: it reports what is held.
+// Tensors dropped without dispose() have their memory freed when garbage collected
+// (beyond tfjs): numBytes and numDataBuffers fall. numTensors still counts them, as
+// tfjs counts every tensor not disposed: a leak stays visible, and the count does
+// not move at moments the collector picks (a test comparing counts before and after
+// some code would otherwise see earlier garbage vanish in between).
+let collected = 0;
 const finalizer = typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry(held => {
-      if (held instanceof StringValues) releaseStrings(held);
-      else if (!held.isDeleted()) held.delete();
+      if (held instanceof StringValues) {
+        releaseStrings(held);
+        collected++;
+      } else if (!held.isDeleted()) {
+        held.delete();
+        collected++;
+      }
     })
     : null;
 
@@ -88,8 +97,9 @@ export function notNumericError(argName, opName) {
 // complex64 tensors alive (not disposed, not collected): tf.memory() counts each
 // as one tensor, as tfjs does, though it holds two engine tensors (real, imag).
 let liveComplex = 0;
+// A collected complex64 tensor's two parts were counted as collected: it counts as one.
 const complexFinalizer = typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry(() => { liveComplex--; })
+    ? new FinalizationRegistry(() => { liveComplex--; collected--; })
     : null;
 
 /** @internal */
@@ -539,7 +549,7 @@ export function memory() {
   const m = getCore().memory();
   // A complex64 tensor holds two engine tensors but counts as one (as tfjs); its parts'
   // buffers and bytes count (what is held). String tensors add their own counts.
-  const out = {numTensors: m.numTensors - liveComplex + stringStats.tensors,
+  const out = {numTensors: m.numTensors - liveComplex + stringStats.tensors + collected,
                numDataBuffers: m.numDataBuffers + stringStats.buffers, numBytes: m.numBytes + stringStats.bytes,
                unreliable: false};
   if (stringStats.tensors > 0) {
