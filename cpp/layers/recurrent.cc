@@ -53,7 +53,7 @@
 // step multiplies h by recurrent_kernel and applies its gates: LSTM and GRU in one
 // fused op (ops/recurrent_ops.h: lstmGates, gruGates, each with a one-pass gradient)
 // when both activations are ones a gate kernel has (linear, sigmoid, hardSigmoid,
-// tanh, relu), composed ops otherwise.
+// tanh, relu), composed ops otherwise (and under nested tapes: second order).
 #include "layers/recurrent.h"
 
 #include <algorithm>
@@ -298,9 +298,9 @@ class GateCell : public RNNCell {
 
   Tensor activation(const Tensor& x) const { return applyActivation(activation_, x); }
   Tensor recurrentActivation(const Tensor& x) const { return applyActivation(recurrentActivation_, x); }
-  // Whether a fused gate kernel applies both activations (ops/recurrent_ops.h).
+  // Whether the step uses the fused gate ops (ops/recurrent_ops.h), and their activations.
   bool fusedActivations(GateActivation* act, GateActivation* recAct) const {
-    return gateActivationOf(activation_, act) && gateActivationOf(recurrentActivation_, recAct);
+    return useGateOps(activation_, recurrentActivation_, act, recAct);
   }
 
   int gates_;

@@ -23,6 +23,12 @@ bool gateActivationOf(const std::string& name, GateActivation* out) {
   return true;
 }
 
+bool useGateOps(const std::string& activation, const std::string& recurrentActivation, GateActivation* act,
+                GateActivation* recAct) {
+  if (activeTape() != nullptr && activeTape()->outer() != nullptr) return false;
+  return gateActivationOf(activation, act) && gateActivationOf(recurrentActivation, recAct);
+}
+
 namespace {
 
 void checkShape(const char* op, const char* what, const Tensor& t, const Shape& want) {

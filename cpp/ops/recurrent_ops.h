@@ -16,6 +16,12 @@ namespace wl {
 // 'tanh', 'relu'); false for any other.
 bool gateActivationOf(const std::string& name, GateActivation* out);
 
+// Whether a layer's step may use the gate ops: both activations have a GateActivation
+// and no tape records outside the active one (the gate ops' gradients are kernels, so
+// a gradient of a gradient needs the composed ops).
+bool useGateOps(const std::string& activation, const std::string& recurrentActivation, GateActivation* act,
+                GateActivation* recAct);
+
 // LSTM: xz, hz [batch, 4u] (input and recurrent projections, gates i, f, c, o),
 // c [batch, u] -> {h, c'} (kernels/params_recurrent.h).
 std::vector<Tensor> lstmGates(const Tensor& xz, const Tensor& hz, const Tensor& c, GateActivation act,

@@ -173,6 +173,38 @@ TEST(FusedRecurrent, SecondOrderThroughAGateOpThrows) {
   EXPECT_NE(test::errorOf([&] { outer.gradient(sum(dxz), {xz}); }).find("second-order"), std::string::npos);
 }
 
+TEST(FusedRecurrent, SecondOrderThroughALayerComposes) {
+  // Under nested tapes the layers compose ops, so a gradient of a gradient works:
+  // d/dx sum(d/dx sum(lstm(x))) against finite differences of the inner gradient.
+  auto layer = LayerRegistry::instance().create("LSTM", {{"units", 3}, {"recurrentActivation", "sigmoid"}});
+  Tensor x = test::randomTensor({2, 3, 2}, -1, 1, 17);
+  layer->ensureBuilt(x.shape());
+  auto innerGrad = [&](const Tensor& in) {
+    GradientTape tape;
+    return tape.gradient(sum(layer->apply(in, true)), {in})[0];
+  };
+  Tensor second;
+  {
+    GradientTape outer;
+    Tensor dx = innerGrad(x);
+    second = outer.gradient(sum(dx), {x})[0];
+  }
+  std::vector<float> s = second.toVector();
+  float* xv = x.data<float>();
+  const float eps = 1e-2f;
+  for (int64_t i = 0; i < x.size(); ++i) {
+    const float keep = xv[i];
+    xv[i] = keep + eps;
+    std::vector<float> up = innerGrad(x).toVector();
+    xv[i] = keep - eps;
+    std::vector<float> down = innerGrad(x).toVector();
+    xv[i] = keep;
+    double numeric = 0;
+    for (size_t k = 0; k < up.size(); ++k) numeric += (up[k] - down[k]) / (2.0 * eps);
+    EXPECT_NEAR(s[static_cast<size_t>(i)], numeric, 2e-2 * std::max(1.0, std::fabs(numeric))) << i;
+  }
+}
+
 TEST(FusedRecurrent, LayerGradientsThroughFusedStepsMatchFiniteDifferences) {
   struct Case {
     std::string cls;
