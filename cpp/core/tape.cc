@@ -31,6 +31,20 @@ void recordOp(const char* op, std::vector<Tensor> inputs, const Tensor& output, 
   tape->record({op, std::move(inputs), output, std::move(grad)});
 }
 
+void recordOpOutputs(const char* op, std::vector<Tensor> inputs, const std::vector<Tensor>& outputs,
+                     MultiGradFn grad) {
+  GradientTape* tape = g_active;
+  if (tape == nullptr) return;
+  auto node = [&](std::vector<Tensor> in, MultiGradFn g) {
+    TapeNode n{op, std::move(in), outputs.at(0), nullptr};
+    n.outputs = outputs;
+    n.multiGrad = std::move(g);
+    return n;
+  };
+  for (GradientTape* outer = tape->outer(); outer != nullptr; outer = outer->outer()) outer->record(node(inputs, grad));
+  tape->record(node(std::move(inputs), std::move(grad)));
+}
+
 void recordWithoutSecondOrder(const char* op, std::vector<Tensor> inputs, const Tensor& output) {
   if (g_active == nullptr) return;
   std::string name = op;
@@ -54,9 +68,22 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& y, const std::vector<Te
   std::unordered_map<int64_t, Tensor> grads;
   grads[y.id()] = dy.defined() ? dy : ones(y.shape());
   for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
-    auto found = grads.find(it->output.id());
-    if (found == grads.end()) continue;
-    std::vector<Tensor> dxs = it->grad(found->second);
+    std::vector<Tensor> dxs;
+    if (it->multiGrad) {
+      std::vector<Tensor> dys;
+      bool any = false;
+      for (const Tensor& out : it->outputs) {
+        auto found = grads.find(out.id());
+        dys.push_back(found == grads.end() ? Tensor() : found->second);
+        any = any || found != grads.end();
+      }
+      if (!any) continue;
+      dxs = it->multiGrad(dys);
+    } else {
+      auto found = grads.find(it->output.id());
+      if (found == grads.end()) continue;
+      dxs = it->grad(found->second);
+    }
     WL_CHECK(dxs.size() == it->inputs.size(),
              "Gradient of '" << it->op << "' returned " << dxs.size() << " gradients for "
                              << it->inputs.size() << " inputs");

@@ -20,11 +20,18 @@ namespace wl {
 // undefined Tensor for an input that takes no gradient.
 using GradFn = std::function<std::vector<Tensor>(const Tensor& dy)>;
 
+// An op with several outputs (recordOpOutputs): given one gradient per output, an
+// undefined Tensor for an output that got none, returns one gradient per input.
+using MultiGradFn = std::function<std::vector<Tensor>(const std::vector<Tensor>& dys)>;
+
 struct TapeNode {
   const char* op;
   std::vector<Tensor> inputs;
   Tensor output;
   GradFn grad;
+  // Set for an op with several outputs (then `output` is the first and `grad` unused).
+  std::vector<Tensor> outputs = {};
+  MultiGradFn multiGrad = nullptr;
 };
 
 class GradientTape {
@@ -73,6 +80,10 @@ class PausedTape {
 
 // Ops call this after computing their output: it records on every recording tape.
 void recordOp(const char* op, std::vector<Tensor> inputs, const Tensor& output, GradFn grad);
+
+// The same for an op with several outputs (a fused recurrent step's h and c): its rule
+// runs once, when any output has a gradient, with the gradients of all of them.
+void recordOpOutputs(const char* op, std::vector<Tensor> inputs, const std::vector<Tensor>& outputs, MultiGradFn grad);
 
 // For a gradient rule's raw-kernel result whose own derivative is not written: when
 // an outer tape records (a gradient of a gradient), records a node whose rule throws

@@ -48,8 +48,12 @@
 //
 // The loop composes ops, so the tape gives the gradients (backpropagation through
 // time). For a gate cell (the three built-in ones) the input projection
-// x * kernel + bias of every step is one matMul before the loop at inference (per
-// step in training, see run); each step adds h * recurrent_kernel and applies its gates.
+// x * kernel + bias of every step is one matMul before the loop, in training as at
+// inference (its steps taken apart by unstack, whose gradient is one concat); each
+// step multiplies h by recurrent_kernel and applies its gates: LSTM and GRU in one
+// fused op (ops/recurrent_ops.h: lstmGates, gruGates, each with a one-pass gradient)
+// when both activations are ones a gate kernel has (linear, sigmoid, hardSigmoid,
+// tanh, relu), composed ops otherwise (and under nested tapes: second order).
 #include "layers/recurrent.h"
 
 #include <algorithm>
@@ -63,6 +67,7 @@
 #include "layers/regularizers.h"
 #include "ops/conv.h"
 #include "ops/ops.h"
+#include "ops/recurrent_ops.h"
 #include "ops/registry.h"
 #include "ops/shape_ops.h"
 
@@ -293,6 +298,10 @@ class GateCell : public RNNCell {
 
   Tensor activation(const Tensor& x) const { return applyActivation(activation_, x); }
   Tensor recurrentActivation(const Tensor& x) const { return applyActivation(recurrentActivation_, x); }
+  // Whether the step uses the fused gate ops (ops/recurrent_ops.h), and their activations.
+  bool fusedActivations(GateActivation* act, GateActivation* recAct) const {
+    return useGateOps(activation_, recurrentActivation_, act, recAct);
+  }
 
   int gates_;
   bool hasRecurrentActivation_;
@@ -355,6 +364,8 @@ class LSTMCell : public GateCell {
 
   std::vector<Tensor> gates(const Tensor& xz, const Tensor& h, const std::vector<Tensor>& states,
                             const std::vector<Tensor>& parts) const override {
+    GateActivation act, recAct;
+    if (fusedActivations(&act, &recAct)) return lstmGates(xz, matMul(h, parts[0]), states[1], act, recAct);
     std::vector<Tensor> z = split(add(xz, matMul(h, parts[0])), {4}, 1);
     Tensor i = recurrentActivation(z[0]);
     Tensor f = recurrentActivation(z[1]);
@@ -550,6 +561,13 @@ class GRUCell : public GateCell {
 
   std::vector<Tensor> gates(const Tensor& xz, const Tensor& h, const std::vector<Tensor>& states,
                             const std::vector<Tensor>& parts) const override {
+    GateActivation act, recAct;
+    if (fusedActivations(&act, &recAct)) {
+      if (resetAfter_) {
+        return {gruGates(xz, matMul(h, parts[0]), states[0], parts.size() > 1 ? parts[1] : Tensor(), act, recAct, true)};
+      }
+      return {gruGates(xz, matMul(h, parts[0]), h, parts[1], act, recAct, false)};
+    }
     std::vector<Tensor> x = split(xz, {3}, 1);
     if (resetAfter_) {
       Tensor innerAll = matMul(h, parts[0]);
@@ -1035,33 +1053,26 @@ class Recurrent : public Layer {
     cell_->beginSequence(batch, training);  // draws the dropout masks (training)
 
     auto* gate = dynamic_cast<GateCell*>(cell_.get());
-    // A gate cell: without a tape (inference) the input projection of all steps is
-    // one matMul. Under a tape a slice's gradient is a zero-padded copy of its whole
-    // input, so slicing the (T*B, k) projection would cost O(T^2 * B * k) in the
-    // backward pass; there each step projects its own (B, F) input instead.
-    bool hoist = gate != nullptr && gate->hoistable() && (inferenceMode() || steps == 1);
-    Tensor xz;
-    std::vector<Tensor> xSteps;
+    // A gate cell: the input projection of all steps is one matMul (the input dropout
+    // mask [B, F], drawn once per sequence, broadcast over the steps), taken apart
+    // into steps by unstack (one gradient node: the steps' gradients concatenated).
+    bool hoist = gate != nullptr && gate->hoistable();
+    std::vector<Tensor> xSteps, xzSteps;
     if (hoist) {
-      Tensor flat = reshape(xTimeMajor, {steps * batch, features});
-      // Dropout masks exist only in training, where only one step is hoisted.
-      if (gate->inputMask().defined()) {
-        WL_CHECK(steps == 1, "internal: a dropout mask in a hoisted projection of " << steps << " steps");
-        flat = mul(flat, gate->inputMask());
-      }
-      xz = fusedMatMul(flat, gate->kernel(), false, false, gate->projectionEpilogue());
+      Tensor xt = gate->inputMask().defined() ? mul(xTimeMajor, gate->inputMask()) : xTimeMajor;
+      Tensor xz = fusedMatMul(reshape(xt, {steps * batch, features}), gate->kernel(), false, false,
+                              gate->projectionEpilogue());
+      xzSteps = steps == 1 ? std::vector<Tensor>{xz} : unstack(reshape(xz, {steps, batch, xz.dim(1)}), 0);
     } else {
       xSteps = steps == 1 ? std::vector<Tensor>{reshape(xTimeMajor, stepShape)} : unstack(xTimeMajor, 0);
     }
-    int64_t k = hoist ? xz.dim(1) : 0;
 
     Tensor output;
     std::vector<Tensor> outputs;
     for (int64_t t = 0; t < steps; ++t) {
       std::vector<Tensor> next;
       if (hoist) {
-        Tensor xzt = steps == 1 ? xz : slice(xz, {t * batch, 0}, {batch, k});
-        next = gate->stepProjected(xzt, states);
+        next = gate->stepProjected(xzSteps[static_cast<size_t>(t)], states);
         next.insert(next.begin(), next[0]);
       } else {
         next = cell_->step(xSteps[static_cast<size_t>(t)], states);

@@ -374,14 +374,29 @@ Tensor stack(const std::vector<Tensor>& xs, int axis) {
   return concat(expanded, axis < 0 ? axis : axis);
 }
 
+// One gradient node for all the pieces (the pieces' gradients concatenated, zeros for
+// a piece without one): recorded as slices, each slice's gradient would be a padded
+// copy of the whole input, O(n^2) over n pieces (an RNN's steps).
 std::vector<Tensor> unstack(const Tensor& x, int axis) {
   int a = normAxis("unstack", axis, x.rank());
   std::vector<Tensor> out;
-  for (int64_t i = 0; i < x.shape()[a]; ++i) {
-    std::vector<int64_t> begin(x.rank(), 0), size(x.shape().begin(), x.shape().end());
-    begin[a] = i;
-    size[a] = 1;
-    out.push_back(squeeze(slice(x, begin, size), {a}));
+  {
+    PausedTape paused;
+    for (int64_t i = 0; i < x.shape()[a]; ++i) {
+      std::vector<int64_t> begin(x.rank(), 0), size(x.shape().begin(), x.shape().end());
+      begin[a] = i;
+      size[a] = 1;
+      out.push_back(squeeze(slice(x, begin, size), {a}));
+    }
+  }
+  if (differentiable(x) && !out.empty()) {
+    Shape piece = x.shape();
+    piece[a] = 1;
+    recordOpOutputs("Unstack", {x}, out, [piece, a](const std::vector<Tensor>& dys) -> std::vector<Tensor> {
+      std::vector<Tensor> parts;
+      for (const Tensor& d : dys) parts.push_back(d.defined() ? reshape(d, piece) : zeros(piece));
+      return {concat(parts, a)};
+    });
   }
   return out;
 }

@@ -113,6 +113,15 @@ const OpCase kCases[] = {
     {"raggedGather", "{}", {}, 0.f, 0.f, false},
     {"raggedRange", "{}", {}, 0.f, 0.f, false},
     {"raggedTensorToTensor", "{\"rowPartitionTypes\":[\"ROW_SPLITS\"]}", {}, 0.f, 0.f, false},
+    // fused recurrent gates (issue 17): [xz, hz, c] / [xz, hz, h, U_h or recurrent bias]; units 5 and 9
+    // (SIMD vectors and a tail), 2 (tail only); ranges keep hardSigmoid and relu away from their kinks
+    {"lstmGates", "{}", {{3, 20}, {3, 20}, {3, 5}}, -1.f, 1.f},
+    {"lstmGates", "{\"activation\":\"tanh\",\"recurrentActivation\":\"sigmoid\"}", {{2, 36}, {2, 36}, {2, 9}}},
+    {"lstmGates", "{\"activation\":\"relu\",\"recurrentActivation\":\"linear\"}", {{1, 8}, {1, 8}, {1, 2}}, 0.1f, 1.f},
+    {"gruGates", "{}", {{3, 15}, {3, 10}, {3, 5}, {5, 5}}, -1.f, 1.f},
+    {"gruGates", "{\"activation\":\"tanh\",\"recurrentActivation\":\"sigmoid\",\"resetAfter\":true}",
+     {{2, 27}, {2, 27}, {2, 9}, {27}}},
+    {"gruGates", "{\"activation\":\"relu\",\"resetAfter\":true}", {{1, 12}, {1, 12}, {1, 4}}, 0.1f, 1.f},
 };
 
 // Fixed inputs of the ops whose inputs are int32 indices, splits or shapes.
