@@ -178,7 +178,7 @@ TEST(WebGL, GatherRunsOnWebGLAndRejectsIndicesOutOfRange) {
 
 // The packed GEMM against cpu where its layout changes: K past 4 x 4096 (packed rows
 // wrap across texture rows), N past 4096 (output blocks span texture rows), K of 1
-// to 5, single rows and columns, a batch broadcast on either side, and conv2d
+// to 5 (and 0), single rows and columns, a batch broadcast on either side, and conv2d
 // shapes that go through im2col (strided, dilated, 1x1, 3D). Sums of up to 17000
 // terms of size ~1: 1e-4 relative; the small ones 1e-5.
 TEST(WebGL, PackedMatMulAndConvAgreeWithCpuAcrossLayouts) {
@@ -196,6 +196,7 @@ TEST(WebGL, PackedMatMulAndConvAgreeWithCpuAcrossLayouts) {
       {"matMul", {{"transposeB", true}}, {{2, 3}, {4099, 3}}, 1e-5f},
       {"matMul", nlohmann::json::object(), {{9, 1}, {1, 6}}, 1e-5f},
       {"matMul", nlohmann::json::object(), {{1, 5}, {5, 1}}, 1e-5f},
+      {"matMul", nlohmann::json::object(), {{3, 0}, {0, 4}}, 1e-5f},  // K == 0: the direct kernel, zeros
       {"matMul", {{"transposeA", true}}, {{4, 6, 5}, {4, 6, 3}}, 1e-5f},
       {"matMul", nlohmann::json::object(), {{2, 3, 6, 7}, {7, 9}}, 1e-5f},
       {"matMul", nlohmann::json::object(), {{6, 7}, {2, 7, 9}}, 1e-5f},

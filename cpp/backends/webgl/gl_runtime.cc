@@ -524,6 +524,7 @@ GLBuffer* acquireRGBA(int64_t n, int width) {
 }
 
 int maxRowWidth() { return kMaxWidth; }
+int maxTextureRows() { return ctx().maxTextureSize; }
 
 void readNow(const GLBuffer* b, uint32_t* dst, int64_t n) {
   WL_CHECK(b->channels == 1, "webgl: readNow reads R32UI buffers");

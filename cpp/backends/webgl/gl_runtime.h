@@ -57,8 +57,9 @@ void giveBack(GLBuffer* b);
 // A temporary RGBA32UI buffer of n texels (4 values each) in rows of `width` texels
 // (callers choose the width so a packed matrix row never straddles two rows).
 GLBuffer* acquireRGBA(int64_t n, int width);
-// The widest texel row a buffer gets (4096).
+// The widest texel row a buffer gets (4096), and the most rows a texture may have.
 int maxRowWidth();
+int maxTextureRows();
 
 // Synchronous read of n elements of an R32UI buffer (a GPU stall: for small
 // results the host needs at once, such as an index check).

@@ -684,6 +684,13 @@ int packedWidth(int64_t rows, int64_t kk) {
   return static_cast<int>(kk * std::max<int64_t>(1, std::min<int64_t>(rows, maxW / kk)));
 }
 
+// Whether `rows` packed rows of K values fit one texture (else the direct kernels run).
+bool packFits(int64_t rows, int64_t k) {
+  const int64_t kk = (k + 3) / 4, w = packedWidth(rows, kk);
+  const int64_t texRows = kk <= maxRowWidth() ? (rows + w / kk - 1) / (w / kk) : (rows * kk + w - 1) / w;
+  return texRows <= maxTextureRows();
+}
+
 // Packs `rows` x K values into an RGBA temporary; `element` is GLSL defining
 // `uint el(int r, int k)` over the pass's inputs (0 <= k < K).
 Packed pack(const std::string& element, std::vector<const GLBuffer*> inputs, int64_t rows, int64_t k) {
@@ -812,7 +819,10 @@ uint64_t shapeKey(int64_t a, int64_t b, int64_t c) {
 
 void matMul(const MatMulParams& p) {
   if (p.batch * p.m * p.n == 0) return;
-  if (p.k == 0) return matMulDirect(p);
+  const bool aBatched0 = p.aBatchStride != 0 && p.batch > 1, bBatched0 = p.bBatchStride != 0 && p.batch > 1;
+  if (p.k == 0 || !packFits((aBatched0 ? p.batch : 1) * p.m, p.k) || !packFits((bBatched0 ? p.batch : 1) * p.n, p.k)) {
+    return matMulDirect(p);  // nothing to sum, or an operand too large to pack into one texture
+  }
   const std::string M = std::to_string(p.m), N = std::to_string(p.n), K = std::to_string(p.k);
   const bool aBatched = p.aBatchStride != 0 && p.batch > 1, bBatched = p.bBatchStride != 0 && p.batch > 1;
   // A's row r = (b, row); B's row r = (b, col): B transposed as it is packed.
@@ -883,7 +893,8 @@ void convDirect(const ConvParams& p) {
 
 void conv(const ConvParams& p) {
   if (outCells(p.g) * p.g.outC == 0) return;
-  if (p.g.fD * p.g.fH * p.g.fW * p.g.inC == 0) return convDirect(p);
+  const int64_t k = p.g.fD * p.g.fH * p.g.fW * p.g.inC;
+  if (k == 0 || !packFits(outCells(p.g), k) || !packFits(p.g.outC, k)) return convDirect(p);
   convPacked(p);
 }
 
