@@ -220,12 +220,30 @@ void broadcastTo(const BroadcastParams& p) {
   runPass(pass);
 }
 
-// A scatter: each element of the index space is a point drawn at its destination,
-// so any strides (negative, or writing into part of dst: pad, concat) work.
+// When the copy fills all of dst in row-major order (transpose, slice, reverse,
+// a batch of fit): one fragment per output element reads its source. Otherwise
+// (writing into part of dst: pad, concat) a scatter: each element of the index space
+// is a point drawn at its destination, so any strides work (but points are slow
+// on some rasterizers: SwiftShader's transpose was 5x tfjs's).
 void stridedCopy(const StridedCopyParams& p) {
   int64_t total = 1;
   for (int d = 0; d < p.rank; ++d) total *= p.dims[d];
   if (total == 0) return;
+  bool fillsDst = p.dstOffset == 0 && total == buf(p.dst)->n;
+  for (int64_t d = p.rank - 1, stride = 1; d >= 0; --d) {
+    fillsDst = fillsDst && (p.dims[d] == 1 || p.dstStrides[d] == stride);
+    stride *= p.dims[d];
+  }
+  if (fillsDst) {
+    Pass pass;
+    pass.body = "void run(int i) {\n  int is = " + std::to_string(p.srcOffset) + ";\n" +
+                decompose("i", p.rank, p.dims, {{"is", p.srcStrides}}) + "  o0 = ld0(is);\n}\n";
+    pass.inputs = {buf(p.src)};
+    pass.outputs = {buf(p.dst)};
+    pass.size = total;
+    runPass(pass);
+    return;
+  }
   ScatterPass pass;
   std::ostringstream o;
   o << "int place(int v) {\n  int is = " << p.srcOffset << ", id = " << p.dstOffset << ";\n"
