@@ -158,6 +158,10 @@ export function transferStats() {
 export function webglStats() {
   return getCore().webglStats();
 }
+/** @internal For tests: the WebGL2RenderingContext the webgl backend draws with (null before it exists). */
+export function webglContext() {
+  return getCore().wlWebGLContext || null;
+}
 
 /**
  * @internal For tests: registers a backend that keeps its data in its own memory

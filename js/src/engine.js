@@ -61,6 +61,7 @@ export function engine() {
     transferStats: () => backends.transferStats(),
     webglStats: () => backends.webglStats(),
     _registerTestBackend: (name, options) => backends.registerTestBackend(name, options),
+    _webglContext: () => backends.webglContext(),
   };
 }
 

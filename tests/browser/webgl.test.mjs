@@ -100,6 +100,17 @@ const OP_CASES = {
   'pools': [[[2, 9, 9, 3], 14], x => [tf.maxPool(x, 3, 2, 'same'), tf.avgPool(x, 2, 2, 'valid')]],
   'reductions': [[[6, 7, 5], 15], x => [tf.sum(x, 1), tf.mean(x, [0, 2]), tf.max(x, -1), tf.min(x), tf.argMax(x, 1)]],
   'softmax, logSoftmax': [[[4, 19], 16], x => [tf.softmax(x), tf.logSoftmax(x)]],
+  'matMul 37x29 by 29x23, every transpose (packed GEMM)': [[[37, 29], 24], [[29, 23], 25],
+      (a, b) => [tf.matMul(a, b), tf.matMul(tf.transpose(a), b, true, false), tf.matMul(a, tf.transpose(b), false, true),
+                 tf.matMul(tf.transpose(a), tf.transpose(b), true, true)]],
+  'fused matMul (bias, relu) and fused conv2d (bias, relu6)': [[[37, 29], 26], [[29, 23], 27], [[2, 9, 7, 5], 28],
+      [[3, 3, 5, 7], 29], (a, b, x, w) => [tf.fused.matMul({a, b, bias: tf.reshape(tf.slice(b, [0, 0], [1, 23]), [23]),
+                                                           activation: 'relu'}),
+                                          tf.fused.conv2d({x, filter: w, strides: [2, 1], pad: 'same',
+                                                           bias: tf.ones([7]), activation: 'relu6'})]],
+  'gather (axis 0 and 1, int32 too)': [[[7, 5], 30], [[9], 31, 'int32'],
+      (x, n) => [tf.gather(x, tf.tensor1d([6, 0, 3, 3], 'int32')), tf.gather(x, tf.tensor2d([4, 1, 0, 4], [2, 2], 'int32'), 1),
+                 tf.gather(n, tf.tensor1d([8, 2], 'int32'))]],
   'int32 arithmetic': [[[17], 17, 'int32'], [[17], 18, 'int32'], (a, b) => [tf.add(a, b), tf.mul(a, b)]],
   'transpose, slice, concat, pad': [[[3, 4, 5], 19],
                                     x => [tf.transpose(x, [2, 0, 1]), tf.slice(x, [1, 0, 2], [2, 3, 2]),
@@ -240,4 +251,36 @@ test('the demo page switches to webgl, trains an epoch there and predicts a draw
   } finally {
     await demo.close();
   }
+});
+
+// Last: it loses the page's WebGL2 context for good.
+test('a lost WebGL context: the next op throws a clear Error, and tf.setBackend(\'wasm\') carries on', async () => {
+  const r = await page.evaluate(async () => {
+    await tf.setBackend('webgl');
+    const a = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const c = tf.matMul(a, a);
+    const before = Array.from(await c.data());
+    tf.engine()._webglContext().getExtension('WEBGL_lose_context').loseContext();
+    let error = null;
+    try {
+      tf.matMul(a, a);
+    } catch (e) {
+      error = {isError: e instanceof Error, message: e.message};
+    }
+    const switched = await tf.setBackend('wasm');
+    const x = tf.tensor([1, 2, 3, 4, 5, 6], [2, 3]), w = tf.tensor([1, 0, -1, 2, 0.5, 3], [3, 2]);
+    const y = tf.matMul(x, w);
+    const after = {backend: tf.getBackend(), values: Array.from(await y.data()),
+                   gathered: Array.from(await tf.gather(x, tf.tensor1d([1], 'int32')).data())};
+    tf.dispose([x, w, y]);
+    return {before, error, switched, after};
+  });
+  assert.deepEqual(r.before, [7, 10, 15, 22]);
+  assert.ok(r.error, 'the op after the loss threw');
+  assert.equal(r.error.isError, true);
+  assert.match(r.error.message, /WebGL2 context was lost.*tf\.setBackend\('wasm'\)/);
+  assert.equal(r.switched, true);
+  assert.equal(r.after.backend, 'wasm');
+  assert.deepEqual(r.after.values, [0.5, 13, 2, 28]);
+  assert.deepEqual(r.after.gathered, [4, 5, 6]);
 });

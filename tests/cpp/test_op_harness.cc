@@ -96,6 +96,23 @@ const OpCase kCases[] = {
     {"batchNorm", "{}", {{2, 3, 5}, {5}, {5}}, 0.5f, 2.f},
     {"argMax", "{\"axis\":1}", {{3, 9}}, -2.f, 2.f, false},
     {"gather", "{\"axis\":0}", {{4, 3}}, -2.f, 2.f, true},
+    // issue 12: webgl's packed GEMM (RGBA, 4 x 4 outputs per fragment) at odd sizes: K
+    // not a multiple of 4, M and N not multiples of the block, every transpose, batched
+    // and broadcast batches, the fused epilogue; conv2d through im2col + the same GEMM.
+    {"matMul", "{}", {{37, 29}, {29, 23}}, -1.f, 1.f, false},
+    {"matMul", "{\"transposeA\":true}", {{29, 37}, {29, 23}}, -1.f, 1.f, false},
+    {"matMul", "{\"transposeB\":true}", {{37, 29}, {23, 29}}, -1.f, 1.f, false},
+    {"matMul", "{\"transposeA\":true,\"transposeB\":true}", {{29, 37}, {23, 29}}, -1.f, 1.f, false},
+    {"matMul", "{}", {{3, 37, 29}, {3, 29, 23}}, -1.f, 1.f, false},
+    {"matMul", "{\"transposeB\":true}", {{3, 13, 6}, {7, 6}}, -1.f, 1.f, false},
+    {"matMul", "{}", {{5, 1}, {2, 1, 7}}, -1.f, 1.f, false},
+    {"fusedMatMul", "{\"hasBias\":true,\"activation\":\"relu\"}", {{37, 29}, {29, 23}, {23}}, -1.f, 1.f, false},
+    {"fusedMatMul", "{\"hasBias\":true,\"activation\":\"relu6\",\"transposeA\":true}", {{29, 37}, {29, 23}, {23}},
+     -3.f, 3.f, false},
+    {"conv2d", "{\"strides\":[2,1],\"pad\":\"same\"}", {{2, 9, 7, 5}, {3, 3, 5, 7}}, -1.f, 1.f, false},
+    {"conv2d", "{\"strides\":1,\"pad\":\"valid\",\"dilations\":2}", {{1, 7, 8, 3}, {2, 3, 3, 6}}, -1.f, 1.f, false},
+    {"fusedConv2d", "{\"strides\":1,\"pad\":\"same\",\"hasBias\":true,\"activation\":\"relu\"}",
+     {{2, 6, 5, 6}, {3, 3, 6, 9}, {9}}, -1.f, 1.f, false},
     // issue 16: morphology and argmax pooling (float inputs), then ops on fixed int
     // inputs (fixedInputs below; every output compared, flattened)
     {"dilation2d", "{\"strides\":1,\"pad\":\"same\"}", {{1, 4, 5, 2}, {2, 3, 2}}},

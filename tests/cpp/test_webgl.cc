@@ -113,18 +113,111 @@ TEST(WebGL, AnAsynchronousReadCompletesWhenPumped) {
 
 TEST(WebGL, OpsWithoutAWebGLKernelFallBackThroughTheChainWithCountedMoves) {
   REQUIRE_WEBGL();
+  auto& reg = OpRegistry::instance();
+  const nlohmann::json attrs = {{"strides", 1}, {"pad", "valid"}};
+  Tensor want;
+  {
+    BackendScope cpu("cpu");
+    want = reg.run("dilation2d", {Tensor::fromVector({1, 3, 3, 1}, seq(9)), Tensor::fromVector({2, 2, 1}, seq(4))},
+                   attrs)[0];
+  }
   BackendScope scope("webgl");
   EXPECT_EQ(KernelCall("Binary", {DType::Float32}).backend().name(), "webgl");
-  EXPECT_NE(KernelCall("Gather", {DType::Float32}).backend().name(), "webgl");  // no webgl kernel yet
-  Tensor x = Tensor::fromVector({3, 2}, {1, 2, 3, 4, 5, 6});
-  Tensor idx = Tensor::fromInts({2}, {2, 0});
+  EXPECT_NE(KernelCall("Dilation2D", {DType::Float32}).backend().name(), "webgl");  // no webgl kernel
+  Tensor x = Tensor::fromVector({1, 3, 3, 1}, seq(9)), w = Tensor::fromVector({2, 2, 1}, seq(4));
   const TransferStats before = transferStats();
-  Tensor g = OpRegistry::instance().run("gather", {x, idx}, {{"axis", 0}})[0];
-  EXPECT_EQ(transferStats().moves, before.moves + 2);  // x and the indices moved to the host
-  EXPECT_EQ(g.toVector(), (std::vector<float>{5, 6, 1, 2}));
-  Tensor y = relu(g);  // ...and back for the next webgl kernel
+  Tensor d = reg.run("dilation2d", {x, w}, attrs)[0];
+  EXPECT_EQ(transferStats().moves, before.moves + 2);  // x and the filter moved to the host
+  EXPECT_EQ(d.toVector(), want.toVector());
+  Tensor y = relu(d);  // ...and back for the next webgl kernel
   EXPECT_EQ(transferStats().moves, before.moves + 3);
   EXPECT_EQ(y.storage().memory().name(), "webgl");
+}
+
+// Gather runs on webgl (no moves); an index out of range throws the op's error
+// (found by a check pass and a small synchronous read), in any block of 256.
+TEST(WebGL, GatherRunsOnWebGLAndRejectsIndicesOutOfRange) {
+  REQUIRE_WEBGL();
+  auto& reg = OpRegistry::instance();
+  std::vector<int32_t> many(600);
+  for (size_t i = 0; i < many.size(); ++i) many[i] = static_cast<int32_t>((i * 7) % 9);
+  std::vector<float> want[3], got[3];
+  for (int pass = 0; pass < 2; ++pass) {
+    BackendScope scope(pass == 0 ? "cpu" : "webgl");
+    Tensor x = Tensor::fromVector({2, 9, 3}, seq(54));
+    Tensor ints = Tensor::fromInts({9}, {5, -7, 9, 2147483647, 0, 1, 2, 3, -2147483647 - 1});
+    Tensor idx = Tensor::fromInts({600}, many), small = Tensor::fromInts({2, 2}, {8, 0, 8, 3});
+    const TransferStats before = transferStats();
+    std::vector<float>* out = pass == 0 ? want : got;
+    Tensor g0 = reg.run("gather", {x, idx}, {{"axis", 1}})[0];
+    Tensor g1 = reg.run("gather", {x, small}, {{"axis", 1}})[0];
+    EXPECT_THROW(reg.run("gather", {x, small}, {{"axis", 0}}), Error) << "axis 0 has 2 rows";
+    Tensor g2 = reg.run("gather", {ints, small}, {{"axis", 0}})[0];
+    if (pass == 1) {
+      EXPECT_EQ(transferStats().moves, before.moves);
+      EXPECT_EQ(KernelCall("Gather", {DType::Float32}).backend().name(), "webgl");
+      EXPECT_EQ(g2.dtype(), DType::Int32);
+    }
+    EXPECT_EQ(g0.shape(), (Shape{2, 600, 3}));
+    out[0] = g0.toVector();
+    out[1] = g1.toVector();
+    for (int32_t v : g2.toInts()) out[2].push_back(static_cast<float>(v));
+    // A bad index in the third block of 256: the error names its position and value.
+    std::vector<int32_t> bad = many;
+    bad[517] = 9;
+    try {
+      reg.run("gather", {x, Tensor::fromInts({600}, bad)}, {{"axis", 1}});
+      ADD_FAILURE() << "no error for index 9";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("index 9 at position 517 is out of range [0, 9)"), std::string::npos)
+          << e.what();
+    }
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(got[i], want[i]) << i;  // bit copies: exact
+}
+
+// The packed GEMM against cpu where its layout changes: K past 4 x 4096 (packed rows
+// wrap across texture rows), N past 4096 (output blocks span texture rows), K of 1
+// to 5 (and 0), single rows and columns, a batch broadcast on either side, and conv2d
+// shapes that go through im2col (strided, dilated, 1x1, 3D). Sums of up to 17000
+// terms of size ~1: 1e-4 relative; the small ones 1e-5.
+TEST(WebGL, PackedMatMulAndConvAgreeWithCpuAcrossLayouts) {
+  REQUIRE_WEBGL();
+  auto& reg = OpRegistry::instance();
+  struct Case {
+    const char* op;
+    nlohmann::json attrs;
+    std::vector<Shape> shapes;
+    float tol;
+  };
+  const std::vector<Case> cases = {
+      {"matMul", nlohmann::json::object(), {{3, 17000}, {17000, 5}}, 1e-4f},
+      {"matMul", {{"transposeA", true}}, {{17000, 2}, {17000, 6}}, 1e-4f},
+      {"matMul", {{"transposeB", true}}, {{2, 3}, {4099, 3}}, 1e-5f},
+      {"matMul", nlohmann::json::object(), {{9, 1}, {1, 6}}, 1e-5f},
+      {"matMul", nlohmann::json::object(), {{1, 5}, {5, 1}}, 1e-5f},
+      {"matMul", nlohmann::json::object(), {{3, 0}, {0, 4}}, 1e-5f},  // K == 0: the direct kernel, zeros
+      {"matMul", {{"transposeA", true}}, {{4, 6, 5}, {4, 6, 3}}, 1e-5f},
+      {"matMul", nlohmann::json::object(), {{2, 3, 6, 7}, {7, 9}}, 1e-5f},
+      {"matMul", nlohmann::json::object(), {{6, 7}, {2, 7, 9}}, 1e-5f},
+      {"conv2d", {{"strides", 1}, {"pad", "valid"}}, {{2, 5, 4, 7}, {1, 1, 7, 5}}, 1e-5f},
+      {"conv2d", {{"strides", 3}, {"pad", "same"}, {"dilations", 1}}, {{1, 11, 10, 3}, {5, 4, 3, 2}}, 1e-5f},
+      {"conv2d", {{"strides", 1}, {"pad", "same"}, {"dilations", 3}}, {{1, 8, 9, 2}, {3, 2, 2, 5}}, 1e-5f},
+      {"conv3d", {{"strides", 2}, {"pad", "same"}}, {{2, 5, 4, 6, 3}, {3, 2, 3, 3, 4}}, 1e-5f},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::vector<float>> inputs;
+    for (size_t i = 0; i < c.shapes.size(); ++i) inputs.push_back(seq(shapeSize(c.shapes[i]), 0.1f + 0.02f * i));
+    std::vector<float> want, got;
+    for (int pass = 0; pass < 2; ++pass) {
+      BackendScope scope(pass == 0 ? "cpu" : "webgl");
+      std::vector<Tensor> in;
+      for (size_t i = 0; i < c.shapes.size(); ++i) in.push_back(Tensor::fromVector(c.shapes[i], inputs[i]));
+      (pass == 0 ? want : got) = reg.run(c.op, in, c.attrs)[0].toVector();
+    }
+    SCOPED_TRACE(std::string(c.op) + " " + c.attrs.dump());
+    expectClose(got, want, c.tol);
+  }
 }
 
 TEST(WebGL, Int32ArithmeticIsExactOnWebGL) {

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 
 #include "backends/webgl/webgl.h"
@@ -54,6 +55,7 @@ EM_JS(int, wl_webgl2_create, (), {
   if (!gl) return 0;
   var handle = GL.registerContext(gl, {majorVersion: 2, minorVersion: 0, enableExtensionsByDefault: true});
   GL.makeContextCurrent(handle);
+  Module['wlWebGLContext'] = gl;  // tests reach it (tf.engine()._webglContext()) to lose it on purpose
   return handle;
 });
 // Makes `handle` current (if it is not) in one call from each kernel: 1 when ready,
@@ -79,7 +81,7 @@ struct Context {
   GLenum readFormat = GL_RGBA_INTEGER;  // RED_INTEGER where the driver reads R32UI that way
   GLuint vao = 0, drawFbo = 0, readFbo = 0;
   std::unordered_map<std::string, GLuint> programs;
-  std::map<std::pair<int, int>, std::vector<GLuint>> pool;
+  std::map<std::tuple<int, int, int>, std::vector<GLuint>> pool;  // by (w, h, channels)
   int64_t pooledBytes = 0;
   WebGLStats stats;
 };
@@ -178,10 +180,11 @@ std::string declarations(const std::vector<const GLBuffer*>& inputs,
                          const std::vector<std::pair<std::string, uint32_t>>& uu) {
   std::ostringstream s;
   for (size_t k = 0; k < inputs.size(); ++k) {
+    const bool rgba = inputs[k]->channels == 4;
     s << "uniform usampler2D u_in" << k << ";\nconst int W" << k << " = " << inputs[k]->w << ";\n"
-      << "uint ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i % W" << k << ", i / W" << k
-      << "), 0).r; }\n"
-      << "float f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
+      << (rgba ? "uvec4" : "uint") << " ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i % W" << k
+      << ", i / W" << k << "), 0)" << (rgba ? "" : ".r") << "; }\n"
+      << (rgba ? "vec4" : "float") << " f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
   }
   for (const auto& u : uf) s << "uniform float " << u.first << ";\n";
   for (const auto& u : uu) s << "uniform uint " << u.first << ";\n";
@@ -201,11 +204,11 @@ void bindInputsAndUniforms(GLuint prog, const std::vector<const GLBuffer*>& inpu
   for (const auto& u : uu) glUniform1ui(glGetUniformLocation(prog, u.first.c_str()), u.second);
 }
 
-GLuint newTexture(int w, int h) {
+GLuint newTexture(int w, int h, int channels = 1) {
   GLuint t = 0;
   glGenTextures(1, &t);
   glBindTexture(GL_TEXTURE_2D, t);
-  glTexStorage2D(GL_TEXTURE_2D, 1, GL_R32UI, w, h);
+  glTexStorage2D(GL_TEXTURE_2D, 1, channels == 4 ? GL_RGBA32UI : GL_R32UI, w, h);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
@@ -214,7 +217,7 @@ GLuint newTexture(int w, int h) {
   if (e != GL_NO_ERROR) {
     glDeleteTextures(1, &t);
     throw Error("webgl: cannot allocate a " + std::to_string(w) + "x" + std::to_string(h) +
-                " texture (" + formatBytes(4.0 * w * h) + ")" + (e == GL_OUT_OF_MEMORY ? ": out of GPU memory" : ""));
+                " texture (" + formatBytes(4.0 * channels * w * h) + ")" + (e == GL_OUT_OF_MEMORY ? ": out of GPU memory" : ""));
   }
   ++ctx().stats.texturesCreated;
   return t;
@@ -476,23 +479,25 @@ const char* kFullscreenVS =
 
 }  // namespace
 
-GLBuffer* acquire(int64_t n) {
+namespace {
+
+GLBuffer* acquireGrid(int64_t n, int w, int h, int channels) {
   Context& c = ctx();
-  auto grid = gridFor(n);
   GLBuffer* b = new GLBuffer();
-  b->w = grid.first;
-  b->h = grid.second;
+  b->w = w;
+  b->h = h;
   b->n = n;
-  auto& free = c.pool[grid];
+  b->channels = channels;
+  auto& free = c.pool[std::make_tuple(w, h, channels)];
   if (!free.empty()) {
     b->tex = free.back();
     free.pop_back();
-    c.pooledBytes -= int64_t{4} * b->w * b->h;
+    c.pooledBytes -= int64_t{4} * channels * b->w * b->h;
     --c.stats.texturesPooled;
     ++c.stats.texturesReused;
   } else {
     try {
-      b->tex = newTexture(b->w, b->h);
+      b->tex = newTexture(b->w, b->h, channels);
     } catch (...) {
       delete b;
       throw;
@@ -501,16 +506,46 @@ GLBuffer* acquire(int64_t n) {
   return b;
 }
 
+}  // namespace
+
+GLBuffer* acquire(int64_t n) {
+  auto grid = gridFor(n);
+  return acquireGrid(n, grid.first, grid.second, 1);
+}
+
+GLBuffer* acquireRGBA(int64_t n, int width) {
+  if (n < 1) n = 1;
+  WL_CHECK(width >= 1 && width <= kMaxWidth, "webgl: a packed texture row of " << width << " texels");
+  const int64_t h = (n + width - 1) / width;
+  WL_CHECK(h <= ctx().maxTextureSize, "webgl: a packed temporary of " << n << " texels needs a " << width << "x" << h
+                                                                      << " texture; this GL context allows at most "
+                                                                      << ctx().maxTextureSize << " rows");
+  return acquireGrid(n, width, static_cast<int>(h), 4);
+}
+
+int maxRowWidth() { return kMaxWidth; }
+int maxTextureRows() { return ctx().maxTextureSize; }
+
+void readNow(const GLBuffer* b, uint32_t* dst, int64_t n) {
+  WL_CHECK(b->channels == 1, "webgl: readNow reads R32UI buffers");
+  g_memory->read(b, dst, static_cast<size_t>(n) * 4);
+}
+
 void giveBack(GLBuffer* b) {
   Context& c = ctx();
-  const int64_t bytes = int64_t{4} * b->w * b->h;
+  const int64_t bytes = int64_t{4} * b->channels * b->w * b->h;
   if (c.pooledBytes + bytes <= kPoolBytes) {
-    c.pool[{b->w, b->h}].push_back(b->tex);
+    c.pool[std::make_tuple(b->w, b->h, b->channels)].push_back(b->tex);
     c.pooledBytes += bytes;
     ++c.stats.texturesPooled;
   } else {
-    makeCurrent();
-    glDeleteTextures(1, &b->tex);
+    // Called from destructors (storages, cached packs): never throws. On a lost
+    // context there is nothing to delete.
+    try {
+      makeCurrent();
+      glDeleteTextures(1, &b->tex);
+    } catch (const Error&) {
+    }
   }
   delete b;
 }
@@ -528,14 +563,18 @@ void runPass(const Pass& pass) {
   WL_CHECK(!pass.outputs.empty() && pass.outputs.size() <= 4, "webgl: a pass writes 1 to 4 outputs");
   const GLBuffer* first = pass.outputs[0];
   for (const GLBuffer* o : pass.outputs) {
-    WL_CHECK(o->w == first->w && o->h == first->h, "webgl: the outputs of a pass differ in size");
+    WL_CHECK(o->w == first->w && o->h == first->h && o->channels == first->channels,
+             "webgl: the outputs of a pass differ in size or format");
   }
   std::ostringstream fs;
   fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu);
-  for (size_t k = 0; k < pass.outputs.size(); ++k) fs << "layout(location = " << k << ") out uint o" << k << ";\n";
+  const bool rgba = first->channels == 4;
+  for (size_t k = 0; k < pass.outputs.size(); ++k) {
+    fs << "layout(location = " << k << ") out " << (rgba ? "uvec4" : "uint") << " o" << k << ";\n";
+  }
   fs << "const int OW = " << first->w << ";\nconst int N = " << pass.size << ";\n" << pass.body << "\nvoid main() {\n"
      << "  int i = int(gl_FragCoord.y) * OW + int(gl_FragCoord.x);\n  if (i >= N) {";
-  for (size_t k = 0; k < pass.outputs.size(); ++k) fs << " o" << k << " = 0u;";
+  for (size_t k = 0; k < pass.outputs.size(); ++k) fs << " o" << k << (rgba ? " = uvec4(0u);" : " = 0u;");
   fs << " return; }\n  run(i);\n}\n";
   GLuint prog = program(kFullscreenVS, fs.str());
   // An output that is also an input (in place) renders into a fresh texture that
@@ -544,7 +583,7 @@ void runPass(const Pass& pass) {
   for (GLBuffer* o : pass.outputs) {
     bool inPlace = false;
     for (const GLBuffer* in : pass.inputs) inPlace = inPlace || in == o || in->tex == o->tex;
-    targets.push_back(inPlace ? acquire(o->n) : o);
+    targets.push_back(inPlace ? acquireGrid(o->n, o->w, o->h, o->channels) : o);
   }
   bindInputsAndUniforms(prog, pass.inputs, pass.uf, pass.uu);
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, c.drawFbo);

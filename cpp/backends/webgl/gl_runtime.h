@@ -15,17 +15,20 @@ namespace webgl {
 // The texture may be swapped for another of the same size (an in-place kernel
 // renders into a fresh texture); the handle stays the same.
 struct GLBuffer {
-  GLuint tex = 0;  // R32UI, one level
-  int w = 0, h = 0;  // texel grid; element i is at (i % w, i / w)
-  int64_t n = 0;     // elements the storage holds (<= w * h)
+  GLuint tex = 0;    // R32UI (RGBA32UI when channels == 4), one level
+  int w = 0, h = 0;  // texel grid; texel i is at (i % w, i / w)
+  int64_t n = 0;     // texels the buffer holds (<= w * h): elements of a storage
+  int channels = 1;  // 1: one element per texel (every storage); 4: a packed temporary
 };
 
 inline const GLBuffer* buf(const void* p) { return static_cast<const GLBuffer*>(p); }
 inline GLBuffer* buf(void* p) { return static_cast<GLBuffer*>(p); }
 
-// One draw: `body` defines `void run(int i)`, computing output element i and
-// assigning the outputs o0, o1, ... (uint bit patterns). Inputs k are read with
-// ld<k>(int) (uint bits) and f<k>(int) (float); W<k> is input k's texel width.
+// One draw: `body` defines `void run(int i)`, computing output texel i and
+// assigning the outputs o0, o1, ... (uint bit patterns: uint, or uvec4 for RGBA
+// outputs). Inputs k are read with ld<k>(int) (uint bits; uvec4 for an RGBA input)
+// and f<k>(int) (float; vec4); W<k> is input k's texel width and u_in<k> its
+// sampler (texelFetch with an ivec2 directly, for loops that step along a row).
 // Uniforms named in uf/uu are declared (float / uint) and set per call.
 struct Pass {
   std::string body;
@@ -51,6 +54,16 @@ void runScatter(const ScatterPass& pass);
 // A temporary buffer of n elements (from the pool) and its return.
 GLBuffer* acquire(int64_t n);
 void giveBack(GLBuffer* b);
+// A temporary RGBA32UI buffer of n texels (4 values each) in rows of `width` texels
+// (callers choose the width so a packed matrix row never straddles two rows).
+GLBuffer* acquireRGBA(int64_t n, int width);
+// The widest texel row a buffer gets (4096), and the most rows a texture may have.
+int maxRowWidth();
+int maxTextureRows();
+
+// Synchronous read of n elements of an R32UI buffer (a GPU stall: for small
+// results the host needs at once, such as an index check).
+void readNow(const GLBuffer* b, uint32_t* dst, int64_t n);
 
 // GLSL float / uint literals that round-trip exactly.
 std::string glslFloat(float v);

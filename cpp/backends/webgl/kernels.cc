@@ -3,14 +3,17 @@
 // Shapes are baked into the source, so the program cache keys by (kernel, shape);
 // per-call scalars are uniforms. Formulas follow kernels/elementwise_ops.h and the
 // reference kernels (same accumulation order), so results differ from "cpu" only
-// by the GPU's rounding of transcendental functions.
+// by the GPU's rounding of transcendental functions — except the packed GEMM of
+// MatMul and Conv2D/Conv3D, which sums K in vec4 dot products (another order).
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "backends/webgl/gl_runtime.h"
+#include "core/kernel_cache.h"
 #include "core/kernel_registry.h"
 #include "kernels/conv_params.h"
 #include "kernels/params.h"
@@ -217,12 +220,30 @@ void broadcastTo(const BroadcastParams& p) {
   runPass(pass);
 }
 
-// A scatter: each element of the index space is a point drawn at its destination,
-// so any strides (negative, or writing into part of dst: pad, concat) work.
+// When the copy fills all of dst in row-major order (transpose, slice, reverse,
+// a batch of fit): one fragment per output element reads its source. Otherwise
+// (writing into part of dst: pad, concat) a scatter: each element of the index space
+// is a point drawn at its destination, so any strides work (but points are slow
+// on some rasterizers: SwiftShader's transpose was 5x tfjs's).
 void stridedCopy(const StridedCopyParams& p) {
   int64_t total = 1;
   for (int d = 0; d < p.rank; ++d) total *= p.dims[d];
   if (total == 0) return;
+  bool fillsDst = p.dstOffset == 0 && total == buf(p.dst)->n;
+  for (int64_t d = p.rank - 1, stride = 1; d >= 0; --d) {
+    fillsDst = fillsDst && (p.dims[d] == 1 || p.dstStrides[d] == stride);
+    stride *= p.dims[d];
+  }
+  if (fillsDst) {
+    Pass pass;
+    pass.body = "void run(int i) {\n  int is = " + std::to_string(p.srcOffset) + ";\n" +
+                decompose("i", p.rank, p.dims, {{"is", p.srcStrides}}) + "  o0 = ld0(is);\n}\n";
+    pass.inputs = {buf(p.src)};
+    pass.outputs = {buf(p.dst)};
+    pass.size = total;
+    runPass(pass);
+    return;
+  }
   ScatterPass pass;
   std::ostringstream o;
   o << "int place(int v) {\n  int is = " << p.srcOffset << ", id = " << p.dstOffset << ";\n"
@@ -578,7 +599,9 @@ void softmax(const SoftmaxParams& p) {
 
 // ---- matrix multiply -------------------------------------------------------------
 
-void matMul(const MatMulParams& p) {
+// One output element per fragment, K walked in the reference's order: for K == 0
+// (the epilogue over zeros). Every other MatMul takes the packed path below.
+void matMulDirect(const MatMulParams& p) {
   std::ostringstream o;
   o << mathPrelude() << "void run(int i) {\n"
     << "  int bi = i / " << p.m * p.n << ", rc = i % " << p.m * p.n << ";\n"
@@ -652,8 +675,226 @@ std::string epilogueGlsl(const Epilogue& e, Pass& pass, const char* channel) {
 
 int64_t outCells(const ConvGeometry& g) { return g.batch * g.outD * g.outH * g.outW; }
 
-// y = conv(x, filter) (Conv2D, Conv3D: filter [fD, fH, fW, inC, outC]).
-void conv(const ConvParams& p) {
+// ---- packed GEMM: matMul and conv (im2col) ----------------------------------------------
+// Storage keeps one value per texel; the GEMM repacks its operands into RGBA32UI
+// temporaries on the fly and computes kRowsPerFragment x 4 outputs per fragment:
+//   A4  texel (r, kk) = A[r][4kk .. 4kk+3]  (rows r = batch x M, zero past K)
+//   B4  texel (c, kk) = B[4kk .. 4kk+3][c]  (rows c = batch x N: B's columns)
+//   C4  kRowsPerFragment RGBA outputs; fragment f = (batch, row block, column block)
+//       holds rows 4 x rb + j (output j), columns 4 x cb .. 4 x cb + 3
+// then one pass unpacks C4 into the output with the epilogue. Per fragment and
+// step of 4 in K: kRowsPerFragment + 4 texel fetches and 4 x kRowsPerFragment vec4
+// dot products (one fetch per element per K step before: 2 per output).
+// A packed row never straddles two texel rows when ceil(K/4) <= 4096, so the inner
+// loop steps x only; longer rows wrap (a division per fetch).
+
+constexpr int kRowsPerFragment = 4;
+
+struct Packed {
+  GLBuffer* buf = nullptr;
+  int64_t rows = 0, kk = 0;  // matrix rows, texels per row
+};
+
+// Texels per texel row for `rows` packed rows of `kk` texels.
+int packedWidth(int64_t rows, int64_t kk) {
+  const int64_t maxW = maxRowWidth();
+  if (kk > maxW) return static_cast<int>(maxW);
+  return static_cast<int>(kk * std::max<int64_t>(1, std::min<int64_t>(rows, maxW / kk)));
+}
+
+// Whether `rows` packed rows of K values fit one texture (else the direct kernels run).
+bool packFits(int64_t rows, int64_t k) {
+  const int64_t kk = (k + 3) / 4, w = packedWidth(rows, kk);
+  const int64_t texRows = kk <= maxRowWidth() ? (rows + w / kk - 1) / (w / kk) : (rows * kk + w - 1) / w;
+  return texRows <= maxTextureRows();
+}
+
+// Packs `rows` x K values into an RGBA temporary; `element` is GLSL defining
+// `uint el(int r, int k)` over the pass's inputs (0 <= k < K).
+Packed pack(const std::string& element, std::vector<const GLBuffer*> inputs, int64_t rows, int64_t k) {
+  Packed out;
+  out.rows = rows;
+  out.kk = (k + 3) / 4;
+  out.buf = acquireRGBA(rows * out.kk, packedWidth(rows, out.kk));
+  std::ostringstream o;
+  o << element << "void run(int t) {\n  int r = t / " << out.kk << ", k0 = (t % " << out.kk << ") * 4;\n"
+    << "  uvec4 v = uvec4(0u);\n"
+    << "  for (int c = 0; c < 4; ++c) { if (k0 + c < " << k << ") v[c] = el(r, k0 + c); }\n  o0 = v;\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = std::move(inputs);
+  pass.outputs = {out.buf};
+  pass.size = rows * out.kk;
+  try {
+    runPass(pass);
+  } catch (...) {
+    giveBack(out.buf);
+    throw;
+  }
+  return out;
+}
+
+// out[b][m][n] = epilogue(sum_k A[b][m][k] B[b][k][n]) from the packed operands;
+// aBatched / bBatched: A4 / B4 hold one matrix per batch (else one for all).
+void gemmPacked(const Packed& a, bool aBatched, const Packed& b, bool bBatched, int64_t batch, int64_t m,
+                int64_t n, const Epilogue& epilogue, GLBuffer* out) {
+  const int R = kRowsPerFragment;
+  const int64_t mb = (m + R - 1) / R, nb = (n + 3) / 4, kk = a.kk, frags = batch * mb * nb;
+  const bool wrapA = kk > maxRowWidth(), wrapB = wrapA;
+  std::vector<GLBuffer*> blocks;
+  auto release = [&] {
+    for (GLBuffer* c : blocks) giveBack(c);
+  };
+  try {
+    for (int j = 0; j < R; ++j) blocks.push_back(acquireRGBA(frags, packedWidth(frags, 1)));
+    std::ostringstream o;
+    o << "ivec2 at(int t, int w) { return ivec2(t % w, t / w); }\n"
+      << "void run(int f) {\n  int cb = f % " << nb << ", rest = f / " << nb << ";\n  int rb = rest % " << mb
+      << ", bi = rest / " << mb << ";\n"
+      << "  int ra = " << (aBatched ? "bi * " + std::to_string(m) : "0") << ", rbase = "
+      << (bBatched ? "bi * " + std::to_string(n) : "0") << ";\n";
+    for (int j = 0; j < R; ++j) {
+      o << "  int ta" << j << " = (ra + min(rb * " << R << " + " << j << ", " << m - 1 << ")) * " << kk << ";\n"
+        << "  vec4 acc" << j << " = vec4(0.0);\n";
+    }
+    for (int j = 0; j < 4; ++j) {
+      o << "  int tb" << j << " = (rbase + min(cb * 4 + " << j << ", " << n - 1 << ")) * " << kk << ";\n";
+    }
+    if (!wrapA) {
+      for (int j = 0; j < R; ++j) o << "  ivec2 pa" << j << " = at(ta" << j << ", W0);\n";
+      for (int j = 0; j < 4; ++j) o << "  ivec2 pb" << j << " = at(tb" << j << ", W1);\n";
+    }
+    o << "  for (int q = 0; q < " << kk << "; ++q) {\n";
+    for (int j = 0; j < 4; ++j) {
+      o << "    vec4 b" << j << " = uintBitsToFloat(texelFetch(u_in1, "
+        << (wrapB ? "at(tb" + std::to_string(j) + " + q, W1)" : "pb" + std::to_string(j) + " + ivec2(q, 0)")
+        << ", 0));\n";
+    }
+    for (int j = 0; j < R; ++j) {
+      o << "    vec4 a" << j << " = uintBitsToFloat(texelFetch(u_in0, "
+        << (wrapA ? "at(ta" + std::to_string(j) + " + q, W0)" : "pa" + std::to_string(j) + " + ivec2(q, 0)")
+        << ", 0));\n"
+        << "    acc" << j << " += vec4(dot(a" << j << ", b0), dot(a" << j << ", b1), dot(a" << j << ", b2), dot(a" << j
+        << ", b3));\n";
+    }
+    o << "  }\n";
+    for (int j = 0; j < R; ++j) o << "  o" << j << " = floatBitsToUint(acc" << j << ");\n";
+    o << "}\n";
+    Pass mm;
+    mm.body = o.str();
+    mm.inputs = {a.buf, b.buf};
+    mm.outputs = blocks;
+    mm.size = frags;
+    runPass(mm);
+
+    Pass unpack;
+    unpack.inputs.assign(blocks.begin(), blocks.end());
+    std::ostringstream u;
+    u << "void run(int i) {\n  int col = i % " << n << ", rest = i / " << n << ";\n  int row = rest % " << m
+      << ", bi = rest / " << m << ";\n  int f = (bi * " << mb << " + row / " << R << ") * " << nb << " + col / 4;\n"
+      << "  int j = row % " << R << ";\n  uvec4 v = ld0(f);\n";
+    for (int j = 1; j < R; ++j) u << "  if (j == " << j << ") v = ld" << j << "(f);\n";
+    u << "  float acc = uintBitsToFloat(v[col % 4]);\n" << epilogueGlsl(epilogue, unpack, "col")
+      << "  o0 = floatBitsToUint(acc);\n}\n";
+    unpack.body = mathPrelude() + u.str();
+    unpack.outputs = {out};
+    unpack.size = batch * m * n;
+    runPass(unpack);
+  } catch (...) {
+    release();
+    throw;
+  }
+  release();
+}
+
+// A packed weight kept in the kernel cache (per weight version): predict packs each
+// dense kernel and conv filter once.
+struct CachedPack {
+  Packed packed;
+  CachedPack() = default;
+  CachedPack(const CachedPack&) = delete;
+  CachedPack& operator=(const CachedPack&) = delete;
+  ~CachedPack() {
+    if (packed.buf != nullptr) giveBack(packed.buf);
+  }
+};
+
+// B packed: from the cache when `key` names a weight, else a one-off.
+std::shared_ptr<CachedPack> packWeight(const char* kernel, BufferKey key, uint64_t attrs, const std::string& element,
+                                       const GLBuffer* source, int64_t rows, int64_t k) {
+  auto make = [&] {
+    auto c = std::make_shared<CachedPack>();
+    c->packed = pack(element, {source}, rows, k);
+    return c;
+  };
+  if (!key.cacheable()) return make();
+  return KernelCache::instance().get<CachedPack>(kernel, key, attrs, make);
+}
+
+uint64_t shapeKey(int64_t a, int64_t b, int64_t c) {
+  return (static_cast<uint64_t>(a) * 1000003u + static_cast<uint64_t>(b)) * 1000003u + static_cast<uint64_t>(c);
+}
+
+void matMul(const MatMulParams& p) {
+  if (p.batch * p.m * p.n == 0) return;
+  const bool aBatched0 = p.aBatchStride != 0 && p.batch > 1, bBatched0 = p.bBatchStride != 0 && p.batch > 1;
+  if (p.k == 0 || !packFits((aBatched0 ? p.batch : 1) * p.m, p.k) || !packFits((bBatched0 ? p.batch : 1) * p.n, p.k)) {
+    return matMulDirect(p);  // nothing to sum, or an operand too large to pack into one texture
+  }
+  const std::string M = std::to_string(p.m), N = std::to_string(p.n), K = std::to_string(p.k);
+  const bool aBatched = p.aBatchStride != 0 && p.batch > 1, bBatched = p.bBatchStride != 0 && p.batch > 1;
+  // A's row r = (b, row); B's row r = (b, col): B transposed as it is packed.
+  const std::string elA = "uint el(int r, int k) {\n  int b = r / " + M + ", row = r % " + M + ";\n  return ld0(b * " +
+                          std::to_string(p.aBatchStride) + " + " + (p.transposeA ? "k * " + M + " + row" : "row * " + K + " + k") +
+                          ");\n}\n";
+  const std::string elB = "uint el(int r, int k) {\n  int b = r / " + N + ", col = r % " + N + ";\n  return ld0(b * " +
+                          std::to_string(p.bBatchStride) + " + " + (p.transposeB ? "col * " + K + " + k" : "k * " + N + " + col") +
+                          ");\n}\n";
+  Packed a = pack(elA, {buf(p.a)}, (aBatched ? p.batch : 1) * p.m, p.k);
+  try {
+    auto b = packWeight("webgl.MatMul", bBatched ? BufferKey{} : p.bKey, shapeKey(p.k, p.n, p.transposeB), elB,
+                        buf(p.b), (bBatched ? p.batch : 1) * p.n, p.k);
+    gemmPacked(a, aBatched, b->packed, bBatched, p.batch, p.m, p.n, p.epilogue, buf(p.c));
+  } catch (...) {
+    giveBack(a.buf);
+    throw;
+  }
+  giveBack(a.buf);
+}
+
+// Conv2D / Conv3D as one GEMM: A = im2col(x) packed straight from x (rows: output
+// cells; K: taps x inC in the filter's order), B = the filter [K, outC].
+void convPacked(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t k = g.fD * g.fH * g.fW * g.inC, cells = outCells(g);
+  std::ostringstream e;
+  e << "uint el(int r, int k) {\n  int ic = k % " << g.inC << ", tap = k / " << g.inC << ";\n"
+    << "  int fw = tap % " << g.fW << ", fh = (tap / " << g.fW << ") % " << g.fH << ", fd = tap / " << g.fW * g.fH
+    << ";\n  int ow = r % " << g.outW << "; int cell = r / " << g.outW << ";\n"
+    << "  int oh = cell % " << g.outH << "; cell /= " << g.outH << ";\n"
+    << "  int od = cell % " << g.outD << "; int b = cell / " << g.outD << ";\n"
+    << "  int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
+    << "  int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
+    << "  int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
+    << "  if (id < 0 || id >= " << g.inD << " || ih < 0 || ih >= " << g.inH << " || iw < 0 || iw >= " << g.inW
+    << ") return 0u;\n"
+    << "  return ld0((((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw) * " << g.inC
+    << " + ic);\n}\n";
+  const std::string elB = "uint el(int r, int k) { return ld0(k * " + std::to_string(g.outC) + " + r); }\n";
+  Packed a = pack(e.str(), {buf(p.x)}, cells, k);
+  try {
+    auto b = packWeight("webgl.Conv", p.filterKey, shapeKey(k, g.outC, 0), elB, buf(p.filter), g.outC, k);
+    gemmPacked(a, false, b->packed, false, 1, cells, g.outC, p.epilogue, buf(p.y));
+  } catch (...) {
+    giveBack(a.buf);
+    throw;
+  }
+  giveBack(a.buf);
+}
+
+// y = conv(x, filter) (Conv2D, Conv3D: filter [fD, fH, fW, inC, outC]): one output
+// element per fragment, taps in the reference's order. Used for tiny convs only.
+void convDirect(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   Pass pass;
   pass.inputs = {buf(p.x), buf(p.filter)};
@@ -666,6 +907,13 @@ void conv(const ConvParams& p) {
   pass.outputs = {buf(p.y)};
   pass.size = outCells(g) * g.outC;
   runPass(pass);
+}
+
+void conv(const ConvParams& p) {
+  if (outCells(p.g) * p.g.outC == 0) return;
+  const int64_t k = p.g.fD * p.g.fH * p.g.fW * p.g.inC;
+  if (k == 0 || !packFits(outCells(p.g), k) || !packFits(p.g.outC, k)) return convDirect(p);
+  convPacked(p);
 }
 
 // Depthwise: filter [fH, fW, inC, mult]; output channel oc = c * mult + m.
@@ -988,6 +1236,58 @@ void resizeNearestGrad(const ResizeParams& p) {
   runPass(pass);
 }
 
+// ---- gather -------------------------------------------------------------------------------
+// out[o, k, in] = x[o, indices[k], in] (4-byte elements). The op throws on an index
+// outside [0, axisDim): a first pass finds each block's first bad position, read
+// back at once (a small synchronous read: the op needs the answer before it returns).
+void gather(const GatherParams& p) {
+  *p.badAt = -1;
+  if (p.numIndices == 0) return;
+  constexpr int64_t kBlock = 256;
+  const int64_t blocks = (p.numIndices + kBlock - 1) / kBlock;
+  GLBuffer* at = acquire(blocks);
+  GLBuffer* value = acquire(blocks);
+  std::vector<uint32_t> bad(static_cast<size_t>(blocks)), vals(static_cast<size_t>(blocks));
+  try {
+    std::ostringstream o;
+    o << "void run(int blk) {\n  o0 = 0xffffffffu; o1 = 0u;\n"
+      << "  for (int k = blk * " << kBlock << "; k < min(blk * " << kBlock << " + " << kBlock << ", " << p.numIndices
+      << "); ++k) {\n    int v = int(ld0(k));\n"
+      << "    if (v < 0 || v >= " << p.axisDim << ") { o0 = uint(k); o1 = uint(v); return; }\n  }\n}\n";
+    Pass check;
+    check.body = o.str();
+    check.inputs = {buf(p.indices)};
+    check.outputs = {at, value};
+    check.size = blocks;
+    runPass(check);
+    readNow(at, bad.data(), blocks);
+    readNow(value, vals.data(), blocks);
+  } catch (...) {
+    giveBack(at);
+    giveBack(value);
+    throw;
+  }
+  giveBack(at);
+  giveBack(value);
+  for (int64_t blk = 0; blk < blocks; ++blk) {
+    if (bad[static_cast<size_t>(blk)] != 0xffffffffu) {
+      *p.badAt = bad[static_cast<size_t>(blk)];
+      *p.badValue = static_cast<int32_t>(vals[static_cast<size_t>(blk)]);
+      return;  // the op throws; out is discarded
+    }
+  }
+  std::ostringstream o;
+  o << "void run(int i) {\n  int in_ = i % " << p.inner << ", k = (i / " << p.inner << ") % " << p.numIndices
+    << ", outer = i / " << p.inner * p.numIndices << ";\n"
+    << "  o0 = ld0((outer * " << p.axisDim << " + int(ld1(k))) * " << p.inner << " + in_);\n}\n";
+  Pass pass;
+  pass.body = o.str();
+  pass.inputs = {buf(p.x), buf(p.indices)};
+  pass.outputs = {buf(p.out)};
+  pass.size = p.outer * p.numIndices * p.inner;
+  runPass(pass);
+}
+
 // ---- scatter-add (the gradient of gather) -------------------------------------------------
 // out[o, a, in] += the src rows whose index is a, in index order (as cpu); a gather
 // over the indices per output element, in place (out is read and written).
@@ -1047,6 +1347,7 @@ WL_REGISTER_KERNEL("ResizeNearestNeighbor", "webgl", ResizeKernel, webgl::resize
 WL_REGISTER_KERNEL("ResizeBilinearGrad", "webgl", ResizeKernel, webgl::resizeBilinearGrad);
 WL_REGISTER_KERNEL("ResizeNearestNeighborGrad", "webgl", ResizeKernel, webgl::resizeNearestGrad);
 WL_REGISTER_KERNEL("ScatterAdd", "webgl", ScatterAddKernel, webgl::scatterAdd);
+WL_REGISTER_KERNEL("Gather", "webgl", GatherKernel, webgl::gather);
 WL_REGISTER_KERNEL("MaxPool", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("MaxPool3D", "webgl", PoolKernel, webgl::pool<true>);
 WL_REGISTER_KERNEL("AvgPool", "webgl", PoolKernel, webgl::pool<false>);

@@ -19,9 +19,12 @@
 //   Kernels  one program per (kernel, shape key), compiled once (the source is the
 //            key); scalars that change per call (Adam's bias corrections, a fill
 //            value) are uniforms, so they do not recompile.
+//   GEMM     MatMul and Conv2D/Conv3D repack their operands into RGBA32UI
+//            temporaries (4 values of K per texel) and compute 4x4 output blocks
+//            per fragment with vec4 dot products, then unpack (kernels.cc).
 //   Chain    webgl -> wasm -> cpu: every dtype runs on webgl where a kernel is
 //            registered (int32/bool as exact 32-bit ints); ops without a webgl
-//            kernel (Gather for now) fall back, with counted moves.
+//            kernel (sparse, ragged, dilation2d) fall back, with counted moves.
 #pragma once
 
 #include <cstdint>
