@@ -145,15 +145,26 @@ test('switches to the cpu backend and back; predictions still work', async () =>
   assert.match(await settle(/^Backend: wasm/), /^Backend: wasm/);
 });
 
-test('the webgl option where WebGL2 is missing (this browser runs with --disable-gpu): the reason, and the engine stays on wasm', async () => {
-  assert.equal(await page.evaluate(() => !!document.createElement('canvas').getContext('webgl2')), false,
-               'this test needs a browser without WebGL2');
-  await page.selectOption('#backend', 'webgl');
-  const text = await settle(/^Backend webgl is not available/);
-  assert.match(text, /WebGL2 is not available here.*Staying on wasm\.$/);
-  assert.equal(await page.$eval('#backend', s => s.value), 'wasm');
-  assert.equal(await page.evaluate(() => window.demo.tf.getBackend()), 'wasm');
-  assert.equal((await drawOne()).length, 3);
+test('the webgl option where WebGL2 is missing: the reason, and the engine stays on wasm', async () => {
+  // A browser without WebGL2 (old, or GPU blocked): both canvases refuse the context.
+  const bare = await browser.newPage();
+  await bare.addInitScript(() => {
+    for (const C of [HTMLCanvasElement, globalThis.OffscreenCanvas].filter(Boolean)) {
+      const get = C.prototype.getContext;
+      C.prototype.getContext = function (kind, ...rest) { return kind === 'webgl2' ? null : get.call(this, kind, ...rest); };
+    }
+  });
+  try {
+    await bare.goto(`${base}/web-demo/index.html`);
+    await bare.waitForFunction(() => /^Ready/.test(document.getElementById('status').textContent), null, {timeout: 60000});
+    await bare.selectOption('#backend', 'webgl');
+    await bare.waitForFunction(() => /^Backend webgl is not available/.test(document.getElementById('status').textContent));
+    assert.match(await bare.textContent('#status'), /WebGL2 is not available here.*Staying on wasm\.$/);
+    assert.equal(await bare.$eval('#backend', s => s.value), 'wasm');
+    assert.equal(await bare.evaluate(() => window.demo.tf.getBackend()), 'wasm');
+  } finally {
+    await bare.close();
+  }
 });
 
 test('the speed comparison trains the same network with @tensorflow/tfjs from node_modules', async t => {
