@@ -154,6 +154,21 @@ async function loadThreaded() {
         if (w && typeof w.unref === 'function') w.unref();
       }
     }
+    // Built with Emscripten 3.1.6 (Debian's), -pthread with -fwasm-exceptions loses the
+    // type of every C++ exception (a throw of std::runtime_error reaches only catch (...),
+    // in a ten-line program too): errors would all read "Unknown C++ exception" and the
+    // engine's own catch clauses would not run. Such an engine is not used.
+    let message = '';
+    try {
+      module.setThreadsCount(0);
+    } catch (e) {
+      message = e && e.message ? e.message : String(e);
+    }
+    if (!/between 1 and \d+, but got 0/.test(message)) {
+      if (pthread && typeof pthread.terminateAllThreads === 'function') pthread.terminateAllThreads();
+      throw new Error(`its C++ exceptions lose their type ("${message}"): rebuild it with an Emscripten whose ` +
+                      'wasm exceptions work with -pthread (3.1.6 is known not to)');
+    }
     return module;
   } catch (e) {
     console.warn(`wasm-layers: the threaded engine did not load (${e && e.message ? e.message : e}); ` +
