@@ -166,8 +166,8 @@ async function loadThreaded() {
     }
     if (!/between 1 and \d+, but got 0/.test(message)) {
       if (pthread && typeof pthread.terminateAllThreads === 'function') pthread.terminateAllThreads();
-      throw new Error(`its C++ exceptions lose their type ("${message}"): rebuild it with an Emscripten whose ` +
-                      'wasm exceptions work with -pthread (3.1.6 is known not to)');
+      throw new Error(`its C++ exceptions lose their type ("${message}"): rebuild it with scripts/build.sh ` +
+                      'wasm-mt, which uses JavaScript exceptions with -pthread');
     }
     return module;
   } catch (e) {
