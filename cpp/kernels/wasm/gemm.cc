@@ -8,9 +8,10 @@
 // Accumulators start from C for the second and later K blocks, so every element
 // sums its products in the order q = 0..k-1, exactly as the reference kernel.
 // Packing handles transposes and any strides; tails are computed in a scratch tile.
-// Threads (core/thread_pool.h) split each block of C by MR-aligned rows or NR-aligned
-// column panels and pack B's panels in parallel: the tiles, and so the results, are
-// those of one thread.
+// Threads (core/thread_pool.h) split C by MR-aligned rows or NR-aligned column panels:
+// with B packed beforehand (a weight) in one fork/join for the whole product, else per
+// block (B's panels packed in parallel first). The tiles, and so the results, are those
+// of one thread.
 #include "kernels/wasm/gemm.h"
 
 #include <algorithm>
@@ -307,6 +308,45 @@ void gemmImpl(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int6
       for (int64_t i = 0; i < m; ++i) std::memset(c + i * ldc, 0, sizeof(float) * n);
     }
     if (ep) epilogueBlock(*ep, c, m, n, ldc, 0);
+    return;
+  }
+  if (packed) {
+    // B packed whole: one fork/join for the whole product (the blocks are cheap to find:
+    // block (jc, pc) starts at jc * k + roundUp(nc, NR) * pc). Each thread runs every
+    // (jc, pc) block for its rows or columns, so each element still sums pc in order.
+    auto blockAt = [&](int64_t jc, int64_t nc, int64_t pc) { return packed + jc * k + ceilDiv(nc, NR) * NR * pc; };
+    if (m == 1) {
+      parallelForAligned(n, ceilDiv(kGrainMacs, k), NR, [&](int64_t j0, int64_t j1) {
+        for (int64_t jc = j0 / NC * NC; jc < j1; jc += NC) {
+          const int64_t nc = std::min(NC, n - jc), lo = std::max(j0, jc) - jc, hi = std::min(j1, jc + nc) - jc;
+          for (int64_t pc = 0; pc < k; pc += KC) {
+            const int64_t kc = std::min(KC, k - pc);
+            const float* pb = blockAt(jc, nc, pc);
+            for (int64_t jr = lo; jr < hi; jr += NR) {
+              microKernel1x8(kc, a + pc * csA, csA, pb + jr * kc, c + jc + jr, accumulate || pc > 0,
+                             std::min(NR, nc - jr));
+            }
+            if (ep && pc + kc == k) epilogueBlock(*ep, c + jc + lo, 1, hi - lo, ldc, jc + lo);
+          }
+        }
+      });
+      return;
+    }
+    auto run = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+      for (int64_t jc = j0 / NC * NC; jc < j1; jc += NC) {
+        const int64_t nc = std::min(NC, n - jc), lo = std::max(j0, jc) - jc, hi = std::min(j1, jc + nc) - jc;
+        for (int64_t pc = 0; pc < k; pc += KC) {
+          const int64_t kc = std::min(KC, k - pc);
+          computeBlock(i0, i1, lo, hi, kc, a + pc * csA, rsA, csA, blockAt(jc, nc, pc), c, ldc, accumulate || pc > 0,
+                       pc + kc == k, ep, ve, jc);
+        }
+      }
+    };
+    if (ceilDiv(m, MR) >= threadsCount()) {
+      parallelForAligned(m, ceilDiv(kGrainMacs, n * k), MR, [&](int64_t i0, int64_t i1) { run(i0, i1, 0, n); });
+    } else {
+      parallelForAligned(n, ceilDiv(kGrainMacs, m * k), NR, [&](int64_t j0, int64_t j1) { run(0, m, j0, j1); });
+    }
     return;
   }
   thread_local std::vector<float> bufB;
