@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "kernels/wasm/gemm.h"
 
 #ifdef WL_HAVE_XNNPACK
@@ -48,7 +49,14 @@ int main() {
     for (int64_t j = 0; j < N; ++j) bt[j * N + i] = b[i * N + j];
 
   wl::MatMulParams p{a.data(), b.data(), c.data(), 1, N, N, N, false, false, 0, 0};
+  const int threads = wl::threadsCount();
+  wl::setThreadsCount(1);
   report("native: ours (wasm GEMM via SIMDe, -O3 -march=native)", bestMs([&] { wl::wasm::matMul(p); }, 10));
+  if (threads > 1) {
+    wl::setThreadsCount(2);
+    report("native: ours, 2 threads (core/thread_pool.h)", bestMs([&] { wl::wasm::matMul(p); }, 10));
+    wl::setThreadsCount(1);
+  }
 
 #ifdef WL_HAVE_XNNPACK
   if (xnn_initialize(nullptr) != xnn_status_success) {

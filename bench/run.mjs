@@ -2,7 +2,7 @@
 // with its 'wasm' (XNNPACK, single-threaded, SIMD) and 'cpu' backends, in one Node
 // process. Prints one table; see bench/README.md for how to read it.
 //
-//   node bench/run.mjs [--quick] [--only=mlp-fit,small-predict] [--gemm-native=FILE]
+//   node bench/run.mjs [--quick] [--only=mlp-fit,small-predict] [--gemm-native=FILE] [--threads=N]
 //
 // Every timing excludes a warm-up run. Weights are copied from the tfjs model into
 // ours where both models build, so both compute the same function.
@@ -42,9 +42,17 @@ const quiet = fn => async (...a) => {
   try { return await fn(...a); } finally { console.warn = origWarn; console.log = origLog; }
 };
 
-const ours = await import(path.join(distDir, 'wasm-layers.mjs'));
+// --threads=N: our kernels on N threads (the threaded engine, dist/wasm-layers-mt.*,
+// from `scripts/build.sh wasm-mt js`); default 1, the single-thread engine, as tfjs-wasm here.
+const threadsArg = args.find(a => a.startsWith('--threads='));
+const THREADS = threadsArg ? Math.max(1, Number(threadsArg.slice(10)) | 0) : 1;
+const ours = await import(path.join(distDir, 'wasm-layers.lazy.mjs'));
+ours.setThreadsCount(THREADS);
 await ours.ready();
 await ours.setBackend('wasm');
+if (ours.getThreadsCount() !== THREADS) {
+  throw new Error(`--threads=${THREADS}: the engine runs ${ours.getThreadsCount()} (is dist/wasm-layers-mt.wasm built?)`);
+}
 
 const tfjs = await quiet(async () => {
   const tf = require('@tensorflow/tfjs');
@@ -445,7 +453,8 @@ function printTable(hdr, body) {
 }
 
 const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`wasm-layers benchmark — ${cpuModel} (${os.cpus().length} cores), Node ${process.version}, single thread`);
+console.log(`wasm-layers benchmark — ${cpuModel} (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}), ` +
+            `Node ${process.version}, ours on ${THREADS === 1 ? 'a single thread' : `${THREADS} threads`}`);
 console.log(`tfjs ${tf.version.tfjs}; tfjs-wasm: ${tfWasmOk ? 'ok' : 'unavailable'}, SIMD ${simd ? 'on' : 'OFF'}, threads ${mt ? 'on' : 'off'}` +
             ` (${tfjs.wasmDir}); ours: backend '${ours.getBackend()}'${QUICK ? '; --quick' : ''}; fastest of ${ROUNDS} rounds`);
 console.log('');

@@ -32,6 +32,7 @@
 #include "layers/wrappers.h"
 #include "models/model.h"
 #include "core/tape.h"
+#include "core/thread_pool.h"
 #include "kernels/params.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -720,6 +721,10 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   function("backendNames", &backendNames);
   function("backendInfo", &backendInfo);
   function("transferStats", &transferStatsJs);
+  // The engine's thread pool (core/thread_pool.h): tf.setThreadsCount / getThreadsCount.
+  function("threadsSupported", optional_override([]() { return threadsSupported(); }));
+  function("threadsCount", optional_override([]() { return threadsCount(); }));
+  function("setThreadsCount", optional_override([](int n) { guard([&] { setThreadsCount(n); }); }));
   // "" once backend "webgl" is registered (a WebGL2 context was created), else why not.
   function("registerWebGLBackend", optional_override([]() -> std::string {
 #ifdef WL_WEBGL

@@ -4,10 +4,11 @@
 //   wasm-layers.cjs                              CommonJS (Node)
 //   wasm-layers.js, wasm-layers.min.js (+ .map)  script-tag bundle (global `tf`)
 //   wasm-layers-worker.js                        the worker behind tf.fitInWorker (script bundle inside)
+//   wasm-layers-mt.{js,wasm,worker.js}           the threaded engine, when build/wasm-mt exists
 // The .mjs files await tf.ready() on import (top-level await); each is a few lines
 // that re-export its .lazy.mjs, which does not load the engine until tf.ready().
 import {build} from 'esbuild';
-import {copyFileSync, mkdirSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -15,6 +16,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 mkdirSync(dist, {recursive: true});
 copyFileSync(join(root, 'build/wasm/wasm-layers-core.wasm'), join(dist, 'wasm-layers.wasm'));
+// The threaded engine (optional: scripts/build.sh wasm-mt) is copied as it is, not bundled:
+// its pool's workers load the glue by path or URL. Without that build, none is shipped.
+for (const ext of ['js', 'wasm', 'worker.js']) {
+  const from = join(root, `build/wasm-mt/wasm-layers-core-mt.${ext}`), to = join(dist, `wasm-layers-mt.${ext}`);
+  if (existsSync(join(root, 'build/wasm-mt/wasm-layers-core-mt.wasm'))) copyFileSync(from, to);
+  else rmSync(to, {force: true});
+}
 
 const entry = name => join(root, 'js/entry', name);
 const out = name => join(dist, name);
@@ -39,4 +47,5 @@ for (const lazy of ['wasm-layers.lazy.mjs', 'wasm-layers.browser.lazy.mjs']) {
   writeFileSync(out(eager), `// Ready on import: loads the WebAssembly engine with top-level await. See ./${lazy}.\n` +
                             `export * from './${lazy}';\nimport {ready} from './${lazy}';\nawait ready();\n`);
 }
-console.log('js: dist/wasm-layers.{mjs,lazy.mjs,browser.mjs,browser.lazy.mjs,cjs,js,min.js,wasm}, wasm-layers-worker.js');
+console.log('js: dist/wasm-layers.{mjs,lazy.mjs,browser.mjs,browser.lazy.mjs,cjs,js,min.js,wasm}, wasm-layers-worker.js' +
+            (existsSync(join(dist, 'wasm-layers-mt.wasm')) ? ', wasm-layers-mt.{js,wasm,worker.js}' : ''));

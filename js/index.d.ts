@@ -275,6 +275,16 @@ export declare function setWasmPaths(prefixOrFileMap: string | {[key in WasmBina
  * Call before ready().
  */
 export declare function setWasmLoader(loader: () => Promise<ArrayBuffer | ArrayBufferView | Response>): void;
+/**
+ * tfjs-backend-wasm's setThreadsCount: how many threads the kernels use (default: the
+ * hardware concurrency, at most 4). Threads need the threaded engine (dist/wasm-layers-mt.*,
+ * built with `scripts/build.sh wasm-mt`), loaded in Node and in crossOriginIsolated pages
+ * when present. Before ready() the count is kept for then (1 loads the single-thread
+ * engine); after, asking the single-thread engine for more than 1 throws.
+ */
+export declare function setThreadsCount(numThreads: number): void;
+/** The threads the kernels use (1 on the single-thread engine); throws before ready(). */
+export declare function getThreadsCount(): number;
 export declare function getBackend(): string;
 /** 'wasm' (the default, SIMD) or 'cpu' (the scalar reference). */
 export declare function setBackend(backendName: string): Promise<boolean>;

@@ -25,13 +25,13 @@ for d in /usr/include /usr/local/include; do [ -f "$d/simde/wasm/simd128.h" ] &&
 if command -v g++ >/dev/null 2>&1 && [ -n "$simde_dir" ]; then
   bin=build/bench/gemm_bench
   mkdir -p build/bench
-  srcs=(bench/gemm_bench.cc cpp/kernels/wasm/gemm.cc cpp/kernels/reference/copy.cc cpp/core/kernel_registry.cc cpp/core/backend.cc cpp/core/kernel_cache.cc cpp/core/dispatch.cc cpp/core/tensor.cc)
+  srcs=(bench/gemm_bench.cc cpp/kernels/wasm/gemm.cc cpp/core/thread_pool.cc cpp/kernels/reference/copy.cc cpp/core/kernel_registry.cc cpp/core/backend.cc cpp/core/kernel_cache.cc cpp/core/dispatch.cc cpp/core/tensor.cc)
   flags=(-std=c++17 -O3 -march=native -DNDEBUG -Icpp -I"$simde_dir")
   built=0
   if [ -f /usr/include/xnnpack.h ] &&
      g++ "${flags[@]}" -DWL_HAVE_XNNPACK "${srcs[@]}" -o "$bin" -lXNNPACK -lpthreadpool -lpthread 2>build/bench/xnnpack-build.log; then
     built=1
-  elif g++ "${flags[@]}" "${srcs[@]}" -o "$bin" 2>build/bench/build.log; then
+  elif g++ "${flags[@]}" "${srcs[@]}" -o "$bin" -lpthread 2>build/bench/build.log; then
     built=1
   else
     echo "bench/gemm_bench.cc failed to build (build/bench/build.log): native GEMM skipped" >&2

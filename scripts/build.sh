@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything: the native engine + GoogleTest suites (build/native), the
 # WebAssembly engine (build/wasm), and the JS bundles in dist/.
-# Usage: scripts/build.sh [native|wasm|js]...   (default: all three)
+# Usage: scripts/build.sh [native|wasm|wasm-mt|js]...   (default: native wasm js; wasm-mt,
+# the threaded engine in build/wasm-mt, is built only when named)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}  # Debian's emscripten tools need it
@@ -20,6 +21,13 @@ for t in "${targets[@]}"; do
       echo "== build: WebAssembly engine (build/wasm)"
       emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release > /dev/null
       cmake --build build/wasm -j "$jobs"
+      ;;
+    wasm-mt)
+      # Optional: the threaded engine (build/wasm-mt, a second full build; js/ ships it
+      # in dist/ when present, and Node / crossOriginIsolated pages load it).
+      echo "== build: threaded WebAssembly engine (build/wasm-mt)"
+      emcmake cmake -S . -B build/wasm-mt -DCMAKE_BUILD_TYPE=Release -DWL_THREADS=ON > /dev/null
+      cmake --build build/wasm-mt -j "$jobs"
       ;;
     js)
       echo "== build: JS bundles (dist/)"

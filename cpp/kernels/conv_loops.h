@@ -23,6 +23,17 @@ void forEachOutputCell(const ConvGeometry& g, Fn fn) {
   }
 }
 
+// The number of output positions, and forEachOutputCell over positions [begin, end)
+// only (threads take ranges of them: core/thread_pool.h).
+inline int64_t outputCells(const ConvGeometry& g) { return g.batch * g.outD * g.outH * g.outW; }
+template <typename Fn>
+void forEachOutputCellIn(const ConvGeometry& g, int64_t begin, int64_t end, Fn fn) {
+  for (int64_t cell = begin; cell < end; ++cell) {
+    const int64_t ow = cell % g.outW, oh = (cell / g.outW) % g.outH, od = (cell / (g.outW * g.outH)) % g.outD;
+    fn(cell / (g.outW * g.outH * g.outD), od, oh, ow, cell);
+  }
+}
+
 // Calls fn(xCell, tap) for each filter tap of output position (b, od, oh, ow) whose
 // input position lies inside x, in (fd, fh, fw) order: xCell = ((b*inD+d)*inH+h)*inW+w,
 // tap = (fd*fH+fh)*fW+fw. The one tap walk every convolution and pooling kernel uses.
@@ -58,6 +69,18 @@ void forEachWindow(const ConvGeometry& g, Fn fn) {
   std::vector<int64_t> cells;
   cells.reserve(static_cast<size_t>(g.fD * g.fH * g.fW));
   forEachOutputCell(g, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
+    cells.clear();
+    forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t) { cells.push_back(xCell); });
+    fn(yCell, cells);
+  });
+}
+
+// forEachWindow over output positions [begin, end) only.
+template <typename Fn>
+void forEachWindowIn(const ConvGeometry& g, int64_t begin, int64_t end, Fn fn) {
+  std::vector<int64_t> cells;
+  cells.reserve(static_cast<size_t>(g.fD * g.fH * g.fW));
+  forEachOutputCellIn(g, begin, end, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
     cells.clear();
     forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t) { cells.push_back(xCell); });
     fn(yCell, cells);

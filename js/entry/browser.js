@@ -4,11 +4,14 @@
 // or from where tf.setWasmPaths() says. This module does not load the engine:
 // dist/wasm-layers.browser.mjs awaits tf.ready() on import; importing this one
 // ('wasm-layers/lazy') leaves that to the caller.
-import {setDefaultWasmLoader} from '../src/core.js';
+import {setDefaultThreadedLoader, setDefaultWasmLoader} from '../src/core.js';
 import {setDefaultWorkerUrl} from '../src/worker_fit.js';
 import {fetchLoader} from './fetch_loader.js';
+import {browserThreadedLoader} from './threaded_loader.js';
 
 export * from '../src/index.js';
 
 setDefaultWasmLoader(fetchLoader(() => new URL('./wasm-layers.wasm', import.meta.url)));
 setDefaultWorkerUrl(() => new URL('./wasm-layers-worker.js', import.meta.url));
+// In a crossOriginIsolated page, the threaded engine when it is beside the bundle.
+setDefaultThreadedLoader(browserThreadedLoader(name => new URL(`./${name}`, import.meta.url)));

@@ -3,10 +3,11 @@
 // from disk, elsewhere it fetches it. This module does not load the engine:
 // dist/wasm-layers.mjs awaits tf.ready() on import; importing this one
 // ('wasm-layers/lazy' in Node) leaves that to the caller.
-import {setDefaultWasmLoader} from '../src/core.js';
+import {setDefaultThreadedLoader, setDefaultWasmLoader} from '../src/core.js';
 import {setDefaultWorkerUrl} from '../src/worker_fit.js';
 import {fetchLoader} from './fetch_loader.js';
 import {nodeLoader} from './node_loader.js';
+import {browserThreadedLoader, nodeThreadedLoader} from './threaded_loader.js';
 
 export * from '../src/index.js';
 
@@ -15,3 +16,10 @@ const defaultUrl = () => new URL('./wasm-layers.wasm', import.meta.url);
 setDefaultWasmLoader(isNode ? nodeLoader(defaultUrl, () => import(/* webpackIgnore: true */ 'node:fs/promises'))
                             : fetchLoader(defaultUrl));
 setDefaultWorkerUrl(() => new URL('./wasm-layers-worker.js', import.meta.url));
+// The threaded engine where it was built (dist/wasm-layers-mt.*): Node, crossOriginIsolated pages.
+const beside = name => new URL(`./${name}`, import.meta.url);
+setDefaultThreadedLoader(isNode ? nodeThreadedLoader(beside, async () => ({
+  fs: await import(/* webpackIgnore: true */ 'node:fs'),
+  module: await import(/* webpackIgnore: true */ 'node:module'),
+  url: await import(/* webpackIgnore: true */ 'node:url'),
+})) : browserThreadedLoader(beside));

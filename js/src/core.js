@@ -8,6 +8,10 @@ let wasmLoader = null;     // the user's, from setWasmLoader()
 let defaultLoader = null;  // the entry point's: (url or null, usePlatformFetch) => bytes or Response
 let wasmPath = null;       // from setWasmPaths()
 let usePlatformFetch = false;
+let threadedLoader = null;  // the entry point's: () => the threaded engine's parts, or null where it is absent
+let threaded = false;       // the loaded engine is the threaded one
+let requestedThreads = null;  // from setThreadsCount() before ready()
+const loadedListeners = [];
 
 /** The name of the binary, the key of setWasmPaths()'s file map. */
 export const WASM_FILE = 'wasm-layers.wasm';
@@ -69,6 +73,110 @@ export function wasmUrlForWorkers() {
 
 const isResponse = x => typeof Response !== 'undefined' && x instanceof Response;
 
+/**
+ * Used by the entry points (js/entry/): how the threaded engine (wasm-layers-mt.{js,wasm,worker.js},
+ * built with -DWL_THREADS=ON) is loaded where the platform runs it (Node; a browser page that is
+ * crossOriginIsolated). `loader()` resolves to null when it is absent, else to
+ * {factory, source, mainScriptUrlOrBlob, locateFile}: the Emscripten factory, the .wasm (bytes or
+ * Response), the glue's own URL or path (each pool worker loads it) and the worker file's.
+ */
+export function setDefaultThreadedLoader(loader) {
+  threadedLoader = loader;
+}
+
+/** Calls fn() once the engine is loaded (environment.js re-evaluates its flags then). */
+export function onEngineLoaded(fn) {
+  loadedListeners.push(fn);
+}
+
+/** Whether the loaded engine runs kernels on several threads (false before ready()). */
+export function engineIsThreaded() {
+  return threaded;
+}
+
+/**
+ * tfjs-backend-wasm's setThreadsCount: the number of threads the kernels use (default: the
+ * hardware concurrency, at most the threaded engine's pool + 1). Before tf.ready() it is kept
+ * for then (1 loads the single-thread engine); the single-thread engine runs 1 and warns when
+ * asked for more at load. After tf.ready() it applies at once; asking the single-thread engine
+ * for more than 1 is an Error.
+ */
+export function setThreadsCount(numThreads) {
+  if (!Number.isInteger(numThreads) || numThreads < 1) {
+    throw new Error(`setThreadsCount() expects a positive integer, but got ${numThreads}`);
+  }
+  if (core) {
+    core.setThreadsCount(numThreads);
+  } else {
+    requestedThreads = numThreads;
+  }
+}
+
+/** tfjs-backend-wasm's getThreadsCount: the threads the kernels use; throws before tf.ready(). */
+export function getThreadsCount() {
+  if (!core) throw new Error('WASM backend not initialized.');
+  return core.threadsCount();
+}
+
+const isNodeRuntime = () => typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+
+/** Where the threaded engine can run: shared memory, and Node or a crossOriginIsolated page. */
+export function platformRunsThreads() {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  return isNodeRuntime() || (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated === true);
+}
+
+function createModule(factory, source, extra) {
+  return new Promise((resolve, reject) => {
+    factory({
+      ...extra,
+      instantiateWasm(imports, receiveInstance) {
+        instantiate(source, imports).then(r => receiveInstance(r.instance, r.module), reject);
+        return {};
+      },
+    }).then(resolve, reject);
+  });
+}
+
+// The threaded engine, or null (absent, or not for this platform, or it failed to load:
+// then the single-thread engine is used, with a warning saying why).
+async function loadThreaded() {
+  if (!threadedLoader || wasmLoader || wasmPath != null || requestedThreads === 1 || !platformRunsThreads()) return null;
+  try {
+    const parts = await threadedLoader();
+    if (!parts) return null;
+    const module = await createModule(parts.factory, parts.source,
+                                      {mainScriptUrlOrBlob: parts.mainScriptUrlOrBlob, locateFile: parts.locateFile});
+    // Node: the pool's idle workers must not keep the process alive.
+    const pthread = module.PThread;
+    if (pthread && isNodeRuntime()) {
+      for (const w of [...(pthread.unusedWorkers || []), ...(pthread.runningWorkers || [])]) {
+        if (w && typeof w.unref === 'function') w.unref();
+      }
+    }
+    // Built with Emscripten 3.1.6 (Debian's), -pthread with -fwasm-exceptions loses the
+    // type of every C++ exception (a throw of std::runtime_error reaches only catch (...),
+    // in a ten-line program too): errors would all read "Unknown C++ exception" and the
+    // engine's own catch clauses would not run. Such an engine is not used.
+    let message = '';
+    try {
+      module.setThreadsCount(0);
+    } catch (e) {
+      message = e && e.message ? e.message : String(e);
+    }
+    if (!/between 1 and \d+, but got 0/.test(message)) {
+      if (pthread && typeof pthread.terminateAllThreads === 'function') pthread.terminateAllThreads();
+      throw new Error(`its C++ exceptions lose their type ("${message}"): rebuild it with scripts/build.sh ` +
+                      'wasm-mt, which uses JavaScript exceptions with -pthread');
+    }
+    return module;
+  } catch (e) {
+    console.warn(`wasm-layers: the threaded engine did not load (${e && e.message ? e.message : e}); ` +
+                 'using the single-thread one');
+    return null;
+  }
+}
+
 /** Instantiates from a Response (streaming where the MIME type allows) or from bytes. */
 async function instantiate(source, imports) {
   if (isResponse(source)) {
@@ -88,20 +196,26 @@ export async function ready() {
   if (core) return;
   if (!loading) {
     loading = (async () => {
-      let source;
-      if (wasmLoader) source = await wasmLoader();
-      else if (defaultLoader) source = await defaultLoader(wasmPath, usePlatformFetch);
-      else throw new Error('no WebAssembly loader is registered');
-      const module = await new Promise((resolve, reject) => {
-        createWasmLayersCore({
-          instantiateWasm(imports, receiveInstance) {
-            instantiate(source, imports).then(r => receiveInstance(r.instance, r.module), reject);
-            return {};
-          },
-        }).then(resolve, reject);
-      });
+      let module = await loadThreaded();
+      threaded = module != null;
+      if (!module) {
+        let source;
+        if (wasmLoader) source = await wasmLoader();
+        else if (defaultLoader) source = await defaultLoader(wasmPath, usePlatformFetch);
+        else throw new Error('no WebAssembly loader is registered');
+        module = await createModule(createWasmLayersCore, source, {});
+      }
       module.setBackend('wasm');  // tf.getBackend()'s default; see index.js
+      if (requestedThreads != null && requestedThreads !== module.threadsCount()) {
+        try {
+          module.setThreadsCount(requestedThreads);
+        } catch (e) {
+          console.warn(`wasm-layers: setThreadsCount(${requestedThreads}): ${e.message}; using ` +
+                       `${module.threadsCount()}`);
+        }
+      }
       core = module;
+      for (const fn of loadedListeners) fn();
     })();
   }
   try {

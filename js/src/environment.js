@@ -6,6 +6,8 @@
 // Flags describing the platform (IS_BROWSER, IS_NODE, ...) are evaluated for
 // real; the WebGL ones describe "no WebGL", as tfjs reports where WebGL is absent.
 
+import {engineIsThreaded, isReady, onEngineLoaded, platformRunsThreads} from './core.js';
+
 const isNode = () => typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 const isBrowser = () => (typeof window !== 'undefined' && window.document != null) ||
                         (typeof WorkerGlobalScope !== 'undefined');  // eslint-disable-line no-undef
@@ -178,9 +180,14 @@ for (const name of ['WEBGL_CHECK_NUMERICAL_PROBLEMS', 'WEBGL_BUFFER_SUPPORTED', 
   ENV.registerFlag(name, constant(false));
 }
 
-// tfjs-backend-wasm's flags: this engine is built with WASM SIMD and runs single-threaded.
+// tfjs-backend-wasm's flags: this engine is built with WASM SIMD. Multithreading: once the
+// engine is loaded, whether it is the threaded one; before, whether this platform would
+// load it (Node, a crossOriginIsolated page), re-evaluated when the engine loads.
 ENV.registerFlag('WASM_HAS_SIMD_SUPPORT', constant(true));
-ENV.registerFlag('WASM_HAS_MULTITHREAD_SUPPORT', constant(false));
+ENV.registerFlag('WASM_HAS_MULTITHREAD_SUPPORT', () => (isReady() ? engineIsThreaded() : platformRunsThreads()));
+onEngineLoaded(() => {
+  delete ENV.flags.WASM_HAS_MULTITHREAD_SUPPORT;
+});
 
 /** tf.enableProdMode(): tfjs skips its debug checks; the flag is stored here. */
 export function enableProdMode() {

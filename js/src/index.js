@@ -3,7 +3,7 @@
 import {getBackend as currentBackend} from './backends.js';
 import {getCore, ready} from './core.js';
 
-export {ready, setWasmLoader, setWasmPaths} from './core.js';
+export {getThreadsCount, ready, setThreadsCount, setWasmLoader, setWasmPaths} from './core.js';
 import {fitInWorker as fitInWorkerOn} from './worker_fit.js';
 export {Tensor, TensorBuffer, buffer, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, memory, dispose} from './tensor.js';
 export {Layer, LayerVariable, RNN, SymbolicTensor, layers} from './layers.js';

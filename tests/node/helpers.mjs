@@ -5,9 +5,20 @@ import {createServer} from 'node:http';
 import {after} from 'node:test';
 import {createRequire} from 'node:module';
 
-import * as tfModule from '../../dist/wasm-layers.mjs';
+import * as tfModule from '../../dist/wasm-layers.lazy.mjs';
 
-export * as tf from '../../dist/wasm-layers.mjs';
+export * as tf from '../../dist/wasm-layers.lazy.mjs';
+
+// The suites run on the single-thread engine, whether or not the threaded one
+// (-DWL_THREADS=ON, optional) was built; WL_TEST_THREADS=N runs them on N threads
+// of the threaded engine (scripts/test.sh does so for a few suites when it exists).
+const testThreads = Number(process.env.WL_TEST_THREADS || 1);
+tfModule.setThreadsCount(testThreads);
+await tfModule.ready();
+if (testThreads > 1 && tfModule.getThreadsCount() !== testThreads) {
+  throw new Error(`WL_TEST_THREADS=${testThreads}, but the engine runs ${tfModule.getThreadsCount()} threads ` +
+                  '(is the threaded engine built? scripts/build.sh wasm-mt js)');
+}
 
 // WL_TEST_BACKEND=cpu-async runs a suite on the test backend that keeps its data in
 // its own memory and reads asynchronously (core/test_backend.h): the seam's proof

@@ -4,11 +4,16 @@
 //   backprop filter: dfilter[K x outC] += col^T * dy
 // with P output positions (processed in chunks to bound the scratch buffer) and
 // K = fD*fH*fW*inC. A 1x1 convolution with stride 1 and no padding skips im2col.
+// Threads (core/thread_pool.h): the forward pass hands whole chunks to threads when
+// there are chunks enough (each im2col's into its own scratch), else the GEMM splits;
+// the gradients split their GEMMs, im2col by rows and col2im by channels. Every output
+// element is summed by one thread in the one-thread order.
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "core/kernel_registry.h"
+#include "core/thread_pool.h"
 #include "kernels/conv_params.h"
 #include "kernels/wasm/gemm.h"
 
@@ -59,6 +64,19 @@ void im2col(const ConvGeometry& g, const float* x, int64_t p0, int64_t p1, float
   });
 }
 
+// Work below this many multiply-adds (or floats copied) per thread stays on one thread.
+constexpr int64_t kGrainMacs = int64_t{1} << 17;
+constexpr int64_t kGrainCopy = int64_t{1} << 15;
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// im2col with the rows split among threads.
+void im2colThreaded(const ConvGeometry& g, const float* x, int64_t p0, int64_t p1, float* col) {
+  const int64_t K = g.fD * g.fH * g.fW * g.inC;
+  parallelFor(p1 - p0, ceilDiv(kGrainCopy, std::max<int64_t>(K, 1)), [&](int64_t r0, int64_t r1) {
+    im2col(g, x, p0 + r0, p0 + r1, col + r0 * K);
+  });
+}
+
 thread_local std::vector<float> colBuf;
 
 void conv(const ConvParams& p) {
@@ -69,20 +87,28 @@ void conv(const ConvParams& p) {
   // The filter [K x outC] is packed once: per weight version (kernel cache), or per
   // call for a filter that is no weight, not once per image and chunk.
   auto packed = packedWeight("wasm.Conv", p.filterKey, K, g.outC, p.filter, g.outC, 1, attrsHash(g.attrs()));
-  for (int64_t b = 0; b < g.batch; ++b) {
-    const float* x = p.x + b * xImage;
-    float* y = p.y + b * yImage;
-    if (isPointwise(g)) {
-      gemmPacked(P, x, K, 1, *packed, y, g.outC, false, &p.epilogue);
-      continue;
+  if (isPointwise(g)) {
+    for (int64_t b = 0; b < g.batch; ++b) {
+      gemmPacked(P, p.x + b * xImage, K, 1, *packed, p.y + b * yImage, g.outC, false, &p.epilogue);
     }
-    const int64_t rows = chunkRows(K);
+    return;
+  }
+  const int64_t rows = chunkRows(K);
+  const int64_t perImage = ceilDiv(P, rows), chunks = g.batch * perImage;
+  // Chunk ci: rows [p0, p1) of image ci / perImage, the chunks of the one-thread loop.
+  auto runChunk = [&](int64_t ci, bool threadedCopy) {
+    const int64_t b = ci / perImage, p0 = (ci % perImage) * rows, p1 = std::min(P, p0 + rows);
     if (colBuf.size() < static_cast<size_t>(rows * K)) colBuf.resize(static_cast<size_t>(rows * K));
-    for (int64_t p0 = 0; p0 < P; p0 += rows) {
-      const int64_t p1 = std::min(P, p0 + rows);
-      im2col(g, x, p0, p1, colBuf.data());
-      gemmPacked(p1 - p0, colBuf.data(), K, 1, *packed, y + p0 * g.outC, g.outC, false, &p.epilogue);
-    }
+    if (threadedCopy) im2colThreaded(g, p.x + b * xImage, p0, p1, colBuf.data());
+    else im2col(g, p.x + b * xImage, p0, p1, colBuf.data());
+    gemmPacked(p1 - p0, colBuf.data(), K, 1, *packed, p.y + b * yImage + p0 * g.outC, g.outC, false, &p.epilogue);
+  };
+  if (chunks > 1 && chunks >= threadsCount()) {
+    parallelFor(chunks, ceilDiv(kGrainMacs, rows * K * g.outC), [&](int64_t c0, int64_t c1) {
+      for (int64_t ci = c0; ci < c1; ++ci) runChunk(ci, false);
+    });
+  } else {
+    for (int64_t ci = 0; ci < chunks; ++ci) runChunk(ci, true);
   }
 }
 
@@ -102,7 +128,7 @@ void convBackpropFilter(const ConvParams& p) {
     if (colBuf.size() < static_cast<size_t>(rows * K)) colBuf.resize(static_cast<size_t>(rows * K));
     for (int64_t p0 = 0; p0 < P; p0 += rows) {
       const int64_t p1 = std::min(P, p0 + rows);
-      im2col(g, x, p0, p1, colBuf.data());
+      im2colThreaded(g, x, p0, p1, colBuf.data());
       // dfilter[K x outC] += col^T[K x rows] * dy[rows x outC]
       gemm(K, g.outC, p1 - p0, colBuf.data(), 1, K, dy + p0 * g.outC, g.outC, 1, p.filter, g.outC, true);
     }
@@ -135,11 +161,16 @@ void convBackpropInput(const ConvParams& p) {
     for (int64_t p0 = 0; p0 < P; p0 += rows) {
       const int64_t p1 = std::min(P, p0 + rows);
       gemmPacked(p1 - p0, dy + p0 * g.outC, g.outC, 1, *packed, col, K, false);
-      forEachPatch(g, p0, p1, [&](int64_t r, int64_t t, int64_t xo) {
-        if (xo < 0) return;
-        const float* src = col + r * K + t * g.inC;
-        float* dst = dx + xo;
-        for (int64_t c = 0; c < g.inC; ++c) dst[c] += src[c];
+      // col2im: patches overlap, so threads split the channels (each dx element still
+      // sums its patches in order).
+      const int64_t taps = g.fD * g.fH * g.fW;
+      parallelFor(g.inC, ceilDiv(kGrainCopy, (p1 - p0) * taps), [&](int64_t c0, int64_t c1) {
+        forEachPatch(g, p0, p1, [&](int64_t r, int64_t t, int64_t xo) {
+          if (xo < 0) return;
+          const float* src = col + r * K + t * g.inC;
+          float* dst = dx + xo;
+          for (int64_t c = c0; c < c1; ++c) dst[c] += src[c];
+        });
       });
     }
   }

@@ -4,10 +4,13 @@
 // Each output element accumulates its in-bounds taps in the reference's order
 // ((fd, fh, fw), starting from 0, mul then add), so results match it exactly.
 // A channel multiplier other than 1 uses the scalar formula in the same order.
+// Threads (core/thread_pool.h): the forward pass splits the output positions, the
+// gradients (which scatter across positions) split the channels, 4-aligned.
 #include <algorithm>
 #include <cstdint>
 
 #include "core/kernel_registry.h"
+#include "core/thread_pool.h"
 #include "kernels/conv_loops.h"
 #include "kernels/conv_params.h"
 #include "kernels/simd.h"
@@ -18,76 +21,82 @@ namespace wasm {
 namespace {
 
 constexpr int64_t kMaxTaps = 1024;
+// Work below this many multiply-adds per thread stays on one thread.
+constexpr int64_t kGrainMacs = int64_t{1} << 16;
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 void depthwise(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t mult = g.channelMultiplier;
   const int64_t inC = g.inC, outC = g.outC;
-  // Per output cell: input cell offsets (times inC) and filter offsets of the valid taps.
-  int64_t xOff[kMaxTaps];
-  int64_t wOff[kMaxTaps];
   const int64_t totalTaps = g.fD * g.fH * g.fW;
   const bool useStack = totalTaps <= kMaxTaps;
   const bool fused = p.epilogue.active();  // applied in registers before each store
   const VEpilogue ve = vepilogue(p.epilogue);
-  forEachOutputCell(g, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
-    float* y = p.y + yCell * outC;
-    if (!useStack || mult != 1) {
-      // Scalar fallback, same order as the reference.
-      for (int64_t oc = 0; oc < outC; ++oc) y[oc] = 0.f;
+  const int64_t grain = ceilDiv(kGrainMacs, std::max<int64_t>(1, totalTaps * outC));
+  parallelFor(outputCells(g), grain, [&](int64_t cell0, int64_t cell1) {
+    // Per output cell: input cell offsets (times inC) and filter offsets of the valid taps.
+    int64_t xOff[kMaxTaps];
+    int64_t wOff[kMaxTaps];
+    forEachOutputCellIn(g, cell0, cell1, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
+      float* y = p.y + yCell * outC;
+      if (!useStack || mult != 1) {
+        // Scalar fallback, same order as the reference.
+        for (int64_t oc = 0; oc < outC; ++oc) y[oc] = 0.f;
+        forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t tap) {
+          const float* x = p.x + xCell * inC;
+          const float* w = p.filter + tap * inC * mult;
+          for (int64_t c = 0; c < inC; ++c) {
+            const float xv = x[c];
+            for (int64_t m = 0; m < mult; ++m) y[c * mult + m] += xv * w[c * mult + m];
+          }
+        });
+        if (fused) epilogueBlock(p.epilogue, y, 1, outC, outC, 0);
+        return;
+      }
+      int64_t n = 0;
       forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t tap) {
-        const float* x = p.x + xCell * inC;
-        const float* w = p.filter + tap * inC * mult;
-        for (int64_t c = 0; c < inC; ++c) {
-          const float xv = x[c];
-          for (int64_t m = 0; m < mult; ++m) y[c * mult + m] += xv * w[c * mult + m];
-        }
+        xOff[n] = xCell * inC;
+        wOff[n] = tap * inC;
+        ++n;
       });
-      if (fused) epilogueBlock(p.epilogue, y, 1, outC, outC, 0);
-      return;
-    }
-    int64_t n = 0;
-    forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t tap) {
-      xOff[n] = xCell * inC;
-      wOff[n] = tap * inC;
-      ++n;
+      const float* X = p.x;
+      const float* W = p.filter;
+      int64_t c = 0;
+      for (; c + 16 <= inC; c += 16) {
+        v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+        for (int64_t t = 0; t < n; ++t) {
+          const float* x = X + xOff[t] + c;
+          const float* w = W + wOff[t] + c;
+          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(x), wasm_v128_load(w)));
+          a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(x + 4), wasm_v128_load(w + 4)));
+          a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(x + 8), wasm_v128_load(w + 8)));
+          a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(x + 12), wasm_v128_load(w + 12)));
+        }
+        if (fused) {
+          a0 = applyEpilogue(ve, a0, c);
+          a1 = applyEpilogue(ve, a1, c + 4);
+          a2 = applyEpilogue(ve, a2, c + 8);
+          a3 = applyEpilogue(ve, a3, c + 12);
+        }
+        wasm_v128_store(y + c, a0);
+        wasm_v128_store(y + c + 4, a1);
+        wasm_v128_store(y + c + 8, a2);
+        wasm_v128_store(y + c + 12, a3);
+      }
+      for (; c + 4 <= inC; c += 4) {
+        v128_t a0 = wasm_f32x4_splat(0.f);
+        for (int64_t t = 0; t < n; ++t) {
+          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c)));
+        }
+        wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
+      }
+      for (; c < inC; ++c) {
+        float acc = 0.f;
+        for (int64_t t = 0; t < n; ++t) acc += X[xOff[t] + c] * W[wOff[t] + c];
+        y[c] = fused ? epilogueScalar(p.epilogue, acc, c) : acc;
+      }
     });
-    const float* X = p.x;
-    const float* W = p.filter;
-    int64_t c = 0;
-    for (; c + 16 <= inC; c += 16) {
-      v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
-      for (int64_t t = 0; t < n; ++t) {
-        const float* x = X + xOff[t] + c;
-        const float* w = W + wOff[t] + c;
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(x), wasm_v128_load(w)));
-        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(x + 4), wasm_v128_load(w + 4)));
-        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(x + 8), wasm_v128_load(w + 8)));
-        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(x + 12), wasm_v128_load(w + 12)));
-      }
-      if (fused) {
-        a0 = applyEpilogue(ve, a0, c);
-        a1 = applyEpilogue(ve, a1, c + 4);
-        a2 = applyEpilogue(ve, a2, c + 8);
-        a3 = applyEpilogue(ve, a3, c + 12);
-      }
-      wasm_v128_store(y + c, a0);
-      wasm_v128_store(y + c + 4, a1);
-      wasm_v128_store(y + c + 8, a2);
-      wasm_v128_store(y + c + 12, a3);
-    }
-    for (; c + 4 <= inC; c += 4) {
-      v128_t a0 = wasm_f32x4_splat(0.f);
-      for (int64_t t = 0; t < n; ++t) {
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c)));
-      }
-      wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
-    }
-    for (; c < inC; ++c) {
-      float acc = 0.f;
-      for (int64_t t = 0; t < n; ++t) acc += X[xOff[t] + c] * W[wOff[t] + c];
-      y[c] = fused ? epilogueScalar(p.epilogue, acc, c) : acc;
-    }
   });
 }
 
@@ -103,18 +112,27 @@ inline void fmaRow(float* out, const float* a, const float* b, int64_t C) {
   for (; c < C; ++c) out[c] += a[c] * b[c];
 }
 
+// Input channels [c0, c1) of each thread (4-aligned), for the gradients.
+template <typename Fn>
+void forChannelRanges(const ConvGeometry& g, Fn fn) {
+  const int64_t work = outputCells(g) * g.fD * g.fH * g.fW * g.channelMultiplier;
+  parallelForAligned(g.inC, ceilDiv(kGrainMacs, std::max<int64_t>(1, work)), 4, fn);
+}
+
 void depthwiseBackpropInput(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t mult = g.channelMultiplier;
   std::fill(p.x, p.x + g.batch * g.inD * g.inH * g.inW * g.inC, 0.f);
-  forEachTap(g, [&](int64_t xc, int64_t yc, int64_t tap) {
-    float* x = p.x + xc * g.inC;
-    const float* y = p.y + yc * g.outC;
-    const float* w = p.filter + tap * g.inC * mult;
-    if (mult == 1) return fmaRow(x, y, w, g.inC);
-    for (int64_t c = 0; c < g.inC; ++c) {
-      for (int64_t m = 0; m < mult; ++m) x[c] += y[c * mult + m] * w[c * mult + m];
-    }
+  forChannelRanges(g, [&](int64_t c0, int64_t c1) {
+    forEachTap(g, [&](int64_t xc, int64_t yc, int64_t tap) {
+      float* x = p.x + xc * g.inC;
+      const float* y = p.y + yc * g.outC;
+      const float* w = p.filter + tap * g.inC * mult;
+      if (mult == 1) return fmaRow(x + c0, y + c0, w + c0, c1 - c0);
+      for (int64_t c = c0; c < c1; ++c) {
+        for (int64_t m = 0; m < mult; ++m) x[c] += y[c * mult + m] * w[c * mult + m];
+      }
+    });
   });
 }
 
@@ -122,14 +140,16 @@ void depthwiseBackpropFilter(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t mult = g.channelMultiplier;
   std::fill(p.filter, p.filter + g.fD * g.fH * g.fW * g.inC * mult, 0.f);
-  forEachTap(g, [&](int64_t xc, int64_t yc, int64_t tap) {
-    const float* x = p.x + xc * g.inC;
-    const float* y = p.y + yc * g.outC;
-    float* w = p.filter + tap * g.inC * mult;
-    if (mult == 1) return fmaRow(w, x, y, g.inC);
-    for (int64_t c = 0; c < g.inC; ++c) {
-      for (int64_t m = 0; m < mult; ++m) w[c * mult + m] += x[c] * y[c * mult + m];
-    }
+  forChannelRanges(g, [&](int64_t c0, int64_t c1) {
+    forEachTap(g, [&](int64_t xc, int64_t yc, int64_t tap) {
+      const float* x = p.x + xc * g.inC;
+      const float* y = p.y + yc * g.outC;
+      float* w = p.filter + tap * g.inC * mult;
+      if (mult == 1) return fmaRow(w + c0, x + c0, y + c0, c1 - c0);
+      for (int64_t c = c0; c < c1; ++c) {
+        for (int64_t m = 0; m < mult; ++m) w[c * mult + m] += x[c] * y[c * mult + m];
+      }
+    });
   });
 }
 

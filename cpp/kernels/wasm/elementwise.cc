@@ -2,10 +2,14 @@
 // Unary, UnaryGrad, Axpy, AdamUpdate and BatchNormInference on WASM SIMD128. Op codes without a
 // vector form, and comparisons (int32 results), use the scalar formulas of
 // kernels/elementwise_ops.h.
+// Threads (core/thread_pool.h) take 8-aligned ranges of elements (rows when
+// broadcasting); elements are independent, so results do not depend on the split.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "core/kernel_registry.h"
+#include "core/thread_pool.h"
 #include "kernels/params.h"
 #include "kernels/simd.h"
 #include "kernels/wasm/vmath.h"
@@ -13,6 +17,15 @@
 namespace wl {
 namespace wasm {
 namespace {
+
+// Fewer elements than this per thread stay on one thread.
+constexpr int64_t kGrainElems = int64_t{1} << 15;
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+// fn(begin, end) over [0, n) in 8-aligned ranges (a vector tail only at n).
+template <typename Fn>
+void forChunks(int64_t n, Fn fn) {
+  parallelForAligned(n, kGrainElems, 8, fn);
+}
 
 // ---- Binary --------------------------------------------------------------------------
 
@@ -71,7 +84,8 @@ void binaryRows(const BinaryParams& p) {
   const float* b = static_cast<const float*>(p.b);
   float* out = static_cast<float*>(p.out);
   if (p.sameShape || p.rank == 0) {
-    row<OP>(a, p.sameShape ? 1 : 0, b, p.sameShape ? 1 : 0, out, p.size);
+    const int64_t s = p.sameShape ? 1 : 0;
+    forChunks(p.size, [&](int64_t i0, int64_t i1) { row<OP>(a + i0 * s, s, b + i0 * s, s, out + i0, i1 - i0); });
     return;
   }
   // Merge trailing dims while both operands keep one pattern (stride 1 contiguous or 0).
@@ -109,28 +123,37 @@ void binaryRows(const BinaryParams& p) {
     return;
   }
   // Outer dims 0..d (inclusive) walked with an odometer; each step one inner row.
+  // Threads take ranges of rows, each starting its odometer at its first row.
   const int outerRank = d + 1;
-  int64_t idx[kMaxRank] = {0};
-  int64_t ia = 0, ib = 0;
   const int64_t rows = inner ? p.size / inner : 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    if (sa == 0 && sb == 0) {
-      const float v = binaryScalar<float>(OP, a[ia], b[ib]);
-      for (int64_t j = 0; j < inner; ++j) out[r * inner + j] = v;
-    } else {
-      row<OP>(a + ia, sa, b + ib, sb, out + r * inner, inner);
+  parallelFor(rows, ceilDiv(kGrainElems, std::max<int64_t>(inner, 1)), [&](int64_t r0, int64_t r1) {
+    int64_t idx[kMaxRank] = {0};
+    int64_t ia = 0, ib = 0;
+    for (int64_t k = outerRank - 1, rest = r0; k >= 0; --k) {
+      idx[k] = rest % p.outDims[k];
+      rest /= p.outDims[k];
+      ia += idx[k] * p.aStrides[k];
+      ib += idx[k] * p.bStrides[k];
     }
-    for (int k = outerRank - 1; k >= 0; --k) {
-      if (++idx[k] < p.outDims[k]) {
-        ia += p.aStrides[k];
-        ib += p.bStrides[k];
-        break;
+    for (int64_t r = r0; r < r1; ++r) {
+      if (sa == 0 && sb == 0) {
+        const float v = binaryScalar<float>(OP, a[ia], b[ib]);
+        for (int64_t j = 0; j < inner; ++j) out[r * inner + j] = v;
+      } else {
+        row<OP>(a + ia, sa, b + ib, sb, out + r * inner, inner);
       }
-      ia -= p.aStrides[k] * (p.outDims[k] - 1);
-      ib -= p.bStrides[k] * (p.outDims[k] - 1);
-      idx[k] = 0;
+      for (int k = outerRank - 1; k >= 0; --k) {
+        if (++idx[k] < p.outDims[k]) {
+          ia += p.aStrides[k];
+          ib += p.bStrides[k];
+          break;
+        }
+        ia -= p.aStrides[k] * (p.outDims[k] - 1);
+        ib -= p.bStrides[k] * (p.outDims[k] - 1);
+        idx[k] = 0;
+      }
     }
-  }
+  });
 }
 
 BinaryKernel referenceBinary() {
@@ -194,25 +217,30 @@ void unaryLoop(const float* x, float* out, int64_t n, float alpha, float beta) {
   }
 }
 
+// Elements [0, n) of x and out.
+void unaryRange(const UnaryParams& p, const float* x, float* out, int64_t n) {
+  switch (p.op) {
+    case UnaryOp::Neg: return unaryLoop<UnaryOp::Neg>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Abs: return unaryLoop<UnaryOp::Abs>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Square: return unaryLoop<UnaryOp::Square>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Sqrt: return unaryLoop<UnaryOp::Sqrt>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Reciprocal: return unaryLoop<UnaryOp::Reciprocal>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Relu: return unaryLoop<UnaryOp::Relu>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Relu6: return unaryLoop<UnaryOp::Relu6>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Exp: return unaryLoop<UnaryOp::Exp>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Sigmoid: return unaryLoop<UnaryOp::Sigmoid>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::Tanh: return unaryLoop<UnaryOp::Tanh>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::ClipByValue: return unaryLoop<UnaryOp::ClipByValue>(x, out, n, p.alpha, p.beta);
+    case UnaryOp::LeakyRelu: return unaryLoop<UnaryOp::LeakyRelu>(x, out, n, p.alpha, p.beta);
+    default:
+      for (int64_t i = 0; i < n; ++i) out[i] = unaryScalar(p.op, x[i], p.alpha, p.beta);
+  }
+}
+
 void unary(const UnaryParams& p) {
   const float* x = static_cast<const float*>(p.x);
   float* out = static_cast<float*>(p.out);
-  switch (p.op) {
-    case UnaryOp::Neg: return unaryLoop<UnaryOp::Neg>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Abs: return unaryLoop<UnaryOp::Abs>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Square: return unaryLoop<UnaryOp::Square>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Sqrt: return unaryLoop<UnaryOp::Sqrt>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Reciprocal: return unaryLoop<UnaryOp::Reciprocal>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Relu: return unaryLoop<UnaryOp::Relu>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Relu6: return unaryLoop<UnaryOp::Relu6>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Exp: return unaryLoop<UnaryOp::Exp>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Sigmoid: return unaryLoop<UnaryOp::Sigmoid>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::Tanh: return unaryLoop<UnaryOp::Tanh>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::ClipByValue: return unaryLoop<UnaryOp::ClipByValue>(x, out, p.size, p.alpha, p.beta);
-    case UnaryOp::LeakyRelu: return unaryLoop<UnaryOp::LeakyRelu>(x, out, p.size, p.alpha, p.beta);
-    default:
-      for (int64_t i = 0; i < p.size; ++i) out[i] = unaryScalar(p.op, x[i], p.alpha, p.beta);
-  }
+  forChunks(p.size, [&](int64_t i0, int64_t i1) { unaryRange(p, x + i0, out + i0, i1 - i0); });
 }
 
 // ---- UnaryGrad -----------------------------------------------------------------------
@@ -238,48 +266,55 @@ inline v128_t vgrad(v128_t x, v128_t y, v128_t dy, v128_t a, v128_t b) {
 }
 
 template <UnaryOp OP>
-void unaryGradLoop(const UnaryGradParams& p) {
+void unaryGradLoop(const UnaryGradParams& p, int64_t i0, int64_t i1) {
   constexpr bool needsY = OP == UnaryOp::Sigmoid || OP == UnaryOp::Tanh || OP == UnaryOp::Exp;
   const v128_t zero = wasm_f32x4_splat(0.f);
   const v128_t a = wasm_f32x4_splat(p.alpha), b = wasm_f32x4_splat(p.beta);
-  int64_t i = 0;
-  for (; i + 4 <= p.size; i += 4) {
+  int64_t i = i0;
+  for (; i + 4 <= i1; i += 4) {
     const v128_t y = needsY ? wasm_v128_load(p.y + i) : zero;
     wasm_v128_store(p.dx + i, vgrad<OP>(wasm_v128_load(p.x + i), y, wasm_v128_load(p.dy + i), a, b));
   }
-  for (; i < p.size; ++i) p.dx[i] = unaryGradScalar(OP, p.x[i], p.y ? p.y[i] : 0.f, p.dy[i], p.alpha, p.beta);
+  for (; i < i1; ++i) p.dx[i] = unaryGradScalar(OP, p.x[i], p.y ? p.y[i] : 0.f, p.dy[i], p.alpha, p.beta);
+}
+
+// Elements [i0, i1).
+void unaryGradRange(const UnaryGradParams& p, int64_t i0, int64_t i1) {
+  const bool hasY = p.y != nullptr;
+  switch (p.op) {
+    case UnaryOp::Relu: return unaryGradLoop<UnaryOp::Relu>(p, i0, i1);
+    case UnaryOp::Relu6: return unaryGradLoop<UnaryOp::Relu6>(p, i0, i1);
+    case UnaryOp::Square: return unaryGradLoop<UnaryOp::Square>(p, i0, i1);
+    case UnaryOp::Neg: return unaryGradLoop<UnaryOp::Neg>(p, i0, i1);
+    case UnaryOp::ClipByValue: return unaryGradLoop<UnaryOp::ClipByValue>(p, i0, i1);
+    case UnaryOp::LeakyRelu: return unaryGradLoop<UnaryOp::LeakyRelu>(p, i0, i1);
+    case UnaryOp::Sigmoid: if (hasY) return unaryGradLoop<UnaryOp::Sigmoid>(p, i0, i1); break;
+    case UnaryOp::Tanh: if (hasY) return unaryGradLoop<UnaryOp::Tanh>(p, i0, i1); break;
+    case UnaryOp::Exp: if (hasY) return unaryGradLoop<UnaryOp::Exp>(p, i0, i1); break;
+    default: break;
+  }
+  for (int64_t i = i0; i < i1; ++i) {
+    p.dx[i] = unaryGradScalar(p.op, p.x[i], p.y ? p.y[i] : 0.f, p.dy[i], p.alpha, p.beta);
+  }
 }
 
 void unaryGrad(const UnaryGradParams& p) {
-  const bool hasY = p.y != nullptr;
-  switch (p.op) {
-    case UnaryOp::Relu: return unaryGradLoop<UnaryOp::Relu>(p);
-    case UnaryOp::Relu6: return unaryGradLoop<UnaryOp::Relu6>(p);
-    case UnaryOp::Square: return unaryGradLoop<UnaryOp::Square>(p);
-    case UnaryOp::Neg: return unaryGradLoop<UnaryOp::Neg>(p);
-    case UnaryOp::ClipByValue: return unaryGradLoop<UnaryOp::ClipByValue>(p);
-    case UnaryOp::LeakyRelu: return unaryGradLoop<UnaryOp::LeakyRelu>(p);
-    case UnaryOp::Sigmoid: if (hasY) return unaryGradLoop<UnaryOp::Sigmoid>(p); break;
-    case UnaryOp::Tanh: if (hasY) return unaryGradLoop<UnaryOp::Tanh>(p); break;
-    case UnaryOp::Exp: if (hasY) return unaryGradLoop<UnaryOp::Exp>(p); break;
-    default: break;
-  }
-  for (int64_t i = 0; i < p.size; ++i) {
-    p.dx[i] = unaryGradScalar(p.op, p.x[i], p.y ? p.y[i] : 0.f, p.dy[i], p.alpha, p.beta);
-  }
+  forChunks(p.size, [&](int64_t i0, int64_t i1) { unaryGradRange(p, i0, i1); });
 }
 
 // ---- Axpy ----------------------------------------------------------------------------
 
 void axpy(const AxpyParams& p) {
-  const v128_t va = wasm_f32x4_splat(p.alpha);
-  int64_t i = 0;
-  for (; i + 8 <= p.size; i += 8) {
-    wasm_v128_store(p.y + i, wasm_f32x4_add(wasm_v128_load(p.y + i), wasm_f32x4_mul(va, wasm_v128_load(p.x + i))));
-    wasm_v128_store(p.y + i + 4,
-                    wasm_f32x4_add(wasm_v128_load(p.y + i + 4), wasm_f32x4_mul(va, wasm_v128_load(p.x + i + 4))));
-  }
-  for (; i < p.size; ++i) p.y[i] += p.alpha * p.x[i];
+  forChunks(p.size, [&](int64_t i0, int64_t i1) {
+    const v128_t va = wasm_f32x4_splat(p.alpha);
+    int64_t i = i0;
+    for (; i + 8 <= i1; i += 8) {
+      wasm_v128_store(p.y + i, wasm_f32x4_add(wasm_v128_load(p.y + i), wasm_f32x4_mul(va, wasm_v128_load(p.x + i))));
+      wasm_v128_store(p.y + i + 4,
+                      wasm_f32x4_add(wasm_v128_load(p.y + i + 4), wasm_f32x4_mul(va, wasm_v128_load(p.x + i + 4))));
+    }
+    for (; i < i1; ++i) p.y[i] += p.alpha * p.x[i];
+  });
 }
 
 // ---- AdamUpdate -----------------------------------------------------------------------
@@ -291,36 +326,40 @@ void adamUpdate(const AdamParams& p) {
   const v128_t negLr = wasm_f32x4_splat(p.negLr), eps = wasm_f32x4_splat(p.epsilon);
   const v128_t decay = wasm_f32x4_splat(p.decay);
   const bool decays = p.decay != 0.f;
-  int64_t i = 0;
-  for (; i + 4 <= p.size; i += 4) {
-    const v128_t g = wasm_v128_load(p.g + i);
-    const v128_t m = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(p.m + i), b1), wasm_f32x4_mul(g, ob1));
-    const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(p.v + i), b2),
-                                    wasm_f32x4_mul(wasm_f32x4_mul(g, g), ob2));
-    wasm_v128_store(p.m + i, m);
-    wasm_v128_store(p.v + i, v);
-    const v128_t w = wasm_v128_load(p.w + i);
-    const v128_t base = decays ? wasm_f32x4_sub(w, wasm_f32x4_mul(w, decay)) : w;
-    const v128_t step = wasm_f32x4_div(wasm_f32x4_div(m, c1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(v, c2)), eps));
-    wasm_v128_store(p.w + i, wasm_f32x4_add(wasm_f32x4_mul(negLr, step), base));
-  }
-  for (; i < p.size; ++i) adamStepScalar(p, i);
+  forChunks(p.size, [&](int64_t i0, int64_t i1) {
+    int64_t i = i0;
+    for (; i + 4 <= i1; i += 4) {
+      const v128_t g = wasm_v128_load(p.g + i);
+      const v128_t m = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(p.m + i), b1), wasm_f32x4_mul(g, ob1));
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(p.v + i), b2),
+                                      wasm_f32x4_mul(wasm_f32x4_mul(g, g), ob2));
+      wasm_v128_store(p.m + i, m);
+      wasm_v128_store(p.v + i, v);
+      const v128_t w = wasm_v128_load(p.w + i);
+      const v128_t base = decays ? wasm_f32x4_sub(w, wasm_f32x4_mul(w, decay)) : w;
+      const v128_t step = wasm_f32x4_div(wasm_f32x4_div(m, c1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(v, c2)), eps));
+      wasm_v128_store(p.w + i, wasm_f32x4_add(wasm_f32x4_mul(negLr, step), base));
+    }
+    for (; i < i1; ++i) adamStepScalar(p, i);
+  });
 }
 
 // ---- BatchNormInference ----------------------------------------------------------------
 
 void batchNormInference(const BatchNormParams& p) {
   const int64_t C = p.channels;
-  for (int64_t r = 0; r < p.rows; ++r) {
-    const float* x = p.x + r * C;
-    float* y = p.y + r * C;
-    int64_t c = 0;
-    for (; c + 4 <= C; c += 4) {
-      const v128_t d = wasm_f32x4_sub(wasm_v128_load(x + c), wasm_v128_load(p.mean + c));
-      wasm_v128_store(y + c, wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(p.inv + c)), wasm_v128_load(p.offset + c)));
+  parallelFor(p.rows, ceilDiv(kGrainElems, std::max<int64_t>(C, 1)), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* x = p.x + r * C;
+      float* y = p.y + r * C;
+      int64_t c = 0;
+      for (; c + 4 <= C; c += 4) {
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(x + c), wasm_v128_load(p.mean + c));
+        wasm_v128_store(y + c, wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(p.inv + c)), wasm_v128_load(p.offset + c)));
+      }
+      for (; c < C; ++c) y[c] = (x[c] - p.mean[c]) * p.inv[c] + p.offset[c];
     }
-    for (; c < C; ++c) y[c] = (x[c] - p.mean[c]) * p.inv[c] + p.offset[c];
-  }
+  });
 }
 
 }  // namespace

@@ -8,6 +8,10 @@
 // Accumulators start from C for the second and later K blocks, so every element
 // sums its products in the order q = 0..k-1, exactly as the reference kernel.
 // Packing handles transposes and any strides; tails are computed in a scratch tile.
+// Threads (core/thread_pool.h) split C by MR-aligned rows or NR-aligned column panels:
+// with B packed beforehand (a weight) in one fork/join for the whole product, else per
+// block (B's panels packed in parallel first). The tiles, and so the results, are those
+// of one thread.
 #include "kernels/wasm/gemm.h"
 
 #include <algorithm>
@@ -15,6 +19,7 @@
 #include <vector>
 
 #include "core/kernel_registry.h"
+#include "core/thread_pool.h"
 #include "kernels/simd.h"
 #include "kernels/wasm/vmath.h"
 
@@ -95,6 +100,18 @@ void packA(int64_t mc, int64_t kc, const float* a, int64_t rsA, int64_t csA, flo
       }
     }
   }
+}
+
+// Work below this many multiply-adds (or floats packed) per thread stays on one thread.
+constexpr int64_t kGrainMacs = int64_t{1} << 17;
+constexpr int64_t kGrainPack = int64_t{1} << 15;
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// packBBlock with the panels split among threads (panel j0 / NR starts at out + j0 * kc).
+void packBBlockThreaded(int64_t kc, int64_t nc, const float* b, int64_t rsB, int64_t csB, float* out) {
+  parallelForAligned(nc, ceilDiv(kGrainPack, kc), NR, [&](int64_t j0, int64_t j1) {
+    packBBlock(kc, j1 - j0, b + j0 * csB, rsB, csB, out + j0 * kc);
+  });
 }
 
 // C tile (4 x 8, row stride ldc) = (accumulate ? C : 0) + sum_q a[q] (x) b[q].
@@ -212,7 +229,7 @@ void packBInto(PackedB& out, int64_t k, int64_t n, const float* b, int64_t rsB, 
     const int64_t nc = std::min(NC, n - jc);
     for (int64_t pc = 0; pc < k; pc += KC) {
       const int64_t kc = std::min(KC, k - pc);
-      packBBlock(kc, nc, b + pc * rsB + jc * csB, rsB, csB, dst);
+      packBBlockThreaded(kc, nc, b + pc * rsB + jc * csB, rsB, csB, dst);
       dst += blockFloats(kc, nc);
     }
   }
@@ -242,6 +259,42 @@ void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t 
 }
 
 namespace {
+// Rows [i0, i1) x columns [j0, j1) of the block (jc, pc) of C: A packed here (MC rows
+// at a time, into this thread's buffer), B's panels from pb. i0 and j0 are multiples of
+// MR and NR, so the tiles are those of one thread and every element rounds the same.
+void computeBlock(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t kc, const float* a, int64_t rsA,
+                  int64_t csA, const float* pb, float* c, int64_t ldc, bool acc, bool lastSlice, const Epilogue* ep,
+                  const VEpilogue* ve, int64_t jc) {
+  thread_local std::vector<float> bufA;
+  float* pa = scratch(bufA, static_cast<size_t>(((std::min(i1 - i0, MC) + MR - 1) / MR) * MR * kc));
+  float tile[MR * NR] = {};
+  for (int64_t ic = i0; ic < i1; ic += MC) {
+    const int64_t mc = std::min(MC, i1 - ic);
+    packA(mc, kc, a + ic * rsA, rsA, csA, pa);
+    for (int64_t jr = j0; jr < j1; jr += NR) {
+      const int64_t nr = std::min(NR, j1 - jr);
+      const float* bp = pb + jr * kc;
+      for (int64_t ir = 0; ir < mc; ir += MR) {
+        const int64_t mr = std::min(MR, mc - ir);
+        float* ct = c + (ic + ir) * ldc + jc + jr;
+        const float* ap = pa + ir * kc;
+        if (mr == MR && nr == NR) {
+          microKernel4x8(kc, ap, bp, ct, ldc, acc, lastSlice ? ve : nullptr, jc + jr);
+        } else {
+          if (acc) {
+            for (int64_t ii = 0; ii < mr; ++ii)
+              for (int64_t jj = 0; jj < nr; ++jj) tile[ii * NR + jj] = ct[ii * ldc + jj];
+          }
+          microKernel4x8(kc, ap, bp, tile, NR, acc);
+          for (int64_t ii = 0; ii < mr; ++ii)
+            for (int64_t jj = 0; jj < nr; ++jj) ct[ii * ldc + jj] = tile[ii * NR + jj];
+          if (lastSlice && ep) epilogueBlock(*ep, ct, mr, nr, ldc, jc + jr);
+        }
+      }
+    }
+  }
+}
+
 void gemmImpl(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int64_t csA, const float* b,
               int64_t rsB, int64_t csB, const float* packed, float* c, int64_t ldc, bool accumulate,
               const Epilogue* ep) {
@@ -257,13 +310,50 @@ void gemmImpl(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int6
     if (ep) epilogueBlock(*ep, c, m, n, ldc, 0);
     return;
   }
-  thread_local std::vector<float> bufA, bufB;
+  if (packed) {
+    // B packed whole: one fork/join for the whole product (the blocks are cheap to find:
+    // block (jc, pc) starts at jc * k + roundUp(nc, NR) * pc). Each thread runs every
+    // (jc, pc) block for its rows or columns, so each element still sums pc in order.
+    auto blockAt = [&](int64_t jc, int64_t nc, int64_t pc) { return packed + jc * k + ceilDiv(nc, NR) * NR * pc; };
+    if (m == 1) {
+      parallelForAligned(n, ceilDiv(kGrainMacs, k), NR, [&](int64_t j0, int64_t j1) {
+        for (int64_t jc = j0 / NC * NC; jc < j1; jc += NC) {
+          const int64_t nc = std::min(NC, n - jc), lo = std::max(j0, jc) - jc, hi = std::min(j1, jc + nc) - jc;
+          for (int64_t pc = 0; pc < k; pc += KC) {
+            const int64_t kc = std::min(KC, k - pc);
+            const float* pb = blockAt(jc, nc, pc);
+            for (int64_t jr = lo; jr < hi; jr += NR) {
+              microKernel1x8(kc, a + pc * csA, csA, pb + jr * kc, c + jc + jr, accumulate || pc > 0,
+                             std::min(NR, nc - jr));
+            }
+            if (ep && pc + kc == k) epilogueBlock(*ep, c + jc + lo, 1, hi - lo, ldc, jc + lo);
+          }
+        }
+      });
+      return;
+    }
+    auto run = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+      for (int64_t jc = j0 / NC * NC; jc < j1; jc += NC) {
+        const int64_t nc = std::min(NC, n - jc), lo = std::max(j0, jc) - jc, hi = std::min(j1, jc + nc) - jc;
+        for (int64_t pc = 0; pc < k; pc += KC) {
+          const int64_t kc = std::min(KC, k - pc);
+          computeBlock(i0, i1, lo, hi, kc, a + pc * csA, rsA, csA, blockAt(jc, nc, pc), c, ldc, accumulate || pc > 0,
+                       pc + kc == k, ep, ve, jc);
+        }
+      }
+    };
+    if (ceilDiv(m, MR) >= threadsCount()) {
+      parallelForAligned(m, ceilDiv(kGrainMacs, n * k), MR, [&](int64_t i0, int64_t i1) { run(i0, i1, 0, n); });
+    } else {
+      parallelForAligned(n, ceilDiv(kGrainMacs, m * k), NR, [&](int64_t j0, int64_t j1) { run(0, m, j0, j1); });
+    }
+    return;
+  }
+  thread_local std::vector<float> bufB;
   const int64_t ncMax = std::min(n, NC);
   const int64_t kcMax = std::min(k, KC);
   float* pbScratch = packed ? nullptr : scratch(bufB, static_cast<size_t>(((ncMax + NR - 1) / NR) * NR * kcMax));
   const float* nextPacked = packed;
-  float* pa = scratch(bufA, static_cast<size_t>(((std::min(m, MC) + MR - 1) / MR) * MR * kcMax));
-  float tile[MR * NR] = {};
   for (int64_t jc = 0; jc < n; jc += NC) {
     const int64_t nc = std::min(NC, n - jc);
     for (int64_t pc = 0; pc < k; pc += KC) {
@@ -275,40 +365,27 @@ void gemmImpl(int64_t m, int64_t n, int64_t k, const float* a, int64_t rsA, int6
         pb = nextPacked;
         nextPacked += blockFloats(kc, nc);
       } else {
-        packBBlock(kc, nc, b + pc * rsB + jc * csB, rsB, csB, pbScratch);
+        packBBlockThreaded(kc, nc, b + pc * rsB + jc * csB, rsB, csB, pbScratch);
       }
+      // Threads split the block by rows (MR-aligned) when there are rows enough for
+      // each, else by column panels (NR-aligned; each packs all of A's rows).
+      const int64_t macsPerRow = nc * kc, macsPerCol = m * kc;
       if (m == 1) {
         const float* a0 = a + pc * csA;
-        for (int64_t jr = 0; jr < nc; jr += NR) {
-          microKernel1x8(kc, a0, csA, pb + jr * kc, c + jc + jr, acc, std::min(NR, nc - jr));
-        }
-        if (ep && lastSlice) epilogueBlock(*ep, c + jc, 1, nc, ldc, jc);
-        continue;
-      }
-      for (int64_t ic = 0; ic < m; ic += MC) {
-        const int64_t mc = std::min(MC, m - ic);
-        packA(mc, kc, a + ic * rsA + pc * csA, rsA, csA, pa);
-        for (int64_t jr = 0; jr < nc; jr += NR) {
-          const int64_t nr = std::min(NR, nc - jr);
-          const float* bp = pb + jr * kc;
-          for (int64_t ir = 0; ir < mc; ir += MR) {
-            const int64_t mr = std::min(MR, mc - ir);
-            float* ct = c + (ic + ir) * ldc + jc + jr;
-            const float* ap = pa + ir * kc;
-            if (mr == MR && nr == NR) {
-              microKernel4x8(kc, ap, bp, ct, ldc, acc, lastSlice ? ve : nullptr, jc + jr);
-            } else {
-              if (acc) {
-                for (int64_t ii = 0; ii < mr; ++ii)
-                  for (int64_t jj = 0; jj < nr; ++jj) tile[ii * NR + jj] = ct[ii * ldc + jj];
-              }
-              microKernel4x8(kc, ap, bp, tile, NR, acc);
-              for (int64_t ii = 0; ii < mr; ++ii)
-                for (int64_t jj = 0; jj < nr; ++jj) ct[ii * ldc + jj] = tile[ii * NR + jj];
-              if (lastSlice && ep) epilogueBlock(*ep, ct, mr, nr, ldc, jc + jr);
-            }
+        parallelForAligned(nc, ceilDiv(kGrainMacs, macsPerCol), NR, [&](int64_t j0, int64_t j1) {
+          for (int64_t jr = j0; jr < j1; jr += NR) {
+            microKernel1x8(kc, a0, csA, pb + jr * kc, c + jc + jr, acc, std::min(NR, nc - jr));
           }
-        }
+          if (ep && lastSlice) epilogueBlock(*ep, c + jc + j0, 1, j1 - j0, ldc, jc + j0);
+        });
+      } else if (ceilDiv(m, MR) >= threadsCount()) {
+        parallelForAligned(m, ceilDiv(kGrainMacs, macsPerRow), MR, [&](int64_t i0, int64_t i1) {
+          computeBlock(i0, i1, 0, nc, kc, a + pc * csA, rsA, csA, pb, c, ldc, acc, lastSlice, ep, ve, jc);
+        });
+      } else {
+        parallelForAligned(nc, ceilDiv(kGrainMacs, macsPerCol), NR, [&](int64_t j0, int64_t j1) {
+          computeBlock(0, m, j0, j1, kc, a + pc * csA, rsA, csA, pb, c, ldc, acc, lastSlice, ep, ve, jc);
+        });
       }
     }
   }
@@ -320,18 +397,30 @@ void matMul(const MatMulParams& p) {
   // A is m x k (stored k x m when transposed); B is k x n (n x k when transposed).
   const int64_t rsA = p.transposeA ? 1 : p.k, csA = p.transposeA ? p.m : 1;
   const int64_t rsB = p.transposeB ? 1 : p.n, csB = p.transposeB ? p.k : 1;
+  // Threads take whole matrices of a batch when there are matrices enough for each,
+  // else split each product (the GEMM, nested calls run inline).
+  auto forBatch = [&](auto&& one) {
+    if (p.batch > 1 && p.batch >= threadsCount()) {
+      const int64_t perItem = std::max<int64_t>(1, p.m * p.n * std::max<int64_t>(p.k, 1));
+      parallelFor(p.batch, ceilDiv(kGrainMacs, perItem), [&](int64_t b0, int64_t b1) {
+        for (int64_t bi = b0; bi < b1; ++bi) one(bi);
+      });
+    } else {
+      for (int64_t bi = 0; bi < p.batch; ++bi) one(bi);
+    }
+  };
   if (p.bKey.cacheable() && (p.bBatchStride == 0 || p.batch == 1) && p.m > 0 && p.n > 0 && p.k > 0) {
     // B is a weight shared by the whole batch: packed once per version (kernel cache).
     auto packed = packedWeight("wasm.MatMul", p.bKey, p.k, p.n, p.b, rsB, csB);
-    for (int64_t bi = 0; bi < p.batch; ++bi) {
+    forBatch([&](int64_t bi) {
       gemmPacked(p.m, p.a + bi * p.aBatchStride, rsA, csA, *packed, p.c + bi * p.m * p.n, p.n, false, &p.epilogue);
-    }
+    });
     return;
   }
-  for (int64_t bi = 0; bi < p.batch; ++bi) {
+  forBatch([&](int64_t bi) {
     gemm(p.m, p.n, p.k, p.a + bi * p.aBatchStride, rsA, csA, p.b + bi * p.bBatchStride, rsB, csB,
          p.c + bi * p.m * p.n, p.n, false, &p.epilogue);
-  }
+  });
 }
 
 }  // namespace wasm

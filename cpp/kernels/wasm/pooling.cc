@@ -2,11 +2,14 @@
 // gradients, 4 channels per v128 (channels are innermost in NDHWC). Every window is
 // visited through the reference's forEachWindow (kernels/conv_loops.h), in the same
 // cell order and with the same comparisons, so results equal the reference's exactly.
+// Threads (core/thread_pool.h): the forward passes split the output positions, the
+// gradients (windows overlap in dx) split the channels, 4-aligned.
 #include <algorithm>
 #include <limits>
 #include <vector>
 
 #include "core/kernel_registry.h"
+#include "core/thread_pool.h"
 #include "kernels/conv_params.h"
 #include "kernels/conv_loops.h"
 #include "kernels/simd.h"
@@ -15,10 +18,31 @@ namespace wl {
 namespace wasm {
 namespace {
 
+// Work below this many window cells x channels per thread stays on one thread.
+constexpr int64_t kGrain = int64_t{1} << 16;
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// fn(yc, cells) for every window, the output positions split among threads.
+template <typename Fn>
+void forWindowsThreaded(const ConvGeometry& g, Fn fn) {
+  const int64_t perCell = std::max<int64_t>(1, g.fD * g.fH * g.fW * g.inC);
+  parallelFor(outputCells(g), ceilDiv(kGrain, perCell),
+              [&](int64_t c0, int64_t c1) { forEachWindowIn(g, c0, c1, fn); });
+}
+
+// fn(c0, c1, yc, cells) for every window, the channels split among threads.
+template <typename Fn>
+void forWindowsByChannels(const ConvGeometry& g, Fn fn) {
+  const int64_t perChannel = std::max<int64_t>(1, outputCells(g) * g.fD * g.fH * g.fW);
+  parallelForAligned(g.inC, ceilDiv(kGrain, perChannel), 4, [&](int64_t c0, int64_t c1) {
+    forEachWindow(g, [&](int64_t yc, const std::vector<int64_t>& cells) { fn(c0, c1, yc, cells); });
+  });
+}
+
 void maxPool(const PoolParams& p) {
   const int64_t C = p.g.inC;
   const float lowest = -std::numeric_limits<float>::infinity();
-  forEachWindow(p.g, [&](int64_t yc, const std::vector<int64_t>& cells) {
+  forWindowsThreaded(p.g, [&](int64_t yc, const std::vector<int64_t>& cells) {
     float* out = p.out + yc * C;
     int64_t c = 0;
     for (; c + 4 <= C; c += 4) {
@@ -42,7 +66,7 @@ void maxPool(const PoolParams& p) {
 
 void avgPool(const PoolParams& p) {
   const int64_t C = p.g.inC;
-  forEachWindow(p.g, [&](int64_t yc, const std::vector<int64_t>& cells) {
+  forWindowsThreaded(p.g, [&](int64_t yc, const std::vector<int64_t>& cells) {
     float* out = p.out + yc * C;
     const float n = static_cast<float>(cells.size());
     int64_t c = 0;
@@ -64,11 +88,11 @@ void maxPoolGrad(const PoolGradParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t C = g.inC;
   std::fill(p.dx, p.dx + g.batch * g.inD * g.inH * g.inW * C, 0.f);
-  forEachWindow(g, [&](int64_t yc, const std::vector<int64_t>& cells) {
+  forWindowsByChannels(g, [&](int64_t c0, int64_t c1, int64_t yc, const std::vector<int64_t>& cells) {
     if (cells.empty()) return;
     const float* dy = p.dy + yc * C;
-    int64_t c = 0;
-    for (; c + 4 <= C; c += 4) {
+    int64_t c = c0;
+    for (; c + 4 <= c1; c += 4) {
       v128_t best = wasm_v128_load(p.x + cells[0] * C + c);
       v128_t arg = wasm_i32x4_splat(0);
       for (size_t t = 1; t < cells.size(); ++t) {
@@ -81,7 +105,7 @@ void maxPoolGrad(const PoolGradParams& p) {
       wasm_v128_store(lanes, arg);
       for (int k = 0; k < 4; ++k) p.dx[cells[lanes[k]] * C + c + k] += dy[c + k];
     }
-    for (; c < C; ++c) {
+    for (; c < c1; ++c) {
       size_t arg = 0;
       float best = p.x[cells[0] * C + c];
       for (size_t t = 1; t < cells.size(); ++t) {
@@ -97,19 +121,19 @@ void avgPoolGrad(const PoolGradParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t C = g.inC;
   std::fill(p.dx, p.dx + g.batch * g.inD * g.inH * g.inW * C, 0.f);
-  forEachWindow(g, [&](int64_t yc, const std::vector<int64_t>& cells) {
+  forWindowsByChannels(g, [&](int64_t c0, int64_t c1, int64_t yc, const std::vector<int64_t>& cells) {
     if (cells.empty()) return;
     const float scale = 1.f / static_cast<float>(cells.size());
     const float* dy = p.dy + yc * C;
-    int64_t c = 0;
-    for (; c + 4 <= C; c += 4) {
+    int64_t c = c0;
+    for (; c + 4 <= c1; c += 4) {
       const v128_t d = wasm_f32x4_mul(wasm_v128_load(dy + c), wasm_f32x4_splat(scale));
       for (int64_t xc : cells) {
         float* dx = p.dx + xc * C + c;
         wasm_v128_store(dx, wasm_f32x4_add(wasm_v128_load(dx), d));
       }
     }
-    for (; c < C; ++c) {
+    for (; c < c1; ++c) {
       const float d = dy[c] * scale;
       for (int64_t xc : cells) p.dx[xc * C + c] += d;
     }
