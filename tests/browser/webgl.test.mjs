@@ -253,6 +253,49 @@ test('the demo page switches to webgl, trains an epoch there and predicts a draw
   }
 });
 
+test('in a module Web Worker (OffscreenCanvas): setBackend(\'webgl\') works there and a small fit matches cpu', async () => {
+  const r = await page.evaluate(async () => {
+    const code = `
+      import * as tf from '${location.origin}/dist/wasm-layers.browser.mjs';
+      const run = async backend => {
+        const ok = await tf.setBackend(backend);
+        const m = tf.sequential();
+        m.add(tf.layers.dense({units: 8, inputShape: [4], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({seed: 1})}));
+        m.add(tf.layers.dense({units: 1, kernelInitializer: tf.initializers.glorotUniform({seed: 2})}));
+        m.compile({optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError'});
+        const x = tf.tensor2d(Array.from({length: 64}, (_, i) => Math.sin(i)), [16, 4]);
+        const y = x.sum(1, true);
+        const h = await m.fit(x, y, {epochs: 3, batchSize: 8, shuffle: false, verbose: 0});
+        const p = Array.from(await m.predict(x).data());
+        tf.dispose([x, y]);
+        m.dispose();
+        return {ok, backend: tf.getBackend(), loss: h.history.loss, p};
+      };
+      const gl = await run('webgl');
+      const stats = tf.engine().webglStats();
+      const cpu = await run('cpu');
+      postMessage({gl, cpu, passes: stats.passes, offscreen: typeof OffscreenCanvas, doc: typeof document});
+    `;
+    const w = new Worker(URL.createObjectURL(new Blob([code], {type: 'text/javascript'})), {type: 'module'});
+    try {
+      return await new Promise((resolve, reject) => {
+        w.onmessage = e => resolve(e.data);
+        w.onerror = e => reject(new Error(e.message || 'worker error'));
+        setTimeout(() => reject(new Error('worker timed out')), 120000);
+      });
+    } finally {
+      w.terminate();
+    }
+  });
+  assert.equal(r.doc, 'undefined', 'a worker has no document');
+  assert.equal(r.offscreen, 'function');
+  assert.equal(r.gl.ok, true);
+  assert.equal(r.gl.backend, 'webgl');
+  assert.ok(r.passes > 0, 'the GPU ran passes');
+  r.gl.loss.forEach((l, i) => assert.ok(Math.abs(l - r.cpu.loss[i]) <= 1e-4 * Math.max(1, Math.abs(r.cpu.loss[i])), `loss ${i}: ${l} vs ${r.cpu.loss[i]}`));
+  r.gl.p.forEach((v, i) => assert.ok(Math.abs(v - r.cpu.p[i]) <= 1e-4 * Math.max(1, Math.abs(r.cpu.p[i])), `predict ${i}`));
+});
+
 // Last: it loses the page's WebGL2 context for good.
 test('a lost WebGL context: the next op throws a clear Error, and tf.setBackend(\'wasm\') carries on', async () => {
   const r = await page.evaluate(async () => {
