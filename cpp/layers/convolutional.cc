@@ -439,9 +439,10 @@ class Conv3DTranspose : public ConvTranspose {
 };
 
 // The depthwise/pointwise options SeparableConv1D and SeparableConv2D share (tfjs's
-// SeparableConv, Keras's BaseSeparableConv). `pointwiseDefault` is the pointwise
-// initializer when none is given: tfjs 4.22 builds it from `depthwiseInitializer ||
-// 'glorotUniform'` (and ignores a given one); Keras reads its own.
+// SeparableConv, Keras's BaseSeparableConv). A given pointwiseInitializer is always
+// used (Keras); without one, SeparableConv2D takes tfjs 4.22's `depthwiseInitializer ||
+// 'glorotUniform'` (`pointwiseFromDepthwise`), SeparableConv1D Keras's glorotUniform.
+// tfjs 4.22 ignores a given pointwiseInitializer: an option accepted and dropped.
 struct SeparableOptions {
   int64_t depthMultiplier = 1;
   json depthwiseInitializer, pointwiseInitializer, depthwiseRegularizer, pointwiseRegularizer, depthwiseConstraint,
@@ -456,8 +457,9 @@ struct SeparableOptions {
     json dm = cu::opt(config, "depthMultiplier");
     depthMultiplier = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
     depthwiseInitializer = initOr(config, "depthwiseInitializer", "glorotUniform");
-    pointwiseInitializer = pointwiseFromDepthwise ? depthwiseInitializer
-                                                  : initOr(config, "pointwiseInitializer", "glorotUniform");
+    pointwiseInitializer = !cu::opt(config, "pointwiseInitializer").is_null() || !pointwiseFromDepthwise
+                               ? initOr(config, "pointwiseInitializer", "glorotUniform")
+                               : depthwiseInitializer;
     validateInitializer(depthwiseInitializer, "depthwiseInitializer");
     validateInitializer(pointwiseInitializer, "pointwiseInitializer");
     depthwiseRegularizer = cu::opt(config, "depthwiseRegularizer");

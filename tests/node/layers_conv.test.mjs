@@ -198,6 +198,23 @@ test('SeparableConv2D with depthMultiplier 2: saved here, it loads here and in t
   ours.dispose();
 });
 
+test('SeparableConv2D/1D honour a given pointwiseInitializer (tfjs 4.22 drops it for the depthwise one)', () => {
+  for (const [make, shape] of [[o => tf.layers.separableConv2d(o), [3, 3, 2]], [o => tf.layers.separableConv1d(o), [3, 2]]]) {
+    const l = make({filters: 2, kernelSize: 1, depthwiseInitializer: 'ones', pointwiseInitializer: 'zeros', inputShape: shape});
+    const m = tf.sequential({layers: [l]});
+    const [depthwise, pointwise] = m.getWeights();
+    assert.deepEqual(Array.from(depthwise.dataSync()), new Array(depthwise.size).fill(1));
+    assert.deepEqual(Array.from(pointwise.dataSync()), new Array(pointwise.size).fill(0));
+    assert.equal(l.getConfig().pointwiseInitializer.className, 'Zeros');
+    m.dispose();
+  }
+  // Without one, SeparableConv2D keeps tfjs's default: the depthwise initializer.
+  const m = tf.sequential({layers: [tf.layers.separableConv2d({filters: 2, kernelSize: 1, depthwiseInitializer: 'ones',
+                                                                inputShape: [3, 3, 2]})]});
+  assert.deepEqual(Array.from(m.getWeights()[1].dataSync()), [1, 1, 1, 1]);
+  m.dispose();
+});
+
 test('Cropping2D, ZeroPadding2D, UpSampling2D', async () => {
   await parity('Cropping2D', 'cropping2D', {cropping: 1}, [5, 6, 2]);
   await parity('Cropping2D', 'cropping2D', {cropping: [1, 2]}, [5, 6, 2]);
