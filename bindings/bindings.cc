@@ -645,6 +645,15 @@ val optimizerWeightNames(const Optimizer& o) {
 }
 void optimizerSetWeights(Optimizer& o, const std::vector<Tensor>& ws) { guard([&] { o.setWeights(ws); }); }
 std::vector<Tensor> modelPredict(Model& m, const std::vector<Tensor>& xs) { return guard([&] { return m.predict(xs); }); }
+// One input, one output: no vectors cross the boundary (a tiny model's predict is
+// mostly this crossing; see small-predict in bench/run.mjs).
+Tensor modelPredictOne(Model& m, const Tensor& x) {
+  return guard([&] {
+    std::vector<Tensor> outs = m.predict({x});
+    WL_CHECK(outs.size() == 1, "predictOne: model " << m.name() << " has " << outs.size() << " outputs");
+    return outs[0];
+  });
+}
 val floatsToJs(const std::vector<float>& v) {
   val out = val::array();
   for (float f : v) out.call<void>("push", static_cast<double>(f));
@@ -855,6 +864,8 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("compileWith", &modelCompileWith)
       .function("setHostFunctions", &modelSetHostFunctions)
       .function("predict", &modelPredict)
+      .function("predictOne", &modelPredictOne)
+      .function("numOutputs", optional_override([](const Model& m) { return static_cast<int>(m.outputs().size()); }))
       .function("executeTo", optional_override([](Model& m, const std::vector<Tensor>& xs, val names) {
         return guard([&] {
           std::vector<std::string> ns;

@@ -178,6 +178,7 @@ Tensor Layer::apply(const Tensor& x, bool training) { return applyMany({x}, trai
 
 std::vector<Tensor> Layer::applyMany(const std::vector<Tensor>& xs, bool training, const std::vector<Tensor>& masks) {
   std::vector<Shape> shapes;
+  shapes.reserve(xs.size());
   for (const Tensor& x : xs) {
     WL_CHECK(x.defined(), "Layer " << name_ << ": an input tensor is undefined (was it disposed?)");
     shapes.push_back(x.shape());

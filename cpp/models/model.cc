@@ -139,6 +139,7 @@ void Model::setGraph(const std::vector<SymbolicTensor>& inputs, const std::vecto
   outputs_ = outputs;
   order_ = std::move(order);
   layers_ = std::move(layers);
+  indexGraph();
   std::vector<Shape> inShapes;
   for (const auto& in : inputs_) inShapes.push_back(in.shape);
   ensureBuilt(inShapes);
@@ -266,33 +267,47 @@ void Model::checkInputShapes(const std::vector<Shape>& shapes) const {
 
 
 // The nodes' outputs for these inputs, in topological order (shared by execute and executeTo).
+void Model::indexGraph() {
+  slots_ = GraphSlots{};
+  const int nIn = static_cast<int>(inputs_.size());
+  for (int k = 0; k < nIn; ++k) slots_.slotOf.emplace(inputs_[k].node.get(), k);
+  for (size_t i = 0; i < order_.size(); ++i) slots_.slotOf.emplace(order_[i].get(), nIn + static_cast<int>(i));
+  slots_.uses.assign(static_cast<size_t>(nIn) + order_.size(), 0);
+  for (const auto& node : order_) {
+    std::vector<std::pair<int, int>> ins;
+    for (const auto& st : node->inputs) {
+      const int slot = slots_.slotOf.at(st.node.get());
+      ins.emplace_back(slot, st.index);
+      ++slots_.uses[slot];
+    }
+    slots_.inputsOf.push_back(std::move(ins));
+  }
+  for (const auto& o : outputs_) slots_.uses[slots_.slotOf.at(o.node.get())] += 1 << 20;  // never released
+}
+
 Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, bool keepAll,
                                   const std::vector<Tensor>& masks, NodeValues* nodeMasks) {
   WL_CHECK(xs.size() == inputs_.size(), "Model " << name() << " expects " << inputs_.size()
                                                  << " input(s), but it received " << xs.size() << ".");
-  // Uses left of each node's outputs; model outputs are never released.
-  std::unordered_map<const Node*, int> uses;
-  for (const auto& node : order_) {
-    for (const auto& st : node->inputs) ++uses[st.node.get()];
-  }
-  for (const auto& o : outputs_) uses[o.node.get()] += 1 << 20;
-  const bool fuse = !training && !keepAll && inferenceMode();
-  std::unordered_map<const Node*, std::vector<Tensor>> values;
+  // Values and masks by slot (indexGraph: inputs, then order_), uses left per slot.
+  const size_t nIn = inputs_.size();
+  std::vector<int> uses = slots_.uses;
+  std::vector<std::vector<Tensor>> values(uses.size());
   // Each node's output masks (tfjs's executor keeps them beside the values), absent = none.
-  NodeValues localMasks;
-  NodeValues& maskOf = nodeMasks ? *nodeMasks : localMasks;
+  std::vector<std::vector<Tensor>> maskOf(uses.size());
+  const bool fuse = !training && !keepAll && inferenceMode();
   for (size_t i = 0; i < xs.size(); ++i) {
-    values[inputs_[i].node.get()] = {xs[i]};
-    if (i < masks.size() && masks[i].defined()) maskOf[inputs_[i].node.get()] = {masks[i]};
+    values[i] = {xs[i]};
+    if (i < masks.size() && masks[i].defined()) maskOf[i] = {masks[i]};
   }
+  std::vector<Tensor> ins, inMasks;
   for (size_t i = 0; i < order_.size(); ++i) {
     const auto& node = order_[i];
-    std::vector<Tensor> ins, inMasks;
-    for (const auto& st : node->inputs) {
-      ins.push_back(values.at(st.node.get()).at(st.index));
-      auto m = maskOf.find(st.node.get());
-      inMasks.push_back(m != maskOf.end() && st.index < static_cast<int>(m->second.size()) ? m->second[st.index]
-                                                                                             : Tensor());
+    ins.clear();
+    inMasks.clear();
+    for (const auto& [slot, index] : slots_.inputsOf[i]) {
+      ins.push_back(values[slot].at(index));
+      inMasks.push_back(index < static_cast<int>(maskOf[slot].size()) ? maskOf[slot][index] : Tensor());
     }
     const bool masked = anyMask(inMasks);
     // Followers that only read this node's single output (the next nodes in order).
@@ -300,7 +315,7 @@ Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, 
     size_t last = i;
     FusedEpilogue post;
     if (fuse && !masked && node->outputShapes.size() == 1 && ins.size() == 1 && ins[0].dtype() == DType::Float32) {
-      while (last + 1 < order_.size() && uses[order_[last].get()] == 1 && post.activation == FusedActivation::Linear) {
+      while (last + 1 < order_.size() && uses[nIn + last] == 1 && post.activation == FusedActivation::Linear) {
         const auto& next = order_[last + 1];
         FusedEpilogue step;
         if (next->inputs.size() != 1 || next->inputs[0].node != order_[last] ||
@@ -314,25 +329,33 @@ Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, 
     Tensor fused;
     if (last > i) fused = node->layer->applyFused(ins[0], post);
     if (fused.defined()) {
-      values[order_[last].get()] = {fused};  // the followers' own outputs never exist
+      values[nIn + last] = {fused};  // the followers' own outputs never exist
     } else {
       last = i;
       std::vector<Tensor> outMasks;
       node->layer->setCallArgs(node->callArgs);  // this node's keyword arguments (attention layers)
-      values[node.get()] = node->layer->applyWithMasks(ins, inMasks, training, &outMasks);
-      if (anyMask(outMasks)) maskOf[node.get()] = std::move(outMasks);
+      values[nIn + i] = node->layer->applyWithMasks(ins, inMasks, training, &outMasks);
+      if (anyMask(outMasks)) maskOf[nIn + i] = std::move(outMasks);
     }
     if (!keepAll) {
-      for (const auto& st : node->inputs) {
-        if (--uses[st.node.get()] == 0) {
-          values.erase(st.node.get());
-          maskOf.erase(st.node.get());
+      for (const auto& [slot, index] : slots_.inputsOf[i]) {
+        if (--uses[slot] == 0) {
+          values[slot].clear();
+          maskOf[slot].clear();
         }
       }
     }
     i = last;
   }
-  return values;
+  // By node: every one with values (keepAll), else what is left (the outputs).
+  NodeValues out;
+  for (size_t slot = 0; slot < values.size(); ++slot) {
+    if (values[slot].empty()) continue;
+    const Node* node = slot < nIn ? inputs_[slot].node.get() : order_[slot - nIn].get();
+    if (nodeMasks && !maskOf[slot].empty()) (*nodeMasks)[node] = std::move(maskOf[slot]);
+    out.emplace(node, std::move(values[slot]));
+  }
+  return out;
 }
 
 std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training) {
@@ -408,7 +431,7 @@ void Model::checkInputs(const std::vector<Tensor>& xs) const {
     WL_CHECK(xs[k].defined(), "The input tensor is undefined (was it disposed?)");
     const Shape& ref = inputs_[k].shape;
     const Shape& s = xs[k].shape();
-    std::string inName = inputs_[k].node->layer->name();
+    const std::string& inName = inputs_[k].node->layer->name();  // a reference: this runs on every predict
     WL_CHECK(s.size() == ref.size(), "Error when checking input: expected " << inName << " to have " << ref.size()
                                                                              << " dimension(s). but got array with shape "
                                                                              << shapeStr(s));

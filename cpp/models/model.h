@@ -123,6 +123,15 @@ class Model : public Layer {
   // masks: one per input (or none); nodeMasks, if given, receives the output masks
   // of the nodes whose outputs are returned (masks live as long as their values).
   using NodeValues = std::unordered_map<const Node*, std::vector<Tensor>>;
+  // The graph by slot (inputs_, then order_), computed when the graph is set, so that
+  // runGraph, once per predict, indexes vectors rather than hashing nodes.
+  struct GraphSlots {
+    std::unordered_map<const Node*, int> slotOf;
+    std::vector<std::vector<std::pair<int, int>>> inputsOf;  // per order_ node: (slot, output index)
+    std::vector<int> uses;                                   // per slot: consumers (+ 1<<20 for outputs)
+  };
+  void indexGraph();
+  GraphSlots slots_;
   NodeValues runGraph(const std::vector<Tensor>& xs, bool training, bool keepAll = false,
                       const std::vector<Tensor>& masks = {}, NodeValues* nodeMasks = nullptr);
   // The total loss (with regularization), and the per-output losses.

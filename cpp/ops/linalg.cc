@@ -46,7 +46,9 @@ Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool tr
     b3 = broadcastTo(reshape(b, padded), full);
     sizeB = batch;
   }
-  Shape outShape = batchShape;
+  Shape outShape;
+  outShape.reserve(batchShape.size() + 2);
+  outShape.assign(batchShape.begin(), batchShape.end());
   outShape.push_back(m);
   outShape.push_back(n);
   Tensor c = Tensor::empty(outShape);
@@ -67,6 +69,7 @@ Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool tr
   p.bBatchStride = sizeB == 1 ? 0 : ka * n;
   if (ep) p.epilogue = ep->bind(k);
   k.kernel<MatMulKernel>()(p);
+  if (inferenceMode()) return c;  // nothing records: skip building the rule (per predict)
   recordOp("MatMul", {a3, b3}, c, [a3, b3, transposeA, transposeB](const Tensor& dy) -> std::vector<Tensor> {
     Tensor da, db;
     const Tensor &a = a3, &b = b3;

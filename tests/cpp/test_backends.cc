@@ -304,10 +304,20 @@ TEST(HeapMemoryPool, AReleasedLargeBlockIsHandedOutAgainForTheSameSize) {
   EXPECT_EQ(m.pooledBytes(), 0u);
 }
 
-TEST(HeapMemoryPool, SmallBlocksGoBackToTheHeapAndThePoolIsBounded) {
+TEST(HeapMemoryPool, SmallBlocksAreReusedAFewPerSizeAndThePoolIsBounded) {
   HeapMemory m("pool-test", true);
   void* s = m.allocate(1000);
   m.release(s, 1000);
+  EXPECT_EQ(m.pooledBytes(), HeapMemory::blockSize(1000));
+  EXPECT_EQ(m.allocate(1000), s);  // handed out again
+  m.release(s, 1000);
+  // At most kSmallPerSize blocks of one small size are kept; the rest go back to the heap.
+  std::vector<void*> small;
+  for (size_t i = 0; i < 3 * HeapMemory::kSmallPerSize; ++i) small.push_back(m.allocate(1000));
+  for (void* p : small) m.release(p, 1000);
+  EXPECT_EQ(m.pooledBytes(), HeapMemory::kSmallPerSize * HeapMemory::blockSize(1000));
+  EXPECT_EQ(m.numBuffers(), 0);
+  m.trim();
   EXPECT_EQ(m.pooledBytes(), 0u);
   // Live peak 1 MiB: the pool keeps at most max(32 MiB, peak).
   const size_t block = 1 << 20;
