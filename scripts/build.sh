@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds everything: the native engine + GoogleTest suites (build/native), the
 # WebAssembly engine (build/wasm), and the JS bundles in dist/.
-# Usage: scripts/build.sh [native|wasm|wasm-mt|js]...   (default: native wasm js; wasm-mt,
-# the threaded engine in build/wasm-mt, is built only when named)
+# Usage: scripts/build.sh [native|wasm|wasm-mt|js]...   (default: native wasm wasm-mt js;
+# wasm-mt is the threaded engine in build/wasm-mt, shipped beside the single-thread one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}  # Debian's emscripten tools need it
 jobs=$(nproc 2>/dev/null || echo 2)
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(native wasm js)
+[ ${#targets[@]} -eq 0 ] && targets=(native wasm wasm-mt js)
 
 for t in "${targets[@]}"; do
   case "$t" in
@@ -23,8 +23,8 @@ for t in "${targets[@]}"; do
       cmake --build build/wasm -j "$jobs"
       ;;
     wasm-mt)
-      # Optional: the threaded engine (build/wasm-mt, a second full build; js/ ships it
-      # in dist/ when present, and Node / crossOriginIsolated pages load it).
+      # The threaded engine (build/wasm-mt, a second full build; js/ ships it in dist/,
+      # and Node / crossOriginIsolated pages load it).
       echo "== build: threaded WebAssembly engine (build/wasm-mt)"
       emcmake cmake -S . -B build/wasm-mt -DCMAKE_BUILD_TYPE=Release -DWL_THREADS=ON > /dev/null
       cmake --build build/wasm-mt -j "$jobs"

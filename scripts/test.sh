@@ -2,15 +2,16 @@
 # `npm test`: installs what is missing, builds, and runs every test suite:
 #   1. GoogleTest (ctest) on the native engine
 #   2. the same GoogleTest suites under AddressSanitizer + UBSan
-#   3. node:test against the WebAssembly build (tests/node), then again on the
-#      cpu-async test backend (data in its own memory, asynchronous reads)
+#   3. node:test against the WebAssembly build (tests/node), the kernel-heavy suites on the
+#      threaded engine (2 threads), then all again on the cpu-async test backend (data in
+#      its own memory, asynchronous reads)
 #   4. browser tests in Chromium via playwright-core (tests/browser)
 #   5. packaging: npm pack, install the tarball into an empty folder, run the example offline
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
-bash scripts/build.sh native wasm js
+bash scripts/build.sh native wasm wasm-mt js
 
 summary=()
 run_suite() {  # name, command...
@@ -32,18 +33,17 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DWL_SANITIZE=ON > /dev/null
 cmake --build build/asan -j "$(nproc 2>/dev/null || echo 2)" > /dev/null
 run_suite "gtest (ASan+UBSan)" ctest --test-dir build/asan --output-on-failure -j 2 || failed=1
 run_suite "node:test (WASM)" node --test tests/node/ || failed=1
-# The threaded engine (optional: scripts/build.sh wasm-mt js): the kernel-heavy suites on 2
-# threads, where it loads (core.js refuses one built by an Emscripten whose wasm exceptions
-# lose their type under -pthread, as Debian's 3.1.6; the warning says so).
-if [ -f dist/wasm-layers-mt.wasm ]; then
-  if [ "$(node --input-type=module -e "import * as tf from './dist/wasm-layers.lazy.mjs'; tf.setThreadsCount(2);
-        await tf.ready(); console.log(tf.getThreadsCount())" | tail -n 1)" = 2 ]; then
-    run_suite "node:test (threaded engine, 2 threads: ops, conv, training)" env WL_TEST_THREADS=2 \
-      node --test tests/node/ops_parity.test.mjs tests/node/conv_parity.test.mjs tests/node/layers_conv.test.mjs \
-      tests/node/training.test.mjs || failed=1
-  else
-    summary+=("node:test (threaded engine): not run, dist/wasm-layers-mt.* does not load (see the warning above)")
-  fi
+# The threaded engine (built above): the kernel-heavy suites on 2 threads. It must load
+# (core.js refuses one built by an Emscripten whose wasm exceptions lose their type under
+# -pthread; build.sh builds it with JavaScript exceptions, and the warning says why otherwise).
+if [ "$(node --input-type=module -e "import * as tf from './dist/wasm-layers.lazy.mjs'; tf.setThreadsCount(2);
+      await tf.ready(); console.log(tf.getThreadsCount())" | tail -n 1)" = 2 ]; then
+  run_suite "node:test (threaded engine, 2 threads: ops, conv, training)" env WL_TEST_THREADS=2 \
+    node --test tests/node/ops_parity.test.mjs tests/node/conv_parity.test.mjs tests/node/layers_conv.test.mjs \
+    tests/node/training.test.mjs || failed=1
+else
+  summary+=("node:test (threaded engine): FAILED, dist/wasm-layers-mt.* does not load (see the warning above)")
+  failed=1
 fi
 # The same suites on a test backend that keeps its data in its own memory and reads
 # asynchronously (core/test_backend.h): every op, model, fit, save/load through the seam.

@@ -138,6 +138,14 @@ function createModule(factory, source, extra) {
   });
 }
 
+// On a page's main thread a kernel waits for its pool workers by spinning (browsers do not
+// let the main thread Atomics.wait), as tfjs-backend-wasm's threaded build does; Emscripten
+// warns about that wait once per page. It is the design, not a fault the user can act on.
+function threadedPrintErr(text) {
+  if (/^Blocking on the main thread is very dangerous/.test(text)) return;
+  console.warn(text);
+}
+
 // The threaded engine, or null (absent, or not for this platform, or it failed to load:
 // then the single-thread engine is used, with a warning saying why).
 async function loadThreaded() {
@@ -146,7 +154,8 @@ async function loadThreaded() {
     const parts = await threadedLoader();
     if (!parts) return null;
     const module = await createModule(parts.factory, parts.source,
-                                      {mainScriptUrlOrBlob: parts.mainScriptUrlOrBlob, locateFile: parts.locateFile});
+                                      {mainScriptUrlOrBlob: parts.mainScriptUrlOrBlob, locateFile: parts.locateFile,
+                                       printErr: threadedPrintErr});
     // Node: the pool's idle workers must not keep the process alive.
     const pthread = module.PThread;
     if (pthread && isNodeRuntime()) {
