@@ -8,6 +8,7 @@ import {chromium} from 'playwright-core';
 import {startServer} from '../scripts/serve.mjs';
 
 const QUICK = process.argv.includes('--quick');
+const READBACK = process.argv.includes('--readback');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const server = await startServer(0, '127.0.0.1');
@@ -23,6 +24,55 @@ try {
   await page.addScriptTag({url: '/node_modules/@tensorflow/tfjs/dist/tf.min.js'});
   await page.evaluate(() => { window.tfjs = window.tf; window.tf = undefined; });
   await page.addScriptTag({url: '/dist/wasm-layers.js'});
+  // Read-back: a fresh webgl tensor each time (a read caches values on the host in
+  // tfjs), made by one op; a synchronous read of a one-element tensor made after it
+  // waits for that op (GL runs in order; gl.finish() does not wait in Chromium), so
+  // only the read is timed. Fastest of several, warm (programs compiled before).
+  const readback = await page.evaluate(async quick => {
+    await tf.ready();
+    const sizes = [1000, 100000, 1000000];
+    // 'ours packed': the path of drivers that read R32UI only as RGBA_INTEGER, forced.
+    const libs = {'ours webgl': tf, 'ours packed': tf, 'tfjs webgl': tfjs};
+    const rows = {};
+    for (const [col, lib] of Object.entries(libs)) {
+      if (!(await lib.setBackend('webgl'))) throw new Error(`${col}: no webgl backend`);
+      if (lib === tf) tf.engine()._webglForcePackedReads(col === 'ours packed');
+      for (const n of sizes) {
+        const x = lib.tensor(Float32Array.from({length: n}, (_, i) => i * 0.5 - 7)), one = lib.tensor([1]);
+        for (const how of ['data()', 'dataSync()']) {
+          const reps = quick ? 3 : n >= 1000000 ? 5 : 9;
+          let best = Infinity;
+          for (let r = 0; r <= reps; ++r) {  // r = 0 warms up
+            const y = lib.neg(x);
+            lib.tidy(() => lib.neg(one).dataSync());
+            const t = performance.now();
+            const v = how === 'data()' ? await y.data() : y.dataSync();
+            const ms = performance.now() - t;
+            if (v[n - 1] !== -((n - 1) * 0.5 - 7)) throw new Error(`${col}: wrong value read back`);
+            y.dispose();
+            if (r > 0) best = Math.min(best, ms);
+          }
+          (rows[`${how} ${n}`] ??= {})[col] = best;
+        }
+        lib.dispose([x, one]);
+      }
+    }
+    tf.engine()._webglForcePackedReads(false);
+    return rows;
+  }, QUICK);
+  console.log('Read-back of a webgl tensor (float32), ms, fastest warm read:');
+  console.log('| read | ours webgl | ours packed | tfjs webgl |\n|---|---|---|---|');
+  for (const [name, r] of Object.entries(readback)) {
+    console.log(`| ${name} | ${['ours webgl', 'ours packed', 'tfjs webgl'].map(c => r[c].toFixed(2)).join(' | ')} |`);
+  }
+  if (!READBACK) await models(page);
+} finally {
+  await browser.close();
+  server.close();
+}
+
+// The model workloads: ms first call / warm mean, ours webgl, tfjs webgl, ours wasm.
+async function models(page) {
   const result = await page.evaluate(async quick => {
     const {buildMlp, buildMobileNetV2} = await import('/bench/models.mjs');
     await tf.ready();
@@ -82,7 +132,4 @@ try {
   console.log(`| workload | ${cols.join(' | ')} |`);
   console.log(`|---|${cols.map(() => '---').join('|')}|`);
   for (const [name, r] of Object.entries(result.rows)) console.log(`| ${name} | ${cols.map(c => fmt(r[c])).join(' | ')} |`);
-} finally {
-  await browser.close();
-  server.close();
 }

@@ -755,9 +755,17 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
              o.set("programsCompiled", static_cast<double>(st.programsCompiled));
              o.set("programHits", static_cast<double>(st.programHits));
              o.set("passes", static_cast<double>(st.passes));
+             o.set("packedReads", static_cast<double>(st.packedReads));
+             o.set("readsPacked", webglReadsPacked());
              o.set("renderer", webglRenderer());
 #endif
              return o;
+           }));
+  // Tests: reads take the packed path (RGBA32UI, 4 values a texel) on any driver.
+  function("webglForcePackedReads", optional_override([](bool on) {
+#ifdef WL_WEBGL
+             webglForcePackedReads(on);
+#endif
            }));
   function("registerTestBackend", optional_override([](std::string name, std::string omit) {
              guard([&] {

@@ -386,6 +386,10 @@ export interface WebGLStats {
   programsCompiled?: number;
   programHits?: number;
   passes?: number;
+  /** Reads that went through the packing pass (4 values per RGBA32UI texel). */
+  packedReads?: number;
+  /** Whether reads pack first: the driver reads R32UI textures only as RGBA_INTEGER. */
+  readsPacked?: boolean;
   renderer?: string;
 }
 /** The backend registered under this name, or null. */

@@ -162,6 +162,10 @@ export function webglStats() {
 export function webglContext() {
   return getCore().wlWebGLContext || null;
 }
+/** @internal For tests: reads take the packed path (RGBA32UI, 4 values a texel) on any driver. */
+export function webglForcePackedReads(on) {
+  getCore().webglForcePackedReads(Boolean(on));
+}
 
 /**
  * @internal For tests: registers a backend that keeps its data in its own memory

@@ -62,6 +62,7 @@ export function engine() {
     webglStats: () => backends.webglStats(),
     _registerTestBackend: (name, options) => backends.registerTestBackend(name, options),
     _webglContext: () => backends.webglContext(),
+    _webglForcePackedReads: on => backends.webglForcePackedReads(on),
   };
 }
 

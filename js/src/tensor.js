@@ -391,8 +391,28 @@ export function writeValues(handle, flat) {
 export async function readAsync(handle) {
   const core = getCore();
   const ticket = core.readAsyncStart(handle);
-  while (!core.readAsyncPoll(ticket)) await new Promise(resolve => setTimeout(resolve, 0));
+  const start = performance.now();
+  while (!core.readAsyncPoll(ticket)) {
+    // A WebGL fence signals only between tasks, so each poll waits for the next one:
+    // a message (soon) for the first few ms, where most reads complete, then
+    // setTimeout(0) (4 ms once nested), so a long GPU job does not keep the thread busy.
+    await (performance.now() - start < 8 ? nextTask() : new Promise(resolve => setTimeout(resolve, 0)));
+  }
   return core.readAsyncTake(ticket);
+}
+
+// Resolves in the next task without setTimeout's clamp: a MessageChannel message
+// (closed on arrival, so Node's event loop is not held open).
+function nextTask() {
+  if (typeof MessageChannel === 'undefined') return new Promise(resolve => setTimeout(resolve, 0));
+  return new Promise(resolve => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** @internal Creates a tensor from flat values and a shape (checked by the caller). */

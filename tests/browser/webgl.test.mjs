@@ -117,6 +117,58 @@ const OP_CASES = {
                                           tf.concat([x, x], 1), tf.pad(x, [[0, 1], [2, 0], [1, 1]])]],
 };
 
+// Both read paths: direct (SwiftShader reads R32UI as RED_INTEGER) and packed (4
+// values per RGBA32UI texel, what drivers that read R32UI only as RGBA_INTEGER get;
+// forced here). Every 32-bit pattern (NaN payloads, -0, denormals) comes back
+// unchanged through data() and dataSync(), for odd sizes, n = 1 and multi-row grids.
+test('reads are bit-exact through the direct and the packed path, data() and dataSync(), odd sizes', async () => {
+  const r = await page.evaluate(async () => {
+    await tf.setBackend('webgl');
+    const out = [];
+    try {
+      for (const packed of [false, true]) {
+        tf.engine()._webglForcePackedReads(packed);
+        const before = tf.engine().webglStats().packedReads;
+        let reads = 0;
+        for (const n of [1, 2, 3, 5, 4095, 4097, 16385, 100003]) {
+          const bits = new Uint32Array(n);
+          for (let i = 0; i < n; ++i) bits[i] = Math.imul(i + 1, 2654435761) >>> 0;
+          bits[0] = 0x7fc01234;  // a NaN with a payload
+          if (n > 1) bits[1] = 0x80000000;  // -0
+          if (n > 2) bits[2] = 1;  // the smallest denormal
+          for (const dtype of ['float32', 'int32']) {
+            const t = dtype === 'float32' ? tf.tensor1d(new Float32Array(bits.buffer)) : tf.tensor1d(new Int32Array(bits.buffer), 'int32');
+            const y = tf.reshape(t, [n]);  // a view: still the webgl texture
+            const got = [await y.data(), y.dataSync()];
+            reads += 2;
+            let bad = 0;
+            for (const g of got) {
+              const u = new Uint32Array(g.buffer, g.byteOffset, g.length);
+              if (u.length !== n) bad += n;
+              for (let i = 0; i < n; ++i) bad += u[i] !== bits[i];
+            }
+            out.push({packed, n, dtype, bad, onHost: t.handle.onHost()});
+            tf.dispose([t, y]);
+          }
+        }
+        out.push({packed, counted: tf.engine().webglStats().packedReads - before, reads});
+      }
+    } finally {
+      tf.engine()._webglForcePackedReads(false);
+      await tf.setBackend('wasm');
+    }
+    return out;
+  });
+  for (const row of r) {
+    if ('counted' in row) {
+      assert.equal(row.counted, row.packed ? row.reads : 0, `packed reads counted (packed: ${row.packed})`);
+    } else {
+      assert.equal(row.onHost, false, `n = ${row.n}: the tensor lives in a texture`);
+      assert.equal(row.bad, 0, `${row.dtype} n = ${row.n}, packed: ${row.packed}: values differ`);
+    }
+  }
+});
+
 test('ops on webgl agree with cpu (values, shapes, dtypes), nothing leaks', async () => {
   for (const [name, spec] of Object.entries(OP_CASES)) {
     const fn = spec[spec.length - 1].toString();

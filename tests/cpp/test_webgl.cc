@@ -111,6 +111,50 @@ TEST(WebGL, AnAsynchronousReadCompletesWhenPumped) {
   EXPECT_EQ(out, want);
 }
 
+// The packed read path (drivers that read R32UI only as RGBA_INTEGER: a pass packs 4
+// values per RGBA32UI texel first), forced here on any driver: synchronous and
+// asynchronous reads are bit-exact for n = 1, n not a multiple of 4 or of the
+// 4096-texel row, packed grids of one or several rows, and write nothing past n.
+TEST(WebGL, PackedReadsAreBitExactSyncAndAsyncAndStopAtN) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  webglForcePackedReads(true);
+  struct Restore {
+    ~Restore() { webglForcePackedReads(false); }
+  } restore;
+  EXPECT_TRUE(webglReadsPacked());
+  const int64_t before = webglStats().packedReads;
+  int64_t reads = 0;
+  const uint32_t kSentinel = 0xDEADBEEFu;
+  for (int64_t n : {1, 2, 3, 4, 5, 7, 4095, 4096, 4097, 4 * 4096 + 1, 2 * 4 * 4096 + 6, 100003}) {
+    std::vector<float> v = seq(n);
+    v[0] = std::numeric_limits<float>::quiet_NaN();
+    if (n > 1) v[1] = -0.f;
+    if (n > 2) v[2] = std::numeric_limits<float>::denorm_min();
+    v[static_cast<size_t>(n - 1)] = -std::numeric_limits<float>::infinity();
+    Tensor t = Tensor::fromVector({n}, v);
+    Memory& m = t.storage().memory();
+    std::vector<uint32_t> sync(static_cast<size_t>(n) + 1, kSentinel), async(static_cast<size_t>(n) + 1, kSentinel);
+    m.read(t.storage().handle(), sync.data(), static_cast<size_t>(n) * 4);
+    bool done = false;
+    m.readAsync(t.storage().handle(), async.data(), static_cast<size_t>(n) * 4, [&] { done = true; });
+    for (int i = 0; i < 1000000 && !done; ++i) m.pump();
+    ASSERT_TRUE(done) << n;
+    reads += 2;
+    for (size_t i = 0; i < v.size(); ++i) {
+      ASSERT_EQ(sync[i], bits(v[i])) << "sync, n = " << n << ", element " << i;
+      ASSERT_EQ(async[i], bits(v[i])) << "async, n = " << n << ", element " << i;
+    }
+    EXPECT_EQ(sync[static_cast<size_t>(n)], kSentinel) << n;
+    EXPECT_EQ(async[static_cast<size_t>(n)], kSentinel) << n;
+  }
+  // int32 bit patterns, through the engine's own read (Tensor::toInts).
+  Tensor ints = Tensor::fromInts({5}, {1, -1, 0, 2147483647, -2147483647 - 1});
+  EXPECT_EQ(ints.toInts(), (std::vector<int32_t>{1, -1, 0, 2147483647, -2147483647 - 1}));
+  ++reads;
+  EXPECT_EQ(webglStats().packedReads - before, reads);
+}
+
 TEST(WebGL, OpsWithoutAWebGLKernelFallBackThroughTheChainWithCountedMoves) {
   REQUIRE_WEBGL();
   auto& reg = OpRegistry::instance();

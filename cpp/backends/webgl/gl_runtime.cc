@@ -79,6 +79,7 @@ struct Context {
   std::string renderer;
   int maxTextureSize = 0;
   GLenum readFormat = GL_RGBA_INTEGER;  // RED_INTEGER where the driver reads R32UI that way
+  bool forcePackedReads = false;        // tests: the packed path on any driver
   GLuint vao = 0, drawFbo = 0, readFbo = 0;
   std::unordered_map<std::string, GLuint> programs;
   std::map<std::tuple<int, int, int>, std::vector<GLuint>> pool;  // by (w, h, channels)
@@ -230,24 +231,73 @@ void attachForRead(const GLBuffer* b) {
   glPixelStorei(GL_PACK_ALIGNMENT, 4);
 }
 
-// Reads n elements of b (full rows, then the partial last row) into dst, or into
-// the bound PIXEL_PACK buffer at offset (size_t)dst. `rgba`: 4 uints per element.
-void readRows(const GLBuffer* b, int64_t n, uintptr_t dst) {
-  const int64_t per = ctx().readFormat == GL_RED_INTEGER ? 4 : 16;
-  const int64_t full = n / b->w, rem = n % b->w;
+// Reads the first `texels` texels of b (full rows, then the partial last row) as
+// `format` (RED_INTEGER: 4 bytes a texel, RGBA_INTEGER: 16) into dst, or into the
+// bound PIXEL_PACK buffer at offset (size_t)dst; the rows land back to back.
+void readRows(const GLBuffer* b, int64_t texels, GLenum format, uintptr_t dst) {
+  const int64_t per = format == GL_RED_INTEGER ? 4 : 16;
+  const int64_t full = texels / b->w, rem = texels % b->w;
   if (full > 0) {
-    glReadPixels(0, 0, b->w, static_cast<GLsizei>(full), ctx().readFormat, GL_UNSIGNED_INT,
-                 reinterpret_cast<void*>(dst));
+    glReadPixels(0, 0, b->w, static_cast<GLsizei>(full), format, GL_UNSIGNED_INT, reinterpret_cast<void*>(dst));
   }
   if (rem > 0) {
-    glReadPixels(0, static_cast<GLint>(full), static_cast<GLsizei>(rem), 1, ctx().readFormat, GL_UNSIGNED_INT,
+    glReadPixels(0, static_cast<GLint>(full), static_cast<GLsizei>(rem), 1, format, GL_UNSIGNED_INT,
                  reinterpret_cast<void*>(dst + static_cast<uintptr_t>(full * b->w * per)));
   }
 }
 
-void extractRed(const uint32_t* rgba, void* dst, int64_t n) {
-  uint32_t* out = static_cast<uint32_t*>(dst);
-  for (int64_t i = 0; i < n; ++i) out[i] = rgba[i * 4];
+// Reads pack R32UI with RGBA_INTEGER where the driver reads it no other way (ANGLE
+// often): that moves one value and three pad words per texel.
+bool packedReads() { return ctx().forcePackedReads || ctx().readFormat != GL_RED_INTEGER; }
+
+// Issues the read of n elements of b into the bound PIXEL_PACK buffer, whose first
+// n * 4 bytes then hold the values in order. The packed path first packs 4
+// consecutive elements into each texel of an RGBA32UI temporary (the last texel's
+// spare channels are 0), so the read moves n values, not 4n, and needs no extraction.
+void readIntoPackBuffer(const GLBuffer* b, int64_t n) {
+  if (!packedReads()) {
+    attachForRead(b);
+    readRows(b, n, GL_RED_INTEGER, 0);
+    return;
+  }
+  const int64_t texels = (n + 3) / 4;
+  GLBuffer* packed = acquireRGBA(texels, static_cast<int>(std::min<int64_t>(texels, kMaxWidth)));
+  Pass pass;
+  pass.body = "const int NIN = " + std::to_string(n) +
+              ";\nuint at(int j) { return j < NIN ? ld0(j) : 0u; }\n"
+              "void run(int i) { int j = 4 * i; o0 = uvec4(ld0(j), at(j + 1), at(j + 2), at(j + 3)); }";
+  pass.inputs = {b};
+  pass.outputs = {packed};
+  pass.size = texels;
+  runPass(pass);
+  attachForRead(packed);
+  readRows(packed, texels, GL_RGBA_INTEGER, 0);
+  giveBack(packed);  // GL runs the read before any later pass that reuses the texture
+  ++ctx().stats.packedReads;
+}
+
+// A PIXEL_PACK buffer (bound) with room for n elements as readIntoPackBuffer lays them.
+GLuint newPackBuffer(int64_t n) {
+  const int64_t bytes = packedReads() ? (n + 3) / 4 * 16 : n * 4;
+  GLuint pbo = 0;
+  glGenBuffers(1, &pbo);
+  glBindBuffer(GL_PIXEL_PACK_BUFFER, pbo);
+  glBufferData(GL_PIXEL_PACK_BUFFER, static_cast<GLsizeiptr>(std::max<int64_t>(bytes, 4)), nullptr, GL_STREAM_READ);
+  return pbo;
+}
+
+// Copies the first `bytes` of the bound PIXEL_PACK buffer to dst (waits for the read
+// unless its fence has signaled).
+void copyFromPackBuffer(void* dst, int64_t bytes) {
+#ifdef __EMSCRIPTEN__
+  // WebGL2 has no buffer mapping: getBufferSubData copies straight into dst (the heap).
+  glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, static_cast<GLsizeiptr>(bytes), dst);
+#else
+  void* m = glMapBufferRange(GL_PIXEL_PACK_BUFFER, 0, static_cast<GLsizeiptr>(bytes), GL_MAP_READ_BIT);
+  WL_CHECK(m != nullptr, "webgl: cannot map the pixel pack buffer of a read");
+  std::memcpy(dst, m, static_cast<size_t>(bytes));
+  glUnmapBuffer(GL_PIXEL_PACK_BUFFER);
+#endif
 }
 
 class GLMemory : public Memory {
@@ -286,15 +336,20 @@ class GLMemory : public Memory {
     makeCurrent();
     const GLBuffer* b = buf(handle);
     const int64_t n = static_cast<int64_t>(bytes / 4);
-    attachForRead(b);
-    if (ctx().readFormat == GL_RED_INTEGER) {
-      readRows(b, n, reinterpret_cast<uintptr_t>(dst));
-    } else {
-      std::vector<uint32_t> rgba(static_cast<size_t>(n) * 4);
-      readRows(b, n, reinterpret_cast<uintptr_t>(rgba.data()));
-      extractRed(rgba.data(), dst, n);
+    if (!packedReads()) {  // straight into dst: one stall
+      attachForRead(b);
+      readRows(b, n, GL_RED_INTEGER, reinterpret_cast<uintptr_t>(dst));
+      checkGL("glReadPixels");
+      return;
     }
-    checkGL("glReadPixels");
+    // Packed: through a pack buffer, so the tail texel's padding never reaches dst
+    // and the reads cost one stall (the copy out), not one per glReadPixels.
+    GLuint pbo = newPackBuffer(n);
+    readIntoPackBuffer(b, n);
+    copyFromPackBuffer(dst, n * 4);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    glDeleteBuffers(1, &pbo);
+    checkGL("a packed read");
   }
   void readAsync(const void* handle, void* dst, size_t bytes, std::function<void()> done) override {
     makeCurrent();
@@ -302,15 +357,8 @@ class GLMemory : public Memory {
     p.dst = dst;
     p.n = static_cast<int64_t>(bytes / 4);
     p.done = std::move(done);
-    const int64_t per = ctx().readFormat == GL_RED_INTEGER ? 4 : 16;
-    p.pboBytes = std::max<int64_t>(p.n * per, 4);
-    glGenBuffers(1, &p.pbo);
-    glBindBuffer(GL_PIXEL_PACK_BUFFER, p.pbo);
-    glBufferData(GL_PIXEL_PACK_BUFFER, static_cast<GLsizeiptr>(p.pboBytes), nullptr, GL_STREAM_READ);
-    if (p.n > 0) {
-      attachForRead(buf(handle));
-      readRows(buf(handle), p.n, 0);  // offsets into the pack buffer
-    }
+    p.pbo = newPackBuffer(p.n);
+    if (p.n > 0) readIntoPackBuffer(buf(handle), p.n);
     glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
     p.fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
     glFlush();
@@ -329,26 +377,7 @@ class GLMemory : public Memory {
         continue;
       }
       glBindBuffer(GL_PIXEL_PACK_BUFFER, it->pbo);
-      if (it->n > 0) {
-#ifdef __EMSCRIPTEN__
-        // WebGL2 has no buffer mapping: getBufferSubData copies out (the fence has
-        // signaled, so it does not stall).
-        std::vector<uint32_t> staged(static_cast<size_t>(it->pboBytes / 4));
-        glGetBufferSubData(GL_PIXEL_PACK_BUFFER, 0, static_cast<GLsizeiptr>(it->pboBytes), staged.data());
-        const void* m = staged.data();
-#else
-        void* m = glMapBufferRange(GL_PIXEL_PACK_BUFFER, 0, static_cast<GLsizeiptr>(it->pboBytes), GL_MAP_READ_BIT);
-        WL_CHECK(m != nullptr, "webgl: cannot map the pixel pack buffer of an asynchronous read");
-#endif
-        if (ctx().readFormat == GL_RED_INTEGER) {
-          std::memcpy(it->dst, m, static_cast<size_t>(it->n) * 4);
-        } else {
-          extractRed(static_cast<const uint32_t*>(m), it->dst, it->n);
-        }
-#ifndef __EMSCRIPTEN__
-        glUnmapBuffer(GL_PIXEL_PACK_BUFFER);
-#endif
-      }
+      if (it->n > 0) copyFromPackBuffer(it->dst, it->n * 4);  // the fence has signaled: no stall
       glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
       glDeleteBuffers(1, &it->pbo);
       glDeleteSync(it->fence);
@@ -375,7 +404,7 @@ class GLMemory : public Memory {
     GLsync fence = nullptr;
     GLuint pbo = 0;
     void* dst = nullptr;
-    int64_t n = 0, pboBytes = 0;
+    int64_t n = 0;
     std::function<void()> done;
   };
   std::deque<Pending> pending_;
@@ -682,5 +711,9 @@ void webglReleasePool() {
 }
 
 std::string webglRenderer() { return webgl::ctx().renderer; }
+
+bool webglReadsPacked() { return webgl::ctx().ready && webgl::packedReads(); }
+
+void webglForcePackedReads(bool on) { webgl::ctx().forcePackedReads = on; }
 
 }  // namespace wl

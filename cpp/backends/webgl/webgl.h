@@ -15,7 +15,10 @@
 //            render-target extension is needed). Textures are pooled by size.
 //   Reads    glReadPixels from the texture's framebuffer; readAsync reads into a
 //            PIXEL_PACK buffer behind a fence (glFenceSync), completed by pump()
-//            once glClientWaitSync(fence, 0) reports it signaled.
+//            once glClientWaitSync(fence, 0) reports it signaled. Where the driver
+//            reads R32UI only as RGBA_INTEGER (ANGLE often), a pass first packs 4
+//            values into each texel of an RGBA32UI temporary, so reads move n
+//            values, not 4n (the "packed" path).
 //   Kernels  one program per (kernel, shape key), compiled once (the source is the
 //            key); scalars that change per call (Adam's bias corrections, a fill
 //            value) are uniforms, so they do not recompile.
@@ -47,11 +50,16 @@ struct WebGLStats {
   int64_t programHits = 0;       // passes that found their program compiled
   int64_t passes = 0;            // draws
   int64_t asyncReadsPending = 0;
+  int64_t packedReads = 0;       // reads that went through the packing pass
 };
 WebGLStats webglStats();
 // Frees the pooled textures (GL memory the engine no longer uses).
 void webglReleasePool();
 // "llvmpipe (LLVM 15.0.6, 256 bits) / OpenGL ES 3.2 Mesa 22.3.6", once created.
 std::string webglRenderer();
+// Whether reads take the packed path (the driver's R32UI read format is RGBA_INTEGER,
+// or a test forced it with webglForcePackedReads).
+bool webglReadsPacked();
+void webglForcePackedReads(bool on);
 
 }  // namespace wl
