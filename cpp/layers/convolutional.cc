@@ -438,38 +438,62 @@ class Conv3DTranspose : public ConvTranspose {
   explicit Conv3DTranspose(const json& config) : ConvTranspose(config, "Conv3DTranspose", 3) {}
 };
 
+// The depthwise kernel's options: DepthwiseConv1D/2D and, through SeparableOptions, the
+// separable convolutions. `initDefault`: tfjs's DepthwiseConv2D glorotNormal, else
+// glorotUniform (Keras; tfjs's SeparableConv).
+struct DepthwiseOptions {
+  int64_t depthMultiplier = 1;
+  json depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint;
+
+  DepthwiseOptions(const json& config, const char* initDefault) {
+    json dm = cu::opt(config, "depthMultiplier");
+    depthMultiplier = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
+    depthwiseInitializer = initOr(config, "depthwiseInitializer", initDefault);
+    validateInitializer(depthwiseInitializer, "depthwiseInitializer");
+    depthwiseRegularizer = cu::opt(config, "depthwiseRegularizer");
+    depthwiseConstraint = cu::opt(config, "depthwiseConstraint");
+    validateRegularizer(depthwiseRegularizer, "depthwiseRegularizer");
+    // tfjs 4.22's DepthwiseConv2D.getConfig writes its regularizer as depthwiseConstraint
+    // (its own loader then fails): such a file, where the two are equal, has no constraint.
+    if (!depthwiseConstraint.is_null() && depthwiseConstraint == depthwiseRegularizer) depthwiseConstraint = nullptr;
+    validateConstraint(depthwiseConstraint, "depthwiseConstraint");
+  }
+
+  void write(json& c) const {
+    c["depthMultiplier"] = depthMultiplier;
+    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer);
+    c["depthwiseRegularizer"] = depthwiseRegularizer;
+    c["depthwiseConstraint"] = depthwiseConstraint;
+  }
+};
+
 // The depthwise/pointwise options SeparableConv1D and SeparableConv2D share (tfjs's
 // SeparableConv, Keras's BaseSeparableConv). A given pointwiseInitializer is always
 // used (Keras); without one, SeparableConv2D takes tfjs 4.22's `depthwiseInitializer ||
 // 'glorotUniform'` (`pointwiseFromDepthwise`), SeparableConv1D Keras's glorotUniform.
 // tfjs 4.22 ignores a given pointwiseInitializer: an option accepted and dropped.
-struct SeparableOptions {
-  int64_t depthMultiplier = 1;
-  json depthwiseInitializer, pointwiseInitializer, depthwiseRegularizer, pointwiseRegularizer, depthwiseConstraint,
-      pointwiseConstraint;
+struct SeparableOptions : DepthwiseOptions {
+  json pointwiseInitializer, pointwiseRegularizer, pointwiseConstraint;
 
-  SeparableOptions(const json& config, const std::string& cls, bool pointwiseFromDepthwise) {
+  SeparableOptions(const json& config, const std::string& cls, bool pointwiseFromDepthwise)
+      : DepthwiseOptions(checkNoKernelOptions(config, cls), "glorotUniform") {
+    pointwiseInitializer = !cu::opt(config, "pointwiseInitializer").is_null() || !pointwiseFromDepthwise
+                               ? initOr(config, "pointwiseInitializer", "glorotUniform")
+                               : depthwiseInitializer;
+    validateInitializer(pointwiseInitializer, "pointwiseInitializer");
+    pointwiseRegularizer = cu::opt(config, "pointwiseRegularizer");
+    pointwiseConstraint = cu::opt(config, "pointwiseConstraint");
+    validateRegularizer(pointwiseRegularizer, "pointwiseRegularizer");
+    validateConstraint(pointwiseConstraint, "pointwiseConstraint");
+  }
+
+  static const json& checkNoKernelOptions(const json& config, const std::string& cls) {
     WL_CHECK(cu::opt(config, "kernelInitializer").is_null() && cu::opt(config, "kernelRegularizer").is_null() &&
                  cu::opt(config, "kernelConstraint").is_null(),
              "Fields kernelInitializer, kernelRegularizer and kernelConstraint are invalid for " << cls << ". Use "
              "depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint, pointwiseInitializer, "
              "pointwiseRegularizer and pointwiseConstraint instead.");
-    json dm = cu::opt(config, "depthMultiplier");
-    depthMultiplier = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
-    depthwiseInitializer = initOr(config, "depthwiseInitializer", "glorotUniform");
-    pointwiseInitializer = !cu::opt(config, "pointwiseInitializer").is_null() || !pointwiseFromDepthwise
-                               ? initOr(config, "pointwiseInitializer", "glorotUniform")
-                               : depthwiseInitializer;
-    validateInitializer(depthwiseInitializer, "depthwiseInitializer");
-    validateInitializer(pointwiseInitializer, "pointwiseInitializer");
-    depthwiseRegularizer = cu::opt(config, "depthwiseRegularizer");
-    pointwiseRegularizer = cu::opt(config, "pointwiseRegularizer");
-    depthwiseConstraint = cu::opt(config, "depthwiseConstraint");
-    pointwiseConstraint = cu::opt(config, "pointwiseConstraint");
-    validateRegularizer(depthwiseRegularizer, "depthwiseRegularizer");
-    validateRegularizer(pointwiseRegularizer, "pointwiseRegularizer");
-    validateConstraint(depthwiseConstraint, "depthwiseConstraint");
-    validateConstraint(pointwiseConstraint, "pointwiseConstraint");
+    return config;
   }
 
   // Replaces the kernel options of a Conv config. depthMultiplier is written too:
@@ -479,12 +503,9 @@ struct SeparableOptions {
     c.erase("kernelInitializer");
     c.erase("kernelRegularizer");
     c.erase("kernelConstraint");
-    c["depthMultiplier"] = depthMultiplier;
-    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer);
+    DepthwiseOptions::write(c);
     c["pointwiseInitializer"] = serializeInitializer(pointwiseInitializer);
-    c["depthwiseRegularizer"] = depthwiseRegularizer;
     c["pointwiseRegularizer"] = pointwiseRegularizer;
-    c["depthwiseConstraint"] = depthwiseConstraint;
     c["pointwiseConstraint"] = pointwiseConstraint;
   }
 };
@@ -535,16 +556,8 @@ class SeparableConv2D : public Conv {
 // DepthwiseConv2D: one filter set per input channel (depthMultiplier outputs each).
 class DepthwiseConv2D : public BaseConv {
  public:
-  explicit DepthwiseConv2D(const json& config) : BaseConv(config, "DepthwiseConv2D", 2) {
-    json dm = cu::opt(config, "depthMultiplier");
-    depthMultiplier_ = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
-    depthwiseInitializer_ = initOr(config, "depthwiseInitializer", "glorotNormal");
-    validateInitializer(depthwiseInitializer_, "depthwiseInitializer");
-    depthwiseRegularizer_ = cu::opt(config, "depthwiseRegularizer");
-    depthwiseConstraint_ = cu::opt(config, "depthwiseConstraint");
-    validateRegularizer(depthwiseRegularizer_, "depthwiseRegularizer");
-    validateConstraint(depthwiseConstraint_, "depthwiseConstraint");
-  }
+  explicit DepthwiseConv2D(const json& config)
+      : BaseConv(config, "DepthwiseConv2D", 2), o_(config, /*initDefault=*/"glorotNormal") {}
   std::string className() const override { return "DepthwiseConv2D"; }
 
   Shape computeOutputShape(const Shape& in) const override {
@@ -553,25 +566,23 @@ class DepthwiseConv2D : public BaseConv {
     // tfjs ignores dilationRate here (and in call).
     for (size_t i = 0; i < 2; ++i) space[i] = cu::convOutputLength(space[i], kernelSize_[i], padding_, strides_[i]);
     int64_t c = in[channelAxis(in)];
-    return assemble(in[0], space, c < 0 ? -1 : c * depthMultiplier_);
+    return assemble(in[0], space, c < 0 ? -1 : c * o_.depthMultiplier);
   }
 
+  // The constraint as it is (tfjs 4.22 writes the regularizer in its place).
   json getConfig() const override {
     json c = BaseConv::getConfig();
-    c["depthMultiplier"] = depthMultiplier_;
-    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer_);
-    c["depthwiseRegularizer"] = depthwiseRegularizer_;
-    c["depthwiseConstraint"] = depthwiseRegularizer_;  // sic: tfjs 4.22 serializes the regularizer here
+    o_.write(c);
     return c;
   }
 
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, depthMultiplier_},
-                           depthwiseInitializer_, true, depthwiseRegularizer_, depthwiseConstraint_);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, o_.depthMultiplier},
+                           o_.depthwiseInitializer, true, o_.depthwiseRegularizer, o_.depthwiseConstraint);
     if (useBias_) {
-      bias_ = addWeight("bias", {inC * depthMultiplier_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
     }
   }
 
@@ -598,11 +609,8 @@ class DepthwiseConv2D : public BaseConv {
                                 composeEpilogues(own, post));
   }
 
- protected:
-
  private:
-  int64_t depthMultiplier_;
-  json depthwiseInitializer_, depthwiseRegularizer_, depthwiseConstraint_;
+  DepthwiseOptions o_;
   std::shared_ptr<Variable> depthwise_;
 };
 
@@ -1093,16 +1101,9 @@ class SeparableConv1D : public Conv {
 
 class DepthwiseConv1D : public BaseConv {
  public:
-  explicit DepthwiseConv1D(const json& config) : BaseConv(config, "DepthwiseConv1D", 1) {
+  explicit DepthwiseConv1D(const json& config)
+      : BaseConv(config, "DepthwiseConv1D", 1), o_(config, /*initDefault=*/"glorotUniform") {
     checkKerasConv1D("DepthwiseConv1D", padding_, strides_[0], dilationRate_[0], config);
-    json dm = cu::opt(config, "depthMultiplier");
-    depthMultiplier_ = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
-    depthwiseInitializer_ = initOr(config, "depthwiseInitializer", "glorotUniform");
-    validateInitializer(depthwiseInitializer_, "depthwiseInitializer");
-    depthwiseRegularizer_ = cu::opt(config, "depthwiseRegularizer");
-    depthwiseConstraint_ = cu::opt(config, "depthwiseConstraint");
-    validateRegularizer(depthwiseRegularizer_, "depthwiseRegularizer");
-    validateConstraint(depthwiseConstraint_, "depthwiseConstraint");
   }
   std::string className() const override { return "DepthwiseConv1D"; }
 
@@ -1110,25 +1111,22 @@ class DepthwiseConv1D : public BaseConv {
     cu::checkNdim(name(), in, 3);
     int64_t len = cu::convOutputLength(spatial(in)[0], kernelSize_[0], padding_, strides_[0], dilationRate_[0]);
     int64_t c = in[channelAxis(in)];
-    return assemble(in[0], {len}, c < 0 ? -1 : c * depthMultiplier_);
+    return assemble(in[0], {len}, c < 0 ? -1 : c * o_.depthMultiplier);
   }
 
   json getConfig() const override {
     json c = BaseConv::getConfig();
-    c["depthMultiplier"] = depthMultiplier_;
-    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer_);
-    c["depthwiseRegularizer"] = depthwiseRegularizer_;
-    c["depthwiseConstraint"] = depthwiseConstraint_;
+    o_.write(c);
     return c;
   }
 
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    kernel_ = addWeight("kernel", {kernelSize_[0], inC, depthMultiplier_}, depthwiseInitializer_, true,
-                        depthwiseRegularizer_, depthwiseConstraint_);
+    kernel_ = addWeight("kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwiseInitializer, true,
+                        o_.depthwiseRegularizer, o_.depthwiseConstraint);
     if (useBias_) {
-      bias_ = addWeight("bias", {inC * depthMultiplier_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
     }
   }
 
@@ -1143,8 +1141,7 @@ class DepthwiseConv1D : public BaseConv {
   }
 
  private:
-  int64_t depthMultiplier_;
-  json depthwiseInitializer_, depthwiseRegularizer_, depthwiseConstraint_;
+  DepthwiseOptions o_;
   std::shared_ptr<Variable> kernel_;
 };
 

@@ -247,6 +247,13 @@ export function getCore() {
   return core;
 }
 
+/** An Embind TensorVector of engine handles; the caller deletes it. */
+export function vectorOf(handles) {
+  const v = new (getCore().TensorVector)();
+  for (const h of handles) v.push_back(h);
+  return v;
+}
+
 /** Moves the handles out of an Embind vector into an array, freeing the vector. */
 export function fromVector(vector) {
   const out = [];

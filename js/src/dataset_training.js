@@ -7,7 +7,8 @@ import {ops} from './ops.js';
 import {Tensor, dispose, scalar} from './tensor.js';
 
 const {reshape} = ops;
-import {checkData, configureCallbacks, sampleWeightsFromClassWeight, trainOnHandles, vectorOf} from './training.js';
+import {checkData, configureCallbacks, sampleWeightsFromClassWeight, trainOnHandles} from './training.js';
+import {vectorOf} from './core.js';
 
 const DEFAULT_VALIDATION_BATCH_SIZE = 32;
 

@@ -3,7 +3,7 @@
 // tf.variableGrads, tf.variable. Gradients are computed by the engine's tape:
 // every op called while a tape is open records its gradient rule in C++.
 import * as backends from './backends.js';
-import {fromVector, getCore} from './core.js';
+import {fromVector, getCore, vectorOf} from './core.js';
 import {StringRef, Tensor, assertTensor, closeScope, makeTensorFromFlat, openScope, tensor} from './tensor.js';
 
 function collectTensors(result, out = new Set()) {
@@ -175,11 +175,6 @@ export function variable(initialValue, trainable = true, name, dtype) {
 // ---- gradients ---------------------------------------------------------------------
 
 /** @internal An Embind TensorVector of the given handles (caller deletes it). */
-export function vectorOf(handles) {
-  const v = new (getCore().TensorVector)();
-  for (const h of handles) v.push_back(h);
-  return v;
-}
 
 function gradientsOf(f, xs, dy) {
   const core = getCore();

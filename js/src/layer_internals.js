@@ -9,7 +9,8 @@
 // here instead: tfjs's makeTrainFunction (forward on the engine graph, the compiled
 // loss functions, + calculateLosses(), gradients and the model's engine optimizer).
 import {Tensor, scalar, tensor1d} from './tensor.js';
-import {configureCallbacks, vectorOf} from './training.js';
+import {configureCallbacks} from './training.js';
+import {vectorOf} from './core.js';
 import {shuffle as shuffleArray} from './util.js';
 import {Layer, callHooks} from './layers.js';
 import {InputSpec} from './surface.js';

@@ -2,8 +2,8 @@
 // registry by name (runOp). Each is also a chainable Tensor method where tfjs
 // has one. To add an op: register it in C++ (cpp/ops/*.cc), add its wrapper
 // here, and its line to tests/node/ops_parity.test.mjs.
-import {fromVector, getCore} from './core.js';
-import {variable, vectorOf} from './engine.js';
+import {fromVector, getCore, vectorOf} from './core.js';
+import {variable} from './engine.js';
 import {profileOp} from './profile.js';
 import {isStringLike, withStrings} from './strings.js';
 import {Tensor, assertShape, complexUnsupported, makeTensorFromFlat, notNumericError, tensor} from './tensor.js';

@@ -3,8 +3,8 @@
 // iterations) carries over as in tfjs. Every factory accepts tfjs's positional
 // form, tf.train.sgd(0.2), and an options object, tf.train.sgd({lr: 0.2}) or
 // {learningRate: 0.2}. Learning rates may be schedules (beyond tfjs).
-import {fromVector, getCore} from './core.js';
-import {Variable, asVariable, variableGrads, vectorOf, withEngineVariables} from './engine.js';
+import {fromVector, getCore, vectorOf} from './core.js';
+import {Variable, asVariable, variableGrads, withEngineVariables} from './engine.js';
 import {Tensor, assertTensor, dispose} from './tensor.js';
 
 export class Optimizer {

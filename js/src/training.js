@@ -1,7 +1,7 @@
 // The fit, evaluate and predict loops (tfjs-layers/src/engine/training.ts fitLoop):
 // epochs and batches in JS so the event loop runs between batches; each batch's
 // forward, backward and update is one call into the engine.
-import {fromVector, getCore} from './core.js';
+import {fromVector, getCore, vectorOf} from './core.js';
 import {Tensor, makeTensorFromFlat, readAsync, scalar} from './tensor.js';
 import {callHooks} from './layers.js';
 import {Callback, createRegisteredCallbacks, nextMacrotask, standardizeCallbacks} from './callbacks.js';
@@ -50,11 +50,6 @@ export function shuffleInPlace(array) {
   }
 }
 
-export function vectorOf(handles) {
-  const v = new (getCore().TensorVector)();
-  handles.forEach(h => v.push_back(h));
-  return v;
-}
 
 /** Rows [start, end) of every tensor (or rows at `indices`), as engine handles the caller deletes. */
 function takeRows(tensors, indices) {

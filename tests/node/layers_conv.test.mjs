@@ -166,6 +166,37 @@ test('DepthwiseConv2D: depthMultiplier, strides, padding, dataFormat, activation
                                                       dataFormat: 'channelsFirst'}, [2, 4, 4], {fit: true});
 });
 
+test('DepthwiseConv2D keeps its depthwiseConstraint through save/load (tfjs 4.22 writes the regularizer there)', async () => {
+  const tfjs = await loadTfjs();
+  const make = lib => lib.sequential({layers: [lib.layers.depthwiseConv2d({
+    kernelSize: 1, inputShape: [2, 2, 2], depthwiseInitializer: 'ones', depthwiseConstraint: 'nonNeg',
+    depthwiseRegularizer: lib.regularizers.l2({l2: 0.01})})]});
+  const m = make(tf);
+  const cfg = m.layers[0].getConfig();
+  assert.equal(cfg.depthwiseConstraint.className, 'NonNeg');
+  assert.equal(cfg.depthwiseRegularizer.className, 'L1L2');
+  // tfjs's own config has the regularizer in the constraint's place.
+  assert.deepEqual(make(tfjs).layers[0].getConfig().depthwiseConstraint, cfg.depthwiseRegularizer);
+  let artifacts;
+  await m.save(tf.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
+  const back = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  // Trained towards negative weights, the reloaded kernel stays non-negative: the constraint holds.
+  back.compile({optimizer: tf.train.sgd(1), loss: 'meanSquaredError'});
+  await back.fit(tf.ones([4, 2, 2, 2]), tf.fill([4, 2, 2, 2], -5), {epochs: 3, verbose: 0});
+  const k = back.getWeights()[0].dataSync();
+  assert.ok(k.every(v => v >= 0), Array.from(k).join());
+  assert.ok(k.every(v => v < 1), 'the kernel trained');
+  // A file written by tfjs (the constraint = the regularizer) loads here, without a constraint;
+  // tfjs itself cannot load it back (L1L2 is no constraint).
+  const theirs = structuredClone(artifacts);
+  const layer = theirs.modelTopology.config.layers[0];
+  layer.config.depthwiseConstraint = layer.config.depthwiseRegularizer;
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(theirs));
+  assert.equal(loaded.layers[0].getConfig().depthwiseConstraint, null);
+  await assert.rejects(tfjs.loadLayersModel(tfjs.io.fromMemory(structuredClone(theirs))));
+  [m, back, loaded].forEach(x => x.dispose());
+});
+
 test('SeparableConv2D: depthMultiplier, strides, padding, dilationRate, dataFormat', async () => {
   // tfjs 4.22's getConfig drops depthMultiplier (so its own save/load of depthMultiplier 2
   // builds kernels of the wrong shape); ours writes it, as Keras does.

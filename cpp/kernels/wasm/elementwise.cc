@@ -78,6 +78,21 @@ void row(const float* a, int64_t sa, const float* b, int64_t sb, float* out, int
 // Collapses out's index space to (outer dims..., inner) where the inner run is as long
 // as possible with a and b each either contiguous (stride 1) or constant (stride 0).
 // Then one row() per outer index.
+// One step of the broadcast odometer over out's dims [0, rank): idx, and the offsets
+// ia/ib into a and b, move to the next position (the last dim fastest).
+inline void advance(const BinaryParams& p, int rank, int64_t* idx, int64_t& ia, int64_t& ib) {
+  for (int k = rank - 1; k >= 0; --k) {
+    if (++idx[k] < p.outDims[k]) {
+      ia += p.aStrides[k];
+      ib += p.bStrides[k];
+      return;
+    }
+    ia -= p.aStrides[k] * (p.outDims[k] - 1);
+    ib -= p.bStrides[k] * (p.outDims[k] - 1);
+    idx[k] = 0;
+  }
+}
+
 template <BinaryOp OP>
 void binaryRows(const BinaryParams& p) {
   const float* a = static_cast<const float*>(p.a);
@@ -109,16 +124,7 @@ void binaryRows(const BinaryParams& p) {
     int64_t ia = 0, ib = 0;
     for (int64_t i = 0; i < p.size; ++i) {
       out[i] = binaryScalar<float>(OP, a[ia], b[ib]);
-      for (int k = p.rank - 1; k >= 0; --k) {
-        if (++idx[k] < p.outDims[k]) {
-          ia += p.aStrides[k];
-          ib += p.bStrides[k];
-          break;
-        }
-        ia -= p.aStrides[k] * (p.outDims[k] - 1);
-        ib -= p.bStrides[k] * (p.outDims[k] - 1);
-        idx[k] = 0;
-      }
+      advance(p, p.rank, idx, ia, ib);
     }
     return;
   }
@@ -142,16 +148,7 @@ void binaryRows(const BinaryParams& p) {
       } else {
         row<OP>(a + ia, sa, b + ib, sb, out + r * inner, inner);
       }
-      for (int k = outerRank - 1; k >= 0; --k) {
-        if (++idx[k] < p.outDims[k]) {
-          ia += p.aStrides[k];
-          ib += p.bStrides[k];
-          break;
-        }
-        ia -= p.aStrides[k] * (p.outDims[k] - 1);
-        ib -= p.bStrides[k] * (p.outDims[k] - 1);
-        idx[k] = 0;
-      }
+      advance(p, outerRank, idx, ia, ib);
     }
   });
 }
