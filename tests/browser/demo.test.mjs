@@ -6,7 +6,7 @@ import {mkdirSync} from 'node:fs';
 import {after, before, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
-import {chromium} from 'playwright-core';
+import {launchChromium} from './chromium.mjs';
 
 import {startServer} from '../../scripts/serve.mjs';
 
@@ -18,11 +18,7 @@ before(async () => {
   mkdirSync(artifacts, {recursive: true});
   server = await startServer(0, '127.0.0.1');
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({viewport: {width: 1200, height: 900}});
   page.on('pageerror', e => errors.push(e.message));
   page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });

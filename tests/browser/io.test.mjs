@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {chromium} from 'playwright-core';
+import {launchChromium} from './chromium.mjs';
 
 import {startServer} from '../../scripts/serve.mjs';
 
@@ -11,11 +11,7 @@ let server, browser, page;
 
 before(async () => {
   server = await startServer(0, '127.0.0.1');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium({headless: 'old'});
   page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/web-demo/esm.html`);
   await page.addScriptTag({url: '/dist/wasm-layers.js'});

@@ -4,23 +4,17 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {chromium} from 'playwright-core';
+import {launchChromium} from './chromium.mjs';
 
 import {startServer} from '../../scripts/serve.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 let server, browser, page;
 
 before(async () => {
   server = await startServer(0, '127.0.0.1');
   const base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-           '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium({headless: 'old', args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+                                                   '--autoplay-policy=no-user-gesture-required']});
   const context = await browser.newContext({permissions: ['camera', 'microphone']});
   page = await context.newPage();
   const errors = [];

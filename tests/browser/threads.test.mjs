@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {existsSync} from 'node:fs';
 import {after, before, test} from 'node:test';
 
-import {chromium} from 'playwright-core';
+import {launchChromium} from './chromium.mjs';
 
 import {startServer} from '../../scripts/serve.mjs';
 
@@ -17,11 +17,7 @@ let plain, isolated, browser;
 before(async () => {
   plain = await startServer(0, '127.0.0.1');
   isolated = await startServer(0, '127.0.0.1', {isolated: true});
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

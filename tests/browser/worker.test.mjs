@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {chromium} from 'playwright-core';
+import {launchChromium} from './chromium.mjs';
 
 import {startServer} from '../../scripts/serve.mjs';
 
@@ -14,11 +14,7 @@ let server, browser, base;
 before(async () => {
   server = await startServer(0, '127.0.0.1');
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
