@@ -23,6 +23,7 @@
 #include "layers/initializers.h"
 #include "layers/layer.h"
 #include "layers/regularizers.h"
+#include "layers/weight_options.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
 #include "ops/shape_ops.h"
@@ -207,25 +208,15 @@ Shape parseOutputShape(const nlohmann::json& v, const std::string& owner, bool a
   return s;
 }
 
-// The weight options EinsumDense and MultiHeadAttention share.
-struct WeightOptions {
-  nlohmann::json kernelInitializer = "glorotUniform", biasInitializer = "zeros";
-  nlohmann::json kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint;
+// The weight options EinsumDense and MultiHeadAttention share: every projection's kernel
+// and bias (Keras's defaults), and the Keras options they refuse.
+struct ProjectionOptions {
+  WeightOptions kernel, bias;
 
   void read(const nlohmann::json& config, const std::string& owner) {
+    kernel = WeightOptions(config, "kernel", "glorotUniform");
+    bias = WeightOptions(config, "bias", "zeros");
     auto opt = [&config](const char* key) { return lo::get(config, key); };
-    if (!opt("kernelInitializer").is_null()) kernelInitializer = opt("kernelInitializer");
-    if (!opt("biasInitializer").is_null()) biasInitializer = opt("biasInitializer");
-    validateInitializer(kernelInitializer, "kernelInitializer");
-    validateInitializer(biasInitializer, "biasInitializer");
-    kernelRegularizer = opt("kernelRegularizer");
-    biasRegularizer = opt("biasRegularizer");
-    kernelConstraint = opt("kernelConstraint");
-    biasConstraint = opt("biasConstraint");
-    validateRegularizer(kernelRegularizer, "kernelRegularizer");
-    validateRegularizer(biasRegularizer, "biasRegularizer");
-    validateConstraint(kernelConstraint, "kernelConstraint");
-    validateConstraint(biasConstraint, "biasConstraint");
     WL_CHECK(opt("activityRegularizer").is_null(),
              owner << ": activityRegularizer is not supported (got " << opt("activityRegularizer").dump() << ")");
     nlohmann::json lora = opt("loraRank");
@@ -234,13 +225,9 @@ struct WeightOptions {
     WL_CHECK(q.is_null(), owner << ": quantized layers (quantizationConfig) are not supported");
   }
   void write(nlohmann::json& c) const {
-    c["kernelInitializer"] = serializeInitializer(kernelInitializer);
-    c["biasInitializer"] = serializeInitializer(biasInitializer);
-    c["kernelRegularizer"] = kernelRegularizer;
-    c["biasRegularizer"] = biasRegularizer;
+    kernel.write(c, "kernel");
+    bias.write(c, "bias");
     c["activityRegularizer"] = nullptr;
-    c["kernelConstraint"] = kernelConstraint;
-    c["biasConstraint"] = biasConstraint;
   }
 };
 
@@ -368,10 +355,10 @@ class EinsumDense : public Layer {
  protected:
   void build(const Shape& inputShape) override {
     plan_.analyze(inputShape, outputShape_, biasAxes_, true, "EinsumDense " + name());
-    kernel_ = addWeight("kernel", plan_.kernelShape, w_.kernelInitializer, true, w_.kernelRegularizer,
-                        w_.kernelConstraint);
+    kernel_ = addWeight("kernel", plan_.kernelShape, w_.kernel.initializer, true, w_.kernel.regularizer,
+                        w_.kernel.constraint);
     if (plan_.hasBias) {
-      bias_ = addWeight("bias", plan_.biasShape, w_.biasInitializer, true, w_.biasRegularizer, w_.biasConstraint);
+      bias_ = addWeight("bias", plan_.biasShape, w_.bias.initializer, true, w_.bias.regularizer, w_.bias.constraint);
     }
   }
   // The rank and the dims the kernel depends on must match the built input (others may vary).
@@ -395,7 +382,7 @@ class EinsumDense : public Layer {
   std::string equation_, activation_ = "linear", biasAxes_;
   Shape outputShape_;
   EinsumPlan plan_;
-  WeightOptions w_;
+  ProjectionOptions w_;
   std::shared_ptr<Variable> kernel_, bias_;
 };
 
@@ -563,10 +550,10 @@ class MultiHeadAttention : public Layer {
       auto [eq, biasAxes, outRank] = projEquation(static_cast<int>(in.size()) - 1, 1, 2);
       *plan = EinsumPlan::parse(eq, owner);
       plan->analyze(in, projOutputShape(outRank - 1, {numHeads_, headDim}), biasAxes, useBias_, owner);
-      projWeights_.push_back(addWeight(std::string(weightName) + "/kernel", plan->kernelShape, w_.kernelInitializer, true,
-                                   w_.kernelRegularizer, w_.kernelConstraint));
+      projWeights_.push_back(addWeight(std::string(weightName) + "/kernel", plan->kernelShape, w_.kernel.initializer, true,
+                                   w_.kernel.regularizer, w_.kernel.constraint));
       projWeights_.push_back(plan->hasBias ? addWeight(std::string(weightName) + "/bias", plan->biasShape,
-                                                   w_.biasInitializer, true, w_.biasRegularizer, w_.biasConstraint)
+                                                   w_.bias.initializer, true, w_.bias.regularizer, w_.bias.constraint)
                                        : nullptr);
       return outRank;
     };
@@ -582,10 +569,10 @@ class MultiHeadAttention : public Layer {
     in.push_back(numHeads_);
     in.push_back(valueDim_);
     output_.analyze(in, projOutputShape(outRank - 1, outShape), biasAxes, useBias_, owner);
-    projWeights_.push_back(addWeight("attention_output/kernel", output_.kernelShape, w_.kernelInitializer, true,
-                                 w_.kernelRegularizer, w_.kernelConstraint));
-    projWeights_.push_back(output_.hasBias ? addWeight("attention_output/bias", output_.biasShape, w_.biasInitializer,
-                                                   true, w_.biasRegularizer, w_.biasConstraint)
+    projWeights_.push_back(addWeight("attention_output/kernel", output_.kernelShape, w_.kernel.initializer, true,
+                                 w_.kernel.regularizer, w_.kernel.constraint));
+    projWeights_.push_back(output_.hasBias ? addWeight("attention_output/bias", output_.biasShape, w_.bias.initializer,
+                                                   true, w_.bias.regularizer, w_.bias.constraint)
                                        : nullptr);
   }
 
@@ -714,7 +701,7 @@ class MultiHeadAttention : public Layer {
   bool useBias_ = true, hasAxesOption_ = false;
   Shape outputShape_;
   std::vector<int> attentionAxesOption_, attentionAxes_;
-  WeightOptions w_;
+  ProjectionOptions w_;
   nlohmann::json seed_;
   EinsumPlan query_, key_, value_, output_;
   std::string dotEquation_, combineEquation_;

@@ -9,6 +9,7 @@
 #include "layers/initializers.h"
 #include "layers/layer.h"
 #include "layers/regularizers.h"
+#include "layers/weight_options.h"
 #include "ops/ops.h"
 #include "ops/shape_ops.h"
 
@@ -116,11 +117,6 @@ namespace {
 namespace cu = conv_utils;
 using nlohmann::json;
 
-json initOr(const json& config, const char* key, const char* dflt) {
-  json v = cu::opt(config, key);
-  return v.is_null() ? json(dflt) : v;
-}
-
 std::string describe(const json& v) { return v.is_null() ? "undefined" : v.dump(); }
 
 // Adds a per-channel bias to y (channels last, or axis 1 when channelsFirst).
@@ -170,14 +166,9 @@ class BaseConv : public Layer {
     json ub = cu::opt(config, "useBias");
     WL_CHECK(ub.is_null() || ub.is_boolean(), "Expected useBias to be a boolean, but got " << ub.dump());
     useBias_ = ub.is_null() ? true : ub.get<bool>();
-    biasInitializer_ = initOr(config, "biasInitializer", "zeros");
-    validateInitializer(biasInitializer_, "biasInitializer");
-    biasRegularizer_ = cu::opt(config, "biasRegularizer");
-    biasConstraint_ = cu::opt(config, "biasConstraint");
+    biasOptions_ = WeightOptions(config, "bias", "zeros");
     activityRegularizer_ = cu::opt(config, "activityRegularizer");
-    validateRegularizer(biasRegularizer_, "biasRegularizer");
     validateRegularizer(activityRegularizer_, "activityRegularizer");
-    validateConstraint(biasConstraint_, "biasConstraint");
     json dr = cu::opt(config, "dilationRate");
     if (rank == 1 && dr.is_array() && dr.size() != 1) {
       throw Error("dilationRate must be a number or an array of a single number for 1D convolution, but received " +
@@ -209,10 +200,8 @@ class BaseConv : public Layer {
     c["dilationRate"] = dilationRate_;
     c["activation"] = activation_;
     c["useBias"] = useBias_;
-    c["biasInitializer"] = serializeInitializer(biasInitializer_);
-    c["biasRegularizer"] = biasRegularizer_;
+    biasOptions_.write(c, "bias");
     c["activityRegularizer"] = activityRegularizer_;
-    c["biasConstraint"] = biasConstraint_;
     return c;
   }
 
@@ -254,7 +243,8 @@ class BaseConv : public Layer {
   std::vector<int64_t> kernelSize_, strides_, dilationRate_;
   std::string padding_, dataFormat_, activation_;
   bool useBias_ = true;
-  json biasInitializer_, biasRegularizer_, biasConstraint_, activityRegularizer_;
+  WeightOptions biasOptions_;
+  json activityRegularizer_;
   std::shared_ptr<Variable> bias_;
 };
 
@@ -268,12 +258,7 @@ class Conv : public BaseConv {
     WL_CHECK(f.get<double>() == std::floor(f.get<double>()) && f.get<double>() < 9.0e15,
              "Expected filters to be a positive integer, but got " << f.dump() << ".");
     filters_ = static_cast<int64_t>(f.get<double>());
-    kernelInitializer_ = initOr(config, "kernelInitializer", "glorotNormal");
-    validateInitializer(kernelInitializer_, "kernelInitializer");
-    kernelRegularizer_ = cu::opt(config, "kernelRegularizer");
-    kernelConstraint_ = cu::opt(config, "kernelConstraint");
-    validateRegularizer(kernelRegularizer_, "kernelRegularizer");
-    validateConstraint(kernelConstraint_, "kernelConstraint");
+    kernelOptions_ = WeightOptions(config, "kernel", "glorotNormal");
   }
 
   Shape computeOutputShape(const Shape& in) const override {
@@ -292,9 +277,7 @@ class Conv : public BaseConv {
   json getConfig() const override {
     json c = BaseConv::getConfig();
     c["filters"] = filters_;
-    c["kernelInitializer"] = serializeInitializer(kernelInitializer_);
-    c["kernelRegularizer"] = kernelRegularizer_;
-    c["kernelConstraint"] = kernelConstraint_;
+    kernelOptions_.write(c, "kernel");
     return c;
   }
 
@@ -304,8 +287,8 @@ class Conv : public BaseConv {
     Shape kshape(kernelSize_.begin(), kernelSize_.end());
     kshape.push_back(inC);
     kshape.push_back(filters_);
-    kernel_ = addWeight("kernel", kshape, kernelInitializer_, true, kernelRegularizer_, kernelConstraint_);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+    kernel_ = addWeight("kernel", kshape, kernelOptions_.initializer, true, kernelOptions_.regularizer, kernelOptions_.constraint);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -350,7 +333,7 @@ class Conv : public BaseConv {
  protected:
 
   int64_t filters_;
-  json kernelInitializer_, kernelRegularizer_, kernelConstraint_;
+  WeightOptions kernelOptions_;
   std::shared_ptr<Variable> kernel_;
 };
 
@@ -406,8 +389,8 @@ class ConvTranspose : public Conv {
     Shape kshape(kernelSize_.begin(), kernelSize_.end());
     kshape.push_back(filters_);
     kshape.push_back(inC);
-    kernel_ = addWeight("kernel", kshape, kernelInitializer_, true, kernelRegularizer_, kernelConstraint_);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+    kernel_ = addWeight("kernel", kshape, kernelOptions_.initializer, true, kernelOptions_.regularizer, kernelOptions_.constraint);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -443,27 +426,28 @@ class Conv3DTranspose : public ConvTranspose {
 // glorotUniform (Keras; tfjs's SeparableConv).
 struct DepthwiseOptions {
   int64_t depthMultiplier = 1;
-  json depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint;
+  WeightOptions depthwise;
 
-  DepthwiseOptions(const json& config, const char* initDefault) {
+  DepthwiseOptions(const json& config, const char* initDefault)
+      : depthwise(withoutCopiedRegularizer(config), "depthwise", initDefault) {
     json dm = cu::opt(config, "depthMultiplier");
     depthMultiplier = dm.is_null() ? 1 : cu::normalizeArray(dm, 1, "depthMultiplier")[0];
-    depthwiseInitializer = initOr(config, "depthwiseInitializer", initDefault);
-    validateInitializer(depthwiseInitializer, "depthwiseInitializer");
-    depthwiseRegularizer = cu::opt(config, "depthwiseRegularizer");
-    depthwiseConstraint = cu::opt(config, "depthwiseConstraint");
-    validateRegularizer(depthwiseRegularizer, "depthwiseRegularizer");
-    // tfjs 4.22's DepthwiseConv2D.getConfig writes its regularizer as depthwiseConstraint
-    // (its own loader then fails): such a file, where the two are equal, has no constraint.
-    if (!depthwiseConstraint.is_null() && depthwiseConstraint == depthwiseRegularizer) depthwiseConstraint = nullptr;
-    validateConstraint(depthwiseConstraint, "depthwiseConstraint");
   }
 
   void write(json& c) const {
     c["depthMultiplier"] = depthMultiplier;
-    c["depthwiseInitializer"] = serializeInitializer(depthwiseInitializer);
-    c["depthwiseRegularizer"] = depthwiseRegularizer;
-    c["depthwiseConstraint"] = depthwiseConstraint;
+    depthwise.write(c, "depthwise");
+  }
+
+  // tfjs 4.22's DepthwiseConv2D.getConfig writes its regularizer as depthwiseConstraint
+  // (its own loader then fails): such a file, where the two are equal, has no constraint.
+  static json withoutCopiedRegularizer(const json& config) {
+    json c = config;
+    if (cu::opt(c, "depthwiseConstraint").is_null() || c["depthwiseConstraint"] != cu::opt(c, "depthwiseRegularizer")) {
+      return c;
+    }
+    c.erase("depthwiseConstraint");
+    return c;
   }
 };
 
@@ -473,18 +457,14 @@ struct DepthwiseOptions {
 // 'glorotUniform'` (`pointwiseFromDepthwise`), SeparableConv1D Keras's glorotUniform.
 // tfjs 4.22 ignores a given pointwiseInitializer: an option accepted and dropped.
 struct SeparableOptions : DepthwiseOptions {
-  json pointwiseInitializer, pointwiseRegularizer, pointwiseConstraint;
+  WeightOptions pointwise;
 
   SeparableOptions(const json& config, const std::string& cls, bool pointwiseFromDepthwise)
-      : DepthwiseOptions(checkNoKernelOptions(config, cls), "glorotUniform") {
-    pointwiseInitializer = !cu::opt(config, "pointwiseInitializer").is_null() || !pointwiseFromDepthwise
-                               ? initOr(config, "pointwiseInitializer", "glorotUniform")
-                               : depthwiseInitializer;
-    validateInitializer(pointwiseInitializer, "pointwiseInitializer");
-    pointwiseRegularizer = cu::opt(config, "pointwiseRegularizer");
-    pointwiseConstraint = cu::opt(config, "pointwiseConstraint");
-    validateRegularizer(pointwiseRegularizer, "pointwiseRegularizer");
-    validateConstraint(pointwiseConstraint, "pointwiseConstraint");
+      : DepthwiseOptions(checkNoKernelOptions(config, cls), "glorotUniform"),
+        pointwise(config, "pointwise", "glorotUniform") {
+    if (pointwiseFromDepthwise && cu::opt(config, "pointwiseInitializer").is_null()) {
+      pointwise.initializer = depthwise.initializer;
+    }
   }
 
   static const json& checkNoKernelOptions(const json& config, const std::string& cls) {
@@ -504,9 +484,7 @@ struct SeparableOptions : DepthwiseOptions {
     c.erase("kernelRegularizer");
     c.erase("kernelConstraint");
     DepthwiseOptions::write(c);
-    c["pointwiseInitializer"] = serializeInitializer(pointwiseInitializer);
-    c["pointwiseRegularizer"] = pointwiseRegularizer;
-    c["pointwiseConstraint"] = pointwiseConstraint;
+    pointwise.write(c, "pointwise");
   }
 };
 
@@ -530,10 +508,10 @@ class SeparableConv2D : public Conv {
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
     depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, o_.depthMultiplier},
-                           o_.depthwiseInitializer, true, o_.depthwiseRegularizer, o_.depthwiseConstraint);
-    pointwise_ = addWeight("pointwise_kernel", {1, 1, inC * o_.depthMultiplier, filters_}, o_.pointwiseInitializer, true,
-                           o_.pointwiseRegularizer, o_.pointwiseConstraint);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+                           o_.depthwise.initializer, true, o_.depthwise.regularizer, o_.depthwise.constraint);
+    pointwise_ = addWeight("pointwise_kernel", {1, 1, inC * o_.depthMultiplier, filters_}, o_.pointwise.initializer, true,
+                           o_.pointwise.regularizer, o_.pointwise.constraint);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -580,9 +558,9 @@ class DepthwiseConv2D : public BaseConv {
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
     depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, o_.depthMultiplier},
-                           o_.depthwiseInitializer, true, o_.depthwiseRegularizer, o_.depthwiseConstraint);
+                           o_.depthwise.initializer, true, o_.depthwise.regularizer, o_.depthwise.constraint);
     if (useBias_) {
-      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
     }
   }
 
@@ -990,7 +968,7 @@ Tensor dropUnitHeight(const Tensor& y) { return squeeze(y, {1}); }
 class Conv1DTranspose : public Conv {
  public:
   explicit Conv1DTranspose(const json& config) : Conv(config, "Conv1DTranspose", 1) {
-    if (cu::opt(config, "kernelInitializer").is_null()) kernelInitializer_ = "glorotUniform";
+    if (cu::opt(config, "kernelInitializer").is_null()) kernelOptions_.initializer = "glorotUniform";
     checkKerasConv1D("Conv1DTranspose", padding_, strides_[0], dilationRate_[0], config);
     json op = cu::opt(config, "outputPadding");
     if (!op.is_null()) {
@@ -1020,9 +998,9 @@ class Conv1DTranspose : public Conv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    kernel_ = addWeight("kernel", {kernelSize_[0], filters_, inC}, kernelInitializer_, true, kernelRegularizer_,
-                        kernelConstraint_);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+    kernel_ = addWeight("kernel", {kernelSize_[0], filters_, inC}, kernelOptions_.initializer, true, kernelOptions_.regularizer,
+                        kernelOptions_.constraint);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -1076,11 +1054,11 @@ class SeparableConv1D : public Conv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwiseInitializer, true,
-                           o_.depthwiseRegularizer, o_.depthwiseConstraint);
-    pointwise_ = addWeight("pointwise_kernel", {1, inC * o_.depthMultiplier, filters_}, o_.pointwiseInitializer, true,
-                           o_.pointwiseRegularizer, o_.pointwiseConstraint);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwise.initializer, true,
+                           o_.depthwise.regularizer, o_.depthwise.constraint);
+    pointwise_ = addWeight("pointwise_kernel", {1, inC * o_.depthMultiplier, filters_}, o_.pointwise.initializer, true,
+                           o_.pointwise.regularizer, o_.pointwise.constraint);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -1123,10 +1101,10 @@ class DepthwiseConv1D : public BaseConv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    kernel_ = addWeight("kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwiseInitializer, true,
-                        o_.depthwiseRegularizer, o_.depthwiseConstraint);
+    kernel_ = addWeight("kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwise.initializer, true,
+                        o_.depthwise.regularizer, o_.depthwise.constraint);
     if (useBias_) {
-      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
     }
   }
 

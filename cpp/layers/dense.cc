@@ -21,23 +21,8 @@ Dense::Dense(const nlohmann::json& config) : Layer(config, "Dense") {
   }
   validateActivation(activation_);
   useBias_ = config.contains("useBias") && config["useBias"].is_boolean() ? config["useBias"].get<bool>() : true;
-  kernelInitializer_ = config.contains("kernelInitializer") && !config["kernelInitializer"].is_null()
-                           ? config["kernelInitializer"]
-                           : nlohmann::json("glorotNormal");
-  biasInitializer_ = config.contains("biasInitializer") && !config["biasInitializer"].is_null()
-                         ? config["biasInitializer"]
-                         : nlohmann::json("zeros");
-  validateInitializer(kernelInitializer_, "kernelInitializer");
-  validateInitializer(biasInitializer_, "biasInitializer");
-  auto opt = [&config](const char* key) { return config.contains(key) ? config[key] : nlohmann::json(); };
-  kernelRegularizer_ = opt("kernelRegularizer");
-  biasRegularizer_ = opt("biasRegularizer");
-  kernelConstraint_ = opt("kernelConstraint");
-  biasConstraint_ = opt("biasConstraint");
-  validateRegularizer(kernelRegularizer_, "kernelRegularizer");
-  validateRegularizer(biasRegularizer_, "biasRegularizer");
-  validateConstraint(kernelConstraint_, "kernelConstraint");
-  validateConstraint(biasConstraint_, "biasConstraint");
+  kernelOptions_ = WeightOptions(config, "kernel", "glorotNormal");
+  biasOptions_ = WeightOptions(config, "bias", "zeros");
 }
 
 Shape Dense::computeOutputShape(const Shape& inputShape) const {
@@ -62,9 +47,11 @@ void Dense::build(const Shape& inputShape) {
   WL_CHECK(inputShape.size() >= 2 && inputShape.back() > 0,
            "Dense layer " << name() << " needs an input of rank >= 2 with a known last dimension, got "
                           << shapeStr(inputShape));
-  kernel_ = addWeight("kernel", {inputShape.back(), units_}, kernelInitializer_, true, kernelRegularizer_,
-                      kernelConstraint_);
-  if (useBias_) bias_ = addWeight("bias", {units_}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+  kernel_ = addWeight("kernel", {inputShape.back(), units_}, kernelOptions_.initializer, true,
+                      kernelOptions_.regularizer, kernelOptions_.constraint);
+  if (useBias_) {
+    bias_ = addWeight("bias", {units_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+  }
 }
 
 Tensor Dense::product(const Tensor& x, const FusedEpilogue& post) {
@@ -94,13 +81,9 @@ nlohmann::json Dense::getConfig() const {
   c["units"] = units_;
   c["activation"] = activation_;
   c["useBias"] = useBias_;
-  c["kernelInitializer"] = serializeInitializer(kernelInitializer_);
-  c["biasInitializer"] = serializeInitializer(biasInitializer_);
-  c["kernelRegularizer"] = kernelRegularizer_;
-  c["biasRegularizer"] = biasRegularizer_;
+  kernelOptions_.write(c, "kernel");
+  biasOptions_.write(c, "bias");
   c["activityRegularizer"] = nullptr;
-  c["kernelConstraint"] = kernelConstraint_;
-  c["biasConstraint"] = biasConstraint_;
   return c;
 }
 

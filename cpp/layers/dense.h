@@ -9,6 +9,7 @@
 #pragma once
 
 #include "layers/layer.h"
+#include "layers/weight_options.h"
 
 namespace wl {
 
@@ -33,8 +34,7 @@ class Dense : public Layer {
   int64_t units_;
   std::string activation_;
   bool useBias_;
-  nlohmann::json kernelInitializer_, biasInitializer_;
-  nlohmann::json kernelRegularizer_, biasRegularizer_, kernelConstraint_, biasConstraint_;
+  WeightOptions kernelOptions_, biasOptions_;
   std::shared_ptr<Variable> kernel_, bias_;
 };
 

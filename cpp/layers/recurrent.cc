@@ -65,6 +65,7 @@
 #include "layers/host_layer.h"
 #include "layers/initializers.h"
 #include "layers/regularizers.h"
+#include "layers/weight_options.h"
 #include "ops/conv.h"
 #include "ops/ops.h"
 #include "ops/recurrent_ops.h"
@@ -101,13 +102,6 @@ bool boolOption(const nlohmann::json& config, const char* key, bool dflt) {
   if (v.is_null()) return dflt;
   WL_CHECK(v.is_boolean(), "Expected " << key << " to be a boolean, but got " << v.dump());
   return v.get<bool>();
-}
-
-nlohmann::json initializerOption(const nlohmann::json& config, const char* key, const char* dflt) {
-  nlohmann::json v = lo::get(config, key);
-  if (v.is_null()) v = dflt;
-  validateInitializer(v, key);
-  return v;
 }
 
 // Validates tfjs's `implementation` option (0 is deprecated and means 1; 1 and 2
@@ -187,21 +181,9 @@ class GateCell : public RNNCell {
       validateActivation(recurrentActivation_);
     }
     useBias_ = boolOption(config, "useBias", true);
-    kernelInitializer_ = initializerOption(config, "kernelInitializer", "glorotNormal");
-    recurrentInitializer_ = initializerOption(config, "recurrentInitializer", "orthogonal");
-    biasInitializer_ = initializerOption(config, "biasInitializer", "zeros");
-    kernelRegularizer_ = lo::get(config, "kernelRegularizer");
-    recurrentRegularizer_ = lo::get(config, "recurrentRegularizer");
-    biasRegularizer_ = lo::get(config, "biasRegularizer");
-    kernelConstraint_ = lo::get(config, "kernelConstraint");
-    recurrentConstraint_ = lo::get(config, "recurrentConstraint");
-    biasConstraint_ = lo::get(config, "biasConstraint");
-    validateRegularizer(kernelRegularizer_, "kernelRegularizer");
-    validateRegularizer(recurrentRegularizer_, "recurrentRegularizer");
-    validateRegularizer(biasRegularizer_, "biasRegularizer");
-    validateConstraint(kernelConstraint_, "kernelConstraint");
-    validateConstraint(recurrentConstraint_, "recurrentConstraint");
-    validateConstraint(biasConstraint_, "biasConstraint");
+    kernelOptions_ = WeightOptions(config, "kernel", "glorotNormal");
+    recurrentOptions_ = WeightOptions(config, "recurrent", "orthogonal");
+    biasOptions_ = WeightOptions(config, "bias", "zeros");
     nlohmann::json activity = lo::get(config, "activityRegularizer");
     WL_CHECK(activity.is_null(), cls << ": activityRegularizer is not supported on recurrent layers (tfjs ignores it); "
                                         "got " << activity.dump());
@@ -218,16 +200,10 @@ class GateCell : public RNNCell {
     c["activation"] = activation_;
     if (hasRecurrentActivation_) c["recurrentActivation"] = recurrentActivation_;
     c["useBias"] = useBias_;
-    c["kernelInitializer"] = serializeInitializer(kernelInitializer_);
-    c["recurrentInitializer"] = serializeInitializer(recurrentInitializer_);
-    c["biasInitializer"] = serializeInitializer(biasInitializer_);
-    c["kernelRegularizer"] = kernelRegularizer_;
-    c["recurrentRegularizer"] = recurrentRegularizer_;
-    c["biasRegularizer"] = biasRegularizer_;
+    kernelOptions_.write(c, "kernel");
+    recurrentOptions_.write(c, "recurrent");
+    biasOptions_.write(c, "bias");
     c["activityRegularizer"] = nullptr;
-    c["kernelConstraint"] = kernelConstraint_;
-    c["recurrentConstraint"] = recurrentConstraint_;
-    c["biasConstraint"] = biasConstraint_;
     c["dropout"] = dropout_;
     c["recurrentDropout"] = recurrentDropout_;
     return c;
@@ -284,11 +260,11 @@ class GateCell : public RNNCell {
     WL_CHECK(in.size() == 2 && in[1] > 0, className() << " " << name()
                                                       << ": a cell is built for [batch, features], got " << shapeStr(in));
     int64_t k = gates_ * units_;
-    kernel_ = addWeight("kernel", {in[1], k}, kernelInitializer_, true, kernelRegularizer_, kernelConstraint_);
-    recurrentKernel_ = addWeight("recurrent_kernel", {units_, k}, recurrentInitializer_, true, recurrentRegularizer_,
-                                 recurrentConstraint_);
+    kernel_ = addWeight("kernel", {in[1], k}, kernelOptions_.initializer, true, kernelOptions_.regularizer, kernelOptions_.constraint);
+    recurrentKernel_ = addWeight("recurrent_kernel", {units_, k}, recurrentOptions_.initializer, true, recurrentOptions_.regularizer,
+                                 recurrentOptions_.constraint);
     if (useBias_) {
-      bias_ = addWeight("bias", biasShape(), biasInitializer_, true, biasRegularizer_, biasConstraint_);
+      bias_ = addWeight("bias", biasShape(), biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
       if (!fastWeightInit()) {
         Tensor custom = customBiasValue();
         if (custom.defined()) bias_->assign(custom);
@@ -308,9 +284,7 @@ class GateCell : public RNNCell {
   int64_t units_;
   std::string activation_, recurrentActivation_;
   bool useBias_;
-  nlohmann::json kernelInitializer_, recurrentInitializer_, biasInitializer_;
-  nlohmann::json kernelRegularizer_, recurrentRegularizer_, biasRegularizer_;
-  nlohmann::json kernelConstraint_, recurrentConstraint_, biasConstraint_;
+  WeightOptions kernelOptions_, recurrentOptions_, biasOptions_;
   double dropout_, recurrentDropout_;
   std::shared_ptr<Variable> kernel_, recurrentKernel_, bias_;
   Tensor inputMask_, recurrentMask_;
@@ -358,7 +332,7 @@ class LSTMCell : public GateCell {
   // unitForgetBias: [biasInitializer(units), ones(units), biasInitializer(2 * units)].
   Tensor customBiasValue() const override {
     if (!unitForgetBias_.is_boolean() || !unitForgetBias_.get<bool>()) return Tensor();
-    return concat({initialize(biasInitializer_, {units_}), ones({units_}), initialize(biasInitializer_, {2 * units_})},
+    return concat({initialize(biasOptions_.initializer, {units_}), ones({units_}), initialize(biasOptions_.initializer, {2 * units_})},
                   0);
   }
 
@@ -493,12 +467,12 @@ class ConvLSTM2DCell : public LSTMCell {
     int64_t inputDim = in[channelsFirst() ? 1 : 3];
     WL_CHECK(inputDim > 0, "The channel dimension of the input should be defined. Found " << inputDim);
     int64_t k = 4 * units_;
-    kernel_ = addWeight("kernel", {kernelSize_[0], kernelSize_[1], inputDim, k}, kernelInitializer_, true,
-                        kernelRegularizer_, kernelConstraint_);
+    kernel_ = addWeight("kernel", {kernelSize_[0], kernelSize_[1], inputDim, k}, kernelOptions_.initializer, true,
+                        kernelOptions_.regularizer, kernelOptions_.constraint);
     recurrentKernel_ = addWeight("recurrent_kernel", {kernelSize_[0], kernelSize_[1], units_, k},
-                                 recurrentInitializer_, true, recurrentRegularizer_, recurrentConstraint_);
+                                 recurrentOptions_.initializer, true, recurrentOptions_.regularizer, recurrentOptions_.constraint);
     if (useBias_) {
-      bias_ = addWeight("bias", {k}, biasInitializer_, true, biasRegularizer_, biasConstraint_);
+      bias_ = addWeight("bias", {k}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
       if (!fastWeightInit()) {
         Tensor custom = customBiasValue();
         if (custom.defined()) bias_->assign(custom);
