@@ -3,12 +3,14 @@
 // WebGL2 with SwiftShader here (a CPU emulation of a GPU): compare the columns with
 // each other, not with real GPU figures. First call = shader compiles and uploads.
 //   node bench/browser.mjs [--quick]      (npm run bench:browser)
+//   node bench/browser.mjs --profile      ours webgl only: GPU ms per kernel pass, one warm run
 import {chromium} from 'playwright-core';
 
 import {startServer} from '../scripts/serve.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const READBACK = process.argv.includes('--readback');
+const PROFILE = process.argv.includes('--profile');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const server = await startServer(0, '127.0.0.1');
@@ -28,7 +30,7 @@ try {
   // tfjs), made by one op; a synchronous read of a one-element tensor made after it
   // waits for that op (GL runs in order; gl.finish() does not wait in Chromium), so
   // only the read is timed. Fastest of several, warm (programs compiled before).
-  const readback = await page.evaluate(async quick => {
+  const readback = PROFILE ? {} : await page.evaluate(async quick => {
     await tf.ready();
     const sizes = [1000, 100000, 1000000];
     // 'ours packed': the path of drivers that read R32UI only as RGBA_INTEGER, forced.
@@ -60,20 +62,21 @@ try {
     tf.engine()._webglForcePackedReads(false);
     return rows;
   }, QUICK);
-  console.log('Read-back of a webgl tensor (float32), ms, fastest warm read:');
-  console.log('| read | ours webgl | ours packed | tfjs webgl |\n|---|---|---|---|');
+  if (!PROFILE) console.log('Read-back of a webgl tensor (float32), ms, fastest warm read:');
+  if (!PROFILE) console.log('| read | ours webgl | ours packed | tfjs webgl |\n|---|---|---|---|');
   for (const [name, r] of Object.entries(readback)) {
     console.log(`| ${name} | ${['ours webgl', 'ours packed', 'tfjs webgl'].map(c => r[c].toFixed(2)).join(' | ')} |`);
   }
-  if (!READBACK) await models(page);
+  if (PROFILE) await models(page, true);
+  else if (!READBACK) await models(page);
 } finally {
   await browser.close();
   server.close();
 }
 
 // The model workloads: ms first call / warm mean, ours webgl, tfjs webgl, ours wasm.
-async function models(page) {
-  const result = await page.evaluate(async quick => {
+async function models(page, profile = false) {
+  const result = await page.evaluate(async ([quick, profile]) => {
     const {buildMlp, buildMobileNetV2} = await import('/bench/models.mjs');
     await tf.ready();
     const reps = quick ? 2 : 5;
@@ -103,6 +106,24 @@ async function models(page) {
     const columns = [
       ['ours webgl', tf, 'webgl'], ['tfjs webgl', tfjs, 'webgl'], ['ours wasm', tf, 'wasm'],
     ];
+    if (profile) {
+      // One warm run per workload with every pass waited for and timed.
+      const out = {};
+      await tf.setBackend('webgl');
+      for (const [name, make] of Object.entries(workloads)) {
+        const w = make(tf);
+        await w.run();
+        const passes0 = tf.engine().webglStats().passes;
+        tf.engine()._webglProfile(true);
+        let t = performance.now();
+        await w.run();
+        const total = performance.now() - t;
+        tf.engine()._webglProfile(false);
+        out[name] = {total, passes: tf.engine().webglStats().passes - passes0, report: tf.engine()._webglProfileReport()};
+        w.dispose();
+      }
+      return out;
+    }
     const rows = {};
     for (const [name, make] of Object.entries(workloads)) {
       rows[name] = {};
@@ -125,7 +146,17 @@ async function models(page) {
     const gl = document.createElement('canvas').getContext('webgl2');
     const dbg = gl && gl.getExtension('WEBGL_debug_renderer_info');
     return {rows, renderer: dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : 'unknown', reps};
-  }, QUICK);
+  }, [QUICK, profile]);
+  if (profile) {
+    for (const [name, r] of Object.entries(result)) {
+      const lines = r.report.trim().split('\n').map(l => l.split(' '));
+      const gpu = lines.reduce((s, l) => s + Number(l[2]), 0);
+      console.log(`${name}: ${r.total.toFixed(0)} ms profiled, ${r.passes} passes, ${gpu.toFixed(0)} ms in passes`);
+      console.log('| kernel#pass | passes | ms |\n|---|---|---|');
+      for (const l of lines.slice(0, 40)) console.log(`| ${l[0]} | ${l[1]} | ${Number(l[2]).toFixed(1)} |`);
+    }
+    return;
+  }
   const cols = ['ours webgl', 'tfjs webgl', 'ours wasm'];
   const fmt = v => (v == null ? '-' : v.error ? `n/a (${v.error})` : `${v.first.toFixed(0)} / ${v.warm.toFixed(1)}`);
   console.log(`Chromium ${browser.version()}, WebGL2 renderer: ${result.renderer}; ms first call / warm mean of ${result.reps}`);

@@ -767,6 +767,19 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
              webglForcePackedReads(on);
 #endif
            }));
+  // Benchmarks: per-pass GPU times by kernel (bench/browser.mjs --profile).
+  function("webglProfile", optional_override([](bool on) {
+#ifdef WL_WEBGL
+             webglProfile(on);
+#endif
+           }));
+  function("webglProfileReport", optional_override([]() {
+#ifdef WL_WEBGL
+             return webglProfileReport();
+#else
+             return std::string();
+#endif
+           }));
   function("registerTestBackend", optional_override([](std::string name, std::string omit) {
              guard([&] {
                std::vector<std::string> ops;

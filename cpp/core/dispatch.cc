@@ -30,12 +30,18 @@ const Chain& chainFor(const char* op) {
 }
 
 std::set<std::pair<std::string, std::string>>* g_log = nullptr;
+const char* g_lastOp = "";
+uint64_t g_calls = 0;
 
 }  // namespace
 
 void setDispatchLog(std::set<std::pair<std::string, std::string>>* log) { g_log = log; }
+const char* lastKernelOp() { return g_lastOp; }
+uint64_t kernelCallCount() { return g_calls; }
 
 KernelCall::KernelCall(const char* op, KernelQuery query) {
+  g_lastOp = op;
+  ++g_calls;
   for (const auto& link : chainFor(op).links) {
     if (link.first->supports(op, query)) {
       backend_ = link.first;

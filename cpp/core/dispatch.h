@@ -27,6 +27,11 @@ namespace wl {
 // harness proves it ran every registered kernel of every backend).
 void setDispatchLog(std::set<std::pair<std::string, std::string>>* log);
 
+// The op of the latest KernelCall and a count of KernelCalls (a backend's profiler
+// labels its work by op: kernels receive only their parameters).
+const char* lastKernelOp();
+uint64_t kernelCallCount();
+
 class KernelCall {
  public:
   explicit KernelCall(const char* op, KernelQuery query = {DType::Float32});

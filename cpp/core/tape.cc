@@ -2,6 +2,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ops/ops.h"
 
@@ -9,6 +10,7 @@ namespace wl {
 
 namespace {
 GradientTape* g_active = nullptr;
+const std::vector<bool>* g_needed = nullptr;  // the running rule's inputs that lead from xs
 
 // While a tape's gradient rules run, only the tapes outside it record (so that an
 // outer tape sees the backward pass: second order); restored on scope exit.
@@ -20,6 +22,8 @@ struct RecordOnlyOutside {
 }  // namespace
 
 GradientTape* activeTape() { return g_active; }
+
+bool gradientNeeded(size_t i) { return g_needed == nullptr || i >= g_needed->size() || (*g_needed)[i]; }
 
 void recordOp(const char* op, std::vector<Tensor> inputs, const Tensor& output, GradFn grad) {
   GradientTape* tape = g_active;
@@ -48,10 +52,15 @@ void recordOpOutputs(const char* op, std::vector<Tensor> inputs, const std::vect
 void recordWithoutSecondOrder(const char* op, std::vector<Tensor> inputs, const Tensor& output) {
   if (g_active == nullptr) return;
   std::string name = op;
-  recordOp(op, std::move(inputs), output, [name](const Tensor&) -> std::vector<Tensor> {
+  GradFn refuse = [name](const Tensor&) -> std::vector<Tensor> {
     throw Error("The second-order gradient through '" + name +
                 "' is not supported yet (its gradient is computed by a kernel with no gradient of its own)");
-  });
+  };
+  for (GradientTape* tape = g_active; tape != nullptr; tape = tape->outer()) {
+    TapeNode n{op, inputs, output, refuse};
+    n.opaque = true;
+    tape->record(std::move(n));
+  }
 }
 
 PausedTape::PausedTape() : saved_(g_active) { g_active = nullptr; }
@@ -67,7 +76,28 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& y, const std::vector<Te
   RecordOnlyOutside recordOutside(this);
   std::unordered_map<int64_t, Tensor> grads;
   grads[y.id()] = dy.defined() ? dy : ones(y.shape());
+  // Tensors that depend on an x: only their gradients reach the result, so a rule is
+  // told which of its inputs matter.
+  std::unordered_set<int64_t> fromX;
+  for (const Tensor& x : xs) fromX.insert(x.id());
+  std::vector<std::vector<bool>> needed(nodes_.size());
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    bool any = false;
+    for (const Tensor& in : nodes_[n].inputs) {
+      needed[n].push_back(fromX.count(in.id()) != 0);
+      any = any || needed[n].back();
+    }
+    if (!any && !nodes_[n].opaque) continue;
+    fromX.insert(nodes_[n].output.id());
+    for (const Tensor& out : nodes_[n].outputs) fromX.insert(out.id());
+  }
+  struct Restore {
+    const std::vector<bool>* saved = g_needed;
+    ~Restore() { g_needed = saved; }
+  } restore;
   for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
+    // Every reached rule still runs (one that refuses a second order must throw).
+    g_needed = &needed[static_cast<size_t>(nodes_.rend() - it) - 1];
     std::vector<Tensor> dxs;
     if (it->multiGrad) {
       std::vector<Tensor> dys;

@@ -24,6 +24,11 @@ using GradFn = std::function<std::vector<Tensor>(const Tensor& dy)>;
 // undefined Tensor for an output that got none, returns one gradient per input.
 using MultiGradFn = std::function<std::vector<Tensor>(const std::vector<Tensor>& dys)>;
 
+// While a tape runs a node's gradient rule: whether the rule's input `i` leads from
+// the tape's xs (only then is its gradient used: a rule may skip the others' work,
+// as tfjs prunes them). True outside a gradient rule.
+bool gradientNeeded(size_t i);
+
 struct TapeNode {
   const char* op;
   std::vector<Tensor> inputs;
@@ -32,6 +37,9 @@ struct TapeNode {
   // Set for an op with several outputs (then `output` is the first and `grad` unused).
   std::vector<Tensor> outputs = {};
   MultiGradFn multiGrad = nullptr;
+  // recordWithoutSecondOrder's node: its inputs may not name all it depends on, so its
+  // output counts as depending on every x (gradientNeeded stays conservative).
+  bool opaque = false;
 };
 
 class GradientTape {

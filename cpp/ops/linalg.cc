@@ -73,21 +73,22 @@ Tensor matMulImpl(const Tensor& aIn, const Tensor& bIn, bool transposeA, bool tr
   recordOp("MatMul", {a3, b3}, c, [a3, b3, transposeA, transposeB](const Tensor& dy) -> std::vector<Tensor> {
     Tensor da, db;
     const Tensor &a = a3, &b = b3;
+    const bool needA = gradientNeeded(0), needB = gradientNeeded(1);  // fit: not dx of the input batch
     if (!transposeA && !transposeB) {
-      da = matMul(dy, b, false, true);
-      db = matMul(a, dy, true, false);
+      if (needA) da = matMul(dy, b, false, true);
+      if (needB) db = matMul(a, dy, true, false);
     } else if (!transposeA && transposeB) {
-      da = matMul(dy, b, false, false);
-      db = matMul(dy, a, true, false);
+      if (needA) da = matMul(dy, b, false, false);
+      if (needB) db = matMul(dy, a, true, false);
     } else if (transposeA && !transposeB) {
-      da = matMul(b, dy, false, true);
-      db = matMul(a, dy, false, false);
+      if (needA) da = matMul(b, dy, false, true);
+      if (needB) db = matMul(a, dy, false, false);
     } else {
-      da = matMul(b, dy, true, true);
-      db = matMul(dy, a, true, true);
+      if (needA) da = matMul(b, dy, true, true);
+      if (needB) db = matMul(dy, a, true, true);
     }
     // A shared (batch-1) operand receives the sum over the batch.
-    return {sumTo(da, a.shape()), sumTo(db, b.shape())};
+    return {needA ? sumTo(da, a.shape()) : Tensor(), needB ? sumTo(db, b.shape()) : Tensor()};
   });
   return c;
 }

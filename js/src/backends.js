@@ -166,6 +166,13 @@ export function webglContext() {
 export function webglForcePackedReads(on) {
   getCore().webglForcePackedReads(Boolean(on));
 }
+/** @internal Benchmarks: per-pass GPU times by kernel ("op#k@n count ms" lines), then cleared. */
+export function webglProfile(on) {
+  getCore().webglProfile(Boolean(on));
+}
+export function webglProfileReport() {
+  return getCore().webglProfileReport();
+}
 
 /**
  * @internal For tests: registers a backend that keeps its data in its own memory

@@ -63,6 +63,8 @@ export function engine() {
     _registerTestBackend: (name, options) => backends.registerTestBackend(name, options),
     _webglContext: () => backends.webglContext(),
     _webglForcePackedReads: on => backends.webglForcePackedReads(on),
+    _webglProfile: on => backends.webglProfile(on),
+    _webglProfileReport: () => backends.webglProfileReport(),
   };
 }
 

@@ -12,6 +12,8 @@
 #include <EGL/eglext.h>
 #endif
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -182,9 +184,21 @@ std::string declarations(const std::vector<const GLBuffer*>& inputs,
   std::ostringstream s;
   for (size_t k = 0; k < inputs.size(); ++k) {
     const bool rgba = inputs[k]->channels == 4;
-    s << "uniform usampler2D u_in" << k << ";\nconst int W" << k << " = " << inputs[k]->w << ";\n"
-      << (rgba ? "uvec4" : "uint") << " ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i % W" << k
-      << ", i / W" << k << "), 0)" << (rgba ? "" : ".r") << "; }\n"
+    // Texel i's place without an integer division where the grid allows (SwiftShader
+    // divides lane by lane): one row, or a power-of-two width (every storage over
+    // 4096 elements).
+    const int w = inputs[k]->w;
+    std::string at = "ivec2(i % W" + std::to_string(k) + ", i / W" + std::to_string(k) + ")";
+    if (inputs[k]->h == 1) {
+      at = "ivec2(i, 0)";
+    } else if ((w & (w - 1)) == 0) {
+      int shift = 0;
+      while ((1 << shift) < w) ++shift;
+      at = "ivec2(i & " + std::to_string(w - 1) + ", i >> " + std::to_string(shift) + ")";
+    }
+    s << "uniform usampler2D u_in" << k << ";\nconst int W" << k << " = " << w << ";\n"
+      << (rgba ? "uvec4" : "uint") << " ld" << k << "(int i) { return texelFetch(u_in" << k << ", " << at << ", 0)"
+      << (rgba ? "" : ".r") << "; }\n"
       << (rgba ? "vec4" : "float") << " f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
   }
   for (const auto& u : uf) s << "uniform float " << u.first << ";\n";
@@ -585,8 +599,34 @@ std::string glslFloat(float v) {
   return "uintBitsToFloat(" + std::to_string(bits) + "u)";
 }
 
+struct Profile {
+  bool on = false;
+  uint64_t call = ~uint64_t{0};  // kernelCallCount() of the pass before
+  int index = 0;                  // passes so far in that call
+  std::map<std::string, std::pair<int64_t, double>> byKey;  // count, ms
+};
+Profile& profile() {
+  static Profile p;
+  return p;
+}
+double nowMs() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+// Waits for the draw into `fbo` (a read of one texel: Chromium's glFinish does not wait).
+void waitForDraw(GLuint fbo) {
+  GLint prevRead = 0;
+  glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &prevRead);
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo);
+  glReadBuffer(GL_COLOR_ATTACHMENT0);
+  GLuint px[4];
+  glReadPixels(0, 0, 1, 1, GL_RGBA_INTEGER, GL_UNSIGNED_INT, px);
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(prevRead));
+}
+
 void runPass(const Pass& pass) {
   if (pass.size <= 0) return;
+  Profile& prof = profile();
+  const double t0 = prof.on ? nowMs() : 0;
   makeCurrent();
   Context& c = ctx();
   WL_CHECK(!pass.outputs.empty() && pass.outputs.size() <= 4, "webgl: a pass writes 1 to 4 outputs");
@@ -627,6 +667,14 @@ void runPass(const Pass& pass) {
   glViewport(0, 0, first->w, rows);
   glDrawArrays(GL_TRIANGLES, 0, 3);
   ++c.stats.passes;
+  if (prof.on) {
+    waitForDraw(c.drawFbo);
+    if (prof.call != kernelCallCount()) prof.index = 0;
+    prof.call = kernelCallCount();
+    auto& e = prof.byKey[std::string(lastKernelOp()) + "#" + std::to_string(prof.index++) + "@" + std::to_string(pass.size)];
+    ++e.first;
+    e.second += nowMs() - t0;
+  }
   for (size_t k = 0; k < targets.size(); ++k) {
     if (targets[k] == pass.outputs[k]) continue;
     std::swap(targets[k]->tex, pass.outputs[k]->tex);
@@ -715,5 +763,17 @@ std::string webglRenderer() { return webgl::ctx().renderer; }
 bool webglReadsPacked() { return webgl::ctx().ready && webgl::packedReads(); }
 
 void webglForcePackedReads(bool on) { webgl::ctx().forcePackedReads = on; }
+
+void webglProfile(bool on) { webgl::profile().on = on; }
+
+std::string webglProfileReport() {
+  auto& byKey = webgl::profile().byKey;
+  std::vector<std::pair<std::string, std::pair<int64_t, double>>> rows(byKey.begin(), byKey.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
+  std::ostringstream o;
+  for (const auto& r : rows) o << r.first << " " << r.second.first << " " << r.second.second << "\n";
+  byKey.clear();
+  return o.str();
+}
 
 }  // namespace wl

@@ -60,6 +60,11 @@ std::string webglRenderer();
 // Whether reads take the packed path (the driver's R32UI read format is RGBA_INTEGER,
 // or a test forced it with webglForcePackedReads).
 bool webglReadsPacked();
+// Benchmarks: while on, every pass waits for the GPU (a one-texel read) and its time
+// is added under "op#k@n" (the k-th pass of a call of op, n fragments); the report lists
+// "key count ms" lines, slowest first, and clears the figures.
+void webglProfile(bool on);
+std::string webglProfileReport();
 void webglForcePackedReads(bool on);
 
 }  // namespace wl
