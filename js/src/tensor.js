@@ -33,7 +33,7 @@ const finalizer = typeof FinalizationRegistry === 'function'
       if (held instanceof StringValues) {
         releaseStrings(held);
         collected++;
-      } else if (!held.isDeleted()) {
+      } else if (!held.isDeleted()) {  // dispose() leaves engine handles registered: unregister costs every call
         held.delete();
         collected++;
       }
@@ -139,7 +139,10 @@ export class Tensor {
       this.id = meta[0];
       this.size = meta[1];
       this.dtype = DTYPE_CODES[meta[2]];
-      this.shape = Array.from(meta.subarray(4, 4 + meta[3]));
+      const rank = meta[3];
+      const shape = new Array(rank);
+      for (let i = 0; i < rank; ++i) shape[i] = meta[4 + i];
+      this.shape = shape;
     }
     this.isDisposed = false;
     this._kept = false;
@@ -282,8 +285,8 @@ export class Tensor {
       this.isDisposed = true;
       return;
     }
-    if (finalizer) finalizer.unregister(this);
     if (this._strings) {
+      if (finalizer) finalizer.unregister(this);
       releaseStrings(this._strings);
       this._strings = null;
     } else {

@@ -489,7 +489,9 @@ export function predictLoop(model, xs, batchSize = 32) {
   const n = xs[0].shape[0];
   if (!(batchSize >= n)) checkPositiveInt(batchSize, 'batchSize');
   if (batchSize >= n) {
-    if (xs.length === 1 && handle.numOutputs() === 1) return [new Tensor(handle.predictOne(xs[0].handle))];
+    // A model's output count never changes: asked once per handle (a crossing saved per call).
+    if (handle._numOutputs === undefined) handle._numOutputs = handle.numOutputs();
+    if (xs.length === 1 && handle._numOutputs === 1) return [new Tensor(handle.predictOne(xs[0].handle))];
     const xv = vectorOf(xs.map(t => t.handle));
     try {
       return fromVector(handle.predict(xv)).map(h => new Tensor(h));
