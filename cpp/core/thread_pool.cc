@@ -40,6 +40,13 @@ int defaultThreads() {
   return std::max(1, std::min(static_cast<int>(hw == 0 ? 1 : hw), WL_MAX_THREADS));
 }
 
+// Fork/join as pthreadpool does it: a worker that finished a job spins on the job
+// counter for a while before it sleeps on the condition variable, and so does the
+// caller waiting for the workers. A model's step forks and joins tens of times a
+// millisecond (a GEMM of mlp-fit takes ~1 ms), and a sleep/wake through the futex costs
+// tens of microseconds (more in WebAssembly, where it is Atomics.wait/notify between
+// workers): spinning keeps the pool's overhead to the cost of a few atomics while jobs
+// follow each other, and the spin is bounded, so an idle engine still sleeps.
 class Pool {
  public:
   ~Pool() { stop(); }
@@ -58,16 +65,20 @@ class Pool {
     if (!run.owns_lock()) return false;
     start();
     jobs.fetch_add(1, std::memory_order_relaxed);
+    // Every worker takes part in the count (those past `ranges` only check in): the next
+    // job is posted only when all of them are done reading this one.
+    job_ = &fn;
+    n_ = n;
+    ranges_ = ranges;
+    error_ = nullptr;
+    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
     {
+      // Under the lock: a worker about to sleep either sees the new generation or is
+      // already waiting when notified (no lost wake-up).
       std::lock_guard<std::mutex> lock(m_);
-      job_ = &fn;
-      n_ = n;
-      ranges_ = ranges;
-      pending_ = ranges - 1;
-      error_ = nullptr;
-      ++generation_;
+      generation_.store(generation_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+      if (sleepers_ > 0) wake_.notify_all();
     }
-    wake_.notify_all();
     inParallel = true;
     std::exception_ptr mine;
     try {
@@ -76,11 +87,12 @@ class Pool {
       mine = std::current_exception();
     }
     inParallel = false;
-    std::unique_lock<std::mutex> lock(m_);
-    done_.wait(lock, [&] { return pending_ == 0; });
+    if (!spinUntil([&] { return pending_.load(std::memory_order_acquire) == 0; })) {
+      std::unique_lock<std::mutex> lock(m_);
+      done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+    }
     job_ = nullptr;
     std::exception_ptr err = mine ? mine : error_;
-    lock.unlock();
     if (err) std::rethrow_exception(err);
     return true;
   }
@@ -88,13 +100,24 @@ class Pool {
   static int64_t bound(int64_t n, int ranges, int i) { return n * i / ranges; }
 
  private:
+  // Polls cond() ~65k times (tens of microseconds); true when it came true.
+  template <typename Cond>
+  static bool spinUntil(const Cond& cond) {
+    for (int k = 1; k <= (1 << 16); ++k) {
+      if (cond()) return true;
+      // On a machine with more runnable threads than cores, let the one we wait for run.
+      if ((k & 1023) == 0) std::this_thread::yield();
+    }
+    return cond();
+  }
+
   void start() {
     if (static_cast<int>(workers_.size()) == count_ - 1) return;
     uint64_t now;
     {
       std::lock_guard<std::mutex> lock(m_);
       stopping_ = false;
-      now = generation_;
+      now = generation_.load(std::memory_order_relaxed);
     }
     // A worker waits for the generation after `now`, even if the job is posted before
     // the thread first runs.
@@ -105,8 +128,8 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(m_);
       stopping_ = true;
+      wake_.notify_all();
     }
-    wake_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
   }
@@ -114,28 +137,29 @@ class Pool {
   void loop(int i, uint64_t seen) {
     inParallel = true;
     for (;;) {
-      const std::function<void(int64_t, int64_t)>* job;
-      int64_t n;
-      int ranges;
-      {
+      auto posted = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+      if (!spinUntil([&] { return posted() || stopping_.load(std::memory_order_relaxed); })) {
         std::unique_lock<std::mutex> lock(m_);
-        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-        if (stopping_) return;
-        seen = generation_;
-        job = job_;
-        n = n_;
-        ranges = ranges_;
+        ++sleepers_;
+        wake_.wait(lock, [&] { return stopping_.load(std::memory_order_relaxed) || posted(); });
+        --sleepers_;
       }
-      if (i >= ranges) continue;
-      std::exception_ptr err;
-      try {
-        (*job)(bound(n, ranges, i), bound(n, ranges, i + 1));
-      } catch (...) {
-        err = std::current_exception();
+      if (stopping_.load(std::memory_order_acquire)) return;
+      seen = generation_.load(std::memory_order_acquire);
+      const int ranges = ranges_;
+      if (i < ranges) {
+        try {
+          (*job_)(bound(n_, ranges, i), bound(n_, ranges, i + 1));
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(m_);
+          if (!error_) error_ = std::current_exception();
+        }
       }
-      std::lock_guard<std::mutex> lock(m_);
-      if (err && !error_) error_ = err;
-      if (--pending_ == 0) done_.notify_one();
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // The last one: the caller may be asleep (it checks pending_ under the lock).
+        std::lock_guard<std::mutex> lock(m_);
+        done_.notify_one();
+      }
     }
   }
 
@@ -144,13 +168,15 @@ class Pool {
   std::mutex m_;
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> generation_{0};
+  // The job: written by the caller before generation_ moves on, read by the workers after.
   const std::function<void(int64_t, int64_t)>* job_ = nullptr;
   int64_t n_ = 0;
   int ranges_ = 0;
-  int pending_ = 0;
-  bool stopping_ = false;
-  std::exception_ptr error_;
+  std::atomic<int> pending_{0};
+  int sleepers_ = 0;  // workers waiting on wake_ (under m_)
+  std::atomic<bool> stopping_{false};
+  std::exception_ptr error_;  // the first worker's exception (under m_)
 };
 
 Pool& pool() {
