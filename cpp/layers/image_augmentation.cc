@@ -50,19 +50,16 @@
 #include "ops/ops.h"
 #include "ops/registry.h"
 #include "ops/shape_ops.h"
+#include "layers/core_layers.h"
 
 namespace wl {
 
 namespace {
 
-nlohmann::json opt(const nlohmann::json& config, const char* key) {
-  return config.contains(key) ? config[key] : nlohmann::json();
-}
 
-std::string describe(const nlohmann::json& v) { return v.is_null() ? "undefined" : v.dump(); }
 
 std::string stringOpt(const nlohmann::json& config, const char* key, const std::string& dflt) {
-  nlohmann::json v = opt(config, key);
+  nlohmann::json v = layer_opts::get(config, key);
   if (v.is_null()) return dflt;
   WL_CHECK(v.is_string(), "Expected " << key << " to be a string, but got " << v.dump());
   return v.get<std::string>();
@@ -166,7 +163,7 @@ class RandomImageLayer : public Layer {
  public:
   RandomImageLayer(const nlohmann::json& config, const std::string& cls, bool kerasFormat)
       : Layer(config, cls), kerasFormat_(kerasFormat) {
-    seed_ = opt(config, "seed");
+    seed_ = layer_opts::get(config, "seed");
     WL_CHECK(seed_.is_null() || seed_.is_number_integer() ||
                  (seed_.is_number() && seed_.get<double>() == std::floor(seed_.get<double>())),
              cls << ": seed must be an integer, got " << seed_.dump());
@@ -179,7 +176,7 @@ class RandomImageLayer : public Layer {
       std::string df = stringOpt(config, "dataFormat", "channelsLast");
       WL_CHECK(df == "channelsLast" || df == "channels_last",
                cls << ": dataFormat '" << df << "' is not supported; only channelsLast (channels_last) images");
-      nlohmann::json bbox = opt(config, "boundingBoxFormat");
+      nlohmann::json bbox = layer_opts::get(config, "boundingBoxFormat");
       WL_CHECK(bbox.is_null(), cls << ": boundingBoxFormat is not supported (images only), got " << bbox.dump());
     }
   }
@@ -242,7 +239,7 @@ class RandomResize : public RandomImageLayer {
  public:
   RandomResize(const nlohmann::json& config, const std::string& cls, bool width)
       : RandomImageLayer(config, cls, false), width_(width) {
-    factor_ = opt(config, "factor");
+    factor_ = layer_opts::get(config, "factor");
     const char* what = width ? "width" : "height";
     if (factor_.is_array() && factor_.size() == 2 && factor_[0].is_number() && factor_[1].is_number()) {
       lower_ = factor_[0].get<double>();
@@ -251,7 +248,7 @@ class RandomResize : public RandomImageLayer {
       lower_ = -factor_.get<double>();
       upper_ = factor_.get<double>();
     } else {
-      throw Error("Invalid factor: " + describe(factor_) + ". Must be positive number or tuple of 2 numbers");
+      throw Error("Invalid factor: " + layer_opts::describe(factor_) + ". Must be positive number or tuple of 2 numbers");
     }
     WL_CHECK(lower_ >= -1.0 && upper_ >= -1.0, "factor must have values larger than -1. Got: " << factor_.dump());
     WL_CHECK(upper_ >= lower_, "factor cannot have upper bound less than lower bound. Got upper bound: "
@@ -355,7 +352,7 @@ class RandomAffine : public RandomImageLayer {
     interpolation_ = stringOpt(config, "interpolation", "bilinear");
     WL_CHECK(interpolation_ == "nearest" || interpolation_ == "bilinear",
              "Unknown `interpolation` " << interpolation_ << ". Expected of one ('nearest', 'bilinear').");
-    nlohmann::json fv = opt(config, "fillValue");
+    nlohmann::json fv = layer_opts::get(config, "fillValue");
     WL_CHECK(fv.is_null() || fv.is_number(), cls << ": fillValue must be a number, got " << fv.dump());
     fillValue_ = fv.is_null() ? 0.0 : fv.get<double>();
   }
@@ -382,7 +379,7 @@ class RandomAffine : public RandomImageLayer {
   // within [lo, hi].
   static std::pair<double, double> baseFactor(const nlohmann::json& v, double lo, double hi, const std::string& what) {
     std::string msg = "The `factor` argument should be a number (or a list of two numbers) in the range [" +
-                      fmt(lo) + ", " + fmt(hi) + "]. Received: " + what + "=" + describe(v);
+                      fmt(lo) + ", " + fmt(hi) + "]. Received: " + what + "=" + layer_opts::describe(v);
     WL_CHECK(isFactor(v), msg);
     if (v.is_array()) {
       double a = v[0].get<double>(), b = v[1].get<double>();
@@ -398,7 +395,7 @@ class RandomAffine : public RandomImageLayer {
   // (zoom: (-1, 1]); a number f -> [-f, f].
   static std::pair<double, double> pairFactor(const nlohmann::json& v, bool zoom, const std::string& what) {
     std::string msg = std::string("The `") + what + "` argument should be a number (or a list of two numbers) in the range " +
-                      (zoom ? "(-1.0, 1.0]" : "[-1.0, 1.0]") + ". Received: " + what + "=" + describe(v);
+                      (zoom ? "(-1.0, 1.0]" : "[-1.0, 1.0]") + ". Received: " + what + "=" + layer_opts::describe(v);
     WL_CHECK(isFactor(v), msg);
     auto check = [&](double f) { WL_CHECK(f <= 1.0 && (zoom ? f > -1.0 : f >= -1.0), msg); };
     if (v.is_array()) {
@@ -425,7 +422,7 @@ class RandomAffine : public RandomImageLayer {
 class RandomRotation : public RandomAffine {
  public:
   explicit RandomRotation(const nlohmann::json& config) : RandomAffine(config, "RandomRotation") {
-    std::tie(lower_, upper_) = baseFactor(opt(config, "factor"), -1, 1, "factor");
+    std::tie(lower_, upper_) = baseFactor(layer_opts::get(config, "factor"), -1, 1, "factor");
   }
   std::string className() const override { return "RandomRotation"; }
 
@@ -453,8 +450,8 @@ class RandomRotation : public RandomAffine {
 class RandomTranslation : public RandomAffine {
  public:
   explicit RandomTranslation(const nlohmann::json& config) : RandomAffine(config, "RandomTranslation") {
-    heightFactor_ = opt(config, "heightFactor");
-    widthFactor_ = opt(config, "widthFactor");
+    heightFactor_ = layer_opts::get(config, "heightFactor");
+    widthFactor_ = layer_opts::get(config, "widthFactor");
     height_ = pairFactor(heightFactor_, false, "height_factor");
     width_ = pairFactor(widthFactor_, false, "width_factor");
   }
@@ -483,8 +480,8 @@ class RandomTranslation : public RandomAffine {
 class RandomZoom : public RandomAffine {
  public:
   explicit RandomZoom(const nlohmann::json& config) : RandomAffine(config, "RandomZoom") {
-    heightFactor_ = opt(config, "heightFactor");
-    widthFactor_ = opt(config, "widthFactor");
+    heightFactor_ = layer_opts::get(config, "heightFactor");
+    widthFactor_ = layer_opts::get(config, "widthFactor");
     height_ = pairFactor(heightFactor_, true, "height_factor");
     if (!widthFactor_.is_null()) width_ = pairFactor(widthFactor_, true, "width_factor");
   }
@@ -515,9 +512,9 @@ class RandomZoom : public RandomAffine {
 class RandomContrast : public RandomImageLayer {
  public:
   explicit RandomContrast(const nlohmann::json& config) : RandomImageLayer(config, "RandomContrast", true) {
-    nlohmann::json f = opt(config, "factor");
+    nlohmann::json f = layer_opts::get(config, "factor");
     std::string msg = "The `factor` argument should be a number (or a list of two numbers) in the range [0, 1]. "
-                      "Received: factor=" + describe(f);
+                      "Received: factor=" + layer_opts::describe(f);
     WL_CHECK(isFactor(f), msg);
     if (f.is_array()) {
       double a = f[0].get<double>(), b = f[1].get<double>();
@@ -528,7 +525,7 @@ class RandomContrast : public RandomImageLayer {
       WL_CHECK(v >= 0 && v <= 1, msg);
       lower_ = std::max(-v, 0.0), upper_ = v;
     }
-    nlohmann::json vr = opt(config, "valueRange");
+    nlohmann::json vr = layer_opts::get(config, "valueRange");
     if (!vr.is_null()) {
       WL_CHECK(isFactor(vr) && vr.is_array() && vr[0].get<double>() < vr[1].get<double>(),
                "RandomContrast: valueRange must be [low, high] with low < high, got " << vr.dump());

@@ -25,24 +25,22 @@
 #include "ops/conv.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
+#include "layers/core_layers.h"
 
 namespace wl {
 
 namespace {
 
-nlohmann::json opt(const nlohmann::json& config, const char* key) {
-  return config.contains(key) ? config[key] : nlohmann::json();
-}
 
 double numberOpt(const nlohmann::json& config, const char* key, double dflt) {
-  nlohmann::json v = opt(config, key);
+  nlohmann::json v = layer_opts::get(config, key);
   if (v.is_null()) return dflt;
   WL_CHECK(v.is_number(), "Expected " << key << " to be a number, but got " << v.dump());
   return v.get<double>();
 }
 
 bool boolOpt(const nlohmann::json& config, const char* key, bool dflt) {
-  nlohmann::json v = opt(config, key);
+  nlohmann::json v = layer_opts::get(config, key);
   if (v.is_null()) return dflt;
   WL_CHECK(v.is_boolean(), "Expected " << key << " to be a boolean, but got " << v.dump());
   return v.get<bool>();
@@ -50,20 +48,20 @@ bool boolOpt(const nlohmann::json& config, const char* key, bool dflt) {
 
 // `args.xInitializer || 'dflt'` then validated.
 nlohmann::json initializerOpt(const nlohmann::json& config, const char* key, const char* dflt) {
-  nlohmann::json v = opt(config, key);
+  nlohmann::json v = layer_opts::get(config, key);
   if (v.is_null() || (v.is_string() && v.get<std::string>().empty())) v = dflt;
   validateInitializer(v, key);
   return v;
 }
 
 nlohmann::json regularizerOpt(const nlohmann::json& config, const char* key) {
-  nlohmann::json v = opt(config, key);
+  nlohmann::json v = layer_opts::get(config, key);
   validateRegularizer(v, key);
   return v;
 }
 
 nlohmann::json constraintOpt(const nlohmann::json& config, const char* key) {
-  nlohmann::json v = opt(config, key);
+  nlohmann::json v = layer_opts::get(config, key);
   validateConstraint(v, key);
   return v;
 }
@@ -131,7 +129,7 @@ class BatchNormalization : public Layer {
   explicit BatchNormalization(const nlohmann::json& config)
       : Layer(config, "BatchNormalization"), a_(config, /*alwaysWriteConstraints=*/true) {
     supportsMasking_ = true;  // as tfjs: the mask passes through
-    nlohmann::json axis = opt(config, "axis");
+    nlohmann::json axis = layer_opts::get(config, "axis");
     if (!axis.is_null()) {
       bool isInt = axis.is_number_integer() ||
                    (axis.is_number_float() && axis.get<double>() == static_cast<double>(static_cast<int64_t>(axis.get<double>())));
@@ -248,7 +246,7 @@ class LayerNormalization : public Layer {
   explicit LayerNormalization(const nlohmann::json& config)
       : Layer(config, "LayerNormalization"), a_(config, /*alwaysWriteConstraints=*/false) {
     supportsMasking_ = true;  // as tfjs: the mask passes through
-    nlohmann::json axis = opt(config, "axis");
+    nlohmann::json axis = layer_opts::get(config, "axis");
     auto isInt = [](const nlohmann::json& v) {
       return v.is_number_integer() ||
              (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
@@ -339,7 +337,7 @@ class UnitNormalization : public Layer {
  public:
   explicit UnitNormalization(const nlohmann::json& config) : Layer(config, "UnitNormalization") {
     supportsMasking_ = true;
-    nlohmann::json axis = opt(config, "axis");
+    nlohmann::json axis = layer_opts::get(config, "axis");
     auto isInt = [](const nlohmann::json& v) {
       return v.is_number() && std::fabs(v.get<double>()) < 1e9 && v.get<double>() == std::floor(v.get<double>());
     };
@@ -412,7 +410,7 @@ class GroupNormalization : public Layer {
       : Layer(config, "GroupNormalization"), a_(config, /*alwaysWriteConstraints=*/true) {
     supportsMasking_ = true;  // as Keras: the mask passes through
     auto intOpt = [&](const char* key, int dflt) {
-      nlohmann::json v = opt(config, key);
+      nlohmann::json v = layer_opts::get(config, key);
       if (v.is_null()) return dflt;
       WL_CHECK(v.is_number() && std::fabs(v.get<double>()) < 1e9 && v.get<double>() == std::floor(v.get<double>()),
                "Expected " << key << " to be an integer, but got " << v.dump());

@@ -15,22 +15,19 @@
 #include "ops/ops.h"
 #include "ops/registry.h"
 #include "ops/shape_ops.h"
+#include "layers/core_layers.h"
 
 namespace wl {
 
 namespace {
 
-nlohmann::json opt(const nlohmann::json& config, const char* key) {
-  return config.contains(key) ? config[key] : nlohmann::json();
-}
 
-std::string describe(const nlohmann::json& v) { return v.is_null() ? "undefined" : v.dump(); }
 
 int64_t positiveIntOpt(const nlohmann::json& config, const char* key) {
-  nlohmann::json v = opt(config, key);
+  nlohmann::json v = layer_opts::get(config, key);
   bool ok = v.is_number_integer() ||
             (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
-  WL_CHECK(ok && v.get<double>() > 0, "Expected " << key << " to be a positive integer, but got " << describe(v) << ".");
+  WL_CHECK(ok && v.get<double>() > 0, "Expected " << key << " to be a positive integer, but got " << layer_opts::describe(v) << ".");
   return static_cast<int64_t>(v.get<double>());
 }
 
@@ -48,10 +45,10 @@ Tensor runResize(const char* op, const Tensor& x, int64_t h, int64_t w, bool ali
 class Rescaling : public Layer {
  public:
   explicit Rescaling(const nlohmann::json& config) : Layer(config, "Rescaling") {
-    nlohmann::json s = opt(config, "scale");
-    WL_CHECK(s.is_number(), "Expected scale to be a number, but got " << describe(s));
+    nlohmann::json s = layer_opts::get(config, "scale");
+    WL_CHECK(s.is_number(), "Expected scale to be a number, but got " << layer_opts::describe(s));
     scale_ = s;
-    nlohmann::json o = opt(config, "offset");
+    nlohmann::json o = layer_opts::get(config, "offset");
     if (!o.is_null() && !(o.is_number() && o.get<double>() == 0)) {
       WL_CHECK(o.is_number(), "Expected offset to be a number, but got " << o.dump());
       offset_ = o;
@@ -169,14 +166,14 @@ class Resizing : public Layer {
   explicit Resizing(const nlohmann::json& config) : Layer(config, "Resizing") {
     height_ = positiveIntOpt(config, "height");
     width_ = positiveIntOpt(config, "width");
-    nlohmann::json interp = opt(config, "interpolation");
+    nlohmann::json interp = layer_opts::get(config, "interpolation");
     if (!interp.is_null() && !(interp.is_string() && interp.get<std::string>().empty())) {
       WL_CHECK(interp.is_string() && (interp == "bilinear" || interp == "nearest"),
                "Invalid interpolation parameter: " << (interp.is_string() ? interp.get<std::string>() : interp.dump())
                                                    << " is not implemented");
       interpolation_ = interp.get<std::string>();
     }
-    nlohmann::json crop = opt(config, "cropToAspectRatio");
+    nlohmann::json crop = layer_opts::get(config, "cropToAspectRatio");
     cropToAspectRatio_ = crop.is_boolean() ? crop.get<bool>() : (crop.is_number() ? crop.get<double>() != 0 : false);
   }
   std::string className() const override { return "Resizing"; }
@@ -222,7 +219,7 @@ class CategoryEncoding : public Layer {
  public:
   explicit CategoryEncoding(const nlohmann::json& config) : Layer(config, "CategoryEncoding") {
     numTokens_ = positiveIntOpt(config, "numTokens");
-    nlohmann::json mode = opt(config, "outputMode");
+    nlohmann::json mode = layer_opts::get(config, "outputMode");
     if (!mode.is_null() && !(mode.is_string() && mode.get<std::string>().empty())) {
       WL_CHECK(mode.is_string() && (mode == "oneHot" || mode == "multiHot" || mode == "count"),
                "Expected outputMode to be one of 'oneHot', 'multiHot', 'count', but got " << mode.dump());
