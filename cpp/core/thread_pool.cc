@@ -100,13 +100,13 @@ class Pool {
   static int64_t bound(int64_t n, int ranges, int i) { return n * i / ranges; }
 
  private:
-  // Polls cond() ~65k times (tens of microseconds); true when it came true.
+  // Polls cond() 4096 times (a few microseconds); true when it came true.
   template <typename Cond>
   static bool spinUntil(const Cond& cond) {
-    for (int k = 1; k <= (1 << 16); ++k) {
+    for (int k = 1; k <= (1 << 12); ++k) {
       if (cond()) return true;
       // On a machine with more runnable threads than cores, let the one we wait for run.
-      if ((k & 1023) == 0) std::this_thread::yield();
+      if ((k & 255) == 0) std::this_thread::yield();
     }
     return cond();
   }
