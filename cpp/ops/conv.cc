@@ -180,7 +180,9 @@ Tensor convForward(ConvKind k, const Tensor& x, const Tensor& w, const ConvGeome
   if (ep) p.epilogue = ep->bind(call);  // only without a tape (fused.cc), so the rule below is never recorded with it
   call.kernel<ConvKernel>()(p);
   recordOp(kernelNames(k).forward, {x, w}, y, [k, x, w, g](const Tensor& dy) -> std::vector<Tensor> {
-    return {convBackpropInput(k, dy, w, g, x.shape()), convBackpropFilter(k, x, dy, g, w.shape())};
+    // fit: the first layer's dx (the input batch's gradient) is not asked for: skipped.
+    return {gradientNeeded(0) ? convBackpropInput(k, dy, w, g, x.shape()) : Tensor(),
+            gradientNeeded(1) ? convBackpropFilter(k, x, dy, g, w.shape()) : Tensor()};
   });
   return y;
 }
@@ -191,7 +193,8 @@ Tensor convBackpropInput(ConvKind k, const Tensor& dy, const Tensor& w, const Co
   ConvParams p{g, call.out<float>(dx), call.in<float>(w), call.in<float>(dy), {}, call.key(w)};
   call.kernel<ConvKernel>()(p);
   recordOp(kernelNames(k).backpropInput, {dy, w}, dx, [k, dy, w, g](const Tensor& ddx) -> std::vector<Tensor> {
-    return {convForward(k, ddx, w, g, dy.shape()), convBackpropFilter(k, ddx, dy, g, w.shape())};
+    return {gradientNeeded(0) ? convForward(k, ddx, w, g, dy.shape()) : Tensor(),
+            gradientNeeded(1) ? convBackpropFilter(k, ddx, dy, g, w.shape()) : Tensor()};
   });
   return dx;
 }
@@ -202,7 +205,8 @@ Tensor convBackpropFilter(ConvKind k, const Tensor& x, const Tensor& dy, const C
   ConvParams p{g, call.in<float>(x), call.out<float>(dw), call.in<float>(dy), {}, {}};
   call.kernel<ConvKernel>()(p);
   recordOp(kernelNames(k).backpropFilter, {x, dy}, dw, [k, x, dy, g](const Tensor& ddw) -> std::vector<Tensor> {
-    return {convBackpropInput(k, dy, ddw, g, x.shape()), convForward(k, x, ddw, g, dy.shape())};
+    return {gradientNeeded(0) ? convBackpropInput(k, dy, ddw, g, x.shape()) : Tensor(),
+            gradientNeeded(1) ? convForward(k, x, ddw, g, dy.shape()) : Tensor()};
   });
   return dw;
 }
