@@ -85,5 +85,13 @@ int main() {
   conv("Conv2D 1x1 112x112x32 -> 16", "Conv2D", geometry(112, 32, 16, 1, 1), 32 * 16);
   conv("Conv2D 1x1 56x56x24 -> 144", "Conv2D", geometry(56, 24, 144, 1, 1), 24 * 144);
   conv("DepthwiseConv2d 3x3/2 112x112x96", "DepthwiseConv2dNative", geometry(112, 96, 96, 3, 2), 3 * 3 * 96);
+  // The pool's own cost: 1000 jobs back to back, each two ranges of a few ns of work
+  // (a training step forks and joins tens of times; 1 thread runs them inline).
+  std::vector<float> sink(64);
+  row("fork/join: 1000 jobs of 2 tiny ranges", [&] {
+    for (int j = 0; j < 1000; ++j) {
+      parallelFor(2, 1, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) sink[static_cast<size_t>(i * 32)] += 1.f; });
+    }
+  });
   return 0;
 }
