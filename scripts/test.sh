@@ -34,8 +34,8 @@ cmake --build build/asan -j "$(nproc 2>/dev/null || echo 2)" > /dev/null
 run_suite "gtest (ASan+UBSan)" ctest --test-dir build/asan --output-on-failure -j 2 || failed=1
 run_suite "node:test (WASM)" node --test tests/node/ || failed=1
 # The threaded engine (built above): the kernel-heavy suites on 2 threads. It must load
-# (core.js refuses one built by an Emscripten whose wasm exceptions lose their type under
-# -pthread; build.sh builds it with JavaScript exceptions, and the warning says why otherwise).
+# (core.js refuses one whose wasm exceptions lose their type under -pthread, as clang 14's
+# do without CMake's WL_WASM_EH_TLS_FIX; the warning says why).
 if [ "$(node --input-type=module -e "import * as tf from './dist/wasm-layers.lazy.mjs'; tf.setThreadsCount(2);
       await tf.ready(); console.log(tf.getThreadsCount())" | tail -n 1)" = 2 ]; then
   run_suite "node:test (threaded engine, 2 threads: ops, conv, training)" env WL_TEST_THREADS=2 \

@@ -163,10 +163,10 @@ async function loadThreaded() {
         if (w && typeof w.unref === 'function') w.unref();
       }
     }
-    // Built with Emscripten 3.1.6 (Debian's), -pthread with -fwasm-exceptions loses the
-    // type of every C++ exception (a throw of std::runtime_error reaches only catch (...),
-    // in a ten-line program too): errors would all read "Unknown C++ exception" and the
-    // engine's own catch clauses would not run. Such an engine is not used.
+    // Built with clang < 15 (Debian's Emscripten 3.1.6) without CMake's WL_WASM_EH_TLS_FIX,
+    // -pthread with -fwasm-exceptions loses the type of every C++ exception (a throw of
+    // std::runtime_error reaches only catch (...)): errors would all read "Unknown C++
+    // exception" and the engine's own catch clauses would not run. Such an engine is not used.
     let message = '';
     try {
       module.setThreadsCount(0);
@@ -176,7 +176,7 @@ async function loadThreaded() {
     if (!/between 1 and \d+, but got 0/.test(message)) {
       if (pthread && typeof pthread.terminateAllThreads === 'function') pthread.terminateAllThreads();
       throw new Error(`its C++ exceptions lose their type ("${message}"): rebuild it with scripts/build.sh ` +
-                      'wasm-mt, which uses JavaScript exceptions with -pthread');
+                      'wasm-mt (CMake applies WL_WASM_EH_TLS_FIX for clang < 15)');
     }
     return module;
   } catch (e) {

@@ -102,3 +102,31 @@ test('a conv net predicts and trains bit-identically on 1 and 2 threads', () => 
   assert.equal(two.predicted, one.predicted);
   assert.equal(two.weights, one.weights);
 });
+
+// The threaded engine keeps C++ exception types (wasm exceptions with CMake's
+// WL_WASM_EH_TLS_FIX under clang 14): errors reach JavaScript with their messages, the
+// engine's own catch (const Error&) clauses run (batchNorm turns a failed broadcast into
+// its own message there), a worker thread's kernels still run afterwards, and results
+// after the errors equal the single-thread engine's.
+test('errors in the threaded engine keep their messages and the engine keeps working', {skip: !hasThreaded}, () => {
+  const program = `
+    const errs = [];
+    const grab = f => { try { f(); errs.push('(no error)'); } catch (e) { errs.push(e.message); } };
+    grab(() => tf.tensor([1, 2, 3]).reshape([2, 2]));
+    grab(() => tf.batchNorm(tf.ones([2, 3]), tf.ones([2]), tf.ones([3])));
+    grab(() => tf.matMul(tf.ones([2, 3]), tf.ones([4, 5])));
+    const y = tf.matMul(tf.range(0, 256 * 96).reshape([256, 96]).div(1000), tf.ones([96, 64]).mul(0.5));
+    const sum = Array.from(y.sum(0).dataSync().slice(0, 4));`;
+  const mt = run(`import * as tf from ${JSON.stringify(lazy)};
+    tf.setThreadsCount(2); await tf.ready(); ${program}
+    console.log(JSON.stringify({n: tf.getThreadsCount(), errs, sum}));`);
+  const st = run(`import * as tf from ${JSON.stringify(lazy)};
+    tf.setThreadsCount(1); await tf.ready(); ${program}
+    console.log(JSON.stringify({errs, sum}));`);
+  assert.equal(mt.n, 2, 'the threaded engine loaded');
+  assert.match(mt.errs[0], /Size\(3\) must match the product of shape \[2,2\]/);
+  assert.match(mt.errs[1], /Error in batchNorm: mean of shape \[2\] does not broadcast to x of shape \[2,3\]/);
+  assert.match(mt.errs[2], /matMul/);
+  assert.deepEqual(mt.errs, st.errs);
+  assert.deepEqual(mt.sum, st.sum);
+});
