@@ -916,8 +916,9 @@ void conv(const ConvParams& p) {
   convPacked(p);
 }
 
-// Depthwise: filter [fH, fW, inC, mult]; output channel oc = c * mult + m.
-void depthwise(const ConvParams& p) {
+// Depthwise with the tap loop and one filter fetch per tap: windows of more than
+// 64 taps (the unrolled kernel below would be long) and filters too large to pack.
+void depthwiseDirect(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t mult = g.channelMultiplier;
   Pass pass;
@@ -929,6 +930,60 @@ void depthwise(const ConvParams& p) {
   pass.body = mathPrelude() + o.str();
   pass.outputs = {buf(p.y)};
   pass.size = outCells(g) * g.outC;
+  runPass(pass);
+}
+
+// Depthwise: filter [fD, fH, fW, inC, mult]; output channel oc = c * mult + m.
+// One output per fragment (storage is one value per texel). The filter is packed
+// once per weight version (the kernel cache) into RGBA rows, one per output channel
+// with 4 taps a texel, so a 3x3 window reads 3 filter texels instead of 9; the tap
+// walk is unrolled with the bounds baked in: a row (fd, fh) outside x skips its taps
+// with one test, and each column is tested once for all rows. Taps are summed in
+// the reference's order (fd, fh, fw ascending, taps outside x skipped).
+void depthwise(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier, taps = g.fD * g.fH * g.fW, outC = g.outC;
+  if (outCells(g) * outC == 0) return;
+  if (taps == 0 || taps > 64 || !packFits(outC, taps)) return depthwiseDirect(p);
+  const std::string elW = "uint el(int r, int k) { return ld0(k * " + std::to_string(outC) + " + r); }\n";
+  auto w = packWeight("webgl.Depthwise", p.filterKey, shapeKey(taps, outC, 0), elW, buf(p.filter), outC, taps);
+  const int64_t kk = w->packed.kk;
+  Pass pass;
+  pass.inputs = {buf(p.x), w->packed.buf};
+  std::ostringstream o;
+  o << "void run(int i) {\n  int oc = i % " << outC << ", cell = i / " << outC << ";\n"
+    << "  int ow = cell % " << g.outW << "; cell /= " << g.outW << ";\n"
+    << "  int oh = cell % " << g.outH << "; cell /= " << g.outH << ";\n"
+    << "  int od = cell % " << g.outD << "; int b = cell / " << g.outD << ";\n"
+    << "  int c = oc / " << mult << ";\n  int w0 = oc * " << kk << ";\n"
+    << "  int id0 = od * " << g.strideD << " - " << g.padFront << ", ih0 = oh * " << g.strideH << " - " << g.padTop
+    << ", iw0 = ow * " << g.strideW << " - " << g.padLeft << ";\n"
+    << "  bool inW[" << g.fW << "];\n";
+  for (int64_t fw = 0; fw < g.fW; ++fw) {
+    o << "  inW[" << fw << "] = iw0 + " << fw * g.dilW << " >= 0 && iw0 + " << fw * g.dilW << " < " << g.inW << ";\n";
+  }
+  o << "  float acc = 0.0;\n  vec4 wt;\n";
+  for (int64_t fd = 0; fd < g.fD; ++fd) {
+    for (int64_t fh = 0; fh < g.fH; ++fh) {
+      const int64_t first = (fd * g.fH + fh) * g.fW;
+      o << "  {\n    int id = id0 + " << fd * g.dilD << ", ih = ih0 + " << fh * g.dilH << ";\n"
+        << "    if (id >= 0 && id < " << g.inD << " && ih >= 0 && ih < " << g.inH << ") {\n"
+        << "      int row = ((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw0;\n";
+      for (int64_t fw = 0; fw < g.fW; ++fw) {
+        const int64_t tap = first + fw;
+        // The filter texel of this tap, fetched where the row starts using it (every
+        // row reads its own: a skipped row must not leave a later one unloaded).
+        if (fw == 0 || tap / 4 != (tap - 1) / 4) o << "      wt = f1(w0 + " << tap / 4 << ");\n";
+        o << "      if (inW[" << fw << "]) acc += f0((row + " << fw * g.dilW << ") * " << g.inC << " + c) * wt["
+          << tap % 4 << "];\n";
+      }
+      o << "    }\n  }\n";
+    }
+  }
+  o << epilogueGlsl(p.epilogue, pass, "oc") << "  o0 = floatBitsToUint(acc);\n}\n";
+  pass.body = mathPrelude() + o.str();
+  pass.outputs = {buf(p.y)};
+  pass.size = outCells(g) * outC;
   runPass(pass);
 }
 
