@@ -113,6 +113,10 @@ const OpCase kCases[] = {
     {"conv2d", "{\"strides\":1,\"pad\":\"valid\",\"dilations\":2}", {{1, 7, 8, 3}, {2, 3, 3, 6}}, -1.f, 1.f, false},
     {"fusedConv2d", "{\"strides\":1,\"pad\":\"same\",\"hasBias\":true,\"activation\":\"relu\"}",
      {{2, 6, 5, 6}, {3, 3, 6, 9}, {9}}, -1.f, 1.f, false},
+    // webgl's pointwise conv packs x as it is (no im2col arithmetic): inC not a multiple
+    // of 4, 'same', and a 1x1 with explicit bottom/right padding (not the identity).
+    {"conv2d", "{\"strides\":1,\"pad\":\"same\"}", {{2, 5, 3, 7}, {1, 1, 7, 9}}, -1.f, 1.f, false},
+    {"conv2d", "{\"strides\":1,\"pad\":[[0,0],[0,1],[0,2],[0,0]]}", {{1, 3, 4, 5}, {1, 1, 5, 3}}, -1.f, 1.f, false},
     // issue 12: webgl's depthwise (filter packed 4 taps a texel, the tap walk unrolled):
     // taps not a multiple of 4, stride 2 'same' with odd sizes (MobileNet), a channel
     // multiplier, dilation, a 1x1 window, the fused epilogue, and > 64 taps (the loop kernel).

@@ -919,18 +919,21 @@ void convPacked(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t k = g.fD * g.fH * g.fW * g.inC, cells = outCells(g);
   std::ostringstream e;
-  e << "uint el(int r, int k) {\n  int ic = k % " << g.inC << ", tap = k / " << g.inC << ";\n"
-    << "  int fw = tap % " << g.fW << ", fh = (tap / " << g.fW << ") % " << g.fH << ", fd = tap / " << g.fW * g.fH
-    << ";\n  int ow = r % " << g.outW << "; int cell = r / " << g.outW << ";\n"
-    << "  int oh = cell % " << g.outH << "; cell /= " << g.outH << ";\n"
-    << "  int od = cell % " << g.outD << "; int b = cell / " << g.outD << ";\n"
-    << "  int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
-    << "  int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
-    << "  int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
-    << "  if (id < 0 || id >= " << g.inD << " || ih < 0 || ih >= " << g.inH << " || iw < 0 || iw >= " << g.inW
-    << ") return 0u;\n"
-    << "  return ld0((((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw) * " << g.inC
-    << " + ic);\n}\n";
+  if (g.fD == 1 && g.fH == 1 && g.fW == 1 && g.strideD == 1 && g.strideH == 1 && g.strideW == 1 && g.padFront == 0 &&
+      g.padTop == 0 && g.padLeft == 0 && g.outD == g.inD && g.outH == g.inH && g.outW == g.inW) {
+    // A pointwise conv's im2col is x itself ([cells, inC]): no index arithmetic.
+    e << "uint el(int r, int k) { return ld0(r * " << g.inC << " + k); }\n";
+  } else {
+    e << "uint el(int r, int k) {\n" << splitIndex("k", {{"ic", g.inC}, {"fw", g.fW}, {"fh", g.fH}, {"fd", g.fD}})
+      << splitIndex("r", {{"ow", g.outW}, {"oh", g.outH}, {"od", g.outD}, {"b", g.batch}})
+      << "  int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
+      << "  int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
+      << "  int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
+      << "  if (id < 0 || id >= " << g.inD << " || ih < 0 || ih >= " << g.inH << " || iw < 0 || iw >= " << g.inW
+      << ") return 0u;\n"
+      << "  return ld0((((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw) * " << g.inC
+      << " + ic);\n}\n";
+  }
   const std::string elB = "uint el(int r, int k) { return ld0(k * " + std::to_string(g.outC) + " + r); }\n";
   Packed a = pack(e.str(), {buf(p.x)}, cells, k);
   try {
