@@ -4,6 +4,7 @@
 // each other, not with real GPU figures. First call = shader compiles and uploads.
 //   node bench/browser.mjs [--quick]      (npm run bench:browser)
 //   node bench/browser.mjs --profile      ours webgl only: GPU ms per kernel pass, one warm run
+//                                         (PROFILE_ROWS=n: the n costliest rows, 40 by default)
 import {chromium} from 'playwright-core';
 
 import {startServer} from '../scripts/serve.mjs';
@@ -153,7 +154,7 @@ async function models(page, profile = false) {
       const gpu = lines.reduce((s, l) => s + Number(l[2]), 0);
       console.log(`${name}: ${r.total.toFixed(0)} ms profiled, ${r.passes} passes, ${gpu.toFixed(0)} ms in passes`);
       console.log('| kernel#pass | passes | ms |\n|---|---|---|');
-      for (const l of lines.slice(0, 40)) console.log(`| ${l[0]} | ${l[1]} | ${Number(l[2]).toFixed(1)} |`);
+      for (const l of lines.slice(0, Number(process.env.PROFILE_ROWS || 40))) console.log(`| ${l[0]} | ${l[1]} | ${Number(l[2]).toFixed(1)} |`);
     }
     return;
   }

@@ -109,6 +109,12 @@ Storage::Storage(size_t bytes, Memory& memory) : memory_(&memory), bytes_(bytes)
 Storage::~Storage() {
   if (persistent_) KernelCache::instance().forget(uid_);
   memory_->release(handle_, bytes_);
+  uncount();
+}
+
+void Storage::uncount() {
+  if (!counted_) return;
+  counted_ = false;
   --g_liveBuffers;
   g_liveBytes -= static_cast<int64_t>(bytes_);
 }
@@ -154,7 +160,16 @@ TensorImpl::TensorImpl(Shape s, DType d, std::shared_ptr<Storage> st)
   ++g_liveTensors;
 }
 
-TensorImpl::~TensorImpl() { --g_liveTensors; }
+TensorImpl::~TensorImpl() {
+  if (counted) --g_liveTensors;
+}
+
+void Tensor::markCacheOwned() const {
+  WL_CHECK(impl_->storage.use_count() == 1, "markCacheOwned: the storage is shared with another tensor");
+  if (impl_->counted) --g_liveTensors;
+  impl_->counted = false;
+  impl_->storage->uncount();
+}
 
 Tensor Tensor::emptyIn(const Shape& shape, DType dtype, Memory& memory) {
   // Checked before anything is allocated: the byte count fits size_t even on wasm32.

@@ -87,6 +87,8 @@ class Storage {
   // Moves the bytes into `dst`: explicit and counted in transferStats(). A storage
   // copy=false: a fresh output the kernel will overwrite is only reallocated there.
   void moveTo(Memory& dst, bool copy = true);
+  // Leaves tf.memory()'s buffer and byte counts (see Tensor::markCacheOwned).
+  void uncount();
 
  private:
   Memory* memory_;
@@ -95,6 +97,7 @@ class Storage {
   uint64_t uid_;
   mutable uint64_t version_ = 0;  // data() bumps it
   bool persistent_ = false;
+  bool counted_ = true;  // in memoryStats()
 };
 
 struct TensorImpl {
@@ -104,6 +107,7 @@ struct TensorImpl {
   Shape shape;
   DType dtype;
   std::shared_ptr<Storage> storage;
+  bool counted = true;  // in memoryStats()
 };
 
 class Tensor {
@@ -147,6 +151,10 @@ class Tensor {
   // Host values written in place (bumps the version: cached kernel state is rebuilt).
   void write(const void* values) const;
   BufferKey bufferKey() const;
+  // State a cache derives from weights and keeps (the folded BatchNorm vectors) is
+  // not a tensor the user holds: tf.memory() leaves it out, as it leaves out packed
+  // weights. Only for a fresh tensor that owns its storage alone.
+  void markCacheOwned() const;
   // Before an in-place write: when other tensors (views: reshape, a cast to the same
   // dtype) share this storage, this tensor moves to a storage of its own (with a
   // copy of the values when keepValues), so they keep the values they had — as a

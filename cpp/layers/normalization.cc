@@ -185,12 +185,12 @@ class BatchNormalization : public Layer {
   bool inferenceEpilogue(const Shape& in, FusedEpilogue* post) const override {
     const int ndim = static_cast<int>(in.size());
     if (ndim < 2 || resolveAxis(ndim) != ndim - 1 || !movingMean_) return false;
-    Tensor s = unary(UnaryOp::Rsqrt, add(movingVariance_->value(), Tensor::scalar(static_cast<float>(epsilon_))));
-    if (gamma_) s = mul(s, gamma_->value());
-    Tensor b = neg(mul(movingMean_->value(), s));
-    if (beta_) b = add(b, beta_->value());
-    post->scale = s;
-    post->bias = b;
+    // Folded once per weight version (predict after predict reuses them).
+    const BatchNormAffine f = batchNormAffine(movingMean_->value(), movingVariance_->value(),
+                                              beta_ ? beta_->value() : Tensor(), gamma_ ? gamma_->value() : Tensor(),
+                                              static_cast<float>(epsilon_));
+    post->scale = f.scale;
+    post->bias = f.bias;
     post->activation = FusedActivation::Linear;
     return true;
   }

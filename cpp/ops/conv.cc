@@ -9,7 +9,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <functional>
 
+#include "core/kernel_cache.h"
 #include "kernels/conv_params.h"
 #include "kernels/params_sparse.h"
 #include "ops/op_utils.h"
@@ -554,6 +557,71 @@ Tensor avgPool3d(const Tensor& x, std::vector<int64_t> filterSize, std::vector<i
   return pool3d("avgPool3d", false, x, std::move(filterSize), std::move(strides), pad, dimRoundingMode, dataFormat);
 }
 
+namespace {
+
+// Per-channel vectors folded from batchNorm's parameters (mean, variance, offset,
+// scale): ~7 small passes per call. When every given parameter is a weight (a
+// persistent storage), they are kept in the kernel cache, one entry per (variance
+// storage, form, C, epsilon, backend), whose version folds in the uids and versions
+// of all four: a fit step, setWeights or assign to any of them rebuilds that entry
+// in place (never a second one), and the entry dies with the variance weight.
+struct FoldedBatchNorm {
+  std::vector<Tensor> vectors;
+  uint64_t key[8] = {};  // the uids and versions it was made from (checked on a hit)
+};
+
+template <typename Make>
+std::vector<Tensor> foldCached(const char* form, int64_t C, const Tensor& mean, const Tensor& variance,
+                               const Tensor& offset, const Tensor& scale, float eps, const Make& make) {
+  uint64_t key[8] = {};
+  const Tensor* params[4] = {&mean, &variance, &offset, &scale};
+  for (int i = 0; i < 4; ++i) {
+    if (!params[i]->defined()) continue;
+    const BufferKey k = params[i]->bufferKey();
+    if (!k.cacheable()) return make();  // an activation (moments) or a one-off tensor: nothing to keep
+    key[2 * i] = k.uid;
+    key[2 * i + 1] = k.version;
+  }
+  struct Attrs {
+    int64_t C;
+    uint64_t backend;
+    uint32_t eps;
+    uint32_t pad;
+  } attrs{C, std::hash<std::string>()(activeBackend()), 0, 0};
+  std::memcpy(&attrs.eps, &eps, sizeof eps);
+  auto f = KernelCache::instance().get<FoldedBatchNorm>(form, {key[2], attrsHash(key)}, attrsHash(attrs), [&] {
+    auto made = std::make_shared<FoldedBatchNorm>();
+    made->vectors = make();
+    // Cache-owned: not tensors the user holds (tf.memory() leaves them out).
+    for (Tensor& t : made->vectors) {
+      if (t.storage().persistent()) t = t.clone();  // a view of a weight gets its own storage
+      t.markCacheOwned();
+    }
+    std::memcpy(made->key, key, sizeof key);
+    return made;
+  });
+  if (std::memcmp(f->key, key, sizeof key) != 0) return make();  // a 64-bit hash collision: not this entry
+  return f->vectors;
+}
+
+}  // namespace
+
+BatchNormAffine batchNormAffine(const Tensor& mean, const Tensor& variance, const Tensor& offset, const Tensor& scale,
+                                float varianceEpsilon) {
+  WL_CHECK(mean.defined() && variance.defined() && mean.rank() == 1 && variance.shape() == mean.shape() &&
+               (!offset.defined() || offset.shape() == mean.shape()) && (!scale.defined() || scale.shape() == mean.shape()),
+           "batchNormAffine: mean, variance, offset and scale must be [C] vectors");
+  auto make = [&] {
+    Tensor s = unary(UnaryOp::Rsqrt, add(variance, Tensor::scalar(varianceEpsilon)));
+    if (scale.defined()) s = mul(s, scale);
+    Tensor b = neg(mul(mean, s));
+    if (offset.defined()) b = add(b, offset);
+    return std::vector<Tensor>{s, b};
+  };
+  const auto v = foldCached("op.batchNormAffine", mean.dim(0), mean, variance, offset, scale, varianceEpsilon, make);
+  return {v[0], v[1]};
+}
+
 Tensor batchNorm(const Tensor& x, const Tensor& mean, const Tensor& variance, const Tensor& offset,
                  const Tensor& scale, float varianceEpsilon) {
   const char* op = "batchNorm";
@@ -596,11 +664,13 @@ Tensor batchNorm(const Tensor& x, const Tensor& mean, const Tensor& variance, co
     auto vec = [&](const Tensor& t, float absent) {
       return t.defined() ? broadcastTo(reshape(t, {t.size()}), {C}) : Tensor::full({C}, absent);
     };
-    const Tensor m = vec(mean, 0.f), o = vec(offset, 0.f);
-    const Tensor inv = div(vec(scale, 1.f), sqrt(add(vec(variance, 0.f), Tensor::scalar(varianceEpsilon))));
+    const auto f = foldCached("op.batchNorm", C, mean, variance, offset, scale, varianceEpsilon, [&] {
+      return std::vector<Tensor>{vec(mean, 0.f), div(vec(scale, 1.f), sqrt(add(vec(variance, 0.f), Tensor::scalar(varianceEpsilon)))),
+                                 vec(offset, 0.f)};
+    });
     Tensor y = Tensor::empty(x.shape());
     KernelCall call("BatchNormInference");
-    call.kernel<BatchNormKernel>()({call.in<float>(x), call.in<float>(m), call.in<float>(inv), call.in<float>(o),
+    call.kernel<BatchNormKernel>()({call.in<float>(x), call.in<float>(f[0]), call.in<float>(f[1]), call.in<float>(f[2]),
                                     call.out<float>(y), C ? x.size() / C : 0, C});
     return y;
   }

@@ -72,6 +72,16 @@ Tensor avgPool3d(const Tensor& x, std::vector<int64_t> filterSize = {1}, std::ve
 // offset and scale may be undefined Tensors.
 Tensor batchNorm(const Tensor& x, const Tensor& mean, const Tensor& variance, const Tensor& offset = Tensor(),
                  const Tensor& scale = Tensor(), float varianceEpsilon = 0.001f);
+// batchNorm's inference as a per-channel map y = x * scale + bias (a fused
+// epilogue): scale = rsqrt(variance + eps) * scale, bias = offset - mean * scale,
+// from [C] vectors (offset and scale may be undefined). Both vectors are kept per
+// weight version when all the parameters are weights (setWeights, fit and assign
+// invalidate them); callers must not write into them.
+struct BatchNormAffine {
+  Tensor scale, bias;
+};
+BatchNormAffine batchNormAffine(const Tensor& mean, const Tensor& variance, const Tensor& offset,
+                                const Tensor& scale, float varianceEpsilon);
 Tensor localResponseNormalization(const Tensor& x, int64_t depthRadius = 5, float bias = 1.f, float alpha = 1.f,
                                   float beta = 0.5f);
 

@@ -47,14 +47,17 @@ inline void checkGradients(const GradFnUnderTest& f, std::vector<Tensor> inputs)
   const float eps = 1e-2f;
   for (size_t k = 0; k < inputs.size(); ++k) {
     ASSERT_EQ(analytic[k].shape(), inputs[k].shape());
-    float* x = inputs[k].data<float>();
+    // Each write through data() (which bumps the storage's version), not through one
+    // pointer kept across calls: state cached per weight version (packed panels, the
+    // folded batchNorm vectors) would not see the perturbation.
+    auto set = [&](int64_t i, float v) { inputs[k].data<float>()[i] = v; };
     for (int64_t i = 0; i < inputs[k].size(); ++i) {
-      float saved = x[i];
-      x[i] = saved + eps;
+      const float saved = inputs[k].constData<float>()[i];
+      set(i, saved + eps);
       double up = weightedSum(f(inputs), r);
-      x[i] = saved - eps;
+      set(i, saved - eps);
       double down = weightedSum(f(inputs), r);
-      x[i] = saved;
+      set(i, saved);
       double numeric = (up - down) / (2.0 * eps);
       EXPECT_NEAR(analytic[k].data<float>()[i], numeric, 2e-2 * std::max(1.0, std::fabs(numeric)))
           << "input " << k << " element " << i;

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <random>
 
+#include "core/backend.h"
+#include "core/kernel_cache.h"
 #include "core/kernel_registry.h"
 #include "core/tape.h"
 #include "grad_check.h"
@@ -274,6 +276,70 @@ TEST(BatchNorm, FusedInferenceMatchesComposed) {
       }
     }
   }
+}
+
+// Predict folds weights' mean/variance/offset/scale into [C] vectors once per weight
+// version (the kernel cache): the second call hits, a write to any of the four
+// rebuilds the one entry in place, and the vectors are not counted as tensors.
+TEST(BatchNorm, FoldedWeightsAreCachedPerVersionAndNeverStale) {
+  KernelCache& cache = KernelCache::instance();
+  const size_t entriesAtStart = cache.size();
+  for (const std::string& backend : BackendRegistry::instance().names()) {
+    BackendScope scope(backend);
+    const int64_t C = 5;
+    const Tensor x = R({2, 3, C}, 40);
+    auto weight = [](const Tensor& t) {
+      Tensor w = t.clone();
+      w.storage().setPersistent();
+      return w;
+    };
+    const Tensor mean = weight(R({C}, 41)), var = weight(R({C}, 42, 0.1f, 2.f)), offset = weight(R({1, 1, C}, 43)),
+                 scale = weight(R({C}, 44));
+    auto composed = [&] {
+      GradientTape tape;  // the composed ops, which never cache
+      return batchNorm(x, mean, var, offset, scale, 1e-3f).toVector();
+    };
+    auto expectNear = [&](const std::vector<float>& got, const std::vector<float>& want, const char* what) {
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5f) << backend << " " << what << " " << i;
+    };
+    const int64_t tensors = memoryStats().numTensors, buffers = memoryStats().numDataBuffers;
+    const size_t entries = cache.size();
+    int64_t builds = cache.builds(), hits = cache.hits();
+    {
+      const Tensor y = batchNorm(x, mean, var, offset, scale, 1e-3f);
+      EXPECT_EQ(memoryStats().numTensors, tensors + 1) << backend << ": the folded vectors are not user tensors";
+      EXPECT_EQ(memoryStats().numDataBuffers, buffers + 1) << backend;
+      expectNear(y.toVector(), composed(), "first");
+    }
+    EXPECT_EQ(cache.size(), entries + 1) << backend;
+    EXPECT_EQ(cache.builds(), builds + 1) << backend;
+    builds = cache.builds();
+    hits = cache.hits();
+    expectNear(batchNorm(x, mean, var, offset, scale, 1e-3f).toVector(), composed(), "second");
+    EXPECT_EQ(cache.hits(), hits + 1) << backend << ": the second call hits";
+    EXPECT_EQ(cache.builds(), builds) << backend;
+    // A write to any parameter (setWeights, an optimizer step, assign) rebuilds the same entry.
+    for (const Tensor* w : {&var, &mean, &offset, &scale}) {
+      std::vector<float> v = w->toVector();
+      for (float& e : v) e = std::fabs(e) + 0.25f;
+      w->write(v.data());
+      builds = cache.builds();
+      expectNear(batchNorm(x, mean, var, offset, scale, 1e-3f).toVector(), composed(), "after a write");
+      EXPECT_EQ(cache.builds(), builds + 1) << backend;
+      EXPECT_EQ(cache.size(), entries + 1) << backend << ": one entry per weight set, not per version";
+    }
+    // Another epsilon is another entry; an activation (not persistent) is never cached.
+    expectNear(batchNorm(x, mean, var, offset, scale, 0.5f).toVector(),
+               [&] { GradientTape t; return batchNorm(x, mean, var, offset, scale, 0.5f).toVector(); }(), "eps");
+    EXPECT_EQ(cache.size(), entries + 2) << backend;
+    builds = cache.builds();
+    hits = cache.hits();
+    batchNorm(x, R({C}, 45), var, offset, scale, 1e-3f);
+    EXPECT_EQ(cache.builds(), builds) << backend;
+    EXPECT_EQ(cache.hits(), hits) << backend;
+  }
+  EXPECT_EQ(cache.size(), entriesAtStart) << "the entries die with the variance weight";
 }
 
 // The fused ops apply scale, bias and relu/relu6 in the kernel's epilogue when no tape

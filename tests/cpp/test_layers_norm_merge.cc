@@ -173,14 +173,16 @@ void checkGradients(const std::function<Tensor()>& f, std::vector<Tensor> xs) {
   const float eps = 1e-2f;
   for (size_t k = 0; k < xs.size(); ++k) {
     ASSERT_EQ(analytic[k].shape(), xs[k].shape());
-    float* x = xs[k].data<float>();
+    // Each write through data() (it bumps the version: the folded batchNorm vectors
+    // are cached per weight version), not through one pointer kept across calls.
+    auto set = [&](int64_t i, float v) { xs[k].data<float>()[i] = v; };
     for (int64_t i = 0; i < xs[k].size(); ++i) {
-      float saved = x[i];
-      x[i] = saved + eps;
+      const float saved = xs[k].constData<float>()[i];
+      set(i, saved + eps);
       double up = weighted();
-      x[i] = saved - eps;
+      set(i, saved - eps);
       double down = weighted();
-      x[i] = saved;
+      set(i, saved);
       double numeric = (up - down) / (2.0 * eps);
       EXPECT_NEAR(analytic[k].data<float>()[i], numeric, 2e-2 * std::max(1.0, std::fabs(numeric)))
           << "tensor " << k << " element " << i;

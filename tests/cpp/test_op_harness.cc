@@ -113,6 +113,21 @@ const OpCase kCases[] = {
     {"conv2d", "{\"strides\":1,\"pad\":\"valid\",\"dilations\":2}", {{1, 7, 8, 3}, {2, 3, 3, 6}}, -1.f, 1.f, false},
     {"fusedConv2d", "{\"strides\":1,\"pad\":\"same\",\"hasBias\":true,\"activation\":\"relu\"}",
      {{2, 6, 5, 6}, {3, 3, 6, 9}, {9}}, -1.f, 1.f, false},
+    // webgl's pointwise conv packs x as it is (no im2col arithmetic): inC not a multiple
+    // of 4, 'same', and a 1x1 with explicit bottom/right padding (not the identity).
+    {"conv2d", "{\"strides\":1,\"pad\":\"same\"}", {{2, 5, 3, 7}, {1, 1, 7, 9}}, -1.f, 1.f, false},
+    {"conv2d", "{\"strides\":1,\"pad\":[[0,0],[0,1],[0,2],[0,0]]}", {{1, 3, 4, 5}, {1, 1, 5, 3}}, -1.f, 1.f, false},
+    // issue 12: webgl's depthwise (filter packed 4 taps a texel, the tap walk unrolled):
+    // taps not a multiple of 4, stride 2 'same' with odd sizes (MobileNet), a channel
+    // multiplier, dilation, a 1x1 window, the fused epilogue, and > 64 taps (the loop kernel).
+    {"depthwiseConv2d", "{\"strides\":2,\"pad\":\"same\"}", {{2, 9, 7, 13}, {3, 3, 13, 1}}, -1.f, 1.f, false},
+    {"depthwiseConv2d", "{\"strides\":1,\"pad\":\"valid\",\"dilations\":2}", {{1, 8, 9, 3}, {2, 3, 3, 3}},
+     -1.f, 1.f, false},
+    {"depthwiseConv2d", "{\"strides\":[1,2],\"pad\":\"same\"}", {{1, 6, 11, 7}, {5, 5, 7, 2}}, -1.f, 1.f, false},
+    {"depthwiseConv2d", "{\"strides\":1,\"pad\":\"valid\"}", {{1, 3, 5, 6}, {1, 1, 6, 1}}, -1.f, 1.f, false},
+    {"depthwiseConv2d", "{\"strides\":1,\"pad\":\"same\"}", {{1, 10, 10, 2}, {9, 9, 2, 1}}, -1.f, 1.f, false},
+    {"fusedDepthwiseConv2d", "{\"strides\":2,\"pad\":\"same\",\"hasBias\":true,\"activation\":\"relu6\"}",
+     {{1, 7, 7, 5}, {3, 3, 5, 1}, {5}}, -3.f, 3.f, false},
     // issue 16: morphology and argmax pooling (float inputs), then ops on fixed int
     // inputs (fixedInputs below; every output compared, flattened)
     {"dilation2d", "{\"strides\":1,\"pad\":\"same\"}", {{1, 4, 5, 2}, {2, 3, 2}}},

@@ -264,6 +264,37 @@ TEST(WebGL, PackedMatMulAndConvAgreeWithCpuAcrossLayouts) {
   }
 }
 
+// The GEMM applies the fused epilogue on whole 4-column vectors (scale, bias, then
+// relu/relu6 with mix): NaN must stay NaN, -0 and negatives become +0, values
+// over 6 clip, columns past N (a partial block) read no one else's scale, as cpu.
+TEST(WebGL, TheGemmEpilogueKeepsNaNAndClipsAsCpu) {
+  REQUIRE_WEBGL();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  // a [3, 2] x b [2, 5]: row 0 has a NaN; row 1 is 0, so column 1 is 0 * -1 + -0 = -0 before the activation.
+  const std::vector<float> a = {nan, 1, 0, 0, 2, 3}, b = {-1, 2, 3, -4, 5, 0, 1, 4, 2, -1};
+  const std::vector<float> scale = {1, -1, 2, 0.5f, 3}, bias = {0, -0.f, -1, 1, 0.5f};  // row 1, column 1: -0
+  for (const char* act : {"relu", "relu6", "linear"}) {
+    std::vector<float> want, got;
+    for (int pass = 0; pass < 2; ++pass) {
+      BackendScope scope(pass == 0 ? "cpu" : "webgl");
+      FusedEpilogue post;
+      post.scale = Tensor::fromVector({5}, scale);
+      post.bias = Tensor::fromVector({5}, bias);
+      ASSERT_TRUE(fusedActivationOf(act, &post.activation));
+      (pass == 0 ? want : got) =
+          fusedMatMul(Tensor::fromVector({3, 2}, a), Tensor::fromVector({2, 5}, b), false, false, post).toVector();
+    }
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (std::isnan(want[i])) {
+        EXPECT_TRUE(std::isnan(got[i])) << act << " " << i;
+      } else {
+        EXPECT_EQ(bits(got[i]), bits(want[i])) << act << " " << i << ": " << got[i] << " vs " << want[i];
+      }
+    }
+  }
+}
+
 TEST(WebGL, Int32ArithmeticIsExactOnWebGL) {
   REQUIRE_WEBGL();
   const std::vector<int32_t> av = {7, -7, 7, -7, 0, 2147483647, -2147483647 - 1, 5, -3, 9};

@@ -189,6 +189,35 @@ std::string decompose(const char* src, int rank, const int64_t* dims,
   return o.str();
 }
 
+// GLSL declaring int coordinates split from flat index `src`: dims fastest first
+// (name, size); the slowest takes what is left. One division a coordinate (not a
+// division and a modulo: SwiftShader divides lane by lane), none once the dims left
+// are all 1 (those coordinates are 0).
+std::string splitIndex(const std::string& src, const std::vector<std::pair<std::string, int64_t>>& dims) {
+  std::ostringstream o;
+  std::string rest = src;
+  for (size_t k = 0; k < dims.size(); ++k) {
+    int64_t slower = 1;
+    for (size_t j = k + 1; j < dims.size(); ++j) slower *= dims[j].second;
+    const std::string& name = dims[k].first;
+    const int64_t d = dims[k].second;
+    if (slower == 1) {  // this one takes the rest; the slower ones are 0
+      o << "  int " << name << " = " << rest << ";\n";
+      for (size_t j = k + 1; j < dims.size(); ++j) o << "  int " << dims[j].first << " = 0;\n";
+      break;
+    }
+    if (d == 1) {
+      o << "  int " << name << " = 0;\n";
+      continue;
+    }
+    const std::string q = "q_" + name;
+    o << "  int " << q << " = " << rest << " / " << d << ";\n  int " << name << " = " << rest << " - " << q << " * " << d
+      << ";\n";
+    rest = q;
+  }
+  return o.str();
+}
+
 // ---- data movement (any 4-byte dtype: uint bit patterns) ----------------------
 
 void fill(const FillParams& p) {
@@ -639,10 +668,7 @@ void matMulDirect(const MatMulParams& p) {
 // inside, `xc` is the input cell.
 std::string tapLoopOpen(const ConvGeometry& g, int64_t channels) {
   std::ostringstream o;
-  o << "  int oc = i % " << channels << ", cell = i / " << channels << ";\n"
-    << "  int ow = cell % " << g.outW << "; cell /= " << g.outW << ";\n"
-    << "  int oh = cell % " << g.outH << "; cell /= " << g.outH << ";\n"
-    << "  int od = cell % " << g.outD << "; int b = cell / " << g.outD << ";\n"
+  o << splitIndex("i", {{"oc", channels}, {"ow", g.outW}, {"oh", g.outH}, {"od", g.outD}, {"b", g.batch}})
     << "  for (int fd = 0; fd < " << g.fD << "; ++fd) {\n"
     << "    int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
     << "    if (id < 0 || id >= " << g.inD << ") continue;\n"
@@ -681,8 +707,9 @@ int64_t outCells(const ConvGeometry& g) { return g.batch * g.outD * g.outH * g.o
 //   A4  texel (r, kk) = A[r][4kk .. 4kk+3]  (rows r = batch x M, zero past K)
 //   B4  texel (c, kk) = B[4kk .. 4kk+3][c]  (rows c = batch x N: B's columns)
 //   C4  kRowsPerFragment RGBA outputs; fragment f = (batch, row block, column block)
-//       holds rows 4 x rb + j (output j), columns 4 x cb .. 4 x cb + 3
-// then one pass unpacks C4 into the output with the epilogue. Per fragment and
+//       holds rows 4 x rb + j (output j), columns 4 x cb .. 4 x cb + 3, with the
+//       epilogue applied (its per-column vectors read once per 16 outputs)
+// then one pass copies C4 into the output (one fetch an output). Per fragment and
 // step of 4 in K: kRowsPerFragment + 4 texel fetches and 4 x kRowsPerFragment vec4
 // dot products (one fetch per element per K step before: 2 per output).
 // A packed row never straddles two texel rows when ceil(K/4) <= 4096, so the inner
@@ -778,11 +805,37 @@ void gemmPacked(const Packed& a, bool aBatched, const Packed& b, bool bBatched, 
         << ", b3));\n";
     }
     o << "  }\n";
+    // The epilogue here, on the block's 4 columns (a fetch per column and vector for
+    // 16 outputs), not in the unpack (2 fetches an output); whole-vector operations:
+    // an accumulator indexed by a loop variable would live in memory.
+    Pass mm;
+    mm.inputs = {a.buf, b.buf};
+    auto columns = [&](const void* v) {
+      const std::string f = "f" + std::to_string(mm.inputs.size());
+      mm.inputs.push_back(buf(v));
+      std::ostringstream c;
+      c << "vec4(";
+      for (int j = 0; j < 4; ++j) c << (j ? ", " : "") << f << "(min(cb * 4 + " << j << ", " << n - 1 << "))";
+      return c.str() + ")";
+    };
+    if (epilogue.scale != nullptr) o << "  vec4 sc = " << columns(epilogue.scale) << ";\n";
+    if (epilogue.bias != nullptr) o << "  vec4 bs = " << columns(epilogue.bias) << ";\n";
+    for (int j = 0; j < R; ++j) {
+      const std::string acc = "acc" + std::to_string(j);
+      if (epilogue.scale != nullptr) o << "  " << acc << " *= sc;\n";
+      if (epilogue.bias != nullptr) o << "  " << acc << " += bs;\n";
+      // The scalar relu_ / relu6_ per component (their isnan keeps NaN: Mesa compares
+      // NaN as it likes, so a vector mix over comparisons turned NaN into 0).
+      if (epilogue.activation != FusedActivation::Linear) {
+        const char* fn = epilogue.activation == FusedActivation::Relu ? "relu_" : "relu6_";
+        o << "  " << acc << " = vec4(";
+        for (const char* c : {"x", "y", "z", "w"}) o << (*c == 'x' ? "" : ", ") << fn << "(" << acc << "." << c << ")";
+        o << ");\n";
+      }
+    }
     for (int j = 0; j < R; ++j) o << "  o" << j << " = floatBitsToUint(acc" << j << ");\n";
     o << "}\n";
-    Pass mm;
-    mm.body = o.str();
-    mm.inputs = {a.buf, b.buf};
+    mm.body = mathPrelude() + o.str();
     mm.outputs = blocks;
     mm.size = frags;
     runPass(mm);
@@ -790,13 +843,11 @@ void gemmPacked(const Packed& a, bool aBatched, const Packed& b, bool bBatched, 
     Pass unpack;
     unpack.inputs.assign(blocks.begin(), blocks.end());
     std::ostringstream u;
-    u << "void run(int i) {\n  int col = i % " << n << ", rest = i / " << n << ";\n  int row = rest % " << m
-      << ", bi = rest / " << m << ";\n  int f = (bi * " << mb << " + row / " << R << ") * " << nb << " + col / 4;\n"
-      << "  int j = row % " << R << ";\n  uvec4 v = ld0(f);\n";
-    for (int j = 1; j < R; ++j) u << "  if (j == " << j << ") v = ld" << j << "(f);\n";
-    u << "  float acc = uintBitsToFloat(v[col % 4]);\n" << epilogueGlsl(epilogue, unpack, "col")
-      << "  o0 = floatBitsToUint(acc);\n}\n";
-    unpack.body = mathPrelude() + u.str();
+    static_assert(kRowsPerFragment == 4, "the unpack splits rows with shifts");
+    u << "void run(int i) {\n" << splitIndex("i", {{"col", n}, {"row", m}, {"bi", batch}})
+      << "  int f = (bi * " << mb << " + (row >> 2)) * " << nb << " + (col >> 2);\n  int j = row & 3;\n"
+      << "  uvec4 v = j == 0 ? ld0(f) : j == 1 ? ld1(f) : j == 2 ? ld2(f) : ld3(f);\n  o0 = v[col & 3];\n}\n";
+    unpack.body = u.str();
     unpack.outputs = {out};
     unpack.size = batch * m * n;
     runPass(unpack);
@@ -868,18 +919,21 @@ void convPacked(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t k = g.fD * g.fH * g.fW * g.inC, cells = outCells(g);
   std::ostringstream e;
-  e << "uint el(int r, int k) {\n  int ic = k % " << g.inC << ", tap = k / " << g.inC << ";\n"
-    << "  int fw = tap % " << g.fW << ", fh = (tap / " << g.fW << ") % " << g.fH << ", fd = tap / " << g.fW * g.fH
-    << ";\n  int ow = r % " << g.outW << "; int cell = r / " << g.outW << ";\n"
-    << "  int oh = cell % " << g.outH << "; cell /= " << g.outH << ";\n"
-    << "  int od = cell % " << g.outD << "; int b = cell / " << g.outD << ";\n"
-    << "  int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
-    << "  int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
-    << "  int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
-    << "  if (id < 0 || id >= " << g.inD << " || ih < 0 || ih >= " << g.inH << " || iw < 0 || iw >= " << g.inW
-    << ") return 0u;\n"
-    << "  return ld0((((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw) * " << g.inC
-    << " + ic);\n}\n";
+  if (g.fD == 1 && g.fH == 1 && g.fW == 1 && g.strideD == 1 && g.strideH == 1 && g.strideW == 1 && g.padFront == 0 &&
+      g.padTop == 0 && g.padLeft == 0 && g.outD == g.inD && g.outH == g.inH && g.outW == g.inW) {
+    // A pointwise conv's im2col is x itself ([cells, inC]): no index arithmetic.
+    e << "uint el(int r, int k) { return ld0(r * " << g.inC << " + k); }\n";
+  } else {
+    e << "uint el(int r, int k) {\n" << splitIndex("k", {{"ic", g.inC}, {"fw", g.fW}, {"fh", g.fH}, {"fd", g.fD}})
+      << splitIndex("r", {{"ow", g.outW}, {"oh", g.outH}, {"od", g.outD}, {"b", g.batch}})
+      << "  int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
+      << "  int ih = oh * " << g.strideH << " - " << g.padTop << " + fh * " << g.dilH << ";\n"
+      << "  int iw = ow * " << g.strideW << " - " << g.padLeft << " + fw * " << g.dilW << ";\n"
+      << "  if (id < 0 || id >= " << g.inD << " || ih < 0 || ih >= " << g.inH << " || iw < 0 || iw >= " << g.inW
+      << ") return 0u;\n"
+      << "  return ld0((((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw) * " << g.inC
+      << " + ic);\n}\n";
+  }
   const std::string elB = "uint el(int r, int k) { return ld0(k * " + std::to_string(g.outC) + " + r); }\n";
   Packed a = pack(e.str(), {buf(p.x)}, cells, k);
   try {
@@ -916,8 +970,9 @@ void conv(const ConvParams& p) {
   convPacked(p);
 }
 
-// Depthwise: filter [fH, fW, inC, mult]; output channel oc = c * mult + m.
-void depthwise(const ConvParams& p) {
+// Depthwise with the tap loop and one filter fetch per tap: windows of more than
+// 64 taps (the unrolled kernel below would be long) and filters too large to pack.
+void depthwiseDirect(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t mult = g.channelMultiplier;
   Pass pass;
@@ -929,6 +984,58 @@ void depthwise(const ConvParams& p) {
   pass.body = mathPrelude() + o.str();
   pass.outputs = {buf(p.y)};
   pass.size = outCells(g) * g.outC;
+  runPass(pass);
+}
+
+// Depthwise: filter [fD, fH, fW, inC, mult]; output channel oc = c * mult + m.
+// One output per fragment (storage is one value per texel). The filter is packed
+// once per weight version (the kernel cache) into RGBA rows, one per output channel
+// with 4 taps a texel, so a 3x3 window reads 3 filter texels instead of 9; the tap
+// walk is unrolled with the bounds baked in: a row (fd, fh) outside x skips its taps
+// with one test, and each column is tested once for all rows. Taps are summed in
+// the reference's order (fd, fh, fw ascending, taps outside x skipped).
+void depthwise(const ConvParams& p) {
+  const ConvGeometry& g = p.g;
+  const int64_t mult = g.channelMultiplier, taps = g.fD * g.fH * g.fW, outC = g.outC;
+  if (outCells(g) * outC == 0) return;
+  if (taps == 0 || taps > 64 || !packFits(outC, taps)) return depthwiseDirect(p);
+  const std::string elW = "uint el(int r, int k) { return ld0(k * " + std::to_string(outC) + " + r); }\n";
+  auto w = packWeight("webgl.Depthwise", p.filterKey, shapeKey(taps, outC, 0), elW, buf(p.filter), outC, taps);
+  const int64_t kk = w->packed.kk;
+  Pass pass;
+  pass.inputs = {buf(p.x), w->packed.buf};
+  std::ostringstream o;
+  o << "void run(int i) {\n"
+    << splitIndex("i", {{"oc", outC}, {"ow", g.outW}, {"oh", g.outH}, {"od", g.outD}, {"b", g.batch}})
+    << "  int c = " << (mult == 1 ? std::string("oc") : "oc / " + std::to_string(mult)) << ";\n  int w0 = oc * " << kk << ";\n"
+    << "  int id0 = od * " << g.strideD << " - " << g.padFront << ", ih0 = oh * " << g.strideH << " - " << g.padTop
+    << ", iw0 = ow * " << g.strideW << " - " << g.padLeft << ";\n"
+    << "  bool inW[" << g.fW << "];\n";
+  for (int64_t fw = 0; fw < g.fW; ++fw) {
+    o << "  inW[" << fw << "] = iw0 + " << fw * g.dilW << " >= 0 && iw0 + " << fw * g.dilW << " < " << g.inW << ";\n";
+  }
+  o << "  float acc = 0.0;\n  vec4 wt;\n";
+  for (int64_t fd = 0; fd < g.fD; ++fd) {
+    for (int64_t fh = 0; fh < g.fH; ++fh) {
+      const int64_t first = (fd * g.fH + fh) * g.fW;
+      o << "  {\n    int id = id0 + " << fd * g.dilD << ", ih = ih0 + " << fh * g.dilH << ";\n"
+        << "    if (id >= 0 && id < " << g.inD << " && ih >= 0 && ih < " << g.inH << ") {\n"
+        << "      int row = ((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw0;\n";
+      for (int64_t fw = 0; fw < g.fW; ++fw) {
+        const int64_t tap = first + fw;
+        // The filter texel of this tap, fetched where the row starts using it (every
+        // row reads its own: a skipped row must not leave a later one unloaded).
+        if (fw == 0 || tap / 4 != (tap - 1) / 4) o << "      wt = f1(w0 + " << tap / 4 << ");\n";
+        o << "      if (inW[" << fw << "]) acc += f0((row + " << fw * g.dilW << ") * " << g.inC << " + c) * wt["
+          << tap % 4 << "];\n";
+      }
+      o << "    }\n  }\n";
+    }
+  }
+  o << epilogueGlsl(p.epilogue, pass, "oc") << "  o0 = floatBitsToUint(acc);\n}\n";
+  pass.body = mathPrelude() + o.str();
+  pass.outputs = {buf(p.y)};
+  pass.size = outCells(g) * outC;
   runPass(pass);
 }
 
