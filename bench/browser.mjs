@@ -5,22 +5,16 @@
 //   node bench/browser.mjs [--quick]      (npm run bench:browser)
 //   node bench/browser.mjs --profile      ours webgl only: GPU ms per kernel pass, one warm run
 //                                         (PROFILE_ROWS=n: the n costliest rows, 40 by default)
-import {chromium} from 'playwright-core';
-
 import {startServer} from '../scripts/serve.mjs';
+import {launchChromium} from '../tests/browser/chromium.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const READBACK = process.argv.includes('--readback');
 const PROFILE = process.argv.includes('--profile');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const server = await startServer(0, '127.0.0.1');
 const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-         '--disable-sync', '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchChromium({swiftshader: true});
 try {
   const page = await browser.newPage();
   await page.goto(`${base}/web-demo/esm.html`);

@@ -5,22 +5,16 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {chromium} from 'playwright-core';
-
 import {startServer} from '../../scripts/serve.mjs';
+import {launchChromium} from './chromium.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 let server, browser, page;
 const pageErrors = [];
 
 before(async () => {
   server = await startServer(0, '127.0.0.1');
   const base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  browser = await launchChromium({swiftshader: true});
   page = await browser.newPage();
   page.on('pageerror', e => pageErrors.push(e.message));
   await page.goto(`${base}/web-demo/esm.html`);  // any page of this origin
