@@ -44,6 +44,16 @@ inline v128_t vactGrad(GateActivation a, v128_t y) {
   return one;
 }
 
+// A gate on four units: act(input part + recurrent part), both read at a and b.
+inline v128_t gate(GateActivation act, const float* a, const float* b) {
+  return vact(act, wasm_f32x4_add(ld(a), ld(b)));
+}
+
+// GRU's new state z * h + (1 - z) * hh on four units.
+inline v128_t gruBlend(v128_t z, v128_t h, v128_t hh) {
+  return wasm_f32x4_add(wasm_f32x4_mul(z, h), wasm_f32x4_mul(wasm_f32x4_sub(splat(1.f), z), hh));
+}
+
 void lstmGates(const LSTMGatesParams& p) {
   const int64_t u = p.units;
   for (int64_t b = 0; b < p.batch; ++b) {
@@ -53,10 +63,10 @@ void lstmGates(const LSTMGatesParams& p) {
     float* s = p.saved ? p.saved + b * 5 * u : nullptr;
     int64_t j = 0;
     for (; j + 4 <= u; j += 4) {
-      const v128_t i = vact(p.recAct, wasm_f32x4_add(ld(xz + j), ld(hz + j)));
-      const v128_t f = vact(p.recAct, wasm_f32x4_add(ld(xz + u + j), ld(hz + u + j)));
-      const v128_t g = vact(p.act, wasm_f32x4_add(ld(xz + 2 * u + j), ld(hz + 2 * u + j)));
-      const v128_t o = vact(p.recAct, wasm_f32x4_add(ld(xz + 3 * u + j), ld(hz + 3 * u + j)));
+      const v128_t i = gate(p.recAct, xz + j, hz + j);
+      const v128_t f = gate(p.recAct, xz + u + j, hz + u + j);
+      const v128_t g = gate(p.act, xz + 2 * u + j, hz + 2 * u + j);
+      const v128_t o = gate(p.recAct, xz + 3 * u + j, hz + 3 * u + j);
       const v128_t c = wasm_f32x4_add(wasm_f32x4_mul(f, ld(cp + j)), wasm_f32x4_mul(i, g));
       const v128_t ac = vact(p.act, c);
       st(p.cOut + b * u + j, c);
@@ -95,7 +105,6 @@ void lstmGatesGrad(const LSTMGatesGradParams& p) {
 
 void gruGates(const GRUGatesParams& p) {
   const int64_t u = p.units;
-  const v128_t one = splat(1.f);
   for (int64_t b = 0; b < p.batch; ++b) {
     const float* xz = p.xz + b * 3 * u;
     const float* hp = p.h + b * u;
@@ -114,14 +123,14 @@ void gruGates(const GRUGatesParams& p) {
         const v128_t z = vact(p.recAct, wasm_f32x4_add(ld(xz + j), iz));
         const v128_t r = vact(p.recAct, wasm_f32x4_add(ld(xz + u + j), ir));
         const v128_t hh = vact(p.act, wasm_f32x4_add(ld(xz + 2 * u + j), wasm_f32x4_mul(r, ih)));
-        st(out + j, wasm_f32x4_add(wasm_f32x4_mul(z, ld(hp + j)), wasm_f32x4_mul(wasm_f32x4_sub(one, z), hh)));
+        st(out + j, gruBlend(z, ld(hp + j), hh));
         if (s) st(s + j, z), st(s + u + j, r), st(s + 2 * u + j, hh), st(s + 3 * u + j, ih);
       }
     } else if (p.phase == 0) {
       const float* hz = p.hz + b * 2 * u;
       for (; j + 4 <= u; j += 4) {
-        const v128_t z = vact(p.recAct, wasm_f32x4_add(ld(xz + j), ld(hz + j)));
-        const v128_t r = vact(p.recAct, wasm_f32x4_add(ld(xz + u + j), ld(hz + u + j)));
+        const v128_t z = gate(p.recAct, xz + j, hz + j);
+        const v128_t r = gate(p.recAct, xz + u + j, hz + u + j);
         st(out + j, wasm_f32x4_mul(r, ld(hp + j)));
         st(s + j, z), st(s + u + j, r);
       }
@@ -129,8 +138,8 @@ void gruGates(const GRUGatesParams& p) {
       const float* rhU = p.rhU + b * u;
       for (; j + 4 <= u; j += 4) {
         const v128_t z = ld(s + j);
-        const v128_t hh = vact(p.act, wasm_f32x4_add(ld(xz + 2 * u + j), ld(rhU + j)));
-        st(out + j, wasm_f32x4_add(wasm_f32x4_mul(z, ld(hp + j)), wasm_f32x4_mul(wasm_f32x4_sub(one, z), hh)));
+        const v128_t hh = gate(p.act, xz + 2 * u + j, rhU + j);
+        st(out + j, gruBlend(z, ld(hp + j), hh));
         st(s + 2 * u + j, hh);
       }
     }
