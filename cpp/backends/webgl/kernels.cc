@@ -172,14 +172,29 @@ std::string binaryExpr(BinaryOp op) {
   return "0.0";
 }
 
+// The common pass: `size` outputs of body's run(i), into one buffer.
+void runSimple(std::string body, std::vector<const GLBuffer*> inputs, GLBuffer* out, int64_t size) {
+  Pass pass;
+  pass.body = std::move(body);
+  pass.inputs = std::move(inputs);
+  pass.outputs = {out};
+  pass.size = size;
+  runPass(pass);
+}
+
 // GLSL that splits flat index `src` over `dims` (row-major) and accumulates
-// coord * strides[d] into each of the named int variables.
+// coord * strides[d] into each of the named int variables. One division a
+// coordinate (SwiftShader divides lane by lane), none for the slowest: it is what is left.
 std::string decompose(const char* src, int rank, const int64_t* dims,
                       std::initializer_list<std::pair<const char*, const int64_t*>> targets) {
   std::ostringstream o;
   o << "  { int r_ = " << src << ";\n";
   for (int d = rank - 1; d >= 0; --d) {
-    o << "    { int c_ = r_ % " << dims[d] << "; r_ /= " << dims[d] << ";";
+    if (d == 0) {
+      o << "    { int c_ = r_;";
+    } else {
+      o << "    { int q_ = r_ / " << dims[d] << "; int c_ = r_ - q_ * " << dims[d] << "; r_ = q_;";
+    }
     for (const auto& t : targets) {
       if (t.second[d] != 0) o << " " << t.first << " += c_ * (" << t.second[d] << ");";
     }
@@ -331,12 +346,7 @@ void argReduce(const ArgReduceParams& p) {
   o << "void run(int r) {\n  int b = r * " << p.cols << ", best = 0;\n  float bv = f0(b);\n"
     << "  for (int c = 1; c < " << p.cols << "; ++c) { float v = f0(b + c); if (v " << (p.isMax ? ">" : "<")
     << " bv) { bv = v; best = c; } }\n  o0 = uint(best);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.rows;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x)}, buf(p.out), p.rows);
 }
 
 // Each output sums its prefix (suffix when reversed) in the reference's order.
@@ -351,12 +361,7 @@ void cumsum(const CumsumParams& p) {
     o << "  for (int k = 0; k <" << strict << " j; ++k) acc += f0(base + k * " << p.inner << ");\n";
   }
   o << "  o0 = floatBitsToUint(acc);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.outer * p.n * p.inner;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x)}, buf(p.out), p.outer * p.n * p.inner);
 }
 
 // ---- elementwise (float32) ------------------------------------------------------
@@ -499,12 +504,7 @@ void binaryInt(const BinaryParams& p) {
     o << decompose("i", p.rank, p.outDims, {{"ia", p.aStrides}, {"ib", p.bStrides}});
   }
   o << "  int a = int(ld0(ia)), b = int(ld1(ib));\n  o0 = uint(" << binaryIntExpr(p.op) << ");\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.a), buf(p.b)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.size;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.a), buf(p.b)}, buf(p.out), p.size);
 }
 
 // Neg, Abs, Sign, Square (the int ops the engine has); others go through float, as cpu.
@@ -582,12 +582,7 @@ void reduceImpl(const ReduceParams& p, bool isInt) {
     << decompose("r", nRed, redDims, {{"ix", redStrides}}) << "    " << type << " v = "
     << (isInt ? "int(ld0(ix))" : "f0(ix)") << ";\n    acc = " << combine << ";\n  }\n  o0 = "
     << (isInt ? "uint(acc)" : "floatBitsToUint(acc)") << ";\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.outSize;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x)}, buf(p.out), p.outSize);
 }
 
 void reduce(const ReduceParams& p) { reduceImpl(p, false); }
@@ -1049,12 +1044,7 @@ void pool(const PoolParams& p) {
     << kTapLoopClose;
   if (!isMax) o << "  acc = count == 0 ? 0.0 : acc / float(count);\n";
   o << "  o0 = floatBitsToUint(acc);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x)};
-  pass.outputs = {buf(p.out)};
-  pass.size = outCells(g) * g.inC;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x)}, buf(p.out), outCells(g) * g.inC);
 }
 
 // ---- gradients of convolutions and pools: gathers in the reference's order ---------------
@@ -1094,12 +1084,7 @@ void convBackpropInput(const ConvParams& p) {
     << "        for (int oc = 0; oc < " << g.outC << "; ++oc) acc += f0(yc * " << g.outC << " + oc) * f1((tap * "
     << g.inC << " + ic) * " << g.outC << " + oc);\n"
     << "        total += acc;\n" << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.y), buf(p.filter)};
-  pass.outputs = {buf(p.x)};
-  pass.size = inCells(g) * g.inC;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.y), buf(p.filter)}, buf(p.x), inCells(g) * g.inC);
 }
 
 void depthwiseBackpropInput(const ConvParams& p) {
@@ -1110,12 +1095,7 @@ void depthwiseBackpropInput(const ConvParams& p) {
     << reverseTapLoopOpen(g) << "        for (int m = 0; m < " << mult << "; ++m) total += f0(yc * " << g.outC
     << " + c * " << mult << " + m) * f1(tap * " << g.inC * mult << " + c * " << mult << " + m);\n"
     << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.y), buf(p.filter)};
-  pass.outputs = {buf(p.x)};
-  pass.size = inCells(g) * g.inC;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.y), buf(p.filter)}, buf(p.x), inCells(g) * g.inC);
 }
 
 // GLSL walking every output cell in order with the input cell `xc` under tap (fd, fh, fw).
@@ -1152,12 +1132,7 @@ void convBackpropFilterImpl(const ConvParams& p, bool depthwise) {
   }
   o << "  float total = 0.0;\n" << outputLoopForTap(g) << "        total += f0(xc * " << g.inC << " + ic) * f1(yc * "
     << g.outC << " + oc);\n" << kTapLoopClose << "  o0 = floatBitsToUint(total);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x), buf(p.y)};
-  pass.outputs = {buf(p.filter)};
-  pass.size = g.fD * g.fH * g.fW * perTap;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x), buf(p.y)}, buf(p.filter), g.fD * g.fH * g.fW * perTap);
 }
 void convBackpropFilter(const ConvParams& p) { convBackpropFilterImpl(p, false); }
 void depthwiseBackpropFilter(const ConvParams& p) { convBackpropFilterImpl(p, true); }
@@ -1247,9 +1222,7 @@ void resizeBilinear(const ResizeParams& p) {
   std::ostringstream o;
   bilinearTables(o, "R", p.inH, p.outH, p);
   bilinearTables(o, "C", p.inW, p.outW, p);
-  o << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
-    << "  int c = cell % " << p.outW << "; cell /= " << p.outW << ";\n"
-    << "  int r = cell % " << p.outH << "; int b = cell / " << p.outH << ";\n"
+  o << "void run(int i) {\n" << splitIndex("i", {{"d", C}, {"c", p.outW}, {"r", p.outH}, {"b", p.batch}})
     << "  int base = b * " << p.inH << ";\n"
     << "  float tl = f0(((base + RLO[r]) * " << p.inW << " + CLO[c]) * " << C << " + d);\n"
     << "  float tr = f0(((base + RLO[r]) * " << p.inW << " + CHI[c]) * " << C << " + d);\n"
@@ -1257,12 +1230,7 @@ void resizeBilinear(const ResizeParams& p) {
     << "  float br = f0(((base + RHI[r]) * " << p.inW << " + CHI[c]) * " << C << " + d);\n"
     << "  float top = tl + (tr - tl) * CF[c];\n  float bottom = bl + (br - bl) * CF[c];\n"
     << "  o0 = floatBitsToUint(top + (bottom - top) * RF[r]);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.batch * p.outH * p.outW * C;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x)}, buf(p.out), p.batch * p.outH * p.outW * C);
 }
 
 std::vector<int64_t> nearestTable(int64_t in, int64_t out, const ResizeParams& p) {
@@ -1282,16 +1250,9 @@ void resizeNearest(const ResizeParams& p) {
   const int64_t C = p.channels;
   std::ostringstream o;
   o << glslTable("int", "RS", nearestTable(p.inH, p.outH, p)) << glslTable("int", "CS", nearestTable(p.inW, p.outW, p))
-    << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
-    << "  int c = cell % " << p.outW << "; cell /= " << p.outW << ";\n"
-    << "  int r = cell % " << p.outH << "; int b = cell / " << p.outH << ";\n"
+    << "void run(int i) {\n" << splitIndex("i", {{"d", C}, {"c", p.outW}, {"r", p.outH}, {"b", p.batch}})
     << "  o0 = ld0(((b * " << p.inH << " + RS[r]) * " << p.inW << " + CS[c]) * " << C << " + d);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.batch * p.outH * p.outW * C;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x)}, buf(p.out), p.batch * p.outH * p.outW * C);
 }
 
 // The gradients (dy in p.x with the output's shape, written into p.out with the
@@ -1302,9 +1263,8 @@ void resizeBilinearGrad(const ResizeParams& p) {
   std::ostringstream o;
   bilinearTables(o, "R", p.inH, p.outH, p);
   bilinearTables(o, "C", p.inW, p.outW, p);
-  o << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
-    << "  int ci = cell % " << p.inW << "; cell /= " << p.inW << ";\n"
-    << "  int ri = cell % " << p.inH << "; int b = cell / " << p.inH << ";\n  float acc = 0.0;\n"
+  o << "void run(int i) {\n" << splitIndex("i", {{"d", C}, {"ci", p.inW}, {"ri", p.inH}, {"b", p.batch}})
+    << "  float acc = 0.0;\n"
     << "  for (int r = 0; r < " << p.outH << "; ++r) {\n"
     << "    if (RLO[r] != ri && RHI[r] != ri) continue;\n"
     << "    for (int c = 0; c < " << p.outW << "; ++c) {\n"
@@ -1316,31 +1276,20 @@ void resizeBilinearGrad(const ResizeParams& p) {
     << "      if (RHI[r] == ri && CLO[c] == ci) acc += g * (rf * (1.0 - cf));\n"
     << "      if (RHI[r] == ri && CHI[c] == ci) acc += g * (rf * cf);\n"
     << "    }\n  }\n  o0 = floatBitsToUint(acc);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.batch * p.inH * p.inW * C;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x)}, buf(p.out), p.batch * p.inH * p.inW * C);
 }
 
 void resizeNearestGrad(const ResizeParams& p) {
   const int64_t C = p.channels;
   std::ostringstream o;
   o << glslTable("int", "RS", nearestTable(p.inH, p.outH, p)) << glslTable("int", "CS", nearestTable(p.inW, p.outW, p))
-    << "void run(int i) {\n  int d = i % " << C << ", cell = i / " << C << ";\n"
-    << "  int ci = cell % " << p.inW << "; cell /= " << p.inW << ";\n"
-    << "  int ri = cell % " << p.inH << "; int b = cell / " << p.inH << ";\n  float acc = 0.0;\n"
+    << "void run(int i) {\n" << splitIndex("i", {{"d", C}, {"ci", p.inW}, {"ri", p.inH}, {"b", p.batch}})
+    << "  float acc = 0.0;\n"
     << "  for (int r = 0; r < " << p.outH << "; ++r) {\n    if (RS[r] != ri) continue;\n"
     << "    for (int c = 0; c < " << p.outW << "; ++c) {\n      if (CS[c] != ci) continue;\n"
     << "      acc += f0(((b * " << p.outH << " + r) * " << p.outW << " + c) * " << C << " + d);\n"
     << "    }\n  }\n  o0 = floatBitsToUint(acc);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.batch * p.inH * p.inW * C;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x)}, buf(p.out), p.batch * p.inH * p.inW * C);
 }
 
 // ---- gather -------------------------------------------------------------------------------
@@ -1387,12 +1336,7 @@ void gather(const GatherParams& p) {
   o << "void run(int i) {\n  int in_ = i % " << p.inner << ", k = (i / " << p.inner << ") % " << p.numIndices
     << ", outer = i / " << p.inner * p.numIndices << ";\n"
     << "  o0 = ld0((outer * " << p.axisDim << " + int(ld1(k))) * " << p.inner << " + in_);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.x), buf(p.indices)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.outer * p.numIndices * p.inner;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.x), buf(p.indices)}, buf(p.out), p.outer * p.numIndices * p.inner);
 }
 
 // ---- scatter-add (the gradient of gather) -------------------------------------------------
@@ -1405,12 +1349,7 @@ void scatterAdd(const ScatterAddParams& p) {
     << "  for (int k = 0; k < " << p.numIndices << "; ++k) {\n"
     << "    if (int(ld1(k)) == a) acc += f0((outer * " << p.numIndices << " + k) * " << p.inner << " + in_);\n  }\n"
     << "  o0 = floatBitsToUint(acc);\n}\n";
-  Pass pass;
-  pass.body = o.str();
-  pass.inputs = {buf(p.src), buf(p.indices), buf(p.out)};
-  pass.outputs = {buf(p.out)};
-  pass.size = p.outer * p.axisDim * p.inner;
-  runPass(pass);
+  runSimple(o.str(), {buf(p.src), buf(p.indices), buf(p.out)}, buf(p.out), p.outer * p.axisDim * p.inner);
 }
 
 }  // namespace
