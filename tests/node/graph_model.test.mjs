@@ -218,6 +218,12 @@ test('CNN (Conv2D, MaxPool, _FusedConv2D, FusedDepthwiseConv2dNative, DepthwiseC
 
 // One graph per group of ops, every op an output; inputs x [2,3,4] and y [2,3,4] (float), i [2,3] (int32).
 const C = (name, shape, values, dtype = 'int32') => ({name, shape, values, dtype});
+// A StridedSlice of x with the given masks (0 where absent).
+const stridedSliceNode = (name, [begin, end, strides],
+                          {begin: bm = 0, end: em = 0, ellipsis = 0, newAxis = 0, shrink = 0}) =>
+  node(name, 'StridedSlice', ['x', begin, end, strides],
+       {T: A.T, Index: A.Ti, begin_mask: A.i(bm), end_mask: A.i(em), ellipsis_mask: A.i(ellipsis),
+        new_axis_mask: A.i(newAxis), shrink_axis_mask: A.i(shrink)});
 const OP_GROUPS = {
   elementwise: {
     nodes: [
@@ -283,24 +289,12 @@ const OP_GROUPS = {
       node('s/Unpack', 'Unpack', ['x'], {T: A.T, num: A.i(3), axis: A.i(1)}),
       node('s/UnpackUse', 'Identity', ['s/Unpack:2'], {T: A.T}),
       node('s/Slice', 'Slice', ['x', 'sb', 'ss'], {T: A.T, Index: A.Ti}),
-      node('s/StridedSlice', 'StridedSlice', ['x', 'b3', 'e3', 'st3'],
-           {T: A.T, Index: A.Ti, begin_mask: A.i(1), end_mask: A.i(4), ellipsis_mask: A.i(0), new_axis_mask: A.i(0),
-            shrink_axis_mask: A.i(0)}),
-      node('s/StridedSliceShrink', 'StridedSlice', ['x', 'b3', 'e3', 'st1'],
-           {T: A.T, Index: A.Ti, begin_mask: A.i(0), end_mask: A.i(0), ellipsis_mask: A.i(0), new_axis_mask: A.i(0),
-            shrink_axis_mask: A.i(2)}),
-      node('s/StridedSliceNew', 'StridedSlice', ['x', 'b3', 'e3', 'st1'],
-           {T: A.T, Index: A.Ti, begin_mask: A.i(0), end_mask: A.i(0), ellipsis_mask: A.i(0), new_axis_mask: A.i(2),
-            shrink_axis_mask: A.i(0)}),
-      node('s/StridedSliceEllipsis', 'StridedSlice', ['x', 'b2', 'e2', 'st2'],
-           {T: A.T, Index: A.Ti, begin_mask: A.i(0), end_mask: A.i(0), ellipsis_mask: A.i(1), new_axis_mask: A.i(0),
-            shrink_axis_mask: A.i(0)}),
-      node('s/StridedSliceEllipsisMid', 'StridedSlice', ['x', 'b3', 'e3', 'st1'],
-           {T: A.T, Index: A.Ti, begin_mask: A.i(0), end_mask: A.i(0), ellipsis_mask: A.i(2), new_axis_mask: A.i(0),
-            shrink_axis_mask: A.i(1)}),
-      node('s/StridedSliceEllipsisNew', 'StridedSlice', ['x', 'b2', 'e2', 'st2'],
-           {T: A.T, Index: A.Ti, begin_mask: A.i(0), end_mask: A.i(0), ellipsis_mask: A.i(1), new_axis_mask: A.i(2),
-            shrink_axis_mask: A.i(0)}),
+      stridedSliceNode('s/StridedSlice', ['b3', 'e3', 'st3'], {begin: 1, end: 4}),
+      stridedSliceNode('s/StridedSliceShrink', ['b3', 'e3', 'st1'], {shrink: 2}),
+      stridedSliceNode('s/StridedSliceNew', ['b3', 'e3', 'st1'], {newAxis: 2}),
+      stridedSliceNode('s/StridedSliceEllipsis', ['b2', 'e2', 'st2'], {ellipsis: 1}),
+      stridedSliceNode('s/StridedSliceEllipsisMid', ['b3', 'e3', 'st1'], {ellipsis: 2, shrink: 1}),
+      stridedSliceNode('s/StridedSliceEllipsisNew', ['b2', 'e2', 'st2'], {ellipsis: 1, newAxis: 2}),
       node('s/Pad', 'Pad', ['x', 'pads'], {T: A.T, Tpaddings: A.Ti}),
       node('s/PadV2', 'PadV2', ['x', 'pads', 'padv'], {T: A.T, Tpaddings: A.Ti}),
       node('s/MirrorPad', 'MirrorPad', ['x', 'pads'], {T: A.T, Tpaddings: A.Ti, mode: A.s('REFLECT')}),
