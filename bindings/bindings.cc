@@ -9,9 +9,13 @@
 // Errors: guard() turns any C++ exception into a JavaScript Error carrying the
 // C++ message, after the C++ exception is fully handled, so the module stays usable.
 #include <emscripten/bind.h>
+#include <emscripten/em_macros.h>
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <cstdint>
+#include <exception>
+#include <memory>
 #include <limits>
 #include <string>
 
@@ -645,15 +649,107 @@ val optimizerWeightNames(const Optimizer& o) {
 }
 void optimizerSetWeights(Optimizer& o, const std::vector<Tensor>& ws) { guard([&] { o.setWeights(ws); }); }
 std::vector<Tensor> modelPredict(Model& m, const std::vector<Tensor>& xs) { return guard([&] { return m.predict(xs); }); }
-// One input, one output: no vectors cross the boundary (a tiny model's predict is
-// mostly this crossing; see small-predict in bench/run.mjs).
-Tensor modelPredictOne(Model& m, const Tensor& x) {
-  return guard([&] {
-    std::vector<Tensor> outs = m.predict({x});
-    WL_CHECK(outs.size() == 1, "predictOne: model " << m.name() << " has " << outs.size() << " outputs");
-    return outs[0];
+// The small-call fast path (js/src/tensor.js, training.js): plain wasm exports that take
+// and return raw addresses, so a tiny model's predict + dataSync + dispose crosses no
+// Embind wrapper and makes no class handle (those were most of its cost; see small-predict
+// in bench/run.mjs). A Tensor made here is `new`ed and owned by JS through its address until
+// wl_tensor_delete(), or until adoptTensor() moves it into an ordinary handle. An exception
+// is kept and the call returns 0; JS then calls rethrowLastError(), which throws it through
+// guard() as any binding would.
+std::exception_ptr& lastFastError() {
+  static std::exception_ptr e;
+  return e;
+}
+template <typename F>
+uintptr_t fastCall(F&& f) {
+  try {
+    return f();
+  } catch (...) {
+    lastFastError() = std::current_exception();
+    return 0;
+  }
+}
+void rethrowLastError() {
+  guard([&] {
+    std::exception_ptr e = lastFastError();
+    lastFastError() = nullptr;
+    if (e) std::rethrow_exception(e);
+    throw Error("rethrowLastError: no pending error");
   });
 }
+// The fast calls' scratch, shared with JS (tensor.js reads it as doubles): [id, size, dtype
+// code, rank, address of the values to write, 1 if they need wl_tensor_commit, dims...] of
+// the last tensor a fast call made; wl_tensor_new takes its shape's dims there. Ranks beyond
+// kFastMetaRank take the tensor's meta() instead (JS sees rank < 0).
+constexpr int kFastMetaRank = 16;
+constexpr int kFastDims = 6;
+double fastMeta[kFastDims + kFastMetaRank];
+uintptr_t fastTensor(Tensor&& t) {
+  fastMeta[0] = static_cast<double>(t.id());
+  fastMeta[1] = static_cast<double>(t.size());
+  fastMeta[2] = static_cast<double>(static_cast<int>(t.dtype()));
+  fastMeta[3] = t.rank() <= kFastMetaRank ? t.rank() : -1;
+  for (int i = 0; i < t.rank() && i < kFastMetaRank; ++i) fastMeta[kFastDims + i] = static_cast<double>(t.shape()[i]);
+  return reinterpret_cast<uintptr_t>(new Tensor(std::move(t)));
+}
+// An ordinary handle for a tensor a fast call made (the address is spent).
+Tensor adoptTensor(double address) {
+  std::unique_ptr<Tensor> t(reinterpret_cast<Tensor*>(static_cast<uintptr_t>(address)));
+  return std::move(*t);
+}
+double addressOf(const void* p) { return static_cast<double>(reinterpret_cast<uintptr_t>(p)); }
+}  // namespace
+}  // namespace wl
+
+extern "C" {
+EMSCRIPTEN_KEEPALIVE double* wl_fast_meta() { return wl::fastMeta; }
+// One input, one output (Model::predict); 0 on error.
+EMSCRIPTEN_KEEPALIVE uintptr_t wl_predict_one(wl::Model* m, const wl::Tensor* x) {
+  return wl::fastCall([&] {
+    std::vector<wl::Tensor> outs = m->predict({*x});
+    WL_CHECK(outs.size() == 1, "predict: model " << m->name() << " has " << outs.size() << " outputs");
+    return wl::fastTensor(std::move(outs[0]));
+  });
+}
+// The address of the tensor's values in host bytes (its own, or the staging buffer
+// tensorReadView uses); valid until the next engine call. 0 on error (JS skips size 0).
+EMSCRIPTEN_KEEPALIVE uintptr_t wl_tensor_read(const wl::Tensor* t) {
+  return wl::fastCall([&] {
+    if (t->storage().memory().isHost()) return reinterpret_cast<uintptr_t>(t->constData<void>());
+    auto& buf = wl::staging(static_cast<size_t>(t->size()));
+    t->readHost(buf.data());
+    return reinterpret_cast<uintptr_t>(buf.data());
+  });
+}
+EMSCRIPTEN_KEEPALIVE void wl_tensor_delete(wl::Tensor* t) { delete t; }
+// tf.tensor(): a tensor of the dims in the scratch, whose values JS then writes at the
+// address the scratch gives (createTensor + writeView in one call); 0 on error.
+EMSCRIPTEN_KEEPALIVE uintptr_t wl_tensor_new(int dtype, int rank) {
+  using namespace wl;
+  return fastCall([&] {
+    WL_CHECK(rank >= 0 && rank <= kFastMetaRank && dtype >= 0 && dtype <= static_cast<int>(DType::Bool),
+             "wl_tensor_new: rank " << rank << ", dtype " << dtype);
+    Shape shape(static_cast<size_t>(rank));
+    for (int i = 0; i < rank; ++i) shape[i] = static_cast<int64_t>(fastMeta[kFastDims + i]);
+    Tensor t = Tensor::zeros(shape, static_cast<DType>(dtype));
+    t.prepareWrite(false);
+    const bool host = t.storage().memory().isHost();
+    fastMeta[4] = addressOf(host ? t.data<void>() : staging(static_cast<size_t>(t.size())).data());
+    fastMeta[5] = host ? 0 : 1;
+    return fastTensor(std::move(t));
+  });
+}
+// Moves the values JS wrote to the staging buffer into the tensor's memory; 0 on error.
+EMSCRIPTEN_KEEPALIVE int wl_tensor_commit(const wl::Tensor* t) {
+  return static_cast<int>(wl::fastCall([&] {
+    t->write(wl::staging(static_cast<size_t>(t->size())).data());
+    return 1;
+  }));
+}
+}
+
+namespace wl {
+namespace {
 val floatsToJs(const std::vector<float>& v) {
   val out = val::array();
   for (float f : v) out.call<void>("push", static_cast<double>(f));
@@ -709,11 +805,14 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("onHost", &tensorOnHost)
       .function("memoryName", &tensorBackendMemory)
       .function("meta", &tensorMeta)
+      .function("address", optional_override([](const Tensor& t) { return addressOf(&t); }))
       .function("reshape", &tensorReshape)
       .function("defined", optional_override([](const Tensor& t) { return t.defined(); }));
   // A no-tensor placeholder in a TensorVector (a missing mask).
   function("undefinedTensor", optional_override([]() { return Tensor(); }));
   function("createTensor", &createTensor);
+  function("adoptTensor", &adoptTensor);
+  function("rethrowLastError", &rethrowLastError);
   function("gatherRows", &tensorGatherRows);
   function("memory", &memory);
   function("runOp", &runOp);
@@ -885,7 +984,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
       .function("compileWith", &modelCompileWith)
       .function("setHostFunctions", &modelSetHostFunctions)
       .function("predict", &modelPredict)
-      .function("predictOne", &modelPredictOne)
+      .function("address", optional_override([](const Model& m) { return addressOf(&m); }))
       .function("numOutputs", optional_override([](const Model& m) { return static_cast<int>(m.outputs().size()); }))
       .function("executeTo", optional_override([](Model& m, const std::vector<Tensor>& xs, val names) {
         return guard([&] {

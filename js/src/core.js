@@ -127,15 +127,30 @@ export function platformRunsThreads() {
 }
 
 function createModule(factory, source, extra) {
+  let memory = null;
   return new Promise((resolve, reject) => {
     factory({
       ...extra,
       instantiateWasm(imports, receiveInstance) {
-        instantiate(source, imports).then(r => receiveInstance(r.instance, r.module), reject);
+        instantiate(source, imports).then(r => {
+          memory = findMemory(r.instance, imports);
+          receiveInstance(r.instance, r.module);
+        }, reject);
         return {};
       },
-    }).then(resolve, reject);
+    }).then(module => {
+      module.wlMemory = memory;
+      resolve(module);
+    }, reject);
   });
+}
+
+// The engine's WebAssembly.Memory: exported (single thread) or imported (threaded, shared),
+// under whatever name the Emscripten version minified it to. heapF32/heapI32 read through it.
+function findMemory(instance, imports) {
+  const candidates = [...Object.values(instance.exports)];
+  for (const ns of Object.values(imports)) if (ns && typeof ns === 'object') candidates.push(...Object.values(ns));
+  return candidates.find(v => v instanceof WebAssembly.Memory) || null;
 }
 
 // On a page's main thread a kernel waits for its pool workers by spinning (browsers do not
@@ -214,6 +229,8 @@ export async function ready() {
         else throw new Error('no WebAssembly loader is registered');
         module = await createModule(createWasmLayersCore, source, {});
       }
+      // The fast path reads the heap through it (heap64, copyFromHeap).
+      if (!module.wlMemory) throw new Error("the engine's WebAssembly.Memory was not found among its exports or imports");
       module.setBackend('wasm');  // tf.getBackend()'s default; see index.js
       if (requestedThreads != null && requestedThreads !== module.threadsCount()) {
         try {
@@ -245,6 +262,38 @@ export function getCore() {
     throw new Error('wasm-layers is not initialized yet: call `await tf.ready()` before using it');
   }
   return core;
+}
+
+// Views of the engine's heap for the fast path (js/src/tensor.js): remade when the memory
+// grows (a grown ArrayBuffer detaches; a grown SharedArrayBuffer is a new object).
+let heapBuffer = null, heapF32 = null, heapI32 = null, heapF64 = null;
+function heapViews() {
+  const buffer = core.wlMemory.buffer;
+  if (buffer !== heapBuffer) {
+    heapBuffer = buffer;
+    heapF32 = new Float32Array(buffer);
+    heapI32 = new Int32Array(buffer);
+    heapF64 = new Float64Array(buffer);
+  }
+}
+
+/** @internal Float64 view of the heap (current after any engine call). */
+export function heap64() {
+  heapViews();
+  return heapF64;
+}
+
+/** @internal Writes `values` at `address` as float32 or int32 (a typed array's set() conversions). */
+export function copyToHeap(address, values, isFloat) {
+  heapViews();
+  (isFloat ? heapF32 : heapI32).set(values, address >>> 2);
+}
+
+/** @internal A copy of `size` values at `address`: float32 or int32 storage. */
+export function copyFromHeap(address, size, isFloat) {
+  heapViews();
+  const i = address >>> 2;
+  return isFloat ? heapF32.slice(i, i + size) : heapI32.slice(i, i + size);
 }
 
 /** An Embind TensorVector of engine handles; the caller deletes it. */

@@ -9,9 +9,12 @@
 // engine handle: an op that needs one fails with an Error naming the string dtype
 // (see `handle` below, and ops.js's run(), which names the op and argument as tfjs).
 // complex64 tensors hold two float32 engine tensors, their real and imaginary parts
-// (`_parts`, see Tensor._complex), and no handle either. So a Tensor holds exactly one
-// of `_handle`, `_parts` and `_strings`.
-import {getCore} from './core.js';
+// (`_parts`, see Tensor._complex), and no handle either. A tensor the engine's fast path
+// made (a one-output predict: bindings.cc wl_predict_one) holds the engine tensor's
+// address (`_address`) and gets a handle only when something needs one (`handle`): its
+// dataSync() and dispose() need none, which is most of a tiny model's predict. So a Tensor
+// holds exactly one of `_handle`, `_address`, `_parts` and `_strings`.
+import {copyFromHeap, copyToHeap, getCore, heap64} from './core.js';
 import {tensorToString} from './format.js';
 import {assertNonNull, decodeString, flatten, getArrayFromDType, inferDtype, toTypedArray} from './util.js';
 
@@ -33,6 +36,11 @@ const finalizer = typeof FinalizationRegistry === 'function'
       if (held instanceof StringValues) {
         releaseStrings(held);
         collected++;
+      } else if (held instanceof AddressCell) {
+        if (held.address !== 0) {  // 0: disposed, or its handle (registered too) owns it now
+          getCore()._wl_tensor_delete(held.address);
+          collected++;
+        }
       } else if (!held.isDeleted()) {  // dispose() leaves engine handles registered: unregister costs every call
         held.delete();
         collected++;
@@ -55,6 +63,22 @@ export class StringValues {
     this.refs = 0;
     this.numBytes = bytes.reduce((n, b) => n + b.length, 0);
   }
+}
+
+/** What the collector gets for a fast-path tensor: its address while JS owns it, else 0. */
+class AddressCell {
+  constructor(address) {
+    this.address = address;
+  }
+}
+
+// The fast path's scratch (bindings.cc fastMeta): [id, size, dtype code, rank, values'
+// address, needs commit, dims...] of the tensor a fast call made, as doubles; its index.
+const FAST_DIMS = 6, FAST_RANK = 16;
+let fastMetaIndex = -1;
+function fastMeta() {
+  if (fastMetaIndex < 0) fastMetaIndex = getCore()._wl_fast_meta() >>> 3;
+  return fastMetaIndex;
 }
 
 /** @internal What `new Tensor()` takes for a string tensor: its values and shape. */
@@ -122,8 +146,14 @@ export function closeScope(keep) {
 }
 
 export class Tensor {
-  /** @internal Wraps an engine handle (or a StringRef); use tf.tensor() to create tensors. */
+  /**
+   * @internal Wraps an engine handle, the address a fast-path call returned, or a StringRef;
+   * use tf.tensor() to create tensors.
+   */
   constructor(handle) {
+    this._address = 0;
+    this._cell = null;
+    if (typeof handle === 'number') handle = this._initFromAddress(handle);
     if (handle instanceof StringRef) {
       this._handle = null;
       this._strings = handle.values;
@@ -132,7 +162,7 @@ export class Tensor {
       this.size = sizeOf(this.shape);
       this.dtype = 'string';
       retainStrings(this._strings);
-    } else {
+    } else if (handle !== null) {
       this._handle = handle;
       this._strings = null;
       const meta = handle.meta();  // [id, size, dtype code, rank, dims...]
@@ -147,7 +177,28 @@ export class Tensor {
     this.isDisposed = false;
     this._kept = false;
     if (scopes.length) scopes[scopes.length - 1].add(this);
-    if (finalizer) finalizer.register(this, this._strings || handle, this);
+    if (finalizer) finalizer.register(this, this._strings || this._cell || handle, this);
+  }
+
+  /**
+   * Fills this tensor from the meta the fast path left for the tensor at `address` and
+   * returns null; beyond the fast meta's ranks, returns an ordinary handle for it instead.
+   */
+  _initFromAddress(address) {
+    const core = getCore();
+    const meta = heap64(), at = fastMeta(), rank = meta[at + 3];
+    if (rank < 0) return core.adoptTensor(address);
+    this._handle = null;
+    this._address = address;
+    this._cell = new AddressCell(address);
+    this._strings = null;
+    this.id = meta[at];
+    this.size = meta[at + 1];
+    this.dtype = DTYPE_CODES[meta[at + 2]];
+    const shape = new Array(rank);
+    for (let i = 0; i < rank; ++i) shape[i] = meta[at + FAST_DIMS + i];
+    this.shape = shape;
+    return null;
   }
 
   get rank() {
@@ -176,6 +227,8 @@ export class Tensor {
       part._kept = false;
     }
     t._handle = null;
+    t._address = 0;
+    t._cell = null;
     t._strings = null;
     t._parts = {real, imag};
     t.id = real.id;
@@ -203,7 +256,25 @@ export class Tensor {
       throw new Error(`This operation does not support string tensors: it needs a numeric tensor (${DTYPES.join(', ')}), ` +
                       `but got a string tensor of shape [${this.shape}]`);
     }
-    return this._handle;
+    return this._handle || this._adopt();
+  }
+
+  /** Moves a fast-path tensor into an ordinary handle (one crossing; its address is spent). */
+  _adopt() {
+    const handle = getCore().adoptTensor(this._address);
+    this._cell.address = 0;  // the handle owns it now, and is what the collector frees
+    this._cell = null;
+    this._address = 0;
+    this._handle = handle;
+    if (finalizer) finalizer.register(this, handle, this);
+    return handle;
+  }
+
+  /** @internal The engine tensor's address (the fast path's argument), without adopting. */
+  _engineAddress() {
+    if (this._address !== 0) return this._address;
+    const handle = this.handle;  // throws if disposed, string or complex
+    return handle._address ?? (handle._address = handle.address());
   }
 
   /** @internal {real, imag}: a complex64 tensor's float32 parts (owned by it; do not dispose). */
@@ -239,9 +310,17 @@ export class Tensor {
         throw new Error('Failed to decode the string bytes into utf-8. To get the original bytes, call tensor.bytes().');
       }
     }
-    // slice() copies out of the heap: the view dies when the heap grows. On a
-    // backend whose memory is not the host's, the engine reads into a staging view.
-    const values = this.handle.readView().slice();
+    // Copied out of the heap: a view dies when the heap grows. On a backend whose
+    // memory is not the host's, the engine reads into a staging buffer.
+    let values;
+    if (this._address !== 0 && this.size > 0) {
+      const core = getCore();
+      const at = core._wl_tensor_read(this._address) >>> 0;
+      if (at === 0) core.rethrowLastError();
+      values = copyFromHeap(at, this.size, this.dtype === 'float32');
+    } else {
+      values = this.handle.readView().slice();
+    }
     return this.dtype === 'bool' ? Uint8Array.from(values) : values;
   }
 
@@ -289,6 +368,11 @@ export class Tensor {
       if (finalizer) finalizer.unregister(this);
       releaseStrings(this._strings);
       this._strings = null;
+    } else if (this._address !== 0) {
+      getCore()._wl_tensor_delete(this._address);
+      this._cell.address = 0;
+      this._cell = null;
+      this._address = 0;
     } else {
       this._handle.delete();
       this._handle = null;
@@ -421,10 +505,31 @@ function nextTask() {
 /** @internal Creates a tensor from flat values and a shape (checked by the caller). */
 export function makeTensorFromFlat(flat, shape, dtype) {
   if (dtype === 'string') return makeStringTensor(flat, shape);
-  const handle = getCore().createTensor(shape, dtype);
   if (dtype === 'bool') flat = Array.from(flat, v => (v ? 1 : 0));
+  if (shape.length <= FAST_RANK) return new Tensor(newEngineTensor(flat, shape, dtype));
+  const handle = getCore().createTensor(shape, dtype);
   writeValues(handle, flat);
   return new Tensor(handle);
+}
+
+// The fast path of tf.tensor() (bindings.cc wl_tensor_new): dims in through the scratch,
+// values written straight into the engine's heap; no Embind wrapper or handle.
+function newEngineTensor(flat, shape, dtype) {
+  const core = getCore();
+  const at = fastMeta();
+  let meta = heap64();
+  for (let i = 0; i < shape.length; ++i) meta[at + FAST_DIMS + i] = shape[i];
+  const address = core._wl_tensor_new(DTYPE_CODES.indexOf(dtype), shape.length) >>> 0;
+  if (address === 0) core.rethrowLastError();
+  meta = heap64();  // the call may have grown the heap
+  try {
+    copyToHeap(meta[at + 4], flat, dtype === 'float32');
+    if (meta[at + 5] === 1 && core._wl_tensor_commit(address) === 0) core.rethrowLastError();
+  } catch (e) {
+    core._wl_tensor_delete(address);
+    throw e;
+  }
+  return address;
 }
 
 /** @internal tfjs's check of a shape argument (its message says "positive" for non-negative). */

@@ -491,7 +491,13 @@ export function predictLoop(model, xs, batchSize = 32) {
   if (batchSize >= n) {
     // A model's output count never changes: asked once per handle (a crossing saved per call).
     if (handle._numOutputs === undefined) handle._numOutputs = handle.numOutputs();
-    if (xs.length === 1 && handle._numOutputs === 1) return [new Tensor(handle.predictOne(xs[0].handle))];
+    if (xs.length === 1 && handle._numOutputs === 1) {
+      // The fast path (bindings.cc wl_predict_one): raw addresses, no Embind wrapper.
+      const model = handle._address ?? (handle._address = handle.address());
+      const out = core._wl_predict_one(model, xs[0]._engineAddress()) >>> 0;
+      if (out === 0) core.rethrowLastError();
+      return [new Tensor(out)];
+    }
     const xv = vectorOf(xs.map(t => t.handle));
     try {
       return fromVector(handle.predict(xv)).map(h => new Tensor(h));
