@@ -10,9 +10,17 @@ import {input, model as makeModel, sequential} from './models.js';
 import {isNameItem} from './topology.js';
 
 // tfjs's generic_utils toCamelCase.
+// A model.json repeats the same few hundred keys and values in every layer: each is
+// converted once (a regex replace per key was ~5% of loading MobileNetV2).
+const camelCache = new Map();
 export function toCamelCase(name) {
   if (name.length <= 1 || name.indexOf('_') === -1) return name;
-  return name.replace(/[_]+(\w|$)/g, (m, p1) => p1.toUpperCase());
+  let out = camelCache.get(name);
+  if (out === undefined) {
+    out = name.replace(/[_]+(\w|$)/g, (m, p1) => p1.toUpperCase());
+    if (camelCache.size < 4096) camelCache.set(name, out);
+  }
+  return out;
 }
 
 export function convertPythonicToTs(config, key) {
@@ -104,6 +112,14 @@ function usesCustomClass(spec) {
   return spec.class_name === 'StackedRNNCells' && spec.config != null && cellSpecs('StackedRNNCells', spec.config).some(usesCustomClass);
 }
 
+// The engine's layer classes: fixed once it is loaded, asked once (a crossing that builds
+// an array of every name was ~10% of loading MobileNetV2 when asked per layer).
+let layerClasses = null;
+function engineLayerClasses() {
+  if (layerClasses === null) layerClasses = new Set(getCore().layerClassNames());
+  return layerClasses;
+}
+
 function createLayer(className, pyConfig, keras3) {
   if (customClasses.has(className)) {
     const cls = customClasses.get(className);
@@ -143,10 +159,9 @@ function createLayer(className, pyConfig, keras3) {
     const cells = specs.map(c => createLayer(c.class_name, c.config || {}, keras3));
     return layerFactories.stackedRNNCells({...normalizeLayerConfig(className, convertPythonicToTs(rest)), cells});
   }
-  const known = getCore().layerClassNames();
   const cls = className === 'Functional' ? 'Model' : className;
   if (cls === 'Model' || cls === 'Sequential') return modelFromConfig(cls, pyConfig, keras3);
-  if (!known.includes(cls)) {
+  if (!engineLayerClasses().has(cls)) {
     throw new Error(`Unknown layer: ${className}. This may be due to one of the following reasons:\n` +
                     '1. The layer is defined in Python, in which case it needs to be ported to TensorFlow.js or ' +
                     'your JavaScript code.\n' +

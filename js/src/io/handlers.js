@@ -1,6 +1,7 @@
 // IO handlers with tfjs's URL schemes and factories (tfjs-core/src/io/*): each is
 // {load(): Promise<ModelArtifacts>} and/or {save(artifacts): Promise<SaveResult>}.
 // On-disk and in-storage formats are tfjs's, so models move freely between the two.
+import {isNodeRuntime, nodeGet} from './node_get.js';
 import {checkWeightsManifest} from './validate.js';
 import {byteLength, concatBuffers, shard} from './weights.js';
 
@@ -106,14 +107,22 @@ export function fileSystem(path) {
 
 // ---- http(s):// -------------------------------------------------------------------------
 
+// Node's own fetch, as found when this module loaded: a fetch the user put in its place
+// (a test's mock, a polyfill) is always the one called.
+const builtinFetch = typeof globalThis.fetch === 'function' && isNodeRuntime() &&
+    /undici/.test(Function.prototype.toString.call(globalThis.fetch)) ? globalThis.fetch : null;
+
 export function http(path, options = {}) {
   const fetchFunc = options.fetchFunc || (typeof fetch === 'function' ? fetch.bind(globalThis) : null);
   if (!fetchFunc) throw new Error('http: no fetch() is available; pass options.fetchFunc');
+  // GETs: node:http(s) in Node where nothing was asked of fetch (see node_get.js).
+  const get = url => (options.fetchFunc == null && options.requestInit == null && builtinFetch !== null &&
+                      globalThis.fetch === builtinFetch ? nodeGet(url) : fetchFunc(url, options.requestInit));
   return {
     async load() {
       let response;
       try {
-        response = await fetchFunc(path, options.requestInit);
+        response = await get(path);
       } catch (e) {
         throw new Error(`Request to ${path} failed: ${e.message}`);
       }
@@ -134,7 +143,7 @@ export function http(path, options = {}) {
       const buffers = await Promise.all(urls.map(async url => {
         let r;
         try {
-          r = await fetchFunc(url, options.requestInit);
+          r = await get(url);
         } catch (e) {
           throw new Error(`Request for weight file ${url} failed: ${e.message}`);
         }

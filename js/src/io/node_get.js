@@ -1,0 +1,102 @@
+// The http handler's GET in Node: node:http(s) instead of the global fetch(). Node's fetch
+// (undici) spends a few ms of fixed work per request and copies a body twice (through a
+// web stream, then into an ArrayBuffer); on a model served from 127.0.0.1 that was most of
+// loadLayersModel's time (bench/run.mjs mobilenetv2-load). This reads a body once, into an
+// ArrayBuffer of its Content-Length. Used only where nothing was asked of fetch (see
+// handlers.js http()): browsers, a fetchFunc, a requestInit or tf.setPlatform keep fetch.
+
+const MAX_REDIRECTS = 20;  // as fetch
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const nodeImport = m => import(/* webpackIgnore: true */ m);
+
+export const isNodeRuntime = () => typeof process !== 'undefined' && process.versions != null &&
+    process.versions.node != null && typeof window === 'undefined';
+
+/** A GET of an http(s) URL; resolves to what the handler reads of a fetch Response. */
+export async function nodeGet(url, redirects = 0) {
+  const target = new URL(url);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new TypeError(`nodeGet: not an http(s) URL: ${url}`);
+  }
+  const lib = await nodeImport(target.protocol === 'https:' ? 'node:https' : 'node:http');
+  const res = await new Promise((resolve, reject) => {
+    lib.get(target, resolve).on('error', reject);
+  });
+  if (REDIRECTS.has(res.statusCode) && res.headers.location) {
+    res.resume();  // drop the redirect's body
+    if (redirects >= MAX_REDIRECTS) throw new Error(`redirect count exceeded (${url})`);
+    return nodeGet(new URL(res.headers.location, target).href, redirects + 1);
+  }
+  const body = await decode(await readBody(res), res.headers['content-encoding'], url);
+  const status = res.statusCode;
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: res.statusMessage || '',
+    url: target.href,
+    redirected: redirects > 0,
+    headers: {get: name => headerValue(res.headers[String(name).toLowerCase()])},
+    async arrayBuffer() { return body; },
+    async text() { return new TextDecoder().decode(body); },
+    async json() { return JSON.parse(new TextDecoder().decode(body)); },
+  };
+}
+
+// What fetch undoes of a Content-Encoding (node:http leaves the bytes as sent).
+async function decode(body, encoding, url) {
+  const e = String(encoding || 'identity').trim().toLowerCase();
+  if (e === 'identity' || e === '') return body;
+  const zlib = await nodeImport('node:zlib');
+  const unzip = {'gzip': zlib.gunzipSync, 'x-gzip': zlib.gunzipSync, 'deflate': zlib.inflateSync, 'br': zlib.brotliDecompressSync}[e];
+  if (!unzip) throw new Error(`${url}: unsupported Content-Encoding '${encoding}'`);
+  const out = unzip(new Uint8Array(body));
+  return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+}
+
+function headerValue(v) {
+  if (v == null) return null;
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+// The body into one ArrayBuffer: of Content-Length when given (one copy), else chunks joined.
+function readBody(res) {
+  return new Promise((resolve, reject) => {
+    const declared = Number(res.headers['content-length']);
+    const chunks = [];
+    let bytes = null, filled = 0;
+    if (Number.isSafeInteger(declared) && declared >= 0) {
+      bytes = new Uint8Array(declared);
+    }
+    res.on('data', chunk => {
+      if (bytes !== null && filled + chunk.length <= bytes.length) {
+        bytes.set(chunk, filled);
+      } else {
+        if (bytes !== null) {  // more than declared: fall back to joining
+          chunks.push(bytes.subarray(0, filled));
+          bytes = null;
+        }
+        chunks.push(chunk);
+      }
+      filled += chunk.length;
+    });
+    res.on('error', reject);
+    res.on('aborted', () => reject(new Error('the response was aborted')));
+    res.on('end', () => {
+      if (bytes !== null) {
+        if (filled !== bytes.length) {
+          reject(new Error(`the response ended after ${filled} of its ${bytes.length} bytes`));
+        } else {
+          resolve(bytes.buffer);
+        }
+        return;
+      }
+      const out = new Uint8Array(filled);
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+      resolve(out.buffer);
+    });
+  });
+}
