@@ -355,10 +355,9 @@ class EinsumDense : public Layer {
  protected:
   void build(const Shape& inputShape) override {
     plan_.analyze(inputShape, outputShape_, biasAxes_, true, "EinsumDense " + name());
-    kernel_ = addWeight("kernel", plan_.kernelShape, w_.kernel.initializer, true, w_.kernel.regularizer,
-                        w_.kernel.constraint);
+    kernel_ = addWeight("kernel", plan_.kernelShape, w_.kernel);
     if (plan_.hasBias) {
-      bias_ = addWeight("bias", plan_.biasShape, w_.bias.initializer, true, w_.bias.regularizer, w_.bias.constraint);
+      bias_ = addWeight("bias", plan_.biasShape, w_.bias);
     }
   }
   // The rank and the dims the kernel depends on must match the built input (others may vary).
@@ -550,10 +549,8 @@ class MultiHeadAttention : public Layer {
       auto [eq, biasAxes, outRank] = projEquation(static_cast<int>(in.size()) - 1, 1, 2);
       *plan = EinsumPlan::parse(eq, owner);
       plan->analyze(in, projOutputShape(outRank - 1, {numHeads_, headDim}), biasAxes, useBias_, owner);
-      projWeights_.push_back(addWeight(std::string(weightName) + "/kernel", plan->kernelShape, w_.kernel.initializer, true,
-                                   w_.kernel.regularizer, w_.kernel.constraint));
-      projWeights_.push_back(plan->hasBias ? addWeight(std::string(weightName) + "/bias", plan->biasShape,
-                                                   w_.bias.initializer, true, w_.bias.regularizer, w_.bias.constraint)
+      projWeights_.push_back(addWeight(std::string(weightName) + "/kernel", plan->kernelShape, w_.kernel));
+      projWeights_.push_back(plan->hasBias ? addWeight(std::string(weightName) + "/bias", plan->biasShape, w_.bias)
                                        : nullptr);
       return outRank;
     };
@@ -569,10 +566,8 @@ class MultiHeadAttention : public Layer {
     in.push_back(numHeads_);
     in.push_back(valueDim_);
     output_.analyze(in, projOutputShape(outRank - 1, outShape), biasAxes, useBias_, owner);
-    projWeights_.push_back(addWeight("attention_output/kernel", output_.kernelShape, w_.kernel.initializer, true,
-                                 w_.kernel.regularizer, w_.kernel.constraint));
-    projWeights_.push_back(output_.hasBias ? addWeight("attention_output/bias", output_.biasShape, w_.bias.initializer,
-                                                   true, w_.bias.regularizer, w_.bias.constraint)
+    projWeights_.push_back(addWeight("attention_output/kernel", output_.kernelShape, w_.kernel));
+    projWeights_.push_back(output_.hasBias ? addWeight("attention_output/bias", output_.biasShape, w_.bias)
                                        : nullptr);
   }
 

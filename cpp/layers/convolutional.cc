@@ -287,8 +287,8 @@ class Conv : public BaseConv {
     Shape kshape(kernelSize_.begin(), kernelSize_.end());
     kshape.push_back(inC);
     kshape.push_back(filters_);
-    kernel_ = addWeight("kernel", kshape, kernelOptions_.initializer, true, kernelOptions_.regularizer, kernelOptions_.constraint);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+    kernel_ = addWeight("kernel", kshape, kernelOptions_);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -389,8 +389,8 @@ class ConvTranspose : public Conv {
     Shape kshape(kernelSize_.begin(), kernelSize_.end());
     kshape.push_back(filters_);
     kshape.push_back(inC);
-    kernel_ = addWeight("kernel", kshape, kernelOptions_.initializer, true, kernelOptions_.regularizer, kernelOptions_.constraint);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+    kernel_ = addWeight("kernel", kshape, kernelOptions_);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -507,11 +507,9 @@ class SeparableConv2D : public Conv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, o_.depthMultiplier},
-                           o_.depthwise.initializer, true, o_.depthwise.regularizer, o_.depthwise.constraint);
-    pointwise_ = addWeight("pointwise_kernel", {1, 1, inC * o_.depthMultiplier, filters_}, o_.pointwise.initializer, true,
-                           o_.pointwise.regularizer, o_.pointwise.constraint);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, o_.depthMultiplier}, o_.depthwise);
+    pointwise_ = addWeight("pointwise_kernel", {1, 1, inC * o_.depthMultiplier, filters_}, o_.pointwise);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -557,10 +555,9 @@ class DepthwiseConv2D : public BaseConv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, o_.depthMultiplier},
-                           o_.depthwise.initializer, true, o_.depthwise.regularizer, o_.depthwise.constraint);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], kernelSize_[1], inC, o_.depthMultiplier}, o_.depthwise);
     if (useBias_) {
-      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasOptions_);
     }
   }
 
@@ -998,9 +995,8 @@ class Conv1DTranspose : public Conv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    kernel_ = addWeight("kernel", {kernelSize_[0], filters_, inC}, kernelOptions_.initializer, true, kernelOptions_.regularizer,
-                        kernelOptions_.constraint);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+    kernel_ = addWeight("kernel", {kernelSize_[0], filters_, inC}, kernelOptions_);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -1054,11 +1050,9 @@ class SeparableConv1D : public Conv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwise.initializer, true,
-                           o_.depthwise.regularizer, o_.depthwise.constraint);
-    pointwise_ = addWeight("pointwise_kernel", {1, inC * o_.depthMultiplier, filters_}, o_.pointwise.initializer, true,
-                           o_.pointwise.regularizer, o_.pointwise.constraint);
-    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+    depthwise_ = addWeight("depthwise_kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwise);
+    pointwise_ = addWeight("pointwise_kernel", {1, inC * o_.depthMultiplier, filters_}, o_.pointwise);
+    if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_);
   }
 
   Tensor call(const Tensor& xIn, bool /*training*/) override {
@@ -1101,10 +1095,9 @@ class DepthwiseConv1D : public BaseConv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
-    kernel_ = addWeight("kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwise.initializer, true,
-                        o_.depthwise.regularizer, o_.depthwise.constraint);
+    kernel_ = addWeight("kernel", {kernelSize_[0], inC, o_.depthMultiplier}, o_.depthwise);
     if (useBias_) {
-      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+      bias_ = addWeight("bias", {inC * o_.depthMultiplier}, biasOptions_);
     }
   }
 

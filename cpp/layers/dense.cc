@@ -47,10 +47,9 @@ void Dense::build(const Shape& inputShape) {
   WL_CHECK(inputShape.size() >= 2 && inputShape.back() > 0,
            "Dense layer " << name() << " needs an input of rank >= 2 with a known last dimension, got "
                           << shapeStr(inputShape));
-  kernel_ = addWeight("kernel", {inputShape.back(), units_}, kernelOptions_.initializer, true,
-                      kernelOptions_.regularizer, kernelOptions_.constraint);
+  kernel_ = addWeight("kernel", {inputShape.back(), units_}, kernelOptions_);
   if (useBias_) {
-    bias_ = addWeight("bias", {units_}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+    bias_ = addWeight("bias", {units_}, biasOptions_);
   }
 }
 

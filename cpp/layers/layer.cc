@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "layers/initializers.h"
 #include "layers/regularizers.h"
+#include "layers/weight_options.h"
 #include "ops/ops.h"
 
 namespace wl {
@@ -360,6 +361,11 @@ void Layer::applyConstraints() {
   for (size_t i = 0; i < weights_.size(); ++i) {
     if (!extras_[i].constraint.is_null()) applyConstraint(extras_[i].constraint, *weights_[i]);
   }
+}
+
+std::shared_ptr<Variable> Layer::addWeight(const std::string& weightName, const Shape& shape,
+                                           const WeightOptions& options) {
+  return addWeight(weightName, shape, options.initializer, true, options.regularizer, options.constraint);
 }
 
 std::shared_ptr<Variable> Layer::addWeight(const std::string& weightName, const Shape& shape,

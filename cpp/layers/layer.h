@@ -32,6 +32,8 @@
 
 namespace wl {
 
+struct WeightOptions;  // layers/weight_options.h
+
 class Layer;
 struct Node;
 
@@ -165,6 +167,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
                                       const nlohmann::json& initializer, bool trainable = true,
                                       const nlohmann::json& regularizer = nullptr,
                                       const nlohmann::json& constraint = nullptr);
+  // A trainable weight with a layer option's initializer, regularizer and constraint.
+  std::shared_ptr<Variable> addWeight(const std::string& weightName, const Shape& shape, const WeightOptions& options);
   const Shape& builtInputShape() const { return builtInputShapes_.at(0); }
   // Checks keyword call arguments (a non-empty object); the default throws.
   virtual void checkCallArgs(const nlohmann::json& args) const;

@@ -260,11 +260,10 @@ class GateCell : public RNNCell {
     WL_CHECK(in.size() == 2 && in[1] > 0, className() << " " << name()
                                                       << ": a cell is built for [batch, features], got " << shapeStr(in));
     int64_t k = gates_ * units_;
-    kernel_ = addWeight("kernel", {in[1], k}, kernelOptions_.initializer, true, kernelOptions_.regularizer, kernelOptions_.constraint);
-    recurrentKernel_ = addWeight("recurrent_kernel", {units_, k}, recurrentOptions_.initializer, true, recurrentOptions_.regularizer,
-                                 recurrentOptions_.constraint);
+    kernel_ = addWeight("kernel", {in[1], k}, kernelOptions_);
+    recurrentKernel_ = addWeight("recurrent_kernel", {units_, k}, recurrentOptions_);
     if (useBias_) {
-      bias_ = addWeight("bias", biasShape(), biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+      bias_ = addWeight("bias", biasShape(), biasOptions_);
       if (!fastWeightInit()) {
         Tensor custom = customBiasValue();
         if (custom.defined()) bias_->assign(custom);
@@ -467,12 +466,10 @@ class ConvLSTM2DCell : public LSTMCell {
     int64_t inputDim = in[channelsFirst() ? 1 : 3];
     WL_CHECK(inputDim > 0, "The channel dimension of the input should be defined. Found " << inputDim);
     int64_t k = 4 * units_;
-    kernel_ = addWeight("kernel", {kernelSize_[0], kernelSize_[1], inputDim, k}, kernelOptions_.initializer, true,
-                        kernelOptions_.regularizer, kernelOptions_.constraint);
-    recurrentKernel_ = addWeight("recurrent_kernel", {kernelSize_[0], kernelSize_[1], units_, k},
-                                 recurrentOptions_.initializer, true, recurrentOptions_.regularizer, recurrentOptions_.constraint);
+    kernel_ = addWeight("kernel", {kernelSize_[0], kernelSize_[1], inputDim, k}, kernelOptions_);
+    recurrentKernel_ = addWeight("recurrent_kernel", {kernelSize_[0], kernelSize_[1], units_, k}, recurrentOptions_);
     if (useBias_) {
-      bias_ = addWeight("bias", {k}, biasOptions_.initializer, true, biasOptions_.regularizer, biasOptions_.constraint);
+      bias_ = addWeight("bias", {k}, biasOptions_);
       if (!fastWeightInit()) {
         Tensor custom = customBiasValue();
         if (custom.defined()) bias_->assign(custom);
