@@ -7,6 +7,7 @@
 // MatMul and Conv2D/Conv3D, which sums K in vec4 dot products (another order).
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -21,6 +22,17 @@
 namespace wl {
 namespace webgl {
 namespace {
+
+// Temporary buffers given back to the pool when the scope ends, a throw included.
+struct Borrowed {
+  std::vector<GLBuffer*> bufs;
+  Borrowed(std::initializer_list<GLBuffer*> b) : bufs(b) {}
+  Borrowed(const Borrowed&) = delete;
+  Borrowed& operator=(const Borrowed&) = delete;
+  ~Borrowed() {
+    for (GLBuffer* b : bufs) giveBack(b);
+  }
+};
 
 // Scalar helpers shared by the elementwise shaders.
 std::string mathPrelude() {
@@ -609,16 +621,9 @@ void softmax(const SoftmaxParams& p) {
   out.inputs = {buf(p.x), mx, sum};
   out.outputs = {buf(p.out)};
   out.size = p.rows * p.cols;
-  try {
-    runPass(stats);
-    runPass(out);
-  } catch (...) {
-    giveBack(mx);
-    giveBack(sum);
-    throw;
-  }
-  giveBack(mx);
-  giveBack(sum);
+  Borrowed held{mx, sum};
+  runPass(stats);
+  runPass(out);
 }
 
 // ---- matrix multiply -------------------------------------------------------------
@@ -716,6 +721,12 @@ struct Packed {
   GLBuffer* buf = nullptr;
   int64_t rows = 0, kk = 0;  // matrix rows, texels per row
 };
+
+// pack()'s element function for a filter stored [K, n] whose packed rows are its n
+// columns (output channels): row r, tap k.
+std::string filterColumnsEl(int64_t n) {
+  return "uint el(int r, int k) { return ld0(k * " + std::to_string(n) + " + r); }\n";
+}
 
 // Texels per texel row for `rows` packed rows of `kk` texels.
 int packedWidth(int64_t rows, int64_t kk) {
@@ -897,15 +908,10 @@ void matMul(const MatMulParams& p) {
                           std::to_string(p.bBatchStride) + " + " + (p.transposeB ? "col * " + K + " + k" : "k * " + N + " + col") +
                           ");\n}\n";
   Packed a = pack(elA, {buf(p.a)}, (aBatched ? p.batch : 1) * p.m, p.k);
-  try {
-    auto b = packWeight("webgl.MatMul", bBatched ? BufferKey{} : p.bKey, shapeKey(p.k, p.n, p.transposeB), elB,
-                        buf(p.b), (bBatched ? p.batch : 1) * p.n, p.k);
-    gemmPacked(a, aBatched, b->packed, bBatched, p.batch, p.m, p.n, p.epilogue, buf(p.c));
-  } catch (...) {
-    giveBack(a.buf);
-    throw;
-  }
-  giveBack(a.buf);
+  Borrowed held{a.buf};
+  auto b = packWeight("webgl.MatMul", bBatched ? BufferKey{} : p.bKey, shapeKey(p.k, p.n, p.transposeB), elB,
+                      buf(p.b), (bBatched ? p.batch : 1) * p.n, p.k);
+  gemmPacked(a, aBatched, b->packed, bBatched, p.batch, p.m, p.n, p.epilogue, buf(p.c));
 }
 
 // Conv2D / Conv3D as one GEMM: A = im2col(x) packed straight from x (rows: output
@@ -929,16 +935,10 @@ void convPacked(const ConvParams& p) {
       << "  return ld0((((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw) * " << g.inC
       << " + ic);\n}\n";
   }
-  const std::string elB = "uint el(int r, int k) { return ld0(k * " + std::to_string(g.outC) + " + r); }\n";
   Packed a = pack(e.str(), {buf(p.x)}, cells, k);
-  try {
-    auto b = packWeight("webgl.Conv", p.filterKey, shapeKey(k, g.outC, 0), elB, buf(p.filter), g.outC, k);
-    gemmPacked(a, false, b->packed, false, 1, cells, g.outC, p.epilogue, buf(p.y));
-  } catch (...) {
-    giveBack(a.buf);
-    throw;
-  }
-  giveBack(a.buf);
+  Borrowed held{a.buf};
+  auto b = packWeight("webgl.Conv", p.filterKey, shapeKey(k, g.outC, 0), filterColumnsEl(g.outC), buf(p.filter), g.outC, k);
+  gemmPacked(a, false, b->packed, false, 1, cells, g.outC, p.epilogue, buf(p.y));
 }
 
 // y = conv(x, filter) (Conv2D, Conv3D: filter [fD, fH, fW, inC, outC]): one output
@@ -994,8 +994,8 @@ void depthwise(const ConvParams& p) {
   const int64_t mult = g.channelMultiplier, taps = g.fD * g.fH * g.fW, outC = g.outC;
   if (outCells(g) * outC == 0) return;
   if (taps == 0 || taps > 64 || !packFits(outC, taps)) return depthwiseDirect(p);
-  const std::string elW = "uint el(int r, int k) { return ld0(k * " + std::to_string(outC) + " + r); }\n";
-  auto w = packWeight("webgl.Depthwise", p.filterKey, shapeKey(taps, outC, 0), elW, buf(p.filter), outC, taps);
+  auto w = packWeight("webgl.Depthwise", p.filterKey, shapeKey(taps, outC, 0), filterColumnsEl(outC), buf(p.filter), outC,
+                      taps);
   const int64_t kk = w->packed.kk;
   Pass pass;
   pass.inputs = {buf(p.x), w->packed.buf};
@@ -1304,7 +1304,8 @@ void gather(const GatherParams& p) {
   GLBuffer* at = acquire(blocks);
   GLBuffer* value = acquire(blocks);
   std::vector<uint32_t> bad(static_cast<size_t>(blocks)), vals(static_cast<size_t>(blocks));
-  try {
+  Borrowed held{at, value};
+  {
     std::ostringstream o;
     o << "void run(int blk) {\n  o0 = 0xffffffffu; o1 = 0u;\n"
       << "  for (int k = blk * " << kBlock << "; k < min(blk * " << kBlock << " + " << kBlock << ", " << p.numIndices
@@ -1318,13 +1319,7 @@ void gather(const GatherParams& p) {
     runPass(check);
     readNow(at, bad.data(), blocks);
     readNow(value, vals.data(), blocks);
-  } catch (...) {
-    giveBack(at);
-    giveBack(value);
-    throw;
   }
-  giveBack(at);
-  giveBack(value);
   for (int64_t blk = 0; blk < blocks; ++blk) {
     if (bad[static_cast<size_t>(blk)] != 0xffffffffu) {
       *p.badAt = bad[static_cast<size_t>(blk)];
