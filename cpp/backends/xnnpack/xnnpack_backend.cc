@@ -28,6 +28,7 @@
 #include "core/tensor.h"
 #include "kernels/conv_params.h"
 #include "kernels/params.h"
+#include "kernels/wasm/vmath.h"  // epilogueBlock: the wasm kernels' SIMD epilogue
 
 namespace wl {
 namespace {
@@ -102,8 +103,8 @@ void matMul(const MatMulParams& p) {
       WL_CHECK(s == xnn_status_success, "XNNPACK could not run a fully-connected operator, status " << s);
     }
   }
-  // The epilogue (scale, bias, relu/relu6) in one pass over C, in the reference order.
-  if (p.epilogue.active()) epilogueBlockScalar(p.epilogue, p.c, p.batch * p.m, p.n, p.n, 0);
+  // The epilogue (scale, bias, relu/relu6) in one SIMD pass over C, in the reference order.
+  if (p.epilogue.active()) wasm::epilogueBlock(p.epilogue, p.c, p.batch * p.m, p.n, p.n, 0);
 }
 
 // Conv2D (filterKey names the weight): filter [fH, fW, inC, outC] (kernels/conv_params.h);
@@ -186,7 +187,7 @@ void conv2d(const ConvParams& p) {
     s = xnn_run_operator(conv->op, nullptr);
     WL_CHECK(s == xnn_status_success, "XNNPACK could not run a convolution operator, status " << s);
   }
-  if (p.epilogue.active()) epilogueBlockScalar(p.epilogue, p.y, g.batch * g.outH * g.outW, g.outC, g.outC, 0);
+  if (p.epilogue.active()) wasm::epilogueBlock(p.epilogue, p.y, g.batch * g.outH * g.outW, g.outC, g.outC, 0);
 }
 
 // Registered only when XNNPACK initializes on this CPU, so the backend list never
