@@ -3,6 +3,7 @@
 // process. Prints one table; see bench/README.md for how to read it.
 //
 //   node bench/run.mjs [--quick] [--only=mlp-fit,small-predict] [--gemm-native=FILE] [--threads=N]
+//                      [--ours-only] [--dist=DIR] [--backend=NAME]
 //
 // Every timing excludes a warm-up run. Weights are copied from the tfjs model into
 // ours where both models build, so both compute the same function.
@@ -31,6 +32,10 @@ const nativeArg = args.find(a => a.startsWith('--gemm-native='));
 const OURS_ONLY = args.includes('--ours-only');
 const distArg = args.find(a => a.startsWith('--dist='));
 const distDir = distArg ? path.resolve(distArg.slice(7)) : path.join(root, 'dist');
+// --backend=NAME: our backend for the workloads (default 'wasm'; e.g. 'xnnpack' with
+// --dist=dist-xnnpack, the engine from scripts/build.sh wasm-xnnpack).
+const backendArg = args.find(a => a.startsWith('--backend='));
+const OUR_BACKEND = backendArg ? backendArg.slice(10) : 'wasm';
 
 // ---- the libraries -------------------------------------------------------------------
 // Silence tfjs's "use tfjs-node" banner; keep everything else.
@@ -49,7 +54,7 @@ const THREADS = threadsArg ? Math.max(1, Number(threadsArg.slice(10)) | 0) : 1;
 const ours = await import(path.join(distDir, 'wasm-layers.lazy.mjs'));
 ours.setThreadsCount(THREADS);
 await ours.ready();
-await ours.setBackend('wasm');
+await ours.setBackend(OUR_BACKEND);  // throws, naming the engine's backends, where it has none so named
 if (ours.getThreadsCount() !== THREADS) {
   throw new Error(`--threads=${THREADS}: the engine runs ${ours.getThreadsCount()} (is dist/wasm-layers-mt.wasm built?)`);
 }
@@ -423,6 +428,8 @@ const gemm = [];
 if (!ONLY || ONLY.has('gemm')) {
   for (const [label, lib, setB, be] of [
     ['ours wasm (SIMD kernels)', ours, n => ours.setBackend(n), 'wasm'],
+    ...(OUR_BACKEND === 'wasm' || OUR_BACKEND === 'cpu' ? [] :
+        [[`ours ${OUR_BACKEND}`, ours, n => ours.setBackend(n), OUR_BACKEND]]),
     ['ours cpu (reference)', ours, n => ours.setBackend(n), 'cpu'],
     ['tfjs-wasm (XNNPACK)', tf, n => withTfBackend(n, () => {}), 'wasm'],
     ['tfjs-cpu', tf, n => withTfBackend(n, () => {}), 'cpu'],
@@ -435,7 +442,7 @@ if (!ONLY || ONLY.has('gemm')) {
       gemm.push([label, errCell(e), '']);
     }
   }
-  await ours.setBackend('wasm');
+  await ours.setBackend(OUR_BACKEND);
 }
 
 // ---- print -----------------------------------------------------------------------------

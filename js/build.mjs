@@ -9,24 +9,36 @@
 // that re-export its .lazy.mjs, which does not load the engine until tf.ready().
 import {build} from 'esbuild';
 import {copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {dirname, join, relative, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+// Another engine build bundles into its own folder (its glue must match its .wasm):
+//   WL_WASM_BUILD=build/wasm-xnnpack WL_DIST=dist-xnnpack node js/build.mjs
+// (scripts/build.sh wasm-xnnpack); such a folder ships no threaded engine.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const wasmBuild = resolve(root, process.env.WL_WASM_BUILD || 'build/wasm');
+const dist = resolve(root, process.env.WL_DIST || 'dist');
+const mainEngine = wasmBuild === join(root, 'build/wasm');
 mkdirSync(dist, {recursive: true});
-copyFileSync(join(root, 'build/wasm/wasm-layers-core.wasm'), join(dist, 'wasm-layers.wasm'));
+copyFileSync(join(wasmBuild, 'wasm-layers-core.wasm'), join(dist, 'wasm-layers.wasm'));
 // The threaded engine (optional: scripts/build.sh wasm-mt) is copied as it is, not bundled:
 // its pool's workers load the glue by path or URL. Without that build, none is shipped.
 for (const ext of ['js', 'wasm', 'worker.js']) {
   const from = join(root, `build/wasm-mt/wasm-layers-core-mt.${ext}`), to = join(dist, `wasm-layers-mt.${ext}`);
-  if (existsSync(join(root, 'build/wasm-mt/wasm-layers-core-mt.wasm'))) copyFileSync(from, to);
+  if (mainEngine && existsSync(join(root, 'build/wasm-mt/wasm-layers-core-mt.wasm'))) copyFileSync(from, to);
   else rmSync(to, {force: true});
 }
+// js/src/core.js imports build/wasm's glue; another build's glue replaces it.
+const engineGlue = {
+  name: 'engine-glue',
+  setup(b) {
+    b.onResolve({filter: /build\/wasm\/wasm-layers-core\.js$/}, () => ({path: join(wasmBuild, 'wasm-layers-core.js')}));
+  },
+};
 
 const entry = name => join(root, 'js/entry', name);
 const out = name => join(dist, name);
-const common = {bundle: true, logLevel: 'warning', target: 'es2022', legalComments: 'none'};
+const common = {bundle: true, logLevel: 'warning', target: 'es2022', legalComments: 'none', plugins: [engineGlue]};
 await Promise.all([
   build({...common, entryPoints: [entry('esm.js')], outfile: out('wasm-layers.lazy.mjs'),
          format: 'esm', platform: 'neutral', external: ['node:*']}),
@@ -47,5 +59,5 @@ for (const lazy of ['wasm-layers.lazy.mjs', 'wasm-layers.browser.lazy.mjs']) {
   writeFileSync(out(eager), `// Ready on import: loads the WebAssembly engine with top-level await. See ./${lazy}.\n` +
                             `export * from './${lazy}';\nimport {ready} from './${lazy}';\nawait ready();\n`);
 }
-console.log('js: dist/wasm-layers.{mjs,lazy.mjs,browser.mjs,browser.lazy.mjs,cjs,js,min.js,wasm}, wasm-layers-worker.js' +
+console.log(`js: ${relative(root, dist)}/wasm-layers.{mjs,lazy.mjs,browser.mjs,browser.lazy.mjs,cjs,js,min.js,wasm}, wasm-layers-worker.js` +
             (existsSync(join(dist, 'wasm-layers-mt.wasm')) ? ', wasm-layers-mt.{js,wasm,worker.js}' : ''));

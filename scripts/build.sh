@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds everything: the native engine + GoogleTest suites (build/native), the
 # WebAssembly engine (build/wasm), and the JS bundles in dist/.
-# Usage: scripts/build.sh [native|wasm|wasm-mt|js]...   (default: native wasm wasm-mt js;
-# wasm-mt is the threaded engine in build/wasm-mt, shipped beside the single-thread one)
+# Usage: scripts/build.sh [native|wasm|wasm-mt|js|wasm-xnnpack]...   (default: native wasm wasm-mt js;
+# wasm-mt is the threaded engine in build/wasm-mt, shipped beside the single-thread one;
+# wasm-xnnpack, not a default, adds backend xnnpack: build/wasm-xnnpack -> dist-xnnpack/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}  # Debian's emscripten tools need it
@@ -28,6 +29,18 @@ for t in "${targets[@]}"; do
       echo "== build: threaded WebAssembly engine (build/wasm-mt)"
       emcmake cmake -S . -B build/wasm-mt -DCMAKE_BUILD_TYPE=Release -DWL_THREADS=ON > /dev/null
       cmake --build build/wasm-mt -j "$jobs"
+      ;;
+    wasm-xnnpack)
+      # The single-thread engine with backend xnnpack, XNNPACK built from source (not in this
+      # repository): WL_XNNPACK_DEPS_DIR names a folder with XNNPACK/, pthreadpool/ (google's),
+      # FXdiv/ and cpuinfo/ (README.md says how to get them). Its own bundles go to dist-xnnpack/.
+      : "${WL_XNNPACK_DEPS_DIR:?set WL_XNNPACK_DEPS_DIR to the folder with XNNPACK, pthreadpool, FXdiv, cpuinfo}"
+      echo "== build: WebAssembly engine with XNNPACK (build/wasm-xnnpack -> dist-xnnpack/)"
+      emcmake cmake -S . -B build/wasm-xnnpack -DCMAKE_BUILD_TYPE=Release \
+        -DWL_XNNPACK_DEPS_DIR="$WL_XNNPACK_DEPS_DIR" > /dev/null
+      cmake --build build/wasm-xnnpack -j "$jobs"
+      [ -d node_modules/esbuild ] || npm install --no-audit --no-fund
+      WL_WASM_BUILD=build/wasm-xnnpack WL_DIST=dist-xnnpack node js/build.mjs
       ;;
     js)
       echo "== build: JS bundles (dist/)"

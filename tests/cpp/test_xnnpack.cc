@@ -11,6 +11,7 @@
 #include "layers/dense.h"
 #include "layers/variable.h"
 #include "models/model.h"
+#include "ops/conv.h"
 #include "ops/ops.h"
 #include "ops/shape_ops.h"
 
@@ -61,6 +62,36 @@ TEST(Xnnpack, OperatorsAreCreatedOncePerWeightVersionAndAgreeWithCpu) {
   const int64_t before = cache.builds();
   for (float v : matMul(a, w.value()).toVector()) EXPECT_EQ(v, 0.f);
   EXPECT_EQ(cache.builds(), before + 1);
+}
+
+// Conv2D: XNNPACK's convolution operator, made once per filter version and per padding
+// ('same' on another input size pads differently: its own operator).
+TEST(Xnnpack, ConvolutionOperatorsAreCachedPerFilterVersionAndPadding) {
+  Variable f("f", Tensor::fromVector({3, 3, 4, 6}, seq(3 * 3 * 4 * 6, 0.3f)), true);
+  Tensor x = Tensor::fromVector({2, 7, 6, 4}, seq(2 * 7 * 6 * 4, 1.f));
+  Tensor x2 = Tensor::fromVector({1, 6, 9, 4}, seq(6 * 9 * 4, 1.f));
+  auto conv = [&](const Tensor& in) { return conv2d(in, f.value(), {2, 1}, Padding::same()).toVector(); };
+  std::vector<float> want, want2;
+  {
+    BackendScope cpu("cpu");
+    want = conv(x);
+    want2 = conv(x2);
+  }
+  BackendScope scope("xnnpack");
+  EXPECT_EQ(KernelCall("Conv2D", {DType::Float32, 4, 0}).backend().name(), "xnnpack");
+  auto& cache = KernelCache::instance();
+  auto expectNear = [](const std::vector<float>& got, const std::vector<float>& w) {
+    ASSERT_EQ(got.size(), w.size());
+    for (size_t j = 0; j < got.size(); ++j) EXPECT_NEAR(got[j], w[j], 1e-4f * std::max(1.f, std::fabs(w[j]))) << j;
+  };
+  const int64_t builds = cache.builds();
+  for (int i = 0; i < 3; ++i) expectNear(conv(x), want);
+  EXPECT_EQ(cache.builds(), builds + 1);
+  expectNear(conv(x2), want2);  // 6 rows at stride 2 pad 0 above, 1 below (7 rows: 1 and 1): its own operator
+  EXPECT_EQ(cache.builds(), builds + 2);
+  axpyInPlace(-1.f, f.value(), f.mutableValue());  // f = 0: a new version
+  for (float v : conv(x)) EXPECT_EQ(v, 0.f);
+  EXPECT_EQ(cache.builds(), builds + 3);
 }
 
 TEST(Xnnpack, ADenseModelTrainsTheSameAsOnCpu) {

@@ -5,9 +5,16 @@ import {createServer} from 'node:http';
 import {after} from 'node:test';
 import {createRequire} from 'node:module';
 
-import * as tfModule from '../../dist/wasm-layers.lazy.mjs';
+import {resolve} from 'node:path';
+import {pathToFileURL} from 'node:url';
 
-export * as tf from '../../dist/wasm-layers.lazy.mjs';
+// WL_TEST_DIST=DIR runs the suites on another build's bundles: dist-xnnpack with
+// WL_TEST_BACKEND=xnnpack runs them on XNNPACK's kernels (scripts/build.sh wasm-xnnpack).
+const tfModule = await import(process.env.WL_TEST_DIST
+  ? pathToFileURL(resolve(process.env.WL_TEST_DIST, 'wasm-layers.lazy.mjs')).href
+  : '../../dist/wasm-layers.lazy.mjs');
+
+export const tf = tfModule;
 
 // The suites run on the single-thread engine, whether or not the threaded one
 // (-DWL_THREADS=ON, optional) was built; WL_TEST_THREADS=N runs them on N threads
@@ -27,7 +34,10 @@ if (testThreads > 1 && tfModule.getThreadsCount() !== testThreads) {
 if (process.env.WL_TEST_BACKEND) {
   const name = process.env.WL_TEST_BACKEND;
   await tfModule.ready();
-  if (!tfModule.engine().backendNames().includes(name)) tfModule.engine()._registerTestBackend(name);
+  // Only the test backends are made here; any other name must be in this engine.
+  if (!tfModule.engine().backendNames().includes(name) && name.startsWith('cpu-async')) {
+    tfModule.engine()._registerTestBackend(name);
+  }
   await tfModule.setBackend(name);
 }
 
