@@ -154,26 +154,26 @@ val viewOf(const Tensor& t, const void* p) {
   if (isIntStorage(t.dtype())) return val(emscripten::typed_memory_view(n, static_cast<const int32_t*>(p)));
   return val(emscripten::typed_memory_view(n, static_cast<const float*>(p)));
 }
-val tensorReadView(const Tensor& t) {
-  return guard([&] {
-    if (t.storage().memory().isHost()) return viewOf(t, t.constData<void>());
-    auto& buf = staging(static_cast<size_t>(t.size()));
-    t.readHost(buf.data());
-    return viewOf(t, buf.data());
-  });
+// The tensor's values in host bytes: its own, or read into the staging buffer.
+const void* readableValues(const Tensor& t) {
+  if (t.storage().memory().isHost()) return t.constData<void>();
+  auto& buf = staging(static_cast<size_t>(t.size()));
+  t.readHost(buf.data());
+  return buf.data();
 }
-val tensorWriteView(const Tensor& t) {
-  return guard([&] {
-    t.prepareWrite(false);  // every value is overwritten: views sharing the storage keep theirs
-    if (t.storage().memory().isHost()) return viewOf(t, t.data<void>());
-    return viewOf(t, staging(static_cast<size_t>(t.size())).data());
-  });
+// Where to write all of the tensor's values: its own bytes, or the staging buffer that
+// commitValues() then writes to its memory.
+void* writableValues(const Tensor& t) {
+  t.prepareWrite(false);  // every value is overwritten: views sharing the storage keep theirs
+  if (t.storage().memory().isHost()) return t.data<void>();
+  return staging(static_cast<size_t>(t.size())).data();
 }
-void tensorCommit(const Tensor& t) {
-  guard([&] {
-    if (!t.storage().memory().isHost()) t.write(staging(static_cast<size_t>(t.size())).data());
-  });
+void commitValues(const Tensor& t) {
+  if (!t.storage().memory().isHost()) t.write(staging(static_cast<size_t>(t.size())).data());
 }
+val tensorReadView(const Tensor& t) { return guard([&] { return viewOf(t, readableValues(t)); }); }
+val tensorWriteView(const Tensor& t) { return guard([&] { return viewOf(t, writableValues(t)); }); }
+void tensorCommit(const Tensor& t) { guard([&] { commitValues(t); }); }
 bool tensorOnHost(const Tensor& t) { return t.storage().memory().isHost(); }
 std::string tensorBackendMemory(const Tensor& t) { return t.storage().memory().name(); }
 
@@ -714,12 +714,7 @@ EMSCRIPTEN_KEEPALIVE uintptr_t wl_predict_one(wl::Model* m, const wl::Tensor* x)
 // The address of the tensor's values in host bytes (its own, or the staging buffer
 // tensorReadView uses); valid until the next engine call. 0 on error (JS skips size 0).
 EMSCRIPTEN_KEEPALIVE uintptr_t wl_tensor_read(const wl::Tensor* t) {
-  return wl::fastCall([&] {
-    if (t->storage().memory().isHost()) return reinterpret_cast<uintptr_t>(t->constData<void>());
-    auto& buf = wl::staging(static_cast<size_t>(t->size()));
-    t->readHost(buf.data());
-    return reinterpret_cast<uintptr_t>(buf.data());
-  });
+  return wl::fastCall([&] { return reinterpret_cast<uintptr_t>(wl::readableValues(*t)); });
 }
 EMSCRIPTEN_KEEPALIVE void wl_tensor_delete(wl::Tensor* t) { delete t; }
 // tf.tensor(): a tensor of the dims in the scratch, whose values JS then writes at the
@@ -732,17 +727,15 @@ EMSCRIPTEN_KEEPALIVE uintptr_t wl_tensor_new(int dtype, int rank) {
     Shape shape(static_cast<size_t>(rank));
     for (int i = 0; i < rank; ++i) shape[i] = static_cast<int64_t>(fastMeta[kFastDims + i]);
     Tensor t = Tensor::zeros(shape, static_cast<DType>(dtype));
-    t.prepareWrite(false);
-    const bool host = t.storage().memory().isHost();
-    fastMeta[4] = addressOf(host ? t.data<void>() : staging(static_cast<size_t>(t.size())).data());
-    fastMeta[5] = host ? 0 : 1;
+    fastMeta[4] = addressOf(writableValues(t));
+    fastMeta[5] = t.storage().memory().isHost() ? 0 : 1;
     return fastTensor(std::move(t));
   });
 }
 // Moves the values JS wrote to the staging buffer into the tensor's memory; 0 on error.
 EMSCRIPTEN_KEEPALIVE int wl_tensor_commit(const wl::Tensor* t) {
   return static_cast<int>(wl::fastCall([&] {
-    t->write(wl::staging(static_cast<size_t>(t->size())).data());
+    wl::commitValues(*t);
     return 1;
   }));
 }

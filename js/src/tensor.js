@@ -10,7 +10,7 @@
 // (see `handle` below, and ops.js's run(), which names the op and argument as tfjs).
 // complex64 tensors hold two float32 engine tensors, their real and imaginary parts
 // (`_parts`, see Tensor._complex), and no handle either. A tensor the engine's fast path
-// made (a one-output predict: bindings.cc wl_predict_one) holds the engine tensor's
+// made (tf.tensor, a one-output predict: bindings.cc wl_tensor_new, wl_predict_one) holds the engine tensor's
 // address (`_address`) and gets a handle only when something needs one (`handle`): its
 // dataSync() and dispose() need none, which is most of a tiny model's predict. So a Tensor
 // holds exactly one of `_handle`, `_address`, `_parts` and `_strings`.
@@ -190,14 +190,7 @@ export class Tensor {
     } else if (handle !== null) {
       this._handle = handle;
       this._strings = null;
-      const meta = handle.meta();  // [id, size, dtype code, rank, dims...]
-      this.id = meta[0];
-      this.size = meta[1];
-      this.dtype = DTYPE_CODES[meta[2]];
-      const rank = meta[3];
-      const shape = new Array(rank);
-      for (let i = 0; i < rank; ++i) shape[i] = meta[4 + i];
-      this.shape = shape;
+      this._setMeta(handle.meta(), 0, 4);  // [id, size, dtype code, rank, dims...]
     }
     this.isDisposed = false;
     this._kept = false;
@@ -217,13 +210,19 @@ export class Tensor {
     this._handle = null;
     this._address = address;
     this._strings = null;
+    this._setMeta(meta, at, at + FAST_DIMS);
+    return null;
+  }
+
+  /** id, size, dtype and shape from an engine meta array: [id, size, dtype code, rank] at `at`, dims at `dims`. */
+  _setMeta(meta, at, dims) {
     this.id = meta[at];
     this.size = meta[at + 1];
     this.dtype = DTYPE_CODES[meta[at + 2]];
+    const rank = meta[at + 3];
     const shape = new Array(rank);
-    for (let i = 0; i < rank; ++i) shape[i] = meta[at + FAST_DIMS + i];
+    for (let i = 0; i < rank; ++i) shape[i] = meta[dims + i];
     this.shape = shape;
-    return null;
   }
 
   get rank() {

@@ -1,7 +1,7 @@
 // IO handlers with tfjs's URL schemes and factories (tfjs-core/src/io/*): each is
 // {load(): Promise<ModelArtifacts>} and/or {save(artifacts): Promise<SaveResult>}.
 // On-disk and in-storage formats are tfjs's, so models move freely between the two.
-import {isNodeRuntime, nodeGet} from './node_get.js';
+import {nodeGet, nodeImport} from './node_get.js';
 import {checkWeightsManifest} from './validate.js';
 import {byteLength, concatBuffers, shard} from './weights.js';
 
@@ -59,7 +59,6 @@ const manifestSpecs = json => (json.weightsManifest || []).flatMap(g => g.weight
 
 export function fileSystem(path) {
   if (!isNode) throw new Error('file:// is only available in Node.js');
-  const nodeImport = m => import(/* webpackIgnore: true */ m);
   return {
     async save(artifacts) {
       const fs = await nodeImport('node:fs/promises');
@@ -109,7 +108,7 @@ export function fileSystem(path) {
 
 // Node's own fetch, as found when this module loaded: a fetch the user put in its place
 // (a test's mock, a polyfill) is always the one called.
-const builtinFetch = typeof globalThis.fetch === 'function' && isNodeRuntime() &&
+const builtinFetch = typeof globalThis.fetch === 'function' && isNode &&
     /undici/.test(Function.prototype.toString.call(globalThis.fetch)) ? globalThis.fetch : null;
 
 export function http(path, options = {}) {

@@ -7,10 +7,7 @@
 
 const MAX_REDIRECTS = 20;  // as fetch
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const nodeImport = m => import(/* webpackIgnore: true */ m);
-
-export const isNodeRuntime = () => typeof process !== 'undefined' && process.versions != null &&
-    process.versions.node != null && typeof window === 'undefined';
+export const nodeImport = m => import(/* webpackIgnore: true */ m);
 
 /** A GET of an http(s) URL; resolves to what the handler reads of a fetch Response. */
 export async function nodeGet(url, redirects = 0) {
