@@ -423,7 +423,8 @@ void layerSetWeights(Layer& l, const std::vector<Tensor>& values) {
 std::string layerWeightInfo(const Layer& l) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& w : l.weights()) {
-    out.push_back({{"name", w->name()}, {"trainable", w->trainable()}, {"shape", w->value().shape()}});
+    out.push_back({{"name", w->name()}, {"trainable", w->trainable()}, {"shape", w->value().shape()},
+                   {"dtype", dtypeName(w->value().dtype())}});
   }
   return out.dump();
 }
@@ -698,6 +699,11 @@ Tensor adoptTensor(double address) {
   return std::move(*t);
 }
 double addressOf(const void* p) { return static_cast<double>(reinterpret_cast<uintptr_t>(p)); }
+// The weights a load is writing (wl_weights_begin .. wl_weights_end).
+std::vector<std::shared_ptr<Variable>>& loadTargets() {
+  static std::vector<std::shared_ptr<Variable>> targets;
+  return targets;
+}
 }  // namespace
 }  // namespace wl
 
@@ -726,7 +732,7 @@ EMSCRIPTEN_KEEPALIVE uintptr_t wl_tensor_new(int dtype, int rank) {
              "wl_tensor_new: rank " << rank << ", dtype " << dtype);
     Shape shape(static_cast<size_t>(rank));
     for (int i = 0; i < rank; ++i) shape[i] = static_cast<int64_t>(fastMeta[kFastDims + i]);
-    Tensor t = Tensor::zeros(shape, static_cast<DType>(dtype));
+    Tensor t = Tensor::empty(shape, static_cast<DType>(dtype));  // JS writes every value
     fastMeta[4] = addressOf(writableValues(t));
     fastMeta[5] = t.storage().memory().isHost() ? 0 : 1;
     return fastTensor(std::move(t));
@@ -739,6 +745,36 @@ EMSCRIPTEN_KEEPALIVE int wl_tensor_commit(const wl::Tensor* t) {
     return 1;
   }));
 }
+// A load's weight values (model_io.js loadNamedWeights) without a handle per weight:
+// wl_weights_begin(model) takes its weights() (weightInfo's order); then for each
+// weight written, wl_weight_target(i) gives the address to write its values at (its
+// own memory, or the staging buffer when fastMeta[5] is 1 and wl_weight_commit(i)
+// must follow), as tensor.writeView() + commit(); wl_weights_end() lets them go.
+// 0 on error.
+EMSCRIPTEN_KEEPALIVE int wl_weights_begin(const wl::Model* m) {
+  return static_cast<int>(wl::fastCall([&] {
+    wl::loadTargets() = m->weights();
+    return 1;
+  }));
+}
+EMSCRIPTEN_KEEPALIVE uintptr_t wl_weight_target(int index) {
+  using namespace wl;
+  return fastCall([&] {
+    WL_CHECK(index >= 0 && static_cast<size_t>(index) < loadTargets().size(), "wl_weight_target: index " << index);
+    const Tensor& t = loadTargets()[static_cast<size_t>(index)]->value();
+    fastMeta[5] = t.storage().memory().isHost() ? 0 : 1;
+    return reinterpret_cast<uintptr_t>(writableValues(t));
+  });
+}
+EMSCRIPTEN_KEEPALIVE int wl_weight_commit(int index) {
+  using namespace wl;
+  return static_cast<int>(fastCall([&] {
+    WL_CHECK(index >= 0 && static_cast<size_t>(index) < loadTargets().size(), "wl_weight_commit: index " << index);
+    commitValues(loadTargets()[static_cast<size_t>(index)]->value());
+    return 1;
+  }));
+}
+EMSCRIPTEN_KEEPALIVE void wl_weights_end() { wl::loadTargets().clear(); }
 }
 
 namespace wl {

@@ -379,7 +379,7 @@ std::shared_ptr<Variable> Layer::addWeight(const std::string& weightName, const 
     throw Error(std::string(e.what()) + " (weight " + name_ + "/" + weightName + ")");
   }
   auto v = std::make_shared<Variable>(name_ + "/" + weightName,
-                                      fastWeightInit() ? Tensor::zeros(shape) : initialize(initializer, shape),
+                                      fastWeightInit() ? Tensor::empty(shape) : initialize(initializer, shape),
                                       trainable && trainable_);
   weights_.push_back(v);
   extras_.push_back({regularizer, constraint, trainable});

@@ -209,9 +209,10 @@ class LayerRegistry {
   std::map<std::string, LayerFactory> factories_;
 };
 
-// While on, addWeight() fills new weights with zeros instead of running their
-// initializers (tfjs's fastWeightInitDuringBuild): a model being loaded gets its
-// values from the weight files right after, and random draws dominate load time.
+// While on, addWeight() leaves new weights' values unset instead of running their
+// initializers (tfjs's fastWeightInitDuringBuild): a model being loaded gets every
+// value from the weight files right after (a strict load, else it is disposed), and
+// random draws, then zero fills, were most of the load time.
 void setFastWeightInit(bool on);
 bool fastWeightInit();
 

@@ -3,7 +3,7 @@
 // from disk, elsewhere it fetches it. This module does not load the engine:
 // dist/wasm-layers.mjs awaits tf.ready() on import; importing this one
 // ('wasm-layers/lazy' in Node) leaves that to the caller.
-import {setDefaultThreadedLoader, setDefaultWasmLoader} from '../src/core.js';
+import {isNodeRuntime, setDefaultThreadedLoader, setDefaultWasmLoader} from '../src/core.js';
 import {setDefaultWorkerUrl} from '../src/worker_fit.js';
 import {fetchLoader} from './fetch_loader.js';
 import {nodeLoader} from './node_loader.js';
@@ -11,7 +11,7 @@ import {browserThreadedLoader, nodeThreadedLoader} from './threaded_loader.js';
 
 export * from '../src/index.js';
 
-const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+const isNode = isNodeRuntime();
 const defaultUrl = () => new URL('./wasm-layers.wasm', import.meta.url);
 setDefaultWasmLoader(isNode ? nodeLoader(defaultUrl, () => import(/* webpackIgnore: true */ 'node:fs/promises'))
                             : fetchLoader(defaultUrl));

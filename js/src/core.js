@@ -118,7 +118,8 @@ export function getThreadsCount() {
   return core.threadsCount();
 }
 
-const isNodeRuntime = () => typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+/** @internal Whether this runs in Node (the one test of it in the library). */
+export const isNodeRuntime = () => typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 
 /** Where the threaded engine can run: shared memory, and Node or a crossOriginIsolated page. */
 export function platformRunsThreads() {
@@ -266,11 +267,12 @@ export function getCore() {
 
 // Views of the engine's heap for the fast path (js/src/tensor.js): remade when the memory
 // grows (a grown ArrayBuffer detaches; a grown SharedArrayBuffer is a new object).
-let heapBuffer = null, heapF32 = null, heapI32 = null, heapF64 = null;
+let heapBuffer = null, heapU8 = null, heapF32 = null, heapI32 = null, heapF64 = null;
 function heapViews() {
   const buffer = core.wlMemory.buffer;
   if (buffer !== heapBuffer) {
     heapBuffer = buffer;
+    heapU8 = new Uint8Array(buffer);
     heapF32 = new Float32Array(buffer);
     heapI32 = new Int32Array(buffer);
     heapF64 = new Float64Array(buffer);
@@ -287,6 +289,23 @@ export function heap64() {
 export function copyToHeap(address, values, isFloat) {
   heapViews();
   (isFloat ? heapF32 : heapI32).set(values, address >>> 2);
+}
+
+/** @internal `size` float32 or int32 values at `address`, as a view of the heap (valid until the next engine call). */
+export function heapView(address, size, isFloat) {
+  heapViews();
+  const i = address >>> 2;
+  return (isFloat ? heapF32 : heapI32).subarray(i, i + size);
+}
+
+/** @internal Writes byte arrays one after another from `address`. */
+export function copyBytesToHeap(address, pieces) {
+  heapViews();
+  let at = address;
+  for (const p of pieces) {
+    heapU8.set(p, at);
+    at += p.byteLength;
+  }
 }
 
 /** @internal A copy of `size` values at `address`: float32 or int32 storage. */

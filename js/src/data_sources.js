@@ -1,12 +1,13 @@
 // tf.data's sources beyond arrays and generators (issue 16): data.func, byte sources
 // (FileDataSource, URLDataSource), TextLineDataset, CSVDataset and data.csv, as
 // tfjs-data 4.22 has them (names, options, parsing and messages).
+import {isNodeRuntime} from './core.js';
 import {Dataset, LazyIterator, data} from './data.js';
+import {nodeImport} from './io/node_get.js';
 import {assert} from './util.js';
 
 const DONE = Object.freeze({value: null, done: true});
-const nodeImport = m => import(/* webpackIgnore: true */ m);
-const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+const isNode = isNodeRuntime();
 const isLocalPath = s => typeof s === 'string' && s.slice(0, 7) === 'file://';
 
 function iteratorOf(serialNext) {

@@ -6,9 +6,9 @@
 // Flags describing the platform (IS_BROWSER, IS_NODE, ...) are evaluated for
 // real; the WebGL ones describe "no WebGL", as tfjs reports where WebGL is absent.
 
-import {engineIsThreaded, isReady, onEngineLoaded, platformRunsThreads} from './core.js';
+import {engineIsThreaded, isNodeRuntime, isReady, onEngineLoaded, platformRunsThreads} from './core.js';
 
-const isNode = () => typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+const isNode = isNodeRuntime;
 const isBrowser = () => (typeof window !== 'undefined' && window.document != null) ||
                         (typeof WorkerGlobalScope !== 'undefined');  // eslint-disable-line no-undef
 const navigatorMatches = (agent, vendor) => typeof navigator !== 'undefined' && navigator != null &&

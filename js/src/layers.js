@@ -24,17 +24,26 @@ const symbolicFinalizer = typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry(handle => { if (!handle.isDeleted()) handle.delete(); })
     : null;
 
+// Registration costs 1-2 us a call: tensors join at the end of the current job, and one
+// disposed by then never does (a model load makes and drops hundreds at once).
+const pendingSymbolic = [];
+function flushSymbolic() {
+  for (const t of pendingSymbolic) if (t._handle !== null) symbolicFinalizer.register(t, t._handle, t);
+  pendingSymbolic.length = 0;
+}
+
 /** A placeholder for a layer's output while a model is being built (tf.input()). */
 export class SymbolicTensor {
-  /** @internal */
-  constructor(handle) {
+  /** @internal `sourceLayer`: the layer whose apply() made it, when the caller knows it. */
+  constructor(handle, sourceLayer = null) {
     this._handle = handle;
-    if (symbolicFinalizer) symbolicFinalizer.register(this, handle, this);
+    if (symbolicFinalizer) {
+      if (pendingSymbolic.push(this) === 1) queueMicrotask(flushSymbolic);
+    }
     this.shape = handle.shape();
     this.name = handle.name();
     this.dtype = 'float32';
-    const layerHandle = handle.layer();
-    this.sourceLayer = wrapLayer(layerHandle);
+    this.sourceLayer = sourceLayer !== null ? sourceLayer : wrapLayer(handle.layer());
   }
 
   get rank() {
@@ -767,7 +776,7 @@ export class Layer {
       let out;
       try {
         const handles = argsJson ? this.handle.applySymbolicWithArgs(v, argsJson) : this.handle.applySymbolic(v);
-        out = fromVector(handles).map(h => new SymbolicTensor(h));
+        out = fromVector(handles).map(h => new SymbolicTensor(h, this));  // the engine's node is this layer's
       } finally {
         v.delete();
       }

@@ -2,8 +2,8 @@
 // artifacts -> model glue. Sits above io/ (artifacts, handlers, weights) and
 // serialization.js (Keras JSON -> layers); nothing below imports it, so there is
 // no cycle. Saving goes the other way, from models.js (model.save()) into io/.
-import {getCore} from './core.js';
-import {dispose, writeValues} from './tensor.js';
+import {copyBytesToHeap, copyToHeap, getCore, heap64, heapView} from './core.js';
+import {fastMeta} from './tensor.js';
 import {checkTopology, checkWeightSpecs, decodeWeightValues, loadHandlerOf} from './io/index.js';
 import {convertPythonicToTs, modelFromTopology} from './serialization.js';
 
@@ -13,8 +13,10 @@ const shapeStr = shape => `[${shape.join(',')}]`;
 // weight storage: no tensor per weight and no second copy. Every name and shape
 // is checked before anything is written, so a bad file changes nothing.
 function loadNamedWeights(model, weights, strict) {
-  const modelWeights = model.weights;
-  const names = new Set(modelWeights.map(w => w.originalName));
+  // One crossing for every weight's name, shape and dtype (a handle per weight was
+  // ~20% of loading MobileNetV2), in model.weights' order.
+  const modelWeights = JSON.parse(model.handle.weightInfo());
+  const names = new Set(modelWeights.map(w => w.name));
   // Keras 2 (tf.keras) names a recurrent layer's weights in its cell's scope
   // (gru/gru_cell/kernel, bidirectional/forward_lstm/lstm_cell/bias); tfjs and this
   // engine name them in the layer's (gru/kernel), so such a name maps to that one.
@@ -26,32 +28,40 @@ function loadNamedWeights(model, weights, strict) {
       weights.delete(key);
     }
   }
-  const missing = modelWeights.filter(w => !weights.has(w.originalName)).map(w => w.originalName);
+  const missing = modelWeights.filter(w => !weights.has(w.name)).map(w => w.name);
   const unused = [...weights.keys()].filter(n => !names.has(n) && !n.startsWith('iter') && !/\/(m|v|rms|momentum|accumulator|accum_grad|accum_var|mg)$/.test(n));
   if (strict && unused.length) throw new Error(`Provided weight data has no target variable: ${unused[0]}`);
   if (strict && missing.length) {
     throw new Error(`${missing.length} of ${modelWeights.length} weights are not set: ${missing.join(', ')}`);
   }
   for (const w of modelWeights) {
-    const v = weights.get(w.originalName);
+    const v = weights.get(w.name);
     if (v && (v.shape.length !== w.shape.length || v.shape.some((d, i) => d !== w.shape[i]))) {
       throw new Error(`Layer weight shape ${shapeStr(w.shape)} not compatible with provided weight shape ` +
                       `${shapeStr(v.shape)} (${w.name})`);
     }
     // As tfjs (Variable.assign): an int32 manifest entry must not reinterpret a float kernel's bits.
-    if (v && v.dtype !== (w.dtype || 'float32')) {
-      throw new Error(`dtype of the new value (${v.dtype}) and previous value (${w.dtype || 'float32'}) must match ` +
+    if (v && v.dtype !== w.dtype) {
+      throw new Error(`dtype of the new value (${v.dtype}) and previous value (${w.dtype}) must match ` +
                       `(weight ${w.name})`);
     }
   }
-  const current = model.getWeights();  // handles sharing the weights' storage
+  // The values straight into each weight's memory (bindings.cc wl_weight_target).
+  const core = getCore();
+  if (core._wl_weights_begin(model.handle.address()) === 0) core.rethrowLastError();
   try {
     modelWeights.forEach((w, i) => {
-      const v = weights.get(w.originalName);
-      if (v) writeValues(current[i].handle, v.values);  // a fresh view: no engine call between
+      const v = weights.get(w.name);
+      if (!v) return;
+      const at = core._wl_weight_target(i) >>> 0;
+      if (at === 0) core.rethrowLastError();
+      if (v.pieces) copyBytesToHeap(at, v.pieces);  // float32 / int32 bytes as stored
+      else if (v.fill) v.fill(heapView(at, v.shape.reduce((a, b) => a * b, 1), w.dtype === 'float32'));  // dequantized in place
+      else copyToHeap(at, v.values, w.dtype === 'float32');
+      if (heap64()[fastMeta() + 5] === 1 && core._wl_weight_commit(i) === 0) core.rethrowLastError();
     });
   } finally {
-    dispose(current);
+    core._wl_weights_end();
   }
 }
 

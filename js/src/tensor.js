@@ -101,7 +101,8 @@ class AddressCell {
 // address, needs commit, dims...] of the tensor a fast call made, as doubles; its index.
 const FAST_DIMS = 6, FAST_RANK = 16;
 let fastMetaIndex = -1;
-function fastMeta() {
+/** @internal The index of the fast path's scratch in heap64(). */
+export function fastMeta() {
   if (fastMetaIndex < 0) fastMetaIndex = getCore()._wl_fast_meta() >>> 3;
   return fastMetaIndex;
 }

@@ -1,7 +1,7 @@
 // The fit, evaluate and predict loops (tfjs-layers/src/engine/training.ts fitLoop):
 // epochs and batches in JS so the event loop runs between batches; each batch's
 // forward, backward and update is one call into the engine.
-import {fromVector, getCore, vectorOf} from './core.js';
+import {fromVector, getCore, isNodeRuntime, vectorOf} from './core.js';
 import {Tensor, makeTensorFromFlat, readAsync, scalar} from './tensor.js';
 import {callHooks} from './layers.js';
 import {Callback, createRegisteredCallbacks, nextMacrotask, standardizeCallbacks} from './callbacks.js';
@@ -35,7 +35,7 @@ export class History extends Callback {
   async syncData() {}
 }
 
-const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+const isNode = isNodeRuntime();
 
 function checkPositiveInt(value, name) {
   if (!Number.isInteger(value) || value <= 0) {

@@ -49,6 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         Tensor& v = w->mutableValue();
         const size_t n = std::min(weightLeft, static_cast<size_t>(v.size()) * 4);
         std::memcpy(v.data<void>(), weightBytes, n);
+        // Past the input's bytes: zeros (fast init leaves the rest unset).
+        std::memset(static_cast<char*>(v.data<void>()) + n, 0, static_cast<size_t>(v.size()) * 4 - n);
         weightBytes += n;
         weightLeft -= n;
       }

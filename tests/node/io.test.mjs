@@ -233,3 +233,31 @@ test('toJSON gives Keras JSON in snake_case; models.modelFromJSON builds it back
   const rebuilt = await tf.models.modelFromJSON(json);
   assert.deepEqual(rebuilt.outputs.map(o => o.shape), [[null, 1], [null, 2]]);
 });
+
+// A strict load takes every value from the file, so the initializers never run (tfjs's
+// fastWeightInitDuringBuild): identity on a kernel that is not square would throw.
+// Every weight still gets exactly the file's values, written straight into its memory.
+test('a strict load skips the initializers and writes every weight', async () => {
+  const topology = {class_name: 'Sequential', config: {name: 'fast_init', layers: [
+    {class_name: 'Dense', config: {name: 'd1', units: 3, batch_input_shape: [null, 2], kernel_initializer: {class_name: 'Identity', config: {gain: 1}}}},
+    {class_name: 'Dense', config: {name: 'd2', units: 1, kernel_initializer: {class_name: 'Identity', config: {gain: 1}}}},
+  ]}};
+  const specs = [['d1/kernel', [2, 3]], ['d1/bias', [3]], ['d2/kernel', [3, 1]], ['d2/bias', [1]]]
+      .map(([name, shape]) => ({name, shape, dtype: 'float32'}));
+  const values = Float32Array.from({length: 6 + 3 + 3 + 1}, (_, i) => (i + 1) / 8);
+  const before = tf.memory().numTensors;
+  const model = await tf.loadLayersModel(tf.io.fromMemory(topology, specs, values.buffer));
+  const got = model.getWeights();
+  assert.deepEqual(got.map(w => [...w.dataSync()]).flat(), [...values]);
+  const x = tf.tensor2d([[1, -2]]);
+  const y = model.predict(x);
+  const k1 = values.slice(0, 6), b1 = values.slice(6, 9), k2 = values.slice(9, 12), b2 = values[12];
+  const h = [0, 1, 2].map(j => 1 * k1[j] - 2 * k1[3 + j] + b1[j]);
+  assert.ok(Math.abs(y.dataSync()[0] - (h[0] * k2[0] + h[1] * k2[1] + h[2] * k2[2] + b2)) < 1e-6);
+  tf.dispose([...got, x, y]);
+  model.dispose();
+  // Not strict: the initializers run, and identity refuses the kernel.
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(topology, specs, values.buffer), {strict: false}),
+                       /square/);
+  assert.equal(tf.memory().numTensors, before);
+});
