@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <memory>
 #include <limits>
@@ -420,13 +421,43 @@ void layerSetWeights(Layer& l, const std::vector<Tensor>& values) {
   guard([&] { assignWeights(l.weights(), values, "layer \"" + l.name() + "\""); });
 }
 // [{name, trainable, shape}] of each weight, as JSON.
-std::string layerWeightInfo(const Layer& l) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& w : l.weights()) {
-    out.push_back({{"name", w->name()}, {"trainable", w->trainable()}, {"shape", w->value().shape()},
-                   {"dtype", dtypeName(w->value().dtype())}});
+// A JSON string literal of `s` (UTF-8 passes through).
+void appendJsonString(std::string& out, const std::string& s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
   }
-  return out.dump();
+  out += '"';
+}
+// [{name, trainable, shape, dtype}] of the layer's weights. Written by hand: built as
+// nlohmann objects (a map per weight) it was an eighth of loading MobileNetV2.
+std::string layerWeightInfo(const Layer& l) {
+  std::string out = "[";
+  for (const auto& w : l.weights()) {
+    if (out.size() > 1) out += ',';
+    out += "{\"name\":";
+    appendJsonString(out, w->name());
+    out += w->trainable() ? ",\"trainable\":true,\"shape\":[" : ",\"trainable\":false,\"shape\":[";
+    const Shape& shape = w->value().shape();
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (i > 0) out += ',';
+      out += std::to_string(shape[i]);
+    }
+    out += "],\"dtype\":\"";
+    out += dtypeName(w->value().dtype());
+    out += "\"}";
+  }
+  out += ']';
+  return out;
 }
 std::vector<Tensor> layerApply(Layer& l, const std::vector<Tensor>& xs, bool training) {
   return guard([&] {

@@ -364,11 +364,12 @@ export class LayersModel extends Layer {
 
   /** @internal */
   getWeightsCount() {
-    const v = this.handle.getModelWeights();
-    const n = v.size();
-    for (let i = 0; i < n; i++) v.get(i).delete();
-    v.delete();
-    return n;
+    const v = this.handle.weightVariables(0);  // counted, no handle per weight
+    try {
+      return v.size();
+    } finally {
+      v.delete();
+    }
   }
 }
 

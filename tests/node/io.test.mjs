@@ -261,3 +261,22 @@ test('a strict load skips the initializers and writes every weight', async () =>
                        /square/);
   assert.equal(tf.memory().numTensors, before);
 });
+
+// Weight names reach the loader as JSON written by the engine: quotes, backslashes,
+// control characters and non-ASCII in a layer's name must come back as they were.
+test('weights of layers with names that need escaping save and load', async () => {
+  const names = ['q"uote', 'back\\slash', 'tab\there', 'dé_ñ→'];
+  const model = tf.sequential();
+  names.forEach((name, i) => model.add(tf.layers.dense({units: 2, name, ...(i === 0 ? {inputShape: [3]} : {})})));
+  assert.deepEqual(model.weights.map(w => w.name), names.flatMap(n => [`${n}/kernel`, `${n}/bias`]));
+  let saved;
+  await model.save(tf.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {}}; }));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  assert.deepEqual(loaded.weights.map(w => w.name), model.weights.map(w => w.name));
+  const x = tf.tensor2d([[0.5, -1, 2]]);
+  const [a, b] = [model.predict(x), loaded.predict(x)];
+  assert.deepEqual([...b.dataSync()], [...a.dataSync()]);
+  tf.dispose([x, a, b]);
+  model.dispose();
+  loaded.dispose();
+});
