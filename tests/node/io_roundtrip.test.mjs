@@ -192,16 +192,19 @@ const predictImage = (lib, m) => lib.tidy(() => Array.from(m.predict(lib.tensor(
 const assertClose = (got, want, tol, what) => got.forEach((v, i) =>
   assert.ok(Math.abs(v - want[i]) <= tol, `${what}: [${i}] ${v} vs ${want[i]} (tolerance ${tol})`));
 
-for (const [quantize, tol] of [[null, 1e-6], ['uint8', 0.05], ['uint16', 1e-3], ['float16', 5e-3]]) {
-  test(`a tfjs model, ${quantize || 'float32'} weights in sharded groups over http://, loads in tfjs and here alike`, async () => {
+// 7-byte shards: float32 weights cut mid-value, each written from several shards in parts.
+for (const [quantize, tol, shardBytes] of [[null, 1e-6, 100], [null, 1e-6, 7], ['uint8', 0.05, 100], ['uint16', 1e-3, 100],
+                                            ['float16', 5e-3, 100], ['float16', 5e-3, 7]]) {
+  const shards = shardBytes === 100 ? '' : ` of ${shardBytes} bytes`;
+  test(`a tfjs model, ${quantize || 'float32'} weights in sharded groups${shards} over http://, loads in tfjs and here alike`, async () => {
     const tfjs = await loadTfjs();
     const original = buildTfjsModel(tfjs);
     const exact = predictImage(tfjs, original);
     let artifacts;
     await original.save(tfjs.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
-    const {json, files} = convert(artifacts, quantize, 100);
+    const {json, files} = convert(artifacts, quantize, shardBytes);
     assert.ok(json.weightsManifest.length === 2 && json.weightsManifest[0].paths.length > 1, 'two groups, several shards');
-    const dir = `/converted-${quantize || 'float32'}`;
+    const dir = `/converted-${quantize || 'float32'}-${shardBytes}`;
     server.put(`${dir}/model.json`, JSON.stringify(json));
     for (const [p, bytes] of files) server.put(`${dir}/${p}`, bytes);
     const url = `${server.base}${dir}/model.json`;
