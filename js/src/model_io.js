@@ -51,12 +51,12 @@ function loadNamedWeights(model, weights, strict) {
   if (core._wl_weights_begin(model.handle.address()) === 0) core.rethrowLastError();
   try {
     modelWeights.forEach((w, i) => {
-      const v = weights.get(w.name);
-      if (!v) return;
+      const v = weights.get(w.name), size = w.shape.reduce((a, b) => a * b, 1);
+      if (!v || size === 0) return;
       const at = core._wl_weight_target(i) >>> 0;
       if (at === 0) core.rethrowLastError();
       if (v.pieces) copyBytesToHeap(at, v.pieces);  // float32 / int32 bytes as stored
-      else if (v.fill) v.fill(heapView(at, v.shape.reduce((a, b) => a * b, 1), w.dtype === 'float32'));  // dequantized in place
+      else if (v.fill) v.fill(heapView(at, size, w.dtype === 'float32'));  // dequantized in place
       else copyToHeap(at, v.values, w.dtype === 'float32');
       if (heap64()[fastMeta() + 5] === 1 && core._wl_weight_commit(i) === 0) core.rethrowLastError();
     });
