@@ -8,7 +8,7 @@
 // The .mjs files await tf.ready() on import (top-level await); each is a few lines
 // that re-export its .lazy.mjs, which does not load the engine until tf.ready().
 import {build} from 'esbuild';
-import {copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -25,8 +25,26 @@ copyFileSync(join(wasmBuild, 'wasm-layers-core.wasm'), join(dist, 'wasm-layers.w
 // its pool's workers load the glue by path or URL. Without that build, none is shipped.
 for (const ext of ['js', 'wasm', 'worker.js']) {
   const from = join(root, `build/wasm-mt/wasm-layers-core-mt.${ext}`), to = join(dist, `wasm-layers-mt.${ext}`);
-  if (mainEngine && existsSync(join(root, 'build/wasm-mt/wasm-layers-core-mt.wasm'))) copyFileSync(from, to);
-  else rmSync(to, {force: true});
+  if (!mainEngine || !existsSync(join(root, 'build/wasm-mt/wasm-layers-core-mt.wasm'))) rmSync(to, {force: true});
+  else if (ext === 'js') writeFileSync(to, hoistHeapReads(readFileSync(from, 'utf8')));
+  else copyFileSync(from, to);
+}
+
+// Under -pthread, Emscripten 3.1.x's glue reads the heap through GROWABLE_HEAP_U8(), whose
+// check of the shared memory's buffer (a ~70 ns getter) it repeats for every byte of a
+// std::string coming back from the engine: 11% of loading MobileNetV2 on the threaded
+// engine. Within one such read no engine code runs and the string lies in memory that
+// already exists, so one view taken before the loop serves it. Other glue (newer emsdk)
+// lacks these texts and is copied as it is.
+function hoistHeapReads(glue) {
+  const edits = [
+    ['var decodeStartPtr=value+4;for(var i=0;i<=length;++i){var currentBytePtr=value+4+i;if(i==length||GROWABLE_HEAP_U8()[currentBytePtr]==0){',
+     'var decodeStartPtr=value+4;var heapU8=GROWABLE_HEAP_U8();for(var i=0;i<=length;++i){var currentBytePtr=value+4+i;if(i==length||heapU8[currentBytePtr]==0){'],
+    ['function readLatin1String(ptr){var ret="";var c=ptr;while(GROWABLE_HEAP_U8()[c]){ret+=embind_charCodes[GROWABLE_HEAP_U8()[c++]]}return ret}',
+     'function readLatin1String(ptr){var ret="";var c=ptr;var heapU8=GROWABLE_HEAP_U8();while(heapU8[c]){ret+=embind_charCodes[heapU8[c++]]}return ret}'],
+  ];
+  for (const [from, to] of edits) glue = glue.split(from).join(to);
+  return glue;
 }
 // js/src/core.js imports build/wasm's glue; another build's glue replaces it.
 const engineGlue = {
