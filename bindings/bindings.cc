@@ -420,7 +420,6 @@ std::vector<Tensor> layerGetWeights(const Layer& l) {
 void layerSetWeights(Layer& l, const std::vector<Tensor>& values) {
   guard([&] { assignWeights(l.weights(), values, "layer \"" + l.name() + "\""); });
 }
-// [{name, trainable, shape}] of each weight, as JSON.
 // A JSON string literal of `s` (UTF-8 passes through).
 void appendJsonString(std::string& out, const std::string& s) {
   out += '"';
@@ -735,6 +734,10 @@ std::vector<std::shared_ptr<Variable>>& loadTargets() {
   static std::vector<std::shared_ptr<Variable>> targets;
   return targets;
 }
+const Tensor& loadTarget(int index) {
+  WL_CHECK(index >= 0 && static_cast<size_t>(index) < loadTargets().size(), "weight load: no weight " << index);
+  return loadTargets()[static_cast<size_t>(index)]->value();
+}
 }  // namespace
 }  // namespace wl
 
@@ -778,10 +781,9 @@ EMSCRIPTEN_KEEPALIVE int wl_tensor_commit(const wl::Tensor* t) {
 }
 // A load's weight values (model_io.js loadNamedWeights) without a handle per weight:
 // wl_weights_begin(model) takes its weights() (weightInfo's order); then for each
-// weight written, wl_weight_target(i) gives the address to write its values at (its
-// own memory, or the staging buffer when fastMeta[5] is 1 and wl_weight_commit(i)
-// must follow), as tensor.writeView() + commit(); wl_weights_end() lets them go.
-// 0 on error.
+// weight written, wl_weight_target(i) gives the address to write its values at and
+// wl_weight_commit(i) moves them into the weight's memory where that is not the host's
+// (as tensor.writeView() + commit()); wl_weights_end() lets them go. 0 on error.
 EMSCRIPTEN_KEEPALIVE int wl_weights_begin(const wl::Model* m) {
   return static_cast<int>(wl::fastCall([&] {
     wl::loadTargets() = m->weights();
@@ -789,19 +791,11 @@ EMSCRIPTEN_KEEPALIVE int wl_weights_begin(const wl::Model* m) {
   }));
 }
 EMSCRIPTEN_KEEPALIVE uintptr_t wl_weight_target(int index) {
-  using namespace wl;
-  return fastCall([&] {
-    WL_CHECK(index >= 0 && static_cast<size_t>(index) < loadTargets().size(), "wl_weight_target: index " << index);
-    const Tensor& t = loadTargets()[static_cast<size_t>(index)]->value();
-    fastMeta[5] = t.storage().memory().isHost() ? 0 : 1;
-    return reinterpret_cast<uintptr_t>(writableValues(t));
-  });
+  return wl::fastCall([&] { return reinterpret_cast<uintptr_t>(wl::writableValues(wl::loadTarget(index))); });
 }
 EMSCRIPTEN_KEEPALIVE int wl_weight_commit(int index) {
-  using namespace wl;
-  return static_cast<int>(fastCall([&] {
-    WL_CHECK(index >= 0 && static_cast<size_t>(index) < loadTargets().size(), "wl_weight_commit: index " << index);
-    commitValues(loadTargets()[static_cast<size_t>(index)]->value());
+  return static_cast<int>(wl::fastCall([&] {
+    wl::commitValues(wl::loadTarget(index));
     return 1;
   }));
 }

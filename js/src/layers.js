@@ -13,6 +13,7 @@ import {fromVector, getCore} from './core.js';
 import {Variable, tidy} from './engine.js';
 import {regularizerApply, regularizers, specOf} from './initializers.js';
 import {Tensor, assertNumericTensor, assertTensor, dispose} from './tensor.js';
+import {atEndOfJob} from './util.js';
 
 // JS objects of live engine layers by engine identity, so model.layers returns
 // the very objects the user created (as in tfjs).
@@ -24,22 +25,18 @@ const symbolicFinalizer = typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry(handle => { if (!handle.isDeleted()) handle.delete(); })
     : null;
 
-// Registration costs 1-2 us a call: tensors join at the end of the current job, and one
-// disposed by then never does (a model load makes and drops hundreds at once).
-const pendingSymbolic = [];
-function flushSymbolic() {
-  for (const t of pendingSymbolic) if (t._handle !== null) symbolicFinalizer.register(t, t._handle, t);
-  pendingSymbolic.length = 0;
-}
+// As tensors, symbolic tensors join at the end of the current job (a model load makes
+// and drops hundreds at once).
+const registerSymbolicLater = atEndOfJob(t => {
+  if (t._handle !== null) symbolicFinalizer.register(t, t._handle, t);
+});
 
 /** A placeholder for a layer's output while a model is being built (tf.input()). */
 export class SymbolicTensor {
   /** @internal `sourceLayer`: the layer whose apply() made it, when the caller knows it. */
   constructor(handle, sourceLayer = null) {
     this._handle = handle;
-    if (symbolicFinalizer) {
-      if (pendingSymbolic.push(this) === 1) queueMicrotask(flushSymbolic);
-    }
+    if (symbolicFinalizer) registerSymbolicLater(this);
     this.shape = handle.shape();
     this.name = handle.name();
     this.dtype = 'float32';

@@ -2,8 +2,7 @@
 // artifacts -> model glue. Sits above io/ (artifacts, handlers, weights) and
 // serialization.js (Keras JSON -> layers); nothing below imports it, so there is
 // no cycle. Saving goes the other way, from models.js (model.save()) into io/.
-import {copyBytesToHeap, copyToHeap, getCore, heap64, heapView} from './core.js';
-import {fastMeta} from './tensor.js';
+import {copyBytesToHeap, copyToHeap, getCore, heapView} from './core.js';
 import {checkTopology, checkWeightSpecs, decodeWeightValues, loadHandlerOf} from './io/index.js';
 import {convertPythonicToTs, modelFromTopology} from './serialization.js';
 
@@ -58,7 +57,7 @@ function loadNamedWeights(model, weights, strict) {
       if (v.pieces) copyBytesToHeap(at, v.pieces);  // float32 / int32 bytes as stored
       else if (v.fill) v.fill(heapView(at, size, w.dtype === 'float32'));  // dequantized in place
       else copyToHeap(at, v.values, w.dtype === 'float32');
-      if (heap64()[fastMeta() + 5] === 1 && core._wl_weight_commit(i) === 0) core.rethrowLastError();
+      if (core._wl_weight_commit(i) === 0) core.rethrowLastError();  // a no-op where the memory is the host's
     });
   } finally {
     core._wl_weights_end();

@@ -16,7 +16,7 @@
 // holds exactly one of `_handle`, `_address`, `_parts` and `_strings`.
 import {copyFromHeap, copyToHeap, getCore, heap64} from './core.js';
 import {tensorToString} from './format.js';
-import {assertNonNull, decodeString, flatten, getArrayFromDType, inferDtype, toTypedArray} from './util.js';
+import {assertNonNull, atEndOfJob, decodeString, flatten, getArrayFromDType, inferDtype, toTypedArray} from './util.js';
 
 // The numeric dtypes (a string tensor's message lists them).
 const DTYPES = ['float32', 'int32', 'bool', 'complex64 (through tf.complex)'];
@@ -70,25 +70,12 @@ export class StringValues {
 // the code that made them yields (tidy, predict + dataSync + dispose). So tensors are
 // registered at the end of the current job, a microtask: one disposed by then never is.
 // Nothing is lost: the collector's callbacks never run before the job ends either.
-const pendingRegistration = [];
-let flushScheduled = false;
-function registerLater(t) {
-  pendingRegistration.push(t);
-  if (!flushScheduled) {
-    flushScheduled = true;
-    queueMicrotask(flushRegistrations);
-  }
-}
-function flushRegistrations() {
-  flushScheduled = false;
-  for (const t of pendingRegistration) {
-    if (t.isDisposed) continue;
-    if (t._address !== 0) t._cell = new AddressCell(t._address);
-    finalizer.register(t, t._strings || t._cell || t._handle, t);
-    t._registered = true;
-  }
-  pendingRegistration.length = 0;
-}
+const registerLater = atEndOfJob(t => {
+  if (t.isDisposed) return;
+  if (t._address !== 0) t._cell = new AddressCell(t._address);
+  finalizer.register(t, t._strings || t._cell || t._handle, t);
+  t._registered = true;
+});
 
 /** What the collector gets for a fast-path tensor: its address while JS owns it, else 0. */
 class AddressCell {
@@ -101,8 +88,7 @@ class AddressCell {
 // address, needs commit, dims...] of the tensor a fast call made, as doubles; its index.
 const FAST_DIMS = 6, FAST_RANK = 16;
 let fastMetaIndex = -1;
-/** @internal The index of the fast path's scratch in heap64(). */
-export function fastMeta() {
+function fastMeta() {
   if (fastMetaIndex < 0) fastMetaIndex = getCore()._wl_fast_meta() >>> 3;
   return fastMetaIndex;
 }

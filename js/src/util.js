@@ -683,3 +683,19 @@ export function expandEllipsis(rank, begin, end, strides, masks) {
   }
   return out;
 }
+
+/**
+ * @internal A function that queues items and hands each to `each` at the end of the
+ * current job (one microtask per batch). The tensors' and symbolic tensors' collector
+ * registration: register() costs 1-2 us a call, and most are disposed before then.
+ */
+export function atEndOfJob(each) {
+  const pending = [];
+  const flush = () => {
+    for (const x of pending) each(x);
+    pending.length = 0;
+  };
+  return x => {
+    if (pending.push(x) === 1) queueMicrotask(flush);
+  };
+}

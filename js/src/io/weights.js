@@ -179,7 +179,8 @@ export function decodeWeightValues(data, specs, source = 'the weight data') {
       // Stored as the engine stores them: a load copies the bytes where they lie
       // (`pieces`, views of the shards); `values` joins a weight that spans shards
       // only when asked (a fresh 5 MB buffer per load was 13% of loading MobileNetV2).
-      out.set(spec.name, plainEntry(dtype === 'float32' ? Float32Array : Int32Array, reader, at, nBytes, spec));
+      const Type = dtype === 'float32' ? Float32Array : Int32Array, from = at;
+      out.set(spec.name, lazyEntry(spec, {pieces: reader.pieces(at, nBytes)}, () => typed(Type, from, nBytes)));
       at += nBytes;
       return;
     } else if (dtype === 'bool') {
@@ -207,7 +208,7 @@ export function decodeWeights(data, specs, source = 'the weight data') {
   return out;
 }
 
-// A quantized weight: {values, shape, dtype, fill}; fill(out) dequantizes into `out`
+// A quantized weight: {shape, dtype, fill, values}; fill(out) dequantizes into `out`
 // (a load's target, so no array of its own), values into a new array on first use.
 // Plain loops (no per-element callback): dequantizing was most of a quantized model's
 // load time. The same float64 arithmetic, stored as tfjs stores it.
@@ -229,31 +230,19 @@ function quantizedEntry(typed, at, nBytes, spec) {
     }
     return out;
   };
-  let values = null;
-  return {
-    shape: spec.shape,
-    dtype,
-    fill,
-    get values() {
-      if (values === null) values = fill(dtype === 'int32' ? new Int32Array(n) : new Float32Array(n));
-      return values;
-    },
-  };
+  return lazyEntry(spec, {fill}, () => fill(dtype === 'int32' ? new Int32Array(n) : new Float32Array(n)));
 }
 
-// A float32 or int32 weight: {values, shape, dtype, pieces}; values made on first use.
-function plainEntry(Type, reader, at, nBytes, spec) {
-  const pieces = reader.pieces(at, nBytes);
+// {shape, dtype, ...own, values}: `values` made by make() on first use. A float32 or
+// int32 weight's own is {pieces} (views of the shards where its bytes lie).
+function lazyEntry(spec, own, make) {
   let values = null;
   return {
     shape: spec.shape,
     dtype: spec.dtype,
-    pieces,
+    ...own,
     get values() {
-      if (values === null) {
-        const {buffer, offset} = reader.bytes(at, nBytes);
-        values = offset % 4 === 0 ? new Type(buffer, offset, nBytes / 4) : new Type(buffer.slice(offset, offset + nBytes));
-      }
+      if (values === null) values = make();
       return values;
     },
   };
