@@ -3,7 +3,7 @@
 // serialization.js (Keras JSON -> layers); nothing below imports it, so there is
 // no cycle. Saving goes the other way, from models.js (model.save()) into io/.
 import {copyBytesToHeap, copyToHeap, getCore, heapView} from './core.js';
-import {checkTopology, checkWeightSpecs, decodeWeightValues, loadHandlerOf} from './io/index.js';
+import {checkTopology, checkWeightSpecs, decodeWeightValues, loadForModel, loadHandlerOf} from './io/index.js';
 import {convertPythonicToTs, modelFromTopology} from './serialization.js';
 
 const shapeStr = shape => `[${shape.join(',')}]`;
@@ -67,7 +67,7 @@ function loadNamedWeights(model, weights, strict) {
 /** tf.loadLayersModel(urlOrHandler, {strict, onProgress, weightPathPrefix, fetchFunc, requestInit}). */
 export async function loadLayersModel(pathOrIOHandler, options = {}) {
   const handler = loadHandlerOf(pathOrIOHandler, options);
-  const artifacts = await handler.load();
+  const artifacts = await (typeof handler[loadForModel] === 'function' ? handler[loadForModel]() : handler.load());
   return modelFromArtifacts(artifacts, options.strict !== false);
 }
 

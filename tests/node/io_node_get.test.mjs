@@ -120,3 +120,61 @@ test('node:http GET errors name the URL: a status, a refused connection, a body 
   await assert.rejects(tf.loadLayersModel(`${s.base}/model.json`), /Request to .*model\.json failed: .*ECONNREFUSED/);
   assert.equal(tf.memory().numTensors, n0, 'a failed load leaves nothing behind');
 });
+
+// Writes `bytes` in pieces of the given sizes, a few ms apart, so the client reads them
+// as separate chunks (a weight's bytes then span chunks, cut mid-value).
+async function trickle(res, bytes, sizes) {
+  for (let at = 0, k = 0; at < bytes.length; ++k) {
+    const n = sizes[k % sizes.length];
+    res.write(bytes.subarray(at, at + n));
+    at += n;
+    await new Promise(resolve => setTimeout(resolve, 2));
+  }
+  res.end();
+}
+
+test('a load reads weights that arrive in pieces cut mid-value, with and without Content-Length; load() still gives one buffer a shard', async () => {
+  const {json, bin, x, expected} = await savedModel();
+  // the same kernel and bias values as uint8 (tfjs-converter's affine encoding), one shard
+  const manifest = JSON.parse(json);
+  const f32 = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length));
+  const qSpecs = [], qBytes = [], dequantized = [];
+  for (let i = 0, at = 0; i < manifest.weightsManifest[0].weights.length; ++i) {
+    const spec = manifest.weightsManifest[0].weights[i];
+    const v = f32.subarray(at, at + spec.shape.reduce((a, b) => a * b, 1));
+    at += v.length;
+    const min = Math.min(...v), scale = (Math.max(...v) - min) / 255 || 1;
+    const q = Uint8Array.from(v, e => Math.round((e - min) / scale));
+    qSpecs.push({...spec, quantization: {dtype: 'uint8', min, scale}});
+    qBytes.push(q);
+    dequantized.push(Array.from(q, e => Math.fround(e * scale + min)));
+  }
+  const qJson = JSON.stringify({modelTopology: manifest.modelTopology, weightsManifest: [{paths: ['q.bin'], weights: qSpecs}]});
+  const s = await serve({'/model.json': json, '/q.json': qJson}, (req, res) => {
+    if (req.url === '/w.bin') {
+      res.writeHead(200, {'content-length': String(bin.length)});
+      return trickle(res, bin, [7, 13, 5]), true;
+    }
+    if (req.url === '/chunked/model.json') return res.writeHead(200).end(json), true;
+    if (req.url === '/chunked/w.bin') return res.writeHead(200), trickle(res, bin, [3, 11]), true;
+    if (req.url === '/q.bin') return res.writeHead(200), trickle(res, Buffer.concat(qBytes), [5, 2, 9]), true;
+    return false;
+  });
+  try {
+    assert.deepEqual(await predicts(await tf.loadLayersModel(`${s.base}/model.json`), x), expected);
+    assert.deepEqual(await predicts(await tf.loadLayersModel(`${s.base}/chunked/model.json`), x), expected);
+    const qModel = await tf.loadLayersModel(`${s.base}/q.json`);
+    assert.deepEqual(qModel.getWeights().map(w => Array.from(w.dataSync())), dequantized);
+    qModel.dispose();
+    // the handler's own load() (what a user reads) keeps tfjs's shape: one ArrayBuffer a shard
+    for (const path of ['/model.json', '/chunked/model.json']) {
+      const artifacts = await tf.io.http(`${s.base}${path}`).load();
+      assert.equal(artifacts.weightData.length, 1);
+      assert.ok(artifacts.weightData[0] instanceof ArrayBuffer);
+      assert.deepEqual(new Uint8Array(artifacts.weightData[0]), new Uint8Array(bin));
+    }
+  } finally {
+    await s.close();
+    x.dispose();
+  }
+});

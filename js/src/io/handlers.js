@@ -8,6 +8,11 @@ import {byteLength, concatBuffers, shard} from './weights.js';
 
 const isNode = isNodeRuntime();
 
+// A handler's load for tf.loadLayersModel alone, where it has one: the artifacts' weight
+// data may then be views of the bytes as they arrived (any split: tfjs's WeightData is the
+// bytes of its buffers in order), since the load copies them into the engine anyway.
+export const loadForModel = Symbol('wasm-layers.loadForModel');
+
 export function artifactsInfo(artifacts) {
   const json = s => (s == null ? 0 : new TextEncoder().encode(JSON.stringify(s)).length);
   return {dateSaved: new Date(), modelTopologyType: 'JSON', modelTopologyBytes: json(artifacts.modelTopology),
@@ -134,44 +139,49 @@ export function http(path, options = {}) {
   const fetchFunc = options.fetchFunc || (typeof fetch === 'function' ? fetch.bind(globalThis) : null);
   if (!fetchFunc) throw new Error('http: no fetch() is available; pass options.fetchFunc');
   // GETs: node:http(s) in Node where nothing was asked of fetch (see node_get.js).
-  const get = url => (options.fetchFunc == null && options.requestInit == null && builtinFetch !== null &&
-                      globalThis.fetch === builtinFetch ? nodeGet(url) : fetchFunc(url, options.requestInit));
-  return {
-    async load() {
-      let response;
+  const get = (url, pieces = false) => (options.fetchFunc == null && options.requestInit == null &&
+                                         builtinFetch !== null && globalThis.fetch === builtinFetch
+                                         ? nodeGet(url, {pieces}) : fetchFunc(url, options.requestInit));
+  // pieces: each shard as the list of chunks it arrived in where the GET gives them
+  // (loadLayersModel's own read, see loadForModel); otherwise one ArrayBuffer a shard.
+  const load = async pieces => {
+    let response;
+    try {
+      response = await get(path);
+    } catch (e) {
+      throw new Error(`Request to ${path} failed: ${e.message}`);
+    }
+    if (!response.ok) {
+      throw new Error(`Request to ${path} failed with status code ${response.status}. Please verify this URL points ` +
+                      'to the model JSON of the model to load.');
+    }
+    const json = parseModelJson(await response.text(), path);
+    const prefix = options.weightPathPrefix != null ? options.weightPathPrefix
+                                                    : path.slice(0, path.lastIndexOf('/') + 1);
+    // As tfjs: weightUrlConverter(fileName) names each shard's URL in place of the prefix.
+    const paths = (json.weightsManifest || []).flatMap(g => g.paths);
+    const urls = options.weightUrlConverter != null
+        ? await Promise.all(paths.map(p => options.weightUrlConverter(p)))
+        : paths.map(p => prefix + p);
+    // All shards at once, as tfjs; the weight data stays a list of shards (tfjs's WeightData).
+    let done = 0;
+    const buffers = await Promise.all(urls.map(async url => {
+      let r;
       try {
-        response = await get(path);
+        r = await get(url, pieces);
       } catch (e) {
-        throw new Error(`Request to ${path} failed: ${e.message}`);
+        throw new Error(`Request for weight file ${url} failed: ${e.message}`);
       }
-      if (!response.ok) {
-        throw new Error(`Request to ${path} failed with status code ${response.status}. Please verify this URL points ` +
-                        'to the model JSON of the model to load.');
-      }
-      const json = parseModelJson(await response.text(), path);
-      const prefix = options.weightPathPrefix != null ? options.weightPathPrefix
-                                                      : path.slice(0, path.lastIndexOf('/') + 1);
-      // As tfjs: weightUrlConverter(fileName) names each shard's URL in place of the prefix.
-      const paths = (json.weightsManifest || []).flatMap(g => g.paths);
-      const urls = options.weightUrlConverter != null
-          ? await Promise.all(paths.map(p => options.weightUrlConverter(p)))
-          : paths.map(p => prefix + p);
-      // All shards at once, as tfjs; the weight data stays a list of shards (tfjs's WeightData).
-      let done = 0;
-      const buffers = await Promise.all(urls.map(async url => {
-        let r;
-        try {
-          r = await get(url);
-        } catch (e) {
-          throw new Error(`Request for weight file ${url} failed: ${e.message}`);
-        }
-        if (!r.ok) throw new Error(`Request for weight file ${url} failed with status code ${r.status}.`);
-        const buffer = await r.arrayBuffer();
-        if (options.onProgress) options.onProgress(++done / urls.length);
-        return buffer;
-      }));
-      return fromModelJson(json, manifestSpecs(json), buffers);
-    },
+      if (!r.ok) throw new Error(`Request for weight file ${url} failed with status code ${r.status}.`);
+      const buffer = pieces && typeof r.pieces === 'function' ? await r.pieces() : await r.arrayBuffer();
+      if (options.onProgress) options.onProgress(++done / urls.length);
+      return buffer;
+    }));
+    return fromModelJson(json, manifestSpecs(json), pieces ? buffers.flat() : buffers);
+  };
+  return {
+    load: () => load(false),
+    [loadForModel]: () => load(true),
     async save(artifacts) {
       // As tfjs's http handler: a multipart POST of model.json and model.weights.bin.
       const form = new FormData();

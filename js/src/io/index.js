@@ -17,6 +17,7 @@ function orEmpty(make) {
 
 export {checkTopology, checkWeightSpecs} from './validate.js';
 export {decodeWeightValues, encodeWeights} from './weights.js';
+export {loadForModel} from './handlers.js';
 
 export const GENERATED_BY = 'TensorFlow.js tfjs-layers v4.22.0';
 
