@@ -282,25 +282,34 @@ void Model::indexGraph() {
     }
     slots_.inputsOf.push_back(std::move(ins));
   }
-  for (const auto& o : outputs_) slots_.uses[slots_.slotOf.at(o.node.get())] += 1 << 20;  // never released
+  outputSlots_.clear();
+  for (const auto& o : outputs_) {
+    const int slot = slots_.slotOf.at(o.node.get());
+    slots_.uses[slot] += 1 << 20;  // never released
+    outputSlots_.emplace_back(slot, o.index);
+  }
 }
 
-Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, bool keepAll,
-                                  const std::vector<Tensor>& masks, NodeValues* nodeMasks) {
+void Model::runSlots(const std::vector<Tensor>& xs, bool training, bool keepAll, const std::vector<Tensor>& masks,
+                     RunState& s) {
   WL_CHECK(xs.size() == inputs_.size(), "Model " << name() << " expects " << inputs_.size()
                                                  << " input(s), but it received " << xs.size() << ".");
   // Values and masks by slot (indexGraph: inputs, then order_), uses left per slot.
   const size_t nIn = inputs_.size();
-  std::vector<int> uses = slots_.uses;
-  std::vector<std::vector<Tensor>> values(uses.size());
+  s.uses = slots_.uses;
+  auto& uses = s.uses;
+  auto& values = s.values;
   // Each node's output masks (tfjs's executor keeps them beside the values), absent = none.
-  std::vector<std::vector<Tensor>> maskOf(uses.size());
+  auto& maskOf = s.maskOf;
+  values.resize(uses.size());
+  maskOf.resize(uses.size());
   const bool fuse = !training && !keepAll && inferenceMode();
   for (size_t i = 0; i < xs.size(); ++i) {
-    values[i] = {xs[i]};
-    if (i < masks.size() && masks[i].defined()) maskOf[i] = {masks[i]};
+    values[i].assign(1, xs[i]);
+    if (i < masks.size() && masks[i].defined()) maskOf[i].assign(1, masks[i]);
   }
-  std::vector<Tensor> ins, inMasks;
+  auto& ins = s.ins;
+  auto& inMasks = s.inMasks;
   for (size_t i = 0; i < order_.size(); ++i) {
     const auto& node = order_[i];
     ins.clear();
@@ -329,7 +338,7 @@ Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, 
     Tensor fused;
     if (last > i) fused = node->layer->applyFused(ins[0], post);
     if (fused.defined()) {
-      values[nIn + last] = {fused};  // the followers' own outputs never exist
+      values[nIn + last].assign(1, fused);  // the followers' own outputs never exist
     } else {
       last = i;
       std::vector<Tensor> outMasks;
@@ -347,13 +356,36 @@ Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, 
     }
     i = last;
   }
+}
+
+// Clears a run's values (the vectors keep their capacity) and frees the state for the next run.
+namespace {
+template <typename State>
+struct RunRelease {
+  State& s;
+  bool owned;
+  ~RunRelease() {
+    for (auto& v : s.values) v.clear();
+    for (auto& m : s.maskOf) m.clear();
+    s.ins.clear();
+    s.inMasks.clear();
+    if (owned) s.busy = false;
+  }
+};
+}  // namespace
+
+Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, bool keepAll,
+                                  const std::vector<Tensor>& masks, NodeValues* nodeMasks) {
+  RunState s;
+  runSlots(xs, training, keepAll, masks, s);
   // By node: every one with values (keepAll), else what is left (the outputs).
+  const size_t nIn = inputs_.size();
   NodeValues out;
-  for (size_t slot = 0; slot < values.size(); ++slot) {
-    if (values[slot].empty()) continue;
+  for (size_t slot = 0; slot < s.values.size(); ++slot) {
+    if (s.values[slot].empty()) continue;
     const Node* node = slot < nIn ? inputs_[slot].node.get() : order_[slot - nIn].get();
-    if (nodeMasks && !maskOf[slot].empty()) (*nodeMasks)[node] = std::move(maskOf[slot]);
-    out.emplace(node, std::move(values[slot]));
+    if (nodeMasks && !s.maskOf[slot].empty()) (*nodeMasks)[node] = std::move(s.maskOf[slot]);
+    out.emplace(node, std::move(s.values[slot]));
   }
   return out;
 }
@@ -364,16 +396,21 @@ std::vector<Tensor> Model::execute(const std::vector<Tensor>& xs, bool training)
 
 std::vector<Tensor> Model::executeMasked(const std::vector<Tensor>& xs, const std::vector<Tensor>& masks,
                                          bool training, std::vector<Tensor>* outMasks) {
-  NodeValues nodeMasks;
-  auto values = runGraph(xs, training, false, masks, &nodeMasks);
+  // The model's own run state unless a run is already using it (a layer's call that
+  // runs this model again): then one of this call's own.
+  RunState local;
+  const bool own = !runState_.busy;
+  RunState& s = own ? runState_ : local;
+  s.busy = true;
+  RunRelease<RunState> release{s, own};
+  runSlots(xs, training, false, masks, s);
   std::vector<Tensor> outs;
   if (outMasks) outMasks->clear();
-  for (const auto& o : outputs_) {
-    outs.push_back(values.at(o.node.get()).at(o.index));
+  for (const auto& [slot, index] : outputSlots_) {
+    outs.push_back(s.values.at(slot).at(index));
     if (!outMasks) continue;
-    auto m = nodeMasks.find(o.node.get());
-    outMasks->push_back(m != nodeMasks.end() && o.index < static_cast<int>(m->second.size()) ? m->second[o.index]
-                                                                                             : Tensor());
+    const auto& m = s.maskOf[slot];
+    outMasks->push_back(index < static_cast<int>(m.size()) ? m[index] : Tensor());
   }
   return outs;
 }
