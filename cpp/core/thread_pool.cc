@@ -60,8 +60,11 @@ class Pool {
     count_ = n;
   }
 
+  // Runs fn(c, c + 1) for every chunk c of [0, chunks) on up to `ranges` threads, each
+  // thread claiming the next chunk when done with one, so a thread that starts late (a
+  // worker woken from sleep, or preempted by another process) takes fewer.
   // false: the pool is busy (another thread runs a job): the caller runs inline.
-  bool run(int64_t n, int ranges, const std::function<void(int64_t, int64_t)>& fn) {
+  bool run(int64_t chunks, int ranges, const std::function<void(int64_t, int64_t)>& fn) {
     std::unique_lock<std::mutex> run(runMutex_, std::try_to_lock);
     if (!run.owns_lock()) return false;
     start();
@@ -69,7 +72,8 @@ class Pool {
     // Every worker takes part in the count (those past `ranges` only check in): the next
     // job is posted only when all of them are done reading this one.
     job_ = &fn;
-    n_ = n;
+    chunks_ = chunks;
+    next_.store(0, std::memory_order_relaxed);
     ranges_ = ranges;
     error_ = nullptr;
     pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
@@ -83,7 +87,7 @@ class Pool {
     inParallel = true;
     std::exception_ptr mine;
     try {
-      fn(0, bound(n, ranges, 1));
+      claimChunks(fn);
     } catch (...) {
       mine = std::current_exception();
     }
@@ -98,9 +102,13 @@ class Pool {
     return true;
   }
 
-  static int64_t bound(int64_t n, int ranges, int i) { return n * i / ranges; }
-
  private:
+  // Runs chunks until none is left; after an exception the others still run (each
+  // thread's first exception is kept, as before).
+  void claimChunks(const std::function<void(int64_t, int64_t)>& fn) {
+    for (int64_t c; (c = next_.fetch_add(1, std::memory_order_relaxed)) < chunks_;) fn(c, c + 1);
+  }
+
   // Polls cond() for up to kSpin (then the caller sleeps); true when it came true. By time,
   // not by count: 4096 polls were ~3 us, shorter than the gap between a model's kernels,
   // so workers slept between them, and waking a sleeping thread on a quiet VM (its vCPU
@@ -157,7 +165,7 @@ class Pool {
       const int ranges = ranges_;
       if (i < ranges) {
         try {
-          (*job_)(bound(n_, ranges, i), bound(n_, ranges, i + 1));
+          claimChunks(*job_);
         } catch (...) {
           std::lock_guard<std::mutex> lock(m_);
           if (!error_) error_ = std::current_exception();
@@ -179,7 +187,8 @@ class Pool {
   std::atomic<uint64_t> generation_{0};
   // The job: written by the caller before generation_ moves on, read by the workers after.
   const std::function<void(int64_t, int64_t)>* job_ = nullptr;
-  int64_t n_ = 0;
+  int64_t chunks_ = 0;
+  std::atomic<int64_t> next_{0};  // the next chunk to claim
   int ranges_ = 0;
   std::atomic<int> pending_{0};
   int sleepers_ = 0;  // workers waiting on wake_ (under m_)
@@ -233,13 +242,27 @@ int parallelRanges(int64_t n, int64_t grain) {
 #endif
 }
 
+// More chunks balance better; fewer keep a GEMM's B panels in cache across more rows.
+constexpr int kChunksPerThread = 4;
+
+int parallelChunks(int64_t n, int ranges) {
+  return ranges <= 1 ? 1 : static_cast<int>(std::min<int64_t>(n, int64_t{ranges} * kChunksPerThread));
+}
+
 void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   const int ranges = parallelRanges(n, grain);
+  const int chunks = parallelChunks(n, ranges);
+  parallelChunksImpl(chunks, ranges, [&](int64_t c, int64_t) {
+    fn(rangeBegin(n, chunks, static_cast<int>(c)), rangeBegin(n, chunks, static_cast<int>(c) + 1));
+  });
+}
+
+void parallelChunksImpl(int64_t chunks, int ranges, const std::function<void(int64_t, int64_t)>& fn) {
 #if WL_HAS_THREADS
-  if (ranges > 1 && pool().run(n, ranges, fn)) return;
+  if (ranges > 1 && chunks > 1 && pool().run(chunks, ranges, fn)) return;
 #endif
   (void)ranges;
-  fn(0, n);
+  for (int64_t c = 0; c < chunks; ++c) fn(c, c + 1);
 }
 
 }  // namespace wl

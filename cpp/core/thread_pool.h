@@ -3,11 +3,14 @@
 //
 //   parallelFor(n, grain, [&](int64_t begin, int64_t end) { ...items [begin, end)... });
 //
-// Partitioning is fixed: [0, n) is cut into at most threadsCount() contiguous ranges of
-// nearly equal size (never smaller than `grain` items), range i running on thread i (0 is
-// the caller). A kernel hands each output element to exactly one range and computes it
-// in the same order as a single thread would, so results are bit-identical for every
-// thread count (tests/cpp/test_threads.cc checks each threaded kernel with 1..4 threads).
+// [0, n) runs on at most threadsCount() threads (never fewer than `grain` items each),
+// cut into four contiguous chunks per thread (parallelChunks) of nearly equal size, which the
+// threads claim one at a time (the caller too): a thread that starts late or is
+// preempted takes fewer, instead of everyone waiting for its fixed half. A kernel hands
+// each output element to exactly one chunk and computes it in the same order as a single
+// thread would, so results are bit-identical for every thread count and whichever
+// thread runs a chunk (tests/cpp/test_threads.cc checks each threaded kernel with 1..4
+// threads).
 // Nested calls (a GEMM inside a threaded convolution), calls while the pool is busy
 // and a count of 1 run inline. A build without threads (the single-thread
 // WebAssembly binary: no -pthread) compiles parallelFor to the plain loop.
@@ -34,9 +37,15 @@ int64_t parallelJobs();
 // How many ranges parallelFor(n, grain) would use now: min(threadsCount(), n / grain), >= 1.
 int parallelRanges(int64_t n, int64_t grain);
 
-// Runs fn(begin, end) over [0, n) in parallelRanges(n, grain) fixed ranges and returns
-// when all are done; an exception thrown in any range is rethrown here (the first one).
+// Chunks a job of n items on `ranges` threads is cut into: min(n, ranges * 4), 1 when
+// ranges is 1.
+int parallelChunks(int64_t n, int ranges);
+
+// Runs fn(begin, end) over [0, n) in parallelChunks(n, parallelRanges(n, grain)) chunks and
+// returns when all are done; an exception thrown in any chunk is rethrown here (the first).
 void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
+// fn(c, c + 1) for each chunk c of [0, chunks), claimed by up to `ranges` threads.
+void parallelChunksImpl(int64_t chunks, int ranges, const std::function<void(int64_t, int64_t)>& fn);
 
 template <typename Fn>
 inline void parallelFor(int64_t n, int64_t grain, Fn&& fn) {
@@ -67,12 +76,11 @@ inline void parallelForAligned(int64_t n, int64_t grain, int64_t align, Fn&& fn)
     fn(int64_t{0}, n);
     return;
   }
-  parallelForImpl(ranges, 1, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t b = rangeBegin(n, ranges, static_cast<int>(r), align);
-      const int64_t e = rangeBegin(n, ranges, static_cast<int>(r) + 1, align);
-      if (b < e) fn(b, e);
-    }
+  const int chunks = parallelChunks(units, ranges);
+  parallelChunksImpl(chunks, ranges, [&](int64_t c, int64_t) {
+    const int64_t b = rangeBegin(n, chunks, static_cast<int>(c), align);
+    const int64_t e = rangeBegin(n, chunks, static_cast<int>(c) + 1, align);
+    if (b < e) fn(b, e);
   });
 }
 

@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -64,7 +68,7 @@ void sameForEveryCount(const std::string& what, size_t size, const std::function
 
 // ---- the pool --------------------------------------------------------------------------
 
-TEST(ThreadPool, EveryIndexOnceInFixedRanges) {
+TEST(ThreadPool, EveryIndexOnceInFixedChunks) {
   ASSERT_TRUE(threadsSupported());
   ThreadsGuard guard;
   for (int t : {1, 2, 3, 4, 7}) {
@@ -73,24 +77,51 @@ TEST(ThreadPool, EveryIndexOnceInFixedRanges) {
     for (int64_t n : {1, 2, 5, 100, 1001}) {
       for (int64_t grain : {1, 7, 64}) {
         std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
-        std::vector<std::pair<int64_t, int64_t>> seen(8, {-1, -1});
+        std::vector<std::pair<int64_t, int64_t>> seen(64, {-1, -1});
         std::atomic<int> calls{0};
         parallelFor(n, grain, [&](int64_t b, int64_t e) {
           const int i = calls.fetch_add(1);
-          if (i < 8) seen[static_cast<size_t>(i)] = {b, e};
+          if (i < 64) seen[static_cast<size_t>(i)] = {b, e};
           for (int64_t j = b; j < e; ++j) hits[static_cast<size_t>(j)]++;
         });
         for (int64_t j = 0; j < n; ++j) ASSERT_EQ(hits[static_cast<size_t>(j)], 1) << "t" << t << " n" << n;
-        const int ranges = std::max<int64_t>(1, std::min<int64_t>(t, n / grain));
-        EXPECT_EQ(calls, ranges) << "t" << t << " n" << n << " grain" << grain;
-        for (int i = 0; i < std::min(calls.load(), 8); ++i) {  // range r is [n*r/R, n*(r+1)/R)
+        // R = min(t, n / grain) threads; R > 1 cuts min(n, 4R) chunks, whoever runs them
+        const int64_t ranges = std::max<int64_t>(1, std::min<int64_t>(t, n / grain));
+        const int64_t chunks = ranges == 1 ? 1 : std::min<int64_t>(n, ranges * 4);
+        EXPECT_EQ(parallelChunks(n, static_cast<int>(ranges)), chunks);
+        EXPECT_EQ(calls, chunks) << "t" << t << " n" << n << " grain" << grain;
+        for (int i = 0; i < std::min(calls.load(), 64); ++i) {  // chunk c is [n*c/C, n*(c+1)/C)
           const auto [b, e] = seen[static_cast<size_t>(i)];
           bool known = false;
-          for (int r = 0; r < ranges; ++r) known |= b == n * r / ranges && e == n * (r + 1) / ranges;
+          for (int64_t c = 0; c < chunks; ++c) known |= b == n * c / chunks && e == n * (c + 1) / chunks;
           EXPECT_TRUE(known) << "[" << b << ", " << e << ") t" << t << " n" << n;
         }
       }
     }
+  }
+}
+
+// A thread held up in one chunk (a worker that wakes late, a preempted one) does not
+// hold up the rest: the other thread claims them.
+TEST(ThreadPool, AThreadHeldUpTakesFewerChunks) {
+  ASSERT_TRUE(threadsSupported());
+  ThreadsGuard guard;
+  setThreadsCount(2);
+  std::mutex m;
+  std::map<std::thread::id, int> chunksOf;
+  std::thread::id slow;
+  parallelFor(8, 1, [&](int64_t b, int64_t) {
+    if (b == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::lock_guard<std::mutex> lock(m);
+      slow = std::this_thread::get_id();
+    }
+    std::lock_guard<std::mutex> lock(m);
+    chunksOf[std::this_thread::get_id()]++;
+  });
+  ASSERT_EQ(chunksOf.size(), 2u) << "both threads ran chunks";
+  for (const auto& [id, n] : chunksOf) {
+    if (id == slow) EXPECT_EQ(n, 1) << "the thread sleeping in chunk 0 ran only it";
   }
 }
 
@@ -110,7 +141,7 @@ TEST(ThreadPool, AlignedRangesNestedCallsAndErrors) {
     parallelFor(1000, 1, [&](int64_t ib, int64_t ie) { inner += static_cast<int>(ie - ib) + (ib == 0 ? 0 : 1000); });
     EXPECT_EQ(inner, 1000);
   });
-  EXPECT_EQ(next, 3);
+  EXPECT_EQ(next, 12);  // 126 units of 8 on 3 threads: 12 chunks
   for (int v : owner) EXPECT_GE(v, 0);
   // An exception in any range reaches the caller; the pool stays usable.
   EXPECT_THROW(parallelFor(300, 1,
