@@ -54,9 +54,20 @@ function loadNamedWeights(model, weights, strict) {
       if (!v || size === 0) return;
       const at = core._wl_weight_target(i) >>> 0;
       if (at === 0) core.rethrowLastError();
-      if (v.pieces) copyBytesToHeap(at, v.pieces);  // float32 / int32 bytes as stored
-      else if (v.fill) v.fill(heapView(at, size, w.dtype === 'float32'));  // dequantized in place
-      else copyToHeap(at, v.values, w.dtype === 'float32');
+      if (v.pieces) {
+        copyBytesToHeap(at, v.pieces);  // float32 / int32 bytes as stored
+      } else if (v.encoded) {
+        // quantized float32: the stored bytes at the end of the weight's memory, dequantized there
+        const {kind, pieces, scale, min} = v.encoded;
+        copyBytesToHeap(at + 4 * size - (kind === 0 ? size : 2 * size), pieces);
+        if (core._wl_weight_dequantize(at, size, kind, scale == null ? 1 : scale, min == null ? 0 : min) === 0) {
+          core.rethrowLastError();
+        }
+      } else if (v.fill) {
+        v.fill(heapView(at, size, w.dtype === 'float32'));  // dequantized in place (int32)
+      } else {
+        copyToHeap(at, v.values, w.dtype === 'float32');
+      }
       if (core._wl_weight_commit(i) === 0) core.rethrowLastError();  // a no-op where the memory is the host's
     });
   } finally {

@@ -280,3 +280,39 @@ test('weights of layers with names that need escaping save and load', async () =
   model.dispose();
   loaded.dispose();
 });
+
+test('every float16 bit pattern and uint8/uint16 codes load as tfjs decodes them, through http pieces and memory', async () => {
+  const tfjs = await loadTfjs();
+  // one Dense kernel of 256 x 256 = 65536 values: every float16 bit pattern once
+  // (zeros, subnormals, normals, infinities, NaNs), or uint16 / uint8 codes with an affine map
+  const m = tf.sequential();
+  m.add(tf.layers.dense({units: 256, inputShape: [256], useBias: false, name: 'q16'}));
+  const {modelTopology} = await artifactsOf(tf, m, {});
+  m.dispose();
+  const codes = Uint16Array.from({length: 65536}, (_, i) => i);
+  const cases = [
+    {quantization: {dtype: 'float16'}, bytes: new Uint8Array(codes.buffer)},
+    {quantization: {dtype: 'uint16', min: -1.2345678, scale: 3.1e-5}, bytes: new Uint8Array(codes.buffer)},
+    {quantization: {dtype: 'uint8', min: 0.3, scale: -0.0071}, bytes: Uint8Array.from(codes, c => (c * 7) & 255)},
+  ];
+  for (const {quantization, bytes} of cases) {
+    const weightSpecs = [{name: 'q16/kernel', shape: [256, 256], dtype: 'float32', quantization}];
+    const expected = tfjs.io.decodeWeights(bytes.buffer.slice(0), weightSpecs)['q16/kernel'].dataSync();
+    // the bytes in one buffer, and cut into odd pieces (as they arrive over http)
+    const pieces = [];
+    for (let at = 0, k = 0; at < bytes.length; at += [7, 13, 1, 4096][k++ % 4]) {
+      pieces.push(bytes.slice(at, at + [7, 13, 1, 4096][k % 4]).buffer);
+    }
+    for (const weightData of [bytes.buffer.slice(0), pieces]) {
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory({modelTopology, weightSpecs, weightData}));
+      const got = loaded.getWeights()[0].dataSync();
+      assert.equal(got.length, 65536);
+      for (let i = 0; i < got.length; ++i) {
+        if (!Object.is(got[i], expected[i]) && !(Number.isNaN(got[i]) && Number.isNaN(expected[i]))) {
+          assert.fail(`${quantization.dtype} value ${i}: ${got[i]}, tfjs ${expected[i]}`);
+        }
+      }
+      loaded.dispose();
+    }
+  }
+});

@@ -172,7 +172,7 @@ export function decodeWeightValues(data, specs, source = 'the weight data') {
       }
     } else if (q) {
       // Dequantized on use: a load writes straight into the weight's memory (`fill`).
-      out.set(spec.name, quantizedEntry(typed, at, nBytes, spec));
+      out.set(spec.name, quantizedEntry(typed, reader.pieces(at, nBytes), at, nBytes, spec));
       at += nBytes;
       return;
     } else if (dtype === 'float32' || dtype === 'int32') {
@@ -208,11 +208,13 @@ export function decodeWeights(data, specs, source = 'the weight data') {
   return out;
 }
 
-// A quantized weight: {shape, dtype, fill, values}; fill(out) dequantizes into `out`
-// (a load's target, so no array of its own), values into a new array on first use.
-// Plain loops (no per-element callback): dequantizing was most of a quantized model's
-// load time. The same float64 arithmetic, stored as tfjs stores it.
-function quantizedEntry(typed, at, nBytes, spec) {
+// A quantized weight: {shape, dtype, fill, encoded, values}; fill(out) dequantizes into
+// `out`, values into a new array on first use. Plain loops (no per-element callback):
+// dequantizing was most of a quantized model's load time. The same float64 arithmetic,
+// stored as tfjs stores it. A float32 weight also carries `encoded` ({kind, pieces, scale,
+// min}: the stored bytes where they lie), which a load hands to the engine to dequantize
+// in the weight's own memory (bindings.cc wl_weight_dequantize).
+function quantizedEntry(typed, pieces, at, nBytes, spec) {
   const q = spec.quantization, dtype = spec.dtype;
   const n = q.dtype === 'uint8' ? nBytes : nBytes / 2;
   const fill = out => {
@@ -230,7 +232,9 @@ function quantizedEntry(typed, at, nBytes, spec) {
     }
     return out;
   };
-  return lazyEntry(spec, {fill}, () => fill(dtype === 'int32' ? new Int32Array(n) : new Float32Array(n)));
+  const encoded = dtype === 'float32'
+      ? {kind: ['uint8', 'uint16', 'float16'].indexOf(q.dtype), pieces, scale: q.scale, min: q.min} : null;
+  return lazyEntry(spec, {fill, encoded}, () => fill(dtype === 'int32' ? new Int32Array(n) : new Float32Array(n)));
 }
 
 // {shape, dtype, ...own, values}: `values` made by make() on first use. A float32 or
