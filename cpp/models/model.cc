@@ -358,22 +358,6 @@ void Model::runSlots(const std::vector<Tensor>& xs, bool training, bool keepAll,
   }
 }
 
-// Clears a run's values (the vectors keep their capacity) and frees the state for the next run.
-namespace {
-template <typename State>
-struct RunRelease {
-  State& s;
-  bool owned;
-  ~RunRelease() {
-    for (auto& v : s.values) v.clear();
-    for (auto& m : s.maskOf) m.clear();
-    s.ins.clear();
-    s.inMasks.clear();
-    if (owned) s.busy = false;
-  }
-};
-}  // namespace
-
 Model::NodeValues Model::runGraph(const std::vector<Tensor>& xs, bool training, bool keepAll,
                                   const std::vector<Tensor>& masks, NodeValues* nodeMasks) {
   RunState s;
@@ -402,7 +386,18 @@ std::vector<Tensor> Model::executeMasked(const std::vector<Tensor>& xs, const st
   const bool own = !runState_.busy;
   RunState& s = own ? runState_ : local;
   s.busy = true;
-  RunRelease<RunState> release{s, own};
+  // On return or throw: the values go (the vectors keep their capacity), the state is free.
+  struct Release {
+    RunState& s;
+    bool own;
+    ~Release() {
+      for (auto& v : s.values) v.clear();
+      for (auto& m : s.maskOf) m.clear();
+      s.ins.clear();
+      s.inMasks.clear();
+      if (own) s.busy = false;
+    }
+  } release{s, own};
   runSlots(xs, training, false, masks, s);
   std::vector<Tensor> outs;
   if (outMasks) outMasks->clear();

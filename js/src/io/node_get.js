@@ -4,9 +4,11 @@
 // loadLayersModel's time (bench/run.mjs mobilenetv2-load). This reads a body once, into an
 // ArrayBuffer of its Content-Length. Used only where nothing was asked of fetch (see
 // handlers.js http()): browsers, a fetchFunc, a requestInit or tf.setPlatform keep fetch.
+import {concatBuffers} from './weights.js';
 
 const MAX_REDIRECTS = 20;  // as fetch
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 export const nodeImport = m => import(/* webpackIgnore: true */ m);
 
 /**
@@ -31,8 +33,8 @@ export async function nodeGet(url, {pieces = false} = {}, redirects = 0) {
   }
   const raw = await readBody(res, pieces);
   const encoding = res.headers['content-encoding'];
-  const body = Array.isArray(raw) && isIdentity(encoding) ? raw : await decode(join(raw), encoding, url);
-  const whole = () => (Array.isArray(body) ? join(body) : body);
+  const body = Array.isArray(raw) && isIdentity(encoding) ? raw : await decode(concatBuffers(raw), encoding, url);
+  const whole = () => concatBuffers(body);
   const status = res.statusCode;
   return {
     ok: status >= 200 && status < 300,
@@ -95,21 +97,9 @@ function readBody(res, keepPieces) {
       } else if (bytes !== null) {
         resolve(bytes.buffer);
       } else {
-        resolve(keepPieces ? chunks : join(chunks));
+        resolve(keepPieces ? chunks : concatBuffers(chunks));
       }
       chunks = null;
     });
   });
-}
-
-// Chunks (Uint8Arrays) -> one ArrayBuffer.
-function join(chunks) {
-  if (!Array.isArray(chunks)) return chunks;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out.buffer;
 }

@@ -308,7 +308,7 @@ export function concatBuffers(data) {
     const out = new Uint8Array(total);
     let at = 0;
     for (const b of data) {
-      out.set(new Uint8Array(b instanceof ArrayBuffer ? b : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)), at);
+      out.set(b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength), at);
       at += b.byteLength;
     }
     return out.buffer;
