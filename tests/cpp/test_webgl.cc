@@ -15,6 +15,7 @@
 #include <cstring>
 #include <limits>
 
+#include "backends/webgl/gl_runtime.h"
 #include "backends/webgl/webgl.h"
 #include "core/backend.h"
 #include "core/dispatch.h"
@@ -441,6 +442,23 @@ TEST(WebGL, CopyOnWriteCopiesOnTheGPU) {
   EXPECT_FALSE(view.sharesStorageWith(x));
   EXPECT_EQ(x.toVector(), (std::vector<float>{11, 12, 13, 14, 15, 16}));
   EXPECT_EQ(view.toVector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));  // kept its values
+}
+
+TEST(WebGL, TexturesAreNearSquareWithPowerOfTwoRows) {
+  // A rasterizer shares a draw out among its threads by rows: a tensor of 2048 values
+  // in one texel row ran on one core (SwiftShader), 4x slower than in a 64x32 grid.
+  for (int64_t n : {int64_t{1}, int64_t{32}, int64_t{33}, int64_t{1280}, int64_t{200704}, int64_t{1} << 30}) {
+    const int w = webgl::squarishWidth(n);
+    if (n <= 32) {
+      EXPECT_EQ(w, n);  // one row: no division to find a texel
+      continue;
+    }
+    EXPECT_EQ(w & (w - 1), 0) << n;  // a mask and a shift find a texel
+    EXPECT_TRUE(static_cast<int64_t>(w) * w >= n || w == webgl::maxRowWidth()) << n;
+    EXPECT_LT(static_cast<int64_t>(w / 2) * (w / 2), n) << n;
+  }
+  EXPECT_EQ(webgl::squarishWidth(1280), 64);
+  EXPECT_EQ(webgl::squarishWidth(int64_t{1} << 30), 4096);
 }
 
 TEST(WebGL, LargeTensorsSpanSeveralTextureRows) {

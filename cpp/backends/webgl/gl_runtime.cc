@@ -119,9 +119,20 @@ void checkGL(const char* what) {
   throw Error(os.str());
 }
 
+}  // namespace
+
+int squarishWidth(int64_t n) {
+  if (n <= 32) return static_cast<int>(std::max<int64_t>(n, 1));
+  int w = 1;
+  while (static_cast<int64_t>(w) * w < n && w < kMaxWidth) w *= 2;
+  return w;
+}
+
+namespace {
+
 std::pair<int, int> gridFor(int64_t n) {
   if (n < 1) n = 1;
-  const int w = static_cast<int>(std::min<int64_t>(n, kMaxWidth));
+  const int w = squarishWidth(n);
   const int64_t h = (n + w - 1) / w;
   WL_CHECK(h <= ctx().maxTextureSize, "webgl: a tensor of " << n << " elements needs a " << w << "x" << h
                                                             << " texture; this GL context allows at most "
@@ -275,7 +286,7 @@ void readIntoPackBuffer(const GLBuffer* b, int64_t n) {
     return;
   }
   const int64_t texels = (n + 3) / 4;
-  GLBuffer* packed = acquireRGBA(texels, static_cast<int>(std::min<int64_t>(texels, kMaxWidth)));
+  GLBuffer* packed = acquireRGBA(texels, squarishWidth(texels));
   Pass pass;
   pass.body = "const int NIN = " + std::to_string(n) +
               ";\nuint at(int j) { return j < NIN ? ld0(j) : 0u; }\n"

@@ -57,6 +57,11 @@ void giveBack(GLBuffer* b);
 // A temporary RGBA32UI buffer of n texels (4 values each) in rows of `width` texels
 // (callers choose the width so a packed matrix row never straddles two rows).
 GLBuffer* acquireRGBA(int64_t n, int width);
+// The texel row width for n texels: a power of two near sqrt(n) (at most 4096; n
+// itself up to 32). Near-square grids, as tfjs's: a GL rasterizer shares a draw
+// out among its threads by rows (SwiftShader by row bands), so a draw into one long
+// row ran on one core.
+int squarishWidth(int64_t n);
 // The widest texel row a buffer gets (4096), and the most rows a texture may have.
 int maxRowWidth();
 int maxTextureRows();

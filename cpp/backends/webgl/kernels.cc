@@ -728,11 +728,13 @@ std::string filterColumnsEl(int64_t n) {
   return "uint el(int r, int k) { return ld0(k * " + std::to_string(n) + " + r); }\n";
 }
 
-// Texels per texel row for `rows` packed rows of `kk` texels.
+// Texels per texel row for `rows` packed rows of `kk` texels: whole packed rows,
+// about as many texel rows as texels in a row (see squarishWidth).
 int packedWidth(int64_t rows, int64_t kk) {
   const int64_t maxW = maxRowWidth();
   if (kk > maxW) return static_cast<int>(maxW);
-  return static_cast<int>(kk * std::max<int64_t>(1, std::min<int64_t>(rows, maxW / kk)));
+  const int64_t perRow = (squarishWidth(rows * kk) + kk - 1) / kk;
+  return static_cast<int>(kk * std::max<int64_t>(1, std::min({rows, maxW / kk, perRow})));
 }
 
 // Whether `rows` packed rows of K values fit one texture (else the direct kernels run).
@@ -779,7 +781,7 @@ void gemmPacked(const Packed& a, bool aBatched, const Packed& b, bool bBatched, 
     for (GLBuffer* c : blocks) giveBack(c);
   };
   try {
-    for (int j = 0; j < R; ++j) blocks.push_back(acquireRGBA(frags, packedWidth(frags, 1)));
+    for (int j = 0; j < R; ++j) blocks.push_back(acquireRGBA(frags, squarishWidth(frags)));
     std::ostringstream o;
     o << "ivec2 at(int t, int w) { return ivec2(t % w, t / w); }\n"
       << "void run(int f) {\n  int cb = f % " << nb << ", rest = f / " << nb << ";\n  int rb = rest % " << mb
