@@ -197,7 +197,7 @@ std::string declarations(const std::vector<const GLBuffer*>& inputs,
     const bool rgba = inputs[k]->channels == 4;
     // Texel i's place without an integer division where the grid allows (SwiftShader
     // divides lane by lane): one row, or a power-of-two width (every storage over
-    // 4096 elements).
+    // 32 elements, squarishWidth).
     const int w = inputs[k]->w;
     std::string at = "ivec2(i % W" + std::to_string(k) + ", i / W" + std::to_string(k) + ")";
     if (inputs[k]->h == 1) {

@@ -9,8 +9,8 @@
 // false where there is no WebGL2 (Node). Async reads there copy the pack buffer out
 // with getBufferSubData once the fence has signaled (WebGL2 has no buffer mapping).
 //
-//   Storage  one R32UI texture per tensor (4-byte elements, row-major in a
-//            width x height texel grid; floats travel as their bit patterns, so
+//   Storage  one R32UI texture per tensor (4-byte elements, row-major in a near
+//            square texel grid, squarishWidth; floats travel as their bit patterns, so
 //            int32/bool data and NaN payloads survive unchanged, and no float
 //            render-target extension is needed). Textures are pooled by size.
 //   Reads    glReadPixels from the texture's framebuffer; readAsync reads into a
