@@ -364,7 +364,7 @@ TEST(WebGL, TheTexturePoolReusesTexturesOfTheSameSize) {
   EXPECT_EQ(webglStats().texturesCreated, after.texturesCreated + 1);
 }
 
-TEST(WebGL, ProgramsCompileOncePerKernelAndShape) {
+TEST(WebGL, ProgramsCompileOncePerKernelAndShape_ElementwiseOncePerKernel) {
   REQUIRE_WEBGL();
   BackendScope scope("webgl");
   Tensor x = Tensor::fromVector({2, 9}, seq(18));
@@ -373,8 +373,40 @@ TEST(WebGL, ProgramsCompileOncePerKernelAndShape) {
   for (int i = 0; i < 3; ++i) tanh(x);
   EXPECT_EQ(webglStats().programsCompiled, before.programsCompiled);
   EXPECT_EQ(webglStats().programHits, before.programHits + 3);
-  tanh(Tensor::fromVector({3, 9}, seq(27)));  // another shape: its own program
-  EXPECT_EQ(webglStats().programsCompiled, before.programsCompiled + 1);
+  // An elementwise kernel of another size: the same program (its sizes are uniforms),
+  // small (one texel row) or large (a power-of-two grid), values as on cpu.
+  Tensor big = Tensor::fromVector({70, 90}, seq(6300));
+  tanh(big);
+  const int64_t compiledBig = webglStats().programsCompiled;
+  for (Tensor t : {Tensor::fromVector({3, 9}, seq(27)), Tensor::fromVector({5, 7}, seq(35)),
+                   Tensor::fromVector({100, 37}, seq(3700))}) {
+    std::vector<float> got = tanh(t).toVector(), want;
+    {
+      BackendScope cpu("cpu");
+      want = tanh(t).toVector();
+    }
+    expectClose(got, want);
+  }
+  EXPECT_LE(compiledBig, before.programsCompiled + 1);  // the large grid's addressing at most
+  EXPECT_EQ(webglStats().programsCompiled, compiledBig);
+  // x + a scalar, and a same-shape product: no index arithmetic either.
+  Tensor two = Tensor::scalar(2.f);
+  mul(add(two, big), big);
+  const int64_t compiledAdd = webglStats().programsCompiled;
+  for (Tensor t : {Tensor::fromVector({3, 9}, seq(27)), Tensor::fromVector({100, 37}, seq(3700))}) {
+    std::vector<float> got = mul(add(two, t), t).toVector(), want;
+    {
+      BackendScope cpu("cpu");
+      want = mul(add(two, t), t).toVector();
+    }
+    expectClose(got, want);
+  }
+  EXPECT_EQ(webglStats().programsCompiled, compiledAdd);
+  // A kernel whose source holds its shape (a reduction) compiles one per shape.
+  sum(Tensor::fromVector({2, 9}, seq(18)), {1});
+  const int64_t reduced = webglStats().programsCompiled;
+  sum(Tensor::fromVector({3, 9}, seq(27)), {1});
+  EXPECT_EQ(webglStats().programsCompiled, reduced + 1);
   // Per-call scalars are uniforms: new fill values or Adam steps do not recompile.
   Tensor::full({4}, 1.f);
   const int64_t compiled = webglStats().programsCompiled;

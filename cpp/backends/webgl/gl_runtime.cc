@@ -189,12 +189,34 @@ const char* kHeader =
     "precision highp float;\nprecision highp int;\nprecision highp usampler2D;\n";
 
 // Samplers, fetchers and uniforms every pass declares.
+// An input's texel as a mask and a shift (uniforms u_m<k>, u_s<k>) where its grid
+// allows: one row (any i < 2^31 is (i, 0)), or a power-of-two width.
+bool maskShift(const GLBuffer* b, int* mask, int* shift) {
+  if (b->channels != 1) return false;
+  if (b->h == 1) {
+    *mask = 0x7fffffff;
+    *shift = 31;
+    return true;
+  }
+  if ((b->w & (b->w - 1)) != 0) return false;
+  *mask = b->w - 1;
+  for (*shift = 0; (1 << *shift) < b->w; ++*shift) {
+  }
+  return true;
+}
+
 std::string declarations(const std::vector<const GLBuffer*>& inputs,
                          const std::vector<std::pair<std::string, float>>& uf,
-                         const std::vector<std::pair<std::string, uint32_t>>& uu) {
+                         const std::vector<std::pair<std::string, uint32_t>>& uu, bool sizeUniforms = false) {
   std::ostringstream s;
   for (size_t k = 0; k < inputs.size(); ++k) {
     const bool rgba = inputs[k]->channels == 4;
+    if (sizeUniforms) {
+      s << "uniform usampler2D u_in" << k << ";\nuniform int u_m" << k << ", u_s" << k << ";\n"
+        << "uint ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i & u_m" << k << ", i >> u_s" << k
+        << "), 0).r; }\nfloat f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
+      continue;
+    }
     // Texel i's place without an integer division where the grid allows (SwiftShader
     // divides lane by lane): one row, or a power-of-two width (every storage over
     // 32 elements, squarishWidth).
@@ -647,12 +669,20 @@ void runPass(const Pass& pass) {
              "webgl: the outputs of a pass differ in size or format");
   }
   std::ostringstream fs;
-  fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu);
   const bool rgba = first->channels == 4;
+  int mask = 0, shift = 0;
+  bool sizeUniforms = pass.elementwise && !rgba;
+  for (const GLBuffer* in : pass.inputs) sizeUniforms = sizeUniforms && maskShift(in, &mask, &shift);
+  fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu, sizeUniforms);
   for (size_t k = 0; k < pass.outputs.size(); ++k) {
     fs << "layout(location = " << k << ") out " << (rgba ? "uvec4" : "uint") << " o" << k << ";\n";
   }
-  fs << "const int OW = " << first->w << ";\nconst int N = " << pass.size << ";\n" << pass.body << "\nvoid main() {\n"
+  if (sizeUniforms) {
+    fs << "uniform int OW, N;\n";
+  } else {
+    fs << "const int OW = " << first->w << ";\nconst int N = " << pass.size << ";\n";
+  }
+  fs << pass.body << "\nvoid main() {\n"
      << "  int i = int(gl_FragCoord.y) * OW + int(gl_FragCoord.x);\n  if (i >= N) {";
   for (size_t k = 0; k < pass.outputs.size(); ++k) fs << " o" << k << (rgba ? " = uvec4(0u);" : " = 0u;");
   fs << " return; }\n  run(i);\n}\n";
@@ -666,6 +696,15 @@ void runPass(const Pass& pass) {
     targets.push_back(inPlace ? acquireGrid(o->n, o->w, o->h, o->channels) : o);
   }
   bindInputsAndUniforms(prog, pass.inputs, pass.uf, pass.uu);
+  if (sizeUniforms) {
+    glUniform1i(glGetUniformLocation(prog, "OW"), first->w);
+    glUniform1i(glGetUniformLocation(prog, "N"), static_cast<GLint>(pass.size));
+    for (size_t k = 0; k < pass.inputs.size(); ++k) {
+      maskShift(pass.inputs[k], &mask, &shift);
+      glUniform1i(glGetUniformLocation(prog, ("u_m" + std::to_string(k)).c_str()), mask);
+      glUniform1i(glGetUniformLocation(prog, ("u_s" + std::to_string(k)).c_str()), shift);
+    }
+  }
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, c.drawFbo);
   GLenum bufs[4];
   for (size_t k = 0; k < 4; ++k) {

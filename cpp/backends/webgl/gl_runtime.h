@@ -37,6 +37,10 @@ struct Pass {
   int64_t size = 0;                // output elements to compute
   std::vector<std::pair<std::string, float>> uf;
   std::vector<std::pair<std::string, uint32_t>> uu;
+  // The body reads element i of each input and holds no size: the output count, the
+  // grid and the inputs' texel addressing are then uniforms, so one program serves
+  // every size (a model's per-channel vectors compiled one each on a first call).
+  bool elementwise = false;
 };
 void runPass(const Pass& pass);
 

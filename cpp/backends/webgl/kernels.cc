@@ -253,6 +253,7 @@ void fill(const FillParams& p) {
   pass.outputs = {buf(p.out)};
   pass.size = p.size;
   pass.uu = {{"bits", p.bits}};
+  pass.elementwise = true;
   runPass(pass);
 }
 
@@ -386,6 +387,7 @@ void unary(const UnaryParams& p) {
   pass.outputs = {buf(p.out)};
   pass.size = p.size;
   pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
+  pass.elementwise = true;
   runPass(pass);
 }
 
@@ -399,15 +401,34 @@ void unaryGrad(const UnaryGradParams& p) {
   pass.outputs = {buf(p.dx)};
   pass.size = p.size;
   pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
+  pass.elementwise = true;
   runPass(pass);
+}
+
+// How an operand of a broadcasting op follows the output: element i (its strides are
+// out's, row-major), always element 0 (a scalar: all strides 0), or neither.
+enum class Follows { Index, Zero, Other };
+Follows follows(int rank, const int64_t* dims, const int64_t* strides) {
+  bool zero = true, index = true;
+  int64_t expect = 1;
+  for (int d = rank - 1; d >= 0; --d) {
+    zero = zero && (strides[d] == 0 || dims[d] == 1);
+    index = index && (strides[d] == expect || dims[d] == 1);
+    expect *= dims[d];
+  }
+  return zero ? Follows::Zero : index ? Follows::Index : Follows::Other;
 }
 
 void binary(const BinaryParams& p) {
   Pass pass;
   std::ostringstream o;
   o << mathPrelude() << "void run(int i) {\n  int ia = 0, ib = 0;\n";
-  if (p.sameShape) {
-    o << "  ia = i; ib = i;\n";
+  const Follows fa = p.sameShape ? Follows::Index : follows(p.rank, p.outDims, p.aStrides);
+  const Follows fb = p.sameShape ? Follows::Index : follows(p.rank, p.outDims, p.bStrides);
+  if (fa != Follows::Other && fb != Follows::Other) {
+    // No index arithmetic (x + scalar included): the source holds no size.
+    o << "  ia = " << (fa == Follows::Index ? "i" : "0") << "; ib = " << (fb == Follows::Index ? "i" : "0") << ";\n";
+    pass.elementwise = true;
   } else {
     o << decompose("i", p.rank, p.outDims, {{"ia", p.aStrides}, {"ib", p.bStrides}});
   }
@@ -431,6 +452,7 @@ void axpy(const AxpyParams& p) {
   pass.outputs = {buf(p.y)};  // in place: rendered into a fresh texture that replaces y's
   pass.size = p.size;
   pass.uf = {{"alpha", p.alpha}};
+  pass.elementwise = true;
   runPass(pass);
 }
 
@@ -454,6 +476,7 @@ void adamUpdate(const AdamParams& p) {
   pass.uf = {{"beta1", p.beta1}, {"oneMinusBeta1", p.oneMinusBeta1}, {"beta2", p.beta2},
              {"oneMinusBeta2", p.oneMinusBeta2}, {"c1", p.c1}, {"c2", p.c2}, {"negLr", p.negLr},
              {"epsilon", p.epsilon}, {"decay", p.decay}};
+  pass.elementwise = true;
   runPass(pass);
 }
 
