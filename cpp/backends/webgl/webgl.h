@@ -20,7 +20,8 @@
 //            values into each texel of an RGBA32UI temporary, so reads move n
 //            values, not 4n (the "packed" path).
 //   Kernels  one program per (kernel, shape key), compiled once (the source is the
-//            key); scalars that change per call (Adam's bias corrections, a fill
+//            key); elementwise passes take their sizes as uniforms (one program per
+//            kernel); scalars that change per call (Adam's bias corrections, a fill
 //            value) are uniforms, so they do not recompile.
 //   GEMM     MatMul and Conv2D/Conv3D repack their operands into RGBA32UI
 //            temporaries (4 values of K per texel) and compute 4x4 output blocks
