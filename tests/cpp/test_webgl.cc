@@ -402,6 +402,20 @@ TEST(WebGL, ProgramsCompileOncePerKernelAndShape_ElementwiseOncePerKernel) {
     expectClose(got, want);
   }
   EXPECT_EQ(webglStats().programsCompiled, compiledAdd);
+  // A MatMul of another shape packs its operands with the programs it has (their sizes
+  // are uniforms); only the GEMM and its unpack hold the shape.
+  // (Shapes no other test uses: their GEMMs and unpacks compile here.)
+  Tensor a1 = Tensor::fromVector({11, 17}, seq(187)), b1 = Tensor::fromVector({17, 19}, seq(323, 0.3f));
+  matMul(a1, b1);
+  const int64_t compiledMatMul = webglStats().programsCompiled;
+  Tensor a2 = Tensor::fromVector({23, 29}, seq(667)), b2 = Tensor::fromVector({29, 13}, seq(377, 0.3f));
+  std::vector<float> got = matMul(a2, b2).toVector(), want;
+  {
+    BackendScope cpu("cpu");
+    want = matMul(a2, b2).toVector();
+  }
+  expectClose(got, want);
+  EXPECT_EQ(webglStats().programsCompiled, compiledMatMul + 2);
   // A kernel whose source holds its shape (a reduction) compiles one per shape.
   sum(Tensor::fromVector({2, 9}, seq(18)), {1});
   const int64_t reduced = webglStats().programsCompiled;
@@ -474,6 +488,34 @@ TEST(WebGL, CopyOnWriteCopiesOnTheGPU) {
   EXPECT_FALSE(view.sharesStorageWith(x));
   EXPECT_EQ(x.toVector(), (std::vector<float>{11, 12, 13, 14, 15, 16}));
   EXPECT_EQ(view.toVector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));  // kept its values
+}
+
+TEST(WebGL, TheExactDivisionByAUniformIsExactForEveryNonNegativeInt) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  const int64_t n = 40000;
+  for (int d : {1, 3, 4, 7, 37, 48, 196, 4096, 40009, 1 << 20, 2147483647}) {
+    webgl::GLBuffer* out = webgl::acquire(n);
+    webgl::Pass pass;
+    // Dividends from 0 up to 2^31 - 1 (i * 53687 + i / 3 for i < 40000 reaches ~2^31).
+    pass.body = std::string(webgl::kExactDivGLSL) +
+                "void run(int i) { int a = i == 39999 ? 2147483647 : i * 53687 + i / 3;"
+                " int q = udiv_(a, u_d, u_r); o0 = uint(q) * 2654435761u + uint(a - q * u_d); }";
+    pass.outputs = {out};
+    pass.size = n;
+    pass.ui = {{"u_d", d}};
+    pass.uf = {{"u_r", 1.f / static_cast<float>(d)}};
+    pass.sizeFree = true;
+    webgl::runPass(pass);
+    std::vector<uint32_t> got(static_cast<size_t>(n));
+    webgl::readNow(out, got.data(), n);
+    webgl::giveBack(out);
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t a = i == 39999 ? 2147483647 : static_cast<int32_t>(i * 53687 + i / 3);
+      const uint32_t want = static_cast<uint32_t>(a / d) * 2654435761u + static_cast<uint32_t>(a % d);
+      ASSERT_EQ(got[static_cast<size_t>(i)], want) << a << " / " << d;
+    }
+  }
 }
 
 TEST(WebGL, TexturesAreNearSquareWithPowerOfTwoRows) {

@@ -207,7 +207,8 @@ bool maskShift(const GLBuffer* b, int* mask, int* shift) {
 
 std::string declarations(const std::vector<const GLBuffer*>& inputs,
                          const std::vector<std::pair<std::string, float>>& uf,
-                         const std::vector<std::pair<std::string, uint32_t>>& uu, bool sizeUniforms = false) {
+                         const std::vector<std::pair<std::string, uint32_t>>& uu,
+                         const std::vector<std::pair<std::string, int32_t>>& ui = {}, bool sizeUniforms = false) {
   std::ostringstream s;
   for (size_t k = 0; k < inputs.size(); ++k) {
     const bool rgba = inputs[k]->channels == 4;
@@ -236,6 +237,7 @@ std::string declarations(const std::vector<const GLBuffer*>& inputs,
   }
   for (const auto& u : uf) s << "uniform float " << u.first << ";\n";
   for (const auto& u : uu) s << "uniform uint " << u.first << ";\n";
+  for (const auto& u : ui) s << "uniform int " << u.first << ";\n";
   return s.str();
 }
 
@@ -626,6 +628,14 @@ void giveBack(GLBuffer* b) {
   delete b;
 }
 
+// The float quotient is within a few units for any int (24 bits of precision), the
+// floor of the remainder's quotient leaves it within one, the last step corrects it.
+const char* const kExactDivGLSL =
+    "int udiv_(int a, int d, float r) {\n"
+    "  int q = int(float(a) * r), m = a - q * d;\n"
+    "  q += int(floor(float(m) * r)); m = a - q * d;\n"
+    "  return q + (m >= d ? 1 : (m < 0 ? -1 : 0));\n}\n";
+
 std::string glslFloat(float v) {
   uint32_t bits;
   std::memcpy(&bits, &v, 4);
@@ -671,9 +681,9 @@ void runPass(const Pass& pass) {
   std::ostringstream fs;
   const bool rgba = first->channels == 4;
   int mask = 0, shift = 0;
-  bool sizeUniforms = pass.elementwise && !rgba;
+  bool sizeUniforms = pass.sizeFree;
   for (const GLBuffer* in : pass.inputs) sizeUniforms = sizeUniforms && maskShift(in, &mask, &shift);
-  fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu, sizeUniforms);
+  fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu, pass.ui, sizeUniforms);
   for (size_t k = 0; k < pass.outputs.size(); ++k) {
     fs << "layout(location = " << k << ") out " << (rgba ? "uvec4" : "uint") << " o" << k << ";\n";
   }
@@ -696,6 +706,7 @@ void runPass(const Pass& pass) {
     targets.push_back(inPlace ? acquireGrid(o->n, o->w, o->h, o->channels) : o);
   }
   bindInputsAndUniforms(prog, pass.inputs, pass.uf, pass.uu);
+  for (const auto& u : pass.ui) glUniform1i(glGetUniformLocation(prog, u.first.c_str()), u.second);
   if (sizeUniforms) {
     glUniform1i(glGetUniformLocation(prog, "OW"), first->w);
     glUniform1i(glGetUniformLocation(prog, "N"), static_cast<GLint>(pass.size));

@@ -37,10 +37,12 @@ struct Pass {
   int64_t size = 0;                // output elements to compute
   std::vector<std::pair<std::string, float>> uf;
   std::vector<std::pair<std::string, uint32_t>> uu;
-  // The body reads element i of each input and holds no size: the output count, the
-  // grid and the inputs' texel addressing are then uniforms, so one program serves
-  // every size (a model's per-channel vectors compiled one each on a first call).
-  bool elementwise = false;
+  std::vector<std::pair<std::string, int32_t>> ui;
+  // The body holds no size: it reads element i of each input, or finds its indices
+  // from int uniforms (ui). The output count, the grid and the inputs' texel addressing
+  // are then uniforms too, so one program serves every size (a model's per-channel
+  // vectors and weight packs compiled one each on a first call).
+  bool sizeFree = false;
 };
 void runPass(const Pass& pass);
 
@@ -73,6 +75,11 @@ int maxTextureRows();
 // Synchronous read of n elements of an R32UI buffer (a GPU stall: for small
 // results the host needs at once, such as an index check).
 void readNow(const GLBuffer* b, uint32_t* dst, int64_t n);
+
+// GLSL defining udiv_(a, d, r): a / d for a >= 0, d > 0 and r = 1.0 / float(d),
+// exact, for a divisor that is a uniform (which a GPU emulated on a CPU divides lane
+// by lane; a constant one the compiler turns into a multiply).
+extern const char* const kExactDivGLSL;
 
 // GLSL float / uint literals that round-trip exactly.
 std::string glslFloat(float v);

@@ -253,7 +253,7 @@ void fill(const FillParams& p) {
   pass.outputs = {buf(p.out)};
   pass.size = p.size;
   pass.uu = {{"bits", p.bits}};
-  pass.elementwise = true;
+  pass.sizeFree = true;
   runPass(pass);
 }
 
@@ -387,7 +387,7 @@ void unary(const UnaryParams& p) {
   pass.outputs = {buf(p.out)};
   pass.size = p.size;
   pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
-  pass.elementwise = true;
+  pass.sizeFree = true;
   runPass(pass);
 }
 
@@ -401,7 +401,7 @@ void unaryGrad(const UnaryGradParams& p) {
   pass.outputs = {buf(p.dx)};
   pass.size = p.size;
   pass.uf = {{"alpha", p.alpha}, {"beta", p.beta}};
-  pass.elementwise = true;
+  pass.sizeFree = true;
   runPass(pass);
 }
 
@@ -428,7 +428,7 @@ void binary(const BinaryParams& p) {
   if (fa != Follows::Other && fb != Follows::Other) {
     // No index arithmetic (x + scalar included): the source holds no size.
     o << "  ia = " << (fa == Follows::Index ? "i" : "0") << "; ib = " << (fb == Follows::Index ? "i" : "0") << ";\n";
-    pass.elementwise = true;
+    pass.sizeFree = true;
   } else {
     o << decompose("i", p.rank, p.outDims, {{"ia", p.aStrides}, {"ib", p.bStrides}});
   }
@@ -452,7 +452,7 @@ void axpy(const AxpyParams& p) {
   pass.outputs = {buf(p.y)};  // in place: rendered into a fresh texture that replaces y's
   pass.size = p.size;
   pass.uf = {{"alpha", p.alpha}};
-  pass.elementwise = true;
+  pass.sizeFree = true;
   runPass(pass);
 }
 
@@ -476,7 +476,7 @@ void adamUpdate(const AdamParams& p) {
   pass.uf = {{"beta1", p.beta1}, {"oneMinusBeta1", p.oneMinusBeta1}, {"beta2", p.beta2},
              {"oneMinusBeta2", p.oneMinusBeta2}, {"c1", p.c1}, {"c2", p.c2}, {"negLr", p.negLr},
              {"epsilon", p.epsilon}, {"decay", p.decay}};
-  pass.elementwise = true;
+  pass.sizeFree = true;
   runPass(pass);
 }
 
@@ -745,11 +745,26 @@ struct Packed {
   int64_t rows = 0, kk = 0;  // matrix rows, texels per row
 };
 
-// pack()'s element function for a filter stored [K, n] whose packed rows are its n
-// columns (output channels): row r, tap k.
-std::string filterColumnsEl(int64_t n) {
-  return "uint el(int r, int k) { return ld0(k * " + std::to_string(n) + " + r); }\n";
-}
+// pack()'s element function: GLSL defining `uint el(int r, int k)` over the pass's
+// inputs, and the int uniforms it reads its sizes from when it bakes none in (then
+// one program packs every size: a first call packs a filter of each conv shape).
+struct Element {
+  std::string glsl;
+  std::vector<std::pair<std::string, int32_t>> sizes;
+  bool sizeFree = false;
+  Element(std::string g) : glsl(std::move(g)) {}  // NOLINT: a baked element from its GLSL
+  Element(std::string g, std::vector<std::pair<std::string, int32_t>> s)
+      : glsl(std::move(g)), sizes(std::move(s)), sizeFree(true) {}
+};
+
+// Row r of a row-major [rows, cols] matrix: el(r, k) = m[r][k]; or of its transpose.
+Element rowsEl(int64_t cols) { return {"uint el(int r, int k) { return ld0(r * u_cols + k); }\n", {{"u_cols", cols}}}; }
+Element columnsEl(int64_t cols) { return {"uint el(int r, int k) { return ld0(k * u_cols + r); }\n", {{"u_cols", cols}}}; }
+
+// A filter stored [K, n] whose packed rows are its n columns (output channels).
+Element filterColumnsEl(int64_t n) { return columnsEl(n); }
+
+
 
 // Texels per texel row for `rows` packed rows of `kk` texels: whole packed rows,
 // about as many texel rows as texels in a row (see squarishWidth).
@@ -769,16 +784,27 @@ bool packFits(int64_t rows, int64_t k) {
 
 // Packs `rows` x K values into an RGBA temporary; `element` is GLSL defining
 // `uint el(int r, int k)` over the pass's inputs (0 <= k < K).
-Packed pack(const std::string& element, std::vector<const GLBuffer*> inputs, int64_t rows, int64_t k) {
+Packed pack(const Element& element, std::vector<const GLBuffer*> inputs, int64_t rows, int64_t k) {
   Packed out;
   out.rows = rows;
   out.kk = (k + 3) / 4;
   out.buf = acquireRGBA(rows * out.kk, packedWidth(rows, out.kk));
-  std::ostringstream o;
-  o << element << "void run(int t) {\n  int r = t / " << out.kk << ", k0 = (t % " << out.kk << ") * 4;\n"
-    << "  uvec4 v = uvec4(0u);\n"
-    << "  for (int c = 0; c < 4; ++c) { if (k0 + c < " << k << ") v[c] = el(r, k0 + c); }\n  o0 = v;\n}\n";
   Pass pass;
+  std::ostringstream o;
+  if (element.sizeFree) {
+    o << kExactDivGLSL << element.glsl << "void run(int t) {\n  int r = udiv_(t, u_kk, u_rkk), k0 = (t - r * u_kk) * 4;\n"
+      << "  uvec4 v = uvec4(0u);\n"
+      << "  for (int c = 0; c < 4; ++c) { if (k0 + c < u_k) v[c] = el(r, k0 + c); }\n  o0 = v;\n}\n";
+    pass.ui = element.sizes;
+    pass.ui.push_back({"u_kk", static_cast<int32_t>(out.kk)});
+    pass.ui.push_back({"u_k", static_cast<int32_t>(k)});
+    pass.uf = {{"u_rkk", 1.f / static_cast<float>(out.kk)}};
+    pass.sizeFree = true;
+  } else {
+    o << element.glsl << "void run(int t) {\n  int r = t / " << out.kk << ", k0 = (t % " << out.kk << ") * 4;\n"
+      << "  uvec4 v = uvec4(0u);\n"
+      << "  for (int c = 0; c < 4; ++c) { if (k0 + c < " << k << ") v[c] = el(r, k0 + c); }\n  o0 = v;\n}\n";
+  }
   pass.body = o.str();
   pass.inputs = std::move(inputs);
   pass.outputs = {out.buf};
@@ -902,7 +928,7 @@ struct CachedPack {
 };
 
 // B packed: from the cache when `key` names a weight, else a one-off.
-std::shared_ptr<CachedPack> packWeight(const char* kernel, BufferKey key, uint64_t attrs, const std::string& element,
+std::shared_ptr<CachedPack> packWeight(const char* kernel, BufferKey key, uint64_t attrs, const Element& element,
                                        const GLBuffer* source, int64_t rows, int64_t k) {
   auto make = [&] {
     auto c = std::make_shared<CachedPack>();
@@ -932,9 +958,12 @@ void matMul(const MatMulParams& p) {
   const std::string elB = "uint el(int r, int k) {\n  int b = r / " + N + ", col = r % " + N + ";\n  return ld0(b * " +
                           std::to_string(p.bBatchStride) + " + " + (p.transposeB ? "col * " + K + " + k" : "k * " + N + " + col") +
                           ");\n}\n";
-  Packed a = pack(elA, {buf(p.a)}, (aBatched ? p.batch : 1) * p.m, p.k);
+  // One matrix (or one shared by the batch): sizes as uniforms.
+  const Element packA = aBatched ? Element(elA) : p.transposeA ? columnsEl(p.m) : rowsEl(p.k);
+  const Element packB = bBatched ? Element(elB) : p.transposeB ? rowsEl(p.k) : columnsEl(p.n);
+  Packed a = pack(packA, {buf(p.a)}, (aBatched ? p.batch : 1) * p.m, p.k);
   Borrowed held{a.buf};
-  auto b = packWeight("webgl.MatMul", bBatched ? BufferKey{} : p.bKey, shapeKey(p.k, p.n, p.transposeB), elB,
+  auto b = packWeight("webgl.MatMul", bBatched ? BufferKey{} : p.bKey, shapeKey(p.k, p.n, p.transposeB), packB,
                       buf(p.b), (bBatched ? p.batch : 1) * p.n, p.k);
   gemmPacked(a, aBatched, b->packed, bBatched, p.batch, p.m, p.n, p.epilogue, buf(p.c));
 }
@@ -945,11 +974,10 @@ void convPacked(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t k = g.fD * g.fH * g.fW * g.inC, cells = outCells(g);
   std::ostringstream e;
-  if (g.fD == 1 && g.fH == 1 && g.fW == 1 && g.strideD == 1 && g.strideH == 1 && g.strideW == 1 && g.padFront == 0 &&
-      g.padTop == 0 && g.padLeft == 0 && g.outD == g.inD && g.outH == g.inH && g.outW == g.inW) {
-    // A pointwise conv's im2col is x itself ([cells, inC]): no index arithmetic.
-    e << "uint el(int r, int k) { return ld0(r * " << g.inC << " + k); }\n";
-  } else {
+  const bool pointwise = g.fD == 1 && g.fH == 1 && g.fW == 1 && g.strideD == 1 && g.strideH == 1 && g.strideW == 1 &&
+                         g.padFront == 0 && g.padTop == 0 && g.padLeft == 0 && g.outD == g.inD && g.outH == g.inH &&
+                         g.outW == g.inW;
+  if (!pointwise) {
     e << "uint el(int r, int k) {\n" << splitIndex("k", {{"ic", g.inC}, {"fw", g.fW}, {"fh", g.fH}, {"fd", g.fD}})
       << splitIndex("r", {{"ow", g.outW}, {"oh", g.outH}, {"od", g.outD}, {"b", g.batch}})
       << "  int id = od * " << g.strideD << " - " << g.padFront << " + fd * " << g.dilD << ";\n"
@@ -960,7 +988,8 @@ void convPacked(const ConvParams& p) {
       << "  return ld0((((b * " << g.inD << " + id) * " << g.inH << " + ih) * " << g.inW << " + iw) * " << g.inC
       << " + ic);\n}\n";
   }
-  Packed a = pack(e.str(), {buf(p.x)}, cells, k);
+  // A pointwise conv's im2col is x itself ([cells, inC]): no index arithmetic.
+  Packed a = pack(pointwise ? rowsEl(g.inC) : Element(e.str()), {buf(p.x)}, cells, k);
   Borrowed held{a.buf};
   auto b = packWeight("webgl.Conv", p.filterKey, shapeKey(k, g.outC, 0), filterColumnsEl(g.outC), buf(p.filter), g.outC, k);
   gemmPacked(a, false, b->packed, false, 1, cells, g.outC, p.epilogue, buf(p.y));
