@@ -192,6 +192,7 @@ const char* kHeader =
 // An input's texel as a mask and a shift (uniforms u_m<k>, u_s<k>) where its grid
 // allows: one row (any i < 2^31 is (i, 0)), or a power-of-two width.
 bool maskShift(const GLBuffer* b, int* mask, int* shift) {
+  if (b->channels != 1) return false;
   if (b->h == 1) {
     *mask = 0x7fffffff;
     *shift = 31;
@@ -213,9 +214,8 @@ std::string declarations(const std::vector<const GLBuffer*>& inputs,
     const bool rgba = inputs[k]->channels == 4;
     if (sizeUniforms) {
       s << "uniform usampler2D u_in" << k << ";\nuniform int u_m" << k << ", u_s" << k << ";\n"
-        << (rgba ? "uvec4" : "uint") << " ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i & u_m" << k
-        << ", i >> u_s" << k << "), 0)" << (rgba ? "" : ".r") << "; }\n"
-        << (rgba ? "vec4" : "float") << " f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
+        << "uint ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i & u_m" << k << ", i >> u_s" << k
+        << "), 0).r; }\nfloat f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
       continue;
     }
     // Texel i's place without an integer division where the grid allows (SwiftShader

@@ -901,19 +901,9 @@ void gemmPacked(const Packed& a, bool aBatched, const Packed& b, bool bBatched, 
     unpack.inputs.assign(blocks.begin(), blocks.end());
     std::ostringstream u;
     static_assert(kRowsPerFragment == 4, "the unpack splits rows with shifts");
-    if (batch == 1) {
-      // One matrix: its sizes as uniforms (one unpack program for every shape).
-      u << kExactDivGLSL << "void run(int i) {\n  int row = udiv_(i, u_n, u_rn), col = i - row * u_n;\n"
-        << "  int f = (row >> 2) * u_nb + (col >> 2);\n";
-      unpack.ui = {{"u_n", static_cast<int32_t>(n)}, {"u_nb", static_cast<int32_t>(nb)}};
-      unpack.uf = {{"u_rn", 1.f / static_cast<float>(n)}};
-      unpack.sizeFree = true;
-    } else {
-      u << "void run(int i) {\n" << splitIndex("i", {{"col", n}, {"row", m}, {"bi", batch}})
-        << "  int f = (bi * " << mb << " + (row >> 2)) * " << nb << " + (col >> 2);\n";
-    }
-    u << "  int j = row & 3;\n  uvec4 v = j == 0 ? ld0(f) : j == 1 ? ld1(f) : j == 2 ? ld2(f) : ld3(f);\n"
-      << "  o0 = v[col & 3];\n}\n";
+    u << "void run(int i) {\n" << splitIndex("i", {{"col", n}, {"row", m}, {"bi", batch}})
+      << "  int f = (bi * " << mb << " + (row >> 2)) * " << nb << " + (col >> 2);\n  int j = row & 3;\n"
+      << "  uvec4 v = j == 0 ? ld0(f) : j == 1 ? ld1(f) : j == 2 ? ld2(f) : ld3(f);\n  o0 = v[col & 3];\n}\n";
     unpack.body = u.str();
     unpack.outputs = {out};
     unpack.size = batch * m * n;
