@@ -188,7 +188,6 @@ const char* kHeader =
     "#version 300 es\n"
     "precision highp float;\nprecision highp int;\nprecision highp usampler2D;\n";
 
-// Samplers, fetchers and uniforms every pass declares.
 // An input's texel as a mask and a shift (uniforms u_m<k>, u_s<k>) where its grid
 // allows: one row (any i < 2^31 is (i, 0)), or a power-of-two width.
 bool maskShift(const GLBuffer* b, int* mask, int* shift) {
@@ -205,6 +204,8 @@ bool maskShift(const GLBuffer* b, int* mask, int* shift) {
   return true;
 }
 
+// Samplers, fetchers and uniforms every pass declares; with sizeUniforms, each
+// input's texel is found with its mask and shift (maskShift) as uniforms.
 std::string declarations(const std::vector<const GLBuffer*>& inputs,
                          const std::vector<std::pair<std::string, float>>& uf,
                          const std::vector<std::pair<std::string, uint32_t>>& uu,

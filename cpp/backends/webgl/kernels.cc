@@ -757,14 +757,13 @@ struct Element {
       : glsl(std::move(g)), sizes(std::move(s)), sizeFree(true) {}
 };
 
-// Row r of a row-major [rows, cols] matrix: el(r, k) = m[r][k]; or of its transpose.
+// Row r of a row-major [rows, cols] matrix (el(r, k) = m[r][k]), and column r
+// (el(r, k) = m[k][r]: the packed rows of a transpose).
 Element rowsEl(int64_t cols) { return {"uint el(int r, int k) { return ld0(r * u_cols + k); }\n", {{"u_cols", cols}}}; }
 Element columnsEl(int64_t cols) { return {"uint el(int r, int k) { return ld0(k * u_cols + r); }\n", {{"u_cols", cols}}}; }
 
 // A filter stored [K, n] whose packed rows are its n columns (output channels).
 Element filterColumnsEl(int64_t n) { return columnsEl(n); }
-
-
 
 // Texels per texel row for `rows` packed rows of `kk` texels: whole packed rows,
 // about as many texel rows as texels in a row (see squarishWidth).
