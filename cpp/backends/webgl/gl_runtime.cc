@@ -681,9 +681,11 @@ void runPass(const Pass& pass) {
   }
   std::ostringstream fs;
   const bool rgba = first->channels == 4;
-  int mask = 0, shift = 0;
+  std::vector<std::pair<int, int>> masks(pass.inputs.size());  // each input's texel mask and shift
   bool sizeUniforms = pass.sizeFree;
-  for (const GLBuffer* in : pass.inputs) sizeUniforms = sizeUniforms && maskShift(in, &mask, &shift);
+  for (size_t k = 0; k < pass.inputs.size() && sizeUniforms; ++k) {
+    sizeUniforms = maskShift(pass.inputs[k], &masks[k].first, &masks[k].second);
+  }
   fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu, pass.ui, sizeUniforms);
   for (size_t k = 0; k < pass.outputs.size(); ++k) {
     fs << "layout(location = " << k << ") out " << (rgba ? "uvec4" : "uint") << " o" << k << ";\n";
@@ -712,9 +714,8 @@ void runPass(const Pass& pass) {
     glUniform1i(glGetUniformLocation(prog, "OW"), first->w);
     glUniform1i(glGetUniformLocation(prog, "N"), static_cast<GLint>(pass.size));
     for (size_t k = 0; k < pass.inputs.size(); ++k) {
-      maskShift(pass.inputs[k], &mask, &shift);
-      glUniform1i(glGetUniformLocation(prog, ("u_m" + std::to_string(k)).c_str()), mask);
-      glUniform1i(glGetUniformLocation(prog, ("u_s" + std::to_string(k)).c_str()), shift);
+      glUniform1i(glGetUniformLocation(prog, ("u_m" + std::to_string(k)).c_str()), masks[k].first);
+      glUniform1i(glGetUniformLocation(prog, ("u_s" + std::to_string(k)).c_str()), masks[k].second);
     }
   }
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, c.drawFbo);

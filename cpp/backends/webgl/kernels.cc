@@ -750,20 +750,17 @@ struct Packed {
 // one program packs every size: a first call packs a filter of each conv shape).
 struct Element {
   std::string glsl;
-  std::vector<std::pair<std::string, int32_t>> sizes;
-  bool sizeFree = false;
+  std::vector<std::pair<std::string, int32_t>> sizes;  // none: the sizes are baked in
   Element(std::string g) : glsl(std::move(g)) {}  // NOLINT: a baked element from its GLSL
-  Element(std::string g, std::vector<std::pair<std::string, int32_t>> s)
-      : glsl(std::move(g)), sizes(std::move(s)), sizeFree(true) {}
+  Element(std::string g, std::vector<std::pair<std::string, int32_t>> s) : glsl(std::move(g)), sizes(std::move(s)) {}
+  bool sizeFree() const { return !sizes.empty(); }
 };
 
 // Row r of a row-major [rows, cols] matrix (el(r, k) = m[r][k]), and column r
-// (el(r, k) = m[k][r]: the packed rows of a transpose).
+// (el(r, k) = m[k][r]: the packed rows of a transpose, or of a filter stored [K, outC]
+// whose packed rows are its output channels).
 Element rowsEl(int64_t cols) { return {"uint el(int r, int k) { return ld0(r * u_cols + k); }\n", {{"u_cols", cols}}}; }
 Element columnsEl(int64_t cols) { return {"uint el(int r, int k) { return ld0(k * u_cols + r); }\n", {{"u_cols", cols}}}; }
-
-// A filter stored [K, n] whose packed rows are its n columns (output channels).
-Element filterColumnsEl(int64_t n) { return columnsEl(n); }
 
 // Texels per texel row for `rows` packed rows of `kk` texels: whole packed rows,
 // about as many texel rows as texels in a row (see squarishWidth).
@@ -790,19 +787,19 @@ Packed pack(const Element& element, std::vector<const GLBuffer*> inputs, int64_t
   out.buf = acquireRGBA(rows * out.kk, packedWidth(rows, out.kk));
   Pass pass;
   std::ostringstream o;
-  if (element.sizeFree) {
-    o << kExactDivGLSL << element.glsl << "void run(int t) {\n  int r = udiv_(t, u_kk, u_rkk), k0 = (t - r * u_kk) * 4;\n"
-      << "  uvec4 v = uvec4(0u);\n"
-      << "  for (int c = 0; c < 4; ++c) { if (k0 + c < u_k) v[c] = el(r, k0 + c); }\n  o0 = v;\n}\n";
+  // Sizes as uniforms where the element reads its own so (one program for every size).
+  const bool sizeFree = element.sizeFree();
+  const std::string kk = sizeFree ? "u_kk" : std::to_string(out.kk), kEnd = sizeFree ? "u_k" : std::to_string(k);
+  o << (sizeFree ? kExactDivGLSL : "") << element.glsl << "void run(int t) {\n  int r = "
+    << (sizeFree ? "udiv_(t, u_kk, u_rkk)" : "t / " + kk) << ", k0 = (t - r * " << kk << ") * 4;\n"
+    << "  uvec4 v = uvec4(0u);\n"
+    << "  for (int c = 0; c < 4; ++c) { if (k0 + c < " << kEnd << ") v[c] = el(r, k0 + c); }\n  o0 = v;\n}\n";
+  if (sizeFree) {
     pass.ui = element.sizes;
     pass.ui.push_back({"u_kk", static_cast<int32_t>(out.kk)});
     pass.ui.push_back({"u_k", static_cast<int32_t>(k)});
     pass.uf = {{"u_rkk", 1.f / static_cast<float>(out.kk)}};
     pass.sizeFree = true;
-  } else {
-    o << element.glsl << "void run(int t) {\n  int r = t / " << out.kk << ", k0 = (t % " << out.kk << ") * 4;\n"
-      << "  uvec4 v = uvec4(0u);\n"
-      << "  for (int c = 0; c < 4; ++c) { if (k0 + c < " << k << ") v[c] = el(r, k0 + c); }\n  o0 = v;\n}\n";
   }
   pass.body = o.str();
   pass.inputs = std::move(inputs);
@@ -990,7 +987,7 @@ void convPacked(const ConvParams& p) {
   // A pointwise conv's im2col is x itself ([cells, inC]): no index arithmetic.
   Packed a = pack(pointwise ? rowsEl(g.inC) : Element(e.str()), {buf(p.x)}, cells, k);
   Borrowed held{a.buf};
-  auto b = packWeight("webgl.Conv", p.filterKey, shapeKey(k, g.outC, 0), filterColumnsEl(g.outC), buf(p.filter), g.outC, k);
+  auto b = packWeight("webgl.Conv", p.filterKey, shapeKey(k, g.outC, 0), columnsEl(g.outC), buf(p.filter), g.outC, k);
   gemmPacked(a, false, b->packed, false, 1, cells, g.outC, p.epilogue, buf(p.y));
 }
 
@@ -1047,7 +1044,7 @@ void depthwise(const ConvParams& p) {
   const int64_t mult = g.channelMultiplier, taps = g.fD * g.fH * g.fW, outC = g.outC;
   if (outCells(g) * outC == 0) return;
   if (taps == 0 || taps > 64 || !packFits(outC, taps)) return depthwiseDirect(p);
-  auto w = packWeight("webgl.Depthwise", p.filterKey, shapeKey(taps, outC, 0), filterColumnsEl(outC), buf(p.filter), outC,
+  auto w = packWeight("webgl.Depthwise", p.filterKey, shapeKey(taps, outC, 0), columnsEl(outC), buf(p.filter), outC,
                       taps);
   const int64_t kk = w->packed.kk;
   Pass pass;
