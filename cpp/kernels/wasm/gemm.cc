@@ -135,12 +135,15 @@ inline void microKernel4x8(int64_t kc, const float* ap, const float* bp, float* 
     const v128_t b0 = wasm_v128_load(bp);
     const v128_t b1 = wasm_v128_load(bp + 4);
     bp += NR;
-    const v128_t va = wasm_v128_load(ap);
+    // Broadcast loads, not shuffles (XNNPACK's "loadsplat" kernels for x86): x64 runs a
+    // load-splat on a load port, leaving the vector ALUs to the 16 multiply-adds.
+    // MobileNetV2 predict in Node: 21.0-22.5 -> 18.8-20.2 ms. Reading A in place of
+    // packing it (XNNPACK does) was 3% faster there but 5% slower on the MLP fit.
+    const v128_t a0 = wasm_v128_load32_splat(ap);
+    const v128_t a1 = wasm_v128_load32_splat(ap + 1);
+    const v128_t a2 = wasm_v128_load32_splat(ap + 2);
+    const v128_t a3 = wasm_v128_load32_splat(ap + 3);
     ap += MR;
-    const v128_t a0 = wasm_i32x4_shuffle(va, va, 0, 0, 0, 0);
-    const v128_t a1 = wasm_i32x4_shuffle(va, va, 1, 1, 1, 1);
-    const v128_t a2 = wasm_i32x4_shuffle(va, va, 2, 2, 2, 2);
-    const v128_t a3 = wasm_i32x4_shuffle(va, va, 3, 3, 3, 3);
     c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
     c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
     c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
