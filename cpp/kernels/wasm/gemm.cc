@@ -136,9 +136,8 @@ inline void microKernel4x8(int64_t kc, const float* ap, const float* bp, float* 
     const v128_t b1 = wasm_v128_load(bp + 4);
     bp += NR;
     // Broadcast loads, not shuffles (XNNPACK's "loadsplat" kernels for x86): x64 runs a
-    // load-splat on a load port, leaving the vector ALUs to the 16 multiply-adds.
-    // MobileNetV2 predict in Node: 21.0-22.5 -> 18.8-20.2 ms. Reading A in place of
-    // packing it (XNNPACK does) was 3% faster there but 5% slower on the MLP fit.
+    // load-splat on a load port, leaving the vector ALUs to the 16 multiply-adds (figures
+    // and what else was tried: README, Speed).
     const v128_t a0 = wasm_v128_load32_splat(ap);
     const v128_t a1 = wasm_v128_load32_splat(ap + 1);
     const v128_t a2 = wasm_v128_load32_splat(ap + 2);
