@@ -22,6 +22,13 @@ run_suite() {  # name, command...
   if "$@" 2>&1 | tee "$log"; then status=ok; else status=FAILED; fi
   local counts
   counts=$(grep -hE '^# (pass|fail) [0-9]+|tests passed, [0-9]+ tests failed|^PACKAGE:' "$log" | tr '\n' ' ')
+  # The names of what failed, and the sanitizer's own words, so that a summary read
+  # alone (CI keeps only the tail of the log) says which tests and why.
+  local failures
+  failures=$(sed -n '/^The following tests FAILED:/,$p' "$log" | grep -E '^[[:space:]]+[0-9]+ - ' | head -20 | sed -E 's/ +# GetParam.*(\([A-Za-z ]+\))$/ \1/' | tr -s ' ' | tr '\n' ';' || true)
+  failures+=$(grep -hE '^not ok [0-9]+ - ' "$log" | grep -v '# TODO' | head -20 | tr '\n' ';' || true)
+  failures+=$(grep -hoE '(Tracer caught signal [0-9]+|ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: .{0,80})' "$log" | sort | uniq -c | head -10 | tr -s ' ' | tr '\n' ';' || true)
+  if [ -n "$failures" ]; then counts+=" failed: $failures"; fi
   summary+=("$name: $status  $counts")
   rm -f "$log"
   [ "$status" = ok ]
