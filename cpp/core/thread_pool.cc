@@ -1,6 +1,6 @@
 // The engine's thread pool (core/thread_pool.h): threadsCount() - 1 workers started on
-// first use, each waiting for the next job; the calling thread runs range 0 and waits
-// for the others. Built without threads (WebAssembly without -pthread), parallelFor
+// first use, each waiting for the next job; the calling thread claims chunks too and
+// waits for the chunks others claimed. Built without threads (WebAssembly without -pthread), parallelFor
 // never gets here: parallelRanges() is 1.
 #include "core/thread_pool.h"
 
@@ -63,38 +63,36 @@ class Pool {
   // Runs fn(c, c + 1) for every chunk c of [0, chunks) on up to `ranges` threads, each
   // thread claiming the next chunk when done with one, so a thread that starts late (a
   // worker woken from sleep, or preempted by another process) takes fewer.
+  // The caller waits for the chunks, not for the workers: a worker still asleep when the
+  // last chunk is claimed never touches this job (its claim carries the job's number), so
+  // a job never waits out a wake-up. Waiting for every worker to check in cost the
+  // threaded WebAssembly engine ~10% of a 2-thread MLP fit (futex waits in a profile).
   // false: the pool is busy (another thread runs a job): the caller runs inline.
   bool run(int64_t chunks, int ranges, const std::function<void(int64_t, int64_t)>& fn) {
     std::unique_lock<std::mutex> run(runMutex_, std::try_to_lock);
     if (!run.owns_lock()) return false;
+    WL_CHECK(chunks < (int64_t{1} << kCountBits) && ranges < 256, "thread pool: a job of " << chunks << " chunks");
     start();
     jobs.fetch_add(1, std::memory_order_relaxed);
-    // Every worker takes part in the count (those past `ranges` only check in): the next
-    // job is posted only when all of them are done reading this one.
     job_ = &fn;
-    chunks_ = chunks;
-    next_.store(0, std::memory_order_relaxed);
-    ranges_ = ranges;
     error_ = nullptr;
-    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+    finished_.store(0, std::memory_order_relaxed);
     {
-      // Under the lock: a worker about to sleep either sees the new generation or is
-      // already waiting when notified (no lost wake-up).
+      // Under the lock: a worker about to sleep either sees the new job or is already
+      // waiting when notified (no lost wake-up).
       std::lock_guard<std::mutex> lock(m_);
-      generation_.store(generation_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+      seq_ = (seq_ + 1) & 0xffffffffu;
+      claim_.store(seq_ << 32 | uint64_t(ranges) << (2 * kCountBits) | uint64_t(chunks) << kCountBits,
+                   std::memory_order_release);
       if (sleepers_ > 0) wake_.notify_all();
     }
     inParallel = true;
-    std::exception_ptr mine;
-    try {
-      claimChunks(fn);
-    } catch (...) {
-      mine = std::current_exception();
-    }
+    std::exception_ptr mine = claimChunks(seq_, 0);
     inParallel = false;
-    if (!spinUntil([&] { return pending_.load(std::memory_order_acquire) == 0; })) {
+    auto done = [&] { return finished_.load(std::memory_order_acquire) == chunks; };
+    if (!spinUntil(done)) {
       std::unique_lock<std::mutex> lock(m_);
-      done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+      done_.wait(lock, done);
     }
     job_ = nullptr;
     std::exception_ptr err = mine ? mine : error_;
@@ -103,10 +101,40 @@ class Pool {
   }
 
  private:
-  // Runs chunks until none is left; after an exception the others still run (each
-  // thread's first exception is kept, as before).
-  void claimChunks(const std::function<void(int64_t, int64_t)>& fn) {
-    for (int64_t c; (c = next_.fetch_add(1, std::memory_order_relaxed)) < chunks_;) fn(c, c + 1);
+  // The claim word: job number (32 bits) | ranges (8) | chunks | next chunk (kCountBits each).
+  static constexpr int kCountBits = 12;
+  static constexpr uint64_t kCountMask = (uint64_t{1} << kCountBits) - 1;
+
+  // Thread i claims chunks of job `seq` until none is left (or another job is posted) and
+  // runs them; after an exception it goes on with the others. The caller (i = 0) gets its
+  // first exception back; a worker's goes to error_.
+  std::exception_ptr claimChunks(uint64_t seq, int i) {
+    std::exception_ptr first;
+    uint64_t v = claim_.load(std::memory_order_acquire);
+    for (;;) {
+      const uint64_t next = v & kCountMask, chunks = (v >> kCountBits) & kCountMask;
+      const int ranges = static_cast<int>((v >> (2 * kCountBits)) & 0xff);
+      if ((v >> 32) != seq || i >= ranges || next >= chunks) return first;
+      if (!claim_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+      // Claimed: the caller waits for this chunk, so job_ is this job's.
+      try {
+        (*job_)(static_cast<int64_t>(next), static_cast<int64_t>(next) + 1);
+      } catch (...) {
+        // A worker's is kept before its chunk counts as finished, so the caller sees it.
+        if (i == 0) {
+          if (!first) first = std::current_exception();
+        } else {
+          std::lock_guard<std::mutex> lock(m_);
+          if (!error_) error_ = std::current_exception();
+        }
+      }
+      if (finished_.fetch_add(1, std::memory_order_acq_rel) + 1 == static_cast<int64_t>(chunks) && i > 0) {
+        // The last chunk, on a worker: the caller may be asleep (it checks under the lock).
+        std::lock_guard<std::mutex> lock(m_);
+        done_.notify_one();
+      }
+      v = claim_.load(std::memory_order_acquire);
+    }
   }
 
   // Polls cond() for up to kSpin (then the caller sleeps); true when it came true. By time,
@@ -133,10 +161,10 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(m_);
       stopping_ = false;
-      now = generation_.load(std::memory_order_relaxed);
+      now = seq_;
     }
-    // A worker waits for the generation after `now`, even if the job is posted before
-    // the thread first runs.
+    // A worker waits for the job after `now`, even if it is posted before the thread
+    // first runs.
     for (int i = 1; i < count_; ++i) workers_.emplace_back([this, i, now] { loop(i, now); });
   }
 
@@ -153,7 +181,7 @@ class Pool {
   void loop(int i, uint64_t seen) {
     inParallel = true;
     for (;;) {
-      auto posted = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+      auto posted = [&] { return (claim_.load(std::memory_order_acquire) >> 32) != seen; };
       if (!spinUntil([&] { return posted() || stopping_.load(std::memory_order_relaxed); })) {
         std::unique_lock<std::mutex> lock(m_);
         ++sleepers_;
@@ -161,21 +189,8 @@ class Pool {
         --sleepers_;
       }
       if (stopping_.load(std::memory_order_acquire)) return;
-      seen = generation_.load(std::memory_order_acquire);
-      const int ranges = ranges_;
-      if (i < ranges) {
-        try {
-          claimChunks(*job_);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(m_);
-          if (!error_) error_ = std::current_exception();
-        }
-      }
-      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        // The last one: the caller may be asleep (it checks pending_ under the lock).
-        std::lock_guard<std::mutex> lock(m_);
-        done_.notify_one();
-      }
+      seen = claim_.load(std::memory_order_acquire) >> 32;
+      claimChunks(seen, i);
     }
   }
 
@@ -184,13 +199,11 @@ class Pool {
   std::mutex m_;
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;
-  std::atomic<uint64_t> generation_{0};
-  // The job: written by the caller before generation_ moves on, read by the workers after.
+  uint64_t seq_ = 0;  // the last job's number (under runMutex_; m_ when posting)
+  std::atomic<uint64_t> claim_{0};  // the current job and its next chunk (claimChunks)
+  // The job: written by the caller before claim_ names it, read by threads holding a claim.
   const std::function<void(int64_t, int64_t)>* job_ = nullptr;
-  int64_t chunks_ = 0;
-  std::atomic<int64_t> next_{0};  // the next chunk to claim
-  int ranges_ = 0;
-  std::atomic<int> pending_{0};
+  std::atomic<int64_t> finished_{0};  // chunks of the current job done
   int sleepers_ = 0;  // workers waiting on wake_ (under m_)
   std::atomic<bool> stopping_{false};
   std::exception_ptr error_;  // the first worker's exception (under m_)
