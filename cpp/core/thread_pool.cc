@@ -1,7 +1,7 @@
 // The engine's thread pool (core/thread_pool.h): threadsCount() - 1 workers started on
 // first use, each waiting for the next job; the calling thread claims chunks too and
-// waits for the chunks others claimed. Built without threads (WebAssembly without -pthread), parallelFor
-// never gets here: parallelRanges() is 1.
+// waits for the chunks others claimed. Built without threads (WebAssembly without
+// -pthread), parallelFor never gets here: parallelRanges() is 1.
 #include "core/thread_pool.h"
 
 #include <algorithm>
