@@ -1122,7 +1122,7 @@ export interface CustomCallbackArgs {
 export type YieldEveryOptions = 'auto' | 'batch' | 'epoch' | 'never' | number;
 export interface ModelFitArgs {
   classWeight?: {[classIndex: number]: number} | Array<{[classIndex: number]: number}> | {[outputName: string]: {[classIndex: number]: number}};
-  sampleWeight?: Tensor;
+  sampleWeight?: Tensor | Array<Tensor | null> | {[outputName: string]: Tensor};
   stepsPerEpoch?: number;
   validationSteps?: number;
   yieldEvery?: YieldEveryOptions;

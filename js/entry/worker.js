@@ -26,6 +26,7 @@ self.onmessage = async ({data: msg}) => {
     model = await tf.loadLayersModel(tf.io.fromMemory(msg.artifacts));
     const args = {...msg.args};
     if (args.validationData) args.validationData = unpack(args.validationData);
+    if (args.sampleWeight) args.sampleWeight = unpack(args.sampleWeight);
     const post = (name, fields) => self.postMessage({type: 'callback', name, ...fields});
     args.callbacks = {onBatchEnd: (index, logs) => post('onBatchEnd', {index, logs})};  // also carries Stop
     for (const name of msg.callbacks) {

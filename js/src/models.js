@@ -274,6 +274,8 @@ export class LayersModel extends Layer {
   }
 
   evaluate(x, y, args = {}) {
+    // tfjs 4.22 accepts and ignores it: an unweighted result would pass for a weighted one.
+    if (args != null && args.sampleWeight != null) throw new Error('evaluate: sampleWeight is not supported (the loss would be unweighted)');
     const xs = toTensorList(x, () => this.inputNames, 'evaluate');
     const ys = toTensorList(y, () => this.outputNames, 'evaluate');
     return evaluateLoop(this, xs, ys, args.batchSize);

@@ -295,8 +295,10 @@ function hostTrainOnHandles(model, xHandles, yHandles, weights) {
 function trainStepHandles(model, xHandles, yHandles, weights) {
   const xv = vectorOf(xHandles), yv = vectorOf(yHandles);
   try {
-    if (!weights) return model.handle.trainOnBatch(xv, yv);
-    const wts = weights.map(w => makeTensorFromFlat(w || new Float32Array(0), [w ? w.length : 0], 'float32'));
+    if (!weights || weights.every(w => w == null)) return model.handle.trainOnBatch(xv, yv);
+    // An output without weights (a classWeight or sampleWeight for some outputs only) weighs 1.
+    const n = weights.find(w => w != null).length;
+    const wts = weights.map(w => makeTensorFromFlat(w || new Float32Array(n).fill(1), [n], 'float32'));
     const wv = vectorOf(wts.map(t => t.handle));
     try {
       return model.handle.trainOnBatchWeighted(xv, yv, wv);
@@ -356,6 +358,46 @@ export function sampleWeightsFromClassWeight(classWeight, ys, outputNames) {
   });
 }
 
+/**
+ * fit's sampleWeight (Keras's sample_weight; tfjs 4.22 throws 'sample weight is not
+ * supported yet'): one weight per sample, [n] or [n, 1], multiplying that sample's loss.
+ * A Tensor applies to every output; an array (one per output, null for none) or a
+ * {outputName: Tensor} map to each its own. One Float32Array (or null) per output.
+ */
+export function sampleWeightsFromArg(sampleWeight, numSamples, outputNames) {
+  const perOutput = sampleWeight instanceof Tensor ? outputNames.map(() => sampleWeight)
+      : Array.isArray(sampleWeight) ? sampleWeight
+      : typeof sampleWeight === 'object' ? outputNames.map(n => sampleWeight[n])
+      : null;
+  if (perOutput == null || perOutput.length !== outputNames.length) {
+    throw new Error(`fit: sampleWeight must be a Tensor, an array of ${outputNames.length} Tensors (one per output) ` +
+                    'or a {outputName: Tensor} map');
+  }
+  if (!Array.isArray(sampleWeight) && sampleWeight != null && !(sampleWeight instanceof Tensor)) {
+    const unknown = Object.keys(sampleWeight).find(k => !outputNames.includes(k));
+    if (unknown != null) throw new Error(`fit: sampleWeight names '${unknown}', which is not an output (${outputNames.join(', ')})`);
+  }
+  return perOutput.map((w, k) => {
+    if (w == null) return null;
+    if (!(w instanceof Tensor)) throw new Error(`fit: sampleWeight for output ${outputNames[k]} must be a Tensor`);
+    const ok = (w.rank === 1 || (w.rank === 2 && w.shape[1] === 1)) && w.shape[0] === numSamples;
+    if (!ok) {
+      throw new Error(`fit: sampleWeight for output ${outputNames[k]} must have shape [${numSamples}] or ` +
+                      `[${numSamples}, 1] (one weight per sample), but has shape [${w.shape}]` +
+                      (w.rank === 2 ? ' (per-timestep weights are not supported)' : ''));
+    }
+    if (w.dtype !== 'float32' && w.dtype !== 'int32') throw new Error(`fit: sampleWeight must be numeric, got ${w.dtype}`);
+    return Float32Array.from(w.dataSync());
+  });
+}
+
+// Per output, the product of the class weights and the sample weights (either may be absent).
+function combineWeights(a, b) {
+  if (a == null) return b;
+  if (b == null) return a;
+  return a.map((w, k) => (w == null ? b[k] : b[k] == null ? w : w.map((v, i) => v * b[k][i])));
+}
+
 const isIdentity = (idx, n) => idx.length === n && idx.every((v, i) => v === i);
 
 export async function fitLoop(model, xs, ys, args = {}) {
@@ -377,10 +419,15 @@ export async function fitLoop(model, xs, ys, args = {}) {
   if (!model.info.compiled) {
     throw new Error('You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).');
   }
-  const classWeights = args.classWeight != null ? sampleWeightsFromClassWeight(args.classWeight, ys, model.outputNames)
-                                               : null;
-  const names = model.metricsNames;
   const numSamples = xs[0].shape[0];
+  const sampleWeights = combineWeights(
+      args.classWeight != null ? sampleWeightsFromClassWeight(args.classWeight, ys, model.outputNames) : null,
+      args.sampleWeight != null ? sampleWeightsFromArg(args.sampleWeight, numSamples, model.outputNames) : null);
+  if (args.sampleWeight != null && args.validationSplit != null && args.validationSplit > 0) {
+    // Keras would weight val_loss by the split-off weights; the validation pass here is unweighted.
+    throw new Error('fit: sampleWeight with validationSplit is not supported; pass validationData instead');
+  }
+  const names = model.metricsNames;
   let trainCount = numSamples, valData = null;
   if (args.validationData != null) {
     if (args.validationData.length === 3) {
@@ -438,7 +485,7 @@ export async function fitLoop(model, xs, ys, args = {}) {
       let outs;
       try {
         outs = await trainOnHandles(model, xb, yb,
-                              classWeights && classWeights.map(w => (w ? Float32Array.from(idx, i => w[i]) : null)));
+                              sampleWeights && sampleWeights.map(w => (w ? Float32Array.from(idx, i => w[i]) : null)));
       } finally {
         if (!whole) [...xb, ...yb].forEach(h => h.delete());
       }

@@ -18,7 +18,7 @@ export function setDefaultWorkerUrl(fn) {
 }
 
 const CALLBACKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield'];
-const PLAIN_ARGS = ['epochs', 'batchSize', 'verbose', 'validationSplit', 'shuffle', 'classWeight', 'sampleWeight',
+const PLAIN_ARGS = ['epochs', 'batchSize', 'verbose', 'validationSplit', 'shuffle', 'classWeight',
                     'initialEpoch', 'stepsPerEpoch', 'validationSteps', 'validationBatchSize', 'yieldEvery'];
 
 function pack(x, what, transfer) {
@@ -81,7 +81,7 @@ export async function fitInWorker(backend, model, x, y, args = {}, options = {})
     throw new Error('fitInWorker: a custom loss or metric function cannot move to the worker; use built-in names');
   }
   for (const key of Object.keys(args)) {
-    if (![...PLAIN_ARGS, 'validationData', 'callbacks'].includes(key)) throw new Error(`fitInWorker: unsupported fit argument ${key}`);
+    if (![...PLAIN_ARGS, 'validationData', 'sampleWeight', 'callbacks'].includes(key)) throw new Error(`fitInWorker: unsupported fit argument ${key}`);
   }
   const callbacks = callbackObjects(args.callbacks);
   const workerUrl = options.workerUrl ?? (defaultWorkerUrl && defaultWorkerUrl());
@@ -95,6 +95,7 @@ export async function fitInWorker(backend, model, x, y, args = {}, options = {})
                    args: Object.fromEntries(PLAIN_ARGS.filter(k => args[k] !== undefined).map(k => [k, args[k]])),
                    callbacks: [...new Set(callbacks.flatMap(cb => Object.keys(cb)))]};
   if (args.validationData != null) message.args.validationData = pack(args.validationData, 'validationData', transfer);
+  if (args.sampleWeight != null) message.args.sampleWeight = pack(args.sampleWeight, 'sampleWeight', transfer);
   transfer.push(...[message.artifacts.weightData].flat().filter(b => b instanceof ArrayBuffer));
 
   model.stopTraining = false;

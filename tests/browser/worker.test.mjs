@@ -83,6 +83,11 @@ test('the ES module build: fitInWorker with validation data and batch logs; clea
     const batches = [], epochs = [];
     const h = await tf.fitInWorker(model, x, y, {epochs: 2, batchSize: 16, validationData: [x, y],
       callbacks: {onBatchEnd: (b, logs) => { batches.push(b); }, onEpochEnd: (e, logs) => { epochs.push(logs); }}});
+    // sampleWeight travels too: all-zero weights leave a zero loss and the weights as they were.
+    const w0 = JSON.stringify(model.getWeights().map(t => Array.from(t.dataSync())));
+    const hz = await tf.fitInWorker(model, x, y, {epochs: 1, batchSize: 64, sampleWeight: tf.zeros([64])});
+    const zeroWeighted = {loss: hz.history.loss[0],
+                          unchanged: w0 === JSON.stringify(model.getWeights().map(t => Array.from(t.dataSync())))};
     const errors = [];
     for (const f of [
       () => tf.fitInWorker(model, x, y, {callbacks: [tf.callbacks.earlyStopping()]}),
@@ -94,12 +99,13 @@ test('the ES module build: fitInWorker with validation data and batch logs; clea
     ]) {
       try { await f(); errors.push(''); } catch (e) { errors.push(e.message); }
     }
-    return {batches, epochs, history: h.history, errors};
+    return {batches, epochs, history: h.history, errors, zeroWeighted};
   });
   assert.deepEqual(r.batches, [0, 1, 2, 3, 0, 1, 2, 3]);
   assert.equal(r.epochs.length, 2);
   assert.ok(Number.isFinite(r.epochs[1].val_loss));
   assert.deepEqual(Object.keys(r.history).sort(), ['loss', 'val_loss']);
+  assert.deepEqual(r.zeroWeighted, {loss: 0, unchanged: true});
   assert.match(r.errors[0], /Callback instances such as tf\.callbacks\.earlyStopping\(\) cannot move to the worker/);
   assert.match(r.errors[1], /unknown callback onEpochStart/);
   assert.match(r.errors[2], /x must be a Tensor, an array of Tensors or a \{name: Tensor\} map/);

@@ -235,6 +235,104 @@ test('classWeight weights each sample by its class as tfjs does (one-hot and ind
                        /classWeight must contain all classes in the training data. The class 1 exists/);
 });
 
+test('sampleWeight scales each sample\'s loss as Keras sample_weight: loss and weights match a tfjs loop of mean(w * loss)', async () => {
+  // tfjs 4.22's fit throws 'sample weight is not supported yet', so its oracle is a custom loop.
+  const tfjs = await loadTfjs();
+  const {x, y} = data(12, 3, 2, 11);
+  const w = Array.from({length: 12}, (_, i) => [0, 0.75, 2][i % 3]);  // zeros too: those samples do not train
+  const theirs = mlp(tfjs, 3, 2, 'linear'), ours = mlp(tf, 3, 2, 'linear');
+  const r = rng(99);
+  const initValues = theirs.getWeights().map(v => ({shape: v.shape, values: Array.from({length: v.size}, () => r() - 0.5)}));
+  theirs.setWeights(initValues.map(v => tfjs.tensor(v.values, v.shape)));
+  const init = initValues.map(v => tf.tensor(v.values, v.shape));
+  ours.setWeights(init);
+  tf.dispose(init);
+  ours.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});
+  const [xo, yo, wo] = [tf.tensor2d(x), tf.tensor2d(y), tf.tensor1d(w)];
+  const h = await ours.fit(xo, yo, {epochs: 3, batchSize: 4, shuffle: false, verbose: 0, sampleWeight: wo});
+  const opt = tfjs.train.sgd(0.1);
+  const vars = theirs.trainableWeights.map(v => v.val);
+  for (let epoch = 0; epoch < 3; ++epoch) {
+    let total = 0;
+    for (let b = 0; b < 12; b += 4) {
+      const [xb, yb, wb] = [tfjs.tensor2d(x.slice(b, b + 4)), tfjs.tensor2d(y.slice(b, b + 4)), tfjs.tensor1d(w.slice(b, b + 4))];
+      const cost = opt.minimize(() => tfjs.mean(tfjs.mul(tfjs.metrics.meanSquaredError(yb, theirs.apply(xb)), wb)), true, vars);
+      total += cost.dataSync()[0] * 4;
+      tfjs.dispose([xb, yb, wb, cost]);
+    }
+    close(h.history.loss[epoch], total / 12, 1e-4, `loss[${epoch}]`);
+  }
+  const w1 = theirs.getWeights().map(v => Array.from(v.dataSync()));
+  const w2 = ours.getWeights().map(v => Array.from(v.dataSync()));
+  w1.forEach((v, i) => v.forEach((e, j) => close(w2[i][j], e, 1e-4, `weight ${i}[${j}]`)));
+  // An all-ones weight is no weight at all; another weight trains differently.
+  const ones = mlp(tf, 3, 2, 'linear');
+  ones.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
+  const plain = mlp(tf, 3, 2, 'linear');
+  plain.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
+  plain.setWeights(ones.getWeights());
+  const wOnes = tf.ones([12, 1]);
+  const ha = await ones.fit(xo, yo, {epochs: 2, batchSize: 4, shuffle: false, verbose: 0, sampleWeight: wOnes});
+  const hb = await plain.fit(xo, yo, {epochs: 2, batchSize: 4, shuffle: false, verbose: 0});
+  assert.deepEqual(ha.history.loss, hb.history.loss);
+  assert.notDeepEqual(h.history.loss.slice(0, 2), hb.history.loss);
+  tf.dispose([xo, yo, wo, wOnes]);
+  [ours, ones, plain].forEach(m => m.dispose());
+});
+
+test('sampleWeight multiplies classWeight, reaches each output by name, and bad ones throw naming the problem', async () => {
+  const {x, y} = data(8, 3, 3, 5, 'categorical');
+  const cw = {0: 0.5, 1: 2, 2: 1};
+  const w = [1, 0.5, 0.75, 2, 0, 1, 0.25, 1.5];
+  const classOf = row => row.indexOf(1);
+  const make = init => {
+    const m = mlp(tf, 3, 3, 'softmax');
+    if (init) m.setWeights(init.getWeights());
+    m.compile({optimizer: tf.train.sgd(0.2), loss: 'categoricalCrossentropy'});
+    return m;
+  };
+  const a = make(), b = make(a);
+  const [xo, yo] = [tf.tensor2d(x), tf.tensor2d(y)];
+  const sw = tf.tensor1d(w), product = tf.tensor1d(w.map((v, i) => v * cw[classOf(y[i])]));
+  const ha = await a.fit(xo, yo, {epochs: 2, batchSize: 4, shuffle: false, verbose: 0, classWeight: cw, sampleWeight: sw});
+  const hb = await b.fit(xo, yo, {epochs: 2, batchSize: 4, shuffle: false, verbose: 0, sampleWeight: product});
+  assert.deepEqual(ha.history.loss, hb.history.loss);
+  assert.deepEqual(a.getWeights().map(t => Array.from(t.dataSync())), b.getWeights().map(t => Array.from(t.dataSync())));
+
+  // Two outputs: a map weights the one it names; zero weights leave the other output's loss alone.
+  const inp = tf.input({shape: [3]});
+  const h1 = tf.layers.dense({units: 4, activation: 'tanh'}).apply(inp);
+  const o1 = tf.layers.dense({units: 1, name: 'first'}).apply(h1);
+  const o2 = tf.layers.dense({units: 1, name: 'second'}).apply(h1);
+  const two = tf.model({inputs: inp, outputs: [o1, o2]});
+  two.compile({optimizer: tf.train.sgd(0), loss: 'meanSquaredError'});
+  const t1 = tf.tensor2d(x.map(r => [r[0]])), t2 = tf.tensor2d(x.map(r => [r[1]]));
+  const zeros = tf.zeros([8]);
+  const hz = await two.fit(xo, [t1, t2], {epochs: 1, batchSize: 8, verbose: 0, sampleWeight: {first: zeros}});
+  const hn = await two.fit(xo, [t1, t2], {epochs: 1, batchSize: 8, verbose: 0});
+  assert.equal(hz.history.first_loss[0], 0);
+  close(hz.history.second_loss[0], hn.history.second_loss[0], 1e-6, 'second_loss');
+  close(hz.history.loss[0], hn.history.second_loss[0], 1e-6, 'loss');
+  await assert.rejects(two.fit(xo, [t1, t2], {verbose: 0, sampleWeight: {third: zeros}}),
+                       /sampleWeight names 'third', which is not an output \(first, second\)/);
+  await assert.rejects(two.fit(xo, [t1, t2], {verbose: 0, sampleWeight: [zeros]}),
+                       /sampleWeight must be a Tensor, an array of 2 Tensors/);
+
+  const before = tf.memory().numTensors;
+  const bad = [[tf.zeros([8, 2]), /must have shape \[8\] or \[8, 1\].*\[8,2\] \(per-timestep weights are not supported\)/],
+               [tf.zeros([7]), /must have shape \[8\] or \[8, 1\] \(one weight per sample\), but has shape \[7\]/]];
+  for (const [t, re] of bad) {
+    await assert.rejects(a.fit(xo, yo, {verbose: 0, sampleWeight: t}), re);
+    t.dispose();
+  }
+  await assert.rejects(a.fit(xo, yo, {verbose: 0, sampleWeight: sw, validationSplit: 0.25}),
+                       /sampleWeight with validationSplit is not supported; pass validationData instead/);
+  assert.throws(() => a.evaluate(xo, yo, {sampleWeight: sw}), /evaluate: sampleWeight is not supported/);
+  assert.equal(tf.memory().numTensors, before);  // no error leaves a tensor behind
+  tf.dispose([xo, yo, sw, product, t1, t2, zeros]);
+  [a, b, two].forEach(m => m.dispose());
+});
+
 test('the learning rate of a compiled model can be read and changed (reduceLROnPlateau)', async () => {
   const m = mlp(tf, 3, 2, 'linear');
   m.compile({optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError'});
