@@ -414,6 +414,13 @@ export async function fitLoop(model, xs, ys, args = {}) {
     throw new Error(`fit: initialEpoch must be a non-negative integer, but got ${initialEpoch}`);
   }
   if (stepsPerEpoch != null) checkPositiveInt(stepsPerEpoch, 'stepsPerEpoch');
+  const validationSteps = args.validationSteps == null ? null : args.validationSteps;
+  if (validationSteps != null) {
+    if (stepsPerEpoch == null) {
+      throw new Error('Can only use `validationSteps` when doing step-wise training, i.e., `stepsPerEpoch` must be set.');
+    }
+    checkPositiveInt(validationSteps, 'validationSteps');
+  }
   if (shuffle === 'batch') throw new Error('batch shuffling is not implemented yet');
   checkData(model, xs.map(t => t.handle), ys.map(t => t.handle));
   if (!model.info.compiled) {
@@ -450,8 +457,10 @@ export async function fitLoop(model, xs, ys, args = {}) {
   let cursor = trainCount;  // stepsPerEpoch: batches go on where the last epoch stopped
   const validate = epochLogs => {
     const vxs = valData.xs || xs, vys = valData.ys || ys;
-    const indices = valData.indices || range(0, vxs[0].shape[0]);
     const vbs = args.validationBatchSize || batchSize;
+    let indices = valData.indices || range(0, vxs[0].shape[0]);
+    // validationSteps: that many validation batches (Keras's validation_steps), the first ones.
+    if (validationSteps != null) indices = indices.slice(0, validationSteps * vbs);
     const vals = batchedMean(vxs, vys, vbs, indices, (xv, yv) => model.handle.evaluateBatch(xv, yv));
     names.forEach((n, i) => { epochLogs[`val_${n}`] = vals[i]; });
   };

@@ -320,6 +320,27 @@ test('stepsPerEpoch runs that many batches per epoch, going on through the data'
   m.dispose();
 });
 
+test('validationSteps validates that many batches (with stepsPerEpoch, else an error as tfjs); evaluate({steps}) throws', async () => {
+  const m = build(tf, {metrics: []});
+  const {x, y} = data(12, 4);
+  const xs = tf.tensor2d(x), ys = tf.tensor2d(y);
+  const vx = xs.slice([4, 0], [8, -1]), vy = ys.slice([4, 0], [8, -1]);
+  const h = await m.fit(xs, ys, {epochs: 1, batchSize: 4, stepsPerEpoch: 2, validationSteps: 1, verbose: 0,
+                                 shuffle: false, validationData: [vx, vy]});
+  // One validation batch of 4: the loss of the first 4 validation samples, not of all 8.
+  const first = m.evaluate(vx.slice([0, 0], [4, -1]), vy.slice([0, 0], [4, -1]));
+  const all = m.evaluate(vx, vy);
+  assert.ok(Math.abs(h.history.val_loss[0] - first.dataSync()[0]) < 1e-6, `${h.history.val_loss[0]} vs ${first.dataSync()[0]}`);
+  assert.ok(Math.abs(first.dataSync()[0] - all.dataSync()[0]) > 1e-4);  // the check above could tell them apart
+  await assert.rejects(m.fit(xs, ys, {epochs: 1, validationSteps: 1, validationData: [vx, vy], verbose: 0}),
+                       /Can only use `validationSteps` when doing step-wise training, i.e., `stepsPerEpoch` must be set/);
+  await assert.rejects(m.fit(xs, ys, {epochs: 1, stepsPerEpoch: 1, validationSteps: 0.5, validationData: [vx, vy], verbose: 0}),
+                       /validationSteps must be a positive integer, but got 0.5/);
+  assert.throws(() => m.evaluate(xs, ys, {steps: 2}), /evaluate: steps is not supported/);
+  tf.dispose([xs, ys, vx, vy, first, all]);
+  m.dispose();
+});
+
 test('verbose: 1 prints tfjs-node\'s lines: "Epoch i / N", then "<ms>ms <us>us/step - loss=... val_loss=..."', async () => {
   const m = build(tf, {metrics: []});
   const {x, y} = data(8, 4);
