@@ -1107,6 +1107,8 @@ export interface ModelCompileArgs {
   optimizer: string | {getClassName(): string, getConfig(): {[key: string]: any}};
   loss: string | LossOrMetricFn | Array<string | LossOrMetricFn> | {[outputName: string]: string | LossOrMetricFn};
   metrics?: Array<string | LossOrMetricFn> | {[outputName: string]: string | LossOrMetricFn | Array<string | LossOrMetricFn>};
+  /** Keras's loss_weights (tfjs 4.22 has none): each output loss's share of the total loss. */
+  lossWeights?: number[] | {[outputName: string]: number};
 }
 
 export interface CustomCallbackArgs {

@@ -159,6 +159,7 @@ class Model : public Layer {
   std::vector<LossFn> hostFns_;
   std::vector<LossFn> losses_;
   std::vector<std::string> lossNames_;  // canonical names (a JS function: its name)
+  std::vector<float> lossWeights_;      // per output: its loss's share of the total (Keras loss_weights)
   std::vector<std::vector<MetricFn>> metrics_;  // per output
   std::vector<std::string> metricsNames_;
 };

@@ -2,6 +2,8 @@
 // compile() resolves losses, metrics and the optimizer; trainOnBatch/evaluateBatch
 // run one batch — forward on a tape, the loss, gradients, the optimizer step — in one
 // engine call. The graph itself (building, running, weights, topology) is model.cc.
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -85,6 +87,33 @@ void Model::compile(const nlohmann::json& config, std::shared_ptr<Optimizer> opt
       losses.push_back(lossByName(lossNames[i]));
     }
   }
+  // Keras's loss_weights: the total is sum(w_i * loss_i); each "<output>_loss" stays unweighted.
+  std::vector<float> lossWeights(n, 1.0f);
+  if (config.contains("lossWeights") && !config["lossWeights"].is_null()) {
+    const auto& lw = config["lossWeights"];
+    auto weightOf = [](const nlohmann::json& v, const std::string& what) {
+      WL_CHECK(v.is_number() && std::isfinite(v.get<double>()),
+               "compile: lossWeights " << what << " must be a finite number, got " << v.dump());
+      return v.get<float>();
+    };
+    if (lw.is_array()) {
+      WL_CHECK(lw.size() == n, "compile: lossWeights has " << lw.size() << " entries, but the model has " << n
+                                                          << " output(s)");
+      for (size_t i = 0; i < n; ++i) lossWeights[i] = weightOf(lw[i], "[" + std::to_string(i) + "]");
+    } else if (lw.is_object()) {
+      for (const auto& [key, v] : lw.items()) {
+        auto it = std::find(outNames.begin(), outNames.end(), key);
+        WL_CHECK(it != outNames.end(), "compile: lossWeights names \"" << key << "\", which is not an output; the "
+                                           << "model's outputs are: " << nlohmann::json(outNames).dump());
+        lossWeights[it - outNames.begin()] = weightOf(v, "\"" + key + "\"");
+      }
+    } else if (lw.is_number() && n == 1) {
+      lossWeights[0] = weightOf(lw, "");
+    } else {
+      throw Error("compile: lossWeights must be an array of numbers (one per output) or an object keyed by output "
+                  "name, got " + lw.dump());
+    }
+  }
   std::vector<std::vector<MetricFn>> metrics(n);
   std::vector<std::string> names = {"loss"};
   if (n > 1) {
@@ -116,6 +145,7 @@ void Model::compile(const nlohmann::json& config, std::shared_ptr<Optimizer> opt
   }
   optimizer_ = std::move(optimizer);
   losses_ = std::move(losses);
+  lossWeights_ = std::move(lossWeights);
   lossNames_.clear();
   for (size_t i = 0; i < n; ++i) lossNames_.push_back(isHost(lossEntries[i]) ? lossNames[i] : canonicalLossName(lossNames[i]));
   metrics_ = std::move(metrics);
@@ -138,6 +168,7 @@ Tensor Model::totalLoss(const std::vector<Tensor>& ys, const std::vector<Tensor>
     }
     Tensor l = mean(perSample);
     if (perOutput) perOutput->push_back(l);
+    if (i < lossWeights_.size() && lossWeights_[i] != 1.0f) l = mul(l, Tensor::scalar(lossWeights_[i]));
     total = total.defined() ? add(total, l) : l;
   }
   Tensor reg = regularizationLoss();

@@ -118,6 +118,9 @@ function compiledFunctions(model) {
     const fn = lossFunctionOf(loss);
     lossFunctions = outputNames.map(() => fn);
   }
+  const lw = args.lossWeights;
+  const lossWeights = outputNames.map((n, i) => (lw == null ? 1 : typeof lw === 'number' ? lw
+                                                 : Array.isArray(lw) ? lw[i] : (lw[n] ?? 1)));
   const metricsTensors = [];
   if (numOutputs > 1) lossFunctions.forEach((fn, i) => metricsTensors.push([fn, i]));
   const outputShapes = model.outputs.map(t => t.shape);
@@ -140,7 +143,7 @@ function compiledFunctions(model) {
       metricsTensors.push([fn, i]);
     }
   });
-  model._compiled = {args, lossFunctions, metricsTensors};
+  model._compiled = {args, lossFunctions, lossWeights, metricsTensors};
   return model._compiled;
 }
 
@@ -284,7 +287,7 @@ export function hostTrainStep(model, xs, ys, sampleWeights = []) {
                       `weight constraints of layer ${layer.name} (${constrained.join(', ')})`);
     }
   }
-  const {lossFunctions, metricsTensors} = compiledFunctions(model);
+  const {lossFunctions, lossWeights, metricsTensors} = compiledFunctions(model);
   const numOutputs = lossFunctions.length;
   const variables = model.trainableWeights.map(w => w.read());
   const metricValues = [];
@@ -303,6 +306,7 @@ export function hostTrainStep(model, xs, ys, sampleWeights = []) {
         let loss = lossFunctions[i](ys[i], outs[i]);
         if (sampleWeights[i] != null) loss = ops.mul(loss, sampleWeights[i]);
         lossValues.push(ops.mean(loss));
+        if (lossWeights[i] !== 1) loss = ops.mul(loss, lossWeights[i]);  // the total's share; <output>_loss unweighted
         totalLoss = i === 0 ? loss : ops.add(totalLoss, loss);
       }
       metricsTensors.forEach(([metric, outputIndex], i) => {

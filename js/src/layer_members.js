@@ -135,11 +135,11 @@ Object.assign(LayersModel.prototype, {
   /** tfjs's loadTrainingConfig: compile() from a Keras training config (model.json's trainingConfig). */
   loadTrainingConfig(trainingConfig) {
     if (trainingConfig.weighted_metrics != null) throw new Error('Loading weight_metrics is not supported yet.');
-    if (trainingConfig.loss_weights != null) throw new Error('Loading loss_weights is not supported yet.');
     if (trainingConfig.sample_weight_mode != null) throw new Error('Loading sample_weight_mode is not supported yet.');
     const opt = trainingConfig.optimizer_config;
     const optimizer = opt ? {getClassName: () => opt.class_name, getConfig: () => convertPythonicToTs(opt.config)} : 'sgd';
-    this.compile({optimizer, loss: convertPythonicToTs(trainingConfig.loss), metrics: trainingConfig.metrics || undefined});
+    this.compile({optimizer, loss: convertPythonicToTs(trainingConfig.loss), metrics: trainingConfig.metrics || undefined,
+                  lossWeights: trainingConfig.loss_weights ?? undefined});
   },
 
   findLayer(index) {

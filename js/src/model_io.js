@@ -115,7 +115,7 @@ export function modelFromArtifacts(artifacts, strict = true) {
       const loss = convertPythonicToTs(tc.loss);
       const opt = tc.optimizer_config;
       const optimizer = opt ? {getClassName: () => opt.class_name, getConfig: () => convertPythonicToTs(opt.config)} : 'sgd';
-      model.compile({optimizer, loss, metrics: tc.metrics || undefined});
+      model.compile({optimizer, loss, metrics: tc.metrics || undefined, lossWeights: tc.loss_weights ?? undefined});
     }
     if (artifacts.userDefinedMetadata != null) model._userDefinedMetadata = artifacts.userDefinedMetadata;
   } catch (e) {

@@ -201,19 +201,24 @@ export class LayersModel extends Layer {
   compile(args = {}) {
     if (args == null || typeof args !== 'object') throw new Error('compile: expected an object {optimizer, loss, metrics}');
     const fns = [];
+    // Keras options this engine does not implement: an Error, not a compile that ignores them.
+    for (const key of ['weightedMetrics', 'sampleWeightMode']) {
+      if (args[key] != null) throw new Error(`compile: ${key} is not supported`);
+    }
     const config = {loss: lossSpec(args.loss, fns)};
     if (args.metrics != null) config.metrics = metricsSpec(args.metrics, fns);
+    if (args.lossWeights != null) config.lossWeights = args.lossWeights;  // checked by the engine
     this.handle.setHostFunctions(hostFunctions(fns), fns.length);
     if (args.optimizer instanceof Optimizer) {
       this.handle.compileWith(JSON.stringify(config), args.optimizer.handle);
       this.optimizer = args.optimizer;
-      this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics};
+      this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics, lossWeights: args.lossWeights};
       return;
     }
     config.optimizer = optimizerSpec(args.optimizer);
     this.handle.compile(JSON.stringify(config));
     this.optimizer = args.optimizer;
-    this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics};
+    this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics, lossWeights: args.lossWeights};
   }
 
   predict(x, args = {}) {

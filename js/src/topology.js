@@ -54,5 +54,7 @@ export function trainingConfigOf(model) {
                                                     : pyLoss(args.loss));
   const {className, config} = JSON.parse(model.handle.optimizerJson());
   const optimizerConfig = {class_name: className, config};
-  return {loss, metrics, optimizer_config: optimizerConfig};
+  const out = {loss, metrics, optimizer_config: optimizerConfig};
+  if (args.lossWeights != null) out.loss_weights = args.lossWeights;
+  return out;
 }

@@ -333,6 +333,82 @@ test('sampleWeight multiplies classWeight, reaches each output by name, and bad 
   [a, b, two].forEach(m => m.dispose());
 });
 
+test('lossWeights (Keras loss_weights) weigh each output loss in the total, as a tfjs loop of sum(w_i * loss_i); saved and loaded', async () => {
+  const tfjs = await loadTfjs();
+  const {x, y} = data(8, 3, 2, 21);
+  const build = lib => {
+    const inp = lib.input({shape: [3]});
+    const h = lib.layers.dense({units: 4, activation: 'tanh', name: 'h'}).apply(inp);
+    const a = lib.layers.dense({units: 1, name: 'a'}).apply(h), b = lib.layers.dense({units: 1, name: 'b'}).apply(h);
+    return lib.model({inputs: inp, outputs: [a, b]});
+  };
+  const theirs = build(tfjs), ours = build(tf);
+  const r = rng(7);
+  const initValues = theirs.getWeights().map(v => ({shape: v.shape, values: Array.from({length: v.size}, () => r() - 0.5)}));
+  theirs.setWeights(initValues.map(v => tfjs.tensor(v.values, v.shape)));
+  const init = initValues.map(v => tf.tensor(v.values, v.shape));
+  ours.setWeights(init);
+  tf.dispose(init);
+  const lw = {a: 0.25, b: 3};
+  ours.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError', lossWeights: lw});
+  const xo = tf.tensor2d(x), ya = tf.tensor2d(y.map(v => [v[0]])), yb = tf.tensor2d(y.map(v => [v[1]]));
+  const h = await ours.fit(xo, [ya, yb], {epochs: 2, batchSize: 4, shuffle: false, verbose: 0});
+  const opt = tfjs.train.sgd(0.1), vars = theirs.trainableWeights.map(v => v.val);
+  const logs = {loss: [], a_loss: [], b_loss: []};
+  for (let epoch = 0; epoch < 2; ++epoch) {
+    const sums = {loss: 0, a_loss: 0, b_loss: 0};
+    for (let i = 0; i < 8; i += 4) {
+      const xb = tfjs.tensor2d(x.slice(i, i + 4));
+      const ta = tfjs.tensor2d(y.slice(i, i + 4).map(v => [v[0]])), tb = tfjs.tensor2d(y.slice(i, i + 4).map(v => [v[1]]));
+      let la, lb;
+      const cost = opt.minimize(() => {
+        const [pa, pb] = theirs.apply(xb);
+        la = tfjs.keep(tfjs.losses.meanSquaredError(ta, pa));
+        lb = tfjs.keep(tfjs.losses.meanSquaredError(tb, pb));
+        return tfjs.add(tfjs.mul(la, lw.a), tfjs.mul(lb, lw.b));
+      }, true, vars);
+      sums.loss += cost.dataSync()[0] * 4; sums.a_loss += la.dataSync()[0] * 4; sums.b_loss += lb.dataSync()[0] * 4;
+      tfjs.dispose([xb, ta, tb, la, lb, cost]);
+    }
+    for (const k of Object.keys(logs)) logs[k].push(sums[k] / 8);
+  }
+  for (const k of Object.keys(logs)) logs[k].forEach((v, i) => close(h.history[k][i], v, 1e-4, `${k}[${i}]`));
+  const w1 = theirs.getWeights().map(v => Array.from(v.dataSync()));
+  ours.getWeights().forEach((v, i) => Array.from(v.dataSync()).forEach((e, j) => close(e, w1[i][j], 1e-4, `weight ${i}[${j}]`)));
+  // Saved as Keras's training_config.loss_weights, and compiled with them on load.
+  let artifacts;
+  await ours.save(tf.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
+  assert.deepEqual(artifacts.trainingConfig.loss_weights, lw);
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const e1 = ours.evaluate(xo, [ya, yb]), e2 = loaded.evaluate(xo, [ya, yb]);
+  assert.deepEqual(e2.map(t => t.dataSync()[0]), e1.map(t => t.dataSync()[0]));
+  close(e1[0].dataSync()[0], lw.a * e1[1].dataSync()[0] + lw.b * e1[2].dataSync()[0], 1e-6, 'evaluate total');
+  // A layer's addLoss() makes training run in JS (layer_internals.js): the weights hold there too.
+  const host = build(tf);
+  host.setWeights(loaded.getWeights());
+  host.getLayer('h').addLoss(() => tf.scalar(0));
+  host.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError', lossWeights: lw});
+  loaded.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError', lossWeights: lw});
+  assert.equal(host._needsHostTrain(), true);
+  const hh = await host.fit(xo, [ya, yb], {epochs: 1, batchSize: 8, verbose: 0});
+  const hl = await loaded.fit(xo, [ya, yb], {epochs: 1, batchSize: 8, verbose: 0});
+  for (const k of ['loss', 'a_loss', 'b_loss']) close(hh.history[k][0], hl.history[k][0], 1e-5, `host ${k}`);
+  host.getWeights().forEach((v, i) => Array.from(v.dataSync()).forEach((e, j) =>
+    close(e, loaded.getWeights()[i].dataSync()[j], 1e-5, `host weight ${i}[${j}]`)));
+  host.dispose();
+  // Bad weights name the problem; options that would be ignored throw.
+  const bad = [[{c: 1}, /lossWeights names "c", which is not an output; the model's outputs are: \["a","b"\]/],
+               [[1], /lossWeights has 1 entries, but the model has 2 output\(s\)/],
+               [[1, 'x'], /lossWeights \[1\] must be a finite number, got "x"/],
+               ['a', /lossWeights must be an array of numbers \(one per output\) or an object keyed by output name/]];
+  for (const [lossWeights, re] of bad) assert.throws(() => ours.compile({optimizer: 'sgd', loss: 'meanSquaredError', lossWeights}), re);
+  assert.throws(() => ours.compile({optimizer: 'sgd', loss: 'mse', weightedMetrics: ['mae']}), /compile: weightedMetrics is not supported/);
+  assert.throws(() => ours.compile({optimizer: 'sgd', loss: 'mse', sampleWeightMode: 'temporal'}), /compile: sampleWeightMode is not supported/);
+  tf.dispose([xo, ya, yb, ...e1, ...e2]);
+  ours.dispose();
+  loaded.dispose();
+});
+
 test('the learning rate of a compiled model can be read and changed (reduceLROnPlateau)', async () => {
   const m = mlp(tf, 3, 2, 'linear');
   m.compile({optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError'});
