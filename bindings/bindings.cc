@@ -418,8 +418,12 @@ std::vector<Tensor> layerGetWeights(const Layer& l) {
   for (const auto& w : l.weights()) ts.push_back(w->value());
   return ts;
 }
+// As tfjs (LayerVariable.write): a weight with a constraint is constrained as it is set.
 void layerSetWeights(Layer& l, const std::vector<Tensor>& values) {
-  guard([&] { assignWeights(l.weights(), values, "layer \"" + l.name() + "\""); });
+  guard([&] {
+    assignWeights(l.weights(), values, "layer \"" + l.name() + "\"");
+    l.applyConstraints();
+  });
 }
 // A JSON string literal of `s` (UTF-8 passes through).
 void appendJsonString(std::string& out, const std::string& s) {
@@ -817,6 +821,13 @@ EMSCRIPTEN_KEEPALIVE int wl_weight_commit(int index) {
   }));
 }
 EMSCRIPTEN_KEEPALIVE void wl_weights_end() { wl::loadTargets().clear(); }
+// After a load: as tfjs's loadWeights (LayerVariable.write), weights with constraints are constrained.
+EMSCRIPTEN_KEEPALIVE int wl_weights_constrain(wl::Model* m) {
+  return static_cast<int>(wl::fastCall([&] {
+    m->applyConstraints();
+    return 1;
+  }));
+}
 // Dequantizes n float32 values in place at dst (a wl_weight_target address): JS has put
 // their encodings (tfjs-converter's: kind 0 uint8, 1 uint16, 2 float16 bits) at the end of
 // those 4n bytes. Written forward, each float lands only on bytes already read. As tfjs:

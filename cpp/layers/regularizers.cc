@@ -86,7 +86,7 @@ void applyConstraint(const nlohmann::json& spec, Variable& v) {
   Tensor out;
   const std::string& n = p.name;
   if (n == "nonNeg" || n == "NonNeg") {
-    out = mul(w, cast(binary(BinaryOp::GreaterEqual, w, Tensor::scalar(0.f)), DType::Float32));
+    out = relu(w);  // as tfjs: a negative weight becomes +0, not -0
   } else {
     Tensor norms = sqrt(sum(square(w), axes, true));
     if (n == "unitNorm" || n == "UnitNorm") {

@@ -489,6 +489,7 @@ std::vector<Tensor> Model::getWeights() const {
 
 void Model::setWeights(const std::vector<Tensor>& values) {
   assignWeights(weights(), values, "model " + name());
+  applyConstraints();  // as tfjs (LayerVariable.write): a constrained weight is constrained as it is set
 }
 
 // tfjs's Container.getConfig(): each layer with the nodes of this model that

@@ -73,6 +73,7 @@ function loadNamedWeights(model, weights, strict) {
   } finally {
     core._wl_weights_end();
   }
+  if (core._wl_weights_constrain(model.handle.address()) === 0) core.rethrowLastError();
 }
 
 /** tf.loadLayersModel(urlOrHandler, {strict, onProgress, weightPathPrefix, fetchFunc, requestInit}). */

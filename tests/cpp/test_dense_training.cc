@@ -166,12 +166,15 @@ TEST(Functional, DisconnectedGraphAndRegularizersAndConstraints) {
   model.add(makeDense({{"units", 1}, {"inputShape", {1}}, {"kernelRegularizer", {{"className", "L1L2"}, {"config", {{"l1", 0.0}, {"l2", 0.5}}}}},
                        {"kernelConstraint", "nonNeg"}}));
   model.compile({{"optimizer", "sgd"}, {"loss", "mse"}});
+  // As tfjs (LayerVariable.write): setWeights constrains a constrained weight.
   model.setWeights({Tensor::fromVector({1, 1}, {-1.f}), Tensor::fromVector({1}, {0.f})});
+  EXPECT_EQ(model.getWeights()[0].item(), 0.f);
+  model.setWeights({Tensor::fromVector({1, 1}, {1.f}), Tensor::fromVector({1}, {0.f})});
   Tensor x = Tensor::fromVector({1, 1}, {0.f});
-  // loss = mse(0, 0) + 0.5 * w^2 = 0.5
+  // loss = mse(0, 0) + 0.5 * w^2 = 0.5; its gradient w = 1 moves w by sgd's 0.01
   auto logs = model.trainOnBatch({x}, {Tensor::zeros({1, 1})});
   EXPECT_FLOAT_EQ(logs[0], 0.5f);
-  EXPECT_FLOAT_EQ(model.getWeights()[0].item(), 0.f);  // nonNeg clipped -0.99 to 0
+  EXPECT_FLOAT_EQ(model.getWeights()[0].item(), 0.99f);
 }
 
 // tfjs's Container.trainable: freezing a model flips its layers' weights; a frozen

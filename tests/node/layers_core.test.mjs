@@ -250,3 +250,42 @@ test('constraints and regularizers in getConfig and model.json are tfjs\'s {clas
 test('report: max |difference| per layer family', () => {
   console.log(JSON.stringify(maxDiffs, null, 1));
 });
+
+test('setWeights, layer.setWeights and loading constrain a constrained weight as it is written, as tfjs (LayerVariable.write)', async () => {
+  const tfjs = await loadTfjs();
+  const kernel = [[-1, 2], [3, -4]], bias = [3, 4];
+  const run = async lib => {
+    const make = () => {
+      const m = lib.sequential();
+      m.add(lib.layers.dense({units: 2, inputShape: [2], kernelConstraint: 'nonNeg',
+                              biasConstraint: lib.constraints.maxNorm({maxValue: 2, axis: 0})}));
+      return m;
+    };
+    const m = make();
+    m.setWeights([lib.tensor2d(kernel), lib.tensor1d(bias)]);
+    const viaModel = m.getWeights().map(w => Array.from(w.dataSync()));
+    const l = make();
+    l.layers[0].setWeights([lib.tensor2d(kernel), lib.tensor1d(bias)]);
+    const viaLayer = l.getWeights().map(w => Array.from(w.dataSync()));
+    // A file holding unconstrained values (saved from a plain dense, under the constrained model's names).
+    const plain = lib.sequential();
+    plain.add(lib.layers.dense({units: 2, inputShape: [2]}));
+    plain.setWeights([lib.tensor2d(kernel), lib.tensor1d(bias)]);
+    let artifacts;
+    await plain.save(lib.io.withSaveHandler(async a => { artifacts = a; return {modelArtifactsInfo: {}}; }));
+    const loaded = make();
+    let saved;
+    await loaded.save(lib.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {}}; }));
+    const specs = artifacts.weightSpecs.map((s, i) => ({...s, name: saved.weightSpecs[i].name}));
+    const back = await lib.loadLayersModel(lib.io.fromMemory(saved.modelTopology, specs, artifacts.weightData));
+    const viaLoad = back.getWeights().map(w => Array.from(w.dataSync()));
+    return {viaModel, viaLayer, viaLoad};
+  };
+  const theirs = await run(tfjs), ours = await run(tf);
+  assert.deepEqual(theirs.viaModel[0], [0, 2, 3, 0]);  // what tfjs does
+  for (const key of ['viaModel', 'viaLayer', 'viaLoad']) {
+    assert.deepEqual(ours[key][0], theirs[key][0], key);
+    ours[key][1].forEach((v, i) => assert.ok(Math.abs(v - theirs[key][1][i]) < 1e-6, `${key} bias ${v} vs ${theirs[key][1][i]}`));
+  }
+  assert.ok(Math.hypot(...ours.viaModel[1]) < 2 + 1e-5);  // maxNorm(2) along axis 0 of the bias
+});
