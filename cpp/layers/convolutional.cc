@@ -167,8 +167,7 @@ class BaseConv : public Layer {
     WL_CHECK(ub.is_null() || ub.is_boolean(), "Expected useBias to be a boolean, but got " << ub.dump());
     useBias_ = ub.is_null() ? true : ub.get<bool>();
     biasOptions_ = WeightOptions(config, "bias", "zeros");
-    activityRegularizer_ = cu::opt(config, "activityRegularizer");
-    validateRegularizer(activityRegularizer_, "activityRegularizer");
+    readActivityRegularizer(config);
     json dr = cu::opt(config, "dilationRate");
     if (rank == 1 && dr.is_array() && dr.size() != 1) {
       throw Error("dilationRate must be a number or an array of a single number for 1D convolution, but received " +
@@ -244,7 +243,6 @@ class BaseConv : public Layer {
   std::string padding_, dataFormat_, activation_;
   bool useBias_ = true;
   WeightOptions biasOptions_;
-  json activityRegularizer_;
   std::shared_ptr<Variable> bias_;
 };
 

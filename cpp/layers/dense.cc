@@ -23,6 +23,7 @@ Dense::Dense(const nlohmann::json& config) : Layer(config, "Dense") {
   useBias_ = config.contains("useBias") && config["useBias"].is_boolean() ? config["useBias"].get<bool>() : true;
   kernelOptions_ = WeightOptions(config, "kernel", "glorotNormal");
   biasOptions_ = WeightOptions(config, "bias", "zeros");
+  readActivityRegularizer(config);
 }
 
 Shape Dense::computeOutputShape(const Shape& inputShape) const {
@@ -82,7 +83,7 @@ nlohmann::json Dense::getConfig() const {
   c["useBias"] = useBias_;
   kernelOptions_.write(c, "kernel");
   biasOptions_.write(c, "bias");
-  c["activityRegularizer"] = nullptr;
+  c["activityRegularizer"] = activityRegularizer_;
   return c;
 }
 

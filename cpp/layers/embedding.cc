@@ -52,6 +52,7 @@ class Embedding : public Layer {
     validateRegularizer(regularizer_, "embeddingsRegularizer");
     constraint_ = lo::get(config, "embeddingsConstraint");
     validateConstraint(constraint_, "embeddingsConstraint");
+    readActivityRegularizer(config);
     maskZero_ = lo::get(config, "maskZero");
     WL_CHECK(maskZero_.is_null() || maskZero_.is_boolean(), "Expected maskZero to be a boolean, but got "
                                                                 << maskZero_.dump());
@@ -105,7 +106,7 @@ class Embedding : public Layer {
     c["outputDim"] = outputDim_;
     c["embeddingsInitializer"] = lo::serializeInitializer(init_);
     c["embeddingsRegularizer"] = regularizer_;
-    c["activityRegularizer"] = nullptr;
+    c["activityRegularizer"] = activityRegularizer_;
     c["embeddingsConstraint"] = constraint_;
     if (!maskZero_.is_null()) c["maskZero"] = maskZero_;
     if (!inputLength_.is_null()) c["inputLength"] = inputLength_;

@@ -187,7 +187,34 @@ std::vector<Tensor> Layer::applyMany(const std::vector<Tensor>& xs, bool trainin
   WL_CHECK(masks.size() <= xs.size(), "Layer " << name_ << " received " << masks.size() << " masks for " << xs.size()
                                                << " inputs");
   ensureBuilt(shapes);
-  return anyMask(masks) ? callMasked(xs, masks, training) : callMany(xs, training);
+  std::vector<Tensor> outs = anyMask(masks) ? callMasked(xs, masks, training) : callMany(xs, training);
+  if (!activityRegularizer_.is_null()) {
+    if (ActivityLosses* collect = ActivityLosses::current()) {
+      for (const Tensor& out : outs) {
+        if (!out.defined() || out.rank() == 0 || out.dtype() != DType::Float32) continue;
+        collect->add(div(regularizerPenalty(activityRegularizer_, out), Tensor::scalar(static_cast<float>(out.dim(0)))));
+      }
+    }
+  }
+  return outs;
+}
+
+void Layer::readActivityRegularizer(const nlohmann::json& config) {
+  auto it = config.find("activityRegularizer");
+  activityRegularizer_ = it == config.end() ? nlohmann::json() : *it;
+  validateRegularizer(activityRegularizer_, "activityRegularizer");
+}
+
+namespace {
+thread_local ActivityLosses* currentActivityLosses = nullptr;
+}
+ActivityLosses::ActivityLosses() : outer_(currentActivityLosses) { currentActivityLosses = this; }
+ActivityLosses::~ActivityLosses() { currentActivityLosses = outer_; }
+ActivityLosses* ActivityLosses::current() { return currentActivityLosses; }
+Tensor ActivityLosses::total() const {
+  Tensor sum;
+  for (const Tensor& l : losses_) sum = sum.defined() ? wl::add(sum, l) : l;
+  return sum;
 }
 
 bool anyMask(const std::vector<Tensor>& masks) {

@@ -94,6 +94,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // Layers that take none (all but the attention family) throw on any.
   void setCallArgs(const nlohmann::json& args);
   const nlohmann::json& callArgs() const { return callArgs_; }
+  // Keras's activity_regularizer (a regularizer spec, null = none): while an ActivityLosses
+  // collects, each call adds penalty(output) / batch size per output (tf.keras's form).
+  const nlohmann::json& activityRegularizer() const { return activityRegularizer_; }
   void ensureBuilt(const std::vector<Shape>& inputShapes);
   // Throws when a built layer cannot take inputs of these shapes (a model inferring
   // shapes through its layers for other input shapes).
@@ -174,6 +177,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual void checkCallArgs(const nlohmann::json& args) const;
   nlohmann::json callArgs_;  // the current ones (setCallArgs); null = none
   bool supportsMasking_ = false;  // set by the classes tfjs marks supportsMasking
+  // Reads and validates config's activityRegularizer (the layers that take one call it).
+  void readActivityRegularizer(const nlohmann::json& config);
+  nlohmann::json activityRegularizer_;
 
  private:
   struct WeightExtras {
@@ -194,6 +200,23 @@ class Layer : public std::enable_shared_from_this<Layer> {
 
 // True if any of the masks is defined.
 bool anyMask(const std::vector<Tensor>& masks);
+
+// The activity regularizers' penalties of the calls made while one is alive (a model's
+// training and evaluation steps open one); nested scopes stack, the innermost collects.
+class ActivityLosses {
+ public:
+  ActivityLosses();
+  ~ActivityLosses();
+  ActivityLosses(const ActivityLosses&) = delete;
+  ActivityLosses& operator=(const ActivityLosses&) = delete;
+  static ActivityLosses* current();
+  void add(const Tensor& penalty) { losses_.push_back(penalty); }
+  Tensor total() const;  // undefined when none was added
+
+ private:
+  std::vector<Tensor> losses_;
+  ActivityLosses* outer_;
+};
 
 using LayerFactory = std::function<std::shared_ptr<Layer>(const nlohmann::json& config)>;
 

@@ -303,7 +303,8 @@ void Model::runSlots(const std::vector<Tensor>& xs, bool training, bool keepAll,
   auto& maskOf = s.maskOf;
   values.resize(uses.size());
   maskOf.resize(uses.size());
-  const bool fuse = !training && !keepAll && inferenceMode();
+  // (Not while activity losses are collected: a fused layer's own output never exists.)
+  const bool fuse = !training && !keepAll && inferenceMode() && ActivityLosses::current() == nullptr;
   for (size_t i = 0; i < xs.size(); ++i) {
     values[i].assign(1, xs[i]);
     if (i < masks.size() && masks[i].defined()) maskOf[i].assign(1, masks[i]);

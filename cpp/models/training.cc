@@ -211,9 +211,11 @@ Tensor Model::trainStep(const std::vector<Tensor>& xs, const std::vector<Tensor>
   std::vector<Tensor> grads;
   {
     GradientTape tape;
+    ActivityLosses activity;
     std::vector<Tensor> outs = execute(xs, true);
     std::vector<Tensor> perOutput;
     Tensor loss = totalLoss(ys, outs, &perOutput, sampleWeights);
+    if (Tensor a = activity.total(); a.defined()) loss = add(loss, a);
     logs = logValues(loss, perOutput, ys, outs);
     grads = tape.gradient(loss, values);
   }  // the tape and every intermediate die here, before the weights change
@@ -226,9 +228,11 @@ std::vector<float> Model::evaluateBatch(const std::vector<Tensor>& xs, const std
   WL_CHECK(compiled(), "You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).");
   checkInputs(xs);
   checkTargets(xs, ys);
+  ActivityLosses activity;  // as Keras, evaluate's loss counts the activity regularizers too
   std::vector<Tensor> outs = execute(xs, false);
   std::vector<Tensor> perOutput;
   Tensor loss = totalLoss(ys, outs, &perOutput);
+  if (Tensor a = activity.total(); a.defined()) loss = add(loss, a);
   return logValues(loss, perOutput, ys, outs).toVector();
 }
 

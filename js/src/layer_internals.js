@@ -281,6 +281,10 @@ const CONSTRAINT_KEYS = /Constraint$/;
 export function hostTrainStep(model, xs, ys, sampleWeights = []) {
   for (const layer of model.layers) {
     const config = layer.getConfig();
+    if (config.activityRegularizer != null) {
+      throw new Error(`${model.name}: training with losses added by addLoss() runs in JS, which cannot add the ` +
+                      `activity regularizer of layer ${layer.name}`);
+    }
     const constrained = Object.keys(config).filter(k => CONSTRAINT_KEYS.test(k) && config[k] != null);
     if (constrained.length > 0) {
       throw new Error(`${model.name}: training with losses added by addLoss() runs in JS, which cannot apply the ` +

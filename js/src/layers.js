@@ -440,13 +440,12 @@ export class Layer {
     if (args == null || typeof args !== 'object') {
       throw new Error(`tf.layers.${className[0].toLowerCase() + className.slice(1)}() expects an object of options, got ${args}`);
     }
-    // tfjs's `weights` (set once the layer is built) and `activityRegularizer` (kept
-    // here, see apply()) are JS-side: the engine gets the other options.
-    let {weights: initialWeights, ...engineArgs} = args;
-    let activityRegularizer = null;
-    if (ACTIVITY_REGULARIZER_CLASSES.has(className) && engineArgs.activityRegularizer != null) {
-      ({activityRegularizer, ...engineArgs} = engineArgs);
-    }
+    // tfjs's `weights` (set once the layer is built) is JS-side: the engine gets the other
+    // options. An `activityRegularizer` goes to the engine (which adds its penalty to the
+    // loss in fit and evaluate, as Keras) and stays here too (tfjs's property; see apply()).
+    const {weights: initialWeights, ...engineArgs} = args;
+    const activityRegularizer = ACTIVITY_REGULARIZER_CLASSES.has(className) ? engineArgs.activityRegularizer : null;
+    if (activityRegularizer != null) engineArgs.activityRegularizer = specOf(activityRegularizer);
     const handle = getCore().createLayer(className, JSON.stringify(engineArgs));
     // Classes with their own JS methods (the recurrent layers' resetStates) get their class.
     let obj = this;
@@ -738,8 +737,10 @@ export class Layer {
   apply(inputs, kwargs = {}) {
     let list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new Error(`${this.name}.apply() needs at least one input`);
-    // As tfjs: a layer with an activity regularizer cannot be called.
-    if (this.activityRegularizer != null) {
+    // As tfjs: a layer with an activity regularizer cannot be called on Tensors. On symbolic
+    // inputs it can (tfjs refuses that too), so a model holding one builds, and the engine
+    // adds its penalty in fit and evaluate.
+    if (this.activityRegularizer != null && !list.every(x => x instanceof SymbolicTensor)) {
       throw new Error('Layer invocation in the presence of activity regularizer(s) is not supported yet.');
     }
     // A spec assigned in JS (custom layers set this.inputSpec) is checked here, as tfjs's

@@ -297,17 +297,92 @@ test('activityRegularizer: kept and serialized; calling the layer throws tfjs\'s
     const l = lib.layers[f]({...args, activityRegularizer: lib.regularizers.l1l2({l1: 0.1, l2: 0.2})});
     const x = f === 'conv2d' ? lib.ones([1, 2, 2, 1]) : lib.ones([1, 3]);
     const eager = messageOf(() => l.apply(x));
-    const symbolic = messageOf(() => l.apply(lib.input({shape: x.shape.slice(1)})));
+    let inp = null, sym = null;
+    const symbolic = messageOf(() => { inp = lib.input({shape: x.shape.slice(1)}); sym = l.apply(inp); });
     x.dispose();
-    return {reg: [l.activityRegularizer.getClassName(), l.activityRegularizer.getConfig()],
-            config: l.getConfig().activityRegularizer, eager, symbolic,
-            none: lib.layers[f](args).activityRegularizer};
+    const out = {reg: [l.activityRegularizer.getClassName(), l.activityRegularizer.getConfig()],
+                 config: l.getConfig().activityRegularizer, eager, symbolic,
+                 none: lib.layers[f](args).activityRegularizer};
+    if (lib === tf) [sym, inp, l].forEach(o => o?.dispose());  // the graph the symbolic call made holds the weights
+    return out;
   });
   const before = tf.memory().numTensors;
-  const ours = run(tf);
+  const ours = run(tf), theirs = run(tfjs);
   assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(ours, run(tfjs));
+  // Beyond tfjs, a symbolic call builds (the engine adds the penalty in fit and evaluate).
+  ours.forEach((o, i) => {
+    assert.equal(o.symbolic, null);
+    assert.match(theirs[i].symbolic, /activity regularizer\(s\) is not supported yet/);
+  });
+  assert.deepEqual(ours.map(o => ({...o, symbolic: null})), theirs.map(o => ({...o, symbolic: null})));
   assert.match(ours[0].eager, /activity regularizer\(s\) is not supported yet/);
+});
+
+test('activityRegularizer in fit and evaluate: tf.keras\'s penalty(output) / batch added to the loss (tfjs cannot call such a layer); a tfjs loop as oracle', async () => {
+  const build = (lib, withReg) => {
+    const reg = (l1, l2) => (withReg ? {activityRegularizer: lib.regularizers.l1l2({l1, l2})} : {});
+    const inp = lib.input({shape: [4, 4, 1]});
+    const conv = lib.layers.conv2d({filters: 2, kernelSize: 3, activation: 'tanh', name: 'c', ...reg(0.05, 0)}).apply(inp);
+    const flat = lib.layers.flatten().apply(conv);
+    const hidden = lib.layers.dense({units: 3, activation: 'relu', name: 'h', ...reg(0, 0.1)}).apply(flat);
+    const out = lib.layers.dense({units: 1, name: 'o'}).apply(hidden);
+    return {model: lib.model({inputs: inp, outputs: withReg ? out : [out, conv, hidden]})};
+  };
+  const ours = build(tf, true).model, theirs = build(tfjs, false).model;
+  const r = (() => { let s = 17; return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5; })();
+  const init = theirs.getWeights().map(w => Array.from({length: w.size}, r));
+  theirs.setWeights(init.map((v, i) => tfjs.tensor(v, theirs.getWeights()[i].shape)));
+  ours.setWeights(init.map((v, i) => tf.tensor(v, ours.getWeights()[i].shape)));
+  const xv = Array.from({length: 8 * 16}, r), yv = Array.from({length: 8}, r);
+  const x = tf.tensor(xv, [8, 4, 4, 1]), y = tf.tensor(yv, [8, 1]);
+  ours.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});
+  const h = await ours.fit(x, y, {epochs: 2, batchSize: 4, shuffle: false, verbose: 0});
+  // The oracle: the same net without regularizers, its penalties added by hand.
+  const opt = tfjs.train.sgd(0.1), vars = theirs.trainableWeights.map(v => v.val);
+  const lossOf = (xb, yb) => {
+    const [o, c, hd] = theirs.apply(xb);
+    const n = xb.shape[0];
+    return tfjs.addN([tfjs.losses.meanSquaredError(yb, o), tfjs.div(tfjs.mul(0.05, tfjs.sum(tfjs.abs(c))), n),
+                      tfjs.div(tfjs.mul(0.1, tfjs.sum(tfjs.square(hd))), n)]);
+  };
+  const expected = [];
+  for (let epoch = 0; epoch < 2; ++epoch) {
+    let total = 0;
+    for (let b = 0; b < 8; b += 4) {
+      const xb = tfjs.tensor(xv.slice(b * 16, (b + 4) * 16), [4, 4, 4, 1]), yb = tfjs.tensor(yv.slice(b, b + 4), [4, 1]);
+      const cost = opt.minimize(() => lossOf(xb, yb), true, vars);
+      total += cost.dataSync()[0] * 4;
+      tfjs.dispose([xb, yb, cost]);
+    }
+    expected.push(total / 8);
+  }
+  h.history.loss.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-5, `loss[${i}] ${v} vs ${expected[i]}`));
+  const tw = theirs.getWeights().map(w => Array.from(w.dataSync()));
+  ours.getWeights().forEach((w, i) => Array.from(w.dataSync()).forEach((v, j) =>
+    assert.ok(Math.abs(v - tw[i][j]) < 1e-5, `weight ${i}[${j}] ${v} vs ${tw[i][j]}`)));
+  // evaluate counts it (as Keras); predict is the plain forward pass.
+  const xt = tfjs.tensor(xv, [8, 4, 4, 1]), yt = tfjs.tensor(yv, [8, 1]);
+  const ev = ours.evaluate(x, y, {batchSize: 8});
+  const want = lossOf(xt, yt).dataSync()[0];
+  assert.ok(Math.abs(ev.dataSync()[0] - want) < 1e-5, `evaluate ${ev.dataSync()[0]} vs ${want}`);
+  const p = ours.predict(x), pt = theirs.predict(xt)[0];
+  Array.from(p.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - pt.dataSync()[i]) < 1e-5));
+  // Saved and loaded with it: the loaded model's evaluate agrees.
+  const saved = ours.toJSON(null, false);
+  assert.deepEqual(saved.config.layers.find(l => l.name === 'h').config.activity_regularizer,
+                   {class_name: 'L1L2', config: {l1: 0, l2: 0.1}});
+  const loaded = await tf.models.modelFromJSON(saved);
+  loaded.setWeights(ours.getWeights());
+  loaded.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
+  const ev2 = loaded.evaluate(x, y, {batchSize: 8});
+  assert.ok(Math.abs(ev2.dataSync()[0] - ev.dataSync()[0]) < 1e-6);
+  // A model trained by the JS step (addLoss) cannot add it: an Error, not a loss without it.
+  loaded.getLayer('o').addLoss(() => tf.scalar(0));
+  await assert.rejects(loaded.fit(x, y, {verbose: 0}), /cannot add the activity regularizer of layer c/);
+  tf.dispose([x, y, ev, ev2, p]);
+  tfjs.dispose([xt, yt]);
+  ours.dispose();
+  loaded.dispose();
 });
 
 // ---- call hooks -----------------------------------------------------------------------------------------
