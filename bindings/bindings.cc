@@ -1108,6 +1108,15 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
           return m.optimizerShared();
         });
       }))
+      .function("setOptimizerWeights", optional_override([](Model& m, std::string namesJson,
+                                                            const std::vector<Tensor>& values) {
+        guard([&] {
+          WL_CHECK(m.optimizer() != nullptr, "The model is not compiled");
+          m.optimizer()->setWeightsByName(m.trainableWeights(),
+                                          parseJson(namesJson, "optimizer weight names").get<std::vector<std::string>>(),
+                                          values);
+        });
+      }))
       .function("evaluateBatch", &modelEvaluateBatch)
       .function("checkData", &modelCheckData)
       .function("checkInputs", &modelCheckInputs)

@@ -1176,6 +1176,8 @@ export declare class LayersModel extends Layer {
   readonly outputNames: string[];
   readonly metricsNames: string[];
   stopTraining: boolean;
+  /** The compiled optimizer (one of the model's own when compiled with a name or config); null before compile. */
+  optimizer: Optimizer | null;
   getLayer(nameOrIndex: string | number, index?: number): Layer;
   compile(args: ModelCompileArgs): void;
   fit(x: ModelData, y: ModelData, args?: ModelFitArgs): Promise<History>;

@@ -108,6 +108,7 @@ void Optimizer::setWeights(const std::vector<Tensor>& values) {
   for (int64_t id : order_) expected += state_.at(id).slots.size();
   WL_CHECK(values.size() == expected, "Optimizer.setWeights: expected " << expected << " weights, got " << values.size());
   iterations_ = static_cast<int64_t>(values[0].item());
+  onIterationsSet();
   size_t at = 1;
   for (int64_t id : order_) {
     for (Tensor& slot : state_.at(id).slots) {
@@ -115,6 +116,48 @@ void Optimizer::setWeights(const std::vector<Tensor>& values) {
                                                                                    << shapeStr(values[at].shape()));
       store(slot, values[at++]);
     }
+  }
+}
+
+void Optimizer::setWeightsByName(const std::vector<std::shared_ptr<Variable>>& vars,
+                                 const std::vector<std::string>& names, const std::vector<Tensor>& values) {
+  WL_CHECK(names.size() == values.size(), "Optimizer.setWeights: " << names.size() << " names for " << values.size()
+                                                                   << " weights");
+  std::map<std::string, size_t> byName;
+  for (size_t i = 0; i < names.size(); ++i) byName[names[i]] = i;
+  std::vector<bool> used(names.size(), false);
+  if (auto it = byName.find("iter"); it != byName.end()) {
+    iterations_ = static_cast<int64_t>(values[it->second].item());
+    onIterationsSet();
+    used[it->second] = true;
+  }
+  const auto specs = slotSpecs();
+  for (const auto& v : vars) {
+    std::vector<size_t> at;
+    for (const auto& [suffix, init] : specs) {
+      auto it = byName.find(v->name() + "/" + suffix);
+      if (it == byName.end()) break;
+      at.push_back(it->second);
+    }
+    if (at.size() != specs.size() || specs.empty()) continue;
+    Tensor param = v->value();
+    State st;
+    st.name = v->name();
+    for (size_t k : at) {
+      WL_CHECK(values[k].shape() == param.shape(), "Optimizer weight " << names[k] << " has shape "
+                                                     << shapeStr(values[k].shape()) << ", but its variable has "
+                                                     << shapeStr(param.shape()));
+      Tensor slot = Tensor::full(param.shape(), 0.f);
+      store(slot, values[k]);
+      st.slots.push_back(slot);
+      used[k] = true;
+    }
+    if (state_.find(param.id()) == state_.end()) order_.push_back(param.id());
+    state_[param.id()] = std::move(st);
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    WL_CHECK(used[i], "Optimizer weight " << names[i] << " matches no state of this " << className()
+                                          << " optimizer over the model's trainable weights");
   }
 }
 
@@ -228,6 +271,10 @@ class Adam : public Optimizer {
     accBeta1_ *= beta1_;
     accBeta2_ *= beta2_;
   }
+  void onIterationsSet() override {  // as tfjs's setWeights: beta^(iterations + 1)
+    accBeta1_ = std::pow(beta1_, static_cast<double>(iterations_ + 1));
+    accBeta2_ = std::pow(beta2_, static_cast<double>(iterations_ + 1));
+  }
   double beta1_, beta2_, epsilon_, weightDecay_;
   bool decoupled_;
   double accBeta1_, accBeta2_;
@@ -257,6 +304,7 @@ class Adamax : public Optimizer {
     store(w, add(mul(S(-rate / (1 - accBeta1_)), div(m, add(u, S(epsilon_)))), w));
   }
   void afterStep() override { accBeta1_ *= beta1_; }
+  void onIterationsSet() override { accBeta1_ = std::pow(beta1_, static_cast<double>(iterations_ + 1)); }
   double beta1_, beta2_, epsilon_, decay_;
   double accBeta1_;
 };

@@ -45,6 +45,11 @@ class Optimizer {
   // tfjs's getWeights(): iterations, then each state slot of each parameter.
   std::vector<std::pair<std::string, Tensor>> getWeights() const;
   void setWeights(const std::vector<Tensor>& values);
+  // A saved optimizer's weights, matched by name ("iter", "<variable>/<slot>") to `vars`:
+  // each variable whose slots are all there gets that state (a fresh model's optimizer
+  // has none yet, so setWeights' order cannot apply). A name matching no slot throws.
+  void setWeightsByName(const std::vector<std::shared_ptr<Variable>>& vars, const std::vector<std::string>& names,
+                        const std::vector<Tensor>& values);
 
  protected:
   // One parameter's update; `slots` are its state tensors (created on first use
@@ -52,6 +57,8 @@ class Optimizer {
   virtual void update(Tensor& param, const Tensor& grad, std::vector<Tensor>& slots, double lr) = 0;
   virtual std::vector<std::pair<std::string, float>> slotSpecs() const { return {}; }  // (suffix, initial value)
   virtual void afterStep() {}
+  // After iterations_ was set from saved weights: state derived from the step count follows.
+  virtual void onIterationsSet() {}
   explicit Optimizer(const nlohmann::json& lr, double dflt) : learningRate_(lr, dflt) {}
   LearningRate learningRate_;
   int64_t iterations_ = 0;

@@ -2,7 +2,8 @@
 // artifacts -> model glue. Sits above io/ (artifacts, handlers, weights) and
 // serialization.js (Keras JSON -> layers); nothing below imports it, so there is
 // no cycle. Saving goes the other way, from models.js (model.save()) into io/.
-import {copyBytesToHeap, copyToHeap, getCore, heapView} from './core.js';
+import {copyBytesToHeap, copyToHeap, getCore, heapView, vectorOf} from './core.js';
+import {makeTensorFromFlat} from './tensor.js';
 import {checkTopology, checkWeightSpecs, decodeWeightValues, loadForModel, loadHandlerOf} from './io/index.js';
 import {convertPythonicToTs, modelFromTopology} from './serialization.js';
 
@@ -76,6 +77,18 @@ function loadNamedWeights(model, weights, strict) {
   if (core._wl_weights_constrain(model.handle.address()) === 0) core.rethrowLastError();
 }
 
+// The saved optimizer state (moments, iterations) into the model's compiled optimizer, by name.
+function setOptimizerWeights(model, names, entries) {
+  const tensors = entries.map(e => makeTensorFromFlat(e.values, e.shape, e.dtype));
+  const v = vectorOf(tensors.map(t => t.handle));
+  try {
+    model.handle.setOptimizerWeights(JSON.stringify(names), v);
+  } finally {
+    v.delete();
+    tensors.forEach(t => t.dispose());
+  }
+}
+
 /** tf.loadLayersModel(urlOrHandler, {strict, onProgress, weightPathPrefix, fetchFunc, requestInit}). */
 export async function loadLayersModel(pathOrIOHandler, options = {}) {
   const handler = loadHandlerOf(pathOrIOHandler, options);
@@ -108,8 +121,16 @@ export function modelFromArtifacts(artifacts, strict = true) {
     core.setFastWeightInit(false);
   }
   try {
+    // As tfjs: the weights of group 'optimizer' (save's includeOptimizer) go to the
+    // compiled optimizer, the others to the model.
+    const specs = artifacts.weightSpecs || [];
+    const optimizerNames = specs.filter(spec => spec.group === 'optimizer').map(spec => spec.name);
+    let optimizerWeights = null;
     if (artifacts.weightData != null) {
-      loadNamedWeights(model, decodeWeightValues(artifacts.weightData, artifacts.weightSpecs || []), strict);
+      const decoded = decodeWeightValues(artifacts.weightData, specs);
+      optimizerWeights = optimizerNames.map(name => decoded.get(name));
+      optimizerNames.forEach(name => decoded.delete(name));
+      loadNamedWeights(model, decoded, strict);
     }
     if (artifacts.trainingConfig != null) {
       const tc = artifacts.trainingConfig;
@@ -117,6 +138,7 @@ export function modelFromArtifacts(artifacts, strict = true) {
       const opt = tc.optimizer_config;
       const optimizer = opt ? {getClassName: () => opt.class_name, getConfig: () => convertPythonicToTs(opt.config)} : 'sgd';
       model.compile({optimizer, loss, metrics: tc.metrics || undefined, lossWeights: tc.loss_weights ?? undefined});
+      if (optimizerWeights != null && optimizerWeights.length > 0) setOptimizerWeights(model, optimizerNames, optimizerWeights);
     }
     if (artifacts.userDefinedMetadata != null) model._userDefinedMetadata = artifacts.userDefinedMetadata;
   } catch (e) {

@@ -5,7 +5,7 @@ import {fromVector, getCore} from './core.js';
 import {Layer, SymbolicTensor, callHooks, registerWrapper, runForEngine, wrapLayer} from './layers.js';
 import {tidy} from './engine.js';
 import {Tensor, assertNumericTensor, assertTensor, dispose} from './tensor.js';
-import {Optimizer} from './optimizers.js';
+import {Optimizer, optimizerFromHandle} from './optimizers.js';
 import {evaluateDatasetLoop, fitDatasetLoop} from './dataset_training.js';
 import {encodeWeights, saveHandlerOf, writeModelArtifacts} from './io/index.js';
 import {modelTopology, trainingConfigOf} from './topology.js';
@@ -211,13 +211,16 @@ export class LayersModel extends Layer {
     this.handle.setHostFunctions(hostFunctions(fns), fns.length);
     if (args.optimizer instanceof Optimizer) {
       this.handle.compileWith(JSON.stringify(config), args.optimizer.handle);
+      this._disposeOwnedOptimizer();
       this.optimizer = args.optimizer;
       this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics, lossWeights: args.lossWeights};
       return;
     }
     config.optimizer = optimizerSpec(args.optimizer);
     this.handle.compile(JSON.stringify(config));
-    this.optimizer = args.optimizer;
+    // As tfjs: a name or config compiles to an Optimizer of the model's own (disposed with it).
+    this._disposeOwnedOptimizer();
+    this.optimizer = this._ownedOptimizer = optimizerFromHandle(this.handle.getOptimizer());
     this._compileArgs = {optimizer: args.optimizer, loss: args.loss, metrics: args.metrics, lossWeights: args.lossWeights};
   }
 
@@ -360,8 +363,15 @@ export class LayersModel extends Layer {
     printSummary(this, lineLength, positions, printFn);
   }
 
+  /** @internal */
+  _disposeOwnedOptimizer() {
+    if (this._ownedOptimizer) this._ownedOptimizer.dispose();
+    this._ownedOptimizer = null;
+  }
+
   dispose() {
     if (this.isDisposed) return {refCountAfterDispose: 0, numDisposedVariables: 0};
+    this._disposeOwnedOptimizer();
     const layersNow = this.layers;
     const numDisposedVariables = this.getWeightsCount();
     super.dispose();

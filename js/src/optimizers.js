@@ -177,6 +177,17 @@ export const AdamaxOptimizer = optimizerClass('Adamax');
 export const RMSPropOptimizer = optimizerClass('RMSProp');
 const AdamWOptimizer = optimizerClass('AdamW');
 
+const CLASSES = {SGD: SGDOptimizer, Momentum: MomentumOptimizer, Adagrad: AdagradOptimizer, Adadelta: AdadeltaOptimizer,
+                 Adam: AdamOptimizer, Adamax: AdamaxOptimizer, RMSProp: RMSPropOptimizer, AdamW: AdamWOptimizer};
+
+/** @internal An Optimizer of its class around an engine optimizer handle (owned by the result). */
+export function optimizerFromHandle(handle) {
+  const obj = Object.create((CLASSES[handle.className()] || Optimizer).prototype);
+  obj._handle = handle;
+  obj.isDisposed = false;
+  return obj;
+}
+
 const make = cls => (...args) => new cls(...args);
 
 export const train = {

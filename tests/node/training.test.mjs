@@ -424,3 +424,68 @@ test('the learning rate of a compiled model can be read and changed (reduceLROnP
   // Epoch 0 sets the best; each later epoch misses it by minDelta and halves the rate.
   assert.deepEqual(rates, [0.125, 0.0625, 0.03125, 0.015625, 0.0078125, 0.00390625]);
 });
+
+test('model.optimizer is an Optimizer after compile with a name (as tfjs); save({includeOptimizer}) and load carry its state', async () => {
+  const tfjs = await loadTfjs();
+  const build = lib => {
+    const m = lib.sequential();
+    m.add(lib.layers.dense({units: 3, inputShape: [2], activation: 'tanh', kernelInitializer: 'ones'}));
+    m.add(lib.layers.dense({units: 1, kernelInitializer: 'ones'}));
+    return m;
+  };
+  const x = [[1, 2], [0.5, -1], [-1, 0.25], [2, 1]], y = [[1], [0], [-1], [0.5]];
+  const before = tf.memory().numTensors;
+  const ours = build(tf);
+  ours.compile({optimizer: 'adam', loss: 'meanSquaredError'});
+  const first = ours.optimizer;
+  assert.ok(first instanceof tf.train.Optimizer);
+  assert.equal(first.getClassName(), 'Adam');
+  ours.compile({optimizer: 'rmsprop', loss: 'meanSquaredError'});  // the model's own first optimizer goes
+  assert.equal(first.isDisposed, true);
+  assert.equal(ours.optimizer.getClassName(), 'RMSProp');
+  ours.compile({optimizer: 'adam', loss: 'meanSquaredError'});
+  const theirs = build(tfjs);
+  theirs.compile({optimizer: 'adam', loss: 'meanSquaredError'});
+  assert.equal(theirs.optimizer.getClassName(), ours.optimizer.getClassName());
+
+  // tfjs saves with its optimizer state (group 'optimizer', m's then v's); ours loads it and
+  // takes the same next step as tfjs does.
+  const [xt, yt] = [tfjs.tensor2d(x), tfjs.tensor2d(y)];
+  await theirs.fit(xt, yt, {epochs: 3, batchSize: 2, shuffle: false, verbose: 0});
+  let saved;
+  await theirs.save(tfjs.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {}}; }), {includeOptimizer: true});
+  assert.deepEqual(saved.weightSpecs.filter(s => s.group === 'optimizer').map(s => s.name.replace(/^.*\//, '')),
+                   ['iter', 'm', 'm', 'm', 'm', 'v', 'v', 'v', 'v']);  // tfjs's order; ours keeps m, v per weight
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  const state = await loaded.optimizer.getWeights();
+  assert.equal(state.length, 9);  // iter + m and v of 4 weights
+  assert.equal(state[0].tensor.dataSync()[0], 6);
+  tf.dispose(state.map(w => w.tensor));
+  const [xo, yo] = [tf.tensor2d(x), tf.tensor2d(y)];
+  await theirs.fit(xt, yt, {epochs: 1, batchSize: 4, shuffle: false, verbose: 0});
+  await loaded.fit(xo, yo, {epochs: 1, batchSize: 4, shuffle: false, verbose: 0});
+  const w1 = theirs.getWeights().map(w => Array.from(w.dataSync()));
+  loaded.getWeights().forEach((w, i) => Array.from(w.dataSync()).forEach((v, j) =>
+    close(v, w1[i][j], 1e-5, `weight ${i}[${j}] after the loaded optimizer's step`)));
+
+  // Ours round trip: the loaded model continues exactly as the saved one.
+  let ownSaved;
+  await loaded.save(tf.io.withSaveHandler(async a => { ownSaved = a; return {modelArtifactsInfo: {}}; }), {includeOptimizer: true});
+  assert.deepEqual(ownSaved.weightSpecs.map(s => s.group === 'optimizer'), [...Array(4).fill(false), ...Array(9).fill(true)]);
+  const again = await tf.loadLayersModel(tf.io.fromMemory(ownSaved));
+  await loaded.fit(xo, yo, {epochs: 2, batchSize: 2, shuffle: false, verbose: 0});
+  await again.fit(xo, yo, {epochs: 2, batchSize: 2, shuffle: false, verbose: 0});
+  assert.deepEqual(again.getWeights().map(w => Array.from(w.dataSync())), loaded.getWeights().map(w => Array.from(w.dataSync())));
+  // optimizer.setWeights(getWeights()) keeps Adam's bias correction (beta^t) where it was.
+  const sw = await again.optimizer.getWeights();
+  await again.optimizer.setWeights(sw);
+  tf.dispose(sw.map(w => w.tensor));
+  await loaded.fit(xo, yo, {epochs: 1, batchSize: 4, shuffle: false, verbose: 0});
+  await again.fit(xo, yo, {epochs: 1, batchSize: 4, shuffle: false, verbose: 0});
+  loaded.getWeights().forEach((w, i) => Array.from(w.dataSync()).forEach((v, j) =>
+    close(v, again.getWeights()[i].dataSync()[j], 1e-6, `weight ${i}[${j}] after setWeights`)));
+  tf.dispose([xo, yo]);
+  tfjs.dispose([xt, yt]);
+  [ours, loaded, again].forEach(m => m.dispose());
+  assert.equal(tf.memory().numTensors, before);  // the models' own optimizers went with them
+});

@@ -72,8 +72,9 @@ export function byteLength(spec) {
 export function encodeWeights(named, quantize) {
   const parts = [];
   const specs = [];
-  for (const {name, tensor} of named) {
+  for (const {name, tensor, group} of named) {
     const spec = {name, shape: tensor.shape.slice(), dtype: tensor.dtype};
+    if (group != null) spec.group = group;  // as tfjs: 'optimizer' for a saved optimizer's weights
     if (tensor.dtype === 'string') {
       // As tfjs: each element's UTF-8 bytes after their length (uint32, little-endian).
       for (const b of tensor.stringBytes) parts.push(Uint32Array.of(b.length), b);
