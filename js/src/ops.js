@@ -232,29 +232,44 @@ Object.assign(ops, {
 
 const pair = v => (Array.isArray(v) ? v : [v, v]);
 const triple = v => (Array.isArray(v) ? v : [v, v, v]);
+// As tfjs (checkPadOnDimRoundingMode): a rounding mode goes with an integer pad only,
+// not 'same'/'valid' (where it would be ignored).
+function roundedPad(op, pad, dimRoundingMode) {
+  if (dimRoundingMode == null) return pad;
+  const msg = v => `Error in ${op}: pad must be an integer when using dimRoundingMode ${dimRoundingMode} but got pad ${v}.`;
+  if (typeof pad === 'string') throw new Error(msg(pad));
+  if (typeof pad === 'number' && !Number.isInteger(pad)) throw new Error(msg(pad));
+  if (Array.isArray(pad)) pad.flat().forEach(v => { if (!Number.isInteger(v)) throw new Error(msg(v)); });
+  return pad;
+}
 Object.assign(ops, {
   conv1d: (x, filter, stride, pad, dataFormat = 'NWC', dilation = 1, dimRoundingMode) =>
-      one('conv1d', [x, filter], {stride, pad, dataFormat, dilation, dimRoundingMode}, ['x', 'filter']),
+      one('conv1d', [x, filter], {stride, pad: roundedPad('conv1d', pad, dimRoundingMode), dataFormat, dilation,
+                                  dimRoundingMode}, ['x', 'filter']),
   conv2d: (x, filter, strides, pad, dataFormat = 'NHWC', dilations = [1, 1], dimRoundingMode) =>
-      one('conv2d', [x, filter], {strides: pair(strides), pad, dataFormat, dilations: pair(dilations), dimRoundingMode},
-          ['x', 'filter']),
+      one('conv2d', [x, filter], {strides: pair(strides), pad: roundedPad('conv2d', pad, dimRoundingMode), dataFormat,
+                                  dilations: pair(dilations), dimRoundingMode}, ['x', 'filter']),
   conv3d: (x, filter, strides, pad, dataFormat = 'NDHWC', dilations = [1, 1, 1]) =>
       one('conv3d', [x, filter], {strides: triple(strides), pad, dataFormat, dilations: triple(dilations)}, ['x', 'filter']),
   conv2dTranspose: (x, filter, outputShape, strides, pad, dimRoundingMode) =>
-      one('conv2dTranspose', [x, filter], {outputShape, strides: pair(strides), pad, dimRoundingMode}, ['x', 'filter']),
+      one('conv2dTranspose', [x, filter], {outputShape, strides: pair(strides),
+                                          pad: roundedPad('conv2dTranspose', pad, dimRoundingMode), dimRoundingMode},
+          ['x', 'filter']),
   conv3dTranspose: (x, filter, outputShape, strides, pad) =>
       one('conv3dTranspose', [x, filter], {outputShape, strides: triple(strides), pad}, ['x', 'filter']),
   depthwiseConv2d: (x, filter, strides, pad, dataFormat = 'NHWC', dilations = [1, 1], dimRoundingMode) =>
-      one('depthwiseConv2d', [x, filter], {strides: pair(strides), pad, dataFormat, dilations: pair(dilations),
-                                          dimRoundingMode}, ['x', 'filter']),
+      one('depthwiseConv2d', [x, filter], {strides: pair(strides), pad: roundedPad('depthwiseConv2d', pad, dimRoundingMode),
+                                          dataFormat, dilations: pair(dilations), dimRoundingMode}, ['x', 'filter']),
   separableConv2d: (x, depthwiseFilter, pointwiseFilter, strides, pad, dilation = [1, 1], dataFormat = 'NHWC') =>
       one('separableConv2d', [x, depthwiseFilter, pointwiseFilter],
           {strides: pair(strides), pad, dilation: pair(dilation), dataFormat},
           ['x', 'depthwiseFilter', 'pointwiseFilter']),
   maxPool: (x, filterSize, strides, pad, dimRoundingMode) =>
-      one('maxPool', [x], {filterSize: pair(filterSize), strides: pair(strides), pad, dimRoundingMode}),
+      one('maxPool', [x], {filterSize: pair(filterSize), strides: pair(strides),
+                           pad: roundedPad('maxPool', pad, dimRoundingMode), dimRoundingMode}),
   avgPool: (x, filterSize, strides, pad, dimRoundingMode) =>
-      one('avgPool', [x], {filterSize: pair(filterSize), strides: pair(strides), pad, dimRoundingMode}),
+      one('avgPool', [x], {filterSize: pair(filterSize), strides: pair(strides),
+                           pad: roundedPad('avgPool', pad, dimRoundingMode), dimRoundingMode}),
   maxPool3d: (x, filterSize = [1, 1, 1], strides, pad, dimRoundingMode, dataFormat = 'NDHWC') =>
       one('maxPool3d', [x], {filterSize: triple(filterSize), strides: triple(strides == null ? filterSize : strides), pad,
                             dimRoundingMode, dataFormat}),

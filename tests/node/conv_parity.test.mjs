@@ -110,3 +110,26 @@ test('tf.fused: bad activations and missing inputs are Errors that name the prob
   assert.equal(tf.memory().numTensors, before);  // nothing half-made is left behind
   tf.dispose([a, b, b2, x, f]);
 });
+
+test('dimRoundingMode goes with an integer pad only: \'same\'/\'valid\' or a fractional pad throw tfjs\'s error', async () => {
+  const tfjs = await loadTfjs();
+  const cases = [
+    lib => lib.conv2d(lib.ones([1, 5, 5, 1]), lib.ones([2, 2, 1, 1]), 2, 'valid', 'NHWC', 1, 'ceil'),
+    lib => lib.depthwiseConv2d(lib.ones([1, 5, 5, 1]), lib.ones([2, 2, 1, 1]), 2, 'same', 'NHWC', 1, 'floor'),
+    lib => lib.maxPool(lib.ones([1, 5, 5, 1]), 2, 2, 'same', 'floor'),
+    lib => lib.avgPool(lib.ones([1, 5, 5, 1]), 2, 2, 1.5, 'round'),
+    lib => lib.conv1d(lib.ones([1, 5, 1]), lib.ones([2, 1, 1]), 2, 'valid', 'NWC', 1, 'ceil'),
+  ];
+  const messageOf = f => { try { f(); return null; } catch (e) { return e.message; } };
+  for (const [i, f] of cases.entries()) {
+    const theirs = messageOf(() => f(tfjs)), ours = messageOf(() => f(tf));
+    assert.match(theirs, /pad must be an integer when using dimRoundingMode/, `case ${i}: tfjs`);
+    assert.equal(ours, theirs, `case ${i}`);
+  }
+  // An integer pad with a rounding mode computes as tfjs.
+  const a = tf.avgPool(tf.range(0, 36).reshape([1, 6, 6, 1]), 3, 2, 1, 'ceil');
+  const b = tfjs.avgPool(tfjs.range(0, 36).reshape([1, 6, 6, 1]), 3, 2, 1, 'ceil');
+  assert.deepEqual(a.shape, b.shape);
+  assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
+  a.dispose();
+});
