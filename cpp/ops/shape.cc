@@ -516,6 +516,48 @@ Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) {
   return y;
 }
 
+// tfjs's gather with batchDims: the first batchDims dims of x and indices are batch dims
+// that pair up; each batch element gathers on its own (a gather per element, so each one
+// checks its indices against its own axis and keeps its gradient).
+Tensor gather(const Tensor& x, const Tensor& indices, int axis, int batchDims) {
+  WL_CHECK(x.defined() && indices.defined(), "gather: an input tensor is undefined (was it disposed?)");
+  const int xr = x.rank(), ir = indices.rank();
+  WL_CHECK(batchDims == 0 || (batchDims >= -ir && batchDims <= ir),
+           "Expect batchDims in the range of [-" << ir << ", " << ir << "], but got " << batchDims);
+  if (batchDims < 0) batchDims += ir;
+  if (batchDims == 0) return gather(x, indices, axis);
+  WL_CHECK(batchDims <= xr, "batchDims (" << batchDims << ") must be less than rank(x) (" << xr << ").");
+  const int a = normAxis("gather", axis, xr);
+  WL_CHECK(a >= batchDims, "batchDims (" << batchDims << ") must be less than or equal to axis (" << a << ").");
+  for (int i = 0; i < batchDims; ++i) {
+    WL_CHECK(x.dim(i) == indices.dim(i), "x.shape[" << i << "]: " << x.dim(i) << " should be equal to indices.shape["
+                                                    << i << "]: " << indices.dim(i) << ".");
+  }
+  int64_t nb = 1, np = 1, npost = 1, ni = 1;
+  for (int i = 0; i < batchDims; ++i) nb *= x.dim(i);
+  for (int i = batchDims; i < a; ++i) np *= x.dim(i);
+  for (int i = a + 1; i < xr; ++i) npost *= x.dim(i);
+  for (int i = batchDims; i < ir; ++i) ni *= indices.dim(i);
+  Shape outShape(x.shape().begin(), x.shape().begin() + a);
+  outShape.insert(outShape.end(), indices.shape().begin() + batchDims, indices.shape().end());
+  outShape.insert(outShape.end(), x.shape().begin() + a + 1, x.shape().end());
+  if (nb == 0) return Tensor::empty(outShape, x.dtype());
+  Tensor xs = reshape(x, {nb, np, x.dim(a), npost});
+  Tensor is = reshape(indices, {nb, ni});
+  std::vector<Tensor> parts;
+  for (int64_t b = 0; b < nb; ++b) {
+    Tensor xb = reshape(slice(xs, {b, 0, 0, 0}, {1, np, x.dim(a), npost}), {np, x.dim(a), npost});
+    Tensor ib = reshape(slice(is, {b, 0}, {1, ni}), {ni});
+    try {
+      parts.push_back(gather(xb, ib, 1));  // [np, ni, npost]
+    } catch (const Error& e) {
+      throw Error(std::string(e.what()) + " of batch element " + std::to_string(b) + " (gather with batchDims " +
+                  std::to_string(batchDims) + " along axis " + std::to_string(a) + ")");
+    }
+  }
+  return reshape(stack(parts, 0), outShape);
+}
+
 Tensor oneHot(const Tensor& indices, int64_t depth, float onValue, float offValue) {
   WL_CHECK(depth >= 1, "oneHot: depth must be >= 1, but it is " << depth);
   WL_CHECK(indices.dtype() == DType::Int32, "oneHot: indices must be an int32 tensor, got " << dtypeName(indices.dtype()));
@@ -585,8 +627,7 @@ const bool registered = [] {
   });
   reg.add("tile", 1, [](In in, const Attrs& at) -> Out { return {tile(in[0], at.getInts("reps"))}; });
   reg.add("gather", 2, [](In in, const Attrs& at) -> Out {
-    WL_CHECK(at.getInt("batchDims", 0) == 0, "gather: batchDims > 0 is not supported");
-    return {gather(in[0], in[1], static_cast<int>(at.getInt("axis", 0)))};
+    return {gather(in[0], in[1], static_cast<int>(at.getInt("axis", 0)), static_cast<int>(at.getInt("batchDims", 0)))};
   });
   reg.add("expandDims", 1, [](In in, const Attrs& at) -> Out {
     return {expandDims(in[0], static_cast<int>(at.getInt("axis", 0)))};

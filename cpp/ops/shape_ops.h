@@ -19,6 +19,7 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& padd
 Tensor mirrorPad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& paddings, const std::string& mode);
 Tensor tile(const Tensor& x, std::vector<int64_t> reps);
 Tensor gather(const Tensor& x, const Tensor& indices, int axis);
+Tensor gather(const Tensor& x, const Tensor& indices, int axis, int batchDims);  // tfjs's batchDims
 Tensor expandDims(const Tensor& x, int axis);
 Tensor squeeze(const Tensor& x, std::vector<int> axes = {});
 Tensor oneHot(const Tensor& indices, int64_t depth, float onValue, float offValue);

@@ -620,6 +620,15 @@ for (const [shape, idxShape, axis] of [[[5, 3], [4], 0], [[3, 5], [4], 1], [[5, 
   add({name: `gather [${shape}] indices [${idxShape}] axis=${axis}`, fn: (l, x, i) => l.gather(x, i, axis),
        inputs: [F(shape), I(idxShape, [0, shape[axis] - 1])], grad: true, gradInputs: [0]});
 }
+// batchDims: the leading dims of x and indices pair up (each batch element gathers on its own).
+for (const [shape, idxShape, axis, batchDims] of [[[2, 3, 4], [2, 5], 2, 1], [[2, 3, 4], [2, 3], 1, 1],
+                                                  [[2, 3, 4], [2, 3, 2], 2, 2], [[3, 2, 4, 2], [3, 2, 3], -2, -1],
+                                                  [[2, 4, 3], [2, 2, 2], 1, 1]]) {
+  const d = shape.at(axis);
+  add({name: `gather [${shape}] indices [${idxShape}] axis=${axis} batchDims=${batchDims}`,
+       fn: (l, x, i) => l.gather(x, i, axis, batchDims), inputs: [F(shape), I(idxShape, [0, d - 1])], grad: true,
+       gradInputs: [0]});
+}
 add({name: 'gather int32 params', fn: (l, x, i) => l.gather(x, i), inputs: [I([4, 2]), I([3], [0, 3])], grad: false});
 add({name: 'gather repeated indices (grad accumulates)', fn: (l, x, i) => l.gather(x, i),
      inputs: [F([3, 2]), V([5], [0, 2, 0, 0, 1], 'int32')], grad: true, gradInputs: [0]});
