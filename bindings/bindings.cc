@@ -873,6 +873,10 @@ Tensor modelTrainOnBatchWeighted(Model& m, const std::vector<Tensor>& xs, const 
 val modelEvaluateBatch(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
   return floatsToJs(guard([&] { return m.evaluateBatch(xs, ys); }));
 }
+val modelEvaluateBatchWeighted(Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                               const std::vector<Tensor>& ws) {
+  return floatsToJs(guard([&] { return m.evaluateBatch(xs, ys, ws); }));
+}
 void modelCheckData(const Model& m, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
   guard([&] {
     m.checkInputs(xs);
@@ -1118,6 +1122,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
         });
       }))
       .function("evaluateBatch", &modelEvaluateBatch)
+      .function("evaluateBatchWeighted", &modelEvaluateBatchWeighted)
       .function("checkData", &modelCheckData)
       .function("checkInputs", &modelCheckInputs)
       .function("getModelWeights", &modelGetWeights)

@@ -94,7 +94,8 @@ class Model : public Layer {
   // an output's loss becomes mean(perSampleLoss * weight), as tfjs's classWeight.
   std::vector<float> trainOnBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
                                   const std::vector<Tensor>& sampleWeights = {});
-  std::vector<float> evaluateBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+  std::vector<float> evaluateBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                                   const std::vector<Tensor>& sampleWeights = {});
   // trainOnBatch's step, its logs left on the backend as one float32 tensor [n]
   // (the fit loop reads it once per batch, asynchronously where the backend is).
   Tensor trainStep(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,

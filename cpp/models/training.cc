@@ -224,14 +224,15 @@ Tensor Model::trainStep(const std::vector<Tensor>& xs, const std::vector<Tensor>
   return logs;
 }
 
-std::vector<float> Model::evaluateBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+std::vector<float> Model::evaluateBatch(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                                        const std::vector<Tensor>& sampleWeights) {
   WL_CHECK(compiled(), "You must compile a model before training/testing. Use LayersModel.compile(modelCompileArgs).");
   checkInputs(xs);
   checkTargets(xs, ys);
   ActivityLosses activity;  // as Keras, evaluate's loss counts the activity regularizers too
   std::vector<Tensor> outs = execute(xs, false);
   std::vector<Tensor> perOutput;
-  Tensor loss = totalLoss(ys, outs, &perOutput);
+  Tensor loss = totalLoss(ys, outs, &perOutput, sampleWeights);
   if (Tensor a = activity.total(); a.defined()) loss = add(loss, a);
   return logValues(loss, perOutput, ys, outs).toVector();
 }

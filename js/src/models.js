@@ -282,13 +282,12 @@ export class LayersModel extends Layer {
   }
 
   evaluate(x, y, args = {}) {
-    // tfjs 4.22 accepts and ignores it: an unweighted result would pass for a weighted one.
-    if (args != null && args.sampleWeight != null) throw new Error('evaluate: sampleWeight is not supported (the loss would be unweighted)');
     // As tfjs (whose batchSize defaults to 32, so steps always throws there): not silently every sample.
     if (args != null && args.steps != null) throw new Error('evaluate: steps is not supported; evaluateDataset({batches}) evaluates a number of batches');
     const xs = toTensorList(x, () => this.inputNames, 'evaluate');
     const ys = toTensorList(y, () => this.outputNames, 'evaluate');
-    return evaluateLoop(this, xs, ys, args.batchSize);
+    // sampleWeight weighs the loss as Keras's sample_weight (tfjs 4.22 accepts and ignores it).
+    return evaluateLoop(this, xs, ys, args.batchSize, args.sampleWeight);
   }
 
   /** One training step; returns the loss (and metrics) as numbers, as tfjs. */

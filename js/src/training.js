@@ -100,7 +100,7 @@ function batchedMean(xs, ys, batchSize, indices, step) {
     const yb = whole ? ys.map(t => t.handle) : takeRows(ys, indices.slice(start, end));
     const xv = vectorOf(xb), yv = vectorOf(yb);
     try {
-      const logs = step(xv, yv);
+      const logs = step(xv, yv, indices.slice(start, end));
       if (!sums) sums = new Array(logs.length).fill(0);
       logs.forEach((v, i) => { sums[i] += v * (end - start); });
     } finally {
@@ -292,20 +292,32 @@ function hostTrainOnHandles(model, xHandles, yHandles, weights) {
   }
 }
 
+// fn(vector of per-output [batch] weight tensors), freed after; an output without weights
+// (a classWeight or sampleWeight for some outputs only) weighs 1.
+function withWeightTensors(weights, fn) {
+  const n = weights.find(w => w != null).length;
+  const wts = weights.map(w => makeTensorFromFlat(w || new Float32Array(n).fill(1), [n], 'float32'));
+  const wv = vectorOf(wts.map(t => t.handle));
+  try {
+    return fn(wv);
+  } finally {
+    wv.delete();
+    wts.forEach(t => t.dispose());
+  }
+}
+
+// evaluateBatch with the rows idx of per-output sample weights (null: unweighted).
+function evaluateStep(handle, weights) {
+  if (weights == null || weights.every(w => w == null)) return (xv, yv) => handle.evaluateBatch(xv, yv);
+  return (xv, yv, idx) => withWeightTensors(weights.map(w => (w ? Float32Array.from(idx, i => w[i]) : null)),
+                                            wv => handle.evaluateBatchWeighted(xv, yv, wv));
+}
+
 function trainStepHandles(model, xHandles, yHandles, weights) {
   const xv = vectorOf(xHandles), yv = vectorOf(yHandles);
   try {
     if (!weights || weights.every(w => w == null)) return model.handle.trainOnBatch(xv, yv);
-    // An output without weights (a classWeight or sampleWeight for some outputs only) weighs 1.
-    const n = weights.find(w => w != null).length;
-    const wts = weights.map(w => makeTensorFromFlat(w || new Float32Array(n).fill(1), [n], 'float32'));
-    const wv = vectorOf(wts.map(t => t.handle));
-    try {
-      return model.handle.trainOnBatchWeighted(xv, yv, wv);
-    } finally {
-      wv.delete();
-      wts.forEach(t => t.dispose());
-    }
+    return withWeightTensors(weights, wv => model.handle.trainOnBatchWeighted(xv, yv, wv));
   } finally {
     xv.delete();
     yv.delete();
@@ -364,29 +376,29 @@ export function sampleWeightsFromClassWeight(classWeight, ys, outputNames) {
  * A Tensor applies to every output; an array (one per output, null for none) or a
  * {outputName: Tensor} map to each its own. One Float32Array (or null) per output.
  */
-export function sampleWeightsFromArg(sampleWeight, numSamples, outputNames) {
+export function sampleWeightsFromArg(sampleWeight, numSamples, outputNames, what = 'fit') {
   const perOutput = sampleWeight instanceof Tensor ? outputNames.map(() => sampleWeight)
       : Array.isArray(sampleWeight) ? sampleWeight
       : typeof sampleWeight === 'object' ? outputNames.map(n => sampleWeight[n])
       : null;
   if (perOutput == null || perOutput.length !== outputNames.length) {
-    throw new Error(`fit: sampleWeight must be a Tensor, an array of ${outputNames.length} Tensors (one per output) ` +
+    throw new Error(`${what}: sampleWeight must be a Tensor, an array of ${outputNames.length} Tensors (one per output) ` +
                     'or a {outputName: Tensor} map');
   }
   if (!Array.isArray(sampleWeight) && sampleWeight != null && !(sampleWeight instanceof Tensor)) {
     const unknown = Object.keys(sampleWeight).find(k => !outputNames.includes(k));
-    if (unknown != null) throw new Error(`fit: sampleWeight names '${unknown}', which is not an output (${outputNames.join(', ')})`);
+    if (unknown != null) throw new Error(`${what}: sampleWeight names '${unknown}', which is not an output (${outputNames.join(', ')})`);
   }
   return perOutput.map((w, k) => {
     if (w == null) return null;
-    if (!(w instanceof Tensor)) throw new Error(`fit: sampleWeight for output ${outputNames[k]} must be a Tensor`);
+    if (!(w instanceof Tensor)) throw new Error(`${what}: sampleWeight for output ${outputNames[k]} must be a Tensor`);
     const ok = (w.rank === 1 || (w.rank === 2 && w.shape[1] === 1)) && w.shape[0] === numSamples;
     if (!ok) {
-      throw new Error(`fit: sampleWeight for output ${outputNames[k]} must have shape [${numSamples}] or ` +
+      throw new Error(`${what}: sampleWeight for output ${outputNames[k]} must have shape [${numSamples}] or ` +
                       `[${numSamples}, 1] (one weight per sample), but has shape [${w.shape}]` +
                       (w.rank === 2 ? ' (per-timestep weights are not supported)' : ''));
     }
-    if (w.dtype !== 'float32' && w.dtype !== 'int32') throw new Error(`fit: sampleWeight must be numeric, got ${w.dtype}`);
+    if (w.dtype !== 'float32' && w.dtype !== 'int32') throw new Error(`${what}: sampleWeight must be numeric, got ${w.dtype}`);
     return Float32Array.from(w.dataSync());
   });
 }
@@ -430,10 +442,6 @@ export async function fitLoop(model, xs, ys, args = {}) {
   const sampleWeights = combineWeights(
       args.classWeight != null ? sampleWeightsFromClassWeight(args.classWeight, ys, model.outputNames) : null,
       args.sampleWeight != null ? sampleWeightsFromArg(args.sampleWeight, numSamples, model.outputNames) : null);
-  if (args.sampleWeight != null && args.validationSplit != null && args.validationSplit > 0) {
-    // Keras would weight val_loss by the split-off weights; the validation pass here is unweighted.
-    throw new Error('fit: sampleWeight with validationSplit is not supported; pass validationData instead');
-  }
   const names = model.metricsNames;
   let trainCount = numSamples, valData = null;
   if (args.validationData != null) {
@@ -455,13 +463,17 @@ export async function fitLoop(model, xs, ys, args = {}) {
   model.stopTraining = false;
   const order = range(0, trainCount);
   let cursor = trainCount;  // stepsPerEpoch: batches go on where the last epoch stopped
+  // With validationSplit, as Keras: the split-off samples' sampleWeight weighs val_loss
+  // (classWeight does not).
+  const valWeights = valData && valData.indices && args.sampleWeight != null
+      ? sampleWeightsFromArg(args.sampleWeight, numSamples, model.outputNames) : null;
   const validate = epochLogs => {
     const vxs = valData.xs || xs, vys = valData.ys || ys;
     const vbs = args.validationBatchSize || batchSize;
     let indices = valData.indices || range(0, vxs[0].shape[0]);
     // validationSteps: that many validation batches (Keras's validation_steps), the first ones.
     if (validationSteps != null) indices = indices.slice(0, validationSteps * vbs);
-    const vals = batchedMean(vxs, vys, vbs, indices, (xv, yv) => model.handle.evaluateBatch(xv, yv));
+    const vals = batchedMean(vxs, vys, vbs, indices, evaluateStep(model.handle, valWeights));
     names.forEach((n, i) => { epochLogs[`val_${n}`] = vals[i]; });
   };
   for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
@@ -529,11 +541,12 @@ function toList(x, names) {
   throw new Error(`validationData: expected [x, y] with Tensors, got ${x}`);
 }
 
-export function evaluateLoop(model, xs, ys, batchSize = 32) {
+export function evaluateLoop(model, xs, ys, batchSize = 32, sampleWeight = null) {
   checkPositiveInt(batchSize, 'batchSize');
   if (callHooks.count > 0) model._assertNoInnerCallHooks();
-  const handle = model.handle;
-  const vals = batchedMean(xs, ys, batchSize, range(0, xs[0].shape[0]), (xv, yv) => handle.evaluateBatch(xv, yv));
+  const n = xs[0].shape[0];
+  const weights = sampleWeight == null ? null : sampleWeightsFromArg(sampleWeight, n, model.outputNames, 'evaluate');
+  const vals = batchedMean(xs, ys, batchSize, range(0, n), evaluateStep(model.handle, weights));
   const out = vals.map(v => scalar(v));
   return out.length === 1 ? out[0] : out;
 }

@@ -325,10 +325,31 @@ test('sampleWeight multiplies classWeight, reaches each output by name, and bad 
     await assert.rejects(a.fit(xo, yo, {verbose: 0, sampleWeight: t}), re);
     t.dispose();
   }
-  await assert.rejects(a.fit(xo, yo, {verbose: 0, sampleWeight: sw, validationSplit: 0.25}),
-                       /sampleWeight with validationSplit is not supported; pass validationData instead/);
-  assert.throws(() => a.evaluate(xo, yo, {sampleWeight: sw}), /evaluate: sampleWeight is not supported/);
-  assert.equal(tf.memory().numTensors, before);  // no error leaves a tensor behind
+  assert.throws(() => a.evaluate(xo, yo, {sampleWeight: tf.ones([3])}), /evaluate: sampleWeight .* must have shape \[8\]/);
+  assert.equal(tf.memory().numTensors, before + 1);  // no error leaves a tensor behind (the ones above are the test's)
+
+  // evaluate({sampleWeight}): sum(w * loss) / n, as Keras, in any batching; tfjs 4.22 ignores it.
+  const tfjs = await loadTfjs();
+  const tm = mlp(tfjs, 3, 3, 'softmax');
+  tm.setWeights(a.getWeights().map(t => tfjs.tensor(Array.from(t.dataSync()), t.shape)));
+  const perSample = tfjs.metrics.categoricalCrossentropy(tfjs.tensor2d(y), tm.predict(tfjs.tensor2d(x))).dataSync();
+  const want = w.reduce((acc, v, i) => acc + v * perSample[i], 0) / 8;
+  for (const batchSize of [8, 3]) {
+    const e = a.evaluate(xo, yo, {sampleWeight: sw, batchSize});
+    close(e.dataSync()[0], want, 1e-5, `evaluate batchSize ${batchSize}`);
+    e.dispose();
+  }
+  // validationSplit: the split-off samples' weights weigh val_loss (as Keras; classWeight does not).
+  const c = make(a);
+  const hv = await c.fit(xo, yo, {epochs: 1, batchSize: 6, verbose: 0, shuffle: false, sampleWeight: sw,
+                                  classWeight: cw, validationSplit: 0.25});
+  const [vx, vy] = [xo.slice([6, 0], [2, -1]), yo.slice([6, 0], [2, -1])];
+  const vw = sw.slice([6], [2]);
+  const ev = c.evaluate(vx, vy, {sampleWeight: vw}), unweighted = c.evaluate(vx, vy);
+  close(hv.history.val_loss[0], ev.dataSync()[0], 1e-6, 'val_loss');
+  assert.ok(Math.abs(ev.dataSync()[0] - unweighted.dataSync()[0]) > 1e-3);
+  tf.dispose([vx, vy, vw, ev, unweighted]);
+  c.dispose();
   tf.dispose([xo, yo, sw, product, t1, t2, zeros]);
   [a, b, two].forEach(m => m.dispose());
 });
