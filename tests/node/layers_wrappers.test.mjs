@@ -327,7 +327,9 @@ test('bidirectional with a backwardLayer (Keras): predict and fit vs tfjs layers
   for (let i = 0; i < 3; ++i) opt.minimize(() => tfjs.losses.meanSquaredError(ty, theirs(tx)), false, vars);
   const trained = model.getWeights();
   vars.forEach((v, i) => assertAllClose(Array.from(trained[i].dataSync()), Array.from(v.dataSync()), `weight ${i} after fit`, 1e-4));
-  assert.ok(Math.abs(trained[3].dataSync()[0] - w0[3].dataSync()[0]) > 0, 'the backward layer trained');
+  // (Any of its weights: with relu and a random init, one unit may get no gradient.)
+  const moved = [3, 4, 5].some(i => trained[i].dataSync().some((v, j) => v !== w0[i].dataSync()[j]));
+  assert.ok(moved, 'the backward layer trained');
   // Save/load keeps the backward layer.
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(tf, model)));
   assert.equal(loaded.layers[0].getConfig().backwardLayer.className, 'SimpleRNN');
