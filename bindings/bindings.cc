@@ -586,6 +586,11 @@ Tensor hostAddWeight(Layer& l, std::string name, val shape, std::string initiali
   });
 }
 
+// tfjs checks an initializer's options as it is made: tf.initializers.* call this.
+void validateInitializerJs(std::string specJson) {
+  guard([&] { validateInitializer(parseJson(specJson, "initializer"), "initializer"); });
+}
+
 Tensor initializeTensor(std::string specJson, val shape) {
   return guard([&] {
     nlohmann::json spec = parseJson(specJson, "initializer");
@@ -1070,6 +1075,7 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   }));
   function("setFastWeightInit", &setFastWeightInit);
   function("initializeTensor", &initializeTensor);
+  function("validateInitializer", &validateInitializerJs);
   function("layerClassNames", optional_override([]() {
     val out = val::array();
     for (const auto& n : LayerRegistry::instance().classNames()) out.call<void>("push", n);

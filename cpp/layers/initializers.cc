@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
+#include <optional>
 #include <vector>
 
 #include "core/error.h"
+#include "core/js_random.h"
 
 namespace wl {
 
@@ -35,6 +36,38 @@ std::string canonicalName(std::string name) {
   return out;
 }
 
+// A config value that would be drawn from wrongly, or never, throws here (at layer creation and
+// load) rather than at the first draw: tfjs's checks, plus the ones whose absence hangs tfjs.
+void checkConfig(Spec& s, const char* option) {
+  auto& c = s.config;
+  auto where = [&] { return std::string(" (") + option + ": " + s.name + ")"; };
+  if (s.name == "varianceScaling") {
+    // Keras's snake_case values, as tfjs's convertPythonicToTs camelCases them on load.
+    for (const char* key : {"mode", "distribution"}) {
+      if (c.contains(key) && c[key].is_string()) c[key] = canonicalName(c[key].get<std::string>());
+    }
+    if (c.contains("mode") && !c["mode"].is_null()) {
+      const auto& m = c["mode"];
+      WL_CHECK(m.is_string() && (m == "fanIn" || m == "fanOut" || m == "fanAvg"),
+               m.dump() + " is not a valid FanMode. Valid values are fanIn,fanOut,fanAvg or null/undefined" + where());
+    }
+    if (c.contains("distribution") && !c["distribution"].is_null()) {
+      const auto& d = c["distribution"];
+      WL_CHECK(d.is_string() && (d == "normal" || d == "uniform" || d == "truncatedNormal" || d == "untruncatedNormal"),
+               d.dump() + " is not a valid Distribution. Valid values are normal,uniform,truncatedNormal,"
+                          "untruncatedNormal or null/undefined" + where());
+    }
+    if (c.contains("scale") && !c["scale"].is_null()) {
+      WL_CHECK(c["scale"].is_number() && c["scale"].get<double>() >= 0,
+               "scale must be a positive float. Got: " + c["scale"].dump() + where());
+    }
+  }
+  if (s.name == "truncatedNormal" && c.contains("stddev") && c["stddev"].is_number()) {
+    // Redrawn until within 2 stddev of the mean: a negative stddev never is (tfjs loops forever).
+    WL_CHECK(c["stddev"].get<double>() >= 0, "stddev must be >= 0. Got: " + c["stddev"].dump() + where());
+  }
+}
+
 Spec parse(const nlohmann::json& spec, const char* option) {
   Spec s;
   if (spec.is_string()) {
@@ -49,36 +82,34 @@ Spec parse(const nlohmann::json& spec, const char* option) {
                                 "truncatedNormal", "glorotNormal", "glorotUniform", "heNormal",    "heUniform",
                                 "leCunNormal",  "leCunUniform", "varianceScaling", "orthogonal",    "identity"};
   for (const char* k : known) {
-    if (s.name == k) return s;
+    if (s.name == k) {
+      checkConfig(s, option);
+      return s;
+    }
   }
   throw Error(std::string("Unknown initializer: ") + spec.dump() + " (option " + option +
               "). Accepted: zeros, ones, constant, randomNormal, randomUniform, truncatedNormal, varianceScaling, "
               "glorotNormal, glorotUniform, heNormal, heUniform, leCunNormal, leCunUniform, orthogonal, identity");
 }
 
-std::mt19937& rng(const nlohmann::json& config, std::mt19937& seeded) {
-  static std::mt19937 global{std::random_device{}()};
-  if (config.contains("seed") && config["seed"].is_number()) {
-    seeded.seed(config["seed"].get<uint32_t>());
-    return seeded;
-  }
-  return global;
+// The config's seed as tfjs's initializers pass it on to their random ops (null: none).
+std::optional<double> seedOf(const nlohmann::json& config) {
+  if (config.contains("seed") && config["seed"].is_number()) return config["seed"].get<double>();
+  return std::nullopt;
 }
 
-void fillNormal(Tensor& t, float mean, float stddev, bool truncated, std::mt19937& gen) {
-  std::normal_distribution<float> dist(mean, stddev);
+// tfjs's randomNormal / truncatedNormal(shape, mean, stddev, dtype, seed): values drawn in
+// double and stored as float32, so a seeded initializer gives tfjs's weights.
+void fillNormal(Tensor& t, double mean, double stddev, bool truncated, std::optional<double> seed) {
+  jsrand::Gauss g(mean, stddev, truncated, seed);
   float* p = t.data<float>();
-  for (int64_t i = 0, n = t.size(); i < n; ++i) {
-    float v = dist(gen);
-    while (truncated && std::fabs(v - mean) > 2.f * stddev) v = dist(gen);
-    p[i] = v;
-  }
+  for (int64_t i = 0, n = t.size(); i < n; ++i) p[i] = static_cast<float>(g.next());
 }
 
-void fillUniform(Tensor& t, float lo, float hi, std::mt19937& gen) {
-  std::uniform_real_distribution<float> dist(lo, hi);
+void fillUniform(Tensor& t, double lo, double hi, std::optional<double> seed) {
+  jsrand::Uniform u(lo, hi, seed);
   float* p = t.data<float>();
-  for (int64_t i = 0, n = t.size(); i < n; ++i) p[i] = dist(gen);
+  for (int64_t i = 0, n = t.size(); i < n; ++i) p[i] = static_cast<float>(u.next());
 }
 
 // Keras's computeFans: the last two dims are (fanIn, fanOut) times the receptive field.
@@ -111,14 +142,17 @@ double numExact(const nlohmann::json& c, const char* key, double dflt) {
 // (max(rows, cols), min(rows, cols)) with rows = product of all but the last dim,
 // made unique by the signs of R's diagonal (modified Gram-Schmidt gives a positive
 // diagonal), transposed when rows < cols, times `gain`.
-void fillOrthogonal(Tensor& t, float gain, std::mt19937& gen) {
+void fillOrthogonal(Tensor& t, double gain, std::optional<double> seed) {
   const Shape& shape = t.shape();
   WL_CHECK(shape.size() >= 2, "Orthogonal initializer: the shape must be at least 2D, got " << shapeStr(shape));
   int64_t cols = shape.back(), rows = t.size() / std::max<int64_t>(cols, 1);
   int64_t m = std::max(rows, cols), n = std::min(rows, cols);
-  std::normal_distribution<double> dist(0.0, 1.0);
+  // tfjs's randomNormal([m, n], 0, 1, 'float32', seed), row-major float32 values.
+  jsrand::Gauss g(0.0, 1.0, false, seed);
   std::vector<double> a(static_cast<size_t>(m * n));  // column-major: column j at a[j*m]
-  for (double& v : a) v = dist(gen);
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = 0; j < n; ++j) a[static_cast<size_t>(j * m + i)] = static_cast<float>(g.next());
+  }
   for (int64_t j = 0; j < n; ++j) {
     double* cj = &a[j * m];
     for (int64_t k = 0; k < j; ++k) {
@@ -190,8 +224,7 @@ nlohmann::json serializeInitializer(const nlohmann::json& spec) {
 // every backend for a seed), then upload to the active backend.
 Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
   Spec s = parse(specJson, "initializer");
-  std::mt19937 seeded;
-  std::mt19937& gen = rng(s.config, seeded);
+  const std::optional<double> seed = seedOf(s.config);
   if (s.name == "zeros") return Tensor::zeros(shape);
   if (s.name == "ones") return Tensor::full(shape, 1.f);
   if (s.name == "constant") return Tensor::full(shape, num(s.config, "value", 0.f));
@@ -208,16 +241,16 @@ Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
   checkedTensorBytes(shape);
   Tensor t = hostEmpty(shape);
   if (s.name == "orthogonal") {
-    fillOrthogonal(t, num(s.config, "gain", 1.f), gen);
+    fillOrthogonal(t, numExact(s.config, "gain", 1.0), seed);
     return upload(t);
   }
   if (s.name == "randomNormal" || s.name == "truncatedNormal") {
-    fillNormal(t, num(s.config, "mean", 0.f), num(s.config, "stddev", s.name == "randomNormal" ? 0.05f : 0.05f),
-               s.name == "truncatedNormal", gen);
+    fillNormal(t, numExact(s.config, "mean", 0.0), numExact(s.config, "stddev", 0.05), s.name == "truncatedNormal",
+               seed);
     return upload(t);
   }
   if (s.name == "randomUniform") {
-    fillUniform(t, num(s.config, "minval", -0.05f), num(s.config, "maxval", 0.05f), gen);
+    fillUniform(t, numExact(s.config, "minval", -0.05), numExact(s.config, "maxval", 0.05), seed);
     return upload(t);
   }
   // Variance scaling family (tfjs: scale / mode / distribution).
@@ -226,13 +259,18 @@ Tensor initialize(const nlohmann::json& specJson, const Shape& shape) {
   fans(shape, fanIn, fanOut);
   std::string mode = vs.value("mode", "fanIn"), distribution = vs.value("distribution", "normal");
   double n = mode == "fanIn" ? fanIn : (mode == "fanOut" ? fanOut : (fanIn + fanOut) / 2.0);
-  double scale = num(vs, "scale", 1.0) / std::max(1.0, n);
-  if (distribution == "normal" || distribution == "truncatedNormal" || distribution == "untruncatedNormal") {
+  double scale = numExact(vs, "scale", 1.0) / std::max(1.0, n);
+  if (distribution == "normal" || distribution == "untruncatedNormal") {
     // tfjs draws 'normal' from a truncated normal of stddev sqrt(scale).
-    fillNormal(t, 0.f, static_cast<float>(std::sqrt(scale)), distribution != "untruncatedNormal", gen);
+    fillNormal(t, 0.0, std::sqrt(scale), distribution == "normal", seed);
+  } else if (distribution == "truncatedNormal") {
+    // Keras's truncated_normal: the stddev of a normal cut at 2 sigma is 0.8796 sigma, so
+    // sigma = sqrt(scale) / 0.8796 keeps the variance at scale. (tfjs 4.22 accepts the
+    // name and draws a uniform: its apply() has only 'normal' and an else.)
+    fillNormal(t, 0.0, std::sqrt(scale) / 0.87962566103423978, true, seed);
   } else {
-    float limit = static_cast<float>(std::sqrt(3.0 * scale));
-    fillUniform(t, -limit, limit, gen);
+    double limit = std::sqrt(3.0 * scale);
+    fillUniform(t, -limit, limit, seed);
   }
   return upload(t);
 }

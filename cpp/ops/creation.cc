@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <random>
+#include <optional>
 
+#include "core/js_random.h"
 #include "ops/op_utils.h"
 #include "ops/registry.h"
 
@@ -12,13 +13,27 @@ namespace wl {
 
 namespace {
 
-std::mt19937& generator(const Attrs& at, std::mt19937& seeded) {
-  static std::mt19937 global{std::random_device{}()};
-  if (at.has("seed")) {
-    seeded.seed(static_cast<uint32_t>(at.getFloat("seed")));
-    return seeded;
+// An op's optional seed, as tfjs passes it to its generators (absent or null: none).
+std::optional<double> seedOf(const Attrs& at) {
+  if (!at.has("seed")) return std::nullopt;
+  return at.getFloat("seed");
+}
+
+// tfjs's randomNormal / truncatedNormal: MPRandGauss values; int32 takes Math.round.
+Tensor gaussian(const Attrs& at, double mean, double stddev, bool truncated) {
+  DType dtype = parseDType(at.getString("dtype", "float32"));
+  WL_CHECK(dtype == DType::Float32 || dtype == DType::Int32, "Unsupported data type " << at.getString("dtype", ""));
+  Tensor t = hostEmpty(at.getInts("shape"), dtype);
+  jsrand::Gauss g(mean, stddev, truncated, seedOf(at));
+  for (int64_t i = 0; i < t.size(); ++i) {
+    double v = g.next();
+    if (dtype == DType::Float32) {
+      t.data<float>()[i] = static_cast<float>(v);
+    } else {
+      t.data<int32_t>()[i] = static_cast<int32_t>(std::floor(v + 0.5));
+    }
   }
-  return global;
+  return upload(t);
 }
 
 Tensor filled(const Shape& shape, DType dtype, double value) {
@@ -140,42 +155,29 @@ const bool registered = [] {
     return {upload(t)};
   });
   reg.add("randomNormal", 0, [](In, const Attrs& at) -> Out {
-    std::mt19937 seeded;
-    auto& gen = generator(at, seeded);
     double mean = at.getFloat("mean", 0.0), stddev = at.getFloat("stdDev", 1.0);
     WL_CHECK(stddev >= 0, "randomNormal: stdDev must be >= 0, got " << stddev);
-    Tensor t = hostEmpty(at.getInts("shape"));
-    std::normal_distribution<float> d(static_cast<float>(mean), static_cast<float>(stddev));
-    for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = d(gen);
-    return {cast(upload(t), parseDType(at.getString("dtype", "float32")))};
+    return {gaussian(at, mean, stddev, false)};
   });
   reg.add("truncatedNormal", 0, [](In, const Attrs& at) -> Out {
-    std::mt19937 seeded;
-    auto& gen = generator(at, seeded);
-    float mean = static_cast<float>(at.getFloat("mean", 0.0)), stddev = static_cast<float>(at.getFloat("stdDev", 1.0));
-    Tensor t = hostEmpty(at.getInts("shape"));
-    std::normal_distribution<float> d(mean, stddev);
-    for (int64_t i = 0; i < t.size(); ++i) {
-      float v = d(gen);
-      while (std::fabs(v - mean) > 2.f * stddev) v = d(gen);
-      t.data<float>()[i] = v;
-    }
-    return {upload(t)};
+    double mean = at.getFloat("mean", 0.0), stddev = at.getFloat("stdDev", 1.0);
+    // Redrawn until within 2 stddev of the mean: a negative stddev never is (tfjs loops forever).
+    WL_CHECK(stddev >= 0, "truncatedNormal: stdDev must be >= 0, got " << stddev);
+    return {gaussian(at, mean, stddev, true)};
   });
   reg.add("randomUniform", 0, [](In, const Attrs& at) -> Out {
-    std::mt19937 seeded;
-    auto& gen = generator(at, seeded);
     double lo = at.getFloat("minval", 0.0), hi = at.getFloat("maxval", 1.0);
     WL_CHECK(lo < hi, "randomUniform: minval (" << lo << ") must be less than maxval (" << hi << ")");
     DType dtype = parseDType(at.getString("dtype", "float32"));
     Tensor t = hostEmpty(at.getInts("shape"), dtype);
-    std::uniform_real_distribution<double> d(lo, hi);
+    jsrand::Uniform u(lo, hi, seedOf(at));
+    // tfjs draws doubles into the dtype's array: int32 truncates toward zero.
     for (int64_t i = 0; i < t.size(); ++i) {
-      double v = d(gen);
+      double v = u.next();
       if (dtype == DType::Float32) {
         t.data<float>()[i] = static_cast<float>(v);
       } else {
-        t.data<int32_t>()[i] = static_cast<int32_t>(std::floor(v));
+        t.data<int32_t>()[i] = static_cast<int32_t>(v);
       }
     }
     return {upload(t)};

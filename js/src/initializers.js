@@ -2,7 +2,7 @@
 // each factory returns a serializable spec {className, config} that layer options
 // and Layer.addWeight() accept; the engine does the computing. To add one: the
 // engine must know its className (cpp/layers/initializers.cc, regularizers.cc).
-import {getCore} from './core.js';
+import {getCore, isReady} from './core.js';
 import {tidy} from './engine.js';
 import {ops} from './ops.js';
 import {Tensor} from './tensor.js';
@@ -35,7 +35,14 @@ export class Initializer extends Spec {
   }
 }
 
-const seeded = (className, defaults = {}) => (args = {}) => new Initializer(className, {...defaults, ...args, seed: args.seed ?? null});
+// The engine checks the options now, as tfjs's constructors do (a bad mode throws here, not
+// at apply); before tf.ready() (wasm-layers/lazy) the layer or apply() that takes it checks.
+const checked = init => {
+  if (isReady()) getCore().validateInitializer(JSON.stringify(init));
+  return init;
+};
+const seeded = (className, defaults = {}) => (args = {}) =>
+  checked(new Initializer(className, {...defaults, ...args, seed: args.seed ?? null}));
 
 export const initializers = {
   zeros: () => new Initializer('Zeros', {}),

@@ -119,18 +119,21 @@ Object.assign(ops, {
   // tfjs's dropout: scales kept units by 1 / (1 - rate); noiseShape broadcasts the mask.
   dropout: (x, rate, noiseShape, seed) => {
     if (isStringLike(x)) throw stringArgError('x', 'dropout');  // tfjs converts x first
-    if (x instanceof Tensor && x.dtype === 'complex64') {
-      throw new Error('x has to be a floating point tensor since it\'s going to be scaled, but got a complex64 tensor instead.');
+    if (x instanceof Tensor && x.dtype !== 'float32') {
+      throw new Error(`x has to be a floating point tensor since it's going to be scaled, but got a ${x.dtype} tensor instead.`);
     }
     if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be a float in the range [0, 1), but got ${rate}.`);
     if (rate === 0) return one('cast', [x], {dtype: 'float32'});
     const xt = x instanceof Tensor ? x : tensor(x);
     const shape = noiseShape || xt.shape;
+    // As tfjs: floor(u + keepProb) / keepProb, in float32 (so a seed keeps tfjs's units).
+    const keep = 1 - rate;
     const u = one('randomUniform', [], {shape, seed});
-    const keepMask = one('greaterEqual', [u, rate]);
-    const scaled = one('div', [one('cast', [keepMask], {dtype: 'float32'}), 1 - rate]);
+    const shifted = one('add', [u, keep]);
+    const keepMask = one('floor', [shifted]);
+    const scaled = one('div', [keepMask, keep]);
     const out = one('mul', [xt, scaled]);
-    [u, keepMask, scaled].forEach(t => t.dispose());
+    [u, shifted, keepMask, scaled].forEach(t => t.dispose());
     if (xt !== x) xt.dispose();
     return out;
   },
