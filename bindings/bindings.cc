@@ -1085,6 +1085,11 @@ EMSCRIPTEN_BINDINGS(wasm_layers) {
   class_<SymbolicTensor>("SymbolicTensor")
       .function("shape", &symbolicShape)
       .function("name", &symbolicName)
+      .function("dtype", optional_override([](const SymbolicTensor& s) {
+                  // tf.input's dtype on its tensor; a layer's output is float32.
+                  auto* in = s.node ? dynamic_cast<InputLayer*>(s.node->layer.get()) : nullptr;
+                  return in != nullptr && !in->dtype().empty() ? in->dtype() : std::string("float32");
+                }))
       .function("layer", &symbolicLayer)
       .function("nodeIndex", &symbolicNodeIndex)
       .function("callArgsJson", &symbolicCallArgsJson)

@@ -106,6 +106,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   void ensureBuilt(const Shape& inputShape) { ensureBuilt(std::vector<Shape>{inputShape}); }
 
   const std::string& name() const { return name_; }
+  // The dtype option (tfjs: given, or float32 where an input shape is given; empty otherwise).
+  const std::string& dtype() const { return dtype_; }
   bool built() const { return built_; }
   bool trainable() const { return trainable_; }
   // As tfjs's `layer.trainable = t`: sets the flag and the trainable flag of the

@@ -28,7 +28,9 @@ InputLayer::InputLayer(const nlohmann::json& config) : Layer(withName(config, "i
 }
 
 nlohmann::json InputLayer::getConfig() const {
-  return {{"batchInputShape", shapeToJson(*batchInputShape())}, {"dtype", "float32"}, {"sparse", false},
+  return {{"batchInputShape", shapeToJson(*batchInputShape())},
+          {"dtype", dtype().empty() ? "float32" : dtype()},
+          {"sparse", false},
           {"name", name()}};
 }
 

@@ -31,6 +31,8 @@ class InputLayer : public Layer {
   // Its node: no inputs, one output of batchInputShape. The node holds the layer,
   // so the layer only observes it (weak): no ownership cycle.
   SymbolicTensor output();
+  // tf.input's dtype (Layer::dtype()): what the model says it takes (getConfig, model.json,
+  // SymbolicTensor.dtype); values are fed as given, as tfjs feeds them.
 
  private:
   std::weak_ptr<Node> node_;

@@ -39,7 +39,7 @@ export class SymbolicTensor {
     if (symbolicFinalizer) registerSymbolicLater(this);
     this.shape = handle.shape();
     this.name = handle.name();
-    this.dtype = 'float32';
+    this.dtype = handle.dtype();
     this.sourceLayer = sourceLayer !== null ? sourceLayer : wrapLayer(handle.layer());
   }
 

@@ -272,7 +272,7 @@ function functionalFromConfig(pyConfig, name, keras3) {
       const layerName = entry.name || entry.config.name;
       if (entry.class_name === 'InputLayer') {
         const c = normalizeLayerConfig('InputLayer', convertPythonicToTs(entry.config));
-        const st = input({batchShape: c.batchInputShape, name: layerName});
+        const st = input({batchShape: c.batchInputShape, name: layerName, ...inputDtype(c.dtype)});
         created.set(layerName, st.sourceLayer);
         outputs.set(`${layerName}:0:0`, st);
         continue;
@@ -312,6 +312,14 @@ function functionalFromConfig(pyConfig, name, keras3) {
   } finally {
     for (const st of outputs.values()) st.dispose();  // the model holds its own graph
   }
+}
+
+// An InputLayer's dtype as the engine keeps it: Keras's other widths (int64 token ids,
+// float64) as the int32/float32 the values will have; others (bool, string) as float32.
+function inputDtype(dtype) {
+  if (typeof dtype !== 'string') return {};
+  if (/^u?int\d*$/.test(dtype)) return {dtype: 'int32'};
+  return /^b?float\d*$/.test(dtype) ? {dtype: 'float32'} : {};
 }
 
 function sequentialFromConfig(pyConfig, name, keras3) {

@@ -168,3 +168,31 @@ test('a second fit() while one runs fails', async () => {
   await first;
   model.dispose();
 });
+
+test('tf.input({dtype}) is the input tensor\'s dtype, in getConfig and through save/load, as tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const build = lib => {
+    const ids = lib.input({shape: [3], dtype: 'int32', name: 'ids'});
+    const out = lib.layers.embedding({inputDim: 10, outputDim: 2, embeddingsInitializer: 'ones'}).apply(ids);
+    return {ids, model: lib.model({inputs: ids, outputs: out})};
+  };
+  const want = build(tfjs), got = build(tf);
+  assert.equal(got.ids.dtype, want.ids.dtype);
+  assert.equal(got.model.inputs[0].dtype, 'int32');
+  assert.equal(got.model.getConfig().layers[0].config.dtype, want.model.getConfig().layers[0].config.dtype);
+  assert.equal(got.model.outputs[0].dtype, 'float32');
+  // A tfjs-saved model's input dtype survives our load and save.
+  let saved;
+  await want.model.save(tfjs.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {}}; }));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  assert.equal(loaded.inputs[0].dtype, 'int32');
+  assert.equal(loaded.getConfig().layers[0].config.dtype, 'int32');
+  // Keras's int64 token ids (tfjs keeps the string; the engine holds int32).
+  saved.modelTopology.config.layers[0].config.dtype = 'int64';
+  const keras = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  assert.equal(keras.inputs[0].dtype, 'int32');
+  keras.dispose();
+  assert.throws(() => tf.input({shape: [2], dtype: 'float64'}), /dtype must be 'float32' or 'int32', got float64/);
+  got.model.dispose();
+  loaded.dispose();
+});
