@@ -99,7 +99,7 @@ class PReLU : public Layer {
   nlohmann::json getConfig() const override {
     nlohmann::json c = Layer::getConfig();
     c["alphaInitializer"] = lo::serializeInitializer(init_);
-    c["alphaRegularizer"] = regularizer_;
+    c["alphaRegularizer"] = serializeRegularizer(regularizer_);
     c["alphaConstraint"] = constraint_;
     c["sharedAxes"] = sharedAxes_;
     return c;

@@ -200,7 +200,7 @@ class BaseConv : public Layer {
     c["activation"] = activation_;
     c["useBias"] = useBias_;
     biasOptions_.write(c, "bias");
-    c["activityRegularizer"] = activityRegularizer_;
+    c["activityRegularizer"] = serializeRegularizer(activityRegularizer_);
     return c;
   }
 

@@ -83,7 +83,7 @@ nlohmann::json Dense::getConfig() const {
   c["useBias"] = useBias_;
   kernelOptions_.write(c, "kernel");
   biasOptions_.write(c, "bias");
-  c["activityRegularizer"] = activityRegularizer_;
+  c["activityRegularizer"] = serializeRegularizer(activityRegularizer_);
   return c;
 }
 

@@ -105,8 +105,8 @@ class Embedding : public Layer {
     c["inputDim"] = inputDim_;
     c["outputDim"] = outputDim_;
     c["embeddingsInitializer"] = lo::serializeInitializer(init_);
-    c["embeddingsRegularizer"] = regularizer_;
-    c["activityRegularizer"] = activityRegularizer_;
+    c["embeddingsRegularizer"] = serializeRegularizer(regularizer_);
+    c["activityRegularizer"] = serializeRegularizer(activityRegularizer_);
     c["embeddingsConstraint"] = constraint_;
     if (!maskZero_.is_null()) c["maskZero"] = maskZero_;
     if (!inputLength_.is_null()) c["inputLength"] = inputLength_;

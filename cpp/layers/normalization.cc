@@ -102,8 +102,8 @@ struct AffineOptions {
     c["scale"] = scale;
     c["betaInitializer"] = serializeInit(betaInitializer);
     c["gammaInitializer"] = serializeInit(gammaInitializer);
-    c["betaRegularizer"] = betaRegularizer;
-    c["gammaRegularizer"] = gammaRegularizer;
+    c["betaRegularizer"] = serializeRegularizer(betaRegularizer);
+    c["gammaRegularizer"] = serializeRegularizer(gammaRegularizer);
     if (constraintsInConfig || !betaConstraint.is_null()) c["betaConstraint"] = betaConstraint;
     if (constraintsInConfig || !gammaConstraint.is_null()) c["gammaConstraint"] = gammaConstraint;
   }

@@ -1,5 +1,8 @@
 #include "layers/regularizers.h"
 
+#include <cctype>
+#include <string>
+
 #include "core/tape.h"
 #include "ops/ops.h"
 
@@ -33,24 +36,40 @@ constexpr float kEpsilon = 1e-7f;  // tfjs's backend epsilon()
 
 }  // namespace
 
+namespace {
+
+// The factors of a regularizer spec: tfjs's 'l1l2' / L1L2 (0.01 for each factor not given),
+// tf.regularizers.l1/l2's names and Keras's L1 / L2 classes (the other factor 0).
+void factors(const nlohmann::json& spec, const char* option, double& l1, double& l2) {
+  Parsed p = parse(spec, option, "regularizer");
+  std::string key;
+  for (char c : p.name) {
+    if (c != '_') key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  WL_CHECK(key == "l1l2" || key == "l1" || key == "l2",
+           "Unknown regularizer: " << p.name << " (option " << option << "). Accepted: l1, l2, l1l2, L1L2, L1, L2");
+  l1 = key == "l2" ? 0 : num(p.config, "l1", 0.01);
+  l2 = key == "l1" ? 0 : num(p.config, "l2", 0.01);
+}
+
+}  // namespace
+
 void validateRegularizer(const nlohmann::json& spec, const char* option) {
   if (spec.is_null()) return;
-  Parsed p = parse(spec, option, "regularizer");
-  WL_CHECK(p.name == "L1L2" || p.name == "l1l2" || p.name == "l1" || p.name == "l2",
-           "Unknown regularizer: " << p.name << " (option " << option << "). Accepted: l1, l2, l1l2, L1L2");
+  double l1, l2;
+  factors(spec, option, l1, l2);
+}
+
+nlohmann::json serializeRegularizer(const nlohmann::json& spec) {
+  if (spec.is_null()) return spec;
+  double l1, l2;
+  factors(spec, "regularizer", l1, l2);
+  return {{"className", "L1L2"}, {"config", {{"l1", l1}, {"l2", l2}}}};
 }
 
 Tensor regularizerPenalty(const nlohmann::json& spec, const Tensor& w) {
-  Parsed p = parse(spec, "regularizer", "regularizer");
-  double l1 = 0, l2 = 0;
-  if (p.name == "l1") {
-    l1 = num(p.config, "l1", 0.01);
-  } else if (p.name == "l2") {
-    l2 = num(p.config, "l2", 0.01);
-  } else {  // L1L2 / l1l2: tfjs's L1L2 takes 0.01 for each factor not given (string or config)
-    l1 = num(p.config, "l1", 0.01);
-    l2 = num(p.config, "l2", 0.01);
-  }
+  double l1, l2;
+  factors(spec, "regularizer", l1, l2);
   Tensor penalty = Tensor::scalar(0.f);
   if (l1 != 0) penalty = add(penalty, mul(Tensor::scalar(static_cast<float>(l1)), sum(abs(w))));
   if (l2 != 0) penalty = add(penalty, mul(Tensor::scalar(static_cast<float>(l2)), sum(square(w))));

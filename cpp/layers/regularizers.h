@@ -12,6 +12,8 @@ namespace wl {
 
 void validateRegularizer(const nlohmann::json& spec, const char* option);
 Tensor regularizerPenalty(const nlohmann::json& spec, const Tensor& w);
+// As tfjs writes one in a config: {className: 'L1L2', config: {l1, l2}} (null stays null).
+nlohmann::json serializeRegularizer(const nlohmann::json& spec);
 
 void validateConstraint(const nlohmann::json& spec, const char* option);
 void applyConstraint(const nlohmann::json& spec, Variable& v);

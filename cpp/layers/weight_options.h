@@ -31,7 +31,7 @@ struct WeightOptions {
 
   void write(nlohmann::json& config, const std::string& name) const {
     config[name + "Initializer"] = serializeInitializer(initializer);
-    config[name + "Regularizer"] = regularizer;
+    config[name + "Regularizer"] = serializeRegularizer(regularizer);
     config[name + "Constraint"] = constraint;
   }
 

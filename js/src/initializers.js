@@ -93,9 +93,10 @@ export function regularizerApply(regularizer) {
     const key = spec.toLowerCase().replace(/_/g, '');
     if (!(key in REGULARIZER_DEFAULTS)) throw new Error(`Unknown regularizer: ${spec}`);
     ({l1, l2} = REGULARIZER_DEFAULTS[key]);
-  } else if (spec.className === 'L1L2') {
-    l1 = spec.config.l1 == null ? 0.01 : spec.config.l1;
-    l2 = spec.config.l2 == null ? 0.01 : spec.config.l2;
+  } else if (['L1L2', 'L1', 'L2'].includes(spec.className)) {  // Keras's L1 / L2: the other factor 0
+    const c = spec.config || {};
+    l1 = spec.className === 'L2' ? 0 : (c.l1 == null ? 0.01 : c.l1);
+    l2 = spec.className === 'L1' ? 0 : (c.l2 == null ? 0.01 : c.l2);
   } else {
     throw new Error(`Unknown regularizer: ${spec.className}`);
   }

@@ -213,3 +213,34 @@ test('a layer shared with another model is saved with this model\'s own node ind
   loaded.dispose();
   m.dispose();
 });
+
+test('Keras\'s L1 / L2 regularizer classes load (tfjs 4.22 refuses them) and add their penalties as Keras', async () => {
+  const tfjs = await loadTfjs();
+  const l2 = {class_name: 'L2', config: {l2: 0.02}}, l1 = {module: 'keras.regularizers', class_name: 'L1', config: {l1: 0.03}, registered_name: null};
+  const topology = {class_name: 'Sequential', keras_version: '2.15.0', backend: 'tensorflow', config: {name: 'regs', layers: [
+    k2Input('d_input', [4]), k2Dense('d', 3, 'tanh', {batch_input_shape: [null, 4], kernel_regularizer: l2, bias_regularizer: l1})]}};
+  await assert.rejects(tfjs.loadLayersModel(tfjs.io.fromMemory(topology, ...Object.values(weightsFor([['d/kernel', [4, 3]], ['d/bias', [3]]])).slice(0, 2))),
+                       /Unknown regularizer: L2/);
+  const {specs, data, arrays} = weightsFor([['d/kernel', [4, 3]], ['d/bias', [3]]]);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(topology, specs, data));
+  const cfg = model.layers[0].getConfig();
+  assert.deepEqual(cfg.kernelRegularizer, {className: 'L1L2', config: {l1: 0, l2: 0.02}});
+  assert.deepEqual(cfg.biasRegularizer, {className: 'L1L2', config: {l1: 0.03, l2: 0}});
+  // The same model in tfjs with those factors: the same loss, regularizers included.
+  const twin = tfjs.sequential({layers: [tfjs.layers.dense({units: 3, activation: 'tanh', inputShape: [4],
+    kernelRegularizer: tfjs.regularizers.l2({l2: 0.02}), biasRegularizer: tfjs.regularizers.l1({l1: 0.03})})]});
+  twin.setWeights([tfjs.tensor(arrays[0], [4, 3]), tfjs.tensor(arrays[1], [3])]);
+  const x = [[0.5, -1, 2, 0.25], [1, 1, -0.5, 3]], y = [[0.1, 0.2, 0.3], [-0.1, 0, 0.4]];
+  for (const [lib, m] of [[tfjs, twin], [tf, model]]) m.compile({optimizer: lib.train.sgd(0.1), loss: 'meanSquaredError'});
+  const want = (await twin.fit(tfjs.tensor2d(x), tfjs.tensor2d(y), {epochs: 2, verbose: 0})).history.loss;
+  const [xs, ys] = [tf.tensor2d(x), tf.tensor2d(y)];
+  const got = (await model.fit(xs, ys, {epochs: 2, verbose: 0})).history.loss;
+  tf.dispose([xs, ys]);
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-5, `epoch ${i}: loss ${v} vs tfjs ${want[i]}`));
+  // The string names tf.regularizers' factories stand for are written as tfjs writes them.
+  const named = tf.layers.dense({units: 1, inputShape: [2], kernelRegularizer: 'l2'});
+  const holder = tf.sequential({layers: [named]});
+  assert.deepEqual(named.getConfig().kernelRegularizer, {className: 'L1L2', config: {l1: 0, l2: 0.01}});
+  holder.dispose();
+  model.dispose();
+});
