@@ -16,7 +16,7 @@ using ActivationFn = std::function<Tensor(const Tensor&)>;
 Tensor scalarT(float v) { return Tensor::scalar(v); }
 
 // Every activation string tfjs 4.22 accepts (tfjs-layers/src/activations.ts), in
-// its order, each composed exactly as tfjs composes it.
+// its order, each composed exactly as tfjs composes it; then Keras's others.
 const std::vector<std::pair<std::string, ActivationFn>>& table() {
   static const std::vector<std::pair<std::string, ActivationFn>> fns = {
       {"elu", [](const Tensor& x) { return unary(UnaryOp::Elu, x); }},
@@ -52,6 +52,34 @@ const std::vector<std::pair<std::string, ActivationFn>>& table() {
       {"mish", [](const Tensor& x) { return mul(x, tanh(unary(UnaryOp::Softplus, x))); }},
       // sigmoid(x) * x
       {"swish", [](const Tensor& x) { return mul(sigmoid(x), x); }},
+      // Keras 2.15 / Keras 3 activations tfjs 4.22 lacks, by the names a converted model.json
+      // gives them once camelCased (Keras 3: keras/src/activations/activations.py).
+      {"silu", [](const Tensor& x) { return mul(sigmoid(x), x); }},
+      {"exponential", [](const Tensor& x) { return unary(UnaryOp::Exp, x); }},
+      {"leakyRelu", [](const Tensor& x) { return unary(UnaryOp::LeakyRelu, x, 0.2f); }},  // negative_slope 0.2
+      // x * relu6(x + 3) / 6
+      {"hardSilu", [](const Tensor& x) { return mul(x, div(unary(UnaryOp::Relu6, add(x, scalarT(3.f))), scalarT(6.f))); }},
+      {"hardSwish", [](const Tensor& x) { return mul(x, div(unary(UnaryOp::Relu6, add(x, scalarT(3.f))), scalarT(6.f))); }},
+      // Keras 3's hard_sigmoid, relu6(x + 3) / 6 (Keras 2's and tfjs's is hardSigmoid above):
+      // the loader gives a Keras 3 model's 'hard_sigmoid' this name.
+      {"hardSigmoidKeras3", [](const Tensor& x) { return div(unary(UnaryOp::Relu6, add(x, scalarT(3.f))), scalarT(6.f)); }},
+      {"logSigmoid", [](const Tensor& x) { return unary(UnaryOp::LogSigmoid, x); }},
+      {"celu", [](const Tensor& x) { return unary(UnaryOp::Elu, x); }},  // alpha 1
+      {"hardTanh", [](const Tensor& x) { return clipByValue(x, -1.f, 1.f); }},
+      // x - tanh(x)
+      {"tanhShrink", [](const Tensor& x) { return sub(x, tanh(x)); }},
+      // threshold 0.5: x -/+ 0.5 beyond it, 0 within
+      {"softShrink",
+       [](const Tensor& x) { return sub(relu(sub(x, scalarT(0.5f))), relu(sub(neg(x), scalarT(0.5f)))); }},
+      // 0 for x <= -1, (x + 1)^2 / 4 within, x for x >= 1
+      {"sparsePlus",
+       [](const Tensor& x) {
+         Tensor c = add(clipByValue(x, -1.f, 1.f), scalarT(1.f));
+         return add(mul(scalarT(0.25f), mul(c, c)), relu(sub(x, scalarT(1.f))));
+       }},
+      // (x + sqrt(x^2 + 4)) / 2
+      {"squareplus",
+       [](const Tensor& x) { return div(add(x, unary(UnaryOp::Sqrt, add(mul(x, x), scalarT(4.f)))), scalarT(2.f)); }},
   };
   return fns;
 }

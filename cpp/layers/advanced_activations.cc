@@ -24,9 +24,14 @@ class ReLU : public Layer {
     maxValue_ = lo::get(config, "maxValue");
     WL_CHECK(maxValue_.is_null() || (maxValue_.is_number() && maxValue_.get<double>() >= 0),
              "Expected maxValue to be a non-negative number, but got " << maxValue_.dump());
+    // Keras's other two options (tfjs has maxValue only): a converted model writes them.
+    negativeSlope_ = lo::number(config, "negativeSlope", 0.0);
+    threshold_ = lo::number(config, "threshold", 0.0);
+    WL_CHECK(negativeSlope_ >= 0, "ReLU: negativeSlope must be >= 0, got " << negativeSlope_);
   }
   std::string className() const override { return "ReLU"; }
   bool inferenceEpilogue(const Shape&, FusedEpilogue* post) const override {
+    if (negativeSlope_ != 0 || threshold_ != 0) return false;
     if (maxValue_.is_null()) post->activation = FusedActivation::Relu;
     else if (maxValue_.get<double>() == 6.0) post->activation = FusedActivation::Relu6;
     else return false;
@@ -35,11 +40,22 @@ class ReLU : public Layer {
   nlohmann::json getConfig() const override {
     nlohmann::json c = Layer::getConfig();
     if (!maxValue_.is_null()) c["maxValue"] = maxValue_;
+    if (negativeSlope_ != 0) c["negativeSlope"] = negativeSlope_;
+    if (threshold_ != 0) c["threshold"] = threshold_;
     return c;
   }
 
  protected:
   Tensor call(const Tensor& x, bool) override {
+    if (negativeSlope_ != 0 || threshold_ != 0) {
+      // Keras's relu(x, negative_slope, max_value, threshold): x from the threshold up (clipped
+      // at maxValue), negative_slope * (x - threshold) below it.
+      Tensor t = Tensor::scalar(static_cast<float>(threshold_));
+      Tensor pos = threshold_ != 0 ? mul(x, cast(binary(BinaryOp::Greater, x, t), DType::Float32)) : relu(x);
+      if (!maxValue_.is_null()) pos = clipByValue(pos, 0.f, maxValue_.get<float>());
+      if (negativeSlope_ == 0) return pos;
+      return sub(pos, mul(Tensor::scalar(static_cast<float>(negativeSlope_)), relu(sub(t, x))));
+    }
     if (maxValue_.is_null()) return relu(x);
     // One pass for MobileNet's ReLU(6); the same values and gradient as relu then clip.
     if (maxValue_.get<double>() == 6.0) return unary(UnaryOp::Relu6, x);
@@ -48,13 +64,15 @@ class ReLU : public Layer {
 
  private:
   nlohmann::json maxValue_;
+  double negativeSlope_ = 0, threshold_ = 0;
 };
 
 // LeakyReLU: x < 0 ? alpha * x : x (alpha 0.3).
 class LeakyReLU : public Layer {
  public:
   explicit LeakyReLU(const nlohmann::json& config) : Layer(config, "LeakyReLU") {
-    alpha_ = lo::number(config, "alpha", 0.3);
+    // Keras 3 names it negative_slope.
+    alpha_ = lo::number(config, "negativeSlope", lo::number(config, "alpha", 0.3));
   }
   std::string className() const override { return "LeakyReLU"; }
   nlohmann::json getConfig() const override {
@@ -134,9 +152,8 @@ class PReLU : public Layer {
 class ELU : public Layer {
  public:
   explicit ELU(const nlohmann::json& config) : Layer(config, "ELU") {
+    // tfjs 4.22 refuses alpha != 1 ("not supported by the ELU layer yet"); Keras models have it.
     alpha_ = lo::number(config, "alpha", 1.0);
-    WL_CHECK(alpha_ == 1.0, "Non-default alpha value (" << lo::get(config, "alpha").dump()
-                                                        << ") is not supported by the ELU layer yet.");
   }
   std::string className() const override { return "ELU"; }
   nlohmann::json getConfig() const override {
@@ -146,7 +163,12 @@ class ELU : public Layer {
   }
 
  protected:
-  Tensor call(const Tensor& x, bool) override { return unary(UnaryOp::Elu, x); }
+  Tensor call(const Tensor& x, bool) override {
+    if (alpha_ == 1.0) return unary(UnaryOp::Elu, x);
+    // Keras: x for x > 0, alpha * (exp(x) - 1) below: relu(x) + alpha * min(elu(x), 0).
+    Tensor e = unary(UnaryOp::Elu, x);
+    return add(relu(x), mul(Tensor::scalar(static_cast<float>(alpha_)), binary(BinaryOp::Minimum, e, Tensor::scalar(0.f))));
+  }
 
  private:
   double alpha_;

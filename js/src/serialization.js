@@ -169,6 +169,12 @@ function createLayer(className, pyConfig, keras3) {
                     'tf.serialization.registerClass().');
   }
   const config = normalizeLayerConfig(cls, convertPythonicToTs(pyConfig));
+  if (keras3) {
+    // Keras 3's hard_sigmoid is relu6(x + 3) / 6, not Keras 2's (and tfjs's) clip(0.2x + 0.5).
+    for (const key of ['activation', 'recurrentActivation']) {
+      if (config[key] === 'hardSigmoid') config[key] = 'hardSigmoidKeras3';
+    }
+  }
   return new Layer(cls, config);
 }
 

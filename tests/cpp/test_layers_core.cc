@@ -61,7 +61,32 @@ TEST(ActivationTable, EveryTfjsNameMatchesItsFormula) {
              {float(std::exp(1) / z), float(std::exp(2) / z), float(std::exp(3) / z)});
   expectNear(applyActivation("logSoftmax", m).toVector(),
              {float(1 - std::log(z)), float(2 - std::log(z)), float(3 - std::log(z))});
-  EXPECT_EQ(activationNames().size(), 16u);
+  EXPECT_EQ(activationNames().size(), 29u);  // tfjs's 16 and Keras's 13
+}
+
+// Keras's activations that tfjs lacks, by their camelCased names (keras/src/activations).
+TEST(ActivationTable, KerasNamesMatchKerasFormulas) {
+  std::vector<float> xs = {-3.f, -1.f, -0.25f, 0.f, 0.5f, 2.f, 7.f};
+  Tensor x = Tensor::fromVector({7}, xs);
+  auto check = [&](const std::string& name, auto f) {
+    auto y = applyActivation(name, x).toVector();
+    for (size_t i = 0; i < xs.size(); ++i) EXPECT_NEAR(y[i], f(xs[i]), 1e-5 * std::max(1.0, std::fabs(f(xs[i])))) << name << " at " << xs[i];
+  };
+  auto sig = [](double v) { return 1 / (1 + std::exp(-v)); };
+  auto relu6 = [](double v) { return std::min(6.0, std::max(0.0, v)); };
+  check("silu", [&](double v) { return v * sig(v); });
+  check("exponential", [](double v) { return std::exp(v); });
+  check("leakyRelu", [](double v) { return v >= 0 ? v : 0.2 * v; });
+  check("hardSilu", [&](double v) { return v * relu6(v + 3) / 6; });
+  check("hardSwish", [&](double v) { return v * relu6(v + 3) / 6; });
+  check("hardSigmoidKeras3", [&](double v) { return relu6(v + 3) / 6; });
+  check("logSigmoid", [&](double v) { return std::log(sig(v)); });
+  check("celu", [](double v) { return v >= 0 ? v : std::expm1(v); });
+  check("hardTanh", [](double v) { return std::min(1.0, std::max(-1.0, v)); });
+  check("tanhShrink", [](double v) { return v - std::tanh(v); });
+  check("softShrink", [](double v) { return v > 0.5 ? v - 0.5 : (v < -0.5 ? v + 0.5 : 0.0); });
+  check("sparsePlus", [](double v) { return v <= -1 ? 0.0 : (v >= 1 ? v : 0.25 * (v + 1) * (v + 1)); });
+  check("squareplus", [](double v) { return (v + std::sqrt(v * v + 4)) / 2; });
 }
 
 TEST(ActivationTable, UnknownNameListsTheAcceptedOnes) {
@@ -346,7 +371,22 @@ TEST(ActivationLayers, ELUThresholdedReLUSoftmax) {
   Tensor x = Tensor::fromVector({1, 3}, {-1, 0.5f, 2});
   expectNear(make("ELU")->apply(x).toVector(), {std::expm1f(-1.f), 0.5f, 2});
   EXPECT_EQ(make("ELU")->getConfig()["alpha"], 1.0);
-  EXPECT_TRUE(contains(errorOf([] { make("ELU", {{"alpha", 0.5}}); }), "Non-default alpha value (0.5)"));
+  // tfjs 4.22 refuses alpha != 1; Keras computes alpha * (exp(x) - 1) below 0 (and its gradient).
+  expectNear(make("ELU", {{"alpha", 0.5}})->apply(x).toVector(), {0.5f * std::expm1f(-1.f), 0.5f, 2});
+  {
+    Tensor v = Tensor::fromVector({1, 3}, {-1, 0.5f, 2});
+    auto elu = make("ELU", {{"alpha", 0.5}});
+    test::checkGradients([&](const std::vector<Tensor>& in) { return elu->apply(in[0]); }, {v});
+  }
+  // Keras's ReLU(max_value, negative_slope, threshold) and Keras 3's LeakyReLU(negative_slope).
+  Tensor r = Tensor::fromVector({1, 6}, {-2, -0.5f, 0.2f, 0.7f, 3, 9});
+  expectNear(make("ReLU", {{"negativeSlope", 0.1}, {"threshold", 0.5}, {"maxValue", 4}})->apply(r).toVector(),
+             {-0.25f, -0.1f, -0.03f, 0.7f, 3, 4});
+  expectNear(make("ReLU", {{"threshold", 0.5}})->apply(r).toVector(), {0, 0, 0, 0.7f, 3, 9});
+  expectNear(make("ReLU", {{"negativeSlope", 0.2}})->apply(r).toVector(), {-0.4f, -0.1f, 0.2f, 0.7f, 3, 9});
+  EXPECT_EQ(make("ReLU", {{"negativeSlope", 0.2}})->getConfig()["negativeSlope"], 0.2);
+  EXPECT_FALSE(make("ReLU")->getConfig().contains("negativeSlope"));  // as tfjs writes it
+  expectNear(make("LeakyReLU", {{"negativeSlope", 0.1}})->apply(r).toVector(), {-0.2f, -0.05f, 0.2f, 0.7f, 3, 9});
   auto t = make("ThresholdedReLU");
   expectNear(t->apply(Tensor::fromVector({1, 3}, {0.5f, 1, 1.5f})).toVector(), {0, 0, 1.5f});
   EXPECT_EQ(t->getConfig()["theta"], 1.0);

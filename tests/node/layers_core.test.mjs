@@ -181,7 +181,15 @@ test('ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax match tfjs', async (
   assert.throws(() => tfjs.layers.softmax({}).apply(tfjs.ones([1, 2, 3])), /non-last dimension/);
   assert.throws(() => tf.layers.softmax({}).apply(tf.ones([1, 2, 3])), /non-last dimension/);
   await parity('Softmax', 'softmax', {axis: [1, 2]}, [2, 3]);
-  assert.throws(() => tf.layers.elu({alpha: 0.5}), /Non-default alpha value/);
+  // tfjs 4.22 refuses a non-default alpha; Keras's formula, checked against a tfjs composition.
+  assert.throws(() => tfjs.layers.elu({alpha: 0.5}), /Non-default alpha value/);
+  const xs = [[-2, -0.5, 0, 0.5, 3]];
+  const want = tfjs.tidy(() => {
+    const x = tfjs.tensor2d(xs);
+    return Array.from(tfjs.where(tfjs.greater(x, 0), x, tfjs.mul(0.5, tfjs.expm1(x))).dataSync());
+  });
+  const got = tf.tidy(() => Array.from(tf.layers.elu({alpha: 0.5}).apply(tf.tensor2d(xs)).dataSync()));
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `elu alpha 0.5 at ${i}: ${v} vs ${want[i]}`));
 });
 
 test('GaussianNoise, GaussianDropout, AlphaDropout: identity at inference, statistics in training', async () => {

@@ -503,3 +503,49 @@ test('Keras options are checked: bad values throw with the value named', () => {
   ];
   for (const [f, re] of bad) assert.throws(f, re);
 });
+
+test('Keras activations and activation-layer options a converted model holds compute as Keras', async () => {
+  const policy = {module: 'keras', class_name: 'DTypePolicy', config: {name: 'float32'}, registered_name: null};
+  const layer = (cls, name, config) =>
+    ({module: 'keras.layers', class_name: cls, name, registered_name: null, config: {name, trainable: true, dtype: policy, ...config}});
+  const x = [-4, -1, -0.3, 0, 0.4, 1, 2.5, 7];
+  const relu6 = v => Math.min(6, Math.max(0, v));
+  // Each: [layer spec, Keras's formula]
+  const cases = [
+    [layer('Activation', 'a', {activation: 'hard_sigmoid'}), v => relu6(v + 3) / 6],  // Keras 3's, not tfjs's 0.2x + 0.5
+    [layer('Activation', 'a', {activation: 'hard_swish'}), v => v * relu6(v + 3) / 6],
+    [layer('Activation', 'a', {activation: 'hard_silu'}), v => v * relu6(v + 3) / 6],
+    [layer('Activation', 'a', {activation: 'silu'}), v => v / (1 + Math.exp(-v))],
+    [layer('Activation', 'a', {activation: 'exponential'}), v => Math.exp(v)],
+    [layer('Activation', 'a', {activation: 'leaky_relu'}), v => (v >= 0 ? v : 0.2 * v)],
+    [layer('Activation', 'a', {activation: 'log_sigmoid'}), v => -Math.log1p(Math.exp(-v))],
+    [layer('Activation', 'a', {activation: 'hard_tanh'}), v => Math.min(1, Math.max(-1, v))],
+    [layer('Activation', 'a', {activation: 'tanh_shrink'}), v => v - Math.tanh(v)],
+    [layer('Activation', 'a', {activation: 'soft_shrink'}), v => (v > 0.5 ? v - 0.5 : v < -0.5 ? v + 0.5 : 0)],
+    [layer('Activation', 'a', {activation: 'sparse_plus'}), v => (v <= -1 ? 0 : v >= 1 ? v : 0.25 * (v + 1) ** 2)],
+    [layer('Activation', 'a', {activation: 'squareplus'}), v => (v + Math.sqrt(v * v + 4)) / 2],
+    [layer('Dense', 'd', {units: 8, activation: 'hard_sigmoid', use_bias: false}), v => relu6(v + 3) / 6],
+    [layer('LeakyReLU', 'l', {negative_slope: 0.1}), v => (v >= 0 ? v : 0.1 * v)],  // Keras 3's name for alpha
+    [layer('ReLU', 'r', {max_value: 2, negative_slope: 0.1, threshold: 0.5}), v => (v >= 0.5 ? Math.min(v, 2) : 0.1 * (v - 0.5))],
+    [layer('ELU', 'e', {alpha: 0.5}), v => (v > 0 ? v : 0.5 * Math.expm1(v))],
+  ];
+  for (const [spec, f] of cases) {
+    const topology = {class_name: 'Sequential', keras_version: '3.6.0', backend: 'tensorflow', module: 'keras', config: {name: 's', layers: [
+      {module: 'keras.layers', class_name: 'InputLayer', name: 'in', registered_name: null, config: {batch_shape: [null, 8], dtype: 'float32', sparse: false, name: 'in'}},
+      spec]}};
+    const eye = Float32Array.from({length: 64}, (_, i) => (i % 9 === 0 ? 1 : 0));
+    const [specs, data] = spec.class_name === 'Dense' ? [[{name: 'd/kernel', shape: [8, 8], dtype: 'float32'}], eye.buffer] : [[], new ArrayBuffer(0)];
+    const model = await tf.loadLayersModel(tf.io.fromMemory(topology, specs, data));
+    const got = tf.tidy(() => Array.from(model.predict(tf.tensor2d([x])).dataSync()));
+    got.forEach((v, i) => assert.ok(Math.abs(v - f(x[i])) <= 1e-5 * Math.max(1, Math.abs(f(x[i]))),
+                                    `${spec.class_name} ${JSON.stringify(spec.config.activation ?? '')} at ${x[i]}: ${v} vs ${f(x[i])}`));
+    model.dispose();
+  }
+  // A Keras 2 model's hard_sigmoid is Keras 2's (and tfjs's): clip(0.2x + 0.5).
+  const k2 = {class_name: 'Sequential', keras_version: '2.15.0', backend: 'tensorflow', config: {name: 's', layers: [
+    {class_name: 'Activation', config: {name: 'a', trainable: true, dtype: 'float32', activation: 'hard_sigmoid', batch_input_shape: [null, 8]}}]}};
+  const m2 = await tf.loadLayersModel(tf.io.fromMemory(k2, [], new ArrayBuffer(0)));
+  const got2 = tf.tidy(() => Array.from(m2.predict(tf.tensor2d([x])).dataSync()));
+  got2.forEach((v, i) => assert.ok(Math.abs(v - Math.min(1, Math.max(0, 0.2 * x[i] + 0.5))) < 1e-6));
+  m2.dispose();
+});
