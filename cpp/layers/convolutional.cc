@@ -257,6 +257,14 @@ class Conv : public BaseConv {
              "Expected filters to be a positive integer, but got " << f.dump() << ".");
     filters_ = static_cast<int64_t>(f.get<double>());
     kernelOptions_ = WeightOptions(config, "kernel", "glorotNormal");
+    // Keras's grouped convolution (tfjs 4.22 has none): input channels and filters split
+    // into `groups`, each group of filters seeing its group of channels.
+    json g = cu::opt(config, "groups");
+    WL_CHECK(g.is_null() || (g.is_number_integer() && g.get<int64_t>() >= 1),
+             className << ": groups must be a positive integer, got " << g.dump());
+    groups_ = g.is_null() ? 1 : g.get<int64_t>();
+    WL_CHECK(filters_ % groups_ == 0, "The number of filters must be evenly divisible by the number of groups. Received: "
+                                          "groups=" << groups_ << ", filters=" << filters_);
   }
 
   Shape computeOutputShape(const Shape& in) const override {
@@ -275,6 +283,7 @@ class Conv : public BaseConv {
   json getConfig() const override {
     json c = BaseConv::getConfig();
     c["filters"] = filters_;
+    if (groups_ != 1) c["groups"] = groups_;  // tfjs writes none
     kernelOptions_.write(c, "kernel");
     return c;
   }
@@ -282,8 +291,10 @@ class Conv : public BaseConv {
  protected:
   void build(const Shape& in) override {
     int64_t inC = inputChannels(in);
+    WL_CHECK(inC % groups_ == 0, "The number of input channels must be evenly divisible by the number of groups. "
+                                 "Received groups=" << groups_ << ", but the input has " << inC << " channels");
     Shape kshape(kernelSize_.begin(), kernelSize_.end());
-    kshape.push_back(inC);
+    kshape.push_back(inC / groups_);
     kshape.push_back(filters_);
     kernel_ = addWeight("kernel", kshape, kernelOptions_);
     if (useBias_) bias_ = addWeight("bias", {filters_}, biasOptions_);
@@ -294,7 +305,9 @@ class Conv : public BaseConv {
     Tensor x = channelsFirst() ? cu::toChannelsLast(xIn) : xIn;
     const Tensor& k = kernel_->value();
     Tensor y;
-    if (rank_ == 1) {
+    if (groups_ > 1) {
+      y = groupedConv(x, k);
+    } else if (rank_ == 1) {
       if (padding_ == "causal") {
         int64_t left = dilationRate_[0] * (kernelSize_[0] - 1);
         x = pad(x, {{0, 0}, {left, 0}, {0, 0}});
@@ -319,7 +332,7 @@ class Conv : public BaseConv {
   // A following batch norm / relu folded into the epilogue (2D, channels last, linear).
   Tensor applyFused(const Tensor& x, const FusedEpilogue& post) override {
     FusedEpilogue own;
-    if (rank_ != 2 || channelsFirst() || !ownEpilogue(useBias_ ? bias_->value() : Tensor(), activation_, &own) ||
+    if (rank_ != 2 || groups_ > 1 || channelsFirst() || !ownEpilogue(useBias_ ? bias_->value() : Tensor(), activation_, &own) ||
         own.activation != FusedActivation::Linear) {
       return Tensor();
     }
@@ -329,8 +342,29 @@ class Conv : public BaseConv {
   }
 
  protected:
+  // One convolution per group (channels-last x), concatenated along the channels.
+  Tensor groupedConv(const Tensor& x, const Tensor& k) const {
+    const int axis = static_cast<int>(x.rank()) - 1, kaxis = static_cast<int>(k.rank()) - 1;
+    std::vector<Tensor> xs = split(x, std::vector<int64_t>(static_cast<size_t>(groups_), x.shape().back() / groups_), axis);
+    std::vector<Tensor> ks = split(k, std::vector<int64_t>(static_cast<size_t>(groups_), filters_ / groups_), kaxis);
+    std::vector<Tensor> ys;
+    for (int64_t g = 0; g < groups_; ++g) {
+      Tensor xg = xs[static_cast<size_t>(g)];
+      const Tensor& kg = ks[static_cast<size_t>(g)];
+      if (rank_ == 1) {
+        if (padding_ == "causal") xg = pad(xg, {{0, 0}, {dilationRate_[0] * (kernelSize_[0] - 1), 0}, {0, 0}});
+        ys.push_back(conv1d(xg, kg, strides_[0], cu::opPadding(padding_), "NWC", dilationRate_[0]));
+      } else if (rank_ == 2) {
+        ys.push_back(conv2d(xg, kg, strides_, cu::opPadding(padding_), "NHWC", dilationRate_));
+      } else {
+        ys.push_back(conv3d(xg, kg, strides_, cu::opPadding(padding_), "NDHWC", dilationRate_));
+      }
+    }
+    return concat(ys, axis);
+  }
 
   int64_t filters_;
+  int64_t groups_ = 1;
   WeightOptions kernelOptions_;
   std::shared_ptr<Variable> kernel_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
 #include <regex>
 
@@ -84,6 +85,21 @@ nlohmann::json shapeToJson(const Shape& s) {
 
 Layer::Layer(const nlohmann::json& config, const std::string& className) {
   WL_CHECK(config.is_object(), className << ": the layer config must be an object, got " << config.dump());
+  // Keras options that change what a layer computes or trains, which the engine does not
+  // implement: refused by name rather than dropped (tfjs drops unknown options silently).
+  struct Unsupported {
+    const char* key;
+    nlohmann::json off;
+    const char* what;
+  };
+  for (const auto& u : std::initializer_list<Unsupported>{{"loraRank", nullptr, " (LoRA)"},
+                                                          {"renorm", false, " (batch renormalization)"},
+                                                          {"virtualBatchSize", nullptr, " (ghost batch norm)"},
+                                                          {"rmsScaling", false, " (RMS normalization)"}}) {
+    if (config.contains(u.key) && !config[u.key].is_null() && config[u.key] != u.off) {
+      throw Error(className + ": Keras's " + u.key + u.what + " = " + config[u.key].dump() + " is not supported");
+    }
+  }
   if (config.contains("name") && config["name"].is_string()) {
     name_ = config["name"].get<std::string>();
   } else {

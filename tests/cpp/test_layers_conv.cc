@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "core/tape.h"
 #include "layers/layer.h"
 #include "ops/ops.h"
+#include "ops/shape_ops.h"
 
 namespace wl {
 namespace {
@@ -385,6 +387,51 @@ TEST(ConvLayerErrors, BadOptionsThrow) {
   l->apply(Tensor::zeros({1, 3, 3, 2}));
   EXPECT_EQ(l->apply(Tensor::zeros({1, 5, 4, 2})).shape(), (Shape{1, 5, 4, 2}));  // other spatial sizes are fine
   EXPECT_THROW(l->apply(Tensor::zeros({1, 3, 3, 3})), Error);
+}
+
+}  // namespace
+}  // namespace wl
+
+namespace wl {
+namespace {
+
+// Keras's groups: each group of filters sees its own slice of the input channels, i.e.
+// the concatenation of per-group convolutions with the kernel's matching slices.
+TEST(ConvLayerGroups, GroupedConvIsPerGroupConvolutionsConcatenated) {
+  for (const auto& [cls, in, ks] : std::vector<std::tuple<std::string, Shape, int64_t>>{
+           {"Conv2D", {2, 5, 4, 6}, 3}, {"Conv1D", {2, 7, 6}, 2}, {"Conv3D", {1, 3, 3, 3, 6}, 2}}) {
+    auto l = make(cls, {{"filters", 4}, {"kernelSize", ks}, {"groups", 2}, {"padding", "same"}, {"biasInitializer", "ones"}});
+    Tensor x = Tensor::fromVector(in, seq(numel(in), 0.11f));
+    Tensor y = l->apply(x);
+    Tensor k = l->weights()[0]->value();
+    EXPECT_EQ(k.shape().back(), 4);
+    EXPECT_EQ(k.shape()[k.rank() - 2], 3);  // 6 input channels / 2 groups
+    json plain = {{"filters", 2}, {"kernelSize", ks}, {"padding", "same"}, {"biasInitializer", "ones"}};
+    std::vector<Tensor> parts;
+    for (int g = 0; g < 2; ++g) {
+      auto p = make(cls, plain);
+      Shape gin = in;
+      gin.back() = 3;
+      p->ensureBuilt(gin);
+      Shape begin(k.rank(), 0), size = k.shape();
+      begin.back() = 2 * g;
+      size.back() = 2;
+      p->weights()[0]->assign(slice(k, begin, size));
+      Shape xb(in.size(), 0), xs = in;
+      xb.back() = 3 * g;
+      xs.back() = 3;
+      parts.push_back(p->apply(slice(x, xb, xs)));
+    }
+    Tensor want = concat(parts, static_cast<int>(in.size()) - 1);
+    auto a = y.toVector(), b = want.toVector();
+    ASSERT_EQ(a.size(), b.size()) << cls;
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-5) << cls << " at " << i;
+    EXPECT_EQ(l->getConfig()["groups"], 2);
+  }
+  checkGradients(make("Conv2D", {{"filters", 4}, {"kernelSize", 2}, {"groups", 2}}), {1, 4, 4, 4});
+  EXPECT_THROW(make("Conv2D", {{"filters", 3}, {"kernelSize", 1}, {"groups", 2}}), Error);
+  EXPECT_THROW(make("Conv2D", {{"filters", 4}, {"kernelSize", 1}, {"groups", 2}})->apply(Tensor::zeros({1, 2, 2, 3})), Error);
+  EXPECT_FALSE(make("Conv2D", {{"filters", 4}, {"kernelSize", 1}})->getConfig().contains("groups"));  // as tfjs writes it
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
 import {buildCnn, buildMobileNetV2} from '../../bench/models.mjs';
-import {loadTfjs, tf} from './helpers.mjs';
+import {loadTfjs, seededData, tf} from './helpers.mjs';
 
 const REL = 1e-4;
 let counter = 0;
@@ -406,4 +406,30 @@ test('bad options throw, listing accepted values or quoting the value', () => {
 test('report: max relative difference per family; tfjs cases compared by value only', () => {
   console.log(JSON.stringify(maxDiffs, null, 1));
   console.log('values only (tfjs fit threw):', JSON.stringify(valuesOnly, null, 1));
+});
+
+test('Conv2D/Conv1D groups (Keras): per-group convolutions as tfjs composes them, trained the same', async () => {
+  const tfjs = await loadTfjs();
+  const x = seededData([2, 5, 5, 6], 3), y = seededData([2, 5, 5, 4], 4), k = seededData([3, 3, 3, 4], 5);
+  // tfjs has no groups: split, convolve, concatenate.
+  const grouped = (lib, xt, kt) => lib.concat([0, 1].map(g =>
+    lib.conv2d(lib.slice(xt, [0, 0, 0, 3 * g], [-1, -1, -1, 3]), lib.slice(kt, [0, 0, 0, 2 * g], [-1, -1, -1, 2]), 1, 'same')), 3);
+  const layer = tf.layers.conv2d({filters: 4, kernelSize: 3, groups: 2, padding: 'same', useBias: false, inputShape: [5, 5, 6]});
+  const model = tf.sequential({layers: [layer]});
+  model.setWeights([tf.tensor(k, [3, 3, 3, 4])]);
+  const want = tfjs.tidy(() => Array.from(grouped(tfjs, tfjs.tensor(x, [2, 5, 5, 6]), tfjs.tensor(k, [3, 3, 3, 4])).dataSync()));
+  const got = tf.tidy(() => Array.from(model.predict(tf.tensor(x, [2, 5, 5, 6])).dataSync()));
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-5, `[${i}] ${v} vs ${want[i]}`));
+  // One SGD step: the kernel moves as tfjs's gradient of the composition says.
+  model.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});
+  const [xs, ys] = [tf.tensor(x, [2, 5, 5, 6]), tf.tensor(y, [2, 5, 5, 4])];
+  await model.fit(xs, ys, {epochs: 1, batchSize: 2, verbose: 0});
+  const kv = tfjs.variable(tfjs.tensor(k, [3, 3, 3, 4]));
+  tfjs.train.sgd(0.1).minimize(() => tfjs.losses.meanSquaredError(tfjs.tensor(y, [2, 5, 5, 4]), grouped(tfjs, tfjs.tensor(x, [2, 5, 5, 6]), kv)));
+  const kWant = Array.from(kv.dataSync()), kGot = Array.from(model.getWeights()[0].dataSync());
+  kGot.forEach((v, i) => assert.ok(Math.abs(v - kWant[i]) < 1e-5, `kernel [${i}] ${v} vs ${kWant[i]}`));
+  assert.equal(layer.getConfig().groups, 2);
+  tf.dispose([xs, ys]);
+  model.dispose();
+  assert.throws(() => tf.layers.conv1d({filters: 3, kernelSize: 1, groups: 2}), /evenly divisible by the number of groups/);
 });
