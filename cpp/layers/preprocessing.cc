@@ -8,7 +8,10 @@
 //     (false). Runs tf.image.resizeBilinear / resizeNearestNeighbor by name with
 //     alignCorners = !cropToAspectRatio, as tfjs 4.22 does.
 //   CategoryEncoding: numTokens, outputMode ('multiHot' default | 'oneHot' | 'count').
-// None of them has weights.
+//   Normalization (Keras's; tfjs has none): axis, mean, variance, invert; its statistics as
+//     non-trainable weights when the config has none.
+// Only Normalization has weights.
+#include <algorithm>
 #include <cmath>
 
 #include "layers/layer.h"
@@ -293,7 +296,100 @@ class CategoryEncoding : public Layer {
   std::string outputMode_ = "multiHot";
 };
 
+// ---- Normalization (Keras; tfjs 4.22 has none) -----------------------------------------
+// (x - mean) / max(sqrt(variance), 1e-7) per position of `axis` (invert: the reverse). mean and
+// variance come from the config or, as Keras's adapt() leaves them, from the non-trainable
+// weights mean, variance and count (int32), which a converted model's weights fill.
+class Normalization : public Layer {
+ public:
+  explicit Normalization(const nlohmann::json& config) : Layer(config, "Normalization") {
+    nlohmann::json a = layer_opts::get(config, "axis");
+    if (a.is_null()) a = -1;
+    WL_CHECK(a.is_number_integer() || (a.is_array() && std::all_of(a.begin(), a.end(), [](const nlohmann::json& e) {
+                                         return e.is_number_integer();
+                                       })),
+             "Normalization: axis must be an integer or a list of integers, got " << a.dump());
+    axis_ = a.is_array() ? a : nlohmann::json::array({a});
+    mean_ = layer_opts::get(config, "mean");
+    variance_ = layer_opts::get(config, "variance");
+    WL_CHECK(mean_.is_null() == variance_.is_null(),
+             "Normalization: when setting values directly, both mean and variance must be set. Received: mean="
+                 << mean_.dump() << " and variance=" << variance_.dump());
+    nlohmann::json inv = layer_opts::get(config, "invert");
+    WL_CHECK(inv.is_null() || inv.is_boolean(), "Normalization: invert must be a boolean, got " << inv.dump());
+    invert_ = inv.is_boolean() && inv.get<bool>();
+  }
+  std::string className() const override { return "Normalization"; }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["axis"] = axis_;
+    c["mean"] = mean_;
+    c["variance"] = variance_;
+    c["invert"] = invert_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    const int64_t rank = static_cast<int64_t>(in.size());
+    broadcast_.assign(in.size(), 1);
+    Shape keep;
+    for (const auto& e : axis_) {
+      int64_t ax = e.get<int64_t>();
+      if (ax < 0) ax += rank;
+      WL_CHECK(ax >= 1 && ax < rank, "Normalization: axis " << e.dump() << " is out of range for an input of rank " << rank);
+      WL_CHECK(in[static_cast<size_t>(ax)] > 0, "Normalization: the input's axis " << ax << " must be defined");
+      broadcast_[static_cast<size_t>(ax)] = in[static_cast<size_t>(ax)];
+      keep.push_back(in[static_cast<size_t>(ax)]);
+    }
+    if (mean_.is_null()) {
+      mean = addWeight("mean", keep, "zeros", /*trainable=*/false);
+      variance = addWeight("variance", keep, "ones", /*trainable=*/false);
+      count = addWeight("count", {}, "zeros", /*trainable=*/false);
+      count->mutableValue() = Tensor::zeros({}, DType::Int32);  // Keras's int64 count, as the converter writes it
+    }
+  }
+  Tensor call(const Tensor& xIn, bool) override {
+    Tensor x = cast(xIn, DType::Float32);
+    Tensor m, v;
+    if (mean_.is_null()) {
+      m = reshape(mean->value(), broadcast_);
+      v = reshape(variance->value(), broadcast_);
+    } else {
+      m = constant(mean_, "mean");
+      v = constant(variance_, "variance");
+    }
+    Tensor sd = binary(BinaryOp::Maximum, unary(UnaryOp::Sqrt, v), Tensor::scalar(1e-7f));
+    return invert_ ? add(m, mul(x, sd)) : div(sub(x, m), sd);
+  }
+
+ private:
+  // A config value (a number, or one per position of the kept axes) in the broadcast shape.
+  Tensor constant(const nlohmann::json& value, const char* key) const {
+    int64_t n = 1;
+    for (int64_t d : broadcast_) n *= d;
+    std::vector<float> values;
+    if (value.is_number()) {
+      values.assign(static_cast<size_t>(n), value.get<float>());
+    } else {
+      nlohmann::json flat = value;
+      while (flat.is_array() && flat.size() == 1 && flat[0].is_array()) flat = flat[0];
+      WL_CHECK(flat.is_array() && static_cast<int64_t>(flat.size()) == n &&
+                   std::all_of(flat.begin(), flat.end(), [](const nlohmann::json& e) { return e.is_number(); }),
+               "Normalization: " << key << " must be a number or " << n << " numbers, got " << value.dump());
+      for (const auto& e : flat) values.push_back(e.get<float>());
+    }
+    return Tensor::fromVector(broadcast_, values);
+  }
+
+  nlohmann::json axis_, mean_, variance_;
+  bool invert_ = false;
+  Shape broadcast_;
+  std::shared_ptr<Variable> mean, variance, count;
+};
+
 WL_REGISTER_LAYER(Rescaling);
+WL_REGISTER_LAYER(Normalization);
 WL_REGISTER_LAYER(CenterCrop);
 WL_REGISTER_LAYER(Resizing);
 WL_REGISTER_LAYER(CategoryEncoding);

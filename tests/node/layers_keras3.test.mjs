@@ -549,3 +549,55 @@ test('Keras activations and activation-layer options a converted model holds com
   got2.forEach((v, i) => assert.ok(Math.abs(v - Math.min(1, Math.max(0, 0.2 * x[i] + 0.5))) < 1e-6));
   m2.dispose();
 });
+
+test('Keras\'s Normalization layer loads (tfjs 4.22 has none): adapted weights, config values, invert, axis', async () => {
+  // Keras 2 (tf.keras 2.15): adapt()'s mean, variance and int64 count as weights (the converter writes int32).
+  const topo = {class_name: 'Sequential', keras_version: '2.15.0', backend: 'tensorflow', config: {name: 's', layers: [
+    {class_name: 'InputLayer', config: {batch_input_shape: [null, 2, 3], dtype: 'float32', sparse: false, ragged: false, name: 'in'}},
+    {class_name: 'Normalization', config: {name: 'normalization', trainable: true, dtype: 'float32', axis: [-1], mean: null, variance: null, invert: false}},
+    {class_name: 'Dense', config: {name: 'd', trainable: true, dtype: 'float32', units: 1, activation: 'linear', use_bias: false,
+                                   kernel_initializer: {class_name: 'Ones', config: {}}}}]}};
+  const mean = new Float32Array([1, 2, 3]), variance = new Float32Array([4, 9, 0.25]), count = new Int32Array([10]);
+  const kernel = new Float32Array([1, -1, 0.5]);
+  const data = new Uint8Array(40);
+  [mean, variance, count, kernel].reduce((at, a) => { data.set(new Uint8Array(a.buffer), at); return at + a.byteLength; }, 0);
+  const specs = [{name: 'normalization/mean', shape: [3], dtype: 'float32'}, {name: 'normalization/variance', shape: [3], dtype: 'float32'},
+                 {name: 'normalization/count', shape: [], dtype: 'int32'}, {name: 'd/kernel', shape: [3, 1], dtype: 'float32'}];
+  const model = await tf.loadLayersModel(tf.io.fromMemory(topo, specs, data.buffer));
+  const x = [[[1, 2, 3], [3, 5, 4]]];
+  const norm = tf.tidy(() => Array.from(model.layers[0].apply(tf.tensor3d(x)).dataSync()));
+  assert.deepEqual(norm, [0, 0, 0, 1, 1, 2]);  // (x - mean) / sqrt(variance)
+  assert.deepEqual(model.layers[0].getWeights().map(w => w.dtype), ['float32', 'float32', 'int32']);
+  assert.equal(model.layers[0].trainableWeights.length, 0);
+  // Training leaves the statistics alone; the model saves and loads back the same.
+  model.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});
+  const [xs, ys] = [tf.tensor3d(x), tf.tensor3d([[[1], [2]]])];
+  await model.fit(xs, ys, {epochs: 2, verbose: 0});
+  assert.deepEqual(Array.from(model.layers[0].getWeights()[0].dataSync()), [1, 2, 3]);
+  let saved;
+  await model.save(tf.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {}}; }));
+  const again = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  const [p1, p2] = tf.tidy(() => [model, again].map(m => Array.from(m.predict(xs).dataSync())));
+  assert.deepEqual(p2, p1);
+  tf.dispose([xs, ys]);
+  model.dispose();
+  again.dispose();
+  // Keras 3 with values in the config: a number broadcasts, a list is per position; invert undoes.
+  const k3 = (config, shape) => ({class_name: 'Sequential', keras_version: '3.6.0', backend: 'tensorflow', module: 'keras', config: {name: 's', layers: [
+    {module: 'keras.layers', class_name: 'InputLayer', name: 'in', registered_name: null, config: {batch_shape: [null, ...shape], dtype: 'float32', sparse: false, name: 'in'}},
+    {module: 'keras.layers', class_name: 'Normalization', name: 'n', registered_name: null, config: {name: 'n', trainable: true, axis: [-1], invert: false, ...config}}]}});
+  const cases = [
+    [{mean: [1, 2], variance: [4, 16]}, [2], [[3, 6]], [1, 1]],
+    [{mean: 2, variance: 4}, [2], [[4, 0]], [1, -1]],
+    [{mean: [1, 2], variance: [4, 16], invert: true}, [2], [[1, 1]], [3, 6]],
+    [{mean: [10, 20], variance: [1, 4], axis: [1]}, [2, 3], [[[10, 11, 12], [20, 22, 24]]], [0, 1, 2, 0, 1, 2]],
+  ];
+  for (const [config, shape, input, want] of cases) {
+    const m = await tf.loadLayersModel(tf.io.fromMemory(k3(config, shape), [], new ArrayBuffer(0)));
+    const got = tf.tidy(() => Array.from(m.predict(tf.tensor(input)).dataSync()));
+    assert.deepEqual(got, want, JSON.stringify(config));
+    m.dispose();
+  }
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(k3({mean: [1, 2]}, [2]), [], new ArrayBuffer(0))),
+                       /both mean and variance must be set/);
+});
