@@ -48,12 +48,14 @@ Tensor runResize(const char* op, const Tensor& x, int64_t h, int64_t w, bool ali
 class Rescaling : public Layer {
  public:
   explicit Rescaling(const nlohmann::json& config) : Layer(config, "Rescaling") {
+    // A number, or (Keras: Keras 2 EfficientNet's 1 / sqrt(stddev per channel)) a list that
+    // broadcasts against the input's last axes.
     nlohmann::json s = layer_opts::get(config, "scale");
-    WL_CHECK(s.is_number(), "Expected scale to be a number, but got " << layer_opts::describe(s));
+    WL_CHECK(s.is_number() || isNumberList(s), "Expected scale to be a number, but got " << layer_opts::describe(s));
     scale_ = s;
     nlohmann::json o = layer_opts::get(config, "offset");
     if (!o.is_null() && !(o.is_number() && o.get<double>() == 0)) {
-      WL_CHECK(o.is_number(), "Expected offset to be a number, but got " << o.dump());
+      WL_CHECK(o.is_number() || isNumberList(o), "Expected offset to be a number, but got " << o.dump());
       offset_ = o;
     }
   }
@@ -68,7 +70,19 @@ class Rescaling : public Layer {
  protected:
   Tensor call(const Tensor& x, bool /*training*/) override {
     Tensor xf = cast(x, DType::Float32);
-    return add(mul(xf, Tensor::scalar(scale_.get<float>())), Tensor::scalar(offset_.get<float>()));
+    return add(mul(xf, value(scale_)), value(offset_));
+  }
+
+ private:
+  static bool isNumberList(const nlohmann::json& v) {
+    return v.is_array() && !v.empty() &&
+           std::all_of(v.begin(), v.end(), [](const nlohmann::json& e) { return e.is_number(); });
+  }
+  static Tensor value(const nlohmann::json& v) {
+    if (v.is_number()) return Tensor::scalar(v.get<float>());
+    std::vector<float> values;
+    for (const auto& e : v) values.push_back(e.get<float>());
+    return Tensor::fromVector({static_cast<int64_t>(values.size())}, values);
   }
 
  private:

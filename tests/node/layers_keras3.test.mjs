@@ -601,3 +601,28 @@ test('Keras\'s Normalization layer loads (tfjs 4.22 has none): adapted weights, 
   await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(k3({mean: [1, 2]}, [2]), [], new ArrayBuffer(0))),
                        /both mean and variance must be set/);
 });
+
+test('Keras 2 EfficientNet\'s input stack loads: Rescaling with a per-channel scale list, then Normalization', async () => {
+  const stddev = [0.229 ** 2, 0.224 ** 2, 0.225 ** 2];
+  const topo = {class_name: 'Functional', keras_version: '2.15.0', backend: 'tensorflow', config: {name: 'eff', input_layers: [['in', 0, 0]],
+    output_layers: [['rescaling_1', 0, 0]], layers: [
+      {class_name: 'InputLayer', name: 'in', inbound_nodes: [], config: {batch_input_shape: [null, 1, 2, 3], dtype: 'float32', sparse: false, ragged: false, name: 'in'}},
+      {class_name: 'Rescaling', name: 'rescaling', inbound_nodes: [[['in', 0, 0, {}]]], config: {name: 'rescaling', trainable: true, dtype: 'float32', scale: 1 / 255, offset: 0}},
+      {class_name: 'Normalization', name: 'normalization', inbound_nodes: [[['rescaling', 0, 0, {}]]],
+       config: {name: 'normalization', trainable: true, dtype: 'float32', axis: [3], mean: null, variance: null, invert: false}},
+      {class_name: 'Rescaling', name: 'rescaling_1', inbound_nodes: [[['normalization', 0, 0, {}]]],
+       config: {name: 'rescaling_1', trainable: true, dtype: 'float32', scale: stddev.map(v => 1 / Math.sqrt(v)), offset: 0}}]}};
+  const mean = new Float32Array([0.485, 0.456, 0.406]), variance = Float32Array.from(stddev), count = new Int32Array([1]);
+  const data = new Uint8Array(28);
+  [mean, variance, count].reduce((at, a) => { data.set(new Uint8Array(a.buffer), at); return at + a.byteLength; }, 0);
+  const specs = [{name: 'normalization/mean', shape: [3], dtype: 'float32'}, {name: 'normalization/variance', shape: [3], dtype: 'float32'},
+                 {name: 'normalization/count', shape: [], dtype: 'int32'}];
+  const model = await tf.loadLayersModel(tf.io.fromMemory(topo, specs, data.buffer));
+  const pixels = [[[[255, 128, 0], [10, 200, 90]]]];
+  const got = tf.tidy(() => Array.from(model.predict(tf.tensor(pixels)).dataSync()));
+  // What Keras computes: ((p / 255 - mean) / sqrt(var)) / sqrt(var), per channel.
+  const want = pixels.flat(3).map((p, i) => ((p / 255 - mean[i % 3]) / Math.sqrt(variance[i % 3])) / Math.sqrt(stddev[i % 3]));
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-4 * Math.max(1, Math.abs(want[i])), `[${i}] ${v} vs ${want[i]}`));
+  assert.deepEqual(model.layers.at(-1).getConfig().scale.length, 3);
+  model.dispose();
+});
