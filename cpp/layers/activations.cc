@@ -17,6 +17,10 @@ Tensor scalarT(float v) { return Tensor::scalar(v); }
 
 // Every activation string tfjs 4.22 accepts (tfjs-layers/src/activations.ts), in
 // its order, each composed exactly as tfjs composes it; then Keras's others.
+Tensor swish(const Tensor& x) { return mul(sigmoid(x), x); }
+// x * relu6(x + 3) / 6
+Tensor hardSwish(const Tensor& x) { return mul(x, div(unary(UnaryOp::Relu6, add(x, scalarT(3.f))), scalarT(6.f))); }
+
 const std::vector<std::pair<std::string, ActivationFn>>& table() {
   static const std::vector<std::pair<std::string, ActivationFn>> fns = {
       {"elu", [](const Tensor& x) { return unary(UnaryOp::Elu, x); }},
@@ -51,15 +55,14 @@ const std::vector<std::pair<std::string, ActivationFn>>& table() {
       // x * tanh(softplus(x))
       {"mish", [](const Tensor& x) { return mul(x, tanh(unary(UnaryOp::Softplus, x))); }},
       // sigmoid(x) * x
-      {"swish", [](const Tensor& x) { return mul(sigmoid(x), x); }},
+      {"swish", swish},
       // Keras 2.15 / Keras 3 activations tfjs 4.22 lacks, by the names a converted model.json
       // gives them once camelCased (Keras 3: keras/src/activations/activations.py).
-      {"silu", [](const Tensor& x) { return mul(sigmoid(x), x); }},
+      {"silu", swish},
       {"exponential", [](const Tensor& x) { return unary(UnaryOp::Exp, x); }},
       {"leakyRelu", [](const Tensor& x) { return unary(UnaryOp::LeakyRelu, x, 0.2f); }},  // negative_slope 0.2
-      // x * relu6(x + 3) / 6
-      {"hardSilu", [](const Tensor& x) { return mul(x, div(unary(UnaryOp::Relu6, add(x, scalarT(3.f))), scalarT(6.f))); }},
-      {"hardSwish", [](const Tensor& x) { return mul(x, div(unary(UnaryOp::Relu6, add(x, scalarT(3.f))), scalarT(6.f))); }},
+      {"hardSilu", hardSwish},
+      {"hardSwish", hardSwish},
       // Keras 3's hard_sigmoid, relu6(x + 3) / 6 (Keras 2's and tfjs's is hardSigmoid above):
       // the loader gives a Keras 3 model's 'hard_sigmoid' this name.
       {"hardSigmoidKeras3", [](const Tensor& x) { return div(unary(UnaryOp::Relu6, add(x, scalarT(3.f))), scalarT(6.f)); }},

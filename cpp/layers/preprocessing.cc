@@ -357,18 +357,18 @@ class Normalization : public Layer {
       keep.push_back(in[static_cast<size_t>(ax)]);
     }
     if (mean_.is_null()) {
-      mean = addWeight("mean", keep, "zeros", /*trainable=*/false);
-      variance = addWeight("variance", keep, "ones", /*trainable=*/false);
-      count = addWeight("count", {}, "zeros", /*trainable=*/false);
-      count->mutableValue() = Tensor::zeros({}, DType::Int32);  // Keras's int64 count, as the converter writes it
+      meanWeight_ = addWeight("mean", keep, "zeros", /*trainable=*/false);
+      varianceWeight_ = addWeight("variance", keep, "ones", /*trainable=*/false);
+      // Only stored (adapt() counts with it): no member keeps it.
+      addWeight("count", {}, "zeros", /*trainable=*/false)->mutableValue() = Tensor::zeros({}, DType::Int32);  // Keras's int64 count, as the converter writes it
     }
   }
   Tensor call(const Tensor& xIn, bool) override {
     Tensor x = cast(xIn, DType::Float32);
     Tensor m, v;
     if (mean_.is_null()) {
-      m = reshape(mean->value(), broadcast_);
-      v = reshape(variance->value(), broadcast_);
+      m = reshape(meanWeight_->value(), broadcast_);
+      v = reshape(varianceWeight_->value(), broadcast_);
     } else {
       m = constant(mean_, "mean");
       v = constant(variance_, "variance");
@@ -399,7 +399,7 @@ class Normalization : public Layer {
   nlohmann::json axis_, mean_, variance_;
   bool invert_ = false;
   Shape broadcast_;
-  std::shared_ptr<Variable> mean, variance, count;
+  std::shared_ptr<Variable> meanWeight_, varianceWeight_;
 };
 
 WL_REGISTER_LAYER(Rescaling);
