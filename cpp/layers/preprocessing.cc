@@ -317,8 +317,9 @@ class CategoryEncoding : public Layer {
 class Normalization : public Layer {
  public:
   explicit Normalization(const nlohmann::json& config) : Layer(config, "Normalization") {
-    nlohmann::json a = layer_opts::get(config, "axis");
-    if (a.is_null()) a = -1;
+    // Keras: absent is -1; an explicit null is a scalar mean and variance over every axis.
+    nlohmann::json a = config.contains("axis") ? config["axis"] : nlohmann::json(-1);
+    if (a.is_null()) a = nlohmann::json::array();
     WL_CHECK(a.is_number_integer() || (a.is_array() && std::all_of(a.begin(), a.end(), [](const nlohmann::json& e) {
                                          return e.is_number_integer();
                                        })),

@@ -598,6 +598,14 @@ test('Keras\'s Normalization layer loads (tfjs 4.22 has none): adapted weights, 
     assert.deepEqual(got, want, JSON.stringify(config));
     m.dispose();
   }
+  // axis None: one scalar mean and variance over every axis (adapt()'s weights are scalars).
+  const scalars = new Uint8Array(12);
+  [new Float32Array([1]), new Float32Array([4]), new Int32Array([3])].reduce((at, a) => { scalars.set(new Uint8Array(a.buffer), at); return at + 4; }, 0);
+  const whole = await tf.loadLayersModel(tf.io.fromMemory(k3({mean: null, variance: null, axis: null}, [2, 2]),
+    [{name: 'n/mean', shape: [], dtype: 'float32'}, {name: 'n/variance', shape: [], dtype: 'float32'}, {name: 'n/count', shape: [], dtype: 'int32'}],
+    scalars.buffer));
+  assert.deepEqual(tf.tidy(() => Array.from(whole.predict(tf.tensor([[[1, 3], [5, 7]]])).dataSync())), [0, 1, 2, 3]);
+  whole.dispose();
   await assert.rejects(tf.loadLayersModel(tf.io.fromMemory(k3({mean: [1, 2]}, [2]), [], new ArrayBuffer(0))),
                        /both mean and variance must be set/);
 });
