@@ -1,17 +1,20 @@
 // Native timings of the threaded "wasm" kernels (cpp/kernels/wasm through SIMDe) with 1
-// and 2 threads (core/thread_pool.h), at the shapes of bench/run.mjs's mlp-fit
-// (784-256-256-10, batch 128: forward and both gradient GEMMs) and of MobileNetV2's
-// first layers (224x224 input). Build and run:
-//   cmake --build build/native --target wl_threads_bench && build/native/wl_threads_bench
-// Prints one line per kernel: best of 10 runs for each thread count, and the speed-up.
+// and 2 threads, or the counts given (core/thread_pool.h), at the shapes of bench/run.mjs's
+// mlp-fit (784-256-256-10, batch 128: forward and both gradient GEMMs) and of MobileNetV2's
+// first layers (224x224 input), then those two workloads whole. Build and run:
+//   cmake --build build/native --target wl_threads_bench && build/native/wl_threads_bench [1,2,4,8]
+// Prints one line per row: best of 10 runs for each thread count, and the speed-ups.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench_models.h"
+#include "core/backend.h"
 #include "core/kernel_registry.h"
 #include "core/thread_pool.h"
 #include "kernels/conv_params.h"
@@ -40,12 +43,22 @@ double bestMs(const std::function<void()>& f) {
   return best;
 }
 
+// The thread counts to time (argv: "1,2,4,8,16"; 1 and 2 by default); each row
+// prints the best time per count and every count's speed-up over the first.
+std::vector<int> g_counts = {1, 2};
+
 void row(const std::string& label, const std::function<void()>& f) {
-  setThreadsCount(1);
-  const double one = bestMs(f);
-  setThreadsCount(2);
-  const double two = bestMs(f);
-  std::printf("%-58s %8.3f ms %8.3f ms   x%.2f\n", label.c_str(), one, two, one / two);
+  std::vector<double> ms;
+  for (int n : g_counts) {
+    setThreadsCount(n);
+    ms.push_back(bestMs(f));
+  }
+  std::printf("%-58s", label.c_str());
+  for (double t : ms) std::printf(" %9.3f ms", t);
+  std::printf("  ");
+  for (size_t i = 1; i < ms.size(); ++i) std::printf(" x%.2f", ms[0] / ms[i]);
+  std::printf("\n");
+  std::fflush(stdout);
 }
 
 void matMul(const char* label, int64_t m, int64_t n, int64_t k, bool tA, bool tB) {
@@ -74,8 +87,18 @@ void conv(const char* label, const char* op, const ConvGeometry& g, int64_t filt
 
 }  // namespace
 
-int main() {
-  std::printf("%-58s %11s %11s   speed-up\n", "kernel (wasm backend, native via SIMDe)", "1 thread", "2 threads");
+int main(int argc, char** argv) {
+  if (argc > 1) {
+    g_counts.clear();
+    for (const char* p = argv[1]; *p != 0;) {
+      g_counts.push_back(std::max(1, std::atoi(p)));
+      while (*p != 0 && *p != ',') ++p;
+      if (*p == ',') ++p;
+    }
+  }
+  std::printf("%-58s", "kernel (wasm backend, native via SIMDe)");
+  for (int n : g_counts) std::printf(" %8d thr", n);
+  std::printf("   speed-up over %d\n", g_counts[0]);
   matMul("MatMul 128x784 * 784x256 (mlp-fit forward)", 128, 256, 784, false, false);
   matMul("MatMul 784x128 * 128x256 (mlp-fit dW = x^T dy)", 784, 256, 128, true, false);
   matMul("MatMul 128x256 * 256x784^T (dx = dy W^T)", 128, 784, 256, false, true);
@@ -93,5 +116,21 @@ int main() {
       parallelFor(2, 1, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) sink[static_cast<size_t>(i * 32)] += 1.f; });
     }
   });
+  // Whole workloads through the engine (the kernels above plus everything between them).
+  {
+    BackendScope scope("wasm");
+    auto mlp = benchmodels::mlp();
+    mlp->compile({{"optimizer", "adam"}, {"loss", "categoricalCrossentropy"}});
+    std::vector<float> xv(128 * 784), yv(128 * 10, 0.f);
+    for (size_t i = 0; i < xv.size(); ++i) xv[i] = static_cast<float>((i * 7919) % 1000) / 1000.f;
+    for (int i = 0; i < 128; ++i) yv[static_cast<size_t>(i * 10 + i % 10)] = 1.f;
+    const Tensor x = Tensor::fromVector({128, 784}, xv), y = Tensor::fromVector({128, 10}, yv);
+    row("MLP fit epoch (784-256-256-10, 8 batches of 128, adam)", [&] {
+      for (int b = 0; b < 8; ++b) mlp->trainOnBatch({x}, {y});
+    });
+    auto mnv2 = benchmodels::mobileNetV2(224);
+    const Tensor img = Tensor::fromVector({1, 224, 224, 3}, randomVec(224 * 224 * 3));
+    row("MobileNetV2 224 predict, batch 1", [&] { mnv2->predict({img}); });
+  }
   return 0;
 }
