@@ -268,6 +268,11 @@ class LayerNormalization : public Layer {
       throw Error("Expected axis to be an integer or an array of integers, but received " + axis.dump());
     }
     epsilon_ = numberOpt(config, "epsilon", 1e-3);
+    // Keras 3's rms_scaling: x * rsqrt(var(x) + epsilon) * gamma, no beta (Keras takes the
+    // centred variance but leaves x uncentred; its layer_normalization op computes that).
+    const nlohmann::json rms = layer_opts::get(config, "rmsScaling");
+    WL_CHECK(rms.is_null() || rms.is_boolean(), "LayerNormalization: rmsScaling must be a boolean, got " << rms.dump());
+    rmsScaling_ = rms.is_boolean() && rms.get<bool>();
   }
 
   std::string className() const override { return "LayerNormalization"; }
@@ -278,6 +283,7 @@ class LayerNormalization : public Layer {
     c["axis"] = axisJson_;  // as tfjs: the option before build, the resolved array after
     c["epsilon"] = epsilon_;
     a_.write(c);
+    if (rmsScaling_) c["rmsScaling"] = true;  // tfjs has no such option: written only when on
     return c;
   }
 
@@ -304,8 +310,12 @@ class LayerNormalization : public Layer {
     }
     axes_ = resolved;
     axisJson_ = resolved;
-    if (a_.scale) gamma_ = addWeight("gamma", paramShape, a_.gammaInitializer, true, a_.gammaRegularizer, a_.gammaConstraint);
-    if (a_.center) beta_ = addWeight("beta", paramShape, a_.betaInitializer, true, a_.betaRegularizer, a_.betaConstraint);
+    if (a_.scale || rmsScaling_) {
+      gamma_ = addWeight("gamma", paramShape, a_.gammaInitializer, true, a_.gammaRegularizer, a_.gammaConstraint);
+    }
+    if (a_.center && !rmsScaling_) {
+      beta_ = addWeight("beta", paramShape, a_.betaInitializer, true, a_.betaRegularizer, a_.betaConstraint);
+    }
   }
 
   Tensor call(const Tensor& input, bool /*training*/) override {
@@ -319,6 +329,10 @@ class LayerNormalization : public Layer {
       if (!v) return Tensor();
       return v->value().rank() != nDims ? reshape(v->value(), broadcastShape) : v->value();
     };
+    if (rmsScaling_) {
+      Tensor eps = Tensor::scalar(static_cast<float>(epsilon_));
+      return mul(div(x, sqrt(add(mv[1], eps))), bc(gamma_));
+    }
     return batchNormCompose(x, mv[0], mv[1], bc(beta_), bc(gamma_), static_cast<float>(epsilon_));
   }
 
@@ -326,6 +340,7 @@ class LayerNormalization : public Layer {
   nlohmann::json axisJson_;
   std::vector<int> axes_;
   double epsilon_;
+  bool rmsScaling_ = false;
   AffineOptions a_;
   std::shared_ptr<Variable> gamma_, beta_;
 };

@@ -249,6 +249,24 @@ TEST(LayerNormalization, GradientsWrtGammaBetaAndInput) {
   checkGradients([&] { return ln->apply(x, true); }, {x, ln->weights()[0]->value(), ln->weights()[1]->value()});
 }
 
+// Keras 3's rms_scaling: x * rsqrt(var(x) + eps) * gamma (centred variance, uncentred x), gamma only.
+TEST(LayerNormalization, RmsScalingValuesWeightsGradientsAndConfig) {
+  auto ln = make("LayerNormalization", {{"name", "rms"}, {"rmsScaling", true}, {"epsilon", 0.01}});
+  ln->ensureBuilt({-1, 3});
+  auto w = ln->weights();
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0]->name(), "rms/gamma");
+  w[0]->assign(Tensor::fromVector({3}, {2, 1, -1}));
+  Tensor x = Tensor::fromVector({2, 3}, {1, 2, 3, 0, 0, 6});
+  float s0 = 1.f / std::sqrt(2.f / 3.f + 0.01f), s1 = 1.f / std::sqrt(8.f + 0.01f);
+  expectNear(ln->apply(x), {2 * s0, 2 * s0, -3 * s0, 0, 0, -6 * s1});
+  EXPECT_EQ(ln->getConfig()["rmsScaling"], true);
+  EXPECT_FALSE(make("LayerNormalization")->getConfig().contains("rmsScaling"));  // tfjs's config unchanged
+  Tensor x2 = randomTensor({3, 3}, 5);
+  checkGradients([&] { return ln->apply(x2, true); }, {x2, ln->weights()[0]->value()});
+  EXPECT_THROW(make("LayerNormalization", {{"rmsScaling", "yes"}}), Error);
+}
+
 TEST(LayerNormalization, BadOptionsThrow) {
   EXPECT_EQ(errorOf([] { make("LayerNormalization", {{"axis", 1.5}}); }),
             "Expected axis to be an integer, but received 1.5");

@@ -1,7 +1,7 @@
 // Keras 3 layers tfjs 4.22 lacks (issue 17): Subtract, Identity, Cropping1D/3D,
 // UpSampling1D/3D, ZeroPadding1D/3D, GlobalAveragePooling3D, GlobalMaxPooling3D,
 // SpatialDropout2D/3D, UnitNormalization, GroupNormalization, Conv1DTranspose,
-// SeparableConv1D, DepthwiseConv1D.
+// SeparableConv1D, DepthwiseConv1D; and LayerNormalization's rms_scaling.
 //
 // Each case has a plain-JS reference (float64 loops written from Keras 3's source) and,
 // where tfjs has an equivalent computation (separableConv2d on a unit height, mean,
@@ -120,6 +120,18 @@ const ref = {
       return (at(x, i) - m) / Math.sqrt(v + eps) * (gamma ? gamma.data[c] : 1) + (beta ? beta.data[c] : 0);
     });
   },
+  // LayerNormalization(rms_scaling=True) as Keras 3 computes it: x * rsqrt(var(x) + eps) * gamma
+  // over the last axis (the variance centred, x not), no beta.
+  rmsLayerNorm: (eps = 1e-3) => ([x], [gamma]) => {
+    const C = x.shape[x.shape.length - 1];
+    const variances = [];
+    for (let r = 0; r < x.data.length / C; r++) {
+      const row = Array.from(x.data.subarray(r * C, (r + 1) * C));
+      const m = row.reduce((a, b) => a + b, 0) / C;
+      variances.push(row.reduce((a, b) => a + (b - m) ** 2, 0) / C);
+    }
+    return build(x.shape, i => at(x, i) / Math.sqrt(variances[Math.floor(get(x, i) / C)] + eps) * gamma.data[i[i.length - 1]]);
+  },
   // Conv1DTranspose as TF's conv_transpose with Keras's output length; kernel [k, filters, inC].
   conv1dTranspose: ({strides: s = 1, padding = 'valid', dilation: d = 1, outputPadding = null, activation = 'linear', cf = false}) =>
     ([x], [kernel, bias]) => inLast(cf, v => {
@@ -223,6 +235,11 @@ const CASES = [
   ['GroupNormalization axis 1, per channel, no beta', 'groupNormalization', {groups: -1, axis: 1, center: false, epsilon: 0.01},
    [[3, 5, 2]], [['gamma', [3]]], (xs, [g]) => ref.groupNorm(3, 1, 0.01)(xs, [g, null]), null,
    {groups: -1, axis: 1, epsilon: 0.01, center: false, scale: true, beta_initializer: zerosInit, gamma_initializer: onesInit,
+    beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null}],
+  ['LayerNormalization rmsScaling', 'layerNormalization', {rmsScaling: true, epsilon: 0.01}, [[3, 4]], [['gamma', [4]]],
+   ref.rmsLayerNorm(0.01),
+   (lib, [x], [g]) => lib.mul(lib.mul(x, lib.rsqrt(lib.add(lib.moments(x, -1, true).variance, 0.01))), g),
+   {axis: -1, epsilon: 0.01, center: true, scale: true, rms_scaling: true, beta_initializer: zerosInit, gamma_initializer: onesInit,
     beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null}],
   ['Conv1DTranspose same, strides 2', 'conv1dTranspose', {filters: 3, kernelSize: 3, strides: 2, padding: 'same'}, [[4, 2]],
    [['kernel', [3, 3, 2]], ['bias', [3]]], ref.conv1dTranspose({strides: 2, padding: 'same'}),
