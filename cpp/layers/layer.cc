@@ -96,7 +96,11 @@ Layer::Layer(const nlohmann::json& config, const std::string& className) {
                                                           {"renorm", false, " (batch renormalization)"},
                                                           {"virtualBatchSize", nullptr, " (ghost batch norm)"},
                                                           {"rmsScaling", false, " (RMS normalization)"}}) {
-    if (className == "LayerNormalization" && std::string(u.key) == "rmsScaling") continue;  // it computes it
+    // The layers that compute them.
+    if ((className == "LayerNormalization" && std::string(u.key) == "rmsScaling") ||
+        (className == "Dense" && std::string(u.key) == "loraRank")) {
+      continue;
+    }
     if (config.contains(u.key) && !config[u.key].is_null() && config[u.key] != u.off) {
       throw Error(className + ": Keras's " + u.key + u.what + " = " + config[u.key].dump() + " is not supported");
     }

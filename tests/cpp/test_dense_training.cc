@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/tape.h"
+#include "grad_check.h"
 #include "layers/dense.h"
 #include "models/model.h"
 #include "ops/ops.h"
@@ -38,6 +39,41 @@ TEST(Dense, BackwardMatchesHandComputation) {
   EXPECT_EQ(g[0].toVector(), (std::vector<float>{4, 6}));
   EXPECT_EQ(g[1].toVector(), (std::vector<float>{2}));
   EXPECT_EQ(g[2].toVector(), (std::vector<float>{2, 3, 2, 3}));
+}
+
+// Keras 3's LoRA: kernel frozen, y = x (kernel + alpha/r A B) + bias; A, B and bias train.
+TEST(Dense, LoraComputesTheAdaptedKernelAndTrainsOnlyItsFactors) {
+  auto d = makeDense({{"units", 2}, {"name", "d"}, {"loraRank", 1}, {"loraAlpha", 4}});
+  d->ensureBuilt({-1, 3});
+  auto w = d->weights();
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[0]->name(), "d/kernel");
+  EXPECT_EQ(w[2]->name(), "d/lora_kernel_a");
+  EXPECT_EQ(w[3]->name(), "d/lora_kernel_b");
+  EXPECT_EQ(w[2]->value().shape(), (Shape{3, 1}));
+  EXPECT_EQ(w[3]->value().shape(), (Shape{1, 2}));
+  EXPECT_FALSE(w[0]->trainable());
+  EXPECT_TRUE(w[1]->trainable() && w[2]->trainable() && w[3]->trainable());
+  EXPECT_EQ(d->trainableWeights().size(), 3u);
+  // B starts at zero (Keras's zeros), so a fresh layer computes its kernel alone.
+  EXPECT_EQ(w[3]->value().toVector(), (std::vector<float>{0, 0}));
+  w[0]->assign(Tensor::fromVector({3, 2}, {1, -1, 2, -2, 3, -3}));
+  w[1]->assign(Tensor::fromVector({2}, {0.5f, 0.25f}));
+  w[2]->assign(Tensor::fromVector({3, 1}, {1, 0, -1}));
+  w[3]->assign(Tensor::fromVector({1, 2}, {0.5f, 2}));
+  // kernel + 4 * A B = [[3, 7], [2, -2], [1, -11]]
+  Tensor x = Tensor::fromVector({1, 3}, {1, 1, 1});
+  EXPECT_EQ(d->apply(x).toVector(), (std::vector<float>{6.5f, -5.75f}));
+  Tensor x2 = Tensor::fromVector({2, 3}, {0.3f, -0.7f, 1.1f, 0.9f, 0.2f, -0.4f});
+  test::checkGradients([&](const std::vector<Tensor>&) { return d->apply(x2, true); }, {x2, w[1]->value(), w[2]->value(), w[3]->value()});
+  auto c = d->getConfig();
+  EXPECT_EQ(c["loraRank"], 1);
+  EXPECT_DOUBLE_EQ(c["loraAlpha"].get<double>(), 4);
+  EXPECT_FALSE(makeDense({{"units", 2}})->getConfig().contains("loraRank"));  // tfjs's config unchanged
+  EXPECT_EQ(makeDense({{"units", 2}, {"loraRank", 3}})->getConfig()["loraAlpha"], 3.0);  // alpha defaults to r
+  EXPECT_THROW(makeDense({{"units", 2}, {"loraRank", 0}}), Error);
+  EXPECT_THROW(makeDense({{"units", 2}, {"loraAlpha", 2}}), Error);
+  EXPECT_THROW(makeDense({{"units", 2}, {"loraRank", 2}, {"kernelConstraint", "nonNeg"}}), Error);
 }
 
 TEST(Dense, NamesDefaultsAndBadOptions) {

@@ -486,7 +486,9 @@ namespace {
 
 // Keras options the engine does not implement are refused by name, not dropped.
 TEST(KerasOptions, UnimplementedOnesThrowOffValuesPass) {
-  EXPECT_TRUE(contains(errorOf([] { make("Dense", {{"units", 2}, {"loraRank", 4}}); }), "Dense: Keras's loraRank (LoRA) = 4 is not supported"));
+  EXPECT_TRUE(contains(errorOf([] { make("Conv2D", {{"filters", 2}, {"kernelSize", 1}, {"loraRank", 4}}); }),
+                       "Conv2D: Keras's loraRank (LoRA) = 4 is not supported"));
+  EXPECT_TRUE(contains(errorOf([] { make("Embedding", {{"inputDim", 4}, {"outputDim", 2}, {"loraRank", 4}}); }), "loraRank"));
   EXPECT_TRUE(contains(errorOf([] { make("BatchNormalization", {{"renorm", true}}); }), "renorm (batch renormalization) = true is not supported"));
   EXPECT_TRUE(contains(errorOf([] { make("BatchNormalization", {{"virtualBatchSize", 8}}); }), "virtualBatchSize"));
   EXPECT_TRUE(contains(errorOf([] { make("BatchNormalization", {{"rmsScaling", true}}); }), "rmsScaling (RMS normalization) = true"));

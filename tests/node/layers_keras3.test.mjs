@@ -651,3 +651,78 @@ test('Keras 2 EfficientNet\'s input stack loads: Rescaling with a per-channel sc
   assert.deepEqual(model.layers.at(-1).getConfig().scale.length, 3);
   model.dispose();
 });
+
+test('Dense with Keras 3\'s LoRA: a saved LoRA model loads as Keras loads it, a LoRA layer trains as a hand-written tfjs loop', async () => {
+  const start = tf.memory().numTensors;
+  // Keras 3 saves the kernel with the adaptation merged in and no factors; its load zeroes them.
+  const policy = {module: 'keras', class_name: 'DTypePolicy', config: {name: 'float32'}, registered_name: null};
+  const topo = {class_name: 'Sequential', keras_version: '3.6.0', backend: 'tensorflow', config: {name: 's', trainable: true, layers: [
+    {module: 'keras.layers', class_name: 'InputLayer', registered_name: null, config: {batch_shape: [null, 4], dtype: 'float32', sparse: false, name: 'in'}},
+    {module: 'keras.layers', class_name: 'Dense', registered_name: null, build_config: {input_shape: [null, 4]},
+     config: {name: 'd', trainable: true, dtype: policy, units: 3, activation: 'linear', use_bias: true, lora_rank: 2, lora_alpha: 4,
+              kernel_initializer: {module: 'keras.initializers', class_name: 'GlorotUniform', config: {seed: null}, registered_name: null},
+              bias_initializer: {module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null},
+              kernel_regularizer: null, bias_regularizer: null, kernel_constraint: null, bias_constraint: null}}]}};
+  const kernel = seededData([4, 3], 3), bias = seededData([3], 4);
+  const data = new Uint8Array(60);
+  data.set(new Uint8Array(Float32Array.from(kernel).buffer), 0);
+  data.set(new Uint8Array(Float32Array.from(bias).buffer), 48);
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(topo,
+    [{name: 'd/kernel', shape: [4, 3], dtype: 'float32'}, {name: 'd/bias', shape: [3], dtype: 'float32'}], data.buffer));
+  const dense = loaded.layers[0];
+  assert.deepEqual(dense.weights.map(w => w.name), ['d/kernel', 'd/bias', 'd/lora_kernel_a', 'd/lora_kernel_b']);
+  assert.deepEqual(dense.trainableWeights.map(w => w.name), ['d/bias', 'd/lora_kernel_a', 'd/lora_kernel_b']);
+  assert.deepEqual(dense.getConfig().loraRank, 2);
+  assert.deepEqual(dense.getConfig().loraAlpha, 4);
+  const factors = dense.getWeights().slice(2);
+  assert.ok(factors.every(t => t.dataSync().every(v => v === 0)), 'the factors are zero, as after Keras\'s load');
+  tf.dispose(factors);
+  const xv = seededData([5, 4], 5);
+  const x = tf.tensor2d(xv, [5, 4]);
+  const want = tfjs.tidy(() => tfjs.matMul(tfjs.tensor2d(xv, [5, 4]), tfjs.tensor2d(kernel, [4, 3])).add(tfjs.tensor1d(bias)).arraySync());
+  const got = tf.tidy(() => loaded.predict(x).arraySync());
+  got.flat().forEach((v, i) => assert.ok(Math.abs(v - want.flat()[i]) < 1e-5, `${v} vs ${want.flat()[i]}`));
+  loaded.dispose();
+
+  // A fresh LoRA layer: 3 SGD steps of fit() against tfjs minimizing the same function of
+  // the same variables (kernel + alpha/r A B, kernel held constant).
+  const model = tf.sequential();
+  model.add(tf.layers.dense({units: 3, inputShape: [4], loraRank: 2, loraAlpha: 4, name: 'lora'}));
+  const init = {kernel, bias, a: seededData([4, 2], 6), b: seededData([2, 3], 7)};
+  const values = [tf.tensor2d(init.kernel, [4, 3]), tf.tensor1d(init.bias), tf.tensor2d(init.a, [4, 2]), tf.tensor2d(init.b, [2, 3])];
+  model.layers[0].setWeights(values);
+  tf.dispose(values);
+  const yv = seededData([5, 3], 8);
+  const y = tf.tensor2d(yv, [5, 3]);
+  model.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});
+  await model.fit(x, y, {epochs: 3, batchSize: 5, shuffle: false, verbose: 0});
+  const ref = tfjs.tidy(() => {
+    const K = tfjs.tensor2d(init.kernel, [4, 3]);
+    const vars = {bias: tfjs.variable(tfjs.tensor1d(init.bias)), a: tfjs.variable(tfjs.tensor2d(init.a, [4, 2])),
+                  b: tfjs.variable(tfjs.tensor2d(init.b, [2, 3]))};
+    const X = tfjs.tensor2d(xv, [5, 4]), Y = tfjs.tensor2d(yv, [5, 3]);
+    const opt = tfjs.train.sgd(0.1);
+    for (let s = 0; s < 3; s++) {
+      opt.minimize(() => tfjs.losses.meanSquaredError(Y, X.matMul(K.add(vars.a.matMul(vars.b).mul(2))).add(vars.bias)));
+    }
+    return [init.kernel, ...[vars.bias, vars.a, vars.b].map(v => Array.from(v.dataSync()))];
+  });
+  const ours = model.layers[0].getWeights();
+  ours.forEach((t, k) => {
+    const v = t.dataSync();
+    ref[k].forEach((r, i) => assert.ok(Math.abs(v[i] - r) < 1e-5, `weight ${k}[${i}]: ${v[i]} vs ${r}`));
+  });
+  assert.ok(Array.from(ours[3].dataSync()).some((v, i) => Math.abs(v - init.b[i]) > 1e-3), 'the factors moved');
+  tf.dispose(ours);
+  // Saved with its four weights by name; loaded back it predicts the same.
+  let saved;
+  await model.save(tf.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {}}; }));
+  assert.deepEqual(saved.weightSpecs.map(s => s.name).sort(), ['lora/bias', 'lora/kernel', 'lora/lora_kernel_a', 'lora/lora_kernel_b']);
+  const again = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  const [p1, p2] = tf.tidy(() => [model, again].map(m => Array.from(m.predict(x).dataSync())));
+  assert.deepEqual(p2, p1);
+  tf.dispose([x, y]);
+  model.dispose();
+  again.dispose();
+  assert.equal(tf.memory().numTensors, start, 'no tensors left behind');
+});
