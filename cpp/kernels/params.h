@@ -188,6 +188,9 @@ struct GatherParams {
   // (-1 when none) and that index; such the kernel then writes nothing. Host scalars.
   int64_t* badAt;
   int64_t* badValue;
+  // The caller made the indices itself, in range (the fit loop's batch rows): a
+  // backend whose check is a synchronous device read (webgl) may skip it.
+  bool indicesInRange = false;
 };
 using GatherKernel = void (*)(const GatherParams&);
 struct ScatterAddParams {

@@ -478,7 +478,14 @@ Tensor tile(const Tensor& x, std::vector<int64_t> reps) {
   return y;
 }
 
-Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) {
+namespace {
+Tensor gatherChecked(const Tensor& x, const Tensor& indicesIn, int axis, bool indicesInRange);
+}  // namespace
+
+Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) { return gatherChecked(x, indicesIn, axis, false); }
+
+namespace {
+Tensor gatherChecked(const Tensor& x, const Tensor& indicesIn, int axis, bool indicesInRange) {
   WL_CHECK(x.defined() && indicesIn.defined(), "gather: an input tensor is undefined (was it disposed?)");
   Tensor indices = cast(indicesIn, DType::Int32);
   int a = normAxis("gather", axis, x.rank());
@@ -495,7 +502,7 @@ Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) {
     KernelCall k("Gather", {x.dtype()});
     int64_t badAt = -1, badValue = 0;
     k.kernel<GatherKernel>()({k.in<uint32_t>(x), k.in<int32_t>(indices), k.out<uint32_t>(y), outer, d, indices.size(),
-                              inner, &badAt, &badValue});
+                              inner, &badAt, &badValue, indicesInRange});
     WL_CHECK(badAt < 0, "gather: index " << badValue << " at position " << badAt << " is out of range [0, " << d
                                           << ") for axis " << axis);
   }
@@ -515,6 +522,7 @@ Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) {
   }
   return y;
 }
+}  // namespace
 
 // tfjs's gather with batchDims: the first batchDims dims of x and indices are batch dims
 // that pair up; each batch element gathers on its own (a gather per element, so each one
@@ -627,6 +635,11 @@ const bool registered = [] {
   });
   reg.add("tile", 1, [](In in, const Attrs& at) -> Out { return {tile(in[0], at.getInts("reps"))}; });
   reg.add("gather", 2, [](In in, const Attrs& at) -> Out {
+    // indicesInRange: set only by the engine's own callers whose indices are rows they
+    // made (js/src/training.js's batches), never by tf.gather.
+    if (at.getBool("indicesInRange", false)) {
+      return {gatherChecked(in[0], in[1], static_cast<int>(at.getInt("axis", 0)), true)};
+    }
     return {gather(in[0], in[1], static_cast<int>(at.getInt("axis", 0)), static_cast<int>(at.getInt("batchDims", 0)))};
   });
   reg.add("expandDims", 1, [](In in, const Attrs& at) -> Out {

@@ -4,7 +4,7 @@
 import {fromVector, getCore, isNodeRuntime, vectorOf} from './core.js';
 import {Tensor, makeTensorFromFlat, readAsync, scalar} from './tensor.js';
 import {callHooks} from './layers.js';
-import {Callback, createRegisteredCallbacks, nextMacrotask, standardizeCallbacks} from './callbacks.js';
+import {Callback, CustomCallback, createRegisteredCallbacks, nextMacrotask, standardizeCallbacks} from './callbacks.js';
 
 export {nextMacrotask};
 
@@ -55,11 +55,19 @@ export function shuffleInPlace(array) {
 function takeRows(tensors, indices) {
   const core = getCore();
   const idx = makeTensorFromFlat(indices, [indices.length], 'int32');
+  // Checked here on the host, so the gather need not check them where that is a
+  // synchronous device read (webgl: two stalls a batch).
+  let lo = 0, hi = -1;
+  for (const i of indices) {
+    if (i < lo) lo = i;
+    if (i > hi) hi = i;
+  }
   try {
     return tensors.map(t => {
       const args = vectorOf([t.handle, idx.handle]);
+      const attrs = lo >= 0 && hi < t.shape[0] ? '{"axis":0,"indicesInRange":true}' : '{"axis":0}';
       try {
-        return fromVector(core.runOp('gather', args, '{"axis":0}'))[0];
+        return fromVector(core.runOp('gather', args, attrs))[0];
       } finally {
         args.delete();
       }
@@ -282,6 +290,31 @@ export async function trainOnHandles(model, xHandles, yHandles, weights = null) 
   }
 }
 
+// As trainOnHandles, without waiting for a device: {values} where the logs are on the
+// host already, else {handle} (the logs tensor, left on the device for the caller to read).
+function trainOnHandlesDeferred(model, xHandles, yHandles, weights) {
+  if (callHooks.count > 0) model._assertNoInnerCallHooks();
+  if (model._needsHostTrain()) return {values: hostTrainOnHandles(model, xHandles, yHandles, weights)};
+  const logs = trainStepHandles(model, xHandles, yHandles, weights);
+  if (!logs.onHost()) return {handle: logs};
+  try {
+    return {values: Array.from(logs.readView())};
+  } finally {
+    logs.delete();
+  }
+}
+
+// Whether any callback of the list sees per-batch logs (batch hooks, onYield): then
+// every batch's logs are read as it ends. Else, on a device backend, fit reads them
+// at the epoch's end (tfjs reads none per batch either), so no batch waits for the
+// device to finish the one before it.
+function needsBatchLogs(list, yielder) {
+  if (yielder.yielders.some(cb => !(cb instanceof CustomCallback) || cb.yield != null)) return true;
+  return list.callbacks.some(cb => (cb instanceof CustomCallback
+    ? cb.batchBegin != null || cb.batchEnd != null
+    : cb.onBatchBegin !== Callback.prototype.onBatchBegin || cb.onBatchEnd !== Callback.prototype.onBatchEnd));
+}
+
 function hostTrainOnHandles(model, xHandles, yHandles, weights) {
   const xs = xHandles.map(h => new Tensor(h.clone())), ys = yHandles.map(h => new Tensor(h.clone()));
   const sw = weights ? weights.map(w => (w ? makeTensorFromFlat(w, [w.length], 'float32') : null)) : [];
@@ -476,49 +509,83 @@ export async function fitLoop(model, xs, ys, args = {}) {
     const vals = batchedMean(vxs, vys, vbs, indices, evaluateStep(model.handle, valWeights));
     names.forEach((n, i) => { epochLogs[`val_${n}`] = vals[i]; });
   };
+  const deferLogs = !needsBatchLogs(list, yielder);
   for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
     await list.call('onEpochBegin', epoch, {});
     const epochLogs = {};
+    const pending = [];  // deferred logs: [logs handle, batch size]
     if (stepsPerEpoch == null && shuffle) shuffleInPlace(order);
     const numBatches = stepsPerEpoch != null ? stepsPerEpoch : Math.ceil(trainCount / batchSize);
     const totals = new Array(names.length).fill(0);
     let seen = 0;
-    for (let batch = 0; batch < numBatches; ++batch) {
-      const batchLogs = {};
-      await list.call('onBatchBegin', batch, batchLogs);
-      let idx;
-      if (stepsPerEpoch != null) {
-        if (cursor >= trainCount) {
-          cursor = 0;
-          if (shuffle) shuffleInPlace(order);
-        }
-        idx = order.slice(cursor, Math.min(cursor + batchSize, trainCount));
-        cursor += idx.length;
-      } else {
-        idx = order.slice(batch * batchSize, Math.min((batch + 1) * batchSize, trainCount));
-      }
-      const size = idx.length;
-      batchLogs.batch = batch;
-      batchLogs.size = size;
-      const whole = isIdentity(idx, numSamples);
-      const xb = whole ? xs.map(t => t.handle) : takeRows(xs, idx);
-      const yb = whole ? ys.map(t => t.handle) : takeRows(ys, idx);
-      let outs;
+    const readPending = async () => {
       try {
-        outs = await trainOnHandles(model, xb, yb,
-                              sampleWeights && sampleWeights.map(w => (w ? Float32Array.from(idx, i => w[i]) : null)));
+        while (pending.length) {
+          const [handle, size] = pending[0];
+          const outs = await readAsync(handle);
+          names.forEach((n, i) => { totals[i] += outs[i] * size; });
+          pending.shift();
+          handle.delete();
+        }
       } finally {
-        if (!whole) [...xb, ...yb].forEach(h => h.delete());
+        pending.forEach(([handle]) => handle.delete());
+        pending.length = 0;
       }
-      names.forEach((n, i) => {
-        batchLogs[n] = outs[i];
-        totals[i] += outs[i] * size;
-      });
-      seen += size;
-      if (batch === numBatches - 1 && valData) validate(epochLogs);  // tfjs validates in the last batch
-      await list.call('onBatchEnd', batch, batchLogs);
-      await yielder.afterBatch(epoch, batch, batchLogs);
-      if (model.stopTraining) break;
+    };
+    try {
+      for (let batch = 0; batch < numBatches; ++batch) {
+        const batchLogs = {};
+        await list.call('onBatchBegin', batch, batchLogs);
+        let idx;
+        if (stepsPerEpoch != null) {
+          if (cursor >= trainCount) {
+            cursor = 0;
+            if (shuffle) shuffleInPlace(order);
+          }
+          idx = order.slice(cursor, Math.min(cursor + batchSize, trainCount));
+          cursor += idx.length;
+        } else {
+          idx = order.slice(batch * batchSize, Math.min((batch + 1) * batchSize, trainCount));
+        }
+        const size = idx.length;
+        batchLogs.batch = batch;
+        batchLogs.size = size;
+        const whole = isIdentity(idx, numSamples);
+        const xb = whole ? xs.map(t => t.handle) : takeRows(xs, idx);
+        const yb = whole ? ys.map(t => t.handle) : takeRows(ys, idx);
+        let outs;
+        try {
+          const batchWeights = sampleWeights && sampleWeights.map(w => (w ? Float32Array.from(idx, i => w[i]) : null));
+          if (deferLogs) {
+            const r = trainOnHandlesDeferred(model, xb, yb, batchWeights);
+            if (r.handle) pending.push([r.handle, size]);
+            outs = r.values;
+            // A bounded backlog: a long epoch keeps at most 64 steps' logs on the device.
+            if (pending.length >= 64) await readPending();
+          } else {
+            outs = await trainOnHandles(model, xb, yb, batchWeights);
+          }
+        } finally {
+          if (!whole) [...xb, ...yb].forEach(h => h.delete());
+        }
+        if (outs) {
+          names.forEach((n, i) => {
+            batchLogs[n] = outs[i];
+            totals[i] += outs[i] * size;
+          });
+        }
+        seen += size;
+        if (batch === numBatches - 1 && valData) {  // tfjs validates in the last batch
+          await readPending();
+          validate(epochLogs);
+        }
+        await list.call('onBatchEnd', batch, batchLogs);
+        await yielder.afterBatch(epoch, batch, batchLogs);
+        if (model.stopTraining) break;
+      }
+      await readPending();
+    } finally {
+      pending.forEach(([handle]) => handle.delete());
     }
     if (seen > 0) names.forEach((n, i) => { epochLogs[n] = totals[i] / seen; });
     await list.call('onEpochEnd', epoch, epochLogs);

@@ -221,6 +221,24 @@ TEST(WebGL, GatherRunsOnWebGLAndRejectsIndicesOutOfRange) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(got[i], want[i]) << i;  // bit copies: exact
 }
 
+// indicesInRange (the fit loop's batches, checked on the host): one pass, no check pass
+// and no read back; the same rows as the checked gather.
+TEST(WebGL, GatherOfIndicesInRangeSkipsTheCheckAndItsReads) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  auto& reg = OpRegistry::instance();
+  Tensor x = Tensor::fromVector({9, 3}, seq(27));
+  Tensor idx = Tensor::fromInts({5}, {8, 0, 3, 3, 7});
+  const std::vector<float> want = reg.run("gather", {x, idx}, {{"axis", 0}})[0].toVector();
+  WebGLStats before = webglStats();
+  (void)(reg.run("gather", {x, idx}, {{"axis", 0}})[0]);
+  EXPECT_EQ(webglStats().passes - before.passes, 2) << "the checked gather: a check pass, then the gather";
+  before = webglStats();
+  Tensor y = reg.run("gather", {x, idx}, {{"axis", 0}, {"indicesInRange", true}})[0];
+  EXPECT_EQ(webglStats().passes - before.passes, 1);
+  EXPECT_EQ(y.toVector(), want);
+}
+
 // The packed GEMM against cpu where its layout changes: K past 4 x 4096 (packed rows
 // wrap across texture rows), N past 4096 (output blocks span texture rows), K of 1
 // to 5 (and 0), single rows and columns, a batch broadcast on either side, and conv2d

@@ -156,6 +156,44 @@ test('predict on a backend with every kernel makes no host round trip; a step re
   });
 });
 
+test('fit on a device backend issues every step before reading logs when no callback sees batch logs, and logs as cpu', async () => {
+  const start = tf.memory().numTensors;
+  const x = tf.tensor(seededData([8, 4], 6), [8, 4]);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3));
+  const run = (backend, callbacks) => onBackend(backend, async () => {
+    const model = buildModel();
+    // The host reads done when each step starts (the engine's trainOnBatch, wrapped).
+    const readsAtStep = [];
+    const step = model.handle.trainOnBatch.bind(model.handle);
+    model.handle.trainOnBatch = (xv, yv) => {
+      readsAtStep.push(engine.transferStats().hostReads);
+      return step(xv, yv);
+    };
+    const before = engine.transferStats().hostReads;
+    const h = await model.fit(x, y, {epochs: 2, batchSize: 2, shuffle: false, verbose: 0, callbacks});
+    const reads = engine.transferStats().hostReads - before;
+    model.optimizer.dispose();  // the user's (buildModel's): its moments outlive the model, as in tfjs
+    model.dispose();
+    return {history: h.history, steps: readsAtStep.map(r => r - before), reads};
+  });
+  const want = await run('cpu');
+  // No batch hooks (an epoch hook and EarlyStopping do not count): 4 steps, then 4 reads, per epoch.
+  const deferred = await run('cpu-async', [{onEpochEnd: () => {}}, tf.callbacks.earlyStopping({patience: 5})]);
+  assert.deepEqual(deferred.steps, [0, 0, 0, 0, 4, 4, 4, 4]);
+  assert.equal(deferred.reads, 8);
+  // A batch hook sees each batch's logs: each step's logs are read before the next step.
+  const seen = [];
+  const perBatch = await run('cpu-async', [{onBatchEnd: (b, logs) => { seen.push(logs.loss); }}]);
+  assert.deepEqual(perBatch.steps, [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(seen.length, 8);
+  assert.ok(seen.every(v => typeof v === 'number' && Number.isFinite(v)));
+  for (const got of [deferred, perBatch]) {
+    for (const key of ['loss', 'acc']) assertAllClose(got.history[key], want.history[key], `history.${key}`, 1e-6);
+  }
+  tf.dispose([x, y]);
+  assert.equal(tf.memory().numTensors, start);
+});
+
 test('the wasm GEMM packs each weight once per version: repacks after a step, never stale', () => onBackend('wasm', async () => {
   const model = buildModel();
   const x = tf.tensor(seededData([5, 4], 7), [5, 4]);

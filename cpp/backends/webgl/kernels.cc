@@ -1345,10 +1345,16 @@ void resizeNearestGrad(const ResizeParams& p) {
 // ---- gather -------------------------------------------------------------------------------
 // out[o, k, in] = x[o, indices[k], in] (4-byte elements). The op throws on an index
 // outside [0, axisDim): a first pass finds each block's first bad position, read
-// back at once (a small synchronous read: the op needs the answer before it returns).
+// back at once (a small synchronous read: the op needs the answer before it returns),
+// unless the caller checked them (indicesInRange: the fit loop's batches).
+void gatherPass(const GatherParams& p);
 void gather(const GatherParams& p) {
   *p.badAt = -1;
   if (p.numIndices == 0) return;
+  if (p.indicesInRange) {  // rows the caller made (fit's batches): no check pass, no stall
+    gatherPass(p);
+    return;
+  }
   constexpr int64_t kBlock = 256;
   const int64_t blocks = (p.numIndices + kBlock - 1) / kBlock;
   GLBuffer* at = acquire(blocks);
@@ -1377,6 +1383,10 @@ void gather(const GatherParams& p) {
       return;  // the op throws; out is discarded
     }
   }
+  gatherPass(p);
+}
+
+void gatherPass(const GatherParams& p) {
   std::ostringstream o;
   o << "void run(int i) {\n  int in_ = i % " << p.inner << ", k = (i / " << p.inner << ") % " << p.numIndices
     << ", outer = i / " << p.inner * p.numIndices << ";\n"
