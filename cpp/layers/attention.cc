@@ -22,6 +22,7 @@
 #include "layers/core_layers.h"
 #include "layers/initializers.h"
 #include "layers/layer.h"
+#include "layers/lora.h"
 #include "layers/regularizers.h"
 #include "layers/weight_options.h"
 #include "ops/ops.h"
@@ -213,14 +214,15 @@ Shape parseOutputShape(const nlohmann::json& v, const std::string& owner, bool a
 struct ProjectionOptions {
   WeightOptions kernel, bias;
 
-  void read(const nlohmann::json& config, const std::string& owner) {
+  // loraAllowed: the layer computes LoRA itself (EinsumDense); else loraRank is refused.
+  void read(const nlohmann::json& config, const std::string& owner, bool loraAllowed = false) {
     kernel = WeightOptions(config, "kernel", "glorotUniform");
     bias = WeightOptions(config, "bias", "zeros");
     auto opt = [&config](const char* key) { return lo::get(config, key); };
     WL_CHECK(opt("activityRegularizer").is_null(),
              owner << ": activityRegularizer is not supported (got " << opt("activityRegularizer").dump() << ")");
     nlohmann::json lora = opt("loraRank");
-    WL_CHECK(lora.is_null(), owner << ": LoRA (loraRank " << lora.dump() << ") is not supported");
+    WL_CHECK(loraAllowed || lora.is_null(), owner << ": LoRA (loraRank " << lora.dump() << ") is not supported");
     nlohmann::json q = opt("quantizationConfig");
     WL_CHECK(q.is_null(), owner << ": quantized layers (quantizationConfig) are not supported");
   }
@@ -334,7 +336,8 @@ class EinsumDense : public Layer {
                                                                        << "' is not in the output spec of '"
                                                                        << equation_ << "'");
     }
-    w_.read(config, "EinsumDense " + name());
+    w_.read(config, "EinsumDense " + name(), /*loraAllowed=*/true);
+    lora_.read(config, "EinsumDense", w_.kernel.constraint, "kernelConstraint");
   }
   std::string className() const override { return "EinsumDense"; }
 
@@ -349,15 +352,21 @@ class EinsumDense : public Layer {
     c["activation"] = activation_;
     c["biasAxes"] = biasAxes_.empty() ? nlohmann::json() : nlohmann::json(biasAxes_);
     w_.write(c);
+    lora_.write(c);
     return c;
   }
 
  protected:
   void build(const Shape& inputShape) override {
     plan_.analyze(inputShape, outputShape_, biasAxes_, true, "EinsumDense " + name());
-    kernel_ = addWeight("kernel", plan_.kernelShape, w_.kernel);
+    kernel_ = addWeight("kernel", plan_.kernelShape, w_.kernel.initializer, !lora_.on(), w_.kernel.regularizer,
+                        w_.kernel.constraint);
     if (plan_.hasBias) {
       bias_ = addWeight("bias", plan_.biasShape, w_.bias);
+    }
+    if (lora_.on()) {  // Keras 3's LoRA (layers/lora.h)
+      lora_.a = addWeight("lora_kernel_a", lora_.aShape(plan_.kernelShape), "heUniform", true, w_.kernel.regularizer);
+      lora_.b = addWeight("lora_kernel_b", lora_.bShape(plan_.kernelShape), "zeros", true, w_.kernel.regularizer);
     }
   }
   // The rank and the dims the kernel depends on must match the built input (others may vary).
@@ -374,7 +383,7 @@ class EinsumDense : public Layer {
                                                        << ", found shape " << shapeStr(shapes[0]));
   }
   Tensor call(const Tensor& x, bool) override {
-    return applyActivation(activation_, plan_.apply(x, kernel_->value(), bias_ ? bias_->value() : Tensor()));
+    return applyActivation(activation_, plan_.apply(x, lora_.adapt(kernel_->value()), bias_ ? bias_->value() : Tensor()));
   }
 
  private:
@@ -383,6 +392,7 @@ class EinsumDense : public Layer {
   EinsumPlan plan_;
   ProjectionOptions w_;
   std::shared_ptr<Variable> kernel_, bias_;
+  Lora lora_;
 };
 
 // ---- MultiHeadAttention ------------------------------------------------------------------

@@ -24,19 +24,7 @@ Dense::Dense(const nlohmann::json& config) : Layer(config, "Dense") {
   kernelOptions_ = WeightOptions(config, "kernel", "glorotNormal");
   biasOptions_ = WeightOptions(config, "bias", "zeros");
   readActivityRegularizer(config);
-  const nlohmann::json rank = config.contains("loraRank") ? config["loraRank"] : nlohmann::json();
-  if (!rank.is_null()) {
-    WL_CHECK(rank.is_number_integer() && rank.get<int64_t>() > 0,
-             "Dense: loraRank must be a positive integer, got " << rank.dump());
-    loraRank_ = rank.get<int64_t>();
-    WL_CHECK(kernelOptions_.constraint.is_null(),
-             "Lora is incompatible with kernel constraints. In order to enable lora on this layer, remove the "
-             "`kernelConstraint` argument.");
-  }
-  const nlohmann::json alpha = config.contains("loraAlpha") ? config["loraAlpha"] : nlohmann::json();
-  WL_CHECK(alpha.is_null() || alpha.is_number(), "Dense: loraAlpha must be a number, got " << alpha.dump());
-  WL_CHECK(alpha.is_null() || loraRank_ > 0, "Dense: loraAlpha is given without loraRank");
-  loraAlpha_ = alpha.is_number() ? alpha.get<double>() : static_cast<double>(loraRank_);
+  lora_.read(config, "Dense", kernelOptions_.constraint, "kernelConstraint");
 }
 
 Shape Dense::computeOutputShape(const Shape& inputShape) const {
@@ -61,26 +49,22 @@ void Dense::build(const Shape& inputShape) {
   WL_CHECK(inputShape.size() >= 2 && inputShape.back() > 0,
            "Dense layer " << name() << " needs an input of rank >= 2 with a known last dimension, got "
                           << shapeStr(inputShape));
-  kernel_ = addWeight("kernel", {inputShape.back(), units_}, kernelOptions_.initializer, loraRank_ == 0,
-                      kernelOptions_.regularizer, kernelOptions_.constraint);
+  const Shape k = {inputShape.back(), units_};
+  kernel_ = addWeight("kernel", k, kernelOptions_.initializer, !lora_.on(), kernelOptions_.regularizer,
+                      kernelOptions_.constraint);
   if (useBias_) {
     bias_ = addWeight("bias", {units_}, biasOptions_);
   }
-  if (loraRank_ > 0) {
-    loraA_ = addWeight("lora_kernel_a", {inputShape.back(), loraRank_}, "heUniform", true, kernelOptions_.regularizer);
-    loraB_ = addWeight("lora_kernel_b", {loraRank_, units_}, "zeros", true, kernelOptions_.regularizer);
+  if (lora_.on()) {
+    lora_.a = addWeight("lora_kernel_a", lora_.aShape(k), "heUniform", true, kernelOptions_.regularizer);
+    lora_.b = addWeight("lora_kernel_b", lora_.bShape(k), "zeros", true, kernelOptions_.regularizer);
   }
 }
 
 Tensor Dense::product(const Tensor& x, const FusedEpilogue& post) {
   // x is (B, ..., in): flatten the leading dims, multiply, restore them.
   Tensor x2 = x.rank() == 2 ? x : reshape(x, {-1, x.dim(-1)});
-  Tensor kernel = kernel_->value();
-  if (loraRank_ > 0) {
-    Tensor scale = Tensor::scalar(static_cast<float>(loraAlpha_ / static_cast<double>(loraRank_)));
-    kernel = add(kernel, mul(scale, matMul(loraA_->value(), loraB_->value())));
-  }
-  Tensor y = fusedMatMul(x2, kernel, false, false, post);
+  Tensor y = fusedMatMul(x2, lora_.adapt(kernel_->value()), false, false, post);
   return x.rank() == 2 ? y : reshape(y, computeOutputShape(x.shape()));
 }
 
@@ -107,10 +91,7 @@ nlohmann::json Dense::getConfig() const {
   kernelOptions_.write(c, "kernel");
   biasOptions_.write(c, "bias");
   c["activityRegularizer"] = serializeRegularizer(activityRegularizer_);
-  if (loraRank_ > 0) {  // as Keras: written only when on (tfjs has no LoRA)
-    c["loraRank"] = loraRank_;
-    c["loraAlpha"] = loraAlpha_;
-  }
+  lora_.write(c);
   return c;
 }
 

@@ -6,13 +6,12 @@
 // biasConstraint (null).
 // Input shape: (batch, ..., inputDim). Output shape: (batch, ..., units).
 // Weights, in tfjs's order: kernel [inputDim, units], bias [units].
-// Keras 3's LoRA (loraRank r, loraAlpha, default r): the kernel is frozen and the layer
-// computes with kernel + (loraAlpha / r) * loraKernelA [inputDim, r] x loraKernelB [r, units]
-// (heUniform and zeros, both under the kernel's regularizer), weights then ordered
-// kernel, bias, lora_kernel_a, lora_kernel_b as Keras orders them.
+// Keras 3's LoRA (loraRank, loraAlpha; layers/lora.h): weights then kernel (frozen), bias,
+// lora_kernel_a [inputDim, r], lora_kernel_b [r, units], as Keras orders them.
 #pragma once
 
 #include "layers/layer.h"
+#include "layers/lora.h"
 #include "layers/weight_options.h"
 
 namespace wl {
@@ -40,9 +39,7 @@ class Dense : public Layer {
   bool useBias_;
   WeightOptions kernelOptions_, biasOptions_;
   std::shared_ptr<Variable> kernel_, bias_;
-  int64_t loraRank_ = 0;  // 0: no LoRA
-  double loraAlpha_ = 0;
-  std::shared_ptr<Variable> loraA_, loraB_;
+  Lora lora_;
 };
 
 }  // namespace wl

@@ -9,6 +9,7 @@
 #include "layers/core_layers.h"
 #include "layers/initializers.h"
 #include "layers/layer.h"
+#include "layers/lora.h"
 #include "layers/regularizers.h"
 #include "ops/ops.h"
 #include "ops/shape_ops.h"
@@ -53,6 +54,7 @@ class Embedding : public Layer {
     constraint_ = lo::get(config, "embeddingsConstraint");
     validateConstraint(constraint_, "embeddingsConstraint");
     readActivityRegularizer(config);
+    lora_.read(config, "Embedding", constraint_, "embeddingsConstraint");
     maskZero_ = lo::get(config, "maskZero");
     WL_CHECK(maskZero_.is_null() || maskZero_.is_boolean(), "Expected maskZero to be a boolean, but got "
                                                                 << maskZero_.dump());
@@ -111,18 +113,24 @@ class Embedding : public Layer {
     if (!maskZero_.is_null()) c["maskZero"] = maskZero_;
     if (!inputLength_.is_null()) c["inputLength"] = inputLength_;
     if (!dtypeGiven_) c.erase("dtype");  // tfjs sets a dtype only with inputShape/batchInputShape/dtype
+    lora_.write(c);
     return c;
   }
 
  protected:
   void build(const Shape& in) override {
     computeOutputShape(in);
-    embeddings_ = addWeight("embeddings", {inputDim_, outputDim_}, init_, true, regularizer_, constraint_);
+    const Shape e = {inputDim_, outputDim_};
+    embeddings_ = addWeight("embeddings", e, init_, !lora_.on(), regularizer_, constraint_);
+    if (lora_.on()) {  // Keras 3's LoRA (layers/lora.h), its weights named as Keras names them
+      lora_.a = addWeight("lora_embeddings_a", lora_.aShape(e), "heUniform", true, regularizer_);
+      lora_.b = addWeight("lora_embeddings_b", lora_.bShape(e), "zeros", true, regularizer_);
+    }
   }
   Tensor call(const Tensor& xIn, bool) override {
     Tensor x = xIn.dtype() == DType::Int32 ? xIn : cast(xIn, DType::Int32);
     Tensor flat = reshape(x, {x.size()});
-    Tensor rows = gather(embeddings_->value(), flat, 0);
+    Tensor rows = gather(lora_.adapt(embeddings_->value()), flat, 0);
     Shape out = x.shape();
     out.push_back(outputDim_);
     return reshape(rows, out);
@@ -141,6 +149,7 @@ class Embedding : public Layer {
   Shape inLens_;
   bool dtypeGiven_ = false;
   std::shared_ptr<Variable> embeddings_;
+  Lora lora_;
 };
 
 WL_REGISTER_LAYER(Embedding);

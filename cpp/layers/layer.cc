@@ -98,7 +98,8 @@ Layer::Layer(const nlohmann::json& config, const std::string& className) {
                                                           {"rmsScaling", false, " (RMS normalization)"}}) {
     // The layers that compute them.
     if ((className == "LayerNormalization" && std::string(u.key) == "rmsScaling") ||
-        (className == "Dense" && std::string(u.key) == "loraRank")) {
+        ((className == "Dense" || className == "EinsumDense" || className == "Embedding") &&
+         std::string(u.key) == "loraRank")) {
       continue;
     }
     if (config.contains(u.key) && !config[u.key].is_null() && config[u.key] != u.off) {

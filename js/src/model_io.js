@@ -31,7 +31,7 @@ function loadNamedWeights(model, weights, strict) {
   // Keras 3 saves a LoRA layer's kernel with its adaptation merged in and no LoRA
   // factors, and its load sets them to zero: so here, where a file has none.
   for (const w of modelWeights) {
-    if (!weights.has(w.name) && /\/lora_kernel_[ab]$/.test(w.name)) weights.set(w.name, {shape: w.shape, dtype: w.dtype, fill: view => view.fill(0)});
+    if (!weights.has(w.name) && /\/lora_(kernel|embeddings)_[ab]$/.test(w.name)) weights.set(w.name, {shape: w.shape, dtype: w.dtype, fill: view => view.fill(0)});
   }
   const missing = modelWeights.filter(w => !weights.has(w.name)).map(w => w.name);
   const unused = [...weights.keys()].filter(n => !names.has(n) && !n.startsWith('iter') && !/\/(m|v|rms|momentum|accumulator|accum_grad|accum_var|mg)$/.test(n));

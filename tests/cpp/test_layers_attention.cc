@@ -35,6 +35,44 @@ TEST(EinsumDense, WeightShapesAndInputGradient) {
             std::string::npos);
 }
 
+// Keras 3's LoRA on EinsumDense: the kernel [4, 2, 3] plus alpha/r A [4, 2, r] B [r, 3].
+TEST(EinsumDense, LoraComputesWithTheAdaptedKernel) {
+  const nlohmann::json cfg = {{"equation", "abc,cde->abde"}, {"outputShape", {nullptr, 2, 3}}, {"biasAxes", "de"},
+                              {"name", "ed"}};
+  nlohmann::json loraCfg = cfg;
+  loraCfg["loraRank"] = 2;
+  loraCfg["loraAlpha"] = 3;
+  auto l = make("EinsumDense", loraCfg), plain = make("EinsumDense", cfg);
+  Tensor x = test::randomTensor({2, 3, 4}, -1, 1, 1);
+  l->ensureBuilt({-1, 3, 4});
+  plain->ensureBuilt({-1, 3, 4});
+  auto w = l->weights();
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[2]->name(), "ed/lora_kernel_a");
+  EXPECT_EQ(w[2]->value().shape(), (Shape{4, 2, 2}));
+  EXPECT_EQ(w[3]->value().shape(), (Shape{2, 3}));
+  EXPECT_FALSE(w[0]->trainable());
+  Tensor k = test::randomTensor({4, 2, 3}, -1, 1, 2), b = test::randomTensor({2, 3}, -1, 1, 3);
+  Tensor a = test::randomTensor({4, 2, 2}, -1, 1, 4), bb = test::randomTensor({2, 3}, -1, 1, 5);
+  assignWeights(l->weights(), {k, b, a, bb}, "ed");
+  // The plain layer with the merged kernel computed by hand (a row of A times B per (c, d)).
+  std::vector<float> kv = k.toVector(), av = a.toVector(), bv = bb.toVector(), merged(kv.size());
+  for (int cd = 0; cd < 8; ++cd) {
+    for (int e = 0; e < 3; ++e) {
+      float s = 0;
+      for (int r = 0; r < 2; ++r) s += av[cd * 2 + r] * bv[r * 3 + e];
+      merged[cd * 3 + e] = kv[cd * 3 + e] + 1.5f * s;
+    }
+  }
+  assignWeights(plain->weights(), {Tensor::fromVector({4, 2, 3}, merged), b}, "ed");
+  std::vector<float> got = l->apply(x).toVector(), want = plain->apply(x).toVector();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5f) << i;
+  test::checkGradients([&](const std::vector<Tensor>& in) { return l->apply(in[0], true); },
+                       {x, w[1]->value(), w[2]->value(), w[3]->value()});
+  EXPECT_EQ(l->getConfig()["loraAlpha"], 3.0);
+}
+
 TEST(MultiHeadAttention, CausalGradientsAndScores) {
   auto l = make("MultiHeadAttention", {{"numHeads", 2}, {"keyDim", 3}, {"valueDim", 2}, {"name", "mha"}});
   Tensor q = test::randomTensor({2, 4, 5}, -1, 1, 2), v = test::randomTensor({2, 4, 3}, -1, 1, 3);

@@ -321,6 +321,28 @@ TEST(Embedding, GradientReachesTheGatheredRows) {
   EXPECT_FLOAT_EQ(loss.item(), 3 + 8 + 21 + 32 + 15 + 24);
 }
 
+// Keras 3's LoRA on Embedding: rows of embeddings + alpha/r A B; only A and B train.
+TEST(Embedding, LoraGathersTheAdaptedTable) {
+  auto l = make("Embedding", {{"inputDim", 4}, {"outputDim", 2}, {"loraRank", 1}, {"loraAlpha", 2}, {"name", "e"}});
+  l->ensureBuilt({-1, 3});
+  auto w = l->weights();
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[1]->name(), "e/lora_embeddings_a");
+  EXPECT_EQ(w[2]->name(), "e/lora_embeddings_b");
+  EXPECT_FALSE(w[0]->trainable());
+  EXPECT_EQ(l->trainableWeights().size(), 2u);
+  w[0]->assign(Tensor::fromVector({4, 2}, {1, 2, 3, 4, 5, 6, 7, 8}));
+  w[1]->assign(Tensor::fromVector({4, 1}, {1, 0, -1, 2}));
+  w[2]->assign(Tensor::fromVector({1, 2}, {0.5f, -1}));
+  // table + 2 A B: rows [2, 0], [3, 4], [4, 8], [9, 4]
+  Tensor idx = Tensor::fromVector({1, 3}, {1, 3, 0});
+  EXPECT_EQ(l->apply(idx).toVector(), (std::vector<float>{3, 4, 9, 4, 2, 0}));
+  test::checkGradients([&](const std::vector<Tensor>&) { return l->apply(idx, true); }, {w[1]->value(), w[2]->value()});
+  EXPECT_EQ(l->getConfig()["loraRank"], 1);
+  EXPECT_THROW(make("Embedding", {{"inputDim", 4}, {"outputDim", 2}, {"loraRank", 1}, {"embeddingsConstraint", "nonNeg"}}),
+               Error);
+}
+
 // ---------------------------------------------------------------- advanced activations
 TEST(ActivationLayers, ReLUAndLeakyReLU) {
   Tensor x = Tensor::fromVector({1, 4}, {-2, 0.5f, 3, 10});
@@ -488,7 +510,7 @@ namespace {
 TEST(KerasOptions, UnimplementedOnesThrowOffValuesPass) {
   EXPECT_TRUE(contains(errorOf([] { make("Conv2D", {{"filters", 2}, {"kernelSize", 1}, {"loraRank", 4}}); }),
                        "Conv2D: Keras's loraRank (LoRA) = 4 is not supported"));
-  EXPECT_TRUE(contains(errorOf([] { make("Embedding", {{"inputDim", 4}, {"outputDim", 2}, {"loraRank", 4}}); }), "loraRank"));
+  EXPECT_TRUE(contains(errorOf([] { make("GRU", {{"units", 2}, {"loraRank", 4}}); }), "loraRank"));
   EXPECT_TRUE(contains(errorOf([] { make("BatchNormalization", {{"renorm", true}}); }), "renorm (batch renormalization) = true is not supported"));
   EXPECT_TRUE(contains(errorOf([] { make("BatchNormalization", {{"virtualBatchSize", 8}}); }), "virtualBatchSize"));
   EXPECT_TRUE(contains(errorOf([] { make("BatchNormalization", {{"rmsScaling", true}}); }), "rmsScaling (RMS normalization) = true"));

@@ -726,3 +726,65 @@ test('Dense with Keras 3\'s LoRA: a saved LoRA model loads as Keras loads it, a 
   again.dispose();
   assert.equal(tf.memory().numTensors, start, 'no tensors left behind');
 });
+
+test('Embedding and EinsumDense with Keras 3\'s LoRA: a Keras-saved model loads with zero factors and predicts; an Embedding LoRA step equals tfjs\'s', async () => {
+  const start = tf.memory().numTensors;
+  const policy = {module: 'keras', class_name: 'DTypePolicy', config: {name: 'float32'}, registered_name: null};
+  const init = cls => ({module: 'keras.initializers', class_name: cls, config: cls === 'Zeros' ? {} : {seed: null}, registered_name: null});
+  const topo = {class_name: 'Sequential', keras_version: '3.6.0', backend: 'tensorflow', config: {name: 's', trainable: true, layers: [
+    {module: 'keras.layers', class_name: 'InputLayer', registered_name: null, config: {batch_shape: [null, 3], dtype: 'int32', sparse: false, name: 'in'}},
+    {module: 'keras.layers', class_name: 'Embedding', registered_name: null, build_config: {input_shape: [null, 3]},
+     config: {name: 'emb', trainable: true, dtype: policy, input_dim: 5, output_dim: 4, embeddings_initializer: init('RandomUniform'),
+              embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null, mask_zero: false, lora_rank: 2}},
+    {module: 'keras.layers', class_name: 'EinsumDense', registered_name: null, build_config: {input_shape: [null, 3, 4]},
+     config: {name: 'ed', trainable: true, dtype: policy, equation: 'abc,cd->abd', output_shape: [null, 2], activation: 'linear',
+              bias_axes: 'd', kernel_initializer: init('GlorotUniform'), bias_initializer: init('Zeros'), kernel_regularizer: null,
+              bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+              lora_rank: 1, lora_alpha: 2}}]}};
+  const table = seededData([5, 4], 11), kernel = seededData([4, 2], 12), bias = seededData([2], 13);
+  const bytes = new Uint8Array(4 * (20 + 8 + 2));
+  [table, kernel, bias].reduce((at, a) => { bytes.set(new Uint8Array(Float32Array.from(a).buffer), at); return at + 4 * a.length; }, 0);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(topo, [
+    {name: 'emb/embeddings', shape: [5, 4], dtype: 'float32'}, {name: 'ed/kernel', shape: [4, 2], dtype: 'float32'},
+    {name: 'ed/bias', shape: [2], dtype: 'float32'}], bytes.buffer));
+  assert.deepEqual(model.layers[0].weights.map(w => w.name), ['emb/embeddings', 'emb/lora_embeddings_a', 'emb/lora_embeddings_b']);
+  assert.deepEqual(model.layers[1].weights.map(w => w.name), ['ed/kernel', 'ed/bias', 'ed/lora_kernel_a', 'ed/lora_kernel_b']);
+  for (const layer of model.layers) {
+    const ws = layer.getWeights().filter((_, i) => layer.weights[i].name.includes('lora'));
+    assert.ok(ws.every(t => t.dataSync().every(v => v === 0)), `${layer.name}: zero factors`);
+    tf.dispose(ws);
+  }
+  const ids = [[0, 4, 2], [3, 3, 1]];
+  const want = tfjs.tidy(() => tfjs.gather(tfjs.tensor2d(table, [5, 4]), tfjs.tensor2d(ids, [2, 3], 'int32'))
+    .reshape([6, 4]).matMul(tfjs.tensor2d(kernel, [4, 2])).add(tfjs.tensor1d(bias)).reshape([2, 3, 2]).arraySync());
+  const x = tf.tensor2d(ids, [2, 3], 'int32');
+  const got = tf.tidy(() => model.predict(x).arraySync());
+  got.flat(2).forEach((v, i) => assert.ok(Math.abs(v - want.flat(2)[i]) < 1e-5, `${v} vs ${want.flat(2)[i]}`));
+  model.dispose();
+
+  // An Embedding LoRA layer, 2 SGD steps against tfjs minimizing the same function.
+  const m = tf.sequential();
+  m.add(tf.layers.embedding({inputDim: 5, outputDim: 4, inputLength: 3, loraRank: 2, loraAlpha: 1, name: 'e'}));
+  m.add(tf.layers.flatten());
+  const a0 = seededData([5, 2], 14), b0 = seededData([2, 4], 15);
+  const vals = [tf.tensor2d(table, [5, 4]), tf.tensor2d(a0, [5, 2]), tf.tensor2d(b0, [2, 4])];
+  m.layers[0].setWeights(vals);
+  tf.dispose(vals);
+  const yv = seededData([2, 12], 16);
+  const y = tf.tensor2d(yv, [2, 12]);
+  m.compile({optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError'});
+  await m.fit(x, y, {epochs: 2, batchSize: 2, shuffle: false, verbose: 0});
+  const ref = tfjs.tidy(() => {
+    const T = tfjs.tensor2d(table, [5, 4]), A = tfjs.variable(tfjs.tensor2d(a0, [5, 2])), B = tfjs.variable(tfjs.tensor2d(b0, [2, 4]));
+    const X = tfjs.tensor2d(ids, [2, 3], 'int32'), Y = tfjs.tensor2d(yv, [2, 12]), opt = tfjs.train.sgd(0.5);
+    for (let s = 0; s < 2; s++) {
+      opt.minimize(() => tfjs.losses.meanSquaredError(Y, tfjs.gather(T.add(A.matMul(B).mul(0.5)), X).reshape([2, 12])));
+    }
+    return [table, Array.from(A.dataSync()), Array.from(B.dataSync())];
+  });
+  const ours = m.layers[0].getWeights();
+  ours.forEach((t, k) => t.dataSync().forEach((v, i) => assert.ok(Math.abs(v - ref[k][i]) < 1e-5, `weight ${k}[${i}]: ${v} vs ${ref[k][i]}`)));
+  tf.dispose([...ours, x, y]);
+  m.dispose();
+  assert.equal(tf.memory().numTensors, start, 'no tensors left behind');
+});
