@@ -342,6 +342,33 @@ test('in a module Web Worker (OffscreenCanvas): setBackend(\'webgl\') works ther
   r.gl.p.forEach((v, i) => assert.ok(Math.abs(v - r.cpu.p[i]) <= 1e-4 * Math.max(1, Math.abs(r.cpu.p[i])), `predict ${i}`));
 });
 
+// The browser build checks GL errors at reads, not after each pass (a round trip to the
+// GPU process each): an error raised between two reads is thrown by the next one, never
+// returned as values, and the engine goes on after it.
+test('a GL error raised between reads is thrown by the next read, and the next op works', async () => {
+  const r = await page.evaluate(async () => {
+    await tf.setBackend('webgl');
+    const a = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const c = tf.matMul(a, a);
+    tf.engine()._webglContext().viewport(0, 0, -1, -1);  // INVALID_VALUE, left for the engine to find
+    const d = tf.relu(c);
+    let error = null, values = null;
+    try {
+      values = Array.from(await d.data());
+    } catch (e) {
+      error = {isError: e instanceof Error, message: e.message};
+    }
+    const e2 = tf.add(a, a);
+    const after = Array.from(await e2.data());
+    tf.dispose([a, c, d, e2]);
+    return {error, values, after};
+  });
+  assert.ok(r.error, `the read threw (it returned ${JSON.stringify(r.values)})`);
+  assert.equal(r.error.isError, true);
+  assert.match(r.error.message, /webgl: GL error 0x501 during an asynchronous read \(or in a shader pass or texture allocation before it\)/);
+  assert.deepEqual(r.after, [2, 4, 6, 8]);
+});
+
 // Last: it loses the page's WebGL2 context for good.
 test('a lost WebGL context: the next op throws a clear Error, and tf.setBackend(\'wasm\') carries on', async () => {
   const r = await page.evaluate(async () => {

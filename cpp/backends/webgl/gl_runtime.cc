@@ -112,10 +112,10 @@ void makeCurrent() {
 
 // In a browser glGetError is a round trip to the GPU process (Chromium waits for it to
 // run every command queued so far): ~0.2 ms on SwiftShader, against ~0.05 ms for a small
-// draw. So the WebAssembly build checks at the calls that wait anyway (reads, uploads,
-// texture allocation) and not after each pass: GL errors are sticky, so one raised by a
-// pass is thrown by the next read, before any value reaches the caller (tfjs checks
-// none outside its DEBUG mode). Natively the check is cheap and names the pass.
+// draw. So the WebAssembly build checks at reads and uploads, not after each pass or
+// texture allocation: GL errors are sticky, so one raised there is thrown by the next
+// read, before any value reaches the caller (tfjs checks none outside its DEBUG mode).
+// Natively the check is cheap and names the pass or the texture.
 #ifdef __EMSCRIPTEN__
 constexpr bool kCheckEachPass = false;
 #else
@@ -125,7 +125,7 @@ constexpr bool kCheckEachPass = true;
 void checkGL(const char* what) {
   GLenum e = glGetError();
   if (e == GL_NO_ERROR) return;
-  const char* since = kCheckEachPass ? "" : " (or during a shader pass before it)";
+  const char* since = kCheckEachPass ? "" : " (or in a shader pass or texture allocation before it)";
   if (e == GL_OUT_OF_MEMORY) throw Error(std::string("webgl: out of GPU memory during ") + what + since);
   std::ostringstream os;
   os << "webgl: GL error 0x" << std::hex << e << " during " << what << since;
@@ -277,7 +277,7 @@ GLuint newTexture(int w, int h, int channels = 1) {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  GLenum e = glGetError();
+  GLenum e = kCheckEachPass ? glGetError() : GL_NO_ERROR;
   if (e != GL_NO_ERROR) {
     glDeleteTextures(1, &t);
     throw Error("webgl: cannot allocate a " + std::to_string(w) + "x" + std::to_string(h) +
