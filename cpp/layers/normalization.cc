@@ -413,6 +413,95 @@ class UnitNormalization : public Layer {
   nlohmann::json axisJson_;
 };
 
+// ---- RMSNormalization (Keras 3) ----------------------------------------------------
+// x / sqrt(mean(x^2 over axis) + epsilon) * scale; axis -1 (an integer or a list of the
+// trailing axes, so that `scale`, shaped as those dims, broadcasts as Keras multiplies
+// it), epsilon 1e-6. Weight: scale (ones), Keras's name.
+
+class RMSNormalization : public Layer {
+ public:
+  explicit RMSNormalization(const nlohmann::json& config) : Layer(config, "RMSNormalization") {
+    supportsMasking_ = true;
+    nlohmann::json axis = layer_opts::get(config, "axis");
+    auto isInt = [](const nlohmann::json& v) {
+      return v.is_number() && std::fabs(v.get<double>()) < 1e9 && v.get<double>() == std::floor(v.get<double>());
+    };
+    if (axis.is_null()) {
+      axes_ = {-1};
+    } else if (isInt(axis)) {
+      axes_ = {static_cast<int>(axis.get<double>())};
+    } else if (axis.is_array() && !axis.empty()) {
+      for (const auto& a : axis) {
+        WL_CHECK(isInt(a), "RMSNormalization: axis must be an integer or a list of integers, got " << axis.dump());
+        axes_.push_back(static_cast<int>(a.get<double>()));
+      }
+    } else {
+      throw Error("RMSNormalization: axis must be an integer or a list of integers, got " + axis.dump());
+    }
+    axisJson_ = axis.is_array() ? nlohmann::json(axes_) : nlohmann::json(axes_[0]);
+    epsilon_ = numberOpt(config, "epsilon", 1e-6);
+  }
+  std::string className() const override { return "RMSNormalization"; }
+  Shape computeOutputShape(const Shape& in) const override {
+    resolve(static_cast<int>(in.size()));
+    return in;
+  }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["axis"] = axisJson_;  // as Keras: the resolved, sorted list after build
+    c["epsilon"] = epsilon_;
+    return c;
+  }
+
+ protected:
+  void build(const Shape& in) override {
+    std::vector<int> axes = resolve(static_cast<int>(in.size()));
+    Shape shape;
+    for (int a : axes) {
+      WL_CHECK(in[a] > 0, "RMSNormalization " << name() << ": axis " << a << " of the input shape " << shapeStr(in)
+                                               << " must be defined");
+      shape.push_back(in[a]);
+    }
+    axisJson_ = axes;
+    scale_ = addWeight("scale", shape, "ones");
+  }
+  void checkInputShapes(const std::vector<Shape>& shapes) const override {
+    WL_CHECK(shapes.size() == 1, "Layer " << name() << " expects 1 input, but it received " << shapes.size()
+                                          << " input tensors.");
+    resolve(static_cast<int>(shapes[0].size()));
+  }
+  Tensor call(const Tensor& input, bool) override {
+    Tensor x = cast(input, DType::Float32);
+    std::vector<int> axes = resolve(x.rank());
+    Tensor ms = mean(mul(x, x), axes, true);
+    return mul(div(x, sqrt(add(ms, Tensor::scalar(static_cast<float>(epsilon_))))), scale_->value());
+  }
+
+ private:
+  // The axes, non-negative and sorted; they must be the input's last ones.
+  std::vector<int> resolve(int rank) const {
+    std::vector<int> axes = axes_;
+    for (int& a : axes) {
+      WL_CHECK(a >= -rank && a < rank, "RMSNormalization " << name() << ": axis " << a
+                                                           << " is out of bounds for an input of rank " << rank);
+      if (a < 0) a += rank;
+    }
+    std::sort(axes.begin(), axes.end());
+    axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+    for (size_t i = 0; i < axes.size(); ++i) {
+      WL_CHECK(axes[i] == rank - static_cast<int>(axes.size()) + static_cast<int>(i) && axes[i] > 0,
+               "RMSNormalization " << name() << ": axis " << nlohmann::json(axes_).dump()
+                                   << " must be the input's last axes (Keras multiplies by scale, shaped as "
+                                      "those dims, by broadcasting)");
+    }
+    return axes;
+  }
+  std::vector<int> axes_;
+  nlohmann::json axisJson_;
+  double epsilon_;
+  std::shared_ptr<Variable> scale_;
+};
+
 // ---- GroupNormalization (Keras 3) --------------------------------------------------
 // The channels of `axis` (-1) split into `groups` (32; -1 = one per channel); each
 // sample is normalized over each group's channels and every other non-batch axis:
@@ -527,6 +616,7 @@ class GroupNormalization : public Layer {
 WL_REGISTER_LAYER(BatchNormalization);
 WL_REGISTER_LAYER(LayerNormalization);
 WL_REGISTER_LAYER(UnitNormalization);
+WL_REGISTER_LAYER(RMSNormalization);
 WL_REGISTER_LAYER(GroupNormalization);
 
 }  // namespace wl

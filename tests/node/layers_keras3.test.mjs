@@ -1,7 +1,7 @@
 // Keras 3 layers tfjs 4.22 lacks (issue 17): Subtract, Identity, Cropping1D/3D,
 // UpSampling1D/3D, ZeroPadding1D/3D, GlobalAveragePooling3D, GlobalMaxPooling3D,
 // SpatialDropout2D/3D, UnitNormalization, GroupNormalization, Conv1DTranspose,
-// SeparableConv1D, DepthwiseConv1D; and LayerNormalization's rms_scaling.
+// SeparableConv1D, DepthwiseConv1D, RMSNormalization; and LayerNormalization's rms_scaling.
 //
 // Each case has a plain-JS reference (float64 loops written from Keras 3's source) and,
 // where tfjs has an equivalent computation (separableConv2d on a unit height, mean,
@@ -120,6 +120,15 @@ const ref = {
       return (at(x, i) - m) / Math.sqrt(v + eps) * (gamma ? gamma.data[c] : 1) + (beta ? beta.data[c] : 0);
     });
   },
+  // RMSNormalization: x / sqrt(mean(x^2 over the trailing `axes`) + eps) * scale (scale shaped as those dims).
+  rmsNorm: (nAxes, eps = 1e-6) => ([x], [scale]) => {
+    const group = x.shape.slice(-nAxes).reduce((a, b) => a * b, 1);
+    const ms = [];
+    for (let r = 0; r < x.data.length / group; r++) {
+      ms.push(Array.from(x.data.subarray(r * group, (r + 1) * group)).reduce((a, v) => a + v * v, 0) / group);
+    }
+    return build(x.shape, i => { const n = get(x, i); return at(x, i) / Math.sqrt(ms[Math.floor(n / group)] + eps) * scale.data[n % group]; });
+  },
   // LayerNormalization(rms_scaling=True) as Keras 3 computes it: x * rsqrt(var(x) + eps) * gamma
   // over the last axis (the variance centred, x not), no beta.
   rmsLayerNorm: (eps = 1e-3) => ([x], [gamma]) => {
@@ -236,6 +245,10 @@ const CASES = [
    [[3, 5, 2]], [['gamma', [3]]], (xs, [g]) => ref.groupNorm(3, 1, 0.01)(xs, [g, null]), null,
    {groups: -1, axis: 1, epsilon: 0.01, center: false, scale: true, beta_initializer: zerosInit, gamma_initializer: onesInit,
     beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null}],
+  ['RMSNormalization', 'rmsNormalization', {}, [[3, 4]], [['scale', [4]]], ref.rmsNorm(1),
+   (lib, [x], [s]) => lib.mul(lib.div(x, lib.sqrt(lib.add(lib.mean(lib.square(x), -1, true), 1e-6))), s), {axis: -1, epsilon: 1e-6}],
+  ['RMSNormalization two axes', 'rmsNormalization', {axis: [-1, 1], epsilon: 0.01}, [[3, 4]], [['scale', [3, 4]]], ref.rmsNorm(2, 0.01),
+   null, {axis: [1, 2], epsilon: 0.01}],
   ['LayerNormalization rmsScaling', 'layerNormalization', {rmsScaling: true, epsilon: 0.01}, [[3, 4]], [['gamma', [4]]],
    ref.rmsLayerNorm(0.01),
    (lib, [x], [g]) => lib.mul(lib.mul(x, lib.rsqrt(lib.add(lib.moments(x, -1, true).variance, 0.01))), g),
@@ -506,6 +519,8 @@ test('Keras options are checked: bad values throw with the value named', () => {
     [() => tf.layers.cropping1D({cropping: 3}).apply(tf.input({shape: [6, 1]})), /must be smaller than the input length/],
     [() => tf.layers.cropping3D({cropping: [1, 2]}), /3 entries/],
     [() => tf.layers.zeroPadding1d({padding: -1}), /non-negative/],
+    [() => tf.layers.rmsNormalization({axis: 1}).apply(tf.input({shape: [3, 4]})), /RMSNormalization .*axis \[1\] must be the input's last axes/],
+    [() => tf.layers.rmsNormalization({axis: 'x'}), /RMSNormalization: axis must be an integer or a list of integers, got "x"/],
     [() => tf.layers.upSampling3d({size: [2, 2]}), /size/],
     [() => tf.layers.groupNormalization({groups: 3}).apply(tf.input({shape: [4]})), /must be a multiple/],
     [() => tf.layers.groupNormalization({groups: 8}).apply(tf.input({shape: [4]})), /cannot be more than/],
