@@ -150,7 +150,9 @@ test('EinsumDense: unsupported equations and options are clear Errors', () => {
   assert.throws(() => tf.layers.einsumDense({equation: 'ab,bc->ax', outputShape: [3]}), /'x'.*not in the input spec/);
   assert.throws(() => tf.layers.einsumDense({equation: 'ab,bc->ac'}), /outputShape is required/);
   assert.throws(() => tf.layers.einsumDense({equation: 'ab,bc->ac', outputShape: [3], biasAxes: 'z'}), /bias axis 'z'/);
-  assert.throws(() => tf.layers.einsumDense({equation: 'ab,bc->ac', outputShape: [3], loraRank: 4}), /LoRA/);
+  // LoRA is computed (layers_keras3.test.mjs); on MultiHeadAttention's options it is refused.
+  assert.throws(() => tf.layers.einsumDense({equation: 'ab,bc->ac', outputShape: [3], loraRank: 0}), /loraRank must be a positive integer/);
+  assert.throws(() => tf.layers.multiHeadAttention({numHeads: 2, keyDim: 2, loraRank: 4}), /LoRA/);
   const layer = tf.layers.einsumDense({equation: 'abc,cd->abd', outputShape: [null, 3]});
   const x = tf.zeros([2, 5]);
   assert.throws(() => layer.apply(x), /expects an input of rank 3/);
