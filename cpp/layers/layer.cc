@@ -134,6 +134,7 @@ nlohmann::json Layer::getConfig() const {
   nlohmann::json c = {{"name", name_}, {"trainable", trainable_}};
   if (batchInputShape_) c["batchInputShape"] = shapeToJson(*batchInputShape_);
   if (!dtype_.empty()) c["dtype"] = dtype_;
+  if (!activityBatchMean_) c["activityRegularizerBatchMean"] = false;  // Keras 3's form, kept on save
   return c;
 }
 
@@ -214,7 +215,8 @@ std::vector<Tensor> Layer::applyMany(const std::vector<Tensor>& xs, bool trainin
     if (ActivityLosses* collect = ActivityLosses::current()) {
       for (const Tensor& out : outs) {
         if (!out.defined() || out.rank() == 0 || out.dtype() != DType::Float32) continue;
-        collect->add(div(regularizerPenalty(activityRegularizer_, out), Tensor::scalar(static_cast<float>(out.dim(0)))));
+        Tensor penalty = regularizerPenalty(activityRegularizer_, out);
+        collect->add(activityBatchMean_ ? div(penalty, Tensor::scalar(static_cast<float>(out.dim(0)))) : penalty);
       }
     }
   }
@@ -225,6 +227,11 @@ void Layer::readActivityRegularizer(const nlohmann::json& config) {
   auto it = config.find("activityRegularizer");
   activityRegularizer_ = it == config.end() ? nlohmann::json() : *it;
   validateRegularizer(activityRegularizer_, "activityRegularizer");
+  auto mean = config.find("activityRegularizerBatchMean");
+  if (mean != config.end() && !mean->is_null()) {
+    WL_CHECK(mean->is_boolean(), "activityRegularizerBatchMean must be a boolean, got " << mean->dump());
+    activityBatchMean_ = mean->get<bool>();
+  }
 }
 
 namespace {

@@ -95,7 +95,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
   void setCallArgs(const nlohmann::json& args);
   const nlohmann::json& callArgs() const { return callArgs_; }
   // Keras's activity_regularizer (a regularizer spec, null = none): while an ActivityLosses
-  // collects, each call adds penalty(output) / batch size per output (tf.keras's form).
+  // collects, each call adds penalty(output) / batch size per output (tf.keras's form), or
+  // penalty(output) itself with activityRegularizerBatchMean false (Keras 3's form: the
+  // loader sets it for Keras 3 models).
   const nlohmann::json& activityRegularizer() const { return activityRegularizer_; }
   void ensureBuilt(const std::vector<Shape>& inputShapes);
   // Throws when a built layer cannot take inputs of these shapes (a model inferring
@@ -182,6 +184,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // Reads and validates config's activityRegularizer (the layers that take one call it).
   void readActivityRegularizer(const nlohmann::json& config);
   nlohmann::json activityRegularizer_;
+  bool activityBatchMean_ = true;
 
  private:
   struct WeightExtras {

@@ -360,8 +360,12 @@ export function regularizerObject(value) {
     if (factory == null) throw new Error(`Unknown regularizer: ${spec}`);
     return factory();
   }
+  // Keras's L1 and L2 classes ({l1} / {l2}) are L1L2s with the other factor 0.
+  const config = spec.config || {};
+  if (spec.className === 'L1') return regularizers.l1l2({l1: config.l1 ?? 0.01, l2: 0});
+  if (spec.className === 'L2') return regularizers.l1l2({l1: 0, l2: config.l2 ?? 0.01});
   if (spec.className !== 'L1L2') throw new Error(`Unknown regularizer: ${spec.className}`);
-  return regularizers.l1l2(spec.config);
+  return regularizers.l1l2(config);
 }
 
 /**

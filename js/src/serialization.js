@@ -174,6 +174,9 @@ function createLayer(className, pyConfig, keras3) {
     for (const key of ['activation', 'recurrentActivation']) {
       if (config[key] === 'hardSigmoid') config[key] = 'hardSigmoidKeras3';
     }
+    // Keras 3 adds an activity regularizer's penalty as it is; tf.keras (and this
+    // engine by default) divides it by the batch size.
+    if (config.activityRegularizer != null) config.activityRegularizerBatchMean = false;
   }
   return new Layer(cls, config);
 }

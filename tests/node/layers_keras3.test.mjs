@@ -803,3 +803,47 @@ test('Embedding and EinsumDense with Keras 3\'s LoRA: a Keras-saved model loads 
   m.dispose();
   assert.equal(tf.memory().numTensors, start, 'no tensors left behind');
 });
+
+test('activity regularizers: a Keras 3 model adds penalty(output) as it is, a tf.keras model divides it by the batch (as each Keras does)', async () => {
+  const start = tf.memory().numTensors;
+  const kernel = seededData([3, 2], 21), xv = seededData([4, 3], 22), yv = seededData([4, 2], 23);
+  const denseConfig = keras3 => ({name: 'd', trainable: true, dtype: keras3 ? {module: 'keras', class_name: 'DTypePolicy', config: {name: 'float32'}, registered_name: null} : 'float32',
+    units: 2, activation: 'linear', use_bias: false,
+    kernel_initializer: keras3 ? {module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null} : {class_name: 'Zeros', config: {}},
+    kernel_regularizer: null, kernel_constraint: null,
+    activity_regularizer: keras3 ? {module: 'keras.regularizers', class_name: 'L2', config: {l2: 0.1}, registered_name: null}
+                                 : {class_name: 'L2', config: {l2: 0.1}}});
+  const topo = keras3 => ({class_name: 'Sequential', keras_version: keras3 ? '3.6.0' : '2.15.0', backend: 'tensorflow', config: {name: 's', layers: [
+    keras3 ? {module: 'keras.layers', class_name: 'InputLayer', registered_name: null, config: {batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'in'}}
+           : {class_name: 'InputLayer', config: {batch_input_shape: [null, 3], dtype: 'float32', sparse: false, ragged: false, name: 'in'}},
+    {...(keras3 ? {module: 'keras.layers', registered_name: null} : {}), class_name: 'Dense', config: denseConfig(keras3)}]}});
+  const x = tf.tensor2d(xv, [4, 3]), y = tf.tensor2d(yv, [4, 2]);
+  // tfjs as oracle: mse + 0.1 * sum(out^2) (Keras 3) or that penalty / 4 (tf.keras).
+  const [mse, penalty] = tfjs.tidy(() => {
+    const out = tfjs.tensor2d(xv, [4, 3]).matMul(tfjs.tensor2d(kernel, [3, 2]));
+    return [tfjs.losses.meanSquaredError(tfjs.tensor2d(yv, [4, 2]), out).dataSync()[0], 0.1 * tfjs.sum(tfjs.square(out)).dataSync()[0]];
+  });
+  const losses = {};
+  for (const keras3 of [true, false]) {
+    const model = await tf.loadLayersModel(tf.io.fromMemory(topo(keras3), [{name: 'd/kernel', shape: [3, 2], dtype: 'float32'}],
+                                                          Float32Array.from(kernel).buffer));
+    assert.equal(model.layers[0].getConfig().activityRegularizerBatchMean, keras3 ? false : undefined);
+    model.compile({optimizer: tf.train.sgd(0), loss: 'meanSquaredError'});
+    const h = await model.fit(x, y, {epochs: 1, batchSize: 4, shuffle: false, verbose: 0});
+    losses[keras3 ? 'keras3' : 'keras2'] = h.history.loss[0];
+    if (keras3) {  // kept through a save and a load
+      let saved;
+      await model.save(tf.io.withSaveHandler(async a => { saved = a; return {modelArtifactsInfo: {}}; }));
+      const again = await tf.loadLayersModel(tf.io.fromMemory(saved));
+      again.compile({optimizer: tf.train.sgd(0), loss: 'meanSquaredError'});
+      const h2 = await again.fit(x, y, {epochs: 1, batchSize: 4, shuffle: false, verbose: 0});
+      assert.ok(Math.abs(h2.history.loss[0] - h.history.loss[0]) < 1e-6, 'the reloaded model adds the same penalty');
+      again.dispose();
+    }
+    model.dispose();
+  }
+  assert.ok(Math.abs(losses.keras3 - (mse + penalty)) < 1e-5, `Keras 3: ${losses.keras3} vs ${mse + penalty}`);
+  assert.ok(Math.abs(losses.keras2 - (mse + penalty / 4)) < 1e-5, `tf.keras: ${losses.keras2} vs ${mse + penalty / 4}`);
+  tf.dispose([x, y]);
+  assert.equal(tf.memory().numTensors, start);
+});
