@@ -1092,6 +1092,7 @@ export declare namespace layers {
   /** x / ||x|| over {axis?: number | number[]} (default -1). */
   function unitNormalization(args?: FactoryArgs): Layer;
   function rmsNormalization(args?: FactoryArgs): Layer;
+  function activityRegularization(args?: FactoryArgs): Layer;
   /** {groups?: number (32; -1 = per channel), axis?: number, epsilon?, center?, scale?, beta/gamma initializers, regularizers, constraints}. */
   function groupNormalization(args?: FactoryArgs): Layer;
   /** {filters, kernelSize, strides?, padding?, outputPadding?, dataFormat?, dilationRate?, activation?, useBias?, ...}; kernel [k, filters, inChannels]. */

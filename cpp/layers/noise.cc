@@ -1,5 +1,6 @@
 // Noise layers, active only in training (tfjs-layers/src/layers/noise.ts):
-// GaussianNoise, GaussianDropout, AlphaDropout.
+// GaussianNoise, GaussianDropout, AlphaDropout; and Keras's ActivityRegularization,
+// of the same (regularization) family there.
 #include <cmath>
 
 #include "kernels/elementwise_ops.h"
@@ -112,7 +113,42 @@ class AlphaDropout : public Layer {
   nlohmann::json noiseShape_;
 };
 
+// ActivityRegularization (Keras): the identity, with an L1L2(l1, l2) activity regularizer
+// (the penalty's form, per batch or not, as Layer::applyMany and the loader set it).
+class ActivityRegularization : public Layer {
+ public:
+  explicit ActivityRegularization(const nlohmann::json& config) : Layer(config, "ActivityRegularization") {
+    supportsMasking_ = true;
+    auto factor = [&](const char* key) {
+      const nlohmann::json v = lo::get(config, key);
+      WL_CHECK(v.is_null() || (v.is_number() && v.get<double>() >= 0),
+               "ActivityRegularization: " << key << " must be a non-negative number, got " << v.dump());
+      return v.is_null() ? 0.0 : v.get<double>();
+    };
+    l1_ = factor("l1");
+    l2_ = factor("l2");
+    WL_CHECK(lo::get(config, "activityRegularizer").is_null(),
+             "ActivityRegularization takes l1 and l2, not an activityRegularizer");
+    readActivityRegularizer(config);  // activityRegularizerBatchMean
+    activityRegularizer_ = {{"className", "L1L2"}, {"config", {{"l1", l1_}, {"l2", l2_}}}};
+  }
+  std::string className() const override { return "ActivityRegularization"; }
+  nlohmann::json getConfig() const override {
+    nlohmann::json c = Layer::getConfig();
+    c["l1"] = l1_;
+    c["l2"] = l2_;
+    return c;
+  }
+
+ protected:
+  Tensor call(const Tensor& x, bool) override { return x; }
+
+ private:
+  double l1_, l2_;
+};
+
 WL_REGISTER_LAYER(GaussianNoise);
+WL_REGISTER_LAYER(ActivityRegularization);
 WL_REGISTER_LAYER(GaussianDropout);
 WL_REGISTER_LAYER(AlphaDropout);
 

@@ -937,7 +937,7 @@ const FACTORIES = {
   subtract: 'Subtract', identity: 'Identity', spatialDropout2d: 'SpatialDropout2D', spatialDropout3d: 'SpatialDropout3D',
   cropping1D: 'Cropping1D', cropping3D: 'Cropping3D', upSampling1d: 'UpSampling1D', upSampling3d: 'UpSampling3D',
   zeroPadding1d: 'ZeroPadding1D', zeroPadding3d: 'ZeroPadding3D', globalAveragePooling3d: 'GlobalAveragePooling3D',
-  globalMaxPooling3d: 'GlobalMaxPooling3D', unitNormalization: 'UnitNormalization', rmsNormalization: 'RMSNormalization',
+  globalMaxPooling3d: 'GlobalMaxPooling3D', unitNormalization: 'UnitNormalization', rmsNormalization: 'RMSNormalization', activityRegularization: 'ActivityRegularization',
   groupNormalization: 'GroupNormalization', conv1dTranspose: 'Conv1DTranspose', separableConv1d: 'SeparableConv1D',
   depthwiseConv1d: 'DepthwiseConv1D',
   // attention (Keras 3 layers, not in tfjs 4.22)

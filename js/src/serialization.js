@@ -176,7 +176,7 @@ function createLayer(className, pyConfig, keras3) {
     }
     // Keras 3 adds an activity regularizer's penalty as it is; tf.keras (and this
     // engine by default) divides it by the batch size.
-    if (config.activityRegularizer != null) config.activityRegularizerBatchMean = false;
+    if (config.activityRegularizer != null || cls === 'ActivityRegularization') config.activityRegularizerBatchMean = false;
   }
   return new Layer(cls, config);
 }

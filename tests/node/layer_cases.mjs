@@ -78,6 +78,7 @@ export const CASES = [
   ['globalMaxPooling3d', {keepdims: true, dataFormat: 'channelsFirst'}, [3, 2, 2, 2], [3, 1, 1, 1], 0, 0],
   ['unitNormalization', {axis: [1, 2]}, [3, 4], [3, 4], 0, 0],
   ['rmsNormalization', {axis: [1, 2], epsilon: 0.01}, [3, 4], [3, 4], 1, 0],
+  ['activityRegularization', {l1: 0.01, l2: 0.02}, [4], [4], 0, 0],
   ['groupNormalization', {groups: 2, epsilon: 0.01}, [3, 4], [3, 4], 2, 0],
   ['conv1dTranspose', {filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu'}, [4, 3], [8, 2], 2, 0],
   ['separableConv1d', {filters: 3, kernelSize: 2, depthMultiplier: 2}, [5, 2], [4, 3], 3, 0],
@@ -89,7 +90,7 @@ export const CASES = [
 // compares with our own reload only (layers_keras3.test.mjs checks their values).
 export const KERAS_ONLY = new Set(['identity', 'spatialDropout2d', 'spatialDropout3d', 'cropping1D', 'cropping3D',
   'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d', 'globalAveragePooling3d', 'globalMaxPooling3d',
-  'unitNormalization', 'rmsNormalization', 'groupNormalization', 'conv1dTranspose', 'separableConv1d', 'depthwiseConv1d']);
+  'unitNormalization', 'rmsNormalization', 'activityRegularization', 'groupNormalization', 'conv1dTranspose', 'separableConv1d', 'depthwiseConv1d']);
 
 // tfjs 4.22 cannot run these inside a model (their symbolic shapes are wrong
 // there, or it has no such class: Keras 3's augmentation layers), so the tfjs side

@@ -847,3 +847,45 @@ test('activity regularizers: a Keras 3 model adds penalty(output) as it is, a tf
   tf.dispose([x, y]);
   assert.equal(tf.memory().numTensors, start);
 });
+
+test('Keras\'s ActivityRegularization layer: the identity plus an L1L2 activity penalty, per batch from tf.keras, as it is from Keras 3', async () => {
+  const start = tf.memory().numTensors;
+  const kernel = seededData([3, 2], 31), xv = seededData([4, 3], 32), yv = seededData([4, 2], 33);
+  const x = tf.tensor2d(xv, [4, 3]), y = tf.tensor2d(yv, [4, 2]);
+  const [mse, penalty, out] = tfjs.tidy(() => {
+    const h = tfjs.tensor2d(xv, [4, 3]).matMul(tfjs.tensor2d(kernel, [3, 2]));
+    return [tfjs.losses.meanSquaredError(tfjs.tensor2d(yv, [4, 2]), h).dataSync()[0],
+            0.01 * tfjs.sum(tfjs.abs(h)).dataSync()[0] + 0.1 * tfjs.sum(tfjs.square(h)).dataSync()[0], Array.from(h.dataSync())];
+  });
+  const lossOf = async model => {
+    model.compile({optimizer: tf.train.sgd(0), loss: 'meanSquaredError'});
+    const h = await model.fit(x, y, {epochs: 1, batchSize: 4, shuffle: false, verbose: 0});
+    return h.history.loss[0];
+  };
+  // Made here: tf.keras's form (penalty / batch); the identity in predict.
+  const m = tf.sequential();
+  m.add(tf.layers.dense({units: 2, inputShape: [3], useBias: false, name: 'd'}));
+  m.add(tf.layers.activityRegularization({l1: 0.01, l2: 0.1}));
+  const kt = tf.tensor2d(kernel, [3, 2]);
+  m.layers[0].setWeights([kt]);
+  kt.dispose();
+  assert.deepEqual(m.layers[1].getConfig().l1, 0.01);
+  assert.deepEqual(m.layers[1].getConfig().l2, 0.1);
+  const p = tf.tidy(() => Array.from(m.predict(x).dataSync()));
+  p.forEach((v, i) => assert.ok(Math.abs(v - out[i]) < 1e-6));
+  const made = await lossOf(m);
+  assert.ok(Math.abs(made - (mse + penalty / 4)) < 1e-5, `${made} vs ${mse + penalty / 4}`);
+  // A Keras 3 model.json: the penalty as it is.
+  const k3 = {class_name: 'Sequential', keras_version: '3.6.0', backend: 'tensorflow', config: {name: 's', layers: [
+    {module: 'keras.layers', class_name: 'InputLayer', registered_name: null, config: {batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'in'}},
+    {module: 'keras.layers', class_name: 'Dense', registered_name: null, config: {name: 'd', trainable: true, units: 2, activation: 'linear', use_bias: false}},
+    {module: 'keras.layers', class_name: 'ActivityRegularization', registered_name: null, config: {name: 'ar', trainable: true, l1: 0.01, l2: 0.1}}]}};
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(k3, [{name: 'd/kernel', shape: [3, 2], dtype: 'float32'}], Float32Array.from(kernel).buffer));
+  const k3loss = await lossOf(loaded);
+  assert.ok(Math.abs(k3loss - (mse + penalty)) < 1e-5, `${k3loss} vs ${mse + penalty}`);
+  assert.throws(() => tf.layers.activityRegularization({l1: -1}), /ActivityRegularization: l1 must be a non-negative number, got -1/);
+  tf.dispose([x, y]);
+  m.dispose();
+  loaded.dispose();
+  assert.equal(tf.memory().numTensors, start);
+});
