@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "core/tape.h"
@@ -348,29 +349,36 @@ class LayerNormalization : public Layer {
 // ---- UnitNormalization (Keras 3) ---------------------------------------------------
 // x / sqrt(max(sum(x^2 over axis), 1e-12)); axis -1, an integer or a list.
 
+namespace {
+// An axis option given as an integer or a list of integers (whole numbers, any JSON
+// number type); nullopt for anything else. Null is the caller's (its default).
+std::optional<std::vector<int>> intOrIntList(const nlohmann::json& v) {
+  auto isInt = [](const nlohmann::json& x) {
+    return x.is_number() && std::fabs(x.get<double>()) < 1e9 && x.get<double>() == std::floor(x.get<double>());
+  };
+  if (isInt(v)) return std::vector<int>{static_cast<int>(v.get<double>())};
+  if (!v.is_array()) return std::nullopt;
+  std::vector<int> out;
+  for (const auto& a : v) {
+    if (!isInt(a)) return std::nullopt;
+    out.push_back(static_cast<int>(a.get<double>()));
+  }
+  return out;
+}
+}  // namespace
+
 class UnitNormalization : public Layer {
  public:
   explicit UnitNormalization(const nlohmann::json& config) : Layer(config, "UnitNormalization") {
     supportsMasking_ = true;
     nlohmann::json axis = layer_opts::get(config, "axis");
-    auto isInt = [](const nlohmann::json& v) {
-      return v.is_number() && std::fabs(v.get<double>()) < 1e9 && v.get<double>() == std::floor(v.get<double>());
-    };
     if (axis.is_null()) {
       axisJson_ = -1;
-    } else if (isInt(axis)) {
-      axisJson_ = static_cast<int>(axis.get<double>());
-    } else if (axis.is_array()) {
-      std::vector<int> axes;
-      for (const auto& a : axis) {
-        WL_CHECK(isInt(a), "Invalid value for `axis` argument: expected an int or a list/tuple of ints. Received: axis="
-                               << axis.dump());
-        axes.push_back(static_cast<int>(a.get<double>()));
-      }
-      axisJson_ = axes;
     } else {
-      throw Error("Invalid value for `axis` argument: expected an int or a list/tuple of ints. Received: axis=" +
-                  axis.dump());
+      const auto axes = intOrIntList(axis);
+      WL_CHECK(axes, "Invalid value for `axis` argument: expected an int or a list/tuple of ints. Received: axis="
+                         << axis.dump());
+      axisJson_ = axis.is_array() ? nlohmann::json(*axes) : nlohmann::json((*axes)[0]);
     }
   }
   std::string className() const override { return "UnitNormalization"; }
@@ -423,20 +431,13 @@ class RMSNormalization : public Layer {
   explicit RMSNormalization(const nlohmann::json& config) : Layer(config, "RMSNormalization") {
     supportsMasking_ = true;
     nlohmann::json axis = layer_opts::get(config, "axis");
-    auto isInt = [](const nlohmann::json& v) {
-      return v.is_number() && std::fabs(v.get<double>()) < 1e9 && v.get<double>() == std::floor(v.get<double>());
-    };
     if (axis.is_null()) {
       axes_ = {-1};
-    } else if (isInt(axis)) {
-      axes_ = {static_cast<int>(axis.get<double>())};
-    } else if (axis.is_array() && !axis.empty()) {
-      for (const auto& a : axis) {
-        WL_CHECK(isInt(a), "RMSNormalization: axis must be an integer or a list of integers, got " << axis.dump());
-        axes_.push_back(static_cast<int>(a.get<double>()));
-      }
     } else {
-      throw Error("RMSNormalization: axis must be an integer or a list of integers, got " + axis.dump());
+      const auto axes = intOrIntList(axis);
+      WL_CHECK(axes && !axes->empty(), "RMSNormalization: axis must be an integer or a list of integers, got "
+                                           << axis.dump());
+      axes_ = *axes;
     }
     axisJson_ = axis.is_array() ? nlohmann::json(axes_) : nlohmann::json(axes_[0]);
     epsilon_ = numberOpt(config, "epsilon", 1e-6);

@@ -479,12 +479,8 @@ Tensor tile(const Tensor& x, std::vector<int64_t> reps) {
 }
 
 namespace {
-Tensor gatherChecked(const Tensor& x, const Tensor& indicesIn, int axis, bool indicesInRange);
-}  // namespace
-
-Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) { return gatherChecked(x, indicesIn, axis, false); }
-
-namespace {
+// indicesInRange: the caller checked them (the fit loop's batches), so a backend whose own
+// check is a synchronous device read may skip it.
 Tensor gatherChecked(const Tensor& x, const Tensor& indicesIn, int axis, bool indicesInRange) {
   WL_CHECK(x.defined() && indicesIn.defined(), "gather: an input tensor is undefined (was it disposed?)");
   Tensor indices = cast(indicesIn, DType::Int32);
@@ -523,6 +519,8 @@ Tensor gatherChecked(const Tensor& x, const Tensor& indicesIn, int axis, bool in
   return y;
 }
 }  // namespace
+
+Tensor gather(const Tensor& x, const Tensor& indicesIn, int axis) { return gatherChecked(x, indicesIn, axis, false); }
 
 // tfjs's gather with batchDims: the first batchDims dims of x and indices are batch dims
 // that pair up; each batch element gathers on its own (a gather per element, so each one

@@ -279,14 +279,12 @@ export function configureCallbacks(model, args, params) {
  * asynchronously.
  */
 export async function trainOnHandles(model, xHandles, yHandles, weights = null) {
-  if (callHooks.count > 0) model._assertNoInnerCallHooks();
-  // A model whose layers carry JS loss functions (addLoss) trains in JS (layer_internals.js).
-  if (model._needsHostTrain()) return hostTrainOnHandles(model, xHandles, yHandles, weights);
-  const logs = trainStepHandles(model, xHandles, yHandles, weights);
+  const r = trainOnHandlesDeferred(model, xHandles, yHandles, weights);
+  if (r.values) return r.values;
   try {
-    return Array.from(logs.onHost() ? logs.readView() : await readAsync(logs));
+    return Array.from(await readAsync(r.handle));
   } finally {
-    logs.delete();
+    r.handle.delete();
   }
 }
 
@@ -294,6 +292,7 @@ export async function trainOnHandles(model, xHandles, yHandles, weights = null) 
 // host already, else {handle} (the logs tensor, left on the device for the caller to read).
 function trainOnHandlesDeferred(model, xHandles, yHandles, weights) {
   if (callHooks.count > 0) model._assertNoInnerCallHooks();
+  // A model whose layers carry JS loss functions (addLoss) trains in JS (layer_internals.js).
   if (model._needsHostTrain()) return {values: hostTrainOnHandles(model, xHandles, yHandles, weights)};
   const logs = trainStepHandles(model, xHandles, yHandles, weights);
   if (!logs.onHost()) return {handle: logs};
