@@ -365,7 +365,7 @@ test('a GL error raised between reads is thrown by the next read, and the next o
   });
   assert.ok(r.error, `the read threw (it returned ${JSON.stringify(r.values)})`);
   assert.equal(r.error.isError, true);
-  assert.match(r.error.message, /webgl: GL error 0x501 during an asynchronous read \(or in a shader pass or texture allocation before it\)/);
+  assert.match(r.error.message, /webgl: GL error 0x501 during an asynchronous read \(or in a shader pass, upload or texture allocation before it\)/);
   assert.deepEqual(r.after, [2, 4, 6, 8]);
 });
 

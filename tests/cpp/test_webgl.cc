@@ -420,9 +420,9 @@ TEST(WebGL, ProgramsCompileOncePerKernelAndShape_ElementwiseOncePerKernel) {
     expectClose(got, want);
   }
   EXPECT_EQ(webglStats().programsCompiled, compiledAdd);
-  // A MatMul of another shape packs its operands with the programs it has (their sizes
-  // are uniforms); only the GEMM and its unpack hold the shape.
-  // (Shapes no other test uses: their GEMMs and unpacks compile here.)
+  // A MatMul of another shape runs the programs it has: packs, GEMM and unpack take
+  // their sizes as uniforms (a first MobileNetV2 predict compiled 37 GEMM programs when
+  // each held its shape).
   Tensor a1 = Tensor::fromVector({11, 17}, seq(187)), b1 = Tensor::fromVector({17, 19}, seq(323, 0.3f));
   matMul(a1, b1);
   const int64_t compiledMatMul = webglStats().programsCompiled;
@@ -433,7 +433,19 @@ TEST(WebGL, ProgramsCompileOncePerKernelAndShape_ElementwiseOncePerKernel) {
     want = matMul(a2, b2).toVector();
   }
   expectClose(got, want);
-  EXPECT_EQ(webglStats().programsCompiled, compiledMatMul + 2);
+  EXPECT_EQ(webglStats().programsCompiled, compiledMatMul);
+  // A batched product (each A its own matrix) of another shape: the same GEMM and unpack.
+  Tensor a3 = Tensor::fromVector({2, 5, 7}, seq(70)), b3 = Tensor::fromVector({2, 7, 3}, seq(42, 0.3f));
+  matMul(a3, b3);
+  const int64_t compiledBatched = webglStats().programsCompiled;
+  Tensor a4 = Tensor::fromVector({3, 9, 6}, seq(162)), b4 = Tensor::fromVector({3, 6, 11}, seq(198, 0.3f));
+  got = matMul(a4, b4).toVector();
+  {
+    BackendScope cpu("cpu");
+    want = matMul(a4, b4).toVector();
+  }
+  expectClose(got, want);
+  EXPECT_LE(webglStats().programsCompiled, compiledBatched + 2);  // A's and B's batched packs hold their shapes
   // A kernel whose source holds its shape (a reduction) compiles one per shape.
   sum(Tensor::fromVector({2, 9}, seq(18)), {1});
   const int64_t reduced = webglStats().programsCompiled;

@@ -84,6 +84,7 @@ struct Context {
   bool forcePackedReads = false;        // tests: the packed path on any driver
   GLuint vao = 0, drawFbo = 0, readFbo = 0;
   std::unordered_map<std::string, GLuint> programs;
+  std::unordered_map<std::string, GLuint> vertexShaders;  // by source, shared by programs
   std::map<std::tuple<int, int, int>, std::vector<GLuint>> pool;  // by (w, h, channels)
   int64_t pooledBytes = 0;
   WebGLStats stats;
@@ -112,9 +113,10 @@ void makeCurrent() {
 
 // In a browser glGetError is a round trip to the GPU process (Chromium waits for it to
 // run every command queued so far): ~0.2 ms on SwiftShader, against ~0.05 ms for a small
-// draw. So the WebAssembly build checks at reads and uploads, not after each pass or
-// texture allocation: GL errors are sticky, so one raised there is thrown by the next
-// read, before any value reaches the caller (tfjs checks none outside its DEBUG mode).
+// draw, and it waits for every shader compile queued before it. So the WebAssembly
+// build checks at reads only, not after each pass, upload or texture allocation: GL
+// errors are sticky, so one raised there is thrown by the next read, before any value
+// reaches the caller (tfjs checks none outside its DEBUG mode).
 // Natively the check is cheap and names the pass or the texture.
 #ifdef __EMSCRIPTEN__
 constexpr bool kCheckEachPass = false;
@@ -125,7 +127,7 @@ constexpr bool kCheckEachPass = true;
 void checkGL(const char* what) {
   GLenum e = glGetError();
   if (e == GL_NO_ERROR) return;
-  const char* since = kCheckEachPass ? "" : " (or in a shader pass or texture allocation before it)";
+  const char* since = kCheckEachPass ? "" : " (or in a shader pass, upload or texture allocation before it)";
   if (e == GL_OUT_OF_MEMORY) throw Error(std::string("webgl: out of GPU memory during ") + what + since);
   std::ostringstream os;
   os << "webgl: GL error 0x" << std::hex << e << " during " << what << since;
@@ -153,20 +155,25 @@ std::pair<int, int> gridFor(int64_t n) {
   return {w, static_cast<int>(h)};
 }
 
+// A shader, compiled but not yet checked: its status is read only when the program
+// does not link. In a browser each status query is a round trip that waits for the
+// compile; one query a program (the link's) lets the GPU process work ahead.
 GLuint compile(GLenum type, const std::string& src) {
   GLuint s = glCreateShader(type);
   const char* p = src.c_str();
   glShaderSource(s, 1, &p, nullptr);
   glCompileShader(s);
+  return s;
+}
+
+// The compile log of a shader that failed, else "".
+std::string compileError(GLuint s) {
   GLint ok = 0;
   glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char log[4096] = {0};
-    glGetShaderInfoLog(s, sizeof(log), nullptr, log);
-    glDeleteShader(s);
-    throw Error(std::string("webgl: shader does not compile: ") + log + "\n" + src);
-  }
-  return s;
+  if (ok) return "";
+  char log[4096] = {0};
+  glGetShaderInfoLog(s, sizeof(log), nullptr, log);
+  return log[0] ? log : "(no log)";
 }
 
 GLuint program(const std::string& vs, const std::string& fs) {
@@ -177,21 +184,33 @@ GLuint program(const std::string& vs, const std::string& fs) {
     ++c.stats.programHits;
     return it->second;
   }
-  GLuint v = compile(GL_VERTEX_SHADER, vs), f = compile(GL_FRAGMENT_SHADER, fs);
+  // Every draw pass shares one vertex shader: compiled once and attached to each
+  // program (a first MLP epoch compiled it 42 more times, ~40% of its compiles).
+  GLuint& v = c.vertexShaders[vs];
+  if (v == 0) v = compile(GL_VERTEX_SHADER, vs);
+  GLuint f = compile(GL_FRAGMENT_SHADER, fs);
   GLuint p = glCreateProgram();
   glAttachShader(p, v);
   glAttachShader(p, f);
   glLinkProgram(p);
-  glDeleteShader(v);
-  glDeleteShader(f);
   GLint ok = 0;
   glGetProgramiv(p, GL_LINK_STATUS, &ok);
   if (!ok) {
     char log[4096] = {0};
     glGetProgramInfoLog(p, sizeof(log), nullptr, log);
+    const std::string vsError = compileError(v), fsError = compileError(f);
     glDeleteProgram(p);
+    glDeleteShader(f);
+    if (!vsError.empty()) {
+      glDeleteShader(v);
+      c.vertexShaders.erase(vs);
+      throw Error("webgl: shader does not compile: " + vsError + "\n" + vs);
+    }
+    if (!fsError.empty()) throw Error("webgl: shader does not compile: " + fsError + "\n" + fs);
     throw Error(std::string("webgl: program does not link: ") + log + "\n" + fs);
   }
+  glDetachShader(p, f);
+  glDeleteShader(f);
   ++c.stats.programsCompiled;
   c.programs.emplace(std::move(key), p);
   return p;
@@ -204,7 +223,6 @@ const char* kHeader =
 // An input's texel as a mask and a shift (uniforms u_m<k>, u_s<k>) where its grid
 // allows: one row (any i < 2^31 is (i, 0)), or a power-of-two width.
 bool maskShift(const GLBuffer* b, int* mask, int* shift) {
-  if (b->channels != 1) return false;
   if (b->h == 1) {
     *mask = 0x7fffffff;
     *shift = 31;
@@ -222,14 +240,19 @@ bool maskShift(const GLBuffer* b, int* mask, int* shift) {
 std::string declarations(const std::vector<const GLBuffer*>& inputs,
                          const std::vector<std::pair<std::string, float>>& uf,
                          const std::vector<std::pair<std::string, uint32_t>>& uu,
-                         const std::vector<std::pair<std::string, int32_t>>& ui = {}, bool sizeUniforms = false) {
+                         const std::vector<std::pair<std::string, int32_t>>& ui = {}, bool sizeUniforms = false,
+                         bool rgbaByTexel = false) {
   std::ostringstream s;
   for (size_t k = 0; k < inputs.size(); ++k) {
     const bool rgba = inputs[k]->channels == 4;
     if (sizeUniforms) {
-      s << "uniform usampler2D u_in" << k << ";\nuniform int u_m" << k << ", u_s" << k << ";\n"
-        << "uint ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i & u_m" << k << ", i >> u_s" << k
-        << "), 0).r; }\nfloat f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
+      // W<k>: the texel width, for a body that addresses an RGBA input itself.
+      const std::string K = std::to_string(k);
+      s << "uniform usampler2D u_in" << k << ";\nuniform int W" << k << ", u_m" << k << ", u_s" << k << ";\n";
+      if (rgba && rgbaByTexel) continue;
+      s << (rgba ? "uvec4" : "uint") << " ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i & u_m" << K
+        << ", i >> u_s" << K << "), 0)" << (rgba ? "" : ".r") << "; }\n"
+        << (rgba ? "vec4" : "float") << " f" << k << "(int i) { return uintBitsToFloat(ld" << k << "(i)); }\n";
       continue;
     }
     // Texel i's place without an integer division where the grid allows (SwiftShader
@@ -392,7 +415,7 @@ class GLMemory : public Memory {
       glTexSubImage2D(GL_TEXTURE_2D, 0, 0, static_cast<GLint>(full), static_cast<GLsizei>(rem), 1, GL_RED_INTEGER,
                       GL_UNSIGNED_INT, p + full * b->w * 4);
     }
-    checkGL("a texture upload");
+    if (kCheckEachPass) checkGL("a texture upload");
   }
   void read(const void* handle, void* dst, size_t bytes) override {
     if (bytes == 0) return;
@@ -648,6 +671,10 @@ const char* const kExactDivGLSL =
     "int udiv_(int a, int d, float r) {\n"
     "  int q = int(float(a) * r), m = a - q * d;\n"
     "  q += int(floor(float(m) * r)); m = a - q * d;\n"
+    "  return q + (m >= d ? 1 : (m < 0 ? -1 : 0));\n}\n"
+    // a < 2^24 is exact as a float, so the float quotient is within one: one correction.
+    "int udiv24_(int a, int d, float r) {\n"
+    "  int q = int(float(a) * r), m = a - q * d;\n"
     "  return q + (m >= d ? 1 : (m < 0 ? -1 : 0));\n}\n";
 
 std::string glslFloat(float v) {
@@ -695,11 +722,14 @@ void runPass(const Pass& pass) {
   std::ostringstream fs;
   const bool rgba = first->channels == 4;
   std::vector<std::pair<int, int>> masks(pass.inputs.size());  // each input's texel mask and shift
+  // Sizes as uniforms when every input has a mask and a shift (its texel without a
+  // division), or is an RGBA input the body addresses itself (rgbaByTexel).
   bool sizeUniforms = pass.sizeFree;
   for (size_t k = 0; k < pass.inputs.size() && sizeUniforms; ++k) {
-    sizeUniforms = maskShift(pass.inputs[k], &masks[k].first, &masks[k].second);
+    sizeUniforms = maskShift(pass.inputs[k], &masks[k].first, &masks[k].second) ||
+                   (pass.rgbaByTexel && pass.inputs[k]->channels == 4);
   }
-  fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu, pass.ui, sizeUniforms);
+  fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu, pass.ui, sizeUniforms, pass.rgbaByTexel);
   for (size_t k = 0; k < pass.outputs.size(); ++k) {
     fs << "layout(location = " << k << ") out " << (rgba ? "uvec4" : "uint") << " o" << k << ";\n";
   }
@@ -727,8 +757,10 @@ void runPass(const Pass& pass) {
     glUniform1i(glGetUniformLocation(prog, "OW"), first->w);
     glUniform1i(glGetUniformLocation(prog, "N"), static_cast<GLint>(pass.size));
     for (size_t k = 0; k < pass.inputs.size(); ++k) {
-      glUniform1i(glGetUniformLocation(prog, ("u_m" + std::to_string(k)).c_str()), masks[k].first);
-      glUniform1i(glGetUniformLocation(prog, ("u_s" + std::to_string(k)).c_str()), masks[k].second);
+      const std::string K = std::to_string(k);
+      glUniform1i(glGetUniformLocation(prog, ("W" + K).c_str()), pass.inputs[k]->w);
+      glUniform1i(glGetUniformLocation(prog, ("u_m" + K).c_str()), masks[k].first);
+      glUniform1i(glGetUniformLocation(prog, ("u_s" + K).c_str()), masks[k].second);
     }
   }
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, c.drawFbo);

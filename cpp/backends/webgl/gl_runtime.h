@@ -43,6 +43,9 @@ struct Pass {
   // are then uniforms too, so one program serves every size (a model's per-channel
   // vectors and weight packs compiled one each on a first call).
   bool sizeFree = false;
+  // RGBA inputs are addressed by the body itself (texelFetch with W<k>, a uniform in a
+  // size-free pass): no ld<k>/f<k> for them, so a program serves any operand width.
+  bool rgbaByTexel = false;
 };
 void runPass(const Pass& pass);
 
@@ -78,7 +81,8 @@ void readNow(const GLBuffer* b, uint32_t* dst, int64_t n);
 
 // GLSL defining udiv_(a, d, r): a / d for a >= 0, d > 0 and r = 1.0 / float(d),
 // exact, for a divisor that is a uniform (which a GPU emulated on a CPU divides lane
-// by lane; a constant one the compiler turns into a multiply).
+// by lane; a constant one the compiler turns into a multiply); and udiv24_(a, d, r),
+// the same for a < 2^24 in fewer steps.
 extern const char* const kExactDivGLSL;
 
 // GLSL float / uint literals that round-trip exactly.

@@ -827,24 +827,23 @@ void gemmPacked(const Packed& a, bool aBatched, const Packed& b, bool bBatched, 
   };
   try {
     for (int j = 0; j < R; ++j) blocks.push_back(acquireRGBA(frags, squarishWidth(frags)));
+    // Sizes are uniforms (one program for every shape of a given epilogue and layout:
+    // a first MobileNetV2 predict compiled 37 GEMM programs, one per 1x1 conv shape).
     std::ostringstream o;
-    o << "ivec2 at(int t, int w) { return ivec2(t % w, t / w); }\n"
-      << "void run(int f) {\n  int cb = f % " << nb << ", rest = f / " << nb << ";\n  int rb = rest % " << mb
-      << ", bi = rest / " << mb << ";\n"
-      << "  int ra = " << (aBatched ? "bi * " + std::to_string(m) : "0") << ", rbase = "
-      << (bBatched ? "bi * " + std::to_string(n) : "0") << ";\n";
+    o << kExactDivGLSL << "ivec2 at(int t, int w) { return ivec2(t % w, t / w); }\n"
+      << "void run(int f) {\n  int rest = udiv_(f, u_nb, u_rnb), cb = f - rest * u_nb;\n"
+      << "  int bi = udiv_(rest, u_mb, u_rmb), rb = rest - bi * u_mb;\n"
+      << "  int ra = " << (aBatched ? "bi * u_m" : "0") << ", rbase = " << (bBatched ? "bi * u_n" : "0") << ";\n";
     for (int j = 0; j < R; ++j) {
-      o << "  int ta" << j << " = (ra + min(rb * " << R << " + " << j << ", " << m - 1 << ")) * " << kk << ";\n"
+      o << "  int ta" << j << " = (ra + min(rb * " << R << " + " << j << ", u_m - 1)) * u_kk;\n"
         << "  vec4 acc" << j << " = vec4(0.0);\n";
     }
-    for (int j = 0; j < 4; ++j) {
-      o << "  int tb" << j << " = (rbase + min(cb * 4 + " << j << ", " << n - 1 << ")) * " << kk << ";\n";
-    }
+    for (int j = 0; j < 4; ++j) o << "  int tb" << j << " = (rbase + min(cb * 4 + " << j << ", u_n - 1)) * u_kk;\n";
     if (!wrapA) {
       for (int j = 0; j < R; ++j) o << "  ivec2 pa" << j << " = at(ta" << j << ", W0);\n";
       for (int j = 0; j < 4; ++j) o << "  ivec2 pb" << j << " = at(tb" << j << ", W1);\n";
     }
-    o << "  for (int q = 0; q < " << kk << "; ++q) {\n";
+    o << "  for (int q = 0; q < u_kk; ++q) {\n";
     for (int j = 0; j < 4; ++j) {
       o << "    vec4 b" << j << " = uintBitsToFloat(texelFetch(u_in1, "
         << (wrapB ? "at(tb" + std::to_string(j) + " + q, W1)" : "pb" + std::to_string(j) + " + ivec2(q, 0)")
@@ -868,7 +867,7 @@ void gemmPacked(const Packed& a, bool aBatched, const Packed& b, bool bBatched, 
       mm.inputs.push_back(buf(v));
       std::ostringstream c;
       c << "vec4(";
-      for (int j = 0; j < 4; ++j) c << (j ? ", " : "") << f << "(min(cb * 4 + " << j << ", " << n - 1 << "))";
+      for (int j = 0; j < 4; ++j) c << (j ? ", " : "") << f << "(min(cb * 4 + " << j << ", u_n - 1))";
       return c.str() + ")";
     };
     if (epilogue.scale != nullptr) o << "  vec4 sc = " << columns(epilogue.scale) << ";\n";
@@ -891,16 +890,29 @@ void gemmPacked(const Packed& a, bool aBatched, const Packed& b, bool bBatched, 
     mm.body = mathPrelude() + o.str();
     mm.outputs = blocks;
     mm.size = frags;
+    const auto i32 = [](int64_t v) { return static_cast<int32_t>(v); };
+    const auto rcp = [](int64_t v) { return 1.f / static_cast<float>(v); };
+    mm.ui = {{"u_nb", i32(nb)}, {"u_mb", i32(mb)}, {"u_m", i32(m)}, {"u_n", i32(n)}, {"u_kk", i32(kk)}};
+    mm.uf = {{"u_rnb", rcp(nb)}, {"u_rmb", rcp(mb)}};
+    mm.sizeFree = true;
+    mm.rgbaByTexel = true;
     runPass(mm);
 
     Pass unpack;
     unpack.inputs.assign(blocks.begin(), blocks.end());
-    std::ostringstream u;
     static_assert(kRowsPerFragment == 4, "the unpack splits rows with shifts");
-    u << "void run(int i) {\n" << splitIndex("i", {{"col", n}, {"row", m}, {"bi", batch}})
-      << "  int f = (bi * " << mb << " + (row >> 2)) * " << nb << " + (col >> 2);\n  int j = row & 3;\n"
-      << "  uvec4 v = j == 0 ? ld0(f) : j == 1 ? ld1(f) : j == 2 ? ld2(f) : ld3(f);\n  o0 = v[col & 3];\n}\n";
-    unpack.body = u.str();
+    const std::string div = batch * m * n < (int64_t{1} << 24) ? "udiv24_" : "udiv_";
+    unpack.body = std::string(kExactDivGLSL) + "void run(int i) {\n  int q = " + div +
+                  "(i, u_n, u_rn), col = i - q * u_n;\n  int bi = " + div + "(q, u_m, u_rm), row = q - bi * u_m;\n"
+                  "  int f = (bi * u_mb + (row >> 2)) * u_nb + (col >> 2);\n  int j = row & 3;\n"
+                  // The blocks share one grid (squarish: a mask and a shift), so one texel place.
+                  "  ivec2 p = ivec2(f & u_m0, f >> u_s0);\n"
+                  "  uvec4 v = j == 0 ? texelFetch(u_in0, p, 0) : j == 1 ? texelFetch(u_in1, p, 0) : j == 2 ? "
+                  "texelFetch(u_in2, p, 0) : texelFetch(u_in3, p, 0);\n  o0 = v[col & 3];\n}\n";
+    unpack.ui = {{"u_n", i32(n)}, {"u_m", i32(m)}, {"u_mb", i32(mb)}, {"u_nb", i32(nb)}};
+    unpack.uf = {{"u_rn", rcp(n)}, {"u_rm", rcp(m)}};
+    unpack.sizeFree = true;
+    unpack.rgbaByTexel = true;
     unpack.outputs = {out};
     unpack.size = batch * m * n;
     runPass(unpack);
