@@ -548,6 +548,60 @@ TEST(WebGL, TheExactDivisionByAUniformIsExactForEveryNonNegativeInt) {
   }
 }
 
+TEST(WebGL, TheShortDivisionIsExactBelowTwoToThe24) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  const int64_t n = 40000;
+  for (int d : {1, 3, 7, 10, 37, 255, 256, 784, 4097, 65521, 1 << 23, (1 << 24) - 1}) {
+    webgl::GLBuffer* out = webgl::acquire(n);
+    webgl::Pass pass;
+    // Dividends from 0 up to 2^24 - 1, the last one exactly that.
+    pass.body = std::string(webgl::kExactDivGLSL) +
+                "void run(int i) { int a = i == 39999 ? 16777215 : i * 419 + i % 419;"
+                " int q = udiv24_(a, u_d, u_r); o0 = uint(q) * 2654435761u + uint(a - q * u_d); }";
+    pass.outputs = {out};
+    pass.size = n;
+    pass.ui = {{"u_d", d}};
+    pass.uf = {{"u_r", 1.f / static_cast<float>(d)}};
+    pass.sizeFree = true;
+    webgl::runPass(pass);
+    std::vector<uint32_t> got(static_cast<size_t>(n));
+    webgl::readNow(out, got.data(), n);
+    webgl::giveBack(out);
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t a = i == 39999 ? 16777215 : static_cast<int32_t>(i * 419 + i % 419);
+      const uint32_t want = static_cast<uint32_t>(a / d) * 2654435761u + static_cast<uint32_t>(a % d);
+      ASSERT_EQ(got[static_cast<size_t>(i)], want) << a << " / " << d;
+    }
+  }
+}
+
+// Shaders are checked only when their program fails to link (one status query a
+// program): a shader that does not compile still throws its compiler's log, every
+// time it is asked for, and the context keeps working.
+TEST(WebGL, AShaderThatDoesNotCompileThrowsItsLogAndTheContextKeepsWorking) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  webgl::GLBuffer* out = webgl::acquire(8);
+  webgl::Pass pass;
+  pass.body = "void run(int i) { o0 = undefinedFunction_(i); }";
+  pass.outputs = {out};
+  pass.size = 8;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      webgl::runPass(pass);
+      ADD_FAILURE() << "a pass calling an undefined function ran";
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("webgl: shader does not compile: "), std::string::npos) << what;
+      EXPECT_NE(what.find("undefinedFunction_"), std::string::npos) << what;
+    }
+  }
+  webgl::giveBack(out);
+  Tensor x = Tensor::fromVector({2, 3}, {1, -2, 3, -4, 5, -6});
+  EXPECT_EQ(relu(x).toVector(), (std::vector<float>{1, 0, 3, 0, 5, 0}));
+}
+
 TEST(WebGL, TexturesAreNearSquareWithPowerOfTwoRows) {
   // A rasterizer shares a draw out among its threads by rows: a tensor of 2048 values
   // in one texel row ran on one core (SwiftShader), 4x slower than in a 64x32 grid.
