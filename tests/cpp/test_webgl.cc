@@ -286,6 +286,42 @@ TEST(WebGL, PackedMatMulAndConvAgreeWithCpuAcrossLayouts) {
 // The GEMM applies the fused epilogue on whole 4-column vectors (scale, bias, then
 // relu/relu6 with mix): NaN must stay NaN, -0 and negatives become +0, values
 // over 6 clip, columns past N (a partial block) read no one else's scale, as cpu.
+// The packed GEMM computes 8 rows a fragment (one layer of an RGBA array each) where
+// the context has 8 draw buffers and the product 32 rows or more, else 4: products on
+// both sides of the switch, with a fused bias and relu, batched, and transposed.
+TEST(WebGL, TheGemmAgreesWithCpuWithFourAndEightRowsAFragment) {
+  REQUIRE_WEBGL();
+  EXPECT_GE(webgl::maxDrawBuffers(), 4);
+  struct Case {
+    std::vector<int64_t> a, b;
+    bool ta, tb;
+  };
+  for (const Case& c : {Case{{31, 13}, {13, 9}, false, false}, Case{{32, 5}, {5, 17}, false, false},
+                        Case{{67, 33}, {21, 33}, false, true}, Case{{3, 40, 7}, {3, 7, 5}, false, false},
+                        Case{{2, 9, 70}, {2, 9, 6}, true, false}, Case{{129, 260}, {260, 3}, false, false}}) {
+    int64_t na = 1, nb = 1;
+    for (int64_t d : c.a) na *= d;
+    for (int64_t d : c.b) nb *= d;
+    Tensor a = Tensor::fromVector(c.a, seq(na)), b = Tensor::fromVector(c.b, seq(nb, 0.37f));
+    std::vector<float> got, want;
+    {
+      BackendScope scope("webgl");
+      got = matMul(a, b, c.ta, c.tb).toVector();
+    }
+    want = matMul(a, b, c.ta, c.tb).toVector();
+    expectClose(got, want, 1e-4f);
+  }
+  // Dense with bias and relu: the epilogue on 8-row blocks (64 samples).
+  Tensor x = Tensor::fromVector({64, 19}, seq(64 * 19)), w = Tensor::fromVector({19, 11}, seq(19 * 11, 0.2f));
+  Tensor bias = Tensor::fromVector({11}, seq(11, 0.5f));
+  std::vector<float> got;
+  {
+    BackendScope scope("webgl");
+    got = relu(add(matMul(x, w), bias)).toVector();
+  }
+  expectClose(got, relu(add(matMul(x, w), bias)).toVector(), 1e-4f);
+}
+
 TEST(WebGL, TheGemmEpilogueKeepsNaNAndClipsAsCpu) {
   REQUIRE_WEBGL();
   const float nan = std::numeric_limits<float>::quiet_NaN();

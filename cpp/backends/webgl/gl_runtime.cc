@@ -80,12 +80,14 @@ struct Context {
   bool ready = false;
   std::string renderer;
   int maxTextureSize = 0;
+  int maxDrawBuffers = 4;
+  size_t attached = 0;  // color attachments of drawFbo bound by the last pass
   GLenum readFormat = GL_RGBA_INTEGER;  // RED_INTEGER where the driver reads R32UI that way
   bool forcePackedReads = false;        // tests: the packed path on any driver
   GLuint vao = 0, drawFbo = 0, readFbo = 0;
   std::unordered_map<std::string, GLuint> programs;
   std::unordered_map<std::string, GLuint> vertexShaders;  // by source, shared by programs
-  std::map<std::tuple<int, int, int>, std::vector<GLuint>> pool;  // by (w, h, channels)
+  std::map<std::tuple<int, int, int, int>, std::vector<GLuint>> pool;  // by (w, h, channels, layers)
   int64_t pooledBytes = 0;
   WebGLStats stats;
 };
@@ -218,7 +220,7 @@ GLuint program(const std::string& vs, const std::string& fs) {
 
 const char* kHeader =
     "#version 300 es\n"
-    "precision highp float;\nprecision highp int;\nprecision highp usampler2D;\n";
+    "precision highp float;\nprecision highp int;\nprecision highp usampler2D;\nprecision highp usampler2DArray;\n";
 
 // An input's texel as a mask and a shift (uniforms u_m<k>, u_s<k>) where its grid
 // allows: one row (any i < 2^31 is (i, 0)), or a power-of-two width.
@@ -248,7 +250,9 @@ std::string declarations(const std::vector<const GLBuffer*>& inputs,
     if (sizeUniforms) {
       // W<k>: the texel width, for a body that addresses an RGBA input itself.
       const std::string K = std::to_string(k);
-      s << "uniform usampler2D u_in" << k << ";\nuniform int W" << k << ", u_m" << k << ", u_s" << k << ";\n";
+      s << "uniform " << (inputs[k]->layers > 1 ? "usampler2DArray" : "usampler2D") << " u_in" << k
+        << ";\nuniform int W" << k << ", u_m" << k << ", u_s" << k << ";\n";
+      if (inputs[k]->layers > 1) continue;  // the body fetches its layers itself
       if (rgba && rgbaByTexel) continue;
       s << (rgba ? "uvec4" : "uint") << " ld" << k << "(int i) { return texelFetch(u_in" << k << ", ivec2(i & u_m" << K
         << ", i >> u_s" << K << "), 0)" << (rgba ? "" : ".r") << "; }\n"
@@ -284,27 +288,34 @@ void bindInputsAndUniforms(GLuint prog, const std::vector<const GLBuffer*>& inpu
   glUseProgram(prog);
   for (size_t k = 0; k < inputs.size(); ++k) {
     glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(k));
-    glBindTexture(GL_TEXTURE_2D, inputs[k]->tex);
+    glBindTexture(inputs[k]->layers > 1 ? GL_TEXTURE_2D_ARRAY : GL_TEXTURE_2D, inputs[k]->tex);
     glUniform1i(glGetUniformLocation(prog, ("u_in" + std::to_string(k)).c_str()), static_cast<GLint>(k));
   }
   for (const auto& u : uf) glUniform1f(glGetUniformLocation(prog, u.first.c_str()), u.second);
   for (const auto& u : uu) glUniform1ui(glGetUniformLocation(prog, u.first.c_str()), u.second);
 }
 
-GLuint newTexture(int w, int h, int channels = 1) {
+GLuint newTexture(int w, int h, int channels = 1, int layers = 1) {
   GLuint t = 0;
+  const GLenum target = layers > 1 ? GL_TEXTURE_2D_ARRAY : GL_TEXTURE_2D;
   glGenTextures(1, &t);
-  glBindTexture(GL_TEXTURE_2D, t);
-  glTexStorage2D(GL_TEXTURE_2D, 1, channels == 4 ? GL_RGBA32UI : GL_R32UI, w, h);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glBindTexture(target, t);
+  const GLenum format = channels == 4 ? GL_RGBA32UI : GL_R32UI;
+  if (layers > 1) {
+    glTexStorage3D(target, 1, format, w, h, layers);
+  } else {
+    glTexStorage2D(target, 1, format, w, h);
+  }
+  glTexParameteri(target, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(target, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(target, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   GLenum e = kCheckEachPass ? glGetError() : GL_NO_ERROR;
   if (e != GL_NO_ERROR) {
     glDeleteTextures(1, &t);
     throw Error("webgl: cannot allocate a " + std::to_string(w) + "x" + std::to_string(h) +
-                " texture (" + formatBytes(4.0 * channels * w * h) + ")" + (e == GL_OUT_OF_MEMORY ? ": out of GPU memory" : ""));
+                (layers > 1 ? "x" + std::to_string(layers) : "") + " texture (" +
+                formatBytes(4.0 * channels * w * h * layers) + ")" + (e == GL_OUT_OF_MEMORY ? ": out of GPU memory" : ""));
   }
   ++ctx().stats.texturesCreated;
   return t;
@@ -553,6 +564,10 @@ bool createContext(std::string* reason) {
   c.renderer = std::string(reinterpret_cast<const char*>(glGetString(GL_RENDERER))) + " / " +
                reinterpret_cast<const char*>(glGetString(GL_VERSION));
   glGetIntegerv(GL_MAX_TEXTURE_SIZE, &c.maxTextureSize);
+  GLint drawBuffers = 4, attachments = 4;
+  glGetIntegerv(GL_MAX_DRAW_BUFFERS, &drawBuffers);
+  glGetIntegerv(GL_MAX_COLOR_ATTACHMENTS, &attachments);
+  c.maxDrawBuffers = std::max(4, std::min({drawBuffers, attachments, GLint{8}}));
   glGenVertexArrays(1, &c.vao);
   glBindVertexArray(c.vao);
   glGenFramebuffers(1, &c.drawFbo);
@@ -596,23 +611,24 @@ const char* kFullscreenVS =
 
 namespace {
 
-GLBuffer* acquireGrid(int64_t n, int w, int h, int channels) {
+GLBuffer* acquireGrid(int64_t n, int w, int h, int channels, int layers) {
   Context& c = ctx();
   GLBuffer* b = new GLBuffer();
   b->w = w;
   b->h = h;
   b->n = n;
   b->channels = channels;
-  auto& free = c.pool[std::make_tuple(w, h, channels)];
+  b->layers = layers;
+  auto& free = c.pool[std::make_tuple(w, h, channels, layers)];
   if (!free.empty()) {
     b->tex = free.back();
     free.pop_back();
-    c.pooledBytes -= int64_t{4} * channels * b->w * b->h;
+    c.pooledBytes -= int64_t{4} * channels * b->w * b->h * layers;
     --c.stats.texturesPooled;
     ++c.stats.texturesReused;
   } else {
     try {
-      b->tex = newTexture(b->w, b->h, channels);
+      b->tex = newTexture(b->w, b->h, channels, layers);
     } catch (...) {
       delete b;
       throw;
@@ -625,17 +641,21 @@ GLBuffer* acquireGrid(int64_t n, int w, int h, int channels) {
 
 GLBuffer* acquire(int64_t n) {
   auto grid = gridFor(n);
-  return acquireGrid(n, grid.first, grid.second, 1);
+  return acquireGrid(n, grid.first, grid.second, 1, 1);
 }
 
-GLBuffer* acquireRGBA(int64_t n, int width) {
+GLBuffer* acquireRGBA(int64_t n, int width) { return acquireRGBALayers(n, width, 1); }
+
+int maxDrawBuffers() { return ctx().maxDrawBuffers; }
+
+GLBuffer* acquireRGBALayers(int64_t n, int width, int layers) {
   if (n < 1) n = 1;
   WL_CHECK(width >= 1 && width <= kMaxWidth, "webgl: a packed texture row of " << width << " texels");
   const int64_t h = (n + width - 1) / width;
   WL_CHECK(h <= ctx().maxTextureSize, "webgl: a packed temporary of " << n << " texels needs a " << width << "x" << h
                                                                       << " texture; this GL context allows at most "
                                                                       << ctx().maxTextureSize << " rows");
-  return acquireGrid(n, width, static_cast<int>(h), 4);
+  return acquireGrid(n, width, static_cast<int>(h), 4, layers);
 }
 
 int maxRowWidth() { return kMaxWidth; }
@@ -648,9 +668,9 @@ void readNow(const GLBuffer* b, uint32_t* dst, int64_t n) {
 
 void giveBack(GLBuffer* b) {
   Context& c = ctx();
-  const int64_t bytes = int64_t{4} * b->channels * b->w * b->h;
+  const int64_t bytes = int64_t{4} * b->channels * b->w * b->h * b->layers;
   if (c.pooledBytes + bytes <= kPoolBytes) {
-    c.pool[std::make_tuple(b->w, b->h, b->channels)].push_back(b->tex);
+    c.pool[std::make_tuple(b->w, b->h, b->channels, b->layers)].push_back(b->tex);
     c.pooledBytes += bytes;
     ++c.stats.texturesPooled;
   } else {
@@ -707,14 +727,27 @@ void waitForDraw(GLuint fbo) {
   glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(prevRead));
 }
 
+// Detaches the draw framebuffer's color attachments from `count` on (those a pass
+// before this one bound), so a pass draws only into its own outputs.
+void detachFrom(size_t count) {
+  Context& c = ctx();
+  for (size_t k = count; k < c.attached; ++k) {
+    glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + static_cast<GLenum>(k), GL_TEXTURE_2D, 0, 0);
+  }
+  c.attached = count;
+}
+
 void runPass(const Pass& pass) {
   if (pass.size <= 0) return;
   Profile& prof = profile();
   const double t0 = prof.on ? nowMs() : 0;
   makeCurrent();
   Context& c = ctx();
-  WL_CHECK(!pass.outputs.empty() && pass.outputs.size() <= 4, "webgl: a pass writes 1 to 4 outputs");
-  const GLBuffer* first = pass.outputs[0];
+  const GLBuffer* first = pass.outputs.empty() ? nullptr : pass.outputs[0];
+  const bool layered = first != nullptr && first->layers > 1;  // one output, its layers o0, o1, ...
+  const size_t outs = layered ? static_cast<size_t>(first->layers) : pass.outputs.size();
+  WL_CHECK(outs >= 1 && outs <= static_cast<size_t>(c.maxDrawBuffers) && (!layered || pass.outputs.size() == 1),
+           "webgl: a pass writes 1 to " << c.maxDrawBuffers << " outputs (or the layers of one)");
   for (const GLBuffer* o : pass.outputs) {
     WL_CHECK(o->w == first->w && o->h == first->h && o->channels == first->channels,
              "webgl: the outputs of a pass differ in size or format");
@@ -730,7 +763,7 @@ void runPass(const Pass& pass) {
                    (pass.rgbaByTexel && pass.inputs[k]->channels == 4);
   }
   fs << kHeader << declarations(pass.inputs, pass.uf, pass.uu, pass.ui, sizeUniforms, pass.rgbaByTexel);
-  for (size_t k = 0; k < pass.outputs.size(); ++k) {
+  for (size_t k = 0; k < outs; ++k) {
     fs << "layout(location = " << k << ") out " << (rgba ? "uvec4" : "uint") << " o" << k << ";\n";
   }
   if (sizeUniforms) {
@@ -740,7 +773,7 @@ void runPass(const Pass& pass) {
   }
   fs << pass.body << "\nvoid main() {\n"
      << "  int i = int(gl_FragCoord.y) * OW + int(gl_FragCoord.x);\n  if (i >= N) {";
-  for (size_t k = 0; k < pass.outputs.size(); ++k) fs << " o" << k << (rgba ? " = uvec4(0u);" : " = 0u;");
+  for (size_t k = 0; k < outs; ++k) fs << " o" << k << (rgba ? " = uvec4(0u);" : " = 0u;");
   fs << " return; }\n  run(i);\n}\n";
   GLuint prog = program(kFullscreenVS, fs.str());
   // An output that is also an input (in place) renders into a fresh texture that
@@ -749,7 +782,8 @@ void runPass(const Pass& pass) {
   for (GLBuffer* o : pass.outputs) {
     bool inPlace = false;
     for (const GLBuffer* in : pass.inputs) inPlace = inPlace || in == o || in->tex == o->tex;
-    targets.push_back(inPlace ? acquireGrid(o->n, o->w, o->h, o->channels) : o);
+    WL_CHECK(!(inPlace && layered), "webgl: a layered output cannot be an input of its pass");
+    targets.push_back(inPlace ? acquireGrid(o->n, o->w, o->h, o->channels, 1) : o);
   }
   bindInputsAndUniforms(prog, pass.inputs, pass.uf, pass.uu);
   for (const auto& u : pass.ui) glUniform1i(glGetUniformLocation(prog, u.first.c_str()), u.second);
@@ -764,13 +798,18 @@ void runPass(const Pass& pass) {
     }
   }
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, c.drawFbo);
-  GLenum bufs[4];
-  for (size_t k = 0; k < 4; ++k) {
-    glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + static_cast<GLenum>(k), GL_TEXTURE_2D,
-                           k < targets.size() ? targets[k]->tex : 0, 0);
-    bufs[k] = k < targets.size() ? GL_COLOR_ATTACHMENT0 + static_cast<GLenum>(k) : GL_NONE;
+  GLenum bufs[8];
+  for (size_t k = 0; k < outs; ++k) {
+    const GLenum at = GL_COLOR_ATTACHMENT0 + static_cast<GLenum>(k);
+    if (layered) {
+      glFramebufferTextureLayer(GL_DRAW_FRAMEBUFFER, at, targets[0]->tex, 0, static_cast<GLint>(k));
+    } else {
+      glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, at, GL_TEXTURE_2D, targets[k]->tex, 0);
+    }
+    bufs[k] = at;
   }
-  glDrawBuffers(static_cast<GLsizei>(targets.size()), bufs);
+  detachFrom(outs);
+  glDrawBuffers(static_cast<GLsizei>(outs), bufs);
   const int rows = static_cast<int>((pass.size + first->w - 1) / first->w);
   glViewport(0, 0, first->w, rows);
   glDrawArrays(GL_TRIANGLES, 0, 3);
@@ -822,9 +861,8 @@ void runScatter(const ScatterPass& pass) {
   GLuint prog = program(vs.str(), fs);
   bindInputsAndUniforms(prog, inputs, {}, {});
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, c.drawFbo);
-  for (GLenum k = 0; k < 4; ++k) {
-    glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0 + k, GL_TEXTURE_2D, k == 0 ? out->tex : 0, 0);
-  }
+  glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, out->tex, 0);
+  detachFrom(1);
   GLenum buf0 = GL_COLOR_ATTACHMENT0;
   glDrawBuffers(1, &buf0);
   glViewport(0, 0, out->w, out->h);

@@ -19,6 +19,7 @@ struct GLBuffer {
   int w = 0, h = 0;  // texel grid; texel i is at (i % w, i / w)
   int64_t n = 0;     // texels the buffer holds (<= w * h): elements of a storage
   int channels = 1;  // 1: one element per texel (every storage); 4: a packed temporary
+  int layers = 1;    // > 1: an RGBA TEXTURE_2D_ARRAY whose layers a pass writes as its outputs
 };
 
 inline const GLBuffer* buf(const void* p) { return static_cast<const GLBuffer*>(p); }
@@ -33,7 +34,7 @@ inline GLBuffer* buf(void* p) { return static_cast<GLBuffer*>(p); }
 struct Pass {
   std::string body;
   std::vector<const GLBuffer*> inputs;
-  std::vector<GLBuffer*> outputs;  // all of one texel grid
+  std::vector<GLBuffer*> outputs;  // all of one texel grid; or one layered buffer (o0, o1, ...: its layers)
   int64_t size = 0;                // output elements to compute
   std::vector<std::pair<std::string, float>> uf;
   std::vector<std::pair<std::string, uint32_t>> uu;
@@ -44,7 +45,8 @@ struct Pass {
   // vectors and weight packs compiled one each on a first call).
   bool sizeFree = false;
   // RGBA inputs are addressed by the body itself (texelFetch with W<k>, a uniform in a
-  // size-free pass): no ld<k>/f<k> for them, so a program serves any operand width.
+  // size-free pass; a layered input is a usampler2DArray): no ld<k>/f<k> for them, so a
+  // program serves any operand width.
   bool rgbaByTexel = false;
 };
 void runPass(const Pass& pass);
@@ -66,6 +68,12 @@ void giveBack(GLBuffer* b);
 // A temporary RGBA32UI buffer of n texels (4 values each) in rows of `width` texels
 // (callers choose the width so a packed matrix row never straddles two rows).
 GLBuffer* acquireRGBA(int64_t n, int width);
+// A temporary RGBA32UI array of `layers` layers of n texels in rows of `width` texels:
+// a pass with it as its one output writes layer k as output k (multiple render
+// targets), and a reader picks any layer with one fetch (the packed GEMM's row blocks).
+GLBuffer* acquireRGBALayers(int64_t n, int width, int layers);
+// The most outputs a pass may write (GL_MAX_DRAW_BUFFERS and color attachments; >= 4).
+int maxDrawBuffers();
 // The texel row width for n texels: a power of two near sqrt(n) (at most 4096; n
 // itself up to 32). Near-square grids, as tfjs's: a GL rasterizer shares a draw
 // out among its threads by rows (SwiftShader by row bands), so a draw into one long
