@@ -480,3 +480,19 @@ if (gemm.length) {
   }
   printTable(['implementation', 'time', 'rate'], body);
 }
+
+// ---- thread scaling (issue 13's target: 2 threads <= 0.6x of 1 on mlp-fit and
+// mobilenetv2-predict) ---------------------------------------------------------------------
+// bench/threads_scaling.mjs in a child process (its own engine: the threaded one, which
+// must load before anything sets a thread count), 1 and 2 threads interleaved.
+// --threads-scaling=off skips it; it runs in a full run, or with --only=threads.
+const scalingArg = args.find(a => a.startsWith('--threads-scaling='));
+if (scalingArg?.slice(18) !== 'off' && (!ONLY || ONLY.has('threads')) &&
+    fs.existsSync(path.join(distDir, 'wasm-layers-mt.wasm'))) {
+  const {spawnSync} = await import('node:child_process');
+  const r = spawnSync(process.execPath, [path.join(root, 'bench/threads_scaling.mjs'), '1,2', QUICK ? '2' : '5', distDir],
+                      {encoding: 'utf8'});
+  console.log('');
+  console.log('Thread scaling of the threaded engine (ours alone, best of the rounds, 1 and 2 threads interleaved):');
+  console.log(r.status === 0 ? r.stdout.trim() : `failed: ${(r.stderr || '').trim().split('\n').pop()}`);
+}
