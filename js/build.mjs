@@ -56,7 +56,10 @@ const engineGlue = {
 
 const entry = name => join(root, 'js/entry', name);
 const out = name => join(dist, name);
-const common = {bundle: true, logLevel: 'warning', target: 'es2022', legalComments: 'none', plugins: [engineGlue]};
+// The relaxed-SIMD engine (CMake's WL_RELAXED_SIMD) says so when a runtime cannot compile it.
+const relaxed = /^WL_RELAXED_SIMD:BOOL=ON$/m.test(existsSync(join(wasmBuild, 'CMakeCache.txt')) ? readFileSync(join(wasmBuild, 'CMakeCache.txt'), 'utf8') : '');
+const common = {bundle: true, logLevel: 'warning', target: 'es2022', legalComments: 'none', plugins: [engineGlue],
+                define: {__WL_RELAXED_SIMD__: relaxed ? 'true' : 'false'}};
 await Promise.all([
   build({...common, entryPoints: [entry('esm.js')], outfile: out('wasm-layers.lazy.mjs'),
          format: 'esm', platform: 'neutral', external: ['node:*']}),

@@ -212,8 +212,20 @@ async function instantiate(source, imports) {
     }
     source = await source.arrayBuffer();  // served with another type: compile from the bytes
   }
-  return WebAssembly.instantiate(source, imports);
+  try {
+    return await WebAssembly.instantiate(source, imports);
+  } catch (e) {
+    if (RELAXED_SIMD_ENGINE && e instanceof WebAssembly.CompileError) {
+      throw new Error('this wasm-layers engine was built with relaxed SIMD (scripts/build.sh wasm-relaxed), which this ' +
+                      'runtime does not run: use Chromium 114+, Node 22+ or Node 20 with --experimental-wasm-relaxed-simd, ' +
+                      `or the standard build (${e.message})`);
+    }
+    throw e;
+  }
 }
+
+// Set by js/build.mjs: true in the bundles of the relaxed-SIMD engine (dist-relaxed/).
+const RELAXED_SIMD_ENGINE = typeof __WL_RELAXED_SIMD__ !== 'undefined' && __WL_RELAXED_SIMD__;
 
 
 /** Resolves once the engine is loaded; safe to call any number of times. */

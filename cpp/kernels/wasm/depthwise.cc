@@ -2,7 +2,8 @@
 // "wasm". Forward: direct NDHWC loops vectorized over channels (4 per v128, 16 per
 // inner block).
 // Each output element accumulates its in-bounds taps in the reference's order
-// ((fd, fh, fw), starting from 0, mul then add), so results match it exactly.
+// ((fd, fh, fw), starting from 0, mul then add), so results match it exactly (the
+// relaxed-SIMD engine fuses each multiply-add: kernels/simd.h).
 // A channel multiplier other than 1 uses the scalar formula in the same order.
 // Threads (core/thread_pool.h): the forward pass splits the output positions, the
 // gradients (which scatter across positions) split the channels, 4-aligned.
@@ -68,10 +69,10 @@ void depthwise(const ConvParams& p) {
         for (int64_t t = 0; t < n; ++t) {
           const float* x = X + xOff[t] + c;
           const float* w = W + wOff[t] + c;
-          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(x), wasm_v128_load(w)));
-          a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(x + 4), wasm_v128_load(w + 4)));
-          a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(x + 8), wasm_v128_load(w + 8)));
-          a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(x + 12), wasm_v128_load(w + 12)));
+          a0 = madd(a0, wasm_v128_load(x), wasm_v128_load(w));
+          a1 = madd(a1, wasm_v128_load(x + 4), wasm_v128_load(w + 4));
+          a2 = madd(a2, wasm_v128_load(x + 8), wasm_v128_load(w + 8));
+          a3 = madd(a3, wasm_v128_load(x + 12), wasm_v128_load(w + 12));
         }
         if (fused) {
           a0 = applyEpilogue(ve, a0, c);
@@ -87,7 +88,7 @@ void depthwise(const ConvParams& p) {
       for (; c + 4 <= inC; c += 4) {
         v128_t a0 = wasm_f32x4_splat(0.f);
         for (int64_t t = 0; t < n; ++t) {
-          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c)));
+          a0 = madd(a0, wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c));
         }
         wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
       }

@@ -6,7 +6,8 @@
 // The micro-kernel keeps 8 accumulators of 4 lanes (a 4x8 tile of C) in registers;
 // each step loads one 8-wide row of packed B and broadcasts 4 values of packed A.
 // Accumulators start from C for the second and later K blocks, so every element
-// sums its products in the order q = 0..k-1, exactly as the reference kernel.
+// sums its products in the order q = 0..k-1, exactly as the reference kernel (in the
+// relaxed-SIMD engine each product and sum is one fused multiply-add: kernels/simd.h).
 // Packing handles transposes and any strides; tails are computed in a scratch tile.
 // Threads (core/thread_pool.h) split C by MR-aligned rows or NR-aligned column panels:
 // with B packed beforehand (a weight) in one fork/join for the whole product, else per
@@ -143,14 +144,14 @@ inline void microKernel4x8(int64_t kc, const float* ap, const float* bp, float* 
     const v128_t a2 = wasm_v128_load32_splat(ap + 2);
     const v128_t a3 = wasm_v128_load32_splat(ap + 3);
     ap += MR;
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+    c00 = madd(c00, a0, b0);
+    c01 = madd(c01, a0, b1);
+    c10 = madd(c10, a1, b0);
+    c11 = madd(c11, a1, b1);
+    c20 = madd(c20, a2, b0);
+    c21 = madd(c21, a2, b1);
+    c30 = madd(c30, a3, b0);
+    c31 = madd(c31, a3, b1);
   }
   if (ve) {
     c00 = applyEpilogue(*ve, c00, c0);
@@ -186,8 +187,8 @@ inline void microKernel1x8(int64_t kc, const float* a, int64_t csA, const float*
   }
   for (int64_t q = 0; q < kc; ++q) {
     const v128_t av = wasm_f32x4_splat(a[q * csA]);
-    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(av, wasm_v128_load(bp)));
-    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(av, wasm_v128_load(bp + 4)));
+    c0 = madd(c0, av, wasm_v128_load(bp));
+    c1 = madd(c1, av, wasm_v128_load(bp + 4));
     bp += NR;
   }
   if (nr == NR) {
