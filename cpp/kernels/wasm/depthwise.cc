@@ -26,23 +26,57 @@ constexpr int64_t kMaxTaps = 1024;
 constexpr int64_t kGrainMacs = int64_t{1} << 16;
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// The channel loop of one output cell: y[c] = sum over its n taps of x_t[c] * w_t[c],
+// taps in order, 16 then 4 channels a step, the rest one at a time.
+inline void depthwiseCell(int64_t n, const float* const* xp, const float* const* wp, int64_t inC, float* y,
+                          bool fused, const VEpilogue& ve, const Epilogue& epilogue) {
+  int64_t c = 0;
+  for (; c + 16 <= inC; c += 16) {
+    v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+    for (int64_t t = 0; t < n; ++t) {
+      const float* x = xp[t] + c;
+      const float* w = wp[t] + c;
+      a0 = madd(a0, wasm_v128_load(x), wasm_v128_load(w));
+      a1 = madd(a1, wasm_v128_load(x + 4), wasm_v128_load(w + 4));
+      a2 = madd(a2, wasm_v128_load(x + 8), wasm_v128_load(w + 8));
+      a3 = madd(a3, wasm_v128_load(x + 12), wasm_v128_load(w + 12));
+    }
+    if (fused) {
+      a0 = applyEpilogue(ve, a0, c);
+      a1 = applyEpilogue(ve, a1, c + 4);
+      a2 = applyEpilogue(ve, a2, c + 8);
+      a3 = applyEpilogue(ve, a3, c + 12);
+    }
+    wasm_v128_store(y + c, a0);
+    wasm_v128_store(y + c + 4, a1);
+    wasm_v128_store(y + c + 8, a2);
+    wasm_v128_store(y + c + 12, a3);
+  }
+  for (; c + 4 <= inC; c += 4) {
+    v128_t a0 = wasm_f32x4_splat(0.f);
+    for (int64_t t = 0; t < n; ++t) a0 = madd(a0, wasm_v128_load(xp[t] + c), wasm_v128_load(wp[t] + c));
+    wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
+  }
+  for (; c < inC; ++c) {
+    float acc = 0.f;
+    for (int64_t t = 0; t < n; ++t) acc += xp[t][c] * wp[t][c];
+    y[c] = fused ? epilogueScalar(epilogue, acc, c) : acc;
+  }
+}
+
 void depthwise(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t mult = g.channelMultiplier;
   const int64_t inC = g.inC, outC = g.outC;
   const int64_t totalTaps = g.fD * g.fH * g.fW;
-  const bool useStack = totalTaps <= kMaxTaps;
   const bool fused = p.epilogue.active();  // applied in registers before each store
   const VEpilogue ve = vepilogue(p.epilogue);
   const int64_t grain = ceilDiv(kGrainMacs, std::max<int64_t>(1, totalTaps * outC));
-  parallelFor(outputCells(g), grain, [&](int64_t cell0, int64_t cell1) {
-    // Per output cell: input cell offsets (times inC) and filter offsets of the valid taps.
-    int64_t xOff[kMaxTaps];
-    int64_t wOff[kMaxTaps];
-    forEachOutputCellIn(g, cell0, cell1, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
-      float* y = p.y + yCell * outC;
-      if (!useStack || mult != 1) {
-        // Scalar fallback, same order as the reference.
+  if (totalTaps > kMaxTaps || mult != 1) {
+    // Scalar, same order as the reference.
+    parallelFor(outputCells(g), grain, [&](int64_t cell0, int64_t cell1) {
+      forEachOutputCellIn(g, cell0, cell1, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
+        float* y = p.y + yCell * outC;
         for (int64_t oc = 0; oc < outC; ++oc) y[oc] = 0.f;
         forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t tap) {
           const float* x = p.x + xCell * inC;
@@ -53,51 +87,60 @@ void depthwise(const ConvParams& p) {
           }
         });
         if (fused) epilogueBlock(p.epilogue, y, 1, outC, outC, 0);
-        return;
+      });
+    });
+    return;
+  }
+  // Output cells in order (b, od, oh, ow) without a division per cell; per cell, pointers
+  // to the x and filter rows of its taps inside x (forEachTapOf's order), found from the
+  // input rows (fd, fh) valid for its (od, oh), which change once per output row.
+  parallelFor(outputCells(g), grain, [&](int64_t cell0, int64_t cell1) {
+    const float* xp[kMaxTaps];
+    const float* wp[kMaxTaps];
+    const float* rowX[kMaxTaps];  // per valid (fd, fh): x at (b, id, ih, 0)
+    int64_t rowTap[kMaxTaps];     // and its first tap, (fd * fH + fh) * fW
+    int64_t rows = 0;
+    int64_t ow = cell0 % g.outW, rest = cell0 / g.outW;
+    int64_t oh = rest % g.outH, od = (rest / g.outH) % g.outD, b = rest / (g.outH * g.outD);
+    bool rowsValid = false;
+    for (int64_t cell = cell0; cell < cell1; ++cell) {
+      if (!rowsValid) {
+        rows = 0;
+        for (int64_t fd = 0; fd < g.fD; ++fd) {
+          const int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
+          if (id < 0 || id >= g.inD) continue;
+          for (int64_t fh = 0; fh < g.fH; ++fh) {
+            const int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
+            if (ih < 0 || ih >= g.inH) continue;
+            rowX[rows] = p.x + ((b * g.inD + id) * g.inH + ih) * g.inW * inC;
+            rowTap[rows++] = (fd * g.fH + fh) * g.fW;
+          }
+        }
+        rowsValid = true;
       }
       int64_t n = 0;
-      forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t tap) {
-        xOff[n] = xCell * inC;
-        wOff[n] = tap * inC;
-        ++n;
-      });
-      const float* X = p.x;
-      const float* W = p.filter;
-      int64_t c = 0;
-      for (; c + 16 <= inC; c += 16) {
-        v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
-        for (int64_t t = 0; t < n; ++t) {
-          const float* x = X + xOff[t] + c;
-          const float* w = W + wOff[t] + c;
-          a0 = madd(a0, wasm_v128_load(x), wasm_v128_load(w));
-          a1 = madd(a1, wasm_v128_load(x + 4), wasm_v128_load(w + 4));
-          a2 = madd(a2, wasm_v128_load(x + 8), wasm_v128_load(w + 8));
-          a3 = madd(a3, wasm_v128_load(x + 12), wasm_v128_load(w + 12));
+      const int64_t iw0 = ow * g.strideW - g.padLeft;
+      for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t fw = 0; fw < g.fW; ++fw) {
+          const int64_t iw = iw0 + fw * g.dilW;
+          if (iw < 0 || iw >= g.inW) continue;
+          xp[n] = rowX[r] + iw * inC;
+          wp[n++] = p.filter + (rowTap[r] + fw) * inC;
         }
-        if (fused) {
-          a0 = applyEpilogue(ve, a0, c);
-          a1 = applyEpilogue(ve, a1, c + 4);
-          a2 = applyEpilogue(ve, a2, c + 8);
-          a3 = applyEpilogue(ve, a3, c + 12);
+      }
+      depthwiseCell(n, xp, wp, inC, p.y + cell * outC, fused, ve, p.epilogue);
+      if (++ow == g.outW) {  // the next output row
+        ow = 0;
+        rowsValid = false;
+        if (++oh == g.outH) {
+          oh = 0;
+          if (++od == g.outD) {
+            od = 0;
+            ++b;
+          }
         }
-        wasm_v128_store(y + c, a0);
-        wasm_v128_store(y + c + 4, a1);
-        wasm_v128_store(y + c + 8, a2);
-        wasm_v128_store(y + c + 12, a3);
       }
-      for (; c + 4 <= inC; c += 4) {
-        v128_t a0 = wasm_f32x4_splat(0.f);
-        for (int64_t t = 0; t < n; ++t) {
-          a0 = madd(a0, wasm_v128_load(X + xOff[t] + c), wasm_v128_load(W + wOff[t] + c));
-        }
-        wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
-      }
-      for (; c < inC; ++c) {
-        float acc = 0.f;
-        for (int64_t t = 0; t < n; ++t) acc += X[xOff[t] + c] * W[wOff[t] + c];
-        y[c] = fused ? epilogueScalar(p.epilogue, acc, c) : acc;
-      }
-    });
+    }
   });
 }
 
