@@ -423,6 +423,37 @@ export class Sequential extends LayersModel {
   get layers() {
     return fromVector(this.handle.stack()).map(wrapLayer);
   }
+
+  /** @internal tfjs's check before a Sequential model is built (by compile, predict, fit, ...). */
+  _assertNotEmpty() {
+    const stack = this.handle.stack();
+    const n = stack.size();
+    stack.delete();
+    // A TypeError, as tfjs's Sequential.build throws.
+    if (n === 0) throw new TypeError('Sequential model cannot be built: model is empty. Add some layers first.');
+  }
+}
+// Every use that builds a tfjs Sequential model throws on an empty one; fit, evaluate and
+// trainOnBatch say, as tfjs's Sequential, that it is not compiled (it cannot be).
+for (const name of ['compile', 'predict', 'predictOnBatch', 'summary']) {
+  const method = LayersModel.prototype[name];
+  Sequential.prototype[name] = function(...args) {
+    this._assertNotEmpty();
+    return method.apply(this, args);
+  };
+}
+for (const name of ['evaluate', 'evaluateDataset', 'fit', 'fitDataset', 'trainOnBatch']) {
+  const method = LayersModel.prototype[name];
+  const uncompiled = model => {
+    try {
+      model._assertNotEmpty();
+    } catch (e) {
+      throw new Error('The model needs to be compiled before being used.');
+    }
+  };
+  Sequential.prototype[name] = method.constructor.name === 'AsyncFunction'
+      ? async function(...args) { uncompiled(this); return method.apply(this, args); }
+      : function(...args) { uncompiled(this); return method.apply(this, args); };
 }
 
 // Sequential's constructor cannot go through Layer's (it is created by its own factory).

@@ -196,3 +196,37 @@ test('tf.input({dtype}) is the input tensor\'s dtype, in getConfig and through s
   got.model.dispose();
   loaded.dispose();
 });
+
+// tfjs builds a Sequential model on its first compile / predict / summary and throws a
+// TypeError when it has no layers; so does this package (a loaded file of an empty
+// Sequential included). fit and evaluate say first that it is not compiled (it cannot be).
+test('an empty Sequential model throws tfjs\'s TypeError wherever tfjs builds it', async () => {
+  const tfjs = await loadTfjs();
+  const message = /^Sequential model cannot be built: model is empty\. Add some layers first\.$/;
+  for (const lib of [tf, tfjs]) {
+    const m = lib.sequential();
+    const x = lib.zeros([2, 3]), y = lib.zeros([2, 1]);
+    assert.deepEqual([m.inputs.length, m.outputs.length, m.layers.length], [0, 0, 0]);
+    for (const [what, call] of [['compile', () => m.compile({optimizer: 'sgd', loss: 'meanSquaredError'})],
+                                ['predict', () => m.predict(x)], ['predictOnBatch', () => m.predictOnBatch(x)],
+                                ['summary', () => m.summary(undefined, undefined, () => {})]]) {
+      assert.throws(call, e => e instanceof TypeError && message.test(e.message), `${what}`);
+    }
+    const uncompiled = e => e instanceof Error && e.message === 'The model needs to be compiled before being used.';
+    assert.throws(() => m.evaluate(x, y), uncompiled, 'evaluate');
+    await assert.rejects(m.fit(x, y, {epochs: 1, verbose: 0}), uncompiled, 'fit');
+    if (lib === tf) await assert.rejects(m.trainOnBatch(x, y), uncompiled, 'trainOnBatch');  // tfjs: a TypeError of its own
+    // Layers added later make it usable.
+    m.add(lib.layers.dense({units: 1, inputShape: [3]}));
+    assert.deepEqual(m.predict(x).shape, [2, 1]);
+    lib.dispose([x, y]);
+    m.dispose();
+  }
+  // A saved empty Sequential (Keras 2.0's list form) loads as one, and throws the same.
+  const m = await tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: {class_name: 'Sequential', config: [], keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js'},
+    weightSpecs: [], weightData: new ArrayBuffer(0)}));
+  assert.equal(m.layers.length, 0);
+  assert.throws(() => m.predict(tf.zeros([1, 2])), e => e instanceof TypeError && message.test(e.message));
+  m.dispose();
+});
