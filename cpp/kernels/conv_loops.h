@@ -3,6 +3,7 @@
 // the same order, so they accumulate (and round) the same way.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -34,24 +35,42 @@ void forEachOutputCellIn(const ConvGeometry& g, int64_t begin, int64_t end, Fn f
   }
 }
 
+// The taps f in [0, F) whose input index base + f * dil lies in [0, in), as [*lo, *hi):
+// the loops below visit only those, so a window far larger than x (a pool size of 10^15
+// with 'same' padding, from a hostile model file) costs what its taps inside x cost.
+inline void tapsInside(int64_t base, int64_t dil, int64_t F, int64_t in, int64_t* lo, int64_t* hi) {
+  if (dil < 1) dil = 1;
+  *lo = base >= 0 ? 0 : (-base + dil - 1) / dil;
+  const int64_t top = in - 1 - base;
+  *hi = top < 0 ? 0 : std::min(F, top / dil + 1);
+  if (*lo > *hi) *lo = *hi;
+}
+
 // Calls fn(xCell, tap) for each filter tap of output position (b, od, oh, ow) whose
 // input position lies inside x, in (fd, fh, fw) order: xCell = ((b*inD+d)*inH+h)*inW+w,
 // tap = (fd*fH+fh)*fW+fw. The one tap walk every convolution and pooling kernel uses.
 template <typename Fn>
 void forEachTapOf(const ConvGeometry& g, int64_t b, int64_t od, int64_t oh, int64_t ow, Fn fn) {
-  for (int64_t fd = 0; fd < g.fD; ++fd) {
-    const int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
-    if (id < 0 || id >= g.inD) continue;
-    for (int64_t fh = 0; fh < g.fH; ++fh) {
-      const int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
-      if (ih < 0 || ih >= g.inH) continue;
-      for (int64_t fw = 0; fw < g.fW; ++fw) {
-        const int64_t iw = ow * g.strideW - g.padLeft + fw * g.dilW;
-        if (iw < 0 || iw >= g.inW) continue;
+  int64_t d0, d1, h0, h1, w0, w1;
+  const int64_t bd = od * g.strideD - g.padFront, bh = oh * g.strideH - g.padTop, bw = ow * g.strideW - g.padLeft;
+  tapsInside(bd, g.dilD, g.fD, g.inD, &d0, &d1);
+  tapsInside(bh, g.dilH, g.fH, g.inH, &h0, &h1);
+  tapsInside(bw, g.dilW, g.fW, g.inW, &w0, &w1);
+  for (int64_t fd = d0; fd < d1; ++fd) {
+    const int64_t id = bd + fd * g.dilD;
+    for (int64_t fh = h0; fh < h1; ++fh) {
+      const int64_t ih = bh + fh * g.dilH;
+      for (int64_t fw = w0; fw < w1; ++fw) {
+        const int64_t iw = bw + fw * g.dilW;
         fn(((b * g.inD + id) * g.inH + ih) * g.inW + iw, (fd * g.fH + fh) * g.fW + fw);
       }
     }
   }
+}
+
+// The most taps of one window inside x (the size a list of a window's cells may need).
+inline int64_t maxTapsInside(const ConvGeometry& g) {
+  return std::min(g.fD, g.inD) * std::min(g.fH, g.inH) * std::min(g.fW, g.inW);
 }
 
 // Calls fn(xCell, yCell, tap) for every (output position, tap inside x).
@@ -67,7 +86,7 @@ void forEachTap(const ConvGeometry& g, Fn fn) {
 template <typename Fn>
 void forEachWindow(const ConvGeometry& g, Fn fn) {
   std::vector<int64_t> cells;
-  cells.reserve(static_cast<size_t>(g.fD * g.fH * g.fW));
+  cells.reserve(static_cast<size_t>(maxTapsInside(g)));
   forEachOutputCell(g, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
     cells.clear();
     forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t) { cells.push_back(xCell); });
@@ -79,7 +98,7 @@ void forEachWindow(const ConvGeometry& g, Fn fn) {
 template <typename Fn>
 void forEachWindowIn(const ConvGeometry& g, int64_t begin, int64_t end, Fn fn) {
   std::vector<int64_t> cells;
-  cells.reserve(static_cast<size_t>(g.fD * g.fH * g.fW));
+  cells.reserve(static_cast<size_t>(maxTapsInside(g)));
   forEachOutputCellIn(g, begin, end, [&](int64_t b, int64_t od, int64_t oh, int64_t ow, int64_t yCell) {
     cells.clear();
     forEachTapOf(g, b, od, oh, ow, [&](int64_t xCell, int64_t) { cells.push_back(xCell); });

@@ -198,3 +198,40 @@ test('model.json structure errors over file:// name the manifest path; loader er
     await server.close();
   }
 });
+
+// Found by the libFuzzer target (tests/fuzz/fuzz_layers.cc, 2026-12-04): a pool window of
+// 2.2e15 rows (a hostile model file) made the kernels reserve a list of that many taps
+// (an allocation ASan refused; a crash in WebAssembly), and with 'same' padding the tap
+// walk would have stepped through every row of the window. The walks now visit only the
+// taps inside x: the same values, in the time the input's size takes.
+test('a pool window far larger than its input runs in the input\'s time, with the values of its taps inside x', async () => {
+  const x = tf.tensor4d(Float32Array.from({length: 72}, (_, i) => Math.sin(i * 1.3) * 10), [1, 6, 6, 2]);
+  const xv = await x.data();
+  for (const backend of ['wasm', 'cpu']) {
+    await tf.setBackend(backend);
+    // 'valid': no window fits, an empty output (tfjs's output length floor((6 - f + s) / s) = 0).
+    const valid = tf.layers.maxPooling2d({poolSize: [2222222200594244, 2], padding: 'valid'});
+    assert.deepEqual(valid.apply(x).shape, [1, 0, 3, 2], backend);
+    // 'same', stride 1: every window covers all 6 rows; columns c and c + 1 (padLeft 0).
+    for (const [layer, reduce] of [[tf.layers.maxPooling2d, (a, b) => Math.max(a, b)],
+                                   [tf.layers.averagePooling2d, null]]) {
+      const y = layer({poolSize: [1e15, 2], strides: 1, padding: 'same'}).apply(x);
+      assert.deepEqual(y.shape, [1, 6, 6, 2]);
+      const got = await y.data();
+      for (let r = 0; r < 6; ++r) {
+        for (let c = 0; c < 6; ++c) {
+          for (let ch = 0; ch < 2; ++ch) {
+            const vals = [];
+            for (let rr = 0; rr < 6; ++rr) for (let cc = c; cc <= Math.min(c + 1, 5); ++cc) vals.push(xv[(rr * 6 + cc) * 2 + ch]);
+            const want = reduce ? vals.reduce(reduce) : vals.reduce((a, b) => a + b) / vals.length;
+            const i = (r * 6 + c) * 2 + ch;
+            assert.ok(Math.abs(got[i] - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${backend} [${r},${c},${ch}]: ${got[i]} vs ${want}`);
+          }
+        }
+      }
+      y.dispose();
+    }
+  }
+  await tf.setBackend('wasm');
+  x.dispose();
+});

@@ -106,25 +106,24 @@ void depthwise(const ConvParams& p) {
     for (int64_t cell = cell0; cell < cell1; ++cell) {
       if (!rowsValid) {
         rows = 0;
-        for (int64_t fd = 0; fd < g.fD; ++fd) {
-          const int64_t id = od * g.strideD - g.padFront + fd * g.dilD;
-          if (id < 0 || id >= g.inD) continue;
-          for (int64_t fh = 0; fh < g.fH; ++fh) {
-            const int64_t ih = oh * g.strideH - g.padTop + fh * g.dilH;
-            if (ih < 0 || ih >= g.inH) continue;
-            rowX[rows] = p.x + ((b * g.inD + id) * g.inH + ih) * g.inW * inC;
+        int64_t d0, d1, h0, h1;
+        const int64_t bd = od * g.strideD - g.padFront, bh = oh * g.strideH - g.padTop;
+        tapsInside(bd, g.dilD, g.fD, g.inD, &d0, &d1);
+        tapsInside(bh, g.dilH, g.fH, g.inH, &h0, &h1);
+        for (int64_t fd = d0; fd < d1; ++fd) {
+          for (int64_t fh = h0; fh < h1; ++fh) {
+            rowX[rows] = p.x + ((b * g.inD + bd + fd * g.dilD) * g.inH + bh + fh * g.dilH) * g.inW * inC;
             rowTap[rows++] = (fd * g.fH + fh) * g.fW;
           }
         }
         rowsValid = true;
       }
-      int64_t n = 0;
-      const int64_t iw0 = ow * g.strideW - g.padLeft;
+      int64_t n = 0, w0, w1;
+      const int64_t bw = ow * g.strideW - g.padLeft;
+      tapsInside(bw, g.dilW, g.fW, g.inW, &w0, &w1);
       for (int64_t r = 0; r < rows; ++r) {
-        for (int64_t fw = 0; fw < g.fW; ++fw) {
-          const int64_t iw = iw0 + fw * g.dilW;
-          if (iw < 0 || iw >= g.inW) continue;
-          xp[n] = rowX[r] + iw * inC;
+        for (int64_t fw = w0; fw < w1; ++fw) {
+          xp[n] = rowX[r] + (bw + fw * g.dilW) * inC;
           wp[n++] = p.filter + (rowTap[r] + fw) * inC;
         }
       }
