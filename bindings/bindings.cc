@@ -390,14 +390,21 @@ using SymbolicVector = std::vector<SymbolicTensor>;
 LayerPtr createLayer(std::string className, std::string configJson) {
   return guard([&] { return LayerRegistry::instance().create(className, parseJson(configJson, "layer config")); });
 }
+// Layers and optimizers come in by reference, not as shared_ptr parameters: guard()
+// throws its JavaScript Error through the caller's frames, whose C++ cleanups do not run
+// for a JavaScript exception, so a shared_ptr argument (Embind's temporary) kept its
+// count and the layer, with its weights, was never freed (a failed Sequential.add
+// leaked the layer's tensors; the loader fuzzer found it). The references are taken
+// inside guard(), whose C++ unwinding releases them.
 // A wrapper (TimeDistributed) around the very layer the user passed.
-LayerPtr createWrapper(std::string className, std::string configJson, LayerPtr inner) {
-  return guard([&] { return createWrapperLayer(className, parseJson(configJson, "layer config"), std::move(inner)); });
+LayerPtr createWrapper(std::string className, std::string configJson, Layer& inner) {
+  return guard([&] { return createWrapperLayer(className, parseJson(configJson, "layer config"), inner.shared_from_this()); });
 }
 // Bidirectional with the user's backwardLayer (Keras's backward_layer).
-LayerPtr createBidirectional(std::string configJson, LayerPtr inner, LayerPtr backward) {
+LayerPtr createBidirectional(std::string configJson, Layer& inner, Layer& backward) {
   return guard([&] {
-    return createWrapperLayer("Bidirectional", parseJson(configJson, "layer config"), std::move(inner), std::move(backward));
+    return createWrapperLayer("Bidirectional", parseJson(configJson, "layer config"), inner.shared_from_this(),
+                              backward.shared_from_this());
   });
 }
 // tf.layers.rnn({cell}) / stackedRNNCells({cells}) around the cell layers the user passed.
@@ -633,7 +640,7 @@ std::shared_ptr<Model> createModel(const SymbolicVector& inputs, const SymbolicV
 std::shared_ptr<Sequential> createSequential(std::string configJson) {
   return guard([&] { return std::make_shared<Sequential>(parseJson(configJson, "model config")); });
 }
-void seqAdd(Sequential& m, LayerPtr layer) { guard([&] { m.add(std::move(layer)); }); }
+void seqAdd(Sequential& m, Layer& layer) { guard([&] { m.add(layer.shared_from_this()); }); }
 void seqPop(Sequential& m) { guard([&] { m.pop(); }); }
 LayerVector seqStack(const Sequential& m) { return m.stack(); }
 LayerVector modelLayers(const Model& m) { return m.layers(); }
@@ -653,8 +660,8 @@ void modelSetHostFunctions(Model& m, val host, int count) {
   m.setHostFunctions(std::move(fns));
 }
 void modelCompile(Model& m, std::string configJson) { guard([&] { m.compile(parseJson(configJson, "compile config")); }); }
-void modelCompileWith(Model& m, std::string configJson, std::shared_ptr<Optimizer> opt) {
-  guard([&] { m.compile(parseJson(configJson, "compile config"), std::move(opt)); });
+void modelCompileWith(Model& m, std::string configJson, Optimizer& opt) {
+  guard([&] { m.compile(parseJson(configJson, "compile config"), opt.shared_from_this()); });
 }
 
 // --- optimizers ----------------------------------------------------------------------

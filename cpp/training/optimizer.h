@@ -29,7 +29,7 @@ class LearningRate {
   double constant_ = 0;
 };
 
-class Optimizer {
+class Optimizer : public std::enable_shared_from_this<Optimizer> {
  public:
   virtual ~Optimizer() = default;
   virtual std::string className() const = 0;

@@ -235,3 +235,37 @@ test('a pool window far larger than its input runs in the input\'s time, with th
   await tf.setBackend('wasm');
   x.dispose();
 });
+
+// Found by the loader fuzzer (seed 8103: a Sequential nested in a Sequential whose input
+// shape does not fit): a failed Sequential.add kept a count on the layer it was given, so
+// disposing that layer (or a loaded model's error path) no longer freed its weights.
+// The engine's Error unwinds as a JavaScript exception, past C++ cleanups: bound functions
+// now take layers and optimizers by reference. Every failed call here leaves
+// tf.memory().numTensors where it was once its objects are disposed.
+test('a failed Sequential.add or wrapper leaves no tensors behind once its layers are disposed', async () => {
+  const before = tf.memory().numTensors;
+  const conv = () => tf.layers.conv1d({filters: 3, kernelSize: 2, inputShape: [6, 2]});
+  // A built model and a built layer that do not fit after the outer model's conv ([null, 5, 3]).
+  const inner = tf.sequential({layers: [conv()]});
+  const dense = tf.layers.dense({units: 2});
+  const input = tf.input({shape: [4]});
+  const symbolic = dense.apply(input);
+  const outer = tf.sequential({layers: [conv()]});
+  assert.ok(tf.memory().numTensors >= before + 6, 'three built layers');
+  assert.throws(() => outer.add(inner), /cannot follow layer/);
+  assert.throws(() => outer.add(dense), /cannot follow layer/);
+  // A Bidirectional the engine refuses, around two built LSTMs.
+  const fwd = tf.layers.lstm({units: 4, returnSequences: true}), bwd = tf.layers.lstm({units: 4, goBackwards: true});
+  const seqIn = tf.input({shape: [3, 2]});
+  const built = [fwd.apply(seqIn), bwd.apply(seqIn)];
+  assert.throws(() => tf.layers.bidirectional({layer: fwd, backwardLayer: bwd}), /^Error: Bidirectional: /);
+  for (const t of [symbolic, input, seqIn, ...built]) t.dispose();
+  for (const o of [inner, dense, outer, fwd, bwd]) o.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  // The same nesting loaded from a file: the loader's error path frees what it built.
+  const layer = name => ({class_name: 'Conv1D', config: {name, batch_input_shape: [null, 6, 2], filters: 3, kernel_size: [2]}});
+  const topology = {class_name: 'Sequential', config: {name: 'outer', layers: [layer('c1'),
+    {class_name: 'Sequential', config: {name: 'inner', layers: [layer('c2'), {class_name: 'Flatten', config: {name: 'f'}}]}}]}};
+  await assert.rejects(tf.loadLayersModel(tf.io.fromMemory({modelTopology: topology})), /cannot follow layer/);
+  assert.equal(tf.memory().numTensors, before);
+});
