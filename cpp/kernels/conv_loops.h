@@ -38,8 +38,8 @@ void forEachOutputCellIn(const ConvGeometry& g, int64_t begin, int64_t end, Fn f
 // The taps f in [0, F) whose input index base + f * dil lies in [0, in), as [*lo, *hi):
 // the loops below visit only those, so a window far larger than x (a pool size of 10^15
 // with 'same' padding, from a hostile model file) costs what its taps inside x cost.
+// dil >= 1 (the ops check dilations are positive).
 inline void tapsInside(int64_t base, int64_t dil, int64_t F, int64_t in, int64_t* lo, int64_t* hi) {
-  if (dil < 1) dil = 1;
   *lo = base >= 0 ? 0 : (-base + dil - 1) / dil;
   const int64_t top = in - 1 - base;
   *hi = top < 0 ? 0 : std::min(F, top / dil + 1);

@@ -424,36 +424,29 @@ export class Sequential extends LayersModel {
     return fromVector(this.handle.stack()).map(wrapLayer);
   }
 
-  /** @internal tfjs's check before a Sequential model is built (by compile, predict, fit, ...). */
-  _assertNotEmpty() {
-    const stack = this.handle.stack();
-    const n = stack.size();
-    stack.delete();
-    // A TypeError, as tfjs's Sequential.build throws.
-    if (n === 0) throw new TypeError('Sequential model cannot be built: model is empty. Add some layers first.');
+  /**
+   * @internal tfjs's checks before a Sequential model is built: throws `error` when it has
+   * no layers. A Sequential with a layer has an input (add() requires the first layer's
+   * input shape), and `inputs` is cached: no engine call on predict's path.
+   */
+  _assertNotEmpty(error) {
+    if (this.inputs.length === 0) throw error();
   }
 }
-// Every use that builds a tfjs Sequential model throws on an empty one; fit, evaluate and
-// trainOnBatch say, as tfjs's Sequential, that it is not compiled (it cannot be).
-for (const name of ['compile', 'predict', 'predictOnBatch', 'summary']) {
-  const method = LayersModel.prototype[name];
-  Sequential.prototype[name] = function(...args) {
-    this._assertNotEmpty();
-    return method.apply(this, args);
-  };
-}
-for (const name of ['evaluate', 'evaluateDataset', 'fit', 'fitDataset', 'trainOnBatch']) {
-  const method = LayersModel.prototype[name];
-  const uncompiled = model => {
-    try {
-      model._assertNotEmpty();
-    } catch (e) {
-      throw new Error('The model needs to be compiled before being used.');
-    }
-  };
-  Sequential.prototype[name] = method.constructor.name === 'AsyncFunction'
-      ? async function(...args) { uncompiled(this); return method.apply(this, args); }
-      : function(...args) { uncompiled(this); return method.apply(this, args); };
+// Every use that builds a tfjs Sequential model throws on an empty one: compile, predict
+// and summary tfjs's TypeError; fit, evaluate and trainOnBatch, as tfjs's Sequential, that
+// it is not compiled (it cannot be).
+const EMPTY = () => new TypeError('Sequential model cannot be built: model is empty. Add some layers first.');
+const UNCOMPILED = () => new Error('The model needs to be compiled before being used.');
+for (const [names, error] of [[['compile', 'predict', 'predictOnBatch', 'summary'], EMPTY],
+                              [['evaluate', 'evaluateDataset', 'fit', 'fitDataset', 'trainOnBatch'], UNCOMPILED]]) {
+  for (const name of names) {
+    const method = LayersModel.prototype[name];
+    // An async method stays async: its check rejects rather than throws.
+    Sequential.prototype[name] = method.constructor.name === 'AsyncFunction'
+        ? async function(...args) { this._assertNotEmpty(error); return method.apply(this, args); }
+        : function(...args) { this._assertNotEmpty(error); return method.apply(this, args); };
+  }
 }
 
 // Sequential's constructor cannot go through Layer's (it is created by its own factory).

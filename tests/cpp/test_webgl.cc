@@ -556,17 +556,17 @@ TEST(WebGL, CopyOnWriteCopiesOnTheGPU) {
   EXPECT_EQ(view.toVector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));  // kept its values
 }
 
-TEST(WebGL, TheExactDivisionByAUniformIsExactForEveryNonNegativeInt) {
-  REQUIRE_WEBGL();
-  BackendScope scope("webgl");
+// Runs `fn`(a, u_d, u_r) (a GLSL division from kExactDivGLSL) on 40000 dividends (a of
+// fragment i: `dividendGlsl` there, `dividend` here) for each divisor, and checks the
+// quotient and remainder against C++'s.
+void expectExactDivision(const char* fn, const std::string& dividendGlsl, int32_t (*dividend)(int64_t),
+                         std::initializer_list<int> divisors) {
   const int64_t n = 40000;
-  for (int d : {1, 3, 4, 7, 37, 48, 196, 4096, 40009, 1 << 20, 2147483647}) {
+  for (int d : divisors) {
     webgl::GLBuffer* out = webgl::acquire(n);
     webgl::Pass pass;
-    // Dividends from 0 up to 2^31 - 1 (i * 53687 + i / 3 for i < 40000 reaches ~2^31).
-    pass.body = std::string(webgl::kExactDivGLSL) +
-                "void run(int i) { int a = i == 39999 ? 2147483647 : i * 53687 + i / 3;"
-                " int q = udiv_(a, u_d, u_r); o0 = uint(q) * 2654435761u + uint(a - q * u_d); }";
+    pass.body = std::string(webgl::kExactDivGLSL) + "void run(int i) { int a = " + dividendGlsl + "; int q = " + fn +
+                "(a, u_d, u_r); o0 = uint(q) * 2654435761u + uint(a - q * u_d); }";
     pass.outputs = {out};
     pass.size = n;
     pass.ui = {{"u_d", d}};
@@ -577,39 +577,29 @@ TEST(WebGL, TheExactDivisionByAUniformIsExactForEveryNonNegativeInt) {
     webgl::readNow(out, got.data(), n);
     webgl::giveBack(out);
     for (int64_t i = 0; i < n; ++i) {
-      const int32_t a = i == 39999 ? 2147483647 : static_cast<int32_t>(i * 53687 + i / 3);
+      const int32_t a = dividend(i);
       const uint32_t want = static_cast<uint32_t>(a / d) * 2654435761u + static_cast<uint32_t>(a % d);
-      ASSERT_EQ(got[static_cast<size_t>(i)], want) << a << " / " << d;
+      ASSERT_EQ(got[static_cast<size_t>(i)], want) << fn << ": " << a << " / " << d;
     }
   }
+}
+
+TEST(WebGL, TheExactDivisionByAUniformIsExactForEveryNonNegativeInt) {
+  REQUIRE_WEBGL();
+  BackendScope scope("webgl");
+  // Dividends from 0 up to 2^31 - 1 (i * 53687 + i / 3 for i < 40000 reaches ~2^31).
+  expectExactDivision("udiv_", "i == 39999 ? 2147483647 : i * 53687 + i / 3",
+                      [](int64_t i) { return i == 39999 ? 2147483647 : static_cast<int32_t>(i * 53687 + i / 3); },
+                      {1, 3, 4, 7, 37, 48, 196, 4096, 40009, 1 << 20, 2147483647});
 }
 
 TEST(WebGL, TheShortDivisionIsExactBelowTwoToThe24) {
   REQUIRE_WEBGL();
   BackendScope scope("webgl");
-  const int64_t n = 40000;
-  for (int d : {1, 3, 7, 10, 37, 255, 256, 784, 4097, 65521, 1 << 23, (1 << 24) - 1}) {
-    webgl::GLBuffer* out = webgl::acquire(n);
-    webgl::Pass pass;
-    // Dividends from 0 up to 2^24 - 1, the last one exactly that.
-    pass.body = std::string(webgl::kExactDivGLSL) +
-                "void run(int i) { int a = i == 39999 ? 16777215 : i * 419 + i % 419;"
-                " int q = udiv24_(a, u_d, u_r); o0 = uint(q) * 2654435761u + uint(a - q * u_d); }";
-    pass.outputs = {out};
-    pass.size = n;
-    pass.ui = {{"u_d", d}};
-    pass.uf = {{"u_r", 1.f / static_cast<float>(d)}};
-    pass.sizeFree = true;
-    webgl::runPass(pass);
-    std::vector<uint32_t> got(static_cast<size_t>(n));
-    webgl::readNow(out, got.data(), n);
-    webgl::giveBack(out);
-    for (int64_t i = 0; i < n; ++i) {
-      const int32_t a = i == 39999 ? 16777215 : static_cast<int32_t>(i * 419 + i % 419);
-      const uint32_t want = static_cast<uint32_t>(a / d) * 2654435761u + static_cast<uint32_t>(a % d);
-      ASSERT_EQ(got[static_cast<size_t>(i)], want) << a << " / " << d;
-    }
-  }
+  // Dividends from 0 up to 2^24 - 1, the last one exactly that.
+  expectExactDivision("udiv24_", "i == 39999 ? 16777215 : i * 419 + i % 419",
+                      [](int64_t i) { return i == 39999 ? 16777215 : static_cast<int32_t>(i * 419 + i % 419); },
+                      {1, 3, 7, 10, 37, 255, 256, 784, 4097, 65521, 1 << 23, (1 << 24) - 1});
 }
 
 // Shaders are checked only when their program fails to link (one status query a
