@@ -6,9 +6,11 @@
 // share engine storage by reference count, so deleting a handle never frees data
 // that another handle or a model still uses.
 //
-// Errors: guard() turns any C++ exception into a JavaScript Error carrying the
-// C++ message, after the C++ exception is fully handled, so the module stays usable.
+// Errors: guard() turns any C++ exception into a pending JavaScript Error carrying the
+// C++ message, which js/src/core.js throws after the call returns (never across C++
+// frames), so the module stays usable and nothing leaks.
 #include <emscripten/bind.h>
+#include <emscripten/em_js.h>
 #include <emscripten/em_macros.h>
 #include <emscripten/val.h>
 
@@ -20,6 +22,7 @@
 #include <memory>
 #include <limits>
 #include <string>
+#include <type_traits>
 
 #include <algorithm>
 #include <map>
@@ -50,30 +53,43 @@ namespace {
 
 // A JS exception inside a custom layer's hook: js/src/layers.js keeps the Error
 // and the hook returns {error}; C++ unwinds as HostCallbackError, and guard()
-// throws the original Error (Module.wlTakeHostError()), so users see their own.
+// hands the original Error on (Module.wlTakeHostError()), so users see their own.
 struct HostCallbackError : Error {
   using Error::Error;
 };
 
+// Keeps the failed call's Error for js/src/core.js (armEngineErrors), which throws it
+// once the call has returned.
+EM_JS(void, wl_set_pending_error, (const char* message, int fromHost), {
+  var original = fromHost && Module["wlTakeHostError"] ? Module["wlTakeHostError"]() : undefined;
+  Module["wlPendingError"] = original !== undefined ? original : new Error(UTF8ToString(message));
+});
+
+template <typename R>
+R failedResult() {
+  if constexpr (std::is_same_v<R, val>) return val::undefined();
+  else if constexpr (!std::is_void_v<R>) return R{};
+}
+
+// Runs one engine call. A C++ exception becomes a pending JavaScript Error and the call
+// returns a placeholder (undefined, null or an empty handle, which the JS side deletes);
+// the JS side then throws the Error. Nothing is thrown across these C++ frames: a
+// JavaScript exception unwinding through them would skip their cleanups, leaking the
+// call's arguments (std::string, Embind's wire buffers) and 48 bytes of the C stack,
+// which after ~110 000 failed calls overflowed into the heap.
 template <typename F>
 auto guard(F&& f) -> decltype(f()) {
-  std::string message;
-  bool fromHost = false;
+  using R = decltype(f());
   try {
     return f();
   } catch (const HostCallbackError& e) {
-    message = e.what();
-    fromHost = true;
+    wl_set_pending_error(e.what(), 1);
   } catch (const std::exception& e) {
-    message = e.what();
+    wl_set_pending_error(e.what(), 0);
   } catch (...) {
-    message = "Unknown C++ exception";
+    wl_set_pending_error("Unknown C++ exception", 0);
   }
-  if (fromHost) {
-    val original = val::module_property("wlTakeHostError")();
-    if (!original.isUndefined()) original.throw_();
-  }
-  val::global("Error").new_(message).throw_();
+  return failedResult<R>();
 }
 
 nlohmann::json parseJson(const std::string& text, const char* what) {
@@ -390,12 +406,11 @@ using SymbolicVector = std::vector<SymbolicTensor>;
 LayerPtr createLayer(std::string className, std::string configJson) {
   return guard([&] { return LayerRegistry::instance().create(className, parseJson(configJson, "layer config")); });
 }
-// Layers and optimizers come in by reference, not as shared_ptr parameters: guard()
-// throws its JavaScript Error through the caller's frames, whose C++ cleanups do not run
-// for a JavaScript exception, so a shared_ptr argument (Embind's temporary) kept its
-// count and the layer, with its weights, was never freed (a failed Sequential.add
-// leaked the layer's tensors; the loader fuzzer found it). The references are taken
-// inside guard(), whose C++ unwinding releases them.
+// Layers and optimizers come in by reference, not as shared_ptr parameters, and the
+// references are taken inside guard(): a shared_ptr argument is Embind's temporary, and
+// should a JavaScript exception ever unwind the call, its count would be kept and the
+// layer, with its weights, never freed (a failed Sequential.add did so while guard()
+// threw; the loader fuzzer found it).
 // A wrapper (TimeDistributed) around the very layer the user passed.
 LayerPtr createWrapper(std::string className, std::string configJson, Layer& inner) {
   return guard([&] { return createWrapperLayer(className, parseJson(configJson, "layer config"), inner.shared_from_this()); });

@@ -141,9 +141,53 @@ function createModule(factory, source, extra) {
       },
     }).then(module => {
       module.wlMemory = memory;
+      armEngineErrors(module);
       resolve(module);
     }, reject);
   });
+}
+
+// A failed engine call keeps its Error in module.wlPendingError and returns a placeholder
+// (bindings.cc guard(): nothing is thrown across the engine's C++ frames, whose cleanups a
+// JavaScript exception would skip). This wraps every Embind function and class method so
+// that it throws that Error once the call has returned, deleting the placeholder handle.
+// A JavaScript exception that does cross the engine (a conversion of an argument inside
+// C++ that throws) gets the engine's C stack pointer put back, which it would otherwise
+// leave moved down.
+function armEngineErrors(module) {
+  const save = module.stackSave, restore = module.stackRestore;
+  const arm = fn => function (...args) {
+    const sp = save();
+    let result;
+    try {
+      result = fn.apply(this, args);
+    } catch (e) {
+      restore(sp);
+      throw e;
+    }
+    const error = module.wlPendingError;
+    if (error !== undefined) {
+      module.wlPendingError = undefined;
+      if (result != null && typeof result.delete === 'function') result.delete();
+      throw error;
+    }
+    return result;
+  };
+  for (const name of Object.keys(module)) {
+    const value = module[name];
+    if (typeof value !== 'function') continue;
+    // Embind's free functions carry argCount (one overload) or an overloadTable.
+    if (typeof value.argCount === 'number' || value.overloadTable !== undefined) {
+      module[name] = arm(value);
+    } else if (value.prototype && typeof value.prototype.isAliasOf === 'function') {
+      // An Embind class: its own methods (the handle methods delete, clone... are its base's).
+      const proto = value.prototype;
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        const d = Object.getOwnPropertyDescriptor(proto, key);
+        if (key !== 'constructor' && typeof d.value === 'function') proto[key] = arm(d.value);
+      }
+    }
+  }
 }
 
 // The engine's WebAssembly.Memory: exported (single thread) or imported (threaded, shared),
