@@ -155,7 +155,8 @@ function createModule(factory, source, extra) {
 // C++ that throws) gets the engine's C stack pointer put back, which it would otherwise
 // leave moved down.
 function armEngineErrors(module) {
-  const save = module.stackSave, restore = module.stackRestore;
+  // (Both exported by CMakeLists.txt; a glue without them only loses the stack repair.)
+  const save = module.stackSave || (() => 0), restore = module.stackRestore || (() => {});
   const arm = fn => function (...args) {
     const sp = save();
     let result;

@@ -98,10 +98,30 @@ function setOptimizerWeights(model, names, entries) {
 export async function loadLayersModel(pathOrIOHandler, options = {}) {
   const handler = loadHandlerOf(pathOrIOHandler, options);
   const artifacts = await (typeof handler[loadForModel] === 'function' ? handler[loadForModel]() : handler.load());
-  return modelFromArtifacts(artifacts, options.strict !== false);
+  const strict = options.strict !== false;
+  const pending = artifacts.weightData;
+  if (!(pending instanceof Promise)) return modelFromArtifacts(artifacts, strict);
+  // The weights are still arriving (handlers.js, loadForModel): build the model meanwhile
+  // (it does not read them), then copy them in.
+  pending.catch(() => {});  // awaited below, unless the build throws first
+  const model = buildFromArtifacts(artifacts, strict);
+  let weightData;
+  try {
+    weightData = await pending;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return finishFromArtifacts(model, {...artifacts, weightData}, strict);
 }
 
 export function modelFromArtifacts(artifacts, strict = true) {
+  return finishFromArtifacts(buildFromArtifacts(artifacts, strict), artifacts, strict);
+}
+
+// The model of the artifacts' topology; its weights, where the artifacts carry weight data
+// (or a Promise of it), are not initialized: finishFromArtifacts sets them.
+function buildFromArtifacts(artifacts, strict) {
   if (artifacts == null || typeof artifacts !== 'object') throw new Error('The model artifacts must be an object.');
   if (artifacts.modelTopology == null) throw new Error('The model artifacts have no modelTopology.');
   let topology = artifacts.modelTopology;
@@ -125,6 +145,12 @@ export function modelFromArtifacts(artifacts, strict = true) {
   } finally {
     core.setFastWeightInit(false);
   }
+  return model;
+}
+
+// Sets the built model's weights from the artifacts (disposing the model on an error), and its
+// training config and metadata.
+function finishFromArtifacts(model, artifacts, strict) {
   try {
     // As tfjs: the weights of group 'optimizer' (save's includeOptimizer) go to the
     // compiled optimizer, the others to the model.

@@ -232,3 +232,97 @@ test('the float16 and affine quantizers of this test agree with the converter on
   assert.equal(q.data[1] * q.scale + q.min, 0, 'zero stays exact');
   assert.deepEqual(Array.from(quantizeAffine(Float32Array.from([2, 2]), 'uint16').data), [0, 0]);
 });
+
+// ---- loading while the weights arrive ----------------------------------------------------
+
+// A server whose weight file sends its first half at once and the rest when told to
+// (release()), or breaks off there (cut()).
+async function withheldServer(modelJson, weights) {
+  const {createServer} = await import('node:http');
+  let release, cut;
+  const told = new Promise(resolve => {
+    release = () => resolve('send');
+    cut = () => resolve('cut');
+  });
+  const server = createServer(async (req, res) => {
+    if (req.url === '/model.json') return res.writeHead(200, {'Content-Type': 'application/json'}).end(modelJson);
+    const half = weights.length >> 1;
+    res.writeHead(200, {'Content-Type': 'application/octet-stream', 'Content-Length': weights.length});
+    res.write(weights.subarray(0, half));
+    if (await told === 'send') res.end(weights.subarray(half));
+    else res.destroy();
+  });
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {url: `http://127.0.0.1:${server.address().port}/model.json`, release, cut,
+          close: () => new Promise(resolve => { server.closeAllConnections(); server.close(resolve); })};
+}
+
+async function withheldModel() {
+  const model = tf.sequential({layers: [tf.layers.dense({units: 5, inputShape: [4], activation: 'relu'}),
+                                        tf.layers.dense({units: 2})]});
+  const artifacts = await artifactsOfModel(model);
+  const json = JSON.stringify({modelTopology: artifacts.modelTopology, format: 'layers-model',
+                               weightsManifest: [{paths: ['weights.bin'], weights: artifacts.weightSpecs}]});
+  return {model, json, weights: Buffer.from(artifacts.weightData)};
+}
+
+async function artifactsOfModel(model) {
+  let artifacts;
+  await model.save(tf.io.withSaveHandler(async a => {
+    artifacts = a;
+    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
+  }));
+  return artifacts;
+}
+
+// Waits until tf.memory().numTensors exceeds `count` (the model being loaded was built).
+async function untilTensorsExceed(count, ms = 5000) {
+  const end = Date.now() + ms;
+  while (tf.memory().numTensors <= count) {
+    if (Date.now() > end) return false;
+    await new Promise(resolve => setTimeout(resolve, 2));
+  }
+  return true;
+}
+
+test('loadLayersModel over http builds the model while the weights arrive, then sets them', async () => {
+  const {model, json, weights} = await withheldModel();
+  const server = await withheldServer(json, weights);
+  try {
+    const before = tf.memory().numTensors;
+    let settled = false;
+    const loading = tf.loadLayersModel(server.url).finally(() => { settled = true; });
+    assert.ok(await untilTensorsExceed(before), 'the model is built before its weights have all arrived');
+    assert.equal(settled, false);
+    server.release();
+    const loaded = await loading;
+    const [got, want] = tf.tidy(() => {
+      const x = tf.tensor2d([[1, -2, 3, 0.5], [0, 1, -1, 2]]);
+      return [loaded, model].map(m => Array.from(m.predict(x).dataSync()));
+    });
+    assert.deepEqual(got, want);
+    loaded.dispose();
+    assert.equal(tf.memory().numTensors, before, 'the loaded model\'s tensors are freed');
+  } finally {
+    model.dispose();
+    await server.close();
+  }
+});
+
+test('a weight file broken off after the model is built: an Error naming it, and the model freed', async () => {
+  const {model, json, weights} = await withheldModel();
+  const server = await withheldServer(json, weights);
+  try {
+    const before = tf.memory().numTensors;
+    const loading = tf.loadLayersModel(server.url);
+    loading.catch(() => {});
+    assert.ok(await untilTensorsExceed(before), 'the model is built before its weights have all arrived');
+    server.cut();
+    await assert.rejects(loading, /Request for weight file http:\/\/127\.0\.0\.1:\d+\/weights\.bin failed: the response (was aborted|ended after)/);
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(Array.from(tf.tidy(() => tf.add(tf.ones([2]), 1).dataSync())), [2, 2]);
+  } finally {
+    model.dispose();
+    await server.close();
+  }
+});

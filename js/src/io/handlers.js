@@ -10,7 +10,8 @@ const isNode = isNodeRuntime();
 
 // A handler's load for tf.loadLayersModel alone, where it has one: the artifacts' weight
 // data may then be views of the bytes as they arrived (any split: tfjs's WeightData is the
-// bytes of its buffers in order), since the load copies them into the engine anyway.
+// bytes of its buffers in order), since the load copies them into the engine anyway; and it
+// may be a Promise of them, still arriving, which the load awaits once it has built the model.
 export const loadForModel = Symbol('wasm-layers.loadForModel');
 
 export function artifactsInfo(artifacts) {
@@ -142,9 +143,12 @@ export function http(path, options = {}) {
   const get = (url, pieces = false) => (options.fetchFunc == null && options.requestInit == null &&
                                          builtinFetch !== null && globalThis.fetch === builtinFetch
                                          ? nodeGet(url, {pieces}) : fetchFunc(url, options.requestInit));
-  // pieces: each shard as the list of chunks it arrived in where the GET gives them
-  // (loadLayersModel's own read, see loadForModel); otherwise one ArrayBuffer a shard.
-  const load = async pieces => {
+  // forModel (loadLayersModel's own read, see loadForModel): each shard as the list of
+  // chunks it arrived in where the GET gives them, and the weight data a Promise that
+  // resolves once the bodies have arrived: every request is answered (status checked)
+  // before it returns, and the model is built while the bytes come. Otherwise one
+  // ArrayBuffer a shard, all read before it returns.
+  const load = async forModel => {
     let response;
     try {
       response = await get(path);
@@ -165,19 +169,28 @@ export function http(path, options = {}) {
         : paths.map(p => prefix + p);
     // All shards at once, as tfjs; the weight data stays a list of shards (tfjs's WeightData).
     let done = 0;
-    const buffers = await Promise.all(urls.map(async url => {
+    const responses = await Promise.all(urls.map(async url => {
       let r;
       try {
-        r = await get(url, pieces);
+        r = await get(url, forModel);
       } catch (e) {
         throw new Error(`Request for weight file ${url} failed: ${e.message}`);
       }
       if (!r.ok) throw new Error(`Request for weight file ${url} failed with status code ${r.status}.`);
-      const buffer = pieces && typeof r.pieces === 'function' ? await r.pieces() : await r.arrayBuffer();
+      return r;
+    }));
+    const bodies = Promise.all(responses.map(async (r, i) => {
+      let buffer;
+      try {
+        buffer = forModel && typeof r.pieces === 'function' ? await r.pieces() : await r.arrayBuffer();
+      } catch (e) {
+        throw new Error(`Request for weight file ${urls[i]} failed: ${e.message}`);
+      }
       if (options.onProgress) options.onProgress(++done / urls.length);
       return buffer;
     }));
-    return fromModelJson(json, manifestSpecs(json), pieces ? buffers.flat() : buffers);
+    if (forModel) return fromModelJson(json, manifestSpecs(json), bodies.then(buffers => buffers.flat()));
+    return fromModelJson(json, manifestSpecs(json), await bodies);
   };
   return {
     load: () => load(false),

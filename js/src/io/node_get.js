@@ -17,24 +17,36 @@ export const nodeImport = m => import(/* webpackIgnore: true */ m);
  * copy), for a load that copies the bytes into the engine anyway: joining them was a
  * fresh, page-faulting 4 MB buffer per shard (a sixth of a MobileNetV2 load over http).
  */
-export async function nodeGet(url, {pieces = false} = {}, redirects = 0) {
+export async function nodeGet(url, {pieces = false} = {}, redirects = 0, retried = false) {
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new TypeError(`nodeGet: not an http(s) URL: ${url}`);
   }
   const lib = await nodeImport(target.protocol === 'https:' ? 'node:https' : 'node:http');
-  const res = await new Promise((resolve, reject) => {
-    lib.get(target, resolve).on('error', reject);
-  });
+  let res;
+  try {
+    res = await new Promise((resolve, reject) => {
+      const req = lib.get(target, resolve);
+      req.on('error', e => reject(Object.assign(e, {reusedSocket: req.reusedSocket})));
+    });
+  } catch (e) {
+    // A kept-alive connection the server closed as this request went out (Node's own advice:
+    // retry a GET that failed so on a reused socket); the retry takes a fresh connection.
+    if (e.reusedSocket && e.code === 'ECONNRESET' && !retried) return nodeGet(url, {pieces}, redirects, true);
+    throw e;
+  }
   if (REDIRECTS.has(res.statusCode) && res.headers.location) {
     res.resume();  // drop the redirect's body
     if (redirects >= MAX_REDIRECTS) throw new Error(`redirect count exceeded (${url})`);
     return nodeGet(new URL(res.headers.location, target).href, {pieces}, redirects + 1);
   }
-  const raw = await readBody(res, pieces);
+  // Resolves once the headers are in, as fetch does; the body is read from then on (so a
+  // caller can work while it arrives) and its readers wait for it.
   const encoding = res.headers['content-encoding'];
-  const body = Array.isArray(raw) && isIdentity(encoding) ? raw : await decode(concatBuffers(raw), encoding, url);
-  const whole = () => concatBuffers(body);
+  const body = readBody(res, pieces).then(raw => (Array.isArray(raw) && isIdentity(encoding) ? raw
+                                                  : decode(concatBuffers(raw), encoding, url)));
+  body.catch(() => {});  // a body nobody reads may fail unobserved
+  const whole = async () => concatBuffers(await body);
   const status = res.statusCode;
   return {
     ok: status >= 200 && status < 300,
@@ -44,9 +56,12 @@ export async function nodeGet(url, {pieces = false} = {}, redirects = 0) {
     redirected: redirects > 0,
     headers: {get: name => headerValue(res.headers[String(name).toLowerCase()])},
     async arrayBuffer() { return whole(); },
-    async text() { return new TextDecoder().decode(whole()); },
-    async json() { return JSON.parse(new TextDecoder().decode(whole())); },
-    ...(pieces ? {pieces: async () => (Array.isArray(body) ? body : [new Uint8Array(body)])} : {}),
+    async text() { return new TextDecoder().decode(await whole()); },
+    async json() { return JSON.parse(new TextDecoder().decode(await whole())); },
+    ...(pieces ? {pieces: async () => {
+      const b = await body;
+      return Array.isArray(b) ? b : [new Uint8Array(b)];
+    }} : {}),
   };
 }
 
