@@ -40,9 +40,10 @@ void forEachOutputCellIn(const ConvGeometry& g, int64_t begin, int64_t end, Fn f
 // with 'same' padding, from a hostile model file) costs what its taps inside x cost.
 // dil >= 1 (the ops check dilations are positive).
 inline void tapsInside(int64_t base, int64_t dil, int64_t F, int64_t in, int64_t* lo, int64_t* hi) {
-  *lo = base >= 0 ? 0 : (-base + dil - 1) / dil;
+  // (dil 1, the common case, without a 64-bit division: these run once per output cell)
+  *lo = base >= 0 ? 0 : dil == 1 ? -base : (-base + dil - 1) / dil;
   const int64_t top = in - 1 - base;
-  *hi = top < 0 ? 0 : std::min(F, top / dil + 1);
+  *hi = top < 0 ? 0 : std::min(F, (dil == 1 ? top : top / dil) + 1);
   if (*lo > *hi) *lo = *hi;
 }
 

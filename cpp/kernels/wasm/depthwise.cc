@@ -64,6 +64,61 @@ inline void depthwiseCell(int64_t n, const float* const* xp, const float* const*
   }
 }
 
+// depthwiseCell for a 3x3 window (2D, dilation 1) whose 9 taps are all inside x: x rows
+// r0, r1, r2 at the window's first column, the filter's taps a row of inC apart, in the
+// same order (fh, fw), so the sums are the same bits; no pointer table per cell.
+inline void depthwiseCell3x3(const float* r0, const float* r1, const float* r2, const float* filter, int64_t inC,
+                             float* y, bool fused, const VEpilogue& ve, const Epilogue& epilogue) {
+  const float* rows[3] = {r0, r1, r2};
+  const int64_t C2 = 2 * inC;
+  int64_t c = 0;
+  for (; c + 16 <= inC; c += 16) {
+    v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+    for (int fh = 0; fh < 3; ++fh) {
+      const float* x = rows[fh] + c;
+      const float* w = filter + fh * 3 * inC + c;
+      for (int64_t o = 0; o <= C2; o += inC) {  // fw = 0, 1, 2
+        a0 = madd(a0, wasm_v128_load(x + o), wasm_v128_load(w + o));
+        a1 = madd(a1, wasm_v128_load(x + o + 4), wasm_v128_load(w + o + 4));
+        a2 = madd(a2, wasm_v128_load(x + o + 8), wasm_v128_load(w + o + 8));
+        a3 = madd(a3, wasm_v128_load(x + o + 12), wasm_v128_load(w + o + 12));
+      }
+    }
+    if (fused) {
+      a0 = applyEpilogue(ve, a0, c);
+      a1 = applyEpilogue(ve, a1, c + 4);
+      a2 = applyEpilogue(ve, a2, c + 8);
+      a3 = applyEpilogue(ve, a3, c + 12);
+    }
+    wasm_v128_store(y + c, a0);
+    wasm_v128_store(y + c + 4, a1);
+    wasm_v128_store(y + c + 8, a2);
+    wasm_v128_store(y + c + 12, a3);
+  }
+  for (; c + 4 <= inC; c += 4) {
+    v128_t a0 = wasm_f32x4_splat(0.f);
+    for (int fh = 0; fh < 3; ++fh) {
+      const float* x = rows[fh] + c;
+      const float* w = filter + fh * 3 * inC + c;
+      a0 = madd(a0, wasm_v128_load(x), wasm_v128_load(w));
+      a0 = madd(a0, wasm_v128_load(x + inC), wasm_v128_load(w + inC));
+      a0 = madd(a0, wasm_v128_load(x + C2), wasm_v128_load(w + C2));
+    }
+    wasm_v128_store(y + c, fused ? applyEpilogue(ve, a0, c) : a0);
+  }
+  for (; c < inC; ++c) {
+    float acc = 0.f;
+    for (int fh = 0; fh < 3; ++fh) {
+      const float* x = rows[fh] + c;
+      const float* w = filter + fh * 3 * inC + c;
+      acc += x[0] * w[0];
+      acc += x[inC] * w[inC];
+      acc += x[C2] * w[C2];
+    }
+    y[c] = fused ? epilogueScalar(epilogue, acc, c) : acc;
+  }
+}
+
 void depthwise(const ConvParams& p) {
   const ConvGeometry& g = p.g;
   const int64_t mult = g.channelMultiplier;
@@ -94,6 +149,7 @@ void depthwise(const ConvParams& p) {
   // Output cells in order (b, od, oh, ow) without a division per cell; per cell, pointers
   // to the x and filter rows of its taps inside x (forEachTapOf's order), found from the
   // input rows (fd, fh) valid for its (od, oh), which change once per output row.
+  const bool interior3x3 = g.fD == 1 && g.fH == 3 && g.fW == 3 && g.dilH == 1 && g.dilW == 1;
   parallelFor(outputCells(g), grain, [&](int64_t cell0, int64_t cell1) {
     const float* xp[kMaxTaps];
     const float* wp[kMaxTaps];
@@ -121,6 +177,10 @@ void depthwise(const ConvParams& p) {
       int64_t n = 0, w0, w1;
       const int64_t bw = ow * g.strideW - g.padLeft;
       tapsInside(bw, g.dilW, g.fW, g.inW, &w0, &w1);
+      if (interior3x3 && rows == 3 && w0 == 0 && w1 == 3) {
+        depthwiseCell3x3(rowX[0] + bw * inC, rowX[1] + bw * inC, rowX[2] + bw * inC, p.filter, inC,
+                         p.y + cell * outC, fused, ve, p.epilogue);
+      } else {
       for (int64_t r = 0; r < rows; ++r) {
         for (int64_t fw = w0; fw < w1; ++fw) {
           xp[n] = rowX[r] + (bw + fw * g.dilW) * inC;
@@ -128,6 +188,7 @@ void depthwise(const ConvParams& p) {
         }
       }
       depthwiseCell(n, xp, wp, inC, p.y + cell * outC, fused, ve, p.epilogue);
+      }
       if (++ow == g.outW) {  // the next output row
         ow = 0;
         rowsValid = false;
