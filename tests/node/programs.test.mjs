@@ -222,3 +222,117 @@ test('program: an attention seq2seq model with masked sequences trains as in tfj
   releaseSymbols();
   assert.equal(tf.memory().numTensors, start);
 });
+
+// addition-rnn's model: an LSTM encoder, repeatVector to the answer's length, an LSTM
+// decoder over every step and timeDistributed(dense softmax); fit with validationSplit
+// and accuracy, as the example trains it.
+test('program: addition-rnn (LSTM, repeatVector, timeDistributed) trains with validationSplit as in tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const start = tf.memory().numTensors;
+  const chars = '0123456789+ ';
+  const encode = (s, len) => Array.from(s.padEnd(len, ' '), c => chars.split('').map(k => (k === c ? 1 : 0)));
+  const pairs = [[12, 7], [3, 45], [60, 18], [9, 9], [31, 27], [5, 70], [44, 44], [2, 1], [88, 3], [17, 26]];
+  const xs = pairs.map(([a, b]) => encode(`${a}+${b}`, 5)), ys = pairs.map(([a, b]) => encode(String(a + b), 3));
+  const build = lib => {
+    const m = lib.sequential();
+    m.add(lib.layers.lstm({units: 10, inputShape: [5, chars.length], name: 'ar_enc'}));
+    m.add(lib.layers.repeatVector({n: 3, name: 'ar_repeat'}));
+    m.add(lib.layers.lstm({units: 10, returnSequences: true, name: 'ar_dec'}));
+    m.add(lib.layers.timeDistributed({layer: lib.layers.dense({units: chars.length, name: 'ar_dense'}), name: 'ar_td'}));
+    m.add(lib.layers.activation({activation: 'softmax', name: 'ar_softmax'}));
+    m.compile({loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy']});
+    return m;
+  };
+  const ref = build(tfjs), ours = build(tf);
+  sameWeights(ref, ours);
+  const args = {epochs: 3, batchSize: 4, validationSplit: 0.2, shuffle: false, verbose: 0};
+  const hr = await ref.fit(tfjs.tensor3d(xs), tfjs.tensor3d(ys), args);
+  tf.engine().startScope();
+  const ho = await ours.fit(tf.tensor3d(xs), tf.tensor3d(ys), args);
+  const guess = m => Array.from(m.predict(m === ours ? tf.tensor3d([encode('12+7', 5)]) : tfjs.tensor3d([encode('12+7', 5)]))
+                                 .argMax(-1).dataSync());
+  assert.deepEqual(guess(ours), guess(ref), 'the same answer digits');
+  tf.engine().endScope();
+  assert.deepEqual(Object.keys(ho.history).sort(), Object.keys(hr.history).sort());
+  for (const key of Object.keys(hr.history)) close(ho.history[key], hr.history[key], 1e-4, `history.${key}`);
+  close(flat(ours), flat(ref), 1e-4, 'weights after training');
+  ours.dispose();
+  assert.equal(tf.memory().numTensors, start);
+});
+
+// iris's loop: dense layers, validationData, earlyStopping on val_loss and a callback
+// collecting the epoch logs; then evaluate.
+test('program: an iris-style classifier stops early on val_loss at the same epoch as in tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const start = tf.memory().numTensors;
+  const build = lib => {
+    const m = lib.sequential({layers: [
+      lib.layers.dense({units: 10, activation: 'sigmoid', inputShape: [4], name: 'iris_hidden'}),
+      lib.layers.dense({units: 3, activation: 'softmax', name: 'iris_out'}),
+    ]});
+    m.compile({optimizer: lib.train.adam(0.05), loss: 'categoricalCrossentropy', metrics: ['accuracy']});
+    return m;
+  };
+  const ref = build(tfjs), ours = build(tf);
+  sameWeights(ref, ours);
+  const sample = i => [5 + Math.sin(i), 3 + Math.cos(i * 1.3), 1 + (i % 3) * 2 + 0.3 * Math.sin(i * 7), 0.2 + (i % 3) * 0.9];
+  const x = Array.from({length: 24}, (_, i) => sample(i)), y = x.map((_, i) => [0, 1, 2].map(c => (c === i % 3 ? 1 : 0)));
+  const vx = Array.from({length: 6}, (_, i) => sample(i + 100)), vy = vx.map((_, i) => [0, 1, 2].map(c => (c === (i + 101) % 3 ? 1 : 0)));
+  const run = async lib => {
+    const seen = [];
+    const h = await (lib === tf ? ours : ref).fit(lib.tensor2d(x), lib.tensor2d(y), {
+      epochs: 40, batchSize: 8, shuffle: false, verbose: 0, validationData: [lib.tensor2d(vx), lib.tensor2d(vy)],
+      callbacks: [lib.callbacks.earlyStopping({monitor: 'val_loss', patience: 2}),
+                  new lib.CustomCallback({onEpochEnd: async (epoch, logs) => { seen.push([epoch, logs.loss, logs.val_loss]); }})],
+    });
+    const ev = (lib === tf ? ours : ref).evaluate(lib.tensor2d(vx), lib.tensor2d(vy));
+    return {h, seen, ev: ev.map(t => t.dataSync()[0])};
+  };
+  const r = await run(tfjs);
+  tf.engine().startScope();
+  const o = await run(tf);
+  tf.engine().endScope();
+  assert.ok(r.h.epoch.length < 40, `tfjs stopped early (after ${r.h.epoch.length} epochs)`);
+  assert.deepEqual(o.h.epoch, r.h.epoch, 'the same epochs run');
+  for (const key of ['loss', 'acc', 'val_loss', 'val_acc']) close(o.h.history[key], r.h.history[key], 1e-4, `history.${key}`);
+  assert.deepEqual(o.seen.map(s => s[0]), r.seen.map(s => s[0]));
+  close(o.seen.flatMap(s => s.slice(1)), r.seen.flatMap(s => s.slice(1)), 1e-4, 'the callback\'s logs');
+  close(o.ev, r.ev, 1e-4, 'evaluate');
+  ours.optimizer.dispose();  // the user's optimizer: model.dispose() leaves it, as tfjs does
+  ours.dispose();
+  assert.equal(tf.memory().numTensors, start);
+});
+
+// sentiment's shape: padded token ids through Embedding, a bidirectional GRU and a
+// sigmoid, trained from a tf.data pipeline (zip, batch) with fitDataset, then
+// evaluateDataset.
+test('program: a text classifier trains from tf.data with fitDataset as in tfjs', async () => {
+  const tfjs = await loadTfjs();
+  const start = tf.memory().numTensors;
+  const build = lib => {
+    const m = lib.sequential({layers: [
+      lib.layers.embedding({inputDim: 20, outputDim: 4, inputLength: 6, name: 'snt_emb'}),
+      lib.layers.bidirectional({layer: lib.layers.gru({units: 5, name: 'snt_gru'}), mergeMode: 'concat', name: 'snt_bi'}),
+      lib.layers.dense({units: 1, activation: 'sigmoid', name: 'snt_out'}),
+    ]});
+    m.compile({optimizer: lib.train.rmsprop(0.05), loss: 'binaryCrossentropy', metrics: ['accuracy']});
+    return m;
+  };
+  const ref = build(tfjs), ours = build(tf);
+  sameWeights(ref, ours);
+  const texts = Array.from({length: 10}, (_, i) => Array.from({length: 6}, (_, t) => (t < 3 + (i % 4) ? 1 + (i * 7 + t * 3) % 19 : 0)));
+  const labels = texts.map(row => (row.filter(v => v > 9).length >= 2 ? 1 : 0));
+  const dataset = lib => lib.data.zip({xs: lib.data.array(texts), ys: lib.data.array(labels.map(v => [v]))}).batch(4);
+  const hr = await ref.fitDataset(dataset(tfjs), {epochs: 3, verbose: 0});
+  const er = await ref.evaluateDataset(dataset(tfjs));
+  tf.engine().startScope();
+  const ho = await ours.fitDataset(dataset(tf), {epochs: 3, verbose: 0});
+  const eo = await ours.evaluateDataset(dataset(tf));
+  close(eo.map(t => t.dataSync()[0]), er.map(t => t.dataSync()[0]), 1e-4, 'evaluateDataset');
+  tf.engine().endScope();
+  for (const key of ['loss', 'acc']) close(ho.history[key], hr.history[key], 1e-4, `history.${key}`);
+  close(flat(ours), flat(ref), 1e-4, 'weights after training');
+  ours.optimizer.dispose();  // the user's optimizer: model.dispose() leaves it, as tfjs does
+  ours.dispose();
+  assert.equal(tf.memory().numTensors, start);
+});
