@@ -4,6 +4,7 @@
 // binaryScalar, its derivative in unaryGradScalar, and its op in ops/elementwise.cc.
 #pragma once
 
+#include <type_traits>
 #include <cmath>
 #include <cstdint>
 
@@ -125,12 +126,25 @@ inline float unaryGradScalar(UnaryOp op, float x, float y, float dy, float alpha
   }
 }
 
+// Integer add, subtract and multiply wrap (two's complement), as tfjs's int32 tensors
+// (Int32Array) do; computed unsigned, since a signed overflow is undefined in C++.
+template <typename T, typename F>
+inline T wrapping(T a, T b, F f) {
+  if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    // (at least unsigned int: a narrower unsigned type would be promoted to int)
+    using U = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
+    return static_cast<T>(static_cast<U>(f(static_cast<U>(a), static_cast<U>(b))));
+  } else {
+    return f(a, b);
+  }
+}
+
 template <typename T>
 inline T binaryScalar(BinaryOp op, T a, T b) {
   switch (op) {
-    case BinaryOp::Add: return a + b;
-    case BinaryOp::Sub: return a - b;
-    case BinaryOp::Mul: return a * b;
+    case BinaryOp::Add: return wrapping(a, b, [](auto x, auto y) { return x + y; });
+    case BinaryOp::Sub: return wrapping(a, b, [](auto x, auto y) { return x - y; });
+    case BinaryOp::Mul: return wrapping(a, b, [](auto x, auto y) { return x * y; });
     case BinaryOp::Div:
       if constexpr (std::is_integral_v<T>) {
         return b == 0 ? 0 : static_cast<T>(std::floor(static_cast<double>(a) / b));

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 
+#include "core/json_numbers.h"
 #include "layers/activations.h"
 #include "layers/initializers.h"
 #include "layers/layer.h"
@@ -624,7 +625,7 @@ class DepthwiseConv2D : public BaseConv {
 // [[a, b], [c, d]] from a number, [h, w] or [[t, b], [l, r]] (Cropping2D / ZeroPadding2D).
 std::vector<std::vector<int64_t>> pairs2d(const json& v, const char* layer, const char* option) {
   auto nonNegInt = [&](const json& e) {
-    WL_CHECK(e.is_number() && e.get<double>() >= 0 && e.get<double>() == std::floor(e.get<double>()),
+    WL_CHECK(isWholeNumber(e, 9.0e15) && e.get<double>() >= 0,
              layer << " expects " << option << " to hold non-negative integers, but received " << v.dump());
     return static_cast<int64_t>(e.get<double>());
   };

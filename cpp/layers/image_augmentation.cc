@@ -46,6 +46,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "core/json_numbers.h"
 #include "layers/layer.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -164,8 +165,7 @@ class RandomImageLayer : public Layer {
   RandomImageLayer(const nlohmann::json& config, const std::string& cls, bool kerasFormat)
       : Layer(config, cls), kerasFormat_(kerasFormat) {
     seed_ = layer_opts::get(config, "seed");
-    WL_CHECK(seed_.is_null() || seed_.is_number_integer() ||
-                 (seed_.is_number() && seed_.get<double>() == std::floor(seed_.get<double>())),
+    WL_CHECK(seed_.is_null() || isInt64Number(seed_),
              cls << ": seed must be an integer, got " << seed_.dump());
     if (seed_.is_null()) {
       rng_.seed(std::random_device{}());

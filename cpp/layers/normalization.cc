@@ -20,6 +20,7 @@
 #include <set>
 
 #include "core/tape.h"
+#include "core/json_numbers.h"
 #include "layers/initializers.h"
 #include "layers/layer.h"
 #include "layers/regularizers.h"
@@ -132,9 +133,7 @@ class BatchNormalization : public Layer {
     supportsMasking_ = true;  // as tfjs: the mask passes through
     nlohmann::json axis = layer_opts::get(config, "axis");
     if (!axis.is_null()) {
-      bool isInt = axis.is_number_integer() ||
-                   (axis.is_number_float() && axis.get<double>() == static_cast<double>(static_cast<int64_t>(axis.get<double>())));
-      WL_CHECK(isInt, "Expected axis to be an integer, but got " << axis.dump());
+      WL_CHECK(isIntNumber(axis), "Expected axis to be an integer, but got " << axis.dump());
       axis_ = static_cast<int>(axis.get<double>());
     }
     momentum_ = numberOpt(config, "momentum", 0.99);
@@ -248,10 +247,7 @@ class LayerNormalization : public Layer {
       : Layer(config, "LayerNormalization"), a_(config, /*alwaysWriteConstraints=*/false) {
     supportsMasking_ = true;  // as tfjs: the mask passes through
     nlohmann::json axis = layer_opts::get(config, "axis");
-    auto isInt = [](const nlohmann::json& v) {
-      return v.is_number_integer() ||
-             (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
-    };
+    auto isInt = [](const nlohmann::json& v) { return isIntNumber(v); };
     if (axis.is_null()) {
       axisJson_ = -1;
       axes_ = {-1};

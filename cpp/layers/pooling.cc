@@ -1,6 +1,8 @@
 // Pooling layers: see pooling.h.
 #include "layers/pooling.h"
 
+#include "core/json_numbers.h"
+
 #include "layers/layer.h"
 #include "ops/conv.h"
 #include "ops/ops.h"
@@ -22,7 +24,7 @@ void assertPositive(const std::vector<int64_t>& v, const char* name) {
 std::vector<int64_t> intsOf(const json& v, size_t n, const char* what) {
   std::vector<int64_t> out;
   for (const auto& e : v) {
-    WL_CHECK(e.is_number() && e.get<double>() == static_cast<double>(static_cast<int64_t>(e.get<double>())),
+    WL_CHECK(isInt64Number(e),
              "Expected " << what << " to be positive integers, but got " << v.dump() << ".");
     out.push_back(static_cast<int64_t>(e.get<double>()));
   }

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/json_numbers.h"
 #include "layers/layer.h"
 #include "ops/ops.h"
 #include "ops/registry.h"
@@ -28,8 +29,7 @@ namespace {
 
 int64_t positiveIntOpt(const nlohmann::json& config, const char* key) {
   nlohmann::json v = layer_opts::get(config, key);
-  bool ok = v.is_number_integer() ||
-            (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
+  bool ok = isInt64Number(v);
   WL_CHECK(ok && v.get<double>() > 0, "Expected " << key << " to be a positive integer, but got " << layer_opts::describe(v) << ".");
   return static_cast<int64_t>(v.get<double>());
 }

@@ -86,3 +86,31 @@ TEST(Sizes, AFailedBuildKeepsNoneOfItsWeights) {
 
 }  // namespace
 }  // namespace wl
+
+namespace wl {
+namespace {
+
+// Whole-number options beyond int64 (or int) fail their check before any cast: the cast
+// of such a double is undefined (the ASan+UBSan suite stops on it). The libFuzzer target
+// found MaxPooling2D's poolSize of 2.2e24.
+TEST(Sizes, HugeWholeNumberOptionsAreErrorsNotCasts) {
+  auto errorOfConfig = [](const char* cls, const nlohmann::json& config) -> std::string {
+    try {
+      LayerRegistry::instance().create(cls, config);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(errorOfConfig("MaxPooling2D", {{"poolSize", {2.2e24, 2}}}).find("poolSize"), std::string::npos);
+  EXPECT_NE(errorOfConfig("AveragePooling1D", {{"poolSize", 1e300}}).find("poolSize"), std::string::npos);
+  EXPECT_NE(errorOfConfig("MaxPooling2D", {{"poolSize", 2}, {"strides", {-3e19, 1}}}).find("strides"), std::string::npos);
+  EXPECT_NE(errorOfConfig("ZeroPadding2D", {{"padding", 1e300}}).find("padding"), std::string::npos);
+  EXPECT_NE(errorOfConfig("Cropping2D", {{"cropping", {{1e20, 0}, {0, 0}}}}).find("cropping"), std::string::npos);
+  EXPECT_NE(errorOfConfig("BatchNormalization", {{"axis", 1e12}}).find("axis"), std::string::npos);
+  EXPECT_NE(errorOfConfig("LayerNormalization", {{"axis", -1e12}}).find("axis"), std::string::npos);
+  EXPECT_NE(errorOfConfig("RandomFlip", {{"seed", 1e30}}).find("seed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wl
