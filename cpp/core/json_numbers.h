@@ -11,17 +11,17 @@
 
 namespace wl {
 
-// Whether v is a number holding a whole value of magnitude at most maxAbs.
-inline bool isWholeNumber(const nlohmann::json& v, double maxAbs) {
+// Whether v is a number holding a whole value of magnitude below `bound`.
+inline bool isWholeNumber(const nlohmann::json& v, double bound) {
   if (!v.is_number()) return false;
   const double d = v.get<double>();
-  return std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= maxAbs;
+  return std::isfinite(d) && d == std::floor(d) && std::fabs(d) < bound;
 }
-// ... that an int64_t holds (2^63 itself does not).
+// ... that an int64_t holds.
 inline bool isInt64Number(const nlohmann::json& v) { return isWholeNumber(v, 9.2e18); }
-// ... that an int holds.
+// ... that an int holds (INT_MIN itself aside).
 inline bool isIntNumber(const nlohmann::json& v) {
-  return isWholeNumber(v, static_cast<double>(std::numeric_limits<int>::max()));
+  return isWholeNumber(v, static_cast<double>(std::numeric_limits<int>::max()) + 1.0);
 }
 
 }  // namespace wl

@@ -36,12 +36,8 @@ std::string stringUnion(const nlohmann::json& v, const std::string& dflt, const 
   throw Error(os.str());
 }
 
-bool isInteger(const nlohmann::json& v) {
-  if (!v.is_number()) return false;
-  double d = v.get<double>();
-  // Bounded: kernel sizes and strides are cast to int64 (undefined beyond it).
-  return std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15;
-}
+// Bounded: kernel sizes and strides are cast to int64 (undefined beyond it).
+bool isInteger(const nlohmann::json& v) { return isWholeNumber(v, 9.0e15); }
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/json_numbers.h"
 #include "core/tensor.h"
 
 namespace wl {
@@ -42,9 +43,7 @@ inline double rate(const nlohmann::json& config, const char* key = "rate") {
 inline int64_t positiveInt(const nlohmann::json& config, const char* key) {
   nlohmann::json v = get(config, key);
   // Range first: casting a double beyond int64 to int64 is undefined.
-  bool ok = v.is_number() && std::fabs(v.get<double>()) < 9.0e15 &&
-            v.get<double>() == std::floor(v.get<double>());
-  WL_CHECK(ok && v.get<double>() > 0,
+  WL_CHECK(isWholeNumber(v, 9.0e15) && v.get<double>() > 0,
            "Expected " << key << " to be a positive integer, but got " << describe(v) << ".");
   return static_cast<int64_t>(v.get<double>());
 }

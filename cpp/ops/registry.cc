@@ -5,22 +5,14 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/json_numbers.h"
 
 namespace wl {
-
-namespace {
-// An integer-valued number that fits int64 (casting a larger double is undefined).
-bool isInt64(const nlohmann::json& v) {
-  if (!v.is_number()) return false;
-  const double d = v.get<double>();
-  return std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18;
-}
-}  // namespace
 
 int64_t Attrs::getInt(const char* key) const {
   WL_CHECK(has(key), op_ << ": the option '" << key << "' is required");
   const auto& v = j_[key];
-  WL_CHECK(isInt64(v), op_ << ": the option '" << key << "' must be an integer, got " << v.dump());
+  WL_CHECK(isInt64Number(v), op_ << ": the option '" << key << "' must be an integer, got " << v.dump());
   return v.is_number_integer() ? v.get<int64_t>() : static_cast<int64_t>(v.get<double>());
 }
 
@@ -50,7 +42,7 @@ std::vector<int64_t> Attrs::getInts(const char* key) const {
   const auto& v = j_[key];
   std::vector<int64_t> out;
   auto one = [&](const nlohmann::json& e) {
-    WL_CHECK(isInt64(e), op_ << ": the option '" << key << "' must hold integers, got " << v.dump());
+    WL_CHECK(isInt64Number(e), op_ << ": the option '" << key << "' must hold integers, got " << v.dump());
     out.push_back(e.is_number_integer() ? e.get<int64_t>() : static_cast<int64_t>(e.get<double>()));
   };
   if (v.is_array()) {

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 
-import {loadTfjs, modelServer, tf} from './helpers.mjs';
+import {artifactsOf, loadTfjs, modelServer, tf} from './helpers.mjs';
 import {CASES, sampleValues} from './layer_cases.mjs';
 
 let server;
@@ -260,19 +260,10 @@ async function withheldServer(modelJson, weights) {
 async function withheldModel() {
   const model = tf.sequential({layers: [tf.layers.dense({units: 5, inputShape: [4], activation: 'relu'}),
                                         tf.layers.dense({units: 2})]});
-  const artifacts = await artifactsOfModel(model);
+  const artifacts = await artifactsOf(tf, model);
   const json = JSON.stringify({modelTopology: artifacts.modelTopology, format: 'layers-model',
                                weightsManifest: [{paths: ['weights.bin'], weights: artifacts.weightSpecs}]});
   return {model, json, weights: Buffer.from(artifacts.weightData)};
-}
-
-async function artifactsOfModel(model) {
-  let artifacts;
-  await model.save(tf.io.withSaveHandler(async a => {
-    artifacts = a;
-    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-  }));
-  return artifacts;
 }
 
 // Waits until tf.memory().numTensors exceeds `count` (the model being loaded was built).

@@ -26,6 +26,21 @@ constexpr int64_t kMaxTaps = 1024;
 constexpr int64_t kGrainMacs = int64_t{1} << 16;
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// Channels c .. c+15 of an output cell, the epilogue applied in registers when fused.
+inline void store16(float* y, int64_t c, v128_t a0, v128_t a1, v128_t a2, v128_t a3, bool fused,
+                    const VEpilogue& ve) {
+  if (fused) {
+    a0 = applyEpilogue(ve, a0, c);
+    a1 = applyEpilogue(ve, a1, c + 4);
+    a2 = applyEpilogue(ve, a2, c + 8);
+    a3 = applyEpilogue(ve, a3, c + 12);
+  }
+  wasm_v128_store(y + c, a0);
+  wasm_v128_store(y + c + 4, a1);
+  wasm_v128_store(y + c + 8, a2);
+  wasm_v128_store(y + c + 12, a3);
+}
+
 // The channel loop of one output cell: y[c] = sum over its n taps of x_t[c] * w_t[c],
 // taps in order, 16 then 4 channels a step, the rest one at a time.
 inline void depthwiseCell(int64_t n, const float* const* xp, const float* const* wp, int64_t inC, float* y,
@@ -41,16 +56,7 @@ inline void depthwiseCell(int64_t n, const float* const* xp, const float* const*
       a2 = madd(a2, wasm_v128_load(x + 8), wasm_v128_load(w + 8));
       a3 = madd(a3, wasm_v128_load(x + 12), wasm_v128_load(w + 12));
     }
-    if (fused) {
-      a0 = applyEpilogue(ve, a0, c);
-      a1 = applyEpilogue(ve, a1, c + 4);
-      a2 = applyEpilogue(ve, a2, c + 8);
-      a3 = applyEpilogue(ve, a3, c + 12);
-    }
-    wasm_v128_store(y + c, a0);
-    wasm_v128_store(y + c + 4, a1);
-    wasm_v128_store(y + c + 8, a2);
-    wasm_v128_store(y + c + 12, a3);
+    store16(y, c, a0, a1, a2, a3, fused, ve);
   }
   for (; c + 4 <= inC; c += 4) {
     v128_t a0 = wasm_f32x4_splat(0.f);
@@ -84,16 +90,7 @@ inline void depthwiseCell3x3(const float* r0, const float* r1, const float* r2, 
         a3 = madd(a3, wasm_v128_load(x + o + 12), wasm_v128_load(w + o + 12));
       }
     }
-    if (fused) {
-      a0 = applyEpilogue(ve, a0, c);
-      a1 = applyEpilogue(ve, a1, c + 4);
-      a2 = applyEpilogue(ve, a2, c + 8);
-      a3 = applyEpilogue(ve, a3, c + 12);
-    }
-    wasm_v128_store(y + c, a0);
-    wasm_v128_store(y + c + 4, a1);
-    wasm_v128_store(y + c + 8, a2);
-    wasm_v128_store(y + c + 12, a3);
+    store16(y, c, a0, a1, a2, a3, fused, ve);
   }
   for (; c + 4 <= inC; c += 4) {
     v128_t a0 = wasm_f32x4_splat(0.f);
